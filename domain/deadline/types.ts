@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** 工作日 / 日 / 月 / 年 / 小时 (SPEC §2). */
+export const RuleSchema = z.enum(['working-days', 'calendar-days', 'months', 'years', 'hours']);
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const SuspensionSchema = z.strictObject({
+  from: z.string().describe('suspension date (YYYY-MM-DD), or instant in exact mode'),
+  to: z.string().describe('resumption date (YYYY-MM-DD), or instant in exact mode'),
+  reason: z.string().max(200).optional(),
+  approver: z.string().max(100).optional(),
+  basis: z.string().max(100).optional(),
+});
+export type Suspension = z.infer<typeof SuspensionSchema>;
+
+export const ExtensionSchema = z.strictObject({
+  days: z.number().int().min(1).max(3650),
+  reason: z.string().max(200).optional(),
+  approver: z.string().max(100).optional(),
+  basis: z.string().max(100).optional(),
+});
+export type Extension = z.infer<typeof ExtensionSchema>;
+
+export const PeriodRequestSchema = z.strictObject({
+  rule: RuleSchema,
+  n: z.number().int().min(1).max(36_500),
+  from: z.string().describe('start date YYYY-MM-DD (day rules) or ISO instant with offset (hours)'),
+  extensions: z.array(ExtensionSchema).default([]),
+  suspensions: z.array(SuspensionSchema).default([]),
+  /** How many extensions the statute allows; more are refused. */
+  maxExtensions: z.number().int().min(0).optional(),
+  /** SPEC §2: suspended time counted in calendar days (default) or as exact duration. */
+  suspensionCounting: z.enum(['calendar-days', 'exact']).default('calendar-days'),
+  basis: z.string().max(100).optional(),
+});
+export type PeriodRequest = z.input<typeof PeriodRequestSchema>;
+
+/** A computed deadline: what the workflow records in its history. */
+export interface Deadline {
+  rule: Rule;
+  n: number;
+  from: string;
+  basis?: string;
+  /** Last day of the period (Asia/Shanghai), day rules only. */
+  lastDay?: string;
+  /** Last day before the rest-day move of 民法典 203, when it moved. */
+  nominalLastDay?: string;
+  /** UTC instant; 24:00 Asia/Shanghai of lastDay for day rules. */
+  dueAt: string;
+  /** When the period starts running: 24:00 of the start day, or the instant for hours. */
+  startAt: string;
+  /** When the step becomes due soon (policy). */
+  dueSoonAt: string;
+  /** Reminder instants at the policy's fractions of the period (SPEC §4). */
+  reminders: Array<{ fraction: number; at: string }>;
+  /** Base + extensions + suspended units, in the rule's unit (days, working days, hours). */
+  budget: number;
+  provisional: boolean;
+  calendarVersion: string;
+  extensions: Extension[];
+  suspensions: Suspension[];
+}
+
+export class DeadlineError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DeadlineError';
+  }
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+const unit = ['test/domain/**/*.test.ts', 'test/machines/**/*.test.ts', 'test/scripts/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    // Temporal's native module crashes under worker threads: forks, one file at a time.
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      // Deadlines must not depend on the host's time zone (SPEC §2): the pure suite runs twice.
+      { test: { name: 'unit-utc', include: unit, env: { TZ: 'UTC', EXPECT_TZ: 'UTC' } } },
+      { test: { name: 'unit-new-york', include: unit, env: { TZ: 'America/New_York', EXPECT_TZ: 'America/New_York' } } },
+      { test: { name: 'temporal', include: ['test/workflows/**/*.test.ts', 'test/system/**/*.test.ts'] } },
+    ],
+  },
+});
