@@ -1,7 +1,7 @@
 import type { WorkCalendar } from '../calendar/work-calendar.js';
-import { addMonthsDay, dateOf, dayOf, DAY_MS, endOfShanghaiDayMs, HOUR_MS, parseInstant, shanghaiDayOfMs } from '../time.js';
+import { addMonthsDay, dateOf, dayOf, DAY_MS, endOfShanghaiDayMs, HOUR_MS, isoOf, parseInstant, shanghaiDayOfMs } from '../time.js';
 import { formatZodError } from '../errors.js';
-import { DeadlineError, PeriodRequestSchema, type Deadline, type PeriodRequest } from './types.js';
+import { DeadlineError, PeriodRequestSchema, RuleSchema, type Deadline, type PeriodRequest, type PeriodRequestParsed } from './types.js';
 
 export interface ComputeOptions {
   /** Fraction of the period after which a step is due soon (policy, SPEC §2). */
@@ -16,80 +16,86 @@ export interface ComputeOptions {
  * day, and the rest-day move (民法典 203) is applied once, to the final day.
  */
 export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, options: ComputeOptions = {}): Deadline {
-  const parsed = PeriodRequestSchema.safeParse(request);
-  if (!parsed.success) throw new DeadlineError(formatZodError(parsed.error));
-  const req = parsed.data;
+  const req = validate(request);
   const fraction = options.dueSoonFraction ?? 0.8;
-  const reminderFractions = options.reminderFractions ?? [];
+  const reminderFractions = options.reminderFractions ?? NONE;
   if (req.maxExtensions !== undefined && req.extensions.length > req.maxExtensions) {
     throw new DeadlineError(`extension refused: at most ${req.maxExtensions} extension(s) allowed${req.basis ? ` (${req.basis})` : ''}`, 'extensions');
   }
-  const extDays = req.extensions.reduce((s, e) => s + e.days, 0);
-  const common = {
+  let extDays = 0;
+  for (const e of req.extensions) extDays += e.days;
+
+  let startMs: number;
+  let dueMs: number;
+  let budget: number;
+  let lastDay: string | undefined;
+  let nominalLastDay: string | undefined;
+  let provisional = false;
+  let start = 0;
+  if (req.rule === 'hours') {
+    if (req.extensions.length || req.suspensions.length) throw new DeadlineError('an hours period takes no extension or suspension', 'rule');
+    // Hours are exact and never roll over rest days (民法典 201 para 2).
+    startMs = parseInstantField(req.from, 'from');
+    dueMs = startMs + req.n * HOUR_MS;
+    budget = req.n;
+  } else {
+    start = parseDateField(req.from, 'from');
+    const exact = req.suspensionCounting === 'exact';
+    const suspended = exact ? 0 : suspendedUnits(cal, req.rule, start, req.suspensions);
+    const exactMs = exact ? suspendedMs(start, req.suspensions) : 0;
+    let nominal: number;
+    if (req.rule === 'months' || req.rule === 'years') {
+      budget = extDays + suspended;
+      nominal = addMonthsDay(start, req.rule === 'years' ? req.n * 12 : req.n) + budget;
+    } else {
+      budget = req.n + extDays + suspended;
+      nominal = req.rule === 'working-days' ? cal.addWorkingDays(start, budget) : start + budget;
+    }
+    dueMs = endOfShanghaiDayMs(nominal) + exactMs;
+    // In exact mode the end may fall inside a day: that day is the nominal last day.
+    if (exactMs) nominal = shanghaiDayOfMs(dueMs - 1);
+    const last = cal.firstWorkingDayFrom(nominal);
+    if (last !== nominal) {
+      dueMs = endOfShanghaiDayMs(last);
+      nominalLastDay = dateOf(nominal);
+    }
+    lastDay = dateOf(last);
+    provisional = cal.touchesUncovered(start, last);
+    startMs = endOfShanghaiDayMs(start);
+  }
+  // Due soon at the policy fraction, or when less than one working day is left.
+  let dueSoonMs = fractionInstant(cal, req.rule, start, budget, startMs, dueMs, fraction);
+  if (req.rule !== 'hours') dueSoonMs = Math.max(startMs, Math.min(dueSoonMs, dueMs - DAY_MS));
+  const reminders: Deadline['reminders'] = [];
+  for (const f of reminderFractions) reminders.push({ fraction: f, at: iso(fractionInstant(cal, req.rule, start, budget, startMs, dueMs, f)) });
+  return {
     rule: req.rule,
     n: req.n,
     from: req.from,
-    ...(req.basis ? { basis: req.basis } : {}),
+    basis: req.basis,
+    lastDay,
+    nominalLastDay,
+    dueAt: iso(dueMs),
+    startAt: iso(startMs),
+    dueSoonAt: iso(dueSoonMs),
+    reminders,
+    budget,
+    provisional,
     calendarVersion: cal.version,
     extensions: req.extensions,
     suspensions: req.suspensions,
   };
+}
 
-  if (req.rule === 'hours') {
-    if (req.extensions.length || req.suspensions.length) throw new DeadlineError('an hours period takes no extension or suspension', 'rule');
-    const startMs = parseInstantField(req.from, 'from');
-    const dueMs = startMs + req.n * HOUR_MS;
-    // Hours are exact and never roll over rest days (民法典 201 para 2).
-    const at = (f: number) => iso(startMs + Math.ceil(f * (dueMs - startMs)));
-    return { ...common, budget: req.n, provisional: false, startAt: iso(startMs), dueAt: iso(dueMs), dueSoonAt: at(fraction), reminders: reminderFractions.map((f) => ({ fraction: f, at: at(f) })) };
-  }
+const NONE: number[] = [];
 
-  const start = parseDateField(req.from, 'from');
-  const exact = req.suspensionCounting === 'exact';
-  const suspended = exact ? 0 : suspendedUnits(cal, req.rule, start, req.suspensions);
-  const exactMs = exact ? suspendedMs(start, req.suspensions) : 0;
-  let budget: number;
-  let nominal: number;
-  switch (req.rule) {
-    case 'working-days':
-      budget = req.n + extDays + suspended;
-      nominal = cal.addWorkingDays(start, budget);
-      break;
-    case 'calendar-days':
-      budget = req.n + extDays + suspended;
-      nominal = start + budget;
-      break;
-    case 'months':
-    case 'years':
-      budget = extDays + suspended;
-      nominal = addMonthsDay(start, req.rule === 'years' ? req.n * 12 : req.n) + budget;
-      break;
-  }
-  let dueMs = endOfShanghaiDayMs(nominal) + exactMs;
-  // In exact mode the end may fall inside a day: that day is the nominal last day.
-  if (exactMs) nominal = shanghaiDayOfMs(dueMs - 1);
-  const last = cal.firstWorkingDayFrom(nominal);
-  if (last !== nominal) dueMs = endOfShanghaiDayMs(last);
-  const startMs = endOfShanghaiDayMs(start);
-  // Elapsed share of the period, in the rule's unit: whole working days for a working-day
-  // period, time otherwise.
-  const atFraction = (f: number) =>
-    req.rule === 'working-days'
-      ? Math.min(dueMs, endOfShanghaiDayMs(cal.addWorkingDays(start, Math.max(1, Math.ceil(f * budget)))))
-      : startMs + Math.ceil(f * (dueMs - startMs));
-  // Due soon at the policy fraction, or when less than one working day is left.
-  const dueSoonMs = Math.min(atFraction(fraction), endOfShanghaiDayMs(last - 1));
-  return {
-    ...common,
-    lastDay: dateOf(last),
-    ...(last !== nominal ? { nominalLastDay: dateOf(nominal) } : {}),
-    budget,
-    provisional: cal.touchesUncovered(start, last),
-    startAt: iso(startMs),
-    dueAt: iso(dueMs),
-    dueSoonAt: iso(Math.max(startMs, dueSoonMs)),
-    reminders: reminderFractions.map((f) => ({ fraction: f, at: iso(atFraction(f)) })),
-  };
+/**
+ * The instant when a share of the period has elapsed, in the rule's unit: whole working
+ * days for a working-day period, time otherwise.
+ */
+function fractionInstant(cal: WorkCalendar, rule: string, start: number, budget: number, startMs: number, dueMs: number, f: number): number {
+  if (rule !== 'working-days') return startMs + Math.ceil(f * (dueMs - startMs));
+  return Math.min(dueMs, endOfShanghaiDayMs(cal.addWorkingDays(start, Math.max(1, Math.ceil(f * budget)))));
 }
 
 /** Suspended time in the rule's unit: calendar days from suspension to resumption date. */
@@ -142,6 +148,19 @@ function parseInstantField(value: string, field: string): number {
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+const iso = isoOf;
+const RULES = new Set<string>(RuleSchema.options);
+
+/** The common request (rule, n, from) is checked by hand; the rest through the schema. */
+function validate(request: PeriodRequest): PeriodRequestParsed {
+  const { rule, n, from } = request;
+  const simple =
+    RULES.has(rule) && Number.isInteger(n) && n >= 1 && n <= 36_500 && typeof from === 'string' &&
+    !request.extensions?.length && !request.suspensions?.length && request.maxExtensions === undefined &&
+    request.suspensionCounting === undefined && (request.basis === undefined || (typeof request.basis === 'string' && request.basis.length <= 100)) &&
+    Object.keys(request).length <= 7;
+  if (simple) return { rule, n, from, extensions: [], suspensions: [], suspensionCounting: 'calendar-days', ...(request.basis ? { basis: request.basis } : {}) };
+  const parsed = PeriodRequestSchema.safeParse(request);
+  if (!parsed.success) throw new DeadlineError(formatZodError(parsed.error));
+  return parsed.data;
 }

@@ -34,6 +34,7 @@ export const PeriodRequestSchema = z.strictObject({
   basis: z.string().max(100).optional(),
 });
 export type PeriodRequest = z.input<typeof PeriodRequestSchema>;
+export type PeriodRequestParsed = z.output<typeof PeriodRequestSchema>;
 
 /** A computed deadline: what the workflow records in its history. */
 export interface Deadline {
