@@ -12,9 +12,9 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       // Deadlines must not depend on the host's time zone (SPEC §2): the pure suite runs twice.
-      { test: { name: 'unit-utc', include: unit, env: { TZ: 'UTC', EXPECT_TZ: 'UTC' } } },
-      { test: { name: 'unit-new-york', include: unit, env: { TZ: 'America/New_York', EXPECT_TZ: 'America/New_York' } } },
-      { test: { name: 'temporal', include: ['test/workflows/**/*.test.ts', 'test/system/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit-utc', include: unit, env: { TZ: 'UTC', EXPECT_TZ: 'UTC' } } },
+      { extends: true, test: { name: 'unit-new-york', include: unit, env: { TZ: 'America/New_York', EXPECT_TZ: 'America/New_York' } } },
+      { extends: true, test: { name: 'temporal', include: ['test/workflows/**/*.test.ts', 'test/system/**/*.test.ts'] } },
     ],
   },
 });

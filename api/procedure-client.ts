@@ -1,0 +1,59 @@
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { eventUpdate, viewQuery } from '../workflows/messages.js';
+import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView } from '../workflows/types.js';
+import { PROCEDURES } from '../machines/index.js';
+import { SA } from '../workflows/search-attributes.js';
+
+export interface StartOptions {
+  kind: string;
+  workflowId: string;
+  taskQueue: string;
+  input: unknown;
+  actor: Actor;
+}
+
+/** Starts a procedure and returns once its parties are resolved and it accepts events. */
+export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle; view: ProcedureView }> {
+  const def = PROCEDURES[o.kind];
+  if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
+  const handle = await client.workflow.start(def.workflowType, {
+    taskQueue: o.taskQueue,
+    workflowId: o.workflowId,
+    args: [{ input: o.input, actor: o.actor }],
+    typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
+  });
+  return { handle, view: await waitReady(handle) };
+}
+
+export async function waitReady(handle: WorkflowHandle, timeoutMs = 20_000): Promise<ProcedureView> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    const view = await handle.query(viewQuery);
+    if (view.state !== 'preparing') return view;
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') await handle.result(); // surfaces why it failed
+    if (Date.now() > deadline) throw new Error(`procedure ${handle.workflowId} is still preparing after ${timeoutMs} ms`);
+    await delay(wait);
+  }
+}
+
+/** The refusal inside a failed event update, if that is why it failed. */
+export function eventRejection(err: unknown): (EventRejection & { message: string }) | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== 'InvalidEvent') return undefined;
+  const details = err.cause.details?.[0] as EventRejection | undefined;
+  return details ? { ...details, message: err.cause.message } : undefined;
+}
+
+/** Sends an event as an Update; `updateId` makes a retried send apply at most once. */
+export async function sendEvent(handle: WorkflowHandle, req: EventRequest, updateId?: string): Promise<EventResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await handle.executeUpdate(eventUpdate, { args: [req], ...(updateId ? { updateId } : {}) });
+    } catch (err) {
+      if (eventRejection(err)?.code !== 'not-ready' || attempt >= 50) throw err;
+      await delay(20);
+    }
+  }
+}

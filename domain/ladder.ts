@@ -1,0 +1,36 @@
+import type { PartyRef } from './parties.js';
+import type { Registry } from './registry/registry.js';
+import type { Contact } from './registry/schema.js';
+import { authorityRef, organRef } from './registry/registry.js';
+
+export interface EscalationTarget {
+  party: PartyRef;
+  contact: Contact;
+  role: 'secrecy-officer' | 'superior-organ' | 'same-level-authority' | 'higher-authority';
+}
+
+/**
+ * The escalation ladder (SPEC §1, local policy): an organ's overdue step goes first to
+ * its own secrecy officer, then to its superior organ and its same-level authority; an
+ * authority's overdue step goes one tier up per rung, up to the national authority.
+ */
+export function escalationTargets(reg: Registry, responsible: PartyRef, rung: number): EscalationTarget[] {
+  if (responsible.type === 'organ') {
+    const organ = reg.organ(responsible.id);
+    if (rung <= 1) return [{ party: organRef(organ), contact: organ.secrecyOfficer, role: 'secrecy-officer' }];
+    if (rung > 2) return []; // the ladder ends here; reminders go on
+    const out: EscalationTarget[] = [];
+    const superior = reg.superiorOf(organ);
+    if (superior) out.push({ party: organRef(superior), contact: superior.secrecyOfficer, role: 'superior-organ' });
+    const same = reg.sameLevelAuthority(organ);
+    out.push({ party: authorityRef(same), contact: same.contact, role: 'same-level-authority' });
+    return out;
+  }
+  let a = reg.authority(responsible.id);
+  for (let i = 0; i < rung; i++) {
+    const up = reg.nextTierUp(a);
+    if (!up) return []; // past the national authority the ladder ends; reminders go on
+    a = up;
+  }
+  return [{ party: authorityRef(a), contact: a.contact, role: 'higher-authority' }];
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { OrganKindSchema, PROVINCE_CODES, RegionSchema, TierSchema, NATIONAL_REGION, tierOfRegion } from '../parties.js';
+
+export const ContactSchema = z.strictObject({
+  name: z.string().min(1).max(50),
+  email: z.string().email().optional(),
+  webhook: z.string().url().optional(),
+});
+
+export const AuthoritySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  tier: TierSchema,
+  region: RegionSchema,
+  contact: ContactSchema,
+  /** The authority's head (负责人), who approves extensions (Regs 63). */
+  head: z.string().min(1).optional(),
+});
+
+export const OrganSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  kind: OrganKindSchema,
+  region: RegionSchema,
+  /** 上级机关 / 上级主管部门. */
+  superiorId: z.string().optional(),
+  /** The organ's secrecy officer (保密工作机构), first rung of the escalation ladder. */
+  secrecyOfficer: ContactSchema,
+  /** For enterprises holding a 保密资质: the licence and who granted it (Regs 48). */
+  licence: z.strictObject({ grade: z.enum(['1', '2']), grantedBy: z.string(), number: z.string() }).optional(),
+});
+
+export const RegistrySchema = z
+  .strictObject({
+    version: z.string().min(1),
+    authorities: z.array(AuthoritySchema).min(1),
+    organs: z.array(OrganSchema),
+  })
+  .superRefine((r, ctx) => {
+    const ids = new Set<string>();
+    const dup = (id: string, path: (string | number)[]) => {
+      if (ids.has(id)) ctx.addIssue({ code: 'custom', path, message: `id "${id}" is used twice` });
+      ids.add(id);
+    };
+    const provinces = new Set<string>(PROVINCE_CODES);
+    r.authorities.forEach((a, i) => {
+      dup(a.id, ['authorities', i, 'id']);
+      if (tierOfRegion(a.region) !== a.tier) ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `region ${a.region} is not a ${a.tier} region code` });
+      if (a.region !== NATIONAL_REGION && !provinces.has(a.region.slice(0, 2))) ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `unknown province ${a.region.slice(0, 2)}` });
+    });
+    const national = r.authorities.filter((a) => a.tier === 'national');
+    if (national.length !== 1) ctx.addIssue({ code: 'custom', path: ['authorities'], message: `exactly one national authority is required, found ${national.length}` });
+    const regions = new Set(r.authorities.map((a) => a.region));
+    for (const p of PROVINCE_CODES) {
+      if (!regions.has(`${p}0000`)) ctx.addIssue({ code: 'custom', path: ['authorities'], message: `no provincial authority for province ${p}0000` });
+    }
+    const organIds = new Set(r.organs.map((o) => o.id));
+    const authorityIds = new Set(r.authorities.map((a) => a.id));
+    r.organs.forEach((o, i) => {
+      dup(o.id, ['organs', i, 'id']);
+      if (o.kind === 'central' && o.region !== NATIONAL_REGION) ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: 'a central organ has region 000000' });
+      if (o.kind !== 'central' && !provinces.has(o.region.slice(0, 2))) ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: `unknown province ${o.region.slice(0, 2)}` });
+      if (o.superiorId !== undefined && !organIds.has(o.superiorId)) ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: `no organ "${o.superiorId}"` });
+      if (o.superiorId === o.id) ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: 'an organ cannot be its own superior' });
+      if (o.licence && !authorityIds.has(o.licence.grantedBy)) ctx.addIssue({ code: 'custom', path: ['organs', i, 'licence', 'grantedBy'], message: `no authority "${o.licence.grantedBy}"` });
+    });
+  });
+
+export type Contact = z.infer<typeof ContactSchema>;
+export type Authority = z.infer<typeof AuthoritySchema>;
+export type Organ = z.infer<typeof OrganSchema>;
+export type RegistryData = z.infer<typeof RegistrySchema>;

@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { loadDeps } from '../../activities/deps.js';
+import { workflowBundle } from '../../worker/worker.js';
+import { viewQuery } from '../../workflows/messages.js';
+import { sendEvent, startProcedure } from '../../api/procedure-client.js';
+import type { Actor, EventResult, ProcedureView } from '../../workflows/types.js';
+import { ROOT } from '../../scripts/temporal-binaries.js';
+import { timeSkippingEnv } from './temporal.js';
+
+export const TASK_QUEUE = 'test-procedures';
+
+export interface ProcedureEnv {
+  env: TestWorkflowEnvironment;
+  start(kind: string, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle>;
+  send(h: WorkflowHandle, type: string, actor: Actor, payload?: Record<string, unknown>): Promise<EventResult>;
+  view(h: WorkflowHandle): Promise<ProcedureView>;
+  /** Advances the server's clock to an instant (time-skipping). */
+  sleepUntil(instant: string): Promise<void>;
+  now(): Promise<number>;
+}
+
+let seq = 0;
+
+/**
+ * Runs `fn` against a real time-skipping server whose clock starts at `startAt`, with a real
+ * worker running the real workflow bundle and activities (demo registry, embedded calendar).
+ */
+export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv) => Promise<T>): Promise<T> {
+  const env = await timeSkippingEnv(startAt);
+  try {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities(loadDeps({})),
+    });
+    const now = async () => {
+      const t = await env.connection.testService!.getCurrentTime({});
+      return Number(t.time!.seconds) * 1000 + Math.floor((t.time!.nanos ?? 0) / 1e6);
+    };
+    const p: ProcedureEnv = {
+      env,
+      start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) =>
+        (await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor })).handle,
+      send: (h, type, actor, payload = {}) => sendEvent(h, { type, payload, actor }),
+      view: (h) => h.query(viewQuery),
+      now,
+      sleepUntil: async (instant) => {
+        const ms = Date.parse(instant) - (await now());
+        if (ms > 0) await env.sleep(ms);
+      },
+    };
+    return await worker.runUntil(fn(p));
+  } finally {
+    await env.teardown();
+  }
+}
+
+/** Asserts an alarm fired at its instant: not before, and within a second of it. */
+export function firedAt(actual: string, expected: string): boolean {
+  const d = Date.parse(actual) - Date.parse(expected);
+  return d >= 0 && d < 1000;
+}
+
+/** Saves a workflow's history for the replay tests when RECORD_HISTORIES=1. */
+export async function maybeRecordHistory(h: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await h.fetchHistory();
+  const dir = join(ROOT, 'test', 'histories');
+  mkdirSync(dir, { recursive: true });
+  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
+  writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
+}

@@ -1,0 +1,50 @@
+/**
+ * Real Temporal servers for the tests: the time-skipping test server (optionally started at
+ * a chosen instant through libfaketime, so statutory dates in the past can be lived through)
+ * and the dev server. Binaries come from scripts/temporal-binaries.ts; nothing is mocked.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureTemporalBinaries, ROOT } from '../../scripts/temporal-binaries.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+
+const FAKETIME_LIBS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1'];
+
+function libfaketime(): string {
+  let lib = FAKETIME_LIBS.find(existsSync);
+  if (!lib) {
+    // Debian's libfaketime sets the test server's clock; installed here when missing.
+    const apt = spawnSync('sh', ['-c', 'apt-get install -y -qq faketime >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq faketime >/dev/null 2>&1)'], { stdio: 'inherit' });
+    lib = FAKETIME_LIBS.find(existsSync);
+    if (!lib) throw new Error(`libfaketime is needed to start the test server at a chosen date (apt-get install faketime; exit ${apt.status})`);
+  }
+  return lib;
+}
+
+/** A path that runs the time-skipping server with its clock starting at `startAt`. */
+function testServerAt(startAt: string | undefined): string {
+  const { testServer } = ensureTemporalBinaries();
+  if (!startAt) return testServer;
+  const stamp = new Date(startAt).toISOString().replace('T', ' ').slice(0, 19);
+  const dir = join(ROOT, '.cache', 'faketime');
+  mkdirSync(dir, { recursive: true });
+  const script = join(dir, `test-server-${stamp.replace(/\D/g, '')}.sh`);
+  writeFileSync(script, `#!/bin/sh\nexport LD_PRELOAD=${libfaketime()}\nexport FAKETIME="@${stamp}"\nexport TZ=UTC\nexec "${testServer}" "$@"\n`);
+  chmodSync(script, 0o755);
+  return script;
+}
+
+export async function timeSkippingEnv(startAt?: string): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerAt(startAt) } } });
+  await registerSearchAttributes(env);
+  return env;
+}
+
+/** The procedures' typed search attributes, registered as on the dev server. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types = { KEYWORD: 2, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as Record<string, number>; // temporal.api.enums.v1.IndexedValueType
+  const searchAttributes = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, types[k.type]!]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}

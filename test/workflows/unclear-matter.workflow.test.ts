@@ -1,0 +1,172 @@
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
+
+const WF = 'unclear-matter';
+const organ = { id: 'org-gz-bureau', name: '广州市某局' };
+const provincial = { id: 'auth-440000' };
+const national = { id: 'auth-000000' };
+
+const matter = (over: Record<string, unknown> = {}) => ({
+  organId: 'org-gz-bureau',
+  matterRef: 'GZ-2025-017',
+  title: '某项目技术参数（非涉密描述）',
+  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '本局项目组' },
+  draftedOn: '2025-09-26',
+  protectiveMeasures: '按机密级采取保密措施',
+  ...over,
+});
+
+const at = (iso: string) => new Date(iso).toISOString();
+const expectFired = (actual: string[], expected: string[]) => {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((a, i) => expect(firedAt(a, expected[i]!), `${a} should be at ${expected[i]}`).toBe(true));
+};
+
+describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
+  it('a report drafted on 2025-09-26 is due 2025-10-16 24:00 Beijing time; reminders and the overdue escalation fire at their instants', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const h = await p.start(WF, matter(), organ);
+      let v = await p.view(h);
+      expect(v.state).toBe('awaitingReport');
+      expect(v.deadlines[0]).toMatchObject({ specId: 'report', lastDay: '2025-10-16', dueAt: at('2025-10-16T16:00:00Z'), basis: 'Regs 25 para 1', provisional: false });
+      expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000', tier: 'provincial' } });
+
+      // 50%: the end of the 5th working day (2025-10-10 24:00 Beijing time); not a moment before.
+      await p.sleepUntil('2025-10-10T15:59:00Z');
+      expect((await p.view(h)).audit.filter((a) => a.kind === 'reminder')).toHaveLength(0);
+      await p.sleepUntil('2025-10-17T16:00:30Z');
+      v = await p.view(h);
+      const reminders = v.audit.filter((a) => a.kind === 'reminder').map((a) => a.at);
+      expectFired(reminders, ['2025-10-10T16:00:00Z', '2025-10-14T16:00:00Z', '2025-10-16T16:00:00Z', '2025-10-17T16:00:00Z']);
+      const escalations = v.inbox.filter((i) => i.kind === 'escalation');
+      expectFired(escalations.map((e) => e.at), ['2025-10-16T16:00:00Z', '2025-10-17T16:00:00Z']);
+      // SPEC §1 ladder: the organ's secrecy officer first, then its superior organ and same-level authority.
+      expect(escalations[0]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['org-gz-bureau', 'secrecy-officer']]);
+      expect(escalations[1]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['org-gd-dept', 'superior-organ'], ['auth-440100', 'same-level-authority']]);
+      expect(v.audit.filter((a) => a.kind === 'escalation').every((a) => a.basis === 'Regs 25 para 1')).toBe(true);
+      // The reminders never moved the deadline.
+      expect(v.deadlines[0]!.dueAt).toBe(at('2025-10-16T16:00:00Z'));
+      const sa = (await h.describe()).searchAttributes;
+      expect(sa.BmDeadlineStatus).toEqual(['overdue']);
+      expect(sa.BmState).toEqual(['awaitingReport']);
+      expect(sa.BmResponsible).toEqual(['org-gz-bureau']);
+      await maybeRecordHistory(h, 'unclear-matter-overdue');
+    });
+  });
+
+  it('a report submitted in time stops its reminders; the authority decides within 10 working days of receipt, files, and the procedure closes', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const h = await p.start(WF, matter(), organ);
+      await p.sleepUntil('2025-10-09T02:00:00Z');
+      const r = await p.send(h, 'SUBMIT_REPORT', organ, { reportNumber: '穗某〔2025〕12号' });
+      expect(r.state).toBe('underDetermination');
+      // Receipt on 2025-10-09: 10 working days, counting the make-up Saturday 10-11, end 2025-10-22.
+      const det = r.deadlines.find((d) => d.specId === 'determination')!;
+      expect(det).toMatchObject({ from: '2025-10-09', lastDay: '2025-10-22', dueAt: at('2025-10-22T16:00:00Z'), basis: 'Regs 25 para 2', responsible: { id: 'auth-440000' } });
+      expect(r.deadlines.find((d) => d.specId === 'report')!.status).toBe('met');
+
+      await p.sleepUntil('2025-10-20T00:00:00Z');
+      let v = await p.view(h);
+      expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('report'))).toHaveLength(0);
+      expectFired(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('determination')).map((a) => a.at), ['2025-10-15T16:00:00Z']);
+
+      const decided = await p.send(h, 'DETERMINE', provincial, {
+        determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } },
+      });
+      expect(decided.state).toBe('awaitingFiling');
+      const filing = decided.deadlines.find((d) => d.specId === 'filing')!;
+      expect(filing).toMatchObject({ policy: true, n: 5, from: '2025-10-20', lastDay: '2025-10-27' });
+      v = await p.view(h);
+      expect(v.inbox.find((i: { subject: string }) => i.subject === 'determined')!.recipients[0]!.party.id).toBe('org-gz-bureau');
+      expect(v.context.determination).toMatchObject({ outcome: 'state-secret', classification: { level: 'confidential' } });
+
+      const filed = await p.send(h, 'FILE_RECORD', provincial, { filingNumber: '粤保备〔2025〕3号' });
+      expect(filed.closed).toBe(true);
+      const final = await h.result();
+      expect(final.inbox.find((i: { subject: string }) => i.subject === 'filed')!.recipients[0]!.party.id).toBe('auth-000000');
+      expect(final.audit.at(-1)!.kind).toBe('closed');
+      expect(final.deadlines.map((d: { status: string }) => d.status)).toEqual(['met', 'met', 'met']);
+      expect((await h.describe()).searchAttributes.BmClosed).toEqual([true]);
+      await maybeRecordHistory(h, 'unclear-matter-provincial');
+    });
+  });
+
+  it('a top-secret matter goes to the national authority, whose decision closes it without filing', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const h = await p.start(WF, matter({ proposal: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' } }), organ);
+      await p.send(h, 'SUBMIT_REPORT', organ);
+      await expect(p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'not-secret' } })).rejects.toThrow(WorkflowUpdateFailedError);
+      const r = await p.send(h, 'DETERMINE', national, { determination: { outcome: 'not-secret', note: '不属于国家秘密' } });
+      expect(r.closed).toBe(true);
+      const final = await h.result();
+      expect(final.context.route).toMatchObject({ tier: 'national', basis: 'Regs 25 para 1' });
+      await maybeRecordHistory(h, 'unclear-matter-national');
+    });
+  });
+
+  it('a matter within a superior organ’s 定密权限 is referred at once (1 working day, local policy) and the superior determines (Law 17 para 3)', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const office = { id: 'org-th-office' };
+      const h = await p.start(WF, matter({ organId: 'org-th-office', variant: 'beyond-authority' }), office);
+      let v = await p.view(h);
+      expect(v.state).toBe('awaitingReferral');
+      expect(v.deadlines[0]).toMatchObject({ specId: 'referral', policy: true, n: 1, lastDay: '2025-09-28', basis: 'Law 17 para 3; Regs 17 para 2' });
+      await p.send(h, 'REFER', office);
+      v = await p.view(h);
+      expect(v.state).toBe('underSuperiorDetermination');
+      expect(v.responsible?.id).toBe('org-gz-bureau');
+      const r = await p.send(h, 'SUPERIOR_DETERMINE', { id: 'org-gz-bureau' }, { determination: { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' } } });
+      expect(r.closed).toBe(true);
+      await maybeRecordHistory(h, 'unclear-matter-referral');
+    });
+  });
+
+  it('an invalid event is rejected with a clear message and leaves the history unchanged', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const h = await p.start(WF, matter(), organ);
+      await p.view(h);
+      const before = (await h.fetchHistory()).events!.length;
+      const auditBefore = (await p.view(h)).audit.length;
+      const reject = async (type: string, actor: { id: string }, payload: Record<string, unknown>) => {
+        const err = await p.send(h, type, actor, payload).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+        const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+        expect(cause).toBeInstanceOf(ApplicationFailure);
+        return { message: cause.message, details: cause.details?.[0] as { code: string; allowedEvents: string[]; fieldErrors?: Array<{ field: string }> } };
+      };
+      const wrongState = await reject('DETERMINE', provincial, { determination: { outcome: 'not-secret' } });
+      expect(wrongState.details.code).toBe('not-allowed-in-state');
+      expect(wrongState.message).toContain('state awaitingReport (待报送) does not accept DETERMINE; allowed: SUBMIT_REPORT');
+      const wrongActor = await reject('SUBMIT_REPORT', provincial, {});
+      expect(wrongActor.details.code).toBe('not-authorized');
+      expect(wrongActor.message).toContain('may be sent only by organ (org-gz-bureau)');
+      const badPayload = await reject('SUBMIT_REPORT', organ, { reportNumber: 'x', content: '秘密内容' });
+      expect(badPayload.details.code).toBe('invalid-payload');
+      expect(badPayload.message).toMatch(/content/);
+      const unknown = await reject('DESTROY', organ, {});
+      expect(unknown.details.code).toBe('unknown-event');
+      await p.send(h, 'SUBMIT_REPORT', organ);
+      const law20 = await reject('DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 15 }, scope: '项目组' } } });
+      expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term.years');
+      expect(law20.message).toContain('at most 10 years (Law 20 para 2)');
+      const v = await p.view(h);
+      // Only the one valid event reached the history and the audit trail.
+      expect(v.audit.filter((a) => a.kind === 'event')).toHaveLength(1);
+      expect(v.audit.length).toBeGreaterThan(auditBefore);
+      const events = (await h.fetchHistory()).events!;
+      const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      expect(updates).toHaveLength(1);
+      expect(events.length).toBeGreaterThan(before);
+    });
+  });
+
+  it('refuses to start for an organ the registry does not know, saying which', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const err = await p.start(WF, matter({ organId: 'org-nowhere' }), { id: 'org-nowhere' }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(((err as WorkflowFailedError).cause as ActivityFailure).cause?.message).toBe('no organ "org-nowhere" in the registry');
+    });
+  });
+});

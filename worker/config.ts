@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * How to reach Temporal. The embedded default is the local dev server; the same code
+ * runs against a Temporal cluster or Temporal Cloud by setting these variables.
+ */
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  tls?: { clientCertPair?: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer; serverNameOverride?: string } | true;
+  apiKey?: string;
+}
+
+export const TASK_QUEUE = 'baomi-procedures';
+
+export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  const cert = env.TEMPORAL_TLS_CERT;
+  const key = env.TEMPORAL_TLS_KEY;
+  if (!!cert !== !!key) throw new Error('set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or neither');
+  const ca = env.TEMPORAL_TLS_CA;
+  const mtls = cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : {};
+  const tlsOptions = { ...mtls, ...(ca ? { serverRootCACertificate: readFileSync(ca) } : {}), ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}) };
+  const wantTls = Object.keys(tlsOptions).length > 0 || env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_API_KEY;
+  return {
+    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+    ...(wantTls ? { tls: Object.keys(tlsOptions).length ? tlsOptions : true } : {}),
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+import { loadDeps } from '../activities/deps.js';
+import { temporalConfig } from './config.js';
+import { connectWorker, createWorker } from './worker.js';
+
+// Registry, policy and calendar are validated before anything connects: bad data stops here.
+let deps;
+try {
+  deps = loadDeps();
+} catch (e) {
+  console.error(`[worker] cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}
+const config = temporalConfig();
+const connection = await connectWorker(config);
+const worker = await createWorker(connection, config, deps);
+console.error(`[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`);
+await worker.run();
+await connection.close();

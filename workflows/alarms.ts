@@ -1,0 +1,52 @@
+import { HOUR_MS } from '../domain/time.js';
+import type { DeadlineRecord } from './types.js';
+
+/**
+ * The timers of one deadline (SPEC §4): reminders at the policy's shares of the period, a
+ * silent due-soon mark, the deadline itself (reminder + first escalation), then a reminder
+ * and the next escalation rung every `repeatHours` while overdue. Derived from the recorded
+ * deadline only, so a reminder can never move the deadline.
+ */
+export type Alarm =
+  | { kind: 'reminder'; at: number; fraction: number }
+  | { kind: 'due-soon'; at: number }
+  | { kind: 'due'; at: number }
+  | { kind: 'overdue'; at: number; count: number };
+
+export function nextAlarm(r: DeadlineRecord, repeatHours: number): Alarm | undefined {
+  if (r.status !== 'running') return undefined;
+  const candidates: Alarm[] = [];
+  for (const rem of r.reminders) {
+    if (!r.remindersDone.includes(rem.fraction)) candidates.push({ kind: 'reminder', at: Date.parse(rem.at), fraction: rem.fraction });
+  }
+  if (!r.dueSoonDone) candidates.push({ kind: 'due-soon', at: Date.parse(r.dueSoonAt) });
+  const due = Date.parse(r.dueAt);
+  if (!r.dueFired) candidates.push({ kind: 'due', at: due });
+  else candidates.push({ kind: 'overdue', at: due + (r.overdueCount + 1) * repeatHours * HOUR_MS, count: r.overdueCount + 1 });
+  return candidates.reduce<Alarm | undefined>((a, b) => (a === undefined || b.at < a.at ? b : a), undefined);
+}
+
+/** Marks an alarm as done on the record. */
+export function markAlarm(r: DeadlineRecord, alarm: Alarm): void {
+  switch (alarm.kind) {
+    case 'reminder':
+      r.remindersDone.push(alarm.fraction);
+      break;
+    case 'due-soon':
+      r.dueSoonDone = true;
+      break;
+    case 'due':
+      r.dueFired = true;
+      r.dueSoonDone = true;
+      break;
+    case 'overdue':
+      r.overdueCount = alarm.count;
+      break;
+  }
+}
+
+/** On (re)computation: reminders whose instant has already passed are skipped, not sent late. */
+export function skipPastReminders(r: DeadlineRecord, nowMs: number): void {
+  for (const rem of r.reminders) if (Date.parse(rem.at) <= nowMs && !r.remindersDone.includes(rem.fraction)) r.remindersDone.push(rem.fraction);
+  if (Date.parse(r.dueSoonAt) <= nowMs) r.dueSoonDone = true;
+}

@@ -1,0 +1,349 @@
+/**
+ * The generic driver: runs any procedure machine durably. Events arrive as Updates and are
+ * validated against the current state before anything is recorded; deadlines declared in
+ * the machine's state meta are computed by an activity and armed as durable timers.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { PartyRef } from '../domain/parties.js';
+import { jurisdictionPrefix, regionPrefixes } from '../domain/parties.js';
+import { zodFieldErrors } from '../domain/errors.js';
+import type { Extension, Suspension } from '../domain/deadline/types.js';
+import { handledEvents, stateMetaOf, stateValueOf, type DeadlineSpec, type ProcedureDefinition } from '../machines/procedure.js';
+import type { Activities, PrepareResult } from '../activities/index.js';
+import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
+import { eventUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
+import { SA } from './search-attributes.js';
+import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const SYSTEM: Actor = { id: 'system', name: '系统' };
+
+export async function runProcedure(def: ProcedureDefinition, request: StartRequest): Promise<ProcedureView> {
+  const parsed = def.input.safeParse(request.input);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(`invalid start input: ${zodFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ')}`, 'InvalidInput');
+  }
+  const start = parsed.data as Record<string, unknown>;
+  const id = workflowInfo().workflowId;
+  // Queries are not buffered: answer them while the parties are being resolved.
+  let view = (): ProcedureView => ({ id, kind: def.kind, label: def.label, basis: def.basis, state: 'preparing', stateLabel: '准备中', closed: false, context: {}, deadlines: [], allowedEvents: [], audit: [], inbox: [], versions: {} });
+  setHandler(viewQuery, () => view());
+  // Updates are not buffered across activations either: until the parties are resolved the
+  // validator refuses with 'not-ready' (nothing recorded) and clients retry.
+  let rejection = (_req: EventRequest): EventRejection | undefined => ({ code: 'not-ready', message: 'the procedure is being prepared; send the event again in a moment', state: 'preparing', allowedEvents: [] });
+  let applyEvent = async (_req: EventRequest): Promise<EventResult> => {
+    throw ApplicationFailure.nonRetryable('not ready', 'InvalidEvent');
+  };
+  setHandler(eventUpdate, (req) => applyEvent(req), {
+    validator: (req) => {
+      const problem = rejection(req);
+      if (problem) throw ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+    },
+  });
+  const prepared: PrepareResult = await acts.prepareProcedure({ kind: def.kind, input: start });
+  const policy = prepared.policy;
+  const audit: AuditEntry[] = [];
+  const inbox: InboxEntry[] = [];
+  const deadlines: DeadlineRecord[] = [];
+  let calendarVersion: string | undefined;
+  let version = 0; // bumped on every change; wakes the timer loop
+  let busy = false;
+
+  const nowIso = () => new Date(Date.now()).toISOString();
+  const record = (e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }) => audit.push({ seq: audit.length + 1, at: e.at ?? nowIso(), ...e });
+
+  let [snapshot, effects] = initialTransition(def.machine, { ...start, parties: prepared.parties, region: prepared.region, route: prepared.route });
+  const ctx = () => snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
+  const stateName = () => stateValueOf(snapshot);
+  const stateLabel = () => stateMetaOf(snapshot)?.label ?? stateName();
+  const closed = () => snapshot.status === 'done';
+
+  const allowedEvents = () =>
+    closed() ? [] : handledEvents(snapshot).map((type) => ({ type, label: def.events[type]?.label ?? type, by: [...(def.events[type]?.by ?? [])] }));
+
+  view = (): ProcedureView => ({
+    id,
+    kind: def.kind,
+    label: def.label,
+    basis: def.basis,
+    state: stateName(),
+    stateLabel: stateLabel(),
+    closed: closed(),
+    context: snapshot.context as Record<string, unknown>,
+    responsible: responsibleParty(),
+    deadlines,
+    allowedEvents: allowedEvents(),
+    audit,
+    inbox,
+    policy,
+    versions: { registry: prepared.registryVersion, ...(calendarVersion ? { calendar: calendarVersion } : {}) },
+  });
+
+  const result = (): EventResult => ({ state: stateName(), stateLabel: stateLabel(), closed: closed(), deadlines, allowedEvents: allowedEvents() });
+
+  function responsibleParty(): PartyRef | undefined {
+    const key = stateMetaOf(snapshot)?.responsible;
+    return key ? ctx().parties[key] : undefined;
+  }
+
+  /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
+  rejection = (req: EventRequest): EventRejection | undefined => {
+    const allowed = allowedEvents().map((e) => e.type);
+    const base = { state: stateName(), allowedEvents: allowed };
+    const spec = def.events[req.type];
+    if (!spec) return { ...base, code: 'unknown-event', message: `unknown event "${req.type}"; ${def.label} has: ${Object.keys(def.events).join(', ')}` };
+    if (!allowed.includes(req.type)) {
+      return { ...base, code: 'not-allowed-in-state', message: `state ${stateName()} (${stateLabel()}) does not accept ${req.type}; allowed: ${allowed.join(', ') || 'none (closed)'}` };
+    }
+    const senders = spec.by.map((k) => ctx().parties[k]?.id).filter((x): x is string => !!x);
+    if (!senders.includes(req.actor?.id)) {
+      return { ...base, code: 'not-authorized', message: `${req.type} may be sent only by ${spec.by.join(' or ')} (${senders.join(', ')}), not by ${req.actor?.id ?? 'an anonymous actor'}` };
+    }
+    const payload = spec.schema.safeParse(req.payload ?? {});
+    if (!payload.success) {
+      const fieldErrors = zodFieldErrors(payload.error);
+      return { ...base, code: 'invalid-payload', message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors };
+    }
+    if (!snapshot.can(toMachineEvent(req, payload.data as Record<string, unknown>))) {
+      return { ...base, code: 'guard-refused', message: `${req.type} is not possible in state ${stateName()} now (${spec.basis ?? def.basis})` };
+    }
+    return undefined;
+  };
+
+  function toMachineEvent(req: EventRequest, payload: Record<string, unknown>) {
+    return { ...payload, type: req.type, actor: req.actor, at: nowIso() } as never;
+  }
+
+  async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+      version++;
+    }
+  }
+
+  /** Carries out the machine's notify effects through the notification activity. */
+  async function runEffects(list: ReadonlyArray<{ type: string; params?: unknown }>, cause: string): Promise<void> {
+    for (const action of list) {
+      if (action.type !== 'notify') continue;
+      const params = action.params as { to: string; subject: string; basis: string };
+      const to = ctx().parties[params.to];
+      if (!to) continue;
+      const entryId = `${cause}:${params.subject}:${to.id}`;
+      const recipients = await acts.notify({ idempotencyKey: `${id}:${entryId}`, procedureId: id, kind: 'notification', subject: params.subject, to, basis: params.basis });
+      inbox.push({ id: entryId, at: nowIso(), kind: 'notification', subject: params.subject, recipients, basis: params.basis });
+      record({ kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
+    }
+  }
+
+  /** Brings the deadline records in line with the active state's declared deadline. */
+  async function syncDeadlines(): Promise<void> {
+    const active = (Object.values(snapshot.getMeta()) as Array<{ deadline?: DeadlineSpec }>).flatMap((m) => (m.deadline ? [m.deadline] : []));
+    const state = stateName();
+    for (const r of deadlines) {
+      if ((r.status === 'running' || r.status === 'suspended') && !active.some((s) => s.id === r.specId && r.state === state)) {
+        r.metAt = nowIso();
+        r.status = Date.now() <= Date.parse(r.dueAt) ? 'met' : 'met_late';
+        record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
+      }
+    }
+    for (const spec of active) {
+      const c = ctx();
+      const from = c[spec.from];
+      if (typeof from !== 'string') throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: context.${spec.from} is not set`, 'MachineDefinition');
+      const n = typeof spec.n === 'number' ? spec.n : (policy[spec.n.policy] as number);
+      const extensions = (spec.extensionsFrom ? (c[spec.extensionsFrom] as Extension[] | undefined) : undefined) ?? [];
+      const allSuspensions = (spec.suspensionsFrom ? (c[spec.suspensionsFrom] as Array<Partial<Suspension>> | undefined) : undefined) ?? [];
+      const open = allSuspensions.some((s) => s.to === undefined);
+      const suspensions = allSuspensions.filter((s): s is Suspension => s.to !== undefined);
+      const inputs = JSON.stringify([spec.rule, n, from, extensions, suspensions]);
+      const current = deadlines.find((r) => r.specId === spec.id && r.state === state && (r.status === 'running' || r.status === 'suspended'));
+      if (current && current.inputs === inputs) {
+        current.status = open ? 'suspended' : 'running';
+        continue;
+      }
+      const computed = await acts.computeDeadline({
+        period: { rule: spec.rule, n, from, extensions, suspensions, basis: spec.basis, suspensionCounting: policy.suspensionCounting, ...(spec.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}) },
+        options: { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
+      });
+      calendarVersion = computed.calendarVersion;
+      const responsible = c.parties[spec.responsible];
+      if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
+      const fresh: DeadlineRecord = {
+        ...computed,
+        key: `${spec.id}#${deadlines.length + 1}`,
+        specId: spec.id,
+        label: spec.label,
+        state,
+        responsible,
+        policy: typeof spec.n !== 'number',
+        status: open ? 'suspended' : 'running',
+        computedAt: nowIso(),
+        inputs,
+        remindersDone: [],
+        dueSoonDone: false,
+        dueFired: false,
+        overdueCount: 0,
+      };
+      if (current) {
+        current.status = 'superseded';
+        // A recomputation keeps what has already been sent for this step.
+        Object.assign(fresh, { remindersDone: [...current.remindersDone], dueFired: current.dueFired && Date.parse(computed.dueAt) <= Date.parse(current.dueAt), overdueCount: 0 });
+        record({ kind: 'deadline-recomputed', actor: SYSTEM, summary: `${spec.label}：${current.dueAt} → ${computed.dueAt}`, basis: spec.basis, deadlineKey: fresh.key });
+      } else {
+        record({ kind: 'deadline-set', actor: SYSTEM, summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`, basis: spec.basis, deadlineKey: fresh.key });
+      }
+      skipPastReminders(fresh, Date.now());
+      deadlines.push(fresh);
+    }
+  }
+
+  function deadlineStatus(): string {
+    const running = deadlines.filter((r) => r.status === 'running');
+    if (running.some((r) => r.dueFired)) return 'overdue';
+    if (running.some((r) => r.dueSoonDone)) return 'due_soon';
+    if (running.length) return 'on_track';
+    if (deadlines.some((r) => r.status === 'suspended')) return 'suspended';
+    const last = deadlines.filter((r) => r.status === 'met' || r.status === 'met_late').at(-1);
+    return last?.status ?? 'none';
+  }
+
+  function upsertAttributes(): void {
+    const c = ctx();
+    const responsible = responsibleParty();
+    const parties = Object.values(c.parties).filter((p): p is PartyRef => !!p);
+    const next = deadlines.filter((r) => r.status === 'running').map((r) => Date.parse(r.dueAt)).sort((a, b) => a - b)[0];
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SA.kind, value: def.kind },
+      { key: SA.state, value: stateName() },
+      { key: SA.responsible, value: responsible?.id ?? 'none' },
+      { key: SA.tier, value: responsible?.tier ?? 'none' },
+      { key: SA.region, value: c.region as string },
+      { key: SA.regionScope, value: [...new Set(parties.flatMap((p) => regionPrefixes(p.region)).concat(jurisdictionPrefix(c.region as string) || 'national'))] },
+      { key: SA.parties, value: parties.map((p) => p.id) },
+      { key: SA.organ, value: c.parties.organ?.id ?? parties[0]?.id ?? 'none' },
+      { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
+      { key: SA.deadlineStatus, value: deadlineStatus() },
+      { key: SA.provisional, value: deadlines.some((r) => r.status === 'running' && r.provisional) },
+      { key: SA.closed, value: closed() },
+    ] as SearchAttributeUpdatePair[];
+    upsertSearchAttributes(pairs);
+  }
+
+  async function fire(r: DeadlineRecord, alarm: Alarm): Promise<void> {
+    markAlarm(r, alarm);
+    if (alarm.kind === 'due-soon') return;
+    const at = nowIso();
+    const alarmKey = alarm.kind === 'reminder' ? `reminder-${alarm.fraction}` : alarm.kind === 'due' ? 'due' : `overdue-${alarm.count}`;
+    const subject =
+      alarm.kind === 'reminder'
+        ? `${r.label}：已过期间的${Math.round(alarm.fraction * 100)}%，${r.lastDay ?? r.dueAt}届满`
+        : alarm.kind === 'due'
+          ? `${r.label}：已届满，现已超期`
+          : `${r.label}：已超期${alarm.count * policy.overdueRepeatHours}小时`;
+    const reminded = await acts.notify({ idempotencyKey: `${id}:${r.key}:${alarmKey}`, procedureId: id, kind: 'reminder', subject, to: r.responsible, basis: r.basis });
+    inbox.push({ id: `${r.key}:${alarmKey}`, at, kind: 'reminder', subject, recipients: reminded, basis: r.basis, deadlineKey: r.key });
+    record({ kind: 'reminder', at, actor: SYSTEM, summary: `提醒${r.responsible.name}：${subject}`, basis: r.basis, deadlineKey: r.key });
+    if (alarm.kind === 'reminder') return;
+    // SPEC §4: an escalation along the ladder when the deadline passes, one rung further each period.
+    const rung = alarm.kind === 'due' ? 1 : alarm.count + 1;
+    const escalated = await acts.notify({
+      idempotencyKey: `${id}:${r.key}:escalation-${rung}`,
+      procedureId: id,
+      kind: 'escalation',
+      subject: `${r.label}：${r.responsible.name}超期未办，逐级督办（第${rung}级）`,
+      escalation: { responsible: r.responsible, rung },
+      basis: r.basis,
+    });
+    if (!escalated.length) return;
+    const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
+    inbox.push({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key });
+    record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，本地策略）`, basis: r.basis, deadlineKey: r.key });
+  }
+
+  applyEvent = (req) =>
+    withLock(async () => {
+      const problem = rejection(req);
+      if (problem) throw ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+      const spec = def.events[req.type]!;
+      const payload = spec.schema.parse(req.payload ?? {}) as Record<string, unknown>;
+      const from = stateName();
+      const [next, actions] = transition(def.machine, snapshot, toMachineEvent(req, payload));
+      snapshot = next;
+      record({ kind: 'event', actor: req.actor, summary: `${spec.label}：${from} → ${stateName()}`, basis: spec.basis, event: { type: req.type, payload }, from, to: stateName() });
+      await syncDeadlines();
+      await runEffects(actions, `${req.type}-${audit.length}`);
+      if (closed()) record({ kind: 'closed', actor: SYSTEM, summary: `${def.label}办结`, basis: def.basis });
+      upsertAttributes();
+      return result();
+    });
+  setHandler(recomputeDeadlinesUpdate, (req) =>
+    withLock(async () => {
+      // SPEC §2: provisional deadlines are recomputed only by this explicit, audited event.
+      let changed = 0;
+      for (const r of deadlines.filter((d) => d.status === 'running' && d.provisional)) {
+        const computed = await acts.computeDeadline({
+          period: { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting },
+          options: { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
+        });
+        calendarVersion = computed.calendarVersion;
+        const before = r.dueAt;
+        const wasProvisional = r.provisional;
+        Object.assign(r, { ...computed, computedAt: nowIso() });
+        if (before !== r.dueAt || wasProvisional !== r.provisional) {
+          changed++;
+          r.dueFired = r.dueFired && Date.parse(r.dueAt) <= Date.now();
+          skipPastReminders(r, Date.now());
+          record({ kind: 'deadline-recomputed', actor: req.actor, summary: `${r.label}：${before} → ${r.dueAt}（日历 ${computed.calendarVersion}${r.provisional ? '，仍为暂定' : ''}；${req.reason}）`, basis: r.basis, deadlineKey: r.key });
+        }
+      }
+      upsertAttributes();
+      return { changed };
+    }),
+  );
+
+  record({ kind: 'started', actor: request.actor, summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });
+  await syncDeadlines();
+  await runEffects(effects, 'start');
+  upsertAttributes();
+
+  // The timer loop: sleep until the earliest alarm or until something changes.
+  while (!closed()) {
+    const seen = version;
+    const pending = deadlines
+      .map((r) => ({ r, alarm: nextAlarm(r, policy.overdueRepeatHours) }))
+      .filter((x): x is { r: DeadlineRecord; alarm: Alarm } => x.alarm !== undefined)
+      .sort((a, b) => a.alarm.at - b.alarm.at)[0];
+    if (!pending) {
+      await condition(() => version !== seen || closed());
+      continue;
+    }
+    const wait = pending.alarm.at - Date.now();
+    if (wait > 0 && (await condition(() => version !== seen || closed(), wait))) continue;
+    await withLock(async () => {
+      // Re-read: the step may have been met while waiting for the lock.
+      if (nextAlarm(pending.r, policy.overdueRepeatHours)?.at !== pending.alarm.at) return;
+      await fire(pending.r, pending.alarm);
+      upsertAttributes();
+    });
+  }
+  await condition(allHandlersFinished);
+  return view();
+}

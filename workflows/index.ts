@@ -1,0 +1,1 @@
+export { unclearMatterWorkflow } from './unclear-matter.workflow.js';

@@ -1,0 +1,8 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { EventRequest, EventResult, ProcedureView, RecomputeRequest } from './types.js';
+
+/** An event of the procedure, validated against the current state before it is accepted. */
+export const eventUpdate = defineUpdate<EventResult, [EventRequest]>('event');
+/** Recompute provisional deadlines after a calendar update (SPEC §2): explicit and audited. */
+export const recomputeDeadlinesUpdate = defineUpdate<{ changed: number }, [RecomputeRequest]>('recomputeDeadlines');
+export const viewQuery = defineQuery<ProcedureView>('view');

@@ -1,0 +1,27 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Typed search attributes: non-sensitive metadata only (SPEC §5), no free text. */
+export const SA = {
+  kind: defineSearchAttributeKey('BmKind', SearchAttributeType.KEYWORD),
+  state: defineSearchAttributeKey('BmState', SearchAttributeType.KEYWORD),
+  responsible: defineSearchAttributeKey('BmResponsible', SearchAttributeType.KEYWORD),
+  tier: defineSearchAttributeKey('BmTier', SearchAttributeType.KEYWORD),
+  region: defineSearchAttributeKey('BmRegion', SearchAttributeType.KEYWORD),
+  /** Jurisdiction prefixes of every party's region: ['44', '4401', '440106', …]. */
+  regionScope: defineSearchAttributeKey('BmRegionScope', SearchAttributeType.KEYWORD_LIST),
+  /** Ids of every party of the procedure. */
+  parties: defineSearchAttributeKey('BmParties', SearchAttributeType.KEYWORD_LIST),
+  organ: defineSearchAttributeKey('BmOrgan', SearchAttributeType.KEYWORD),
+  nextDeadline: defineSearchAttributeKey('BmNextDeadline', SearchAttributeType.DATETIME),
+  deadlineStatus: defineSearchAttributeKey('BmDeadlineStatus', SearchAttributeType.KEYWORD),
+  provisional: defineSearchAttributeKey('BmProvisional', SearchAttributeType.BOOL),
+  closed: defineSearchAttributeKey('BmClosed', SearchAttributeType.BOOL),
+} as const;
+
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
+
+/** `--search-attribute` flags for `temporal server start-dev`. */
+export function devServerSearchAttributeArgs(): string[] {
+  const names: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', DATETIME: 'Datetime', BOOL: 'Bool' };
+  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${names[k.type]}`]);
+}

@@ -1,0 +1,123 @@
+/** What the driver exchanges with clients: start request, events, the procedure view. */
+import type { Deadline } from '../domain/deadline/types.js';
+import type { PartyRef } from '../domain/parties.js';
+import type { Policy } from '../domain/policy.js';
+
+export interface Actor {
+  id: string;
+  name?: string;
+}
+
+export interface StartRequest {
+  input: unknown;
+  actor: Actor;
+}
+
+export interface EventRequest {
+  type: string;
+  payload?: Record<string, unknown>;
+  actor: Actor;
+}
+
+export interface RecomputeRequest {
+  actor: Actor;
+  reason: string;
+}
+
+export type DeadlineRecordStatus = 'running' | 'suspended' | 'met' | 'met_late' | 'superseded';
+
+export interface DeadlineRecord extends Deadline {
+  key: string;
+  specId: string;
+  label: string;
+  state: string;
+  responsible: PartyRef;
+  /** The period comes from local policy (本地策略), not the statute. */
+  policy: boolean;
+  status: DeadlineRecordStatus;
+  computedAt: string;
+  metAt?: string;
+  /** Fingerprint of the inputs it was computed from. */
+  inputs: string;
+  /** Reminder fractions already fired or skipped as past. */
+  remindersDone: number[];
+  dueSoonDone: boolean;
+  dueFired: boolean;
+  overdueCount: number;
+}
+
+export type AuditKind =
+  | 'started'
+  | 'event'
+  | 'deadline-set'
+  | 'deadline-met'
+  | 'deadline-recomputed'
+  | 'reminder'
+  | 'escalation'
+  | 'notification'
+  | 'closed';
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  kind: AuditKind;
+  actor: Actor;
+  summary: string;
+  basis?: string;
+  event?: { type: string; payload: Record<string, unknown> };
+  from?: string;
+  to?: string;
+  deadlineKey?: string;
+}
+
+export interface Recipient {
+  party: PartyRef;
+  contact: { name: string; email?: string; webhook?: string };
+  role: string;
+}
+
+export interface InboxEntry {
+  id: string;
+  at: string;
+  kind: 'notification' | 'reminder' | 'escalation';
+  subject: string;
+  recipients: Recipient[];
+  basis?: string;
+  deadlineKey?: string;
+}
+
+export interface ProcedureView {
+  id: string;
+  kind: string;
+  label: string;
+  basis: string;
+  state: string;
+  stateLabel: string;
+  closed: boolean;
+  context: Record<string, unknown>;
+  responsible?: PartyRef;
+  deadlines: DeadlineRecord[];
+  allowedEvents: Array<{ type: string; label: string; by: string[] }>;
+  audit: AuditEntry[];
+  inbox: InboxEntry[];
+  /** The local policy fixed for this procedure at its start (absent while preparing). */
+  policy?: Policy;
+  versions: { calendar?: string; registry?: string };
+}
+
+export interface EventResult {
+  state: string;
+  stateLabel: string;
+  closed: boolean;
+  deadlines: DeadlineRecord[];
+  allowedEvents: Array<{ type: string; label: string; by: string[] }>;
+}
+
+/** Why an event was refused; carried as ApplicationFailure details. */
+export interface EventRejection {
+  code: 'not-ready' | 'unknown-event' | 'not-allowed-in-state' | 'invalid-payload' | 'not-authorized' | 'guard-refused';
+  message: string;
+  state: string;
+  allowedEvents: string[];
+  fieldErrors?: Array<{ field: string; message: string }>;
+}
