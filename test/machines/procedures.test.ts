@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { PROCEDURES } from '../../machines/index.js';
+import type { StateMeta } from '../../machines/procedure.js';
+import { PolicySchema } from '../../domain/policy.js';
+
+/** Rules every procedure definition must follow, whatever its kind. */
+describe.each(Object.values(PROCEDURES))('procedure $kind', (def) => {
+  const states = Object.entries(def.machine.root.states);
+
+  it('declares every delay it uses (an undeclared delay name fires at once)', () => {
+    const declared = new Set(Object.keys(def.machine.implementations.delays ?? {}));
+    for (const [name, node] of states) {
+      for (const t of node.after) {
+        const delay = String(t.eventType).match(/^xstate\.after\.(.+)\./)?.[1];
+        expect(delay !== undefined && (declared.has(delay) || /^\d+$/.test(delay)), `${name}: delay ${t.eventType}`).toBe(true);
+      }
+    }
+  });
+
+  it('gives every deadline a period from the statute or a local-policy key that exists', () => {
+    const policyKeys = Object.keys(PolicySchema.shape);
+    for (const [, node] of states) {
+      const d = (node.meta as StateMeta | undefined)?.deadline;
+      if (!d) continue;
+      if (typeof d.n === 'number') expect(d.n).toBeGreaterThan(0);
+      else expect(policyKeys).toContain(d.n.policy);
+    }
+  });
+
+  it('has a label for every event and names its senders', () => {
+    for (const [type, spec] of Object.entries(def.events)) {
+      expect(spec.label, type).toBeTruthy();
+      expect(spec.by.length, type).toBeGreaterThan(0);
+    }
+  });
+});
