@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, viewQuery } from '../workflows/messages.js';
@@ -18,12 +18,21 @@ export interface StartOptions {
 export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle; view: ProcedureView }> {
   const def = PROCEDURES[o.kind];
   if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
-  const handle = await client.workflow.start(def.workflowType, {
-    taskQueue: o.taskQueue,
-    workflowId: o.workflowId,
-    args: [{ input: o.input, actor: o.actor }],
-    typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
-  });
+  let handle: WorkflowHandle;
+  try {
+    handle = await client.workflow.start(def.workflowType, {
+      taskQueue: o.taskQueue,
+      workflowId: o.workflowId,
+      args: [{ input: o.input, actor: o.actor }],
+      typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
+      // A repeated start with the same id returns the first procedure, running or closed.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    handle = client.workflow.getHandle(o.workflowId);
+  }
   return { handle, view: await waitReady(handle) };
 }
 

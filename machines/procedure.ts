@@ -63,6 +63,8 @@ export interface ProcedureDefinition {
   machine: AnyStateMachine;
   /** What a caller supplies to start it; the driver adds the resolved parties. */
   input: z.ZodType;
+  /** The input field naming the party that starts it: only that party may. */
+  startedBy: string;
   events: Record<string, EventSpec>;
 }
 

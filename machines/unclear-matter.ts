@@ -181,5 +181,6 @@ export const unclearMatterProcedure: ProcedureDefinition = {
   workflowType: 'unclearMatterWorkflow',
   machine: unclearMatterMachine,
   input: UnclearMatterStartSchema,
+  startedBy: 'organId',
   events: unclearMatterEvents,
 };

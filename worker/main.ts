@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDeps } from '../activities/deps.js';
 import { temporalConfig } from './config.js';
 import { connectWorker, createWorker } from './worker.js';
@@ -10,6 +11,7 @@ try {
   console.error(`[worker] cannot start: ${(e as Error).message}`);
   process.exit(1);
 }
+Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });
 const config = temporalConfig();
 const connection = await connectWorker(config);
 const worker = await createWorker(connection, config, deps);

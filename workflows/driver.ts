@@ -75,7 +75,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   const allowedEvents = () =>
     closed() ? [] : handledEvents(snapshot).map((type) => ({ type, label: def.events[type]?.label ?? type, by: [...(def.events[type]?.by ?? [])] }));
 
-  view = (): ProcedureView => ({
+  const readyView = (): ProcedureView => ({
     id,
     kind: def.kind,
     label: def.label,
@@ -101,7 +101,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   }
 
   /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
-  rejection = (req: EventRequest): EventRejection | undefined => {
+  const readyRejection = (req: EventRequest): EventRejection | undefined => {
     const allowed = allowedEvents().map((e) => e.type);
     const base = { state: stateName(), allowedEvents: allowed };
     const spec = def.events[req.type];
@@ -280,7 +280,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
 
   applyEvent = (req) =>
     withLock(async () => {
-      const problem = rejection(req);
+      const problem = readyRejection(req);
       if (problem) throw ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
       const spec = def.events[req.type]!;
       const payload = spec.schema.parse(req.payload ?? {}) as Record<string, unknown>;
@@ -323,6 +323,9 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   await syncDeadlines();
   await runEffects(effects, 'start');
   upsertAttributes();
+  // Ready: queries show the procedure and events are validated against its state.
+  view = readyView;
+  rejection = readyRejection;
 
   // The timer loop: sleep until the earliest alarm or until something changes.
   while (!closed()) {

@@ -25,3 +25,9 @@ export function devServerSearchAttributeArgs(): string[] {
   const names: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', DATETIME: 'Datetime', BOOL: 'Bool' };
   return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${names[k.type]}`]);
 }
+
+/** temporal.api.enums.v1.IndexedValueType of each attribute, for OperatorService.addSearchAttributes. */
+export function indexedValueTypes(keys = ALL_SEARCH_ATTRIBUTES): Record<string, number> {
+  const code: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+  return Object.fromEntries(keys.map((k) => [k.name, code[k.type]!]));
+}

@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { loadDeps } from '../../activities/deps.js';
+import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
@@ -30,14 +30,14 @@ let seq = 0;
  * Runs `fn` against a real time-skipping server whose clock starts at `startAt`, with a real
  * worker running the real workflow bundle and activities (demo registry, embedded calendar).
  */
-export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv) => Promise<T>): Promise<T> {
+export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv) => Promise<T>, deps: ActivityDeps = loadDeps({})): Promise<T> {
   const env = await timeSkippingEnv(startAt);
   try {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: createActivities(loadDeps({})),
+      activities: createActivities(deps),
     });
     const now = async () => {
       const t = await env.connection.testService!.getCurrentTime({});

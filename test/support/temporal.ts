@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalBinaries, ROOT } from '../../scripts/temporal-binaries.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { indexedValueTypes } from '../../workflows/search-attributes.js';
 
 const FAKETIME_LIBS = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1'];
 
@@ -44,7 +44,5 @@ export async function timeSkippingEnv(startAt?: string): Promise<TestWorkflowEnv
 
 /** The procedures' typed search attributes, registered as on the dev server. */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const types = { KEYWORD: 2, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as Record<string, number>; // temporal.api.enums.v1.IndexedValueType
-  const searchAttributes = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, types[k.type]!]));
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: indexedValueTypes() });
 }

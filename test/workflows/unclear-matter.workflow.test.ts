@@ -1,6 +1,11 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calendarSource, loadDeps } from '../../activities/deps.js';
+import { recomputeDeadlinesUpdate } from '../../workflows/messages.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 
 const WF = 'unclear-matter';
@@ -168,5 +173,36 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(err).toBeInstanceOf(WorkflowFailedError);
       expect(((err as WorkflowFailedError).cause as ActivityFailure).cause?.message).toBe('no organ "org-nowhere" in the registry');
     });
+  });
+});
+
+describe('provisional deadlines and calendar updates (SPEC §2)', () => {
+  it('a deadline reaching a year with no notice is provisional, and is recomputed by an explicit, audited event when the calendar covers it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bm-cal-')), 'calendar.json');
+    const calendar = JSON.parse(readFileSync(new URL('../../domain/calendar/data/cn-calendar.json', import.meta.url), 'utf8'));
+    writeFileSync(file, JSON.stringify(calendar));
+    await withProcedureEnv(
+      '2026-12-25T01:00:00Z',
+      async (p) => {
+        const h = await p.start(WF, matter({ draftedOn: '2026-12-25' }), organ);
+        let v = await p.view(h);
+        expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-08', provisional: true });
+        expect((await h.describe()).searchAttributes.BmProvisional).toEqual([true]);
+        // The 2027 notice is published: New Year 1–3 January off.
+        calendar.version = 'cn-2027@test';
+        calendar.years.push({ year: 2027, notice: '国办发明电（测试）', published: '2026-11-20', supplements: [], holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }], workdays: [] });
+        writeFileSync(file, JSON.stringify(calendar));
+        expect((await p.view(h)).deadlines[0]!.lastDay).toBe('2027-01-08'); // nothing changes by itself
+        const r = await h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor: { id: 'operator' }, reason: '2027年通知已公布' }] });
+        expect(r.changed).toBe(1);
+        v = await p.view(h);
+        expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-11', provisional: false, calendarVersion: 'cn-2027@test' });
+        const entry = v.audit.find((a) => a.kind === 'deadline-recomputed')!;
+        expect(entry.actor.id).toBe('operator');
+        expect(entry.summary).toContain('2027年通知已公布');
+        expect((await h.describe()).searchAttributes.BmProvisional).toEqual([false]);
+      },
+      { ...loadDeps({}), calendar: calendarSource(file) },
+    );
   });
 });

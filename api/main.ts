@@ -1,0 +1,37 @@
+import { Client, Connection } from '@temporalio/client';
+import { calendarSource, loadRegistry } from '../activities/deps.js';
+import { temporalConfig } from '../worker/config.js';
+import { signingKey } from './auth.js';
+import { buildServer } from './server.js';
+
+const config = temporalConfig();
+let registry;
+try {
+  registry = loadRegistry(process.env.BM_REGISTRY_FILE);
+} catch (e) {
+  console.error(`[api] cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}
+const connection = await Connection.connect({
+  address: config.address,
+  ...(config.tls ? { tls: config.tls } : {}),
+  ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+});
+const client = new Client({ connection, namespace: config.namespace });
+const app = await buildServer({
+  client,
+  taskQueue: config.taskQueue,
+  registry,
+  calendar: calendarSource(process.env.BM_CALENDAR_FILE),
+  jwtKey: signingKey(process.env, process.env.BM_DATA_DIR ?? '.data'),
+});
+const port = Number(process.env.PORT ?? 3000);
+await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });
+console.error(`[api] listening on http://127.0.0.1:${port}`);
+const stop = async () => {
+  await app.close();
+  await connection.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,22 @@
+import { jurisdictionPrefix, regionPrefixes } from '../domain/parties.js';
+import type { PartyRef } from '../domain/parties.js';
+
+/**
+ * Who may see a procedure: a party of it; an authority whose jurisdiction contains the
+ * region of one of its parties; the national authority sees all.
+ */
+export function canSee(caller: PartyRef, parties: PartyRef[]): boolean {
+  if (parties.some((p) => p.id === caller.id)) return true;
+  if (caller.type !== 'authority') return false;
+  if (caller.tier === 'national') return true;
+  const prefix = jurisdictionPrefix(caller.region);
+  return parties.some((p) => regionPrefixes(p.region).includes(prefix));
+}
+
+/** The visibility query clause that lists what a caller may see. */
+export function scopeQuery(caller: PartyRef): string {
+  if (caller.type === 'authority' && caller.tier === 'national') return '';
+  const own = `BmParties = '${caller.id}'`;
+  if (caller.type !== 'authority') return own;
+  return `(${own} OR BmRegionScope = '${jurisdictionPrefix(caller.region)}')`;
+}

@@ -1,0 +1,28 @@
+/**
+ * After a calendar update (a new State Council notice), recomputes the provisional deadlines
+ * of every open procedure through the explicit, audited recomputeDeadlines update (SPEC §2).
+ *   npm run recompute-provisional -- --reason "2027年放假安排通知已公布"
+ */
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { temporalConfig } from '../worker/config.js';
+import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
+
+const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' } } });
+if (!values.reason) {
+  console.error('usage: recompute-provisional --reason "<why, e.g. the notice that was published>" [--operator <name>]');
+  process.exit(2);
+}
+const config = temporalConfig();
+const connection = await Connection.connect({ address: config.address, ...(config.tls ? { tls: config.tls } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+const client = new Client({ connection, namespace: config.namespace });
+let procedures = 0;
+let changed = 0;
+for await (const wf of client.workflow.list({ query: `BmProvisional = true AND BmClosed = false AND ExecutionStatus = 'Running'` })) {
+  const r = await client.workflow.getHandle(wf.workflowId).executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor: { id: values.operator!, name: values.operator }, reason: values.reason }] });
+  procedures++;
+  changed += r.changed;
+  console.log(`${wf.workflowId}: ${r.changed} deadline(s) changed`);
+}
+console.log(`${procedures} procedure(s) with provisional deadlines, ${changed} deadline(s) recomputed`);
+await connection.close();

@@ -1,0 +1,106 @@
+/**
+ * `npm start`: the whole system on its embedded default — the Temporal dev server (SQLite
+ * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C stops every child.
+ * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadDeps } from '../activities/deps.js';
+import { issueToken, signingKey } from '../api/auth.js';
+import { startDevServer, type DevServer } from './dev-server.js';
+import { ROOT } from './temporal-binaries.js';
+
+const DATA = process.env.BM_DATA_DIR ?? join(ROOT, '.data');
+const API_PORT = Number(process.env.PORT ?? 3000);
+mkdirSync(DATA, { recursive: true });
+
+// Bad registry, policy or calendar data stops start-up here, with the reason.
+let deps;
+try {
+  deps = loadDeps();
+} catch (e) {
+  console.error(`[start] cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}
+
+let server: DevServer | undefined;
+if (!process.env.TEMPORAL_ADDRESS) {
+  console.error('[start] starting the Temporal dev server …');
+  server = await startDevServer({
+    dbFile: join(DATA, 'temporal.sqlite'),
+    port: Number(process.env.BM_TEMPORAL_PORT ?? 7233),
+    uiPort: Number(process.env.BM_TEMPORAL_UI_PORT ?? 8233),
+    logFile: join(DATA, 'temporal.log'),
+  });
+}
+const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? server!.address, PORT: String(API_PORT) };
+
+const children: ChildProcess[] = [];
+let stopping = false;
+function launch(name: string, script: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+          c.once('exit', () => (clearTimeout(timer), resolve()));
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  await server?.stop();
+  console.error('[start] stopped');
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+launch('worker', 'worker/main.ts');
+launch('api', 'api/main.ts');
+await waitForHealth(`http://127.0.0.1:${API_PORT}/healthz`);
+
+const key = signingKey(env, DATA);
+const demo = ['org-gz-bureau', 'org-th-office', 'org-central-ministry', 'auth-440000', 'auth-440100', 'auth-000000'];
+const tokens = await Promise.all(demo.map(async (id) => [id, deps.registry.party(id).name, await issueToken(key, id)] as const));
+console.log(`
+保密法定程序编排 is running.
+  API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
+  Temporal:         ${env.TEMPORAL_ADDRESS}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
+${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}
+Demo credentials (Authorization: Bearer <token>, valid 30 days):
+${tokens.map(([id, name, t]) => `  ${id.padEnd(22)} ${name}\n    ${t}`).join('\n')}
+
+Try: curl -s -H "Authorization: Bearer <token of org-gz-bureau>" -H 'content-type: application/json' \\
+       -d '{"organId":"org-gz-bureau","matterRef":"GZ-1","title":"某事项","draftedOn":"2025-09-26","protectiveMeasures":"先行保护","proposal":{"level":"secret","term":{"kind":"years","years":10},"scope":"项目组"}}' \\
+       http://127.0.0.1:${API_PORT}/api/procedures/unclear-matter
+Press Ctrl-C to stop.`);
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.error(`[start] ${url} did not become healthy within 60 s`);
+  await shutdown(1);
+}

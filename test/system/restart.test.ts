@@ -1,0 +1,69 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { loadDeps } from '../../activities/deps.js';
+import { sendEvent, startProcedure } from '../../api/procedure-client.js';
+import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
+import { workflowBundle } from '../../worker/worker.js';
+import { viewQuery } from '../../workflows/messages.js';
+import { freePort } from '../support/ports.js';
+import { shanghaiDateOf } from '../../domain/time.js';
+
+const TASK_QUEUE = 'restart-test';
+
+async function withStack<T>(dbFile: string, port: number, uiPort: number, fn: (client: Client) => Promise<T>): Promise<T> {
+  const server: DevServer = await startDevServer({ dbFile, port, uiPort });
+  const connection = await Connection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: server.address });
+  try {
+    const worker = await Worker.create({ connection: native, taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle(), activities: createActivities(loadDeps({})) });
+    return await worker.runUntil(fn(new Client({ connection })));
+  } finally {
+    await connection.close();
+    await native.close();
+    await server.stop();
+  }
+}
+
+describe('the dev server on a SQLite file survives a full restart', () => {
+  it('finds the open procedure, its deadline and its pending timer intact after everything stopped and started again', async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-')), 'temporal.sqlite');
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const today = shanghaiDateOf(Date.now());
+    const organ = { id: 'org-gz-bureau' };
+    const input = { organId: 'org-gz-bureau', matterRef: 'R-1', title: '重启测试事项', draftedOn: today, protectiveMeasures: '先行保护', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } };
+
+    const before = await withStack(dbFile, port, uiPort, async (client) => {
+      const { handle, view } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-restart-0001', taskQueue: TASK_QUEUE, input, actor: organ });
+      expect(view.state).toBe('awaitingReport');
+      const sa = (await handle.describe()).searchAttributes;
+      expect(sa.BmKind).toEqual(['unclear-matter']);
+      return view;
+    });
+
+    await withStack(dbFile, port, uiPort, async (client) => {
+      const handle = client.workflow.getHandle('unclear-matter-restart-0001');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      const view = await handle.query(viewQuery);
+      expect(view.state).toBe('awaitingReport');
+      expect(view.deadlines).toEqual(before.deadlines);
+      // The durable timer for the first reminder is still pending, set for its instant.
+      const events = (await handle.fetchHistory()).events!;
+      const started = events.filter((e) => e.timerStartedEventAttributes);
+      const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId]).filter(Boolean).map(String));
+      const pending = started.filter((e) => !ended.has(String(e.eventId)));
+      expect(pending).toHaveLength(1);
+      const t = pending[0]!;
+      const firesAt = Number(t.eventTime!.seconds) * 1000 + Math.floor((t.eventTime!.nanos ?? 0) / 1e6) + Number(t.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000;
+      const next = [...view.deadlines[0]!.reminders.map((r) => r.at), view.deadlines[0]!.dueSoonAt].map(Date.parse).filter((x) => x > Date.now()).sort((a, b) => a - b)[0]!;
+      expect(Math.abs(firesAt - next)).toBeLessThan(2000);
+      // And the restarted worker carries the procedure on.
+      const r = await sendEvent(handle, { type: 'SUBMIT_REPORT', payload: {}, actor: organ });
+      expect(r.state).toBe('underDetermination');
+    });
+  });
+});
