@@ -9,7 +9,9 @@ const lock = `${root}package-lock.json`;
 const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
 if (stale) {
   console.error('[setup] installing npm dependencies …');
-  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install` honours the lock file; `npm ci` trips over npm's known omission of other
+  // platforms' optional packages (@swc/core-*) from lock files.
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('[setup] npm install failed; fix the error above and run the command again');
     process.exit(r.status ?? 1);
