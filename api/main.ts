@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { calendarSource, loadRegistry } from '../activities/deps.js';
-import { temporalConfig } from '../worker/config.js';
+import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { signingKey } from './auth.js';
 import { buildServer } from './server.js';
 
@@ -12,11 +12,7 @@ try {
   console.error(`[api] cannot start: ${(e as Error).message}`);
   process.exit(1);
 }
-const connection = await Connection.connect({
-  address: config.address,
-  ...(config.tls ? { tls: config.tls } : {}),
-  ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-});
+const connection = await Connection.connect(connectionOptions(config));
 const client = new Client({ connection, namespace: config.namespace });
 const app = await buildServer({
   client,

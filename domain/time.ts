@@ -35,6 +35,15 @@ export function dateOf(day: number): string {
   return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+export function isDate(s: string): boolean {
+  try {
+    dayOf(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** ISO 8601 UTC string of an instant; whole minutes (every day-based deadline) skip Date. */
 export function isoOf(ms: number): string {
   if (ms % 60_000 !== 0) return new Date(ms).toISOString();

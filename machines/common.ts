@@ -1,21 +1,11 @@
 import { z } from 'zod';
 import { LevelSchema, type Level } from '../domain/parties.js';
-import { dayOf } from '../domain/time.js';
+import { DateSchema } from '../domain/calendar/schema.js';
 
 /** A short, non-secret description (SPEC §5: never the content of a secret). */
 export const shortText = (max = 200) => z.string().trim().min(1).max(max).describe('非涉密简要说明 (non-secret description)');
 
-export const DateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => {
-    try {
-      dayOf(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a calendar date');
+export { DateSchema };
 
 /** Law 20 para 2: 绝密 ≤ 30 years, 机密 ≤ 20, 秘密 ≤ 10, unless otherwise provided. */
 export const MAX_TERM_YEARS: Record<Level, number> = { 'top-secret': 30, secret: 20, confidential: 10 };

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { temporalConfig } from '../worker/config.js';
+import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
 
 const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' } } });
@@ -14,7 +14,7 @@ if (!values.reason) {
   process.exit(2);
 }
 const config = temporalConfig();
-const connection = await Connection.connect({ address: config.address, ...(config.tls ? { tls: config.tls } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+const connection = await Connection.connect(connectionOptions(config));
 const client = new Client({ connection, namespace: config.namespace });
 let procedures = 0;
 let changed = 0;

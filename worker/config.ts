@@ -30,3 +30,8 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
     ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
   };
 }
+
+/** Options for Connection.connect / NativeConnection.connect from the configuration. */
+export function connectionOptions(config: TemporalConfig) {
+  return { address: config.address, ...(config.tls ? { tls: config.tls } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) };
+}

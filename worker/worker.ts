@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { ActivityDeps } from '../activities/deps.js';
-import type { TemporalConfig } from './config.js';
+import { connectionOptions, type TemporalConfig } from './config.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -23,9 +23,5 @@ export async function createWorker(connection: NativeConnection, config: Pick<Te
 }
 
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: config.address,
-    ...(config.tls ? { tls: config.tls } : {}),
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-  });
+  return NativeConnection.connect(connectionOptions(config));
 }

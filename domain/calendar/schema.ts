@@ -1,29 +1,22 @@
 import { z } from 'zod';
-import { dayOf, weekdayOf } from '../time.js';
+import { dayOf, isDate, weekdayOf } from '../time.js';
 
-function isDate(s: string): boolean {
-  try {
-    dayOf(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A 'YYYY-MM-DD' calendar date. */
+export const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDate, 'not a calendar date');
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDate, 'not a calendar date');
 
 /** One year of the State Council's notice (国务院办公厅关于部分节假日安排的通知). */
 export const CalendarYearSchema = z
   .strictObject({
     year: z.number().int().min(2000).max(2100),
     notice: z.string().min(1).describe('document number, e.g. 国办发明电〔2024〕12号'),
-    published: isoDate.describe('publication date of the notice'),
+    published: DateSchema.describe('publication date of the notice'),
     url: z.string().url().optional(),
     supplements: z
-      .array(z.strictObject({ notice: z.string().min(1), published: isoDate, url: z.string().url().optional(), summary: z.string() }))
+      .array(z.strictObject({ notice: z.string().min(1), published: DateSchema, url: z.string().url().optional(), summary: z.string() }))
       .default([]),
-    holidays: z.array(z.strictObject({ from: isoDate, to: isoDate, name: z.string().min(1) })),
-    workdays: z.array(z.strictObject({ date: isoDate, name: z.string().min(1) })),
+    holidays: z.array(z.strictObject({ from: DateSchema, to: DateSchema, name: z.string().min(1) })),
+    workdays: z.array(z.strictObject({ date: DateSchema, name: z.string().min(1) })),
   })
   .superRefine((y, ctx) => {
     // A malformed date is already reported by its own field; cross-checks need valid dates.
