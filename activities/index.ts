@@ -5,7 +5,7 @@ import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
-import { unclearMatterParties, type ResolvedParties } from '../domain/resolve-parties.js';
+import { annualInspectionParties, appraisalParties, leakParties, objectionParties, unclearMatterParties, type ResolvedParties } from '../domain/resolve-parties.js';
 import type { Recipient } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -28,6 +28,10 @@ export interface NotifyRequest {
 
 const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedParties> = {
   'unclear-matter': (deps, input) => unclearMatterParties(deps.registry, input),
+  objection: (deps, input) => objectionParties(deps.registry, input),
+  leak: (deps, input) => leakParties(deps.registry, input),
+  appraisal: (deps, input) => appraisalParties(deps.registry, input),
+  'annual-inspection': (deps, input) => annualInspectionParties(deps.registry, input, deps.policy),
 };
 
 export function createActivities(deps: ActivityDeps) {

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type C
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, viewQuery } from '../workflows/messages.js';
-import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView } from '../workflows/types.js';
+import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
 import { PROCEDURES } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
 
@@ -15,12 +15,12 @@ export interface StartOptions {
 }
 
 /** Starts a procedure and returns once its parties are resolved and it accepts events. */
-export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle; view: ProcedureView }> {
+export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; view: ProcedureView }> {
   const def = PROCEDURES[o.kind];
   if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
-  let handle: WorkflowHandle;
+  let handle: WorkflowHandle<ProcedureWorkflow>;
   try {
-    handle = await client.workflow.start(def.workflowType, {
+    handle = await client.workflow.start<ProcedureWorkflow>(def.workflowType, {
       taskQueue: o.taskQueue,
       workflowId: o.workflowId,
       args: [{ input: o.input, actor: o.actor }],
@@ -31,7 +31,7 @@ export async function startProcedure(client: Client, o: StartOptions): Promise<{
     });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    handle = client.workflow.getHandle(o.workflowId);
+    handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
   }
   return { handle, view: await waitReady(handle) };
 }

@@ -10,16 +10,30 @@ export const PolicySchema = z.strictObject({
   /** SPEC §4: reminders at these shares of the period, at the deadline, then every N hours while overdue. */
   reminderFractions: z.array(z.number().gt(0).lt(1)).default([0.5, 0.8]),
   overdueRepeatHours: z.number().int().min(1).default(24),
-  /** SPEC §4: how many hours after the deadline each further escalation rung fires. */
-  escalationIntervalHours: z.number().int().min(1).default(24),
   /** Regs 25 para 2 "及时" 备案: working days for the provincial filing. */
   filingWorkingDays: z.number().int().min(1).default(5),
   /** Law 17 para 3 "立即": working days to refer a matter beyond the organ's 定密权限. */
   referralWorkingDays: z.number().int().min(1).default(1),
+  /** Regs 26: the original classifier's window before "未予处理" holds (working days). */
+  objectionWindowWorkingDays: z.number().int().min(1).default(20),
+  /** Regs 61 para 2: 24 hours end to end from the first local receipt, or per tier. */
+  leakRelayReading: z.enum(['end-to-end', 'per-tier']).default('end-to-end'),
+  /** 国家秘密鉴定工作规定 (secondary source): re-review of a rejected application, days. */
+  rejectionReviewDays: z.number().int().min(1).default(10),
+  /** Same source: an expert's reply to a consultation, days, extendable once by agreement. */
+  consultationReplyDays: z.number().int().min(1).default(15),
+  consultationExtensionDays: z.number().int().min(1).default(15),
+  /** Annual self-inspection report due date, MM-DD (2020 资质管理办法 as reported; Regs 48 gives none). */
+  annualReportDue: z.string().regex(/^\d{2}-\d{2}$/, 'MM-DD').default('03-31'),
+  /** Reminders before that due date, days. */
+  annualReminderDaysBefore: z.array(z.number().int().min(1)).default([30, 7, 1]),
   /** SPEC §2: suspended time counted in calendar days, or as exact duration. */
   suspensionCounting: z.enum(['calendar-days', 'exact']).default('calendar-days'),
 });
 export type Policy = z.infer<typeof PolicySchema>;
+/** Keys of numeric policy values (periods). */
 export type PolicyKey = { [K in keyof Policy]: Policy[K] extends number ? K : never }[keyof Policy];
+/** Keys of day-list policy values (reminder points). */
+export type PolicyListKey = { [K in keyof Policy]: Policy[K] extends number[] ? K : never }[keyof Policy];
 
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});

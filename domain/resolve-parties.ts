@@ -1,13 +1,17 @@
 import type { PartyRef } from './parties.js';
-import { authorityRef, organRef, type Registry } from './registry/registry.js';
-import { routeUnclearMatter, type Route } from './routing.js';
+import { authorityRef, organRef, RegistryLookupError, type Registry } from './registry/registry.js';
+import { routeAppraisal, routeObjection, routeUnclearMatter, type Route } from './routing.js';
 import type { Level } from './parties.js';
+import type { Policy } from './policy.js';
+import { dateOf, dayOf } from './time.js';
 
 export interface ResolvedParties {
   parties: Record<string, PartyRef>;
   /** Region of the procedure's origin, for jurisdiction scoping. */
   region: string;
   route?: Route;
+  /** Values computed from the registry or policy at start (e.g. a due date). */
+  derived?: Record<string, unknown>;
 }
 
 /** 不明确事项: the organ, the authority that determines (Regs 25), the national authority, the superior (Law 17 para 3). */
@@ -26,5 +30,63 @@ export function unclearMatterParties(reg: Registry, input: { organId: string; pr
     },
     region: organ.region,
     route,
+  };
+}
+
+/** 异议: the objector, the original classifier, the authority it escalates to (Regs 26 para 2), the national authority. */
+export function objectionParties(reg: Registry, input: { objectorId: string; classifierId: string; determined: { level: Level } }): ResolvedParties {
+  const objector = reg.organ(input.objectorId);
+  const classifier = reg.organ(input.classifierId);
+  const route = routeObjection(classifier.kind, input.determined.level);
+  const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(classifier.region);
+  return {
+    parties: { objector: organRef(objector), classifier: organRef(classifier), authority: authorityRef(authority), national: authorityRef(reg.national()) },
+    region: classifier.region,
+    route,
+  };
+}
+
+/**
+ * 泄密报告: the organ, its same-level authority, its superior competent department if any
+ * (Regs 61 para 1), and the relay chain tier by tier up to the national authority (para 2).
+ */
+export function leakParties(reg: Registry, input: { organId: string }): ResolvedParties {
+  const organ = reg.organ(input.organId);
+  const chain = [reg.sameLevelAuthority(organ)];
+  for (let up = reg.nextTierUp(chain[0]!); up; up = reg.nextTierUp(up)) chain.push(up);
+  const superior = reg.superiorOf(organ);
+  const parties: Record<string, PartyRef> = { organ: organRef(organ), authority: authorityRef(chain[0]!), national: authorityRef(reg.national()) };
+  if (superior) parties.superior = organRef(superior);
+  chain.forEach((a, i) => (parties[`relay${i}`] = authorityRef(a)));
+  return {
+    parties,
+    region: organ.region,
+    derived: { relayTiers: chain.length, hasSuperior: !!superior, licensedEnterprise: !!organ.licence },
+  };
+}
+
+/** 鉴定: the applicant and the authority it applies to (Regs 63 para 1). */
+export function appraisalParties(reg: Registry, input: { applicantId: string }): ResolvedParties {
+  const applicant = reg.organ(input.applicantId);
+  const route = routeAppraisal(applicant.kind);
+  const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(applicant.region);
+  return { parties: { applicant: organRef(applicant), authority: authorityRef(authority), national: authorityRef(reg.national()) }, region: applicant.region, route };
+}
+
+/**
+ * 年度自检: the licensed enterprise and the authority that granted its licence (Regs 48
+ * para 3), with the report's due date in the following year (local policy).
+ */
+export function annualInspectionParties(reg: Registry, input: { enterpriseId: string; year: number }, policy: Policy): ResolvedParties {
+  const enterprise = reg.organ(input.enterpriseId);
+  if (!enterprise.licence) throw new RegistryLookupError(`organ "${enterprise.id}" holds no 保密资质 in the registry`);
+  const authority = reg.authority(enterprise.licence.grantedBy);
+  // The period runs from 31 December of the reported year to the policy due date.
+  const from = dayOf(`${input.year}-12-31`);
+  const due = dayOf(`${input.year + 1}-${policy.annualReportDue}`);
+  return {
+    parties: { enterprise: organRef(enterprise), authority: authorityRef(authority), national: authorityRef(reg.national()) },
+    region: enterprise.region,
+    derived: { reportFrom: dateOf(from), reportDays: due - from, dueDate: dateOf(due), licence: enterprise.licence },
   };
 }

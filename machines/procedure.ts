@@ -2,7 +2,7 @@ import type { AnyStateMachine, AnyMachineSnapshot } from 'xstate';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
 import type { PartyRef } from '../domain/parties.js';
-import type { PolicyKey } from '../domain/policy.js';
+import type { Policy, PolicyKey, PolicyListKey } from '../domain/policy.js';
 
 /**
  * A statutory deadline a state declares in its meta: the driver computes it through an
@@ -12,14 +12,26 @@ export interface DeadlineSpec {
   id: string;
   label: string;
   rule: Rule;
-  /** Statutory period, or the policy key that sets it (shown as 本地策略). */
-  n: number | { policy: PolicyKey };
+  /**
+   * Statutory period; or the policy key that sets it (shown as 本地策略); or a context key
+   * holding a period set during the procedure (e.g. a rectification deadline the authority sets).
+   */
+  n: number | { policy: PolicyKey } | { context: string };
   /** Context key holding the start date (day rules) or instant (hours). */
   from: string;
   basis: string;
   /** Key in context.parties of the party that must meet it. */
   responsible: string;
   maxExtensions?: number;
+  /** Context key whose value starts a new instance of this step (e.g. the relay tier). */
+  instanceFrom?: string;
+  /** Reminders at days before the deadline (policy key) instead of shares of the period. */
+  remindersDaysBefore?: PolicyListKey;
+  /**
+   * false for a date that ends a period (e.g. the end of a suspension) rather than a duty:
+   * its passing is told to the machine, with no overdue reminder and no escalation.
+   */
+  obligation?: false;
   /** Context keys holding the recorded extensions and suspensions (SPEC §2). */
   extensionsFrom?: string;
   suspensionsFrom?: string;
@@ -45,6 +57,15 @@ export interface EventSpec {
 export interface EventEnvelope {
   actor: { id: string; name?: string };
   at: string;
+  /** The running deadlines by spec id, for guards such as "before the deadline passes". */
+  deadlines: Record<string, { dueAt: string }>;
+}
+
+/** Sent by the driver when a declared deadline passes, to machines that handle it. */
+export const DEADLINE_PASSED = 'DEADLINE_PASSED';
+export interface DeadlinePassedEvent extends EventEnvelope {
+  type: typeof DEADLINE_PASSED;
+  deadlineId: string;
 }
 
 /** The fields every procedure's context has. */
@@ -52,6 +73,16 @@ export interface ProcedureContext {
   parties: Record<string, PartyRef | undefined>;
   /** Region code of the procedure's origin (GB/T 2260). */
   region: string;
+}
+
+/** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
+export interface DriverInput {
+  parties: Record<string, PartyRef>;
+  region: string;
+  route?: { tier: string; basis: string; reason: string };
+  policy: Policy;
+  /** Values the party resolver computed from the registry and policy (e.g. a due date). */
+  derived?: Record<string, unknown>;
 }
 
 /** One procedure: its machine, its events' schemas, and how to start it. */
@@ -68,16 +99,41 @@ export interface ProcedureDefinition {
   events: Record<string, EventSpec>;
 }
 
+/**
+ * The meta of the state a person would name: the deepest active state along a single path
+ * (a parallel state is named by itself, not by one of its regions).
+ */
 export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined {
-  const metas = Object.values(snapshot.getMeta()) as StateMeta[];
-  return metas.at(-1);
+  let meta: StateMeta | undefined;
+  let node = snapshot.machine.root;
+  for (;;) {
+    const child = Object.values(node.states).find((c) => snapshot._nodes.includes(c));
+    if (!child) return meta;
+    meta = (child.meta as StateMeta | undefined) ?? meta;
+    if (child.type === 'parallel') return meta;
+    node = child;
+  }
 }
 
-/** Event types the active states handle (guards aside). */
+/** Event types the active states handle (guards aside), internal ones left out. */
 export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
-  return [...new Set(snapshot._nodes.flatMap((n) => n.ownEvents))].filter((e) => !e.startsWith('xstate.'));
+  return [...new Set(snapshot._nodes.flatMap((n) => n.ownEvents))].filter((e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED);
 }
 
+/** The deadlines the active state nodes declare, with the node that declares each. */
+export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
+  return snapshot._nodes.flatMap((n) => {
+    const d = (n.meta as StateMeta | undefined)?.deadline;
+    return d ? [{ nodeId: n.id, spec: d }] : [];
+  });
+}
+
+/** The top-level state: what the procedure is doing (search attribute, list filters). */
 export function stateValueOf(snapshot: AnyMachineSnapshot): string {
-  return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+  return typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
+}
+
+/** Every active leaf state as a dotted path, e.g. 'reporting.relay.relaying'. */
+export function activePaths(snapshot: AnyMachineSnapshot): string[] {
+  return snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.'));
 }

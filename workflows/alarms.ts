@@ -2,13 +2,13 @@ import { HOUR_MS } from '../domain/time.js';
 import type { DeadlineRecord } from './types.js';
 
 /**
- * The timers of one deadline (SPEC §4): reminders at the policy's shares of the period, a
+ * The timers of one deadline (SPEC §4): reminders at the policy's points of the period, a
  * silent due-soon mark, the deadline itself (reminder + first escalation), then a reminder
  * and the next escalation rung every `repeatHours` while overdue. Derived from the recorded
  * deadline only, so a reminder can never move the deadline.
  */
 export type Alarm =
-  | { kind: 'reminder'; at: number; fraction: number }
+  | { kind: 'reminder'; at: number; key: string }
   | { kind: 'due-soon'; at: number }
   | { kind: 'due'; at: number }
   | { kind: 'overdue'; at: number; count: number };
@@ -17,12 +17,12 @@ export function nextAlarm(r: DeadlineRecord, repeatHours: number): Alarm | undef
   if (r.status !== 'running') return undefined;
   const candidates: Alarm[] = [];
   for (const rem of r.reminders) {
-    if (!r.remindersDone.includes(rem.fraction)) candidates.push({ kind: 'reminder', at: Date.parse(rem.at), fraction: rem.fraction });
+    if (!r.remindersDone.includes(rem.key)) candidates.push({ kind: 'reminder', at: Date.parse(rem.at), key: rem.key });
   }
   if (!r.dueSoonDone) candidates.push({ kind: 'due-soon', at: Date.parse(r.dueSoonAt) });
   const due = Date.parse(r.dueAt);
   if (!r.dueFired) candidates.push({ kind: 'due', at: due });
-  else candidates.push({ kind: 'overdue', at: due + (r.overdueCount + 1) * repeatHours * HOUR_MS, count: r.overdueCount + 1 });
+  else if (r.obligation) candidates.push({ kind: 'overdue', at: due + (r.overdueCount + 1) * repeatHours * HOUR_MS, count: r.overdueCount + 1 });
   return candidates.reduce<Alarm | undefined>((a, b) => (a === undefined || b.at < a.at ? b : a), undefined);
 }
 
@@ -30,7 +30,7 @@ export function nextAlarm(r: DeadlineRecord, repeatHours: number): Alarm | undef
 export function markAlarm(r: DeadlineRecord, alarm: Alarm): void {
   switch (alarm.kind) {
     case 'reminder':
-      r.remindersDone.push(alarm.fraction);
+      r.remindersDone.push(alarm.key);
       break;
     case 'due-soon':
       r.dueSoonDone = true;
@@ -47,6 +47,6 @@ export function markAlarm(r: DeadlineRecord, alarm: Alarm): void {
 
 /** On (re)computation: reminders whose instant has already passed are skipped, not sent late. */
 export function skipPastReminders(r: DeadlineRecord, nowMs: number): void {
-  for (const rem of r.reminders) if (Date.parse(rem.at) <= nowMs && !r.remindersDone.includes(rem.fraction)) r.remindersDone.push(rem.fraction);
+  for (const rem of r.reminders) if (Date.parse(rem.at) <= nowMs && !r.remindersDone.includes(rem.key)) r.remindersDone.push(rem.key);
   if (Date.parse(r.dueSoonAt) <= nowMs) r.dueSoonDone = true;
 }

@@ -3,23 +3,14 @@
  * validated against the current state before anything is recorded; deadlines declared in
  * the machine's state meta are computed by an activity and armed as durable timers.
  */
-import {
-  ApplicationFailure,
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  allHandlersFinished,
-} from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import type { PartyRef } from '../domain/parties.js';
-import { jurisdictionPrefix, regionPrefixes } from '../domain/parties.js';
-import { zodFieldErrors } from '../domain/errors.js';
 import type { Extension, Suspension } from '../domain/deadline/types.js';
-import { handledEvents, stateMetaOf, stateValueOf, type DeadlineSpec, type ProcedureDefinition } from '../machines/procedure.js';
+import { zodFieldErrors } from '../domain/errors.js';
+import { jurisdictionPrefix, regionPrefixes, type PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
+import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, stateMetaOf, stateValueOf, type DeadlineSpec, type ProcedureDefinition } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
 import { eventUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
 import { SA } from './search-attributes.js';
@@ -31,6 +22,9 @@ const acts = proxyActivities<Activities>({
 });
 
 const SYSTEM: Actor = { id: 'system', name: '系统' };
+type Effect = { type: string; params?: unknown };
+
+const invalidEvent = (problem: EventRejection) => ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
 export async function runProcedure(def: ProcedureDefinition, request: StartRequest): Promise<ProcedureView> {
   const parsed = def.input.safeParse(request.input);
@@ -39,21 +33,22 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   }
   const start = parsed.data as Record<string, unknown>;
   const id = workflowInfo().workflowId;
-  // Queries are not buffered: answer them while the parties are being resolved.
-  let view = (): ProcedureView => ({ id, kind: def.kind, label: def.label, basis: def.basis, state: 'preparing', stateLabel: '准备中', closed: false, context: {}, deadlines: [], allowedEvents: [], audit: [], inbox: [], versions: {} });
-  setHandler(viewQuery, () => view());
-  // Updates are not buffered across activations either: until the parties are resolved the
-  // validator refuses with 'not-ready' (nothing recorded) and clients retry.
+
+  // Queries and updates are not buffered across activations: until the parties are resolved,
+  // the view says 'preparing' and events are refused as 'not-ready' (nothing recorded).
+  let view = (): ProcedureView => ({ id, kind: def.kind, label: def.label, basis: def.basis, state: 'preparing', stateLabel: '准备中', activeStates: [], closed: false, context: {}, deadlines: [], allowedEvents: [], audit: [], inbox: [], versions: {} });
   let rejection = (_req: EventRequest): EventRejection | undefined => ({ code: 'not-ready', message: 'the procedure is being prepared; send the event again in a moment', state: 'preparing', allowedEvents: [] });
-  let applyEvent = async (_req: EventRequest): Promise<EventResult> => {
-    throw ApplicationFailure.nonRetryable('not ready', 'InvalidEvent');
+  let applyEvent = async (req: EventRequest): Promise<EventResult> => {
+    throw invalidEvent(rejection(req)!);
   };
+  setHandler(viewQuery, () => view());
   setHandler(eventUpdate, (req) => applyEvent(req), {
     validator: (req) => {
       const problem = rejection(req);
-      if (problem) throw ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+      if (problem) throw invalidEvent(problem);
     },
   });
+
   const prepared: PrepareResult = await acts.prepareProcedure({ kind: def.kind, input: start });
   const policy = prepared.policy;
   const audit: AuditEntry[] = [];
@@ -62,18 +57,33 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   let calendarVersion: string | undefined;
   let version = 0; // bumped on every change; wakes the timer loop
   let busy = false;
+  /** The deadline whose passing is being told to the machine: if its step ends now, it lapsed. */
+  let lapsing: string | undefined;
 
   const nowIso = () => new Date(Date.now()).toISOString();
   const record = (e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }) => audit.push({ seq: audit.length + 1, at: e.at ?? nowIso(), ...e });
 
-  let [snapshot, effects] = initialTransition(def.machine, { ...start, parties: prepared.parties, region: prepared.region, route: prepared.route });
+  let [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, {
+    ...start,
+    parties: prepared.parties,
+    region: prepared.region,
+    route: prepared.route,
+    policy,
+    derived: prepared.derived ?? {},
+  });
   const ctx = () => snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
   const stateName = () => stateValueOf(snapshot);
   const stateLabel = () => stateMetaOf(snapshot)?.label ?? stateName();
   const closed = () => snapshot.status === 'done';
+  const live = (r: DeadlineRecord) => r.status === 'running' || r.status === 'suspended';
 
   const allowedEvents = () =>
     closed() ? [] : handledEvents(snapshot).map((type) => ({ type, label: def.events[type]?.label ?? type, by: [...(def.events[type]?.by ?? [])] }));
+
+  function responsibleParty(): PartyRef | undefined {
+    const key = stateMetaOf(snapshot)?.responsible;
+    return key ? ctx().parties[key] : undefined;
+  }
 
   const readyView = (): ProcedureView => ({
     id,
@@ -82,6 +92,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     basis: def.basis,
     state: stateName(),
     stateLabel: stateLabel(),
+    activeStates: activePaths(snapshot),
     closed: closed(),
     context: snapshot.context as Record<string, unknown>,
     responsible: responsibleParty(),
@@ -92,12 +103,12 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     policy,
     versions: { registry: prepared.registryVersion, ...(calendarVersion ? { calendar: calendarVersion } : {}) },
   });
+  const result = (): EventResult => ({ state: stateName(), stateLabel: stateLabel(), activeStates: activePaths(snapshot), closed: closed(), deadlines, allowedEvents: allowedEvents() });
 
-  const result = (): EventResult => ({ state: stateName(), stateLabel: stateLabel(), closed: closed(), deadlines, allowedEvents: allowedEvents() });
-
-  function responsibleParty(): PartyRef | undefined {
-    const key = stateMetaOf(snapshot)?.responsible;
-    return key ? ctx().parties[key] : undefined;
+  /** The event as the machine sees it: payload plus actor, instant and running deadlines. */
+  function machineEvent(type: string, payload: Record<string, unknown>, actor: Actor) {
+    const running = Object.fromEntries(deadlines.filter(live).map((r) => [r.specId, { dueAt: r.dueAt }]));
+    return { ...payload, type, actor, at: nowIso(), deadlines: running } as never;
   }
 
   /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
@@ -118,15 +129,11 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       const fieldErrors = zodFieldErrors(payload.error);
       return { ...base, code: 'invalid-payload', message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors };
     }
-    if (!snapshot.can(toMachineEvent(req, payload.data as Record<string, unknown>))) {
+    if (!snapshot.can(machineEvent(req.type, payload.data as Record<string, unknown>, req.actor))) {
       return { ...base, code: 'guard-refused', message: `${req.type} is not possible in state ${stateName()} now (${spec.basis ?? def.basis})` };
     }
     return undefined;
   };
-
-  function toMachineEvent(req: EventRequest, payload: Record<string, unknown>) {
-    return { ...payload, type: req.type, actor: req.actor, at: nowIso() } as never;
-  }
 
   async function withLock<T>(fn: () => Promise<T>): Promise<T> {
     await condition(() => !busy);
@@ -139,8 +146,21 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     }
   }
 
+  /** Feeds an event to the machine and records everything that follows from it. */
+  async function apply(type: string, payload: Record<string, unknown>, actor: Actor, label: string, basis: string | undefined): Promise<void> {
+    const from = activePaths(snapshot).join(' + ');
+    const [next, effects] = transition(def.machine, snapshot, machineEvent(type, payload, actor));
+    snapshot = next;
+    const to = activePaths(snapshot).join(' + ');
+    record({ kind: 'event', actor, summary: `${label}：${from === to ? from : `${from} → ${to}`}`, basis, event: { type, payload }, from, to });
+    await syncDeadlines();
+    await runEffects(effects, `${type}-${audit.length}`);
+    if (closed()) record({ kind: 'closed', actor: SYSTEM, summary: `${def.label}办结`, basis: def.basis });
+    upsertAttributes();
+  }
+
   /** Carries out the machine's notify effects through the notification activity. */
-  async function runEffects(list: ReadonlyArray<{ type: string; params?: unknown }>, cause: string): Promise<void> {
+  async function runEffects(list: readonly Effect[], cause: string): Promise<void> {
     for (const action of list) {
       if (action.type !== 'notify') continue;
       const params = action.params as { to: string; subject: string; basis: string };
@@ -153,47 +173,69 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     }
   }
 
-  /** Brings the deadline records in line with the active state's declared deadline. */
+  function periodOf(spec: DeadlineSpec): { n: number; policy: boolean } {
+    if (typeof spec.n === 'number') return { n: spec.n, policy: false };
+    if ('policy' in spec.n) return { n: policy[spec.n.policy] as number, policy: true };
+    const n = ctx()[spec.n.context];
+    if (typeof n !== 'number') throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: context.${spec.n.context} is not a number`, 'MachineDefinition');
+    return { n, policy: false };
+  }
+
+  async function compute(r: Pick<DeadlineRecord, 'rule' | 'n' | 'from' | 'extensions' | 'suspensions' | 'basis'>, spec?: DeadlineSpec) {
+    const computed = await acts.computeDeadline({
+      period: { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting, ...(spec?.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}) },
+      options: spec?.remindersDaysBefore
+        ? { dueSoonFraction: policy.dueSoonFraction, reminderDaysBefore: policy[spec.remindersDaysBefore] }
+        : { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
+    });
+    calendarVersion = computed.calendarVersion;
+    return computed;
+  }
+
+  /** Brings the deadline records in line with the deadlines the active states declare. */
   async function syncDeadlines(): Promise<void> {
-    const active = (Object.values(snapshot.getMeta()) as Array<{ deadline?: DeadlineSpec }>).flatMap((m) => (m.deadline ? [m.deadline] : []));
-    const state = stateName();
+    const c = ctx();
+    const active = activeDeadlines(snapshot).map(({ nodeId, spec }) => ({ spec, slot: spec.instanceFrom ? `${nodeId}#${String(c[spec.instanceFrom])}` : nodeId }));
     for (const r of deadlines) {
-      if ((r.status === 'running' || r.status === 'suspended') && !active.some((s) => s.id === r.specId && r.state === state)) {
+      if (live(r) && !active.some((a) => a.slot === r.slot && a.spec.id === r.specId)) {
+        if (r.key === lapsing) {
+          r.status = 'lapsed';
+          record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：期满未办`, basis: r.basis, deadlineKey: r.key });
+          continue;
+        }
         r.metAt = nowIso();
         r.status = Date.now() <= Date.parse(r.dueAt) ? 'met' : 'met_late';
         record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
       }
     }
-    for (const spec of active) {
-      const c = ctx();
+    for (const { spec, slot } of active) {
       const from = c[spec.from];
       if (typeof from !== 'string') throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: context.${spec.from} is not set`, 'MachineDefinition');
-      const n = typeof spec.n === 'number' ? spec.n : (policy[spec.n.policy] as number);
+      const { n, policy: fromPolicy } = periodOf(spec);
       const extensions = (spec.extensionsFrom ? (c[spec.extensionsFrom] as Extension[] | undefined) : undefined) ?? [];
       const allSuspensions = (spec.suspensionsFrom ? (c[spec.suspensionsFrom] as Array<Partial<Suspension>> | undefined) : undefined) ?? [];
+      // An open suspension (no resumption yet) stops the clock: no timers until it resumes.
       const open = allSuspensions.some((s) => s.to === undefined);
       const suspensions = allSuspensions.filter((s): s is Suspension => s.to !== undefined);
       const inputs = JSON.stringify([spec.rule, n, from, extensions, suspensions]);
-      const current = deadlines.find((r) => r.specId === spec.id && r.state === state && (r.status === 'running' || r.status === 'suspended'));
+      const current = deadlines.find((r) => r.slot === slot && r.specId === spec.id && live(r));
       if (current && current.inputs === inputs) {
         current.status = open ? 'suspended' : 'running';
         continue;
       }
-      const computed = await acts.computeDeadline({
-        period: { rule: spec.rule, n, from, extensions, suspensions, basis: spec.basis, suspensionCounting: policy.suspensionCounting, ...(spec.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}) },
-        options: { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
-      });
-      calendarVersion = computed.calendarVersion;
+      const computed = await compute({ rule: spec.rule, n, from, extensions, suspensions, basis: spec.basis }, spec);
       const responsible = c.parties[spec.responsible];
       if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
       const fresh: DeadlineRecord = {
         ...computed,
         key: `${spec.id}#${deadlines.length + 1}`,
         specId: spec.id,
+        slot,
         label: spec.label,
-        state,
+        state: stateName(),
         responsible,
-        policy: typeof spec.n !== 'number',
+        policy: fromPolicy,
+        obligation: spec.obligation !== false,
         status: open ? 'suspended' : 'running',
         computedAt: nowIso(),
         inputs,
@@ -204,8 +246,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       };
       if (current) {
         current.status = 'superseded';
-        // A recomputation keeps what has already been sent for this step.
-        Object.assign(fresh, { remindersDone: [...current.remindersDone], dueFired: current.dueFired && Date.parse(computed.dueAt) <= Date.parse(current.dueAt), overdueCount: 0 });
+        // A recomputation keeps the reminders already sent for this step.
+        fresh.remindersDone = [...current.remindersDone];
         record({ kind: 'deadline-recomputed', actor: SYSTEM, summary: `${spec.label}：${current.dueAt} → ${computed.dueAt}`, basis: spec.basis, deadlineKey: fresh.key });
       } else {
         record({ kind: 'deadline-set', actor: SYSTEM, summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`, basis: spec.basis, deadlineKey: fresh.key });
@@ -221,8 +263,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     if (running.some((r) => r.dueSoonDone)) return 'due_soon';
     if (running.length) return 'on_track';
     if (deadlines.some((r) => r.status === 'suspended')) return 'suspended';
-    const last = deadlines.filter((r) => r.status === 'met' || r.status === 'met_late').at(-1);
-    return last?.status ?? 'none';
+    return deadlines.filter((r) => r.status === 'met' || r.status === 'met_late').at(-1)?.status ?? 'none';
   }
 
   function upsertAttributes(): void {
@@ -230,15 +271,15 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     const responsible = responsibleParty();
     const parties = Object.values(c.parties).filter((p): p is PartyRef => !!p);
     const next = deadlines.filter((r) => r.status === 'running').map((r) => Date.parse(r.dueAt)).sort((a, b) => a - b)[0];
-    const pairs: SearchAttributeUpdatePair[] = [
+    const pairs = [
       { key: SA.kind, value: def.kind },
       { key: SA.state, value: stateName() },
       { key: SA.responsible, value: responsible?.id ?? 'none' },
       { key: SA.tier, value: responsible?.tier ?? 'none' },
       { key: SA.region, value: c.region as string },
       { key: SA.regionScope, value: [...new Set(parties.flatMap((p) => regionPrefixes(p.region)).concat(jurisdictionPrefix(c.region as string) || 'national'))] },
-      { key: SA.parties, value: parties.map((p) => p.id) },
-      { key: SA.organ, value: c.parties.organ?.id ?? parties[0]?.id ?? 'none' },
+      { key: SA.parties, value: [...new Set(parties.map((p) => p.id))] },
+      { key: SA.organ, value: parties[0]?.id ?? 'none' },
       { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
       { key: SA.deadlineStatus, value: deadlineStatus() },
       { key: SA.provisional, value: deadlines.some((r) => r.status === 'running' && r.provisional) },
@@ -250,11 +291,12 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   async function fire(r: DeadlineRecord, alarm: Alarm): Promise<void> {
     markAlarm(r, alarm);
     if (alarm.kind === 'due-soon') return;
+    if (!r.obligation && alarm.kind !== 'reminder') return tellMachine(r);
     const at = nowIso();
-    const alarmKey = alarm.kind === 'reminder' ? `reminder-${alarm.fraction}` : alarm.kind === 'due' ? 'due' : `overdue-${alarm.count}`;
+    const alarmKey = alarm.kind === 'reminder' ? `reminder${alarm.key}` : alarm.kind === 'due' ? 'due' : `overdue-${alarm.count}`;
     const subject =
       alarm.kind === 'reminder'
-        ? `${r.label}：已过期间的${Math.round(alarm.fraction * 100)}%，${r.lastDay ?? r.dueAt}届满`
+        ? `${r.label}：${alarm.key.endsWith('%') ? `已过期间的${alarm.key}` : `距届满${alarm.key.slice(1, -1)}日`}，${r.lastDay ?? r.dueAt}届满`
         : alarm.kind === 'due'
           ? `${r.label}：已届满，现已超期`
           : `${r.label}：已超期${alarm.count * policy.overdueRepeatHours}小时`;
@@ -272,38 +314,40 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       escalation: { responsible: r.responsible, rung },
       basis: r.basis,
     });
-    if (!escalated.length) return;
-    const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
-    inbox.push({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key });
-    record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，本地策略）`, basis: r.basis, deadlineKey: r.key });
+    if (escalated.length) {
+      const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
+      inbox.push({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key });
+      record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，本地策略）`, basis: r.basis, deadlineKey: r.key });
+    }
+    if (alarm.kind === 'due') await tellMachine(r);
+  }
+
+  /** The machine may react to a deadline passing (e.g. 未予处理, a sanction proposal). */
+  async function tellMachine(r: DeadlineRecord): Promise<void> {
+    if (!snapshot.can(machineEvent(DEADLINE_PASSED, { deadlineId: r.specId }, SYSTEM))) return;
+    lapsing = r.key;
+    try {
+      await apply(DEADLINE_PASSED, { deadlineId: r.specId }, SYSTEM, `${r.label}届满`, r.basis);
+    } finally {
+      lapsing = undefined;
+    }
   }
 
   applyEvent = (req) =>
     withLock(async () => {
       const problem = readyRejection(req);
-      if (problem) throw ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+      if (problem) throw invalidEvent(problem);
       const spec = def.events[req.type]!;
-      const payload = spec.schema.parse(req.payload ?? {}) as Record<string, unknown>;
-      const from = stateName();
-      const [next, actions] = transition(def.machine, snapshot, toMachineEvent(req, payload));
-      snapshot = next;
-      record({ kind: 'event', actor: req.actor, summary: `${spec.label}：${from} → ${stateName()}`, basis: spec.basis, event: { type: req.type, payload }, from, to: stateName() });
-      await syncDeadlines();
-      await runEffects(actions, `${req.type}-${audit.length}`);
-      if (closed()) record({ kind: 'closed', actor: SYSTEM, summary: `${def.label}办结`, basis: def.basis });
-      upsertAttributes();
+      await apply(req.type, spec.schema.parse(req.payload ?? {}) as Record<string, unknown>, req.actor, spec.label, spec.basis);
       return result();
     });
+
   setHandler(recomputeDeadlinesUpdate, (req) =>
     withLock(async () => {
       // SPEC §2: provisional deadlines are recomputed only by this explicit, audited event.
       let changed = 0;
       for (const r of deadlines.filter((d) => d.status === 'running' && d.provisional)) {
-        const computed = await acts.computeDeadline({
-          period: { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting },
-          options: { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
-        });
-        calendarVersion = computed.calendarVersion;
+        const computed = await compute(r);
         const before = r.dueAt;
         const wasProvisional = r.provisional;
         Object.assign(r, { ...computed, computedAt: nowIso() });
@@ -321,9 +365,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
 
   record({ kind: 'started', actor: request.actor, summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });
   await syncDeadlines();
-  await runEffects(effects, 'start');
+  await runEffects(initialEffects, 'start');
   upsertAttributes();
-  // Ready: queries show the procedure and events are validated against its state.
   view = readyView;
   rejection = readyRejection;
 

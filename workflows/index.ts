@@ -1,1 +1,5 @@
 export { unclearMatterWorkflow } from './unclear-matter.workflow.js';
+export { objectionWorkflow } from './objection.workflow.js';
+export { leakWorkflow } from './leak.workflow.js';
+export { appraisalWorkflow } from './appraisal.workflow.js';
+export { annualInspectionWorkflow } from './annual-inspection.workflow.js';

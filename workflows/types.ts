@@ -24,23 +24,28 @@ export interface RecomputeRequest {
   reason: string;
 }
 
-export type DeadlineRecordStatus = 'running' | 'suspended' | 'met' | 'met_late' | 'superseded';
+/** 'lapsed': the step ended because its period ran out (e.g. 未予处理), not because it was done. */
+export type DeadlineRecordStatus = 'running' | 'suspended' | 'met' | 'met_late' | 'lapsed' | 'superseded';
 
 export interface DeadlineRecord extends Deadline {
   key: string;
   specId: string;
+  /** The declaring state node (and instance): a parallel region's step is matched by it. */
+  slot: string;
   label: string;
   state: string;
   responsible: PartyRef;
   /** The period comes from local policy (本地策略), not the statute. */
   policy: boolean;
+  /** A duty (reminded and escalated when it passes), or a date that ends a period. */
+  obligation: boolean;
   status: DeadlineRecordStatus;
   computedAt: string;
   metAt?: string;
   /** Fingerprint of the inputs it was computed from. */
   inputs: string;
-  /** Reminder fractions already fired or skipped as past. */
-  remindersDone: number[];
+  /** Reminder keys already fired or skipped as past. */
+  remindersDone: string[];
   dueSoonDone: boolean;
   dueFired: boolean;
   overdueCount: number;
@@ -93,6 +98,8 @@ export interface ProcedureView {
   basis: string;
   state: string;
   stateLabel: string;
+  /** Every active leaf state (several in a parallel state). */
+  activeStates: string[];
   closed: boolean;
   context: Record<string, unknown>;
   responsible?: PartyRef;
@@ -108,6 +115,7 @@ export interface ProcedureView {
 export interface EventResult {
   state: string;
   stateLabel: string;
+  activeStates: string[];
   closed: boolean;
   deadlines: DeadlineRecord[];
   allowedEvents: Array<{ type: string; label: string; by: string[] }>;
@@ -121,3 +129,6 @@ export interface EventRejection {
   allowedEvents: string[];
   fieldErrors?: Array<{ field: string; message: string }>;
 }
+
+/** Every procedure workflow: started with a request, returns its final view. */
+export type ProcedureWorkflow = (request: StartRequest) => Promise<ProcedureView>;

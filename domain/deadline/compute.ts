@@ -8,6 +8,8 @@ export interface ComputeOptions {
   dueSoonFraction?: number;
   /** Fractions of the period at which reminders fire (policy, SPEC §4). */
   reminderFractions?: number[];
+  /** Or days before the deadline (policy, e.g. 30, 7 and 1 days before a due date). */
+  reminderDaysBefore?: number[];
 }
 
 /**
@@ -67,7 +69,8 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
   let dueSoonMs = fractionInstant(cal, req.rule, start, budget, startMs, dueMs, fraction);
   if (req.rule !== 'hours') dueSoonMs = Math.max(startMs, Math.min(dueSoonMs, dueMs - DAY_MS));
   const reminders: Deadline['reminders'] = [];
-  for (const f of reminderFractions) reminders.push({ fraction: f, at: iso(fractionInstant(cal, req.rule, start, budget, startMs, dueMs, f)) });
+  for (const f of reminderFractions) reminders.push({ key: `${Math.round(f * 100)}%`, at: iso(fractionInstant(cal, req.rule, start, budget, startMs, dueMs, f)) });
+  for (const d of options.reminderDaysBefore ?? NONE) if (dueMs - d * DAY_MS > startMs) reminders.push({ key: `-${d}d`, at: iso(dueMs - d * DAY_MS) });
   return {
     rule: req.rule,
     n: req.n,

@@ -52,8 +52,8 @@ export interface Deadline {
   startAt: string;
   /** When the step becomes due soon (policy). */
   dueSoonAt: string;
-  /** Reminder instants at the policy's fractions of the period (SPEC §4). */
-  reminders: Array<{ fraction: number; at: string }>;
+  /** Reminder instants (SPEC §4): at shares of the period ('50%') or days before it ('-7d'). */
+  reminders: Array<{ key: string; at: string }>;
   /** Base + extensions + suspended units, in the rule's unit (days, working days, hours). */
   budget: number;
   provisional: boolean;

@@ -23,7 +23,9 @@ describe.each(Object.values(PROCEDURES))('procedure $kind', (def) => {
       const d = (node.meta as StateMeta | undefined)?.deadline;
       if (!d) continue;
       if (typeof d.n === 'number') expect(d.n).toBeGreaterThan(0);
-      else expect(policyKeys).toContain(d.n.policy);
+      else if ('policy' in d.n) expect(policyKeys).toContain(d.n.policy);
+      else expect(d.n.context).toMatch(/^\w+$/);
+      if (d.remindersDaysBefore) expect(policyKeys).toContain(d.remindersDaysBefore);
     }
   });
 

@@ -8,7 +8,7 @@ import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
-import type { Actor, EventResult, ProcedureView } from '../../workflows/types.js';
+import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
 import { timeSkippingEnv } from './temporal.js';
 
@@ -16,7 +16,7 @@ export const TASK_QUEUE = 'test-procedures';
 
 export interface ProcedureEnv {
   env: TestWorkflowEnvironment;
-  start(kind: string, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle>;
+  start(kind: string, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle<ProcedureWorkflow>>;
   send(h: WorkflowHandle, type: string, actor: Actor, payload?: Record<string, unknown>): Promise<EventResult>;
   view(h: WorkflowHandle): Promise<ProcedureView>;
   /** Advances the server's clock to an instant (time-skipping). */

@@ -84,15 +84,15 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const filing = decided.deadlines.find((d) => d.specId === 'filing')!;
       expect(filing).toMatchObject({ policy: true, n: 5, from: '2025-10-20', lastDay: '2025-10-27' });
       v = await p.view(h);
-      expect(v.inbox.find((i: { subject: string }) => i.subject === 'determined')!.recipients[0]!.party.id).toBe('org-gz-bureau');
+      expect(v.inbox.find((i) => i.subject === 'determined')!.recipients[0]!.party.id).toBe('org-gz-bureau');
       expect(v.context.determination).toMatchObject({ outcome: 'state-secret', classification: { level: 'confidential' } });
 
       const filed = await p.send(h, 'FILE_RECORD', provincial, { filingNumber: '粤保备〔2025〕3号' });
       expect(filed.closed).toBe(true);
       const final = await h.result();
-      expect(final.inbox.find((i: { subject: string }) => i.subject === 'filed')!.recipients[0]!.party.id).toBe('auth-000000');
+      expect(final.inbox.find((i) => i.subject === 'filed')!.recipients[0]!.party.id).toBe('auth-000000');
       expect(final.audit.at(-1)!.kind).toBe('closed');
-      expect(final.deadlines.map((d: { status: string }) => d.status)).toEqual(['met', 'met', 'met']);
+      expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met']);
       expect((await h.describe()).searchAttributes.BmClosed).toEqual([true]);
       await maybeRecordHistory(h, 'unclear-matter-provincial');
     });

@@ -1,0 +1,240 @@
+/**
+ * 国家秘密和情报鉴定 — appraisal, 30 + 30 days (Regs 63; Law 53). SPEC §3.4.
+ */
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import type { Extension } from '../domain/deadline/types.js';
+import { LevelSchema } from '../domain/parties.js';
+import type { Route } from '../domain/routing.js';
+import { shanghaiDateOf } from '../domain/time.js';
+import { DateSchema, shortText } from './common.js';
+import type { DriverInput, EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+
+export const AppraisalStartSchema = z.strictObject({
+  applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
+  caseRef: shortText(50).describe('案件编号'),
+  appliedOn: DateSchema.describe('申请日期'),
+  items: z
+    .array(z.strictObject({ ref: shortText(30).describe('鉴定事项编号'), description: shortText().describe('事项说明（非涉密）') }))
+    .min(1)
+    .max(200)
+    .refine((items) => new Set(items.map((i) => i.ref)).size === items.length, 'item refs must be unique'),
+});
+export type AppraisalStart = z.infer<typeof AppraisalStartSchema>;
+
+/** 鉴定结论 per item (Regs 63 para 2): a state secret and its level, not one, intelligence or not. */
+const ConclusionSchema = z.discriminatedUnion('outcome', [
+  z.strictObject({ ref: z.string(), outcome: z.literal('state-secret'), level: LevelSchema }),
+  z.strictObject({ ref: z.string(), outcome: z.literal('not-secret') }),
+  z.strictObject({ ref: z.string(), outcome: z.literal('intelligence') }),
+  z.strictObject({ ref: z.string(), outcome: z.literal('not-intelligence') }),
+]);
+
+const note = z.strictObject({ note: shortText().optional() });
+
+export const appraisalEvents = {
+  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: 'Regs 63 para 1', schema: z.strictObject({ missing: shortText() }) },
+  AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: 'Regs 63 para 1', schema: note },
+  ACCEPT: { label: '受理', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
+  REJECT: { label: '不予受理', by: ['authority'], basis: 'Regs 63 para 1', schema: z.strictObject({ reason: shortText() }) },
+  OBJECT: { label: '对不予受理提出异议', by: ['applicant'], basis: 'Regs 63 para 1', schema: z.strictObject({ reason: shortText() }) },
+  ACCEPT_REJECTION: { label: '接受不予受理决定', by: ['applicant'], basis: 'Regs 63 para 1', schema: note },
+  REVIEW_ACCEPT: { label: '复核后受理', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
+  REVIEW_UPHOLD: { label: '复核维持不予受理', by: ['authority'], basis: 'Regs 63 para 1', schema: note },
+  EXTEND: {
+    label: '经负责人批准延长30日',
+    by: ['authority'],
+    basis: 'Regs 63 para 2',
+    schema: z.strictObject({ approver: shortText(50).describe('批准的负责人'), reason: shortText() }),
+  },
+  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
+  EXTEND_CONSULTATION: { label: '经协商延长专家答复期限', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ reason: shortText() }) },
+  END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
+  CONCLUDE: { label: '出具鉴定结论', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }) },
+  WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: 'Regs 63', schema: note },
+} satisfies ProcedureDefinition['events'];
+
+type Payload<K extends keyof typeof appraisalEvents> = z.infer<(typeof appraisalEvents)[K]['schema']>;
+type Events = { [K in keyof typeof appraisalEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof appraisalEvents];
+
+export interface AppraisalContext extends ProcedureContext {
+  caseRef: string;
+  appliedOn: string;
+  items: AppraisalStart['items'];
+  route: Route;
+  reviewFrom: string;
+  amendments: Array<{ requestedOn: string; missing: string; amendedOn?: string }>;
+  rejection?: { on: string; reason: string; objectedOn?: string; objection?: string };
+  objectedOn?: string;
+  acceptedOn?: string;
+  extensions: Extension[];
+  /** Clock suspensions for expert consultation (专家咨询等时间不计入); an open one has no `to`. */
+  suspensions: Array<{ from: string; to?: string; reason: string; basis: string }>;
+  consultations: Array<{ sentOn: string; expert: string; reason: string; extended: boolean; endedOn?: string }>;
+  consultationSentOn?: string;
+  /** The current consultation's reply period; each starts at the policy period. */
+  consultationDays: number;
+  consultationReplyDays: number;
+  consultationExtensionDays: number;
+  conclusions?: Array<z.infer<typeof ConclusionSchema>>;
+  concludedOn?: string;
+}
+
+export type AppraisalInput = AppraisalStart & DriverInput;
+
+const meta = (m: StateMeta) => m;
+const today = (e: { at: string }) => shanghaiDateOf(e.at);
+
+export const appraisalMachine = setup({
+  types: { context: {} as AppraisalContext, events: {} as Events, input: {} as AppraisalInput },
+  guards: {
+    /** Once, approved by the head, before the deadline passes (Regs 63 para 2). */
+    canExtend: ({ context, event }) => context.extensions.length === 0 && !!event.deadlines.conclusion && event.at <= event.deadlines.conclusion.dueAt,
+    consultationNotExtended: ({ context }) => !context.consultations.at(-1)?.extended,
+    /** A conclusion for every item applied for, and for nothing else. */
+    concludesEveryItem: ({ context, event }) =>
+      event.type === 'CONCLUDE' &&
+      event.conclusions.length === context.items.length &&
+      context.items.every((i) => event.conclusions.some((c) => c.ref === i.ref)),
+  },
+  actions: {
+    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    requestAmendment: assign(({ context, event }) => ('missing' in event ? { amendments: [...context.amendments, { requestedOn: today(event), missing: event.missing }] } : {})),
+    /** The review restarts from the day the materials are complete (鉴定工作规定, local policy). */
+    amended: assign(({ context, event }) => ({ reviewFrom: today(event), amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: today(event) } : a)) })),
+    accept: assign(({ event }) => ({ acceptedOn: today(event) })),
+    reject: assign(({ event }) => ('reason' in event ? { rejection: { on: today(event), reason: event.reason } } : {})),
+    object: assign(({ context, event }) => ('reason' in event ? { objectedOn: today(event), rejection: { ...context.rejection!, objectedOn: today(event), objection: event.reason } } : {})),
+    extend: assign(({ context, event }) =>
+      'approver' in event ? { extensions: [...context.extensions, { days: 30, approver: event.approver, reason: event.reason, basis: 'Regs 63 para 2' }] } : {},
+    ),
+    startConsultation: assign(({ context, event }) =>
+      'expert' in event
+        ? {
+            suspensions: [...context.suspensions, { from: today(event), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
+            consultations: [...context.consultations, { sentOn: today(event), expert: event.expert, reason: event.reason, extended: false }],
+            consultationSentOn: today(event),
+            consultationDays: context.consultationReplyDays,
+          }
+        : {},
+    ),
+    extendConsultation: assign(({ context }) => ({
+      consultationDays: context.consultationDays + context.consultationExtensionDays,
+      consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, extended: true } : c)),
+    })),
+    endConsultation: assign(({ context, event }) => ({
+      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: today(event) } : s)),
+      consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: today(event) } : c)),
+    })),
+    conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: today(event) } : {})),
+  },
+}).createMachine({
+  id: 'appraisal',
+  context: ({ input }) => ({
+    parties: input.parties,
+    region: input.region,
+    route: input.route as Route,
+    caseRef: input.caseRef,
+    appliedOn: input.appliedOn,
+    items: input.items,
+    reviewFrom: input.appliedOn,
+    amendments: [],
+    extensions: [],
+    suspensions: [],
+    consultations: [],
+    consultationDays: input.policy.consultationReplyDays,
+    consultationReplyDays: input.policy.consultationReplyDays,
+    consultationExtensionDays: input.policy.consultationExtensionDays,
+  }),
+  initial: 'underReview',
+  states: {
+    underReview: {
+      meta: meta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 1' }),
+      entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
+      on: {
+        REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: 'Regs 63 para 1' } }] },
+        ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
+        REJECT: { target: 'rejected', actions: ['reject', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-rejected', basis: 'Regs 63 para 1' } }] },
+      },
+    },
+    awaitingAmendment: {
+      meta: meta({ label: '待补正材料', responsible: 'applicant', basis: 'Regs 63 para 1' }),
+      on: { AMENDED: { target: 'underReview', actions: 'amended' }, WITHDRAW: 'withdrawn' },
+    },
+    rejected: {
+      meta: meta({ label: '不予受理', responsible: 'applicant', basis: 'Regs 63 para 1' }),
+      on: {
+        OBJECT: { target: 'rejectionReview', actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: 'Regs 63 para 1' } }] },
+        ACCEPT_REJECTION: 'closedRejected',
+      },
+    },
+    rejectionReview: {
+      meta: meta({
+        label: '不予受理异议复核',
+        responsible: 'authority',
+        basis: 'Regs 63 para 1',
+        deadline: { id: 'rejection-review', label: '复核期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'rejectionReviewDays' }, from: 'objectedOn', basis: 'Regs 63 para 1', responsible: 'authority' },
+      }),
+      on: {
+        REVIEW_ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
+        REVIEW_UPHOLD: { target: 'closedRejected', actions: { type: 'notify', params: { to: 'applicant', subject: 'rejection-upheld', basis: 'Regs 63 para 1' } } },
+      },
+    },
+    appraising: {
+      meta: meta({
+        label: '鉴定办理中',
+        responsible: 'authority',
+        basis: 'Regs 63 para 2',
+        deadline: {
+          id: 'conclusion',
+          label: '鉴定期限（自受理之日起30日，可延长30日一次）',
+          rule: 'calendar-days',
+          n: 30,
+          from: 'acceptedOn',
+          basis: 'Regs 63 para 2',
+          responsible: 'authority',
+          maxExtensions: 1,
+          extensionsFrom: 'extensions',
+          suspensionsFrom: 'suspensions',
+        },
+      }),
+      on: { EXTEND: { guard: 'canExtend', actions: ['extend', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-extended', basis: 'Regs 63 para 2' } }] } },
+      initial: 'working',
+      states: {
+        working: {
+          meta: meta({ label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' }),
+          on: {
+            START_CONSULTATION: { target: 'consulting', actions: 'startConsultation' },
+            CONCLUDE: { guard: 'concludesEveryItem', target: '#appraisal.concluded', actions: ['conclude', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-concluded', basis: 'Regs 63 para 2' } }] },
+          },
+        },
+        consulting: {
+          meta: meta({
+            label: '专家咨询（不计入鉴定期限）',
+            responsible: 'authority',
+            basis: 'Regs 63 para 2',
+            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, from: 'consultationSentOn', basis: 'Regs 63 para 2', responsible: 'authority' },
+          }),
+          on: {
+            EXTEND_CONSULTATION: { guard: 'consultationNotExtended', actions: 'extendConsultation' },
+            END_CONSULTATION: { target: 'working', actions: 'endConsultation' },
+          },
+        },
+      },
+    },
+    concluded: { type: 'final', meta: meta({ label: '已出具鉴定结论' }) },
+    closedRejected: { type: 'final', meta: meta({ label: '不予受理（已办结）' }) },
+    withdrawn: { type: 'final', meta: meta({ label: '已撤回' }) },
+  },
+});
+
+export const appraisalProcedure: ProcedureDefinition = {
+  kind: 'appraisal',
+  label: '国家秘密和情报鉴定',
+  basis: 'Regs 63; Law 53',
+  workflowType: 'appraisalWorkflow',
+  machine: appraisalMachine,
+  input: AppraisalStartSchema,
+  startedBy: 'applicantId',
+  events: appraisalEvents,
+};

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
+import { loadDeps } from '../../activities/deps.js';
+import { PolicySchema } from '../../domain/policy.js';
+
+const organ = { id: 'org-th-office' }; // a county-level organ in Guangzhou, with a superior organ
+const leak = (over: Record<string, unknown> = {}) => ({
+  organId: 'org-th-office',
+  incidentRef: 'XL-2025-03',
+  summary: '涉密笔记本电脑遗失（非涉密简述）',
+  discoveredAt: '2025-09-30T21:30:00+08:00',
+  remedialMeasures: '立即报警并封存相关账号',
+  ...over,
+});
+
+describe('泄密报告 on the time-skipping server (Regs 61)', () => {
+  it('a leak discovered 2025-09-30 21:30 Beijing time is overdue at 2025-10-01 21:30, in the National Day holiday; the late report is flagged (Regs 67(8))', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      let v = await p.view(h);
+      expect(v.state).toBe('reporting');
+      expect(v.activeStates.sort()).toEqual(['reporting.relay.waiting', 'reporting.toAuthority.pending', 'reporting.toSuperior.pending']);
+      // Two separate 24-hour obligations, in hours: no roll over the holiday.
+      const [toAuthority, toSuperior] = ['report-authority', 'report-superior'].map((id) => v.deadlines.find((d) => d.specId === id)!);
+      expect(toAuthority).toMatchObject({ rule: 'hours', n: 24, dueAt: '2025-10-01T13:30:00.000Z', basis: 'Regs 61 para 1', responsible: { id: 'org-th-office' } });
+      expect(toSuperior!.dueAt).toBe('2025-10-01T13:30:00.000Z');
+      expect(toAuthority!.lastDay).toBeUndefined();
+
+      // Reported to the superior in time, not to the authority.
+      await p.sleepUntil('2025-10-01T02:00:00Z');
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      await p.sleepUntil('2025-10-01T13:29:00Z');
+      expect((await p.view(h)).context.lateFlags).toEqual([]);
+      await p.sleepUntil('2025-10-01T13:31:00Z');
+      v = await p.view(h);
+      const escalation = v.audit.find((a) => a.kind === 'escalation')!;
+      expect(firedAt(escalation.at, '2025-10-01T13:30:00Z')).toBe(true);
+      expect(v.context.lateFlags).toEqual([{ obligation: '向同级保密行政管理部门报告', basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }]);
+      expect(v.deadlines.find((d) => d.specId === 'report-superior')!.status).toBe('met');
+      expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['overdue']);
+      await maybeRecordHistory(h, 'leak-late');
+    });
+  });
+
+  it('relays tier by tier (天河区 → 广州市 → 广东省 → 国家) within 24 hours of the first local receipt, then closes on the written result (Regs 61 para 2, Regs 60)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.sleepUntil('2025-09-30T15:00:00Z');
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ, { reportNumber: '天保〔2025〕1号' });
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      let v = await p.view(h);
+      expect(v.context.parties).toMatchObject({ relay0: { id: 'auth-440106' }, relay1: { id: 'auth-440100' }, relay2: { id: 'auth-440000' }, relay3: { id: 'auth-000000' } });
+      const relay0 = v.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
+      expect(relay0).toMatchObject({ responsible: { id: 'auth-440106' }, basis: 'Regs 61 para 2' });
+      const firstReceipt = Date.parse(relay0.from);
+      expect(Date.parse(relay0.dueAt) - firstReceipt).toBe(24 * 3_600_000);
+
+      // The county authority cannot skip a tier, and only the holder may relay.
+      const wrong = await p.send(h, 'RELAY', { id: 'auth-440100' }).catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+      expect(wrong).toContain('may be sent only by relayHolder (auth-440106)');
+      await p.sleepUntil('2025-10-01T03:00:00Z');
+      await p.send(h, 'RELAY', { id: 'auth-440106' });
+      await p.sleepUntil('2025-10-01T09:00:00Z');
+      await p.send(h, 'RELAY', { id: 'auth-440100' });
+      v = await p.view(h);
+      // End to end (literal reading): the provincial authority's clock still runs from the first receipt.
+      const relay2 = v.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
+      expect(relay2.responsible.id).toBe('auth-440000');
+      expect(relay2.dueAt).toBe(relay0.dueAt);
+      await p.send(h, 'RELAY', { id: 'auth-440000' });
+      v = await p.view(h);
+      expect(v.state).toBe('investigating');
+      expect(v.deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met', 'met', 'met']);
+      const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因，责任人已处理' });
+      expect(r.closed).toBe(true);
+      const final = await h.result();
+      expect(final.inbox.filter((i) => i.subject === 'leak-relayed').map((i) => i.recipients[0]!.party.id)).toEqual(['auth-440100', 'auth-440000', 'auth-000000']);
+      expect(final.inbox.find((i) => i.subject === 'leak-result')!.recipients[0]!.party.id).toBe('auth-440106');
+      await maybeRecordHistory(h, 'leak-relayed');
+    });
+  });
+
+  it('with the per-tier reading each authority has its own 24 hours (configuration switch)', async () => {
+    const deps = { ...loadDeps({}), policy: PolicySchema.parse({ leakRelayReading: 'per-tier' }) };
+    await withProcedureEnv(
+      '2025-09-30T13:31:00Z',
+      async (p) => {
+        const h = await p.start('leak', leak(), organ);
+        await p.send(h, 'REPORT_TO_AUTHORITY', organ);
+        await p.sleepUntil('2025-10-01T03:00:00Z');
+        const r = await p.send(h, 'RELAY', { id: 'auth-440106' });
+        const relay1 = r.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
+        expect(firedAt(relay1.from, '2025-10-01T03:00:00Z')).toBe(true);
+        expect(Date.parse(relay1.dueAt) - Date.parse(relay1.from)).toBe(24 * 3_600_000);
+      },
+      deps,
+    );
+  });
+
+  it('a licensed enterprise reporting late is flagged under Regs 71 para 3(3); with no superior only one obligation runs', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const ent = { id: 'ent-gz-tech' };
+      const h = await p.start('leak', leak({ organId: 'ent-gz-tech' }), ent);
+      let v = await p.view(h);
+      expect(v.activeStates).toContain('reporting.toSuperior.notApplicable');
+      expect(v.deadlines.map((d) => d.specId)).toEqual(['report-authority']);
+      await p.sleepUntil('2025-10-01T13:31:00Z');
+      await p.send(h, 'REPORT_TO_AUTHORITY', ent);
+      v = await p.view(h);
+      expect(v.context.lateFlags).toEqual([{ obligation: '向同级保密行政管理部门报告', basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') }]);
+      expect(v.deadlines[0]!.status).toBe('met_late');
+    });
+  });
+});

@@ -1,0 +1,8 @@
+import { appraisalProcedure } from '../machines/appraisal.js';
+import { runProcedure } from './driver.js';
+import type { StartRequest } from './types.js';
+
+/** 国家秘密和情报鉴定 (Regs 63). */
+export async function appraisalWorkflow(request: StartRequest) {
+  return runProcedure(appraisalProcedure, request);
+}
