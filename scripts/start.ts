@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDeps } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
+import { Client, Connection } from '@temporalio/client';
+import { connectionOptions, temporalConfig } from '../worker/config.js';
+import { registerAnnualSchedules } from '../worker/schedules.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
 
@@ -75,6 +78,7 @@ process.once('SIGTERM', () => void shutdown(0));
 launch('worker', 'worker/main.ts');
 launch('api', 'api/main.ts');
 await waitForHealth(`http://127.0.0.1:${API_PORT}/healthz`);
+const schedules = await withClient((client) => registerAnnualSchedules(client, deps.registry, temporalConfig(env).taskQueue));
 
 const key = signingKey(env, DATA);
 const demo = ['org-gz-bureau', 'org-th-office', 'org-central-ministry', 'auth-440000', 'auth-440100', 'auth-000000'];
@@ -83,7 +87,8 @@ console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
   Temporal:         ${env.TEMPORAL_ADDRESS}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
-${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}
+${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection schedules (Regs 48): ${schedules.created.length} created, ${schedules.existing.length} already registered
+
 Demo credentials (Authorization: Bearer <token>, valid 30 days):
 ${tokens.map(([id, name, t]) => `  ${id.padEnd(22)} ${name}\n    ${t}`).join('\n')}
 
@@ -91,6 +96,16 @@ Try: curl -s -H "Authorization: Bearer <token of org-gz-bureau>" -H 'content-typ
        -d '{"organId":"org-gz-bureau","matterRef":"GZ-1","title":"某事项","draftedOn":"2025-09-26","protectiveMeasures":"先行保护","proposal":{"level":"secret","term":{"kind":"years","years":10},"scope":"项目组"}}' \\
        http://127.0.0.1:${API_PORT}/api/procedures/unclear-matter
 Press Ctrl-C to stop.`);
+
+async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const config = temporalConfig(env);
+  const connection = await Connection.connect(connectionOptions(config));
+  try {
+    return await fn(new Client({ connection, namespace: config.namespace }));
+  } finally {
+    await connection.close();
+  }
+}
 
 async function waitForHealth(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -1,0 +1,59 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { loadDeps } from '../../activities/deps.js';
+import { waitReady } from '../../api/procedure-client.js';
+import { startDevServer } from '../../scripts/dev-server.js';
+import { shanghaiDateOf } from '../../domain/time.js';
+import { registerAnnualSchedules } from '../../worker/schedules.js';
+import { workflowBundle } from '../../worker/worker.js';
+import type { ProcedureWorkflow } from '../../workflows/types.js';
+import { freePort } from '../support/ports.js';
+
+const TASK_QUEUE = 'schedule-test';
+
+describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', () => {
+  it('registers one yearly schedule per licensed enterprise, idempotently, and a run starts that enterprise’s inspection for the previous year', async () => {
+    const server = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'bm-sched-')), 't.sqlite'), port: await freePort(), uiPort: await freePort() });
+    const connection = await Connection.connect({ address: server.address });
+    const native = await NativeConnection.connect({ address: server.address });
+    try {
+      const deps = loadDeps({});
+      const client = new Client({ connection });
+      const licensed = deps.registry.data.organs.filter((o) => o.licence).map((o) => `annual-inspection-${o.id}`);
+      expect(licensed).toEqual(['annual-inspection-ent-gz-tech']);
+      expect(await registerAnnualSchedules(client, deps.registry, TASK_QUEUE)).toEqual({ created: licensed, existing: [] });
+      expect(await registerAnnualSchedules(client, deps.registry, TASK_QUEUE)).toEqual({ created: [], existing: licensed });
+
+      const schedule = client.schedule.getHandle('annual-inspection-ent-gz-tech');
+      const description = await schedule.describe();
+      expect(description.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
+      expect(description.spec.timezone).toBe('Asia/Shanghai');
+      expect(Date.parse(description.info.nextActionTimes[0]!.toISOString())).toBe(Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`));
+
+      const worker = await Worker.create({ connection: native, taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle(), activities: createActivities(deps) });
+      await worker.runUntil(async () => {
+        await schedule.trigger();
+        let runId: string | undefined;
+        for (let i = 0; i < 100 && !runId; i++) {
+          runId = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+          if (!runId) await delay(100);
+        }
+        expect(runId).toMatch(/^annual-inspection-ent-gz-tech-/);
+        const view = await waitReady(client.workflow.getHandle<ProcedureWorkflow>(runId!));
+        const year = Number(shanghaiDateOf(Date.now()).slice(0, 4)) - 1;
+        expect(view.context).toMatchObject({ year, parties: { enterprise: { id: 'ent-gz-tech' }, authority: { id: 'auth-440000' } } });
+        expect(view.deadlines[0]!.lastDay?.slice(0, 4)).toBe(String(year + 1));
+      });
+    } finally {
+      await connection.close();
+      await native.close();
+      await server.stop();
+    }
+  });
+});
