@@ -3,8 +3,10 @@ import { calendarSource, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { signingKey } from './auth.js';
 import { buildServer } from './server.js';
+import { denialLog } from './denials.js';
 
 const config = temporalConfig();
+const dataDir = process.env.BM_DATA_DIR ?? '.data';
 let registry;
 try {
   registry = loadRegistry(process.env.BM_REGISTRY_FILE);
@@ -19,7 +21,9 @@ const app = await buildServer({
   taskQueue: config.taskQueue,
   registry,
   calendar: calendarSource(process.env.BM_CALENDAR_FILE),
-  jwtKey: signingKey(process.env, process.env.BM_DATA_DIR ?? '.data'),
+  jwtKey: signingKey(process.env, dataDir),
+  denials: denialLog(dataDir),
+  ...(process.env.BM_RATE_LIMIT_PER_MINUTE ? { rateLimitPerMinute: Number(process.env.BM_RATE_LIMIT_PER_MINUTE) } : {}),
 });
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });

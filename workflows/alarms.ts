@@ -13,7 +13,7 @@ export type Alarm =
   | { kind: 'due'; at: number }
   | { kind: 'overdue'; at: number; count: number };
 
-export function nextAlarm(r: DeadlineRecord, repeatHours: number): Alarm | undefined {
+export function nextAlarm(r: DeadlineRecord, repeatHours: number, nowMs: number): Alarm | undefined {
   if (r.status !== 'running') return undefined;
   const candidates: Alarm[] = [];
   for (const rem of r.reminders) {
@@ -22,7 +22,12 @@ export function nextAlarm(r: DeadlineRecord, repeatHours: number): Alarm | undef
   if (!r.dueSoonDone) candidates.push({ kind: 'due-soon', at: Date.parse(r.dueSoonAt) });
   const due = Date.parse(r.dueAt);
   if (!r.dueFired) candidates.push({ kind: 'due', at: due });
-  else if (r.obligation) candidates.push({ kind: 'overdue', at: due + (r.overdueCount + 1) * repeatHours * HOUR_MS, count: r.overdueCount + 1 });
+  else if (r.obligation) {
+    // Catching up (a worker down for days, a procedure registered late): only the latest
+    // elapsed period is reminded, not every one missed.
+    const count = Math.max(r.overdueCount + 1, Math.floor((nowMs - due) / (repeatHours * HOUR_MS)));
+    candidates.push({ kind: 'overdue', at: due + count * repeatHours * HOUR_MS, count });
+  }
   return candidates.reduce<Alarm | undefined>((a, b) => (a === undefined || b.at < a.at ? b : a), undefined);
 }
 

@@ -243,6 +243,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
         dueSoonDone: false,
         dueFired: false,
         overdueCount: 0,
+        escalationRung: 0,
       };
       if (current) {
         current.status = 'superseded';
@@ -305,7 +306,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     record({ kind: 'reminder', at, actor: SYSTEM, summary: `提醒${r.responsible.name}：${subject}`, basis: r.basis, deadlineKey: r.key });
     if (alarm.kind === 'reminder') return;
     // SPEC §4: an escalation along the ladder when the deadline passes, one rung further each period.
-    const rung = alarm.kind === 'due' ? 1 : alarm.count + 1;
+    const rung = ++r.escalationRung;
     const escalated = await acts.notify({
       idempotencyKey: `${id}:${r.key}:escalation-${rung}`,
       procedureId: id,
@@ -374,7 +375,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   while (!closed()) {
     const seen = version;
     const pending = deadlines
-      .map((r) => ({ r, alarm: nextAlarm(r, policy.overdueRepeatHours) }))
+      .map((r) => ({ r, alarm: nextAlarm(r, policy.overdueRepeatHours, Date.now()) }))
       .filter((x): x is { r: DeadlineRecord; alarm: Alarm } => x.alarm !== undefined)
       .sort((a, b) => a.alarm.at - b.alarm.at)[0];
     if (!pending) {
@@ -385,7 +386,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     if (wait > 0 && (await condition(() => version !== seen || closed(), wait))) continue;
     await withLock(async () => {
       // Re-read: the step may have been met while waiting for the lock.
-      if (nextAlarm(pending.r, policy.overdueRepeatHours)?.at !== pending.alarm.at) return;
+      if (nextAlarm(pending.r, policy.overdueRepeatHours, Date.now())?.at !== pending.alarm.at) return;
       await fire(pending.r, pending.alarm);
       upsertAttributes();
     });

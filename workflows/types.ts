@@ -49,6 +49,8 @@ export interface DeadlineRecord extends Deadline {
   dueSoonDone: boolean;
   dueFired: boolean;
   overdueCount: number;
+  /** The last rung of the escalation ladder reached (SPEC §1). */
+  escalationRung: number;
 }
 
 export type AuditKind =

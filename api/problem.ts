@@ -1,0 +1,18 @@
+import type { FastifyReply } from 'fastify';
+
+/** A client mistake or a refusal, answered as RFC 9457 problem details. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** RFC 9457 problem details: which field, why, what is allowed. */
+export function problem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  return reply.status(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail, ...extra });
+}

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PROCEDURES } from '../../machines/index.js';
+import { TierSchema, type PartyRef } from '../../domain/parties.js';
+import { viewQuery } from '../../workflows/messages.js';
+import { SA } from '../../workflows/search-attributes.js';
+import type { ProcedureView } from '../../workflows/types.js';
+import type { Caller } from '../auth.js';
+import { ApiError } from '../problem.js';
+import { eventRejection, sendEvent, startProcedure, waitReady } from '../procedure-client.js';
+import { canSee, scopeQuery } from '../scope.js';
+import type { Authenticate } from '../server.js';
+
+const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
+const EventBody = z
+  .object({ type: z.string().regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS').describe('event type; the rest of the body is its payload') })
+  .catchall(z.unknown());
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(8).max(100).regex(/^[\w.:-]+$/, 'letters, digits, . : _ -').optional().describe('repeat-safe key: the same key returns the first result'),
+});
+const ListQuery = z.strictObject({
+  kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
+  state: z.string().regex(/^[a-zA-Z]{1,40}$/, 'a state name').optional(),
+  deadlineStatus: z.enum(['on_track', 'due_soon', 'overdue', 'met', 'met_late', 'suspended', 'none']).optional(),
+  tier: TierSchema.optional(),
+  region: z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits').optional(),
+  organ: z.string().regex(/^[a-z0-9-]{1,60}$/, 'a registry id').optional(),
+  dueBefore: z.iso.datetime({ offset: true }).optional(),
+  closed: z.enum(['true', 'false']).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(2000).regex(/^[\w-]*$/, 'an opaque cursor from a previous page').optional(),
+});
+
+const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409 } as const;
+
+export interface ProcedureRouteDeps {
+  client: Client;
+  taskQueue: string;
+  authenticate: Authenticate;
+  /** Records a refusal (out-of-scope read) in the denial log. */
+  deny: (caller: Caller, what: string) => void;
+}
+
+/** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
+function listQuery(q: z.infer<typeof ListQuery>, caller: Caller): string {
+  const clauses = [scopeQuery(caller.party)];
+  if (q.kind) clauses.push(`BmKind = '${q.kind}'`);
+  if (q.state) clauses.push(`BmState = '${q.state}'`);
+  if (q.deadlineStatus) clauses.push(`BmDeadlineStatus = '${q.deadlineStatus}'`);
+  if (q.tier) clauses.push(`BmTier = '${q.tier}'`);
+  if (q.region) clauses.push(q.region.length === 6 && !q.region.endsWith('00') ? `BmRegion = '${q.region}'` : `BmRegionScope = '${q.region.replace(/(00)+$/, '')}'`);
+  if (q.organ) clauses.push(`BmOrgan = '${q.organ}'`);
+  if (q.dueBefore) clauses.push(`BmNextDeadline < '${new Date(q.dueBefore).toISOString()}'`);
+  if (q.closed) clauses.push(`BmClosed = ${q.closed}`);
+  return clauses.filter(Boolean).join(' AND ');
+}
+
+export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const partiesOf = (v: ProcedureView) => Object.values((v.context.parties ?? {}) as Record<string, PartyRef>);
+
+    /** The procedure's view; 404 when it does not exist or lies outside the caller's scope (indistinguishable). */
+    async function visibleView(id: string, caller: Caller): Promise<ProcedureView> {
+      let view: ProcedureView | undefined;
+      try {
+        view = await deps.client.workflow.getHandle(id).query(viewQuery);
+      } catch (e) {
+        if (!(e instanceof WorkflowNotFoundError) && (e as { code?: number }).code !== 5) throw e;
+      }
+      if (view && canSee(caller.party, partiesOf(view))) return view;
+      if (view) deps.deny(caller, `read ${id} outside its scope`);
+      throw new ApiError(404, 'Not found', `no procedure ${id}`);
+    }
+
+    async function exists(id: string): Promise<boolean> {
+      try {
+        await deps.client.workflow.getHandle(id).describe();
+        return true;
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) return false;
+        throw e;
+      }
+    }
+
+    for (const def of Object.values(PROCEDURES)) {
+      app.post(
+        `/api/procedures/${def.kind}`,
+        { schema: { body: def.input, headers: IdempotencyHeaders, summary: `启动${def.label}（${def.basis}）`, tags: ['procedures'] } },
+        async (req, reply) => {
+          const caller = await deps.authenticate(req);
+          const starter = (req.body as Record<string, unknown>)[def.startedBy];
+          if (starter !== caller.party.id) {
+            deps.deny(caller, `start ${def.kind} for ${String(starter)}`);
+            throw new ApiError(403, 'Forbidden', `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`);
+          }
+          const key = req.headers['idempotency-key'];
+          // The same caller and key always name the same procedure: a repeated start returns it.
+          const workflowId = `${def.kind}-${key ? createHash('sha256').update(`${caller.party.id}\n${key}`).digest('hex').slice(0, 32) : randomUUID()}`;
+          const existing = key ? await exists(workflowId) : false;
+          const { view } = existing
+            ? { view: await waitReady(deps.client.workflow.getHandle(workflowId)) }
+            : await startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } });
+          return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: view.state, stateLabel: view.stateLabel, deadlines: view.deadlines, allowedEvents: view.allowedEvents });
+        },
+      );
+    }
+
+    app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
+      const caller = await deps.authenticate(req);
+      await visibleView(req.params.id, caller);
+      const { type, ...payload } = req.body;
+      const key = req.headers['idempotency-key'];
+      try {
+        return await sendEvent(deps.client.workflow.getHandle(req.params.id), { type, payload, actor: { id: caller.party.id, name: caller.party.name } }, key ? `${caller.party.id}:${key}` : undefined);
+      } catch (e) {
+        const r = eventRejection(e);
+        if (!r) throw e;
+        if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${req.params.id}`);
+        throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(r.fieldErrors ? { fieldErrors: r.fieldErrors } : {}) });
+      }
+    });
+
+    app.get('/api/procedures/:id', { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } }, async (req) => {
+      const caller = await deps.authenticate(req);
+      return visibleView(req.params.id, caller);
+    });
+
+    app.get('/api/procedures', { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } }, async (req) => {
+      const caller = await deps.authenticate(req);
+      const q = req.query;
+      const res = await deps.client.workflowService.listWorkflowExecutions({
+        namespace: deps.client.options.namespace,
+        query: listQuery(q, caller),
+        pageSize: q.pageSize,
+        nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+      });
+      const items = (res.executions ?? []).map((e) => {
+        const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+        return {
+          id: e.execution!.workflowId!,
+          kind: sa.get(SA.kind),
+          state: sa.get(SA.state),
+          responsible: sa.get(SA.responsible),
+          tier: sa.get(SA.tier),
+          region: sa.get(SA.region),
+          organ: sa.get(SA.organ),
+          nextDeadline: sa.get(SA.nextDeadline)?.toISOString(),
+          deadlineStatus: sa.get(SA.deadlineStatus),
+          provisional: sa.get(SA.provisional),
+          closed: sa.get(SA.closed),
+        };
+      });
+      const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+      return { items, ...(token ? { nextCursor: token } : {}) };
+    });
+  };

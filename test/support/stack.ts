@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../activities/index.js';
+import { loadDeps } from '../../activities/deps.js';
+import { issueToken } from '../../api/auth.js';
+import { denialLog } from '../../api/denials.js';
+import { buildServer, type ApiDeps } from '../../api/server.js';
+import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
+import { workflowBundle } from '../../worker/worker.js';
+import { freePort } from './ports.js';
+
+/** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */
+export interface Stack {
+  url: string;
+  client: Client;
+  dataDir: string;
+  app: FastifyInstance;
+  token(partyId: string): Promise<string>;
+  /** Another API instance on the same Temporal, with other options. */
+  extraApp(over: Partial<ApiDeps>): Promise<FastifyInstance>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(taskQueue = 'api-test'): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
+  const server: DevServer = await startDevServer({ dbFile: join(dataDir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
+  const connection = await Connection.connect({ address: server.address });
+  const native = await NativeConnection.connect({ address: server.address });
+  const deps = loadDeps({});
+  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps) });
+  const running = worker.run();
+  const client = new Client({ connection });
+  const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
+  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir) };
+  const app = await buildServer(base);
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  const extra: FastifyInstance[] = [];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    client,
+    dataDir,
+    app,
+    token: (id) => issueToken(jwtKey, id),
+    async extraApp(over) {
+      const a = await buildServer({ ...base, ...over });
+      extra.push(a);
+      return a;
+    },
+    async stop() {
+      await Promise.all([app, ...extra].map((a) => a.close()));
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await native.close();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDateOf } from '../../domain/time.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const today = () => shanghaiDateOf(Date.now());
+async function call(method: string, path: string, as?: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: json };
+}
+
+const unclear = (organId = 'org-gz-bureau', over: Record<string, unknown> = {}) => ({
+  organId, matterRef: 'API-1', title: '接口测试事项', draftedOn: today(), protectiveMeasures: '先行保护',
+  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, ...over,
+});
+
+describe('the API against a real dev server and worker', () => {
+  it('reports health, serves OpenAPI 3.1 generated from the schemas, and a docs page', async () => {
+    expect((await call('GET', '/healthz')).body).toEqual({ temporal: 'reachable', worker: 'polling' });
+    const spec = (await call('GET', '/openapi.json')).body;
+    expect(spec.openapi).toBe('3.1.0');
+    for (const kind of ['unclear-matter', 'objection', 'leak', 'appraisal', 'annual-inspection']) expect(spec.paths[`/api/procedures/${kind}`].post.requestBody).toBeTruthy();
+    expect(JSON.stringify(spec.paths['/api/procedures/unclear-matter'].post.requestBody)).toContain('draftedOn');
+    const docs = await fetch(`${stack.url}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('<html');
+  });
+
+  it('runs every procedure kind through start, an event, read and list', async () => {
+    const flows: Array<{ kind: string; as: string; input: unknown; event: [string, Record<string, unknown>, string]; next: string }> = [
+      { kind: 'unclear-matter', as: 'org-gz-bureau', input: unclear(), event: ['SUBMIT_REPORT', {}, 'org-gz-bureau'], next: 'underDetermination' },
+      {
+        kind: 'objection', as: 'org-gz-institute',
+        input: { objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'O-1', title: '异议事项', grounds: '理由', filedOn: today(), determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' } },
+        event: ['CLASSIFIER_DECIDE', { determination: { outcome: 'not-secret' } }, 'org-gz-bureau'], next: 'classifierDecided',
+      },
+      { kind: 'leak', as: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L-1', summary: '概况', discoveredAt: new Date().toISOString(), remedialMeasures: '补救' }, event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'], next: 'reporting' },
+      { kind: 'appraisal', as: 'org-gz-procuratorate', input: { applicantId: 'org-gz-procuratorate', caseRef: 'C-1', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] }, event: ['ACCEPT', {}, 'auth-440000'], next: 'appraising' },
+      { kind: 'annual-inspection', as: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year: 2025 }, event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'], next: 'underReview' },
+    ];
+    for (const f of flows) {
+      const started = await call('POST', `/api/procedures/${f.kind}`, f.as, f.input);
+      expect(started.status, `${f.kind}: ${JSON.stringify(started.body)}`).toBe(201);
+      expect(started.body.allowedEvents.map((e: { type: string }) => e.type)).toContain(f.event[0]);
+      const [type, payload, by] = f.event;
+      const ev = await call('POST', `/api/procedures/${started.body.id}/events`, by, { type, ...payload });
+      expect(ev.status, `${f.kind}: ${JSON.stringify(ev.body)}`).toBe(200);
+      expect(ev.body.state).toBe(f.next);
+      expect(Array.isArray(ev.body.deadlines)).toBe(true);
+      const view = await call('GET', `/api/procedures/${started.body.id}`, f.as);
+      expect(view.body.audit.some((a: { kind: string; event?: { type: string } }) => a.kind === 'event' && a.event?.type === type)).toBe(true);
+      expect(view.body.deadlines.every((d: { basis: string }) => /^(Regs|Law) /.test(d.basis))).toBe(true);
+    }
+    // Visibility lags a little behind the workflows.
+    await expect.poll(async () => (await call('GET', '/api/procedures?pageSize=200', 'auth-000000')).body.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
+    const list = await call('GET', '/api/procedures?kind=leak', 'auth-000000');
+    expect(list.body.items.every((i: { kind: string }) => i.kind === 'leak')).toBe(true);
+  });
+
+  it('pages the list with a cursor', async () => {
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/api/procedures/unclear-matter', 'org-js-dept', unclear('org-js-dept'))).status).toBe(201);
+    await expect.poll(async () => (await call('GET', '/api/procedures?organ=org-js-dept', 'org-js-dept')).body.items.length, { timeout: 10_000 }).toBe(3);
+    const first = await call('GET', '/api/procedures?organ=org-js-dept&pageSize=2', 'org-js-dept');
+    expect(first.body.items).toHaveLength(2);
+    const second = await call('GET', `/api/procedures?organ=org-js-dept&pageSize=2&cursor=${first.body.nextCursor}`, 'org-js-dept');
+    expect(second.body.items).toHaveLength(1);
+    expect(new Set([...first.body.items, ...second.body.items].map((i: { id: string }) => i.id)).size).toBe(3);
+  });
+
+  it('starts one procedure for 50 concurrent identical requests with the same Idempotency-Key', async () => {
+    const headers = { 'idempotency-key': 'same-start-0001' };
+    const results = await Promise.all(Array.from({ length: 50 }, () => call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-nj-bureau'), headers)));
+    expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    await expect.poll(async () => (await call('GET', '/api/procedures?organ=org-nj-bureau', 'org-nj-bureau')).body.items.length, { timeout: 10_000 }).toBe(1);
+    const again = await call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-nj-bureau'), headers);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(results[0]!.body.id);
+  });
+
+  it('applies an event sent twice with the same Idempotency-Key once', async () => {
+    const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gd-dept', unclear('org-gd-dept'));
+    const headers = { 'idempotency-key': 'submit-once-0001' };
+    const [a, b] = await Promise.all([1, 2].map(() => call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT' }, headers)));
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
+    expect(view.body.audit.filter((x: { kind: string }) => x.kind === 'event')).toHaveLength(1);
+  });
+});
+
+describe('identity and scope', () => {
+  let id: string;
+  beforeAll(async () => {
+    id = (await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear())).body.id;
+  });
+
+  it('401 without a token or with a bad one, audited', async () => {
+    const none = await call('GET', `/api/procedures/${id}`);
+    expect(none.status).toBe(401);
+    expect(none.type).toContain('application/problem+json');
+    const bad = await call('GET', `/api/procedures/${id}`, undefined, undefined, { authorization: 'Bearer not.a.jwt' });
+    expect(bad.status).toBe(401);
+    const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
+    expect(log).toContain('"status":401');
+  });
+
+  it('reads: the organ itself, authorities whose jurisdiction holds it, the national authority; nobody else, without revealing it exists', async () => {
+    const matrix: Record<string, number> = {
+      'org-gz-bureau': 200, 'org-nj-bureau': 404, 'org-gz-institute': 404, 'org-gd-dept': 200 /* superior organ: a party */,
+      'auth-440100': 200, 'auth-440000': 200, 'auth-440106': 404, 'auth-320100': 404, 'auth-320000': 404, 'auth-000000': 200,
+    };
+    for (const [who, status] of Object.entries(matrix)) {
+      const r = await call('GET', `/api/procedures/${id}`, who);
+      expect(r.status, who).toBe(status);
+      if (status === 404) expect(r.body).toEqual((await call('GET', '/api/procedures/unclear-matter-00000000000000000000000000000000', who)).body.detail ? { ...r.body, detail: `no procedure ${id}` } : r.body);
+    }
+    const listed = async (who: string) => (await call('GET', '/api/procedures?kind=unclear-matter&pageSize=200', who)).body.items.map((i: { id: string }) => i.id);
+    await expect.poll(() => listed('auth-440100'), { timeout: 10_000 }).toContain(id);
+    expect(await listed('auth-320100')).not.toContain(id);
+    expect(await listed('org-nj-bureau')).not.toContain(id);
+    expect(await listed('auth-000000')).toContain(id);
+  });
+
+  it('events: each party sends only the events of its role, naming the missing right', async () => {
+    expect((await call('POST', `/api/procedures/${id}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' })).status).toBe(200);
+    const matrix: Array<[string, number]> = [
+      ['org-gz-bureau', 403], // an organ cannot decide for an authority
+      ['auth-440100', 403], // sees it, but is not the authority that decides (Regs 25)
+      ['auth-000000', 403], // sees everything, decides only what is routed to it
+      ['auth-320000', 404], // outside its jurisdiction: not even there
+    ];
+    for (const [who, status] of matrix) {
+      const r = await call('POST', `/api/procedures/${id}/events`, who, { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
+      expect(r.status, who).toBe(status);
+      if (status === 403) expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
+    }
+    const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
+    expect(ok.body.state).toBe('awaitingFiling');
+    const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
+    expect(log).toContain('DETERMINE on');
+  });
+
+  it('only the organ named in the input may start for it', async () => {
+    const r = await call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-gz-bureau'));
+    expect(r.status).toBe(403);
+    expect(r.body.detail).toContain('missing right: only organId (org-gz-bureau) may start');
+  });
+
+  it('registry: every authority; organs inside the caller’s scope', async () => {
+    expect((await call('GET', '/api/registry/authorities', 'org-gz-bureau')).body).toHaveLength(36);
+    const own = (await call('GET', '/api/registry/organs', 'org-gz-bureau')).body.map((o: { id: string }) => o.id);
+    expect(own.sort()).toEqual(['org-gd-dept', 'org-gz-bureau']);
+    const gz = (await call('GET', '/api/registry/organs', 'auth-440100')).body.map((o: { id: string }) => o.id);
+    expect(gz).toContain('org-th-office');
+    expect(gz).not.toContain('org-nj-bureau');
+  });
+});
+
+describe('bad input', () => {
+  it('names the field, why, and what is allowed; unknown fields are refused', async () => {
+    const r = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear('org-gz-bureau', { proposal: { level: 'huge', term: { kind: 'years', years: 10 }, scope: 'S' }, extra: 1 }));
+    expect(r.status).toBe(400);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.body.fieldErrors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.proposal.level' }), expect.objectContaining({ field: 'body', message: expect.stringContaining('extra') })]));
+    expect(r.body.fieldErrors[0].message).toMatch(/top-secret|secret|confidential/);
+  });
+
+  it('409 with the current state and the allowed events', async () => {
+    const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear());
+    const r = await call('POST', `/api/procedures/${body.id}/events`, 'org-gz-bureau', { type: 'FILE_RECORD' });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ state: 'awaitingReport', allowedEvents: ['SUBMIT_REPORT'] });
+  });
+
+  it('refuses a body over the limit, malformed JSON, and a flood from one identity (429)', async () => {
+    const big = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', JSON.stringify({ pad: 'x'.repeat(70_000) }));
+    expect(big.status).toBe(413);
+    const broken = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', '{"organId":');
+    expect(broken.status).toBe(400);
+    const limited = await stack.extraApp({ rateLimitPerMinute: 3 });
+    const auth = { authorization: `Bearer ${await stack.token('org-gz-bureau')}` };
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await limited.inject({ method: 'GET', url: '/api/registry/authorities', headers: auth })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+    const other = await limited.inject({ method: 'GET', url: '/api/registry/authorities', headers: { authorization: `Bearer ${await stack.token('auth-440000')}` } });
+    expect(other.statusCode).toBe(200); // per identity
+  });
+});
