@@ -77,6 +77,15 @@ describe('the API against a real dev server and worker', () => {
     expect(list.body.items.every((i: { kind: string }) => i.kind === 'leak')).toBe(true);
   });
 
+  it('answers the what-if deadline calculator with its explanation', async () => {
+    const r = await call('GET', '/api/deadline?rule=calendar-days&n=30&from=2025-09-01&extension=30');
+    expect(r.body).toMatchObject({ lastDay: '2025-10-31', dueAt: '2025-10-31T16:00:00.000Z', provisional: false });
+    expect(r.body.explanation.lines.join('\n')).toContain('延长：30日');
+    const bad = await call('GET', '/api/deadline?rule=calendar-days&n=30&from=2025-02-30');
+    expect(bad.status).toBe(400);
+    expect(bad.body.fieldErrors[0].field).toBe('from');
+  });
+
   it('pages the list with a cursor', async () => {
     for (let i = 0; i < 3; i++) expect((await call('POST', '/api/procedures/unclear-matter', 'org-js-dept', unclear('org-js-dept'))).status).toBe(201);
     await expect.poll(async () => (await call('GET', '/api/procedures?organ=org-js-dept', 'org-js-dept')).body.items.length, { timeout: 10_000 }).toBe(3);
