@@ -1,23 +1,48 @@
-import { readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadCalendar } from '../domain/calendar/load.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import { PolicySchema, type Policy } from '../domain/policy.js';
 import { Registry } from '../domain/registry/registry.js';
 import { formatZodError } from '../domain/errors.js';
 import demoRegistry from '../domain/registry/demo-registry.json' with { type: 'json' };
+import type { DeliveryConfig } from './delivery.js';
+import { DeliveryLedger } from './ledger.js';
 
-/** What the activities read: the registry, the policy, and the calendar (re-read when its file changes). */
+/** What the activities read: registry, policy, calendar (re-read when its file changes), delivery channels. */
 export interface ActivityDeps {
   registry: Registry;
   policy: Policy;
   calendar: () => WorkCalendar;
+  delivery: DeliveryConfig;
 }
 
 /** Loads and validates everything at start-up; bad data stops the worker with a clear message. */
 export function loadDeps(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   const registry = loadRegistry(env.BM_REGISTRY_FILE);
   const policy = loadPolicy(env.BM_POLICY_FILE);
-  return { registry, policy, calendar: calendarSource(env.BM_CALENDAR_FILE) };
+  const dataDir = env.BM_DATA_DIR;
+  return {
+    registry,
+    policy,
+    calendar: calendarSource(env.BM_CALENDAR_FILE),
+    delivery: {
+      webhookSecret: env.BM_WEBHOOK_SECRET ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')),
+      ...(env.BM_SMTP_URL ? { smtpUrl: env.BM_SMTP_URL } : {}),
+      mailFrom: env.BM_MAIL_FROM ?? '保密法定程序编排 <noreply@baomi-procedures.local>',
+      ledger: new DeliveryLedger(dataDir ? `${dataDir}/deliveries.log` : undefined),
+    },
+  };
+}
+
+/** A secret kept in the data folder, generated on first use. */
+export function secretFromFile(dataDir: string, name: string): string {
+  const file = `${dataDir}/${name}`;
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export function loadRegistry(file?: string): Registry {

@@ -8,10 +8,13 @@ import { RegistryLookupError } from '../domain/registry/registry.js';
 import { annualInspectionParties, appraisalParties, leakParties, objectionParties, unclearMatterParties, type ResolvedParties } from '../domain/resolve-parties.js';
 import type { Recipient } from '../workflows/types.js';
 import type { ActivityDeps } from './deps.js';
+import { createDelivery } from './delivery.js';
 
 export interface PrepareResult extends ResolvedParties {
   policy: Policy;
   registryVersion: string;
+  /** Delivery channels this deployment has (the dashboard inbox always). */
+  channels: Array<'webhook' | 'email'>;
 }
 
 export interface NotifyRequest {
@@ -36,12 +39,15 @@ const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedPa
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createDelivery(deps.delivery),
+
     /** Resolves the parties from the registry and fixes the policy for this procedure. */
     async prepareProcedure(req: { kind: string; input: unknown }): Promise<PrepareResult> {
       const resolve = RESOLVERS[req.kind];
       if (!resolve) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
       try {
-        return { ...resolve(deps, req.input as never), policy: deps.policy, registryVersion: deps.registry.version };
+        const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
+        return { ...resolve(deps, req.input as never), policy: deps.policy, registryVersion: deps.registry.version, channels };
       } catch (e) {
         if (e instanceof RegistryLookupError) throw ApplicationFailure.nonRetryable(e.message, 'RegistryLookup');
         throw e;

@@ -1,6 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { secretFromFile } from '../activities/deps.js';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Registry } from '../domain/registry/registry.js';
 import type { PartyRef } from '../domain/parties.js';
@@ -21,13 +19,7 @@ export class AuthError extends Error {
 
 /** The signing key: BM_JWT_SECRET, else one generated once and kept in the data folder. */
 export function signingKey(env: NodeJS.ProcessEnv, dataDir: string): Uint8Array {
-  if (env.BM_JWT_SECRET) return new TextEncoder().encode(env.BM_JWT_SECRET);
-  const file = `${dataDir}/jwt-secret`;
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  }
-  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+  return new TextEncoder().encode(env.BM_JWT_SECRET ?? secretFromFile(dataDir, 'jwt-secret'));
 }
 
 export async function issueToken(key: Uint8Array, partyId: string, ttl = '30d'): Promise<string> {

@@ -23,3 +23,41 @@ export const STATUS_LABELS = {
 } as const;
 
 export const LOCAL_POLICY_LABEL = '本地策略 (local policy)';
+
+/** What a notification says, by the subject code the machines use. */
+export const SUBJECTS: Record<string, string> = {
+  'report-received': '收到不明确事项报告，请在10个工作日内作出决定（Regs 25）',
+  determined: '有关部门已作出决定，请据此更新国家秘密标志',
+  filed: '省级保密行政管理部门决定报备案（Regs 25）',
+  referred: '下级机关、单位报请确定（Law 17）',
+  'objection-filed': '收到对定密的异议（Regs 26）',
+  'classifier-decided': '原定密机关已对异议作出决定',
+  unanswered: '原定密机关未予处理，可报保密行政管理部门确定（Regs 26）',
+  'objection-escalated': '收到异议，请确定（Regs 26）',
+  'authority-decided': '保密行政管理部门已对异议作出决定',
+  'objection-appealed': '对省级决定有异议，报国家保密行政管理部门确定',
+  'national-decided': '国家保密行政管理部门已作出决定（终局）',
+  'objection-final': '异议已有最终决定',
+  'leak-reported': '收到泄密报告（Regs 61）',
+  'leak-relayed': '收到逐级报送的泄密报告（Regs 61）',
+  'leak-result': '泄密事件调查处理结果书面告知（Regs 60）',
+  'appraisal-applied': '收到国家秘密鉴定申请（Regs 63）',
+  'amendment-requested': '请补正鉴定申请材料',
+  'appraisal-accepted': '鉴定申请已受理，30日内出具结论（Regs 63）',
+  'appraisal-rejected': '鉴定申请不予受理',
+  'rejection-objected': '申请机关对不予受理提出异议',
+  'rejection-upheld': '复核维持不予受理',
+  'appraisal-extended': '鉴定期限经负责人批准延长30日（Regs 63）',
+  'appraisal-concluded': '已出具鉴定结论',
+  'annual-report-submitted': '收到保密资质年度自检报告（Regs 48）',
+  'rectification-ordered': '责令限期整改（Regs 71）',
+  'rectification-reported': '企业报告整改完成',
+  'sanction-proposed': '建议暂停涉密业务、降低资质等级（Regs 71）',
+  'business-suspended': '暂停涉密业务（Regs 71）',
+  'licence-downgraded': '降低保密资质等级（Regs 71）',
+  'revocation-proposed': '建议吊销保密资质（Regs 71）',
+  'licence-revoked': '吊销保密资质（Regs 71）',
+};
+
+/** A subject code's text; reminders and escalations already carry their own text. */
+export const subjectText = (subject: string) => SUBJECTS[subject] ?? subject;

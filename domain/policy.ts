@@ -27,6 +27,8 @@ export const PolicySchema = z.strictObject({
   annualReportDue: z.string().regex(/^\d{2}-\d{2}$/, 'MM-DD').default('03-31'),
   /** Reminders before that due date, days. */
   annualReminderDaysBefore: z.array(z.number().int().min(1)).default([30, 7, 1]),
+  /** SPEC §4: attempts to deliver a message on one channel before it is reported down and escalated. */
+  deliveryAttempts: z.number().int().min(1).max(50).default(8),
   /** SPEC §2: suspended time counted in calendar days, or as exact duration. */
   suspensionCounting: z.enum(['calendar-days', 'exact']).default('calendar-days'),
 });

@@ -14,7 +14,7 @@ import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, stateMeta
 import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
 import { eventUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
 import { SA } from './search-attributes.js';
-import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
+import type { Actor, AuditEntry, DeadlineRecord, Delivery, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -51,6 +51,13 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
 
   const prepared: PrepareResult = await acts.prepareProcedure({ kind: def.kind, input: start });
   const policy = prepared.policy;
+  // Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated.
+  const delivery = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: policy.deliveryAttempts },
+  });
+  const inflight = new Set<Promise<void>>();
+  let deliveryFailures = 0;
   const audit: AuditEntry[] = [];
   const inbox: InboxEntry[] = [];
   const deadlines: DeadlineRecord[] = [];
@@ -168,8 +175,56 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       if (!to) continue;
       const entryId = `${cause}:${params.subject}:${to.id}`;
       const recipients = await acts.notify({ idempotencyKey: `${id}:${entryId}`, procedureId: id, kind: 'notification', subject: params.subject, to, basis: params.basis });
-      inbox.push({ id: entryId, at: nowIso(), kind: 'notification', subject: params.subject, recipients, basis: params.basis });
+      post({ id: entryId, at: nowIso(), kind: 'notification', subject: params.subject, recipients, basis: params.basis, deliveries: [] });
       record({ kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
+    }
+  }
+
+  /**
+   * Puts an entry in the inbox and delivers it on each recipient's channels (webhook, e-mail),
+   * concurrently and without holding up the procedure. A channel still failing after the
+   * retries is recorded and escalated one rung up the ladder, once.
+   */
+  function post(entry: InboxEntry, escalateFailures = true): void {
+    inbox.push(entry);
+    for (const r of entry.recipients) {
+      for (const channel of prepared.channels ?? []) { // histories from before channels existed have none
+        const address = channel === 'webhook' ? r.contact.webhook : r.contact.email;
+        if (!address) continue;
+        const d: Delivery = { channel, to: r.party.id, status: 'pending' };
+        entry.deliveries.push(d);
+        const p: Promise<void> = delivery
+          .deliver({
+            key: `${id}:${entry.id}:${channel}:${r.party.id}`,
+            channel,
+            address,
+            recipient: { id: r.party.id, name: r.party.name, contact: r.contact.name },
+            message: { procedureId: id, procedureLabel: def.label, kind: entry.kind, subject: entry.subject, ...(entry.basis ? { basis: entry.basis } : {}), at: entry.at },
+          })
+          .then(
+            () => {
+              d.status = 'delivered';
+              d.at = nowIso();
+            },
+            async (err: unknown) => {
+              d.status = 'failed';
+              d.at = nowIso();
+              d.error = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+              deliveryFailures++;
+              record({ kind: 'delivery-failed', actor: SYSTEM, summary: `${channel === 'webhook' ? 'Webhook' : '电子邮件'}无法送达${r.party.name}：${d.error}`, basis: 'SPEC §4' });
+              if (escalateFailures) {
+                const targets = await acts.notify({ idempotencyKey: `${id}:${entry.id}:${channel}:down`, procedureId: id, kind: 'escalation', subject: 'channel-down', escalation: { responsible: r.party, rung: 1 } });
+                if (targets.length) post({ id: `${entry.id}:${channel}:${r.party.id}:down`, at: nowIso(), kind: 'escalation', subject: `通知渠道故障：${entry.subject}未能送达${r.party.name}`, recipients: targets, basis: entry.basis, deliveries: [] }, false);
+              }
+              upsertAttributes();
+            },
+          )
+          .finally(() => {
+            inflight.delete(p);
+            version++;
+          });
+        inflight.add(p);
+      }
     }
   }
 
@@ -285,6 +340,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       { key: SA.deadlineStatus, value: deadlineStatus() },
       { key: SA.provisional, value: deadlines.some((r) => r.status === 'running' && r.provisional) },
       { key: SA.closed, value: closed() },
+      { key: SA.deliveryFailed, value: deliveryFailures > 0 },
     ] as SearchAttributeUpdatePair[];
     upsertSearchAttributes(pairs);
   }
@@ -302,7 +358,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
           ? `${r.label}：已届满，现已超期`
           : `${r.label}：已超期${alarm.count * policy.overdueRepeatHours}小时`;
     const reminded = await acts.notify({ idempotencyKey: `${id}:${r.key}:${alarmKey}`, procedureId: id, kind: 'reminder', subject, to: r.responsible, basis: r.basis });
-    inbox.push({ id: `${r.key}:${alarmKey}`, at, kind: 'reminder', subject, recipients: reminded, basis: r.basis, deadlineKey: r.key });
+    post({ id: `${r.key}:${alarmKey}`, at, kind: 'reminder', subject, recipients: reminded, basis: r.basis, deadlineKey: r.key, deliveries: [] });
     record({ kind: 'reminder', at, actor: SYSTEM, summary: `提醒${r.responsible.name}：${subject}`, basis: r.basis, deadlineKey: r.key });
     if (alarm.kind === 'reminder') return;
     // SPEC §4: an escalation along the ladder when the deadline passes, one rung further each period.
@@ -317,7 +373,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     });
     if (escalated.length) {
       const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
-      inbox.push({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key });
+      post({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `${r.label}：超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key, deliveries: [] });
       record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，本地策略）`, basis: r.basis, deadlineKey: r.key });
     }
     if (alarm.kind === 'due') await tellMachine(r);
@@ -391,6 +447,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       upsertAttributes();
     });
   }
-  await condition(allHandlersFinished);
+  // Deliveries still retrying finish (or fail and are recorded) before the procedure closes.
+  await condition(() => inflight.size === 0 && allHandlersFinished());
   return view();
 }

@@ -16,6 +16,8 @@ export const SA = {
   deadlineStatus: defineSearchAttributeKey('BmDeadlineStatus', SearchAttributeType.KEYWORD),
   provisional: defineSearchAttributeKey('BmProvisional', SearchAttributeType.BOOL),
   closed: defineSearchAttributeKey('BmClosed', SearchAttributeType.BOOL),
+  /** A notification channel failed after its retries (reported on the dashboard). */
+  deliveryFailed: defineSearchAttributeKey('BmDeliveryFailed', SearchAttributeType.BOOL),
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);

@@ -62,6 +62,7 @@ export type AuditKind =
   | 'reminder'
   | 'escalation'
   | 'notification'
+  | 'delivery-failed'
   | 'closed';
 
 export interface AuditEntry {
@@ -83,6 +84,16 @@ export interface Recipient {
   role: string;
 }
 
+/** One message on one channel to one recipient (SPEC §4). */
+export interface Delivery {
+  channel: 'webhook' | 'email';
+  to: string;
+  status: 'pending' | 'delivered' | 'failed';
+  at?: string;
+  error?: string;
+}
+
+/** The dashboard inbox: every notification, reminder and escalation, with its deliveries. */
 export interface InboxEntry {
   id: string;
   at: string;
@@ -91,6 +102,7 @@ export interface InboxEntry {
   recipients: Recipient[];
   basis?: string;
   deadlineKey?: string;
+  deliveries: Delivery[];
 }
 
 export interface ProcedureView {

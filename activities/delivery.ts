@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { subjectText } from '../domain/labels.zh.js';
+import type { DeliveryLedger } from './ledger.js';
+
+export interface DeliveryConfig {
+  webhookSecret: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  ledger: DeliveryLedger;
+}
+
+export interface DeliveryRequest {
+  /** (procedure, entry, channel, recipient): the same key is never delivered twice. */
+  key: string;
+  channel: 'webhook' | 'email';
+  address: string;
+  recipient: { id: string; name: string; contact: string };
+  message: { procedureId: string; procedureLabel: string; kind: string; subject: string; basis?: string; at: string };
+}
+
+/** HMAC-SHA256 over "timestamp.body", hex: what a receiver recomputes with the shared secret. */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+export function createDelivery(config: DeliveryConfig) {
+  let transport: Transporter | undefined;
+  const mailer = () => (transport ??= nodemailer.createTransport(config.smtpUrl!));
+
+  async function webhook(req: DeliveryRequest): Promise<void> {
+    const body = JSON.stringify({ id: req.key, ...req.message, subjectText: subjectText(req.message.subject), recipient: req.recipient });
+    const timestamp = new Date().toISOString();
+    let res: Response;
+    try {
+      res = await fetch(req.address, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': req.key,
+          'x-bm-timestamp': timestamp,
+          'x-bm-signature': `sha256=${webhookSignature(config.webhookSecret, timestamp, body)}`,
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (e) {
+      throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`); // retried with backoff
+    }
+    if (res.ok) return;
+    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    const message = `webhook ${req.address} answered ${res.status}`;
+    if (permanent) throw ApplicationFailure.nonRetryable(message, 'WebhookRejected');
+    throw new Error(message);
+  }
+
+  async function email(req: DeliveryRequest): Promise<void> {
+    if (!config.smtpUrl) throw ApplicationFailure.nonRetryable('no SMTP server configured (BM_SMTP_URL)', 'EmailNotConfigured');
+    const text = [
+      `${req.recipient.name}：`,
+      '',
+      `${req.message.procedureLabel}（${req.message.procedureId}）`,
+      subjectText(req.message.subject),
+      req.message.basis ? `依据：${req.message.basis}` : '',
+      `时间：${req.message.at}`,
+      '',
+      '本邮件仅含程序元数据，不含国家秘密内容。',
+    ].join('\n');
+    await mailer().sendMail({
+      from: config.mailFrom,
+      to: `${req.recipient.contact} <${req.address}>`,
+      subject: `【${req.message.procedureLabel}】${subjectText(req.message.subject)}`,
+      text,
+      messageId: `<${req.key.replace(/[^\w.-]/g, '.')}@baomi-procedures>`,
+      headers: { 'Idempotency-Key': req.key },
+    });
+  }
+
+  return {
+    /** Delivers one message on one channel, at most once per key (SPEC §4). */
+    async deliver(req: DeliveryRequest): Promise<'sent' | 'already-sent'> {
+      if (config.ledger.has(req.key)) return 'already-sent';
+      await (req.channel === 'webhook' ? webhook(req) : email(req));
+      config.ledger.record(req.key);
+      return 'sent';
+    },
+  };
+}
