@@ -53,7 +53,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   const policy = prepared.policy;
   // Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated.
   const delivery = proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
+    // A webhook call times out after 10 s (activities/delivery.ts); a worker lost mid-call is noticed after 15 s.
+    startToCloseTimeout: '15 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: policy.deliveryAttempts },
   });
   const inflight = new Set<Promise<void>>();

@@ -36,8 +36,8 @@ function testServerAt(startAt: string | undefined): string {
   return script;
 }
 
-export async function timeSkippingEnv(startAt?: string): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerAt(startAt) } } });
+export async function timeSkippingEnv(startAt?: string, port?: number): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerAt(startAt) }, ...(port ? { port } : {}) } });
   await registerSearchAttributes(env);
   return env;
 }

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { startProcedure } from '../../api/procedure-client.js';
+import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
+import { freePort } from '../support/ports.js';
+import { webhookReceiver } from '../support/receivers.js';
+import { timeSkippingEnv } from '../support/temporal.js';
+
+const SECRET = 'crash-test-secret';
+const root = new URL('../..', import.meta.url).pathname;
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/worker-process.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => l === 'polling' && resolve(child));
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+describe.sequential('a reminder survives a worker killed between sending and recording (SPEC §4)', () => {
+  it('the receiver sees it exactly once: the resend carries the same idempotency key', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bm-crash-'));
+    const registry = structuredClone(demo);
+    registry.organs.find((o) => o.id === 'org-gz-bureau')!.secrecyOfficer = { name: '保密办', webhook: 'PLACEHOLDER' } as never;
+    let first: ChildProcess | undefined;
+    const hook = await webhookReceiver(SECRET, (call) => {
+      // The first delivery arrives: the worker dies before it can record it.
+      if (first && first.exitCode === null && !first.killed) first.kill('SIGKILL');
+      void call;
+    });
+    registry.organs.find((o) => o.id === 'org-gz-bureau')!.secrecyOfficer = { name: '保密办', webhook: hook.url } as never;
+    writeFileSync(join(dir, 'registry.json'), JSON.stringify(registry));
+    const port = await freePort();
+    // The clock starts 15 s before the 50% reminder and runs in real time (the test never waits on a result).
+    const env = await timeSkippingEnv('2025-10-10T15:59:45Z', port);
+    const workerEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEST_TASK_QUEUE: 'crash', BM_REGISTRY_FILE: join(dir, 'registry.json'), BM_WEBHOOK_SECRET: SECRET, BM_DATA_DIR: dir };
+    let second: ChildProcess | undefined;
+    try {
+      first = await startWorker(workerEnv);
+      const input = { organId: 'org-gz-bureau', matterRef: 'K-1', title: '崩溃测试', draftedOn: '2025-09-26', protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: 'S' } };
+      const { handle } = await startProcedure(env.client, { kind: 'unclear-matter', workflowId: 'unclear-matter-crash-0001', taskQueue: 'crash', input, actor: { id: 'org-gz-bureau' } });
+      await expect.poll(() => first!.exitCode !== null || first!.signalCode !== null, { timeout: 30_000 }).toBe(true);
+      expect(hook.calls).toHaveLength(1);
+
+      second = await startWorker(workerEnv);
+      // After the activity's 15-second timeout it is retried on the new worker.
+      await expect.poll(() => hook.calls.length, { timeout: 45_000, interval: 500 }).toBe(2);
+      expect(hook.calls[1]!.key).toBe(hook.calls[0]!.key);
+      expect(hook.calls.every((c) => c.validSignature)).toBe(true);
+      expect(hook.unique()).toHaveLength(1);
+      // The history shows the one delivery activity completed on its second attempt.
+      await expect
+        .poll(async () => {
+          const events = (await handle.fetchHistory()).events ?? [];
+          const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliver').map((e) => String(e.eventId));
+          const started = events.find((e) => scheduled.includes(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
+          const completed = events.some((e) => scheduled.includes(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
+          return { deliveries: scheduled.length, attempt: started?.activityTaskStartedEventAttributes?.attempt, completed };
+        }, { timeout: 20_000 })
+        .toEqual({ deliveries: 1, attempt: 2, completed: true });
+    } finally {
+      first?.kill('SIGKILL');
+      second?.kill('SIGKILL');
+      await env.teardown();
+      await hook.close();
+    }
+  });
+});
