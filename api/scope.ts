@@ -20,3 +20,10 @@ export function scopeQuery(caller: PartyRef): string {
   if (caller.type !== 'authority') return own;
   return `(${own} OR BmRegionScope = '${jurisdictionPrefix(caller.region)}')`;
 }
+
+/** canSee on search attributes alone: the parties' ids and their regions' jurisdiction prefixes. */
+export function canSeeByAttributes(caller: PartyRef, parties: readonly string[], regionScope: readonly string[]): boolean {
+  if (parties.includes(caller.id)) return true;
+  if (caller.type !== 'authority') return false;
+  return caller.tier === 'national' || regionScope.includes(jurisdictionPrefix(caller.region));
+}

@@ -17,6 +17,8 @@ import { ApiError, problem } from './problem.js';
 import { deadlineRoutes } from './routes/deadline.js';
 import { procedureRoutes } from './routes/procedures.js';
 import { registryRoutes } from './routes/registry.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { DeadlineBoard } from './board.js';
 
 export interface ApiDeps {
   client: Client;
@@ -89,8 +91,12 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, authenticate: auth, deny: (c, what) => deny(c, what) }));
+  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what) => deny(c, what) }));
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
+  const board = new DeadlineBoard(deps.client, deps.calendar);
+  board.start();
+  app.addHook('onClose', async () => board.stop());
+  await app.register(dashboardRoutes(board, auth));
   return app;
 }

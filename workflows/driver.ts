@@ -323,11 +323,14 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     return deadlines.filter((r) => r.status === 'met' || r.status === 'met_late').at(-1)?.status ?? 'none';
   }
 
+  /** Who is (or, once closed, was last) responsible: closed procedures count under that tier. */
+  let lastResponsible: PartyRef | undefined;
   function upsertAttributes(): void {
     const c = ctx();
-    const responsible = responsibleParty();
+    const responsible = (lastResponsible = responsibleParty() ?? lastResponsible);
     const parties = Object.values(c.parties).filter((p): p is PartyRef => !!p);
-    const next = deadlines.filter((r) => r.status === 'running').map((r) => Date.parse(r.dueAt)).sort((a, b) => a - b)[0];
+    const nextRecord = deadlines.filter((r) => r.status === 'running').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+    const next = nextRecord ? Date.parse(nextRecord.dueAt) : undefined;
     const pairs = [
       { key: SA.kind, value: def.kind },
       { key: SA.state, value: stateName() },
@@ -339,6 +342,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       { key: SA.organ, value: parties[0]?.id ?? 'none' },
       { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
       { key: SA.deadlineStatus, value: deadlineStatus() },
+      { key: SA.deadlineRule, value: nextRecord?.rule ?? 'none' },
       { key: SA.provisional, value: deadlines.some((r) => r.status === 'running' && r.provisional) },
       { key: SA.closed, value: closed() },
       { key: SA.deliveryFailed, value: deliveryFailures > 0 },

@@ -14,6 +14,8 @@ export const SA = {
   organ: defineSearchAttributeKey('BmOrgan', SearchAttributeType.KEYWORD),
   nextDeadline: defineSearchAttributeKey('BmNextDeadline', SearchAttributeType.DATETIME),
   deadlineStatus: defineSearchAttributeKey('BmDeadlineStatus', SearchAttributeType.KEYWORD),
+  /** Rule of the next deadline (working-days, calendar-days, …, hours): how its time left is counted. */
+  deadlineRule: defineSearchAttributeKey('BmDeadlineRule', SearchAttributeType.KEYWORD),
   provisional: defineSearchAttributeKey('BmProvisional', SearchAttributeType.BOOL),
   closed: defineSearchAttributeKey('BmClosed', SearchAttributeType.BOOL),
   /** A notification channel failed after its retries (reported on the dashboard). */

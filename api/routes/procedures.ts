@@ -5,6 +5,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
 import { TierSchema, type PartyRef } from '../../domain/parties.js';
+import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
+import { explainDeadline } from '../../domain/deadline/explain.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
@@ -38,6 +40,7 @@ const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload'
 
 export interface ProcedureRouteDeps {
   client: Client;
+  calendar: () => WorkCalendar;
   taskQueue: string;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
@@ -125,7 +128,10 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
 
     app.get('/api/procedures/:id', { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
-      return visibleView(req.params.id, caller);
+      const view = await visibleView(req.params.id, caller);
+      // Each deadline with the days it skipped and why, for people to check (SPEC §2).
+      const cal = deps.calendar();
+      return { ...view, deadlines: view.deadlines.map((d) => ({ ...d, explanation: explainDeadline(cal, d) })) };
     });
 
     app.get('/api/procedures', { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } }, async (req) => {

@@ -1,0 +1,181 @@
+// The supervisors' dashboard: sign-in with a token, overview, deadline board, procedure page.
+// Chinese first, in the statute's terms. Refreshes by short polling.
+import { renderStatechart } from './statechart.js';
+
+const app = document.getElementById('app');
+const who = document.getElementById('who');
+const REFRESH_MS = 5000;
+const STATUS = { on_track: ['进行中', 'green'], due_soon: ['即将超期', 'yellow'], overdue: ['已超期', 'red'], suspended: ['中止计时', 'grey'], met: ['按期办结', 'green'], met_late: ['逾期办结', 'grey'], lapsed: ['期满未办', 'red'], superseded: ['已重算', 'grey'], none: ['无期限', 'grey'], running: ['计时中', 'green'] };
+const CARDS = { overdue: '红牌', due_soon: '黄牌' };
+const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
+const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
+const RULES = { 'working-days': '工作日', 'calendar-days': '日（民法典第二百零三条顺延）', months: '月', years: '年', hours: '小时（精确计算）' };
+const AUDIT = { started: '启动', event: '事件', 'deadline-set': '期限', 'deadline-met': '期限完成', 'deadline-recomputed': '期限重算', reminder: '提醒', escalation: '督办', notification: '通知', 'delivery-failed': '送达失败', closed: '办结' };
+
+let timer;
+let graphs = {};
+let labels = {};
+let names;
+
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  e.append(...children.flat().filter((c) => c !== undefined && c !== null).map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)));
+  return e;
+};
+const beijing = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+// A day-based deadline ends at 24:00 of its last day (民法典 201, 203): say so, not "00:00 the next day".
+const due = (iso) => {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  if ((ms + 8 * 3600_000) % 86_400_000 !== 0) return beijing(iso);
+  return `${new Date(ms - 1).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 24:00`;
+};
+const card = (status) => el('span', { class: `card ${(STATUS[status] ?? ['', 'grey'])[1]}`, 'data-status': status }, CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0]);
+const token = () => sessionStorage.getItem('bm-token');
+
+async function api(path) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
+  const body = await res.json();
+  if (res.status === 401) {
+    sessionStorage.removeItem('bm-token');
+    route();
+    throw new Error(body.detail);
+  }
+  if (!res.ok) throw new Error(body.detail ?? res.statusText);
+  return body;
+}
+
+async function graph(kind) {
+  graphs[kind] ??= await fetch(`/api/machines/${kind}`).then((r) => r.json());
+  return graphs[kind];
+}
+const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
+
+function signIn(message) {
+  who.replaceChildren();
+  const area = el('textarea', { id: 'token', placeholder: '粘贴监督人员的访问令牌（Bearer token）' });
+  app.replaceChildren(
+    el('section', { class: 'signin' },
+      el('h2', {}, '登录'),
+      el('p', { class: 'muted' }, '请使用本辖区监督人员的令牌登录；看板只显示该辖区的程序。'),
+      area,
+      el('p', {}, el('button', { id: 'signin', onclick: async () => {
+        sessionStorage.setItem('bm-token', area.value.trim());
+        names = undefined;
+        try {
+          await api('/api/me');
+          route();
+        } catch (e) {
+          sessionStorage.removeItem('bm-token');
+          signIn(`登录失败：${e.message}`);
+        }
+      } }, '登录')),
+      message ? el('p', { class: 'error' }, message) : undefined,
+    ),
+  );
+}
+
+async function header() {
+  const me = await api('/api/me');
+  who.replaceChildren(el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier]}）`), el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
+}
+
+const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
+
+async function board() {
+  const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
+  const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
+  labels = overview.labels;
+  await Promise.all(Object.keys(labels).map(graph));
+  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
+  const overviewTable = (rows, key, name) =>
+    el('table', { id: `overview-${key}` },
+      el('thead', {}, el('tr', {}, el('th', {}, name), el('th', {}, '进行中'), el('th', {}, '即将超期'), el('th', {}, '已超期'), el('th', {}, '已办结'))),
+      el('tbody', {}, rows.map((r) => el('tr', {},
+        el('td', {}, key === 'kind' ? labels[r.kind] : TIERS[r.tier]),
+        el('td', { class: 'num' }, r.open), el('td', { class: 'num' }, r.dueSoon), el('td', { class: 'num overdue' }, r.overdue), el('td', { class: 'num' }, r.closed)))));
+  const select = (name, options) => el('label', {}, name === 'kind' ? '程序' : name === 'tier' ? '层级' : '状态',
+    el('select', { name, onchange: (e) => { filters[name] = e.target.value; filters.cursor = ''; board(); } },
+      el('option', { value: '' }, '全部'), Object.entries(options).map(([v, t]) => { const o = el('option', { value: v }, t); if (filters[name] === v) o.selected = true; return o; })));
+  const input = (name, label) => el('label', {}, label, el('input', { name, value: filters[name], size: 10, onchange: (e) => { filters[name] = e.target.value.trim(); filters.cursor = ''; board(); } }));
+  const left = (t) => (t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—');
+  app.replaceChildren(
+    el('section', {}, el('h2', {}, '概览'), el('div', { class: 'grid2' }, overviewTable(overview.byKind, 'kind', '程序'), overviewTable(overview.byTier, 'tier', '责任层级')),
+      overview.deliveryFailures ? el('p', { class: 'error', id: 'delivery-failures' }, `通知渠道故障：${overview.deliveryFailures} 件程序的提醒未能送达，已逐级督办。`) : undefined),
+    el('section', {},
+      el('h2', {}, `期限看板（按下一期限排序，共 ${page.total} 件）`),
+      el('div', { class: 'filters' }, select('kind', labels), select('tier', Object.fromEntries(Object.entries(TIERS).filter(([k]) => k !== 'none'))),
+        input('region', '地区代码'), input('organ', '机关、单位'), select('status', { overdue: '已超期', due_soon: '即将超期', on_track: '进行中', suspended: '中止计时' })),
+      el('table', { id: 'board' },
+        el('thead', {}, el('tr', {}, ['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, page.items.map((i) => el('tr', { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus, onclick: () => { location.hash = `#/p/${i.id}`; } },
+          el('td', {}, card(i.deadlineStatus)), el('td', {}, labels[i.kind] ?? i.kind), el('td', {}, stateLabel(i.kind, i.state)), el('td', {}, names.get(i.responsible) ?? i.responsible),
+          el('td', {}, TIERS[i.tier] ?? i.tier), el('td', {}, i.region), el('td', {}, due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined), el('td', {}, left(i.timeLeft)))))),
+      el('nav', {},
+        filters.cursor ? el('button', { onclick: () => { filters.cursor = String(Math.max(0, Number(filters.cursor) - 50)); board(); } }, '上一页') : undefined,
+        page.nextCursor ? el('button', { onclick: () => { filters.cursor = page.nextCursor; board(); } }, '下一页') : undefined,
+        el('span', { class: 'muted' }, ` 数据更新于 ${beijing(page.refreshedAt)}`)),
+    ),
+  );
+}
+
+async function procedure(id) {
+  const v = await api(`/api/procedures/${id}`);
+  const g = await graph(v.kind);
+  const chart = el('div', { id: 'statechart' });
+  const running = v.deadlines.filter((d) => d.status !== 'superseded');
+  app.replaceChildren(
+    el('p', {}, el('a', { href: '#/' }, '← 返回看板')),
+    el('section', {},
+      el('h2', {}, `${v.label}：${v.stateLabel}`),
+      el('p', { class: 'muted' }, `程序编号 ${v.id} · 依据 ${v.basis}${v.responsible ? ` · 当前责任方：${v.responsible.name}` : ''}`),
+      v.context.interim ? el('p', { id: 'interim' }, `临时保护：按主张密级中的最高密级（${({ 'top-secret': '绝密', secret: '机密', confidential: '秘密' })[v.context.interim.level]}）采取保密措施（Regs 26 para 3）`) : undefined,
+      chart),
+    el('section', {}, el('h2', {}, '期限'),
+      el('table', { id: 'deadlines' },
+        el('thead', {}, el('tr', {}, ['期限', '规则', '依据', '起算', '届满（北京时间）', '状态', '说明'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, running.map((d) => el('tr', {},
+          el('td', {}, d.label, d.policy ? el('div', { class: 'policy' }, '本地策略 (local policy)') : undefined),
+          el('td', {}, `${d.n} ${RULES[d.rule]}`),
+          el('td', {}, d.basis),
+          el('td', {}, d.rule === 'hours' ? beijing(d.from) : d.from),
+          el('td', {}, due(d.dueAt), d.provisional ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined),
+          el('td', {}, card(d.status === 'running' ? (d.dueFired ? 'overdue' : d.dueSoonDone ? 'due_soon' : 'on_track') : d.status)),
+          el('td', {},
+            d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
+            d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),
+            d.explanation?.skipped.length ? el('details', {}, el('summary', {}, `跳过 ${d.explanation.skipped.length} 日`), el('ul', {}, d.explanation.skipped.map((s) => el('li', {}, `${s.date} ${s.reason}`)))) : undefined)))))),
+    el('section', {}, el('h2', {}, '时间线'),
+      el('table', { id: 'timeline' },
+        el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
+    el('section', {}, el('h2', {}, '通知与送达'),
+      el('table', { id: 'inbox' },
+        el('thead', {}, el('tr', {}, ['时间', '类型', '收件方', '送达'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, v.inbox.map((i) => el('tr', {}, el('td', {}, beijing(i.at)), el('td', {}, AUDIT[i.kind] ?? i.kind),
+          el('td', {}, i.recipients.map((r) => r.party.name).join('、')),
+          el('td', {}, i.deliveries.length ? i.deliveries.map((d) => `${d.channel === 'webhook' ? 'Webhook' : '邮件'}：${({ delivered: '已送达', failed: '失败', pending: '发送中' })[d.status]}`).join('；') : '看板收件箱')))))),
+  );
+  renderStatechart(chart, g, v.activeStates);
+}
+
+async function route() {
+  clearTimeout(timer);
+  if (!token()) return signIn();
+  const m = location.hash.match(/^#\/p\/(.+)$/);
+  try {
+    await header();
+    await (m ? procedure(decodeURIComponent(m[1])) : board());
+  } catch (e) {
+    if (token()) app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
+  }
+  timer = setTimeout(route, REFRESH_MS);
+}
+
+window.addEventListener('hashchange', route);
+route();
