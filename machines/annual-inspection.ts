@@ -6,7 +6,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { dayOf, shanghaiDateOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import type { DeadlinePassedEvent, DriverInput, EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -66,8 +66,13 @@ export interface AnnualInspectionContext extends ProcedureContext {
 
 export type AnnualInspectionInput = AnnualInspectionStart & DriverInput;
 
-const meta = (m: StateMeta) => m;
 const today = (e: { at: string }) => shanghaiDateOf(e.at);
+
+/** New 涉密业务 accepted while suspended: a proposal to revoke (Regs 71 para 3(5)). */
+const newBusinessWhileSuspended = {
+  target: 'revocationProposed',
+  actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务' } },
+} as const;
 
 export const annualInspectionMachine = setup({
   types: { context: {} as AnnualInspectionContext, events: {} as Events, input: {} as AnnualInspectionInput },
@@ -77,7 +82,7 @@ export const annualInspectionMachine = setup({
     endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > today(event),
   },
   actions: {
-    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    notify: notifyEffect,
     submitted: assign(({ event }) => ({ submittedOn: today(event) })),
     orderRectification: assign(({ event }) =>
       'dueDate' in event
@@ -109,7 +114,7 @@ export const annualInspectionMachine = setup({
   initial: 'awaitingReport',
   states: {
     awaitingReport: {
-      meta: meta({
+      meta: stateMeta({
         label: '待报送年度自检报告',
         responsible: 'enterprise',
         basis: 'Regs 48 para 3',
@@ -118,14 +123,14 @@ export const annualInspectionMachine = setup({
       on: { SUBMIT_REPORT: { target: 'underReview', actions: ['submitted', { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } }] } },
     },
     underReview: {
-      meta: meta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
+      meta: stateMeta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
       on: {
         ACCEPT: { target: 'closed', actions: { type: 'outcome', params: { outcome: 'compliant' } } },
         ORDER_RECTIFICATION: { guard: 'endsAfterToday', target: 'rectifying', actions: ['orderRectification', { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } }] },
       },
     },
     rectifying: {
-      meta: meta({
+      meta: stateMeta({
         label: '限期整改中',
         responsible: 'enterprise',
         basis: 'Regs 71 para 1',
@@ -141,7 +146,7 @@ export const annualInspectionMachine = setup({
       },
     },
     reviewingRectification: {
-      meta: meta({ label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' }),
+      meta: stateMeta({ label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' }),
       on: {
         RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'outcome', params: { outcome: 'compliant' } } },
         RECTIFICATION_FAILED: {
@@ -151,7 +156,7 @@ export const annualInspectionMachine = setup({
       },
     },
     sanctionProposed: {
-      meta: meta({ label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2(2)' }),
+      meta: stateMeta({ label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2(2)' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'sanction-proposed', basis: 'Regs 71 para 2(2)' } },
       on: {
         SUSPEND_BUSINESS: { guard: 'endsAfterToday', target: 'suspended', actions: ['suspend', { type: 'notify', params: { to: 'enterprise', subject: 'business-suspended', basis: 'Regs 71 para 2' } }] },
@@ -159,40 +164,34 @@ export const annualInspectionMachine = setup({
       },
     },
     suspended: {
-      meta: meta({
+      meta: stateMeta({
         label: '暂停涉密业务期间',
         responsible: 'authority',
         basis: 'Regs 71 para 2',
         deadline: { id: 'suspension-end', label: '暂停涉密业务期满', rule: 'calendar-days', n: { context: 'suspensionDays' }, from: 'suspendedOn', basis: 'Regs 71 para 3(6)', responsible: 'authority', obligation: false },
       }),
       on: {
-        NEW_BUSINESS_DURING_SUSPENSION: {
-          target: 'revocationProposed',
-          actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务' } },
-        },
+        NEW_BUSINESS_DURING_SUSPENSION: newBusinessWhileSuspended,
         DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'suspension-end' } }, target: 'suspensionEndReview' },
       },
     },
     suspensionEndReview: {
-      meta: meta({ label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' }),
+      meta: stateMeta({ label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' }),
       on: {
         SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'outcome', params: { outcome: 'compliant' } } },
         SUSPENSION_REVIEW_FAILED: {
           target: 'revocationProposed',
           actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(6)', reason: '暂停涉密业务期满仍不符合保密法律法规及国家保密规定' } },
         },
-        NEW_BUSINESS_DURING_SUSPENSION: {
-          target: 'revocationProposed',
-          actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务' } },
-        },
+        NEW_BUSINESS_DURING_SUSPENSION: newBusinessWhileSuspended,
       },
     },
     revocationProposed: {
-      meta: meta({ label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' }),
+      meta: stateMeta({ label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'revocation-proposed', basis: 'Regs 71 para 3' } },
       on: { REVOKE: { target: 'closed', actions: [{ type: 'outcome', params: { outcome: 'revoked' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3' } }] } },
     },
-    closed: { type: 'final', meta: meta({ label: '已办结' }) },
+    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
   },
 });
 

@@ -8,7 +8,7 @@ import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import type { DriverInput, EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+import { notifyEffect, stateMeta, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -82,7 +82,6 @@ export interface AppraisalContext extends ProcedureContext {
 
 export type AppraisalInput = AppraisalStart & DriverInput;
 
-const meta = (m: StateMeta) => m;
 const today = (e: { at: string }) => shanghaiDateOf(e.at);
 
 export const appraisalMachine = setup({
@@ -98,7 +97,7 @@ export const appraisalMachine = setup({
       context.items.every((i) => event.conclusions.some((c) => c.ref === i.ref)),
   },
   actions: {
-    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    notify: notifyEffect,
     requestAmendment: assign(({ context, event }) => ('missing' in event ? { amendments: [...context.amendments, { requestedOn: today(event), missing: event.missing }] } : {})),
     /** The review restarts from the day the materials are complete (鉴定工作规定, local policy). */
     amended: assign(({ context, event }) => ({ reviewFrom: today(event), amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: today(event) } : a)) })),
@@ -149,7 +148,7 @@ export const appraisalMachine = setup({
   initial: 'underReview',
   states: {
     underReview: {
-      meta: meta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 1' }),
+      meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 1' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
       on: {
         REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: 'Regs 63 para 1' } }] },
@@ -158,18 +157,18 @@ export const appraisalMachine = setup({
       },
     },
     awaitingAmendment: {
-      meta: meta({ label: '待补正材料', responsible: 'applicant', basis: 'Regs 63 para 1' }),
+      meta: stateMeta({ label: '待补正材料', responsible: 'applicant', basis: 'Regs 63 para 1' }),
       on: { AMENDED: { target: 'underReview', actions: 'amended' }, WITHDRAW: 'withdrawn' },
     },
     rejected: {
-      meta: meta({ label: '不予受理', responsible: 'applicant', basis: 'Regs 63 para 1' }),
+      meta: stateMeta({ label: '不予受理', responsible: 'applicant', basis: 'Regs 63 para 1' }),
       on: {
         OBJECT: { target: 'rejectionReview', actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: 'Regs 63 para 1' } }] },
         ACCEPT_REJECTION: 'closedRejected',
       },
     },
     rejectionReview: {
-      meta: meta({
+      meta: stateMeta({
         label: '不予受理异议复核',
         responsible: 'authority',
         basis: 'Regs 63 para 1',
@@ -181,7 +180,7 @@ export const appraisalMachine = setup({
       },
     },
     appraising: {
-      meta: meta({
+      meta: stateMeta({
         label: '鉴定办理中',
         responsible: 'authority',
         basis: 'Regs 63 para 2',
@@ -202,14 +201,14 @@ export const appraisalMachine = setup({
       initial: 'working',
       states: {
         working: {
-          meta: meta({ label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' }),
+          meta: stateMeta({ label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' }),
           on: {
             START_CONSULTATION: { target: 'consulting', actions: 'startConsultation' },
             CONCLUDE: { guard: 'concludesEveryItem', target: '#appraisal.concluded', actions: ['conclude', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-concluded', basis: 'Regs 63 para 2' } }] },
           },
         },
         consulting: {
-          meta: meta({
+          meta: stateMeta({
             label: '专家咨询（不计入鉴定期限）',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
@@ -222,9 +221,9 @@ export const appraisalMachine = setup({
         },
       },
     },
-    concluded: { type: 'final', meta: meta({ label: '已出具鉴定结论' }) },
-    closedRejected: { type: 'final', meta: meta({ label: '不予受理（已办结）' }) },
-    withdrawn: { type: 'final', meta: meta({ label: '已撤回' }) },
+    concluded: { type: 'final', meta: stateMeta({ label: '已出具鉴定结论' }) },
+    closedRejected: { type: 'final', meta: stateMeta({ label: '不予受理（已办结）' }) },
+    withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }) },
   },
 });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PartyRef } from '../domain/parties.js';
 import { parseInstant } from '../domain/time.js';
 import { shortText } from './common.js';
-import type { DeadlinePassedEvent, DriverInput, EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -66,7 +66,6 @@ export interface LeakContext extends ProcedureContext {
 
 export type LeakInput = LeakStart & DriverInput;
 
-const meta = (m: StateMeta) => m;
 const within24h = (id: string, label: string, responsible: string, from: string, basis: string, extra: object = {}) => ({ id, label, rule: 'hours' as const, n: 24, from, basis, responsible, ...extra });
 
 export const leakMachine = setup({
@@ -78,7 +77,7 @@ export const leakMachine = setup({
     reachedNational: ({ context }) => context.relayIndex >= context.relayTiers - 1,
   },
   actions: {
-    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    notify: notifyEffect,
     /** Regs 67(8) for organs; Regs 71 para 3(3) for an enterprise holding a 保密资质. */
     flagLate: assign(({ context }, params: { obligation: string }) => ({
       lateFlags: [
@@ -129,7 +128,7 @@ export const leakMachine = setup({
   states: {
     reporting: {
       type: 'parallel',
-      meta: meta({ label: '报告中（24小时）', responsible: 'organ', basis: 'Regs 61' }),
+      meta: stateMeta({ label: '报告中（24小时）', responsible: 'organ', basis: 'Regs 61' }),
       on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
       onDone: 'investigating',
       states: {
@@ -137,13 +136,13 @@ export const leakMachine = setup({
           initial: 'pending',
           states: {
             pending: {
-              meta: meta({ label: '待向同级保密行政管理部门报告', responsible: 'organ', deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+              meta: stateMeta({ label: '待向同级保密行政管理部门报告', responsible: 'organ', deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
               on: {
                 REPORT_TO_AUTHORITY: { target: 'reported', actions: { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } } },
                 DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-authority' } }, actions: { type: 'flagLate', params: { obligation: '向同级保密行政管理部门报告' } } },
               },
             },
-            reported: { type: 'final', meta: meta({ label: '已向同级保密行政管理部门报告' }) },
+            reported: { type: 'final', meta: stateMeta({ label: '已向同级保密行政管理部门报告' }) },
           },
         },
         toSuperior: {
@@ -151,42 +150,42 @@ export const leakMachine = setup({
           states: {
             check: { always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
             pending: {
-              meta: meta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+              meta: stateMeta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
               on: {
                 REPORT_TO_SUPERIOR: { target: 'reported', actions: { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } } },
                 DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-superior' } }, actions: { type: 'flagLate', params: { obligation: '向上级主管部门报告' } } },
               },
             },
-            reported: { type: 'final', meta: meta({ label: '已向上级主管部门报告' }) },
-            notApplicable: { type: 'final', meta: meta({ label: '无上级主管部门' }) },
+            reported: { type: 'final', meta: stateMeta({ label: '已向上级主管部门报告' }) },
+            notApplicable: { type: 'final', meta: stateMeta({ label: '无上级主管部门' }) },
           },
         },
         relay: {
           initial: 'waiting',
           states: {
             waiting: {
-              meta: meta({ label: '待首次接报' }),
+              meta: stateMeta({ label: '待首次接报' }),
               on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
             },
             relaying: {
               always: { guard: 'reachedNational', target: 'relayed' },
-              meta: meta({
+              meta: stateMeta({
                 label: '逐级报送中',
                 responsible: 'relayHolder',
                 deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', { instanceFrom: 'relayIndex' }),
               }),
               on: { RELAY: { target: 'relaying', reenter: true, actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }] } },
             },
-            relayed: { type: 'final', meta: meta({ label: '已报至国家保密行政管理部门' }) },
+            relayed: { type: 'final', meta: stateMeta({ label: '已报至国家保密行政管理部门' }) },
           },
         },
       },
     },
     investigating: {
-      meta: meta({ label: '调查处理中', responsible: 'organ', basis: 'Regs 60' }),
+      meta: stateMeta({ label: '调查处理中', responsible: 'organ', basis: 'Regs 60' }),
       on: { REPORT_RESULT: { target: 'closed', actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }] } },
     },
-    closed: { type: 'final', meta: meta({ label: '已办结' }) },
+    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
   },
 });
 

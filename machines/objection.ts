@@ -7,7 +7,7 @@ import { interimProtection, type Interim } from '../domain/interim.js';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import type { DeadlinePassedEvent, DriverInput, EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const ObjectionStartSchema = z.strictObject({
   objectorId: z.string().min(1).describe('提出异议的机关、单位'),
@@ -55,9 +55,13 @@ export interface ObjectionContext extends ProcedureContext {
 
 export type ObjectionInput = ObjectionStart & DriverInput;
 
-const meta = (m: StateMeta) => m;
 const positionOf = (c: Classification): Determination => ({ outcome: 'state-secret', classification: c });
 
+
+/** Unanswered, or a decision the objector disputes: either way it goes up (Regs 26 para 2). */
+const escalate = { target: 'underAuthorityReview', actions: { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } } } as const;
+/** The original classifier decides, within the window or late (Regs 26 para 1). */
+const classifierDecides = { target: 'classifierDecided', actions: [{ type: 'recordPosition', params: { by: 'classifier' } }, { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } }] } as const;
 
 export const objectionMachine = setup({
   types: { context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
@@ -66,7 +70,7 @@ export const objectionMachine = setup({
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
   },
   actions: {
-    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    notify: notifyEffect,
     markUnanswered: assign({ unanswered: true }),
     /** A party's decision becomes its position; the interim protection is derived again. */
     recordPosition: assign(({ context, event }, params: { by: string }) => {
@@ -99,7 +103,7 @@ export const objectionMachine = setup({
   initial: 'awaitingClassifierDecision',
   states: {
     awaitingClassifierDecision: {
-      meta: meta({
+      meta: stateMeta({
         label: '原定密机关处理中',
         responsible: 'classifier',
         basis: 'Regs 26 para 1',
@@ -107,29 +111,29 @@ export const objectionMachine = setup({
       }),
       entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-filed', basis: 'Regs 26 para 1' } },
       on: {
-        CLASSIFIER_DECIDE: { target: 'classifierDecided', actions: [{ type: 'recordPosition', params: { by: 'classifier' } }, { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } }] },
+        CLASSIFIER_DECIDE: classifierDecides,
         DEADLINE_PASSED: { guard: 'windowPassed', target: 'unanswered', actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }] },
         WITHDRAW: 'withdrawn',
       },
     },
     unanswered: {
-      meta: meta({ label: '原定密机关未予处理', responsible: 'objector', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({ label: '原定密机关未予处理', responsible: 'objector', basis: 'Regs 26 para 2' }),
       on: {
-        ESCALATE: { target: 'underAuthorityReview', actions: { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } } },
-        CLASSIFIER_DECIDE: { target: 'classifierDecided', actions: [{ type: 'recordPosition', params: { by: 'classifier' } }, { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } }] },
+        ESCALATE: escalate,
+        CLASSIFIER_DECIDE: classifierDecides,
         WITHDRAW: 'withdrawn',
       },
     },
     classifierDecided: {
-      meta: meta({ label: '原定密机关已决定', responsible: 'objector', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({ label: '原定密机关已决定', responsible: 'objector', basis: 'Regs 26 para 2' }),
       on: {
         ACCEPT: { target: 'decided', actions: { type: 'finalize', params: { by: 'classifier', basis: 'Regs 26 para 1' } } },
-        ESCALATE: { target: 'underAuthorityReview', actions: { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } } },
+        ESCALATE: escalate,
         WITHDRAW: 'withdrawn',
       },
     },
     underAuthorityReview: {
-      meta: meta({ label: '保密行政管理部门确定中', responsible: 'authority', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({ label: '保密行政管理部门确定中', responsible: 'authority', basis: 'Regs 26 para 2' }),
       on: {
         AUTHORITY_DECIDE: [
           { guard: 'decidedByProvincialAuthority', target: 'provincialDecided', actions: [{ type: 'recordPosition', params: { by: 'authority' } }, { type: 'notify', params: { to: 'objector', subject: 'authority-decided', basis: 'Regs 26 para 2(2)' } }] },
@@ -139,7 +143,7 @@ export const objectionMachine = setup({
       },
     },
     provincialDecided: {
-      meta: meta({ label: '省级保密行政管理部门已决定', responsible: 'objector', basis: 'Regs 26 para 2(2)' }),
+      meta: stateMeta({ label: '省级保密行政管理部门已决定', responsible: 'objector', basis: 'Regs 26 para 2(2)' }),
       on: {
         ACCEPT: { target: 'decided', actions: { type: 'finalize', params: { by: 'authority', basis: 'Regs 26 para 2(2)' } } },
         APPEAL: { target: 'underNationalReview', actions: { type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } } },
@@ -147,14 +151,14 @@ export const objectionMachine = setup({
       },
     },
     underNationalReview: {
-      meta: meta({ label: '国家保密行政管理部门确定中', responsible: 'national', basis: 'Regs 26 para 2(2)' }),
+      meta: stateMeta({ label: '国家保密行政管理部门确定中', responsible: 'national', basis: 'Regs 26 para 2(2)' }),
       on: {
         NATIONAL_DECIDE: { target: 'decided', actions: [{ type: 'finalize', params: { by: 'national', basis: 'Regs 26 para 2(2)' } }, { type: 'notify', params: { to: 'objector', subject: 'national-decided', basis: 'Regs 26 para 2(2)' } }] },
         WITHDRAW: 'withdrawn',
       },
     },
-    decided: { type: 'final', meta: meta({ label: '已作出决定' }), entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-final', basis: 'Regs 26' } } },
-    withdrawn: { type: 'final', meta: meta({ label: '已撤回' }), entry: assign({ interim: undefined }) },
+    decided: { type: 'final', meta: stateMeta({ label: '已作出决定' }), entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-final', basis: 'Regs 26' } } },
+    withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }), entry: assign({ interim: undefined }) },
   },
 });
 

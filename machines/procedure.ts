@@ -137,3 +137,9 @@ export function stateValueOf(snapshot: AnyMachineSnapshot): string {
 export function activePaths(snapshot: AnyMachineSnapshot): string[] {
   return snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.'));
 }
+
+/** Types a state's meta where it is written. */
+export const stateMeta = (m: StateMeta): StateMeta => m;
+
+/** The notify effect every machine declares: a no-op in the machine, carried out by the driver. */
+export const notifyEffect = (_: unknown, _params: { to: string; subject: string; basis: string }) => {};

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import type { EventEnvelope, ProcedureContext, ProcedureDefinition, StateMeta } from './procedure.js';
+import { notifyEffect, stateMeta, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -75,7 +75,6 @@ export interface UnclearMatterContext extends ProcedureContext {
 
 export type UnclearMatterInput = UnclearMatterStart & Pick<UnclearMatterContext, 'parties' | 'region' | 'route'>;
 
-const meta = (m: StateMeta) => m;
 
 export const unclearMatterMachine = setup({
   types: { context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
@@ -84,8 +83,7 @@ export const unclearMatterMachine = setup({
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
   },
   actions: {
-    /** An effect the driver carries out (notification activity); the machine stays pure. */
-    notify: (_, _params: { to: string; subject: string; basis: string }) => {},
+    notify: notifyEffect,
     recordReceipt: assign({ receivedOn: ({ event }) => shanghaiDateOf(event.at) }),
     recordReferral: assign({ referredOn: ({ event }) => shanghaiDateOf(event.at) }),
     recordDetermination: assign(({ event }) => ('determination' in event ? { determination: event.determination, decidedOn: shanghaiDateOf(event.at) } : {})),
@@ -107,11 +105,11 @@ export const unclearMatterMachine = setup({
   initial: 'drafted',
   states: {
     drafted: {
-      meta: meta({ label: '已拟定（先行采取保密措施）', responsible: 'organ', basis: 'Regs 25 para 1' }),
+      meta: stateMeta({ label: '已拟定（先行采取保密措施）', responsible: 'organ', basis: 'Regs 25 para 1' }),
       always: [{ guard: 'beyondOwnAuthority', target: 'awaitingReferral' }, { target: 'awaitingReport' }],
     },
     awaitingReport: {
-      meta: meta({
+      meta: stateMeta({
         label: '待报送',
         responsible: 'organ',
         basis: 'Regs 25 para 1',
@@ -125,7 +123,7 @@ export const unclearMatterMachine = setup({
       },
     },
     underDetermination: {
-      meta: meta({
+      meta: stateMeta({
         label: '待确定',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
@@ -143,7 +141,7 @@ export const unclearMatterMachine = setup({
       },
     },
     awaitingFiling: {
-      meta: meta({
+      meta: stateMeta({
         label: '待备案',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
@@ -154,7 +152,7 @@ export const unclearMatterMachine = setup({
       },
     },
     awaitingReferral: {
-      meta: meta({
+      meta: stateMeta({
         label: '待报上级确定',
         responsible: 'organ',
         basis: 'Law 17 para 3',
@@ -165,12 +163,12 @@ export const unclearMatterMachine = setup({
       },
     },
     underSuperiorDetermination: {
-      meta: meta({ label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3' }),
+      meta: stateMeta({ label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3' }),
       on: {
         SUPERIOR_DETERMINE: { target: 'closed', actions: ['recordDetermination', { type: 'notify', params: { to: 'organ', subject: 'determined', basis: 'Law 17 para 3' } }] },
       },
     },
-    closed: { type: 'final', meta: meta({ label: '已办结' }) },
+    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
   },
 });
 
