@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const unit = ['test/domain/**/*.test.ts', 'test/machines/**/*.test.ts', 'test/scripts/**/*.test.ts'];
+const unit = ['test/domain/**/*.test.ts', 'test/machines/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/worker/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { calendarSource, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
+import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { signingKey } from './auth.js';
 import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
@@ -15,7 +16,8 @@ try {
   process.exit(1);
 }
 const connection = await Connection.connect(connectionOptions(config));
-const client = new Client({ connection, namespace: config.namespace });
+const codec = codecFromEnv();
+const client = new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codec) });
 const app = await buildServer({
   client,
   taskQueue: config.taskQueue,
@@ -23,6 +25,8 @@ const app = await buildServer({
   calendar: calendarSource(process.env.BM_CALENDAR_FILE),
   jwtKey: signingKey(process.env, dataDir),
   denials: denialLog(dataDir),
+  codec,
+  ...(process.env.BM_UI_ORIGIN ? { uiOrigin: process.env.BM_UI_ORIGIN } : {}),
   ...(process.env.BM_RATE_LIMIT_PER_MINUTE ? { rateLimitPerMinute: Number(process.env.BM_RATE_LIMIT_PER_MINUTE) } : {}),
 });
 const port = Number(process.env.PORT ?? 3000);

@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Registry } from '../domain/registry/registry.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
@@ -19,6 +20,7 @@ import { procedureRoutes } from './routes/procedures.js';
 import { registryRoutes } from './routes/registry.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
+import { codecRoutes } from './routes/codec.js';
 
 export interface ApiDeps {
   client: Client;
@@ -27,6 +29,10 @@ export interface ApiDeps {
   calendar: () => WorkCalendar;
   jwtKey: Uint8Array;
   denials: Logger;
+  /** The payload codec, served to the Temporal Web UI as a remote codec endpoint. */
+  codec: PayloadCodec;
+  /** Origin of the Temporal Web UI allowed to call the codec endpoint. */
+  uiOrigin?: string;
   /** Requests per minute per identity (bearer token, else address). */
   rateLimitPerMinute?: number;
 }
@@ -98,5 +104,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   board.start();
   app.addHook('onClose', async () => board.stop());
   await app.register(dashboardRoutes(board, auth));
+  await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
+import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
 
 const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' } } });
@@ -15,7 +16,7 @@ if (!values.reason) {
 }
 const config = temporalConfig();
 const connection = await Connection.connect(connectionOptions(config));
-const client = new Client({ connection, namespace: config.namespace });
+const client = new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codecFromEnv()) });
 let procedures = 0;
 let changed = 0;
 for await (const wf of client.workflow.list({ query: `BmProvisional = true AND BmClosed = false AND ExecutionStatus = 'Running'` })) {

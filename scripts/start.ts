@@ -12,6 +12,7 @@ import { issueToken, signingKey } from '../api/auth.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
+import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
 
@@ -36,6 +37,8 @@ if (!process.env.TEMPORAL_ADDRESS) {
     port: Number(process.env.BM_TEMPORAL_PORT ?? 7233),
     uiPort: Number(process.env.BM_TEMPORAL_UI_PORT ?? 8233),
     logFile: join(DATA, 'temporal.log'),
+    // The Web UI decodes payloads through the API's codec endpoint (an authority's token required).
+    codecEndpoint: `http://127.0.0.1:${API_PORT}/codec`,
   });
 }
 const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? server!.address, PORT: String(API_PORT) };
@@ -101,7 +104,7 @@ async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const config = temporalConfig(env);
   const connection = await Connection.connect(connectionOptions(config));
   try {
-    return await fn(new Client({ connection, namespace: config.namespace }));
+    return await fn(new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codecFromEnv(env)) }));
   } finally {
     await connection.close();
   }

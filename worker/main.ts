@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDeps } from '../activities/deps.js';
 import { temporalConfig } from './config.js';
+import { codecFromEnv } from './codec.js';
 import { connectWorker, createWorker } from './worker.js';
 
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
@@ -14,7 +15,7 @@ try {
 Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });
 const config = temporalConfig();
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps);
+const worker = await createWorker(connection, config, deps, codecFromEnv());
 console.error(`[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`);
 await worker.run();
 await connection.close();

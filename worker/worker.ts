@@ -1,6 +1,8 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
+import { sealedDataConverter } from './codec.js';
 import { connectionOptions, type TemporalConfig } from './config.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -12,13 +14,14 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps): Promise<Worker> {
+export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps, codec: PayloadCodec): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: createActivities(deps),
+    dataConverter: sealedDataConverter(codec),
   });
 }
 

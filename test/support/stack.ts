@@ -11,11 +11,14 @@ import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { workflowBundle } from '../../worker/worker.js';
+import { AesGcmCodec, sealedDataConverter } from '../../worker/codec.js';
 import { freePort } from './ports.js';
 
 /** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */
 export interface Stack {
   url: string;
+  /** The Temporal frontend, for clients that must not decode (e.g. to read what is stored). */
+  address: string;
   client: Client;
   dataDir: string;
   app: FastifyInstance;
@@ -31,17 +34,20 @@ export async function startStack(taskQueue = 'api-test'): Promise<Stack> {
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const deps = loadDeps({});
-  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps) });
+  // Everything encrypted, as in production (SPEC §5).
+  const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
+  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps), dataConverter: sealedDataConverter(codec) });
   const running = worker.run();
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
-  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir) };
+  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir), codec };
   const app = await buildServer(base);
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   const extra: FastifyInstance[] = [];
   return {
     url: `http://127.0.0.1:${port}`,
+    address: server.address,
     client,
     dataDir,
     app,

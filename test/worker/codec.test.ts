@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { AesGcmCodec, codecFromEnv } from '../../worker/codec.js';
+
+const key = (n: number) => Buffer.alloc(32, n);
+const payload = (text: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(text)) });
+const text = (p: { data?: Uint8Array | null }) => Buffer.from(p.data ?? []).toString('utf8');
+
+describe('AES-256-GCM payload codec (SPEC §5)', () => {
+  it('seals payloads so the plaintext is not in them, and opens them again', async () => {
+    const codec = new AesGcmCodec(new Map([['k1', key(1)]]), 'k1');
+    const [sealed] = await codec.encode([payload('机密标记-MARKER')]);
+    expect(text(sealed!)).not.toContain('MARKER');
+    expect(new TextDecoder().decode(sealed!.metadata!['encryption-key-id'])).toBe('k1');
+    const [opened] = await codec.decode([sealed!]);
+    expect(text(opened!)).toBe('"机密标记-MARKER"');
+  });
+
+  it('keeps decoding old payloads after a key rotation, and seals new ones with the new key', async () => {
+    const old = new AesGcmCodec(new Map([['k1', key(1)]]), 'k1');
+    const rotated = new AesGcmCodec(new Map([['k1', key(1)], ['k2', key(2)]]), 'k2');
+    const [sealedOld] = await old.encode([payload('old')]);
+    expect(text((await rotated.decode([sealedOld!]))[0]!)).toBe('"old"');
+    const [sealedNew] = await rotated.encode([payload('new')]);
+    expect(new TextDecoder().decode(sealedNew!.metadata!['encryption-key-id'])).toBe('k2');
+  });
+
+  it('fails loudly with a wrong or unknown key, or tampered data', async () => {
+    const [sealed] = await new AesGcmCodec(new Map([['k1', key(1)]]), 'k1').encode([payload('x')]);
+    await expect(new AesGcmCodec(new Map([['k1', key(9)]]), 'k1').decode([sealed!])).rejects.toThrow(/key "k1" fails authentication/);
+    await expect(new AesGcmCodec(new Map([['k2', key(2)]]), 'k2').decode([sealed!])).rejects.toThrow(/key "k1": it is not configured/);
+    const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).fill(0, 20, 21) };
+    await expect(new AesGcmCodec(new Map([['k1', key(1)]]), 'k1').decode([tampered])).rejects.toThrow(/fails authentication/);
+  });
+
+  it('reads its keys from configuration and refuses a short key or a missing current id', () => {
+    const env = { BM_CODEC_KEYS: `a:${key(1).toString('base64')},b:${key(2).toString('base64')}`, BM_CODEC_KEY_ID: 'a' };
+    expect(() => codecFromEnv(env)).not.toThrow();
+    expect(() => codecFromEnv({ BM_CODEC_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/32 bytes/);
+    expect(() => codecFromEnv({ ...env, BM_CODEC_KEY_ID: 'z' })).toThrow(/"z" is not among/);
+  });
+});
