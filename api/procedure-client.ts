@@ -1,7 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { eventUpdate, viewQuery } from '../workflows/messages.js';
+import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
 import { PROCEDURES } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
@@ -14,26 +14,33 @@ export interface StartOptions {
   actor: Actor;
 }
 
-/** Starts a procedure and returns once its parties are resolved and it accepts events. */
-export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; view: ProcedureView }> {
+/**
+ * Starts a procedure and returns once its parties are resolved and it accepts events: one call
+ * (update-with-start) that starts it and waits for its 'ready' update.
+ */
+export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; ready: EventResult }> {
   const def = PROCEDURES[o.kind];
   if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
-  let handle: WorkflowHandle<ProcedureWorkflow>;
+  const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
+    taskQueue: o.taskQueue,
+    workflowId: o.workflowId,
+    args: [{ input: o.input, actor: o.actor }],
+    typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
+    // A repeated start with the same id returns the first procedure, running or closed.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
   try {
-    handle = await client.workflow.start<ProcedureWorkflow>(def.workflowType, {
-      taskQueue: o.taskQueue,
-      workflowId: o.workflowId,
-      args: [{ input: o.input, actor: o.actor }],
-      typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
-      // A repeated start with the same id returns the first procedure, running or closed.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    const ready = await client.workflow.executeUpdateWithStart(readyUpdate, { startWorkflowOperation: operation });
+    return { handle: await operation.workflowHandle(), ready };
   } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
+    // Closed already (a repeated start) or failed while preparing: its view, or why it failed.
+    const handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
+    const exists = await handle.describe().then(() => true, () => false);
+    if (!exists) throw e;
+    const view = await waitReady(handle);
+    return { handle, ready: { state: view.state, stateLabel: view.stateLabel, activeStates: view.activeStates, closed: view.closed, deadlines: view.deadlines, allowedEvents: view.allowedEvents } };
   }
-  return { handle, view: await waitReady(handle) };
 }
 
 export async function waitReady(handle: WorkflowHandle, timeoutMs = 20_000): Promise<ProcedureView> {

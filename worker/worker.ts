@@ -22,6 +22,9 @@ export async function createWorker(connection: NativeConnection, config: Pick<Te
     workflowBundle: await workflowBundle(),
     activities: createActivities(deps),
     dataConverter: sealedDataConverter(codec),
+    // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,
+    // so memory does not grow with the number of open procedures.
+    maxCachedWorkflows: Number(process.env.BM_MAX_CACHED_WORKFLOWS ?? 300),
   });
 }
 

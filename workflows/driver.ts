@@ -3,7 +3,7 @@
  * validated against the current state before anything is recorded; deadlines declared in
  * the machine's state meta are computed by an activity and armed as durable timers.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { Extension, Suspension } from '../domain/deadline/types.js';
@@ -12,14 +12,14 @@ import { jurisdictionPrefix, regionPrefixes, type PartyRef } from '../domain/par
 import type { Activities, PrepareResult } from '../activities/index.js';
 import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, stateMetaOf, stateValueOf, type DeadlineSpec, type ProcedureDefinition } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
-import { eventUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
+import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
 import { SA } from './search-attributes.js';
 import type { Actor, AuditEntry, DeadlineRecord, Delivery, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+/** Registry, calendar and notification lookups are short: local activities, no task round trip per call. */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 
 const SYSTEM: Actor = { id: 'system', name: '系统' };
 type Effect = { type: string; params?: unknown };
@@ -33,6 +33,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   }
   const start = parsed.data as Record<string, unknown>;
   const id = workflowInfo().workflowId;
+  // Histories recorded before the switch to local activities replay with the remote ones.
+  const acts = patched('local-lookups') ? local : remote;
 
   // Queries and updates are not buffered across activations: until the parties are resolved,
   // the view says 'preparing' and events are refused as 'not-ready' (nothing recorded).
@@ -42,6 +44,11 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     throw invalidEvent(rejection(req)!);
   };
   setHandler(viewQuery, () => view());
+  let readyResult: (() => EventResult) | undefined;
+  setHandler(readyUpdate, async () => {
+    await condition(() => readyResult !== undefined);
+    return readyResult!();
+  });
   setHandler(eventUpdate, (req) => applyEvent(req), {
     validator: (req) => {
       const problem = rejection(req);
@@ -431,6 +438,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   upsertAttributes();
   view = readyView;
   rejection = readyRejection;
+  readyResult = result;
 
   // The timer loop: sleep until the earliest alarm or until something changes.
   while (!closed()) {

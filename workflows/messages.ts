@@ -6,3 +6,5 @@ export const eventUpdate = defineUpdate<EventResult, [EventRequest]>('event');
 /** Recompute provisional deadlines after a calendar update (SPEC §2): explicit and audited. */
 export const recomputeDeadlinesUpdate = defineUpdate<{ changed: number }, [RecomputeRequest]>('recomputeDeadlines');
 export const viewQuery = defineQuery<ProcedureView>('view');
+/** Answers once the procedure is prepared: sent with its start (update-with-start). */
+export const readyUpdate = defineUpdate<EventResult, []>('ready');

@@ -13,7 +13,7 @@ import type { ProcedureView } from '../../workflows/types.js';
 import type { Caller } from '../auth.js';
 import { ApiError } from '../problem.js';
 import { eventRejection, sendEvent, startProcedure, waitReady } from '../procedure-client.js';
-import { canSee, scopeQuery } from '../scope.js';
+import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
 const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
@@ -103,17 +103,30 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           // The same caller and key always name the same procedure: a repeated start returns it.
           const workflowId = `${def.kind}-${key ? createHash('sha256').update(`${caller.party.id}\n${key}`).digest('hex').slice(0, 32) : randomUUID()}`;
           const existing = key ? await exists(workflowId) : false;
-          const { view } = existing
-            ? { view: await waitReady(deps.client.workflow.getHandle(workflowId)) }
-            : await startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } });
-          return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: view.state, stateLabel: view.stateLabel, deadlines: view.deadlines, allowedEvents: view.allowedEvents });
+          const ready = existing
+            ? await waitReady(deps.client.workflow.getHandle(workflowId))
+            : (await startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } })).ready;
+          return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: ready.state, stateLabel: ready.stateLabel, deadlines: ready.deadlines, allowedEvents: ready.allowedEvents });
         },
       );
     }
 
+    /** Scope from the search attributes (server only, no worker round trip): 404 outside it, as for none. */
+    async function visible(id: string, caller: Caller): Promise<void> {
+      let sa: Record<string, unknown> | undefined;
+      try {
+        sa = (await deps.client.workflow.getHandle(id).describe()).searchAttributes;
+      } catch (e) {
+        if (!(e instanceof WorkflowNotFoundError)) throw e;
+      }
+      if (sa && canSeeByAttributes(caller.party, (sa.BmParties as string[]) ?? [], (sa.BmRegionScope as string[]) ?? [])) return;
+      if (sa) deps.deny(caller, `event on ${id} outside its scope`);
+      throw new ApiError(404, 'Not found', `no procedure ${id}`);
+    }
+
     app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
-      await visibleView(req.params.id, caller);
+      await visible(req.params.id, caller);
       const { type, ...payload } = req.body;
       const key = req.headers['idempotency-key'];
       try {

@@ -38,7 +38,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
     const input = { organId: 'org-gz-bureau', matterRef: 'R-1', title: '重启测试事项', draftedOn: today, protectiveMeasures: '先行保护', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } };
 
     const before = await withStack(dbFile, port, uiPort, async (client) => {
-      const { handle, view } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-restart-0001', taskQueue: TASK_QUEUE, input, actor: organ });
+      const { handle, ready: view } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-restart-0001', taskQueue: TASK_QUEUE, input, actor: organ });
       expect(view.state).toBe('awaitingReport');
       const sa = (await handle.describe()).searchAttributes;
       expect(sa.BmKind).toEqual(['unclear-matter']);

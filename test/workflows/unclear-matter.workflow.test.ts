@@ -161,7 +161,7 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(v.audit.filter((a) => a.kind === 'event')).toHaveLength(1);
       expect(v.audit.length).toBeGreaterThan(auditBefore);
       const events = (await h.fetchHistory()).events!;
-      const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+      const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event');
       expect(updates).toHaveLength(1);
       expect(events.length).toBeGreaterThan(before);
     });
@@ -171,7 +171,9 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const err = await p.start(WF, matter({ organId: 'org-nowhere' }), { id: 'org-nowhere' }).then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
-      expect(((err as WorkflowFailedError).cause as ActivityFailure).cause?.message).toBe('no organ "org-nowhere" in the registry');
+      const causes: string[] = [];
+      for (let c: Error | undefined = (err as WorkflowFailedError).cause; c; c = (c as ActivityFailure).cause) causes.push(c.message);
+      expect(causes).toContain('no organ "org-nowhere" in the registry');
     });
   });
 });

@@ -1,0 +1,2 @@
+/** A workflow that does nothing: the baseline of `npm run bench` (raw Temporal starts). */
+export async function noopWorkflow(): Promise<void> {}
