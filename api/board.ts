@@ -47,6 +47,8 @@ export class DeadlineBoard {
   private refreshedAt = 0;
   private inflight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Closed counts by query: they change slowly and cost a visibility count each. */
+  private readonly closedCounts = new Map<string, { at: number; count: Promise<number> }>();
 
   constructor(
     private readonly client: Client,
@@ -97,8 +99,15 @@ export class DeadlineBoard {
   async overview(caller: PartyRef, kinds: string[], tiers: readonly Tier[]) {
     const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope));
     const scope = scopeQuery(caller);
-    const closedCount = async (clause: string) =>
-      Number((await this.client.workflowService.countWorkflowExecutions({ namespace: this.client.options.namespace, query: [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ') })).count);
+    const closedCount = (clause: string) => {
+      const query = [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ');
+      const cached = this.closedCounts.get(query);
+      if (cached && Date.now() - cached.at < this.maxAgeMs * 5) return cached.count;
+      const count = this.client.workflowService.countWorkflowExecutions({ namespace: this.client.options.namespace, query }).then((r) => Number(r.count));
+      this.closedCounts.set(query, { at: Date.now(), count });
+      count.catch(() => this.closedCounts.delete(query));
+      return count;
+    };
     const tally = async (key: 'kind' | 'tier', value: string) => {
       const rows = visible.filter((i) => i[key] === value);
       return {

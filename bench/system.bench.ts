@@ -18,11 +18,12 @@ import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { AesGcmCodec, sealedDataConverter } from '../worker/codec.js';
+import { writeWorkflowBundle } from '../worker/worker.js';
 import { percentile, runConcurrent } from './stats.js';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 const STARTS = Number(process.env.BENCH_STARTS ?? 1000);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const CONCURRENCY = 50;
 const TASK_QUEUE = 'bench';
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -32,9 +33,11 @@ const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
 const keyB64 = Buffer.alloc(32, 3).toString('base64');
 const env = { ...process.env, BM_DATA_DIR: dir, BM_CODEC_KEYS: `bench:${keyB64}`, BM_CODEC_KEY_ID: 'bench', TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'error' };
 
-log('starting the dev server …');
+log('bundling the workflows, starting the dev server …');
+const bundlePath = join(dir, 'workflow-bundle.js');
+await writeWorkflowBundle(bundlePath);
 const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: 17233 + Math.floor(Math.random() * 1000), uiPort: 18233 + Math.floor(Math.random() * 1000) });
-const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], { env: { ...env, TEMPORAL_ADDRESS: server.address }, stdio: ['ignore', 'ignore', 'pipe'] });
+const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], { env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath }, stdio: ['ignore', 'ignore', 'pipe'] });
 await new Promise<void>((resolve, reject) => {
   createInterface({ input: worker.stderr! }).on('line', (l) => l.includes('polling task queue') && resolve());
   worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
@@ -52,6 +55,16 @@ const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}
 const organs = ['org-gz-bureau', 'org-th-office', 'org-gd-dept', 'org-nj-bureau', 'org-bj-chaoyang', 'org-js-dept'];
 const tokens = Object.fromEntries(await Promise.all([...organs, 'auth-440000'].map(async (id) => [id, await issueToken(jwtKey, id)] as const)));
 const input = (organId: string, i: number) => ({ organId, matterRef: `B-${i}`, title: '压测事项', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } });
+/** Waits until `n` procedures are prepared and visible (the worker has caught up). */
+async function waitOpen(n: number): Promise<void> {
+  for (;;) {
+    const { count } = await client.workflowService.countWorkflowExecutions({ namespace: 'default', query: `BmKind = 'unclear-matter' AND BmState != 'preparing'` });
+    log(`  ${count} procedures prepared and visible`);
+    if (Number(count) >= n) return;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
 const post = async (path: string, as: string, body: unknown) => {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -76,9 +89,10 @@ const starts = await runConcurrent(STARTS, CONCURRENCY, async (i) => {
 const startRate = STARTS / starts.seconds;
 log(`API starts: ${round(startRate)}/s, p50 ${round(percentile(starts.latencies, 50))} ms, p95 ${round(percentile(starts.latencies, 95))} ms, p99 ${round(percentile(starts.latencies, 99))} ms`);
 
-// 3. Events through the API: the Update's round trip.
-log(`API: ${EVENTS} events …`);
-const events = await runConcurrent(EVENTS, CONCURRENCY, async (i) => {
+// 3. Events through the API: the Update's round trip, once the start backlog has drained.
+await waitOpen(STARTS);
+log(`API: ${EVENTS} events, one at a time (round trip) …`);
+const events = await runConcurrent(EVENTS, 1, async (i) => {
   const { id, organ } = started[i]!;
   await post(`/api/procedures/${id}/events`, organ, { type: 'SUBMIT_REPORT' });
 });
@@ -90,12 +104,7 @@ await runConcurrent(Math.max(0, OPEN - STARTS), 100, async (i) => {
   const organ = organs[i % organs.length]!;
   await client.workflow.start('unclearMatterWorkflow', { taskQueue: TASK_QUEUE, workflowId: `unclear-matter-fill-${i}`, args: [{ input: input(organ, i), actor: { id: organ } }] });
 }, (done) => log(`  ${done} started`));
-for (;;) {
-  const { count } = await client.workflowService.countWorkflowExecutions({ namespace: 'default', query: `BmKind = 'unclear-matter' AND BmClosed = false AND ExecutionStatus = 'Running' AND BmState != 'preparing'` });
-  log(`  ${count} open procedures visible`);
-  if (Number(count) >= OPEN) break;
-  await new Promise((r) => setTimeout(r, 5000));
-}
+await waitOpen(OPEN);
 
 // 5. The dashboard's overdue list and counts at that size (provincial supervisor's scope).
 log('dashboard: board and overview …');

@@ -145,7 +145,7 @@ async function procedure(id) {
           el('td', {}, d.basis),
           el('td', {}, d.rule === 'hours' ? beijing(d.from) : d.from),
           el('td', {}, due(d.dueAt), d.provisional ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined),
-          el('td', {}, card(d.status === 'running' ? (d.dueFired ? 'overdue' : d.dueSoonDone ? 'due_soon' : 'on_track') : d.status)),
+          el('td', {}, card(d.currentStatus)),
           el('td', {},
             d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
             d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),

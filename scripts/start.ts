@@ -12,6 +12,7 @@ import { issueToken, signingKey } from '../api/auth.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
+import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
@@ -41,7 +42,11 @@ if (!process.env.TEMPORAL_ADDRESS) {
     codecEndpoint: `http://127.0.0.1:${API_PORT}/codec`,
   });
 }
-const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? server!.address, PORT: String(API_PORT) };
+// Production prebuilds the workflow bundle: the worker does not run webpack (and its memory).
+const bundlePath = join(ROOT, '.cache', 'workflow-bundle.js');
+console.error('[start] bundling the workflows …');
+await writeWorkflowBundle(bundlePath);
+const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? server!.address, PORT: String(API_PORT), BM_WORKFLOW_BUNDLE: bundlePath };
 
 const children: ChildProcess[] = [];
 let stopping = false;

@@ -1,4 +1,6 @@
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
@@ -8,18 +10,27 @@ import { connectionOptions, type TemporalConfig } from './config.js';
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per process. */
+/** The workflow bundle, built once per process (tests; `npm start` prebuilds it, see below). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
   return bundle;
 }
+
+/** Writes the bundle to a file: a worker started with BM_WORKFLOW_BUNDLE loads it instead of running webpack. */
+export async function writeWorkflowBundle(path: string): Promise<void> {
+  const { code } = await workflowBundle();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, code);
+}
+
+const prebuilt = (): WorkflowBundleOption | undefined => (process.env.BM_WORKFLOW_BUNDLE ? { codePath: process.env.BM_WORKFLOW_BUNDLE } : undefined);
 
 export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps, codec: PayloadCodec): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: prebuilt() ?? (await workflowBundle()),
     activities: createActivities(deps),
     dataConverter: sealedDataConverter(codec),
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,

@@ -7,6 +7,7 @@ import { PROCEDURES } from '../../machines/index.js';
 import { TierSchema, type PartyRef } from '../../domain/parties.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
+import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
@@ -144,7 +145,11 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       const view = await visibleView(req.params.id, caller);
       // Each deadline with the days it skipped and why, for people to check (SPEC §2).
       const cal = deps.calendar();
-      return { ...view, deadlines: view.deadlines.map((d) => ({ ...d, explanation: explainDeadline(cal, d) })) };
+      const now = Date.now();
+      return {
+        ...view,
+        deadlines: view.deadlines.map((d) => ({ ...d, explanation: explainDeadline(cal, d), currentStatus: d.status === 'running' ? stepStatus(d, now, d.metAt ? Date.parse(d.metAt) : undefined) : d.status })),
+      };
     });
 
     app.get('/api/procedures', { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } }, async (req) => {
