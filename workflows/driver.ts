@@ -3,7 +3,7 @@
  * validated against the current state before anything is recorded; deadlines declared in
  * the machine's state meta are computed by an activity and armed as durable timers.
  */
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { Extension, Suspension } from '../domain/deadline/types.js';
@@ -16,10 +16,12 @@ import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '.
 import { SA } from './search-attributes.js';
 import type { Actor, AuditEntry, DeadlineRecord, Delivery, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const remote = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
-/** Registry, calendar and notification lookups are short: local activities, no task round trip per call. */
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+// Regular activities: local ones would save a task round trip each, but the time-skipping test
+// server fails them together with updates ("invalid history builder state for action").
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 const SYSTEM: Actor = { id: 'system', name: '系统' };
 type Effect = { type: string; params?: unknown };
@@ -33,8 +35,6 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   }
   const start = parsed.data as Record<string, unknown>;
   const id = workflowInfo().workflowId;
-  // Histories recorded before the switch to local activities replay with the remote ones.
-  const acts = patched('local-lookups') ? local : remote;
 
   // Queries and updates are not buffered across activations: until the parties are resolved,
   // the view says 'preparing' and events are refused as 'not-ready' (nothing recorded).
