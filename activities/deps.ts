@@ -78,3 +78,13 @@ function readJson(file: string, what: string): unknown {
     throw new Error(`cannot read ${what} file ${file}: ${(e as Error).message}`);
   }
 }
+
+/** For entry points: load, or stop the process with the reason (bad data stops start-up). */
+export function loadOrExit<T>(who: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    console.error(`[${who}] cannot start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

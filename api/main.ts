@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { calendarSource, loadRegistry } from '../activities/deps.js';
+import { calendarSource, loadOrExit, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { signingKey } from './auth.js';
@@ -8,13 +8,7 @@ import { denialLog } from './denials.js';
 
 const config = temporalConfig();
 const dataDir = process.env.BM_DATA_DIR ?? '.data';
-let registry;
-try {
-  registry = loadRegistry(process.env.BM_REGISTRY_FILE);
-} catch (e) {
-  console.error(`[api] cannot start: ${(e as Error).message}`);
-  process.exit(1);
-}
+const registry = loadOrExit('api', () => loadRegistry(process.env.BM_REGISTRY_FILE));
 const connection = await Connection.connect(connectionOptions(config));
 const codec = codecFromEnv();
 const client = new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codec) });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadDeps } from '../activities/deps.js';
+import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
@@ -22,13 +22,7 @@ const API_PORT = Number(process.env.PORT ?? 3000);
 mkdirSync(DATA, { recursive: true });
 
 // Bad registry, policy or calendar data stops start-up here, with the reason.
-let deps;
-try {
-  deps = loadDeps();
-} catch (e) {
-  console.error(`[start] cannot start: ${(e as Error).message}`);
-  process.exit(1);
-}
+const deps = loadOrExit('start', () => loadDeps());
 
 let server: DevServer | undefined;
 if (!process.env.TEMPORAL_ADDRESS) {

@@ -1,17 +1,11 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadDeps } from '../activities/deps.js';
+import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from './config.js';
 import { codecFromEnv } from './codec.js';
 import { connectWorker, createWorker } from './worker.js';
 
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
-let deps;
-try {
-  deps = loadDeps();
-} catch (e) {
-  console.error(`[worker] cannot start: ${(e as Error).message}`);
-  process.exit(1);
-}
+const deps = loadOrExit('worker', () => loadDeps());
 Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });
 const config = temporalConfig();
 const connection = await connectWorker(config);
