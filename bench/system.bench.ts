@@ -38,6 +38,11 @@ const bundlePath = join(dir, 'workflow-bundle.js');
 await writeWorkflowBundle(bundlePath);
 const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: 17233 + Math.floor(Math.random() * 1000), uiPort: 18233 + Math.floor(Math.random() * 1000) });
 const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], { env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath }, stdio: ['ignore', 'ignore', 'pipe'] });
+// Whatever happens, the bench leaves no server or worker behind.
+process.on('exit', () => {
+  worker.kill('SIGKILL');
+  server.process.kill('SIGKILL');
+});
 await new Promise<void>((resolve, reject) => {
   createInterface({ input: worker.stderr! }).on('line', (l) => l.includes('polling task queue') && resolve());
   worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
@@ -143,8 +148,10 @@ const results = {
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));
 
-await app.close();
-await connection.close();
 worker.kill('SIGTERM');
 await new Promise((r) => worker.once('exit', r));
 await server.stop();
+await connection.close();
+// Keep-alive sockets of the load can hold the HTTP server open: the bench is done, exit.
+void app.close();
+process.exit(0);
