@@ -38,8 +38,7 @@ export async function startProcedure(client: Client, o: StartOptions): Promise<{
     const handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
     const exists = await handle.describe().then(() => true, () => false);
     if (!exists) throw e;
-    const view = await waitReady(handle);
-    return { handle, ready: { state: view.state, stateLabel: view.stateLabel, activeStates: view.activeStates, closed: view.closed, deadlines: view.deadlines, allowedEvents: view.allowedEvents } };
+    return { handle, ready: await waitReady(handle) };
   }
 }
 
