@@ -6,11 +6,7 @@ import type { PartyRef } from '../domain/parties.js';
  * region of one of its parties; the national authority sees all.
  */
 export function canSee(caller: PartyRef, parties: PartyRef[]): boolean {
-  if (parties.some((p) => p.id === caller.id)) return true;
-  if (caller.type !== 'authority') return false;
-  if (caller.tier === 'national') return true;
-  const prefix = jurisdictionPrefix(caller.region);
-  return parties.some((p) => regionPrefixes(p.region).includes(prefix));
+  return canSeeByAttributes(caller, parties.map((p) => p.id), parties.flatMap((p) => regionPrefixes(p.region)));
 }
 
 /** The visibility query clause that lists what a caller may see. */

@@ -6,7 +6,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { dayOf, shanghaiDateOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -37,8 +37,7 @@ export const annualInspectionEvents = {
   REVOKE: { label: '吊销保密资质', by: ['authority'], basis: 'Regs 71 para 3', schema: note },
 } satisfies ProcedureDefinition['events'];
 
-type Payload<K extends keyof typeof annualInspectionEvents> = z.infer<(typeof annualInspectionEvents)[K]['schema']>;
-type Events = { [K in keyof typeof annualInspectionEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof annualInspectionEvents] | DeadlinePassedEvent;
+type Events = MachineEvents<typeof annualInspectionEvents> | DeadlinePassedEvent;
 
 /** A proposal the procedure makes to the authority (建议), with its article. */
 export interface Proposal {

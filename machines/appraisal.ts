@@ -8,7 +8,7 @@ import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import { notifyEffect, stateMeta, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { notifyEffect, stateMeta, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -54,8 +54,7 @@ export const appraisalEvents = {
   WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: 'Regs 63', schema: note },
 } satisfies ProcedureDefinition['events'];
 
-type Payload<K extends keyof typeof appraisalEvents> = z.infer<(typeof appraisalEvents)[K]['schema']>;
-type Events = { [K in keyof typeof appraisalEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof appraisalEvents];
+type Events = MachineEvents<typeof appraisalEvents>;
 
 export interface AppraisalContext extends ProcedureContext {
   caseRef: string;

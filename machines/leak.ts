@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PartyRef } from '../domain/parties.js';
 import { parseInstant } from '../domain/time.js';
 import { shortText } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -36,8 +36,7 @@ export const leakEvents = {
   REPORT_RESULT: { label: '书面告知调查处理结果', by: ['organ'], basis: 'Regs 60', schema: z.strictObject({ result: shortText() }) },
 } satisfies ProcedureDefinition['events'];
 
-type Payload<K extends keyof typeof leakEvents> = z.infer<(typeof leakEvents)[K]['schema']>;
-type Events = { [K in keyof typeof leakEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof leakEvents] | DeadlinePassedEvent;
+type Events = MachineEvents<typeof leakEvents> | DeadlinePassedEvent;
 
 export interface LateFlag {
   obligation: string;

@@ -7,7 +7,7 @@ import { interimProtection, type Interim } from '../domain/interim.js';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const ObjectionStartSchema = z.strictObject({
   objectorId: z.string().min(1).describe('提出异议的机关、单位'),
@@ -36,8 +36,7 @@ export const objectionEvents = {
   WITHDRAW: { label: '撤回异议', by: ['objector'], basis: 'Regs 26', schema: nothing },
 } satisfies ProcedureDefinition['events'];
 
-type Payload<K extends keyof typeof objectionEvents> = z.infer<(typeof objectionEvents)[K]['schema']>;
-type Events = { [K in keyof typeof objectionEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof objectionEvents] | DeadlinePassedEvent;
+type Events = MachineEvents<typeof objectionEvents> | DeadlinePassedEvent;
 
 export interface ObjectionContext extends ProcedureContext {
   matterRef: string;

@@ -61,6 +61,9 @@ export interface EventEnvelope {
   deadlines: Record<string, { dueAt: string }>;
 }
 
+/** A machine's events: each definition's payload (from its zod schema) with the envelope. */
+export type MachineEvents<E extends Record<string, { schema: z.ZodType }>> = { [K in keyof E & string]: { type: K } & z.infer<E[K]['schema']> & EventEnvelope }[keyof E & string];
+
 /** Sent by the driver when a declared deadline passes, to machines that handle it. */
 export const DEADLINE_PASSED = 'DEADLINE_PASSED';
 export interface DeadlinePassedEvent extends EventEnvelope {

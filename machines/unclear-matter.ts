@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { notifyEffect, stateMeta, type EventEnvelope, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { notifyEffect, stateMeta, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -55,8 +55,7 @@ export const unclearMatterEvents = {
   },
 } satisfies ProcedureDefinition['events'];
 
-type Payload<K extends keyof typeof unclearMatterEvents> = z.infer<(typeof unclearMatterEvents)[K]['schema']>;
-type Events = { [K in keyof typeof unclearMatterEvents]: { type: K } & Payload<K> & EventEnvelope }[keyof typeof unclearMatterEvents];
+type Events = MachineEvents<typeof unclearMatterEvents>;
 
 export interface UnclearMatterContext extends ProcedureContext {
   matterRef: string;
