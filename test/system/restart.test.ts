@@ -10,6 +10,7 @@ import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { workflowBundle } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
+import type { ProcedureView } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 
@@ -64,6 +65,48 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       // And the restarted worker carries the procedure on.
       const r = await sendEvent(handle, { type: 'SUBMIT_REPORT', payload: {}, actor: organ });
       expect(r.state).toBe('underDetermination');
+    });
+  });
+
+  it('keeps open procedures of every kind, with their deadlines and pending timers, across a restart', async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-all-')), 'temporal.sqlite');
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const today = shanghaiDateOf(Date.now());
+    const year = Number(today.slice(0, 4));
+    const starts = [
+      { kind: 'unclear-matter', actor: 'org-gz-bureau', input: { organId: 'org-gz-bureau', matterRef: 'R-2', title: 'T', draftedOn: today, protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } } },
+      { kind: 'objection', actor: 'org-gz-institute', input: { objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'O', title: 'T', grounds: 'G', filedOn: today, determined: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' } } },
+      { kind: 'leak', actor: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L', summary: 'S', discoveredAt: new Date().toISOString(), remedialMeasures: 'M' } },
+      { kind: 'appraisal', actor: 'org-gz-procuratorate', input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today, items: [{ ref: 'A1', description: 'D' }] } },
+      { kind: 'annual-inspection', actor: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year } },
+    ];
+    const pendingTimers = async (client: Client, id: string) => {
+      const events = (await client.workflow.getHandle(id).fetchHistory()).events!;
+      const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId]).filter(Boolean).map(String));
+      return events.filter((e) => e.timerStartedEventAttributes && !ended.has(String(e.eventId))).map((e) => e.timerStartedEventAttributes!.timerId);
+    };
+    const before = await withStack(dbFile, port, uiPort, async (client) => {
+      const out: Record<string, { view: ProcedureView; timers: Array<string | null | undefined> }> = {};
+      for (const s of starts) {
+        const id = `${s.kind}-restart-all-0001`;
+        await startProcedure(client, { kind: s.kind, workflowId: id, taskQueue: TASK_QUEUE, input: s.input, actor: { id: s.actor } });
+        out[id] = { view: await client.workflow.getHandle(id).query(viewQuery), timers: await pendingTimers(client, id) };
+      }
+      return out;
+    });
+    // All but the appraisal under review (no statutory period yet) wait on a durable timer.
+    expect(Object.values(before).filter((b) => b.timers.length > 0)).toHaveLength(4);
+    await withStack(dbFile, port, uiPort, async (client) => {
+      for (const [id, b] of Object.entries(before)) {
+        const handle = client.workflow.getHandle(id);
+        expect((await handle.describe()).status.name, id).toBe('RUNNING');
+        const view = await handle.query(viewQuery);
+        expect(view.state, id).toBe(b.view.state);
+        expect(view.deadlines, id).toEqual(b.view.deadlines);
+        expect(view.audit.length, id).toBeGreaterThanOrEqual(b.view.audit.length);
+        // Every timer pending before the restart is still pending (none lost, none fired early).
+        expect(await pendingTimers(client, id), id).toEqual(b.timers);
+      }
     });
   });
 });
