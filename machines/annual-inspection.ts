@@ -4,9 +4,9 @@
  */
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import { dayOf, shanghaiDateOf } from '../domain/time.js';
+import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -65,7 +65,6 @@ export interface AnnualInspectionContext extends ProcedureContext {
 
 export type AnnualInspectionInput = AnnualInspectionStart & DriverInput;
 
-const today = (e: { at: string }) => shanghaiDateOf(e.at);
 
 /** New 涉密业务 accepted while suspended: a proposal to revoke (Regs 71 para 3(5)). */
 const newBusinessWhileSuspended = {
@@ -76,23 +75,23 @@ const newBusinessWhileSuspended = {
 export const annualInspectionMachine = setup({
   types: { context: {} as AnnualInspectionContext, events: {} as Events, input: {} as AnnualInspectionInput },
   guards: {
-    passed: ({ event }, params: { id: string }) => event.type === 'DEADLINE_PASSED' && event.deadlineId === params.id,
+    passed: deadlinePassed,
     /** A period set by the authority must end after today. */
-    endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > today(event),
+    endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
   },
   actions: {
     notify: notifyEffect,
-    submitted: assign(({ event }) => ({ submittedOn: today(event) })),
+    submitted: assign(({ event }) => ({ submittedOn: eventDate(event) })),
     orderRectification: assign(({ event }) =>
       'dueDate' in event
-        ? { rectification: { orderedOn: today(event), dueDate: event.dueDate, items: event.items }, rectificationOrderedOn: today(event), rectificationDays: dayOf(event.dueDate) - dayOf(today(event)) }
+        ? { rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items }, rectificationOrderedOn: eventDate(event), rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)) }
         : {},
     ),
-    rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: today(event) } })),
-    propose: assign(({ context, event }, params: Omit<Proposal, 'on'>) => ({ proposals: [...context.proposals, { ...params, on: today(event) }] })),
+    rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: eventDate(event) } })),
+    propose: assign(({ context, event }, params: Omit<Proposal, 'on'>) => ({ proposals: [...context.proposals, { ...params, on: eventDate(event) }] })),
     suspend: assign(({ event }) =>
       'until' in event
-        ? { suspension: { from: today(event), until: event.until, downgrade: event.downgrade }, suspendedOn: today(event), suspensionDays: dayOf(event.until) - dayOf(today(event)) }
+        ? { suspension: { from: eventDate(event), until: event.until, downgrade: event.downgrade }, suspendedOn: eventDate(event), suspensionDays: dayOf(event.until) - dayOf(eventDate(event)) }
         : {},
     ),
     outcome: assign((_, params: { outcome: AnnualInspectionContext['outcome'] }) => ({ outcome: params.outcome })),

@@ -6,9 +6,8 @@ import { z } from 'zod';
 import type { Extension } from '../domain/deadline/types.js';
 import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
-import { shanghaiDateOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import { notifyEffect, stateMeta, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { eventDate, notifyEffect, stateMeta, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -81,7 +80,6 @@ export interface AppraisalContext extends ProcedureContext {
 
 export type AppraisalInput = AppraisalStart & DriverInput;
 
-const today = (e: { at: string }) => shanghaiDateOf(e.at);
 
 export const appraisalMachine = setup({
   types: { context: {} as AppraisalContext, events: {} as Events, input: {} as AppraisalInput },
@@ -97,21 +95,21 @@ export const appraisalMachine = setup({
   },
   actions: {
     notify: notifyEffect,
-    requestAmendment: assign(({ context, event }) => ('missing' in event ? { amendments: [...context.amendments, { requestedOn: today(event), missing: event.missing }] } : {})),
+    requestAmendment: assign(({ context, event }) => ('missing' in event ? { amendments: [...context.amendments, { requestedOn: eventDate(event), missing: event.missing }] } : {})),
     /** The review restarts from the day the materials are complete (鉴定工作规定, local policy). */
-    amended: assign(({ context, event }) => ({ reviewFrom: today(event), amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: today(event) } : a)) })),
-    accept: assign(({ event }) => ({ acceptedOn: today(event) })),
-    reject: assign(({ event }) => ('reason' in event ? { rejection: { on: today(event), reason: event.reason } } : {})),
-    object: assign(({ context, event }) => ('reason' in event ? { objectedOn: today(event), rejection: { ...context.rejection!, objectedOn: today(event), objection: event.reason } } : {})),
+    amended: assign(({ context, event }) => ({ reviewFrom: eventDate(event), amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: eventDate(event) } : a)) })),
+    accept: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
+    reject: assign(({ event }) => ('reason' in event ? { rejection: { on: eventDate(event), reason: event.reason } } : {})),
+    object: assign(({ context, event }) => ('reason' in event ? { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } } : {})),
     extend: assign(({ context, event }) =>
       'approver' in event ? { extensions: [...context.extensions, { days: 30, approver: event.approver, reason: event.reason, basis: 'Regs 63 para 2' }] } : {},
     ),
     startConsultation: assign(({ context, event }) =>
       'expert' in event
         ? {
-            suspensions: [...context.suspensions, { from: today(event), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
-            consultations: [...context.consultations, { sentOn: today(event), expert: event.expert, reason: event.reason, extended: false }],
-            consultationSentOn: today(event),
+            suspensions: [...context.suspensions, { from: eventDate(event), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
+            consultations: [...context.consultations, { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false }],
+            consultationSentOn: eventDate(event),
             consultationDays: context.consultationReplyDays,
           }
         : {},
@@ -121,10 +119,10 @@ export const appraisalMachine = setup({
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, extended: true } : c)),
     })),
     endConsultation: assign(({ context, event }) => ({
-      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: today(event) } : s)),
-      consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: today(event) } : c)),
+      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: eventDate(event) } : s)),
+      consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: eventDate(event) } : c)),
     })),
-    conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: today(event) } : {})),
+    conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: eventDate(event) } : {})),
   },
 }).createMachine({
   id: 'appraisal',

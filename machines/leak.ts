@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PartyRef } from '../domain/parties.js';
 import { parseInstant } from '../domain/time.js';
 import { shortText } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -71,7 +71,7 @@ export const leakMachine = setup({
   types: { context: {} as LeakContext, events: {} as Events, input: {} as LeakInput },
   guards: {
     hasSuperior: ({ context }) => context.hasSuperior,
-    passed: ({ event }, params: { id: string }) => event.type === 'DEADLINE_PASSED' && event.deadlineId === params.id,
+    passed: deadlinePassed,
     /** The holder is the national authority (the last link of the chain). */
     reachedNational: ({ context }) => context.relayIndex >= context.relayTiers - 1,
   },

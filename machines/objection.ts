@@ -7,7 +7,7 @@ import { interimProtection, type Interim } from '../domain/interim.js';
 import type { Route } from '../domain/routing.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const ObjectionStartSchema = z.strictObject({
   objectorId: z.string().min(1).describe('提出异议的机关、单位'),
@@ -65,7 +65,7 @@ const classifierDecides = { target: 'classifierDecided', actions: [{ type: 'reco
 export const objectionMachine = setup({
   types: { context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
   guards: {
-    windowPassed: ({ event }) => event.type === 'DEADLINE_PASSED' && event.deadlineId === 'classifier-window',
+    passed: deadlinePassed,
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
   },
   actions: {
@@ -111,7 +111,7 @@ export const objectionMachine = setup({
       entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-filed', basis: 'Regs 26 para 1' } },
       on: {
         CLASSIFIER_DECIDE: classifierDecides,
-        DEADLINE_PASSED: { guard: 'windowPassed', target: 'unanswered', actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }] },
+        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'classifier-window' } }, target: 'unanswered', actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }] },
         WITHDRAW: 'withdrawn',
       },
     },

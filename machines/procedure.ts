@@ -1,4 +1,5 @@
 import type { AnyStateMachine, AnyMachineSnapshot } from 'xstate';
+import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
 import type { PartyRef } from '../domain/parties.js';
@@ -146,3 +147,10 @@ export const stateMeta = (m: StateMeta): StateMeta => m;
 
 /** The notify effect every machine declares: a no-op in the machine, carried out by the driver. */
 export const notifyEffect = (_: unknown, _params: { to: string; subject: string; basis: string }) => {};
+
+/** Guard: the driver reports that the declared deadline `id` has passed. */
+export const deadlinePassed = ({ event }: { event: { type: string; deadlineId?: string } }, params: { id: string }) =>
+  event.type === DEADLINE_PASSED && event.deadlineId === params.id;
+
+/** The Beijing date of an event: when a step happened, in the statute's days. */
+export const eventDate = (e: { at: string }) => shanghaiDateOf(e.at);

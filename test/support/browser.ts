@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { aptInstall } from './apt.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
-
-function aptInstall(...packages: string[]): void {
-  const list = packages.join(' ');
-  spawnSync('sh', ['-c', `apt-get install -y -qq ${list} >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq ${list} >/dev/null 2>&1)`], { stdio: 'inherit' });
-}
 
 /**
  * Debian's chromium (no browser download of the tool's own) and a CJK font so that the

@@ -3,7 +3,7 @@
  * a chosen instant through libfaketime, so statutory dates in the past can be lived through)
  * and the dev server. Binaries come from scripts/temporal-binaries.ts; nothing is mocked.
  */
-import { spawnSync } from 'node:child_process';
+import { aptInstall } from './apt.js';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,9 +16,9 @@ function libfaketime(): string {
   let lib = FAKETIME_LIBS.find(existsSync);
   if (!lib) {
     // Debian's libfaketime sets the test server's clock; installed here when missing.
-    const apt = spawnSync('sh', ['-c', 'apt-get install -y -qq faketime >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq faketime >/dev/null 2>&1)'], { stdio: 'inherit' });
+    const status = aptInstall('faketime');
     lib = FAKETIME_LIBS.find(existsSync);
-    if (!lib) throw new Error(`libfaketime is needed to start the test server at a chosen date (apt-get install faketime; exit ${apt.status})`);
+    if (!lib) throw new Error(`libfaketime is needed to start the test server at a chosen date (apt-get install faketime; exit ${status})`);
   }
   return lib;
 }
