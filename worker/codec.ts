@@ -74,7 +74,9 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec 
   return new AesGcmCodec(new Map([['local-1', Buffer.from(hex, 'hex')]]), 'local-1');
 }
 
-/** The data converter for every client and worker: every payload sealed. */
+export const FAILURE_CONVERTER_PATH = new URL('./failure-converter.ts', import.meta.url).pathname;
+
+/** The data converter for every client and worker: every payload sealed, failure messages included. */
 export function sealedDataConverter(codec: PayloadCodec): DataConverter {
-  return { payloadCodecs: [codec] };
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

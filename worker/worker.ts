@@ -4,7 +4,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption
 import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
-import { sealedDataConverter } from './codec.js';
+import { FAILURE_CONVERTER_PATH, sealedDataConverter } from './codec.js';
 import { connectionOptions, type TemporalConfig } from './config.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -12,7 +12,7 @@ export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per process (tests; `npm start` prebuilds it, see below). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
   return bundle;
 }
 

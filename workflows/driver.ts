@@ -19,7 +19,8 @@ import type { Actor, AuditEntry, DeadlineRecord, Delivery, EventRejection, Event
 // Regular activities: local ones would save a task round trip each, but the time-skipping test
 // server fails them together with updates ("invalid history builder state for action").
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // They take milliseconds: a worker lost mid-activity is noticed, and the activity retried, after 10 s.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

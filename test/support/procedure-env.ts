@@ -10,7 +10,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
-import { timeSkippingEnv } from './temporal.js';
+import { serverNow, timeSkippingEnv } from './temporal.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -39,10 +39,7 @@ export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv)
       workflowBundle: await workflowBundle(),
       activities: createActivities(deps),
     });
-    const now = async () => {
-      const t = await env.connection.testService!.getCurrentTime({});
-      return Number(t.time!.seconds) * 1000 + Math.floor((t.time!.nanos ?? 0) / 1e6);
-    };
+    const now = () => serverNow(env);
     const p: ProcedureEnv = {
       env,
       start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) =>

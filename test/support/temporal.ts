@@ -46,3 +46,9 @@ export async function timeSkippingEnv(startAt?: string, port?: number): Promise<
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: indexedValueTypes() });
 }
+
+/** The test server's clock, in epoch milliseconds. */
+export async function serverNow(env: TestWorkflowEnvironment): Promise<number> {
+  const t = await env.connection.testService!.getCurrentTime({});
+  return Number(t.time!.seconds) * 1000 + Math.floor((t.time!.nanos ?? 0) / 1e6);
+}

@@ -1,14 +1,15 @@
 /**
- * A worker in its own process, for tests that kill it (kill -9) mid-procedure. Reads the
- * same environment as worker/main.ts plus TEST_TASK_QUEUE.
+ * A worker in its own process, for tests that kill it (kill -9) mid-procedure: the production
+ * worker (worker/worker.ts) with the environment of worker/main.ts. Prints "polling" when ready.
  */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDeps } from '../../activities/deps.js';
-import { workflowBundle } from '../../worker/worker.js';
+import { codecFromEnv } from '../../worker/codec.js';
+import { temporalConfig } from '../../worker/config.js';
+import { connectWorker, createWorker } from '../../worker/worker.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-const worker = await Worker.create({ connection, taskQueue: process.env.TEST_TASK_QUEUE!, workflowBundle: await workflowBundle(), activities: createActivities(loadDeps()) });
+const config = temporalConfig();
+const worker = await createWorker(await connectWorker(config), config, loadDeps(), codecFromEnv());
 console.log('polling');
 await worker.run();

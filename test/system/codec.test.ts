@@ -1,7 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { viewQuery } from '../../workflows/messages.js';
+import { startProcedure } from '../../api/procedure-client.js';
 import { AesGcmCodec, sealedDataConverter } from '../../worker/codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -14,6 +15,7 @@ afterAll(async () => {
 });
 
 const MARKERS = ['MARKER-TITLE-3f9a', 'MARKER-MEASURES-77c1', 'MARKER-REPORT-0d2e'];
+const FAILURE_MARKER = 'org-MARKER-FAILURE-5b1e';
 
 /** Every byte string in a history, as text: where a plaintext marker would show. */
 function texts(value: unknown, out: string[] = []): string[] {
@@ -23,8 +25,11 @@ function texts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** The messages along an error's cause chain. */
+const messages = (e: unknown): string[] => (e instanceof Error ? [e.message, ...messages(e.cause)] : []);
+
 describe('payloads the server cannot read (SPEC §5)', () => {
-  it('the dev server’s stored history holds none of the plaintext markers; a client without the key cannot read it; a wrong key fails loudly', async () => {
+  it('the dev server’s stored history holds none of the plaintext markers, not even in failure messages; a client without the key cannot read it; a wrong key fails loudly', async () => {
     const token = await stack.token('org-gz-bureau');
     const started = await fetch(`${stack.url}/api/procedures/unclear-matter`, {
       method: 'POST',
@@ -36,6 +41,14 @@ describe('payloads the server cannot read (SPEC §5)', () => {
     // Through the codec the markers are there …
     const view = await stack.client.workflow.getHandle(started.id).query(viewQuery);
     expect(JSON.stringify(view)).toContain(MARKERS[2]);
+    // … and in a failure message, which quotes what was sent (an organ the registry does not know).
+    const failing = `codec-failure-${Date.now()}`;
+    const failure = await startProcedure(stack.client, { kind: 'unclear-matter', workflowId: failing, taskQueue: 'codec-test', input: { organId: FAILURE_MARKER, matterRef: 'C-2', title: 'T', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } }, actor: { id: FAILURE_MARKER } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(messages(failure).join(' | ')).toContain(FAILURE_MARKER);
 
     // … but not in what the server stores, read straight from the server with no codec.
     const connection = await Connection.connect({ address: stack.address });
@@ -43,8 +56,10 @@ describe('payloads the server cannot read (SPEC §5)', () => {
       const raw = new Client({ connection });
       const history = await raw.workflow.getHandle(started.id).fetchHistory();
       expect(history.events!.length).toBeGreaterThan(5);
-      const stored = texts(history).join('\n');
-      for (const m of MARKERS) expect(stored).not.toContain(m);
+      const failedHistory = await raw.workflow.getHandle(failing).fetchHistory();
+      expect(failedHistory.events!.some((e) => e.workflowExecutionFailedEventAttributes)).toBe(true);
+      const stored = texts([history, failedHistory]).join('\n');
+      for (const m of [...MARKERS, FAILURE_MARKER]) expect(stored).not.toContain(m);
       expect(stored).toContain('binary/encrypted');
       await expect(raw.workflow.getHandle(started.id).query(viewQuery)).rejects.toThrow(/binary\/encrypted|encoding/i);
 

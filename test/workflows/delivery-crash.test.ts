@@ -1,25 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { startProcedure } from '../../api/procedure-client.js';
+import { codecFromEnv, sealedDataConverter } from '../../worker/codec.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { freePort } from '../support/ports.js';
 import { webhookReceiver } from '../support/receivers.js';
 import { timeSkippingEnv } from '../support/temporal.js';
+import { startWorkerProcess as startWorker } from '../support/worker-child.js';
 
 const SECRET = 'crash-test-secret';
-const root = new URL('../..', import.meta.url).pathname;
-
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/worker-process.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => l === 'polling' && resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-  });
-}
 
 describe.sequential('a reminder survives a worker killed between sending and recording (SPEC §4)', () => {
   it('the receiver sees it exactly once: the resend carries the same idempotency key', { timeout: 120_000 }, async () => {
@@ -37,12 +30,13 @@ describe.sequential('a reminder survives a worker killed between sending and rec
     const port = await freePort();
     // The clock starts 15 s before the 50% reminder and runs in real time (the test never waits on a result).
     const env = await timeSkippingEnv('2025-10-10T15:59:45Z', port);
-    const workerEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEST_TASK_QUEUE: 'crash', BM_REGISTRY_FILE: join(dir, 'registry.json'), BM_WEBHOOK_SECRET: SECRET, BM_DATA_DIR: dir };
+    const workerEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: 'crash', BM_REGISTRY_FILE: join(dir, 'registry.json'), BM_WEBHOOK_SECRET: SECRET, BM_DATA_DIR: dir };
     let second: ChildProcess | undefined;
     try {
       first = await startWorker(workerEnv);
       const input = { organId: 'org-gz-bureau', matterRef: 'K-1', title: '崩溃测试', draftedOn: '2025-09-26', protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: 'S' } };
-      const { handle } = await startProcedure(env.client, { kind: 'unclear-matter', workflowId: 'unclear-matter-crash-0001', taskQueue: 'crash', input, actor: { id: 'org-gz-bureau' } });
+      const client = new Client({ connection: env.connection, dataConverter: sealedDataConverter(codecFromEnv({ BM_DATA_DIR: dir })) });
+      const { handle } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-crash-0001', taskQueue: 'crash', input, actor: { id: 'org-gz-bureau' } });
       await expect.poll(() => first!.exitCode !== null || first!.signalCode !== null, { timeout: 30_000 }).toBe(true);
       expect(hook.calls).toHaveLength(1);
 
