@@ -7,6 +7,10 @@ import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
 import { annualInspectionParties, appraisalParties, leakParties, objectionParties, unclearMatterParties, type ResolvedParties } from '../domain/resolve-parties.js';
 import type { Recipient } from '../workflows/types.js';
+import { initialTransition } from 'xstate';
+import { deadlineRequests, MachineDefinitionError } from '../machines/deadline-requests.js';
+import { PROCEDURES } from '../machines/index.js';
+import { machineInput } from '../machines/procedure.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
 
@@ -15,6 +19,8 @@ export interface PrepareResult extends ResolvedParties {
   registryVersion: string;
   /** Delivery channels this deployment has (the dashboard inbox always). */
   channels: Array<'webhook' | 'email'>;
+  /** The first state's deadlines, by their inputs (machines/deadline-requests.ts). */
+  initialDeadlines?: Record<string, Deadline>;
 }
 
 export interface NotifyRequest {
@@ -37,20 +43,34 @@ const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedPa
   'annual-inspection': (deps, input) => annualInspectionParties(deps.registry, input, deps.policy),
 };
 
+/** Errors of the domain are final: a retry cannot fix them, so the activity fails for good. */
+function final(e: unknown): unknown {
+  if (e instanceof RegistryLookupError) return ApplicationFailure.nonRetryable(e.message, 'RegistryLookup');
+  if (e instanceof DeadlineError || e instanceof RangeError) return ApplicationFailure.nonRetryable(e.message, 'DeadlineError');
+  if (e instanceof MachineDefinitionError) return ApplicationFailure.nonRetryable(e.message, 'MachineDefinition');
+  return e;
+}
+
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDelivery(deps.delivery),
 
-    /** Resolves the parties from the registry and fixes the policy for this procedure. */
-    async prepareProcedure(req: { kind: string; input: unknown }): Promise<PrepareResult> {
+    /**
+     * Resolves the parties from the registry, fixes the policy for this procedure, and computes
+     * the deadlines its first state declares (the machine is pure: run here as in the workflow).
+     */
+    async prepareProcedure(req: { kind: string; input: Record<string, unknown> }): Promise<PrepareResult> {
       const resolve = RESOLVERS[req.kind];
-      if (!resolve) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
+      const def = PROCEDURES[req.kind];
+      if (!resolve || !def) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
       try {
+        const resolved = resolve(deps, req.input as never);
+        const [first] = initialTransition(def.machine, machineInput(req.input, { ...resolved, policy: deps.policy }));
+        const initialDeadlines = Object.fromEntries(deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]));
         const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
-        return { ...resolve(deps, req.input as never), policy: deps.policy, registryVersion: deps.registry.version, channels };
+        return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
       } catch (e) {
-        if (e instanceof RegistryLookupError) throw ApplicationFailure.nonRetryable(e.message, 'RegistryLookup');
-        throw e;
+        throw final(e);
       }
     },
 
@@ -59,8 +79,7 @@ export function createActivities(deps: ActivityDeps) {
       try {
         return computeDeadline(deps.calendar(), req.period, req.options);
       } catch (e) {
-        if (e instanceof DeadlineError || e instanceof RangeError) throw ApplicationFailure.nonRetryable(e.message, 'DeadlineError');
-        throw e;
+        throw final(e);
       }
     },
 

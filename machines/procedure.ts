@@ -3,6 +3,7 @@ import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
 import type { PartyRef } from '../domain/parties.js';
+import type { ResolvedParties } from '../domain/resolve-parties.js';
 import type { Policy, PolicyKey, PolicyListKey } from '../domain/policy.js';
 
 /**
@@ -141,6 +142,16 @@ export function stateValueOf(snapshot: AnyMachineSnapshot): string {
 export function activePaths(snapshot: AnyMachineSnapshot): string[] {
   return snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.'));
 }
+
+/** The machine's input: the validated start input with the parties and policy fixed at start. */
+export const machineInput = (start: Record<string, unknown>, prepared: ResolvedParties & { policy: Policy }) => ({
+  ...start,
+  parties: prepared.parties,
+  region: prepared.region,
+  route: prepared.route,
+  policy: prepared.policy,
+  derived: prepared.derived ?? {},
+});
 
 /** Types a state's meta where it is written. */
 export const stateMeta = (m: StateMeta): StateMeta => m;

@@ -6,11 +6,13 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import type { Extension, Suspension } from '../domain/deadline/types.js';
+import type { ComputeOptions } from '../domain/deadline/compute.js';
+import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
 import { zodFieldErrors } from '../domain/errors.js';
 import { jurisdictionPrefix, regionPrefixes, type PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
-import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, stateMetaOf, stateValueOf, type DeadlineSpec, type ProcedureDefinition } from '../machines/procedure.js';
+import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
+import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, machineInput, stateMetaOf, stateValueOf, type ProcedureDefinition } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
 import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
 import { SA } from './search-attributes.js';
@@ -79,14 +81,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   const nowIso = () => new Date(Date.now()).toISOString();
   const record = (e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }) => audit.push({ seq: audit.length + 1, at: e.at ?? nowIso(), ...e });
 
-  let [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, {
-    ...start,
-    parties: prepared.parties,
-    region: prepared.region,
-    route: prepared.route,
-    policy,
-    derived: prepared.derived ?? {},
-  });
+  let [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, machineInput(start, prepared));
   const ctx = () => snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
   const stateName = () => stateValueOf(snapshot);
   const stateLabel = () => stateMetaOf(snapshot)?.label ?? stateName();
@@ -237,29 +232,17 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     }
   }
 
-  function periodOf(spec: DeadlineSpec): { n: number; policy: boolean } {
-    if (typeof spec.n === 'number') return { n: spec.n, policy: false };
-    if ('policy' in spec.n) return { n: policy[spec.n.policy] as number, policy: true };
-    const n = ctx()[spec.n.context];
-    if (typeof n !== 'number') throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: context.${spec.n.context} is not a number`, 'MachineDefinition');
-    return { n, policy: false };
-  }
-
-  async function compute(r: Pick<DeadlineRecord, 'rule' | 'n' | 'from' | 'extensions' | 'suspensions' | 'basis'>, spec?: DeadlineSpec) {
-    const computed = await acts.computeDeadline({
-      period: { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting, ...(spec?.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}) },
-      options: spec?.remindersDaysBefore
-        ? { dueSoonFraction: policy.dueSoonFraction, reminderDaysBefore: policy[spec.remindersDaysBefore] }
-        : { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions },
-    });
+  /** The deadline engine, through its activity; the first state's deadlines came with the preparation. */
+  async function compute(period: PeriodRequest, options: ComputeOptions, precomputed?: Deadline) {
+    const computed = precomputed ?? (await acts.computeDeadline({ period, options }));
     calendarVersion = computed.calendarVersion;
     return computed;
   }
 
   /** Brings the deadline records in line with the deadlines the active states declare. */
-  async function syncDeadlines(): Promise<void> {
+  async function syncDeadlines(precomputed: Record<string, Deadline> = {}): Promise<void> {
     const c = ctx();
-    const active = activeDeadlines(snapshot).map(({ nodeId, spec }) => ({ spec, slot: spec.instanceFrom ? `${nodeId}#${String(c[spec.instanceFrom])}` : nodeId }));
+    const active = requests();
     for (const r of deadlines) {
       if (live(r) && !active.some((a) => a.slot === r.slot && a.spec.id === r.specId)) {
         if (r.key === lapsing) {
@@ -272,22 +255,13 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
         record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
       }
     }
-    for (const { spec, slot } of active) {
-      const from = c[spec.from];
-      if (typeof from !== 'string') throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: context.${spec.from} is not set`, 'MachineDefinition');
-      const { n, policy: fromPolicy } = periodOf(spec);
-      const extensions = (spec.extensionsFrom ? (c[spec.extensionsFrom] as Extension[] | undefined) : undefined) ?? [];
-      const allSuspensions = (spec.suspensionsFrom ? (c[spec.suspensionsFrom] as Array<Partial<Suspension>> | undefined) : undefined) ?? [];
-      // An open suspension (no resumption yet) stops the clock: no timers until it resumes.
-      const open = allSuspensions.some((s) => s.to === undefined);
-      const suspensions = allSuspensions.filter((s): s is Suspension => s.to !== undefined);
-      const inputs = JSON.stringify([spec.rule, n, from, extensions, suspensions]);
+    for (const { spec, slot, fromPolicy, open, inputs, period, options } of active) {
       const current = deadlines.find((r) => r.slot === slot && r.specId === spec.id && live(r));
       if (current && current.inputs === inputs) {
         current.status = open ? 'suspended' : 'running';
         continue;
       }
-      const computed = await compute({ rule: spec.rule, n, from, extensions, suspensions, basis: spec.basis }, spec);
+      const computed = await compute(period, options, precomputed[inputs]);
       const responsible = c.parties[spec.responsible];
       if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
       const fresh: DeadlineRecord = {
@@ -319,6 +293,16 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       }
       skipPastReminders(fresh, Date.now());
       deadlines.push(fresh);
+    }
+  }
+
+  /** The active states' deadline requests; a machine whose meta does not fit its context fails the procedure. */
+  function requests(): DeadlineRequest[] {
+    try {
+      return deadlineRequests(snapshot, policy);
+    } catch (e) {
+      if (e instanceof MachineDefinitionError) throw ApplicationFailure.nonRetryable(e.message, 'MachineDefinition');
+      throw e;
     }
   }
 
@@ -417,7 +401,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       // SPEC §2: provisional deadlines are recomputed only by this explicit, audited event.
       let changed = 0;
       for (const r of deadlines.filter((d) => d.status === 'running' && d.provisional)) {
-        const computed = await compute(r);
+        const spec = activeDeadlines(snapshot).find((a) => a.spec.id === r.specId)?.spec;
+        const computed = await compute({ rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting }, computeOptions(policy, spec));
         const before = r.dueAt;
         const wasProvisional = r.provisional;
         Object.assign(r, { ...computed, computedAt: nowIso() });
@@ -434,7 +419,7 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   );
 
   record({ kind: 'started', actor: request.actor, summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });
-  await syncDeadlines();
+  await syncDeadlines(prepared.initialDeadlines);
   await runEffects(initialEffects, 'start');
   upsertAttributes();
   view = readyView;

@@ -68,7 +68,7 @@ export function firedAt(actual: string, expected: string): boolean {
 export async function maybeRecordHistory(h: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await h.fetchHistory();
-  const dir = join(ROOT, 'test', 'histories');
+  const dir = join(ROOT, 'test', 'histories', 'current');
   mkdirSync(dir, { recursive: true });
   const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
   writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
