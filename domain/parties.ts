@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matching } from './matching.js';
 
 /** 密级, highest first (Law 14). */
 export const LevelSchema = z.enum(['top-secret', 'secret', 'confidential']);
@@ -16,7 +17,7 @@ export type Tier = z.infer<typeof TierSchema>;
 export const TIERS: readonly Tier[] = TierSchema.options;
 
 /** GB/T 2260 six-digit region code; '000000' stands for the national level (全国). */
-export const RegionSchema = z.string().regex(/^\d{6}$/, 'expected a six-digit GB/T 2260 region code');
+export const RegionSchema = matching(/^\d{6}$/, 'expected a six-digit GB/T 2260 region code');
 export const NATIONAL_REGION = '000000';
 
 /** The 31 provinces, autonomous regions and municipalities (GB/T 2260 first two digits). */

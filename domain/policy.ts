@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matching } from './matching.js';
 
 /**
  * Local policy (本地策略): values the statute does not fix (SPEC: "policy"). Each is
@@ -24,7 +25,7 @@ export const PolicySchema = z.strictObject({
   consultationReplyDays: z.number().int().min(1).default(15),
   consultationExtensionDays: z.number().int().min(1).default(15),
   /** Annual self-inspection report due date, MM-DD (2020 资质管理办法 as reported; Regs 48 gives none). */
-  annualReportDue: z.string().regex(/^\d{2}-\d{2}$/, 'MM-DD').default('03-31'),
+  annualReportDue: matching(/^\d{2}-\d{2}$/, 'MM-DD').default('03-31'),
   /** Reminders before that due date, days. */
   annualReminderDaysBefore: z.array(z.number().int().min(1)).default([30, 7, 1]),
   /** SPEC §4: attempts to deliver a message on one channel before it is reported down and escalated. */

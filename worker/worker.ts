@@ -8,11 +8,18 @@ import { FAILURE_CONVERTER_PATH, sealedDataConverter } from './codec.js';
 import { connectionOptions, type TemporalConfig } from './config.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
+/** Evaluated once per worker thread and shared by every workflow (see workflows/shared-modules.ts). */
+const SHARED_MODULES = ['zod', 'xstate', new URL('../workflows/shared-modules.ts', import.meta.url).pathname];
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per process (tests; `npm start` prebuilds it, see below). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: SHARED_MODULES,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
+  });
   return bundle;
 }
 

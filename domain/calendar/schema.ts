@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { matching } from '../matching.js';
 import { dayOf, isDate, weekdayOf } from '../time.js';
 
 /** A 'YYYY-MM-DD' calendar date. */
-export const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDate, 'not a calendar date');
+export const DateSchema = matching(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDate, 'not a calendar date');
 
 
 /** One year of the State Council's notice (国务院办公厅关于部分节假日安排的通知). */
