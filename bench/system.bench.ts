@@ -82,7 +82,7 @@ const baseline = await runConcurrent(STARTS, CONCURRENCY, async (i) => {
   await client.workflow.start('noopWorkflow', { taskQueue: TASK_QUEUE, workflowId: `noop-${i}-${Date.now()}` });
 });
 const baselineRate = STARTS / baseline.seconds;
-log(`baseline: ${round(baselineRate)} starts/s`);
+log(`baseline: ${round(baselineRate)} starts/s, p50 ${round(percentile(baseline.latencies, 50))} ms, p95 ${round(percentile(baseline.latencies, 95))} ms`);
 
 // 2. Procedure starts through the HTTP API (validated, authorised, started and ready for events).
 log(`API: ${STARTS} procedure starts at concurrency ${CONCURRENCY} …`);
@@ -132,6 +132,7 @@ const results = {
   machine: { cores: (await import('node:os')).cpus().length, node: process.version },
   openProcedures: OPEN,
   baselineStartsPerSecond: round(baselineRate),
+  baselineStartP95Ms: round(percentile(baseline.latencies, 95)),
   apiStartsPerSecond: round(startRate),
   ratio: Math.round((startRate / baselineRate) * 100) / 100,
   startP50Ms: round(percentile(starts.latencies, 50)),
