@@ -39,9 +39,6 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     '--ui-port', String(o.uiPort),
     '--namespace', o.namespace ?? 'default',
     '--log-level', 'warn',
-    // An activity scheduled on the worker's own task queue goes straight back to it in the reply to
-    // its workflow task, without a trip through matching (the prepare step of every start).
-    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     ...(o.codecEndpoint ? ['--ui-codec-endpoint', o.codecEndpoint] : []),
     ...devServerSearchAttributeArgs(),
   ];
