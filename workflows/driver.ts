@@ -164,13 +164,12 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     snapshot = next;
     const to = activePaths(snapshot).join(' + ');
     record({ kind: 'event', actor, summary: `${label}：${from === to ? from : `${from} → ${to}`}`, basis, event: { type, payload }, from, to });
-    const cause = `${type}-${audit.length}`;
     // The new deadlines and the notifications need each other's results in no way: their activities
-    // run side by side, one workflow task fewer per event. Histories from before keep their order.
-    if (patched('effects-beside-deadlines')) await Promise.all([syncDeadlines(), runEffects(effects, cause)]);
+    // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
+    if (patched('effects-beside-deadlines')) await Promise.all([syncDeadlines(), runEffects(effects, `${type}-${audit.length}`)]);
     else {
       await syncDeadlines();
-      await runEffects(effects, cause);
+      await runEffects(effects, `${type}-${audit.length}`);
     }
     if (closed()) record({ kind: 'closed', actor: SYSTEM, summary: `${def.label}办结`, basis: def.basis });
     upsertAttributes();
