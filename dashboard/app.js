@@ -149,7 +149,7 @@ async function procedure(id) {
           el('td', {},
             d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
             d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),
-            d.explanation?.skipped.length ? el('details', {}, el('summary', {}, `跳过 ${d.explanation.skipped.length} 日`), el('ul', {}, d.explanation.skipped.map((s) => el('li', {}, `${s.date} ${s.reason}`)))) : undefined)))))),
+            d.explanation?.skipped.length ? el('details', { 'data-key': d.key }, el('summary', {}, `跳过 ${d.explanation.skipped.length} 日`), el('ul', {}, d.explanation.skipped.map((s) => el('li', {}, `${s.date} ${s.reason}`)))) : undefined)))))),
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
@@ -164,13 +164,22 @@ async function procedure(id) {
   renderStatechart(chart, g, v.activeStates);
 }
 
+/** Re-renders without closing the <details> the user opened. */
+async function keepingOpenDetails(render) {
+  const open = new Set([...app.querySelectorAll('details[open]')].map((d) => d.dataset.key));
+  await render();
+  for (const d of app.querySelectorAll('details[data-key]')) d.open = open.has(d.dataset.key);
+}
+
 async function route() {
   clearTimeout(timer);
   if (!token()) return signIn();
   const m = location.hash.match(/^#\/p\/(.+)$/);
+  // No refresh under the fingers of someone typing a filter: the board follows when they leave the field.
+  const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
   try {
     await header();
-    await (m ? procedure(decodeURIComponent(m[1])) : board());
+    if (!typing) await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : board()));
   } catch (e) {
     if (token()) app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
   }

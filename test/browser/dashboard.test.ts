@@ -73,6 +73,12 @@ describe('the supervisor dashboard in a real browser', () => {
     expect(timeline.some((t) => t.includes('督办') && t.includes('Regs 25 para 1'))).toBe(true);
     expect(await page.locator('#deadlines').textContent()).toContain('Regs 25 para 1');
     expect(await page.locator('#deadlines details summary').first().textContent()).toMatch(/跳过 \d+ 日/);
+    // The page refreshes every 5 s: what the supervisor opened stays open.
+    await page.locator('#deadlines details summary').first().click();
+    const refreshed = await page.locator('#timeline').elementHandle();
+    await expect.poll(async () => refreshed!.evaluate((e) => !e.isConnected), { timeout: 15_000 }).toBe(true);
+    expect(await page.locator('#deadlines details').first().getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#deadlines details li').first().isVisible()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'procedure-overdue.png'), fullPage: true });
     await page.close();
   });
@@ -94,6 +100,15 @@ describe('the supervisor dashboard in a real browser', () => {
     await page.selectOption('select[name="status"]', 'due_soon');
     await expect.poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.status)), { timeout: 10_000 }).toEqual(['due_soon']);
     await page.selectOption('select[name="status"]', '');
+    // No refresh under the fingers of someone typing a filter; the board follows when they leave it.
+    await page.locator('input[name="region"]').click();
+    await page.keyboard.type('32');
+    await page.waitForTimeout(6_000); // longer than the 5-s refresh
+    expect(await page.evaluate(() => [(document.activeElement as HTMLInputElement).name, (document.activeElement as HTMLInputElement).value])).toEqual(['region', '32']);
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.id)), { timeout: 10_000 }).toEqual([ids.nanjing]);
+    await page.fill('input[name="region"]', '');
+    await page.keyboard.press('Tab');
     // The Nanjing organ reports: the row leaves the overdue set on the next refresh, with no reload.
     await fetch(`${stack.url}/api/procedures/${ids.nanjing}/events`, { method: 'POST', headers: { authorization: `Bearer ${await stack.token('org-nj-bureau')}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SUBMIT_REPORT' }) });
     await expect.poll(async () => row(page, ids.nanjing!).getAttribute('data-status'), { timeout: 20_000 }).toBe('on_track');
