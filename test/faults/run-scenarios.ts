@@ -2,7 +2,7 @@ import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHan
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { ProcedureView } from '../../workflows/types.js';
-import { serverNow } from '../support/temporal.js';
+import { sleepUntil } from '../support/temporal.js';
 import { SCENARIOS, START } from './scenarios.js';
 
 export interface Outcome {
@@ -40,9 +40,7 @@ export async function runScenarios(env: TestWorkflowEnvironment, client: Client,
   );
   for (const [index, day] of EVENT_DAYS.entries()) {
     await beforeDay(index);
-    const now = await serverNow(env);
-    const wait = Date.parse(START) + day * DAY - now;
-    if (wait > 0) await env.sleep(wait);
+    await sleepUntil(env, Date.parse(START) + day * DAY);
     await Promise.all(
       SCENARIOS.map(async (s, i) => {
         for (const [n, step] of s.steps.entries()) {

@@ -10,7 +10,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
-import { serverNow, timeSkippingEnv } from './temporal.js';
+import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -47,10 +47,7 @@ export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv)
       send: (h, type, actor, payload = {}) => sendEvent(h, { type, payload, actor }),
       view: (h) => h.query(viewQuery),
       now,
-      sleepUntil: async (instant) => {
-        const ms = Date.parse(instant) - (await now());
-        if (ms > 0) await env.sleep(ms);
-      },
+      sleepUntil: (instant) => sleepUntil(env, Date.parse(instant)),
     };
     return await worker.runUntil(fn(p));
   } finally {

@@ -52,3 +52,9 @@ export async function serverNow(env: TestWorkflowEnvironment): Promise<number> {
   const t = await env.connection.testService!.getCurrentTime({});
   return Number(t.time!.seconds) * 1000 + Math.floor((t.time!.nanos ?? 0) / 1e6);
 }
+
+/** Lets the test server's clock run (time-skipping) to an instant; nothing if it is already past. */
+export async function sleepUntil(env: TestWorkflowEnvironment, instantMs: number): Promise<void> {
+  const ms = instantMs - (await serverNow(env));
+  if (ms > 0) await env.sleep(ms);
+}
