@@ -16,6 +16,13 @@ export const TierSchema = z.enum(['national', 'provincial', 'municipal', 'county
 export type Tier = z.infer<typeof TierSchema>;
 export const TIERS: readonly Tier[] = TierSchema.options;
 
+/**
+ * A person's roles in the party they act for: 保密员 (secrecy officer), 定密责任人 (classification
+ * officer, Regs 15), 负责人 (head: approvals the statute gives to a 负责人, e.g. Regs 63), 系统管理员.
+ */
+export const RoleSchema = z.enum(['secrecy-officer', 'classification-officer', 'head', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
 /** GB/T 2260 six-digit region code; '000000' stands for the national level (全国). */
 export const RegionSchema = matching(/^\d{6}$/, 'expected a six-digit GB/T 2260 region code');
 export const NATIONAL_REGION = '000000';

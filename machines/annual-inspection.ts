@@ -201,5 +201,6 @@ export const annualInspectionProcedure: ProcedureDefinition = {
   machine: annualInspectionMachine,
   input: AnnualInspectionStartSchema,
   startedBy: 'enterpriseId',
+  startFact: 'reportFrom',
   events: annualInspectionEvents,
 };

@@ -232,5 +232,6 @@ export const appraisalProcedure: ProcedureDefinition = {
   machine: appraisalMachine,
   input: AppraisalStartSchema,
   startedBy: 'applicantId',
+  startFact: 'appliedOn',
   events: appraisalEvents,
 };

@@ -196,5 +196,6 @@ export const leakProcedure: ProcedureDefinition = {
   machine: leakMachine,
   input: LeakStartSchema,
   startedBy: 'organId',
+  startFact: 'discoveredAt',
   events: leakEvents,
 };

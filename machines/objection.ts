@@ -169,5 +169,6 @@ export const objectionProcedure: ProcedureDefinition = {
   machine: objectionMachine,
   input: ObjectionStartSchema,
   startedBy: 'objectorId',
+  startFact: 'filedOn',
   events: objectionEvents,
 };

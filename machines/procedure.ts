@@ -2,7 +2,7 @@ import type { AnyStateMachine, AnyMachineSnapshot } from 'xstate';
 import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
-import type { PartyRef } from '../domain/parties.js';
+import type { PartyRef, Role } from '../domain/parties.js';
 import type { ResolvedParties } from '../domain/resolve-parties.js';
 import type { Policy, PolicyKey, PolicyListKey } from '../domain/policy.js';
 
@@ -53,6 +53,13 @@ export interface EventSpec {
   /** Keys in context.parties whose members may send this event. */
   by: readonly string[];
   basis?: string;
+  /**
+   * The event records a fact (reported, received, accepted, decided, relayed, discovered):
+   * it accepts an optional `occurredAt`, and deadlines and late flags judge by it (SPEC §2).
+   */
+  fact?: true;
+  /** The role the sending person must hold in the sending party (e.g. 'head' 负责人, Regs 63). */
+  role?: Role;
 }
 
 /** The envelope the driver adds to every event it feeds the machine. */
@@ -101,6 +108,8 @@ export interface ProcedureDefinition {
   input: z.ZodType;
   /** The input field naming the party that starts it: only that party may. */
   startedBy: string;
+  /** The context key holding the procedure's start fact (a date or an instant): no event may predate it. */
+  startFact: string;
   events: Record<string, EventSpec>;
 }
 

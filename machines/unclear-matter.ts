@@ -179,5 +179,6 @@ export const unclearMatterProcedure: ProcedureDefinition = {
   machine: unclearMatterMachine,
   input: UnclearMatterStartSchema,
   startedBy: 'organId',
+  startFact: 'draftedOn',
   events: unclearMatterEvents,
 };

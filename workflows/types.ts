@@ -1,11 +1,14 @@
 /** What the driver exchanges with clients: start request, events, the procedure view. */
 import type { Deadline } from '../domain/deadline/types.js';
-import type { PartyRef } from '../domain/parties.js';
+import type { PartyRef, Role } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
 
+/** Who sends an event: the party (organ or authority) and, where known, the person acting for it. */
 export interface Actor {
   id: string;
   name?: string;
+  person?: { sub: string; name: string };
+  roles?: Role[];
 }
 
 export interface StartRequest {
