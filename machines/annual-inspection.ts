@@ -101,6 +101,7 @@ export const annualInspectionMachine = setup({
   context: ({ input }) => ({
     parties: input.parties,
     region: input.region,
+    edition: input.edition,
     year: input.year,
     reportFrom: String(input.derived?.reportFrom),
     reportDays: Number(input.derived?.reportDays),

@@ -129,6 +129,7 @@ export const appraisalMachine = setup({
   context: ({ input }) => ({
     parties: input.parties,
     region: input.region,
+    edition: input.edition,
     route: input.route as Route,
     caseRef: input.caseRef,
     appliedOn: input.appliedOn,

@@ -112,6 +112,7 @@ export const leakMachine = setup({
   context: ({ input }) => ({
     parties: input.parties,
     region: input.region,
+    edition: input.edition,
     incidentRef: input.incidentRef,
     summary: input.summary,
     discoveredAt: input.discoveredAt,

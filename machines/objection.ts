@@ -89,6 +89,7 @@ export const objectionMachine = setup({
     return {
       parties: input.parties,
       region: input.region,
+      edition: input.edition,
       route: input.route as Route,
       matterRef: input.matterRef,
       title: input.title,

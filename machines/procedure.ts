@@ -85,7 +85,17 @@ export interface ProcedureContext {
   parties: Record<string, PartyRef | undefined>;
   /** Region code of the procedure's origin (GB/T 2260). */
   region: string;
+  /** The edition of the rules the procedure started under (see CURRENT_EDITION). */
+  edition: number;
 }
+
+/**
+ * The edition of the machines' rules. A procedure keeps the edition it started under, so the
+ * histories of procedures still open replay as they ran; a guard that changes an outcome on a
+ * recorded path checks `context.edition`. 1: before 2026-11-30. 2: the statute off the happy
+ * path (issue 11). The driver records the edition with `patched` (workflows/driver.ts).
+ */
+export const CURRENT_EDITION = 2;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {
@@ -95,6 +105,7 @@ export interface DriverInput {
   policy: Policy;
   /** Values the party resolver computed from the registry and policy (e.g. a due date). */
   derived?: Record<string, unknown>;
+  edition: number;
 }
 
 /** One procedure: its machine, its events' schemas, and how to start it. */
@@ -153,8 +164,9 @@ export function activePaths(snapshot: AnyMachineSnapshot): string[] {
 }
 
 /** The machine's input: the validated start input with the parties and policy fixed at start. */
-export const machineInput = (start: Record<string, unknown>, prepared: ResolvedParties & { policy: Policy }) => ({
+export const machineInput = (start: Record<string, unknown>, prepared: ResolvedParties & { policy: Policy }, edition = CURRENT_EDITION) => ({
   ...start,
+  edition,
   parties: prepared.parties,
   region: prepared.region,
   route: prepared.route,

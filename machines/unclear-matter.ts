@@ -72,7 +72,7 @@ export interface UnclearMatterContext extends ProcedureContext {
   determination?: Determination;
 }
 
-export type UnclearMatterInput = UnclearMatterStart & Pick<UnclearMatterContext, 'parties' | 'region' | 'route'>;
+export type UnclearMatterInput = UnclearMatterStart & Pick<UnclearMatterContext, 'parties' | 'region' | 'route' | 'edition'>;
 
 
 export const unclearMatterMachine = setup({
@@ -93,6 +93,7 @@ export const unclearMatterMachine = setup({
   context: ({ input }) => ({
     parties: input.parties,
     region: input.region,
+    edition: input.edition,
     route: input.route,
     matterRef: input.matterRef,
     title: input.title,

@@ -81,7 +81,9 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   const nowIso = () => new Date(Date.now()).toISOString();
   const record = (e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }) => audit.push({ seq: audit.length + 1, at: e.at ?? nowIso(), ...e });
 
-  let [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, machineInput(start, prepared));
+  // Procedures started before an edition of the rules keep theirs (machines/procedure.ts).
+  const edition = patched('edition-2') ? 2 : 1;
+  let [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, machineInput(start, prepared, edition));
   const ctx = () => snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
   const stateName = () => stateValueOf(snapshot);
   const stateLabel = () => stateMetaOf(snapshot)?.label ?? stateName();
