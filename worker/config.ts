@@ -35,3 +35,9 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
 export function connectionOptions(config: TemporalConfig) {
   return { address: config.address, ...(config.tls ? { tls: config.tls } : {}), ...(config.apiKey ? { apiKey: config.apiKey } : {}) };
 }
+
+/**
+ * BM_MODE=production: no demo identities or registry, strong secrets required, no embedded dev
+ * server, authenticated connections to Temporal. The default is the one-command demonstration.
+ */
+export const isProduction = (env: NodeJS.ProcessEnv = process.env): boolean => env.BM_MODE === 'production';
