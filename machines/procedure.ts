@@ -1,4 +1,4 @@
-import type { AnyStateMachine, AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
 import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
@@ -125,14 +125,34 @@ export interface ProcedureDefinition {
 }
 
 /**
+ * The active state nodes in document order (root first), from the snapshot's public value:
+ * a string names a child, an object names the children active in each region.
+ */
+export function activeStateNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
+  const out: AnyStateNode[] = [snapshot.machine.root];
+  const walk = (node: AnyStateNode, value: StateValue): void => {
+    const entries = typeof value === 'string' ? [[value, undefined] as const] : Object.entries(value);
+    for (const [key, sub] of entries) {
+      const child = node.states[key];
+      if (!child) continue;
+      out.push(child);
+      if (sub !== undefined) walk(child, sub);
+    }
+  };
+  walk(snapshot.machine.root, snapshot.value);
+  return out.sort((a, b) => a.order - b.order);
+}
+
+/**
  * The meta of the state a person would name: the deepest active state along a single path
  * (a parallel state is named by itself, not by one of its regions).
  */
 export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined {
+  const active = new Set(activeStateNodes(snapshot));
   let meta: StateMeta | undefined;
   let node = snapshot.machine.root;
   for (;;) {
-    const child = Object.values(node.states).find((c) => snapshot._nodes.includes(c));
+    const child = Object.values(node.states).find((c) => active.has(c));
     if (!child) return meta;
     meta = (child.meta as StateMeta | undefined) ?? meta;
     if (child.type === 'parallel') return meta;
@@ -142,15 +162,16 @@ export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined
 
 /** Event types the active states handle (guards aside), internal ones left out. */
 export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
-  return [...new Set(snapshot._nodes.flatMap((n) => n.ownEvents))].filter((e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED);
+  return [...new Set(activeStateNodes(snapshot).flatMap((n) => n.ownEvents))].filter((e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED);
 }
 
-/** The deadlines the active state nodes declare, with the node that declares each. */
+/**
+ * The deadlines the active state nodes declare, with the node that declares each, in the order
+ * XState keeps its active nodes (`getMeta()`): the driver computes them in this order, and a
+ * replay hands each recorded result back to the same deadline.
+ */
 export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
-  return snapshot._nodes.flatMap((n) => {
-    const d = (n.meta as StateMeta | undefined)?.deadline;
-    return d ? [{ nodeId: n.id, spec: d }] : [];
-  });
+  return Object.entries(snapshot.getMeta() as Record<string, StateMeta>).flatMap(([nodeId, meta]) => (meta.deadline ? [{ nodeId, spec: meta.deadline }] : []));
 }
 
 /** The top-level state: what the procedure is doing (search attribute, list filters). */
@@ -160,7 +181,9 @@ export function stateValueOf(snapshot: AnyMachineSnapshot): string {
 
 /** Every active leaf state as a dotted path, e.g. 'reporting.relay.relaying'. */
 export function activePaths(snapshot: AnyMachineSnapshot): string[] {
-  return snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.'));
+  return activeStateNodes(snapshot)
+    .filter((n) => n.type === 'atomic' || n.type === 'final')
+    .map((n) => n.path.join('.'));
 }
 
 /** The machine's input: the validated start input with the parties and policy fixed at start. */

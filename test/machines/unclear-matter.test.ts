@@ -1,4 +1,4 @@
-import { getSimplePaths } from '@xstate/graph';
+import { getSimplePaths } from 'xstate/graph';
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { unclearMatterMachine, unclearMatterEvents, UnclearMatterStartSchema, type UnclearMatterInput } from '../../machines/unclear-matter.js';

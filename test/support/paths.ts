@@ -1,8 +1,8 @@
-import { adjacencyMapToArray, getAdjacencyMap } from '@xstate/graph';
+import { adjacencyMapToArray, getAdjacencyMap } from 'xstate/graph';
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
+import { activePaths } from '../../machines/procedure.js';
 
-const leaves = (snapshot: AnyMachineSnapshot) =>
-  snapshot._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.')).sort();
+const leaves = (snapshot: AnyMachineSnapshot) => activePaths(snapshot).sort();
 
 /**
  * Every leaf state reached and every transition taken over the machine's whole reachable
