@@ -9,7 +9,7 @@ const STATUS = { on_track: ['进行中', 'green'], due_soon: ['即将超期', 'y
 const CARDS = { overdue: '红牌', due_soon: '黄牌' };
 const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
 const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
-const RULES = { 'working-days': '工作日', 'calendar-days': '日（民法典第二百零三条顺延）', months: '月', years: '年', hours: '小时（精确计算）' };
+const RULES = { 'working-days': '工作日', 'calendar-days': '日（法定休假日顺延，民法典第二百零三条）', months: '月', years: '年', hours: '小时（精确计算）' };
 const AUDIT = { started: '启动', event: '事件', 'deadline-set': '期限', 'deadline-met': '期限完成', 'deadline-recomputed': '期限重算', reminder: '提醒', escalation: '督办', notification: '通知', 'delivery-failed': '送达失败', closed: '办结' };
 
 let timer;

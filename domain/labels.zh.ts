@@ -3,7 +3,7 @@ import type { Rule } from './deadline/types.js';
 
 export const RULE_LABELS: Record<Rule, string> = {
   'working-days': '工作日（不含法定节假日，含调休上班日）',
-  'calendar-days': '日（自然日，期间最后一日为休息日的顺延，民法典第二百零三条）',
+  'calendar-days': '日（自然日；期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日，民法典第二百零三条）',
   months: '月（到期月的对应日，民法典第二百零二条）',
   years: '年（到期年的对应日，民法典第二百零二条）',
   hours: '小时（自记录时刻起精确计算，民法典第二百零一条第二款）',
