@@ -153,7 +153,7 @@ async function procedure(id) {
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
     el('section', {}, el('h2', {}, '通知与送达'),
       el('table', { id: 'inbox' },
         el('thead', {}, el('tr', {}, ['时间', '类型', '收件方', '送达'].map((h) => el('th', {}, h)))),
