@@ -31,7 +31,7 @@ export async function startProcedure(client: Client, o: StartOptions): Promise<{
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
   try {
-    const ready = await client.workflow.executeUpdateWithStart(readyUpdate, { startWorkflowOperation: operation });
+    const ready = await client.workflow.executeUpdateWithStart(readyUpdate, { args: [o.actor], startWorkflowOperation: operation });
     return { handle: await operation.workflowHandle(), ready };
   } catch (e) {
     // Closed already (a repeated start) or failed while preparing: its view, or why it failed.

@@ -9,7 +9,7 @@ const STATUS = { on_track: ['进行中', 'green'], due_soon: ['即将超期', 'y
 const CARDS = { overdue: '红牌', due_soon: '黄牌' };
 const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
 const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
-const RULES = { 'working-days': '工作日', 'calendar-days': '日（民法典第二百零三条顺延）', months: '月', years: '年', hours: '小时（精确计算）' };
+const RULES = { 'working-days': '工作日', 'calendar-days': '日（法定休假日顺延，民法典第二百零三条）', months: '月', years: '年', hours: '小时（精确计算）' };
 const AUDIT = { started: '启动', event: '事件', 'deadline-set': '期限', 'deadline-met': '期限完成', 'deadline-recomputed': '期限重算', reminder: '提醒', escalation: '督办', notification: '通知', 'delivery-failed': '送达失败', closed: '办结' };
 
 let timer;
@@ -153,7 +153,7 @@ async function procedure(id) {
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
     el('section', {}, el('h2', {}, '通知与送达'),
       el('table', { id: 'inbox' },
         el('thead', {}, el('tr', {}, ['时间', '类型', '收件方', '送达'].map((h) => el('th', {}, h)))),

@@ -1,12 +1,21 @@
 /** Chinese display strings, each statute term beside its article. */
 import type { Rule } from './deadline/types.js';
+import type { Role } from './parties.js';
 
 export const RULE_LABELS: Record<Rule, string> = {
   'working-days': '工作日（不含法定节假日，含调休上班日）',
-  'calendar-days': '日（自然日，期间最后一日为休息日的顺延，民法典第二百零三条）',
+  'calendar-days': '日（自然日；期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日，民法典第二百零三条）',
   months: '月（到期月的对应日，民法典第二百零二条）',
   years: '年（到期年的对应日，民法典第二百零二条）',
   hours: '小时（自记录时刻起精确计算，民法典第二百零一条第二款）',
+};
+
+/** A person's roles in the party they act for (domain/parties.ts RoleSchema). */
+export const ROLE_LABELS: Record<Role, string> = {
+  'secrecy-officer': '保密员',
+  'classification-officer': '定密责任人',
+  head: '负责人',
+  admin: '系统管理员',
 };
 
 export const WEEKDAY_LABELS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];

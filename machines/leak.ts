@@ -29,7 +29,7 @@ export type LeakStart = z.infer<typeof LeakStartSchema>;
 const report = z.strictObject({ reportNumber: shortText(50).optional() });
 
 export const leakEvents = {
-  REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report },
+  REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', fact: true, schema: report },
   REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report },
   RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1', schema: z.strictObject({ measures: shortText() }) },
   RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report },

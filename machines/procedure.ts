@@ -65,7 +65,10 @@ export interface EventSpec {
 /** The envelope the driver adds to every event it feeds the machine. */
 export interface EventEnvelope {
   actor: { id: string; name?: string };
+  /** When it happened: a fact event's `occurredAt`, else the entry instant (SPEC §2). */
   at: string;
+  /** When it was entered (set by the driver). */
+  enteredAt?: string;
   /** The running deadlines by spec id, for guards such as "before the deadline passes". */
   deadlines: Record<string, { dueAt: string }>;
 }

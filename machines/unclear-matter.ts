@@ -27,6 +27,7 @@ export const unclearMatterEvents = {
     label: '报送有关部门确定',
     by: ['organ'],
     basis: 'Regs 25 para 1',
+    fact: true,
     schema: z.strictObject({ reportNumber: shortText(50).optional().describe('报告文号') }),
   },
   DETERMINE: {

@@ -9,6 +9,11 @@ import { CalendarDataSchema, type CalendarYear } from '../domain/calendar/schema
 import { dateOf, dayOf } from '../domain/time.js';
 
 const NOTICES: Record<number, Omit<CalendarYear, 'year' | 'holidays' | 'workdays'>> = {
+  // Dated 2018-12-04; its 元旦 runs from 2018-12-30 (2018-12-29 worked).
+  2019: {
+    notice: '国办发明电〔2018〕15号', published: '2018-12-04',
+    supplements: [{ notice: '国办发明电〔2019〕3号', published: '2019-03-22', summary: '调整2019年劳动节假期：5月1日至4日放假调休，4月28日、5月5日上班' }],
+  },
   2020: {
     notice: '国办发明电〔2019〕16号', published: '2019-11-21', url: 'http://www.gov.cn/zhengce/content/2019-11/21/content_5454164.htm',
     supplements: [{ notice: '国办发明电〔2020〕1号', published: '2020-01-27', url: 'http://www.gov.cn/zhengce/content/2020-01/27/content_5472352.htm', summary: '延长2020年春节假期至2月2日，2月3日起正常上班' }],
@@ -32,7 +37,8 @@ const zhName = (v: string) => v.split(',')[1] ?? v;
 
 const years: CalendarYear[] = Object.entries(NOTICES).map(([y, meta]) => {
   const year = Number(y);
-  const inYear = (d: string) => d.startsWith(`${year}-`);
+  // A notice may reach into the previous December (2019's 元旦); such days stay with it when that year has no notice of its own.
+  const inYear = (d: string) => d.startsWith(`${year}-`) || (!NOTICES[year - 1] && d.startsWith(`${year - 1}-12-`));
   const holidayDays = Object.keys(raw.holidays).filter(inYear).sort();
   const holidays: CalendarYear['holidays'] = [];
   for (const d of holidayDays) {

@@ -14,6 +14,7 @@ import type { Activities, PrepareResult } from '../activities/index.js';
 import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
 import { activeDeadlines, activePaths, DEADLINE_PASSED, handledEvents, machineInput, stateMetaOf, stateValueOf, type ProcedureDefinition } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, skipPastReminders, type Alarm } from './alarms.js';
+import { actorLabel, checkOccurredAt, mayRecompute, missingRole, notAFact, type FieldError } from './event-checks.js';
 import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
 import { SA } from './search-attributes.js';
 import type { Actor, AuditEntry, DeadlineRecord, Delivery, EventRejection, EventRequest, EventResult, InboxEntry, ProcedureView, StartRequest } from './types.js';
@@ -42,19 +43,30 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   // Queries and updates are not buffered across activations: until the parties are resolved,
   // the view says 'preparing' and events are refused as 'not-ready' (nothing recorded).
   let view = (): ProcedureView => ({ id, kind: def.kind, label: def.label, basis: def.basis, state: 'preparing', stateLabel: '准备中', activeStates: [], closed: false, context: {}, deadlines: [], allowedEvents: [], audit: [], inbox: [], versions: {} });
-  let rejection = (_req: EventRequest): EventRejection | undefined => ({ code: 'not-ready', message: 'the procedure is being prepared; send the event again in a moment', state: 'preparing', allowedEvents: [] });
+  let rejection = (_req: EventRequest, _validating?: boolean): EventRejection | undefined => ({ code: 'not-ready', message: 'the procedure is being prepared; send the event again in a moment', state: 'preparing', allowedEvents: [] });
   let applyEvent = async (req: EventRequest): Promise<EventResult> => {
     throw invalidEvent(rejection(req)!);
   };
   setHandler(viewQuery, () => view());
   let readyResult: (() => EventResult) | undefined;
-  setHandler(readyUpdate, async () => {
-    await condition(() => readyResult !== undefined);
-    return readyResult!();
-  });
+  const starterOnly = (actor: Actor | undefined): EventRejection | undefined =>
+    actor?.id === request.actor.id ? undefined : { code: 'not-authorized', message: `ready is answered only to the party that started the procedure (${request.actor.id}), not to ${actor?.id ?? 'an anonymous actor'}`, state: 'preparing', allowedEvents: [] };
+  setHandler(
+    readyUpdate,
+    async () => {
+      await condition(() => readyResult !== undefined);
+      return readyResult!();
+    },
+    {
+      validator: (actor) => {
+        const problem = starterOnly(actor);
+        if (problem) throw invalidEvent(problem);
+      },
+    },
+  );
   setHandler(eventUpdate, (req) => applyEvent(req), {
     validator: (req) => {
-      const problem = rejection(req);
+      const problem = rejection(req, true);
       if (problem) throw invalidEvent(problem);
     },
   });
@@ -118,14 +130,28 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
   });
   const result = (): EventResult => ({ state: stateName(), stateLabel: stateLabel(), activeStates: activePaths(snapshot), closed: closed(), deadlines, allowedEvents: allowedEvents() });
 
-  /** The event as the machine sees it: payload plus actor, instant and running deadlines. */
-  function machineEvent(type: string, payload: Record<string, unknown>, actor: Actor) {
+  /** The event as the machine sees it: payload plus actor, instants (the fact's, the entry's) and running deadlines. */
+  function machineEvent(type: string, payload: Record<string, unknown>, actor: Actor, occurredAt?: string) {
     const running = Object.fromEntries(deadlines.filter(live).map((r) => [r.specId, { dueAt: r.dueAt }]));
-    return { ...payload, type, actor, at: nowIso(), deadlines: running } as never;
+    const enteredAt = nowIso();
+    return { ...payload, type, actor, at: occurredAt ?? enteredAt, enteredAt, deadlines: running } as never;
+  }
+
+  /** The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it. */
+  function previousFact(): { type: string; at: string } | undefined {
+    const last = audit.findLast((a) => a.kind === 'event' && a.actor.id !== SYSTEM.id);
+    return last && { type: last.event!.type, at: last.occurredAt ?? last.at };
+  }
+
+  /** The checked `occurredAt` of a request (SPEC §2 "When it happened"), or why it is refused. */
+  function occurredAtOf(req: EventRequest): { at?: string; error?: FieldError } {
+    if (req.occurredAt === undefined) return {};
+    if (!def.events[req.type]!.fact) return { error: notAFact(req.type, def.events) };
+    return checkOccurredAt(req.occurredAt, { now: Date.now(), startFact: { key: def.startFact, value: ctx()[def.startFact] }, previous: previousFact() });
   }
 
   /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
-  const readyRejection = (req: EventRequest): EventRejection | undefined => {
+  const readyRejection = (req: EventRequest, validating = false): EventRejection | undefined => {
     const allowed = allowedEvents().map((e) => e.type);
     const base = { state: stateName(), allowedEvents: allowed };
     const spec = def.events[req.type];
@@ -137,12 +163,17 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     if (!senders.includes(req.actor?.id)) {
       return { ...base, code: 'not-authorized', message: `${req.type} may be sent only by ${spec.by.join(' or ')} (${senders.join(', ')}), not by ${req.actor?.id ?? 'an anonymous actor'}` };
     }
+    // The role is checked in the validator only: it cannot change while an accepted event waits for
+    // the lock, and events accepted before roles were required replay unchecked.
+    const roleMissing = validating ? missingRole(req.type, spec, req.actor) : undefined;
+    if (roleMissing) return { ...base, code: 'not-authorized', message: roleMissing };
     const payload = spec.schema.safeParse(req.payload ?? {});
-    if (!payload.success) {
-      const fieldErrors = zodFieldErrors(payload.error);
+    const occurred = occurredAtOf(req);
+    const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...(occurred.error ? [occurred.error] : [])];
+    if (fieldErrors.length) {
       return { ...base, code: 'invalid-payload', message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors };
     }
-    if (!snapshot.can(machineEvent(req.type, payload.data as Record<string, unknown>, req.actor))) {
+    if (!snapshot.can(machineEvent(req.type, payload.data as Record<string, unknown>, req.actor, occurred.at))) {
       return { ...base, code: 'guard-refused', message: `${req.type} is not possible in state ${stateName()} now (${spec.basis ?? def.basis})` };
     }
     return undefined;
@@ -159,18 +190,23 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     }
   }
 
-  /** Feeds an event to the machine and records everything that follows from it. */
-  async function apply(type: string, payload: Record<string, unknown>, actor: Actor, label: string, basis: string | undefined): Promise<void> {
+  /**
+   * Feeds an event to the machine and records everything that follows from it. `occurredAt`: when
+   * the fact really happened (SPEC §2); the machine and the steps it ends judge by it.
+   */
+  async function apply(type: string, payload: Record<string, unknown>, actor: Actor, label: string, basis: string | undefined, occurredAt?: string): Promise<void> {
     const from = activePaths(snapshot).join(' + ');
-    const [next, effects] = transition(def.machine, snapshot, machineEvent(type, payload, actor));
+    const [next, effects] = transition(def.machine, snapshot, machineEvent(type, payload, actor, occurredAt));
     snapshot = next;
     const to = activePaths(snapshot).join(' + ');
-    record({ kind: 'event', actor, summary: `${label}：${from === to ? from : `${from} → ${to}`}`, basis, event: { type, payload }, from, to });
+    const by = actorLabel(actor, def.events[type]?.role);
+    record({ kind: 'event', actor, ...(by ? { by } : {}), ...(occurredAt ? { occurredAt } : {}), summary: `${label}：${from === to ? from : `${from} → ${to}`}`, basis, event: { type, payload }, from, to });
+    const factMs = occurredAt ? Date.parse(occurredAt) : Date.now();
     // The new deadlines and the notifications need each other's results in no way: their activities
     // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
-    if (patched('effects-beside-deadlines')) await Promise.all([syncDeadlines(), runEffects(effects, `${type}-${audit.length}`)]);
+    if (patched('effects-beside-deadlines')) await Promise.all([syncDeadlines({}, factMs), runEffects(effects, `${type}-${audit.length}`)]);
     else {
-      await syncDeadlines();
+      await syncDeadlines({}, factMs);
       await runEffects(effects, `${type}-${audit.length}`);
     }
     if (closed()) record({ kind: 'closed', actor: SYSTEM, summary: `${def.label}办结`, basis: def.basis });
@@ -246,8 +282,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     return computed;
   }
 
-  /** Brings the deadline records in line with the deadlines the active states declare. */
-  async function syncDeadlines(precomputed: Record<string, Deadline> = {}): Promise<void> {
+  /** Brings the deadline records in line with the deadlines the active states declare; a step ended by a fact is judged by the fact's instant. */
+  async function syncDeadlines(precomputed: Record<string, Deadline> = {}, factMs = Date.now()): Promise<void> {
     const c = ctx();
     const active = requests();
     for (const r of deadlines) {
@@ -257,8 +293,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
           record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：期满未办`, basis: r.basis, deadlineKey: r.key });
           continue;
         }
-        r.metAt = nowIso();
-        r.status = Date.now() <= Date.parse(r.dueAt) ? 'met' : 'met_late';
+        r.metAt = new Date(factMs).toISOString();
+        r.status = factMs <= Date.parse(r.dueAt) ? 'met' : 'met_late';
         record({ kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
       }
     }
@@ -399,11 +435,24 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       const problem = readyRejection(req);
       if (problem) throw invalidEvent(problem);
       const spec = def.events[req.type]!;
-      await apply(req.type, spec.schema.parse(req.payload ?? {}) as Record<string, unknown>, req.actor, spec.label, spec.basis);
+      await apply(req.type, spec.schema.parse(req.payload ?? {}) as Record<string, unknown>, req.actor, spec.label, spec.basis, occurredAtOf(req).at);
       return result();
     });
 
-  setHandler(recomputeDeadlinesUpdate, (req) =>
+  // Checked like an event's sender (event-checks.ts mayRecompute), in the validator: a refusal records nothing.
+  const recomputeRejection = (req: { actor?: Actor; reason?: unknown } | undefined): EventRejection | undefined => {
+    const base = { state: stateName(), allowedEvents: allowedEvents().map((e) => e.type) };
+    const notAllowed = mayRecompute(req?.actor, ctx().parties);
+    if (notAllowed) return { ...base, code: 'not-authorized', message: notAllowed };
+    if (typeof req?.reason !== 'string' || !req.reason.trim()) {
+      const fieldErrors = [{ field: 'reason', message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail' }];
+      return { ...base, code: 'invalid-payload', message: `invalid recomputeDeadlines: reason: ${fieldErrors[0]!.message}`, fieldErrors };
+    }
+    return undefined;
+  };
+  setHandler(
+    recomputeDeadlinesUpdate,
+    (req) =>
     withLock(async () => {
       // SPEC §2: provisional deadlines are recomputed only by this explicit, audited event.
       let changed = 0;
@@ -423,6 +472,12 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
       upsertAttributes();
       return { changed };
     }),
+    {
+      validator: (req) => {
+        const problem = recomputeRejection(req);
+        if (problem) throw invalidEvent(problem);
+      },
+    },
   );
 
   record({ kind: 'started', actor: request.actor, summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });

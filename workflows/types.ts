@@ -20,6 +20,8 @@ export interface EventRequest {
   type: string;
   payload?: Record<string, unknown>;
   actor: Actor;
+  /** When the fact really happened (events whose spec has `fact: true`; SPEC §2): ISO 8601 with offset. */
+  occurredAt?: string;
 }
 
 export interface RecomputeRequest {
@@ -70,9 +72,14 @@ export type AuditKind =
 
 export interface AuditEntry {
   seq: number;
+  /** The entry instant: when the system recorded it. */
   at: string;
+  /** When the fact really happened, if the sender said so (SPEC §2). */
+  occurredAt?: string;
   kind: AuditKind;
   actor: Actor;
+  /** The person and the party acting: "广东省国家保密局 张某（负责人）". */
+  by?: string;
   summary: string;
   basis?: string;
   event?: { type: string; payload: Record<string, unknown> };

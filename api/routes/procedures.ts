@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
 import { TierSchema, type PartyRef } from '../../domain/parties.js';
+import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
@@ -18,9 +19,33 @@ import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
 const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
+/**
+ * One body per event of every procedure, generated from the machines' event specs (for the
+ * OpenAPI document): its payload, and `occurredAt` on the events that record a fact (SPEC §2).
+ * The workflow validates the payload against the procedure's current state (one source of truth).
+ */
+const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
+  Object.entries(def.events).map(([type, spec]) => {
+    const json = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+    delete (json as { $schema?: string }).$schema;
+    const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`].filter(Boolean).join('；');
+    return {
+      ...json,
+      title: `${def.kind} ${type}：${spec.label}`,
+      description: `${def.label}；发送方：${spec.by.join('、')}${notes ? `；${notes}` : ''}`,
+      properties: {
+        type: { const: type },
+        ...json.properties,
+        ...(spec.fact ? { occurredAt: { type: 'string', format: 'date-time', description: '事实实际发生的时刻（ISO 8601，含时区）：不晚于现在，不早于上一事件及程序的起始事实' } } : {}),
+      },
+      required: ['type', ...(json.required ?? [])],
+    };
+  }),
+);
 const EventBody = z
   .object({ type: z.string().regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS').describe('event type; the rest of the body is its payload') })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .meta({ anyOf: eventBodies });
 const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().min(8).max(100).regex(/^[\w.:-]+$/, 'letters, digits, . : _ -').optional().describe('repeat-safe key: the same key returns the first result'),
 });
@@ -128,10 +153,11 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
     app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
       await visible(req.params.id, caller);
-      const { type, ...payload } = req.body;
+      const { type, occurredAt, ...payload } = req.body;
       const key = req.headers['idempotency-key'];
       try {
-        return await sendEvent(deps.client.workflow.getHandle(req.params.id), { type, payload, actor: { id: caller.party.id, name: caller.party.name } }, key ? `${caller.party.id}:${key}` : undefined);
+        const event = { type, payload, actor: { id: caller.party.id, name: caller.party.name }, ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
+        return await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `${caller.party.id}:${key}` : undefined);
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;

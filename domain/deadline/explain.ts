@@ -33,7 +33,7 @@ export function explainDeadline(cal: WorkCalendar, d: Deadline): Explanation {
     } else if (d.nominalLastDay) {
       const nominal = dayOf(d.nominalLastDay);
       for (let day = nominal; day < last; day++) {
-        skipped.push({ date: dateOf(day), reason: `${reasonOf(cal, day)}，期间最后一日顺延（民法典第二百零三条）` });
+        skipped.push({ date: dateOf(day), reason: `${reasonOf(cal, day)}：法定休假日，期间的最后一日顺延至其结束的次日（民法典第二百零三条）` });
       }
     }
     lines.push(`期限届满：${d.lastDay} 24:00（北京时间）`);

@@ -9,6 +9,12 @@ import embedded from '../../domain/calendar/data/cn-calendar.json' with { type: 
  * (放假) and make-up working days (调休上班) per year.
  */
 const NOTICES: Record<number, { holidays: Array<[string, string]>; workdays: string[] }> = {
+  // 国办发明电〔2018〕15号, with 劳动节 as changed by 国办发明电〔2019〕3号 (1–4 May; 28 April and 5 May worked).
+  // Its 元旦 (2018-12-30 to 2019-01-01, 2018-12-29 worked) is checked below.
+  2019: {
+    holidays: [['01-01', '01-01'], ['02-04', '02-10'], ['04-05', '04-07'], ['05-01', '05-04'], ['06-07', '06-09'], ['09-13', '09-15'], ['10-01', '10-07']],
+    workdays: ['02-02', '02-03', '04-28', '05-05', '09-29', '10-12'],
+  },
   // 国办发明电〔2019〕16号 and 〔2020〕1号: Spring Festival extended to 2 Feb, the 1 Feb make-up day dropped.
   2020: {
     holidays: [['01-01', '01-01'], ['01-24', '02-02'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-25', '06-27'], ['10-01', '10-08']],
@@ -50,12 +56,22 @@ describe('working-day calendar against the State Council notices', () => {
     });
   }
 
+  it("2019's 元旦 begins in 2018 as its notice says (2018-12-29 worked, 12-30 and 12-31 off), while 2018 itself has no notice", () => {
+    expect(['2018-12-28', '2018-12-29', '2018-12-30', '2018-12-31'].map((d) => cal.isWorkingDay(dayOf(d)))).toEqual([true, true, false, false]);
+    expect(cal.describe(dayOf('2018-12-29'))).toEqual({ kind: 'makeup-workday', name: '元旦调休上班' });
+    expect(cal.coveredYears).not.toContain(2018);
+    expect(cal.touchesUncovered(dayOf('2018-12-20'), dayOf('2019-01-05'))).toBe(true);
+    expect(cal.touchesUncovered(dayOf('2019-01-01'), dayOf('2019-12-31'))).toBe(false);
+  });
+
   it('records each year with its notice number and publication date', () => {
     const y2025 = cal.data.years.find((y) => y.year === 2025)!;
     expect(y2025.notice).toBe('国办发明电〔2024〕12号');
     expect(y2025.published).toBe('2024-11-12');
     const y2020 = cal.data.years.find((y) => y.year === 2020)!;
     expect(y2020.supplements[0]?.notice).toBe('国办发明电〔2020〕1号');
+    const y2019 = cal.data.years.find((y) => y.year === 2019)!;
+    expect([y2019.notice, y2019.supplements[0]?.notice]).toEqual(['国办发明电〔2018〕15号', '国办发明电〔2019〕3号']);
   });
 
   it('names the reason a day is off', () => {
@@ -82,20 +98,20 @@ describe('calendar data validation', () => {
 
   it('rejects a make-up working day on a weekday, naming the field', () => {
     const bad = structuredClone(base);
-    bad.years[0]!.workdays.push({ date: '2020-03-04', name: '错误' });
-    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.0\.workdays\.\d+: 2020-03-04 is a weekday/);
+    bad.years[1]!.workdays.push({ date: '2020-03-04', name: '错误' });
+    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.1\.workdays\.\d+: 2020-03-04 is a weekday/);
   });
 
   it('rejects an impossible date', () => {
     const bad = structuredClone(base);
-    bad.years[1]!.holidays[0]!.to = '2021-02-30';
-    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.1\.holidays\.0\.to: not a calendar date/);
+    bad.years[2]!.holidays[0]!.to = '2021-02-30';
+    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.2\.holidays\.0\.to: not a calendar date/);
   });
 
   it('rejects a duplicated year', () => {
     const bad = structuredClone(base);
-    bad.years.push(structuredClone(bad.years[2]!));
-    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.7\.year: year 2022 appears twice/);
+    bad.years.push(structuredClone(bad.years[3]!));
+    expect(() => WorkCalendar.fromJSON(bad)).toThrow(/years\.8\.year: year 2022 appears twice/);
   });
 
   it('loads an updated calendar file at run time (no code change)', async () => {

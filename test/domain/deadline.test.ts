@@ -28,6 +28,16 @@ describe('working days (工作日)', () => {
     expect(due({ rule: 'working-days', n: 1, from: '2024-02-17' }).lastDay).toBe('2024-02-18');
   });
 
+  it('counts 2019 by its notice: 10 working days from 2019-04-26 end 2019-05-13, the Sundays 04-28 and 05-05 worked (国办发明电〔2019〕3号)', () => {
+    const d = due({ rule: 'working-days', n: 10, from: '2019-04-26' });
+    expect(d.lastDay).toBe('2019-05-13');
+    expect(d.provisional).toBe(false);
+  });
+
+  it('a period reaching back into 2018 (no notice) stays provisional', () => {
+    expect(due({ rule: 'working-days', n: 5, from: '2018-12-24' }).provisional).toBe(true);
+  });
+
   it('marks a period reaching a year with no notice as provisional', () => {
     const d = due({ rule: 'working-days', n: 10, from: '2026-12-25' });
     expect(d.provisional).toBe(true);
@@ -158,5 +168,12 @@ describe('explanation', () => {
     const e = explainDeadline(cal, due({ rule: 'calendar-days', n: 30, from: '2025-09-01' }));
     expect(e.skipped).toHaveLength(8);
     expect(e.skipped[0]!.reason).toContain('民法典第二百零三条');
+  });
+
+  it("names the days of the 民法典 203 move in the statute's term 法定休假日 (民法典 203)", () => {
+    const e = explainDeadline(cal, due({ rule: 'calendar-days', n: 30, from: '2025-09-01' }));
+    expect(e.lines[0]).toContain('期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日');
+    expect(e.skipped[0]!.reason).toMatch(/法定休假日/);
+    expect(e.lines.join('\n')).not.toContain('休息日的顺延');
   });
 });

@@ -41,6 +41,10 @@ describe('the API against a real dev server and worker', () => {
     expect(spec.openapi).toBe('3.1.0');
     for (const kind of ['unclear-matter', 'objection', 'leak', 'appraisal', 'annual-inspection']) expect(spec.paths[`/api/procedures/${kind}`].post.requestBody).toBeTruthy();
     expect(JSON.stringify(spec.paths['/api/procedures/unclear-matter'].post.requestBody)).toContain('draftedOn');
+    // One event body per event; occurredAt only on the events that record a fact (SPEC §2).
+    const bodies: Array<{ title: string; properties: Record<string, unknown> }> = spec.paths['/api/procedures/{id}/events'].post.requestBody.content['application/json'].schema.anyOf;
+    expect(bodies.find((b) => b.title.startsWith('leak REPORT_TO_AUTHORITY'))!.properties.occurredAt).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(bodies.find((b) => b.title.startsWith('leak RECORD_MEASURES'))!.properties.occurredAt).toBeUndefined();
     const docs = await fetch(`${stack.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('<html');
@@ -114,6 +118,17 @@ describe('the API against a real dev server and worker', () => {
     expect([a!.status, b!.status]).toEqual([200, 200]);
     const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
     expect(view.body.audit.filter((x: { kind: string }) => x.kind === 'event')).toHaveLength(1);
+  });
+
+  it('passes when a fact happened (occurredAt) to the workflow, and refuses it in the future naming the field (SPEC §2)', async () => {
+    const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gd-dept', unclear('org-gd-dept'));
+    const future = await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(future.status).toBe(400);
+    expect(future.body.fieldErrors).toEqual([{ field: 'occurredAt', message: expect.stringContaining('in the future') }]);
+    const occurredAt = new Date(Date.now() - 1_000).toISOString();
+    expect((await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt })).status).toBe(200);
+    const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
+    expect(view.body.audit.find((x: { kind: string }) => x.kind === 'event').occurredAt).toBe(occurredAt);
   });
 });
 

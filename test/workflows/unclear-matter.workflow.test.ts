@@ -195,7 +195,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         calendar.years.push({ year: 2027, notice: '国办发明电（测试）', published: '2026-11-20', supplements: [], holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }], workdays: [] });
         writeFileSync(file, JSON.stringify(calendar));
         expect((await p.view(h)).deadlines[0]!.lastDay).toBe('2027-01-08'); // nothing changes by itself
-        const r = await h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor: { id: 'operator' }, reason: '2027年通知已公布' }] });
+        const r = await h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }] });
         expect(r.changed).toBe(1);
         v = await p.view(h);
         expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-11', provisional: false, calendarVersion: 'cn-2027@test' });
