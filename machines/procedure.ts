@@ -37,6 +37,11 @@ export interface DeadlineSpec {
   /** Context keys holding the recorded extensions and suspensions (SPEC §2). */
   extensionsFrom?: string;
   suspensionsFrom?: string;
+  /**
+   * The edition of the rules that added this deadline: procedures of an earlier edition do not
+   * declare it, so their recorded histories replay as they ran (see CURRENT_EDITION).
+   */
+  sinceEdition?: number;
 }
 
 export interface StateMeta {
@@ -147,9 +152,10 @@ export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
 
 /** The deadlines the active state nodes declare, with the node that declares each. */
 export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
+  const edition = (snapshot.context as { edition?: number }).edition ?? 1;
   return snapshot._nodes.flatMap((n) => {
     const d = (n.meta as StateMeta | undefined)?.deadline;
-    return d ? [{ nodeId: n.id, spec: d }] : [];
+    return d && edition >= (d.sinceEdition ?? 1) ? [{ nodeId: n.id, spec: d }] : [];
   });
 }
 
