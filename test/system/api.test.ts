@@ -194,6 +194,15 @@ describe('bad input', () => {
     expect(r.body.fieldErrors[0].message).toMatch(/top-secret|secret|confidential/);
   });
 
+  it('refuses an objection an organ files against its own classification, naming the field (Regs 26 para 1)', async () => {
+    const r = await call('POST', '/api/procedures/objection', 'org-gz-institute', {
+      objectorId: 'org-gz-institute', classifierId: 'org-gz-institute', matterRef: 'O-2', title: '异议事项', grounds: '理由', filedOn: today(),
+      determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.fieldErrors).toEqual([expect.objectContaining({ field: 'body.classifierId', message: expect.stringContaining('cannot object to its own classification') })]);
+  });
+
   it('409 with the current state and the allowed events', async () => {
     const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear());
     const r = await call('POST', `/api/procedures/${body.id}/events`, 'org-gz-bureau', { type: 'FILE_RECORD' });
