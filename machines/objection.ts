@@ -280,6 +280,7 @@ export const objectionMachine = setup({
     },
     /** The decision is final: where it changes or removes the classification, the holders are told first. */
     closing: {
+      meta: stateMeta({ label: '已作出最终决定' }),
       always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { guard: 'markingsChanged', target: 'changingMarkings' }, { target: 'decided' }],
     },
     changingMarkings: {

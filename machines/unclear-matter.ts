@@ -100,7 +100,7 @@ const filingMeta = stateMeta({
   label: '待备案',
   responsible: 'authority',
   basis: 'Regs 25 para 2',
-  deadline: { id: 'filing', label: '备案期限（“及时”）', rule: 'working-days', n: { policy: 'filingWorkingDays' }, from: 'decidedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
+  deadline: { id: 'filing', label: '备案期限（“及时”，本地策略）', rule: 'working-days', n: { policy: 'filingWorkingDays' }, from: 'decidedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
 });
 const fileRecord = (target: string) => ({ FILE_RECORD: { target, actions: ['recordFiling' as const, { type: 'notify' as const, params: { to: 'national', subject: 'filed', basis: 'Regs 25 para 2' } }] } });
 
@@ -182,6 +182,7 @@ export const unclearMatterMachine = setup({
     },
     /** What follows from the determination: the provincial filing, and telling the holders where it changes the proposal. */
     applying: {
+      meta: stateMeta({ label: '已确定（据决定办理）' }),
       always: [
         { guard: 'filingAndMarkings', target: 'filingAndMarkings' },
         { guard: 'filingRequired', target: 'awaitingFiling' },
@@ -206,7 +207,7 @@ export const unclearMatterMachine = setup({
         markings: {
           initial: 'pending',
           states: {
-            pending: { always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }] },
+            pending: { meta: stateMeta({ label: '变更或者解除' }), always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }] },
             changingMarkings: changing('done'),
             removingMarkings: removing('done'),
             done: { type: 'final', meta: stateMeta({ label: '已书面通知知悉范围' }) },
@@ -219,7 +220,7 @@ export const unclearMatterMachine = setup({
         label: '待报上级确定',
         responsible: 'organ',
         basis: 'Law 17 para 3; Regs 17 para 2',
-        deadline: { id: 'referral', label: '报请期限（“立即”）', rule: 'working-days', n: { policy: 'referralWorkingDays' }, from: 'draftedOn', basis: 'Law 17 para 3; Regs 17 para 2', responsible: 'organ' },
+        deadline: { id: 'referral', label: '报请期限（“立即”，本地策略）', rule: 'working-days', n: { policy: 'referralWorkingDays' }, from: 'draftedOn', basis: 'Law 17 para 3; Regs 17 para 2', responsible: 'organ' },
       }),
       on: {
         REFER: { target: 'underSuperiorDetermination', actions: ['recordReferral', { type: 'notify', params: { to: 'superior', subject: 'referred', basis: 'Law 17 para 3' } }] },

@@ -164,7 +164,7 @@ describe('identity and scope', () => {
       if (status === 403) expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
     }
     const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
-    expect(ok.body.state).toBe('awaitingFiling');
+    expect(ok.body.state).toBe('filingAndMarkings'); // filed (Regs 25 para 2) while the organ removes the markings (Law 22 para 3)
     const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
     expect(log).toContain('DETERMINE on');
   });
