@@ -9,6 +9,10 @@ const STATUS = { on_track: ['进行中', 'green'], due_soon: ['即将超期', 'y
 const CARDS = { overdue: '红牌', due_soon: '黄牌' };
 const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
 const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
+const LEVELS = { 'top-secret': '绝密', secret: '机密', confidential: '秘密' };
+/** 保密期限 (Law 20): years from its start (Regs 19 para 2) to its last day, a date, or a condition. */
+const termText = ({ term, since, endsOn }) =>
+  term.kind === 'years' ? `${term.years}年${since ? `（自${since}起${endsOn ? `，至${endsOn}` : ''}）` : ''}` : term.kind === 'until' ? `至${term.date}` : `至解密条件成就：${term.condition}`;
 const RULES = { 'working-days': '工作日', 'calendar-days': '日（法定休假日顺延，民法典第二百零三条）', months: '月', years: '年', hours: '小时（精确计算）' };
 const AUDIT = { started: '启动', event: '事件', 'deadline-set': '期限', 'deadline-met': '期限完成', 'deadline-recomputed': '期限重算', reminder: '提醒', escalation: '督办', notification: '通知', 'delivery-failed': '送达失败', closed: '办结' };
 
@@ -134,7 +138,9 @@ async function procedure(id) {
     el('section', {},
       el('h2', {}, `${v.label}：${v.stateLabel}`),
       el('p', { class: 'muted' }, `程序编号 ${v.id} · 依据 ${v.basis}${v.responsible ? ` · 当前责任方：${v.responsible.name}` : ''}`),
-      v.context.interim ? el('p', { id: 'interim' }, `临时保护：按主张密级中的最高密级（${({ 'top-secret': '绝密', secret: '机密', confidential: '秘密' })[v.context.interim.level]}）采取保密措施（Regs 26 para 3）`) : undefined,
+      v.context.interim ? el('p', { id: 'interim' }, `临时保护：按主张密级中的最高密级（${LEVELS[v.context.interim.level]}）采取保密措施（Regs 26 para 3），保密期限${termText(v.context.interim)}（最长主张期限，本地策略）`) : undefined,
+      !v.context.interim && v.context.inForce ? el('p', { id: 'in-force' }, `现行决定（${v.context.inForce.on}，${v.context.inForce.basis}）：${v.context.inForce.determination.outcome === 'not-secret' ? '不属于国家秘密' : `${LEVELS[v.context.inForce.determination.classification.level]}，保密期限${termText(v.context.inForce.determination.classification)}`}`) : undefined,
+      v.context.route ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${v.context.route.basis}）`) : undefined,
       chart),
     el('section', {}, el('h2', {}, '期限'),
       el('table', { id: 'deadlines' },

@@ -17,6 +17,12 @@ export const PolicySchema = z.strictObject({
   referralWorkingDays: z.number().int().min(1).default(1),
   /** Regs 26: the original classifier's window before "未予处理" holds (working days). */
   objectionWindowWorkingDays: z.number().int().min(1).default(20),
+  /** Regs 26 para 2 gives the authority's determination of an objection no period: working days for its review and for the national review, the classifier's window by default. */
+  objectionReviewWorkingDays: z.number().int().min(1).default(20),
+  /** Regs 26 para 2: working days for the objector's choice after a decision (accept, or take it further). */
+  objectionChoiceWorkingDays: z.number().int().min(1).default(10),
+  /** Law 23 para 2 and Regs 21 "及时": working days to notify the 知悉范围 in writing and change or remove the markings after a decision. */
+  markingsWorkingDays: z.number().int().min(1).default(5),
   /** Regs 61 para 2: 24 hours end to end from the first local receipt, or per tier. */
   leakRelayReading: z.enum(['end-to-end', 'per-tier']).default('end-to-end'),
   /** 国家秘密鉴定工作规定 (secondary source): re-review of a rejected application, days. */

@@ -1,6 +1,6 @@
 import type { PartyRef } from './parties.js';
 import { authorityRef, organRef, RegistryLookupError, type Registry } from './registry/registry.js';
-import { routeAppraisal, routeObjection, routeUnclearMatter, type Route } from './routing.js';
+import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter, type Route } from './routing.js';
 import type { Level } from './parties.js';
 import type { Policy } from './policy.js';
 import { dateOf, dayOf } from './time.js';
@@ -14,11 +14,14 @@ export interface ResolvedParties {
   derived?: Record<string, unknown>;
 }
 
-/** 不明确事项: the organ, the authority that determines (Regs 25), the national authority, the superior (Law 17 para 3). */
-export function unclearMatterParties(reg: Registry, input: { organId: string; proposal: { level: Level } }): ResolvedParties {
+/**
+ * 不明确事项: the organ, the authority that determines (Regs 25), the national authority, the
+ * superior (Law 17 para 3). The beyond-authority variant shows its own route (Law 17 para 3).
+ */
+export function unclearMatterParties(reg: Registry, input: { organId: string; proposal: { level: Level }; variant?: 'unclear' | 'beyond-authority' }): ResolvedParties {
   const organ = reg.organ(input.organId);
-  const route = routeUnclearMatter(organ.kind, input.proposal.level);
-  const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(organ.region);
+  const regs25 = routeUnclearMatter(organ.kind, input.proposal.level);
+  const authority = regs25.tier === 'national' ? reg.national() : reg.provincialOf(organ.region);
   const superior = reg.superiorOf(organ);
   return {
     parties: {
@@ -29,18 +32,30 @@ export function unclearMatterParties(reg: Registry, input: { organId: string; pr
       superior: superior ? organRef(superior) : authorityRef(authority),
     },
     region: organ.region,
-    route,
+    route: input.variant === 'beyond-authority' ? routeReferral(!!superior, regs25) : regs25,
   };
 }
 
-/** 异议: the objector, the original classifier, the authority it escalates to (Regs 26 para 2), the national authority. */
+/**
+ * 异议: the objector, the original classifier, the national authority and (for a classifier
+ * that is not central) the provincial authority of its province: the machine picks between
+ * them when the objection is escalated, by the matter as it then stands (Regs 26 para 2).
+ * `authority` starts as the route of the originally determined level.
+ */
 export function objectionParties(reg: Registry, input: { objectorId: string; classifierId: string; determined: { level: Level } }): ResolvedParties {
   const objector = reg.organ(input.objectorId);
   const classifier = reg.organ(input.classifierId);
   const route = routeObjection(classifier.kind, input.determined.level);
-  const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(classifier.region);
+  const national = authorityRef(reg.national());
+  const provincial = classifier.kind === 'central' ? undefined : authorityRef(reg.provincialOf(classifier.region));
   return {
-    parties: { objector: organRef(objector), classifier: organRef(classifier), authority: authorityRef(authority), national: authorityRef(reg.national()) },
+    parties: {
+      objector: organRef(objector),
+      classifier: organRef(classifier),
+      authority: route.tier === 'national' ? national : provincial!,
+      national,
+      ...(provincial ? { provincial } : {}),
+    },
     region: classifier.region,
     route,
   };

@@ -18,9 +18,17 @@ export const TermSchema = z.discriminatedUnion('kind', [
 ]);
 export type Term = z.infer<typeof TermSchema>;
 
-/** 密级 + 保密期限 + 知悉范围, with the Law 20 ceiling checked. */
+/**
+ * 密级 + 保密期限 + 知悉范围, with the Law 20 ceiling checked; optionally the day the term runs
+ * from (Regs 19 para 2: 自标明的制发日起计算) — where it is absent, each procedure says what it assumes.
+ */
 export const ClassificationSchema = z
-  .strictObject({ level: LevelSchema, term: TermSchema, scope: shortText(200).describe('知悉范围 (who may know)') })
+  .strictObject({
+    level: LevelSchema,
+    term: TermSchema,
+    scope: shortText(200).describe('知悉范围 (who may know)'),
+    since: DateSchema.optional().describe('保密期限起算日：标明的制发日 (Regs 19 para 2)'),
+  })
   .superRefine((c, ctx) => {
     if (c.term.kind === 'years' && c.term.years > MAX_TERM_YEARS[c.level]) {
       ctx.addIssue({ code: 'custom', path: ['term', 'years'], message: `a ${c.level} term is at most ${MAX_TERM_YEARS[c.level]} years (Law 20 para 2)` });
@@ -34,3 +42,13 @@ export const DeterminationSchema = z.discriminatedUnion('outcome', [
   z.strictObject({ outcome: z.literal('not-secret'), note: shortText().optional() }),
 ]);
 export type Determination = z.infer<typeof DeterminationSchema>;
+
+/**
+ * What a determination does to a classification in force: nothing, a change of its level, term
+ * or scope (Law 23 para 2; Regs 21 para 1), or its removal: not a state secret (Law 22 para 3).
+ */
+export function classificationChange(before: Classification, after: Determination): 'unchanged' | 'changed' | 'removed' {
+  if (after.outcome === 'not-secret') return 'removed';
+  const a = after.classification;
+  return a.level === before.level && a.scope === before.scope && JSON.stringify(a.term) === JSON.stringify(before.term) ? 'unchanged' : 'changed';
+}

@@ -4,88 +4,171 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { interimProtection, type Interim } from '../domain/interim.js';
-import type { Route } from '../domain/routing.js';
-import { shanghaiDateOf } from '../domain/time.js';
-import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { routeObjection, type Route } from '../domain/routing.js';
+import { classificationChange, ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
+import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
-export const ObjectionStartSchema = z.strictObject({
-  objectorId: z.string().min(1).describe('提出异议的机关、单位'),
-  classifierId: z.string().min(1).describe('原定密机关、单位'),
-  matterRef: shortText(50).describe('国家秘密事项编号'),
-  title: shortText(100).describe('事项名称（非涉密）'),
-  /** What the original classifier determined. */
-  determined: ClassificationSchema,
-  /** The objector's claim: not a state secret, or another level/term. */
-  claim: DeterminationSchema,
-  grounds: shortText().describe('异议理由（非涉密简述）'),
-  filedOn: DateSchema.describe('提出异议日期'),
-});
+export const ObjectionStartSchema = z
+  .strictObject({
+    objectorId: z.string().min(1).describe('提出异议的机关、单位'),
+    classifierId: z.string().min(1).describe('原定密机关、单位'),
+    matterRef: shortText(50).describe('国家秘密事项编号'),
+    title: shortText(100).describe('事项名称（非涉密）'),
+    /**
+     * What the original classifier determined, with the day its term runs from (`since`, Regs 19
+     * para 2). Absent (inputs from before it was asked for), the filing date stands in: the same
+     * count as before, and a later end than the true one, so the protection never falls short.
+     */
+    determined: ClassificationSchema,
+    /** The objector's claim: not a state secret, or another level/term (a year term runs from `determined.since` unless the claim states its own). */
+    claim: DeterminationSchema,
+    grounds: shortText().describe('异议理由（非涉密简述）'),
+    filedOn: DateSchema.describe('提出异议日期'),
+  })
+  .superRefine((s, ctx) => {
+    // Regs 26 para 1: an organ objects to a classification by another organ (向原定密机关、单位提出异议).
+    if (s.objectorId === s.classifierId) {
+      ctx.addIssue({ code: 'custom', path: ['classifierId'], message: `the original classifier (原定密机关、单位) must be another organ than the objector "${s.objectorId}": an organ cannot object to its own classification (Regs 26 para 1); allowed: any other registered organ` });
+    }
+  });
 export type ObjectionStart = z.infer<typeof ObjectionStartSchema>;
 
 const decide = z.strictObject({ determination: DeterminationSchema });
 const nothing = z.strictObject({ note: shortText().optional() });
+const holdersNotified = z.strictObject({ noticeRef: shortText(50).optional().describe('书面通知文号'), note: shortText().optional() });
 
 export const objectionEvents = {
-  CLASSIFIER_DECIDE: { label: '原定密机关作出决定', by: ['classifier'], basis: 'Regs 26 para 1', schema: decide },
-  ACCEPT: { label: '异议方接受决定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing },
-  ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing },
-  AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide },
-  APPEAL: { label: '对省级决定有异议，报国家保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2(2)', schema: nothing },
-  NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定（终局）', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide },
-  WITHDRAW: { label: '撤回异议', by: ['objector'], basis: 'Regs 26', schema: nothing },
+  CLASSIFIER_DECIDE: { label: '原定密机关、单位作出决定', by: ['classifier'], basis: 'Regs 26 para 1', schema: decide, fact: true },
+  ACCEPT: { label: '异议方接受决定', by: ['objector'], schema: nothing, fact: true },
+  ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
+  AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide, fact: true },
+  // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
+  APPEAL: { label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定', by: ['objector', 'classifier'], basis: 'Regs 26 para 2(2)', schema: nothing, fact: true },
+  NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide, fact: true },
+  NOTIFY_HOLDERS: { label: '书面通知知悉范围，变更或者解除国家秘密标志', by: ['classifier'], basis: 'Law 23 para 2; Law 22 para 3; Regs 21 para 1', schema: holdersNotified, fact: true },
+  WITHDRAW: { label: '撤回异议', by: ['objector'], schema: nothing, fact: true },
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof objectionEvents> | DeadlinePassedEvent;
+
+type Decider = 'classifier' | 'authority' | 'national';
+/** A decision: in force from the day it is made until a further escalation (Regs 26 para 3). */
+export interface Decision {
+  determination: Determination;
+  by: Decider;
+  on: string;
+  basis: string;
+}
 
 export interface ObjectionContext extends ProcedureContext {
   matterRef: string;
   title: string;
   grounds: string;
   filedOn: string;
+  /** The classification the objection is against. */
+  determined: Classification;
+  /** The day year terms run from unless a position states its own (Regs 19 para 2; see the start schema). */
+  termStart: string;
+  /** The route that applies: by the matter as it stands when the objection is escalated (Regs 26 para 2). */
   route: Route;
   /** Each party's current position; the interim level is the highest of them (Regs 26 para 3). */
   positions: Record<string, Determination>;
+  /** While a decision is pending (Regs 26 para 3: 在…作出决定前). */
   interim?: Interim;
+  /** Between a decision and a further escalation, the decision applies. */
+  inForce?: Decision;
   /** 未予处理: the original classifier let the policy window pass. */
   unanswered: boolean;
-  final?: { determination: Determination; by: string; on: string; basis: string };
+  classifierDecidedOn?: string;
+  escalatedOn?: string;
+  provincialDecidedOn?: string;
+  appealedOn?: string;
+  appealedBy?: 'objector' | 'classifier';
+  final?: Decision;
+  /** The day the final decision was made: the holders' period runs from it. */
+  finalOn?: string;
+  /** The written notice to the 知悉范围 and the change or removal of markings (Law 23 para 2; Law 22 para 3; Regs 21). */
+  holdersNotifiedOn?: string;
 }
 
 export type ObjectionInput = ObjectionStart & DriverInput;
 
 const positionOf = (c: Classification): Determination => ({ outcome: 'state-secret', classification: c });
-
+const edition2 = ({ context }: { context: ObjectionContext }) => context.edition >= 2;
+const finalChange = (context: ObjectionContext) => classificationChange(context.determined, context.final!.determination);
 
 /** Unanswered, or a decision the objector disputes: either way it goes up (Regs 26 para 2). */
-const escalate = { target: 'underAuthorityReview', actions: { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } } } as const;
-/** The original classifier decides, within the window or late (Regs 26 para 1). */
-const classifierDecides = { target: 'classifierDecided', actions: [{ type: 'recordPosition', params: { by: 'classifier' } }, { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } }] } as const;
+const escalate = {
+  target: 'underAuthorityReview',
+  actions: ['routeByMatterAsItStands', 'pending', { type: 'stamp', params: { key: 'escalatedOn' } }, { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } }],
+} as const;
+/** The original classifier decides, within the window or late (Regs 26 para 1); its decision applies until escalated. */
+const classifierDecides = {
+  target: 'classifierDecided',
+  actions: [
+    { type: 'recordDecision', params: { by: 'classifier', basis: 'Regs 26 para 1' } },
+    { type: 'stamp', params: { key: 'classifierDecidedOn' } },
+    'routeByMatterAsItStands',
+    { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } },
+  ],
+} as const;
+/** A decision that ends the objection; the original classifier is told (then, where it changes the classification, tells the holders). */
+const finalDecision = (by: Decider, basis: string, notifyObjector?: string) => ({
+  target: 'closing' as const,
+  actions: [
+    { type: 'finalize' as const, params: { by, basis } },
+    ...(notifyObjector ? [{ type: 'notify' as const, params: { to: 'objector', subject: notifyObjector, basis } }] : []),
+    { type: 'notify' as const, params: { to: 'classifier', subject: 'objection-final', basis } },
+  ],
+});
+const markingsDeadline = (label: string, basis: string) =>
+  ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'finalOn', basis, responsible: 'classifier', sinceEdition: 2 }) as const;
 
 export const objectionMachine = setup({
   types: { context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
   guards: {
     passed: deadlinePassed,
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
+    markingsRemoved: ({ context }) => edition2({ context }) && finalChange(context) === 'removed',
+    markingsChanged: ({ context }) => edition2({ context }) && finalChange(context) === 'changed',
   },
   actions: {
     notify: notifyEffect,
     markUnanswered: assign({ unanswered: true }),
-    /** A party's decision becomes its position; the interim protection is derived again. */
-    recordPosition: assign(({ context, event }, params: { by: string }) => {
-      const positions = 'determination' in event ? { ...context.positions, [params.by]: event.determination } : context.positions;
-      return { positions, interim: interimProtection(Object.values(positions), context.filedOn) };
+    /** The day a step happened, from the event's instant (a fact's occurredAt where given). */
+    stamp: assign(({ event }, params: { key: 'classifierDecidedOn' | 'escalatedOn' | 'provincialDecidedOn' | 'appealedOn' | 'holdersNotifiedOn' }) => ({ [params.key]: eventDate(event) })),
+    recordAppellant: assign({ appealedBy: ({ context, event }) => (event.actor.id === context.parties.classifier?.id ? ('classifier' as const) : ('objector' as const)) }),
+    /** A decision becomes its maker's position and applies; the interim protection ends (Regs 26 para 3). */
+    recordDecision: assign(({ context, event }, params: { by: Decider; basis: string }) => {
+      if (!('determination' in event)) return {};
+      return { positions: { ...context.positions, [params.by]: event.determination }, inForce: { determination: event.determination, by: params.by, on: eventDate(event), basis: params.basis }, interim: undefined };
     }),
-    /** The decision is final: it replaces the interim protection. */
-    finalize: assign(({ context, event }, params: { by: string; basis: string }) => ({
-      final: { determination: 'determination' in event ? event.determination : context.positions[params.by]!, by: params.by, on: shanghaiDateOf(event.at), basis: params.basis },
-      interim: undefined,
-    })),
+    /** A decision is pending again: the highest claimed level protects the matter (Regs 26 para 3). */
+    pending: assign(({ context }) => ({ interim: interimProtection(Object.values(context.positions), context.termStart), inForce: undefined })),
+    /**
+     * Regs 26 para 2: the route by the matter as it now stands — the classifier's decision where it
+     * changed the level, else the originally determined level (a decision of "not a secret" leaves
+     * no level: the determined one routes). Edition 1 kept the route fixed at start.
+     */
+    routeByMatterAsItStands: assign(({ context }) => {
+      if (context.edition < 2) return {};
+      const decided = context.positions.classifier;
+      const changed = decided?.outcome === 'state-secret' && decided.classification.level !== context.determined.level;
+      const route = routeObjection(context.parties.classifier!.organKind!, changed ? decided.classification.level : context.determined.level, changed);
+      const authority = route.tier === 'national' ? context.parties.national : context.parties.provincial;
+      return { route, parties: { ...context.parties, authority } };
+    }),
+    /** The decision ends the objection: it applies, and nothing is pending any more. */
+    finalize: assign(({ context, event }, params: { by: Decider; basis: string }) => {
+      const final: Decision = { determination: 'determination' in event ? event.determination : context.positions[params.by]!, by: params.by, on: eventDate(event), basis: params.basis };
+      return { final, finalOn: final.on, inForce: final, interim: undefined };
+    }),
   },
 }).createMachine({
   id: 'objection',
   context: ({ input }) => {
     const positions = { classifier: positionOf(input.determined), objector: input.claim };
+    const termStart = input.determined.since ?? input.filedOn;
     return {
       parties: input.parties,
       region: input.region,
@@ -95,8 +178,10 @@ export const objectionMachine = setup({
       title: input.title,
       grounds: input.grounds,
       filedOn: input.filedOn,
+      determined: input.determined,
+      termStart,
       positions,
-      interim: interimProtection(Object.values(positions), input.filedOn),
+      interim: interimProtection(Object.values(positions), termStart),
       unanswered: false,
     };
   },
@@ -104,10 +189,10 @@ export const objectionMachine = setup({
   states: {
     awaitingClassifierDecision: {
       meta: stateMeta({
-        label: '原定密机关处理中',
+        label: '原定密机关、单位处理中',
         responsible: 'classifier',
         basis: 'Regs 26 para 1',
-        deadline: { id: 'classifier-window', label: '原定密机关处理期限（本地策略）', rule: 'working-days', n: { policy: 'objectionWindowWorkingDays' }, from: 'filedOn', basis: 'Regs 26 para 1', responsible: 'classifier' },
+        deadline: { id: 'classifier-window', label: '原定密机关、单位处理期限（本地策略）', rule: 'working-days', n: { policy: 'objectionWindowWorkingDays' }, from: 'filedOn', basis: 'Regs 26 para 1', responsible: 'classifier' },
       }),
       entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-filed', basis: 'Regs 26 para 1' } },
       on: {
@@ -117,7 +202,7 @@ export const objectionMachine = setup({
       },
     },
     unanswered: {
-      meta: stateMeta({ label: '原定密机关未予处理', responsible: 'objector', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({ label: '原定密机关、单位未予处理', responsible: 'objector', basis: 'Regs 26 para 2' }),
       on: {
         ESCALATE: escalate,
         CLASSIFIER_DECIDE: classifierDecides,
@@ -125,39 +210,100 @@ export const objectionMachine = setup({
       },
     },
     classifierDecided: {
-      meta: stateMeta({ label: '原定密机关已决定', responsible: 'objector', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({
+        label: '原定密机关、单位已作出决定',
+        responsible: 'objector',
+        basis: 'Regs 26 para 2',
+        deadline: { id: 'objector-choice', label: '异议方接受决定或者报保密行政管理部门确定（本地策略）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'classifierDecidedOn', basis: 'Regs 26 para 2', responsible: 'objector', sinceEdition: 2 },
+      }),
       on: {
-        ACCEPT: { target: 'decided', actions: { type: 'finalize', params: { by: 'classifier', basis: 'Regs 26 para 1' } } },
+        ACCEPT: finalDecision('classifier', 'Regs 26 para 1'),
         ESCALATE: escalate,
         WITHDRAW: 'withdrawn',
       },
     },
     underAuthorityReview: {
-      meta: stateMeta({ label: '保密行政管理部门确定中', responsible: 'authority', basis: 'Regs 26 para 2' }),
+      meta: stateMeta({
+        label: '保密行政管理部门确定中',
+        responsible: 'authority',
+        basis: 'Regs 26 para 2',
+        deadline: { id: 'authority-review', label: '保密行政管理部门确定期限（本地策略）', rule: 'working-days', n: { policy: 'objectionReviewWorkingDays' }, from: 'escalatedOn', basis: 'Regs 26 para 2', responsible: 'authority', sinceEdition: 2 },
+      }),
       on: {
         AUTHORITY_DECIDE: [
-          { guard: 'decidedByProvincialAuthority', target: 'provincialDecided', actions: [{ type: 'recordPosition', params: { by: 'authority' } }, { type: 'notify', params: { to: 'objector', subject: 'authority-decided', basis: 'Regs 26 para 2(2)' } }] },
-          { target: 'decided', actions: [{ type: 'finalize', params: { by: 'authority', basis: 'Regs 26 para 2(1)' } }, { type: 'notify', params: { to: 'objector', subject: 'authority-decided', basis: 'Regs 26 para 2(1)' } }] },
+          {
+            guard: 'decidedByProvincialAuthority',
+            target: 'provincialDecided',
+            actions: [
+              { type: 'recordDecision', params: { by: 'authority', basis: 'Regs 26 para 2(2)' } },
+              { type: 'stamp', params: { key: 'provincialDecidedOn' } },
+              { type: 'notify', params: { to: 'objector', subject: 'authority-decided', basis: 'Regs 26 para 2(2)' } },
+            ],
+          },
+          finalDecision('authority', 'Regs 26 para 2(1)', 'authority-decided'),
         ],
         WITHDRAW: 'withdrawn',
       },
     },
     provincialDecided: {
-      meta: stateMeta({ label: '省级保密行政管理部门已决定', responsible: 'objector', basis: 'Regs 26 para 2(2)' }),
+      meta: stateMeta({
+        label: '省级保密行政管理部门已作出决定',
+        responsible: 'objector',
+        basis: 'Regs 26 para 2(2)',
+        deadline: { id: 'appeal-choice', label: '接受省级决定或者报国家保密行政管理部门确定（本地策略）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'provincialDecidedOn', basis: 'Regs 26 para 2(2)', responsible: 'objector', sinceEdition: 2 },
+      }),
       on: {
-        ACCEPT: { target: 'decided', actions: { type: 'finalize', params: { by: 'authority', basis: 'Regs 26 para 2(2)' } } },
-        APPEAL: { target: 'underNationalReview', actions: { type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } } },
+        ACCEPT: finalDecision('authority', 'Regs 26 para 2(2)'),
+        APPEAL: {
+          target: 'underNationalReview',
+          actions: [
+            'pending',
+            { type: 'stamp', params: { key: 'appealedOn' } },
+            'recordAppellant',
+            { type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } },
+          ],
+        },
         WITHDRAW: 'withdrawn',
       },
     },
     underNationalReview: {
-      meta: stateMeta({ label: '国家保密行政管理部门确定中', responsible: 'national', basis: 'Regs 26 para 2(2)' }),
+      meta: stateMeta({
+        label: '国家保密行政管理部门确定中',
+        responsible: 'national',
+        basis: 'Regs 26 para 2(2)',
+        deadline: { id: 'national-review', label: '国家保密行政管理部门确定期限（本地策略）', rule: 'working-days', n: { policy: 'objectionReviewWorkingDays' }, from: 'appealedOn', basis: 'Regs 26 para 2(2)', responsible: 'national', sinceEdition: 2 },
+      }),
       on: {
-        NATIONAL_DECIDE: { target: 'decided', actions: [{ type: 'finalize', params: { by: 'national', basis: 'Regs 26 para 2(2)' } }, { type: 'notify', params: { to: 'objector', subject: 'national-decided', basis: 'Regs 26 para 2(2)' } }] },
+        NATIONAL_DECIDE: finalDecision('national', 'Regs 26 para 2(2)', 'national-decided'),
         WITHDRAW: 'withdrawn',
       },
     },
-    decided: { type: 'final', meta: stateMeta({ label: '已作出决定' }), entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-final', basis: 'Regs 26' } } },
+    /** The decision is final: where it changes or removes the classification, the holders are told first. */
+    closing: {
+      meta: stateMeta({ label: '已作出最终决定' }),
+      always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { guard: 'markingsChanged', target: 'changingMarkings' }, { target: 'decided' }],
+    },
+    changingMarkings: {
+      meta: stateMeta({
+        label: '待书面通知知悉范围、变更国家秘密标志',
+        responsible: 'classifier',
+        basis: 'Law 23 para 2; Regs 21 para 1',
+        deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', 'Law 23 para 2; Regs 21 para 1'),
+      }),
+      entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-change-due', basis: 'Law 23 para 2; Regs 21 para 1' } },
+      on: { NOTIFY_HOLDERS: { target: 'decided', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } } },
+    },
+    removingMarkings: {
+      meta: stateMeta({
+        label: '待解除国家秘密标志、书面通知知悉范围',
+        responsible: 'classifier',
+        basis: 'Law 22 para 3',
+        deadline: markingsDeadline('解除国家秘密标志并书面通知知悉范围（本地策略）', 'Law 22 para 3'),
+      }),
+      entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-removal-due', basis: 'Law 22 para 3' } },
+      on: { NOTIFY_HOLDERS: { target: 'decided', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } } },
+    },
+    decided: { type: 'final', meta: stateMeta({ label: '已作出决定' }) },
     withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }), entry: assign({ interim: undefined }) },
   },
 });

@@ -37,6 +37,11 @@ export interface DeadlineSpec {
   /** Context keys holding the recorded extensions and suspensions (SPEC §2). */
   extensionsFrom?: string;
   suspensionsFrom?: string;
+  /**
+   * The edition of the rules that added this deadline: procedures of an earlier edition do not
+   * declare it, so their recorded histories replay as they ran (see CURRENT_EDITION).
+   */
+  sinceEdition?: number;
 }
 
 export interface StateMeta {
@@ -174,7 +179,10 @@ export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
  * replay hands each recorded result back to the same deadline.
  */
 export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
-  return Object.entries(snapshot.getMeta() as Record<string, StateMeta>).flatMap(([nodeId, meta]) => (meta.deadline ? [{ nodeId, spec: meta.deadline }] : []));
+  const edition = (snapshot.context as { edition?: number }).edition ?? 1;
+  return Object.entries(snapshot.getMeta() as Record<string, StateMeta>).flatMap(([nodeId, meta]) =>
+    meta.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? [{ nodeId, spec: meta.deadline }] : [],
+  );
 }
 
 /** The top-level state: what the procedure is doing (search attribute, list filters). */

@@ -5,9 +5,8 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
-import { shanghaiDateOf } from '../domain/time.js';
-import { ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { notifyEffect, stateMeta, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { classificationChange, ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
+import { eventDate, notifyEffect, stateMeta, type DeadlineSpec, type MachineEvents, type ProcedureContext, type ProcedureDefinition, type StateMeta } from './procedure.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -27,32 +26,43 @@ export const unclearMatterEvents = {
     label: '报送有关部门确定',
     by: ['organ'],
     basis: 'Regs 25 para 1',
-    fact: true,
     schema: z.strictObject({ reportNumber: shortText(50).optional().describe('报告文号') }),
+    fact: true,
   },
   DETERMINE: {
     label: '作出决定',
     by: ['authority'],
     basis: 'Regs 25 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
+    fact: true,
   },
   FILE_RECORD: {
     label: '报国家保密行政管理部门备案',
     by: ['authority'],
     basis: 'Regs 25 para 2',
     schema: z.strictObject({ filingNumber: shortText(50).optional().describe('备案文号') }),
+    fact: true,
   },
   REFER: {
     label: '报请上级机关、单位确定',
     by: ['organ'],
     basis: 'Law 17 para 3; Regs 17 para 2',
     schema: z.strictObject({ reportNumber: shortText(50).optional() }),
+    fact: true,
   },
   SUPERIOR_DETERMINE: {
-    label: '上级机关、单位确定',
+    label: '上级机关、单位（没有上级的，有定密权限的部门）确定',
     by: ['superior'],
-    basis: 'Law 17 para 3',
+    basis: 'Law 17 para 3; Regs 17 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
+    fact: true,
+  },
+  NOTIFY_HOLDERS: {
+    label: '书面通知知悉范围，变更或者解除国家秘密标志',
+    by: ['organ'],
+    basis: 'Law 23 para 2; Law 22 para 3; Regs 21 para 1',
+    schema: z.strictObject({ noticeRef: shortText(50).optional().describe('书面通知文号'), note: shortText().optional() }),
+    fact: true,
   },
 } satisfies ProcedureDefinition['events'];
 
@@ -71,23 +81,61 @@ export interface UnclearMatterContext extends ProcedureContext {
   decidedOn?: string;
   filedOn?: string;
   determination?: Determination;
+  /** The written notice to the 知悉范围 and the change or removal of markings (Law 23 para 2; Law 22 para 3; Regs 21). */
+  holdersNotifiedOn?: string;
 }
 
 export type UnclearMatterInput = UnclearMatterStart & Pick<UnclearMatterContext, 'parties' | 'region' | 'route' | 'edition'>;
 
+/** What the determination does to the proposal the organ marked and protected (edition 2 on; edition 1 closed without this step). */
+const change = (context: UnclearMatterContext) => (context.edition >= 2 ? classificationChange(context.proposal, context.determination!) : 'unchanged');
+
+/** Regs 25 para 2: the determination is told to the organ, which applies it. */
+const determined = (basis: string) => ({
+  target: 'applying' as const,
+  actions: ['recordDetermination' as const, { type: 'notify' as const, params: { to: 'organ', subject: 'determined', basis } }],
+});
+
+const filingMeta = stateMeta({
+  label: '待备案',
+  responsible: 'authority',
+  basis: 'Regs 25 para 2',
+  deadline: { id: 'filing', label: '备案期限（“及时”，本地策略）', rule: 'working-days', n: { policy: 'filingWorkingDays' }, from: 'decidedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
+});
+const fileRecord = (target: string) => ({ FILE_RECORD: { target, actions: ['recordFiling' as const, { type: 'notify' as const, params: { to: 'national', subject: 'filed', basis: 'Regs 25 para 2' } }] } });
+
+const markingsDeadline = (label: string, basis: string): DeadlineSpec => ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'decidedOn', basis, responsible: 'organ', sinceEdition: 2 });
+const CHANGE_BASIS = 'Law 23 para 2; Regs 21 para 1';
+const changingMeta: StateMeta = stateMeta({ label: '待书面通知知悉范围、变更国家秘密标志', responsible: 'organ', basis: CHANGE_BASIS, deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS) });
+const removingMeta: StateMeta = stateMeta({ label: '待解除国家秘密标志、书面通知知悉范围', responsible: 'organ', basis: 'Law 22 para 3', deadline: markingsDeadline('解除国家秘密标志并书面通知知悉范围（本地策略）', 'Law 22 para 3') });
+const changing = (target: string) => ({
+  meta: changingMeta,
+  entry: { type: 'notify' as const, params: { to: 'organ', subject: 'markings-change-due', basis: CHANGE_BASIS } },
+  on: { NOTIFY_HOLDERS: { target, actions: 'recordHoldersNotified' as const } },
+});
+const removing = (target: string) => ({
+  meta: removingMeta,
+  entry: { type: 'notify' as const, params: { to: 'organ', subject: 'markings-removal-due', basis: 'Law 22 para 3' } },
+  on: { NOTIFY_HOLDERS: { target, actions: 'recordHoldersNotified' as const } },
+});
 
 export const unclearMatterMachine = setup({
   types: { context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
   guards: {
     beyondOwnAuthority: ({ context }) => context.variant === 'beyond-authority',
-    decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
+    /** Regs 25 para 2: a provincial authority's determination of a reported matter is filed with the national one. */
+    filingRequired: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial',
+    filingAndMarkings: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial' && change(context) !== 'unchanged',
+    markingsRemoved: ({ context }) => change(context) === 'removed',
+    markingsChanged: ({ context }) => change(context) === 'changed',
   },
   actions: {
     notify: notifyEffect,
-    recordReceipt: assign({ receivedOn: ({ event }) => shanghaiDateOf(event.at) }),
-    recordReferral: assign({ referredOn: ({ event }) => shanghaiDateOf(event.at) }),
-    recordDetermination: assign(({ event }) => ('determination' in event ? { determination: event.determination, decidedOn: shanghaiDateOf(event.at) } : {})),
-    recordFiling: assign({ filedOn: ({ event }) => shanghaiDateOf(event.at) }),
+    recordReceipt: assign({ receivedOn: ({ event }) => eventDate(event) }),
+    recordReferral: assign({ referredOn: ({ event }) => eventDate(event) }),
+    recordDetermination: assign(({ event }) => ('determination' in event ? { determination: event.determination, decidedOn: eventDate(event) } : {})),
+    recordFiling: assign({ filedOn: ({ event }) => eventDate(event) }),
+    recordHoldersNotified: assign({ holdersNotifiedOn: ({ event }) => eventDate(event) }),
   },
 }).createMachine({
   id: 'unclear-matter',
@@ -130,44 +178,57 @@ export const unclearMatterMachine = setup({
         basis: 'Regs 25 para 2',
         deadline: { id: 'determination', label: '确定期限（接到报告后10个工作日）', rule: 'working-days', n: 10, from: 'receivedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
       }),
-      on: {
-        DETERMINE: [
-          {
-            guard: 'decidedByProvincialAuthority',
-            target: 'awaitingFiling',
-            actions: ['recordDetermination', { type: 'notify', params: { to: 'organ', subject: 'determined', basis: 'Regs 25 para 2' } }],
-          },
-          { target: 'closed', actions: ['recordDetermination', { type: 'notify', params: { to: 'organ', subject: 'determined', basis: 'Regs 25 para 2' } }] },
-        ],
-      },
+      on: { DETERMINE: determined('Regs 25 para 2') },
     },
-    awaitingFiling: {
-      meta: stateMeta({
-        label: '待备案',
-        responsible: 'authority',
-        basis: 'Regs 25 para 2',
-        deadline: { id: 'filing', label: '备案期限（“及时”）', rule: 'working-days', n: { policy: 'filingWorkingDays' }, from: 'decidedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
-      }),
-      on: {
-        FILE_RECORD: { target: 'closed', actions: ['recordFiling', { type: 'notify', params: { to: 'national', subject: 'filed', basis: 'Regs 25 para 2' } }] },
+    /** What follows from the determination: the provincial filing, and telling the holders where it changes the proposal. */
+    applying: {
+      meta: stateMeta({ label: '已确定（据决定办理）' }),
+      always: [
+        { guard: 'filingAndMarkings', target: 'filingAndMarkings' },
+        { guard: 'filingRequired', target: 'awaitingFiling' },
+        { guard: 'markingsRemoved', target: 'removingMarkings' },
+        { guard: 'markingsChanged', target: 'changingMarkings' },
+        { target: 'closed' },
+      ],
+    },
+    awaitingFiling: { meta: filingMeta, on: fileRecord('closed') },
+    changingMarkings: changing('closed'),
+    removingMarkings: removing('closed'),
+    /** Both at once: the authority files (Regs 25 para 2) while the organ tells the holders (Law 23 para 2; Law 22 para 3). */
+    filingAndMarkings: {
+      type: 'parallel',
+      meta: stateMeta({ label: '待备案、待通知知悉范围（各有期限）', basis: 'Regs 25 para 2; Law 23 para 2; Law 22 para 3' }),
+      onDone: 'closed',
+      states: {
+        filing: {
+          initial: 'awaitingFiling',
+          states: { awaitingFiling: { meta: filingMeta, on: fileRecord('filed') }, filed: { type: 'final', meta: stateMeta({ label: '已备案' }) } },
+        },
+        markings: {
+          initial: 'pending',
+          states: {
+            pending: { meta: stateMeta({ label: '变更或者解除' }), always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }] },
+            changingMarkings: changing('done'),
+            removingMarkings: removing('done'),
+            done: { type: 'final', meta: stateMeta({ label: '已书面通知知悉范围' }) },
+          },
+        },
       },
     },
     awaitingReferral: {
       meta: stateMeta({
         label: '待报上级确定',
         responsible: 'organ',
-        basis: 'Law 17 para 3',
-        deadline: { id: 'referral', label: '报请期限（“立即”）', rule: 'working-days', n: { policy: 'referralWorkingDays' }, from: 'draftedOn', basis: 'Law 17 para 3; Regs 17 para 2', responsible: 'organ' },
+        basis: 'Law 17 para 3; Regs 17 para 2',
+        deadline: { id: 'referral', label: '报请期限（“立即”，本地策略）', rule: 'working-days', n: { policy: 'referralWorkingDays' }, from: 'draftedOn', basis: 'Law 17 para 3; Regs 17 para 2', responsible: 'organ' },
       }),
       on: {
         REFER: { target: 'underSuperiorDetermination', actions: ['recordReferral', { type: 'notify', params: { to: 'superior', subject: 'referred', basis: 'Law 17 para 3' } }] },
       },
     },
     underSuperiorDetermination: {
-      meta: stateMeta({ label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3' }),
-      on: {
-        SUPERIOR_DETERMINE: { target: 'closed', actions: ['recordDetermination', { type: 'notify', params: { to: 'organ', subject: 'determined', basis: 'Law 17 para 3' } }] },
-      },
+      meta: stateMeta({ label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3; Regs 17 para 2' }),
+      on: { SUPERIOR_DETERMINE: determined('Law 17 para 3') },
     },
     closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
   },

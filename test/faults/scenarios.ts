@@ -27,13 +27,15 @@ const secret = { outcome: 'state-secret', classification: { level: 'confidential
 
 export const SCENARIOS: Scenario[] = [
   {
-    // Reported late (overdue reminders and escalation first), determined, filed late.
+    // Reported late (overdue reminders and escalation first), determined, holders told late, filed late.
     kind: 'unclear-matter',
     by: 'org-gz-bureau',
     input: { organId: 'org-gz-bureau', matterRef: 'F-UM-1', title: '故障测试事项', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, draftedOn: '2026-03-02', protectiveMeasures: '按机密级保护' },
     steps: [
       { day: 16, type: 'SUBMIT_REPORT', by: 'org-gz-bureau', payload: { reportNumber: '穗故〔2026〕1号' } },
       { day: 20, type: 'DETERMINE', by: 'auth-440000', payload: { determination: secret } },
+      // The determination lowered the proposal: the organ tells the holders (Law 23 para 2), late.
+      { day: 30, type: 'NOTIFY_HOLDERS', by: 'org-gz-bureau', payload: { noticeRef: '穗故〔2026〕2号' } },
       { day: 40, type: 'FILE_RECORD', by: 'auth-440000', payload: { filingNumber: '粤保备〔2026〕1号' } },
     ],
     final: 'closed',

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
-import { objectionMachine, ObjectionStartSchema } from '../../machines/objection.js';
 import { leakMachine, LeakStartSchema } from '../../machines/leak.js';
 import { appraisalMachine, AppraisalStartSchema } from '../../machines/appraisal.js';
 import { annualInspectionMachine } from '../../machines/annual-inspection.js';
-import { annualInspectionParties, appraisalParties, leakParties, objectionParties } from '../../domain/resolve-parties.js';
+import { annualInspectionParties, appraisalParties, leakParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY, PolicySchema } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
@@ -23,36 +22,6 @@ function expectFullCoverage(machine: AnyStateMachine, inputs: unknown[], events:
   expect([...declared].filter((e) => !taken.has(e))).toEqual([]);
   return transitions;
 }
-
-describe('异议处理 machine (Regs 26)', () => {
-  const input = (classifierId: string, level: string) => {
-    const s = ObjectionStartSchema.parse({
-      objectorId: 'org-gz-institute', classifierId, matterRef: 'M', title: 'T', grounds: 'G', filedOn: '2025-09-01',
-      determined: { level, term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' },
-    });
-    return { ...s, ...objectionParties(reg, s), policy: DEFAULT_POLICY };
-  };
-  const events = [
-    ev('CLASSIFIER_DECIDE', { determination: secret }), ev('ACCEPT'), ev('ESCALATE'), ev('AUTHORITY_DECIDE', { determination: secret }),
-    ev('APPEAL'), ev('NATIONAL_DECIDE', { determination: secret }), ev('WITHDRAW'), ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }),
-  ];
-
-  it('reaches every state and takes every event, on the provincial and the national route', () => {
-    const t = expectFullCoverage(objectionMachine, [input('org-gz-bureau', 'secret'), input('org-central-ministry', 'secret')], events);
-    expect(t).toContain('AUTHORITY_DECIDE: underAuthorityReview -> provincialDecided');
-    expect(t).toContain('AUTHORITY_DECIDE: underAuthorityReview -> decided');
-  });
-
-  it('routes by the determined level and the original classifier (Regs 26 para 2)', () => {
-    for (const kind of ['central', 'provincial', 'municipal', 'county', 'other', 'enterprise'] as const) {
-      const classifier = reg.data.organs.find((o) => o.kind === kind)!;
-      for (const level of ['top-secret', 'secret', 'confidential'] as const) {
-        const expected = level === 'top-secret' || kind === 'central' ? 'auth-000000' : `auth-${classifier.region.slice(0, 2)}0000`;
-        expect(objectionParties(reg, { objectorId: 'org-gz-institute', classifierId: classifier.id, determined: { level } }).parties.authority!.id, `${kind} × ${level}`).toBe(expected);
-      }
-    }
-  });
-});
 
 describe('泄密报告 machine (Regs 61)', () => {
   const input = (organId: string, policy = DEFAULT_POLICY) => {

@@ -1,19 +1,19 @@
-import { getSimplePaths } from 'xstate/graph';
+import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { unclearMatterMachine, unclearMatterEvents, UnclearMatterStartSchema, type UnclearMatterInput } from '../../machines/unclear-matter.js';
-import { handledEvents, stateMetaOf } from '../../machines/procedure.js';
+import { activeDeadlines, handledEvents, stateMetaOf } from '../../machines/procedure.js';
 import { unclearMatterParties } from '../../domain/resolve-parties.js';
 import { demoRegistry } from '../support/demo.js';
 
 const at = '2025-10-09T02:00:00.000Z';
 const actor = { id: 'x' };
-const start = (organId: string, level: 'top-secret' | 'secret' | 'confidential', variant: 'unclear' | 'beyond-authority' = 'unclear'): UnclearMatterInput => {
+const start = (organId: string, level: 'top-secret' | 'secret' | 'confidential', variant: 'unclear' | 'beyond-authority' = 'unclear', edition = 2): UnclearMatterInput => {
   const s = UnclearMatterStartSchema.parse({
     organId, matterRef: 'M-1', title: '某事项', variant, draftedOn: '2025-09-26', protectiveMeasures: '先行保护',
     proposal: { level, term: { kind: 'years', years: 10 }, scope: '项目组' },
   });
-  return { ...s, ...unclearMatterParties(demoRegistry, s) } as UnclearMatterInput;
+  return { ...s, ...unclearMatterParties(demoRegistry, s), edition } as UnclearMatterInput;
 };
 const determination = { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'years', years: 5 }, scope: '项目组' } } as const;
 const events = [
@@ -22,31 +22,45 @@ const events = [
   { type: 'FILE_RECORD', actor, at },
   { type: 'REFER', actor, at },
   { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at },
+  { type: 'NOTIFY_HOLDERS', actor, at },
 ] as never[];
+/** The proposal as it was: a determination that changes nothing. */
+const confirmed = { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } } as const;
+const run = (input: UnclearMatterInput, list: unknown[]) => {
+  let [s, effects] = initialTransition(unclearMatterMachine, input);
+  for (const e of list) [s, effects] = transition(unclearMatterMachine, s, e as never);
+  return { s, effects: effects.map((a) => (a.params as { subject?: string } | undefined)?.subject) };
+};
+const leavesOf = (s: { _nodes: Array<{ type: string; path: string[] }> }) => s._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.')).sort();
 
-const STATES = Object.keys(unclearMatterMachine.root.states);
+// Resting top-level states: the parallel one is checked through its regions, the transient `applying` passes at once.
+const STATES = Object.keys(unclearMatterMachine.root.states).filter((s) => unclearMatterMachine.root.states[s]!.type !== 'parallel' && s !== 'applying');
 
 describe('不明确事项报送 machine (pure)', () => {
-  it('reaches every state and takes every transition over the generated paths', () => {
-    const seenStates = new Set<string>();
-    const seenTransitions = new Set<string>();
-    // Both routes (provincial, national) and both variants, so every guard takes both sides.
-    for (const input of [start('org-gz-bureau', 'secret'), start('org-gz-bureau', 'top-secret'), start('org-th-office', 'secret', 'beyond-authority')]) {
-      const paths = getSimplePaths(unclearMatterMachine, { input, events });
-      for (const path of paths) {
-        seenStates.add(String(path.state.value));
-        for (let i = 1; i < path.steps.length; i++) seenTransitions.add(`${String(path.steps[i - 1]!.state.value)} -${path.steps[i]!.event.type}-> ${String(path.steps[i]!.state.value)}`);
-      }
-    }
-    // 'drafted' is transient (eventless): the machine passes through it at once.
-    expect([...seenStates].sort()).toEqual(STATES.filter((s) => s !== 'drafted').sort());
-    expect([...seenTransitions].sort()).toEqual([
-      'awaitingFiling -FILE_RECORD-> closed',
-      'awaitingReferral -REFER-> underSuperiorDetermination',
-      'awaitingReport -SUBMIT_REPORT-> underDetermination',
-      'underDetermination -DETERMINE-> awaitingFiling',
-      'underDetermination -DETERMINE-> closed',
-      'underSuperiorDetermination -SUPERIOR_DETERMINE-> closed',
+  it('reaches every state and takes every transition, on both routes and variants', () => {
+    const inputs = [start('org-gz-bureau', 'secret'), start('org-gz-bureau', 'top-secret'), start('org-central-ministry', 'secret'), start('org-th-office', 'secret', 'beyond-authority')];
+    const { states, transitions } = coverage(unclearMatterMachine, inputs, [...events, { type: 'DETERMINE', determination: confirmed, actor, at }, { type: 'DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]);
+    expect([...states].sort()).toEqual(restingLeaves(unclearMatterMachine));
+    expect([...transitions].sort()).toEqual([
+      'DETERMINE: underDetermination -> awaitingFiling',
+      'DETERMINE: underDetermination -> changingMarkings',
+      'DETERMINE: underDetermination -> closed',
+      'DETERMINE: underDetermination -> filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.changingMarkings',
+      'DETERMINE: underDetermination -> filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.removingMarkings',
+      'DETERMINE: underDetermination -> removingMarkings',
+      'FILE_RECORD: awaitingFiling -> closed',
+      'FILE_RECORD: filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.changingMarkings -> filingAndMarkings.filing.filed+filingAndMarkings.markings.changingMarkings',
+      'FILE_RECORD: filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.done -> closed',
+      'FILE_RECORD: filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.removingMarkings -> filingAndMarkings.filing.filed+filingAndMarkings.markings.removingMarkings',
+      'NOTIFY_HOLDERS: changingMarkings -> closed',
+      'NOTIFY_HOLDERS: filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.changingMarkings -> filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.done',
+      'NOTIFY_HOLDERS: filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.removingMarkings -> filingAndMarkings.filing.awaitingFiling+filingAndMarkings.markings.done',
+      'NOTIFY_HOLDERS: filingAndMarkings.filing.filed+filingAndMarkings.markings.changingMarkings -> closed',
+      'NOTIFY_HOLDERS: filingAndMarkings.filing.filed+filingAndMarkings.markings.removingMarkings -> closed',
+      'NOTIFY_HOLDERS: removingMarkings -> closed',
+      'REFER: awaitingReferral -> underSuperiorDetermination',
+      'SUBMIT_REPORT: awaitingReport -> underDetermination',
+      'SUPERIOR_DETERMINE: underSuperiorDetermination -> removingMarkings',
     ]);
   });
 
@@ -59,12 +73,12 @@ describe('不明确事项报送 machine (pure)', () => {
     const decide = (input: UnclearMatterInput) => {
       const [s0] = initialTransition(unclearMatterMachine, input);
       const [s1] = transition(unclearMatterMachine, s0, events[0]!);
-      return transition(unclearMatterMachine, s1, events[1]!);
+      return transition(unclearMatterMachine, s1, { type: 'DETERMINE', determination: confirmed, actor, at } as never);
     };
-    const [prov, provEffects] = decide(start('org-gz-bureau', 'confidential'));
+    const [prov, provEffects] = decide(start('org-gz-bureau', 'secret'));
     expect(prov.value).toBe('awaitingFiling');
     expect(provEffects.map((a) => [a.type, (a.params as { to: string }).to])).toContainEqual(['notify', 'organ']);
-    expect(decide(start('org-central-ministry', 'confidential'))[0].value).toBe('closed');
+    expect(decide(start('org-central-ministry', 'secret'))[0].value).toBe('closed');
   });
 
   it('records the receipt date from the event instant in Beijing time, which starts the authority’s clock', () => {
@@ -86,7 +100,7 @@ describe('不明确事项报送 machine (pure)', () => {
   it('every event the machine handles has a schema and a sender', () => {
     const [s0] = initialTransition(unclearMatterMachine, start('org-gz-bureau', 'secret'));
     expect(handledEvents(s0)).toEqual(['SUBMIT_REPORT']);
-    const handled = new Set(Object.values(unclearMatterMachine.root.states).flatMap((s) => s.ownEvents));
+    const handled = new Set(declaredTransitions(unclearMatterMachine).map((d) => d.split(': ')[1]).filter((e) => !e!.startsWith('xstate.')));
     expect([...handled].sort()).toEqual(Object.keys(unclearMatterEvents).sort());
   });
 
@@ -94,5 +108,64 @@ describe('不明确事项报送 machine (pure)', () => {
     const r = UnclearMatterStartSchema.safeParse({ ...start('org-gz-bureau', 'confidential'), proposal: { level: 'confidential', term: { kind: 'years', years: 11 }, scope: 'x' } });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toContain('Law 20');
+  });
+
+  describe('telling the holders after the determination (Law 23 para 2; Law 22 para 3; Regs 21 para 1)', () => {
+    const report = { type: 'SUBMIT_REPORT', actor, at };
+    const determine = (d: unknown, when = at) => ({ type: 'DETERMINE', determination: d, actor, at: when });
+    const notify = { type: 'NOTIFY_HOLDERS', noticeRef: '通知1号', actor, at: '2025-10-13T17:00:00.000Z' };
+
+    it('a determination that changes the proposal has the organ notify the holders in writing and change the markings within the policy period (Law 23 para 2; Regs 21 para 1)', () => {
+      const { s, effects } = run(start('org-gz-bureau', 'top-secret'), [report, determine(determination)]);
+      expect(s.value).toBe('changingMarkings');
+      expect(effects).toEqual(['determined', 'markings-change-due']);
+      expect(stateMetaOf(s)).toMatchObject({ responsible: 'organ', basis: 'Law 23 para 2; Regs 21 para 1' });
+      expect(activeDeadlines(s).map((d) => d.spec)).toEqual([expect.objectContaining({ id: 'markings', n: { policy: 'markingsWorkingDays' }, from: 'decidedOn', responsible: 'organ', rule: 'working-days' })]);
+      const done = run(start('org-gz-bureau', 'top-secret'), [report, determine(determination), notify]).s;
+      expect(done.value).toBe('closed');
+      expect(done.context.holdersNotifiedOn).toBe('2025-10-14'); // the Beijing date of the instant
+    });
+
+    it('a determination that it is not a state secret has the markings removed: 解除国家秘密标志 (Law 22 para 3)', () => {
+      const { s, effects } = run(start('org-gz-bureau', 'top-secret'), [report, determine({ outcome: 'not-secret' })]);
+      expect(s.value).toBe('removingMarkings');
+      expect(effects).toEqual(['determined', 'markings-removal-due']);
+      expect(stateMetaOf(s)).toMatchObject({ label: expect.stringContaining('解除国家秘密标志'), basis: 'Law 22 para 3' });
+    });
+
+    it('a provincial determination that changes the proposal is filed while the holders are told, each with its own deadline (Regs 25 para 2; Law 23 para 2)', () => {
+      const { s } = run(start('org-gz-bureau', 'secret'), [report, determine(determination)]);
+      expect(leavesOf(s)).toEqual(['filingAndMarkings.filing.awaitingFiling', 'filingAndMarkings.markings.changingMarkings']);
+      expect(activeDeadlines(s).map((d) => [d.spec.id, d.spec.responsible])).toEqual([['filing', 'authority'], ['markings', 'organ']]);
+      const after = run(start('org-gz-bureau', 'secret'), [report, determine(determination), notify, { type: 'FILE_RECORD', actor, at }]).s;
+      expect(after.value).toBe('closed');
+    });
+
+    it('the superior’s determination in the beyond-authority variant is applied the same way (Law 17 para 3; Law 22 para 3)', () => {
+      const { s } = run(start('org-th-office', 'secret', 'beyond-authority'), [{ type: 'REFER', actor, at }, { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]);
+      expect(s.value).toBe('removingMarkings');
+      expect(activeDeadlines(s)[0]!.spec.responsible).toBe('organ');
+    });
+
+    it('a determination as proposed closes (or is filed) at once; edition 1 closes or files as it did, without the step', () => {
+      expect(run(start('org-gz-bureau', 'top-secret'), [report, determine({ ...confirmed, classification: { ...confirmed.classification, level: 'top-secret' } })]).s.value).toBe('closed');
+      expect(run(start('org-gz-bureau', 'top-secret', 'unclear', 1), [report, determine(determination)]).s.value).toBe('closed');
+      expect(run(start('org-gz-bureau', 'secret', 'unclear', 1), [report, determine({ outcome: 'not-secret' })]).s.value).toBe('awaitingFiling');
+      expect(run(start('org-th-office', 'secret', 'beyond-authority', 1), [{ type: 'REFER', actor, at }, { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]).s.value).toBe('closed');
+    });
+  });
+
+  it('the beyond-authority variant shows its own route: the superior organ, or with none the secrecy authority (Law 17 para 3; Regs 17 para 2)', () => {
+    expect(start('org-th-office', 'secret', 'beyond-authority').route).toMatchObject({ tier: 'superior', basis: 'Law 17 para 3; Regs 17 para 2', reason: expect.stringContaining('报请上级机关、单位确定') });
+    const none = start('org-bj-chaoyang', 'secret', 'beyond-authority');
+    expect(none.route).toMatchObject({ tier: 'provincial', basis: 'Law 17 para 3; Regs 17 para 2', reason: expect.stringContaining('没有上级机关、单位的') });
+    expect(none.parties.superior!.id).toBe('auth-110000');
+    expect(start('org-th-office', 'secret').route).toMatchObject({ tier: 'provincial', basis: 'Regs 25 para 1' });
+  });
+
+  it('marks the events that record a fact, and dates them by the event instant', () => {
+    expect(Object.entries(unclearMatterEvents).filter(([, e]) => !e.fact)).toEqual([]);
+    const { s } = run(start('org-gz-bureau', 'secret'), [{ type: 'SUBMIT_REPORT', actor, at }, { type: 'DETERMINE', determination, actor, at: '2025-10-15T16:10:00.000Z' }]);
+    expect(s.context.decidedOn).toBe('2025-10-16');
   });
 });

@@ -179,7 +179,7 @@ describe('identity and scope', () => {
       if (status === 403) expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
     }
     const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
-    expect(ok.body.state).toBe('awaitingFiling');
+    expect(ok.body.state).toBe('filingAndMarkings'); // filed (Regs 25 para 2) while the organ removes the markings (Law 22 para 3)
     const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
     expect(log).toContain('DETERMINE on');
   });
@@ -207,6 +207,15 @@ describe('bad input', () => {
     expect(r.type).toContain('application/problem+json');
     expect(r.body.fieldErrors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.proposal.level' }), expect.objectContaining({ field: 'body', message: expect.stringContaining('extra') })]));
     expect(r.body.fieldErrors[0].message).toMatch(/top-secret|secret|confidential/);
+  });
+
+  it('refuses an objection an organ files against its own classification, naming the field (Regs 26 para 1)', async () => {
+    const r = await call('POST', '/api/procedures/objection', 'org-gz-institute', {
+      objectorId: 'org-gz-institute', classifierId: 'org-gz-institute', matterRef: 'O-2', title: '异议事项', grounds: '理由', filedOn: today(),
+      determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.fieldErrors).toEqual([expect.objectContaining({ field: 'body.classifierId', message: expect.stringContaining('cannot object to its own classification') })]);
   });
 
   it('409 with the current state and the allowed events', async () => {

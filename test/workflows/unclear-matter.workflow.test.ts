@@ -61,7 +61,7 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
     });
   });
 
-  it('a report submitted in time stops its reminders; the authority decides within 10 working days of receipt, files, and the procedure closes', async () => {
+  it('a report submitted in time stops its reminders; the authority decides within 10 working days of receipt and files while the organ tells the holders (Law 23 para 2), and the procedure closes', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const h = await p.start(WF, matter(), organ);
       await p.sleepUntil('2025-10-09T02:00:00Z');
@@ -80,9 +80,12 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const decided = await p.send(h, 'DETERMINE', provincial, {
         determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } },
       });
-      expect(decided.state).toBe('awaitingFiling');
+      expect(decided.state).toBe('filingAndMarkings');
       const filing = decided.deadlines.find((d) => d.specId === 'filing')!;
       expect(filing).toMatchObject({ policy: true, n: 5, from: '2025-10-20', lastDay: '2025-10-27' });
+      // The determination lowered the proposal: the organ notifies the 知悉范围 and changes the markings (local policy period).
+      expect(decided.deadlines.find((d) => d.specId === 'markings')).toMatchObject({ policy: true, n: 5, from: '2025-10-20', responsible: { id: 'org-gz-bureau' }, basis: 'Law 23 para 2; Regs 21 para 1' });
+      expect((await p.send(h, 'NOTIFY_HOLDERS', organ, { noticeRef: '穗某〔2025〕13号' })).state).toBe('filingAndMarkings');
       v = await p.view(h);
       expect(v.inbox.find((i) => i.subject === 'determined')!.recipients[0]!.party.id).toBe('org-gz-bureau');
       expect(v.context.determination).toMatchObject({ outcome: 'state-secret', classification: { level: 'confidential' } });
@@ -92,18 +95,21 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const final = await h.result();
       expect(final.inbox.find((i) => i.subject === 'filed')!.recipients[0]!.party.id).toBe('auth-000000');
       expect(final.audit.at(-1)!.kind).toBe('closed');
-      expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met']);
+      expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met', 'met']);
       expect((await h.describe()).searchAttributes.BmClosed).toEqual([true]);
       await maybeRecordHistory(h, 'unclear-matter-provincial');
     });
   });
 
-  it('a top-secret matter goes to the national authority, whose decision closes it without filing', async () => {
+  it('a top-secret matter goes to the national authority, whose decision needs no filing; "not a secret" has the organ remove the markings (Law 22 para 3)', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const h = await p.start(WF, matter({ proposal: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' } }), organ);
       await p.send(h, 'SUBMIT_REPORT', organ);
       await expect(p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'not-secret' } })).rejects.toThrow(WorkflowUpdateFailedError);
-      const r = await p.send(h, 'DETERMINE', national, { determination: { outcome: 'not-secret', note: '不属于国家秘密' } });
+      const d = await p.send(h, 'DETERMINE', national, { determination: { outcome: 'not-secret', note: '不属于国家秘密' } });
+      expect(d.state).toBe('removingMarkings');
+      expect(d.deadlines.map((x) => x.specId)).not.toContain('filing');
+      const r = await p.send(h, 'NOTIFY_HOLDERS', organ);
       expect(r.closed).toBe(true);
       const final = await h.result();
       expect(final.context.route).toMatchObject({ tier: 'national', basis: 'Regs 25 para 1' });
@@ -118,11 +124,14 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       let v = await p.view(h);
       expect(v.state).toBe('awaitingReferral');
       expect(v.deadlines[0]).toMatchObject({ specId: 'referral', policy: true, n: 1, lastDay: '2025-09-28', basis: 'Law 17 para 3; Regs 17 para 2' });
+      expect(v.context.route).toMatchObject({ tier: 'superior', basis: 'Law 17 para 3; Regs 17 para 2' }); // its own route, not Regs 25's
       await p.send(h, 'REFER', office);
       v = await p.view(h);
       expect(v.state).toBe('underSuperiorDetermination');
       expect(v.responsible?.id).toBe('org-gz-bureau');
-      const r = await p.send(h, 'SUPERIOR_DETERMINE', { id: 'org-gz-bureau' }, { determination: { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' } } });
+      const d = await p.send(h, 'SUPERIOR_DETERMINE', { id: 'org-gz-bureau' }, { determination: { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' } } });
+      expect(d.state).toBe('changingMarkings'); // the term changed
+      const r = await p.send(h, 'NOTIFY_HOLDERS', office);
       expect(r.closed).toBe(true);
       await maybeRecordHistory(h, 'unclear-matter-referral');
     });

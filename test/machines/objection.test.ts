@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { objectionEvents, objectionMachine, ObjectionStartSchema, type ObjectionContext } from '../../machines/objection.js';
+import { activeDeadlines, stateMetaOf } from '../../machines/procedure.js';
+import { objectionParties } from '../../domain/resolve-parties.js';
+import { DEFAULT_POLICY } from '../../domain/policy.js';
+import { SUBJECTS } from '../../domain/labels.zh.js';
+import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
+import { demoRegistry as reg } from '../support/demo.js';
+
+const at = '2025-09-10T02:00:00.000Z';
+const objector = { id: 'org-gz-institute' };
+const classifier = { id: 'org-gz-bureau' };
+const ev = (type: string, payload: Record<string, unknown> = {}, actor: { id: string } = { id: 'x' }, when = at) => ({ type, actor, at: when, deadlines: {}, ...payload });
+const cls = (level: string, term: object = { kind: 'years', years: 5 }, scope = 'S', since?: string) => ({ level, term, scope, ...(since ? { since } : {}) });
+const secretOf = (level: string, term?: object, scope?: string) => ({ outcome: 'state-secret', classification: cls(level, term, scope) });
+const decide = (type: string, level: string | 'not-secret', actor?: { id: string }, when?: string) =>
+  ev(type, { determination: level === 'not-secret' ? { outcome: 'not-secret' } : secretOf(level) }, actor, when);
+
+const raw = (over: Record<string, unknown> = {}) => ({
+  objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'M', title: 'T', grounds: 'G', filedOn: '2025-09-01',
+  determined: cls('secret'), claim: { outcome: 'not-secret' }, ...over,
+});
+const input = (over: Record<string, unknown> = {}, edition = 2) => {
+  const s = ObjectionStartSchema.parse(raw(over));
+  return { ...s, ...objectionParties(reg, s), policy: DEFAULT_POLICY, edition };
+};
+/** The snapshot after the events, and the effects of the last one. */
+function run(inp: ReturnType<typeof input>, events: Array<ReturnType<typeof ev>>) {
+  let [s, effects] = initialTransition(objectionMachine, inp);
+  for (const e of events) [s, effects] = transition(objectionMachine, s, e as never);
+  return { s, ctx: s.context as ObjectionContext, effects: (effects as Array<{ type: string; params?: { to?: string; subject?: string } }>).map(({ type, params }) => ({ type, params })) };
+}
+const deadlineIds = (s: AnyMachineSnapshot) => activeDeadlines(s).map((d) => d.spec.id);
+
+describe('异议处理 machine (Regs 26)', () => {
+  const allEvents = [
+    decide('CLASSIFIER_DECIDE', 'secret'), decide('CLASSIFIER_DECIDE', 'confidential'), ev('ACCEPT'), ev('ESCALATE'), decide('AUTHORITY_DECIDE', 'secret'), decide('AUTHORITY_DECIDE', 'not-secret'),
+    ev('APPEAL'), decide('NATIONAL_DECIDE', 'secret'), decide('NATIONAL_DECIDE', 'confidential'), ev('NOTIFY_HOLDERS'), ev('WITHDRAW'), ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }),
+  ];
+
+  it('reaches every state and takes every event, on the provincial and the national route', () => {
+    const { states, transitions } = coverage(objectionMachine, [input(), input({ classifierId: 'org-central-ministry' })], allEvents, (c: ObjectionContext) => JSON.stringify([c.positions, c.final?.determination]));
+    expect([...states].sort()).toEqual(restingLeaves(objectionMachine));
+    const taken = new Set([...transitions].map((t) => t.split(':')[0]));
+    expect(declaredTransitions(objectionMachine).map((d) => d.split(': ')[1]).filter((e) => !taken.has(e))).toEqual([]);
+    expect(transitions).toContain('AUTHORITY_DECIDE: underAuthorityReview -> provincialDecided');
+    expect(transitions).toContain('AUTHORITY_DECIDE: underAuthorityReview -> decided');
+    expect(transitions).toContain('AUTHORITY_DECIDE: underAuthorityReview -> removingMarkings');
+    expect(transitions).toContain('NATIONAL_DECIDE: underNationalReview -> changingMarkings');
+  });
+
+  it('resolves at start the route of the originally determined level and both authorities it may go to (Regs 26 para 2)', () => {
+    for (const kind of ['central', 'provincial', 'municipal', 'county', 'other', 'enterprise'] as const) {
+      const c = reg.data.organs.find((o) => o.kind === kind)!;
+      for (const level of ['top-secret', 'secret', 'confidential'] as const) {
+        const expected = level === 'top-secret' || kind === 'central' ? 'auth-000000' : `auth-${c.region.slice(0, 2)}0000`;
+        const r = objectionParties(reg, { objectorId: c.id === 'org-gz-institute' ? 'org-gz-bureau' : 'org-gz-institute', classifierId: c.id, determined: { level } });
+        expect(r.parties.authority!.id, `${kind} × ${level}`).toBe(expected);
+        expect(r.parties.national!.id).toBe('auth-000000');
+        expect(r.parties.provincial?.id, kind).toBe(kind === 'central' ? undefined : `auth-${c.region.slice(0, 2)}0000`);
+      }
+    }
+  });
+
+  describe('the route by the matter as it now stands (Regs 26 para 2)', () => {
+    it('an escalation after the classifier raised the level goes to the national authority (Regs 26 para 2(1))', () => {
+      const { ctx, effects } = run(input({ determined: cls('secret') }), [decide('CLASSIFIER_DECIDE', 'top-secret', classifier), ev('ESCALATE', {}, objector)]);
+      expect(ctx.route).toMatchObject({ tier: 'national', basis: 'Regs 26 para 2(1)' });
+      expect(ctx.route.reason).toContain('原定密机关、单位决定变更为绝密级');
+      expect(ctx.parties.authority!.id).toBe('auth-000000');
+      expect(effects).toContainEqual({ type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } });
+    });
+
+    it('an escalation after a non-central classifier lowered top-secret to secret goes to its provincial authority (Regs 26 para 2(2))', () => {
+      const start = input({ determined: cls('top-secret') });
+      expect(start.parties.authority!.id).toBe('auth-000000');
+      const { s, ctx } = run(start, [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ESCALATE', {}, objector)]);
+      expect(ctx.route).toMatchObject({ tier: 'provincial', basis: 'Regs 26 para 2(2)' });
+      expect(ctx.parties.authority!.id).toBe('auth-440000');
+      // The provincial authority decides, and its decision can be taken further.
+      expect(run(start, [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ESCALATE', {}, objector), decide('AUTHORITY_DECIDE', 'secret')]).s.value).toBe('provincialDecided');
+      expect(stateMetaOf(s)?.responsible).toBe('authority');
+    });
+
+    it('a matter of a central classifier goes to the national authority whatever the level (Regs 26 para 2(1))', () => {
+      const { ctx } = run(input({ classifierId: 'org-central-ministry', determined: cls('top-secret') }), [decide('CLASSIFIER_DECIDE', 'confidential', { id: 'org-central-ministry' }), ev('ESCALATE', {}, objector)]);
+      expect(ctx.route).toMatchObject({ tier: 'national', basis: 'Regs 26 para 2(1)' });
+      expect(ctx.parties.authority!.id).toBe('auth-000000');
+    });
+
+    it('unanswered, or a decision that leaves no level (not a state secret), escalates by the originally determined level (Regs 26 para 2)', () => {
+      const unanswered = run(input({ determined: cls('top-secret') }), [ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }), ev('ESCALATE', {}, objector)]);
+      expect(unanswered.ctx.parties.authority!.id).toBe('auth-000000');
+      const notSecret = run(input({ determined: cls('top-secret'), claim: secretOf('secret') }), [decide('CLASSIFIER_DECIDE', 'not-secret', classifier), ev('ESCALATE', {}, objector)]);
+      expect(notSecret.ctx.route).toMatchObject({ tier: 'national', reason: expect.stringContaining('确定为绝密级') });
+    });
+
+    it('edition 1 keeps the route fixed at start, as its recorded histories ran', () => {
+      const { ctx } = run(input({ determined: cls('secret') }, 1), [decide('CLASSIFIER_DECIDE', 'top-secret', classifier), ev('ESCALATE', {}, objector)]);
+      expect(ctx.parties.authority!.id).toBe('auth-440000');
+    });
+  });
+
+  describe('interim protection (Regs 26 para 3; Regs 19 para 2)', () => {
+    it('year terms run from the determined classification’s start and are compared as end dates (Regs 19 para 2; longest term: local policy)', () => {
+      // Counted from the filing date, the determined 10 years would end in 2035 and win; from its start (2018-03-01) it ends 2028-03-01.
+      const { ctx } = run(input({ determined: cls('confidential', { kind: 'years', years: 10 }, 'S', '2018-03-01'), claim: { outcome: 'state-secret', classification: cls('secret', { kind: 'until', date: '2029-01-01' }) } }), []);
+      expect(ctx.interim).toEqual({ level: 'secret', term: { kind: 'until', date: '2029-01-01' }, endsOn: '2029-01-01', basis: 'Regs 26 para 3' });
+    });
+
+    it('a claim naming years runs from the determined start unless it states its own (Regs 19 para 2)', () => {
+      const determined = cls('secret', { kind: 'years', years: 5 }, 'S', '2024-01-01');
+      const fromDetermined = run(input({ determined, claim: { outcome: 'state-secret', classification: cls('secret', { kind: 'years', years: 8 }) } }), []);
+      expect(fromDetermined.ctx.interim).toMatchObject({ term: { kind: 'years', years: 8 }, since: '2024-01-01', endsOn: '2032-01-01' });
+      const ownStart = run(input({ determined, claim: { outcome: 'state-secret', classification: cls('secret', { kind: 'years', years: 8 }, 'S', '2025-06-01') } }), []);
+      expect(ownStart.ctx.interim).toMatchObject({ since: '2025-06-01', endsOn: '2033-06-01' });
+    });
+
+    it('an input without the start date (from before it was asked for) counts from the filing date', () => {
+      expect(ObjectionStartSchema.safeParse(raw()).success).toBe(true);
+      const { ctx } = run(input({ determined: cls('secret', { kind: 'years', years: 5 }) }), []);
+      expect(ctx.termStart).toBe('2025-09-01');
+      expect(ctx.interim).toMatchObject({ since: '2025-09-01', endsOn: '2030-09-01' });
+    });
+
+    it('ends with each decision, which applies until a further escalation, and protects again while the next decision is pending (Regs 26 para 3)', () => {
+      const start = input({ determined: cls('confidential'), claim: secretOf('secret') });
+      const steps = [decide('CLASSIFIER_DECIDE', 'confidential', classifier), ev('ESCALATE', {}, objector), decide('AUTHORITY_DECIDE', 'confidential'), ev('APPEAL', {}, objector), decide('NATIONAL_DECIDE', 'secret')];
+      const after = (n: number) => run(start, steps.slice(0, n)).ctx;
+      expect(after(0)).toMatchObject({ interim: { level: 'secret' } });
+      expect(after(0).inForce).toBeUndefined();
+      expect(after(1).interim).toBeUndefined();
+      expect(after(1).inForce).toMatchObject({ by: 'classifier', on: '2025-09-10', determination: { classification: { level: 'confidential' } } });
+      expect(after(2)).toMatchObject({ interim: { level: 'secret' } });
+      expect(after(2).inForce).toBeUndefined();
+      expect(after(3).interim).toBeUndefined();
+      expect(after(3).inForce).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+      expect(after(4)).toMatchObject({ interim: { level: 'secret' } });
+      expect(after(5).interim).toBeUndefined();
+      expect(after(5).final).toMatchObject({ by: 'national', basis: 'Regs 26 para 2(2)' });
+      expect(after(5).inForce).toEqual(after(5).final);
+    });
+  });
+
+  describe('the later stages (Regs 26 para 2)', () => {
+    const path = [decide('CLASSIFIER_DECIDE', 'secret', classifier, '2025-09-05T02:00:00Z'), ev('ESCALATE', {}, objector, '2025-09-08T02:00:00Z'), decide('AUTHORITY_DECIDE', 'confidential', { id: 'auth-440000' }, '2025-09-09T02:00:00Z'), ev('APPEAL', {}, objector, '2025-09-10T02:00:00Z')];
+    it('the objector’s choice, the authority’s review and the national review have policy deadlines (本地策略) from the day of the step (Regs 26 para 2)', () => {
+      const expected = [
+        { state: 'classifierDecided', id: 'objector-choice', policy: 'objectionChoiceWorkingDays', from: ['classifierDecidedOn', '2025-09-05'], responsible: 'objector' },
+        { state: 'underAuthorityReview', id: 'authority-review', policy: 'objectionReviewWorkingDays', from: ['escalatedOn', '2025-09-08'], responsible: 'authority' },
+        { state: 'provincialDecided', id: 'appeal-choice', policy: 'objectionChoiceWorkingDays', from: ['provincialDecidedOn', '2025-09-09'], responsible: 'objector' },
+        { state: 'underNationalReview', id: 'national-review', policy: 'objectionReviewWorkingDays', from: ['appealedOn', '2025-09-10'], responsible: 'national' },
+      ];
+      expected.forEach((x, i) => {
+        const { s, ctx } = run(input({ determined: cls('confidential') }), path.slice(0, i + 1));
+        expect(s.value).toBe(x.state);
+        const [d] = activeDeadlines(s);
+        expect(d!.spec).toMatchObject({ id: x.id, n: { policy: x.policy }, from: x.from[0], responsible: x.responsible, rule: 'working-days' });
+        expect(d!.spec.label).toContain('本地策略');
+        expect(d!.spec.basis).toMatch(/^Regs 26 para 2/);
+        expect((ctx as unknown as Record<string, string>)[x.from[0]!]).toBe(x.from[1]);
+      });
+    });
+
+    it('edition 1 declares none of them, so its recorded histories replay', () => {
+      for (let i = 1; i <= path.length; i++) expect(deadlineIds(run(input({ determined: cls('confidential') }, 1), path.slice(0, i)).s)).toEqual([]);
+    });
+
+    it('the original classifier may also take a provincial decision to the national authority (Regs 26 para 2(2))', () => {
+      expect(objectionEvents.APPEAL.by).toEqual(['objector', 'classifier']);
+      const { s, ctx, effects } = run(input({ determined: cls('confidential') }), [...path.slice(0, 3), ev('APPEAL', {}, classifier)]);
+      expect(s.value).toBe('underNationalReview');
+      expect(ctx.appealedBy).toBe('classifier');
+      expect(effects).toContainEqual({ type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } });
+    });
+  });
+
+  describe('telling the holders (Law 23 para 2; Law 22 para 3; Regs 21 para 1)', () => {
+    it('a final decision that changes the level, term or scope has the original classifier notify the holders and change the markings before closing (Law 23 para 2; Regs 21 para 1)', () => {
+      const { s, effects } = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]);
+      expect(s.value).toBe('changingMarkings');
+      expect(stateMetaOf(s)).toMatchObject({ responsible: 'classifier', basis: 'Law 23 para 2; Regs 21 para 1' });
+      expect(activeDeadlines(s)[0]!.spec).toMatchObject({ id: 'markings', n: { policy: 'markingsWorkingDays' }, from: 'finalOn', responsible: 'classifier' });
+      expect(effects.map((e) => e.params?.subject)).toEqual(['objection-final', 'markings-change-due']);
+      const done = transition(objectionMachine, s, ev('NOTIFY_HOLDERS', { noticeRef: '穗保〔2025〕1号' }, classifier, '2025-09-12T17:00:00Z') as never)[0];
+      expect(done.status).toBe('done');
+      expect(done.context.holdersNotifiedOn).toBe('2025-09-13'); // Beijing date of the instant
+    });
+
+    it('a final decision that it is not a state secret has the markings removed: 解除国家秘密标志 (Law 22 para 3)', () => {
+      const { s } = run(input({ determined: cls('top-secret') }), [ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }), ev('ESCALATE', {}, objector), decide('AUTHORITY_DECIDE', 'not-secret')]);
+      expect(s.value).toBe('removingMarkings');
+      expect(stateMetaOf(s)).toMatchObject({ label: expect.stringContaining('解除国家秘密标志'), basis: 'Law 22 para 3' });
+    });
+
+    it('a decision that confirms the classification closes at once; edition 1 closes without the step', () => {
+      expect(run(input({ determined: cls('secret') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]).s.value).toBe('decided');
+      expect(run(input({ determined: cls('confidential') }, 1), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]).s.value).toBe('decided');
+    });
+  });
+
+  it('objector and classifier must be different organs: an organ cannot object to its own classification (Regs 26 para 1)', () => {
+    const r = ObjectionStartSchema.safeParse(raw({ classifierId: 'org-gz-institute' }));
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ['classifierId'], message: expect.stringContaining('must be another organ than the objector "org-gz-institute"') });
+  });
+
+  it('dates a decision by the event instant in Beijing time, so a fact’s occurredAt counts', () => {
+    expect(run(input(), [decide('CLASSIFIER_DECIDE', 'secret', classifier, '2025-09-04T16:30:00Z')]).ctx.classifierDecidedOn).toBe('2025-09-05');
+  });
+
+  it('marks the events that record a fact; cites only articles that contain the rule; says 原定密机关、单位 and claims no 终局', () => {
+    expect(Object.entries(objectionEvents).filter(([, e]) => !e.fact)).toEqual([]);
+    expect('basis' in objectionEvents.ACCEPT || 'basis' in objectionEvents.WITHDRAW).toBe(false);
+    const texts = [...Object.values(objectionEvents).map((e) => e.label), ...Object.values(objectionMachine.root.states).map((n) => (n.meta as { label?: string } | undefined)?.label ?? ''), SUBJECTS['national-decided']!, SUBJECTS['classifier-decided']!];
+    expect(texts.filter((t) => t.includes('终局'))).toEqual([]);
+    expect(texts.filter((t) => /原定密机关(?!、单位)/.test(t))).toEqual([]);
+  });
+});
