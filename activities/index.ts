@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { computeDeadline, type ComputeOptions } from '../domain/deadline/compute.js';
 import { DeadlineError, type Deadline, type PeriodRequest } from '../domain/deadline/types.js';
+import { NotEntitledError } from '../domain/errors.js';
 import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
@@ -46,6 +47,7 @@ const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedPa
 /** Errors of the domain are final: a retry cannot fix them, so the activity fails for good. */
 function final(e: unknown): unknown {
   if (e instanceof RegistryLookupError) return ApplicationFailure.nonRetryable(e.message, 'RegistryLookup');
+  if (e instanceof NotEntitledError) return ApplicationFailure.nonRetryable(e.message, 'NotEntitled');
   if (e instanceof DeadlineError || e instanceof RangeError) return ApplicationFailure.nonRetryable(e.message, 'DeadlineError');
   if (e instanceof MachineDefinitionError) return ApplicationFailure.nonRetryable(e.message, 'MachineDefinition');
   return e;

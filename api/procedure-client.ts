@@ -61,6 +61,12 @@ export function eventRejection(err: unknown): (EventRejection & { message: strin
   return details ? { ...details, message: err.cause.message } : undefined;
 }
 
+/** Why a start was refused, if the domain refused it (a party without standing, e.g. Regs 63): the API's 403. */
+export function startRefusal(err: unknown): string | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ApplicationFailure && e.type === 'NotEntitled') return e.message;
+  return undefined;
+}
+
 /** Sends an event as an Update; `updateId` makes a retried send apply at most once. */
 export async function sendEvent(handle: WorkflowHandle, req: EventRequest, updateId?: string): Promise<EventResult> {
   for (let attempt = 0; ; attempt++) {

@@ -8,3 +8,8 @@ export function formatZodError(error: z.ZodError): string {
 export function zodFieldErrors(error: z.ZodError): Array<{ field: string; message: string }> {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(root)', message: i.message }));
 }
+
+/** The statute does not give the party the standing it claims (e.g. to apply, Regs 63): the API answers 403. */
+export class NotEntitledError extends Error {
+  override name = 'NotEntitledError';
+}

@@ -60,6 +60,7 @@ export const SUBJECTS: Record<string, string> = {
   'rejection-upheld': '复核维持不予受理',
   'appraisal-extended': '鉴定期限经负责人批准延长30日（Regs 63）',
   'appraisal-concluded': '已出具鉴定结论',
+  'appraisal-withdrawn': '申请机关已撤回鉴定申请',
   'annual-report-submitted': '收到保密资质年度自检报告（Regs 48）',
   'rectification-ordered': '责令限期整改（Regs 71）',
   'rectification-reported': '企业报告整改完成',

@@ -25,7 +25,12 @@ export const PolicySchema = z.strictObject({
   markingsWorkingDays: z.number().int().min(1).default(5),
   /** Regs 61 para 2: 24 hours end to end from the first local receipt, or per tier. */
   leakRelayReading: z.enum(['end-to-end', 'per-tier']).default('end-to-end'),
-  /** 国家秘密鉴定工作规定 (secondary source): re-review of a rejected application, days. */
+  /**
+   * 国家秘密鉴定工作规定 (secondary source): review of an appraisal application, days, counted
+   * again from the day amended materials are complete.
+   */
+  appraisalReviewDays: z.number().int().min(1).default(10),
+  /** Same source: re-review of a rejected application, days. */
   rejectionReviewDays: z.number().int().min(1).default(10),
   /** Same source: an expert's reply to a consultation, days, extendable once by agreement. */
   consultationReplyDays: z.number().int().min(1).default(15),

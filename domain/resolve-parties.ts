@@ -1,3 +1,4 @@
+import { NotEntitledError } from './errors.js';
 import type { PartyRef } from './parties.js';
 import { authorityRef, organRef, RegistryLookupError, type Registry } from './registry/registry.js';
 import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter, type Route } from './routing.js';
@@ -80,9 +81,18 @@ export function leakParties(reg: Registry, input: { organId: string }): Resolved
   };
 }
 
-/** 鉴定: the applicant and the authority it applies to (Regs 63 para 1). */
+/**
+ * 鉴定: the applicant and the authority it applies to (Regs 63 para 1). Only a 监察机关 or
+ * 司法机关 handling a suspected leak may apply: the registry records which organs are such.
+ */
 export function appraisalParties(reg: Registry, input: { applicantId: string }): ResolvedParties {
   const applicant = reg.organ(input.applicantId);
+  if (!applicant.functions?.some((f) => f === 'supervisory' || f === 'judicial')) {
+    throw new NotEntitledError(
+      `applicantId: ${applicant.name} (${applicant.id}) may not apply for a 国家秘密和情报鉴定: only a 监察机关 or 司法机关 handling a suspected leak may (Regs 63 para 1); ` +
+        `the registry records its functions as ${applicant.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial`,
+    );
+  }
   const route = routeAppraisal(applicant.kind);
   const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(applicant.region);
   return { parties: { applicant: organRef(applicant), authority: authorityRef(authority), national: authorityRef(reg.national()) }, region: applicant.region, route };

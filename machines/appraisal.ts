@@ -3,11 +3,12 @@
  */
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { dueAtSuspended, suspensionBound, type SuspensionCounting } from '../domain/deadline/suspension.js';
 import type { Extension } from '../domain/deadline/types.js';
 import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { DateSchema, shortText } from './common.js';
-import { eventDate, notifyEffect, stateMeta, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { eventDate, notifyEffect, stateMeta, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -31,26 +32,39 @@ const ConclusionSchema = z.discriminatedUnion('outcome', [
 
 const note = z.strictObject({ note: shortText().optional() });
 
+/**
+ * Steps the statute does not set out but 国家秘密鉴定工作规定 (2021, a departmental rule: a
+ * secondary source here) does: local policy, never cited as Regs 63.
+ */
+const GUIDE = '本地策略（国家秘密鉴定工作规定）';
+
 export const appraisalEvents = {
-  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: 'Regs 63 para 1', schema: z.strictObject({ missing: shortText() }) },
-  AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: 'Regs 63 para 1', schema: note },
-  ACCEPT: { label: '受理', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
-  REJECT: { label: '不予受理', by: ['authority'], basis: 'Regs 63 para 1', schema: z.strictObject({ reason: shortText() }) },
-  OBJECT: { label: '对不予受理提出异议', by: ['applicant'], basis: 'Regs 63 para 1', schema: z.strictObject({ reason: shortText() }) },
-  ACCEPT_REJECTION: { label: '接受不予受理决定', by: ['applicant'], basis: 'Regs 63 para 1', schema: note },
-  REVIEW_ACCEPT: { label: '复核后受理', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
-  REVIEW_UPHOLD: { label: '复核维持不予受理', by: ['authority'], basis: 'Regs 63 para 1', schema: note },
+  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: GUIDE, fact: true, schema: z.strictObject({ missing: shortText() }) },
+  AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: GUIDE, fact: true, schema: note },
+  // Regs 63 para 2: the period runs from the day of 受理.
+  ACCEPT: { label: '受理', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
+  REJECT: { label: '不予受理', by: ['authority'], basis: GUIDE, fact: true, schema: z.strictObject({ reason: shortText() }) },
+  OBJECT: { label: '对不予受理提出异议', by: ['applicant'], basis: GUIDE, fact: true, schema: z.strictObject({ reason: shortText() }) },
+  ACCEPT_REJECTION: { label: '接受不予受理决定', by: ['applicant'], basis: GUIDE, fact: true, schema: note },
+  REVIEW_ACCEPT: { label: '复核后受理', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
+  REVIEW_UPHOLD: { label: '复核维持不予受理', by: ['authority'], basis: GUIDE, fact: true, schema: note },
   EXTEND: {
     label: '经负责人批准延长30日',
     by: ['authority'],
+    // 经保密行政管理部门负责人批准: the sender must hold the authority's head role (the driver checks it).
+    role: 'head',
     basis: 'Regs 63 para 2',
-    schema: z.strictObject({ approver: shortText(50).describe('批准的负责人'), reason: shortText() }),
+    schema: z.strictObject({
+      approver: shortText(50).optional().describe('批准的负责人（可不填：批准人即发送事件的负责人本人）'),
+      reason: shortText(),
+    }),
   },
-  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
-  EXTEND_CONSULTATION: { label: '经协商延长专家答复期限', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ reason: shortText() }) },
-  END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', schema: note },
-  CONCLUDE: { label: '出具鉴定结论', by: ['authority'], basis: 'Regs 63 para 2', schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }) },
-  WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: 'Regs 63', schema: note },
+  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
+  EXTEND_CONSULTATION: { label: '经协商延长专家答复期限', by: ['authority'], basis: GUIDE, schema: z.strictObject({ reason: shortText() }) },
+  END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
+  CONCLUDE: { label: '出具鉴定结论', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }) },
+  // Neither Regs 63 nor Law 53 speaks of withdrawal: allowed by local policy, no article cited.
+  WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: '本地策略', fact: true, schema: note },
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof appraisalEvents>;
@@ -60,12 +74,15 @@ export interface AppraisalContext extends ProcedureContext {
   appliedOn: string;
   items: AppraisalStart['items'];
   route: Route;
+  /** The review's period runs from here: the application, or the day the materials are complete. */
   reviewFrom: string;
   amendments: Array<{ requestedOn: string; missing: string; amendedOn?: string }>;
   rejection?: { on: string; reason: string; objectedOn?: string; objection?: string };
   objectedOn?: string;
   acceptedOn?: string;
   extensions: Extension[];
+  /** How suspended time counts (policy, SPEC §2): bounds are dates, or instants when exact. */
+  suspensionCounting: SuspensionCounting;
   /** Clock suspensions for expert consultation (专家咨询等时间不计入); an open one has no `to`. */
   suspensions: Array<{ from: string; to?: string; reason: string; basis: string }>;
   consultations: Array<{ sentOn: string; expert: string; reason: string; extended: boolean; endedOn?: string }>;
@@ -80,18 +97,40 @@ export interface AppraisalContext extends ProcedureContext {
 
 export type AppraisalInput = AppraisalStart & DriverInput;
 
+/**
+ * The applicant may withdraw in every state until the conclusion is issued; the authority is
+ * told (edition 2: edition-1 procedures withdrew without a notice and replay so).
+ */
+const withdraw = [
+  { guard: 'edition2', target: '#appraisal.withdrawn', actions: { type: 'notify', params: { to: 'authority', subject: 'appraisal-withdrawn', basis: '本地策略' } } },
+  { target: '#appraisal.withdrawn' },
+] as const;
+
+/** The person who sent the event, where the driver knows it (workflows/types.ts Actor). */
+const personOf = (actor: EventEnvelope['actor']) => (actor as { person?: { name: string } }).person;
 
 export const appraisalMachine = setup({
   types: { context: {} as AppraisalContext, events: {} as Events, input: {} as AppraisalInput },
   guards: {
-    /** Once, approved by the head, before the deadline passes (Regs 63 para 2). */
-    canExtend: ({ context, event }) => context.extensions.length === 0 && !!event.deadlines.conclusion && event.at <= event.deadlines.conclusion.dueAt,
+    /**
+     * Once, before the deadline passes (Regs 63 para 2). During an open consultation the clock
+     * stands still (专家咨询等时间不计入): the deadline is the recorded one moved by the time
+     * the consultation has run so far.
+     */
+    canExtend: ({ context, event }) => {
+      const due = event.deadlines.conclusion;
+      if (context.extensions.length > 0 || !due) return false;
+      const open = context.suspensions.find((s) => s.to === undefined);
+      return Date.parse(event.at) <= Date.parse(dueAtSuspended(due.dueAt, open, event.at, context.suspensionCounting));
+    },
     consultationNotExtended: ({ context }) => !context.consultations.at(-1)?.extended,
     /** A conclusion for every item applied for, and for nothing else. */
     concludesEveryItem: ({ context, event }) =>
       event.type === 'CONCLUDE' &&
       event.conclusions.length === context.items.length &&
       context.items.every((i) => event.conclusions.some((c) => c.ref === i.ref)),
+    /** Rules of edition 2 that add timers or notifications: edition-1 procedures replay without them. */
+    edition2: ({ context }) => context.edition >= 2,
   },
   actions: {
     notify: notifyEffect,
@@ -101,13 +140,16 @@ export const appraisalMachine = setup({
     accept: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
     reject: assign(({ event }) => ('reason' in event ? { rejection: { on: eventDate(event), reason: event.reason } } : {})),
     object: assign(({ context, event }) => ('reason' in event ? { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } } : {})),
+    /** The approver is the head who sends it; a name typed in stands only where no person is known (earlier records). */
     extend: assign(({ context, event }) =>
-      'approver' in event ? { extensions: [...context.extensions, { days: 30, approver: event.approver, reason: event.reason, basis: 'Regs 63 para 2' }] } : {},
+      event.type === 'EXTEND'
+        ? { extensions: [...context.extensions, { days: 30, approver: personOf(event.actor)?.name ?? event.approver ?? event.actor.name ?? event.actor.id, reason: event.reason, basis: 'Regs 63 para 2' }] }
+        : {},
     ),
     startConsultation: assign(({ context, event }) =>
       'expert' in event
         ? {
-            suspensions: [...context.suspensions, { from: eventDate(event), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
+            suspensions: [...context.suspensions, { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
             consultations: [...context.consultations, { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false }],
             consultationSentOn: eventDate(event),
             consultationDays: context.consultationReplyDays,
@@ -119,7 +161,7 @@ export const appraisalMachine = setup({
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, extended: true } : c)),
     })),
     endConsultation: assign(({ context, event }) => ({
-      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: eventDate(event) } : s)),
+      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: suspensionBound(event.at, context.suspensionCounting) } : s)),
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: eventDate(event) } : c)),
     })),
     conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: eventDate(event) } : {})),
@@ -137,6 +179,8 @@ export const appraisalMachine = setup({
     reviewFrom: input.appliedOn,
     amendments: [],
     extensions: [],
+    // Histories recorded before the policy had the setting counted in calendar days.
+    suspensionCounting: input.policy.suspensionCounting ?? 'calendar-days',
     suspensions: [],
     consultations: [],
     consultationDays: input.policy.consultationReplyDays,
@@ -146,35 +190,51 @@ export const appraisalMachine = setup({
   initial: 'underReview',
   states: {
     underReview: {
-      meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 1' }),
+      meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
+      initial: 'entered',
+      states: {
+        entered: { always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }] },
+        timed: {
+          meta: stateMeta({
+            label: '受理审查',
+            responsible: 'authority',
+            basis: 'Regs 63 para 2',
+            deadline: { id: 'review', label: '受理审查期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'appraisalReviewDays' }, from: 'reviewFrom', basis: GUIDE, responsible: 'authority' },
+          }),
+        },
+        untimed: {},
+      },
       on: {
-        REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: 'Regs 63 para 1' } }] },
+        REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: GUIDE } }] },
         ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
-        REJECT: { target: 'rejected', actions: ['reject', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-rejected', basis: 'Regs 63 para 1' } }] },
+        REJECT: { target: 'rejected', actions: ['reject', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-rejected', basis: GUIDE } }] },
+        WITHDRAW: withdraw,
       },
     },
     awaitingAmendment: {
-      meta: stateMeta({ label: '待补正材料', responsible: 'applicant', basis: 'Regs 63 para 1' }),
-      on: { AMENDED: { target: 'underReview', actions: 'amended' }, WITHDRAW: 'withdrawn' },
+      meta: stateMeta({ label: '待补正材料', responsible: 'applicant', basis: GUIDE }),
+      on: { AMENDED: { target: 'underReview', actions: 'amended' }, WITHDRAW: withdraw },
     },
     rejected: {
-      meta: stateMeta({ label: '不予受理', responsible: 'applicant', basis: 'Regs 63 para 1' }),
+      meta: stateMeta({ label: '不予受理', responsible: 'applicant', basis: GUIDE }),
       on: {
-        OBJECT: { target: 'rejectionReview', actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: 'Regs 63 para 1' } }] },
+        OBJECT: { target: 'rejectionReview', actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: GUIDE } }] },
         ACCEPT_REJECTION: 'closedRejected',
+        WITHDRAW: withdraw,
       },
     },
     rejectionReview: {
       meta: stateMeta({
         label: '不予受理异议复核',
         responsible: 'authority',
-        basis: 'Regs 63 para 1',
-        deadline: { id: 'rejection-review', label: '复核期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'rejectionReviewDays' }, from: 'objectedOn', basis: 'Regs 63 para 1', responsible: 'authority' },
+        basis: GUIDE,
+        deadline: { id: 'rejection-review', label: '复核期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'rejectionReviewDays' }, from: 'objectedOn', basis: GUIDE, responsible: 'authority' },
       }),
       on: {
         REVIEW_ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
-        REVIEW_UPHOLD: { target: 'closedRejected', actions: { type: 'notify', params: { to: 'applicant', subject: 'rejection-upheld', basis: 'Regs 63 para 1' } } },
+        REVIEW_UPHOLD: { target: 'closedRejected', actions: { type: 'notify', params: { to: 'applicant', subject: 'rejection-upheld', basis: GUIDE } } },
+        WITHDRAW: withdraw,
       },
     },
     appraising: {
@@ -195,7 +255,7 @@ export const appraisalMachine = setup({
           suspensionsFrom: 'suspensions',
         },
       }),
-      on: { EXTEND: { guard: 'canExtend', actions: ['extend', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-extended', basis: 'Regs 63 para 2' } }] } },
+      on: { EXTEND: { guard: 'canExtend', actions: ['extend', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-extended', basis: 'Regs 63 para 2' } }] }, WITHDRAW: withdraw },
       initial: 'working',
       states: {
         working: {
@@ -210,7 +270,7 @@ export const appraisalMachine = setup({
             label: '专家咨询（不计入鉴定期限）',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
-            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, from: 'consultationSentOn', basis: 'Regs 63 para 2', responsible: 'authority' },
+            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, from: 'consultationSentOn', basis: GUIDE, responsible: 'authority' },
           }),
           on: {
             EXTEND_CONSULTATION: { guard: 'consultationNotExtended', actions: 'extendConsultation' },

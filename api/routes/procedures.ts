@@ -14,7 +14,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { Caller } from '../auth.js';
 import { ApiError } from '../problem.js';
-import { eventRejection, sendEvent, startProcedure, waitReady } from '../procedure-client.js';
+import { eventRejection, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
@@ -129,9 +129,15 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           // The same caller and key always name the same procedure: a repeated start returns it.
           const workflowId = `${def.kind}-${key ? createHash('sha256').update(`${caller.party.id}\n${key}`).digest('hex').slice(0, 32) : randomUUID()}`;
           const existing = key ? await exists(workflowId) : false;
-          const ready = existing
-            ? await waitReady(deps.client.workflow.getHandle(workflowId))
-            : (await startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } })).ready;
+          const ready = await (existing
+            ? waitReady(deps.client.workflow.getHandle(workflowId))
+            : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } }).then((s) => s.ready)
+          ).catch((e: unknown) => {
+            const refusal = startRefusal(e);
+            if (!refusal) throw e;
+            deps.deny(caller, `start ${def.kind}: no standing`);
+            throw new ApiError(403, 'Forbidden', refusal);
+          });
           return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: ready.state, stateLabel: ready.stateLabel, deadlines: ready.deadlines, allowedEvents: ready.allowedEvents });
         },
       );

@@ -17,6 +17,14 @@ export const AuthoritySchema = z.strictObject({
   head: z.string().min(1).optional(),
 });
 
+/**
+ * What an organ does in law, where a procedure depends on it: 监察机关 (supervisory) and
+ * 司法机关 (judicial) may apply for an appraisal (Regs 63 para 1). Judicial is meant in the
+ * broad criminal-procedure sense: courts, procuratorates and the organs that investigate
+ * (公安、国家安全机关), the bodies 国家秘密鉴定工作规定 art. 5 calls 办案机关.
+ */
+export const OrganFunctionSchema = z.enum(['supervisory', 'judicial']);
+
 export const OrganSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   name: z.string().min(1),
@@ -26,6 +34,8 @@ export const OrganSchema = z.strictObject({
   superiorId: z.string().optional(),
   /** The organ's secrecy officer (保密工作机构), first rung of the escalation ladder. */
   secrecyOfficer: ContactSchema,
+  /** Its functions in law, where a procedure depends on them (none recorded: none). */
+  functions: z.array(OrganFunctionSchema).min(1).optional(),
   /** For enterprises holding a 保密资质: the licence and who granted it (Regs 48). */
   licence: z.strictObject({ grade: z.enum(['1', '2']), grantedBy: z.string(), number: z.string() }).optional(),
 });
@@ -69,4 +79,5 @@ export const RegistrySchema = z
 export type Contact = z.infer<typeof ContactSchema>;
 export type Authority = z.infer<typeof AuthoritySchema>;
 export type Organ = z.infer<typeof OrganSchema>;
+export type OrganFunction = z.infer<typeof OrganFunctionSchema>;
 export type RegistryData = z.infer<typeof RegistrySchema>;

@@ -3,6 +3,7 @@ import { loadCalendar } from '../../domain/calendar/load.js';
 import { computeDeadline } from '../../domain/deadline/compute.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
+import { dueAtSuspended, suspensionBound } from '../../domain/deadline/suspension.js';
 
 const cal = loadCalendar();
 const due = (req: Parameters<typeof computeDeadline>[1]) => computeDeadline(cal, req);
@@ -134,6 +135,26 @@ describe('a period is a budget: extensions and suspensions', () => {
     });
     // 2025-10-01 24:00 + 7d6h = 2025-10-09 06:00 → last day 10-09, a working day: stays exact.
     expect(d.dueAt).toBe('2025-10-08T22:00:00.000Z');
+  });
+});
+
+describe('an open suspension (SPEC §2 Suspension)', () => {
+  it('is recorded by its Beijing date when counted in calendar days, by its instant when exact', () => {
+    expect(suspensionBound('2025-09-10T17:30:00.000Z', 'calendar-days')).toBe('2025-09-11');
+    expect(suspensionBound('2025-09-10T17:30:00.000Z', 'exact')).toBe('2025-09-10T17:30:00.000Z');
+  });
+
+  it('moves the deadline by the time it has stood so far: whole days from its date, or the exact duration', () => {
+    const dueAt = '2025-12-03T16:00:00.000Z';
+    expect(dueAtSuspended(dueAt, undefined, '2025-12-05T02:00:00.000Z', 'calendar-days')).toBe(dueAt);
+    expect(dueAtSuspended(dueAt, { from: '2025-11-28' }, '2025-12-05T02:00:00.000Z', 'calendar-days')).toBe('2025-12-10T16:00:00.000Z');
+    expect(dueAtSuspended(dueAt, { from: '2025-11-28T02:00:00.000Z' }, '2025-12-05T04:30:00.000Z', 'exact')).toBe('2025-12-10T18:30:00.000Z');
+  });
+
+  it('an exact-mode period with instants as suspension bounds computes; dates there are refused naming the field', () => {
+    const period = { rule: 'calendar-days', n: 30, from: '2025-11-03', suspensionCounting: 'exact' } as const;
+    expect(due({ ...period, suspensions: [{ from: '2025-11-28T02:00:00.000Z', to: '2025-12-05T04:30:00.000Z' }] }).dueAt).toBe('2025-12-10T18:30:00.000Z');
+    expect(() => due({ ...period, suspensions: [{ from: '2025-11-28', to: '2025-12-05' }] })).toThrow(/suspensions\.0\.from: .*instant with an offset/);
   });
 });
 

@@ -34,6 +34,16 @@ describe('registry (SPEC §1)', () => {
     expect(bad((d) => (d.authorities[1]!.region = '110100'))).toThrow(/authorities\.1\.region: region 110100 is not a provincial region code/);
     expect(bad((d) => (d.organs[1]!.id = d.organs[0]!.id))).toThrow(/organs\.1\.id: id "org-central-ministry" is used twice/);
     expect(bad((d) => ((d.organs[0] as Record<string, unknown>).secret = 'x'))).toThrow(/organs\.0: Unrecognized key/);
+    expect(bad((d) => ((d.organs[0] as Record<string, unknown>).functions = ['police']))).toThrow(/organs\.0\.functions\.0: .*supervisory.*judicial/);
+  });
+
+  it('records which organs are 监察机关 or 司法机关, the applicants of an appraisal (Regs 63 para 1)', () => {
+    const fn = (id: string) => reg.organ(id).functions;
+    expect(fn('org-gd-supervision')).toEqual(['supervisory']); // 监察委员会
+    expect(fn('org-gz-procuratorate')).toEqual(['judicial']);
+    expect(fn('org-spp')).toEqual(['judicial']);
+    expect(fn('org-gz-psb')).toEqual(['judicial']); // 公安: investigating organ, judicial in the criminal-procedure sense
+    expect(fn('org-gz-bureau')).toBeUndefined();
   });
 });
 

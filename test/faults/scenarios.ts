@@ -88,7 +88,7 @@ export const SCENARIOS: Scenario[] = [
       { day: 1, type: 'ACCEPT', by: 'auth-440000' },
       { day: 5, type: 'START_CONSULTATION', by: 'auth-440000', payload: { reason: '技术问题', expert: '专家' } },
       { day: 10, type: 'END_CONSULTATION', by: 'auth-440000' },
-      { day: 28, type: 'EXTEND', by: 'auth-440000', payload: { approver: '负责人', reason: '事项复杂' } },
+      { day: 28, type: 'EXTEND', by: 'auth-440000', payload: { reason: '事项复杂' } },
       { day: 45, type: 'CONCLUDE', by: 'auth-440000', payload: { conclusions: [{ ref: 'A1', outcome: 'state-secret', level: 'secret' }, { ref: 'A2', outcome: 'not-secret' }] } },
     ],
     final: 'concluded',

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import { leakMachine, LeakStartSchema } from '../../machines/leak.js';
-import { appraisalMachine, AppraisalStartSchema } from '../../machines/appraisal.js';
 import { annualInspectionMachine } from '../../machines/annual-inspection.js';
-import { annualInspectionParties, appraisalParties, leakParties } from '../../domain/resolve-parties.js';
+import { annualInspectionParties, leakParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY, PolicySchema } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
@@ -57,37 +56,6 @@ describe('泄密报告 machine (Regs 61)', () => {
     // Relayed to the national authority, the last tier: with nothing else pending, investigation starts.
     expect(s1.context.relayIndex).toBe(1);
     expect(s1.value).toBe('investigating');
-  });
-});
-
-describe('国家秘密鉴定 machine (Regs 63)', () => {
-  const input = (applicantId: string) => {
-    const s = AppraisalStartSchema.parse({ applicantId, caseRef: 'C', appliedOn: '2025-09-01', items: [{ ref: 'A1', description: 'D' }] });
-    return { ...s, ...appraisalParties(reg, s), policy: DEFAULT_POLICY };
-  };
-  const running = { conclusion: { dueAt: '2025-10-09T16:00:00.000Z' } };
-  const events = [
-    ev('REQUEST_AMENDMENT', { missing: 'M' }), ev('AMENDED'), ev('ACCEPT'), ev('REJECT', { reason: 'R' }), ev('OBJECT', { reason: 'R' }), ev('ACCEPT_REJECTION'),
-    ev('REVIEW_ACCEPT'), ev('REVIEW_UPHOLD'), ev('EXTEND', { approver: 'A', reason: 'R' }, running), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }),
-    ev('EXTEND_CONSULTATION', { reason: 'R' }), ev('END_CONSULTATION'), ev('CONCLUDE', { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] }), ev('WITHDRAW'),
-  ];
-
-  it('reaches every state and takes every event', () => {
-    expectFullCoverage(appraisalMachine, [input('org-gz-procuratorate')], events);
-  });
-
-  it('routes a local applicant to its provincial authority, a central one to the national authority (Regs 63 para 1)', () => {
-    for (const o of reg.data.organs) {
-      expect(appraisalParties(reg, { applicantId: o.id }).parties.authority!.id, o.id).toBe(o.kind === 'central' ? 'auth-000000' : `auth-${o.region.slice(0, 2)}0000`);
-    }
-  });
-
-  it('guard canExtend: once, and only before the deadline passes', () => {
-    const [accepted] = transition(appraisalMachine, initialTransition(appraisalMachine, input('org-gz-procuratorate') as never)[0], ev('ACCEPT') as never);
-    expect(accepted.can(ev('EXTEND', { approver: 'A', reason: 'R' }, running) as never)).toBe(true);
-    expect(accepted.can({ ...ev('EXTEND', { approver: 'A', reason: 'R' }, running), at: '2025-10-09T16:00:01.000Z' } as never)).toBe(false);
-    const [extended] = transition(appraisalMachine, accepted, ev('EXTEND', { approver: 'A', reason: 'R' }, running) as never);
-    expect(extended.can(ev('EXTEND', { approver: 'A', reason: 'R' }, running) as never)).toBe(false);
   });
 });
 

@@ -73,7 +73,8 @@ describe('the API against a real dev server and worker', () => {
       expect(Array.isArray(ev.body.deadlines)).toBe(true);
       const view = await call('GET', `/api/procedures/${started.body.id}`, f.as);
       expect(view.body.audit.some((a: { kind: string; event?: { type: string } }) => a.kind === 'event' && a.event?.type === type)).toBe(true);
-      expect(view.body.deadlines.every((d: { basis: string }) => /^(Regs|Law) /.test(d.basis))).toBe(true);
+      // An article, or local policy with its source (e.g. 国家秘密鉴定工作规定 for the appraisal's review).
+      expect(view.body.deadlines.every((d: { basis: string }) => /^(Regs|Law) |^本地策略（.+）$/.test(d.basis))).toBe(true);
     }
     // Visibility lags a little behind the workflows.
     await expect.poll(async () => (await call('GET', '/api/procedures?pageSize=200', 'auth-000000')).body.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
@@ -188,6 +189,12 @@ describe('identity and scope', () => {
     const r = await call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-gz-bureau'));
     expect(r.status).toBe(403);
     expect(r.body.detail).toContain('missing right: only organId (org-gz-bureau) may start');
+  });
+
+  it('only a 监察机关 or 司法机关 may apply for an appraisal: another organ gets 403 citing the article (Regs 63 para 1)', async () => {
+    const r = await call('POST', '/api/procedures/appraisal', 'org-gz-bureau', { applicantId: 'org-gz-bureau', caseRef: 'C-2', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] });
+    expect(r.status).toBe(403);
+    expect(r.body.detail).toMatch(/may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\)/);
   });
 
   it('registry: every authority; organs inside the caller’s scope', async () => {

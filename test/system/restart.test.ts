@@ -94,8 +94,8 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       }
       return out;
     });
-    // All but the appraisal under review (no statutory period yet) wait on a durable timer.
-    expect(Object.values(before).filter((b) => b.timers.length > 0)).toHaveLength(4);
+    // Every one waits on a durable timer (the appraisal under review on its review period, local policy).
+    expect(Object.values(before).filter((b) => b.timers.length > 0)).toHaveLength(5);
     await withStack(dbFile, port, uiPort, async (client) => {
       for (const [id, b] of Object.entries(before)) {
         const handle = client.workflow.getHandle(id);
