@@ -31,8 +31,8 @@ export interface NotifyRequest {
   kind: 'notification' | 'reminder' | 'escalation';
   subject: string;
   to?: PartyRef;
-  /** For an escalation: the responsible party and the rung of the ladder. */
-  escalation?: { responsible: PartyRef; rung: number };
+  /** For an escalation: the responsible party, the rung of the ladder, the authority a statute names for the step. */
+  escalation?: { responsible: PartyRef; rung: number; named?: PartyRef };
   basis?: string;
 }
 
@@ -88,7 +88,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Resolves the recipients of a notification, reminder or escalation (delivered to the inbox). */
     async notify(req: NotifyRequest): Promise<Recipient[]> {
       if (req.escalation) {
-        return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung).map((t) => ({ party: t.party, contact: t.contact, role: t.role }));
+        return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({ party: t.party, contact: t.contact, role: t.role }));
       }
       if (!req.to) return [];
       return [{ party: req.to, contact: deps.registry.contactOf(req.to.id), role: 'responsible' }];

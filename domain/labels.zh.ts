@@ -66,10 +66,30 @@ export const SUBJECTS: Record<string, string> = {
   'rectification-reported': '企业报告整改完成',
   'sanction-proposed': '建议暂停涉密业务、降低资质等级（Regs 71）',
   'business-suspended': '暂停涉密业务（Regs 71）',
+  'business-suspended-downgraded': '暂停涉密业务，并降低保密资质等级（Regs 71）',
+  'warning-given': '给予警告（Regs 71）',
+  'criticism-given': '给予通报批评（Regs 71）',
+  'proposal-declined': '对处罚建议决定不予处罚或另作处理（Law 60）',
   'licence-downgraded': '降低保密资质等级（Regs 71）',
   'revocation-proposed': '建议吊销保密资质（Regs 71）',
   'licence-revoked': '吊销保密资质（Regs 71）',
 };
+
+/** 保密资质: the sanctions applied (Regs 71; Law 60), the grounds, and how the self-inspection ended. */
+export const SANCTION_LABELS = { warning: '警告', criticism: '通报批评', suspension: '暂停涉密业务', downgrade: '降低资质等级', revocation: '吊销保密资质' } as const;
+export const LICENCE_GROUND_LABELS: Record<string, string> = {
+  'Regs 71 para 2(1)': '超出保密资质业务种类范围承担其他需要取得保密资质业务',
+  'Regs 71 para 2(2)': '未按照要求时限完成整改或者整改后仍不符合规定',
+  'Regs 71 para 2(3)': '其他违反保密法律法规及国家保密规定，存在重大泄密隐患',
+  'Regs 71 para 3(1)': '变造、出卖、出租、出借保密资质证书',
+  'Regs 71 para 3(2)': '将涉密业务转包给其他单位或者分包给无相应保密资质单位',
+  'Regs 71 para 3(4)': '拒绝、逃避、妨碍保密检查',
+  'Regs 71 para 3(5)': '暂停涉密业务期间承接新的涉密业务',
+  'Regs 71 para 3(6)': '暂停涉密业务期满仍不符合保密法律法规及国家保密规定',
+  'Regs 71 para 3(7)': '发生重大泄密案件',
+  'Regs 71 para 3(8)': '其他严重违反保密法律法规及国家保密规定行为',
+};
+export const ANNUAL_RESULT_LABELS = { compliant: '符合规定', sanctioned: '已作出处罚', revoked: '吊销保密资质', 'no-penalty': '不予处罚', otherwise: '另作处理' } as const;
 
 /** A subject code's text; reminders and escalations already carry their own text. */
 export const subjectText = (subject: string) => SUBJECTS[subject] ?? subject;

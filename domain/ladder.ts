@@ -6,15 +6,19 @@ import { authorityRef, organRef } from './registry/registry.js';
 export interface EscalationTarget {
   party: PartyRef;
   contact: Contact;
-  role: 'secrecy-officer' | 'superior-organ' | 'same-level-authority' | 'higher-authority';
+  role: 'secrecy-officer' | 'superior-organ' | 'same-level-authority' | 'higher-authority' | 'named-authority';
 }
 
 /**
  * The escalation ladder (SPEC §1, local policy): an organ's overdue step goes first to
  * its own secrecy officer, then to its superior organ and its same-level authority; an
  * authority's overdue step goes one tier up per rung, up to the national authority.
+ * A step for which a statute names the authority (`named`, e.g. Regs 48 para 3: the one that
+ * granted the licence) goes to that authority, which holds the power to act on it (Regs 71);
+ * the ladder ends there and reminders go on.
  */
-export function escalationTargets(reg: Registry, responsible: PartyRef, rung: number): EscalationTarget[] {
+export function escalationTargets(reg: Registry, responsible: PartyRef, rung: number, named?: PartyRef): EscalationTarget[] {
+  if (named) return rung <= 1 ? [{ party: named, contact: reg.contactOf(named.id), role: 'named-authority' }] : [];
   if (responsible.type === 'organ') {
     const organ = reg.organ(responsible.id);
     if (rung <= 1) return [{ party: organRef(organ), contact: organ.secrecyOfficer, role: 'secrecy-officer' }];

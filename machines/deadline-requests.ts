@@ -59,5 +59,5 @@ function periodOf(spec: DeadlineSpec, c: Record<string, unknown>, policy: Policy
   if ('policy' in spec.n) return { n: policy[spec.n.policy] as number, fromPolicy: true };
   const n = c[spec.n.context];
   if (typeof n !== 'number') throw new MachineDefinitionError(`deadline ${spec.id}: context.${spec.n.context} is not a number`);
-  return { n, fromPolicy: false };
+  return { n, fromPolicy: spec.policyKey !== undefined };
 }

@@ -34,6 +34,13 @@ export interface DeadlineSpec {
    * its passing is told to the machine, with no overdue reminder and no escalation.
    */
   obligation?: false;
+  /** The local-policy key a period held in context derives from (e.g. a due date): shown as 本地策略. */
+  policyKey?: keyof Policy;
+  /**
+   * Key in context.parties of the party a statute names for the overdue step: the first rung of
+   * its escalation, instead of the ladder's (e.g. Regs 48 para 3: the authority that granted the licence).
+   */
+  escalateTo?: string;
   /** Context keys holding the recorded extensions and suspensions (SPEC §2). */
   extensionsFrom?: string;
   suspensionsFrom?: string;

@@ -403,18 +403,21 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     if (alarm.kind === 'reminder') return;
     // SPEC §4: an escalation along the ladder when the deadline passes, one rung further each period.
     const rung = ++r.escalationRung;
+    // A step for which the statute names the authority escalates to it (DeadlineSpec.escalateTo).
+    const namedKey = activeDeadlines(snapshot).find((a) => a.spec.id === r.specId)?.spec.escalateTo;
+    const named = namedKey ? ctx().parties[namedKey] : undefined;
     const escalated = await acts.notify({
       idempotencyKey: `${id}:${r.key}:escalation-${rung}`,
       procedureId: id,
       kind: 'escalation',
       subject: `${r.label}：${r.responsible.name}超期未办，逐级督办（第${rung}级）`,
-      escalation: { responsible: r.responsible, rung },
+      escalation: { responsible: r.responsible, rung, ...(named ? { named } : {}) },
       basis: r.basis,
     });
     if (escalated.length) {
       const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
       post({ id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `${r.label}：超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key, deliveries: [] });
-      record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，本地策略）`, basis: r.basis, deadlineKey: r.key });
+      record({ kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，${named ? r.basis : '本地策略'}）`, basis: r.basis, deadlineKey: r.key });
     }
     if (alarm.kind === 'due') await tellMachine(r);
   }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyStateMachine } from 'xstate';
 import { leakMachine, LeakStartSchema } from '../../machines/leak.js';
-import { annualInspectionMachine } from '../../machines/annual-inspection.js';
-import { annualInspectionParties, leakParties } from '../../domain/resolve-parties.js';
+import { leakParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY, PolicySchema } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
@@ -56,30 +55,5 @@ describe('泄密报告 machine (Regs 61)', () => {
     // Relayed to the national authority, the last tier: with nothing else pending, investigation starts.
     expect(s1.context.relayIndex).toBe(1);
     expect(s1.value).toBe('investigating');
-  });
-});
-
-describe('保密资质年度自检 machine (Regs 48, 71)', () => {
-  const input = { enterpriseId: 'ent-gz-tech', year: 2025, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year: 2025 }, DEFAULT_POLICY), policy: DEFAULT_POLICY };
-  const events = [
-    ev('SUBMIT_REPORT'), ev('ACCEPT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('RECTIFICATION_REPORTED', { summary: 'S' }),
-    ev('RECTIFICATION_ACCEPTED'), ev('RECTIFICATION_FAILED', { findings: 'F' }), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DOWNGRADE'),
-    ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }), ev('SUSPENSION_REVIEW_PASSED'), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE'),
-    ev('DEADLINE_PASSED', { deadlineId: 'rectification' }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
-  ];
-
-  it('reaches every state and takes every event', () => {
-    expectFullCoverage(annualInspectionMachine, [input], events);
-  });
-
-  it('the report is due on 31 March of the following year (local policy), from the authority that granted the licence', () => {
-    expect(input.derived).toMatchObject({ reportFrom: '2025-12-31', reportDays: 90, dueDate: '2026-03-31' });
-    expect(input.parties.authority!.id).toBe('auth-440000');
-  });
-
-  it('guard endsAfterToday: a rectification deadline in the past is refused', () => {
-    const [s] = transition(annualInspectionMachine, initialTransition(annualInspectionMachine, input as never)[0], ev('SUBMIT_REPORT') as never);
-    expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-01', items: 'I' }) as never)).toBe(false);
-    expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-30', items: 'I' }) as never)).toBe(true);
   });
 });

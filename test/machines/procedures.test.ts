@@ -26,6 +26,7 @@ describe.each(Object.values(PROCEDURES))('procedure $kind', (def) => {
       else if ('policy' in d.n) expect(policyKeys).toContain(d.n.policy);
       else expect(d.n.context).toMatch(/^\w+$/);
       if (d.remindersDaysBefore) expect(policyKeys).toContain(d.remindersDaysBefore);
+      if (d.policyKey) expect(policyKeys).toContain(d.policyKey);
     }
   });
 

@@ -23,6 +23,27 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
     });
   });
 
+  it('a report never filed: at the due date the escalation goes to the authority that granted the licence (Regs 48 para 3), which orders rectification (Regs 71 para 1)', async () => {
+    await withProcedureEnv('2026-01-01T00:00:00Z', async (p) => {
+      const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2025 }, ent);
+      expect((await p.view(h)).deadlines[0]).toMatchObject({ specId: 'annual-report', policy: true });
+      await p.sleepUntil('2026-03-31T16:00:30Z');
+      const v = await p.view(h);
+      expect(v.state).toBe('reportOverdue');
+      expect(v.deadlines.find((d) => d.specId === 'annual-report')!.status).toBe('lapsed');
+      const escalations = v.inbox.filter((e) => e.kind === 'escalation');
+      expect(escalations).toHaveLength(1);
+      expect(firedAt(escalations[0]!.at, '2026-03-31T16:00:00Z')).toBe(true);
+      // The granting (provincial) authority, not the enterprise's county authority auth-440106.
+      expect(escalations[0]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['auth-440000', 'named-authority']]);
+      expect(v.audit.find((a) => a.kind === 'escalation')!.summary).toContain('Regs 48 para 3');
+      expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-440000']);
+      const r = await p.send(h, 'ORDER_RECTIFICATION', authority, { dueDate: '2026-04-30', items: '补报2025年度自检报告' });
+      expect(r.state).toBe('rectifying');
+      expect(r.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({ from: '2026-04-01', lastDay: '2026-04-30', responsible: { id: 'ent-gz-tech' }, basis: 'Regs 71 para 1' });
+    });
+  });
+
   it('an enterprise that misses its rectification deadline gets a suspension proposal (Regs 71 para 2(2)); suspension end still failing → revocation proposal (para 3(6))', async () => {
     await withProcedureEnv('2026-03-02T02:00:00Z', async (p) => {
       const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2025 }, ent);
@@ -64,6 +85,9 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       expect(r.state).toBe('revocationProposed');
       const v = await p.view(h);
       expect((v.context.proposals as Proposals).map((x) => x.basis)).toEqual(['Regs 71 para 2(2)', 'Regs 71 para 3(5)']);
+      // The downgrade decided with the suspension is told and kept (Regs 71 para 2).
+      expect(v.inbox.map((e) => e.subject)).toContain('business-suspended-downgraded');
+      expect((v.context.sanctions as Array<{ measure: string }>).map((x) => x.measure)).toEqual(['suspension', 'downgrade']);
     });
   });
 

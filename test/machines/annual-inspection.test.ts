@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { annualInspectionEvents, annualInspectionMachine, REVOCATION_GROUNDS, type AnnualInspectionContext } from '../../machines/annual-inspection.js';
+import { deadlineRequests } from '../../machines/deadline-requests.js';
+import type { StateMeta } from '../../machines/procedure.js';
+import { annualInspectionParties } from '../../domain/resolve-parties.js';
+import { escalationTargets } from '../../domain/ladder.js';
+import { authorityRef, organRef } from '../../domain/registry/registry.js';
+import { DEFAULT_POLICY } from '../../domain/policy.js';
+import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
+import { demoRegistry as reg } from '../support/demo.js';
+
+const actor = { id: 'auth-440000', name: '广东省保密局' };
+const at = '2025-09-10T02:00:00.000Z';
+const ev = (type: string, payload: Record<string, unknown> = {}, when = at) => ({ type, actor, at: when, deadlines: {}, ...payload });
+const input = (edition = 2) => ({ enterpriseId: 'ent-gz-tech', year: 2025, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year: 2025 }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
+const ctx = (s: AnyMachineSnapshot) => s.context as AnnualInspectionContext;
+
+/** Runs the events from the start, each of which must be taken. */
+function run(events: Array<Record<string, unknown>>, edition = 2): AnyMachineSnapshot {
+  let s: AnyMachineSnapshot = initialTransition(annualInspectionMachine, input(edition) as never)[0];
+  for (const e of events) {
+    expect(s.can(e as never), `${String(s.value)} takes ${String(e.type)}`).toBe(true);
+    s = transition(annualInspectionMachine, s, e as never)[0];
+  }
+  return s;
+}
+const toSanctionProposed = [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('RECTIFICATION_REPORTED', { summary: 'S' }), ev('RECTIFICATION_FAILED', { findings: 'F' })];
+
+describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', () => {
+  const events = [
+    ev('SUBMIT_REPORT'), ev('ACCEPT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('RECTIFICATION_REPORTED', { summary: 'S' }),
+    ev('RECTIFICATION_ACCEPTED'), ev('RECTIFICATION_FAILED', { findings: 'F' }), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DOWNGRADE'),
+    ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }), ev('SUSPENSION_REVIEW_PASSED'), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE'),
+    ev('WARN', { measure: 'warning', reason: 'R' }), ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: 'F' }), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }),
+    ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'annual-report' }), ev('DEADLINE_PASSED', { deadlineId: 'rectification' }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+  ];
+
+  it('reaches every state and takes every event', () => {
+    // Told apart by the pending proposal's resume point: a declined proposal goes back where it was raised.
+    const key = (c: AnnualInspectionContext) => c.proposals.filter((p) => !p.decision).map((p) => p.resumeTo ?? '-').join();
+    const { states, transitions } = coverage(annualInspectionMachine, [input(1), input(2)], events, key as never);
+    expect([...states].sort()).toEqual(restingLeaves(annualInspectionMachine));
+    const taken = new Set([...transitions].map((t) => t.split(':')[0]));
+    expect(declaredTransitions(annualInspectionMachine).map((d) => d.split(': ')[1]).filter((e) => !taken.has(e))).toEqual([]);
+    for (const from of ['awaitingReport', 'reportOverdue', 'underReview', 'rectifying', 'reviewingRectification', 'sanctionProposed', 'suspended', 'suspensionEndReview']) {
+      expect(transitions, from).toContain(`DECLINE_PROPOSAL: revocationProposed -> ${from}`);
+    }
+  });
+
+  it('the report is due on 31 March of the following year (local policy), from the authority that granted the licence (Regs 48 para 3)', () => {
+    expect(input().derived).toMatchObject({ reportFrom: '2025-12-31', reportDays: 90, dueDate: '2026-03-31' });
+    expect(input().parties.authority!.id).toBe('auth-440000');
+    const [first] = deadlineRequests(initialTransition(annualInspectionMachine, input() as never)[0], DEFAULT_POLICY);
+    // The due date is 本地策略, shown as such; the duty is Regs 48 para 3's.
+    expect(first).toMatchObject({ fromPolicy: true, spec: { id: 'annual-report', basis: 'Regs 48 para 3', policyKey: 'annualReportDue', remindersDaysBefore: 'annualReminderDaysBefore' } });
+  });
+
+  it('guard endsAfterToday: a rectification deadline in the past is refused', () => {
+    const s = run([ev('SUBMIT_REPORT')]);
+    expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-01', items: 'I' }) as never)).toBe(false);
+    expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-30', items: 'I' }) as never)).toBe(true);
+  });
+
+  it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60', () => {
+    for (const [type, spec] of Object.entries(annualInspectionEvents)) {
+      expect(spec.fact, type).toBe(true);
+      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*$/);
+    }
+    // Regs 48 para 3 says where the report goes, not how it is reviewed.
+    expect('basis' in annualInspectionEvents.ACCEPT).toBe(false);
+  });
+
+  describe('a report never filed (Regs 48 para 3; SPEC §3.5 step 2)', () => {
+    const overdue = [ev('DEADLINE_PASSED', { deadlineId: 'annual-report' }, '2026-03-31T16:00:00.000Z')];
+
+    it('when the due date passes with no report, the granting authority may order rectification (Regs 71 para 1)', () => {
+      let s = run(overdue);
+      expect(s.value).toBe('reportOverdue');
+      s = run([...overdue, ev('ORDER_RECTIFICATION', { dueDate: '2026-04-30', items: '报送年度自检报告' }, '2026-04-02T02:00:00.000Z')]);
+      expect(s.value).toBe('rectifying');
+      expect(ctx(s).rectification).toMatchObject({ orderedOn: '2026-04-02', dueDate: '2026-04-30' });
+    });
+
+    it('or propose suspension or downgrade on a para 2 ground it names (Regs 71 para 2(1), (3))', () => {
+      const s = run([...overdue, ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: '拒不报送，存在重大泄密隐患' }, '2026-04-02T02:00:00.000Z')]);
+      expect(s.value).toBe('sanctionProposed');
+      expect(ctx(s).proposals).toEqual([{ measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(3)', reason: '其他违反保密法律法规及国家保密规定，存在重大泄密隐患：拒不报送，存在重大泄密隐患', on: '2026-04-02', resumeTo: 'reportOverdue' }]);
+    });
+
+    it('a report filed late is still reviewed, and marked late by its date', () => {
+      const s = run([...overdue, ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
+      expect(s.value).toBe('underReview');
+      expect(ctx(s)).toMatchObject({ submittedOn: '2026-04-03', submittedLate: true });
+      expect(ctx(run([ev('SUBMIT_REPORT', {}, '2026-03-31T15:00:00.000Z')]))).toMatchObject({ submittedOn: '2026-03-31', submittedLate: false });
+    });
+
+    it('a procedure of edition 1 keeps waiting for the report, as it ran (replay)', () => {
+      const s = initialTransition(annualInspectionMachine, input(1) as never)[0];
+      expect(s.can(overdue[0] as never)).toBe(false);
+    });
+
+    it('the overdue report escalates first to the authority that granted the licence, not the county one (Regs 48 para 3)', () => {
+      const enterprise = organRef(reg.organ('ent-gz-tech'));
+      const granting = authorityRef(reg.authority('auth-440000'));
+      expect(escalationTargets(reg, enterprise, 1, granting).map((t) => [t.party.id, t.role])).toEqual([['auth-440000', 'named-authority']]);
+      expect(escalationTargets(reg, enterprise, 2, granting)).toEqual([]);
+      // Without a named authority the ladder (local policy) would reach the county authority.
+      expect(escalationTargets(reg, enterprise, 2).map((t) => t.party.id)).toContain('auth-440106');
+      expect((annualInspectionMachine.root.states.awaitingReport!.meta as StateMeta).deadline).toMatchObject({ id: 'annual-report', escalateTo: 'authority' });
+    });
+  });
+
+  describe('sanctions applied stay in the outcome (Regs 71 para 2; Law 60)', () => {
+    it('a suspension decided with a downgrade, then a passed review: the outcome shows both sanctions and the compliance', () => {
+      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }, '2025-09-20T02:00:00.000Z'), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_PASSED', {}, '2026-01-05T02:00:00.000Z')]);
+      expect(s.status).toBe('done');
+      const by = { id: 'auth-440000', name: '广东省保密局' };
+      expect(ctx(s).outcome).toEqual({
+        result: 'compliant',
+        label: '符合规定',
+        on: '2026-01-05',
+        sanctions: [
+          { measure: 'suspension', label: '暂停涉密业务', basis: 'Regs 71 para 2(2)', on: '2025-09-20', by, until: '2025-12-31' },
+          { measure: 'downgrade', label: '降低资质等级', basis: 'Regs 71 para 2(2)', on: '2025-09-20', by },
+        ],
+      });
+      expect(ctx(s).proposals[0]!.decision).toEqual({ decision: 'adopted', on: '2025-09-20', by });
+    });
+
+    it('the deciding authority chooses among the para 2 measures: a downgrade alone ends the procedure as sanctioned (Regs 71 para 2)', () => {
+      const s = run([...toSanctionProposed, ev('DOWNGRADE')]);
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
+    });
+
+    it('a warning or a notice of criticism is recorded and the procedure goes on (Regs 71 para 1; Law 60)', () => {
+      let s = run([ev('SUBMIT_REPORT'), ev('WARN', { measure: 'criticism', reason: '台账不全' })]);
+      expect(s.value).toBe('underReview');
+      expect(ctx(s).sanctions).toEqual([{ measure: 'criticism', label: '通报批评', basis: 'Regs 71 para 1', on: '2025-09-10', by: { id: 'auth-440000', name: '广东省保密局' }, reason: '台账不全' }]);
+      s = transition(annualInspectionMachine, s, ev('ACCEPT') as never)[0];
+      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [{ measure: 'criticism' }] });
+      const [, effects] = transition(annualInspectionMachine, run([ev('SUBMIT_REPORT')]), ev('WARN', { measure: 'warning', reason: 'R' }) as never);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'warning-given', basis: 'Regs 71 para 1' }]);
+    });
+  });
+
+  describe('a proposal is a proposal (Regs 71 para 2, 3; Law 60)', () => {
+    it('a sanction proposal after a failed rectification may be declined — 不予处罚 with a reason — and the procedure ends so', () => {
+      const s = run([...toSanctionProposed, ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '情节轻微，已整改' })]);
+      expect(s.status).toBe('done');
+      expect(ctx(s).outcome).toMatchObject({ result: 'no-penalty', label: '不予处罚', sanctions: [] });
+      expect(ctx(s).proposals[0]!.decision).toMatchObject({ decision: 'no-penalty', reason: '情节轻微，已整改' });
+    });
+
+    it('a revocation proposal for new business during a suspension may be declined (另作处理): the suspension goes on, its sanction kept', () => {
+      const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false })];
+      let s = run([...suspended, ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' })]);
+      expect(s.value).toBe('revocationProposed');
+      s = run([...suspended, ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: '系履行既有合同' })]);
+      expect(s.value).toBe('suspended');
+      expect(ctx(s).sanctions.map((x) => x.measure)).toEqual(['suspension']);
+      expect(ctx(s).proposals.map((p) => [p.basis, p.decision?.decision])).toEqual([['Regs 71 para 2(2)', 'adopted'], ['Regs 71 para 3(5)', 'otherwise']]);
+    });
+
+    it('a revocation proposal at the end of a suspension, declined, ends with the suspension in the outcome (Regs 71 para 3(6))', () => {
+      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: 'R' })]);
+      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', sanctions: [{ measure: 'suspension' }] });
+    });
+
+    it('the para 3 measure is revocation: the revocation proposal does not take the para 2 measures', () => {
+      const s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
+      expect(s.can(ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never)).toBe(false);
+      expect(s.can(ev('DOWNGRADE') as never)).toBe(false);
+    });
+  });
+
+  describe('the other para 3 grounds lead to a revocation proposal directly (Regs 71 para 3(1)(2)(4)(7)(8))', () => {
+    it.each(REVOCATION_GROUNDS)('%s: proposed with its article; revoked, the outcome names it', (ground) => {
+      let s = run([ev('SUBMIT_REPORT'), ev('PROPOSE_REVOCATION', { ground, findings: '检查发现' })]);
+      expect(s.value).toBe('revocationProposed');
+      expect(ctx(s).proposals).toMatchObject([{ measure: 'revoke', basis: ground, resumeTo: 'underReview' }]);
+      s = transition(annualInspectionMachine, s, ev('REVOKE') as never)[0];
+      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', sanctions: [{ measure: 'revocation', basis: ground }] });
+    });
+
+    it('declined, the self-inspection goes on where the ground was found', () => {
+      const s = run([ev('SUBMIT_REPORT'), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '未查实' }), ev('ACCEPT')]);
+      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [] });
+    });
+
+    it('refuses the grounds that come from elsewhere (para 3(3) from the leak procedure; (5), (6) from the suspension)', () => {
+      for (const ground of ['Regs 71 para 3(3)', 'Regs 71 para 3(5)', 'Regs 71 para 3(6)', '3(4)']) {
+        expect(annualInspectionEvents.PROPOSE_REVOCATION.schema.safeParse({ ground, findings: 'F' }).success, ground).toBe(false);
+      }
+    });
+  });
+});
