@@ -51,7 +51,11 @@ export const SUBJECTS: Record<string, string> = {
   'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志，并书面通知知悉范围内的机关、单位或者人员（Law 22）',
   'leak-reported': '收到泄密报告（Regs 61）',
   'leak-relayed': '收到逐级报送的泄密报告（Regs 61）',
-  'leak-result': '泄密事件调查处理结果书面告知（Regs 60）',
+  'leak-result': '泄密事件处理结果书面告知（Regs 60）',
+  'leak-operator-reported': '收到网络运营者的泄密报告（Law 34；Regs 39）',
+  'leak-order-stop': '保密行政管理部门责令停止违法行为、采取有效补救措施（Regs 60）',
+  'leak-penalty': '保密行政管理部门作出行政处罚决定（Regs 60）',
+  'leak-handling-proposal': '保密行政管理部门提出处理建议（Regs 60）',
   'appraisal-applied': '收到国家秘密鉴定申请（Regs 63）',
   'amendment-requested': '请补正鉴定申请材料',
   'appraisal-accepted': '鉴定申请已受理，30日内出具结论（Regs 63）',
@@ -90,6 +94,14 @@ export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 3(8)': '其他严重违反保密法律法规及国家保密规定行为',
 };
 export const ANNUAL_RESULT_LABELS = { compliant: '符合规定', sanctioned: '已作出处罚', revoked: '吊销保密资质', 'no-penalty': '不予处罚', otherwise: '另作处理' } as const;
+
+/** What a late leak report leads to, by article (SPEC §3.3). */
+export const LEAK_CONSEQUENCES: Record<string, string> = {
+  'Regs 67(8)': '发生泄密案件未按照规定报告：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  'Regs 71 para 1': '从事涉密业务的企业事业单位违反保密法律法规：由保密行政管理部门责令限期整改，给予警告或者通报批评；有违法所得的，没收违法所得',
+  'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未按照规定时限报告：并处吊销保密资质',
+  'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
+};
 
 /** A subject code's text; reminders and escalations already carry their own text. */
 export const subjectText = (subject: string) => SUBJECTS[subject] ?? subject;

@@ -1,6 +1,7 @@
 import { NotEntitledError } from './errors.js';
 import type { PartyRef } from './parties.js';
 import { authorityRef, organRef, RegistryLookupError, type Registry } from './registry/registry.js';
+import type { Authority, Organ } from './registry/schema.js';
 import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter, type Route } from './routing.js';
 import type { Level } from './parties.js';
 import type { Policy } from './policy.js';
@@ -65,20 +66,41 @@ export function objectionParties(reg: Registry, input: { objectorId: string; cla
 /**
  * 泄密报告: the organ, its same-level authority, its superior competent department if any
  * (Regs 61 para 1), and the relay chain tier by tier up to the national authority (para 2).
+ * A network operator instead names whom it reports to (Law 34; Regs 39): a secrecy authority,
+ * which relays it as any local authority does (Regs 61 para 2), or a 公安机关/国家安全机关.
  */
-export function leakParties(reg: Registry, input: { organId: string }): ResolvedParties {
+export function leakParties(reg: Registry, input: { organId: string; variant?: 'organ' | 'network-operator'; receiverId?: string }): ResolvedParties {
   const organ = reg.organ(input.organId);
-  const chain = [reg.sameLevelAuthority(organ)];
-  for (let up = reg.nextTierUp(chain[0]!); up; up = reg.nextTierUp(up)) chain.push(up);
-  const superior = reg.superiorOf(organ);
-  const parties: Record<string, PartyRef> = { organ: organRef(organ), authority: authorityRef(chain[0]!), national: authorityRef(reg.national()) };
-  if (superior) parties.superior = organRef(superior);
-  chain.forEach((a, i) => (parties[`relay${i}`] = authorityRef(a)));
-  return {
-    parties,
-    region: organ.region,
-    derived: { relayTiers: chain.length, hasSuperior: !!superior, licensedEnterprise: !!organ.licence },
+  const licensedEnterprise = !!organ.licence;
+  const relayFrom = (first: Authority) => {
+    const chain = [first];
+    for (let up = reg.nextTierUp(first); up; up = reg.nextTierUp(up)) chain.push(up);
+    return Object.fromEntries(chain.map((a, i) => [`relay${i}`, authorityRef(a)]));
   };
+  if (input.variant === 'network-operator') {
+    const receiver = leakReceiver(reg, input.receiverId ?? '');
+    const relay = 'tier' in receiver ? relayFrom(receiver) : {};
+    const parties: Record<string, PartyRef> = { organ: organRef(organ), receiver: 'tier' in receiver ? authorityRef(receiver) : organRef(receiver), national: authorityRef(reg.national()), ...relay };
+    return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: false, licensedEnterprise } };
+  }
+  const superior = reg.superiorOf(organ);
+  const authority = reg.sameLevelAuthority(organ);
+  const relay = relayFrom(authority);
+  const parties: Record<string, PartyRef> = { organ: organRef(organ), authority: authorityRef(authority), national: authorityRef(reg.national()) };
+  if (superior) parties.superior = organRef(superior);
+  Object.assign(parties, relay);
+  return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: !!superior, licensedEnterprise } };
+}
+
+/** Whom a network operator may report to (Law 34; Regs 39): a secrecy authority, or a 公安机关/国家安全机关. */
+function leakReceiver(reg: Registry, id: string): Authority | Organ {
+  const authority = reg.data.authorities.find((a) => a.id === id);
+  if (authority) return authority;
+  const organ = reg.data.organs.find((o) => o.id === id);
+  if (!organ?.securityOrgan) {
+    throw new RegistryLookupError(`receiverId: "${id}" is neither a secrecy authority nor a 公安机关 or 国家安全机关 in the registry; a network operator reports to one of these (Law 34; Regs 39)`);
+  }
+  return organ;
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
- * 泄密报告 — leak reporting within 24 hours (Regs 61; Law 47; Regs 60, 67(8), 71). SPEC §3.3.
+ * 泄密报告 — leak reporting within 24 hours (Regs 61; Law 47), its follow-up (Regs 60), the
+ * consequences of a late report (Regs 67(8), 71), and a network operator's report (Law 34;
+ * Regs 39) as a variant. SPEC §3.3.
  */
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { LEAK_CONSEQUENCES } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
-import { parseInstant } from '../domain/time.js';
+import { parseInstant, shanghaiDateOf } from '../domain/time.js';
 import { shortText } from './common.js';
-import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -17,40 +20,78 @@ const Instant = z.string().refine((s) => {
   }
 }, 'expected an ISO 8601 instant with its offset, e.g. 2025-09-30T21:30:00+08:00');
 
-export const LeakStartSchema = z.strictObject({
-  organId: z.string().min(1).describe('发现泄密的机关、单位'),
-  incidentRef: shortText(50).describe('事件编号'),
-  summary: shortText().describe('事件概况（非涉密简述）'),
-  discoveredAt: Instant.describe('发现时刻（含时区）'),
-  remedialMeasures: shortText().describe('已采取的补救措施'),
-});
+export const LeakStartSchema = z
+  .strictObject({
+    organId: z.string().min(1).describe('发现泄密的机关、单位（网络运营者）'),
+    incidentRef: shortText(50).describe('事件编号'),
+    summary: shortText().describe('事件概况（非涉密简述）'),
+    discoveredAt: Instant.describe('发现时刻（含时区）'),
+    remedialMeasures: shortText().describe('已采取的补救措施'),
+    variant: z.enum(['organ', 'network-operator']).default('organ').describe('报告主体：机关、单位（Regs 61）或网络运营者（Law 34；Regs 39）'),
+    receiverId: z.string().min(1).optional().describe('网络运营者选择的接报机关：登记簿中的保密行政管理部门，或公安机关、国家安全机关（Law 34；Regs 39）'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.variant === 'network-operator' && !s.receiverId) {
+      ctx.addIssue({ code: 'custom', path: ['receiverId'], message: 'a network operator names whom it reports to: a secrecy authority, or a 公安机关 or 国家安全机关, from the registry (Law 34; Regs 39)' });
+    }
+    if (s.variant === 'organ' && s.receiverId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['receiverId'], message: 'only a network operator chooses whom it reports to (variant "network-operator"); an organ reports to its same-level authority and its superior (Regs 61 para 1)' });
+    }
+  });
 export type LeakStart = z.infer<typeof LeakStartSchema>;
 
 const report = z.strictObject({ reportNumber: shortText(50).optional() });
 
 export const leakEvents = {
-  REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', fact: true, schema: report },
-  REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report },
-  RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1', schema: z.strictObject({ measures: shortText() }) },
-  RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report },
-  REPORT_RESULT: { label: '书面告知调查处理结果', by: ['organ'], basis: 'Regs 60', schema: z.strictObject({ result: shortText() }) },
+  REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
+  REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
+  REPORT_TO_RECEIVER: { label: '网络运营者向保密行政管理部门或公安机关、国家安全机关报告', by: ['organ'], basis: 'Law 34; Regs 39', schema: report, fact: true },
+  RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1; Regs 39', schema: z.strictObject({ measures: shortText() }), fact: true },
+  RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report, fact: true },
+  REPORT_RESULT: { label: '书面告知同级保密行政管理部门处理结果', by: ['organ'], basis: 'Regs 60', schema: z.strictObject({ result: shortText() }), fact: true },
+  // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
+  ORDER_STOP: { label: '责令停止违法行为、采取有效补救措施', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ order: shortText() }), fact: true },
+  DECIDE_PENALTY: { label: '作出行政处罚决定', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ decision: shortText() }), fact: true },
+  PROPOSE_HANDLING: { label: '提出处理建议', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ proposal: shortText() }), fact: true },
+  REFER: {
+    label: '涉嫌犯罪，移送监察机关、司法机关处理',
+    by: ['authority'],
+    basis: 'Regs 60',
+    schema: z.strictObject({ to: z.enum(['supervisory', 'judicial']).describe('监察机关 (supervisory) 或司法机关 (judicial)'), note: shortText() }),
+    fact: true,
+  },
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof leakEvents> | DeadlinePassedEvent;
+type AuthorityStep = 'ORDER_STOP' | 'DECIDE_PENALTY' | 'PROPOSE_HANDLING' | 'REFER';
 
-export interface LateFlag {
-  obligation: string;
+export interface Consequence {
   basis: string;
   consequence: string;
 }
 
+/** A report obligation missed: judged by when the report was made (event.at, the fact's instant). */
+export interface LateFlag {
+  obligation: string;
+  deadlineId: string;
+  dueAt?: string;
+  /** When the report was made; absent while it still has not been. */
+  reportedAt?: string;
+  /** Every consequence the articles attach, each with its article. */
+  consequences: Consequence[];
+}
+
 export interface LeakContext extends ProcedureContext {
+  variant: LeakStart['variant'];
   incidentRef: string;
   summary: string;
   discoveredAt: string;
+  /** The Beijing date of discovery: the result's policy period runs from it. */
+  discoveredOn: string;
   measures: Array<{ at: string; measures: string }>;
   hasSuperior: boolean;
   licensedEnterprise: boolean;
+  /** Authorities in the relay chain; 0 when the report went to no secrecy authority. */
   relayTiers: number;
   /** Index in the relay chain (parties.relay0 … national) of the authority holding the report. */
   relayIndex: number;
@@ -60,12 +101,108 @@ export interface LeakContext extends ProcedureContext {
   relayClockFrom?: string;
   perTier: boolean;
   lateFlags: LateFlag[];
+  /** The authority's Regs 60 steps. */
+  authoritySteps: Array<{ at: string; step: AuthorityStep; text: string; to?: 'supervisory' | 'judicial' }>;
   result?: string;
+  resultAt?: string;
 }
 
 export type LeakInput = LeakStart & DriverInput;
 
 const within24h = (id: string, label: string, responsible: string, from: string, basis: string, extra: object = {}) => ({ id, label, rule: 'hours' as const, n: 24, from, basis, responsible, ...extra });
+
+/**
+ * A late report's consequences: Regs 67(8) for an organ or unit; for a network operator Law 59
+ * (its Law 34 duty); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
+ */
+function lateConsequences(c: LeakContext): Consequence[] {
+  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67(8)'];
+  const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
+  return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
+}
+
+const flagFor = (c: LeakContext, p: { deadlineId: string; obligation: string }, dueAt: string | undefined, reportedAt?: string): LateFlag => ({
+  obligation: p.obligation,
+  deadlineId: p.deadlineId,
+  ...(dueAt ? { dueAt } : {}),
+  ...(reportedAt ? { reportedAt } : {}),
+  consequences: lateConsequences(c),
+});
+
+/** Sets or withdraws the flag of one obligation, keeping its place. */
+const withFlag = (flags: LateFlag[], deadlineId: string, flag: LateFlag | undefined): LateFlag[] =>
+  flags.some((f) => f.deadlineId === deadlineId) ? flags.flatMap((f) => (f.deadlineId !== deadlineId ? [f] : flag ? [flag] : [])) : flag ? [...flags, flag] : flags;
+
+type LateParams = { deadlineId: string; obligation: string };
+const operatorReport = { deadlineId: 'report-receiver', obligation: '立即报告' } as const;
+const dueOf = (e: EventEnvelope, id: string) => e.deadlines[id]?.dueAt;
+
+/**
+ * Regs 61 para 2: the holder relays it one tier up within 24 hours; once the national
+ * authority holds it, on to `done`.
+ */
+const relaying = <T extends string>(done: T) =>
+  ({
+    always: { guard: 'reachedNational', target: done },
+    meta: stateMeta({
+      label: '逐级报送中',
+      responsible: 'relayHolder',
+      deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', { instanceFrom: 'relayIndex' }),
+    }),
+    on: { RELAY: { target: 'relaying', reenter: true, actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }] } },
+  }) as const;
+
+/**
+ * Regs 61: the two 24-hour reports (para 1) and the relay from the first local receipt (para 2),
+ * the same in both editions.
+ */
+const reportRegions = {
+  toAuthority: {
+    initial: 'pending',
+    states: {
+      pending: {
+        meta: stateMeta({ label: '待向同级保密行政管理部门报告', responsible: 'organ', deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+        on: {
+          REPORT_TO_AUTHORITY: {
+            target: 'reported',
+            actions: [{ type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } }, { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } }],
+          },
+          DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-authority' } }, actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } } },
+        },
+      },
+      reported: { type: 'final', meta: stateMeta({ label: '已向同级保密行政管理部门报告' }) },
+    },
+  },
+  toSuperior: {
+    initial: 'check',
+    states: {
+      check: { always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
+      pending: {
+        meta: stateMeta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+        on: {
+          REPORT_TO_SUPERIOR: {
+            target: 'reported',
+            actions: [{ type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } }, { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } }],
+          },
+          DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-superior' } }, actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } } },
+        },
+      },
+      reported: { type: 'final', meta: stateMeta({ label: '已向上级主管部门报告' }) },
+      notApplicable: { type: 'final', meta: stateMeta({ label: '无上级主管部门' }) },
+    },
+  },
+  relay: {
+    initial: 'waiting',
+    states: {
+      waiting: {
+        meta: stateMeta({ label: '待首次接报' }),
+        on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
+      },
+      relaying: relaying('relayed'),
+      relayed: { type: 'final', meta: stateMeta({ label: '已报至国家保密行政管理部门' }) },
+    },
+  },
+} as const;
 
 export const leakMachine = setup({
   types: { context: {} as LeakContext, events: {} as Events, input: {} as LeakInput },
@@ -74,18 +211,21 @@ export const leakMachine = setup({
     passed: deadlinePassed,
     /** The holder is the national authority (the last link of the chain). */
     reachedNational: ({ context }) => context.relayIndex >= context.relayTiers - 1,
+    /** The report went to a local secrecy authority, which relays it (Regs 61 para 2). */
+    relayed: ({ context }) => context.relayTiers > 0,
+    networkOperator: ({ context }) => context.variant === 'network-operator',
+    edition2: ({ context }) => context.edition >= 2,
   },
   actions: {
     notify: notifyEffect,
-    /** Regs 67(8) for organs; Regs 71 para 3(3) for an enterprise holding a 保密资质. */
-    flagLate: assign(({ context }, params: { obligation: string }) => ({
-      lateFlags: [
-        ...context.lateFlags,
-        context.licensedEnterprise
-          ? { obligation: params.obligation, basis: 'Regs 71 para 3(3)', consequence: '未按照规定时限报告：并处吊销保密资质' }
-          : { obligation: params.obligation, basis: 'Regs 67(8)', consequence: '发生泄密案件未按照规定报告：对直接负责的主管人员和其他直接责任人员依法给予处分' },
-      ],
-    })),
+    /** The deadline passed with no report: flagged now, withdrawn if the report turns out to have been made in time. */
+    flagUnreported: assign(({ context, event }, p: LateParams) => ({ lateFlags: withFlag(context.lateFlags, p.deadlineId, flagFor(context, p, dueOf(event, p.deadlineId))) })),
+    /** A report is late when it was made (event.at) after the deadline, whenever it is entered. */
+    judgeReport: assign(({ context, event }, p: LateParams) => {
+      const dueAt = dueOf(event, p.deadlineId);
+      const late = dueAt !== undefined && Date.parse(event.at) > Date.parse(dueAt);
+      return { lateFlags: withFlag(context.lateFlags, p.deadlineId, late ? flagFor(context, p, dueAt, event.at) : undefined) };
+    }),
     recordMeasures: assign(({ context, event }) => ('measures' in event ? { measures: [...context.measures, { at: event.at, measures: event.measures }] } : {})),
     /** The first local receipt starts the relay. */
     receive: assign(({ context, event }) => ({
@@ -105,7 +245,12 @@ export const leakMachine = setup({
         parties: { ...context.parties, relayHolder: context.parties[`relay${relayIndex}`] as PartyRef },
       };
     }),
-    recordResult: assign(({ event }) => ('result' in event ? { result: event.result } : {})),
+    recordResult: assign(({ event }) => ('result' in event ? { result: event.result, resultAt: event.at } : {})),
+    recordStep: assign(({ context, event }) => {
+      const text = 'order' in event ? event.order : 'decision' in event ? event.decision : 'proposal' in event ? event.proposal : 'note' in event ? event.note : '';
+      const to = 'to' in event ? { to: event.to } : {};
+      return { authoritySteps: [...context.authoritySteps, { at: event.at, step: event.type as AuthorityStep, text, ...to }] };
+    }),
   },
 }).createMachine({
   id: 'leak',
@@ -113,9 +258,11 @@ export const leakMachine = setup({
     parties: input.parties,
     region: input.region,
     edition: input.edition,
+    variant: input.variant,
     incidentRef: input.incidentRef,
     summary: input.summary,
     discoveredAt: input.discoveredAt,
+    discoveredOn: shanghaiDateOf(input.discoveredAt),
     measures: [{ at: input.discoveredAt, measures: input.remedialMeasures }],
     hasSuperior: input.derived?.hasSuperior === true,
     licensedEnterprise: input.derived?.licensedEnterprise === true,
@@ -123,62 +270,78 @@ export const leakMachine = setup({
     relayIndex: -1,
     perTier: input.policy.leakRelayReading === 'per-tier',
     lateFlags: [],
+    authoritySteps: [],
   }),
-  initial: 'reporting',
+  initial: 'starting',
   states: {
+    starting: { always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }] },
+
+    // Edition 2: every obligation runs side by side; the procedure closes when all are met (Regs 60, 61).
+    open: {
+      type: 'parallel',
+      meta: stateMeta({ label: '办理中（报告、逐级报送、调查处理）', responsible: 'organ', basis: 'Regs 61; Regs 60' }),
+      on: {
+        RECORD_MEASURES: { actions: 'recordMeasures' },
+        ORDER_STOP: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-order-stop', basis: 'Regs 60' } }] },
+        DECIDE_PENALTY: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-penalty', basis: 'Regs 60' } }] },
+        PROPOSE_HANDLING: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-handling-proposal', basis: 'Regs 60' } }] },
+        REFER: { actions: 'recordStep' },
+      },
+      onDone: 'closed',
+      states: {
+        ...reportRegions,
+        // Regs 60: the written result does not wait for the relay; 及时 is a policy period.
+        result: {
+          initial: 'pending',
+          states: {
+            pending: {
+              meta: stateMeta({
+                label: '待书面告知处理结果',
+                responsible: 'organ',
+                deadline: { id: 'result', label: '书面告知同级保密行政管理部门处理结果', rule: 'months', n: { policy: 'leakResultMonths' }, from: 'discoveredOn', basis: 'Regs 60', responsible: 'organ' },
+              }),
+              on: { REPORT_RESULT: { target: 'reported', actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }] } },
+            },
+            reported: { type: 'final', meta: stateMeta({ label: '已书面告知处理结果' }) },
+          },
+        },
+      },
+    },
+
+    // Law 34; Regs 39: a network operator reports 立即 (a policy period in hours) to the organ it
+    // chooses; a secrecy authority that receives it relays it (Regs 61 para 2); then it closes.
+    operatorReporting: {
+      meta: stateMeta({
+        label: '网络运营者待立即报告',
+        responsible: 'organ',
+        basis: 'Law 34; Regs 39',
+        deadline: { id: 'report-receiver', label: '网络运营者立即报告', rule: 'hours', n: { policy: 'networkOperatorReportHours' }, from: 'discoveredAt', basis: 'Law 34; Regs 39', responsible: 'organ' },
+      }),
+      on: {
+        RECORD_MEASURES: { actions: 'recordMeasures' },
+        REPORT_TO_RECEIVER: [
+          { guard: 'relayed', target: 'operatorRelay', actions: [{ type: 'judgeReport', params: operatorReport }, { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } }, 'receive'] },
+          { target: 'closed', actions: [{ type: 'judgeReport', params: operatorReport }, { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } }] },
+        ],
+        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-receiver' } }, actions: { type: 'flagUnreported', params: operatorReport } },
+      },
+    },
+    operatorRelay: {
+      meta: stateMeta({ label: '逐级报送中', responsible: 'relayHolder', basis: 'Regs 61 para 2' }),
+      on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
+      initial: 'relaying',
+      states: { relaying: relaying('#leak.closed') },
+    },
+
+    // Edition 1 (procedures started before 2026-11-30) keeps its path: the result only after the
+    // relay, with no result deadline (machines/procedure.ts CURRENT_EDITION).
     reporting: {
       type: 'parallel',
       meta: stateMeta({ label: '报告中（24小时）', responsible: 'organ', basis: 'Regs 61' }),
       on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
       onDone: 'investigating',
       states: {
-        toAuthority: {
-          initial: 'pending',
-          states: {
-            pending: {
-              meta: stateMeta({ label: '待向同级保密行政管理部门报告', responsible: 'organ', deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
-              on: {
-                REPORT_TO_AUTHORITY: { target: 'reported', actions: { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } } },
-                DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-authority' } }, actions: { type: 'flagLate', params: { obligation: '向同级保密行政管理部门报告' } } },
-              },
-            },
-            reported: { type: 'final', meta: stateMeta({ label: '已向同级保密行政管理部门报告' }) },
-          },
-        },
-        toSuperior: {
-          initial: 'check',
-          states: {
-            check: { always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
-            pending: {
-              meta: stateMeta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
-              on: {
-                REPORT_TO_SUPERIOR: { target: 'reported', actions: { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } } },
-                DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-superior' } }, actions: { type: 'flagLate', params: { obligation: '向上级主管部门报告' } } },
-              },
-            },
-            reported: { type: 'final', meta: stateMeta({ label: '已向上级主管部门报告' }) },
-            notApplicable: { type: 'final', meta: stateMeta({ label: '无上级主管部门' }) },
-          },
-        },
-        relay: {
-          initial: 'waiting',
-          states: {
-            waiting: {
-              meta: stateMeta({ label: '待首次接报' }),
-              on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
-            },
-            relaying: {
-              always: { guard: 'reachedNational', target: 'relayed' },
-              meta: stateMeta({
-                label: '逐级报送中',
-                responsible: 'relayHolder',
-                deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', { instanceFrom: 'relayIndex' }),
-              }),
-              on: { RELAY: { target: 'relaying', reenter: true, actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }] } },
-            },
-            relayed: { type: 'final', meta: stateMeta({ label: '已报至国家保密行政管理部门' }) },
-          },
-        },
+        ...reportRegions,
       },
     },
     investigating: {
@@ -192,7 +355,7 @@ export const leakMachine = setup({
 export const leakProcedure: ProcedureDefinition = {
   kind: 'leak',
   label: '泄密报告',
-  basis: 'Regs 61; Law 47; Regs 60',
+  basis: 'Regs 61; Law 47; Regs 60; Law 34; Regs 39',
   workflowType: 'leakWorkflow',
   machine: leakMachine,
   input: LeakStartSchema,

@@ -38,6 +38,8 @@ export const OrganSchema = z.strictObject({
   functions: z.array(OrganFunctionSchema).min(1).optional(),
   /** For enterprises holding a 保密资质: the licence and who granted it (Regs 48). */
   licence: z.strictObject({ grade: z.enum(['1', '2']), grantedBy: z.string(), number: z.string() }).optional(),
+  /** 公安机关 or 国家安全机关: a network operator may report a leak to it (Law 34; Regs 39). */
+  securityOrgan: z.enum(['public-security', 'state-security']).optional(),
 });
 
 export const RegistrySchema = z

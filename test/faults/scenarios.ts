@@ -64,7 +64,7 @@ export const SCENARIOS: Scenario[] = [
     final: 'decided',
   },
   {
-    // 24-hour obligations missed and relayed late, tier by tier, then the result.
+    // 24-hour obligations missed and relayed late, tier by tier; the authority's order; the result.
     kind: 'leak',
     by: 'org-th-office',
     input: { organId: 'org-th-office', incidentRef: 'F-LK-1', summary: '故障测试泄密事件', discoveredAt: '2026-03-02T10:00:00+08:00', remedialMeasures: '封存' },
@@ -75,6 +75,9 @@ export const SCENARIOS: Scenario[] = [
       { day: 2.7, type: 'RELAY', by: 'auth-440106' },
       { day: 4.25, type: 'RELAY', by: 'auth-440100' },
       { day: 5.35, type: 'RELAY', by: 'auth-440000' },
+      // After the relay: the authority's Regs 60 order, measures still recorded, then the written result.
+      { day: 6.3, type: 'ORDER_STOP', by: 'auth-440106', payload: { order: '停止使用涉事设备' } },
+      { day: 10.3, type: 'RECORD_MEASURES', by: 'org-th-office', payload: { measures: '追回载体' } },
       { day: 43.45, type: 'REPORT_RESULT', by: 'org-th-office', payload: { result: '已查明' } },
     ],
     final: 'closed',

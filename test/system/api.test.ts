@@ -58,7 +58,7 @@ describe('the API against a real dev server and worker', () => {
         input: { objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'O-1', title: '异议事项', grounds: '理由', filedOn: today(), determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' } },
         event: ['CLASSIFIER_DECIDE', { determination: { outcome: 'not-secret' } }, 'org-gz-bureau'], next: 'classifierDecided',
       },
-      { kind: 'leak', as: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L-1', summary: '概况', discoveredAt: new Date().toISOString(), remedialMeasures: '补救' }, event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'], next: 'reporting' },
+      { kind: 'leak', as: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L-1', summary: '概况', discoveredAt: new Date().toISOString(), remedialMeasures: '补救' }, event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'], next: 'open' },
       { kind: 'appraisal', as: 'org-gz-procuratorate', input: { applicantId: 'org-gz-procuratorate', caseRef: 'C-1', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] }, event: ['ACCEPT', {}, 'auth-440000'], next: 'appraising' },
       { kind: 'annual-inspection', as: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year: 2025 }, event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'], next: 'underReview' },
     ];

@@ -14,12 +14,12 @@ const leak = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('泄密报告 on the time-skipping server (Regs 61)', () => {
-  it('a leak discovered 2025-09-30 21:30 Beijing time is overdue at 2025-10-01 21:30, in the National Day holiday; the late report is flagged (Regs 67(8))', async () => {
+  it('a leak discovered 2025-09-30 21:30 Beijing time is overdue at 2025-10-01 21:30, in the National Day holiday; the late report is flagged with its consequence (Regs 67(8))', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const h = await p.start('leak', leak(), organ);
       let v = await p.view(h);
-      expect(v.state).toBe('reporting');
-      expect(v.activeStates.sort()).toEqual(['reporting.relay.waiting', 'reporting.toAuthority.pending', 'reporting.toSuperior.pending']);
+      expect(v.state).toBe('open');
+      expect(v.activeStates.sort()).toEqual(['open.relay.waiting', 'open.result.pending', 'open.toAuthority.pending', 'open.toSuperior.pending']);
       // Two separate 24-hour obligations, in hours: no roll over the holiday.
       const [toAuthority, toSuperior] = ['report-authority', 'report-superior'].map((id) => v.deadlines.find((d) => d.specId === id)!);
       expect(toAuthority).toMatchObject({ rule: 'hours', n: 24, dueAt: '2025-10-01T13:30:00.000Z', basis: 'Regs 61 para 1', responsible: { id: 'org-th-office' } });
@@ -35,14 +35,16 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       v = await p.view(h);
       const escalation = v.audit.find((a) => a.kind === 'escalation')!;
       expect(firedAt(escalation.at, '2025-10-01T13:30:00Z')).toBe(true);
-      expect(v.context.lateFlags).toEqual([{ obligation: '向同级保密行政管理部门报告', basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }]);
+      expect(v.context.lateFlags).toEqual([
+        { obligation: '向同级保密行政管理部门报告', deadlineId: 'report-authority', dueAt: '2025-10-01T13:30:00.000Z', consequences: [{ basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }] },
+      ]);
       expect(v.deadlines.find((d) => d.specId === 'report-superior')!.status).toBe('met');
       expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['overdue']);
       await maybeRecordHistory(h, 'leak-late');
     });
   });
 
-  it('relays tier by tier (天河区 → 广州市 → 广东省 → 国家) within 24 hours of the first local receipt, then closes on the written result (Regs 61 para 2, Regs 60)', async () => {
+  it('relays tier by tier (天河区 → 广州市 → 广东省 → 国家) within 24 hours of the first local receipt, and closes on the written result (Regs 61 para 2, Regs 60)', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const h = await p.start('leak', leak(), organ);
       await p.sleepUntil('2025-09-30T15:00:00Z');
@@ -69,7 +71,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       expect(relay2.dueAt).toBe(relay0.dueAt);
       await p.send(h, 'RELAY', { id: 'auth-440000' });
       v = await p.view(h);
-      expect(v.state).toBe('investigating');
+      expect(v.activeStates.sort()).toEqual(['open.relay.relayed', 'open.result.pending', 'open.toAuthority.reported', 'open.toSuperior.reported']);
       expect(v.deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met', 'met', 'met']);
       const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因，责任人已处理' });
       expect(r.closed).toBe(true);
@@ -97,18 +99,108 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     );
   });
 
-  it('a licensed enterprise reporting late is flagged under Regs 71 para 3(3); with no superior only one obligation runs', async () => {
+  it('a licensed enterprise reporting late is flagged under Regs 67(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const ent = { id: 'ent-gz-tech' };
       const h = await p.start('leak', leak({ organId: 'ent-gz-tech' }), ent);
       let v = await p.view(h);
-      expect(v.activeStates).toContain('reporting.toSuperior.notApplicable');
-      expect(v.deadlines.map((d) => d.specId)).toEqual(['report-authority']);
+      expect(v.activeStates).toContain('open.toSuperior.notApplicable');
+      expect(v.deadlines.map((d) => d.specId)).toEqual(['report-authority', 'result']);
       await p.sleepUntil('2025-10-01T13:31:00Z');
       await p.send(h, 'REPORT_TO_AUTHORITY', ent);
       v = await p.view(h);
-      expect(v.context.lateFlags).toEqual([{ obligation: '向同级保密行政管理部门报告', basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') }]);
+      expect(v.context.lateFlags).toEqual([
+        expect.objectContaining({
+          obligation: '向同级保密行政管理部门报告',
+          consequences: [
+            { basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Regs 71 para 1', consequence: expect.stringContaining('警告或者通报批评') },
+            { basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') },
+          ],
+        }),
+      ]);
       expect(v.deadlines[0]!.status).toBe('met_late');
+    });
+  });
+
+  it('the written result is told before the relay ends; the relay keeps its deadline and alarms, and the procedure closes when the report reaches the national authority (Regs 60; Regs 61 para 2)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.sleepUntil('2025-09-30T15:00:00Z');
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ);
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      // The authority's own Regs 60 steps; only the authority may record them.
+      const refused = await p.send(h, 'ORDER_STOP', organ, { order: '停止' }).catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+      expect(refused).toContain('may be sent only by authority (auth-440106)');
+      await p.send(h, 'ORDER_STOP', { id: 'auth-440106' }, { order: '立即停止使用涉事计算机' });
+      const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因' });
+      expect(r.closed).toBe(false);
+      expect(r.deadlines.find((d) => d.specId === 'result')!.status).toBe('met');
+      let v = await p.view(h);
+      expect(v.inbox.find((i) => i.subject === 'leak-result')!.recipients[0]!.party.id).toBe('auth-440106');
+      expect(v.inbox.find((i) => i.subject === 'leak-order-stop')!.recipients[0]!.party.id).toBe('org-th-office');
+      expect(v.allowedEvents.map((e) => e.type)).toEqual(expect.arrayContaining(['RELAY', 'RECORD_MEASURES']));
+      // Not relayed by the county authority: its overdue alarm and escalation still come.
+      await p.sleepUntil('2025-10-01T15:01:00Z');
+      v = await p.view(h);
+      const relay = v.deadlines.find((d) => d.specId === 'relay')!;
+      expect(relay.status).toBe('running');
+      expect(v.audit.some((a) => a.kind === 'escalation' && a.deadlineKey === relay.key)).toBe(true);
+      await p.send(h, 'RELAY', { id: 'auth-440106' });
+      await p.send(h, 'RELAY', { id: 'auth-440100' });
+      const last = await p.send(h, 'RELAY', { id: 'auth-440000' });
+      expect(last.closed).toBe(true);
+      expect((await h.result()).deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met_late', 'met_late', 'met_late']);
+    });
+  });
+
+  it('the written result is due 3 months after the day of discovery (本地策略), with reminders and an overdue escalation (Regs 60)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const central = { id: 'org-central-ministry' };
+      const h = await p.start('leak', leak({ organId: 'org-central-ministry' }), central);
+      await p.send(h, 'REPORT_TO_AUTHORITY', central);
+      let v = await p.view(h);
+      expect(v.activeStates.sort()).toEqual(['open.relay.relayed', 'open.result.pending', 'open.toAuthority.reported', 'open.toSuperior.notApplicable']);
+      const result = v.deadlines.find((d) => d.specId === 'result')!;
+      expect(result).toMatchObject({ rule: 'months', n: 3, from: '2025-09-30', lastDay: '2025-12-30', policy: true, basis: 'Regs 60', responsible: { id: 'org-central-ministry' } });
+      await p.sleepUntil('2025-12-31T00:00:00Z');
+      v = await p.view(h);
+      expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey === result.key).length).toBeGreaterThanOrEqual(3);
+      expect(v.audit.some((a) => a.kind === 'escalation' && a.deadlineKey === result.key)).toBe(true);
+      const r = await p.send(h, 'REPORT_RESULT', central, { result: '已处理' });
+      expect(r.closed).toBe(true);
+      expect(r.deadlines.find((d) => d.specId === 'result')!.status).toBe('met_late');
+    });
+  });
+
+  it('a network operator reports 立即 (1 hour by policy) to the 公安机关 it chose, and the procedure closes on the report (Law 34; Regs 39)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const net = { id: 'ent-gz-net' };
+      const h = await p.start('leak', leak({ organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'org-gz-psb' }), net);
+      const v = await p.view(h);
+      expect(v.state).toBe('operatorReporting');
+      expect(v.deadlines).toEqual([expect.objectContaining({ specId: 'report-receiver', rule: 'hours', n: 1, dueAt: '2025-09-30T14:30:00.000Z', policy: true, basis: 'Law 34; Regs 39' })]);
+      await p.sleepUntil('2025-09-30T14:00:00Z');
+      const r = await p.send(h, 'REPORT_TO_RECEIVER', net, { reportNumber: '网报1号' });
+      expect(r.closed).toBe(true);
+      const final = await h.result();
+      expect(final.inbox.find((i) => i.subject === 'leak-operator-reported')!.recipients[0]!.party.id).toBe('org-gz-psb');
+      expect(final.context.lateFlags).toEqual([]);
+    });
+  });
+
+  it('a network operator reporting to a secrecy authority: that authority relays it tier by tier within 24 hours (Law 34; Regs 39; Regs 61 para 2)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const net = { id: 'ent-gz-net' };
+      const h = await p.start('leak', leak({ organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'auth-440000' }), net);
+      await p.sleepUntil('2025-09-30T15:00:00Z');
+      const r = await p.send(h, 'REPORT_TO_RECEIVER', net);
+      expect(r.state).toBe('operatorRelay');
+      expect(r.deadlines.find((d) => d.specId === 'report-receiver')!.status).toBe('met_late');
+      const relay = r.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
+      expect(relay).toMatchObject({ responsible: { id: 'auth-440000' }, basis: 'Regs 61 para 2' });
+      expect((await p.view(h)).context.lateFlags).toEqual([expect.objectContaining({ deadlineId: 'report-receiver', consequences: [expect.objectContaining({ basis: 'Law 59' })] })]);
+      expect((await p.send(h, 'RELAY', { id: 'auth-440000' })).closed).toBe(true);
     });
   });
 });
