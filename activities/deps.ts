@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { loadCalendar } from '../domain/calendar/load.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import { PolicySchema, type Policy } from '../domain/policy.js';
@@ -35,12 +35,25 @@ export function loadDeps(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   };
 }
 
-/** A secret kept in the data folder, generated on first use. */
+/**
+ * A secret kept in the data folder, generated on first use (demo mode only: production takes its
+ * secrets from the environment). Atomic: the secret is written whole to a temporary file and
+ * linked into place, which fails if the name exists; so processes starting at once all end up
+ * with the one secret that was linked first, and nobody reads a half-written file.
+ */
 export function secretFromFile(dataDir: string, name: string): string {
   const file = `${dataDir}/${name}`;
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   return readFileSync(file, 'utf8').trim();
 }

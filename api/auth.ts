@@ -1,12 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { secretFromFile } from '../activities/deps.js';
-import { jwtVerify, SignJWT } from 'jose';
 import type { Registry } from '../domain/registry/registry.js';
-import type { PartyRef } from '../domain/parties.js';
+import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
+import type { Actor } from '../workflows/types.js';
 
-/** Who calls: an organ or an authority of the registry (the token's subject). */
+/**
+ * Who calls: a person (the token's `sub` and `name`) acting for a party of the registry
+ * (`bm_party`: an organ or an authority) with the roles that party gave them (`bm_roles`).
+ * Issue 13 maps OIDC claims onto the same shape.
+ */
 export interface Caller {
   party: PartyRef;
+  person: { sub: string; name: string };
+  roles: Role[];
 }
+
+/** The actor the workflow records and checks (the driver enforces an event's required role). */
+export const actorOf = (c: Caller): Actor => ({ id: c.party.id, name: c.party.name, person: c.person, roles: c.roles });
 
 export class AuthError extends Error {
   constructor(
@@ -17,27 +29,116 @@ export class AuthError extends Error {
   }
 }
 
-/** The signing key: BM_JWT_SECRET, else one generated once and kept in the data folder. */
+export const ISSUER = 'baomi-procedures';
+export const DEFAULT_AUDIENCE = 'baomi-procedures-api';
+/** Longest accepted token lifetime (exp − iat) unless BM_TOKEN_MAX_HOURS says otherwise. */
+export const DEFAULT_MAX_TOKEN_HOURS = 12;
+
+/** What a token must satisfy besides its signature. */
+export interface TokenRules {
+  audience: string;
+  maxLifetimeSeconds: number;
+  /** Production mode: tokens marked `bm_demo` are refused. */
+  production: boolean;
+  /** Revoked token ids (`jti`), re-read when the file changes. */
+  denied: () => ReadonlySet<string>;
+}
+
+export const defaultTokenRules = (over: Partial<TokenRules> = {}): TokenRules => ({
+  audience: DEFAULT_AUDIENCE,
+  maxLifetimeSeconds: DEFAULT_MAX_TOKEN_HOURS * 3600,
+  production: false,
+  denied: () => new Set(),
+  ...over,
+});
+
+/** The signing key: BM_JWT_SECRET, else (demo only) one generated once and kept in the data folder. */
 export function signingKey(env: NodeJS.ProcessEnv, dataDir: string): Uint8Array {
   return new TextEncoder().encode(env.BM_JWT_SECRET ?? secretFromFile(dataDir, 'jwt-secret'));
 }
 
-export async function issueToken(key: Uint8Array, partyId: string, ttl = '30d'): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(partyId).setIssuedAt().setExpirationTime(ttl).setIssuer('baomi-procedures').sign(key);
+/** The deny list: one `jti` a line (`#` starts a comment); a missing file denies nothing. Re-read when it changes. */
+export function denyListSource(file: string): () => ReadonlySet<string> {
+  let mtime = -1;
+  let size = -1;
+  let cached: ReadonlySet<string> = new Set();
+  return () => {
+    let st;
+    try {
+      st = statSync(file);
+    } catch {
+      return (cached = new Set()), (mtime = -1), cached;
+    }
+    if (st.mtimeMs !== mtime || st.size !== size) {
+      cached = new Set(readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
+      mtime = st.mtimeMs;
+      size = st.size;
+    }
+    return cached;
+  };
 }
 
-export async function authenticate(key: Uint8Array, registry: Registry, header: string | undefined): Promise<Caller> {
+/** Token rules from the environment (BM_JWT_AUDIENCE, BM_TOKEN_MAX_HOURS, BM_TOKEN_DENYLIST, BM_MODE). */
+export function tokenRulesFromEnv(env: NodeJS.ProcessEnv, dataDir: string): TokenRules {
+  const hours = env.BM_TOKEN_MAX_HOURS ? Number(env.BM_TOKEN_MAX_HOURS) : DEFAULT_MAX_TOKEN_HOURS;
+  if (!(hours > 0 && hours <= 24 * 30)) throw new Error(`BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" is not a number of hours between 0 and 720`);
+  return {
+    audience: env.BM_JWT_AUDIENCE ?? DEFAULT_AUDIENCE,
+    maxLifetimeSeconds: hours * 3600,
+    production: env.BM_MODE === 'production',
+    denied: denyListSource(env.BM_TOKEN_DENYLIST ?? `${dataDir}/token-denylist`),
+  };
+}
+
+export interface TokenSubject {
+  /** The registry party the person acts for. */
+  party: string;
+  sub: string;
+  name: string;
+  roles: Role[];
+  /** A demo identity printed by `npm start`: refused in production mode. */
+  demo?: boolean;
+}
+
+export async function issueToken(key: Uint8Array, who: TokenSubject, o: { ttlSeconds?: number; audience?: string; jti?: string } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ name: who.name, bm_party: who.party, bm_roles: who.roles, ...(who.demo ? { bm_demo: true } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(who.sub)
+    .setIssuer(ISSUER)
+    .setAudience(o.audience ?? DEFAULT_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (o.ttlSeconds ?? 8 * 3600))
+    .setJti(o.jti ?? randomUUID())
+    .sign(key);
+}
+
+/** Verifies a bearer token and maps its claims to a caller; every refusal is a 401 naming the claim. */
+export async function authenticate(key: Uint8Array, rules: TokenRules, registry: Registry, header: string | undefined): Promise<Caller> {
   const token = header?.match(/^Bearer (\S+)$/)?.[1];
   if (!token) throw new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
-  let sub: string | undefined;
+  let claims;
   try {
-    sub = (await jwtVerify(token, key, { issuer: 'baomi-procedures', algorithms: ['HS256'] })).payload.sub;
-  } catch {
-    throw new AuthError(401, 'invalid or expired token');
+    claims = (await jwtVerify(token, key, { issuer: ISSUER, audience: rules.audience, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'jti', 'sub'] })).payload;
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) throw new AuthError(401, 'token expired');
+    if (e instanceof errors.JWTClaimValidationFailed) throw new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
+    throw new AuthError(401, 'invalid token');
   }
+  const { exp, iat, jti, sub } = claims as { exp: number; iat: number; jti: string; sub: string };
+  if (exp - iat > rules.maxLifetimeSeconds) throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
+  if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
+  if (rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+  if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');
+  const roles = RoleSchema.array().safeParse(claims.bm_roles ?? []);
+  if (!roles.success) throw new AuthError(401, `invalid token: claim bm_roles must list roles among ${RoleSchema.options.join(', ')}`);
+  if (typeof claims.name !== 'string' || !claims.name) throw new AuthError(401, "invalid token: claim name (the person's name) is missing");
+  const partyId = typeof claims.bm_party === 'string' ? claims.bm_party : '';
+  let party: PartyRef;
   try {
-    return { party: registry.party(sub ?? '') };
+    party = registry.party(partyId);
   } catch {
-    throw new AuthError(401, `token subject "${sub}" is not in the registry`);
+    throw new AuthError(401, `invalid token: claim bm_party "${partyId}" is not in the registry`);
   }
+  return { party, person: { sub, name: claims.name }, roles: [...new Set(roles.data)] };
 }

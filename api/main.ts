@@ -2,10 +2,12 @@ import { Client, Connection } from '@temporalio/client';
 import { calendarSource, loadOrExit, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../worker/config.js';
 import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
-import { signingKey } from './auth.js';
+import { refuseUnsafeProduction } from '../worker/production.js';
+import { signingKey, tokenRulesFromEnv } from './auth.js';
 import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
 
+refuseUnsafeProduction('api');
 const config = temporalConfig();
 const dataDir = process.env.BM_DATA_DIR ?? '.data';
 const registry = loadOrExit('api', () => loadRegistry(process.env.BM_REGISTRY_FILE));
@@ -18,10 +20,12 @@ const app = await buildServer({
   registry,
   calendar: calendarSource(process.env.BM_CALENDAR_FILE),
   jwtKey: signingKey(process.env, dataDir),
+  tokenRules: loadOrExit('api', () => tokenRulesFromEnv(process.env, dataDir)),
   denials: denialLog(dataDir),
   codec,
   ...(process.env.BM_UI_ORIGIN ? { uiOrigin: process.env.BM_UI_ORIGIN } : {}),
   ...(process.env.BM_RATE_LIMIT_PER_MINUTE ? { rateLimitPerMinute: Number(process.env.BM_RATE_LIMIT_PER_MINUTE) } : {}),
+  ...(process.env.BM_ANON_RATE_LIMIT_PER_MINUTE ? { anonymousRateLimitPerMinute: Number(process.env.BM_ANON_RATE_LIMIT_PER_MINUTE) } : {}),
 });
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });

@@ -2,7 +2,6 @@
  * The thin API: validation, identity, scope, and a call to Temporal. No procedure logic:
  * the machines decide what an event means, the workflow validates it against the state.
  */
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -10,10 +9,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import type { Logger } from 'pino';
 import type { Registry } from '../domain/registry/registry.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
-import { authenticate, AuthError, type Caller } from './auth.js';
+import { authenticate, AuthError, defaultTokenRules, type Caller, type TokenRules } from './auth.js';
+import type { DenialLog } from './denials.js';
 import { ApiError, problem } from './problem.js';
 import { deadlineRoutes } from './routes/deadline.js';
 import { procedureRoutes } from './routes/procedures.js';
@@ -28,14 +27,41 @@ export interface ApiDeps {
   registry: Registry;
   calendar: () => WorkCalendar;
   jwtKey: Uint8Array;
-  denials: Logger;
+  /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
+  tokenRules?: Partial<TokenRules>;
+  denials: DenialLog;
   /** The payload codec, served to the Temporal Web UI as a remote codec endpoint. */
   codec: PayloadCodec;
   /** Origin of the Temporal Web UI allowed to call the codec endpoint. */
   uiOrigin?: string;
-  /** Requests per minute per identity (bearer token, else address). */
+  /** Requests per minute per authenticated person. */
   rateLimitPerMinute?: number;
+  /** Requests per minute per client address without a valid token (none, or an invalid one). */
+  anonymousRateLimitPerMinute?: number;
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller of a valid bearer token, set before anything else runs. */
+    caller?: Caller;
+    authError?: AuthError;
+  }
+}
+
+/**
+ * The routes anyone may call; every other route needs a valid token, checked before the body
+ * is read or validated (an unauthenticated request gets 401, never a schema error).
+ */
+const PUBLIC_ROUTES = new Set(['/healthz', '/openapi.json', '/', '/dashboard/:file', '/api/deadline', '/api/machines/:kind']);
+const isPublic = (req: FastifyRequest) => {
+  const route = req.routeOptions.url;
+  return route === undefined /* no such route: 404 */ || PUBLIC_ROUTES.has(route) || route.startsWith('/docs') || req.method === 'OPTIONS';
+};
+
+/** The dashboard loads only its own script and style sheet, and is never framed. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** Swagger UI sets inline styles. */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export type Authenticate = (req: FastifyRequest) => Promise<Caller>;
 
@@ -54,15 +80,41 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  const rules = defaultTokenRules(deps.tokenRules);
+  // Identify first (a cheap HMAC check), so the rate limit can tell people from anonymous addresses.
+  app.addHook('onRequest', async (req) => {
+    if (req.headers.authorization === undefined) return;
+    try {
+      req.caller = await authenticate(deps.jwtKey, rules, deps.registry, req.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      req.authError = e;
+    }
+  });
+  // A person is limited per identity; no token or an invalid one, per client address (far lower).
   await app.register(rateLimit, {
-    max: deps.rateLimitPerMinute ?? 1200,
+    max: (req) => (req.caller ? (deps.rateLimitPerMinute ?? 1200) : (deps.anonymousRateLimitPerMinute ?? 120)),
     timeWindow: '1 minute',
-    keyGenerator: (req) => (req.headers.authorization ? createHash('sha256').update(req.headers.authorization).digest('hex') : req.ip),
-    errorResponseBuilder: (_req, ctx) => new ApiError(429, 'Too many requests', `at most ${ctx.max} requests per minute per identity; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+    keyGenerator: (req) => (req.caller ? `person:${req.caller.party.id}:${req.caller.person.sub}` : `address:${req.ip}`),
+    errorResponseBuilder: (req, ctx) =>
+      new ApiError(429, 'Too many requests', `at most ${ctx.max} requests per minute ${req.caller ? 'per identity' : 'per client address without a valid token'}; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  // After the rate limit, before the body is parsed or validated.
+  app.addHook('preParsing', async (req) => {
+    if (!req.caller && !isPublic(req)) throw req.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('content-security-policy', req.url.startsWith('/docs') ? DOCS_CSP : CSP);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    if (req.url.startsWith('/api/') || req.url.startsWith('/codec/')) reply.header('cache-control', 'no-store');
+    return payload;
   });
 
   const deny = (caller: Caller | undefined, what: string, req?: FastifyRequest, status = 403) =>
-    deps.denials.info({ status, caller: caller?.party.id, what, method: req?.method, url: req?.url }, 'denied');
+    deps.denials.record({ status, caller: caller?.party.id, person: caller?.person.sub, what, method: req?.method, url: req?.url, ip: req?.ip });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AuthError) {
@@ -83,7 +135,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => problem(reply, 404, 'Not found', `no route ${req.method} ${req.url.split('?')[0]}`));
 
-  const auth: Authenticate = (req) => authenticate(deps.jwtKey, deps.registry, req.headers.authorization);
+  const auth: Authenticate = async (req) => {
+    if (req.caller) return req.caller;
+    throw req.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
+  };
 
   app.get('/healthz', { schema: { summary: 'Temporal 可达、worker 在轮询', tags: ['health'] } }, async (_req, reply) => {
     try {
@@ -97,7 +152,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what) => deny(c, what) }));
+  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req) }));
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
   const board = new DeadlineBoard(deps.client, deps.calendar);

@@ -58,7 +58,7 @@ const app = await buildServer({ client, taskQueue: TASK_QUEUE, registry: deps.re
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const organs = ['org-gz-bureau', 'org-th-office', 'org-gd-dept', 'org-nj-bureau', 'org-bj-chaoyang', 'org-js-dept'];
-const tokens = Object.fromEntries(await Promise.all([...organs, 'auth-440000'].map(async (id) => [id, await issueToken(jwtKey, id)] as const)));
+const tokens = Object.fromEntries(await Promise.all([...organs, 'auth-440000'].map(async (id) => [id, await issueToken(jwtKey, { party: id, sub: `bench:${id}`, name: id, roles: ['secrecy-officer', 'classification-officer', 'head'] })] as const)));
 const input = (organId: string, i: number) => ({ organId, matterRef: `B-${i}`, title: '压测事项', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } });
 /** Waits until `n` procedures are prepared and visible (the worker has caught up). */
 async function waitOpen(n: number): Promise<void> {

@@ -2,21 +2,26 @@
  * `npm start`: the whole system on its embedded default — the Temporal dev server (SQLite
  * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C stops every child.
  * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server.
+ * BM_MODE=production: every secret, the registry and the cluster must be given (checked first,
+ * before anything is written or started), and no demo identities are printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
-import { issueToken, signingKey } from '../api/auth.js';
+import { issueToken, signingKey, type TokenSubject } from '../api/auth.js';
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, temporalConfig } from '../worker/config.js';
+import { connectionOptions, isProduction, temporalConfig } from '../worker/config.js';
+import { refuseUnsafeProduction } from '../worker/production.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
 
+refuseUnsafeProduction('start');
+const production = isProduction();
 const DATA = process.env.BM_DATA_DIR ?? join(ROOT, '.data');
 const API_PORT = Number(process.env.PORT ?? 3000);
 mkdirSync(DATA, { recursive: true });
@@ -82,19 +87,32 @@ launch('api', 'api/main.ts');
 await waitForHealth(`http://127.0.0.1:${API_PORT}/healthz`);
 const schedules = await withClient((client) => registerAnnualSchedules(client, deps.registry, temporalConfig(env).taskQueue));
 
+// Demo persons, one per role the demonstration needs; none for the national authority (not needed
+// to run the demo: nothing is routed to it before an escalation several rungs up).
+const DEMO_PERSONS: TokenSubject[] = [
+  { party: 'org-gz-bureau', sub: 'demo:gz-bureau:li', name: '李某（保密员）', roles: ['secrecy-officer'], demo: true },
+  { party: 'org-gz-bureau', sub: 'demo:gz-bureau:wang', name: '王某（定密责任人）', roles: ['classification-officer'], demo: true },
+  { party: 'org-th-office', sub: 'demo:th-office:chen', name: '陈某（保密员）', roles: ['secrecy-officer'], demo: true },
+  { party: 'auth-440100', sub: 'demo:auth-440100:zhao', name: '赵某（负责人）', roles: ['head'], demo: true },
+  { party: 'auth-440000', sub: 'demo:auth-440000:huang', name: '黄某（经办人）', roles: ['secrecy-officer'], demo: true },
+  { party: 'auth-440000', sub: 'demo:auth-440000:zhang', name: '张某（负责人）', roles: ['head'], demo: true },
+];
+const DEMO_TOKEN_HOURS = 8;
 const key = signingKey(env, DATA);
-const demo = ['org-gz-bureau', 'org-th-office', 'org-central-ministry', 'auth-440000', 'auth-440100', 'auth-000000'];
-const tokens = await Promise.all(demo.map(async (id) => [id, deps.registry.party(id).name, await issueToken(key, id)] as const));
+const tokens = production ? [] : await Promise.all(DEMO_PERSONS.map(async (p) => [p, await issueToken(key, p, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 })] as const));
+const credentials = production
+  ? 'Production mode: no demo identities. Bearer tokens come from your identity provider (claims: sub, name, bm_party, bm_roles, aud, exp, jti; see README "Security model").'
+  : `Demo persons (Authorization: Bearer <token>, valid ${DEMO_TOKEN_HOURS} hours; refused in production mode):
+${tokens.map(([p, t]) => `  ${p.party.padEnd(16)} ${deps.registry.party(p.party).name} ${p.name} [${p.roles.join(', ')}]\n    ${t}`).join('\n')}`;
 console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
   Temporal:         ${env.TEMPORAL_ADDRESS}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
 ${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection schedules (Regs 48): ${schedules.created.length} created, ${schedules.existing.length} already registered
 
-Demo credentials (Authorization: Bearer <token>, valid 30 days):
-${tokens.map(([id, name, t]) => `  ${id.padEnd(22)} ${name}\n    ${t}`).join('\n')}
+${credentials}
 
-Try: curl -s -H "Authorization: Bearer <token of org-gz-bureau>" -H 'content-type: application/json' \\
+Try: curl -s -H "Authorization: Bearer <token of a person of org-gz-bureau>" -H 'content-type: application/json' \\
        -d '{"organId":"org-gz-bureau","matterRef":"GZ-1","title":"某事项","draftedOn":"2025-09-26","protectiveMeasures":"先行保护","proposal":{"level":"secret","term":{"kind":"years","years":10},"scope":"项目组"}}' \\
        http://127.0.0.1:${API_PORT}/api/procedures/unclear-matter
 Press Ctrl-C to stop.`);

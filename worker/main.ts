@@ -3,7 +3,9 @@ import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from './config.js';
 import { codecFromEnv } from './codec.js';
 import { connectWorker, createWorker } from './worker.js';
+import { refuseUnsafeProduction } from './production.js';
 
+refuseUnsafeProduction('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps());
 Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });

@@ -32,7 +32,10 @@ export const dashboardRoutes = (board: DeadlineBoard, authenticate: Authenticate
       return reply.type(type).send(readFileSync(new URL(req.params.file, dir), 'utf8'));
     });
 
-    app.get('/api/me', { schema: { summary: '当前身份', tags: ['dashboard'] } }, async (req) => (await authenticate(req)).party);
+    app.get('/api/me', { schema: { summary: '当前身份：所代表的机关或部门、本人及其角色', tags: ['dashboard'] } }, async (req) => {
+      const caller = await authenticate(req);
+      return { ...caller.party, person: caller.person, roles: caller.roles };
+    });
 
     app.get('/api/dashboard/overview', { schema: { summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）', tags: ['dashboard'] } }, async (req) => {
       const caller = await authenticate(req);

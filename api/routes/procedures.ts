@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
-import { TierSchema, type PartyRef } from '../../domain/parties.js';
+import { TierSchema } from '../../domain/parties.js';
 import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
@@ -12,10 +13,11 @@ import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
-import type { Caller } from '../auth.js';
+import { actorOf, type Caller } from '../auth.js';
+import { redactView } from '../redact.js';
 import { ApiError } from '../problem.js';
 import { eventRejection, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
-import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
+import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
 const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
@@ -70,7 +72,7 @@ export interface ProcedureRouteDeps {
   taskQueue: string;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
-  deny: (caller: Caller, what: string) => void;
+  deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -89,19 +91,19 @@ function listQuery(q: z.infer<typeof ListQuery>, caller: Caller): string {
 
 export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const partiesOf = (v: ProcedureView) => Object.values((v.context.parties ?? {}) as Record<string, PartyRef>);
-
-    /** The procedure's view; 404 when it does not exist or lies outside the caller's scope (indistinguishable). */
-    async function visibleView(id: string, caller: Caller): Promise<ProcedureView> {
-      let view: ProcedureView | undefined;
+    /**
+     * The procedure's view; 404 when it does not exist or lies outside the caller's scope
+     * (indistinguishable). Scope is decided from the search attributes before the workflow is
+     * queried: an outsider cannot make the worker replay a procedure or time its answer.
+     */
+    async function visibleView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView> {
+      await visible(id, caller, req, 'read');
       try {
-        view = await deps.client.workflow.getHandle(id).query(viewQuery);
+        return await deps.client.workflow.getHandle(id).query(viewQuery);
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError) && (e as { code?: number }).code !== 5) throw e;
+        throw new ApiError(404, 'Not found', `no procedure ${id}`);
       }
-      if (view && canSee(caller.party, partiesOf(view))) return view;
-      if (view) deps.deny(caller, `read ${id} outside its scope`);
-      throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
     async function exists(id: string): Promise<boolean> {
@@ -122,7 +124,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           const caller = await deps.authenticate(req);
           const starter = (req.body as Record<string, unknown>)[def.startedBy];
           if (starter !== caller.party.id) {
-            deps.deny(caller, `start ${def.kind} for ${String(starter)}`);
+            deps.deny(caller, `start ${def.kind} for ${String(starter)}`, req);
             throw new ApiError(403, 'Forbidden', `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`);
           }
           const key = req.headers['idempotency-key'];
@@ -131,7 +133,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           const existing = key ? await exists(workflowId) : false;
           const ready = await (existing
             ? waitReady(deps.client.workflow.getHandle(workflowId))
-            : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: { id: caller.party.id, name: caller.party.name } }).then((s) => s.ready)
+            : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: actorOf(caller) }).then((s) => s.ready)
           ).catch((e: unknown) => {
             const refusal = startRefusal(e);
             if (!refusal) throw e;
@@ -144,7 +146,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
     }
 
     /** Scope from the search attributes (server only, no worker round trip): 404 outside it, as for none. */
-    async function visible(id: string, caller: Caller): Promise<void> {
+    async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
       let sa: Record<string, unknown> | undefined;
       try {
         sa = (await deps.client.workflow.getHandle(id).describe()).searchAttributes;
@@ -152,29 +154,29 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
       if (sa && canSeeByAttributes(caller.party, (sa.BmParties as string[]) ?? [], (sa.BmRegionScope as string[]) ?? [])) return;
-      if (sa) deps.deny(caller, `event on ${id} outside its scope`);
+      if (sa) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
     app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
-      await visible(req.params.id, caller);
+      await visible(req.params.id, caller, req, 'event');
       const { type, occurredAt, ...payload } = req.body;
       const key = req.headers['idempotency-key'];
       try {
-        const event = { type, payload, actor: { id: caller.party.id, name: caller.party.name }, ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
+        const event = { type, payload, actor: actorOf(caller), ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
         return await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `${caller.party.id}:${key}` : undefined);
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;
-        if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${req.params.id}`);
+        if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${req.params.id}`, req);
         throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(r.fieldErrors ? { fieldErrors: r.fieldErrors } : {}) });
       }
     });
 
     app.get('/api/procedures/:id', { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
-      const view = await visibleView(req.params.id, caller);
+      const view = redactView(await visibleView(req.params.id, caller, req), caller);
       // Each deadline with the days it skipped and why, for people to check (SPEC §2).
       const cal = deps.calendar();
       const now = Date.now();

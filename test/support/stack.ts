@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -6,7 +6,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities/index.js';
 import { loadDeps } from '../../activities/deps.js';
-import { issueToken } from '../../api/auth.js';
+import { issueToken, type TokenSubject } from '../../api/auth.js';
+import type { Role } from '../../domain/parties.js';
 import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
@@ -20,20 +21,29 @@ export interface Stack {
   /** The Temporal frontend, for clients that must not decode (e.g. to read what is stored). */
   address: string;
   client: Client;
+  /** The payload codec of the worker and the API's client. */
+  codec: AesGcmCodec;
   dataDir: string;
   app: FastifyInstance;
-  token(partyId: string): Promise<string>;
+  /** The HS256 key the API verifies tokens with (to craft tokens an attacker could not). */
+  jwtKey: Uint8Array;
+  /** A token of a test person acting for the party, by default with every role but admin. */
+  token(partyId: string, over?: Partial<Omit<TokenSubject, 'party'>> & { ttlSeconds?: number }): Promise<string>;
   /** Another API instance on the same Temporal, with other options. */
   extraApp(over: Partial<ApiDeps>): Promise<FastifyInstance>;
   stop(): Promise<void>;
 }
 
-export async function startStack(taskQueue = 'api-test'): Promise<Stack> {
+const TEST_ROLES: Role[] = ['secrecy-officer', 'classification-officer', 'head'];
+
+export async function startStack(taskQueue = 'api-test', o: { registry?: unknown } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
+  const registryFile = o.registry ? join(dataDir, 'registry.json') : undefined;
+  if (registryFile) writeFileSync(registryFile, JSON.stringify(o.registry));
   const server: DevServer = await startDevServer({ dbFile: join(dataDir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
-  const deps = loadDeps({});
+  const deps = loadDeps(registryFile ? { BM_REGISTRY_FILE: registryFile } : {});
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
   const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps), dataConverter: sealedDataConverter(codec) });
@@ -49,9 +59,12 @@ export async function startStack(taskQueue = 'api-test'): Promise<Stack> {
     url: `http://127.0.0.1:${port}`,
     address: server.address,
     client,
+    codec,
     dataDir,
     app,
-    token: (id) => issueToken(jwtKey, id),
+    jwtKey,
+    token: (id, { ttlSeconds, ...over } = {}) =>
+      issueToken(jwtKey, { party: id, sub: `test:${id}`, name: `${deps.registry.party(id).name}测试人员`, roles: TEST_ROLES, ...over }, ttlSeconds ? { ttlSeconds } : {}),
     async extraApp(over) {
       const a = await buildServer({ ...base, ...over });
       extra.push(a);

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { productionProblems } from '../../worker/production.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const strong = () => randomBytes(48).toString('base64');
+
+/** Everything production needs, valid: each test spoils one item. */
+const complete = (): Record<string, string> => ({
+  BM_MODE: 'production',
+  BM_REGISTRY_FILE: join(root, 'domain/registry/demo-registry.json'),
+  TEMPORAL_ADDRESS: '127.0.0.1:1',
+  BM_JWT_SECRET: strong(),
+  BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  BM_WEBHOOK_SECRET: strong(),
+});
+
+/** Runs an entry point with exactly this environment (no secrets inherited) and a fresh, not yet created data folder. */
+function run(script: string, env: Record<string, string>): Promise<{ status: number | null; stderr: string; stdout: string; dataDir: string }> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'bm-prod-')), 'data');
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BM_') && !k.startsWith('TEMPORAL_') && k !== 'PORT'));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], { cwd: root, env: { ...clean, BM_DATA_DIR: dataDir, PORT: '1', ...env } });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c) => (stdout += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (status) => (clearTimeout(timer), resolve({ status, stderr, stdout, dataDir })));
+  });
+}
+
+/** Refused before anything was written or started: no data folder, no secret, no dev server, no token. */
+function expectRefusedUntouched(r: Awaited<ReturnType<typeof run>>) {
+  expect(r.status).toBe(1);
+  expect(existsSync(r.dataDir) ? readdirSync(r.dataDir) : []).toEqual([]);
+  expect(r.stderr).not.toContain('starting the Temporal dev server');
+  expect(r.stdout).not.toMatch(/eyJ/); // no JWT printed
+}
+
+describe('production mode refuses to start without its secrets, registry and cluster', () => {
+  it('npm start in production with nothing configured names every missing variable and starts nothing', async () => {
+    const r = await run('scripts/start.ts', { BM_MODE: 'production' });
+    expectRefusedUntouched(r);
+    expect(r.stderr).toContain('[start] cannot start in production mode (BM_MODE=production)');
+    for (const v of ['BM_REGISTRY_FILE: required in production mode (the demo registry is refused)', 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)', 'BM_JWT_SECRET: required', 'BM_CODEC_KEYS: required', 'BM_WEBHOOK_SECRET: required'])
+      expect(r.stderr).toContain(v);
+  });
+
+  const spoiled: Array<[string, Record<string, string | undefined>, string]> = [
+    ['the demo registry', { BM_REGISTRY_FILE: undefined }, 'BM_REGISTRY_FILE: required'],
+    ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
+    ['a short token key', { BM_JWT_SECRET: 'x'.repeat(10) + 'abcdefghijk' }, 'BM_JWT_SECRET: too short (21 bytes); at least 32'],
+    ['a repeated token key', { BM_JWT_SECRET: 'ab'.repeat(40) }, 'BM_JWT_SECRET: too weak'],
+    ['a 16-byte codec key', { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" has 16 bytes; AES-256 needs exactly 32'],
+    ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
+    ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
+    ['a missing webhook secret', { BM_WEBHOOK_SECRET: undefined }, 'BM_WEBHOOK_SECRET: required'],
+    ['a short webhook secret', { BM_WEBHOOK_SECRET: 'secret' }, 'BM_WEBHOOK_SECRET: too short'],
+    ['tokens living two days', { BM_TOKEN_MAX_HOURS: '48' }, 'BM_TOKEN_MAX_HOURS: "48" exceeds the production maximum of 12 hours'],
+  ];
+  it.each(spoiled)('refuses %s, naming the variable, as the only problem', (_what, over, message) => {
+    const env = { ...complete(), ...over };
+    const problems = productionProblems(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  it('a complete production configuration has no problem; the default (no BM_MODE) stays the demo', () => {
+    expect(productionProblems(complete())).toEqual([]);
+    expect(productionProblems({})).toEqual([]);
+  });
+
+  it('the API and the worker refuse a weak secret on their own too, before connecting', async () => {
+    for (const script of ['api/main.ts', 'worker/main.ts']) {
+      const r = await run(script, { ...complete(), BM_JWT_SECRET: 'short' });
+      expectRefusedUntouched(r);
+      expect(r.stderr).toContain(`cannot start in production mode (BM_MODE=production):\n  - BM_JWT_SECRET: too short (5 bytes)`);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { isProduction } from './config.js';
+
+/** Minimum strength of a shared secret: 32 bytes, not a short pattern repeated. */
+export const MIN_SECRET_BYTES = 32;
+const MIN_DISTINCT = 10;
+/** Longest token lifetime production accepts (hours). */
+export const MAX_PRODUCTION_TOKEN_HOURS = 12;
+
+function weakSecret(name: string, value: string | undefined, how: string): string | undefined {
+  if (!value) return `${name}: required in production mode (${how})`;
+  const bytes = Buffer.byteLength(value);
+  if (bytes < MIN_SECRET_BYTES) return `${name}: too short (${bytes} bytes); at least ${MIN_SECRET_BYTES} random bytes are required (${how})`;
+  if (new Set(value).size < MIN_DISTINCT) return `${name}: too weak (fewer than ${MIN_DISTINCT} distinct characters); use random bytes (${how})`;
+  return undefined;
+}
+
+function codecKeyProblems(keys: string | undefined): string[] {
+  const how = 'id:base64(32 random bytes), comma-separated; e.g. k1:$(openssl rand -base64 32)';
+  if (!keys) return [`BM_CODEC_KEYS: required in production mode (${how})`];
+  return keys.split(',').flatMap((entry) => {
+    const [id, b64] = entry.split(':').map((x) => x.trim());
+    if (!id || !b64) return [`BM_CODEC_KEYS: "${entry.slice(0, 40)}" is not "id:base64key" (${how})`];
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) return [`BM_CODEC_KEYS: key "${id}" has ${key.length} bytes; AES-256 needs exactly 32 (${how})`];
+    if (new Set(key).size < 16) return [`BM_CODEC_KEYS: key "${id}" is too weak (fewer than 16 distinct bytes); use random bytes (${how})`];
+    return [];
+  });
+}
+
+/**
+ * What production mode (BM_MODE=production) refuses to start without: no demo registry, strong
+ * secrets from the environment (never generated into the data folder), no embedded dev server.
+ * Each problem names the variable and what is required.
+ */
+export function productionProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!isProduction(env)) return [];
+  const hours = env.BM_TOKEN_MAX_HOURS === undefined ? undefined : Number(env.BM_TOKEN_MAX_HOURS);
+  return [
+    env.BM_REGISTRY_FILE ? undefined : 'BM_REGISTRY_FILE: required in production mode (the demo registry is refused); a JSON file of the real organs and authorities',
+    env.TEMPORAL_ADDRESS ? undefined : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
+    weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of bearer tokens; e.g. $(openssl rand -base64 48)'),
+    ...codecKeyProblems(env.BM_CODEC_KEYS),
+    weakSecret('BM_WEBHOOK_SECRET', env.BM_WEBHOOK_SECRET, 'the HMAC key of webhook signatures; e.g. $(openssl rand -base64 48)'),
+    hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS) ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours` : undefined,
+  ].filter((p): p is string => p !== undefined);
+}
+
+/** For entry points: in production mode, stop with every problem listed before anything starts. */
+export function refuseUnsafeProduction(who: string, env: NodeJS.ProcessEnv = process.env): void {
+  const problems = productionProblems(env);
+  if (!problems.length) return;
+  console.error(`[${who}] cannot start in production mode (BM_MODE=production):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
