@@ -45,7 +45,7 @@ export async function runScenarios(env: TestWorkflowEnvironment, client: Client,
       SCENARIOS.map(async (s, i) => {
         for (const [n, step] of s.steps.entries()) {
           if (step.day !== day) continue;
-          await patiently(() => sendEvent(handles[i]!, { type: step.type, payload: step.payload ?? {}, actor: { id: step.by } }, `${handles[i]!.workflowId}-event-${n}`));
+          await patiently(() => sendEvent(handles[i]!, { type: step.type, payload: step.payload ?? {}, actor: step.person ? { id: step.by, person: { sub: step.person.sub, name: step.person.name }, roles: step.person.roles } : { id: step.by } }, `${handles[i]!.workflowId}-event-${n}`));
         }
       }),
     );

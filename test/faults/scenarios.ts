@@ -4,6 +4,8 @@
  * escalations, and deadlines that move the procedure on by themselves). Every procedure stays
  * open until day 40 or later.
  */
+import type { Role } from '../../domain/parties.js';
+
 export const START = '2026-03-02T02:00:00Z'; // Monday 10:00 Beijing time
 
 export interface Step {
@@ -11,6 +13,8 @@ export interface Step {
   day: number;
   type: string;
   by: string;
+  /** The person acting for the party, where the event requires a role (e.g. the head, Regs 63). */
+  person?: { sub: string; name: string; roles: Role[] };
   payload?: Record<string, unknown>;
 }
 
@@ -91,7 +95,7 @@ export const SCENARIOS: Scenario[] = [
       { day: 1, type: 'ACCEPT', by: 'auth-440000' },
       { day: 5, type: 'START_CONSULTATION', by: 'auth-440000', payload: { reason: '技术问题', expert: '专家' } },
       { day: 10, type: 'END_CONSULTATION', by: 'auth-440000' },
-      { day: 28, type: 'EXTEND', by: 'auth-440000', payload: { reason: '事项复杂' } },
+      { day: 28, type: 'EXTEND', by: 'auth-440000', person: { sub: 'p-gd-head', name: '张某', roles: ['head'] }, payload: { reason: '事项复杂' } },
       { day: 45, type: 'CONCLUDE', by: 'auth-440000', payload: { conclusions: [{ ref: 'A1', outcome: 'state-secret', level: 'secret' }, { ref: 'A2', outcome: 'not-secret' }] } },
     ],
     final: 'concluded',

@@ -44,7 +44,7 @@ describe('the API against a real dev server and worker', () => {
     // One event body per event; occurredAt only on the events that record a fact (SPEC §2).
     const bodies: Array<{ title: string; properties: Record<string, unknown> }> = spec.paths['/api/procedures/{id}/events'].post.requestBody.content['application/json'].schema.anyOf;
     expect(bodies.find((b) => b.title.startsWith('leak REPORT_TO_AUTHORITY'))!.properties.occurredAt).toMatchObject({ type: 'string', format: 'date-time' });
-    expect(bodies.find((b) => b.title.startsWith('leak RECORD_MEASURES'))!.properties.occurredAt).toBeUndefined();
+    expect(bodies.find((b) => b.title.startsWith('appraisal EXTEND'))!.properties.occurredAt).toBeUndefined();
     const docs = await fetch(`${stack.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('<html');

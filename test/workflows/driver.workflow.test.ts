@@ -67,20 +67,19 @@ describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7
     });
   });
 
-  it('refuses an occurredAt in the future, before the previous event or before the discovery, and on an event that records no fact: nothing is recorded', async () => {
+  it('refuses an occurredAt in the future, before the previous event or before the discovery: nothing is recorded', async () => {
     await withProcedureEnv('2025-09-30T02:01:00Z', async (p) => {
       const h = await p.start('leak', leak, thOffice);
       await p.sleepUntil('2025-09-30T04:00:00Z');
       await p.send(h, 'REPORT_TO_SUPERIOR', thOffice); // entered at 12:00 Beijing time: the previous fact
       const before = await footprint(h);
       const attempt = (type: string, occurredAt: unknown) =>
-        sendEvent(h, { type, payload: type === 'RECORD_MEASURES' ? { measures: '更换密码' } : {}, actor: thOffice, occurredAt: occurredAt as string }).then(() => undefined, refusal);
+        sendEvent(h, { type, payload: {}, actor: thOffice, occurredAt: occurredAt as string }).then(() => undefined, refusal);
       const cases: Array<[string, unknown, RegExp]> = [
         ['REPORT_TO_AUTHORITY', '2025-09-30T23:00:00+08:00', /in the future; allowed: an instant up to now/],
         ['REPORT_TO_AUTHORITY', '2025-09-30T11:30:00+08:00', /before the previous event \(REPORT_TO_SUPERIOR, 2025-09-30T04:00:\d\d/],
         ['REPORT_TO_AUTHORITY', '2025-09-30T09:00:00+08:00', /before the procedure's start fact \(discoveredAt 2025-09-30T10:00:00\+08:00\)/],
         ['REPORT_TO_AUTHORITY', '2025-09-30 11:30', /an ISO 8601 instant with its offset/],
-        ['RECORD_MEASURES', '2025-09-30T11:30:00+08:00', /RECORD_MEASURES records no fact, so it takes no occurredAt; allowed on: REPORT_TO_AUTHORITY/],
       ];
       for (const [type, occurredAt, why] of cases) {
         const r = await attempt(type, occurredAt);
@@ -116,7 +115,7 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
     });
   });
 
-  it('an event that requires the head (负责人) is refused from a sender without the role, naming the role and the article, and recorded with the person and the party when the head sends it', async () => {
+  it('an event that requires the head (负责人) is refused from a sender without the role, naming the role and the article, and recorded with the person and the party when the head sends it; an event that records no fact refuses occurredAt', async () => {
     const env = await timeSkippingEnv('2025-09-30T02:01:00Z');
     try {
       const workflowBundle = await bundleWorkflowCode({ workflowsPath: new URL('../support/flagged-workflows.ts', import.meta.url).pathname, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
@@ -126,8 +125,11 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
         const before = await footprint(h);
         const send = (actor: Actor) => sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: '更换密码' }, actor });
         const officer = refusal(await send({ ...thOffice, person: { sub: 'u-li', name: '李某' }, roles: ['secrecy-officer'] }).catch((e: unknown) => e));
-        expect(officer).toMatchObject({ code: 'not-authorized', message: 'RECORD_MEASURES (记录补救措施) may be sent only by the 负责人 (head) of the sending party (Regs 61 para 1); 李某 holds 保密员' });
+        expect(officer).toMatchObject({ code: 'not-authorized', message: 'RECORD_MEASURES (记录补救措施) may be sent only by the 负责人 (head) of the sending party (Regs 61 para 1; Regs 39); 李某 holds 保密员' });
         expect(refusal(await send(thOffice).catch((e: unknown) => e)).message).toMatch(/负责人.*the request names no person/);
+        const head = { ...thOffice, person: { sub: 'u-zhang', name: '张某' }, roles: ['head' as const] };
+        const noFact = refusal(await sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: '更换密码' }, actor: head, occurredAt: '2025-09-30T10:30:00+08:00' }).catch((e: unknown) => e));
+        expect(noFact).toMatchObject({ code: 'invalid-payload', fieldErrors: [{ field: 'occurredAt', message: expect.stringMatching(/RECORD_MEASURES records no fact, so it takes no occurredAt; allowed on: REPORT_TO_AUTHORITY/) }] });
         expect(await footprint(h)).toEqual(before);
         await send({ ...thOffice, person: { sub: 'u-zhang', name: '张某' }, roles: ['head'] });
         const entry = (await h.query(viewQuery)).audit.find((a) => a.kind === 'event')!;
