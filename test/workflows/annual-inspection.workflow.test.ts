@@ -41,6 +41,7 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       const r = await p.send(h, 'ORDER_RECTIFICATION', authority, { dueDate: '2026-04-30', items: '补报2025年度自检报告' });
       expect(r.state).toBe('rectifying');
       expect(r.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({ from: '2026-04-01', lastDay: '2026-04-30', responsible: { id: 'ent-gz-tech' }, basis: 'Regs 71 para 1' });
+      await maybeRecordHistory(h, 'annual-inspection-never-filed');
     });
   });
 

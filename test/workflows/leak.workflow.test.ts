@@ -151,6 +151,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const last = await p.send(h, 'RELAY', { id: 'auth-440000' });
       expect(last.closed).toBe(true);
       expect((await h.result()).deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met_late', 'met_late', 'met_late']);
+      await maybeRecordHistory(h, 'leak-result-before-relay');
     });
   });
 
@@ -186,6 +187,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const final = await h.result();
       expect(final.inbox.find((i) => i.subject === 'leak-operator-reported')!.recipients[0]!.party.id).toBe('org-gz-psb');
       expect(final.context.lateFlags).toEqual([]);
+      await maybeRecordHistory(h, 'leak-network-operator');
     });
   });
 

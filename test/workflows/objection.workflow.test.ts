@@ -109,6 +109,7 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       expect(refusal(await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('secret', 10)).catch((e: unknown) => e))).toBe('not-authorized');
       const r = await p.send(h, 'AUTHORITY_DECIDE', national, decision('top-secret', 10));
       expect(r.state).toBe('changingMarkings'); // a national decision ends it; it changed the level
+      await maybeRecordHistory(h, 'objection-rerouted');
     });
   });
 
