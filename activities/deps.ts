@@ -88,7 +88,7 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read ${what} file ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${what} file ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 

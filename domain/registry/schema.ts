@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matching } from '../matching.js';
 import { OrganKindSchema, PROVINCE_CODES, RegionSchema, TierSchema, NATIONAL_REGION, tierOfRegion } from '../parties.js';
 
 export const ContactSchema = z.strictObject({
@@ -8,7 +9,7 @@ export const ContactSchema = z.strictObject({
 });
 
 export const AuthoritySchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  id: matching(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   name: z.string().min(1),
   tier: TierSchema,
   region: RegionSchema,
@@ -26,7 +27,7 @@ export const AuthoritySchema = z.strictObject({
 export const OrganFunctionSchema = z.enum(['supervisory', 'judicial']);
 
 export const OrganSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+  id: matching(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
   name: z.string().min(1),
   kind: OrganKindSchema,
   region: RegionSchema,

@@ -67,6 +67,7 @@ export async function maybeRecordHistory(h: WorkflowHandle, name: string): Promi
   const history = await h.fetchHistory();
   const dir = join(ROOT, 'test', 'histories', 'current');
   mkdirSync(dir, { recursive: true });
+  // The SDK's history JSON form (its documented helper, not exported at the package entry point).
   const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
   writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
 }

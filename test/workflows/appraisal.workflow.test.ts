@@ -22,7 +22,7 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
   it('accepted 2025-09-01, with a 7-day expert suspension counted in calendar days and one extension, is due at the end of 2025-11-07; a second extension is refused', async () => {
     await withProcedureEnv('2025-08-29T02:00:00Z', async (p) => {
       const h = await p.start('appraisal', application, court);
-      let v = await p.view(h);
+      const v = await p.view(h);
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000' } }); // local applicant → its provincial authority
       expect(v.state).toBe('underReview');
       // The review has its period: 10 days from the application (鉴定工作规定, local policy).
