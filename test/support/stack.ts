@@ -20,6 +20,8 @@ export interface Stack {
   /** The Temporal frontend, for clients that must not decode (e.g. to read what is stored). */
   address: string;
   client: Client;
+  /** The codec the worker and the API seal with (to read what the server stores). */
+  codec: AesGcmCodec;
   dataDir: string;
   app: FastifyInstance;
   token(partyId: string): Promise<string>;
@@ -49,6 +51,7 @@ export async function startStack(taskQueue = 'api-test'): Promise<Stack> {
     url: `http://127.0.0.1:${port}`,
     address: server.address,
     client,
+    codec,
     dataDir,
     app,
     token: (id) => issueToken(jwtKey, id),
