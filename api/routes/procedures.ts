@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -13,7 +13,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { Caller } from '../auth.js';
 import { ApiError } from '../problem.js';
-import { eventRejection, sendEvent, startProcedure, waitReady } from '../procedure-client.js';
+import { eventRejection, idempotencyDigest, sendEvent, startProcedure, waitReady } from '../procedure-client.js';
 import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
@@ -102,7 +102,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           }
           const key = req.headers['idempotency-key'];
           // The same caller and key always name the same procedure: a repeated start returns it.
-          const workflowId = `${def.kind}-${key ? createHash('sha256').update(`${caller.party.id}\n${key}`).digest('hex').slice(0, 32) : randomUUID()}`;
+          const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
           const existing = key ? await exists(workflowId) : false;
           const ready = existing
             ? await waitReady(deps.client.workflow.getHandle(workflowId))
@@ -131,7 +131,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       const { type, ...payload } = req.body;
       const key = req.headers['idempotency-key'];
       try {
-        return await sendEvent(deps.client.workflow.getHandle(req.params.id), { type, payload, actor: { id: caller.party.id, name: caller.party.name } }, key ? `${caller.party.id}:${key}` : undefined);
+        return await sendEvent(deps.client.workflow.getHandle(req.params.id), { type, payload, actor: { id: caller.party.id, name: caller.party.name } }, key ? `event-${idempotencyDigest(req.params.id, caller.party.id, key)}` : undefined);
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;
