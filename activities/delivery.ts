@@ -5,7 +5,10 @@ import { subjectText } from '../domain/labels.zh.js';
 import type { DeliveryLedger } from './ledger.js';
 
 export interface DeliveryConfig {
-  webhookSecret: string;
+  /** The shared signing secret (BM_WEBHOOK_SECRET): only for receivers without their own, and never in production. */
+  webhookSecret?: string;
+  /** Each receiver's own signing secret, by party id (activities/webhook-secrets.ts). */
+  webhookSecrets?: ReadonlyMap<string, string>;
   smtpUrl?: string;
   mailFrom: string;
   ledger: DeliveryLedger;
@@ -20,7 +23,7 @@ export interface DeliveryRequest {
   message: { procedureId: string; procedureLabel: string; kind: string; subject: string; basis?: string; at: string };
 }
 
-/** HMAC-SHA256 over "timestamp.body", hex: what a receiver recomputes with the shared secret. */
+/** HMAC-SHA256 over "timestamp.body", hex: what a receiver recomputes with its secret (activities/webhook-verify.ts). */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
@@ -30,6 +33,8 @@ export function createDelivery(config: DeliveryConfig) {
   const mailer = () => (transport ??= nodemailer.createTransport(config.smtpUrl!));
 
   async function webhook(req: DeliveryRequest): Promise<void> {
+    const secret = config.webhookSecrets?.get(req.recipient.id) ?? config.webhookSecret;
+    if (!secret) throw ApplicationFailure.nonRetryable(`no webhook secret for ${req.recipient.id}: set webhookSecretRef on its registry contact`, 'WebhookSecretMissing');
     const body = JSON.stringify({ id: req.key, ...req.message, subjectText: subjectText(req.message.subject), recipient: req.recipient });
     const timestamp = new Date().toISOString();
     let res: Response;
@@ -40,15 +45,18 @@ export function createDelivery(config: DeliveryConfig) {
           'content-type': 'application/json',
           'idempotency-key': req.key,
           'x-bm-timestamp': timestamp,
-          'x-bm-signature': `sha256=${webhookSignature(config.webhookSecret, timestamp, body)}`,
+          'x-bm-signature': `sha256=${webhookSignature(secret, timestamp, body)}`,
         },
         body,
+        // A redirect is not followed: the signed message goes to the registered address or nowhere.
+        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
       });
     } catch (e) {
       throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`); // retried with backoff
     }
     if (res.ok) return;
+    if (res.status >= 300 && res.status < 400) throw ApplicationFailure.nonRetryable(`webhook ${req.address} answered ${res.status}, a redirect, which is not followed: register the final address`, 'WebhookRedirected');
     const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
     const message = `webhook ${req.address} answered ${res.status}`;
     if (permanent) throw ApplicationFailure.nonRetryable(message, 'WebhookRejected');

@@ -7,6 +7,8 @@ import { Registry } from '../domain/registry/registry.js';
 import { formatZodError } from '../domain/errors.js';
 import demoRegistry from '../domain/registry/demo-registry.json' with { type: 'json' };
 import type { DeliveryConfig } from './delivery.js';
+import { webhookSecretsOf } from './webhook-secrets.js';
+import { isProduction } from '../worker/config.js';
 import { DeliveryLedger } from './ledger.js';
 
 /** What the activities read: registry, policy, calendar (re-read when its file changes), delivery channels. */
@@ -27,7 +29,9 @@ export function loadDeps(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
     policy,
     calendar: calendarSource(env.BM_CALENDAR_FILE),
     delivery: {
-      webhookSecret: env.BM_WEBHOOK_SECRET ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')),
+      // Each receiver's own secret (registry webhookSecretRef); the shared one only outside production.
+      webhookSecrets: webhookSecretsOf(registry, env),
+      ...(isProduction(env) ? {} : { webhookSecret: env.BM_WEBHOOK_SECRET ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')) }),
       ...(env.BM_SMTP_URL ? { smtpUrl: env.BM_SMTP_URL } : {}),
       mailFrom: env.BM_MAIL_FROM ?? '保密法定程序编排 <noreply@baomi-procedures.local>',
       ledger: new DeliveryLedger(dataDir ? `${dataDir}/deliveries.log` : undefined),

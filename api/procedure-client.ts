@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
@@ -65,6 +66,16 @@ export function eventRejection(err: unknown): (EventRejection & { message: strin
 export function startRefusal(err: unknown): string | undefined {
   for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ApplicationFailure && e.type === 'NotEntitled') return e.message;
   return undefined;
+}
+
+/**
+ * What a caller's Idempotency-Key becomes before anything is recorded: SHA-256 over the key with
+ * the caller (and, for an event, the procedure), so the key — chosen by the caller and possibly
+ * meaningful — never appears in a workflow id, an update id or the history, while the same
+ * caller's same key still names the same start or event.
+ */
+export function idempotencyDigest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
 
 /** Sends an event as an Update; `updateId` makes a retried send apply at most once. */

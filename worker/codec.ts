@@ -1,19 +1,28 @@
 /**
  * Payloads are encrypted before they leave a worker or client (SPEC §5): AES-256-GCM, each
  * payload tagged with the id of the key that sealed it, so keys can rotate while old
- * histories still decode. Search attributes stay in clear and hold no free text.
+ * histories still decode. Search attributes stay in clear and hold no free text (the SDK never
+ * passes them, nor headers, through a codec).
+ *
+ * A payload that arrives unsealed was not written by a holder of a key: anyone who reaches the
+ * Temporal port could have sent it (a plaintext Update from the CLI naming a forged actor). It is
+ * refused, never passed through: decode replaces it by a payload of REFUSED_ENCODING holding the reason,
+ * which the payload converter refuses to read (worker/converters.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 
 import { secretFromFile } from '../activities/deps.js';
+import { REFUSED_ENCODING } from './converters.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** A payload that does not open: its content dropped, the reason in its place (worker/converters.ts). */
+const refused = (reason: string): Payload => ({ metadata: { [METADATA_ENCODING_KEY]: enc.encode(REFUSED_ENCODING) }, data: enc.encode(`refused: ${reason}`) });
 
 export class AesGcmCodec implements PayloadCodec {
   constructor(
@@ -37,20 +46,18 @@ export class AesGcmCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      if (dec.decode(p.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array()) !== ENCODING) return p;
-      const id = dec.decode(p.metadata?.[KEY_ID] ?? new Uint8Array());
+      if (dec.decode(p.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array()) !== ENCODING) return refused('a payload not sealed by the payload codec; its content was dropped unread');
+      const id = dec.decode(p.metadata?.[KEY_ID] ?? new Uint8Array()).slice(0, 40);
       const key = this.keys.get(id);
-      if (!key) throw new Error(`cannot decrypt a payload sealed with key "${id}": it is not configured (BM_CODEC_KEYS)`);
+      if (!key) return refused(`a payload sealed with key "${id}", which is not configured (BM_CODEC_KEYS)`);
       const data = Buffer.from(p.data ?? []);
-      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      decipher.setAuthTag(data.subarray(data.length - 16));
-      let plain: Buffer;
       try {
-        plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+        decipher.setAuthTag(data.subarray(data.length - 16));
+        return PayloadMessage.decode(Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]));
       } catch {
-        throw new Error(`payload sealed with key "${id}" fails authentication: wrong key material or tampered data`);
+        return refused(`a payload sealed with key "${id}" fails authentication: wrong key material or tampered data`);
       }
-      return PayloadMessage.decode(plain);
     });
   }
 }
@@ -74,9 +81,10 @@ export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec 
   return new AesGcmCodec(new Map([['local-1', Buffer.from(hex, 'hex')]]), 'local-1');
 }
 
-export const FAILURE_CONVERTER_PATH = new URL('./failure-converter.ts', import.meta.url).pathname;
+export const FAILURE_CONVERTER_PATH = new URL('./converters.ts', import.meta.url).pathname;
+export const PAYLOAD_CONVERTER_PATH = new URL('./converters.ts', import.meta.url).pathname;
 
-/** The data converter for every client and worker: every payload sealed, failure messages included. */
+/** The data converter for every client and worker: every payload sealed, failure messages included; unsealed ones refused. */
 export function sealedDataConverter(codec: PayloadCodec): DataConverter {
-  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
+  return { payloadCodecs: [codec], payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -9,7 +9,7 @@ refuseUnsafeProduction('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps());
 Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });
-const config = temporalConfig();
+const config = loadOrExit('worker', () => temporalConfig());
 const connection = await connectWorker(config);
 const worker = await createWorker(connection, config, deps, codecFromEnv());
 console.error(`[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`);

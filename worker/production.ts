@@ -40,7 +40,7 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
     env.TEMPORAL_ADDRESS ? undefined : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
     weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of bearer tokens; e.g. $(openssl rand -base64 48)'),
     ...codecKeyProblems(env.BM_CODEC_KEYS),
-    weakSecret('BM_WEBHOOK_SECRET', env.BM_WEBHOOK_SECRET, 'the HMAC key of webhook signatures; e.g. $(openssl rand -base64 48)'),
+    // Webhook receivers each have their own secret (registry webhookSecretRef), checked when the worker loads them.
     hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS) ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours` : undefined,
   ].filter((p): p is string => p !== undefined);
 }

@@ -4,7 +4,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption
 import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
-import { FAILURE_CONVERTER_PATH, sealedDataConverter } from './codec.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH, sealedDataConverter } from './codec.js';
 import { connectionOptions, type TemporalConfig } from './config.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -17,6 +17,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     preloadModules: SHARED_MODULES,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
   });

@@ -17,8 +17,12 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
 });
 
 /**
- * The remote codec endpoint for the Temporal Web UI (POST /codec/decode, /codec/encode): an
- * authority's bearer token is required to see decoded payloads. CORS is open to `uiOrigin` only.
+ * The remote codec endpoint for the Temporal Web UI (POST /codec/decode). The UI's request names
+ * only the namespace (`X-Namespace`), never the workflow a payload belongs to, so the caller's
+ * jurisdiction cannot be checked per payload: decoding is reserved to the national authority,
+ * whose jurisdiction is every procedure. Any other party reads its procedures through the API,
+ * which checks scope. There is no /codec/encode: sealing a payload is what lets a message into a
+ * workflow, and only the API and the worker may do it. CORS is open to `uiOrigin` only.
  */
 export const codecRoutes = (codec: PayloadCodec, authenticate: Authenticate, uiOrigin: string): FastifyPluginAsyncZod =>
   async (app) => {
@@ -29,13 +33,12 @@ export const codecRoutes = (codec: PayloadCodec, authenticate: Authenticate, uiO
       reply.header('access-control-allow-methods', 'POST, OPTIONS');
       reply.header('access-control-allow-credentials', 'true');
     });
-    app.options('/codec/:op', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
-    for (const op of ['decode', 'encode'] as const) {
-      app.post(`/codec/${op}`, { schema: { body: Body, summary: `Temporal Web UI 远程编解码（${op}）`, tags: ['codec'] } }, async (req) => {
-        const caller = await authenticate(req);
-        if (caller.party.type !== 'authority') throw new ApiError(403, 'Forbidden', 'missing right: only a secrecy authority may read decoded payloads');
-        const payloads = req.body.payloads.map(toPayload);
-        return { payloads: (await (op === 'decode' ? codec.decode(payloads) : codec.encode(payloads))).map(toJson) };
-      });
-    }
+    app.options('/codec/decode', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
+    app.post('/codec/decode', { schema: { body: Body, summary: 'Temporal Web UI 远程解码（仅国家保密行政管理部门）', tags: ['codec'] } }, async (req) => {
+      const caller = await authenticate(req);
+      if (caller.party.type !== 'authority' || caller.party.tier !== 'national') {
+        throw new ApiError(403, 'Forbidden', `missing right: the Web UI's decode requests do not name the procedure, so only the national authority, whose jurisdiction is every procedure, may decode payloads here; ${caller.party.id} reads the procedures of its jurisdiction through GET /api/procedures/{id}`);
+      }
+      return { payloads: (await codec.decode(req.body.payloads.map(toPayload))).map(toJson) };
+    });
   };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { FastifyRequest } from 'fastify';
@@ -16,7 +16,7 @@ import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
 import { ApiError } from '../problem.js';
-import { eventRejection, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
+import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
@@ -129,7 +129,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
           }
           const key = req.headers['idempotency-key'];
           // The same caller and key always name the same procedure: a repeated start returns it.
-          const workflowId = `${def.kind}-${key ? createHash('sha256').update(`${caller.party.id}\n${key}`).digest('hex').slice(0, 32) : randomUUID()}`;
+          const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
           const existing = key ? await exists(workflowId) : false;
           const ready = await (existing
             ? waitReady(deps.client.workflow.getHandle(workflowId))
@@ -165,7 +165,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       const key = req.headers['idempotency-key'];
       try {
         const event = { type, payload, actor: actorOf(caller), ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
-        return await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `${caller.party.id}:${key}` : undefined);
+        return await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `event-${idempotencyDigest(req.params.id, caller.party.id, key)}` : undefined);
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;

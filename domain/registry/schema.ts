@@ -6,6 +6,15 @@ export const ContactSchema = z.strictObject({
   name: z.string().min(1).max(50),
   email: z.string().email().optional(),
   webhook: z.string().url().optional(),
+  /**
+   * Where this receiver's own webhook signing secret is kept — "env:VARIABLE" or
+   * "file:/absolute/path", never the secret itself — so that no receiver can sign another's
+   * messages (activities/delivery.ts). Required for every webhook in production.
+   */
+  webhookSecretRef: z
+    .string()
+    .regex(/^(env:[A-Z_][A-Z0-9_]*|file:\/\S+)$/, 'a reference "env:VARIABLE" (capitals, digits, _) or "file:/absolute/path", never the secret itself')
+    .optional(),
 });
 
 export const AuthoritySchema = z.strictObject({

@@ -16,7 +16,6 @@ const complete = (): Record<string, string> => ({
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-  BM_WEBHOOK_SECRET: strong(),
 });
 
 /** Runs an entry point with exactly this environment (no secrets inherited) and a fresh, not yet created data folder. */
@@ -47,7 +46,7 @@ describe('production mode refuses to start without its secrets, registry and clu
     const r = await run('scripts/start.ts', { BM_MODE: 'production' });
     expectRefusedUntouched(r);
     expect(r.stderr).toContain('[start] cannot start in production mode (BM_MODE=production)');
-    for (const v of ['BM_REGISTRY_FILE: required in production mode (the demo registry is refused)', 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)', 'BM_JWT_SECRET: required', 'BM_CODEC_KEYS: required', 'BM_WEBHOOK_SECRET: required'])
+    for (const v of ['BM_REGISTRY_FILE: required in production mode (the demo registry is refused)', 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)', 'BM_JWT_SECRET: required', 'BM_CODEC_KEYS: required'])
       expect(r.stderr).toContain(v);
   });
 
@@ -59,8 +58,6 @@ describe('production mode refuses to start without its secrets, registry and clu
     ['a 16-byte codec key', { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" has 16 bytes; AES-256 needs exactly 32'],
     ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
     ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
-    ['a missing webhook secret', { BM_WEBHOOK_SECRET: undefined }, 'BM_WEBHOOK_SECRET: required'],
-    ['a short webhook secret', { BM_WEBHOOK_SECRET: 'secret' }, 'BM_WEBHOOK_SECRET: too short'],
     ['tokens living two days', { BM_TOKEN_MAX_HOURS: '48' }, 'BM_TOKEN_MAX_HOURS: "48" exceeds the production maximum of 12 hours'],
   ];
   it.each(spoiled)('refuses %s, naming the variable, as the only problem', (_what, over, message) => {

@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../worker/codec.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
@@ -38,6 +39,9 @@ export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv)
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: createActivities(deps),
+      // The converters of production without the codec: activity failures carry their text as the
+      // workflow's failure converter expects (worker/converters.ts).
+      dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH },
     });
     const now = () => serverNow(env);
     const p: ProcedureEnv = {

@@ -21,7 +21,7 @@ export interface Stack {
   /** The Temporal frontend, for clients that must not decode (e.g. to read what is stored). */
   address: string;
   client: Client;
-  /** The payload codec of the worker and the API's client. */
+  /** The codec the worker and the API seal with (to read what the server stores). */
   codec: AesGcmCodec;
   dataDir: string;
   app: FastifyInstance;

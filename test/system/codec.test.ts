@@ -70,7 +70,7 @@ describe('payloads the server cannot read (SPEC §5)', () => {
     }
   });
 
-  it('serves a codec endpoint for the Temporal Web UI, to authorities only', async () => {
+  it('serves a decode endpoint for the Temporal Web UI, to the national authority only', async () => {
     const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
     const [sealed] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"MARKER-UI"') }]);
     const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed!.data!).toString('base64') }] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AesGcmCodec, codecFromEnv } from '../../worker/codec.js';
+import { payloadConverter } from '../../worker/converters.js';
 
 const key = (n: number) => Buffer.alloc(32, n);
 const payload = (text: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(text)) });
@@ -24,12 +25,20 @@ describe('AES-256-GCM payload codec (SPEC §5)', () => {
     expect(new TextDecoder().decode(sealedNew!.metadata!['encryption-key-id'])).toBe('k2');
   });
 
-  it('fails loudly with a wrong or unknown key, or tampered data', async () => {
+  it('refuses, with the reason, a payload sealed with a wrong or unknown key, tampered data, or one not sealed at all: the content is dropped, and reading it fails', async () => {
     const [sealed] = await new AesGcmCodec(new Map([['k1', key(1)]]), 'k1').encode([payload('x')]);
-    await expect(new AesGcmCodec(new Map([['k1', key(9)]]), 'k1').decode([sealed!])).rejects.toThrow(/key "k1" fails authentication/);
-    await expect(new AesGcmCodec(new Map([['k2', key(2)]]), 'k2').decode([sealed!])).rejects.toThrow(/key "k1": it is not configured/);
+    const opened = async (codec: AesGcmCodec, p: typeof sealed) => {
+      const [d] = await codec.decode([p!]);
+      expect(text(d!)).not.toContain('"x"');
+      return () => payloadConverter.fromPayload(d!);
+    };
+    expect(await opened(new AesGcmCodec(new Map([['k1', key(9)]]), 'k1'), sealed)).toThrow(/key "k1" fails authentication/);
+    expect(await opened(new AesGcmCodec(new Map([['k2', key(2)]]), 'k2'), sealed)).toThrow(/key "k1", which is not configured/);
     const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).fill(0, 20, 21) };
-    await expect(new AesGcmCodec(new Map([['k1', key(1)]]), 'k1').decode([tampered])).rejects.toThrow(/fails authentication/);
+    expect(await opened(new AesGcmCodec(new Map([['k1', key(1)]]), 'k1'), tampered)).toThrow(/fails authentication/);
+    const [plain] = await new AesGcmCodec(new Map([['k1', key(1)]]), 'k1').decode([payload('forged')]);
+    expect(text(plain!)).not.toContain('forged');
+    expect(() => payloadConverter.fromPayload(plain!)).toThrow(/not sealed by the payload codec/);
   });
 
   it('reads its keys from configuration and refuses a short key or a missing current id', () => {

@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDateOf } from '../../domain/time.js';
+import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
+import { AesGcmCodec, sealedDataConverter } from '../../worker/codec.js';
+import { failureConverter, payloadConverter } from '../../worker/converters.js';
+import { eventUpdate, viewQuery } from '../../workflows/messages.js';
+import type { ProcedureView } from '../../workflows/types.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+/**
+ * An attacker on the same host reaches the Temporal port but holds no codec key: every message
+ * it sends is unsealed (or sealed with a guessed key) and must change nothing (SPEC §5).
+ */
+let stack: Stack;
+let raw: Connection;
+beforeAll(async () => {
+  stack = await startStack('forged-test');
+  raw = await Connection.connect({ address: stack.address });
+});
+afterAll(async () => {
+  await raw?.close();
+  await stack?.stop();
+});
+
+async function api(method: string, path: string, as: string, body?: unknown) {
+  const res = await fetch(`${stack.url}${path}`, { method, headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The Temporal CLI against the stack's server, as the attacker would run it. */
+function temporal(...args: string[]) {
+  const r = spawnSync(ensureTemporalBinaries().cli, [...args, '--address', stack.address, '--namespace', 'default'], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const matter = () => ({ organId: 'org-gz-bureau', matterRef: 'F-1', title: '伪造测试', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } });
+/** The provincial authority's determination, which only auth-440000 may send (Regs 25). */
+const FORGED = { type: 'DETERMINE', payload: { determination: { outcome: 'not-secret' } }, actor: { id: 'auth-440000', name: '广东省国家保密局' } };
+const view = (id: string) => stack.client.workflow.getHandle(id).query(viewQuery);
+/**
+ * The view once the workflow answers again. An Update from the CLI holds the workflow task for
+ * two task timeouts on this dev server before the worker sees it (the same without the codec's
+ * refusal): queries meanwhile fail with "Workflow Task in failed state".
+ */
+async function settledView(id: string): Promise<ProcedureView> {
+  await expect.poll(() => view(id).then(() => true, () => false), { timeout: 60_000, interval: 1000 }).toBe(true);
+  return view(id);
+}
+
+/** Updates the history records as accepted, by update name. */
+async function acceptedUpdates(id: string): Promise<string[]> {
+  const history = await new Client({ connection: raw }).workflow.getHandle(id).fetchHistory();
+  return (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? ''] : []));
+}
+
+async function reportedProcedure(): Promise<{ id: string; before: ProcedureView }> {
+  const started = await api('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', matter());
+  expect(started.status).toBe(201);
+  const id = started.body.id as string;
+  expect((await api('POST', `/api/procedures/${id}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' })).status).toBe(200);
+  return { id, before: await view(id) };
+}
+
+describe('forged events: the worker refuses every payload the codec did not seal (SPEC §5)', () => {
+  it('a plaintext Update sent with the Temporal CLI, naming the provincial authority as its actor, is rejected: no audit entry, no accepted update, the procedure unchanged', async () => {
+    const { id, before } = await reportedProcedure();
+    expect(before.allowedEvents.map((e) => e.type)).toContain('DETERMINE');
+
+    const cli = temporal('workflow', 'update', 'execute', '--workflow-id', id, '--name', eventUpdate.name, '--input', JSON.stringify(FORGED));
+    expect(cli.status, cli.out).not.toBe(0);
+
+    const after = await settledView(id);
+    expect(after.state).toBe(before.state);
+    expect(after.audit).toEqual(before.audit);
+    expect(after.audit.some((a) => a.event?.type === 'DETERMINE')).toBe(false);
+    expect(await acceptedUpdates(id)).toEqual(['ready', 'event']); // the start and SUBMIT_REPORT only
+
+    // The same event through the API, by the authority itself: valid, and accepted.
+    const real = await api('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
+    expect(real.status).toBe(200);
+    expect((await view(id)).audit.filter((a) => a.event?.type === 'DETERMINE').map((a) => a.actor.id)).toEqual(['auth-440000']);
+  }, 180_000);
+
+  it('a client without the key, or with a guessed key under the real key id, gets the Update refused with the reason; nothing recorded', async () => {
+    const { id, before } = await reportedProcedure();
+    const codecless = new Client({ connection: raw });
+    await expect(codecless.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] })).rejects.toThrow();
+    const guessed = new Client({ connection: raw, dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 1)]]), 'test-1')) });
+    const err = await guessed.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] }).then(() => undefined, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect((await view(id)).audit).toEqual(before.audit);
+    expect(await acceptedUpdates(id)).toEqual(['ready', 'event']);
+    // Control: sealed with the real key, the same message passes. The key is the boundary: only
+    // the API (which sets the actor from the token) and the worker hold it.
+    await stack.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] });
+    expect((await view(id)).state).not.toBe(before.state);
+  });
+
+  it('a plaintext signal, and a query with plaintext arguments, change nothing; the procedure keeps accepting events', async () => {
+    const { id, before } = await reportedProcedure();
+    const signal = temporal('workflow', 'signal', '--workflow-id', id, '--name', eventUpdate.name, '--input', JSON.stringify(FORGED));
+    expect(signal.status, signal.out).toBe(0); // the server records a signal; the workflow has no signal handler and never reads it
+    const query = temporal('workflow', 'query', '--workflow-id', id, '--name', viewQuery.name, '--input', JSON.stringify(FORGED));
+    expect(query.status, query.out).not.toBe(0);
+    expect(query.out).not.toContain('DETERMINE');
+    const after = await settledView(id);
+    expect(after.audit).toEqual(before.audit);
+    expect(after.state).toBe(before.state);
+    expect((await api('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } })).status).toBe(200);
+  }, 180_000);
+
+  it('a plaintext start never runs the procedure: no party resolved, no activity, nothing notified; its workflow task fails with the refusal', async () => {
+    const id = `unclear-matter-forged-${Date.now()}`;
+    const cli = temporal('workflow', 'start', '--type', 'unclearMatterWorkflow', '--task-queue', 'forged-test', '--workflow-id', id, '--input', JSON.stringify({ input: matter(), actor: { id: 'org-gz-bureau' } }));
+    expect(cli.status, cli.out).toBe(0);
+    const handle = new Client({ connection: raw }).workflow.getHandle(id);
+    await expect
+      .poll(async () => (await handle.fetchHistory()).events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure, { timeout: 20_000 })
+      .toBeTruthy();
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.some((e) => e.activityTaskScheduledEventAttributes || e.workflowTaskCompletedEventAttributes)).toBe(false);
+    // The task failure is sealed by the worker; opened with the key, it names the refusal.
+    const failure = events.find((e) => e.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!.failure!;
+    const [attrs] = await stack.codec.decode([failure.encodedAttributes!]);
+    expect(Buffer.from(attrs!.data!).toString()).toMatch(/not sealed by the payload codec/);
+    await handle.terminate('forged start (test)');
+  });
+
+  it('the failure converter does not believe an application failure whose message is not sealed (e.g. `temporal activity fail` by id): its text is dropped', async () => {
+    const forged = { message: 'MARKER-FORGED-FAILURE', applicationFailureInfo: { type: 'WebhookRejected', nonRetryable: true } };
+    const err = failureConverter.failureToError(forged, payloadConverter);
+    expect(err.message).not.toContain('MARKER');
+    expect(err.message).toMatch(/not sealed by the payload codec/);
+    const [sealedAttrs] = await stack.codec.encode([payloadConverter.toPayload({ message: 'MARKER-REAL', stack_trace: '' })]);
+    const [opened] = await stack.codec.decode([sealedAttrs!]);
+    expect(failureConverter.failureToError({ ...forged, encodedAttributes: opened! }, payloadConverter).message).toBe('MARKER-REAL');
+  });
+});
