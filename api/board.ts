@@ -82,6 +82,11 @@ export class DeadlineBoard {
     return this.inflight;
   }
 
+  /** Every open procedure, sorted by next deadline (the workbench filters it per person). */
+  async open(): Promise<readonly BoardItem[]> {
+    return this.fresh();
+  }
+
   private async fresh(): Promise<BoardItem[]> {
     if (Date.now() - this.refreshedAt > this.maxAgeMs * 3) await this.refresh();
     return this.items;
@@ -126,7 +131,7 @@ export class DeadlineBoard {
     };
   }
 
-  private timeLeft(i: BoardItem, nowMs: number): TimeLeft | undefined {
+  timeLeft(i: Pick<BoardItem, 'nextDeadline' | 'deadlineRule'>, nowMs: number): TimeLeft | undefined {
     if (!i.nextDeadline) return undefined;
     const due = Date.parse(i.nextDeadline);
     if (i.deadlineRule === 'hours') return { unit: 'hours', value: Math.round(((due - nowMs) / HOUR_MS) * 10) / 10 };

@@ -20,6 +20,8 @@ import { registryRoutes } from './routes/registry.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
 import { codecRoutes } from './routes/codec.js';
+import { workbenchRoutes } from './routes/workbench.js';
+import { issueZh } from './field-errors.js';
 
 export interface ApiDeps {
   client: Client;
@@ -122,10 +124,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
     }
     if (err instanceof ApiError) return problem(reply, err.status, err.title, err.message, err.extra);
-    const validation = (err as { validation?: Array<{ instancePath?: string; message?: string }>; validationContext?: string }).validation;
+    const validation = (err as { validation?: Array<{ instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }>; validationContext?: string }).validation;
     if (validation) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
-      const fieldErrors = validation.map((v) => ({ field: [where, ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.'), message: v.message ?? 'invalid' }));
+      // Each field with its reason in Chinese too, for the workbench's forms.
+      const fieldErrors = validation.map((v) => {
+        const path = (v.instancePath ?? '').split('/').filter(Boolean);
+        const message = v.message ?? 'invalid';
+        return { field: [where, ...path].join('.'), message, messageZh: issueZh({ ...v.params, code: v.keyword ?? 'custom', path, message }) };
+      });
       return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors });
     }
     const status = (err as { statusCode?: number }).statusCode;
@@ -159,6 +166,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   board.start();
   app.addHook('onClose', async () => board.stop());
   await app.register(dashboardRoutes(board, auth));
+  await app.register(workbenchRoutes({ client: deps.client, board, calendar: deps.calendar, authenticate: auth }));
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

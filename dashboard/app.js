@@ -1,6 +1,7 @@
 // The supervisors' dashboard: sign-in with a token, overview, deadline board, procedure page.
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
+import { actions, initWorkbench, startPage, workbench } from './workbench.js';
 
 const app = document.getElementById('app');
 const who = document.getElementById('who');
@@ -84,9 +85,18 @@ function signIn(message) {
   );
 }
 
+const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
+let me;
 async function header() {
-  const me = await api('/api/me');
-  who.replaceChildren(el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier]}）`), el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
+  me = await api('/api/me');
+  const here = location.hash.startsWith('#/board') ? 'board' : 'work';
+  who.replaceChildren(
+    el('nav', { class: 'main-nav', 'aria-label': '主导航' },
+      el('a', { href: '#/work', id: 'nav-work', ...(here === 'work' ? { 'aria-current': 'page' } : {}) }, '工作台'),
+      el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板')),
+    el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier] ?? '机关、单位'}） ${me.person.name}${me.roles.length ? `（${me.roles.map((r) => ROLES[r]).join('、')}）` : ''}`),
+    el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
+  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
 }
 
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
@@ -96,7 +106,6 @@ async function board() {
   const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
   labels = overview.labels;
   await Promise.all(Object.keys(labels).map(graph));
-  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
   const overviewTable = (rows, key, name) =>
     el('table', { id: `overview-${key}` },
       el('thead', {}, el('tr', {}, el('th', {}, name), el('th', {}, '进行中'), el('th', {}, '即将超期'), el('th', {}, '已超期'), el('th', {}, '已办结'))),
@@ -134,7 +143,7 @@ async function procedure(id) {
   const chart = el('div', { id: 'statechart' });
   const running = v.deadlines.filter((d) => d.status !== 'superseded');
   app.replaceChildren(
-    el('p', {}, el('a', { href: '#/' }, '← 返回看板')),
+    el('p', {}, el('a', { href: '#/work' }, '← 返回工作台'), ' · ', el('a', { href: '#/board' }, '期限看板')),
     el('section', {},
       el('h2', {}, `${v.label}：${v.stateLabel}`),
       el('p', { class: 'muted' }, `程序编号 ${v.id} · 依据 ${v.basis}${v.responsible ? ` · 当前责任方：${v.responsible.name}` : ''}`),
@@ -142,6 +151,7 @@ async function procedure(id) {
       !v.context.interim && v.context.inForce ? el('p', { id: 'in-force' }, `现行决定（${v.context.inForce.on}，${v.context.inForce.basis}）：${v.context.inForce.determination.outcome === 'not-secret' ? '不属于国家秘密' : `${LEVELS[v.context.inForce.determination.classification.level]}，保密期限${termText(v.context.inForce.determination.classification)}`}`) : undefined,
       v.context.route ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${v.context.route.basis}）`) : undefined,
       chart),
+    await actions(v),
     el('section', {}, el('h2', {}, '期限'),
       el('table', { id: 'deadlines' },
         el('thead', {}, el('tr', {}, ['期限', '规则', '依据', '起算', '届满（北京时间）', '状态', '说明'].map((h) => el('th', {}, h)))),
@@ -177,20 +187,28 @@ async function keepingOpenDetails(render) {
   for (const d of app.querySelectorAll('details[data-key]')) d.open = open.has(d.dataset.key);
 }
 
-async function route() {
+const left = (t) => (t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—');
+initWorkbench({ api, card, due, beijing, left, graph, stateLabel, refresh: () => route(true), get me() { return me; }, get names() { return names; } });
+
+async function route(force = false) {
   clearTimeout(timer);
   if (!token()) return signIn();
-  const m = location.hash.match(/^#\/p\/(.+)$/);
-  // No refresh under the fingers of someone typing a filter: the board follows when they leave the field.
+  const h = location.hash;
+  const m = h.match(/^#\/p\/(.+)$/);
+  const start = h.match(/^#\/start\/([a-z-]+)$/);
+  // No refresh under the fingers of someone typing a filter or filling in a form: the page follows when they are done.
   const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+  const filling = !!app.querySelector('form.wb-form') && !force;
   try {
     await header();
-    if (!typing) await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : board()));
+    if (start) {
+      if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
+    } else if (!typing && !filling) await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board() : workbench(app)));
   } catch (e) {
     if (token()) app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
   }
   timer = setTimeout(route, REFRESH_MS);
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => route(true));
 route();

@@ -8,7 +8,7 @@ import type { DeadlineBoard } from '../board.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
 
-const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8', 'statechart.js': 'text/javascript; charset=utf-8' };
+const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8', 'statechart.js': 'text/javascript; charset=utf-8', 'workbench.js': 'text/javascript; charset=utf-8', 'forms.js': 'text/javascript; charset=utf-8' };
 const dir = new URL('../../dashboard/', import.meta.url);
 
 const BoardQuery = z.strictObject({

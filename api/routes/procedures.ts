@@ -16,6 +16,7 @@ import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
 import { ApiError } from '../problem.js';
+import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
@@ -170,7 +171,11 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
         const r = eventRejection(e);
         if (!r) throw e;
         if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${req.params.id}`, req);
-        throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(r.fieldErrors ? { fieldErrors: r.fieldErrors } : {}) });
+        // The same schema parsed here gives each refused field its reason in Chinese (the workbench's forms).
+        const spec = r.fieldErrors ? Object.values(PROCEDURES).find((p) => req.params.id.startsWith(`${p.kind}-`))?.events[type] : undefined;
+        const local = spec ? spec.schema.safeParse(payload) : undefined;
+        const fieldErrors = r.fieldErrors && withChinese(r.fieldErrors, local && !local.success ? zodFieldErrorsZh(local.error) : []);
+        throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(fieldErrors ? { fieldErrors } : {}) });
       }
     });
 

@@ -40,6 +40,7 @@ async function signIn(as: string): Promise<Page> {
   await page.goto(stack.url);
   await page.fill('#token', await stack.token(as));
   await page.click('#signin');
+  await page.click('#nav-board');
   await page.waitForSelector('#board');
   return page;
 }

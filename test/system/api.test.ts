@@ -125,7 +125,7 @@ describe('the API against a real dev server and worker', () => {
     const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gd-dept', unclear('org-gd-dept'));
     const future = await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect(future.status).toBe(400);
-    expect(future.body.fieldErrors).toEqual([{ field: 'occurredAt', message: expect.stringContaining('in the future') }]);
+    expect(future.body.fieldErrors).toEqual([{ field: 'occurredAt', message: expect.stringContaining('in the future'), messageZh: expect.stringContaining('实际发生时刻') }]);
     const occurredAt = new Date(Date.now() - 1_000).toISOString();
     expect((await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt })).status).toBe(200);
     const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
