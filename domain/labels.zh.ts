@@ -206,10 +206,22 @@ export function machineBases(def: ProcedureDefinition): string[] {
   return [...bases];
 }
 
+/** Every `basis` string in a value (the context's decisions, routes, late flags), with its text. */
+function citationsIn(value: unknown, out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(value)) value.forEach((v) => citationsIn(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'basis' && typeof v === 'string') out[v] = basisText(v)!;
+      else citationsIn(v, out);
+    }
+  }
+  return out;
+}
+
 /**
  * The procedure view in words, beside its machine-readable fields (additive): each basis in the
  * statute's form (`basisText`), audit summaries and inbox subjects without codes or UTC instants,
- * the active states by label.
+ * the active states by label, and `citations`: the text of every basis in the context.
  */
 export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, view: V) {
   const words = (basis: string | undefined) => (basis ? { basisText: basisText(basis)! } : {});
@@ -230,6 +242,7 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
   return {
     ...rest,
     ...words(view.basis),
+    citations: citationsIn(view.context),
     activeStateLabels: view.activeStates.map((p) => state(p)!),
     deadlines: deadlines.map((d) => ({ ...(d as V['deadlines'][number]), ...words(d.basis) })),
     allowedEvents: allowedEvents.map((e) => ({ ...e, ...words(def.events[e.type]?.basis) })),

@@ -43,7 +43,7 @@ describe('every state, event and notification in Chinese, from one place (issue 
   it('puts the procedure view in words beside its machine-readable fields', () => {
     const def = PROCEDURES['objection']!;
     const view = {
-      id: 'objection-1', kind: 'objection', label: def.label, basis: def.basis, state: 'awaitingClassifierDecision', stateLabel: '', activeStates: ['awaitingClassifierDecision'], closed: false, context: {},
+      id: 'objection-1', kind: 'objection', label: def.label, basis: def.basis, state: 'awaitingClassifierDecision', stateLabel: '', activeStates: ['awaitingClassifierDecision'], closed: false, context: { route: { tier: 'provincial', basis: 'Regs 26 para 2(2)' }, inForce: { basis: 'Regs 26 para 1' } },
       deadlines: [{ basis: 'Regs 26 para 1' }], allowedEvents: [{ type: 'ESCALATE', label: '', by: [] }],
       audit: [
         { seq: 1, at: '2025-09-01T01:00:00Z', kind: 'event', actor: { id: 'x' }, summary: 'ESCALATE：awaitingClassifierDecision → unanswered', basis: 'Regs 26 para 2', event: { type: 'ESCALATE', payload: {} }, from: 'awaitingClassifierDecision', to: 'underAuthorityReview' },
@@ -56,6 +56,7 @@ describe('every state, event and notification in Chinese, from one place (issue 
     expect(words).toMatchObject({ basis: def.basis, basisText: '《实施条例》第二十六条', deadlines: [{ basis: 'Regs 26 para 1', basisText: '《实施条例》第二十六条第一款' }], allowedEvents: [{ type: 'ESCALATE', basisText: '《实施条例》第二十六条第二款' }] });
     expect(words.audit.map((a) => a.summaryText)).toEqual([`报保密行政管理部门确定：${stateLabel(def, 'awaitingClassifierDecision')} → ${stateLabel(def, 'underAuthorityReview')}`, `通知广东省国家保密局：${SUBJECTS['objection-escalated']}`]);
     expect(words.audit.map((a) => a.summaryText).filter((t) => CODE.test(t))).toEqual([]);
+    expect(words.citations).toEqual({ 'Regs 26 para 2(2)': '《实施条例》第二十六条第二款第（二）项', 'Regs 26 para 1': '《实施条例》第二十六条第一款' });
     expect(words.inbox[0]).toMatchObject({ subject: 'objection-filed', subjectText: SUBJECTS['objection-filed'], kindText: '通知' });
   });
 });
