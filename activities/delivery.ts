@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { subjectText } from '../domain/labels.zh.js';
+import { basisText } from '../domain/citation.js';
+import { beijingTime, subjectText } from '../domain/labels.zh.js';
 import type { DeliveryLedger } from './ledger.js';
 
 export interface DeliveryConfig {
@@ -35,7 +36,9 @@ export function createDelivery(config: DeliveryConfig) {
   async function webhook(req: DeliveryRequest): Promise<void> {
     const secret = config.webhookSecrets?.get(req.recipient.id) ?? config.webhookSecret;
     if (!secret) throw ApplicationFailure.nonRetryable(`no webhook secret for ${req.recipient.id}: set webhookSecretRef on its registry contact`, 'WebhookSecretMissing');
-    const body = JSON.stringify({ id: req.key, ...req.message, subjectText: subjectText(req.message.subject), recipient: req.recipient });
+    // The machine-readable fields for the receiver's software, their words beside them for people.
+    const words = { subjectText: subjectText(req.message.subject), ...(req.message.basis ? { basisText: basisText(req.message.basis) } : {}), atText: beijingTime(req.message.at) };
+    const body = JSON.stringify({ id: req.key, ...req.message, ...words, recipient: req.recipient });
     const timestamp = new Date().toISOString();
     let res: Response;
     try {
@@ -70,8 +73,8 @@ export function createDelivery(config: DeliveryConfig) {
       '',
       `${req.message.procedureLabel}（${req.message.procedureId}）`,
       subjectText(req.message.subject),
-      req.message.basis ? `依据：${req.message.basis}` : '',
-      `时间：${req.message.at}`,
+      req.message.basis ? `依据：${basisText(req.message.basis)}` : '',
+      `时间：${beijingTime(req.message.at)}`,
       '',
       '本邮件仅含程序元数据，不含国家秘密内容。',
     ].join('\n');

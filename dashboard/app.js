@@ -15,7 +15,6 @@ const LEVELS = { 'top-secret': '绝密', secret: '机密', confidential: '秘密
 const termText = ({ term, since, endsOn }) =>
   term.kind === 'years' ? `${term.years}年${since ? `（自${since}起${endsOn ? `，至${endsOn}` : ''}）` : ''}` : term.kind === 'until' ? `至${term.date}` : `至解密条件成就：${term.condition}`;
 const RULES = { 'working-days': '工作日', 'calendar-days': '日（法定休假日顺延，民法典第二百零三条）', months: '月', years: '年', hours: '小时（精确计算）' };
-const AUDIT = { started: '启动', event: '事件', 'deadline-set': '期限', 'deadline-met': '期限完成', 'deadline-recomputed': '期限重算', reminder: '提醒', escalation: '督办', notification: '通知', 'delivery-failed': '送达失败', closed: '办结' };
 
 let timer;
 let graphs = {};
@@ -32,13 +31,14 @@ const el = (tag, attrs = {}, ...children) => {
   e.append(...children.flat().filter((c) => c !== undefined && c !== null).map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)));
   return e;
 };
-const beijing = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+// Instants in Beijing time (UTC+8 all year), as domain/labels.zh.ts beijingTime writes them.
+const beijing = (iso) => (iso ? `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} 北京时间` : '—');
 // A day-based deadline ends at 24:00 of its last day (民法典 201, 203): say so, not "00:00 the next day".
 const due = (iso) => {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if ((ms + 8 * 3600_000) % 86_400_000 !== 0) return beijing(iso);
-  return `${new Date(ms - 1).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 24:00`;
+  return `${new Date(ms - 1 + 8 * 3600_000).toISOString().slice(0, 10)} 24:00 北京时间`;
 };
 const card = (status) => el('span', { class: `card ${(STATUS[status] ?? ['', 'grey'])[1]}`, 'data-status': status }, CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0]);
 const token = () => sessionStorage.getItem('bm-token');
@@ -126,7 +126,7 @@ async function board() {
         input('region', '地区代码'), input('organ', '机关、单位'), select('status', { overdue: '已超期', due_soon: '即将超期', on_track: '进行中', suspended: '中止计时' })),
       el('table', { id: 'board' },
         el('thead', {}, el('tr', {}, ['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, page.items.map((i) => el('tr', { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus, onclick: () => { location.hash = `#/p/${i.id}`; } },
+        el('tbody', {}, page.items.map((i) => el('tr', { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus, tabindex: 0, onclick: () => { location.hash = `#/p/${i.id}`; }, onkeydown: (e) => { if (e.key === 'Enter') location.hash = `#/p/${i.id}`; } },
           el('td', {}, card(i.deadlineStatus)), el('td', {}, labels[i.kind] ?? i.kind), el('td', {}, stateLabel(i.kind, i.state)), el('td', {}, names.get(i.responsible) ?? i.responsible),
           el('td', {}, TIERS[i.tier] ?? i.tier), el('td', {}, i.region), el('td', {}, due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined), el('td', {}, left(i.timeLeft)))))),
       el('nav', {},
@@ -142,23 +142,25 @@ async function procedure(id) {
   const g = await graph(v.kind);
   const chart = el('div', { id: 'statechart' });
   const running = v.deadlines.filter((d) => d.status !== 'superseded');
+  // A basis in the statute's words: the API sends the text beside each machine-readable basis.
+  const cite = (basis) => (basis ? (v.citations?.[basis] ?? basis) : '');
   app.replaceChildren(
     el('p', {}, el('a', { href: '#/work' }, '← 返回工作台'), ' · ', el('a', { href: '#/board' }, '期限看板')),
     el('section', {},
       el('h2', {}, `${v.label}：${v.stateLabel}`),
-      el('p', { class: 'muted' }, `程序编号 ${v.id} · 依据 ${v.basis}${v.responsible ? ` · 当前责任方：${v.responsible.name}` : ''}`),
-      v.context.interim ? el('p', { id: 'interim' }, `临时保护：按主张密级中的最高密级（${LEVELS[v.context.interim.level]}）采取保密措施（Regs 26 para 3），保密期限${termText(v.context.interim)}（最长主张期限，本地策略）`) : undefined,
-      !v.context.interim && v.context.inForce ? el('p', { id: 'in-force' }, `现行决定（${v.context.inForce.on}，${v.context.inForce.basis}）：${v.context.inForce.determination.outcome === 'not-secret' ? '不属于国家秘密' : `${LEVELS[v.context.inForce.determination.classification.level]}，保密期限${termText(v.context.inForce.determination.classification)}`}`) : undefined,
-      v.context.route ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${v.context.route.basis}）`) : undefined,
+      el('p', { class: 'muted' }, `程序编号 ${v.id} · 依据 ${v.basisText ?? v.basis}${v.responsible ? ` · 当前责任方：${v.responsible.name}` : ''}`),
+      v.context.interim ? el('p', { id: 'interim' }, `临时保护：按主张密级中的最高密级（${LEVELS[v.context.interim.level]}）采取保密措施（《实施条例》第二十六条第三款），保密期限${termText(v.context.interim)}（最长主张期限，本地策略）`) : undefined,
+      !v.context.interim && v.context.inForce ? el('p', { id: 'in-force' }, `现行决定（${v.context.inForce.on}，${cite(v.context.inForce.basis)}）：${v.context.inForce.determination.outcome === 'not-secret' ? '不属于国家秘密' : `${LEVELS[v.context.inForce.determination.classification.level]}，保密期限${termText(v.context.inForce.determination.classification)}`}`) : undefined,
+      v.context.route ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${cite(v.context.route.basis)}）`) : undefined,
       chart),
     await actions(v),
     el('section', {}, el('h2', {}, '期限'),
       el('table', { id: 'deadlines' },
         el('thead', {}, el('tr', {}, ['期限', '规则', '依据', '起算', '届满（北京时间）', '状态', '说明'].map((h) => el('th', {}, h)))),
         el('tbody', {}, running.map((d) => el('tr', {},
-          el('td', {}, d.label, d.policy ? el('div', { class: 'policy' }, '本地策略 (local policy)') : undefined),
+          el('td', {}, d.label, d.policy ? el('div', { class: 'policy' }, '本地策略') : undefined),
           el('td', {}, `${d.n} ${RULES[d.rule]}`),
-          el('td', {}, d.basis),
+          el('td', {}, d.basisText ?? d.basis),
           el('td', {}, d.rule === 'hours' ? beijing(d.from) : d.from),
           el('td', {}, due(d.dueAt), d.provisional ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined),
           el('td', {}, card(d.currentStatus)),
@@ -169,15 +171,15 @@ async function procedure(id) {
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, a.kindText ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summaryText ?? a.summary), el('td', {}, a.basisText ?? a.basis ?? '')))))),
     el('section', {}, el('h2', {}, '通知与送达'),
       el('table', { id: 'inbox' },
-        el('thead', {}, el('tr', {}, ['时间', '类型', '收件方', '送达'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.inbox.map((i) => el('tr', {}, el('td', {}, beijing(i.at)), el('td', {}, AUDIT[i.kind] ?? i.kind),
+        el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '内容', '收件方', '送达'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, v.inbox.map((i) => el('tr', {}, el('td', {}, beijing(i.at)), el('td', {}, i.kindText ?? i.kind), el('td', {}, i.subjectText ?? i.subject, i.basisText ? el('div', { class: 'muted' }, `依据：${i.basisText}`) : undefined),
           el('td', {}, i.recipients.map((r) => r.party.name).join('、')),
           el('td', {}, i.deliveries.length ? i.deliveries.map((d) => `${d.channel === 'webhook' ? 'Webhook' : '邮件'}：${({ delivered: '已送达', failed: '失败', pending: '发送中' })[d.status]}`).join('；') : '看板收件箱')))))),
   );
-  renderStatechart(chart, g, v.activeStates);
+  renderStatechart(chart, g, v.activeStates, v.label);
 }
 
 /** Re-renders without closing the <details> the user opened. */

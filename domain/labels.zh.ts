@@ -1,4 +1,8 @@
 /** Chinese display strings, each statute term beside its article. */
+import type { AnyStateNode } from 'xstate';
+import type { ProcedureDefinition, StateMeta } from '../machines/procedure.js';
+import type { AuditKind, ProcedureView } from '../workflows/types.js';
+import { basisText } from './citation.js';
 import type { Rule } from './deadline/types.js';
 import type { Role } from './parties.js';
 
@@ -31,52 +35,52 @@ export const STATUS_LABELS = {
   met_late: '逾期办结',
 } as const;
 
-export const LOCAL_POLICY_LABEL = '本地策略 (local policy)';
+export const LOCAL_POLICY_LABEL = '本地策略';
 
 /** What a notification says, by the subject code the machines use. */
 export const SUBJECTS: Record<string, string> = {
-  'report-received': '收到不明确事项报告，请在10个工作日内作出决定（Regs 25）',
+  'report-received': '收到不明确事项报告，请在10个工作日内作出决定（《实施条例》第二十五条）',
   determined: '有关部门已作出决定，请据此更新国家秘密标志',
-  filed: '省级保密行政管理部门决定报备案（Regs 25）',
-  referred: '下级机关、单位报请确定（Law 17）',
-  'objection-filed': '收到对定密的异议（Regs 26）',
+  filed: '省级保密行政管理部门决定报备案（《实施条例》第二十五条）',
+  referred: '下级机关、单位报请确定（《保密法》第十七条）',
+  'objection-filed': '收到对定密的异议（《实施条例》第二十六条）',
   'classifier-decided': '原定密机关、单位已对异议作出决定',
-  unanswered: '原定密机关、单位未予处理，可报保密行政管理部门确定（Regs 26）',
-  'objection-escalated': '收到异议，请确定（Regs 26）',
+  unanswered: '原定密机关、单位未予处理，可报保密行政管理部门确定（《实施条例》第二十六条）',
+  'objection-escalated': '收到异议，请确定（《实施条例》第二十六条）',
   'authority-decided': '保密行政管理部门已对异议作出决定',
-  'objection-appealed': '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定（Regs 26）',
+  'objection-appealed': '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定（《实施条例》第二十六条）',
   'national-decided': '国家保密行政管理部门已对异议作出决定',
   'objection-final': '异议已有最终决定',
-  'markings-change-due': '决定变更了国家秘密的密级、保密期限或者知悉范围：请及时书面通知知悉范围内的机关、单位或者人员，变更国家秘密标志（Law 23；Regs 21）',
-  'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志，并书面通知知悉范围内的机关、单位或者人员（Law 22）',
-  'leak-reported': '收到泄密报告（Regs 61）',
-  'leak-relayed': '收到逐级报送的泄密报告（Regs 61）',
-  'leak-result': '泄密事件处理结果书面告知（Regs 60）',
-  'leak-operator-reported': '收到网络运营者的泄密报告（Law 34；Regs 39）',
-  'leak-order-stop': '保密行政管理部门责令停止违法行为、采取有效补救措施（Regs 60）',
-  'leak-penalty': '保密行政管理部门作出行政处罚决定（Regs 60）',
-  'leak-handling-proposal': '保密行政管理部门提出处理建议（Regs 60）',
-  'appraisal-applied': '收到国家秘密鉴定申请（Regs 63）',
+  'markings-change-due': '决定变更了国家秘密的密级、保密期限或者知悉范围：请及时书面通知知悉范围内的机关、单位或者人员，变更国家秘密标志（《保密法》第二十三条；《实施条例》第二十一条）',
+  'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志，并书面通知知悉范围内的机关、单位或者人员（《保密法》第二十二条）',
+  'leak-reported': '收到泄密报告（《实施条例》第六十一条）',
+  'leak-relayed': '收到逐级报送的泄密报告（《实施条例》第六十一条）',
+  'leak-result': '泄密事件处理结果书面告知（《实施条例》第六十条）',
+  'leak-operator-reported': '收到网络运营者的泄密报告（《保密法》第三十四条；《实施条例》第三十九条）',
+  'leak-order-stop': '保密行政管理部门责令停止违法行为、采取有效补救措施（《实施条例》第六十条）',
+  'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
+  'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
+  'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',
-  'appraisal-accepted': '鉴定申请已受理，30日内出具结论（Regs 63）',
+  'appraisal-accepted': '鉴定申请已受理，30日内出具结论（《实施条例》第六十三条）',
   'appraisal-rejected': '鉴定申请不予受理',
   'rejection-objected': '申请机关对不予受理提出异议',
   'rejection-upheld': '复核维持不予受理',
-  'appraisal-extended': '鉴定期限经负责人批准延长30日（Regs 63）',
+  'appraisal-extended': '鉴定期限经负责人批准延长30日（《实施条例》第六十三条）',
   'appraisal-concluded': '已出具鉴定结论',
   'appraisal-withdrawn': '申请机关已撤回鉴定申请',
-  'annual-report-submitted': '收到保密资质年度自检报告（Regs 48）',
-  'rectification-ordered': '责令限期整改（Regs 71）',
+  'annual-report-submitted': '收到保密资质年度自检报告（《实施条例》第四十八条）',
+  'rectification-ordered': '责令限期整改（《实施条例》第七十一条）',
   'rectification-reported': '企业报告整改完成',
-  'sanction-proposed': '建议暂停涉密业务、降低资质等级（Regs 71）',
-  'business-suspended': '暂停涉密业务（Regs 71）',
-  'business-suspended-downgraded': '暂停涉密业务，并降低保密资质等级（Regs 71）',
-  'warning-given': '给予警告（Regs 71）',
-  'criticism-given': '给予通报批评（Regs 71）',
-  'proposal-declined': '对处罚建议决定不予处罚或另作处理（Law 60）',
-  'licence-downgraded': '降低保密资质等级（Regs 71）',
-  'revocation-proposed': '建议吊销保密资质（Regs 71）',
-  'licence-revoked': '吊销保密资质（Regs 71）',
+  'sanction-proposed': '建议暂停涉密业务、降低资质等级（《实施条例》第七十一条）',
+  'business-suspended': '暂停涉密业务（《实施条例》第七十一条）',
+  'business-suspended-downgraded': '暂停涉密业务，并降低保密资质等级（《实施条例》第七十一条）',
+  'warning-given': '给予警告（《实施条例》第七十一条）',
+  'criticism-given': '给予通报批评（《实施条例》第七十一条）',
+  'proposal-declined': '对处罚建议决定不予处罚或另作处理（《保密法》第六十条）',
+  'licence-downgraded': '降低保密资质等级（《实施条例》第七十一条）',
+  'revocation-proposed': '建议吊销保密资质（《实施条例》第七十一条）',
+  'licence-revoked': '吊销保密资质（《实施条例》第七十一条）',
 };
 
 /** 保密资质: the sanctions applied (Regs 71; Law 60), the grounds, and how the self-inspection ended. */
@@ -103,5 +107,146 @@ export const LEAK_CONSEQUENCES: Record<string, string> = {
   'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
 };
 
-/** A subject code's text; reminders and escalations already carry their own text. */
-export const subjectText = (subject: string) => SUBJECTS[subject] ?? subject;
+
+/** The kinds of audit and inbox entries (workflows/types.ts AuditKind). */
+export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
+  started: '启动',
+  event: '办理',
+  'deadline-set': '期限',
+  'deadline-met': '期限完成',
+  'deadline-recomputed': '期限重算',
+  reminder: '提醒',
+  escalation: '督办',
+  notification: '通知',
+  'delivery-failed': '送达失败',
+  closed: '办结',
+};
+
+/** Events the driver sends and transitions XState makes itself. */
+const INTERNAL_EVENT_LABELS: Record<string, string> = { DEADLINE_PASSED: '期限届满', always: '条件满足' };
+
+/** A subject code's text; reminders and escalations carry their own text (instants and citations put in words). */
+export const subjectText = (subject: string) => SUBJECTS[subject] ?? textInWords(subject);
+
+/** An instant as people in China read it: `2025-09-26 09:00 北京时间` (UTC+8 all year). */
+export function beijingTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const t = new Date(ms + 8 * 3_600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 16)} 北京时间`;
+}
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+const ONE_CITATION = String.raw`(?:Law|Regs|民法典) \d{1,4}(?: para \d{1,2})?(?:\(\d{1,2}\))?`;
+const CITATIONS = new RegExp(`${ONE_CITATION}(?:; ${ONE_CITATION})*`, 'g');
+
+/** A text written by the system with instants and citations in it: Beijing time, the statute's words. */
+export function textInWords(text: string): string {
+  return text.replace(ISO_INSTANT, beijingTime).replace(CITATIONS, (c) => basisText(c) ?? c);
+}
+
+/** Every state node of a machine (regions of parallel states too), root excluded, in document order. */
+export function stateNodes(def: ProcedureDefinition): AnyStateNode[] {
+  const out: AnyStateNode[] = [];
+  const walk = (node: AnyStateNode) => {
+    for (const child of Object.values(node.states)) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(def.machine.root);
+  return out;
+}
+
+/** The Chinese label of a state by its dotted path (e.g. 'open.toAuthority.pending'), from its meta. */
+export function stateLabel(def: ProcedureDefinition, path: string): string | undefined {
+  let node: AnyStateNode | undefined = def.machine.root;
+  for (const key of path.split('.')) node = node?.states[key];
+  return node && node !== def.machine.root ? (node.meta as StateMeta | undefined)?.label : undefined;
+}
+
+/** The Chinese label of an event: its EventSpec label, or what the driver or XState sends. */
+export function eventLabel(def: ProcedureDefinition, type: string): string | undefined {
+  if (def.events[type]) return def.events[type].label;
+  if (INTERNAL_EVENT_LABELS[type]) return INTERNAL_EVENT_LABELS[type];
+  if (type.startsWith('xstate.done.state')) return '各项均已完成';
+  return undefined;
+}
+
+type ActionLike = { type?: string; params?: unknown };
+
+/** Every notify a machine declares (entry, exit, transitions), with params computed ones evaluated for each event. */
+export function notifyParams(def: ProcedureDefinition): Array<{ to: string; subject: string; basis: string }> {
+  const out: Array<{ to: string; subject: string; basis: string }> = [];
+  const events = [{}, ...Object.keys(def.events).map((type) => ({ type }))];
+  const take = (action: unknown) => {
+    const a = action as ActionLike;
+    if (a?.type !== 'notify') return;
+    const results = typeof a.params === 'function' ? events.map((event) => (a.params as (x: unknown) => unknown)({ context: { parties: {} }, event })) : [a.params];
+    for (const p of results) out.push(p as { to: string; subject: string; basis: string });
+  };
+  for (const node of stateNodes(def)) {
+    [...node.entry, ...node.exit].forEach(take);
+    for (const list of node.transitions.values()) for (const t of list) t.actions.forEach(take);
+    for (const t of node.always ?? []) t.actions.forEach(take);
+  }
+  return out;
+}
+
+/** Every basis a machine cites: the procedure's, states', deadlines', events' and notifications'. */
+export function machineBases(def: ProcedureDefinition): string[] {
+  const bases = new Set<string>([def.basis]);
+  for (const node of stateNodes(def)) {
+    const meta = node.meta as StateMeta | undefined;
+    if (meta?.basis) bases.add(meta.basis);
+    if (meta?.deadline) bases.add(meta.deadline.basis);
+  }
+  for (const e of Object.values(def.events)) if (e.basis) bases.add(e.basis);
+  for (const n of notifyParams(def)) bases.add(n.basis);
+  return [...bases];
+}
+
+/** Every `basis` string in a value (the context's decisions, routes, late flags), with its text. */
+function citationsIn(value: unknown, out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(value)) value.forEach((v) => citationsIn(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'basis' && typeof v === 'string') out[v] = basisText(v)!;
+      else citationsIn(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * The procedure view in words, beside its machine-readable fields (additive): each basis in the
+ * statute's form (`basisText`), audit summaries and inbox subjects without codes or UTC instants,
+ * the active states by label, and `citations`: the text of every basis in the context.
+ */
+export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, view: V) {
+  const words = (basis: string | undefined) => (basis ? { basisText: basisText(basis)! } : {});
+  const state = (path: string | undefined) => (path ? (stateLabel(def, path) ?? path) : undefined);
+  const summary = (a: ProcedureView['audit'][number]): string => {
+    if (a.kind === 'event' && a.event) {
+      const moved = a.from && a.to && a.from !== a.to ? `：${state(a.from)} → ${state(a.to)}` : '';
+      return `${eventLabel(def, a.event.type) ?? a.summary.split('：')[0]}${moved}`;
+    }
+    // "通知<party>：<subject code>" (workflows/driver.ts)
+    if (a.kind === 'notification') {
+      const i = a.summary.lastIndexOf('：');
+      if (i >= 0 && SUBJECTS[a.summary.slice(i + 1)]) return `${a.summary.slice(0, i)}：${SUBJECTS[a.summary.slice(i + 1)]}`;
+    }
+    return textInWords(a.summary);
+  };
+  const { deadlines, allowedEvents, audit, inbox, ...rest } = view;
+  return {
+    ...rest,
+    ...words(view.basis),
+    citations: citationsIn(view.context),
+    activeStateLabels: view.activeStates.map((p) => state(p)!),
+    deadlines: deadlines.map((d) => ({ ...(d as V['deadlines'][number]), ...words(d.basis) })),
+    allowedEvents: allowedEvents.map((e) => ({ ...e, ...words(def.events[e.type]?.basis) })),
+    audit: audit.map((a) => ({ ...a, ...words(a.basis), kindText: AUDIT_KIND_LABELS[a.kind], summaryText: summary(a) })),
+    inbox: inbox.map((i) => ({ ...i, ...words(i.basis), kindText: AUDIT_KIND_LABELS[i.kind], subjectText: subjectText(i.subject) })),
+  };
+}

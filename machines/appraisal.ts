@@ -194,7 +194,7 @@ export const appraisalMachine = setup({
       entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
       initial: 'entered',
       states: {
-        entered: { always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }] },
+        entered: { meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }), always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }] },
         timed: {
           meta: stateMeta({
             label: '受理审查',
@@ -203,7 +203,8 @@ export const appraisalMachine = setup({
             deadline: { id: 'review', label: '受理审查期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'appraisalReviewDays' }, from: 'reviewFrom', basis: GUIDE, responsible: 'authority' },
           }),
         },
-        untimed: {},
+        // Edition 1: the review ran without a period; the same meta as its parent, so the state it names is unchanged.
+        untimed: { meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }) },
       },
       on: {
         REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: GUIDE } }] },

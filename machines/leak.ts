@@ -158,6 +158,7 @@ const relaying = <T extends string>(done: T) =>
  */
 const reportRegions = {
   toAuthority: {
+    meta: stateMeta({ label: '向同级保密行政管理部门报告' }),
     initial: 'pending',
     states: {
       pending: {
@@ -174,9 +175,10 @@ const reportRegions = {
     },
   },
   toSuperior: {
+    meta: stateMeta({ label: '向上级主管部门报告' }),
     initial: 'check',
     states: {
-      check: { always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
+      check: { meta: stateMeta({ label: '查明有无上级主管部门' }), always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
       pending: {
         meta: stateMeta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
         on: {
@@ -192,6 +194,7 @@ const reportRegions = {
     },
   },
   relay: {
+    meta: stateMeta({ label: '逐级报送' }),
     initial: 'waiting',
     states: {
       waiting: {
@@ -274,7 +277,7 @@ export const leakMachine = setup({
   }),
   initial: 'starting',
   states: {
-    starting: { always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }] },
+    starting: { meta: stateMeta({ label: '登记泄密事件' }), always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }] },
 
     // Edition 2: every obligation runs side by side; the procedure closes when all are met (Regs 60, 61).
     open: {
@@ -292,6 +295,7 @@ export const leakMachine = setup({
         ...reportRegions,
         // Regs 60: the written result does not wait for the relay; 及时 is a policy period.
         result: {
+          meta: stateMeta({ label: '书面告知处理结果' }),
           initial: 'pending',
           states: {
             pending: {

@@ -201,10 +201,12 @@ export const unclearMatterMachine = setup({
       onDone: 'closed',
       states: {
         filing: {
+          meta: stateMeta({ label: '备案' }),
           initial: 'awaitingFiling',
           states: { awaitingFiling: { meta: filingMeta, on: fileRecord('filed') }, filed: { type: 'final', meta: stateMeta({ label: '已备案' }) } },
         },
         markings: {
+          meta: stateMeta({ label: '书面通知知悉范围、变更或者解除国家秘密标志' }),
           initial: 'pending',
           states: {
             pending: { meta: stateMeta({ label: '变更或者解除' }), always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }] },

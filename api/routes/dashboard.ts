@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
+import { statechartLayout } from '../statechart-layout.js';
 import { TIERS, TierSchema } from '../../domain/parties.js';
+import { basisText } from '../../domain/citation.js';
 import type { DeadlineBoard } from '../board.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
@@ -51,6 +53,7 @@ export const dashboardRoutes = (board: DeadlineBoard, authenticate: Authenticate
 
     app.get('/api/machines/:kind', { schema: { params: z.strictObject({ kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]) }), summary: '程序状态图', tags: ['dashboard'] } }, async (req) => {
       const def = PROCEDURES[req.params.kind]!;
-      return { kind: def.kind, label: def.label, basis: def.basis, ...machineGraph(def) };
+      // The layout runs here, once per kind (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
+      return { kind: def.kind, label: def.label, basis: def.basis, basisText: basisText(def.basis), ...machineGraph(def), layout: await statechartLayout(def) };
     });
   };

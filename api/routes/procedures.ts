@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
 import { TierSchema } from '../../domain/parties.js';
-import { ROLE_LABELS } from '../../domain/labels.zh.js';
+import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
@@ -185,10 +185,11 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       // Each deadline with the days it skipped and why, for people to check (SPEC §2).
       const cal = deps.calendar();
       const now = Date.now();
-      return {
+      // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
+      return viewInWords(PROCEDURES[view.kind]!, {
         ...view,
         deadlines: view.deadlines.map((d) => ({ ...d, explanation: explainDeadline(cal, d), currentStatus: d.status === 'running' ? stepStatus(d, now, d.metAt ? Date.parse(d.metAt) : undefined) : d.status })),
-      };
+      });
     });
 
     app.get('/api/procedures', { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } }, async (req) => {

@@ -71,8 +71,11 @@ describe('the supervisor dashboard in a real browser', () => {
     expect(await page.locator('#statechart .state').count()).toBeGreaterThanOrEqual(7);
     expect(await page.locator('#statechart svg path').count()).toBeGreaterThan(3);
     const timeline = await page.locator('#timeline tbody tr').allTextContents();
-    expect(timeline.some((t) => t.includes('督办') && t.includes('Regs 25 para 1'))).toBe(true);
-    expect(await page.locator('#deadlines').textContent()).toContain('Regs 25 para 1');
+    // In the statute's words and Beijing time: no code names, no UTC instants (issue 13).
+    expect(timeline.some((t) => t.includes('督办') && t.includes('《实施条例》第二十五条第一款'))).toBe(true);
+    expect(timeline.filter((t) => /Regs|Law|[a-z][A-Z]|\dT\d|Z\b/.test(t))).toEqual([]);
+    expect(timeline.every((t) => /\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/.test(t))).toBe(true);
+    expect(await page.locator('#deadlines').textContent()).toContain('《实施条例》第二十五条第一款');
     expect(await page.locator('#deadlines details summary').first().textContent()).toMatch(/跳过 \d+ 日/);
     // The page refreshes every 5 s: what the supervisor opened stays open.
     await page.locator('#deadlines details summary').first().click();

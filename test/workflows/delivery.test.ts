@@ -32,9 +32,12 @@ describe('reminder delivery (SPEC §4)', () => {
       await p.send(h, 'SUBMIT_REPORT', organ);
       await expect.poll(() => smtp.mails.length, { timeout: 10_000 }).toBeGreaterThan(0);
       const mail = smtp.mails.find((m) => m.to.includes('duty@gd.baomi.example'))!;
-      expect(mail.header('subject')).toBe('【不明确事项报送】收到不明确事项报告，请在10个工作日内作出决定（Regs 25）');
+      expect(mail.header('subject')).toBe('【不明确事项报送】收到不明确事项报告，请在10个工作日内作出决定（《实施条例》第二十五条）');
       expect(mail.text).toContain('广东省国家保密局');
-      expect(mail.text).toContain('依据：Regs 25 para 1');
+      // In the statute's words and Beijing time: no code names, no UTC instants (issue 13).
+      expect(mail.text).toContain('依据：《实施条例》第二十五条第一款');
+      expect(mail.text).toMatch(/时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
+      expect(mail.text).not.toMatch(/Regs|Law|\d{2}:\d{2}:\d{2}/);
       expect(mail.text).toContain('不含国家秘密内容');
       expect(mail.header('message-id')).toContain(h.workflowId);
       await expect.poll(async () => (await p.view(h)).inbox.find((i) => i.subject === 'report-received')!.deliveries, { timeout: 10_000 }).toEqual([
@@ -53,7 +56,7 @@ describe('reminder delivery (SPEC §4)', () => {
       await expect.poll(() => hook.calls.length, { timeout: 10_000 }).toBe(5);
       expect(hook.calls.every((c) => c.validSignature)).toBe(true);
       expect(new Set(hook.calls.map((c) => c.key)).size).toBe(hook.calls.length);
-      expect(hook.calls[0]!.body).toMatchObject({ procedureId: h.workflowId, kind: 'reminder', basis: 'Regs 25 para 1', recipient: { id: 'org-gz-bureau' } });
+      expect(hook.calls[0]!.body).toMatchObject({ procedureId: h.workflowId, kind: 'reminder', basis: 'Regs 25 para 1', basisText: '《实施条例》第二十五条第一款', atText: expect.stringMatching(/北京时间$/), recipient: { id: 'org-gz-bureau' } });
       expect(hook.calls[0]!.key).toBe(`${h.workflowId}:report#1:reminder50%:webhook:org-gz-bureau`);
     }, depsWith(hook.url));
   });

@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDeps } from '../../activities/deps.js';
+import { denialLog } from '../../api/denials.js';
+import { buildServer } from '../../api/server.js';
+import { AesGcmCodec } from '../../worker/codec.js';
+import { PROCEDURES } from '../../machines/index.js';
+import { launchChromium } from '../support/browser.js';
+import { freePort } from '../support/ports.js';
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+
+type Box = { x: number; y: number; width: number; height: number; text: string };
+const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The statechart needs only the public machine endpoint and the static files: no Temporal behind it.
+  const deps = loadDeps({});
+  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  app = await buildServer({ client, taskQueue: 'statechart-test', registry: deps.registry, calendar: deps.calendar, jwtKey: new TextEncoder().encode('statechart-test-key-of-sufficient-length'), denials: denialLog(ARTIFACTS), codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k') });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${port}`;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Draws one machine's statechart on the dashboard's own page (its CSP, its stylesheet), the initial state active. */
+async function draw(page: Page, kind: string, full = true): Promise<void> {
+  await page.goto(url);
+  // A string, so that the test runner does not rewrite the browser's own import().
+  await page.evaluate(`(async () => {
+    const { renderStatechart } = await import('/dashboard/statechart.js');
+    const graph = await fetch('/api/machines/${kind}').then((r) => r.json());
+    const box = document.createElement('section');
+    box.id = 'statechart';
+    document.getElementById('app').replaceChildren(box);
+    renderStatechart(box, graph, [graph.initial]);
+    // For the screenshot: the whole picture, not its scrolling window.
+    if (${full}) Object.assign(box.querySelector('.chart').style, { maxHeight: 'none', overflow: 'visible' });
+  })()`);
+}
+
+describe('the statechart laid out by ELK, in a real browser (issue 13)', () => {
+  for (const kind of Object.keys(PROCEDURES)) {
+    it(`${kind}: no two transition labels overlap, nor a label a state's name; every state, region and transition in Chinese and in the text alternative`, async () => {
+      const graph = (await (await fetch(`${url}/api/machines/${kind}`)).json()) as { layout: { width: number; height: number; states: unknown[]; transitions: unknown[] } };
+      const page = await browser.newPage({ viewport: { width: Math.min(graph.layout.width + 120, 4000), height: 900 }, locale: 'zh-CN' });
+      await draw(page, kind);
+      const boxes = async (selector: string) =>
+        page.locator(selector).evaluateAll((els) => els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent ?? '' };
+        }));
+      const labels = await boxes('#statechart .edge-label text');
+      const names = await boxes('#statechart .state:not(.compound) text');
+      expect(labels.length).toBeGreaterThan(5);
+      const clashes: string[] = [];
+      labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => overlap(a, b) && clashes.push(`${a.text} × ${b.text}`)));
+      for (const a of labels) for (const b of names) if (overlap(a, b)) clashes.push(`${a.text} × ${b.text}`);
+      expect(clashes).toEqual([]);
+
+      // Every drawn text is Chinese: no state key or event type on the page.
+      const texts = await page.locator('#statechart svg text, #statechart .chart-text li').allTextContents();
+      expect(texts.filter((t) => /\b[a-z]+[A-Z]\w*|\b[A-Z_]{4,}\b/.test(t))).toEqual([]);
+      // The text alternative lists every state and every transition; the picture names it.
+      expect(await page.locator('#statechart .chart-text li[data-path]').count()).toBe(graph.layout.states.length);
+      expect(await page.locator('#statechart .chart-text li:not([data-path])').count()).toBe(graph.layout.transitions.length);
+      expect(await page.getAttribute('#statechart svg', 'aria-describedby')).toBe('statechart-text');
+      expect(await page.locator('#statechart .state.current').count()).toBeGreaterThan(0);
+      await page.locator('#statechart svg').screenshot({ path: join(ARTIFACTS, `statechart-${kind}.png`) });
+      await page.close();
+    });
+  }
+
+  it('leak: a parallel state is a box around its regions, and on a phone the chart scrolls in its own region, reachable by keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    await draw(page, 'leak', false);
+    // open (parallel) holds its regions, each region its steps.
+    const outer = await page.locator('#statechart .state.parallel[data-path="open"] > rect').boundingBox();
+    const inner = await page.locator('#statechart .state[data-path="open.toAuthority.pending"] > rect').boundingBox();
+    expect(outer && inner && inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const chart = page.locator('#statechart .chart');
+    expect(await chart.getAttribute('tabindex')).toBe('0');
+    await chart.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => chart.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'statechart-phone.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { basisText, chineseNumeral, formatCitation } from '../../domain/citation.js';
+import { LEAK_CONSEQUENCES, LICENCE_GROUND_LABELS, machineBases } from '../../domain/labels.zh.js';
+import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter } from '../../domain/routing.js';
+import { PROCEDURES } from '../../machines/index.js';
+
+describe('citations in the statute’s words (issue 13)', () => {
+  it('writes article numbers in Chinese numerals as the statute numbers them', () => {
+    expect([1, 10, 11, 19, 20, 25, 61, 100, 101, 110, 115, 203].map(chineseNumeral)).toEqual(['一', '十', '十一', '十九', '二十', '二十五', '六十一', '一百', '一百零一', '一百一十', '一百一十五', '二百零三']);
+    expect(() => chineseNumeral(0)).toThrow(/1 to 9999/);
+  });
+
+  it.each([
+    ['Regs 61 para 1', '《实施条例》第六十一条第一款'],
+    ['Law 25', '《保密法》第二十五条'],
+    ['Regs 26 para 2(2)', '《实施条例》第二十六条第二款第（二）项'],
+    ['Regs 67(8)', '《实施条例》第六十七条第（八）项'],
+    ['Regs 71 para 3(3)', '《实施条例》第七十一条第三款第（三）项'],
+    ['Regs 61 para 1; Regs 39', '《实施条例》第六十一条第一款、第三十九条'],
+    ['Regs 25; Law 25; Regs 15(4)', '《实施条例》第二十五条；《保密法》第二十五条；《实施条例》第十五条第（四）项'],
+    ['Regs 39, 67(8), 71', '《实施条例》第三十九条、第六十七条第（八）项、第七十一条'],
+    ['民法典 203', '《民法典》第二百零三条'],
+    ['本地策略', '本地策略'],
+    ['本地策略 (local policy)', '本地策略'],
+    ['本地策略（国家秘密鉴定工作规定）', '本地策略（国家秘密鉴定工作规定）'],
+    ['SPEC §4', '本系统规则第四节（提醒与督办、通知送达）'],
+  ])('%s → %s', (basis, text) => {
+    expect(formatCitation(basis)).toBe(text);
+  });
+
+  it('refuses a basis it cannot read, naming the part and the forms it reads; basisText shows it as written', () => {
+    expect(() => formatCitation('Regs sixty-one')).toThrow(/cannot read "Regs sixty-one".*"Law N"/);
+    expect(basisText('GB/T 2260')).toBe('GB/T 2260');
+    expect(basisText(undefined)).toBeUndefined();
+  });
+
+  it('formats every basis the machines cite: procedure, state meta, deadline, event and notify params', () => {
+    const bases = new Set(Object.values(PROCEDURES).flatMap(machineBases));
+    // Bases the machines record in context: routes, grounds of a proposal, late-report consequences.
+    for (const b of [...Object.keys(LICENCE_GROUND_LABELS), ...Object.keys(LEAK_CONSEQUENCES), 'Regs 26 para 3', 'SPEC §4']) bases.add(b);
+    for (const level of ['top-secret', 'secret'] as const) {
+      bases.add(routeUnclearMatter('county', level).basis);
+      bases.add(routeObjection('county', level).basis);
+      bases.add(routeObjection('central', level).basis);
+    }
+    bases.add(routeReferral(true, routeUnclearMatter('county', 'secret')).basis);
+    bases.add(routeAppraisal('county').basis);
+    expect(bases.size).toBeGreaterThan(40);
+    const unreadable = [...bases].filter((b) => {
+      try {
+        return !/^(《|本地策略|本系统规则)/.test(formatCitation(b)) || /[A-Za-z]/.test(formatCitation(b));
+      } catch {
+        return true;
+      }
+    });
+    expect(unreadable).toEqual([]);
+  });
+});
