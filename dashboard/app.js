@@ -1,6 +1,7 @@
-// The supervisors' dashboard: sign-in with a token, overview, deadline board, procedure page.
+// The supervisors' dashboard: sign-in (login.js), overview, deadline board, procedure page.
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
+import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
 const app = document.getElementById('app');
 const who = document.getElementById('who');
@@ -40,16 +41,11 @@ const due = (iso) => {
   return `${new Date(ms - 1).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })} 24:00`;
 };
 const card = (status) => el('span', { class: `card ${(STATUS[status] ?? ['', 'grey'])[1]}`, 'data-status': status }, CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0]);
-const token = () => sessionStorage.getItem('bm-token');
 
 async function api(path) {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
+  const res = await fetch(path, { headers: authHeaders() });
   const body = await res.json();
-  if (res.status === 401) {
-    sessionStorage.removeItem('bm-token');
-    route();
-    throw new Error(body.detail);
-  }
+  if (res.status === 401) throw Object.assign(new Error(body.detail), { signedOut: true });
   if (!res.ok) throw new Error(body.detail ?? res.statusText);
   return body;
 }
@@ -60,33 +56,9 @@ async function graph(kind) {
 }
 const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
 
-function signIn(message) {
-  who.replaceChildren();
-  const area = el('textarea', { id: 'token', placeholder: '粘贴监督人员的访问令牌（Bearer token）' });
-  app.replaceChildren(
-    el('section', { class: 'signin' },
-      el('h2', {}, '登录'),
-      el('p', { class: 'muted' }, '请使用本辖区监督人员的令牌登录；看板只显示该辖区的程序。'),
-      area,
-      el('p', {}, el('button', { id: 'signin', onclick: async () => {
-        sessionStorage.setItem('bm-token', area.value.trim());
-        names = undefined;
-        try {
-          await api('/api/me');
-          route();
-        } catch (e) {
-          sessionStorage.removeItem('bm-token');
-          signIn(`登录失败：${e.message}`);
-        }
-      } }, '登录')),
-      message ? el('p', { class: 'error' }, message) : undefined,
-    ),
-  );
-}
-
-async function header() {
-  const me = await api('/api/me');
-  who.replaceChildren(el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier]}）`), el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
+/** The person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
+function header(me) {
+  who.replaceChildren(el('span', { id: 'me' }, me.label), el('button', { id: 'signout', onclick: async () => { await signOut(); route(); } }, '退出'));
 }
 
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
@@ -179,15 +151,24 @@ async function keepingOpenDetails(render) {
 
 async function route() {
   clearTimeout(timer);
-  if (!token()) return signIn();
+  let me;
+  try {
+    me = await whoAmI();
+  } catch (e) {
+    app.replaceChildren(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    timer = setTimeout(route, REFRESH_MS);
+    return;
+  }
+  if (!me) return renderSignIn(app, who, () => { names = undefined; route(); });
   const m = location.hash.match(/^#\/p\/(.+)$/);
   // No refresh under the fingers of someone typing a filter: the board follows when they leave the field.
   const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
   try {
-    await header();
+    header(me);
     if (!typing) await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : board()));
   } catch (e) {
-    if (token()) app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    if (e.signedOut) return route();
+    app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
   }
   timer = setTimeout(route, REFRESH_MS);
 }
