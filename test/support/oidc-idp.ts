@@ -77,7 +77,7 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     if (req.method === 'GET') {
       const buttons = o.accounts.map((a) => `<button type="submit" name="account" value="${a.sub}" id="account-${a.sub}">${a.name}</button>`).join('\n');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试身份提供方</title></head><body><h1>测试身份提供方（oidc-provider）</h1><form method="post" action="/interaction/${uid}/${'login'}">${buttons}</form></body></html>`);
+      res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试身份提供方</title></head><body><h1>测试身份提供方（oidc-provider）</h1><form method="post" action="/interaction/${uid}/login">${buttons}</form></body></html>`);
       return;
     }
     if (action !== 'login') throw new Error(`unknown interaction action ${action}`);
