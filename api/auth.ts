@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { secretFromFile } from '../activities/deps.js';
 import type { Registry } from '../domain/registry/registry.js';
 import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
@@ -9,7 +9,7 @@ import type { Actor } from '../workflows/types.js';
 /**
  * Who calls: a person (the token's `sub` and `name`) acting for a party of the registry
  * (`bm_party`: an organ or an authority) with the roles that party gave them (`bm_roles`).
- * Issue 13 maps OIDC claims onto the same shape.
+ * OIDC tokens (api/oidc.ts) map onto the same shape through a configurable ClaimMapping.
  */
 export interface Caller {
   party: PartyRef;
@@ -113,6 +113,16 @@ export async function issueToken(key: Uint8Array, who: TokenSubject, o: { ttlSec
     .sign(key);
 }
 
+/** A 401 naming why jose refused a token (expired, a claim, else the signature or format). */
+export function refusal(e: unknown): AuthError {
+  if (e instanceof errors.JWTExpired) return new AuthError(401, 'token expired');
+  if (e instanceof errors.JWTClaimValidationFailed) return new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
+  if (e instanceof errors.JWKSNoMatchingKey) return new AuthError(401, "invalid token: no key of the identity provider's JWKS matches");
+  if (e instanceof errors.JWSSignatureVerificationFailed) return new AuthError(401, 'invalid token: signature verification failed');
+  if (e instanceof errors.JOSEAlgNotAllowed) return new AuthError(401, 'invalid token: signing algorithm not allowed');
+  return new AuthError(401, 'invalid token');
+}
+
 /** Verifies a bearer token and maps its claims to a caller; every refusal is a 401 naming the claim. */
 export async function authenticate(key: Uint8Array, rules: TokenRules, registry: Registry, header: string | undefined): Promise<Caller> {
   const token = header?.match(/^Bearer (\S+)$/)?.[1];
@@ -121,24 +131,45 @@ export async function authenticate(key: Uint8Array, rules: TokenRules, registry:
   try {
     claims = (await jwtVerify(token, key, { issuer: ISSUER, audience: rules.audience, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'jti', 'sub'] })).payload;
   } catch (e) {
-    if (e instanceof errors.JWTExpired) throw new AuthError(401, 'token expired');
-    if (e instanceof errors.JWTClaimValidationFailed) throw new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
-    throw new AuthError(401, 'invalid token');
+    throw refusal(e);
   }
-  const { exp, iat, jti, sub } = claims as { exp: number; iat: number; jti: string; sub: string };
+  const { exp, iat, jti } = claims as { exp: number; iat: number; jti: string };
   if (exp - iat > rules.maxLifetimeSeconds) throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
   if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
   if (rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
   if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');
-  const roles = RoleSchema.array().safeParse(claims.bm_roles ?? []);
-  if (!roles.success) throw new AuthError(401, `invalid token: claim bm_roles must list roles among ${RoleSchema.options.join(', ')}`);
-  if (typeof claims.name !== 'string' || !claims.name) throw new AuthError(401, "invalid token: claim name (the person's name) is missing");
-  const partyId = typeof claims.bm_party === 'string' ? claims.bm_party : '';
+  return callerFromClaims(claims, registry, EMBEDDED_CLAIMS);
+}
+
+/**
+ * Which claims name the person, the party and the roles. The embedded format uses the defaults;
+ * an identity provider may use other claim names (BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM,
+ * BM_OIDC_ROLES_CLAIM). `sub` is always the person's stable identifier.
+ */
+export interface ClaimMapping {
+  name: string;
+  party: string;
+  roles: string;
+}
+export const EMBEDDED_CLAIMS: ClaimMapping = { name: 'name', party: 'bm_party', roles: 'bm_roles' };
+
+/**
+ * Maps verified claims to a caller: the party must be in the registry, the roles among RoleSchema
+ * (a list, or one string of roles separated by spaces or commas, as some providers emit them).
+ */
+export function callerFromClaims(claims: JWTPayload, registry: Registry, m: ClaimMapping): Caller {
+  const raw = claims[m.roles] ?? [];
+  const roles = RoleSchema.array().safeParse(typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : raw);
+  if (!roles.success) throw new AuthError(401, `invalid token: claim ${m.roles} must list roles among ${RoleSchema.options.join(', ')}`);
+  const name = claims[m.name];
+  if (typeof name !== 'string' || !name) throw new AuthError(401, `invalid token: claim ${m.name} (the person's name) is missing`);
+  if (typeof claims.sub !== 'string' || !claims.sub) throw new AuthError(401, 'invalid token: claim sub is missing');
+  const partyId = typeof claims[m.party] === 'string' ? (claims[m.party] as string) : '';
   let party: PartyRef;
   try {
     party = registry.party(partyId);
   } catch {
-    throw new AuthError(401, `invalid token: claim bm_party "${partyId}" is not in the registry`);
+    throw new AuthError(401, `invalid token: claim ${m.party} "${partyId}" is not in the registry`);
   }
-  return { party, person: { sub, name: claims.name }, roles: [...new Set(roles.data)] };
+  return { party, person: { sub: claims.sub, name }, roles: [...new Set(roles.data)] };
 }

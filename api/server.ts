@@ -3,6 +3,7 @@
  * the machines decide what an event means, the workflow validates it against the state.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,7 +12,9 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Registry } from '../domain/registry/registry.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
-import { authenticate, AuthError, defaultTokenRules, type Caller, type TokenRules } from './auth.js';
+import { AuthError, defaultTokenRules, type Caller, type TokenRules, type TokenSubject } from './auth.js';
+import { bearerAuthenticator, type Oidc } from './oidc.js';
+import { LOGIN_ROUTES, loginRoutes, SESSION_COOKIE, Sessions } from './routes/login.js';
 import type { DenialLog } from './denials.js';
 import { ApiError, problem } from './problem.js';
 import { deadlineRoutes } from './routes/deadline.js';
@@ -40,11 +43,19 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Requests per minute per client address without a valid token (none, or an invalid one). */
   anonymousRateLimitPerMinute?: number;
+  /** The department's identity provider: its tokens as bearer tokens, and the dashboard's login. */
+  oidc?: Oidc;
+  /** Demo people for one-click sign-in on the dashboard (演示; never offered in production mode). */
+  demoPeople?: readonly TokenSubject[];
+  /** Session cookies marked Secure (the API is served over https). */
+  secureCookies?: boolean;
+  /** Longest dashboard session (hours, default 8; never beyond the token rules' maximum). */
+  sessionHours?: number;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The caller of a valid bearer token, set before anything else runs. */
+    /** The caller of a valid bearer token or session cookie, set before anything else runs. */
     caller?: Caller;
     authError?: AuthError;
   }
@@ -54,7 +65,7 @@ declare module 'fastify' {
  * The routes anyone may call; every other route needs a valid token, checked before the body
  * is read or validated (an unauthenticated request gets 401, never a schema error).
  */
-const PUBLIC_ROUTES = new Set(['/healthz', '/openapi.json', '/', '/dashboard/:file', '/api/deadline', '/api/machines/:kind']);
+const PUBLIC_ROUTES = new Set(['/healthz', '/openapi.json', '/', '/dashboard/:file', '/api/deadline', '/api/machines/:kind', ...LOGIN_ROUTES]);
 const isPublic = (req: FastifyRequest) => {
   const route = req.routeOptions.url;
   return route === undefined /* no such route: 404 */ || PUBLIC_ROUTES.has(route) || route.startsWith('/docs') || req.method === 'OPTIONS';
@@ -83,11 +94,16 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const rules = defaultTokenRules(deps.tokenRules);
-  // Identify first (a cheap HMAC check), so the rate limit can tell people from anonymous addresses.
+  const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
+  const sessions = new Sessions(deps.jwtKey, rules, deps.registry);
+  await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
+  // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
+  // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
   app.addHook('onRequest', async (req) => {
-    if (req.headers.authorization === undefined) return;
+    const session = req.cookies[SESSION_COOKIE];
+    if (req.headers.authorization === undefined && !session) return;
     try {
-      req.caller = await authenticate(deps.jwtKey, rules, deps.registry, req.headers.authorization);
+      req.caller = req.headers.authorization !== undefined ? await bearer(req.headers.authorization) : await sessions.authenticate(req, session!);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
       req.authError = e;
@@ -167,6 +183,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => board.stop());
   await app.register(dashboardRoutes(board, auth));
   await app.register(workbenchRoutes({ client: deps.client, board, calendar: deps.calendar, authenticate: auth }));
+  await app.register(loginRoutes({ key: deps.jwtKey, rules, registry: deps.registry, sessions, ...(deps.oidc ? { oidc: deps.oidc } : {}), ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}), secureCookies: deps.secureCookies ?? false, ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}) }));
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

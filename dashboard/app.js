@@ -1,7 +1,8 @@
-// The supervisors' dashboard: sign-in with a token, overview, deadline board, procedure page.
+// The supervisors' dashboard: sign-in (login.js), overview, deadline board, procedure page.
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
 import { actions, initWorkbench, startPage, workbench } from './workbench.js';
+import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
 const app = document.getElementById('app');
 const who = document.getElementById('who');
@@ -41,16 +42,11 @@ const due = (iso) => {
   return `${new Date(ms - 1 + 8 * 3600_000).toISOString().slice(0, 10)} 24:00 北京时间`;
 };
 const card = (status) => el('span', { class: `card ${(STATUS[status] ?? ['', 'grey'])[1]}`, 'data-status': status }, CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0]);
-const token = () => sessionStorage.getItem('bm-token');
 
 async function api(path) {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}` } });
+  const res = await fetch(path, { headers: authHeaders() });
   const body = await res.json();
-  if (res.status === 401) {
-    sessionStorage.removeItem('bm-token');
-    route();
-    throw new Error(body.detail);
-  }
+  if (res.status === 401) throw Object.assign(new Error(body.detail), { signedOut: true });
   if (!res.ok) throw new Error(body.detail ?? res.statusText);
   return body;
 }
@@ -61,41 +57,17 @@ async function graph(kind) {
 }
 const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
 
-function signIn(message) {
-  who.replaceChildren();
-  const area = el('textarea', { id: 'token', placeholder: '粘贴监督人员的访问令牌（Bearer token）' });
-  app.replaceChildren(
-    el('section', { class: 'signin' },
-      el('h2', {}, '登录'),
-      el('p', { class: 'muted' }, '请使用本辖区监督人员的令牌登录；看板只显示该辖区的程序。'),
-      area,
-      el('p', {}, el('button', { id: 'signin', onclick: async () => {
-        sessionStorage.setItem('bm-token', area.value.trim());
-        names = undefined;
-        try {
-          await api('/api/me');
-          route();
-        } catch (e) {
-          sessionStorage.removeItem('bm-token');
-          signIn(`登录失败：${e.message}`);
-        }
-      } }, '登录')),
-      message ? el('p', { class: 'error' }, message) : undefined,
-    ),
-  );
-}
-
-const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
 let me;
-async function header() {
-  me = await api('/api/me');
+/** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
+async function header(signedIn) {
+  me = signedIn;
   const here = location.hash.startsWith('#/board') ? 'board' : 'work';
   who.replaceChildren(
     el('nav', { class: 'main-nav', 'aria-label': '主导航' },
       el('a', { href: '#/work', id: 'nav-work', ...(here === 'work' ? { 'aria-current': 'page' } : {}) }, '工作台'),
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板')),
-    el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier] ?? '机关、单位'}） ${me.person.name}${me.roles.length ? `（${me.roles.map((r) => ROLES[r]).join('、')}）` : ''}`),
-    el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
+    el('span', { id: 'me' }, me.label),
+    el('button', { id: 'signout', onclick: async () => { await signOut(); route(); } }, '退出'));
   names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
 }
 
@@ -194,7 +166,15 @@ initWorkbench({ api, card, due, beijing, left, graph, stateLabel, refresh: () =>
 
 async function route(force = false) {
   clearTimeout(timer);
-  if (!token()) return signIn();
+  let signedIn;
+  try {
+    signedIn = await whoAmI();
+  } catch (e) {
+    app.replaceChildren(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    timer = setTimeout(route, REFRESH_MS);
+    return;
+  }
+  if (!signedIn) return renderSignIn(app, who, () => { names = undefined; route(); });
   const h = location.hash;
   const m = h.match(/^#\/p\/(.+)$/);
   const start = h.match(/^#\/start\/([a-z-]+)$/);
@@ -202,12 +182,13 @@ async function route(force = false) {
   const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
   const filling = !!app.querySelector('form.wb-form') && !force;
   try {
-    await header();
+    await header(signedIn);
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
     } else if (!typing && !filling) await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board() : workbench(app)));
   } catch (e) {
-    if (token()) app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    if (e.signedOut) return route();
+    app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
   }
   timer = setTimeout(route, REFRESH_MS);
 }

@@ -2,6 +2,7 @@
 // the events the current state and the person's role allow, through forms generated from the
 // schemas the API validates.
 import { calendarGrid, el, schemaForm } from './forms.js';
+import { authHeaders } from './login.js';
 
 let d; // what app.js shares: api, card, due, beijing, left, stateLabel, graph, me, names
 let forms;
@@ -18,7 +19,7 @@ async function load() {
 
 /** POST with the form's Idempotency-Key: a repeated submit (double click, retry) applies once. */
 async function post(path, body, key) {
-  const res = await fetch(path, { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('bm-token')}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+  const res = await fetch(path, { method: 'POST', headers: { ...authHeaders(), 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
 

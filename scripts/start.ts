@@ -3,14 +3,16 @@
  * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C stops every child.
  * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server.
  * BM_MODE=production: every secret, the registry and the cluster must be given (checked first,
- * before anything is written or started), and no demo identities are printed.
+ * before anything is written or started), and no demo people are offered or printed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
-import { issueToken, signingKey, type TokenSubject } from '../api/auth.js';
+import { issueToken, signingKey } from '../api/auth.js';
+import { DEMO_PEOPLE } from '../api/demo-people.js';
+import { actorLabel } from '../workflows/event-checks.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, isProduction, temporalConfig } from '../worker/config.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
@@ -87,23 +89,17 @@ launch('api', 'api/main.ts');
 await waitForHealth(`http://127.0.0.1:${API_PORT}/healthz`);
 const schedules = await withClient((client) => registerAnnualSchedules(client, deps.registry, temporalConfig(env).taskQueue));
 
-// Demo persons, one per role the demonstration needs; none for the national authority (not needed
-// to run the demo: nothing is routed to it before an escalation several rungs up).
-const DEMO_PERSONS: TokenSubject[] = [
-  { party: 'org-gz-bureau', sub: 'demo:gz-bureau:li', name: '李某（保密员）', roles: ['secrecy-officer'], demo: true },
-  { party: 'org-gz-bureau', sub: 'demo:gz-bureau:wang', name: '王某（定密责任人）', roles: ['classification-officer'], demo: true },
-  { party: 'org-th-office', sub: 'demo:th-office:chen', name: '陈某（保密员）', roles: ['secrecy-officer'], demo: true },
-  { party: 'auth-440100', sub: 'demo:auth-440100:zhao', name: '赵某（负责人）', roles: ['head'], demo: true },
-  { party: 'auth-440000', sub: 'demo:auth-440000:huang', name: '黄某（经办人）', roles: ['secrecy-officer'], demo: true },
-  { party: 'auth-440000', sub: 'demo:auth-440000:zhang', name: '张某（负责人）', roles: ['head'], demo: true },
-];
+// The demonstration's people (演示): one click on the dashboard's sign-in page; one token printed for curl.
 const DEMO_TOKEN_HOURS = 8;
 const key = signingKey(env, DATA);
-const tokens = production ? [] : await Promise.all(DEMO_PERSONS.map(async (p) => [p, await issueToken(key, p, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 })] as const));
+const curlPerson = DEMO_PEOPLE.find((p) => p.party === 'org-gz-bureau')!;
+const curlToken = production ? '' : await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 });
 const credentials = production
-  ? 'Production mode: no demo identities. Bearer tokens come from your identity provider (claims: sub, name, bm_party, bm_roles, aud, exp, jti; see README "Security model").'
-  : `Demo persons (Authorization: Bearer <token>, valid ${DEMO_TOKEN_HOURS} hours; refused in production mode):
-${tokens.map(([p, t]) => `  ${p.party.padEnd(16)} ${deps.registry.party(p.party).name} ${p.name} [${p.roles.join(', ')}]\n    ${t}`).join('\n')}`;
+  ? 'Production mode: no demo people. Sign in through your identity provider (BM_OIDC_ISSUER; README "Connecting an identity provider"); bearer tokens come from it.'
+  : `Demo people (演示; absent in production mode) — sign in with one click at http://127.0.0.1:${API_PORT}/ :
+${DEMO_PEOPLE.map((p) => `  ${p.party.padEnd(22)} ${actorLabel({ id: p.party, name: deps.registry.party(p.party).name, person: { sub: p.sub, name: p.name }, roles: p.roles })}`).join('\n')}
+A token of ${curlPerson.name} (${curlPerson.party}) for curl, valid ${DEMO_TOKEN_HOURS} hours:
+  ${curlToken}`;
 console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
@@ -112,7 +108,7 @@ ${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection
 
 ${credentials}
 
-Try: curl -s -H "Authorization: Bearer <token of a person of org-gz-bureau>" -H 'content-type: application/json' \\
+Try: curl -s -H "Authorization: Bearer <the token above>" -H 'content-type: application/json' \\
        -d '{"organId":"org-gz-bureau","matterRef":"GZ-1","title":"某事项","draftedOn":"2025-09-26","protectiveMeasures":"先行保护","proposal":{"level":"secret","term":{"kind":"years","years":10},"scope":"项目组"}}' \\
        http://127.0.0.1:${API_PORT}/api/procedures/unclear-matter
 Press Ctrl-C to stop.`);

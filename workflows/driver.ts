@@ -483,7 +483,8 @@ export async function runProcedure(def: ProcedureDefinition, request: StartReque
     },
   );
 
-  record({ kind: 'started', actor: request.actor, summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });
+  const by = actorLabel(request.actor);
+  record({ kind: 'started', actor: request.actor, ...(by ? { by } : {}), summary: `${def.label}启动：${stateLabel()}`, basis: def.basis, to: stateName() });
   await syncDeadlines(prepared.initialDeadlines);
   await runEffects(initialEffects, 'start');
   upsertAttributes();

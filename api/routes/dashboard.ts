@@ -9,6 +9,8 @@ import { basisText } from '../../domain/citation.js';
 import type { DeadlineBoard } from '../board.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
+import { actorOf } from '../auth.js';
+import { actorLabel } from '../../workflows/event-checks.js';
 
 const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8', 'statechart.js': 'text/javascript; charset=utf-8', 'workbench.js': 'text/javascript; charset=utf-8', 'forms.js': 'text/javascript; charset=utf-8' };
 const dir = new URL('../../dashboard/', import.meta.url);
@@ -36,7 +38,7 @@ export const dashboardRoutes = (board: DeadlineBoard, authenticate: Authenticate
 
     app.get('/api/me', { schema: { summary: '当前身份：所代表的机关或部门、本人及其角色', tags: ['dashboard'] } }, async (req) => {
       const caller = await authenticate(req);
-      return { ...caller.party, person: caller.person, roles: caller.roles };
+      return { ...caller.party, person: caller.person, roles: caller.roles, label: actorLabel(actorOf(caller))! };
     });
 
     app.get('/api/dashboard/overview', { schema: { summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）', tags: ['dashboard'] } }, async (req) => {

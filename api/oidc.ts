@@ -1,0 +1,112 @@
+/**
+ * OpenID Connect: tokens of the department's identity provider, verified by its JWKS (jose), and
+ * the browser login (authorization code + PKCE, openid-client). The provider's metadata comes from
+ * discovery (`<issuer>/.well-known/openid-configuration`). See README "Connecting an identity provider".
+ */
+import * as client from 'openid-client';
+import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import type { Registry } from '../domain/registry/registry.js';
+import { authenticate, AuthError, callerFromClaims, EMBEDDED_CLAIMS, refusal, type Caller, type ClaimMapping, type TokenRules } from './auth.js';
+
+export interface OidcSettings {
+  /** BM_OIDC_ISSUER: the provider's issuer URL (exactly the `iss` of its tokens). */
+  issuer: string;
+  /** BM_OIDC_CLIENT_ID: this system's client at the provider (the dashboard's login). */
+  clientId: string;
+  /** BM_OIDC_CLIENT_SECRET: for a confidential client; without it, a public client (PKCE only). */
+  clientSecret?: string;
+  /** BM_OIDC_AUDIENCE: the `aud` a bearer token must carry (default: the client id). */
+  audience: string;
+  /** BM_OIDC_REDIRECT_URI: where the provider returns the browser (default `<BM_PUBLIC_URL>/auth/callback`). */
+  redirectUri: string;
+  /** BM_OIDC_SCOPE (default `openid profile`). */
+  scope: string;
+  /** BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM. */
+  claims: ClaimMapping;
+}
+
+/** The signature algorithms accepted from the provider (asymmetric only). */
+export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
+
+/** OIDC settings from the environment; undefined when BM_OIDC_ISSUER is not set. */
+export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv, publicUrl: string): OidcSettings | undefined {
+  if (!env.BM_OIDC_ISSUER) return undefined;
+  const issuer = env.BM_OIDC_ISSUER;
+  if (!URL.canParse(issuer)) throw new Error(`BM_OIDC_ISSUER: "${issuer}" is not a URL`);
+  if (new URL(issuer).protocol !== 'https:' && !isLoopback(issuer)) throw new Error(`BM_OIDC_ISSUER: "${issuer}" must be https (plain http only on a loopback address)`);
+  const clientId = env.BM_OIDC_CLIENT_ID;
+  if (!clientId) throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
+  const redirectUri = env.BM_OIDC_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, '')}/auth/callback`;
+  if (!URL.canParse(redirectUri)) throw new Error(`BM_OIDC_REDIRECT_URI: "${redirectUri}" is not a URL`);
+  return {
+    issuer,
+    clientId,
+    ...(env.BM_OIDC_CLIENT_SECRET ? { clientSecret: env.BM_OIDC_CLIENT_SECRET } : {}),
+    audience: env.BM_OIDC_AUDIENCE ?? clientId,
+    redirectUri,
+    scope: env.BM_OIDC_SCOPE ?? 'openid profile',
+    claims: {
+      name: env.BM_OIDC_NAME_CLAIM ?? EMBEDDED_CLAIMS.name,
+      party: env.BM_OIDC_PARTY_CLAIM ?? EMBEDDED_CLAIMS.party,
+      roles: env.BM_OIDC_ROLES_CLAIM ?? EMBEDDED_CLAIMS.roles,
+    },
+  };
+}
+
+const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+
+export interface Oidc {
+  settings: OidcSettings;
+  /** The discovered provider, for the browser login. */
+  config: client.Configuration;
+  /** Verifies a token's signature (JWKS), issuer, audience and expiry; returns its claims. */
+  verify(token: string, audience?: string): Promise<JWTPayload>;
+  /** A verified token's claims mapped to a caller (the token rules' lifetime and deny list apply too). */
+  callerOf(claims: JWTPayload, rules: TokenRules, registry: Registry): Caller;
+}
+
+/** Discovers the provider (plain http only on loopback, e.g. the tests' local provider). */
+export async function connectOidc(s: OidcSettings): Promise<Oidc> {
+  const options = isLoopback(s.issuer) ? { execute: [client.allowInsecureRequests] } : undefined;
+  const config = await client.discovery(new URL(s.issuer), s.clientId, s.clientSecret, s.clientSecret ? undefined : client.None(), options);
+  const meta = config.serverMetadata();
+  if (!meta.jwks_uri) throw new Error(`BM_OIDC_ISSUER: the provider's discovery document names no jwks_uri`);
+  const jwks = createRemoteJWKSet(new URL(meta.jwks_uri));
+  return {
+    settings: s,
+    config,
+    async verify(token, audience = s.audience) {
+      try {
+        return (await jwtVerify(token, jwks, { issuer: meta.issuer, audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] })).payload;
+      } catch (e) {
+        throw refusal(e);
+      }
+    },
+    callerOf(claims, rules, registry) {
+      const { exp, iat, jti } = claims;
+      if (iat !== undefined && exp !== undefined && exp - iat > rules.maxLifetimeSeconds) throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
+      if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+      return callerFromClaims(claims, registry, s.claims);
+    },
+  };
+}
+
+/**
+ * Bearer tokens: one whose `iss` is the identity provider is verified by its JWKS; any other in the
+ * embedded HS256 format (api/auth.ts).
+ */
+export function bearerAuthenticator(key: Uint8Array, rules: TokenRules, registry: Registry, oidc?: Oidc) {
+  return async (header: string): Promise<Caller> => {
+    const token = header.match(/^Bearer (\S+)$/)?.[1];
+    if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer) return oidc.callerOf(await oidc.verify(token), rules, registry);
+    return authenticate(key, rules, registry, header);
+  };
+}
+
+const issuerOf = (token: string): string | undefined => {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+};

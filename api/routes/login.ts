@@ -1,0 +1,168 @@
+/**
+ * Sign-in for the dashboard. The session is an HttpOnly, SameSite=Strict cookie holding a token
+ * of the embedded format (api/auth.ts), signed by the API's key, naming the person, the party and
+ * the roles, at most BM_SESSION_HOURS long and never longer than the ID token it came from; the
+ * page's script never sees it. Two ways to get one:
+ * - the identity provider (OIDC authorization code + PKCE, openid-client): /auth/login → provider
+ *   → /auth/callback, which verifies the ID token by the provider's JWKS and maps its claims;
+ * - the demonstration (演示, never in production mode): one click on a demo person.
+ * Signing out clears the cookie and revokes its `jti` in this process.
+ */
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import * as client from 'openid-client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { decodeJwt, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import type { Registry } from '../../domain/registry/registry.js';
+import { ROLE_LABELS } from '../../domain/labels.zh.js';
+import { authenticate, AuthError, issueToken, type Caller, type TokenRules, type TokenSubject } from '../auth.js';
+import type { Oidc } from '../oidc.js';
+import { ApiError } from '../problem.js';
+
+export const SESSION_COOKIE = 'bm_session';
+/** The login transaction (PKCE verifier, state, nonce): signed, 10 minutes, sent only to the callback. */
+const TX_COOKIE = 'bm_oidc_tx';
+export const DEFAULT_SESSION_HOURS = 8;
+
+/** Routes that need no identity (they create one). */
+export const LOGIN_ROUTES = ['/auth/options', '/auth/demo', '/auth/login', '/auth/callback', '/auth/logout', '/dashboard/login.js'];
+
+/** Session cookies: verification and revocation on sign-out (in memory, until the token's expiry). */
+export class Sessions {
+  private readonly revoked = new Map<string, number>();
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly rules: TokenRules,
+    private readonly registry: Registry,
+  ) {}
+
+  /**
+   * The caller of a session cookie. A request that changes something must come from this site's
+   * own pages (Sec-Fetch-Site), besides SameSite=Strict.
+   */
+  async authenticate(req: FastifyRequest, token: string): Promise<Caller> {
+    const site = req.headers['sec-fetch-site'];
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && site !== undefined && site !== 'same-origin') throw new AuthError(401, `session cookie refused on a ${site} request`);
+    const caller = await authenticate(this.key, this.rules, this.registry, `Bearer ${token}`);
+    if (this.revoked.has(decodeJwt(token).jti!)) throw new AuthError(401, 'signed out');
+    return caller;
+  }
+
+  revoke(token: string): void {
+    const now = Date.now() / 1000;
+    for (const [jti, exp] of this.revoked) if (exp < now) this.revoked.delete(jti);
+    try {
+      const { jti, exp } = decodeJwt(token);
+      if (jti && exp) this.revoked.set(jti, exp);
+    } catch {
+      /* not a token: nothing to revoke */
+    }
+  }
+}
+
+export interface LoginDeps {
+  key: Uint8Array;
+  rules: TokenRules;
+  registry: Registry;
+  sessions: Sessions;
+  oidc?: Oidc;
+  /** Demo people offered for one-click sign-in; ignored in production mode. */
+  demoPeople?: readonly TokenSubject[];
+  /** Cookies marked Secure (the public URL is https). */
+  secureCookies: boolean;
+  sessionHours?: number;
+}
+
+const script = readFileSync(new URL('../../dashboard/login.js', import.meta.url), 'utf8');
+
+export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const demo = d.rules.production ? [] : (d.demoPeople ?? []);
+    const maxSeconds = Math.min((d.sessionHours ?? DEFAULT_SESSION_HOURS) * 3600, d.rules.maxLifetimeSeconds);
+    const cookie = { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies } as const;
+
+    async function startSession(reply: FastifyReply, who: TokenSubject, notAfter?: number): Promise<void> {
+      const ttlSeconds = Math.floor(Math.min(maxSeconds, notAfter ? notAfter - Date.now() / 1000 : maxSeconds));
+      if (ttlSeconds < 60) throw new AuthError(401, 'the identity provider’s token expires within a minute');
+      reply.setCookie(SESSION_COOKIE, await issueToken(d.key, who, { ttlSeconds, jti: randomUUID() }), { ...cookie, maxAge: ttlSeconds });
+    }
+
+    app.get('/dashboard/login.js', { schema: { hide: true } }, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(script));
+
+    app.get('/auth/options', { schema: { summary: '登录方式：统一身份认证（OIDC）；演示模式下的演示人员', tags: ['auth'] } }, async () => ({
+      oidc: !!d.oidc,
+      demo: demo.map((p) => {
+        const party = d.registry.party(p.party);
+        const roleLabel = p.roles.map((r) => ROLE_LABELS[r]).join('、');
+        return { sub: p.sub, party: party.id, partyName: party.name, name: p.name, roles: p.roles, roleLabel, label: `${party.name} ${p.name}（${roleLabel}）` };
+      }),
+    }));
+
+    if (demo.length) {
+      app.post('/auth/demo', { schema: { body: z.strictObject({ sub: z.string().max(100) }), summary: '演示：以演示人员身份登录（生产模式下不存在）', tags: ['auth'] } }, async (req, reply) => {
+        const who = demo.find((p) => p.sub === req.body.sub);
+        if (!who) throw new ApiError(400, 'Invalid request', `body.sub: "${req.body.sub}" is not a demo person (GET /auth/options lists them)`, { fieldErrors: [{ field: 'body.sub', message: 'not a demo person' }] });
+        await startSession(reply, who);
+        return { party: who.party, name: who.name, roles: who.roles };
+      });
+    }
+
+    app.post('/auth/logout', { schema: { summary: '退出登录：清除会话并使其失效', tags: ['auth'] } }, async (req, reply) => {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) d.sessions.revoke(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { signedOut: true };
+    });
+
+    const oidc = d.oidc;
+    if (!oidc) return;
+    app.get('/auth/login', { schema: { hide: true } }, async (_req, reply) => {
+      const tx = { verifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
+      const url = client.buildAuthorizationUrl(oidc.config, {
+        redirect_uri: oidc.settings.redirectUri,
+        scope: oidc.settings.scope,
+        code_challenge: await client.calculatePKCECodeChallenge(tx.verifier),
+        code_challenge_method: 'S256',
+        state: tx.state,
+        nonce: tx.nonce,
+      });
+      // Lax: the provider's redirect back is a cross-site navigation.
+      reply.setCookie(TX_COOKIE, JSON.stringify(tx), { path: new URL(oidc.settings.redirectUri).pathname, httpOnly: true, sameSite: 'lax', secure: d.secureCookies, signed: true, maxAge: 600 });
+      return reply.redirect(url.href, 303);
+    });
+
+    app.get('/auth/callback', { schema: { hide: true } }, async (req, reply) => {
+      const failed = (why: string) => {
+        req.log.warn({ why }, 'OIDC sign-in failed');
+        return reply.redirect(`/#/signin-failed/${encodeURIComponent(why)}`, 303);
+      };
+      const raw = req.cookies[TX_COOKIE];
+      reply.clearCookie(TX_COOKIE, { path: new URL(oidc.settings.redirectUri).pathname });
+      const unsigned = raw ? req.unsignCookie(raw) : undefined;
+      if (!unsigned?.valid || !unsigned.value) return failed('登录已过期或不是从本系统发起，请重新登录');
+      const tx = JSON.parse(unsigned.value) as { verifier: string; state: string; nonce: string };
+      const current = new URL(oidc.settings.redirectUri);
+      current.search = new URL(req.url, current).search;
+      let claims: JWTPayload;
+      try {
+        const tokens = await client.authorizationCodeGrant(oidc.config, current, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce, idTokenExpected: true });
+        // The ID token verified like any token of the provider (JWKS, issuer, audience = this client, expiry).
+        claims = await oidc.verify(tokens.id_token!, oidc.settings.clientId);
+        // Claims the provider keeps out of the ID token are read from its userinfo endpoint.
+        const { party, roles, name } = oidc.settings.claims;
+        if ([party, roles, name].some((c) => claims[c] === undefined)) claims = { ...(await client.fetchUserInfo(oidc.config, tokens.access_token, claims.sub!)), ...claims };
+      } catch (e) {
+        return failed(e instanceof AuthError ? e.message : `身份提供方拒绝了登录：${(e as Error).message}`);
+      }
+      let caller: Caller;
+      try {
+        caller = oidc.callerOf(claims, d.rules, d.registry);
+      } catch (e) {
+        return failed((e as Error).message);
+      }
+      await startSession(reply, { party: caller.party.id, sub: caller.person.sub, name: caller.person.name, roles: caller.roles }, claims.exp);
+      return reply.redirect('/', 303);
+    });
+  };

@@ -1,0 +1,93 @@
+// Sign-in and sign-out. The session is an HttpOnly, SameSite=Strict cookie set by the server (this
+// script never sees it), from the department's identity provider (统一身份认证, OIDC) or, in the
+// demonstration only, from one click on a demo person (演示). An API token can still be used: it
+// stays in this tab (sessionStorage) and is sent as a bearer token.
+const TOKEN_KEY = 'bm-token';
+
+const h = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  e.append(...children.flat().filter((c) => c !== undefined && c !== null));
+  return e;
+};
+
+/** Headers for an API call: the pasted token if any; otherwise the session cookie goes by itself. */
+export const authHeaders = () => {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+};
+
+/** The signed-in person and party (GET /api/me), or undefined when nobody is signed in. */
+export async function whoAmI() {
+  const res = await fetch('/api/me', { headers: authHeaders() });
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return undefined;
+  }
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.detail ?? res.statusText);
+  return body;
+}
+
+export async function signOut() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+}
+
+/** The sign-in page; `done` runs once someone is signed in. */
+export async function renderSignIn(app, who, done) {
+  who.replaceChildren();
+  let message;
+  const failed = location.hash.match(/^#\/signin-failed\/(.*)$/);
+  if (failed) {
+    message = `登录失败：${decodeURIComponent(failed[1])}`;
+    history.replaceState(null, '', location.pathname);
+  }
+  const options = await fetch('/auth/options').then((r) => r.json());
+  const error = h('p', { class: 'error', role: 'alert', id: 'signin-error' }, message);
+  const fail = (text) => error.replaceChildren(`登录失败：${text}`);
+
+  const parties = new Map();
+  for (const p of options.demo) parties.set(p.party, [...(parties.get(p.party) ?? []), p]);
+  const demo = options.demo.length
+    ? h('section', { class: 'demo', id: 'demo-signin', 'aria-labelledby': 'demo-title' },
+        h('h3', { id: 'demo-title' }, h('span', { class: 'badge' }, '演示'), ' 演示人员一键登录'),
+        h('p', { class: 'muted' }, '以下为演示用人员，仅在演示模式下提供，生产模式下不存在。点击人员即以其身份登录。'),
+        h('ul', { class: 'demo-people' }, [...parties.values()].map((people) =>
+          h('li', {}, h('span', { class: 'party' }, people[0].partyName),
+            people.map((p) => h('button', { type: 'button', 'data-sub': p.sub, 'aria-label': `演示：${p.label}`, onclick: async () => {
+              const res = await fetch('/auth/demo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: p.sub }) });
+              if (res.ok) return done();
+              fail((await res.json()).detail);
+            } }, `${p.name}（${p.roleLabel}）`))))))
+    : undefined;
+
+  const area = h('textarea', { id: 'token', 'aria-label': '访问令牌', placeholder: '粘贴访问令牌（Bearer token）' });
+  app.replaceChildren(
+    h('section', { class: 'signin' },
+      h('h2', {}, '登录'),
+      options.oidc
+        ? h('p', {}, h('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录'))
+        : undefined,
+      demo,
+      h('details', { open: '' },
+        h('summary', {}, '使用访问令牌登录（接口调用者）'),
+        area,
+        h('p', {}, h('button', { id: 'signin', type: 'button', onclick: async () => {
+          sessionStorage.setItem(TOKEN_KEY, area.value.trim());
+          try {
+            if (await whoAmI()) return done();
+            fail('令牌无效或已过期');
+          } catch (e) {
+            sessionStorage.removeItem(TOKEN_KEY);
+            fail(e.message);
+          }
+        } }, '登录'))),
+      error,
+    ),
+  );
+}
