@@ -50,7 +50,7 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', process: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', localStorage: 'readonly', requestAnimationFrame: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', Intl: 'readonly', AbortController: 'readonly', URLSearchParams: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', process: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', localStorage: 'readonly', requestAnimationFrame: 'readonly', CSS: 'readonly', crypto: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', Intl: 'readonly', AbortController: 'readonly', URLSearchParams: 'readonly' } },
   },
   prettier,
 );
