@@ -39,7 +39,7 @@ export const SERVICES: ReadonlyArray<{ name: string; service: ServiceKind }> = [
 export interface ClusterOptions {
   /** Postgres data, configs and logs live under it (e.g. .data/cluster). */
   dir: string;
-  /** Ports: frontend gRPC = base, its HTTP base+1; service i: base+10(i+1)…+2; PostgreSQL base+90. */
+  /** Ports: frontend gRPC = base, HTTP base+1; process i of SERVICES: base+10(i+1) gRPC, +1 membership, +2 metrics; PostgreSQL base+90. */
   basePort: number;
   /** Wipe the folder first (tests): a fresh database. */
   fresh?: boolean;
@@ -167,7 +167,6 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const logDir = join(o.dir, 'logs');
   for (const d of [o.dir, configDir, logDir]) mkdirSync(d, { recursive: true });
   const pgPort = o.basePort + 90;
-  const children: ChildProcess[] = [];
   let postgres: ChildProcess | undefined;
   const services = new Map<string, ServiceProcess>();
 
@@ -185,7 +184,6 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       execFileSync(join(PG_BIN, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], { ...pgUser, stdio: ['ignore', 'ignore', 'inherit'], cwd: '/' });
     }
     postgres = spawnLogged(join(PG_BIN, 'postgres'), ['-D', pgData, '-p', String(pgPort), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on'], join(logDir, 'postgres.log'), { ...pgUser, env: { PATH: process.env.PATH } });
-    children.push(postgres);
     const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
     await waitFor('PostgreSQL', 60_000, () => psql('select 1') === '1', () => exitedWith(postgres!) && `${exitedWith(postgres!)}; see ${join(logDir, 'postgres.log')}`);
     log(`PostgreSQL 15 on 127.0.0.1:${pgPort} (data ${pgData})`);
@@ -208,27 +206,29 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
 
     // One config file per process.
     const template = readFileSync(join(ROOT, 'deploy', 'temporal-service.yaml.tmpl'), 'utf8');
+    /** Ports of process i: gRPC (the frontend: basePort), membership, metrics. */
+    const ports = (i: number) => ({ grpc: SERVICES[i]!.service === 'frontend' ? o.basePort : o.basePort + 10 * (i + 1), membership: o.basePort + 10 * (i + 1) + 1, metrics: o.basePort + 10 * (i + 1) + 2 });
     const start = async (name: string): Promise<void> => {
       const i = SERVICES.findIndex((s) => s.name === name);
       const { service } = SERVICES[i]!;
-      const grpcPort = service === 'frontend' ? o.basePort : o.basePort + 10 * (i + 1);
+      const own = ports(i);
+      // This process's own ports for its service; the first instance's for the others.
+      const of = (kind: ServiceKind) => (kind === service ? own : ports(SERVICES.findIndex((s) => s.service === kind)));
       const file = join(configDir, `${name}.yaml`);
-      writeFileSync(
-        file,
-        renderTemplate(template, {
-          NUM_HISTORY_SHARDS,
-          PG_PORT: pgPort,
-          METRICS_PORT: o.basePort + 10 * (i + 1) + 2,
-          SERVICE: service,
-          GRPC_PORT: grpcPort,
-          MEMBERSHIP_PORT: o.basePort + 10 * (i + 1) + 1,
-          HTTP_PORT_LINE: service === 'frontend' ? `      httpPort: ${o.basePort + 1}` : '',
-          FRONTEND_PORT: o.basePort,
-          DYNAMIC_CONFIG: join(ROOT, 'deploy', 'dynamicconfig.yaml'),
-        }),
-      );
+      const values: Record<string, string | number> = {
+        NUM_HISTORY_SHARDS,
+        PG_PORT: pgPort,
+        METRICS_PORT: own.metrics,
+        FRONTEND_HTTP_PORT: o.basePort + 1,
+        DYNAMIC_CONFIG: join(ROOT, 'deploy', 'dynamicconfig.yaml'),
+      };
+      for (const kind of ['frontend', 'history', 'matching', 'worker'] as const) {
+        values[`${kind.toUpperCase()}_GRPC_PORT`] = of(kind).grpc;
+        values[`${kind.toUpperCase()}_MEMBERSHIP_PORT`] = of(kind).membership;
+      }
+      writeFileSync(file, renderTemplate(template, values));
+      const grpcPort = own.grpc;
       const child = spawnLogged(server, ['--config-file', file, '--allow-no-auth', 'start', '--service', service], join(logDir, `${name}.log`));
-      children.push(child);
       services.set(name, { name, service, grpcPort, child });
       // A service serves once its gRPC port answers the health check (the frontend: once it answers calls).
       await waitFor(`Temporal ${name}`, 90_000, () => grpcHealthy(grpcPort, service), () => exitedWith(child) && `${exitedWith(child)}; see ${join(logDir, `${name}.log`)}`);
