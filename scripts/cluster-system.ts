@@ -72,7 +72,9 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
       for (const stream of [child.stdout!, child.stderr!])
         createInterface({ input: stream }).on('line', (l) => {
           output(name, l);
-          if (!up && ready.test(l)) resolve({ name, child }), (up = true);
+          if (up || !ready.test(l)) return;
+          up = true;
+          resolve({ name, child });
         });
       child.once('exit', (code, signal) => {
         if (!up) return reject(new Error(`${name} exited (${signal ?? code}) before it was ready`));

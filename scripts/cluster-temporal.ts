@@ -12,7 +12,7 @@ import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
+import { google } from '@temporalio/proto';
 import { aptInstall } from '../test/support/apt.js';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../workflows/search-attributes.js';
 import { ROOT } from './temporal-binaries.js';
@@ -76,7 +76,7 @@ export function ensureTemporalServer(log: (l: string) => void = (l) => console.e
   const server = join(gobin, 'server');
   const sqlTool = join(gobin, 'sql');
   const env = { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
-  if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain (go) is needed to build the Temporal server: install Go 1.24 or newer');
+  if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain (go) is needed to build the Temporal server: install Go 1.26.8 or newer (the go line of its go.mod)');
   for (const [bin, pkg] of [
     [server, `${MODULE}/cmd/server`],
     [sqlTool, `${MODULE}/cmd/tools/sql`],
@@ -286,7 +286,7 @@ async function registerNamespace(address: string, namespace: string, log: (l: st
         return true;
       } catch (e) {
         if ((e as { code?: number }).code !== 5) throw e; // NOT_FOUND: register it
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('7 days') });
+        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 7 * 86_400 }) });
         return false;
       }
     });
