@@ -1,0 +1,126 @@
+/**
+ * The project on the local Temporal cluster (scripts/cluster-temporal.ts): two workers and two
+ * API processes (`npm run worker`, `npm run api` as separate processes) sharing one data folder
+ * (codec key, JWT key), all against the cluster's frontend. Shared by `npm run cluster` and
+ * `npm run test:cluster`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { signingKey } from '../api/auth.js';
+import { codecFromEnv } from '../worker/codec.js';
+import { writeWorkflowBundle } from '../worker/worker.js';
+import { startCluster, type Cluster, type ClusterOptions } from './cluster-temporal.js';
+import { ROOT } from './temporal-binaries.js';
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  /** The API's URL (APIs only). */
+  url?: string;
+}
+
+export interface ClusterSystem {
+  cluster: Cluster;
+  /** Environment of every worker and API process. */
+  env: NodeJS.ProcessEnv;
+  workers: AppProcess[];
+  apis: AppProcess[];
+  /** Kills a worker with SIGKILL and waits until it is gone. */
+  killWorker(index: number): Promise<void>;
+  /** Starts worker `index` again and waits until it polls. */
+  restartWorker(index: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions extends ClusterOptions {
+  apiPorts: [number, number];
+  /** Extra environment for the workers and APIs (e.g. BM_POLICY_FILE). */
+  env?: NodeJS.ProcessEnv;
+  /** Called when a worker or API exits unexpectedly. */
+  onUnexpectedExit?: (name: string, how: string) => void;
+  /** Each output line of the workers and APIs (default: to stderr with the process name). */
+  output?: (name: string, line: string) => void;
+}
+
+export async function startClusterSystem(o: SystemOptions): Promise<ClusterSystem> {
+  const cluster = await startCluster(o);
+  const log = o.log ?? ((l: string) => console.error(`[cluster] ${l}`));
+  const dataDir = join(o.dir, 'app');
+  mkdirSync(dataDir, { recursive: true });
+  const bundle = join(dataDir, 'workflow-bundle.js');
+  try {
+    log('bundling the workflows …');
+    await writeWorkflowBundle(bundle);
+  } catch (e) {
+    await cluster.stop();
+    throw e;
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace, BM_DATA_DIR: dataDir, BM_WORKFLOW_BUNDLE: bundle };
+  // The shared secrets exist before the four processes start (none of them races to create them).
+  codecFromEnv(env);
+  signingKey(env, dataDir);
+
+  let stopping = false;
+  const output = o.output ?? ((name: string, l: string) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));
+  /** Starts `npm run worker` / `npm run api` as a process and resolves once it says it is ready. */
+  const launch = (name: string, script: string, ready: RegExp, extra: NodeJS.ProcessEnv = {}): Promise<AppProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      let up = false;
+      for (const stream of [child.stdout!, child.stderr!])
+        createInterface({ input: stream }).on('line', (l) => {
+          output(name, l);
+          if (up || !ready.test(l)) return;
+          up = true;
+          resolve({ name, child });
+        });
+      child.once('exit', (code, signal) => {
+        if (!up) return reject(new Error(`${name} exited (${signal ?? code}) before it was ready`));
+        if (!stopping && signal !== 'SIGKILL') o.onUnexpectedExit?.(name, String(signal ?? code));
+      });
+    });
+  };
+
+  const workers: AppProcess[] = [];
+  const apis: AppProcess[] = [];
+  const stop = async () => {
+    stopping = true;
+    await Promise.all([...workers, ...apis].map(({ child }) => stopChild(child)));
+    await cluster.stop();
+  };
+  const startWorker = (i: number) => launch(`worker-${i + 1}`, 'worker/main.ts', /polling task queue/);
+  try {
+    for (const i of [0, 1]) workers[i] = await startWorker(i);
+    for (const i of [0, 1]) {
+      const port = o.apiPorts[i]!;
+      apis[i] = { ...(await launch(`api-${i + 1}`, 'api/main.ts', /listening on/, { PORT: String(port) })), url: `http://127.0.0.1:${port}` };
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    cluster,
+    env,
+    workers,
+    apis,
+    async killWorker(i) {
+      await stopChild(workers[i]!.child, 'SIGKILL');
+    },
+    async restartWorker(i) {
+      workers[i] = await startWorker(i);
+    },
+    stop,
+  };
+}
+
+async function stopChild(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (c.exitCode !== null || c.signalCode !== null) return;
+  const gone = new Promise((r) => c.once('exit', r));
+  c.kill(signal);
+  const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+  await gone;
+  clearTimeout(timer);
+}
