@@ -75,7 +75,16 @@ export function ensureTemporalServer(log: (l: string) => void = (l) => console.e
   const gobin = join(ROOT, '.cache', 'temporal-server', TEMPORAL_VERSION, 'bin');
   const server = join(gobin, 'server');
   const sqlTool = join(gobin, 'sql');
-  const env = { ...process.env, GOBIN: gobin, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
+  // Go's module and build caches stay in the project's ignored folder, as everything it fetches.
+  const goCache = join(ROOT, '.cache', 'go');
+  const env = {
+    ...process.env,
+    GOBIN: gobin,
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local',
+    GOMODCACHE: process.env.GOMODCACHE ?? join(goCache, 'mod'),
+    GOCACHE: process.env.GOCACHE ?? join(goCache, 'build'),
+  };
   if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain (go) is needed to build the Temporal server: install Go 1.26.8 or newer (the go line of its go.mod)');
   for (const [bin, pkg] of [
     [server, `${MODULE}/cmd/server`],
