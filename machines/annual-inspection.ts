@@ -123,8 +123,10 @@ export interface AnnualInspectionContext extends ProcedureContext {
   reportDays: number;
   dueDate: string;
   submittedOn?: string;
-  /** The report was submitted after the due date (by the fact's date). */
+  /** The report was submitted after its deadline (by the fact's instant; the due date as moved by 民法典 203). */
   submittedLate?: boolean;
+  /** The report's deadline as the engine computed it, recorded when it passed with no report. */
+  reportDueAt?: string;
   rectification?: { orderedOn: string; dueDate: string; items: string; reportedOn?: string };
   rectificationOrderedOn?: string;
   rectificationDays: number;
@@ -174,7 +176,15 @@ export const annualInspectionMachine = setup({
   },
   actions: {
     notify: notifyEffect,
-    submitted: assign(({ context, event }) => ({ submittedOn: eventDate(event), submittedLate: eventDate(event) > context.dueDate })),
+    /**
+     * Late by the deadline the engine runs (the policy date moved by 民法典 203 when it is a rest
+     * day), or the one recorded when it passed; the raw policy date only where the driver gave none.
+     */
+    submitted: assign(({ context, event }) => {
+      const due = event.deadlines['annual-report']?.dueAt ?? context.reportDueAt;
+      return { submittedOn: eventDate(event), submittedLate: due ? Date.parse(event.at) > Date.parse(due) : eventDate(event) > context.dueDate };
+    }),
+    recordReportDue: assign(({ event }) => ({ reportDueAt: event.deadlines['annual-report']?.dueAt })),
     orderRectification: assign(({ event }) =>
       'dueDate' in event
         ? { rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items }, rectificationOrderedOn: eventDate(event), rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)) }
@@ -271,7 +281,7 @@ export const annualInspectionMachine = setup({
       on: {
         SUBMIT_REPORT: { target: 'underReview', actions: ['submitted', { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } }] },
         // SPEC §3.5 step 2: a report never filed is the granting authority's to act on.
-        DEADLINE_PASSED: { guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']), target: 'reportOverdue' },
+        DEADLINE_PASSED: { guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']), target: 'reportOverdue', actions: 'recordReportDue' },
         PROPOSE_REVOCATION: revocationGround('awaitingReport'),
       },
     },

@@ -9,16 +9,19 @@ import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
+import { loadCalendar } from '../../domain/calendar/load.js';
+import { computeDeadline } from '../../domain/deadline/compute.js';
 
 const actor = { id: 'auth-440000', name: '广东省保密局' };
 const at = '2025-09-10T02:00:00.000Z';
 const ev = (type: string, payload: Record<string, unknown> = {}, when = at) => ({ type, actor, at: when, deadlines: {}, ...payload });
-const input = (edition = 2) => ({ enterpriseId: 'ent-gz-tech', year: 2025, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year: 2025 }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
+const input = (edition = 2, year = 2025) => ({ enterpriseId: 'ent-gz-tech', year, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
 const ctx = (s: AnyMachineSnapshot) => s.context as AnnualInspectionContext;
 
 /** Runs the events from the start, each of which must be taken. */
-function run(events: Array<Record<string, unknown>>, edition = 2): AnyMachineSnapshot {
-  let s: AnyMachineSnapshot = initialTransition(annualInspectionMachine, input(edition) as never)[0];
+const runFrom = (events: Array<Record<string, unknown>>, year: number) => run(events, 2, year);
+function run(events: Array<Record<string, unknown>>, edition = 2, year = 2025): AnyMachineSnapshot {
+  let s: AnyMachineSnapshot = initialTransition(annualInspectionMachine, input(edition, year) as never)[0];
   for (const e of events) {
     expect(s.can(e as never), `${String(s.value)} takes ${String(e.type)}`).toBe(true);
     s = transition(annualInspectionMachine, s, e as never)[0];
@@ -90,10 +93,26 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
 
     it('a report filed late is still reviewed, and marked late by its date', () => {
-      const s = run([...overdue, ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
+      const s = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines: { 'annual-report': { dueAt: '2026-03-31T16:00:00.000Z' } } }, '2026-03-31T16:00:00.000Z'), ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
       expect(s.value).toBe('underReview');
       expect(ctx(s)).toMatchObject({ submittedOn: '2026-04-03', submittedLate: true });
       expect(ctx(run([ev('SUBMIT_REPORT', {}, '2026-03-31T15:00:00.000Z')]))).toMatchObject({ submittedOn: '2026-03-31', submittedLate: false });
+    });
+
+    it('a report due on a Sunday is on time on the Monday: lateness is judged by the deadline as moved by 民法典 203, not the raw policy date (Regs 48 para 3; 民法典 203)', () => {
+      // 2024-03-31 is a Sunday: the engine's deadline for the 2023 report ends 2024-04-01 24:00.
+      const { reportDays, reportFrom, dueDate } = input(2, 2023).derived as { reportDays: number; reportFrom: string; dueDate: string };
+      expect(dueDate).toBe('2024-03-31');
+      const { dueAt, lastDay } = computeDeadline(loadCalendar(), { rule: 'calendar-days', n: reportDays, from: reportFrom });
+      expect(lastDay).toBe('2024-04-01');
+      const run = (events: Array<Record<string, unknown>>) => runFrom(events, 2023);
+      const deadlines = { 'annual-report': { dueAt } };
+      const monday = '2024-04-01T02:00:00.000Z';
+      expect(ctx(run([ev('SUBMIT_REPORT', { deadlines }, monday)]))).toMatchObject({ submittedOn: '2024-04-01', submittedLate: false });
+      // Entered after the deadline passed, the Monday report (occurredAt) is still on time by the recorded deadline.
+      const entered = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, monday)]);
+      expect(ctx(entered)).toMatchObject({ reportDueAt: dueAt, submittedLate: false });
+      expect(ctx(run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, '2024-04-02T02:00:00.000Z')])).submittedLate).toBe(true);
     });
 
     it('a procedure of edition 1 keeps waiting for the report, as it ran (replay)', () => {
