@@ -94,6 +94,21 @@ export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 3(8)': '其他严重违反保密法律法规及国家保密规定行为',
 };
 export const ANNUAL_RESULT_LABELS = { compliant: '符合规定', sanctioned: '已作出处罚', revoked: '吊销保密资质', 'no-penalty': '不予处罚', otherwise: '另作处理' } as const;
+/** The step that found the enterprise compliant: the headline of a procedure closed so. */
+export const ANNUAL_PASSED_LABELS = { report: '自检报告审查通过', rectification: '整改合格', 'suspension-review': '暂停期满审查合格' } as const;
+/**
+ * The outcome's headline names every sanction applied (Regs 71; Law 60): e.g.
+ * 整改合格（已暂停涉密业务、降低资质等级）, 已作出处罚：降低资质等级, 吊销保密资质（此前已暂停涉密业务）.
+ */
+export function annualOutcomeLabel(base: string, result: keyof typeof ANNUAL_RESULT_LABELS, measures: ReadonlyArray<keyof typeof SANCTION_LABELS>): string {
+  const named = (ms: ReadonlyArray<keyof typeof SANCTION_LABELS>) => ms.map((m) => SANCTION_LABELS[m]).join('、');
+  if (result === 'revoked') {
+    const before = measures.filter((m) => m !== 'revocation');
+    return before.length ? `${base}（此前已${named(before)}）` : base;
+  }
+  if (!measures.length) return base;
+  return result === 'sanctioned' && base === ANNUAL_RESULT_LABELS.sanctioned ? `${base}：${named(measures)}` : `${base}（已${named(measures)}）`;
+}
 
 /** What a late leak report leads to, by article (SPEC §3.3). */
 export const LEAK_CONSEQUENCES: Record<string, string> = {

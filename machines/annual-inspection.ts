@@ -4,7 +4,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { ANNUAL_RESULT_LABELS, LICENCE_GROUND_LABELS, SANCTION_LABELS } from '../domain/labels.zh.js';
+import { ANNUAL_PASSED_LABELS, ANNUAL_RESULT_LABELS, annualOutcomeLabel, LICENCE_GROUND_LABELS, SANCTION_LABELS } from '../domain/labels.zh.js';
 import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
 import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
@@ -110,8 +110,12 @@ export interface Sanction {
 }
 
 export interface AnnualInspectionOutcome {
-  /** compliant: the report, the rectification or the suspension review passed; sanctioned: closed by a downgrade. */
+  /**
+   * compliant: the report, the rectification or the suspension review passed and no sanction was
+   * applied; sanctioned: closed by a downgrade, or passed with sanctions applied on the way.
+   */
   result: keyof typeof ANNUAL_RESULT_LABELS;
+  /** The headline: how it closed, naming every sanction applied (e.g. 整改合格（已暂停涉密业务、降低资质等级）). */
   label: string;
   on: string;
   sanctions: Sanction[];
@@ -229,10 +233,15 @@ export const annualInspectionMachine = setup({
     sanction: assign(({ context, event }, params: { measure: 'downgrade' | 'revocation' }) => ({
       sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: pending(context)?.basis ?? (params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
     })),
-    /** The outcome keeps every sanction applied; a declined proposal's disposition is the result. */
-    close: assign(({ context, event }, params: { result?: AnnualInspectionOutcome['result'] }) => {
-      const result = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
-      return { outcome: { result, label: ANNUAL_RESULT_LABELS[result], on: eventDate(event), sanctions: context.sanctions } };
+    /**
+     * The outcome keeps every sanction applied, and its headline names them: a step passed after
+     * sanctions is not simply 符合规定 (issue 11 item 5). A declined proposal's disposition is the result.
+     */
+    close: assign(({ context, event }, params: { result?: AnnualInspectionOutcome['result']; passed?: keyof typeof ANNUAL_PASSED_LABELS }) => {
+      const declared = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
+      const result = params.passed && context.sanctions.length ? 'sanctioned' : declared;
+      const base = params.passed ? ANNUAL_PASSED_LABELS[params.passed] : ANNUAL_RESULT_LABELS[result];
+      return { outcome: { result, label: annualOutcomeLabel(base, result, context.sanctions.map((x) => x.measure)), on: eventDate(event), sanctions: context.sanctions } };
     }),
   },
 }).createMachine({
@@ -297,7 +306,7 @@ export const annualInspectionMachine = setup({
     underReview: {
       meta: stateMeta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
       on: {
-        ACCEPT: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        ACCEPT: { target: 'closed', actions: { type: 'close', params: { passed: 'report' } } },
         ORDER_RECTIFICATION: { guard: 'endsAfterToday', target: 'rectifying', actions: ['orderRectification', { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } }] },
         PROPOSE_SANCTION: sanctionGround('underReview'),
         PROPOSE_REVOCATION: revocationGround('underReview'),
@@ -323,7 +332,7 @@ export const annualInspectionMachine = setup({
     reviewingRectification: {
       meta: stateMeta({ label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' }),
       on: {
-        RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { passed: 'rectification' } } },
         RECTIFICATION_FAILED: {
           target: 'sanctionProposed',
           actions: { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '整改后仍不符合保密法律法规及国家保密规定' } },
@@ -365,7 +374,7 @@ export const annualInspectionMachine = setup({
     suspensionEndReview: {
       meta: stateMeta({ label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' }),
       on: {
-        SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { passed: 'suspension-review' } } },
         SUSPENSION_REVIEW_FAILED: {
           target: 'revocationProposed',
           actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(6)', reason: '暂停涉密业务期满仍不符合保密法律法规及国家保密规定' } },

@@ -132,13 +132,13 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
   });
 
   describe('sanctions applied stay in the outcome (Regs 71 para 2; Law 60)', () => {
-    it('a suspension decided with a downgrade, then a passed review: the outcome shows both sanctions and the compliance', () => {
+    it('a suspension decided with a downgrade, then a passed review: the headline names both sanctions, not 符合规定 (Regs 71 para 2; Law 60)', () => {
       const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }, '2025-09-20T02:00:00.000Z'), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_PASSED', {}, '2026-01-05T02:00:00.000Z')]);
       expect(s.status).toBe('done');
       const by = { id: 'auth-440000', name: '广东省保密局' };
       expect(ctx(s).outcome).toEqual({
-        result: 'compliant',
-        label: '符合规定',
+        result: 'sanctioned',
+        label: '暂停期满审查合格（已暂停涉密业务、降低资质等级）',
         on: '2026-01-05',
         sanctions: [
           { measure: 'suspension', label: '暂停涉密业务', basis: 'Regs 71 para 2(2)', on: '2025-09-20', by, until: '2025-12-31' },
@@ -148,9 +148,14 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(ctx(s).proposals[0]!.decision).toEqual({ decision: 'adopted', on: '2025-09-20', by });
     });
 
+    it('a revocation after a suspension with downgrade: the headline names the earlier sanctions too (Regs 71 para 2, 3; Law 60)', () => {
+      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE')]);
+      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质（此前已暂停涉密业务、降低资质等级）' });
+    });
+
     it('the deciding authority chooses among the para 2 measures: a downgrade alone ends the procedure as sanctioned (Regs 71 para 2)', () => {
       const s = run([...toSanctionProposed, ev('DOWNGRADE')]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
     });
 
     it('a warning or a notice of criticism is recorded and the procedure goes on (Regs 71 para 1; Law 60)', () => {
@@ -158,7 +163,7 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('underReview');
       expect(ctx(s).sanctions).toEqual([{ measure: 'criticism', label: '通报批评', basis: 'Regs 71 para 1', on: '2025-09-10', by: { id: 'auth-440000', name: '广东省保密局' }, reason: '台账不全' }]);
       s = transition(annualInspectionMachine, s, ev('ACCEPT') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [{ measure: 'criticism' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '自检报告审查通过（已通报批评）', sanctions: [{ measure: 'criticism' }] });
       const [, effects] = transition(annualInspectionMachine, run([ev('SUBMIT_REPORT')]), ev('WARN', { measure: 'warning', reason: 'R' }) as never);
       expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'warning-given', basis: 'Regs 71 para 1' }]);
     });
@@ -184,7 +189,7 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
 
     it('a revocation proposal at the end of a suspension, declined, ends with the suspension in the outcome (Regs 71 para 3(6))', () => {
       const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: 'R' })]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', sanctions: [{ measure: 'suspension' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', label: '另作处理（已暂停涉密业务）', sanctions: [{ measure: 'suspension' }] });
     });
 
     it('the para 3 measure is revocation: the revocation proposal does not take the para 2 measures', () => {
@@ -200,12 +205,12 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('revocationProposed');
       expect(ctx(s).proposals).toMatchObject([{ measure: 'revoke', basis: ground, resumeTo: 'underReview' }]);
       s = transition(annualInspectionMachine, s, ev('REVOKE') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', sanctions: [{ measure: 'revocation', basis: ground }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质', sanctions: [{ measure: 'revocation', basis: ground }] });
     });
 
     it('declined, the self-inspection goes on where the ground was found', () => {
       const s = run([ev('SUBMIT_REPORT'), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '未查实' }), ev('ACCEPT')]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', label: '自检报告审查通过', sanctions: [] });
     });
 
     it('refuses the grounds that come from elsewhere (para 3(3) from the leak procedure; (5), (6) from the suspension)', () => {
