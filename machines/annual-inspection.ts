@@ -69,6 +69,7 @@ export const annualInspectionEvents = {
     fact: true,
     schema: z.strictObject({ disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'), reason: shortText() }),
   },
+  // The fact's instant (occurredAt) is when the new business was taken: it must fall within the suspension.
   NEW_BUSINESS_DURING_SUSPENSION: { label: '暂停期间承接新的涉密业务', by: ['authority'], basis: 'Regs 71 para 3(5)', fact: true, schema: z.strictObject({ findings: shortText() }) },
   SUSPENSION_REVIEW_PASSED: { label: '暂停期满审查合格', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: note },
   SUSPENSION_REVIEW_FAILED: { label: '暂停期满仍不符合', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: z.strictObject({ findings: shortText() }) },
@@ -155,6 +156,7 @@ const sanctionGround = (from: Resumable) => ({ target: 'sanctionProposed', actio
 /** New 涉密业务 accepted while suspended: a proposal to revoke (Regs 71 para 3(5)). */
 const newBusinessWhileSuspended = (from: Resumable) =>
   ({
+    guard: 'duringSuspension',
     target: 'revocationProposed',
     actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务', resumeTo: from } },
   }) as const;
@@ -177,6 +179,8 @@ export const annualInspectionMachine = setup({
     /** A period set by the authority must end after the day it is set. */
     endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
+    /** Regs 71 para 3(5): the business was taken from the suspension's first day to the end date the authority fixed, inclusive. */
+    duringSuspension: ({ context, event }) => !!context.suspension && eventDate(event) >= context.suspension.from && eventDate(event) <= context.suspension.until,
   },
   actions: {
     notify: notifyEffect,

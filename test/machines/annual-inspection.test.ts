@@ -169,6 +169,28 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
   });
 
+  describe('the end of a suspension is the date the authority fixed (Regs 71 para 2, 3(5))', () => {
+    // 2025-12-27 is a Saturday.
+    const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-27', downgrade: false }, '2025-09-20T02:00:00.000Z')];
+
+    it('the suspension-end deadline is not moved by 民法典 203: a Saturday end stays Saturday (Regs 71 para 2; 民法典 203)', () => {
+      const [req] = deadlineRequests(run(suspended), DEFAULT_POLICY);
+      expect(req).toMatchObject({ spec: { id: 'suspension-end' }, period: { n: 98, from: '2025-09-20', fixedEnd: true } });
+      expect(computeDeadline(loadCalendar(), req!.period)).toMatchObject({ lastDay: '2025-12-27', dueAt: '2025-12-27T16:00:00.000Z' });
+      // A duty's deadline still moves: the rectification period's last day is a period's.
+      const [rect] = deadlineRequests(run([ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-12-27', items: 'I' })]), DEFAULT_POLICY);
+      expect(rect!.period).not.toHaveProperty('fixedEnd');
+    });
+
+    it('new 涉密业务 taken the Sunday after a Saturday end is not during the suspension (Regs 71 para 3(5))', () => {
+      const ended = run([...suspended, ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }, '2025-12-27T16:00:00.000Z')]);
+      expect(ended.value).toBe('suspensionEndReview');
+      expect(ended.can(ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }, '2025-12-28T02:00:00.000Z') as never)).toBe(false);
+      // Taken on the Saturday, entered on the Monday (occurredAt): during the suspension.
+      expect(ended.can(ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }, '2025-12-27T02:00:00.000Z') as never)).toBe(true);
+    });
+  });
+
   describe('a proposal is a proposal (Regs 71 para 2, 3; Law 60)', () => {
     it('a sanction proposal after a failed rectification may be declined — 不予处罚 with a reason — and the procedure ends so', () => {
       const s = run([...toSanctionProposed, ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '情节轻微，已整改' })]);
