@@ -73,7 +73,7 @@ export const SUBJECTS: Record<string, string> = {
   'business-suspended-downgraded': '暂停涉密业务，并降低保密资质等级（Regs 71）',
   'warning-given': '给予警告（Regs 71）',
   'criticism-given': '给予通报批评（Regs 71）',
-  'proposal-declined': '对处罚建议决定不予处罚或另作处理（Law 60）',
+  'proposal-declined': '对处罚建议决定不予处罚或另作处理（本地策略）',
   'licence-downgraded': '降低保密资质等级（Regs 71）',
   'revocation-proposed': '建议吊销保密资质（Regs 71）',
   'licence-revoked': '吊销保密资质（Regs 71）',

@@ -61,11 +61,15 @@ export const annualInspectionEvents = {
     schema: z.strictObject({ until: DateSchema.describe('暂停期满日'), downgrade: z.boolean().describe('并降低资质等级') }),
   },
   DOWNGRADE: { label: '降低资质等级', by: ['authority'], basis: 'Regs 71 para 2; Law 60', fact: true, schema: note },
-  /** Law 60 grades the measure by 情节: the deciding authority may find none is due, or handle it otherwise. */
+  /**
+   * A reading, not an article: Regs 71 para 2 and 3 say 并处 and Law 60 grades the measures by
+   * 情节, neither provides for no measure. The deciding authority may find the ground not made out
+   * or the case one for 不予处罚 under the general law of penalties (cf. 行政处罚法 33): local policy.
+   */
   DECLINE_PROPOSAL: {
     label: '不予处罚或另作处理',
     by: ['authority'],
-    basis: 'Law 60',
+    basis: '本地策略',
     fact: true,
     schema: z.strictObject({ disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'), reason: shortText() }),
   },
@@ -96,7 +100,8 @@ export interface Proposal {
   on: string;
   /** A ground found mid-procedure: where the procedure goes on if the proposal is declined. */
   resumeTo?: Resumable;
-  decision?: { decision: 'adopted' | 'no-penalty' | 'otherwise'; on: string; by: DecidedBy; reason?: string };
+  /** lesser: a revocation proposal decided with the measures Law 60 gives for 情节严重 (暂停、降级). */
+  decision?: { decision: 'adopted' | 'lesser' | 'no-penalty' | 'otherwise'; on: string; by: DecidedBy; reason?: string };
 }
 
 /** A sanction applied (Regs 71; Law 60): every one stays in the outcome. */
@@ -149,6 +154,26 @@ const decidedBy = (e: EventEnvelope): DecidedBy => ({ id: e.actor.id, ...(e.acto
 /** The proposal awaiting the authority's decision: the latest one not decided. */
 const pending = (c: AnnualInspectionContext) => c.proposals.findLast((p) => !p.decision);
 
+/**
+ * The article of a measure: the pending proposal's ground; a lesser measure on a revocation
+ * proposal rests on Law 60's grading (情节严重: 暂停涉密业务、降低资质等级).
+ */
+const measureBasis = (c: AnnualInspectionContext, measure: Sanction['measure'], fallback: string) => {
+  const p = pending(c);
+  return p?.measure === 'revoke' && measure !== 'revocation' ? `Law 60 (${p.basis})` : (p?.basis ?? fallback);
+};
+/** The para 2 measures deciding a proposal: suspension (with or without downgrade), or downgrade alone, notified under `basis`. */
+const suspendBusiness = (basis: string) =>
+  ({
+    guard: 'endsAfterToday',
+    target: 'suspended',
+    actions: ['suspend', 'decide', { type: 'notify', params: ({ event }: { event: Events }) => ({ to: 'enterprise', subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis }) }],
+  }) as const;
+const downgrade = (basis: string) =>
+  ({
+    target: 'closed',
+    actions: [{ type: 'sanction', params: { measure: 'downgrade' } }, 'decide', { type: 'close', params: { result: 'sanctioned' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis } }],
+  }) as const;
 /** A revocation ground found by the authority in state `from` (Regs 71 para 3). */
 const revocationGround = (from: Resumable) => ({ target: 'revocationProposed', actions: { type: 'proposeFound', params: { measure: 'revoke', resumeTo: from } } }) as const;
 /** A para 2 ground found by the authority in state `from` (Regs 71 para 2(1), (3)). */
@@ -160,9 +185,9 @@ const newBusinessWhileSuspended = (from: Resumable) =>
     target: 'revocationProposed',
     actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务', resumeTo: from } },
   }) as const;
-const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'proposal-declined', basis: 'Law 60' } } as const;
+const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' } } as const;
 /**
- * Declining a proposal (Law 60): the procedure goes on where the authority found the ground,
+ * Declining a proposal (local policy, see DECLINE_PROPOSAL): the procedure goes on where the authority found the ground,
  * or, for a proposal that followed from the procedure's own steps (para 2(2), 3(6)), ends.
  */
 const decline = [
@@ -212,7 +237,7 @@ export const annualInspectionMachine = setup({
       const decision: NonNullable<Proposal['decision']> =
         'disposition' in event
           ? { decision: event.disposition, on: eventDate(event), by: decidedBy(event), reason: event.reason }
-          : { decision: 'adopted', on: eventDate(event), by: decidedBy(event as EventEnvelope) };
+          : { decision: p.measure === 'revoke' && event.type !== 'REVOKE' ? 'lesser' : 'adopted', on: eventDate(event), by: decidedBy(event as EventEnvelope) };
       return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
     }),
     warn: assign(({ context, event }) =>
@@ -222,7 +247,7 @@ export const annualInspectionMachine = setup({
     suspend: assign(({ context, event }) => {
       if (!('until' in event)) return {};
       const on = eventDate(event);
-      const base = { basis: pending(context)?.basis ?? 'Regs 71 para 2', on, by: decidedBy(event) };
+      const base = { basis: measureBasis(context, 'suspension', 'Regs 71 para 2'), on, by: decidedBy(event) };
       const sanctions: Sanction[] = [
         { measure: 'suspension', label: SANCTION_LABELS.suspension, ...base, until: event.until },
         ...(event.downgrade ? [{ measure: 'downgrade' as const, label: SANCTION_LABELS.downgrade, ...base }] : []),
@@ -235,7 +260,7 @@ export const annualInspectionMachine = setup({
       };
     }),
     sanction: assign(({ context, event }, params: { measure: 'downgrade' | 'revocation' }) => ({
-      sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: pending(context)?.basis ?? (params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
+      sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: measureBasis(context, params.measure, params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
     })),
     /**
      * The outcome keeps every sanction applied, and its headline names them: a step passed after
@@ -349,15 +374,8 @@ export const annualInspectionMachine = setup({
       meta: stateMeta({ label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'sanction-proposed', basis: 'Regs 71 para 2' } },
       on: {
-        SUSPEND_BUSINESS: {
-          guard: 'endsAfterToday',
-          target: 'suspended',
-          actions: ['suspend', 'decide', { type: 'notify', params: ({ event }) => ({ to: 'enterprise', subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis: 'Regs 71 para 2' }) }],
-        },
-        DOWNGRADE: {
-          target: 'closed',
-          actions: [{ type: 'sanction', params: { measure: 'downgrade' } }, 'decide', { type: 'close', params: { result: 'sanctioned' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis: 'Regs 71 para 2' } }],
-        },
+        SUSPEND_BUSINESS: suspendBusiness('Regs 71 para 2'),
+        DOWNGRADE: downgrade('Regs 71 para 2'),
         DECLINE_PROPOSAL: decline,
         PROPOSE_REVOCATION: revocationGround('sanctionProposed'),
       },
@@ -388,7 +406,8 @@ export const annualInspectionMachine = setup({
       },
     },
     revocationProposed: {
-      // Para 3 gives one measure, 吊销; or none (Law 60).
+      // Para 3 gives 吊销; Law 60 gives it for 情节特别严重 and 暂停、降级 for 情节严重: the deciding
+      // authority may take the lesser measure where it finds the 情节 only 严重 (a reading, README).
       meta: stateMeta({ label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'revocation-proposed', basis: 'Regs 71 para 3' } },
       on: {
@@ -396,6 +415,8 @@ export const annualInspectionMachine = setup({
           target: 'closed',
           actions: [{ type: 'sanction', params: { measure: 'revocation' } }, 'decide', { type: 'close', params: { result: 'revoked' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3' } }],
         },
+        SUSPEND_BUSINESS: suspendBusiness('Law 60'),
+        DOWNGRADE: downgrade('Law 60'),
         DECLINE_PROPOSAL: decline,
       },
     },

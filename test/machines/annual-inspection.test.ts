@@ -66,10 +66,10 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-30', items: 'I' }) as never)).toBe(true);
   });
 
-  it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60', () => {
+  it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60, or is local policy', () => {
     for (const [type, spec] of Object.entries(annualInspectionEvents)) {
       expect(spec.fact, type).toBe(true);
-      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*$/);
+      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(本地策略|(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*)$/);
     }
     // Regs 48 para 3 says where the report goes, not how it is reviewed.
     expect('basis' in annualInspectionEvents.ACCEPT).toBe(false);
@@ -214,10 +214,24 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', label: '另作处理（已暂停涉密业务）', sanctions: [{ measure: 'suspension' }] });
     });
 
-    it('the para 3 measure is revocation: the revocation proposal does not take the para 2 measures', () => {
-      const s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
-      expect(s.can(ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never)).toBe(false);
-      expect(s.can(ev('DOWNGRADE') as never)).toBe(false);
+    it('a revocation proposal may be decided with the lesser measure Law 60 gives for 情节严重 (暂停涉密业务、降低资质等级) (Law 60)', () => {
+      let s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
+      s = transition(annualInspectionMachine, s, ev('DOWNGRADE') as never)[0];
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Law 60 (Regs 71 para 3(1))' }] });
+      expect(ctx(s).proposals[0]!.decision).toMatchObject({ decision: 'lesser' });
+      const [suspended, effects] = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' })]), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never);
+      expect(suspended.value).toBe('suspended');
+      expect(ctx(suspended).sanctions).toMatchObject([{ measure: 'suspension', basis: 'Law 60 (Regs 71 para 3(4))', until: '2025-12-31' }]);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'business-suspended', basis: 'Law 60' }]);
+      // Revoked, the measure rests on the ground's article.
+      const revoked = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]), ev('REVOKE') as never)[0];
+      expect(ctx(revoked).sanctions).toMatchObject([{ measure: 'revocation', basis: 'Regs 71 para 3(1)' }]);
+    });
+
+    it('declining a proposal is a local-policy reading, not Law 60 (Law 60; Regs 71 para 2, 3: 并处)', () => {
+      expect(annualInspectionEvents.DECLINE_PROPOSAL.basis).toBe('本地策略');
+      const [, effects] = transition(annualInspectionMachine, run(toSanctionProposed), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }) as never);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' }]);
     });
   });
 
