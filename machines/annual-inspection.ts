@@ -101,7 +101,8 @@ export interface Proposal {
   /** A ground found mid-procedure: where the procedure goes on if the proposal is declined. */
   resumeTo?: Resumable;
   /** lesser: a revocation proposal decided with the measures Law 60 gives for 情节严重 (暂停、降级). */
-  decision?: { decision: 'adopted' | 'lesser' | 'no-penalty' | 'otherwise'; on: string; by: DecidedBy; reason?: string };
+  /** withdrawn: its premise fell away (a rectification made on time, entered after the deadline). */
+  decision?: { decision: 'adopted' | 'lesser' | 'no-penalty' | 'otherwise' | 'withdrawn'; on: string; by: DecidedBy; reason?: string };
 }
 
 /** A sanction applied (Regs 71; Law 60): every one stays in the outcome. */
@@ -139,6 +140,8 @@ export interface AnnualInspectionContext extends ProcedureContext {
   reportDueAt?: string;
   rectification?: { orderedOn: string; dueDate: string; items: string; reportedOn?: string };
   rectificationOrderedOn?: string;
+  /** The rectification deadline as computed, recorded when it passed with no report. */
+  rectificationDueAt?: string;
   rectificationDays: number;
   suspension?: { from: string; until: string; downgrade: boolean };
   suspendedOn?: string;
@@ -202,6 +205,12 @@ export const annualInspectionMachine = setup({
     /** Rules of edition 2 (issue 11); edition-1 procedures replay as they ran. */
     edition2: ({ context }) => context.edition >= 2,
     /** A period set by the authority must end after the day it is set. */
+    /**
+     * Regs 71 para 1, 2(2): a rectification reported after the deadline passed but made on time
+     * (its occurredAt no later than the deadline recorded when it passed) is not late.
+     */
+    rectifiedInTime: ({ context, event }) =>
+      !!context.rectification && !context.rectification.reportedOn && !!context.rectificationDueAt && pending(context)?.basis === 'Regs 71 para 2(2)' && Date.parse(event.at) <= Date.parse(context.rectificationDueAt),
     endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
     /** Regs 71 para 3(5): the business was taken from the suspension's first day to the end date the authority fixed, inclusive. */
@@ -224,6 +233,13 @@ export const annualInspectionMachine = setup({
         : {},
     ),
     rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: eventDate(event) } })),
+    recordRectificationDue: assign(({ event }) => ({ rectificationDueAt: event.deadlines.rectification?.dueAt })),
+    /** The para 2(2) proposal made when the deadline passed falls away: the rectification was reported in time. */
+    withdrawLateProposal: assign(({ context, event }) => {
+      const p = pending(context);
+      const decision = { decision: 'withdrawn' as const, on: eventDate(event), by: decidedBy(event), reason: '整改已在期限内完成（期满后录入）' };
+      return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
+    }),
     /** A proposal that follows from the procedure's steps, with its article. */
     propose: assign(({ context, event }, params: Omit<Proposal, 'on' | 'decision'>) => ({ proposals: [...context.proposals, { ...params, on: eventDate(event) }] })),
     /** A proposal on a ground the authority found: the ground's article and its findings. */
@@ -353,7 +369,7 @@ export const annualInspectionMachine = setup({
         DEADLINE_PASSED: {
           guard: { type: 'passed', params: { id: 'rectification' } },
           target: 'sanctionProposed',
-          actions: { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' } },
+          actions: ['recordRectificationDue', { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' } }],
         },
         PROPOSE_REVOCATION: revocationGround('rectifying'),
       },
@@ -378,6 +394,12 @@ export const annualInspectionMachine = setup({
         DOWNGRADE: downgrade('Regs 71 para 2'),
         DECLINE_PROPOSAL: decline,
         PROPOSE_REVOCATION: revocationGround('sanctionProposed'),
+        // Made on time, entered late: the proposal falls away and the rectification is reviewed.
+        RECTIFICATION_REPORTED: {
+          guard: 'rectifiedInTime',
+          target: 'reviewingRectification',
+          actions: ['rectificationReported', 'withdrawLateProposal', { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } }],
+        },
       },
     },
     suspended: {

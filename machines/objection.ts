@@ -77,8 +77,10 @@ export interface ObjectionContext extends ProcedureContext {
   interim?: Interim;
   /** Between a decision and a further escalation, the decision applies. */
   inForce?: Decision;
-  /** 未予处理: the original classifier let the policy window pass. */
+  /** 未予处理: the original classifier let the policy window pass (and did not decide within it, by the decision's instant). */
   unanswered: boolean;
+  /** The classifier's window as computed, recorded when it passed. */
+  classifierWindowDueAt?: string;
   classifierDecidedOn?: string;
   escalatedOn?: string;
   provincialDecidedOn?: string;
@@ -107,6 +109,7 @@ const classifierDecides = {
   target: 'classifierDecided',
   actions: [
     { type: 'recordDecision', params: { by: 'classifier', basis: 'Regs 26 para 1' } },
+    'judgeAnswered',
     { type: 'stamp', params: { key: 'classifierDecidedOn' } },
     'routeByMatterAsItStands',
     { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } },
@@ -134,7 +137,9 @@ export const objectionMachine = setup({
   },
   actions: {
     notify: notifyEffect,
-    markUnanswered: assign({ unanswered: true }),
+    markUnanswered: assign(({ event }) => ({ unanswered: true, classifierWindowDueAt: event.deadlines['classifier-window']?.dueAt })),
+    /** A decision made within the window (its occurredAt), entered after it passed: it was answered (Regs 26 para 1). */
+    judgeAnswered: assign(({ context, event }) => ({ unanswered: context.unanswered && !(context.classifierWindowDueAt && Date.parse(event.at) <= Date.parse(context.classifierWindowDueAt)) })),
     /** The day a step happened, from the event's instant (a fact's occurredAt where given). */
     stamp: assign(({ event }, params: { key: 'classifierDecidedOn' | 'escalatedOn' | 'provincialDecidedOn' | 'appealedOn' | 'holdersNotifiedOn' }) => ({ [params.key]: eventDate(event) })),
     recordAppellant: assign({ appealedBy: ({ context, event }) => (event.actor.id === context.parties.classifier?.id ? ('classifier' as const) : ('objector' as const)) }),

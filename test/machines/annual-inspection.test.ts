@@ -169,6 +169,25 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
   });
 
+  describe('when the rectification really happened (Regs 71 para 1, 2(2); issue 11 item 7)', () => {
+    const deadlines = { rectification: { dueAt: '2025-10-31T16:00:00.000Z' } };
+    const passed = [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('DEADLINE_PASSED', { deadlineId: 'rectification', deadlines }, '2025-10-31T16:00:00.000Z')];
+
+    it('a rectification made on time but entered after the deadline passed is recorded: the para 2(2) proposal falls away and the review follows (Regs 71 para 1, 2(2))', () => {
+      let s = run(passed);
+      expect(s.value).toBe('sanctionProposed');
+      s = run([...passed, ev('RECTIFICATION_REPORTED', { summary: 'S' }, '2025-10-31T09:00:00.000Z')]);
+      expect(s.value).toBe('reviewingRectification');
+      expect(ctx(s).rectification).toMatchObject({ reportedOn: '2025-10-31' });
+      expect(ctx(s).proposals).toMatchObject([{ basis: 'Regs 71 para 2(2)', decision: { decision: 'withdrawn' } }]);
+      expect(ctx(transition(annualInspectionMachine, s, ev('RECTIFICATION_ACCEPTED', {}, '2025-11-03T02:00:00.000Z') as never)[0]).outcome).toMatchObject({ result: 'compliant', label: '整改合格' });
+    });
+
+    it('one made after the deadline stays refused: the proposal stands (Regs 71 para 2(2))', () => {
+      expect(run(passed).can(ev('RECTIFICATION_REPORTED', { summary: 'S' }, '2025-11-01T02:00:00.000Z') as never)).toBe(false);
+    });
+  });
+
   describe('the end of a suspension is the date the authority fixed (Regs 71 para 2, 3(5))', () => {
     // 2025-12-27 is a Saturday.
     const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-27', downgrade: false }, '2025-09-20T02:00:00.000Z')];

@@ -200,6 +200,17 @@ describe('异议处理 machine (Regs 26)', () => {
     });
   });
 
+  it('a classifier decision made within the window but entered after it passed clears 未予处理 (Regs 26 para 1, 2)', () => {
+    const dueAt = '2025-09-29T16:00:00.000Z';
+    const lapsed = ev('DEADLINE_PASSED', { deadlineId: 'classifier-window', deadlines: { 'classifier-window': { dueAt } } }, { id: 'system' }, dueAt);
+    expect(run(input(), [lapsed]).ctx).toMatchObject({ unanswered: true, classifierWindowDueAt: dueAt });
+    const timely = run(input(), [lapsed, decide('CLASSIFIER_DECIDE', 'confidential', classifier, '2025-09-29T08:00:00.000Z')]);
+    expect(timely.s.value).toBe('classifierDecided');
+    expect(timely.ctx.unanswered).toBe(false);
+    // Decided after the window: it stays 未予处理.
+    expect(run(input(), [lapsed, decide('CLASSIFIER_DECIDE', 'confidential', classifier, '2025-09-30T02:00:00.000Z')]).ctx.unanswered).toBe(true);
+  });
+
   it('objector and classifier must be different organs: an organ cannot object to its own classification (Regs 26 para 1)', () => {
     const r = ObjectionStartSchema.safeParse(raw({ classifierId: 'org-gz-institute' }));
     expect(r.success).toBe(false);
