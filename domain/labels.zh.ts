@@ -51,8 +51,10 @@ export const SUBJECTS: Record<string, string> = {
   'objection-appealed': '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定（《实施条例》第二十六条）',
   'national-decided': '国家保密行政管理部门已对异议作出决定',
   'objection-final': '异议已有最终决定',
+  'classifier-decision-final': '异议方未在期限内选择，原定密机关、单位的决定维持（本地策略）',
+  'provincial-decision-final': '报国家保密行政管理部门确定的期限届满，省级保密行政管理部门的决定即为最终决定（本地策略）',
   'markings-change-due': '决定变更了国家秘密的密级、保密期限或者知悉范围：请及时书面通知知悉范围内的机关、单位或者人员，变更国家秘密标志（《保密法》第二十三条；《实施条例》第二十一条）',
-  'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志，并书面通知知悉范围内的机关、单位或者人员（《保密法》第二十二条）',
+  'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志（《保密法》第二十二条第三款），并书面通知知悉范围内的机关、单位或者人员（本地策略）',
   'leak-reported': '收到泄密报告（《实施条例》第六十一条）',
   'leak-relayed': '收到逐级报送的泄密报告（《实施条例》第六十一条）',
   'leak-result': '泄密事件处理结果书面告知（《实施条例》第六十条）',
@@ -77,7 +79,7 @@ export const SUBJECTS: Record<string, string> = {
   'business-suspended-downgraded': '暂停涉密业务，并降低保密资质等级（《实施条例》第七十一条）',
   'warning-given': '给予警告（《实施条例》第七十一条）',
   'criticism-given': '给予通报批评（《实施条例》第七十一条）',
-  'proposal-declined': '对处罚建议决定不予处罚或另作处理（《保密法》第六十条）',
+  'proposal-declined': '对处罚建议决定不予处罚或另作处理（本地策略）',
   'licence-downgraded': '降低保密资质等级（《实施条例》第七十一条）',
   'revocation-proposed': '建议吊销保密资质（《实施条例》第七十一条）',
   'licence-revoked': '吊销保密资质（《实施条例》第七十一条）',
@@ -98,6 +100,21 @@ export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 3(8)': '其他严重违反保密法律法规及国家保密规定行为',
 };
 export const ANNUAL_RESULT_LABELS = { compliant: '符合规定', sanctioned: '已作出处罚', revoked: '吊销保密资质', 'no-penalty': '不予处罚', otherwise: '另作处理' } as const;
+/** The step that found the enterprise compliant: the headline of a procedure closed so. */
+export const ANNUAL_PASSED_LABELS = { report: '自检报告审查通过', rectification: '整改合格', 'suspension-review': '暂停期满审查合格' } as const;
+/**
+ * The outcome's headline names every sanction applied (Regs 71; Law 60): e.g.
+ * 整改合格（已暂停涉密业务、降低资质等级）, 已作出处罚：降低资质等级, 吊销保密资质（此前已暂停涉密业务）.
+ */
+export function annualOutcomeLabel(base: string, result: keyof typeof ANNUAL_RESULT_LABELS, measures: ReadonlyArray<keyof typeof SANCTION_LABELS>): string {
+  const named = (ms: ReadonlyArray<keyof typeof SANCTION_LABELS>) => ms.map((m) => SANCTION_LABELS[m]).join('、');
+  if (result === 'revoked') {
+    const before = measures.filter((m) => m !== 'revocation');
+    return before.length ? `${base}（此前已${named(before)}）` : base;
+  }
+  if (!measures.length) return base;
+  return result === 'sanctioned' && base === ANNUAL_RESULT_LABELS.sanctioned ? `${base}：${named(measures)}` : `${base}（已${named(measures)}）`;
+}
 
 /** What a late leak report leads to, by article (SPEC §3.3). */
 export const LEAK_CONSEQUENCES: Record<string, string> = {

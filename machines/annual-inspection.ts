@@ -4,7 +4,7 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { ANNUAL_RESULT_LABELS, LICENCE_GROUND_LABELS, SANCTION_LABELS } from '../domain/labels.zh.js';
+import { ANNUAL_PASSED_LABELS, ANNUAL_RESULT_LABELS, annualOutcomeLabel, LICENCE_GROUND_LABELS, SANCTION_LABELS } from '../domain/labels.zh.js';
 import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
 import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
@@ -61,14 +61,19 @@ export const annualInspectionEvents = {
     schema: z.strictObject({ until: DateSchema.describe('暂停期满日'), downgrade: z.boolean().describe('并降低资质等级') }),
   },
   DOWNGRADE: { label: '降低资质等级', by: ['authority'], basis: 'Regs 71 para 2; Law 60', fact: true, schema: note },
-  /** Law 60 grades the measure by 情节: the deciding authority may find none is due, or handle it otherwise. */
+  /**
+   * A reading, not an article: Regs 71 para 2 and 3 say 并处 and Law 60 grades the measures by
+   * 情节, neither provides for no measure. The deciding authority may find the ground not made out
+   * or the case one for 不予处罚 under the general law of penalties (cf. 行政处罚法 33): local policy.
+   */
   DECLINE_PROPOSAL: {
     label: '不予处罚或另作处理',
     by: ['authority'],
-    basis: 'Law 60',
+    basis: '本地策略',
     fact: true,
     schema: z.strictObject({ disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'), reason: shortText() }),
   },
+  // The fact's instant (occurredAt) is when the new business was taken: it must fall within the suspension.
   NEW_BUSINESS_DURING_SUSPENSION: { label: '暂停期间承接新的涉密业务', by: ['authority'], basis: 'Regs 71 para 3(5)', fact: true, schema: z.strictObject({ findings: shortText() }) },
   SUSPENSION_REVIEW_PASSED: { label: '暂停期满审查合格', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: note },
   SUSPENSION_REVIEW_FAILED: { label: '暂停期满仍不符合', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: z.strictObject({ findings: shortText() }) },
@@ -95,7 +100,9 @@ export interface Proposal {
   on: string;
   /** A ground found mid-procedure: where the procedure goes on if the proposal is declined. */
   resumeTo?: Resumable;
-  decision?: { decision: 'adopted' | 'no-penalty' | 'otherwise'; on: string; by: DecidedBy; reason?: string };
+  /** lesser: a revocation proposal decided with the measures Law 60 gives for 情节严重 (暂停、降级). */
+  /** withdrawn: its premise fell away (a rectification made on time, entered after the deadline). */
+  decision?: { decision: 'adopted' | 'lesser' | 'no-penalty' | 'otherwise' | 'withdrawn'; on: string; by: DecidedBy; reason?: string };
 }
 
 /** A sanction applied (Regs 71; Law 60): every one stays in the outcome. */
@@ -110,8 +117,12 @@ export interface Sanction {
 }
 
 export interface AnnualInspectionOutcome {
-  /** compliant: the report, the rectification or the suspension review passed; sanctioned: closed by a downgrade. */
+  /**
+   * compliant: the report, the rectification or the suspension review passed and no sanction was
+   * applied; sanctioned: closed by a downgrade, or passed with sanctions applied on the way.
+   */
   result: keyof typeof ANNUAL_RESULT_LABELS;
+  /** The headline: how it closed, naming every sanction applied (e.g. 整改合格（已暂停涉密业务、降低资质等级）). */
   label: string;
   on: string;
   sanctions: Sanction[];
@@ -123,10 +134,14 @@ export interface AnnualInspectionContext extends ProcedureContext {
   reportDays: number;
   dueDate: string;
   submittedOn?: string;
-  /** The report was submitted after the due date (by the fact's date). */
+  /** The report was submitted after its deadline (by the fact's instant; the due date as moved by 民法典 203). */
   submittedLate?: boolean;
+  /** The report's deadline as the engine computed it, recorded when it passed with no report. */
+  reportDueAt?: string;
   rectification?: { orderedOn: string; dueDate: string; items: string; reportedOn?: string };
   rectificationOrderedOn?: string;
+  /** The rectification deadline as computed, recorded when it passed with no report. */
+  rectificationDueAt?: string;
   rectificationDays: number;
   suspension?: { from: string; until: string; downgrade: boolean };
   suspendedOn?: string;
@@ -142,6 +157,26 @@ const decidedBy = (e: EventEnvelope): DecidedBy => ({ id: e.actor.id, ...(e.acto
 /** The proposal awaiting the authority's decision: the latest one not decided. */
 const pending = (c: AnnualInspectionContext) => c.proposals.findLast((p) => !p.decision);
 
+/**
+ * The article of a measure: the pending proposal's ground; a lesser measure on a revocation
+ * proposal rests on Law 60's grading (情节严重: 暂停涉密业务、降低资质等级).
+ */
+const measureBasis = (c: AnnualInspectionContext, measure: Sanction['measure'], fallback: string) => {
+  const p = pending(c);
+  return p?.measure === 'revoke' && measure !== 'revocation' ? `Law 60 (${p.basis})` : (p?.basis ?? fallback);
+};
+/** The para 2 measures deciding a proposal: suspension (with or without downgrade), or downgrade alone, notified under `basis`. */
+const suspendBusiness = (basis: string) =>
+  ({
+    guard: 'endsAfterToday',
+    target: 'suspended',
+    actions: ['suspend', 'decide', { type: 'notify', params: ({ event }: { event: Events }) => ({ to: 'enterprise', subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis }) }],
+  }) as const;
+const downgrade = (basis: string) =>
+  ({
+    target: 'closed',
+    actions: [{ type: 'sanction', params: { measure: 'downgrade' } }, 'decide', { type: 'close', params: { result: 'sanctioned' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis } }],
+  }) as const;
 /** A revocation ground found by the authority in state `from` (Regs 71 para 3). */
 const revocationGround = (from: Resumable) => ({ target: 'revocationProposed', actions: { type: 'proposeFound', params: { measure: 'revoke', resumeTo: from } } }) as const;
 /** A para 2 ground found by the authority in state `from` (Regs 71 para 2(1), (3)). */
@@ -149,12 +184,13 @@ const sanctionGround = (from: Resumable) => ({ target: 'sanctionProposed', actio
 /** New 涉密业务 accepted while suspended: a proposal to revoke (Regs 71 para 3(5)). */
 const newBusinessWhileSuspended = (from: Resumable) =>
   ({
+    guard: 'duringSuspension',
     target: 'revocationProposed',
     actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务', resumeTo: from } },
   }) as const;
-const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'proposal-declined', basis: 'Law 60' } } as const;
+const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' } } as const;
 /**
- * Declining a proposal (Law 60): the procedure goes on where the authority found the ground,
+ * Declining a proposal (local policy, see DECLINE_PROPOSAL): the procedure goes on where the authority found the ground,
  * or, for a proposal that followed from the procedure's own steps (para 2(2), 3(6)), ends.
  */
 const decline = [
@@ -169,18 +205,41 @@ export const annualInspectionMachine = setup({
     /** Rules of edition 2 (issue 11); edition-1 procedures replay as they ran. */
     edition2: ({ context }) => context.edition >= 2,
     /** A period set by the authority must end after the day it is set. */
+    /**
+     * Regs 71 para 1, 2(2): a rectification reported after the deadline passed but made on time
+     * (its occurredAt no later than the deadline recorded when it passed) is not late.
+     */
+    rectifiedInTime: ({ context, event }) =>
+      !!context.rectification && !context.rectification.reportedOn && !!context.rectificationDueAt && pending(context)?.basis === 'Regs 71 para 2(2)' && Date.parse(event.at) <= Date.parse(context.rectificationDueAt),
     endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
+    /** Regs 71 para 3(5): the business was taken from the suspension's first day to the end date the authority fixed, inclusive. */
+    duringSuspension: ({ context, event }) => !!context.suspension && eventDate(event) >= context.suspension.from && eventDate(event) <= context.suspension.until,
   },
   actions: {
     notify: notifyEffect,
-    submitted: assign(({ context, event }) => ({ submittedOn: eventDate(event), submittedLate: eventDate(event) > context.dueDate })),
+    /**
+     * Late by the deadline the engine runs (the policy date moved by 民法典 203 when it is a rest
+     * day), or the one recorded when it passed; the raw policy date only where the driver gave none.
+     */
+    submitted: assign(({ context, event }) => {
+      const due = event.deadlines['annual-report']?.dueAt ?? context.reportDueAt;
+      return { submittedOn: eventDate(event), submittedLate: due ? Date.parse(event.at) > Date.parse(due) : eventDate(event) > context.dueDate };
+    }),
+    recordReportDue: assign(({ event }) => ({ reportDueAt: event.deadlines['annual-report']?.dueAt })),
     orderRectification: assign(({ event }) =>
       'dueDate' in event
         ? { rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items }, rectificationOrderedOn: eventDate(event), rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)) }
         : {},
     ),
     rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: eventDate(event) } })),
+    recordRectificationDue: assign(({ event }) => ({ rectificationDueAt: event.deadlines.rectification?.dueAt })),
+    /** The para 2(2) proposal made when the deadline passed falls away: the rectification was reported in time. */
+    withdrawLateProposal: assign(({ context, event }) => {
+      const p = pending(context);
+      const decision = { decision: 'withdrawn' as const, on: eventDate(event), by: decidedBy(event), reason: '整改已在期限内完成（期满后录入）' };
+      return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
+    }),
     /** A proposal that follows from the procedure's steps, with its article. */
     propose: assign(({ context, event }, params: Omit<Proposal, 'on' | 'decision'>) => ({ proposals: [...context.proposals, { ...params, on: eventDate(event) }] })),
     /** A proposal on a ground the authority found: the ground's article and its findings. */
@@ -194,7 +253,7 @@ export const annualInspectionMachine = setup({
       const decision: NonNullable<Proposal['decision']> =
         'disposition' in event
           ? { decision: event.disposition, on: eventDate(event), by: decidedBy(event), reason: event.reason }
-          : { decision: 'adopted', on: eventDate(event), by: decidedBy(event as EventEnvelope) };
+          : { decision: p.measure === 'revoke' && event.type !== 'REVOKE' ? 'lesser' : 'adopted', on: eventDate(event), by: decidedBy(event as EventEnvelope) };
       return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
     }),
     warn: assign(({ context, event }) =>
@@ -204,7 +263,7 @@ export const annualInspectionMachine = setup({
     suspend: assign(({ context, event }) => {
       if (!('until' in event)) return {};
       const on = eventDate(event);
-      const base = { basis: pending(context)?.basis ?? 'Regs 71 para 2', on, by: decidedBy(event) };
+      const base = { basis: measureBasis(context, 'suspension', 'Regs 71 para 2'), on, by: decidedBy(event) };
       const sanctions: Sanction[] = [
         { measure: 'suspension', label: SANCTION_LABELS.suspension, ...base, until: event.until },
         ...(event.downgrade ? [{ measure: 'downgrade' as const, label: SANCTION_LABELS.downgrade, ...base }] : []),
@@ -217,12 +276,17 @@ export const annualInspectionMachine = setup({
       };
     }),
     sanction: assign(({ context, event }, params: { measure: 'downgrade' | 'revocation' }) => ({
-      sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: pending(context)?.basis ?? (params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
+      sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: measureBasis(context, params.measure, params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
     })),
-    /** The outcome keeps every sanction applied; a declined proposal's disposition is the result. */
-    close: assign(({ context, event }, params: { result?: AnnualInspectionOutcome['result'] }) => {
-      const result = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
-      return { outcome: { result, label: ANNUAL_RESULT_LABELS[result], on: eventDate(event), sanctions: context.sanctions } };
+    /**
+     * The outcome keeps every sanction applied, and its headline names them: a step passed after
+     * sanctions is not simply 符合规定 (issue 11 item 5). A declined proposal's disposition is the result.
+     */
+    close: assign(({ context, event }, params: { result?: AnnualInspectionOutcome['result']; passed?: keyof typeof ANNUAL_PASSED_LABELS }) => {
+      const declared = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
+      const result = params.passed && context.sanctions.length ? 'sanctioned' : declared;
+      const base = params.passed ? ANNUAL_PASSED_LABELS[params.passed] : ANNUAL_RESULT_LABELS[result];
+      return { outcome: { result, label: annualOutcomeLabel(base, result, context.sanctions.map((x) => x.measure)), on: eventDate(event), sanctions: context.sanctions } };
     }),
   },
 }).createMachine({
@@ -271,7 +335,7 @@ export const annualInspectionMachine = setup({
       on: {
         SUBMIT_REPORT: { target: 'underReview', actions: ['submitted', { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } }] },
         // SPEC §3.5 step 2: a report never filed is the granting authority's to act on.
-        DEADLINE_PASSED: { guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']), target: 'reportOverdue' },
+        DEADLINE_PASSED: { guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']), target: 'reportOverdue', actions: 'recordReportDue' },
         PROPOSE_REVOCATION: revocationGround('awaitingReport'),
       },
     },
@@ -287,7 +351,7 @@ export const annualInspectionMachine = setup({
     underReview: {
       meta: stateMeta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
       on: {
-        ACCEPT: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        ACCEPT: { target: 'closed', actions: { type: 'close', params: { passed: 'report' } } },
         ORDER_RECTIFICATION: { guard: 'endsAfterToday', target: 'rectifying', actions: ['orderRectification', { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } }] },
         PROPOSE_SANCTION: sanctionGround('underReview'),
         PROPOSE_REVOCATION: revocationGround('underReview'),
@@ -305,7 +369,7 @@ export const annualInspectionMachine = setup({
         DEADLINE_PASSED: {
           guard: { type: 'passed', params: { id: 'rectification' } },
           target: 'sanctionProposed',
-          actions: { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' } },
+          actions: ['recordRectificationDue', { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' } }],
         },
         PROPOSE_REVOCATION: revocationGround('rectifying'),
       },
@@ -313,7 +377,7 @@ export const annualInspectionMachine = setup({
     reviewingRectification: {
       meta: stateMeta({ label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' }),
       on: {
-        RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { passed: 'rectification' } } },
         RECTIFICATION_FAILED: {
           target: 'sanctionProposed',
           actions: { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '整改后仍不符合保密法律法规及国家保密规定' } },
@@ -326,17 +390,16 @@ export const annualInspectionMachine = setup({
       meta: stateMeta({ label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'sanction-proposed', basis: 'Regs 71 para 2' } },
       on: {
-        SUSPEND_BUSINESS: {
-          guard: 'endsAfterToday',
-          target: 'suspended',
-          actions: ['suspend', 'decide', { type: 'notify', params: ({ event }) => ({ to: 'enterprise', subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis: 'Regs 71 para 2' }) }],
-        },
-        DOWNGRADE: {
-          target: 'closed',
-          actions: [{ type: 'sanction', params: { measure: 'downgrade' } }, 'decide', { type: 'close', params: { result: 'sanctioned' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis: 'Regs 71 para 2' } }],
-        },
+        SUSPEND_BUSINESS: suspendBusiness('Regs 71 para 2'),
+        DOWNGRADE: downgrade('Regs 71 para 2'),
         DECLINE_PROPOSAL: decline,
         PROPOSE_REVOCATION: revocationGround('sanctionProposed'),
+        // Made on time, entered late: the proposal falls away and the rectification is reviewed.
+        RECTIFICATION_REPORTED: {
+          guard: 'rectifiedInTime',
+          target: 'reviewingRectification',
+          actions: ['rectificationReported', 'withdrawLateProposal', { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } }],
+        },
       },
     },
     suspended: {
@@ -355,7 +418,7 @@ export const annualInspectionMachine = setup({
     suspensionEndReview: {
       meta: stateMeta({ label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' }),
       on: {
-        SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { result: 'compliant' } } },
+        SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { passed: 'suspension-review' } } },
         SUSPENSION_REVIEW_FAILED: {
           target: 'revocationProposed',
           actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(6)', reason: '暂停涉密业务期满仍不符合保密法律法规及国家保密规定' } },
@@ -365,7 +428,8 @@ export const annualInspectionMachine = setup({
       },
     },
     revocationProposed: {
-      // Para 3 gives one measure, 吊销; or none (Law 60).
+      // Para 3 gives 吊销; Law 60 gives it for 情节特别严重 and 暂停、降级 for 情节严重: the deciding
+      // authority may take the lesser measure where it finds the 情节 only 严重 (a reading, README).
       meta: stateMeta({ label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' }),
       entry: { type: 'notify', params: { to: 'authority', subject: 'revocation-proposed', basis: 'Regs 71 para 3' } },
       on: {
@@ -373,6 +437,8 @@ export const annualInspectionMachine = setup({
           target: 'closed',
           actions: [{ type: 'sanction', params: { measure: 'revocation' } }, 'decide', { type: 'close', params: { result: 'revoked' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3' } }],
         },
+        SUSPEND_BUSINESS: suspendBusiness('Law 60'),
+        DOWNGRADE: downgrade('Law 60'),
         DECLINE_PROPOSAL: decline,
       },
     },

@@ -55,7 +55,8 @@ export const appraisalEvents = {
     role: 'head',
     basis: 'Regs 63 para 2',
     schema: z.strictObject({
-      approver: shortText(50).optional().describe('批准的负责人（可不填：批准人即发送事件的负责人本人）'),
+      // Kept so that recorded histories (edition 1 sent a typed name) still parse; never shown when a person is known.
+      approver: shortText(50).optional().describe('已弃用（deprecated）：批准人即发送事件的负责人本人；仅在不知其人的旧记录中采用，勿填'),
       reason: shortText(),
     }),
   },
@@ -271,7 +272,7 @@ export const appraisalMachine = setup({
             label: '专家咨询（不计入鉴定期限）',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
-            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, from: 'consultationSentOn', basis: GUIDE, responsible: 'authority' },
+            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, policyKey: 'consultationReplyDays', from: 'consultationSentOn', basis: GUIDE, responsible: 'authority' },
           }),
           on: {
             EXTEND_CONSULTATION: { guard: 'consultationNotExtended', actions: 'extendConsultation' },

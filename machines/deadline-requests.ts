@@ -48,7 +48,19 @@ export function deadlineRequests(snapshot: AnyMachineSnapshot, policy: Policy): 
       fromPolicy,
       open: allSuspensions.some((s) => s.to === undefined),
       inputs: JSON.stringify([spec.rule, n, from, extensions, suspensions]),
-      period: { rule: spec.rule, n, from, extensions, suspensions, basis: spec.basis, suspensionCounting: policy.suspensionCounting, ...(spec.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}) },
+      period: {
+        rule: spec.rule,
+        n,
+        from,
+        extensions,
+        suspensions,
+        basis: spec.basis,
+        suspensionCounting: policy.suspensionCounting,
+        ...(spec.maxExtensions !== undefined ? { maxExtensions: spec.maxExtensions } : {}),
+        // A date that ends a measure (obligation: false, e.g. the end of a suspension the authority
+        // fixed) is not the last day of a period to act in: no 民法典 203 move.
+        ...(spec.obligation === false ? { fixedEnd: true as const } : {}),
+      },
       options: computeOptions(policy, spec),
     };
   });

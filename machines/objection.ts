@@ -39,13 +39,15 @@ const holdersNotified = z.strictObject({ noticeRef: shortText(50).optional().des
 
 export const objectionEvents = {
   CLASSIFIER_DECIDE: { label: '原定密机关、单位作出决定', by: ['classifier'], basis: 'Regs 26 para 1', schema: decide, fact: true },
+  // Regs 26 names no acceptance: it records the objector's choice (before a provincial decision becomes final, see provincialDecided).
   ACCEPT: { label: '异议方接受决定', by: ['objector'], schema: nothing, fact: true },
   ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
   AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide, fact: true },
   // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
   APPEAL: { label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定', by: ['objector', 'classifier'], basis: 'Regs 26 para 2(2)', schema: nothing, fact: true },
   NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide, fact: true },
-  NOTIFY_HOLDERS: { label: '书面通知知悉范围，变更或者解除国家秘密标志', by: ['classifier'], basis: 'Law 23 para 2; Law 22 para 3; Regs 21 para 1', schema: holdersNotified, fact: true },
+  // Law 23 para 2 (written notice of a change) and Regs 21 para 1 (markings changed); Law 22 para 3 forbids markings on what is not a secret.
+  NOTIFY_HOLDERS: { label: '书面通知知悉范围，变更或者解除国家秘密标志', by: ['classifier'], basis: 'Law 23 para 2; Regs 21 para 1; Law 22 para 3', schema: holdersNotified, fact: true },
   WITHDRAW: { label: '撤回异议', by: ['objector'], schema: nothing, fact: true },
 } satisfies ProcedureDefinition['events'];
 
@@ -77,16 +79,26 @@ export interface ObjectionContext extends ProcedureContext {
   interim?: Interim;
   /** Between a decision and a further escalation, the decision applies. */
   inForce?: Decision;
-  /** 未予处理: the original classifier let the policy window pass. */
+  /** 未予处理: the original classifier let the policy window pass (and did not decide within it, by the decision's instant). */
   unanswered: boolean;
+  /** The classifier's window as computed, recorded when it passed. */
+  classifierWindowDueAt?: string;
   classifierDecidedOn?: string;
   escalatedOn?: string;
   provincialDecidedOn?: string;
   appealedOn?: string;
   appealedBy?: 'objector' | 'classifier';
   final?: Decision;
-  /** The day the final decision was made: the holders' period runs from it. */
+  /** The day the final decision was made. */
   finalOn?: string;
+  /**
+   * The day the decision that now stands was made (Law 23 para 2: 及时 from the change): the
+   * holders' period runs from it, not from the acceptance, the lapse or the withdrawal that ends the objection.
+   */
+  changedOn?: string;
+  /** The objector accepted the provincial decision; it becomes final when the appeal window passes unused. */
+  acceptedOn?: string;
+  withdrawnOn?: string;
   /** The written notice to the 知悉范围 and the change or removal of markings (Law 23 para 2; Law 22 para 3; Regs 21). */
   holdersNotifiedOn?: string;
 }
@@ -95,7 +107,10 @@ export type ObjectionInput = ObjectionStart & DriverInput;
 
 const positionOf = (c: Classification): Determination => ({ outcome: 'state-secret', classification: c });
 const edition2 = ({ context }: { context: ObjectionContext }) => context.edition >= 2;
-const finalChange = (context: ObjectionContext) => classificationChange(context.determined, context.final!.determination);
+/** What the decision that stands (final, or the one left by a withdrawal) does to the classification. */
+const standingChange = (context: ObjectionContext) => (context.inForce ? classificationChange(context.determined, context.inForce.determination) : 'unchanged');
+/** The day the decision `by` made was recorded (a decision taken over by acceptance, lapse or withdrawal keeps its own day). */
+const decidedOnOf = (c: ObjectionContext, by: Decider) => (by === 'classifier' ? c.classifierDecidedOn : by === 'authority' ? c.provincialDecidedOn : undefined);
 
 /** Unanswered, or a decision the objector disputes: either way it goes up (Regs 26 para 2). */
 const escalate = {
@@ -107,6 +122,7 @@ const classifierDecides = {
   target: 'classifierDecided',
   actions: [
     { type: 'recordDecision', params: { by: 'classifier', basis: 'Regs 26 para 1' } },
+    'judgeAnswered',
     { type: 'stamp', params: { key: 'classifierDecidedOn' } },
     'routeByMatterAsItStands',
     { type: 'notify', params: { to: 'objector', subject: 'classifier-decided', basis: 'Regs 26 para 1' } },
@@ -122,19 +138,42 @@ const finalDecision = (by: Decider, basis: string, notifyObjector?: string) => (
   ],
 });
 const markingsDeadline = (label: string, basis: string) =>
-  ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'finalOn', basis, responsible: 'classifier', sinceEdition: 2 }) as const;
+  ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'changedOn', basis, responsible: 'classifier', sinceEdition: 2 }) as const;
+/**
+ * Withdrawn, the decision made before the pending step applies again (Regs 26 para 3 protects only
+ * until a decision): the provincial one, else the classifier's, else the original classification.
+ * Where it changed or removed the classification, the holders are told before the procedure closes.
+ */
+const withdraw = [
+  { guard: 'edition2', target: 'closing', actions: 'withdraw' },
+  { target: 'withdrawn', actions: 'withdraw' },
+] as const;
+
+/** The holders told, the procedure ends as it was going to: decided, or withdrawn. */
+const holdersNotifiedThen = [
+  { guard: 'withdrawnObjection', target: 'withdrawn', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } },
+  { target: 'decided', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } },
+] as const;
 
 export const objectionMachine = setup({
   types: { context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
   guards: {
     passed: deadlinePassed,
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
-    markingsRemoved: ({ context }) => edition2({ context }) && finalChange(context) === 'removed',
-    markingsChanged: ({ context }) => edition2({ context }) && finalChange(context) === 'changed',
+    edition2,
+    markingsRemoved: ({ context }) => edition2({ context }) && standingChange(context) === 'removed',
+    markingsChanged: ({ context }) => edition2({ context }) && standingChange(context) === 'changed',
+    withdrawnObjection: ({ context }) => context.withdrawnOn !== undefined,
+    edition1: ({ context }) => !edition2({ context }),
+    acceptance: ({ context }) => edition2({ context }) && context.acceptedOn === undefined,
+    /** The objector who accepted the provincial decision has waived its appeal; the classifier keeps its own. */
+    mayAppeal: ({ context, event }) => !(context.acceptedOn && event.actor.id === context.parties.objector?.id),
   },
   actions: {
     notify: notifyEffect,
-    markUnanswered: assign({ unanswered: true }),
+    markUnanswered: assign(({ event }) => ({ unanswered: true, classifierWindowDueAt: event.deadlines['classifier-window']?.dueAt })),
+    /** A decision made within the window (its occurredAt), entered after it passed: it was answered (Regs 26 para 1). */
+    judgeAnswered: assign(({ context, event }) => ({ unanswered: context.unanswered && !(context.classifierWindowDueAt && Date.parse(event.at) <= Date.parse(context.classifierWindowDueAt)) })),
     /** The day a step happened, from the event's instant (a fact's occurredAt where given). */
     stamp: assign(({ event }, params: { key: 'classifierDecidedOn' | 'escalatedOn' | 'provincialDecidedOn' | 'appealedOn' | 'holdersNotifiedOn' }) => ({ [params.key]: eventDate(event) })),
     recordAppellant: assign({ appealedBy: ({ context, event }) => (event.actor.id === context.parties.classifier?.id ? ('classifier' as const) : ('objector' as const)) }),
@@ -158,11 +197,24 @@ export const objectionMachine = setup({
       const authority = route.tier === 'national' ? context.parties.national : context.parties.provincial;
       return { route, parties: { ...context.parties, authority } };
     }),
-    /** The decision ends the objection: it applies, and nothing is pending any more. */
+    /**
+     * The decision ends the objection: it applies, and nothing is pending any more. A decision
+     * taken over (accepted, or its window lapsed) keeps the day it was made.
+     */
     finalize: assign(({ context, event }, params: { by: Decider; basis: string }) => {
-      const final: Decision = { determination: 'determination' in event ? event.determination : context.positions[params.by]!, by: params.by, on: eventDate(event), basis: params.basis };
-      return { final, finalOn: final.on, inForce: final, interim: undefined };
+      const made = 'determination' in event;
+      const on = made ? eventDate(event) : (decidedOnOf(context, params.by) ?? eventDate(event));
+      const final: Decision = { determination: made ? event.determination : context.positions[params.by]!, by: params.by, on, basis: params.basis };
+      return { final, finalOn: eventDate(event), changedOn: on, inForce: final, interim: undefined };
     }),
+    /** Withdrawal: the decision made before the pending step stands (see `withdraw`). */
+    withdraw: assign(({ context, event }) => {
+      const by: Decider = context.positions.authority && context.provincialDecidedOn ? 'authority' : 'classifier';
+      const on = decidedOnOf(context, by) ?? context.filedOn;
+      const basis = by === 'authority' ? 'Regs 26 para 2(2)' : context.classifierDecidedOn ? 'Regs 26 para 1' : '原定密机关、单位确定';
+      return { withdrawnOn: eventDate(event), inForce: { determination: context.positions[by]!, by, on, basis }, changedOn: on, interim: undefined };
+    }),
+    recordAcceptance: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
   },
 }).createMachine({
   id: 'objection',
@@ -198,7 +250,7 @@ export const objectionMachine = setup({
       on: {
         CLASSIFIER_DECIDE: classifierDecides,
         DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'classifier-window' } }, target: 'unanswered', actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }] },
-        WITHDRAW: 'withdrawn',
+        WITHDRAW: withdraw,
       },
     },
     unanswered: {
@@ -206,7 +258,7 @@ export const objectionMachine = setup({
       on: {
         ESCALATE: escalate,
         CLASSIFIER_DECIDE: classifierDecides,
-        WITHDRAW: 'withdrawn',
+        WITHDRAW: withdraw,
       },
     },
     classifierDecided: {
@@ -219,7 +271,9 @@ export const objectionMachine = setup({
       on: {
         ACCEPT: finalDecision('classifier', 'Regs 26 para 1'),
         ESCALATE: escalate,
-        WITHDRAW: 'withdrawn',
+        // The objector let its choice lapse: the classifier's decision stands, as if accepted.
+        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'objector-choice' } }, ...finalDecision('classifier', 'Regs 26 para 1', 'classifier-decision-final') },
+        WITHDRAW: withdraw,
       },
     },
     underAuthorityReview: {
@@ -242,7 +296,7 @@ export const objectionMachine = setup({
           },
           finalDecision('authority', 'Regs 26 para 2(1)', 'authority-decided'),
         ],
-        WITHDRAW: 'withdrawn',
+        WITHDRAW: withdraw,
       },
     },
     provincialDecided: {
@@ -250,11 +304,16 @@ export const objectionMachine = setup({
         label: '省级保密行政管理部门已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2(2)',
-        deadline: { id: 'appeal-choice', label: '接受省级决定或者报国家保密行政管理部门确定（本地策略）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'provincialDecidedOn', basis: 'Regs 26 para 2(2)', responsible: 'objector', sinceEdition: 2 },
+        // Either party may appeal (see APPEAL); the reminders go to the objector, whose objection it is.
+        deadline: { id: 'appeal-choice', label: '对省级决定报国家保密行政管理部门确定的期限（本地策略；期满未报，省级决定即为最终决定）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'provincialDecidedOn', basis: 'Regs 26 para 2(2)', responsible: 'objector', sinceEdition: 2 },
       }),
       on: {
-        ACCEPT: finalDecision('authority', 'Regs 26 para 2(2)'),
+        // Edition 2: the objector's acceptance is recorded, and the original classifier may still
+        // appeal until the window passes; then the provincial decision is final. Edition 1 closed on it.
+        ACCEPT: [{ guard: 'acceptance', actions: 'recordAcceptance' }, { guard: 'edition1', ...finalDecision('authority', 'Regs 26 para 2(2)') }],
+        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'appeal-choice' } }, ...finalDecision('authority', 'Regs 26 para 2(2)', 'provincial-decision-final') },
         APPEAL: {
+          guard: 'mayAppeal',
           target: 'underNationalReview',
           actions: [
             'pending',
@@ -263,7 +322,7 @@ export const objectionMachine = setup({
             { type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } },
           ],
         },
-        WITHDRAW: 'withdrawn',
+        WITHDRAW: withdraw,
       },
     },
     underNationalReview: {
@@ -275,13 +334,13 @@ export const objectionMachine = setup({
       }),
       on: {
         NATIONAL_DECIDE: finalDecision('national', 'Regs 26 para 2(2)', 'national-decided'),
-        WITHDRAW: 'withdrawn',
+        WITHDRAW: withdraw,
       },
     },
-    /** The decision is final: where it changes or removes the classification, the holders are told first. */
+    /** The decision is final, or the objection withdrawn: where what stands changes or removes the classification, the holders are told first. */
     closing: {
-      meta: stateMeta({ label: '已作出最终决定' }),
-      always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { guard: 'markingsChanged', target: 'changingMarkings' }, { target: 'decided' }],
+      meta: stateMeta({ label: '异议办结' }),
+      always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { guard: 'markingsChanged', target: 'changingMarkings' }, { guard: 'withdrawnObjection', target: 'withdrawn' }, { target: 'decided' }],
     },
     changingMarkings: {
       meta: stateMeta({
@@ -291,17 +350,17 @@ export const objectionMachine = setup({
         deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', 'Law 23 para 2; Regs 21 para 1'),
       }),
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-change-due', basis: 'Law 23 para 2; Regs 21 para 1' } },
-      on: { NOTIFY_HOLDERS: { target: 'decided', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } } },
+      on: { NOTIFY_HOLDERS: holdersNotifiedThen },
     },
     removingMarkings: {
       meta: stateMeta({
-        label: '待解除国家秘密标志、书面通知知悉范围',
+        label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）',
         responsible: 'classifier',
         basis: 'Law 22 para 3',
-        deadline: markingsDeadline('解除国家秘密标志并书面通知知悉范围（本地策略）', 'Law 22 para 3'),
+        deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
       }),
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-removal-due', basis: 'Law 22 para 3' } },
-      on: { NOTIFY_HOLDERS: { target: 'decided', actions: { type: 'stamp', params: { key: 'holdersNotifiedOn' } } } },
+      on: { NOTIFY_HOLDERS: holdersNotifiedThen },
     },
     decided: { type: 'final', meta: stateMeta({ label: '已作出决定' }) },
     withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }), entry: assign({ interim: undefined }) },

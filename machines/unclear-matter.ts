@@ -107,7 +107,7 @@ const fileRecord = (target: string) => ({ FILE_RECORD: { target, actions: ['reco
 const markingsDeadline = (label: string, basis: string): DeadlineSpec => ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'decidedOn', basis, responsible: 'organ', sinceEdition: 2 });
 const CHANGE_BASIS = 'Law 23 para 2; Regs 21 para 1';
 const changingMeta: StateMeta = stateMeta({ label: '待书面通知知悉范围、变更国家秘密标志', responsible: 'organ', basis: CHANGE_BASIS, deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS) });
-const removingMeta: StateMeta = stateMeta({ label: '待解除国家秘密标志、书面通知知悉范围', responsible: 'organ', basis: 'Law 22 para 3', deadline: markingsDeadline('解除国家秘密标志并书面通知知悉范围（本地策略）', 'Law 22 para 3') });
+const removingMeta: StateMeta = stateMeta({ label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）', responsible: 'organ', basis: 'Law 22 para 3', deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3') });
 const changing = (target: string) => ({
   meta: changingMeta,
   entry: { type: 'notify' as const, params: { to: 'organ', subject: 'markings-change-due', basis: CHANGE_BASIS } },

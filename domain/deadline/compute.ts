@@ -56,7 +56,8 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
     dueMs = endOfShanghaiDayMs(nominal) + exactMs;
     // In exact mode the end may fall inside a day: that day is the nominal last day.
     if (exactMs) nominal = shanghaiDayOfMs(dueMs - 1);
-    const last = cal.firstWorkingDayFrom(nominal);
+    // 民法典 203 moves the last day of a period off a rest day; a fixed end date stays.
+    const last = req.fixedEnd ? nominal : cal.firstWorkingDayFrom(nominal);
     if (last !== nominal) {
       dueMs = endOfShanghaiDayMs(last);
       nominalLastDay = dateOf(nominal);
@@ -78,6 +79,7 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
     basis: req.basis,
     lastDay,
     nominalLastDay,
+    ...(req.fixedEnd ? { fixedEnd: true as const } : {}),
     dueAt: iso(dueMs),
     startAt: iso(startMs),
     dueSoonAt: iso(dueSoonMs),
@@ -160,7 +162,7 @@ function validate(request: PeriodRequest): PeriodRequestParsed {
   const simple =
     RULES.has(rule) && Number.isInteger(n) && n >= 1 && n <= 36_500 && typeof from === 'string' &&
     !request.extensions?.length && !request.suspensions?.length && request.maxExtensions === undefined &&
-    request.suspensionCounting === undefined && (request.basis === undefined || (typeof request.basis === 'string' && request.basis.length <= 100)) &&
+    request.suspensionCounting === undefined && request.fixedEnd === undefined && (request.basis === undefined || (typeof request.basis === 'string' && request.basis.length <= 100)) &&
     Object.keys(request).length <= 7;
   if (simple) return { rule, n, from, extensions: [], suspensions: [], suspensionCounting: 'calendar-days', ...(request.basis ? { basis: request.basis } : {}) };
   const parsed = PeriodRequestSchema.safeParse(request);

@@ -36,7 +36,7 @@ export function explainDeadline(cal: WorkCalendar, d: Deadline): Explanation {
         skipped.push({ date: dateOf(day), reason: `${reasonOf(cal, day)}：法定休假日，期间的最后一日顺延至其结束的次日（民法典第二百零三条）` });
       }
     }
-    lines.push(`期限届满：${d.lastDay} 24:00（北京时间）`);
+    lines.push(`期限届满：${d.lastDay} 24:00（北京时间）${d.fixedEnd ? '（机关确定的终止日期，不适用民法典第二百零三条顺延）' : ''}`);
   } else {
     lines.push(`期限届满：${d.dueAt}（按小时精确计算，不顺延）`);
   }

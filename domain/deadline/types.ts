@@ -31,6 +31,11 @@ export const PeriodRequestSchema = z.strictObject({
   maxExtensions: z.number().int().min(0).optional(),
   /** SPEC §2: suspended time counted in calendar days (default) or as exact duration. */
   suspensionCounting: z.enum(['calendar-days', 'exact']).default('calendar-days'),
+  /**
+   * The last day is a date an authority fixed as the end of a measure (e.g. 暂停涉密业务 until a
+   * date), not the last day of a period to act in: 民法典 203's rest-day move does not apply.
+   */
+  fixedEnd: z.literal(true).optional(),
   basis: z.string().max(100).optional(),
 });
 export type PeriodRequest = z.input<typeof PeriodRequestSchema>;
@@ -46,6 +51,8 @@ export interface Deadline {
   lastDay?: string;
   /** Last day before the rest-day move of 民法典 203, when it moved. */
   nominalLastDay?: string;
+  /** A date fixed as the end of a measure: not moved (see PeriodRequest.fixedEnd). */
+  fixedEnd?: true;
   /** UTC instant; 24:00 Asia/Shanghai of lastDay for day rules. */
   dueAt: string;
   /** When the period starts running: 24:00 of the start day, or the instant for hours. */

@@ -67,6 +67,15 @@ describe('calendar days (日) with the rest-day move of 民法典 203', () => {
     expect(due({ rule: 'calendar-days', n: 10, from: '2025-09-25' }).lastDay).toBe('2025-10-09'); // 10-05 → moved to 10-09
     expect(due({ rule: 'calendar-days', n: 3, from: '2025-09-22' }).lastDay).toBe('2025-09-25');
   });
+
+  it('an end date an authority fixes for a measure is not moved by 民法典 203 (fixedEnd): a Saturday end stays Saturday', () => {
+    // 2025-12-27 is a Saturday: as a period's last day it moves to Monday 12-29; as a fixed end it stays.
+    expect(due({ rule: 'calendar-days', n: 98, from: '2025-09-20' }).lastDay).toBe('2025-12-29');
+    const d = due({ rule: 'calendar-days', n: 98, from: '2025-09-20', fixedEnd: true });
+    expect(d).toMatchObject({ lastDay: '2025-12-27', dueAt: '2025-12-27T16:00:00.000Z', fixedEnd: true });
+    expect(d.nominalLastDay).toBeUndefined();
+    expect(explainDeadline(cal, d).lines).toContain('期限届满：2025-12-27 24:00（北京时间）（机关确定的终止日期，不适用民法典第二百零三条顺延）');
+  });
 });
 
 describe('months and years (民法典 202)', () => {

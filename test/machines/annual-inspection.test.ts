@@ -9,16 +9,19 @@ import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
+import { loadCalendar } from '../../domain/calendar/load.js';
+import { computeDeadline } from '../../domain/deadline/compute.js';
 
 const actor = { id: 'auth-440000', name: '广东省保密局' };
 const at = '2025-09-10T02:00:00.000Z';
 const ev = (type: string, payload: Record<string, unknown> = {}, when = at) => ({ type, actor, at: when, deadlines: {}, ...payload });
-const input = (edition = 2) => ({ enterpriseId: 'ent-gz-tech', year: 2025, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year: 2025 }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
+const input = (edition = 2, year = 2025) => ({ enterpriseId: 'ent-gz-tech', year, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
 const ctx = (s: AnyMachineSnapshot) => s.context as AnnualInspectionContext;
 
 /** Runs the events from the start, each of which must be taken. */
-function run(events: Array<Record<string, unknown>>, edition = 2): AnyMachineSnapshot {
-  let s: AnyMachineSnapshot = initialTransition(annualInspectionMachine, input(edition) as never)[0];
+const runFrom = (events: Array<Record<string, unknown>>, year: number) => run(events, 2, year);
+function run(events: Array<Record<string, unknown>>, edition = 2, year = 2025): AnyMachineSnapshot {
+  let s: AnyMachineSnapshot = initialTransition(annualInspectionMachine, input(edition, year) as never)[0];
   for (const e of events) {
     expect(s.can(e as never), `${String(s.value)} takes ${String(e.type)}`).toBe(true);
     s = transition(annualInspectionMachine, s, e as never)[0];
@@ -63,10 +66,10 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     expect(s.can(ev('ORDER_RECTIFICATION', { dueDate: '2025-09-30', items: 'I' }) as never)).toBe(true);
   });
 
-  it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60', () => {
+  it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60, or is local policy', () => {
     for (const [type, spec] of Object.entries(annualInspectionEvents)) {
       expect(spec.fact, type).toBe(true);
-      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*$/);
+      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(本地策略|(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*)$/);
     }
     // Regs 48 para 3 says where the report goes, not how it is reviewed.
     expect('basis' in annualInspectionEvents.ACCEPT).toBe(false);
@@ -90,10 +93,26 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
 
     it('a report filed late is still reviewed, and marked late by its date', () => {
-      const s = run([...overdue, ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
+      const s = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines: { 'annual-report': { dueAt: '2026-03-31T16:00:00.000Z' } } }, '2026-03-31T16:00:00.000Z'), ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
       expect(s.value).toBe('underReview');
       expect(ctx(s)).toMatchObject({ submittedOn: '2026-04-03', submittedLate: true });
       expect(ctx(run([ev('SUBMIT_REPORT', {}, '2026-03-31T15:00:00.000Z')]))).toMatchObject({ submittedOn: '2026-03-31', submittedLate: false });
+    });
+
+    it('a report due on a Sunday is on time on the Monday: lateness is judged by the deadline as moved by 民法典 203, not the raw policy date (Regs 48 para 3; 民法典 203)', () => {
+      // 2024-03-31 is a Sunday: the engine's deadline for the 2023 report ends 2024-04-01 24:00.
+      const { reportDays, reportFrom, dueDate } = input(2, 2023).derived as { reportDays: number; reportFrom: string; dueDate: string };
+      expect(dueDate).toBe('2024-03-31');
+      const { dueAt, lastDay } = computeDeadline(loadCalendar(), { rule: 'calendar-days', n: reportDays, from: reportFrom });
+      expect(lastDay).toBe('2024-04-01');
+      const run = (events: Array<Record<string, unknown>>) => runFrom(events, 2023);
+      const deadlines = { 'annual-report': { dueAt } };
+      const monday = '2024-04-01T02:00:00.000Z';
+      expect(ctx(run([ev('SUBMIT_REPORT', { deadlines }, monday)]))).toMatchObject({ submittedOn: '2024-04-01', submittedLate: false });
+      // Entered after the deadline passed, the Monday report (occurredAt) is still on time by the recorded deadline.
+      const entered = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, monday)]);
+      expect(ctx(entered)).toMatchObject({ reportDueAt: dueAt, submittedLate: false });
+      expect(ctx(run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, '2024-04-02T02:00:00.000Z')])).submittedLate).toBe(true);
     });
 
     it('a procedure of edition 1 keeps waiting for the report, as it ran (replay)', () => {
@@ -113,13 +132,13 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
   });
 
   describe('sanctions applied stay in the outcome (Regs 71 para 2; Law 60)', () => {
-    it('a suspension decided with a downgrade, then a passed review: the outcome shows both sanctions and the compliance', () => {
+    it('a suspension decided with a downgrade, then a passed review: the headline names both sanctions, not 符合规定 (Regs 71 para 2; Law 60)', () => {
       const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }, '2025-09-20T02:00:00.000Z'), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_PASSED', {}, '2026-01-05T02:00:00.000Z')]);
       expect(s.status).toBe('done');
       const by = { id: 'auth-440000', name: '广东省保密局' };
       expect(ctx(s).outcome).toEqual({
-        result: 'compliant',
-        label: '符合规定',
+        result: 'sanctioned',
+        label: '暂停期满审查合格（已暂停涉密业务、降低资质等级）',
         on: '2026-01-05',
         sanctions: [
           { measure: 'suspension', label: '暂停涉密业务', basis: 'Regs 71 para 2(2)', on: '2025-09-20', by, until: '2025-12-31' },
@@ -129,9 +148,14 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(ctx(s).proposals[0]!.decision).toEqual({ decision: 'adopted', on: '2025-09-20', by });
     });
 
+    it('a revocation after a suspension with downgrade: the headline names the earlier sanctions too (Regs 71 para 2, 3; Law 60)', () => {
+      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE')]);
+      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质（此前已暂停涉密业务、降低资质等级）' });
+    });
+
     it('the deciding authority chooses among the para 2 measures: a downgrade alone ends the procedure as sanctioned (Regs 71 para 2)', () => {
       const s = run([...toSanctionProposed, ev('DOWNGRADE')]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
     });
 
     it('a warning or a notice of criticism is recorded and the procedure goes on (Regs 71 para 1; Law 60)', () => {
@@ -139,9 +163,50 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('underReview');
       expect(ctx(s).sanctions).toEqual([{ measure: 'criticism', label: '通报批评', basis: 'Regs 71 para 1', on: '2025-09-10', by: { id: 'auth-440000', name: '广东省保密局' }, reason: '台账不全' }]);
       s = transition(annualInspectionMachine, s, ev('ACCEPT') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [{ measure: 'criticism' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '自检报告审查通过（已通报批评）', sanctions: [{ measure: 'criticism' }] });
       const [, effects] = transition(annualInspectionMachine, run([ev('SUBMIT_REPORT')]), ev('WARN', { measure: 'warning', reason: 'R' }) as never);
       expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'warning-given', basis: 'Regs 71 para 1' }]);
+    });
+  });
+
+  describe('when the rectification really happened (Regs 71 para 1, 2(2); issue 11 item 7)', () => {
+    const deadlines = { rectification: { dueAt: '2025-10-31T16:00:00.000Z' } };
+    const passed = [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('DEADLINE_PASSED', { deadlineId: 'rectification', deadlines }, '2025-10-31T16:00:00.000Z')];
+
+    it('a rectification made on time but entered after the deadline passed is recorded: the para 2(2) proposal falls away and the review follows (Regs 71 para 1, 2(2))', () => {
+      let s = run(passed);
+      expect(s.value).toBe('sanctionProposed');
+      s = run([...passed, ev('RECTIFICATION_REPORTED', { summary: 'S' }, '2025-10-31T09:00:00.000Z')]);
+      expect(s.value).toBe('reviewingRectification');
+      expect(ctx(s).rectification).toMatchObject({ reportedOn: '2025-10-31' });
+      expect(ctx(s).proposals).toMatchObject([{ basis: 'Regs 71 para 2(2)', decision: { decision: 'withdrawn' } }]);
+      expect(ctx(transition(annualInspectionMachine, s, ev('RECTIFICATION_ACCEPTED', {}, '2025-11-03T02:00:00.000Z') as never)[0]).outcome).toMatchObject({ result: 'compliant', label: '整改合格' });
+    });
+
+    it('one made after the deadline stays refused: the proposal stands (Regs 71 para 2(2))', () => {
+      expect(run(passed).can(ev('RECTIFICATION_REPORTED', { summary: 'S' }, '2025-11-01T02:00:00.000Z') as never)).toBe(false);
+    });
+  });
+
+  describe('the end of a suspension is the date the authority fixed (Regs 71 para 2, 3(5))', () => {
+    // 2025-12-27 is a Saturday.
+    const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-27', downgrade: false }, '2025-09-20T02:00:00.000Z')];
+
+    it('the suspension-end deadline is not moved by 民法典 203: a Saturday end stays Saturday (Regs 71 para 2; 民法典 203)', () => {
+      const [req] = deadlineRequests(run(suspended), DEFAULT_POLICY);
+      expect(req).toMatchObject({ spec: { id: 'suspension-end' }, period: { n: 98, from: '2025-09-20', fixedEnd: true } });
+      expect(computeDeadline(loadCalendar(), req!.period)).toMatchObject({ lastDay: '2025-12-27', dueAt: '2025-12-27T16:00:00.000Z' });
+      // A duty's deadline still moves: the rectification period's last day is a period's.
+      const [rect] = deadlineRequests(run([ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-12-27', items: 'I' })]), DEFAULT_POLICY);
+      expect(rect!.period).not.toHaveProperty('fixedEnd');
+    });
+
+    it('new 涉密业务 taken the Sunday after a Saturday end is not during the suspension (Regs 71 para 3(5))', () => {
+      const ended = run([...suspended, ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }, '2025-12-27T16:00:00.000Z')]);
+      expect(ended.value).toBe('suspensionEndReview');
+      expect(ended.can(ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }, '2025-12-28T02:00:00.000Z') as never)).toBe(false);
+      // Taken on the Saturday, entered on the Monday (occurredAt): during the suspension.
+      expect(ended.can(ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }, '2025-12-27T02:00:00.000Z') as never)).toBe(true);
     });
   });
 
@@ -165,13 +230,27 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
 
     it('a revocation proposal at the end of a suspension, declined, ends with the suspension in the outcome (Regs 71 para 3(6))', () => {
       const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: 'R' })]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', sanctions: [{ measure: 'suspension' }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', label: '另作处理（已暂停涉密业务）', sanctions: [{ measure: 'suspension' }] });
     });
 
-    it('the para 3 measure is revocation: the revocation proposal does not take the para 2 measures', () => {
-      const s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
-      expect(s.can(ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never)).toBe(false);
-      expect(s.can(ev('DOWNGRADE') as never)).toBe(false);
+    it('a revocation proposal may be decided with the lesser measure Law 60 gives for 情节严重 (暂停涉密业务、降低资质等级) (Law 60)', () => {
+      let s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
+      s = transition(annualInspectionMachine, s, ev('DOWNGRADE') as never)[0];
+      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Law 60 (Regs 71 para 3(1))' }] });
+      expect(ctx(s).proposals[0]!.decision).toMatchObject({ decision: 'lesser' });
+      const [suspended, effects] = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' })]), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never);
+      expect(suspended.value).toBe('suspended');
+      expect(ctx(suspended).sanctions).toMatchObject([{ measure: 'suspension', basis: 'Law 60 (Regs 71 para 3(4))', until: '2025-12-31' }]);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'business-suspended', basis: 'Law 60' }]);
+      // Revoked, the measure rests on the ground's article.
+      const revoked = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]), ev('REVOKE') as never)[0];
+      expect(ctx(revoked).sanctions).toMatchObject([{ measure: 'revocation', basis: 'Regs 71 para 3(1)' }]);
+    });
+
+    it('declining a proposal is a local-policy reading, not Law 60 (Law 60; Regs 71 para 2, 3: 并处)', () => {
+      expect(annualInspectionEvents.DECLINE_PROPOSAL.basis).toBe('本地策略');
+      const [, effects] = transition(annualInspectionMachine, run(toSanctionProposed), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }) as never);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' }]);
     });
   });
 
@@ -181,12 +260,12 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('revocationProposed');
       expect(ctx(s).proposals).toMatchObject([{ measure: 'revoke', basis: ground, resumeTo: 'underReview' }]);
       s = transition(annualInspectionMachine, s, ev('REVOKE') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', sanctions: [{ measure: 'revocation', basis: ground }] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质', sanctions: [{ measure: 'revocation', basis: ground }] });
     });
 
     it('declined, the self-inspection goes on where the ground was found', () => {
       const s = run([ev('SUBMIT_REPORT'), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '未查实' }), ev('ACCEPT')]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', sanctions: [] });
+      expect(ctx(s).outcome).toMatchObject({ result: 'compliant', label: '自检报告审查通过', sanctions: [] });
     });
 
     it('refuses the grounds that come from elsewhere (para 3(3) from the leak procedure; (5), (6) from the suspension)', () => {

@@ -69,6 +69,21 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
     expect(older.context.extensions[0]!.approver).toBe('负责人');
   });
 
+  it('the typed approver is deprecated: still accepted for recorded histories, never shown when the sending person is known (Regs 63 para 2 经负责人批准)', () => {
+    expect(appraisalEvents.EXTEND.schema.safeParse({ approver: '广东省国家保密局负责人', reason: 'R' }).success).toBe(true);
+    const approver = (appraisalEvents.EXTEND.schema as unknown as { shape: { approver: { description?: string } } }).shape.approver;
+    expect(approver.description).toMatch(/^已弃用（deprecated）/);
+    const head = { id: 'auth-440000', name: '广东省国家保密局', person: { sub: 'p-1', name: '张某（局长）' }, roles: ['head'] };
+    const extended = run(run(started(), ev('ACCEPT')), { ...ev('EXTEND', { approver: '别人', reason: 'R' }, running), actor: head });
+    expect(extended.context.extensions).toEqual([{ days: 30, approver: '张某（局长）', reason: 'R', basis: 'Regs 63 para 2' }]);
+  });
+
+  it('the expert reply period comes from local policy and is shown as 本地策略 (policyKey consultationReplyDays; 鉴定工作规定)', () => {
+    const s = run(started(), ev('ACCEPT'), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }));
+    const reply = deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'consultation-reply');
+    expect(reply).toMatchObject({ fromPolicy: true, spec: { policyKey: 'consultationReplyDays' }, period: { n: DEFAULT_POLICY.consultationReplyDays } });
+  });
+
   describe('expert consultation does not count (Regs 63 para 2 专家咨询等时间不计入)', () => {
     // Accepted 2025-11-03: 30 days end on Wednesday 2025-12-03, a working day.
     const due = { conclusion: { dueAt: '2025-12-03T16:00:00.000Z' } };

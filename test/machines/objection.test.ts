@@ -174,14 +174,71 @@ describe('异议处理 machine (Regs 26)', () => {
       expect(ctx.appealedBy).toBe('classifier');
       expect(effects).toContainEqual({ type: 'notify', params: { to: 'national', subject: 'objection-appealed', basis: 'Regs 26 para 2(2)' } });
     });
+
+    it('the objector’s acceptance does not shut out the classifier’s appeal; the provincial decision is final when the appeal window passes unused (Regs 26 para 2(2))', () => {
+      const accepted = [...path.slice(0, 3), ev('ACCEPT', {}, objector, '2025-10-20T02:00:00.000Z')];
+      let r = run(input({ determined: cls('confidential') }), accepted);
+      expect(r.s.value).toBe('provincialDecided');
+      expect(r.ctx.acceptedOn).toBe('2025-10-20');
+      // The objector waived its appeal; the classifier keeps its own.
+      expect(r.s.can(ev('APPEAL', {}, objector) as never)).toBe(false);
+      expect(run(input({ determined: cls('confidential') }), [...accepted, ev('APPEAL', {}, classifier)]).s.value).toBe('underNationalReview');
+      r = run(input({ determined: cls('confidential') }), [...accepted, ev('DEADLINE_PASSED', { deadlineId: 'appeal-choice' }, { id: 'system' }, '2025-11-01T16:00:00.000Z')]);
+      expect(r.ctx.final).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+      expect(r.effects.map((e) => e.params?.subject)).toContain('provincial-decision-final');
+      // Edition 1 closed on the objector's acceptance, as its histories ran.
+      expect(run(input({ determined: cls('confidential') }, 1), accepted).ctx.final).toMatchObject({ by: 'authority' });
+    });
+
+    it('the objector who never chooses: when its window passes the classifier’s decision stands and closes through the holders’ step (Regs 26 para 1; Law 23 para 2)', () => {
+      const r = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier, '2025-09-10T02:00:00.000Z'), ev('DEADLINE_PASSED', { deadlineId: 'objector-choice' }, { id: 'system' }, '2025-09-24T16:00:00.000Z')]);
+      expect(r.s.value).toBe('changingMarkings');
+      expect(r.ctx.final).toMatchObject({ by: 'classifier', on: '2025-09-10' });
+      expect(r.effects.map((e) => e.params?.subject)).toEqual(['classifier-decision-final', 'objection-final', 'markings-change-due']);
+    });
   });
 
   describe('telling the holders (Law 23 para 2; Law 22 para 3; Regs 21 para 1)', () => {
+    it('the markings period runs from the decision that changed the classification, not from the acceptance that ends the objection (Law 23 para 2: 及时)', () => {
+      const { ctx } = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier, '2025-09-10T02:00:00.000Z'), ev('ACCEPT', {}, objector, '2025-09-20T02:00:00.000Z')]);
+      expect(ctx).toMatchObject({ changedOn: '2025-09-10', finalOn: '2025-09-20', final: { by: 'classifier', on: '2025-09-10' } });
+    });
+
+    it('a classifier change stands when the objector withdraws: the holders are told before the procedure closes as withdrawn (Law 23 para 2; Regs 21 para 1)', () => {
+      const { s, ctx, effects } = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier, '2025-09-10T02:00:00.000Z'), ev('WITHDRAW', {}, objector, '2025-09-15T02:00:00.000Z')]);
+      expect(s.value).toBe('changingMarkings');
+      expect(ctx).toMatchObject({ withdrawnOn: '2025-09-15', changedOn: '2025-09-10', inForce: { by: 'classifier', on: '2025-09-10', determination: { classification: { level: 'secret' } } } });
+      expect(effects.map((e) => e.params?.subject)).toEqual(['markings-change-due']);
+      const done = transition(objectionMachine, s, ev('NOTIFY_HOLDERS', {}, classifier) as never)[0];
+      expect(done.value).toBe('withdrawn');
+      // Nothing changed: withdrawn at once.
+      expect(run(input({ determined: cls('confidential') }), [ev('WITHDRAW', {}, objector)]).s.value).toBe('withdrawn');
+    });
+
+    it('withdrawn under review, the decision made before it applies again and is shown: the classifier’s, else the original (Regs 26 para 3)', () => {
+      const escalated = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'confidential', classifier, '2025-09-10T02:00:00.000Z'), ev('ESCALATE', {}, objector), ev('WITHDRAW', {}, objector)]);
+      expect(escalated.s.value).toBe('withdrawn');
+      expect(escalated.ctx.interim).toBeUndefined();
+      expect(escalated.ctx.inForce).toMatchObject({ by: 'classifier', on: '2025-09-10', basis: 'Regs 26 para 1', determination: { classification: { level: 'confidential' } } });
+      const original = run(input({ determined: cls('confidential') }), [ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }), ev('ESCALATE', {}, objector), ev('WITHDRAW', {}, objector)]);
+      expect(original.ctx.inForce).toMatchObject({ by: 'classifier', on: '2025-09-01', basis: '原定密机关、单位确定', determination: { classification: { level: 'confidential' } } });
+      const provincial = [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ESCALATE', {}, objector), decide('AUTHORITY_DECIDE', 'confidential', { id: 'auth-440000' })];
+      const appealed = run(input({ determined: cls('confidential') }), [...provincial, ev('APPEAL', {}, objector), ev('WITHDRAW', {}, objector)]);
+      expect(appealed.ctx.inForce).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+    });
+
+    it('the written notice on removal is a reading (本地策略): Law 22 para 3 has no notice duty (Law 22 para 3; Law 23 para 2)', () => {
+      const meta = objectionMachine.root.states.removingMarkings!.meta as { label: string; deadline: { label: string; basis: string } };
+      expect(meta.label).toContain('书面通知知悉范围：本地策略');
+      expect(meta.deadline).toMatchObject({ basis: 'Law 22 para 3', label: expect.stringContaining('书面通知知悉范围：本地策略') });
+      expect(SUBJECTS['markings-removal-due']).toContain('（本地策略）');
+    });
+
     it('a final decision that changes the level, term or scope has the original classifier notify the holders and change the markings before closing (Law 23 para 2; Regs 21 para 1)', () => {
       const { s, effects } = run(input({ determined: cls('confidential') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]);
       expect(s.value).toBe('changingMarkings');
       expect(stateMetaOf(s)).toMatchObject({ responsible: 'classifier', basis: 'Law 23 para 2; Regs 21 para 1' });
-      expect(activeDeadlines(s)[0]!.spec).toMatchObject({ id: 'markings', n: { policy: 'markingsWorkingDays' }, from: 'finalOn', responsible: 'classifier' });
+      expect(activeDeadlines(s)[0]!.spec).toMatchObject({ id: 'markings', n: { policy: 'markingsWorkingDays' }, from: 'changedOn', responsible: 'classifier' });
       expect(effects.map((e) => e.params?.subject)).toEqual(['objection-final', 'markings-change-due']);
       const done = transition(objectionMachine, s, ev('NOTIFY_HOLDERS', { noticeRef: '穗保〔2025〕1号' }, classifier, '2025-09-12T17:00:00Z') as never)[0];
       expect(done.status).toBe('done');
@@ -198,6 +255,17 @@ describe('异议处理 machine (Regs 26)', () => {
       expect(run(input({ determined: cls('secret') }), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]).s.value).toBe('decided');
       expect(run(input({ determined: cls('confidential') }, 1), [decide('CLASSIFIER_DECIDE', 'secret', classifier), ev('ACCEPT', {}, objector)]).s.value).toBe('decided');
     });
+  });
+
+  it('a classifier decision made within the window but entered after it passed clears 未予处理 (Regs 26 para 1, 2)', () => {
+    const dueAt = '2025-09-29T16:00:00.000Z';
+    const lapsed = ev('DEADLINE_PASSED', { deadlineId: 'classifier-window', deadlines: { 'classifier-window': { dueAt } } }, { id: 'system' }, dueAt);
+    expect(run(input(), [lapsed]).ctx).toMatchObject({ unanswered: true, classifierWindowDueAt: dueAt });
+    const timely = run(input(), [lapsed, decide('CLASSIFIER_DECIDE', 'confidential', classifier, '2025-09-29T08:00:00.000Z')]);
+    expect(timely.s.value).toBe('classifierDecided');
+    expect(timely.ctx.unanswered).toBe(false);
+    // Decided after the window: it stays 未予处理.
+    expect(run(input(), [lapsed, decide('CLASSIFIER_DECIDE', 'confidential', classifier, '2025-09-30T02:00:00.000Z')]).ctx.unanswered).toBe(true);
   });
 
   it('objector and classifier must be different organs: an organ cannot object to its own classification (Regs 26 para 1)', () => {

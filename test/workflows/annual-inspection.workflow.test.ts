@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sendEvent } from '../../api/procedure-client.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 
 const ent = { id: 'ent-gz-tech' };
@@ -89,6 +90,22 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       // The downgrade decided with the suspension is told and kept (Regs 71 para 2).
       expect(v.inbox.map((e) => e.subject)).toContain('business-suspended-downgraded');
       expect((v.context.sanctions as Array<{ measure: string }>).map((x) => x.measure)).toEqual(['suspension', 'downgrade']);
+    });
+  });
+
+  it('a suspension the authority ends on a Saturday ends that Saturday, not moved by 民法典 203: new business on the Sunday is not during it (Regs 71 para 3(5))', async () => {
+    await withProcedureEnv('2026-03-02T02:00:00Z', async (p) => {
+      const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2025 }, ent);
+      await p.send(h, 'SUBMIT_REPORT', ent);
+      await p.send(h, 'PROPOSE_SANCTION', authority, { ground: 'Regs 71 para 2(1)', findings: '超范围承接' });
+      // 2026-06-27 is a Saturday.
+      const r = await p.send(h, 'SUSPEND_BUSINESS', authority, { until: '2026-06-27', downgrade: false });
+      expect(r.deadlines.find((d) => d.specId === 'suspension-end')).toMatchObject({ lastDay: '2026-06-27', dueAt: '2026-06-27T16:00:00.000Z' });
+      await p.sleepUntil('2026-06-27T16:00:30Z');
+      expect((await p.view(h)).state).toBe('suspensionEndReview');
+      await expect(sendEvent(h, { type: 'NEW_BUSINESS_DURING_SUSPENSION', payload: { findings: '周日承接' }, actor: authority, occurredAt: '2026-06-28T10:00:00+08:00' })).rejects.toThrow();
+      const onSaturday = await sendEvent(h, { type: 'NEW_BUSINESS_DURING_SUSPENSION', payload: { findings: '周六承接' }, actor: authority, occurredAt: '2026-06-27T10:00:00+08:00' });
+      expect(onSaturday.state).toBe('revocationProposed');
     });
   });
 

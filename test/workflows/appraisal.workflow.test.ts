@@ -38,8 +38,8 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       r = await p.send(h, 'START_CONSULTATION', authority, { reason: '技术问题', expert: '某研究所专家' });
       expect(r.activeStates).toEqual(['appraising.consulting']);
       expect(r.deadlines.find((d) => d.specId === 'conclusion' && d.status !== 'superseded')!.status).toBe('suspended');
-      // The consultation has its own reply deadline: 15 days (local policy).
-      expect(r.deadlines.find((d) => d.specId === 'consultation-reply')).toMatchObject({ policy: false, n: 15, from: '2025-09-10', lastDay: '2025-09-25', basis: '本地策略（国家秘密鉴定工作规定）' });
+      // The reply period is local policy (consultationReplyDays): shown with its 本地策略 badge.
+      expect(r.deadlines.find((d) => d.specId === 'consultation-reply')).toMatchObject({ policy: true, n: 15, from: '2025-09-10', lastDay: '2025-09-25', basis: '本地策略（国家秘密鉴定工作规定）' });
       expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['on_track']); // the reply clock runs
 
       await p.sleepUntil('2025-09-17T02:00:00Z');

@@ -148,6 +148,37 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
     });
   });
 
+  it('the provincial decision is final when the appeal window passes unused, though the objector accepted it: the classifier could still appeal until then (Regs 26 para 2(2))', async () => {
+    await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
+      const h = await p.start('objection', objection(), objector);
+      await p.send(h, 'CLASSIFIER_DECIDE', classifier, decision('confidential', 5));
+      await p.send(h, 'ESCALATE', objector);
+      await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('confidential', 5));
+      const r = await p.send(h, 'ACCEPT', objector);
+      expect(r.state).toBe('provincialDecided');
+      expect(r.allowedEvents.map((e) => e.type)).toContain('APPEAL');
+      const window = r.deadlines.find((d) => d.specId === 'appeal-choice')!;
+      await p.sleepUntil(new Date(Date.parse(window.dueAt) + 30_000).toISOString());
+      const final = await h.result();
+      expect(final.state).toBe('decided');
+      expect(final.context.final).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+      expect(final.context.acceptedOn).toBe('2025-09-01');
+    });
+  });
+
+  it('an objector who never chooses lets the classifier’s changed decision stand: the holders are told, the period counted from that decision (Regs 26 para 1; Law 23 para 2)', async () => {
+    await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
+      const h = await p.start('objection', objection(), objector);
+      const r = await p.send(h, 'CLASSIFIER_DECIDE', classifier, decision('secret', 10));
+      const choice = r.deadlines.find((d) => d.specId === 'objector-choice')!;
+      await p.sleepUntil(new Date(Date.parse(choice.dueAt) + 30_000).toISOString());
+      const v = await p.view(h);
+      expect(v.state).toBe('changingMarkings');
+      expect(v.context).toMatchObject({ changedOn: '2025-09-01', final: { by: 'classifier', on: '2025-09-01' } });
+      expect(v.deadlines.at(-1)).toMatchObject({ specId: 'markings', from: '2025-09-01', responsible: { id: 'org-gz-bureau' } });
+    });
+  });
+
   it('the objector may withdraw; the interim protection ends with it', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
       const h = await p.start('objection', objection(), objector);
