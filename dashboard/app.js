@@ -87,6 +87,8 @@ function signIn(message) {
 
 const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
 let me;
+/** Who acted: the party and, where the entry names one, the person with their roles (e.g. the 启动 entry). */
+const actorText = (a) => (a.person ? `${a.name ?? a.id} ${a.person.name}${a.roles?.length ? `（${a.roles.map((r) => ROLES[r]).join('、')}）` : ''}` : (a.name ?? a.id));
 async function header() {
   me = await api('/api/me');
   const here = location.hash.startsWith('#/board') ? 'board' : 'work';
@@ -96,7 +98,7 @@ async function header() {
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板')),
     el('span', { id: 'me' }, `${me.name}（${TIERS[me.tier] ?? '机关、单位'}） ${me.person.name}${me.roles.length ? `（${me.roles.map((r) => ROLES[r]).join('、')}）` : ''}`),
     el('button', { onclick: () => { sessionStorage.removeItem('bm-token'); route(); } }, '退出'));
-  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
+  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs?view=directory'))].map((p) => [p.id, p.name]));
 }
 
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
@@ -169,7 +171,7 @@ async function procedure(id) {
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, AUDIT[a.kind] ?? a.kind), el('td', {}, a.by ?? actorText(a.actor)), el('td', {}, a.summary), el('td', {}, a.basis ?? '')))))),
     el('section', {}, el('h2', {}, '通知与送达'),
       el('table', { id: 'inbox' },
         el('thead', {}, el('tr', {}, ['时间', '类型', '收件方', '送达'].map((h) => el('th', {}, h)))),

@@ -13,7 +13,7 @@ export function initWorkbench(deps) {
 
 async function load() {
   forms ??= await d.api('/api/forms');
-  parties ??= { organs: await d.api('/api/registry/organs'), authorities: await d.api('/api/registry/authorities') };
+  parties ??= { organs: await d.api('/api/registry/organs?view=directory'), authorities: await d.api('/api/registry/authorities') };
 }
 
 /** POST with the form's Idempotency-Key: a repeated submit (double click, retry) applies once. */
