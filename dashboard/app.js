@@ -199,8 +199,9 @@ async function route(force = false) {
   const m = h.match(/^#\/p\/(.+)$/);
   const start = h.match(/^#\/start\/([a-z-]+)$/);
   // No refresh under the fingers of someone typing a filter or filling in a form: the page follows when they are done.
-  const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
-  const filling = !!app.querySelector('form.wb-form') && !force;
+  // A navigation (force) always renders the page navigated to.
+  const typing = !force && document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+  const filling = !force && !!app.querySelector('form.wb-form');
   try {
     await header();
     if (start) {

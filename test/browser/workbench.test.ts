@@ -216,6 +216,9 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await sun.waitForSelector('#start form');
     // The original classifier is any other organ: the picker lists organs outside the objector's scope (Regs 26 para 1).
     expect(await field(sun, 'classifierId').locator('option').allTextContents()).toEqual(expect.arrayContaining(['广州市天河区某办', '南京市某局']));
+    // The what-if shows the classifier's period (local policy, named once) before submitting.
+    await fillIn(sun, [['filedOn', today()]]);
+    await expect.poll(() => sun.locator('.what-if li[data-deadline="classifier-window"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^提出异议日期 ${today()} → 原定密机关、单位处理期限（本地策略） \\d{4}-\\d{2}-\\d{2}$`));
     await sun.goto(`${stack.url}/#/work`);
     await sun.waitForSelector('#h-todo');
     const id = await start(sun, 'objection', [
