@@ -56,7 +56,7 @@ async function api(path) {
 }
 
 async function graph(kind) {
-  graphs[kind] ??= await fetch(`/api/machines/${kind}`).then((r) => r.json());
+  graphs[kind] ??= await fetch(`/api/machines/${kind}`, { headers: { authorization: `Bearer ${token()}` } }).then((r) => r.json());
   return graphs[kind];
 }
 const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
