@@ -23,7 +23,7 @@ import { registryRoutes } from './routes/registry.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
 import { codecRoutes } from './routes/codec.js';
-import { workbenchRoutes } from './routes/workbench.js';
+import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { issueZh } from './field-errors.js';
 
 export interface ApiDeps {
@@ -175,14 +175,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req) }));
+  const running = new RunningDeadlines(deps.client);
+  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req), applied: (id) => running.forget(id) }));
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
   const board = new DeadlineBoard(deps.client, deps.calendar);
   board.start();
   app.addHook('onClose', async () => board.stop());
   await app.register(dashboardRoutes(board, auth));
-  await app.register(workbenchRoutes({ client: deps.client, board, calendar: deps.calendar, authenticate: auth }));
+  await app.register(workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth }));
   await app.register(loginRoutes({ key: deps.jwtKey, rules, registry: deps.registry, sessions, ...(deps.oidc ? { oidc: deps.oidc } : {}), ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}), secureCookies: deps.secureCookies ?? false, ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}) }));
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;

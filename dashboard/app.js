@@ -52,12 +52,15 @@ async function api(path) {
 }
 
 async function graph(kind) {
-  graphs[kind] ??= await fetch(`/api/machines/${kind}`).then((r) => r.json());
+  graphs[kind] ??= await fetch(`/api/machines/${kind}`, { headers: authHeaders() }).then((r) => r.json());
   return graphs[kind];
 }
 const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
 
 let me;
+const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
+/** Who acted: the party and, where the entry names one, the person with their roles (e.g. the 启动 entry). */
+const actorText = (a) => (a.person ? `${a.name ?? a.id} ${a.person.name}${a.roles?.length ? `（${a.roles.map((r) => ROLES[r]).join('、')}）` : ''}` : (a.name ?? a.id));
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
@@ -68,7 +71,7 @@ async function header(signedIn) {
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板')),
     el('span', { id: 'me' }, me.label),
     el('button', { id: 'signout', onclick: async () => { await signOut(); route(); } }, '退出'));
-  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs'))].map((p) => [p.id, p.name]));
+  names ??= new Map([...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs?view=directory'))].map((p) => [p.id, p.name]));
 }
 
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
@@ -143,7 +146,7 @@ async function procedure(id) {
     el('section', {}, el('h2', {}, '时间线'),
       el('table', { id: 'timeline' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, a.kindText ?? a.kind), el('td', {}, a.by ?? a.actor.name ?? a.actor.id), el('td', {}, a.summaryText ?? a.summary), el('td', {}, a.basisText ?? a.basis ?? '')))))),
+        el('tbody', {}, v.audit.map((a) => el('tr', { 'data-kind': a.kind }, el('td', {}, a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at)), el('td', {}, a.kindText ?? a.kind), el('td', {}, a.by ?? actorText(a.actor)), el('td', {}, a.summaryText ?? a.summary), el('td', {}, a.basisText ?? a.basis ?? '')))))),
     el('section', {}, el('h2', {}, '通知与送达'),
       el('table', { id: 'inbox' },
         el('thead', {}, el('tr', {}, ['时间（北京时间）', '类型', '内容', '收件方', '送达'].map((h) => el('th', {}, h)))),
@@ -179,8 +182,9 @@ async function route(force = false) {
   const m = h.match(/^#\/p\/(.+)$/);
   const start = h.match(/^#\/start\/([a-z-]+)$/);
   // No refresh under the fingers of someone typing a filter or filling in a form: the page follows when they are done.
-  const typing = document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
-  const filling = !!app.querySelector('form.wb-form') && !force;
+  // A navigation (force) always renders the page navigated to.
+  const typing = !force && document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+  const filling = !force && !!app.querySelector('form.wb-form');
   try {
     await header(signedIn);
     if (start) {

@@ -74,6 +74,8 @@ export interface ProcedureRouteDeps {
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
+  /** An event was applied to the procedure (the workbench forgets what it cached of it). */
+  applied?: (id: string) => void;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -166,7 +168,9 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       const key = req.headers['idempotency-key'];
       try {
         const event = { type, payload, actor: actorOf(caller), ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
-        return await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `event-${idempotencyDigest(req.params.id, caller.party.id, key)}` : undefined);
+        const result = await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `event-${idempotencyDigest(req.params.id, caller.party.id, key)}` : undefined);
+        deps.applied?.(req.params.id);
+        return result;
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;

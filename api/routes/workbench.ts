@@ -92,10 +92,39 @@ interface WorkRow {
 type MyDeadline = { dueAt: string; dueSoonAt: string; rule: string; label: string; provisional?: boolean };
 
 /**
+ * Each open procedure's running deadlines by responsible party, for 我的待办. Cached until its
+ * search attributes change, the API sends it an event (`forget`), or `ttlMs` passes: a step can
+ * change hands with no attribute changing (a leak report relayed one tier up keeps its state and,
+ * read literally, its due instant, Regs 61 para 2), and another API instance may have sent it.
+ */
+export class RunningDeadlines {
+  private readonly cache = new Map<string, { key: string; at: number; deadlines: Array<MyDeadline & { responsible: string }> }>();
+  constructor(
+    private readonly client: Client,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  async of(i: BoardItem) {
+    const key = [i.state, i.nextDeadline, i.deadlineStatus, i.responsible].join('|');
+    const hit = this.cache.get(i.id);
+    if (hit?.key === key && Date.now() - hit.at < this.ttlMs) return hit.deadlines;
+    const view = await this.client.workflow.getHandle(i.id).query(viewQuery);
+    const deadlines = view.deadlines.filter((d) => d.status === 'running').map((d) => ({ dueAt: d.dueAt, dueSoonAt: d.dueSoonAt, rule: d.rule, label: d.label, provisional: d.provisional, responsible: d.responsible.id }));
+    if (this.cache.size > 5000) this.cache.clear();
+    this.cache.set(i.id, { key, at: Date.now(), deadlines });
+    return deadlines;
+  }
+
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+}
+
+/**
  * The workbench: the forms generated from the machines' schemas, the working-day calendar the date
  * fields show, and each person's lists (我的待办, 我发起的, 我辖区的).
  */
-export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; calendar: () => WorkCalendar; authenticate: Authenticate }): FastifyPluginAsyncZod =>
+export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; running: RunningDeadlines; calendar: () => WorkCalendar; authenticate: Authenticate }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/api/forms', { schema: { summary: '表单：各程序的启动输入与事件的 JSON Schema（由 API 校验所用的 zod schema 生成）及中文字段名', tags: ['workbench'] } }, async (req) => {
       await deps.authenticate(req);
@@ -114,19 +143,6 @@ export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; ca
         throw new ApiError(400, 'Invalid request', `from: ${e.message}`, { fieldErrors: [{ field: 'from', message: e.message, messageZh: '日期超出工作日历的范围' }] });
       }
     });
-
-    /** Each procedure's running deadlines by responsible party, cached until its search attributes change. */
-    const cache = new Map<string, { key: string; deadlines: Array<MyDeadline & { responsible: string }> }>();
-    async function runningDeadlines(i: BoardItem) {
-      const key = [i.state, i.nextDeadline, i.deadlineStatus, i.responsible].join('|');
-      const hit = cache.get(i.id);
-      if (hit?.key === key) return hit.deadlines;
-      const view = await deps.client.workflow.getHandle(i.id).query(viewQuery);
-      const deadlines = view.deadlines.filter((d) => d.status === 'running').map((d) => ({ dueAt: d.dueAt, dueSoonAt: d.dueSoonAt, rule: d.rule, label: d.label, provisional: d.provisional, responsible: d.responsible.id }));
-      if (cache.size > 5000) cache.clear();
-      cache.set(i.id, { key, deadlines });
-      return deadlines;
-    }
 
     const row = (i: BoardItem, now: number, mine?: MyDeadline): WorkRow => {
       const base = { id: i.id, kind: i.kind, state: i.state, responsible: i.responsible, provisional: i.provisional };
@@ -148,7 +164,7 @@ export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; ca
       const todo = (
         await Promise.all(
           candidates.map(async (i) => {
-            const mine = (await runningDeadlines(i).catch(() => [])).filter((d) => d.responsible === me).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+            const mine = (await deps.running.of(i).catch(() => [])).filter((d) => d.responsible === me).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
             return i.responsible === me || mine ? row(i, now, mine) : undefined;
           }),
         )

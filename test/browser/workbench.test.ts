@@ -16,7 +16,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack('workbench-test');
+  // Every person of the test signs in from the same loopback address: its pages load the
+  // dashboard's files without a token, more than one address's anonymous limit allows.
+  stack = await startStack('workbench-test', { api: { anonymousRateLimitPerMinute: 5000 } });
   browser = await launchChromium();
 });
 
@@ -46,21 +48,52 @@ async function signIn(p: Person, phone = false): Promise<Page> {
 const form = (page: Page) => page.locator('form.wb-form');
 const field = (page: Page, name: string) => form(page).locator(`[name="${name}"]`);
 
+type Fill = Array<[string, string]> | Record<string, string>;
+
+/**
+ * Fills a form field by field, in order (a union's case before its fields). `['+', label]` clicks
+ * the form's button with that text (e.g. 添加一项 for a list).
+ */
+async function fillIn(page: Page, fill: Fill) {
+  for (const [name, value] of Array.isArray(fill) ? fill : Object.entries(fill)) {
+    if (name === '+') {
+      await form(page).locator('button', { hasText: value }).click();
+      continue;
+    }
+    const f = field(page, name);
+    await expect.poll(() => f.count(), { timeout: 5_000 }).toBe(1);
+    if ((await f.evaluate((e) => e.tagName)) === 'SELECT') await f.selectOption(value);
+    else await f.fill(value);
+    await f.dispatchEvent('change');
+  }
+}
+
 /** Opens the procedure, sends one event through its form (fields by name), waits until it is applied. */
-async function act(page: Page, id: string, type: string, fill: Record<string, string> = {}, o: { shot?: string } = {}) {
-  await page.goto(`${stack.url}/#/p/${id}`);
+/** The procedure's page freshly rendered (reloaded when the page shows it already). */
+async function show(page: Page, id: string) {
+  const url = `${stack.url}/#/p/${encodeURIComponent(id)}`;
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await page.waitForSelector('#timeline');
+}
+
+async function act(page: Page, id: string, type: string, fill: Fill = {}, o: { shot?: string } = {}) {
+  await show(page, id);
   const button = page.locator(`#actions button[data-event="${type}"]`);
   await expect.poll(() => button.count(), { timeout: 20_000 }).toBe(1);
   await button.click();
-  for (const [name, value] of Object.entries(fill)) {
-    const f = field(page, name);
-    if ((await f.evaluate((e) => e.tagName)) === 'SELECT') await f.selectOption(value);
-    else await f.fill(value);
-  }
+  await fillIn(page, fill);
   if (o.shot) await page.screenshot({ path: join(ARTIFACTS, o.shot), fullPage: true });
   const before = await events(id);
   await form(page).locator('button[type="submit"]').click();
   await expect.poll(async () => (await events(id)).length, { timeout: 20_000 }).toBe(before.length + 1);
+}
+
+/** The buttons the person is offered on the procedure's page. */
+async function offered(page: Page, id: string): Promise<string[]> {
+  await show(page, id);
+  await page.waitForSelector('#actions button[data-event], #no-actions');
+  return page.locator('#actions button[data-event]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-event')!));
 }
 
 async function view(id: string): Promise<{ state: string; closed: boolean; context: { parties: Record<string, { id: string }> }; audit: Array<{ kind: string; by?: string; event?: { type: string } }> }> {
@@ -70,31 +103,30 @@ async function view(id: string): Promise<{ state: string; closed: boolean; conte
 const events = async (id: string) => (await view(id)).audit.filter((a) => a.kind === 'event');
 
 /** Fills a start form and submits it; returns the new procedure's id from the page it lands on. */
-async function start(page: Page, kind: string, fill: Array<[string, string]>, shot?: string): Promise<string> {
+async function start(page: Page, kind: string, fill: Fill, shot?: string): Promise<string> {
   await page.click(`a[data-kind="${kind}"]`);
   await page.waitForSelector('#start form');
-  for (const [name, value] of fill) {
-    const f = field(page, name);
-    await expect.poll(() => f.count(), { timeout: 5_000 }).toBe(1);
-    if ((await f.evaluate((e) => e.tagName)) === 'SELECT') await f.selectOption(value);
-    else await f.fill(value);
-    await f.dispatchEvent('change');
-  }
+  await fillIn(page, fill);
   if (shot) await page.screenshot({ path: join(ARTIFACTS, shot), fullPage: true });
   await form(page).locator('button[type="submit"]').click();
   await page.waitForURL(/#\/p\//, { timeout: 30_000 });
   return decodeURIComponent(page.url().split('#/p/')[1]!);
 }
 
-/** The timeline names the persons who acted. */
-async function timelineNames(page: Page, id: string, names: string[]) {
-  await page.goto(`${stack.url}/#/p/${id}`);
-  await page.waitForSelector('#timeline');
+/** The timeline names the persons who acted, the one who started the procedure in its 启动 entry. */
+async function timelineNames(page: Page, id: string, names: string[], starter?: string) {
+  await show(page, id);
   const text = await page.locator('#timeline').textContent();
   for (const n of names) expect(text).toContain(n);
+  if (starter) expect(await page.locator('#timeline tr[data-kind="started"]').textContent()).toContain(starter);
   // The workbench's own parts name no code (the timeline's summaries are the driver's).
   expect(await page.locator('#actions').textContent()).not.toMatch(/[A-Z]{3,}_[A-Z_]+|awaiting[A-Z]|under[A-Z]/);
 }
+
+/** Today and an instant some hours ago, as a person in Beijing enters them (YYYY-MM-DD, YYYY-MM-DDTHH:mm). */
+const beijing = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).replace(' ', 'T').slice(0, 16);
+const today = () => beijing(Date.now()).slice(0, 10);
+const daysFromToday = (n: number) => beijing(Date.now() + n * 86_400_000).slice(0, 10);
 
 const GZ = {
   chen: person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'),
@@ -159,7 +191,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     expect((await events(id)).filter((e) => e.event?.type === 'SUBMIT_REPORT')).toHaveLength(1);
     await liu.screenshot({ path: join(ARTIFACTS, 'workbench-phone-report.png'), fullPage: true });
     // The office has nothing more to do now: no buttons for the authority's step.
-    await liu.goto(`${stack.url}/#/p/${id}`);
+    await show(liu, id);
     await liu.waitForSelector('#no-actions');
 
     // The province decides (a lower level: the holders must be told), by its head.
@@ -177,4 +209,132 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await huang.screenshot({ path: join(ARTIFACTS, 'workbench-unclear-matter-closed.png'), fullPage: true });
     for (const p of [chen, liu, zhang, he, huang]) await p.close();
   }, 240_000);
+
+  it('异议处理: a research institute objects to a county office’s classification (the classifier picked from the whole registry), the office maintains it, the institute escalates, the province lowers it, the office appeals, the national authority decides, the office tells the holders', async () => {
+    const sun = await signIn(person('org-gz-institute', 'p-gi-sun', '孙某', 'secrecy-officer'));
+    await sun.click('a[data-kind="objection"]');
+    await sun.waitForSelector('#start form');
+    // The original classifier is any other organ: the picker lists organs outside the objector's scope (Regs 26 para 1).
+    expect(await field(sun, 'classifierId').locator('option').allTextContents()).toEqual(expect.arrayContaining(['广州市天河区某办', '南京市某局']));
+    // The what-if shows the classifier's period (local policy, named once) before submitting.
+    await fillIn(sun, [['filedOn', today()]]);
+    await expect.poll(() => sun.locator('.what-if li[data-deadline="classifier-window"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^提出异议日期 ${today()} → 原定密机关、单位处理期限（本地策略） \\d{4}-\\d{2}-\\d{2}$`));
+    await sun.goto(`${stack.url}/#/work`);
+    await sun.waitForSelector('#h-todo');
+    const id = await start(sun, 'objection', [
+      ['classifierId', 'org-th-office'], ['matterRef', 'TH-2025-9'], ['title', '某项目技术方案'],
+      ['determined.level', 'secret'], ['determined.term.kind', 'years'], ['determined.term.years', '10'], ['determined.scope', '项目组'], ['determined.since', '2025-06-02'],
+      ['claim.outcome', 'state-secret'], ['claim.classification.level', 'confidential'], ['claim.classification.term.kind', 'years'], ['claim.classification.term.years', '5'], ['claim.classification.scope', '项目组'],
+      ['grounds', '部分内容已公开'], ['filedOn', today()],
+    ], 'workbench-objection-start.png');
+    expect((await view(id)).state).toBe('awaitingClassifierDecision');
+
+    // The classifier's 定密责任人 maintains the classification; the objector's head escalates.
+    const liu = await signIn(person('org-th-office', 'p-th-liu', '刘某', 'classification-officer'));
+    await expect.poll(() => liu.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await act(liu, id, 'CLASSIFIER_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'secret', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '10', 'determination.classification.scope': '项目组' });
+    const zhou = await signIn(person('org-gz-institute', 'p-gi-zhou', '周某', 'head'));
+    await act(zhou, id, 'ESCALATE', { note: '不同意维持原密级' });
+    // A secret-level matter of a local organ goes to the provincial authority (Regs 26 para 2(2)).
+    expect((await view(id)).context.parties.authority?.id).toBe('auth-440000');
+    const zhang = await signIn(GZ.zhang);
+    await act(zhang, id, 'AUTHORITY_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'confidential', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '5', 'determination.classification.scope': '项目组' }, { shot: 'workbench-objection-province.png' });
+    expect((await view(id)).state).toBe('provincialDecided');
+    // The original classifier may take the provincial decision to the national authority too.
+    const he = await signIn(person('org-th-office', 'p-th-he', '何某', 'head'));
+    await act(he, id, 'APPEAL', { note: '请国家保密行政管理部门确定' });
+    const wang = await signIn(person('auth-000000', 'p-nat-wang', '王某', 'head'));
+    await act(wang, id, 'NATIONAL_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'confidential', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '5', 'determination.classification.scope': '项目组' });
+    // The level changed: the classifier tells the holders and changes the markings (Law 23 para 2; Regs 21 para 1).
+    const chen = await signIn(person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'));
+    await act(chen, id, 'NOTIFY_HOLDERS', { noticeRef: '天办〔2025〕12号' });
+    await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
+    await timelineNames(chen, id, ['孙某', '刘某', '周某', '张某', '何某', '王某', '陈某'], '孙某');
+    await chen.screenshot({ path: join(ARTIFACTS, 'workbench-objection-closed.png'), fullPage: true });
+    for (const p of [sun, liu, zhou, zhang, he, wang, chen]) await p.close();
+  }, 120_000);
+
+  it('泄密报告: a county office reports a leak to its authority and its superior, the report is relayed tier by tier to the national authority, the authority orders remedies, the office reports the result', async () => {
+    const ma = await signIn(person('org-th-office', 'p-th-ma', '马某', 'secrecy-officer'));
+    const id = await start(ma, 'leak', [['incidentRef', 'TH-L-2025-1'], ['summary', '涉密文件误发至互联网邮箱'], ['discoveredAt', beijing(Date.now() - 3 * 3600_000)], ['remedialMeasures', '已撤回邮件并封存终端']], 'workbench-leak-start.png');
+    const chen = await signIn(person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'));
+    await act(chen, id, 'REPORT_TO_AUTHORITY', { reportNumber: '天办〔2025〕泄1号' });
+    const liu = await signIn(person('org-th-office', 'p-th-liu', '刘某', 'classification-officer'));
+    await act(liu, id, 'REPORT_TO_SUPERIOR', { reportNumber: '天办〔2025〕泄2号' });
+    // Each tier's authority relays it one tier up (Regs 61 para 2): 天河区 → 广州市 → 广东省 → 国家.
+    const relays = [person('auth-440106', 'p-thb-lin', '林某', 'secrecy-officer'), person('auth-440100', 'p-gzb-guo', '郭某', 'secrecy-officer'), person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer')];
+    const relayPages: Page[] = [];
+    for (const [i, r] of relays.entries()) {
+      const page = await signIn(r);
+      relayPages.push(page);
+      // Only the authority holding the report is offered the relay.
+      await expect.poll(() => page.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
+      await act(page, id, 'RELAY', { reportNumber: `泄报〔2025〕${i + 1}号` }, i === 0 ? { shot: 'workbench-leak-relay.png' } : {});
+    }
+    expect(await offered(relayPages[0]!, id)).not.toContain('RELAY');
+    const xu = await signIn(person('auth-440106', 'p-thb-xu', '徐某', 'head'));
+    await act(xu, id, 'ORDER_STOP', { order: '立即停止使用互联网邮箱处理涉密文件' });
+    const he = await signIn(person('org-th-office', 'p-th-he', '何某', 'head'));
+    await act(he, id, 'REPORT_RESULT', { result: '已查明原因，责任人已处理' });
+    await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
+    await timelineNames(he, id, ['马某', '陈某', '刘某', '林某', '郭某', '黄某', '徐某', '何某'], '马某');
+    await he.screenshot({ path: join(ARTIFACTS, 'workbench-leak-closed.png'), fullPage: true });
+    for (const p of [ma, chen, liu, ...relayPages, xu, he]) await p.close();
+  }, 120_000);
+
+  it('国家秘密鉴定: a procuratorate applies with two items, the province asks for an amendment, accepts, consults an expert, its head extends the period (only the head is offered it), and it concludes per item', async () => {
+    const qian = await signIn(person('org-gz-procuratorate', 'p-gp-qian', '钱某', 'secrecy-officer'));
+    const id = await start(qian, 'appraisal', [['caseRef', '穗检〔2025〕101号'], ['appliedOn', today()], ['items.0.ref', 'A1'], ['items.0.description', '笔记本电脑中的文件一份'], ['+', '添加一项'], ['items.1.ref', 'A2'], ['items.1.description', '纸质材料三页']], 'workbench-appraisal-start.png');
+    expect((await view(id)).context.parties.authority?.id).toBe('auth-440000');
+    const huang = await signIn(person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer'));
+    await act(huang, id, 'REQUEST_AMENDMENT', { missing: '缺少送鉴材料清单' });
+    const zhao = await signIn(person('org-gz-procuratorate', 'p-gp-zhao', '赵某', 'secrecy-officer'));
+    await act(zhao, id, 'AMENDED', { note: '已补送材料清单' });
+    const wu = await signIn(person('auth-440000', 'p-gd-wu', '吴某', 'secrecy-officer'));
+    await act(wu, id, 'ACCEPT', { note: '材料齐全' });
+    // The extension needs the authority's head in person (Regs 63 para 2): an officer is not offered it.
+    expect(await offered(wu, id)).toEqual(expect.arrayContaining(['CONCLUDE', 'START_CONSULTATION']));
+    expect(await offered(wu, id)).not.toContain('EXTEND');
+    const zheng = await signIn(person('auth-440000', 'p-gd-zheng', '郑某', 'classification-officer'));
+    await act(zheng, id, 'START_CONSULTATION', { reason: '需专业技术意见', expert: '某研究所专家' });
+    const feng = await signIn(person('auth-440000', 'p-gd-feng', '冯某', 'classification-officer'));
+    await act(feng, id, 'END_CONSULTATION', { note: '专家意见已收到' });
+    const zhang = await signIn(GZ.zhang);
+    await act(zhang, id, 'EXTEND', { reason: '事项复杂' }, { shot: 'workbench-appraisal-extend.png' });
+    await show(zhang, id);
+    await expect.poll(() => zhang.locator('#deadlines').textContent(), { timeout: 10_000 }).toContain('延长 30 日（张某批准）');
+    const cao = await signIn(person('auth-440000', 'p-gd-cao', '曹某', 'classification-officer'));
+    await act(cao, id, 'CONCLUDE', [['conclusions.0.outcome', 'state-secret'], ['conclusions.0.ref', 'A1'], ['conclusions.0.level', 'secret'], ['+', '添加一项'], ['conclusions.1.outcome', 'not-secret'], ['conclusions.1.ref', 'A2']], { shot: 'workbench-appraisal-conclude.png' });
+    await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
+    expect((await view(id)).state).toBe('concluded');
+    await timelineNames(cao, id, ['钱某', '黄某', '赵某', '吴某', '郑某', '冯某', '张某（负责人）', '曹某'], '钱某');
+    await cao.screenshot({ path: join(ARTIFACTS, 'workbench-appraisal-closed.png'), fullPage: true });
+    for (const p of [qian, huang, zhao, wu, zheng, feng, zhang, cao]) await p.close();
+  }, 120_000);
+
+  it('保密资质年度自检: the enterprise’s self-inspection for last year, overdue, goes to the granting authority; the enterprise reports late, is warned and ordered to rectify, reports the rectification, the authority accepts it', async () => {
+    // In production a Schedule starts it on 1 January; here the enterprise starts it through its form.
+    const yang = await signIn(person('ent-gz-tech', 'p-et-yang', '杨某', 'secrecy-officer'));
+    const year = Number(today().slice(0, 4)) - 1;
+    const id = await start(yang, 'annual-inspection', [['year', String(year)]], 'workbench-annual-start.png');
+    // Due on 31 March: passed, so the step is the granting authority's (Regs 48 para 3).
+    await expect.poll(async () => (await view(id)).state, { timeout: 20_000 }).toBe('reportOverdue');
+    const huang = await signIn(person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer'));
+    await expect.poll(() => huang.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
+    await huang.screenshot({ path: join(ARTIFACTS, 'workbench-annual-todo-authority.png'), fullPage: true });
+    const deng = await signIn(person('ent-gz-tech', 'p-et-deng', '邓某', 'head'));
+    await act(deng, id, 'SUBMIT_REPORT', { reportNumber: `科技自检〔${year}〕1号` });
+    expect((await view(id)).state).toBe('underReview');
+    await act(huang, id, 'WARN', { measure: 'warning', reason: '逾期报送年度自检报告' });
+    const wu = await signIn(person('auth-440000', 'p-gd-wu', '吴某', 'secrecy-officer'));
+    await act(wu, id, 'ORDER_RECTIFICATION', { dueDate: daysFromToday(30), items: '保密管理制度不健全' }, { shot: 'workbench-annual-rectification.png' });
+    const tang = await signIn(person('ent-gz-tech', 'p-et-tang', '唐某', 'secrecy-officer'));
+    await act(tang, id, 'RECTIFICATION_REPORTED', { summary: '已修订保密管理制度' });
+    const zhang = await signIn(GZ.zhang);
+    await act(zhang, id, 'RECTIFICATION_ACCEPTED', { note: '整改合格' });
+    await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
+    await timelineNames(zhang, id, ['杨某', '邓某', '黄某', '吴某', '唐某', '张某'], '杨某');
+    await zhang.screenshot({ path: join(ARTIFACTS, 'workbench-annual-closed.png'), fullPage: true });
+    for (const p of [yang, huang, deng, wu, tang, zhang]) await p.close();
+  }, 120_000);
 });

@@ -36,7 +36,7 @@ export interface Stack {
 
 const TEST_ROLES: Role[] = ['secrecy-officer', 'classification-officer', 'head'];
 
-export async function startStack(taskQueue = 'api-test', o: { registry?: unknown } = {}): Promise<Stack> {
+export async function startStack(taskQueue = 'api-test', o: { registry?: unknown; api?: Partial<ApiDeps> } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
   const registryFile = o.registry ? join(dataDir, 'registry.json') : undefined;
   if (registryFile) writeFileSync(registryFile, JSON.stringify(o.registry));
@@ -50,7 +50,7 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
   const running = worker.run();
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
-  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir), codec };
+  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir), codec, ...o.api };
   const app = await buildServer(base);
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });

@@ -73,6 +73,8 @@ describe('the API against a real dev server and worker', () => {
       expect(Array.isArray(ev.body.deadlines)).toBe(true);
       const view = await call('GET', `/api/procedures/${started.body.id}`, f.as);
       expect(view.body.audit.some((a: { kind: string; event?: { type: string } }) => a.kind === 'event' && a.event?.type === type)).toBe(true);
+      // The 启动 entry names the person who started it, beside the party.
+      expect(view.body.audit[0]).toMatchObject({ kind: 'started', actor: { id: f.as, person: { sub: `test:${f.as}` } } });
       // An article, or local policy with its source (e.g. 国家秘密鉴定工作规定 for the appraisal's review).
       expect(view.body.deadlines.every((d: { basis: string }) => /^(Regs|Law) |^本地策略（.+）$/.test(d.basis))).toBe(true);
     }
@@ -204,6 +206,15 @@ describe('identity and scope', () => {
     const gz = (await call('GET', '/api/registry/organs', 'auth-440100')).body.map((o: { id: string }) => o.id);
     expect(gz).toContain('org-th-office');
     expect(gz).not.toContain('org-nj-bureau');
+  });
+
+  it('registry directory for pickers: every organ by id, name and kind only, so an objector can name any original classifier (Regs 26 para 1)', async () => {
+    const all = (await call('GET', '/api/registry/organs?view=directory', 'org-gz-institute')).body as Array<Record<string, unknown>>;
+    expect(all.map((o) => o.id)).toEqual(expect.arrayContaining(['org-th-office', 'org-nj-bureau', 'org-gz-psb']));
+    for (const o of all) expect(Object.keys(o).sort()).toEqual(['id', 'name', 'organKind', 'type']);
+    const bad = await call('GET', '/api/registry/organs?view=contacts', 'org-gz-institute');
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain('view');
   });
 });
 
