@@ -82,7 +82,7 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
   const f = schemaForm(schema, { ...forms, parties, fixed, calendar, onDate: (path, v) => { values[path] = v; void showWhatIf(); } });
   async function showWhatIf() {
     const lines = await Promise.all((whatIf ?? []).filter((w) => values[w.field]).map(async (w) => {
-      const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('bm-token')}` } }).then((x) => x.json());
+      const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, { headers: authHeaders() }).then((x) => x.json());
       if (!r.dueAt) return el('li', {}, `${w.label}：${r.fieldErrors?.[0]?.messageZh ?? '无法计算'}`);
       const fieldLabel = document.querySelector(`label[for$="-${w.field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
       return el('li', { 'data-deadline': w.id }, `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional ? '（暂定）' : ''}`);
