@@ -64,7 +64,8 @@ const ListQuery = z.strictObject({
   cursor: z.string().max(2000).regex(/^[\w-]*$/, 'an opaque cursor from a previous page').optional(),
 });
 
-const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409 } as const;
+// 'limit-reached': a repeatable event's per-procedure cap (EventSpec.max) is used up: 429, the message names the cap and the article.
+const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409, 'limit-reached': 429 } as const;
 
 export interface ProcedureRouteDeps {
   client: Client;
