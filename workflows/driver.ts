@@ -107,6 +107,7 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
     upsertAttributes(r);
   }
   // Ready: the view, the events and the ready Update now answer from the state.
+  r.startSize = workflowInfo().historySize;
   run = r;
   readyResult = () => result(r);
 

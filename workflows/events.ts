@@ -114,7 +114,7 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
   run.updates++;
   const hash = currentUpdate();
   const earlier = hash ? appliedBefore(run, hash) : undefined;
-  if (earlier) return repeatedAnswer(earlier, result(run));
+  if (earlier) return repeatedAnswer(run, earlier);
   return withLock(run, async () => {
     const problem = eventRejection(run, req);
     if (problem) throw invalidEvent(problem);

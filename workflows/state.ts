@@ -16,10 +16,6 @@ export interface AppliedUpdate {
   id: string;
   /** The audit entry the event made. */
   seq: number;
-  state: string;
-  stateLabel: string;
-  activeStates: string[];
-  closed: boolean;
 }
 
 export interface DriverState {
@@ -66,6 +62,8 @@ export interface Run {
   updates: number;
   /** Continue-as-new is due: new Updates are refused as not-ready until the next run takes them. */
   continuing: boolean;
+  /** The history size when this run began (its first event holds the carried state). */
+  startSize: number;
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test
@@ -92,7 +90,7 @@ export const invalidEvent = (problem: EventRejection) => ApplicationFailure.crea
 export function openRun(def: ProcedureDefinition, id: string, s: DriverState, snapshot?: AnyMachineSnapshot): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
   const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
-  return { def, id, s, snapshot: live, delivery: deliveryActivities(s.prepared.policy.deliveryAttempts), inflight: new Set(), settling: 0, busy: false, updates: 0, continuing: false };
+  return { def, id, s, snapshot: live, delivery: deliveryActivities(s.prepared.policy.deliveryAttempts), inflight: new Set(), settling: 0, busy: false, updates: 0, continuing: false, startSize: 0 };
 }
 
 export function setSnapshot(run: Run, next: AnyMachineSnapshot): void {
