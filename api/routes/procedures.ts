@@ -78,7 +78,8 @@ export interface ProcedureRouteDeps {
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
 function listQuery(q: z.infer<typeof ListQuery>, caller: Caller): string {
-  const clauses = [scopeQuery(caller.party)];
+  // A procedure that continued-as-new keeps its id; only its latest run is listed (workflows/continue-as-new.ts).
+  const clauses = [scopeQuery(caller.party), `ExecutionStatus != 'ContinuedAsNew'`];
   if (q.kind) clauses.push(`BmKind = '${q.kind}'`);
   if (q.state) clauses.push(`BmState = '${q.state}'`);
   if (q.deadlineStatus) clauses.push(`BmDeadlineStatus = '${q.deadlineStatus}'`);
