@@ -78,14 +78,19 @@ export function idempotencyDigest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
 }
 
-/** Sends an event as an Update; `updateId` makes a retried send apply at most once. */
+/**
+ * Sends an event as an Update; `updateId` makes a retried send apply at most once, also across a
+ * continue-as-new (the workflow keeps the ids it applied). 'not-ready' (preparing, or moving to its
+ * next run) is retried with backoff for up to about 10 s; the handle names no run, so the retry
+ * reaches the latest.
+ */
 export async function sendEvent(handle: WorkflowHandle, req: EventRequest, updateId?: string): Promise<EventResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await handle.executeUpdate(eventUpdate, { args: [req], ...(updateId ? { updateId } : {}) });
     } catch (err) {
-      if (eventRejection(err)?.code !== 'not-ready' || attempt >= 50) throw err;
-      await delay(20);
+      if (eventRejection(err)?.code !== 'not-ready' || attempt >= 30) throw err;
+      await delay(Math.min(20 * 2 ** attempt, 500));
     }
   }
 }

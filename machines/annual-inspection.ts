@@ -38,6 +38,7 @@ export const annualInspectionEvents = {
     basis: 'Regs 71 para 1; Law 60',
     fact: true,
     schema: z.strictObject({ measure: z.enum(['warning', 'criticism']).describe('warning 警告 · criticism 通报批评'), reason: shortText() }),
+    max: 50,
   },
   PROPOSE_SANCTION: {
     label: '建议暂停涉密业务、降低资质等级',

@@ -39,8 +39,8 @@ const note = z.strictObject({ note: shortText().optional() });
 const GUIDE = '本地策略（国家秘密鉴定工作规定）';
 
 export const appraisalEvents = {
-  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: GUIDE, fact: true, schema: z.strictObject({ missing: shortText() }) },
-  AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: GUIDE, fact: true, schema: note },
+  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: GUIDE, fact: true, max: 20, schema: z.strictObject({ missing: shortText() }) },
+  AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: GUIDE, fact: true, max: 20, schema: note },
   // Regs 63 para 2: the period runs from the day of 受理.
   ACCEPT: { label: '受理', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
   REJECT: { label: '不予受理', by: ['authority'], basis: GUIDE, fact: true, schema: z.strictObject({ reason: shortText() }) },
@@ -60,9 +60,9 @@ export const appraisalEvents = {
       reason: shortText(),
     }),
   },
-  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
+  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, max: 50, schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
   EXTEND_CONSULTATION: { label: '经协商延长专家答复期限', by: ['authority'], basis: GUIDE, schema: z.strictObject({ reason: shortText() }) },
-  END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
+  END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, max: 50, schema: note },
   CONCLUDE: { label: '出具鉴定结论', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }) },
   // Neither Regs 63 nor Law 53 speaks of withdrawal: allowed by local policy, no article cited.
   WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: '本地策略', fact: true, schema: note },

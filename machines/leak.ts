@@ -46,19 +46,20 @@ export const leakEvents = {
   REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
   REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
   REPORT_TO_RECEIVER: { label: '网络运营者向保密行政管理部门或公安机关、国家安全机关报告', by: ['organ'], basis: 'Law 34; Regs 39', schema: report, fact: true },
-  RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1; Regs 39', schema: z.strictObject({ measures: shortText() }), fact: true },
+  RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1; Regs 39', schema: z.strictObject({ measures: shortText() }), fact: true, max: 500 },
   RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report, fact: true },
   REPORT_RESULT: { label: '书面告知同级保密行政管理部门处理结果', by: ['organ'], basis: 'Regs 60', schema: z.strictObject({ result: shortText() }), fact: true },
   // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
-  ORDER_STOP: { label: '责令停止违法行为、采取有效补救措施', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ order: shortText() }), fact: true },
-  DECIDE_PENALTY: { label: '作出行政处罚决定', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ decision: shortText() }), fact: true },
-  PROPOSE_HANDLING: { label: '提出处理建议', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ proposal: shortText() }), fact: true },
+  ORDER_STOP: { label: '责令停止违法行为、采取有效补救措施', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ order: shortText() }), fact: true, max: 50 },
+  DECIDE_PENALTY: { label: '作出行政处罚决定', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ decision: shortText() }), fact: true, max: 50 },
+  PROPOSE_HANDLING: { label: '提出处理建议', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ proposal: shortText() }), fact: true, max: 50 },
   REFER: {
     label: '涉嫌犯罪，移送监察机关、司法机关处理',
     by: ['authority'],
     basis: 'Regs 60',
     schema: z.strictObject({ to: z.enum(['supervisory', 'judicial']).describe('监察机关 (supervisory) 或司法机关 (judicial)'), note: shortText() }),
     fact: true,
+    max: 50,
   },
 } satisfies ProcedureDefinition['events'];
 

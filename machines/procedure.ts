@@ -72,6 +72,11 @@ export interface EventSpec {
   fact?: true;
   /** The role the sending person must hold in the sending party (e.g. 'head' 负责人, Regs 63). */
   role?: Role;
+  /**
+   * A repeatable event's cap per procedure (本地策略: the statute sets none): beyond it the driver
+   * refuses it ('limit-reached', nothing recorded), so no party can grow a procedure without bound.
+   */
+  max?: number;
 }
 
 /** The envelope the driver adds to every event it feeds the machine. */

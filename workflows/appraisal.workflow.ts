@@ -1,8 +1,8 @@
 import { appraisalProcedure } from '../machines/appraisal.js';
 import { runProcedure } from './driver.js';
-import type { StartRequest } from './types.js';
+import type { ProcedureInput } from './types.js';
 
 /** 国家秘密和情报鉴定 (Regs 63). */
-export async function appraisalWorkflow(request: StartRequest) {
+export async function appraisalWorkflow(request: ProcedureInput) {
   return runProcedure(appraisalProcedure, request);
 }

@@ -2,6 +2,7 @@
 import type { Deadline } from '../domain/deadline/types.js';
 import type { PartyRef, Role } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
+import type { DriverState } from './state.js';
 
 /** Who sends an event: the party (organ or authority) and, where known, the person acting for it. */
 export interface Actor {
@@ -15,6 +16,14 @@ export interface StartRequest {
   input: unknown;
   actor: Actor;
 }
+
+/** A run continued-as-new: the state the previous run carried (workflows/state.ts). */
+export interface ContinuedRequest {
+  continued: DriverState;
+}
+
+/** A procedure workflow's input: a start, or a continuation of the same procedure. */
+export type ProcedureInput = StartRequest | ContinuedRequest;
 
 export interface EventRequest {
   type: string;
@@ -147,12 +156,12 @@ export interface EventResult {
 
 /** Why an event was refused; carried as ApplicationFailure details. */
 export interface EventRejection {
-  code: 'not-ready' | 'unknown-event' | 'not-allowed-in-state' | 'invalid-payload' | 'not-authorized' | 'guard-refused';
+  code: 'not-ready' | 'unknown-event' | 'not-allowed-in-state' | 'invalid-payload' | 'not-authorized' | 'guard-refused' | 'limit-reached';
   message: string;
   state: string;
   allowedEvents: string[];
   fieldErrors?: Array<{ field: string; message: string }>;
 }
 
-/** Every procedure workflow: started with a request, returns its final view. */
-export type ProcedureWorkflow = (request: StartRequest) => Promise<ProcedureView>;
+/** Every procedure workflow: started with a request (or continued with its state), returns its final view. */
+export type ProcedureWorkflow = (request: ProcedureInput) => Promise<ProcedureView>;

@@ -65,7 +65,8 @@ const ListQuery = z.strictObject({
   cursor: z.string().max(2000).regex(/^[\w-]*$/, 'an opaque cursor from a previous page').optional(),
 });
 
-const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409 } as const;
+// 'limit-reached': a repeatable event's per-procedure cap (EventSpec.max) is used up: 429, the message names the cap and the article.
+const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409, 'limit-reached': 429 } as const;
 
 export interface ProcedureRouteDeps {
   client: Client;
@@ -80,7 +81,8 @@ export interface ProcedureRouteDeps {
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
 function listQuery(q: z.infer<typeof ListQuery>, caller: Caller): string {
-  const clauses = [scopeQuery(caller.party)];
+  // A procedure that continued-as-new keeps its id; only its latest run is listed (workflows/continue-as-new.ts).
+  const clauses = [scopeQuery(caller.party), `ExecutionStatus != 'ContinuedAsNew'`];
   if (q.kind) clauses.push(`BmKind = '${q.kind}'`);
   if (q.state) clauses.push(`BmState = '${q.state}'`);
   if (q.deadlineStatus) clauses.push(`BmDeadlineStatus = '${q.deadlineStatus}'`);

@@ -1,0 +1,108 @@
+/**
+ * The deadline records (SPEC §2): brought in line with the deadlines the active states declare,
+ * computed through the deadline activity (a calendar or policy update never breaks replay),
+ * recomputed only by an explicit event.
+ */
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { ComputeOptions } from '../domain/deadline/compute.js';
+import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
+import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
+import { activeDeadlines } from '../machines/procedure.js';
+import { skipPastReminders } from './alarms.js';
+import { acts, ctx, live, nowIso, record, stateName, SYSTEM, type Run } from './state.js';
+import type { Actor, DeadlineRecord } from './types.js';
+
+/** The deadline engine, through its activity; the first state's deadlines came with the preparation. */
+async function compute(run: Run, period: PeriodRequest, options: ComputeOptions, precomputed?: Deadline) {
+  const computed = precomputed ?? (await acts.computeDeadline({ period, options }));
+  run.s.calendarVersion = computed.calendarVersion;
+  return computed;
+}
+
+/** The active states' deadline requests; a machine whose meta does not fit its context fails the procedure. */
+function requests(run: Run): DeadlineRequest[] {
+  try {
+    return deadlineRequests(run.snapshot, run.s.prepared.policy);
+  } catch (e) {
+    if (e instanceof MachineDefinitionError) throw ApplicationFailure.nonRetryable(e.message, 'MachineDefinition');
+    throw e;
+  }
+}
+
+/** Brings the deadline records in line with the deadlines the active states declare; a step ended by a fact is judged by the fact's instant. */
+export async function syncDeadlines(run: Run, precomputed: Record<string, Deadline> = {}, factMs = Date.now()): Promise<void> {
+  const { deadlines } = run.s;
+  const c = ctx(run);
+  const active = requests(run);
+  for (const r of deadlines) {
+    if (live(r) && !active.some((a) => a.slot === r.slot && a.spec.id === r.specId)) {
+      if (r.key === run.s.lapsing) {
+        r.status = 'lapsed';
+        record(run, { kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：期满未办`, basis: r.basis, deadlineKey: r.key });
+        continue;
+      }
+      r.metAt = new Date(factMs).toISOString();
+      r.status = factMs <= Date.parse(r.dueAt) ? 'met' : 'met_late';
+      record(run, { kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
+    }
+  }
+  for (const { spec, slot, fromPolicy, open, inputs, period, options } of active) {
+    const current = deadlines.find((r) => r.slot === slot && r.specId === spec.id && live(r));
+    if (current && current.inputs === inputs) {
+      current.status = open ? 'suspended' : 'running';
+      continue;
+    }
+    const computed = await compute(run, period, options, precomputed[inputs]);
+    const responsible = c.parties[spec.responsible];
+    if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
+    const fresh: DeadlineRecord = {
+      ...computed,
+      key: `${spec.id}#${deadlines.length + 1}`,
+      specId: spec.id,
+      slot,
+      label: spec.label,
+      state: stateName(run),
+      responsible,
+      policy: fromPolicy,
+      obligation: spec.obligation !== false,
+      status: open ? 'suspended' : 'running',
+      computedAt: nowIso(),
+      inputs,
+      remindersDone: [],
+      dueSoonDone: false,
+      dueFired: false,
+      overdueCount: 0,
+      escalationRung: 0,
+    };
+    if (current) {
+      current.status = 'superseded';
+      // A recomputation keeps the reminders already sent for this step.
+      fresh.remindersDone = [...current.remindersDone];
+      record(run, { kind: 'deadline-recomputed', actor: SYSTEM, summary: `${spec.label}：${current.dueAt} → ${computed.dueAt}`, basis: spec.basis, deadlineKey: fresh.key });
+    } else {
+      record(run, { kind: 'deadline-set', actor: SYSTEM, summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`, basis: spec.basis, deadlineKey: fresh.key });
+    }
+    skipPastReminders(fresh, Date.now());
+    deadlines.push(fresh);
+  }
+}
+
+/** SPEC §2: provisional deadlines are recomputed only by this explicit, audited event. Returns how many changed. */
+export async function recomputeProvisional(run: Run, actor: Actor, reason: string): Promise<number> {
+  const { policy } = run.s.prepared;
+  let changed = 0;
+  for (const r of run.s.deadlines.filter((d) => d.status === 'running' && d.provisional)) {
+    const spec = activeDeadlines(run.snapshot).find((a) => a.spec.id === r.specId)?.spec;
+    const computed = await compute(run, { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting }, computeOptions(policy, spec));
+    const before = r.dueAt;
+    const wasProvisional = r.provisional;
+    Object.assign(r, { ...computed, computedAt: nowIso() });
+    if (before !== r.dueAt || wasProvisional !== r.provisional) {
+      changed++;
+      r.dueFired = r.dueFired && Date.parse(r.dueAt) <= Date.now();
+      skipPastReminders(r, Date.now());
+      record(run, { kind: 'deadline-recomputed', actor, summary: `${r.label}：${before} → ${r.dueAt}（日历 ${computed.calendarVersion}${r.provisional ? '，仍为暂定' : ''}；${reason}）`, basis: r.basis, deadlineKey: r.key });
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,97 @@
+/**
+ * Notifications and their delivery (SPEC §4): the machine's notify effects go to the inbox and,
+ * per recipient channel, to the delivery activity, concurrently and without holding up the
+ * procedure. A channel still failing after its retries is recorded and escalated once.
+ */
+import { acts, ctx, nowIso, record, SYSTEM, type Run } from './state.js';
+import { upsertAttributes } from './attributes.js';
+import type { Delivery, InboxEntry, Recipient } from './types.js';
+
+type Effect = { type: string; params?: unknown };
+
+/** Carries out the machine's notify effects through the notification activity. */
+export async function runEffects(run: Run, list: readonly Effect[], cause: string): Promise<void> {
+  for (const action of list) {
+    if (action.type !== 'notify') continue;
+    const params = action.params as { to: string; subject: string; basis: string };
+    const to = ctx(run).parties[params.to];
+    if (!to) continue;
+    const entryId = `${cause}:${params.subject}:${to.id}`;
+    const recipients = await acts.notify({ idempotencyKey: `${run.id}:${entryId}`, procedureId: run.id, kind: 'notification', subject: params.subject, to, basis: params.basis });
+    post(run, { id: entryId, at: nowIso(), kind: 'notification', subject: params.subject, recipients, basis: params.basis, deliveries: [] });
+    record(run, { kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
+  }
+}
+
+/** The escalation of a channel that is down is itself not escalated when it fails (its id ends in ':down'). */
+const escalatesFailures = (entry: InboxEntry) => !entry.id.endsWith(':down');
+
+/** Puts an entry in the inbox and delivers it on each recipient's channels (webhook, e-mail). */
+export function post(run: Run, entry: InboxEntry): void {
+  run.s.inbox.push(entry);
+  for (const r of entry.recipients) {
+    for (const channel of run.s.prepared.channels ?? []) { // histories from before channels existed have none
+      const address = channel === 'webhook' ? r.contact.webhook : r.contact.email;
+      if (!address) continue;
+      const d: Delivery = { channel, to: r.party.id, status: 'pending' };
+      entry.deliveries.push(d);
+      deliver(run, entry, r, d, address);
+    }
+  }
+}
+
+/**
+ * After continue-as-new: the deliveries the last run left pending are sent again with the same
+ * idempotency keys; the delivery ledger and the receivers deduplicate by key (SPEC §4).
+ */
+export function reissuePending(run: Run): void {
+  for (const entry of run.s.inbox) {
+    for (const d of entry.deliveries) {
+      if (d.status !== 'pending') continue;
+      const r = entry.recipients.find((x) => x.party.id === d.to);
+      const address = d.channel === 'webhook' ? r?.contact.webhook : r?.contact.email;
+      if (r && address) deliver(run, entry, r, d, address);
+    }
+  }
+}
+
+function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address: string): void {
+  const { id } = run;
+  const channel = d.channel;
+  const p: Promise<void> = run.delivery
+    .deliver({
+      key: `${id}:${entry.id}:${channel}:${r.party.id}`,
+      channel,
+      address,
+      recipient: { id: r.party.id, name: r.party.name, contact: r.contact.name },
+      message: { procedureId: id, procedureLabel: run.def.label, kind: entry.kind, subject: entry.subject, ...(entry.basis ? { basis: entry.basis } : {}), at: entry.at },
+    })
+    .then(
+      () => {
+        d.status = 'delivered';
+        d.at = nowIso();
+      },
+      async (err: unknown) => {
+        run.settling++;
+        try {
+          d.status = 'failed';
+          d.at = nowIso();
+          d.error = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+          run.s.deliveryFailures++;
+          record(run, { kind: 'delivery-failed', actor: SYSTEM, summary: `${channel === 'webhook' ? 'Webhook' : '电子邮件'}无法送达${r.party.name}：${d.error}`, basis: 'SPEC §4' });
+          if (escalatesFailures(entry)) {
+            const targets = await acts.notify({ idempotencyKey: `${id}:${entry.id}:${channel}:down`, procedureId: id, kind: 'escalation', subject: 'channel-down', escalation: { responsible: r.party, rung: 1 } });
+            if (targets.length) post(run, { id: `${entry.id}:${channel}:${r.party.id}:down`, at: nowIso(), kind: 'escalation', subject: `通知渠道故障：${entry.subject}未能送达${r.party.name}`, recipients: targets, basis: entry.basis, deliveries: [] });
+          }
+          upsertAttributes(run);
+        } finally {
+          run.settling--;
+        }
+      },
+    )
+    .finally(() => {
+      run.inflight.delete(p);
+      run.s.version++;
+    });
+  run.inflight.add(p);
+}

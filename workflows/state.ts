@@ -1,0 +1,151 @@
+/**
+ * The driver's state as one plain value (STYLE.md "Long-lived workflows — state as one value"):
+ * everything a procedure needs to go on is in `DriverState`, which continue-as-new carries to
+ * the next run unchanged. `Run` adds what lives only as long as one run: the live machine
+ * snapshot (derived from the persisted one), the activity proxies, deliveries in flight, the lock.
+ */
+import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { createActor, type AnyMachineSnapshot, type Snapshot } from 'xstate';
+import type { PartyRef } from '../domain/parties.js';
+import type { Activities, PrepareResult } from '../activities/index.js';
+import { activePaths, handledEvents, stateMetaOf, stateValueOf, type ProcedureDefinition } from '../machines/procedure.js';
+import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventResult, InboxEntry, ProcedureView } from './types.js';
+
+/** An event Update applied, by its hashed id: a repeat in a later run is answered with this, not applied again. */
+export interface AppliedUpdate {
+  id: string;
+  /** The audit entry the event made. */
+  seq: number;
+}
+
+export interface DriverState {
+  /** The machine's persisted snapshot (XState `getPersistedSnapshot`). */
+  machine: Snapshot<unknown>;
+  /** The party that started the procedure: the only one the ready Update answers. */
+  starter: Actor;
+  /** What the preparation resolved at the start (parties, route, local policy, channels, registry version). */
+  prepared: Omit<PrepareResult, 'initialDeadlines'>;
+  /** The edition of the rules the procedure started under (machines/procedure.ts CURRENT_EDITION). */
+  edition: number;
+  deadlines: DeadlineRecord[];
+  audit: AuditEntry[];
+  inbox: InboxEntry[];
+  calendarVersion?: string;
+  /** Bumped on every change; wakes the timer loop. */
+  version: number;
+  deliveryFailures: number;
+  /** Who was last responsible: a closed procedure counts under that tier. */
+  lastResponsible?: PartyRef;
+  /** The deadline whose passing is being told to the machine: if its step ends now, it lapsed. */
+  lapsing?: string;
+  /** Events applied per type, for the caps (EventSpec.max). */
+  eventCounts: Record<string, number>;
+  /** The most recent event Updates applied, oldest first (continue-as-new.ts APPLIED_KEPT). */
+  applied: AppliedUpdate[];
+  /** The run of this procedure: 1 for the first, +1 at each continue-as-new. */
+  run: number;
+}
+
+export interface Run {
+  def: ProcedureDefinition;
+  /** The workflow id: the procedure's id in every run. */
+  id: string;
+  s: DriverState;
+  /** The live form of `s.machine`; replaced together with it (setSnapshot). */
+  snapshot: AnyMachineSnapshot;
+  delivery: Activities;
+  inflight: Set<Promise<void>>;
+  /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
+  settling: number;
+  busy: boolean;
+  /** Updates this run accepted (Temporal limits them per run). */
+  updates: number;
+  /** Continue-as-new is due: new Updates are refused as not-ready until the next run takes them. */
+  continuing: boolean;
+  /** The history size when this run began (its first event holds the carried state). */
+  startSize: number;
+}
+
+// Regular activities: local ones would save a task round trip each, but the time-skipping test
+// server fails them together with updates ("invalid history builder state for action").
+export const acts = proxyActivities<Activities>({
+  // They take milliseconds: a worker lost mid-activity is noticed, and the activity retried, after 10 s.
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated. */
+const deliveryActivities = (attempts: number) =>
+  proxyActivities<Activities>({
+    // A webhook call times out after 10 s (activities/delivery.ts); a worker lost mid-call is noticed after 15 s.
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
+  });
+
+export const SYSTEM: Actor = { id: 'system', name: '系统' };
+
+export const invalidEvent = (problem: EventRejection) => ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+
+/** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
+export function openRun(def: ProcedureDefinition, id: string, s: DriverState, snapshot?: AnyMachineSnapshot): Run {
+  // The persisted snapshot is restored through XState's public API (an actor that is never started).
+  const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
+  return { def, id, s, snapshot: live, delivery: deliveryActivities(s.prepared.policy.deliveryAttempts), inflight: new Set(), settling: 0, busy: false, updates: 0, continuing: false, startSize: 0 };
+}
+
+export function setSnapshot(run: Run, next: AnyMachineSnapshot): void {
+  run.snapshot = next;
+  run.s.machine = run.def.machine.getPersistedSnapshot(next);
+}
+
+export const nowIso = () => new Date(Date.now()).toISOString();
+export const ctx = (run: Run) => run.snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
+export const stateName = (run: Run) => stateValueOf(run.snapshot);
+export const stateLabel = (run: Run) => stateMetaOf(run.snapshot)?.label ?? stateName(run);
+export const closed = (run: Run) => run.snapshot.status === 'done';
+export const live = (r: DeadlineRecord) => r.status === 'running' || r.status === 'suspended';
+
+export function record(run: Run, e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }): void {
+  run.s.audit.push({ seq: run.s.audit.length + 1, at: e.at ?? nowIso(), ...e });
+}
+
+export const allowedEvents = (run: Run) =>
+  closed(run) ? [] : handledEvents(run.snapshot).map((type) => ({ type, label: run.def.events[type]?.label ?? type, by: [...(run.def.events[type]?.by ?? [])] }));
+
+export function responsibleParty(run: Run): PartyRef | undefined {
+  const key = stateMetaOf(run.snapshot)?.responsible;
+  return key ? ctx(run).parties[key] : undefined;
+}
+
+export const result = (run: Run): EventResult => ({ state: stateName(run), stateLabel: stateLabel(run), activeStates: activePaths(run.snapshot), closed: closed(run), deadlines: run.s.deadlines, allowedEvents: allowedEvents(run) });
+
+export const view = (run: Run): ProcedureView => ({
+  id: run.id,
+  kind: run.def.kind,
+  label: run.def.label,
+  basis: run.def.basis,
+  state: stateName(run),
+  stateLabel: stateLabel(run),
+  activeStates: activePaths(run.snapshot),
+  closed: closed(run),
+  context: run.snapshot.context as Record<string, unknown>,
+  responsible: responsibleParty(run),
+  deadlines: run.s.deadlines,
+  allowedEvents: allowedEvents(run),
+  audit: run.s.audit,
+  inbox: run.s.inbox,
+  policy: run.s.prepared.policy,
+  versions: { registry: run.s.prepared.registryVersion, ...(run.s.calendarVersion ? { calendar: run.s.calendarVersion } : {}) },
+});
+
+/** One change at a time: events, alarms and recomputations wait for each other. */
+export async function withLock<T>(run: Run, fn: () => Promise<T>): Promise<T> {
+  await condition(() => !run.busy);
+  run.busy = true;
+  try {
+    return await fn();
+  } finally {
+    run.busy = false;
+    run.s.version++;
+  }
+}
