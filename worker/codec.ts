@@ -10,6 +10,7 @@
  * which the payload converter refuses to read (worker/converters.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 
@@ -18,6 +19,13 @@ import { REFUSED_ENCODING } from './converters.js';
 
 const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 const ENCODING = 'binary/encrypted';
+/**
+ * Sealed after compression: a procedure's carried state (continue-as-new) and long views would
+ * otherwise near Temporal's 2 MB payload limit after some thousands of events. Whether a payload
+ * is compressed is not secret; a tampered marker makes it fail to open and be refused.
+ */
+const ENCODING_DEFLATE = 'binary/encrypted+deflate';
+const COMPRESS_FROM_BYTES = 4096;
 const KEY_ID = 'encryption-key-id';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -38,15 +46,18 @@ export class AesGcmCodec implements PayloadCodec {
     return payloads.map((p) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const plain = PayloadMessage.encode(p).finish();
+      const encoded = PayloadMessage.encode(p).finish();
+      const compress = encoded.length >= COMPRESS_FROM_BYTES;
+      const plain = compress ? deflateRawSync(encoded) : encoded;
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { [METADATA_ENCODING_KEY]: enc.encode(ENCODING), [KEY_ID]: enc.encode(this.currentKeyId) }, data };
+      return { metadata: { [METADATA_ENCODING_KEY]: enc.encode(compress ? ENCODING_DEFLATE : ENCODING), [KEY_ID]: enc.encode(this.currentKeyId) }, data };
     });
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      if (dec.decode(p.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array()) !== ENCODING) return refused('a payload not sealed by the payload codec; its content was dropped unread');
+      const encoding = dec.decode(p.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array());
+      if (encoding !== ENCODING && encoding !== ENCODING_DEFLATE) return refused('a payload not sealed by the payload codec; its content was dropped unread');
       const id = dec.decode(p.metadata?.[KEY_ID] ?? new Uint8Array()).slice(0, 40);
       const key = this.keys.get(id);
       if (!key) return refused(`a payload sealed with key "${id}", which is not configured (BM_CODEC_KEYS)`);
@@ -54,9 +65,10 @@ export class AesGcmCodec implements PayloadCodec {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
         decipher.setAuthTag(data.subarray(data.length - 16));
-        return PayloadMessage.decode(Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]));
+        const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+        return PayloadMessage.decode(encoding === ENCODING_DEFLATE ? inflateRawSync(plain) : plain);
       } catch {
-        return refused(`a payload sealed with key "${id}" fails authentication: wrong key material or tampered data`);
+        return refused(`a payload sealed with key "${id}" fails authentication or does not open: wrong key material or tampered data`);
       }
     });
   }

@@ -41,6 +41,20 @@ describe('AES-256-GCM payload codec (SPEC §5)', () => {
     expect(() => payloadConverter.fromPayload(plain!)).toThrow(/not sealed by the payload codec/);
   });
 
+  it('compresses a large payload before sealing it (a carried state stays far below the 2 MB payload limit), opens it again, and refuses it when its marker is tampered with', async () => {
+    const codec = new AesGcmCodec(new Map([['k1', key(1)]]), 'k1');
+    const audit = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ seq: i + 1, kind: 'event', summary: '记录补救措施：更换密码', basis: 'Regs 61 para 1' })));
+    const [sealed] = await codec.encode([payload(audit)]);
+    expect(new TextDecoder().decode(sealed!.metadata!.encoding)).toBe('binary/encrypted+deflate');
+    expect(sealed!.data!.length).toBeLessThan(audit.length / 10);
+    expect(JSON.parse(text((await codec.decode([sealed!]))[0]!))).toBe(audit);
+    const [small] = await codec.encode([payload('x')]);
+    expect(new TextDecoder().decode(small!.metadata!.encoding)).toBe('binary/encrypted');
+    const unmarked = { ...sealed!, metadata: { ...sealed!.metadata, encoding: new TextEncoder().encode('binary/encrypted') } };
+    const [d] = await codec.decode([unmarked]);
+    expect(() => payloadConverter.fromPayload(d!)).toThrow(/does not open/);
+  });
+
   it('reads its keys from configuration and refuses a short key or a missing current id', () => {
     const env = { BM_CODEC_KEYS: `a:${key(1).toString('base64')},b:${key(2).toString('base64')}`, BM_CODEC_KEY_ID: 'a' };
     expect(() => codecFromEnv(env)).not.toThrow();
