@@ -56,7 +56,7 @@ describe('signing in to the dashboard', () => {
     await page.waitForURL(`${idp.issuer}/interaction/**`);
     await page.screenshot({ path: join(ARTIFACTS, 'login-idp.png'), fullPage: true });
     await page.click('#account-u-li');
-    await page.waitForSelector('#board');
+    await page.waitForSelector('#h-todo');
     expect(await page.textContent('#me')).toBe('广州市某局 李某（保密员）');
     const session = (await page.context().cookies()).find((c) => c.name === 'bm_session')!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
@@ -105,7 +105,7 @@ describe('signing in to the dashboard', () => {
       expect(DEMO_PEOPLE.filter((p) => p.party === party).flatMap((p) => p.roles), party).toEqual(expect.arrayContaining(party.startsWith('auth') ? ['secrecy-officer', 'head'] : ['secrecy-officer', 'classification-officer', 'head']));
     await page.screenshot({ path: join(ARTIFACTS, 'login-demo.png'), fullPage: true });
     await page.getByRole('button', { name: '演示：广东省国家保密局 张某（负责人）' }).click();
-    await page.waitForSelector('#board');
+    await page.waitForSelector('#h-todo');
     expect(await page.textContent('#me')).toBe('广东省国家保密局 张某（负责人）');
     await page.close();
   });
