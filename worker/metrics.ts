@@ -16,5 +16,6 @@ export async function installRuntimeWithMetrics(level: LogLevel, env: NodeJS.Pro
     logger: new DefaultLogger(level),
     ...(sdkPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}` } } } } : {}),
   });
-  if (appPort) await serveMetrics(workerRegistry, appPort);
+  // Unreferenced: the worker exits when it has shut down, whether or not someone is scraping.
+  if (appPort) (await serveMetrics(workerRegistry, appPort)).unref();
 }
