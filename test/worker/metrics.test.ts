@@ -49,3 +49,16 @@ describe('the worker metrics', () => {
     expect(() => metricsPort({ BM_WORKER_METRICS_PORT: 'x' }, 'BM_WORKER_METRICS_PORT', 9464)).toThrow('BM_WORKER_METRICS_PORT: "x" is not a port (1–65535) or "off"');
   });
 });
+
+describe('the Grafana dashboard (deploy/grafana/baomi.json)', () => {
+  it("has a panel for every one of the project's series and for the Temporal SDK's", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ApiMetrics } = await import('../../api/metrics.js');
+    const dashboard = JSON.parse(readFileSync(new URL('../../deploy/grafana/baomi.json', import.meta.url), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    const ours = [...new ApiMetrics(async () => []).registry.getMetricsAsArray(), ...workerRegistry.getMetricsAsArray()].map((m) => m.name).filter((n) => n.startsWith('bm_'));
+    expect(ours.length).toBe(7);
+    for (const name of ours) expect(exprs, name).toContain(name);
+    expect(exprs).toMatch(/temporal_workflow_task_schedule_to_start_latency_bucket/);
+  });
+});
