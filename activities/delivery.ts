@@ -4,6 +4,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { basisText } from '../domain/citation.js';
 import { beijingTime, subjectText } from '../domain/labels.zh.js';
 import type { DeliveryLedger } from './ledger.js';
+import { procedureLog } from './log.js';
+import { deliveries } from './metrics.js';
 
 export interface DeliveryConfig {
   /** The shared signing secret (BM_WEBHOOK_SECRET): only for receivers without their own, and never in production. */
@@ -91,9 +93,24 @@ export function createDelivery(config: DeliveryConfig) {
   return {
     /** Delivers one message on one channel, at most once per key (SPEC §4). */
     async deliver(req: DeliveryRequest): Promise<'sent' | 'already-sent'> {
-      if (config.ledger.has(req.key)) return 'already-sent';
-      await (req.channel === 'webhook' ? webhook(req) : email(req));
+      const log = procedureLog(req.message.procedureId, 'deliver').child({ channel: req.channel, recipient: req.recipient.id });
+      if (config.ledger.has(req.key)) {
+        deliveries.inc({ channel: req.channel, result: 'already-sent' });
+        log.info({ key: req.key }, 'already delivered');
+        return 'already-sent';
+      }
+      try {
+        await (req.channel === 'webhook' ? webhook(req) : email(req));
+      } catch (e) {
+        // A non-retryable failure is final; anything else Temporal retries with backoff.
+        const result = e instanceof ApplicationFailure && e.nonRetryable ? 'failed' : 'retrying';
+        deliveries.inc({ channel: req.channel, result });
+        log.warn({ key: req.key, result, err: (e as Error).message }, 'delivery failed');
+        throw e;
+      }
       config.ledger.record(req.key);
+      deliveries.inc({ channel: req.channel, result: 'sent' });
+      log.info({ key: req.key }, 'delivered');
       return 'sent';
     },
   };

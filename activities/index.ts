@@ -14,6 +14,8 @@ import { PROCEDURES } from '../machines/index.js';
 import { machineInput } from '../machines/procedure.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
+import { procedureLog } from './log.js';
+import { alarmLateness } from './metrics.js';
 
 export interface PrepareResult extends ResolvedParties {
   policy: Policy;
@@ -34,6 +36,8 @@ export interface NotifyRequest {
   /** For an escalation: the responsible party, the rung of the ladder, the authority a statute names for the step. */
   escalation?: { responsible: PartyRef; rung: number; named?: PartyRef };
   basis?: string;
+  /** For a reminder or escalation: the instant its alarm was scheduled for (measures lateness; optional, older callers omit it). */
+  scheduledAt?: string;
 }
 
 const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedParties> = {
@@ -87,6 +91,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Resolves the recipients of a notification, reminder or escalation (delivered to the inbox). */
     async notify(req: NotifyRequest): Promise<Recipient[]> {
+      const log = procedureLog(req.procedureId, 'notify');
+      if (req.scheduledAt && req.kind !== 'notification') {
+        const late = Math.max(0, (Date.now() - Date.parse(req.scheduledAt)) / 1000);
+        alarmLateness.observe({ kind: req.kind }, late);
+        log.info({ kind: req.kind, lateSeconds: late }, 'alarm notified');
+      }
       if (req.escalation) {
         return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({ party: t.party, contact: t.contact, role: t.role }));
       }

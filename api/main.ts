@@ -8,6 +8,7 @@ import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
 import { DEMO_PEOPLE } from './demo-people.js';
 import { connectOidc, oidcSettingsFromEnv } from './oidc.js';
+import { metricsPort } from './metrics.js';
 
 refuseUnsafeProduction('api');
 const config = temporalConfig();
@@ -45,6 +46,7 @@ const app = await buildServer({
   ...(isProduction() ? {} : { demoPeople: DEMO_PEOPLE }),
   secureCookies: publicUrl.startsWith('https:'),
   ...(sessionHours ? { sessionHours } : {}),
+  ...((p) => (p ? { metricsPort: p } : {}))(loadOrExit('api', () => metricsPort(process.env, 'BM_API_METRICS_PORT', 9463))),
   ...(process.env.BM_UI_ORIGIN ? { uiOrigin: process.env.BM_UI_ORIGIN } : {}),
   ...(process.env.BM_RATE_LIMIT_PER_MINUTE ? { rateLimitPerMinute: Number(process.env.BM_RATE_LIMIT_PER_MINUTE) } : {}),
   ...(process.env.BM_ANON_RATE_LIMIT_PER_MINUTE ? { anonymousRateLimitPerMinute: Number(process.env.BM_ANON_RATE_LIMIT_PER_MINUTE) } : {}),

@@ -25,6 +25,7 @@ import { DeadlineBoard } from './board.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { issueZh } from './field-errors.js';
+import { ApiMetrics, serveMetrics } from './metrics.js';
 
 export interface ApiDeps {
   client: Client;
@@ -51,6 +52,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Longest dashboard session (hours, default 8; never beyond the token rules' maximum). */
   sessionHours?: number;
+  /** Loopback port of GET /metrics (Prometheus, no token; never served on the public port). */
+  metricsPort?: number;
 }
 
 declare module 'fastify' {
@@ -175,13 +178,18 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const running = new RunningDeadlines(deps.client);
-  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req), applied: (id) => running.forget(id) }));
-  await app.register(registryRoutes(deps.registry, auth));
-  await app.register(deadlineRoutes(deps.calendar));
   const board = new DeadlineBoard(deps.client, deps.calendar);
   board.start();
   app.addHook('onClose', async () => board.stop());
+  const metrics = new ApiMetrics(() => board.open());
+  if (deps.metricsPort !== undefined) {
+    const metricsServer = await serveMetrics(metrics.registry, deps.metricsPort);
+    app.addHook('onClose', async () => void (await new Promise((resolve) => metricsServer.close(resolve))));
+  }
+  const running = new RunningDeadlines(deps.client);
+  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req), applied: (id) => running.forget(id), metrics }));
+  await app.register(registryRoutes(deps.registry, auth));
+  await app.register(deadlineRoutes(deps.calendar));
   await app.register(dashboardRoutes(board, auth));
   await app.register(workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth }));
   await app.register(loginRoutes({ key: deps.jwtKey, rules, registry: deps.registry, sessions, ...(deps.oidc ? { oidc: deps.oidc } : {}), ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}), secureCookies: deps.secureCookies ?? false, ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}) }));

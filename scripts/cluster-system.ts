@@ -90,12 +90,13 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
     await Promise.all([...workers, ...apis].map(({ child }) => stopChild(child)));
     await cluster.stop();
   };
-  const startWorker = (i: number) => launch(`worker-${i + 1}`, 'worker/main.ts', /polling task queue/);
+  // Several processes on one host: the loopback metrics ports are off here (one port per process otherwise).
+  const startWorker = (i: number) => launch(`worker-${i + 1}`, 'worker/main.ts', /polling task queue/, { BM_WORKER_METRICS_PORT: 'off', BM_WORKER_APP_METRICS_PORT: 'off' });
   try {
     for (const i of [0, 1]) workers[i] = await startWorker(i);
     for (const i of [0, 1]) {
       const port = o.apiPorts[i]!;
-      apis[i] = { ...(await launch(`api-${i + 1}`, 'api/main.ts', /listening on/, { PORT: String(port) })), url: `http://127.0.0.1:${port}` };
+      apis[i] = { ...(await launch(`api-${i + 1}`, 'api/main.ts', /listening on/, { PORT: String(port), BM_API_METRICS_PORT: 'off' })), url: `http://127.0.0.1:${port}` };
     }
   } catch (e) {
     await stop();

@@ -20,6 +20,7 @@ import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
+import { outcomeOf, type ApiMetrics } from '../metrics.js';
 
 const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
 /**
@@ -77,6 +78,8 @@ export interface ProcedureRouteDeps {
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
   /** An event was applied to the procedure (the workbench forgets what it cached of it). */
   applied?: (id: string) => void;
+  /** Starts and events counted by kind and outcome. */
+  metrics?: ApiMetrics;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -126,26 +129,36 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
         `/api/procedures/${def.kind}`,
         { schema: { body: def.input, headers: IdempotencyHeaders, summary: `启动${def.label}（${def.basis}）`, tags: ['procedures'] } },
         async (req, reply) => {
-          const caller = await deps.authenticate(req);
-          const starter = (req.body as Record<string, unknown>)[def.startedBy];
-          if (starter !== caller.party.id) {
-            deps.deny(caller, `start ${def.kind} for ${String(starter)}`, req);
-            throw new ApiError(403, 'Forbidden', `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`);
+          let log = req.log.child({ kind: def.kind });
+          try {
+            const caller = await deps.authenticate(req);
+            const starter = (req.body as Record<string, unknown>)[def.startedBy];
+            if (starter !== caller.party.id) {
+              deps.deny(caller, `start ${def.kind} for ${String(starter)}`, req);
+              throw new ApiError(403, 'Forbidden', `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`);
+            }
+            const key = req.headers['idempotency-key'];
+            // The same caller and key always name the same procedure: a repeated start returns it.
+            const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
+            log = log.child({ procedureId: workflowId });
+            const existing = key ? await exists(workflowId) : false;
+            const ready = await (existing
+              ? waitReady(deps.client.workflow.getHandle(workflowId))
+              : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: actorOf(caller) }).then((s) => s.ready)
+            ).catch((e: unknown) => {
+              const refusal = startRefusal(e);
+              if (!refusal) throw e;
+              deps.deny(caller, `start ${def.kind}: no standing`);
+              throw new ApiError(403, 'Forbidden', refusal);
+            });
+            deps.metrics?.started(def.kind, existing ? 'repeated' : 'accepted');
+            log.info({ state: ready.state, repeated: existing }, 'procedure started');
+            return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: ready.state, stateLabel: ready.stateLabel, deadlines: ready.deadlines, allowedEvents: ready.allowedEvents });
+          } catch (e) {
+            deps.metrics?.started(def.kind, outcomeOf(e));
+            log.info({ outcome: outcomeOf(e) }, 'start refused');
+            throw e;
           }
-          const key = req.headers['idempotency-key'];
-          // The same caller and key always name the same procedure: a repeated start returns it.
-          const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
-          const existing = key ? await exists(workflowId) : false;
-          const ready = await (existing
-            ? waitReady(deps.client.workflow.getHandle(workflowId))
-            : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: actorOf(caller) }).then((s) => s.ready)
-          ).catch((e: unknown) => {
-            const refusal = startRefusal(e);
-            if (!refusal) throw e;
-            deps.deny(caller, `start ${def.kind}: no standing`);
-            throw new ApiError(403, 'Forbidden', refusal);
-          });
-          return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: ready.state, stateLabel: ready.stateLabel, deadlines: ready.deadlines, allowedEvents: ready.allowedEvents });
         },
       );
     }
@@ -164,26 +177,39 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
     }
 
     app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
+      const log = req.log.child({ procedureId: req.params.id, event: req.body.type });
+      try {
+        const result = await applyEvent(req, req.params.id, req.body, req.headers['idempotency-key']);
+        deps.metrics?.event(req.params.id, 'accepted');
+        log.info({ state: result.state }, 'event applied');
+        return result;
+      } catch (e) {
+        deps.metrics?.event(req.params.id, outcomeOf(e));
+        log.info({ outcome: outcomeOf(e) }, 'event refused');
+        throw e;
+      }
+    });
+
+    async function applyEvent(req: FastifyRequest, id: string, body: z.infer<typeof EventBody>, key: string | undefined) {
       const caller = await deps.authenticate(req);
-      await visible(req.params.id, caller, req, 'event');
-      const { type, occurredAt, ...payload } = req.body;
-      const key = req.headers['idempotency-key'];
+      await visible(id, caller, req, 'event');
+      const { type, occurredAt, ...payload } = body;
       try {
         const event = { type, payload, actor: actorOf(caller), ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
-        const result = await sendEvent(deps.client.workflow.getHandle(req.params.id), event, key ? `event-${idempotencyDigest(req.params.id, caller.party.id, key)}` : undefined);
-        deps.applied?.(req.params.id);
+        const result = await sendEvent(deps.client.workflow.getHandle(id), event, key ? `event-${idempotencyDigest(id, caller.party.id, key)}` : undefined);
+        deps.applied?.(id);
         return result;
       } catch (e) {
         const r = eventRejection(e);
         if (!r) throw e;
-        if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${req.params.id}`, req);
+        if (r.code === 'not-authorized') deps.deny(caller, `${type} on ${id}`, req);
         // The same schema parsed here gives each refused field its reason in Chinese (the workbench's forms).
-        const spec = r.fieldErrors ? Object.values(PROCEDURES).find((p) => req.params.id.startsWith(`${p.kind}-`))?.events[type] : undefined;
+        const spec = r.fieldErrors ? Object.values(PROCEDURES).find((p) => id.startsWith(`${p.kind}-`))?.events[type] : undefined;
         const local = spec ? spec.schema.safeParse(payload) : undefined;
         const fieldErrors = r.fieldErrors && withChinese(r.fieldErrors, local && !local.success ? zodFieldErrorsZh(local.error) : []);
         throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(fieldErrors ? { fieldErrors } : {}) });
       }
-    });
+    }
 
     app.get('/api/procedures/:id', { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } }, async (req) => {
       const caller = await deps.authenticate(req);
