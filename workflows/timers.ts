@@ -37,7 +37,9 @@ async function fire(run: Run, r: DeadlineRecord, alarm: Alarm): Promise<void> {
       : alarm.kind === 'due'
         ? `${r.label}：已届满，现已超期`
         : `${r.label}：已超期${alarm.count * policy.overdueRepeatHours}小时`;
-  const reminded = await acts.notify({ idempotencyKey: `${id}:${r.key}:${alarmKey}`, procedureId: id, kind: 'reminder', subject, to: r.responsible, basis: r.basis });
+  // The alarm's own instant: the notify activity measures how late it fires (bm_alarm_lateness_seconds).
+  const scheduledAt = new Date(alarm.at).toISOString();
+  const reminded = await acts.notify({ idempotencyKey: `${id}:${r.key}:${alarmKey}`, procedureId: id, kind: 'reminder', subject, to: r.responsible, basis: r.basis, scheduledAt });
   post(run, { id: `${r.key}:${alarmKey}`, at, kind: 'reminder', subject, recipients: reminded, basis: r.basis, deadlineKey: r.key, deliveries: [] });
   record(run, { kind: 'reminder', at, actor: SYSTEM, summary: `提醒${r.responsible.name}：${subject}`, basis: r.basis, deadlineKey: r.key });
   if (alarm.kind === 'reminder') return;
@@ -53,6 +55,7 @@ async function fire(run: Run, r: DeadlineRecord, alarm: Alarm): Promise<void> {
     subject: `${r.label}：${r.responsible.name}超期未办，逐级督办（第${rung}级）`,
     escalation: { responsible: r.responsible, rung, ...(named ? { named } : {}) },
     basis: r.basis,
+    scheduledAt,
   });
   if (escalated.length) {
     const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
