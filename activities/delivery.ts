@@ -58,7 +58,7 @@ export function createDelivery(config: DeliveryConfig) {
         signal: AbortSignal.timeout(10_000),
       });
     } catch (e) {
-      throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`); // retried with backoff
+      throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`, { cause: e }); // retried with backoff
     }
     if (res.ok) return;
     if (res.status >= 300 && res.status < 400) throw ApplicationFailure.nonRetryable(`webhook ${req.address} answered ${res.status}, a redirect, which is not followed: register the final address`, 'WebhookRedirected');

@@ -15,7 +15,7 @@ export function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv, where: str
     try {
       value = readFileSync(ref.slice(5), 'utf8');
     } catch (e) {
-      throw new Error(`${where}: cannot read the secret file ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`${where}: cannot read the secret file ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
   }
   const secret = value.trim();

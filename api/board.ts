@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import type { PartyRef, Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
 import { canSeeByAttributes, scopeQuery } from './scope.js';
+import { decodeAttributes } from './search-attributes.js';
 
 export interface BoardItem {
   id: string;
@@ -72,7 +72,7 @@ export class DeadlineBoard {
       let nextPageToken: Uint8Array | undefined;
       do {
         const res = await this.client.workflowService.listWorkflowExecutions({ namespace: this.client.options.namespace, query: `BmClosed = false AND ExecutionStatus = 'Running'`, pageSize: 1000, nextPageToken });
-        for (const e of res.executions ?? []) items.push(toItem(e.execution!.workflowId!, decodeTypedSearchAttributes(e.searchAttributes?.indexedFields)));
+        for (const e of res.executions ?? []) items.push(toItem(e.execution!.workflowId!, decodeAttributes(e.searchAttributes?.indexedFields)));
         nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
       } while (nextPageToken);
       items.sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
@@ -154,7 +154,7 @@ function matches(i: BoardItem, f: BoardFilters): boolean {
   return true;
 }
 
-function toItem(id: string, sa: ReturnType<typeof decodeTypedSearchAttributes>): BoardItem {
+function toItem(id: string, sa: ReturnType<typeof decodeAttributes>): BoardItem {
   return {
     id,
     kind: sa.get(SA.kind) ?? '',

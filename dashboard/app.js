@@ -18,7 +18,7 @@ const termText = ({ term, since, endsOn }) =>
 const RULES = { 'working-days': '工作日', 'calendar-days': '日（法定休假日顺延，民法典第二百零三条）', months: '月', years: '年', hours: '小时（精确计算）' };
 
 let timer;
-let graphs = {};
+const graphs = {};
 let labels = {};
 let names;
 

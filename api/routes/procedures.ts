@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,6 +20,7 @@ import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefu
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
+import { decodeAttributes } from '../search-attributes.js';
 
 const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
 /**
@@ -234,7 +234,7 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
         nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
       });
       const items = (res.executions ?? []).map((e) => {
-        const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+        const sa = decodeAttributes(e.searchAttributes?.indexedFields);
         return {
           id: e.execution!.workflowId!,
           kind: sa.get(SA.kind),

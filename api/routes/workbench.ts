@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AnyStateNode } from 'xstate';
 import { z } from 'zod';
@@ -18,6 +17,7 @@ import type { DeadlineBoard, BoardItem } from '../board.js';
 import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
+import { decodeAttributes } from '../search-attributes.js';
 
 /** The JSON Schema of what the API validates, generated from the same zod schema (input side). */
 export function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -174,7 +174,7 @@ export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; ru
       // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first.
       const res = await deps.client.workflowService.listWorkflowExecutions({ namespace: deps.client.options.namespace, query: `BmOrgan = '${me}'`, pageSize: 50 });
       const started = (res.executions ?? []).map((e) => {
-        const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+        const sa = decodeAttributes(e.searchAttributes?.indexedFields);
         const item = open.find((o) => o.id === e.execution!.workflowId);
         if (item) return row(item, now);
         return { id: e.execution!.workflowId!, kind: sa.get(SA.kind) ?? '', state: sa.get(SA.state) ?? '', responsible: sa.get(SA.responsible) ?? '', deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none', deadlineRule: 'none', provisional: false, closed: sa.get(SA.closed) ?? false };

@@ -11,9 +11,7 @@ export const ContactSchema = z.strictObject({
    * "file:/absolute/path", never the secret itself — so that no receiver can sign another's
    * messages (activities/delivery.ts). Required for every webhook in production.
    */
-  webhookSecretRef: z
-    .string()
-    .regex(/^(env:[A-Z_][A-Z0-9_]*|file:\/\S+)$/, 'a reference "env:VARIABLE" (capitals, digits, _) or "file:/absolute/path", never the secret itself')
+  webhookSecretRef: matching(/^(env:[A-Z_][A-Z0-9_]*|file:\/\S+)$/, 'a reference "env:VARIABLE" (capitals, digits, _) or "file:/absolute/path", never the secret itself')
     .optional(),
 });
 
