@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadCalendar } from '../domain/calendar/load.js';
+import { loadCalendar } from '../activities/calendar-file.js';
 import { answerBatchLine } from '../domain/deadline/batch.js';
 import { computeDeadline } from '../domain/deadline/compute.js';
 import { explainDeadline } from '../domain/deadline/explain.js';

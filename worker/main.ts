@@ -1,17 +1,19 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from './config.js';
-import { codecFromEnv } from './codec.js';
+import { codecOf } from './codec.js';
 import { connectWorker, createWorker } from './worker.js';
 import { refuseUnsafeProduction } from './production.js';
 
+const settings = loadConfig('worker');
 refuseUnsafeProduction('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
-const deps = loadOrExit('worker', () => loadDeps());
-Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() as 'WARN' | undefined) ?? 'WARN') });
+const deps = loadOrExit('worker', () => loadDeps(settings));
+Runtime.install({ logger: new DefaultLogger(settings.logLevel.toUpperCase() as 'WARN') });
 const config = loadOrExit('worker', () => temporalConfig());
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps, codecFromEnv());
+const worker = await createWorker(connection, config, deps, codecOf(settings), settings);
 console.error(`[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`);
 await worker.run();
 await connection.close();
