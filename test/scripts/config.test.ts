@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_DATA_DIR, parseConfig } from '../../activities/config.js';
+import { ConfigError, ConfigSchema, DEFAULT_DATA_DIR, parseConfig } from '../../activities/config.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -35,6 +35,15 @@ describe('configuration: one typed module, one default per variable', () => {
       .filter((f) => !['activities/config.ts', 'worker/config.ts'].includes(f))
       .filter((f) => /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(readFileSync(join(root, f), 'utf8')));
     expect(readers).toEqual([]);
+  });
+
+  it('.env.example and the README\'s Configuration table list every variable of the configuration', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const name of [...Object.keys(ConfigSchema.shape), 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CERT']) {
+      expect(example, name).toContain(`# ${name}=`);
+      expect(readme, name).toContain(`\`${name}`);
+    }
   });
 
   it('a bad value is refused naming the variable, the value and what is allowed; every problem at once', () => {
