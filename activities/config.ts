@@ -34,7 +34,8 @@ export const ConfigSchema = z.object({
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
-  BM_MAX_CACHED_WORKFLOWS: positiveInt('workflows kept in memory').default(300),
+  // 0: no workflow cache (every task replays its history).
+  BM_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'a whole number of workflows kept in memory, 0 or more' }).int('a whole number of workflows kept in memory, 0 or more').min(0, 'a whole number of workflows kept in memory, 0 or more').default(300),
   BM_TEMPORAL_PORT: port.default(7233),
   BM_TEMPORAL_UI_PORT: port.default(8233),
   BM_CLUSTER_PORT: port.default(17233),

@@ -35,6 +35,8 @@ describe('configuration: one typed module, one default per variable', () => {
       .filter((f) => !['activities/config.ts', 'worker/config.ts'].includes(f))
       .filter((f) => /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(readFileSync(join(root, f), 'utf8')));
     expect(readers).toEqual([]);
+    // …and each entry point takes its data folder from it: `npm run worker` alone uses the folder `npm start` uses.
+    for (const entry of ['api/main.ts', 'worker/main.ts', 'scripts/start.ts']) expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);
   });
 
   it('.env.example and the README\'s Configuration table list every variable of the configuration', () => {
@@ -63,6 +65,7 @@ describe('configuration: one typed module, one default per variable', () => {
       expect.stringMatching(/^LOG_LEVEL: "loud" is not allowed; expected trace, debug, info, warn or error$/),
     ]);
     // Empty means unset (VAR= in a shell or an .env file): the default applies.
+    expect(parseConfig({ BM_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0); // no workflow cache
     expect(parseConfig({ PORT: '', BM_MODE: '' })).toMatchObject({ port: 3000, mode: 'demo', production: false });
   });
 
@@ -72,7 +75,7 @@ describe('configuration: one typed module, one default per variable', () => {
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(`[${who}] cannot start: invalid configuration:`);
       expect(r.stderr).toContain('BM_RATE_LIMIT_PER_MINUTE: "many" is not allowed; expected a whole number (requests per minute)');
-      expect(r.stderr).toContain('BM_MAX_CACHED_WORKFLOWS: "-5" is not allowed; expected above 0 (workflows kept in memory)');
+      expect(r.stderr).toContain('BM_MAX_CACHED_WORKFLOWS: "-5" is not allowed; expected a whole number of workflows kept in memory, 0 or more');
     }
   });
 
