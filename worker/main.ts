@@ -10,7 +10,7 @@ const settings = loadConfig('worker');
 refuseUnsafeProduction('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps(settings));
-Runtime.install({ logger: new DefaultLogger(settings.logLevel.toUpperCase() as 'WARN') });
+Runtime.install({ logger: new DefaultLogger(settings.logLevel.toUpperCase() as Uppercase<typeof settings.logLevel>) });
 const config = loadOrExit('worker', () => temporalConfig());
 const connection = await connectWorker(config);
 const worker = await createWorker(connection, config, deps, codecOf(settings), settings);
