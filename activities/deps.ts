@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { loadCalendar } from '../domain/calendar/load.js';
+import { loadCalendar } from './calendar-file.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import { PolicySchema, type Policy } from '../domain/policy.js';
 import { Registry } from '../domain/registry/registry.js';
@@ -8,7 +8,7 @@ import { formatZodError } from '../domain/errors.js';
 import demoRegistry from '../domain/registry/demo-registry.json' with { type: 'json' };
 import type { DeliveryConfig } from './delivery.js';
 import { webhookSecretsOf } from './webhook-secrets.js';
-import { isProduction } from '../worker/config.js';
+import type { Config } from './config.js';
 import { DeliveryLedger } from './ledger.js';
 
 /** What the activities read: registry, policy, calendar (re-read when its file changes), delivery channels. */
@@ -19,21 +19,27 @@ export interface ActivityDeps {
   delivery: DeliveryConfig;
 }
 
-/** Loads and validates everything at start-up; bad data stops the worker with a clear message. */
-export function loadDeps(env: NodeJS.ProcessEnv = process.env): ActivityDeps {
-  const registry = loadRegistry(env.BM_REGISTRY_FILE);
-  const policy = loadPolicy(env.BM_POLICY_FILE);
-  const dataDir = env.BM_DATA_DIR;
+/** What loadDeps reads of the configuration; without dataDir (tests), the ledger is in memory and the shared secret random. */
+export type DepsConfig = Partial<Pick<Config, 'production' | 'dataDir' | 'registryFile' | 'policyFile' | 'calendarFile' | 'webhookSecret' | 'smtpUrl' | 'mailFrom'>>;
+
+/**
+ * Loads and validates everything at start-up; bad data stops the worker with a clear message.
+ * `env` only resolves the registry's "env:VARIABLE" webhook secret references.
+ */
+export function loadDeps(config: DepsConfig, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
+  const registry = loadRegistry(config.registryFile);
+  const policy = loadPolicy(config.policyFile);
+  const { dataDir } = config;
   return {
     registry,
     policy,
-    calendar: calendarSource(env.BM_CALENDAR_FILE),
+    calendar: calendarSource(config.calendarFile),
     delivery: {
       // Each receiver's own secret (registry webhookSecretRef); the shared one only outside production.
-      webhookSecrets: webhookSecretsOf(registry, env),
-      ...(isProduction(env) ? {} : { webhookSecret: env.BM_WEBHOOK_SECRET ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')) }),
-      ...(env.BM_SMTP_URL ? { smtpUrl: env.BM_SMTP_URL } : {}),
-      mailFrom: env.BM_MAIL_FROM ?? '保密法定程序编排 <noreply@baomi-procedures.local>',
+      webhookSecrets: webhookSecretsOf(registry, { ...env, BM_MODE: config.production ? 'production' : 'demo' }),
+      ...(config.production ? {} : { webhookSecret: config.webhookSecret ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')) }),
+      ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+      mailFrom: config.mailFrom ?? '保密法定程序编排 <noreply@baomi-procedures.local>',
       ledger: new DeliveryLedger(dataDir ? `${dataDir}/deliveries.log` : undefined),
     },
   };

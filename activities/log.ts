@@ -1,6 +1,8 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
+import { parseConfig } from './config.js';
 
-const base = pino({ name: 'worker', level: process.env.LOG_LEVEL?.toLowerCase() ?? 'warn' });
+// Made on first use: the entry point has validated the configuration by then (loadConfig).
+let base: Logger | undefined;
 
 /** The activities' logger: every line carries the procedure it serves. */
-export const procedureLog = (procedureId: string, activity: string) => base.child({ procedureId, activity });
+export const procedureLog = (procedureId: string, activity: string) => (base ??= pino({ name: 'worker', level: parseConfig().logLevel })).child({ procedureId, activity });

@@ -64,15 +64,6 @@ export function outcomeOf(e: unknown): string {
   return e instanceof ApiError ? e.title.toLowerCase().replace(/\s+/g, '-') : 'error';
 }
 
-/** A loopback metrics port from the environment: a port number, or `off`. */
-export function metricsPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number | undefined {
-  const raw = env[name];
-  if (raw === 'off') return undefined;
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}: "${raw}" is not a port (1–65535) or "off"`);
-  return port;
-}
 
 /** Serves GET /metrics of a registry on a loopback address only (no token: nothing but the host reaches it). */
 export async function serveMetrics(registry: Registry, port: number, host = '127.0.0.1'): Promise<Server> {

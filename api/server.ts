@@ -44,6 +44,8 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Requests per minute per client address without a valid token (none, or an invalid one). */
   anonymousRateLimitPerMinute?: number;
+  /** Fastify's log level (LOG_LEVEL; default warn). */
+  logLevel?: string;
   /** The department's identity provider: its tokens as bearer tokens, and the dashboard's login. */
   oidc?: Oidc;
   /** Demo people for one-click sign-in on the dashboard (演示; never offered in production mode). */
@@ -82,7 +84,7 @@ const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 export type Authenticate = (req: FastifyRequest) => Promise<Caller>;
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' }, bodyLimit: 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: { level: deps.logLevel ?? 'warn' }, bodyLimit: 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

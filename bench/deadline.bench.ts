@@ -3,7 +3,7 @@
  * 30-day and 3,650-day periods. The cumulative working-day index keeps the cost flat in N.
  * Prints figures; asserts nothing.
  */
-import { loadCalendar } from '../domain/calendar/load.js';
+import { loadCalendar } from '../activities/calendar-file.js';
 import { computeDeadline } from '../domain/deadline/compute.js';
 import { dateOf, dayOf } from '../domain/time.js';
 

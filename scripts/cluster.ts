@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
 import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
@@ -16,12 +17,11 @@ import { registerAnnualSchedules } from '../worker/schedules.js';
 import { temporalConfig } from '../worker/config.js';
 import { startClusterSystem, type ClusterSystem } from './cluster-system.js';
 import { SERVICES } from './cluster-temporal.js';
-import { ROOT } from './temporal-binaries.js';
 
-const deps = loadOrExit('cluster', () => loadDeps());
-const basePort = Number(process.env.BM_CLUSTER_PORT ?? 17233);
-const apiPort = Number(process.env.BM_CLUSTER_API_PORT ?? 3101);
-const dir = process.env.BM_CLUSTER_DIR ?? join(ROOT, '.data', 'cluster');
+const settings = loadConfig('cluster');
+const deps = loadOrExit('cluster', () => loadDeps({ ...settings, dataDir: undefined }));
+const { clusterPort: basePort, clusterApiPort: apiPort } = settings;
+const dir = settings.clusterDir ?? join(settings.dataDir, 'cluster');
 
 let system: ClusterSystem | undefined;
 let stopping = false;

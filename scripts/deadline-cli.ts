@@ -5,7 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadCalendar } from '../domain/calendar/load.js';
+import { loadCalendar } from '../activities/calendar-file.js';
+import { loadConfig } from '../activities/config.js';
 import { answerBatchLine } from '../domain/deadline/batch.js';
 import { computeDeadline } from '../domain/deadline/compute.js';
 import { explainDeadline } from '../domain/deadline/explain.js';
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const cal = loadCalendar();
+  const cal = loadCalendar(loadConfig('deadline').calendarFile);
   if (values.batch) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     const out: string[] = [];

@@ -9,12 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
 import { DEMO_PEOPLE } from '../api/demo-people.js';
 import { actorLabel } from '../workflows/event-checks.js';
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, isProduction, temporalConfig } from '../worker/config.js';
+import { connectionOptions, givenTemporalAddress, temporalConfig } from '../worker/config.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
@@ -22,22 +23,22 @@ import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
 
+const settings = loadConfig('start');
 refuseUnsafeProduction('start');
-const production = isProduction();
-const DATA = process.env.BM_DATA_DIR ?? join(ROOT, '.data');
-const API_PORT = Number(process.env.PORT ?? 3000);
+const { production, dataDir: DATA, port: API_PORT } = settings;
 mkdirSync(DATA, { recursive: true });
 
 // Bad registry, policy or calendar data stops start-up here, with the reason.
-const deps = loadOrExit('start', () => loadDeps());
+const deps = loadOrExit('start', () => loadDeps(settings));
 
 let server: DevServer | undefined;
-if (!process.env.TEMPORAL_ADDRESS) {
+const externalTemporal = givenTemporalAddress();
+if (!externalTemporal) {
   console.error('[start] starting the Temporal dev server …');
   server = await startDevServer({
     dbFile: join(DATA, 'temporal.sqlite'),
-    port: Number(process.env.BM_TEMPORAL_PORT ?? 7233),
-    uiPort: Number(process.env.BM_TEMPORAL_UI_PORT ?? 8233),
+    port: settings.devServerPort,
+    uiPort: settings.devServerUiPort,
     logFile: join(DATA, 'temporal.log'),
     // The Web UI decodes payloads through the API's codec endpoint (an authority's token required).
     codecEndpoint: `http://127.0.0.1:${API_PORT}/codec`,
@@ -47,7 +48,7 @@ if (!process.env.TEMPORAL_ADDRESS) {
 const bundlePath = join(ROOT, '.cache', 'workflow-bundle.js');
 console.error('[start] bundling the workflows …');
 await writeWorkflowBundle(bundlePath);
-const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? server!.address, PORT: String(API_PORT), BM_WORKFLOW_BUNDLE: bundlePath };
+const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: externalTemporal ?? server!.address, PORT: String(API_PORT), BM_WORKFLOW_BUNDLE: bundlePath };
 
 const children: ChildProcess[] = [];
 let stopping = false;

@@ -14,6 +14,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 
+import { parseConfig, type Config } from '../activities/config.js';
 import { secretFromFile } from '../activities/deps.js';
 import { REFUSED_ENCODING } from './converters.js';
 
@@ -78,20 +79,23 @@ export class AesGcmCodec implements PayloadCodec {
  * The codec from configuration: BM_CODEC_KEYS "id:base64key,…" and BM_CODEC_KEY_ID (the key that
  * seals new payloads); without them, one key generated once into the data folder.
  */
-export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec {
-  if (env.BM_CODEC_KEYS) {
+export function codecOf(config: Pick<Config, 'dataDir' | 'codecKeys' | 'codecKeyId'>): AesGcmCodec {
+  if (config.codecKeys) {
     const keys = new Map(
-      env.BM_CODEC_KEYS.split(',').map((entry) => {
+      config.codecKeys.split(',').map((entry) => {
         const [id, b64] = entry.split(':');
         if (!id || !b64) throw new Error(`BM_CODEC_KEYS: "${entry}" is not "id:base64key"`);
         return [id.trim(), Buffer.from(b64.trim(), 'base64')] as const;
       }),
     );
-    return new AesGcmCodec(keys, env.BM_CODEC_KEY_ID ?? [...keys.keys()].at(-1)!);
+    return new AesGcmCodec(keys, config.codecKeyId ?? [...keys.keys()].at(-1)!);
   }
-  const hex = secretFromFile(env.BM_DATA_DIR ?? '.data', 'codec-key');
+  const hex = secretFromFile(config.dataDir, 'codec-key');
   return new AesGcmCodec(new Map([['local-1', Buffer.from(hex, 'hex')]]), 'local-1');
 }
+
+/** The codec from an environment record (tests, scripts that pass a child's environment). */
+export const codecFromEnv = (env: NodeJS.ProcessEnv = process.env): AesGcmCodec => codecOf(parseConfig(env));
 
 export const FAILURE_CONVERTER_PATH = new URL('./converters.ts', import.meta.url).pathname;
 export const PAYLOAD_CONVERTER_PATH = new URL('./converters.ts', import.meta.url).pathname;

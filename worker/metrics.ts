@@ -5,13 +5,14 @@
  * Both bind loopback only; `off` disables one (e.g. several workers on one host).
  */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { metricsPort, serveMetrics } from '../api/metrics.js';
+import { serveMetrics } from '../api/metrics.js';
+import type { Config } from '../activities/config.js';
 import { workerRegistry } from '../activities/metrics.js';
 
 /** Installs the SDK runtime (once per process, before any connection) with its Prometheus exporter, and serves the project's worker metrics. */
-export async function installRuntimeWithMetrics(level: LogLevel, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const sdkPort = metricsPort(env, 'BM_WORKER_METRICS_PORT', 9464);
-  const appPort = metricsPort(env, 'BM_WORKER_APP_METRICS_PORT', 9465);
+export async function installRuntimeWithMetrics(level: LogLevel, ports: Pick<Config, 'workerMetricsPort' | 'workerAppMetricsPort'>): Promise<void> {
+  const sdkPort = ports.workerMetricsPort;
+  const appPort = ports.workerAppMetricsPort;
   Runtime.install({
     logger: new DefaultLogger(level),
     ...(sdkPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkPort}` } } } } : {}),

@@ -4,6 +4,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption
 import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
+import type { Config } from '../activities/config.js';
 import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH, sealedDataConverter } from './codec.js';
 import { connectionOptions, type TemporalConfig } from './config.js';
 
@@ -31,19 +32,22 @@ export async function writeWorkflowBundle(path: string): Promise<void> {
   writeFileSync(path, code);
 }
 
-const prebuilt = (): WorkflowBundleOption | undefined => (process.env.BM_WORKFLOW_BUNDLE ? { codePath: process.env.BM_WORKFLOW_BUNDLE } : undefined);
+/** Worker settings from the configuration (BM_WORKFLOW_BUNDLE, BM_MAX_CACHED_WORKFLOWS). */
+export type WorkerSettings = Partial<Pick<Config, 'workflowBundle' | 'maxCachedWorkflows'>>;
 
-export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps, codec: PayloadCodec): Promise<Worker> {
+export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps, codec: PayloadCodec, settings: WorkerSettings = {}): Promise<Worker> {
+  // A prebuilt bundle (BM_WORKFLOW_BUNDLE): the worker does not run webpack.
+  const prebuilt: WorkflowBundleOption | undefined = settings.workflowBundle ? { codePath: settings.workflowBundle } : undefined;
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowBundle: prebuilt() ?? (await workflowBundle()),
+    workflowBundle: prebuilt ?? (await workflowBundle()),
     activities: createActivities(deps),
     dataConverter: sealedDataConverter(codec),
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,
     // so memory does not grow with the number of open procedures.
-    maxCachedWorkflows: Number(process.env.BM_MAX_CACHED_WORKFLOWS ?? 300),
+    maxCachedWorkflows: settings.maxCachedWorkflows ?? 300,
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../domain/calendar/load.js';
+import { loadCalendar } from '../../activities/calendar-file.js';
 import { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { dateOf, dayOf, weekdayOf } from '../../domain/time.js';
 import embedded from '../../domain/calendar/data/cn-calendar.json' with { type: 'json' };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../domain/calendar/load.js';
+import { loadCalendar } from '../../activities/calendar-file.js';
 import { computeDeadline } from '../../domain/deadline/compute.js';
 import { dateOf, dayOf } from '../../domain/time.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../domain/calendar/load.js';
+import { loadCalendar } from '../../activities/calendar-file.js';
 import { computeDeadline } from '../../domain/deadline/compute.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';

@@ -9,7 +9,7 @@ import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
-import { loadCalendar } from '../../domain/calendar/load.js';
+import { loadCalendar } from '../../activities/calendar-file.js';
 import { computeDeadline } from '../../domain/deadline/compute.js';
 
 const actor = { id: 'auth-440000', name: '广东省保密局' };

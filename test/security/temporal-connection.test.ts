@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isLoopback, temporalConfig } from '../../worker/config.js';
 
 const prod = { BM_MODE: 'production' };
-const REFUSAL = /refusing a connection to Temporal at temporal\.example:7233 .*TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY .*TEMPORAL_API_KEY/;
+const REFUSAL = /refusing a connection to Temporal at temporal\.example:7233 .*TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH \(or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY\).*TEMPORAL_API_KEY/;
 
 describe('connections to Temporal in production are authenticated (mTLS or an API key)', () => {
   it('refuses to start with a plaintext connection to another host, naming what to set', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../activities/config.js';
 import { loadDeps } from '../../activities/deps.js';
 import { createDelivery, webhookSignature } from '../../activities/delivery.js';
 import { DeliveryLedger } from '../../activities/ledger.js';
@@ -11,6 +12,9 @@ import { Registry } from '../../domain/registry/registry.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { freePort } from '../support/ports.js';
+
+/** The activities' dependencies from an environment, with an in-memory delivery ledger. */
+const depsOf = (env: Record<string, string>) => loadDeps({ ...parseConfig(env), dataDir: undefined }, env);
 
 const SECRET_ORGAN = 'a'.repeat(24) + '-organ-secret-0001';
 const SECRET_AUTHORITY = 'b'.repeat(24) + '-authority-secret-02';
@@ -92,7 +96,7 @@ describe('webhooks: one secret per receiver, no redirects, a verification helper
       await p.send(h, 'SUBMIT_REPORT', organ);
       await p.send(h, 'DETERMINE', authority, { determination: { outcome: 'not-secret' } });
       await expect.poll(() => organHook.calls.length * authorityHook.calls.length, { timeout: 15_000 }).toBeGreaterThan(0);
-    }, loadDeps(env));
+    }, depsOf(env));
     for (const c of organHook.calls) {
       expect(verify(c, SECRET_ORGAN).outcome).toBe('valid');
       for (const other of [SECRET_AUTHORITY, SHARED]) expect(verify(c, other).outcome).toBe('invalid');
@@ -113,7 +117,7 @@ describe('webhooks: one secret per receiver, no redirects, a verification helper
       await p.send(h, 'DETERMINE', authority, { determination: { outcome: 'not-secret' } });
       await expect.poll(async () => (await p.view(h)).inbox.find((i) => i.subject === 'determined')?.deliveries[0]?.status, { timeout: 15_000 }).toBe('failed');
       expect((await p.view(h)).inbox.find((i) => i.subject === 'determined')!.deliveries[0]!.error).toMatch(/answered 307, a redirect, which is not followed/);
-    }, loadDeps(env));
+    }, depsOf(env));
     expect(elsewhere.calls).toEqual([]);
     const keys = redirecting.calls.map((c) => c.headers['idempotency-key']);
     expect(keys.length).toBeGreaterThan(0);
@@ -123,16 +127,16 @@ describe('webhooks: one secret per receiver, no redirects, a verification helper
   it('in production every webhook receiver needs its own secret: a missing reference, an unset variable or a short secret stops the start-up; the shared secret is not used', () => {
     const prod = (env: Record<string, string>) => ({ ...env, BM_MODE: 'production' });
     const without = registryFile('https://gz-bureau.example/hook', 'https://gd.example/hook', false);
-    expect(() => loadDeps(prod(without.env))).toThrow(/authorities\[\d+\]\.contact\.webhookSecretRef \(auth-440000\): a webhook receiver needs its own secret in production/);
+    expect(() => depsOf(prod(without.env))).toThrow(/authorities\[\d+\]\.contact\.webhookSecretRef \(auth-440000\): a webhook receiver needs its own secret in production/);
     const withRefs = registryFile('https://gz-bureau.example/hook', 'https://gd.example/hook');
-    const deps = loadDeps(prod(withRefs.env));
+    const deps = depsOf(prod(withRefs.env));
     expect(deps.delivery.webhookSecret).toBeUndefined();
     expect(deps.delivery.webhookSecrets).toEqual(new Map([[authority.id, SECRET_AUTHORITY], [organ.id, SECRET_ORGAN]]));
-    expect(() => loadDeps(prod({ ...withRefs.env, BM_WEBHOOK_SECRET_GZ_BUREAU: 'short' }))).toThrow(/env:BM_WEBHOOK_SECRET_GZ_BUREAU has 5 characters; at least 32/);
+    expect(() => depsOf(prod({ ...withRefs.env, BM_WEBHOOK_SECRET_GZ_BUREAU: 'short' }))).toThrow(/env:BM_WEBHOOK_SECRET_GZ_BUREAU has 5 characters; at least 32/);
     const { BM_WEBHOOK_SECRET_GZ_BUREAU: _unset, ...unset } = withRefs.env;
-    expect(() => loadDeps(prod(unset))).toThrow(/environment variable BM_WEBHOOK_SECRET_GZ_BUREAU .* is not set/);
+    expect(() => depsOf(prod(unset))).toThrow(/environment variable BM_WEBHOOK_SECRET_GZ_BUREAU .* is not set/);
     // Outside production a receiver without a reference falls back to the shared secret.
-    expect(loadDeps(without.env).delivery.webhookSecret).toBe(SHARED);
+    expect(depsOf(without.env).delivery.webhookSecret).toBe(SHARED);
     // The registry holds references, never a secret.
     const inline = structuredClone(demo);
     (inline.organs[0]!.secrecyOfficer as Record<string, string>).webhookSecretRef = SECRET_ORGAN;

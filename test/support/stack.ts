@@ -43,7 +43,7 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
   const server: DevServer = await startDevServer({ dbFile: join(dataDir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
-  const deps = loadDeps(registryFile ? { BM_REGISTRY_FILE: registryFile } : {});
+  const deps = loadDeps(registryFile ? { registryFile } : {});
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
   const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps), dataConverter: sealedDataConverter(codec) });

@@ -3,13 +3,15 @@
  * worker (worker/worker.ts) with the environment of worker/main.ts. Prints "polling" when ready.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../activities/config.js';
 import { loadDeps } from '../../activities/deps.js';
-import { codecFromEnv } from '../../worker/codec.js';
+import { codecOf } from '../../worker/codec.js';
 import { temporalConfig } from '../../worker/config.js';
 import { connectWorker, createWorker } from '../../worker/worker.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
+const settings = loadConfig('worker');
 const config = temporalConfig();
-const worker = await createWorker(await connectWorker(config), config, loadDeps(), codecFromEnv());
+const worker = await createWorker(await connectWorker(config), config, loadDeps(settings), codecOf(settings), settings);
 console.log('polling');
 await worker.run();

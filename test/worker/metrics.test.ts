@@ -4,7 +4,7 @@ import { createDelivery, type DeliveryRequest } from '../../activities/delivery.
 import { createActivities } from '../../activities/index.js';
 import { DeliveryLedger } from '../../activities/ledger.js';
 import { workerRegistry } from '../../activities/metrics.js';
-import { metricsPort } from '../../api/metrics.js';
+import { parseConfig } from '../../activities/config.js';
 
 const value = async (name: string, labels: Record<string, string>) => {
   const m = await workerRegistry.getSingleMetric(name)!.get();
@@ -43,10 +43,10 @@ describe('the worker metrics', () => {
   });
 
   it('reads a metrics port from the environment: a port, "off", or a clear error naming the variable', () => {
-    expect(metricsPort({}, 'BM_WORKER_METRICS_PORT', 9464)).toBe(9464);
-    expect(metricsPort({ BM_WORKER_METRICS_PORT: '9500' }, 'BM_WORKER_METRICS_PORT', 9464)).toBe(9500);
-    expect(metricsPort({ BM_WORKER_METRICS_PORT: 'off' }, 'BM_WORKER_METRICS_PORT', 9464)).toBeUndefined();
-    expect(() => metricsPort({ BM_WORKER_METRICS_PORT: 'x' }, 'BM_WORKER_METRICS_PORT', 9464)).toThrow('BM_WORKER_METRICS_PORT: "x" is not a port (1–65535) or "off"');
+    expect(parseConfig({}).workerMetricsPort).toBe(9464);
+    expect(parseConfig({ BM_WORKER_METRICS_PORT: '9500' }).workerMetricsPort).toBe(9500);
+    expect(parseConfig({ BM_WORKER_METRICS_PORT: 'off' }).workerMetricsPort).toBeUndefined();
+    expect(() => parseConfig({ BM_WORKER_METRICS_PORT: 'x' })).toThrow('BM_WORKER_METRICS_PORT: "x" is not allowed; expected a port number 1–65535 or "off"');
   });
 });
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { WorkCalendar } from './work-calendar.js';
-import embedded from './data/cn-calendar.json' with { type: 'json' };
+import { WorkCalendar } from '../domain/calendar/work-calendar.js';
+import embedded from '../domain/calendar/data/cn-calendar.json' with { type: 'json' };
 
 /**
  * The calendar in force: the file named by BM_CALENDAR_FILE (an updated notice, no code
- * change), else the embedded data. I/O lives here, outside the rules.
+ * change), else the embedded data. The file I/O lives here, outside the pure domain.
  */
-export function loadCalendar(file = process.env.BM_CALENDAR_FILE): WorkCalendar {
+export function loadCalendar(file?: string): WorkCalendar {
   if (!file) return WorkCalendar.fromJSON(embedded);
   let raw: unknown;
   try {

@@ -1,0 +1,158 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The repository root: every entry point's default data folder hangs from it, whatever the working directory. */
+export const ROOT = new URL('..', import.meta.url).pathname;
+/** The one default of BM_DATA_DIR, for `npm start`, `npm run worker`, `npm run api` and the scripts alike. */
+export const DEFAULT_DATA_DIR = join(ROOT, '.data');
+
+const optionalText = z.string().min(1).optional();
+const positiveInt = (what: string) => z.coerce.number({ error: `a whole number (${what})` }).int(`a whole number (${what})`).positive(`above 0 (${what})`);
+const port = z.coerce.number({ error: 'a port number 1–65535' }).int('a port number 1–65535').min(1, 'a port number 1–65535').max(65535, 'a port number 1–65535');
+const metricsPort = z.union([z.literal('off'), port], { error: 'a port number 1–65535 or "off"' });
+const portOrOff = (v: number | 'off') => (v === 'off' ? undefined : v);
+
+/**
+ * Every BM_* (and PORT, HOST, LOG_LEVEL) variable the entry points read, with its default: the
+ * one place they are named. Temporal's connection (TEMPORAL_*) follows @temporalio/envconfig,
+ * read in worker/config.ts. The README's Configuration table and .env.example list the same.
+ */
+export const ConfigSchema = z.object({
+  BM_MODE: z.enum(['demo', 'production'], { error: '"demo" (the default) or "production"' }).default('demo'),
+  BM_DATA_DIR: z.string().min(1, 'a folder path').default(DEFAULT_DATA_DIR),
+  BM_REGISTRY_FILE: optionalText,
+  BM_POLICY_FILE: optionalText,
+  BM_CALENDAR_FILE: optionalText,
+  BM_WEBHOOK_SECRET: optionalText,
+  BM_CODEC_KEYS: optionalText,
+  BM_CODEC_KEY_ID: optionalText,
+  BM_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional(),
+  BM_MAIL_FROM: z.string().min(1).default('保密法定程序编排 <noreply@baomi-procedures.local>'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+  BM_SESSION_HOURS: z.coerce.number({ error: 'a number of hours between 0 and 24' }).gt(0, 'a number of hours between 0 and 24').max(24, 'a number of hours between 0 and 24').optional(),
+  BM_UI_ORIGIN: z.url({ error: 'an origin such as http://127.0.0.1:8233' }).optional(),
+  BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
+  BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
+  BM_WORKFLOW_BUNDLE: optionalText,
+  // 0: no workflow cache (every task replays its history).
+  BM_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'a whole number of workflows kept in memory, 0 or more' }).int('a whole number of workflows kept in memory, 0 or more').min(0, 'a whole number of workflows kept in memory, 0 or more').default(300),
+  BM_TEMPORAL_PORT: port.default(7233),
+  BM_TEMPORAL_UI_PORT: port.default(8233),
+  BM_CLUSTER_PORT: port.default(17233),
+  BM_CLUSTER_API_PORT: port.default(3101),
+  BM_CLUSTER_DIR: optionalText,
+  // Metrics on loopback ports (README "Metrics"); "off" disables one (e.g. several processes on one host).
+  BM_API_METRICS_PORT: metricsPort.default(9463),
+  BM_WORKER_METRICS_PORT: metricsPort.default(9464),
+  BM_WORKER_APP_METRICS_PORT: metricsPort.default(9465),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'trace, debug, info, warn or error' }).default('warn'),
+});
+
+type Parsed = z.infer<typeof ConfigSchema>;
+
+/** The typed configuration, parsed once per process. */
+export interface Config {
+  mode: Parsed['BM_MODE'];
+  production: boolean;
+  /** Absolute: the same folder whichever directory a process starts in. */
+  dataDir: string;
+  registryFile?: string;
+  policyFile?: string;
+  calendarFile?: string;
+  webhookSecret?: string;
+  /** "id:base64key,…" (checked by the codec and, in production, by worker/production.ts). */
+  codecKeys?: string;
+  codecKeyId?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  port: number;
+  host: string;
+  /** The address browsers use (the OIDC redirect URI derives from it; https marks cookies Secure). */
+  publicUrl: string;
+  sessionHours?: number;
+  uiOrigin?: string;
+  rateLimitPerMinute?: number;
+  anonymousRateLimitPerMinute?: number;
+  workflowBundle?: string;
+  maxCachedWorkflows: number;
+  devServerPort: number;
+  devServerUiPort: number;
+  /** `npm run cluster` (the multi-node test cluster): first port, first API port, its folder (default $BM_DATA_DIR/cluster). */
+  clusterPort: number;
+  clusterApiPort: number;
+  clusterDir?: string;
+  /** Loopback metrics ports; undefined when "off". */
+  apiMetricsPort?: number;
+  workerMetricsPort?: number;
+  workerAppMetricsPort?: number;
+  logLevel: Parsed['LOG_LEVEL'];
+}
+
+/** Bad configuration: one line per variable, naming it, the value's fault and what is allowed. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Environment → Config. Empty strings count as unset (as `VAR=` in a shell or an .env file). */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const set = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in ConfigSchema.shape && v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(set);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '(environment)');
+        return `${name}: "${String(set[name] ?? '')}" is not allowed; expected ${i.message}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  const dataDir = isAbsolute(c.BM_DATA_DIR) ? c.BM_DATA_DIR : resolve(ROOT, c.BM_DATA_DIR);
+  return {
+    mode: c.BM_MODE,
+    production: c.BM_MODE === 'production',
+    dataDir,
+    registryFile: c.BM_REGISTRY_FILE,
+    policyFile: c.BM_POLICY_FILE,
+    calendarFile: c.BM_CALENDAR_FILE,
+    webhookSecret: c.BM_WEBHOOK_SECRET,
+    codecKeys: c.BM_CODEC_KEYS,
+    codecKeyId: c.BM_CODEC_KEY_ID,
+    smtpUrl: c.BM_SMTP_URL,
+    mailFrom: c.BM_MAIL_FROM,
+    port: c.PORT,
+    host: c.HOST,
+    publicUrl: c.BM_PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}`,
+    sessionHours: c.BM_SESSION_HOURS,
+    uiOrigin: c.BM_UI_ORIGIN,
+    rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
+    anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
+    workflowBundle: c.BM_WORKFLOW_BUNDLE,
+    maxCachedWorkflows: c.BM_MAX_CACHED_WORKFLOWS,
+    devServerPort: c.BM_TEMPORAL_PORT,
+    devServerUiPort: c.BM_TEMPORAL_UI_PORT,
+    clusterPort: c.BM_CLUSTER_PORT,
+    clusterApiPort: c.BM_CLUSTER_API_PORT,
+    clusterDir: c.BM_CLUSTER_DIR,
+    apiMetricsPort: portOrOff(c.BM_API_METRICS_PORT),
+    workerMetricsPort: portOrOff(c.BM_WORKER_METRICS_PORT),
+    workerAppMetricsPort: portOrOff(c.BM_WORKER_APP_METRICS_PORT),
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+let loaded: Config | undefined;
+/** For entry points: the process's configuration, parsed once; bad values stop the process with every problem listed. */
+export function loadConfig(who: string): Config {
+  if (loaded) return loaded;
+  try {
+    return (loaded = parseConfig(process.env));
+  } catch (e) {
+    console.error(`[${who}] cannot start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
