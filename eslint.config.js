@@ -20,7 +20,10 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^@temporalio/[^/]+/lib/', message: 'Import from the package entry point, not its internals.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^@temporalio/[^/]+/lib/', message: 'Import from the package entry point, not its internals.' }] },
+      ],
     },
   },
   {
@@ -31,7 +34,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow, machine or domain code (sandboxed or pure).' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'No Node built-ins in workflow, machine or domain code (sandboxed or pure).',
+          })),
           patterns: [{ regex: '^@temporalio/[^/]+/lib/', message: 'Import from the package entry point, not its internals.' }],
         },
       ],
@@ -39,7 +45,8 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.property.name='regex']",
-          message: "Use matching() from domain/matching.ts: the SDK freezes shared modules and zod's .regex() writes lastIndex on every parse.",
+          message:
+            "Use matching() from domain/matching.ts: the SDK freezes shared modules and zod's .regex() writes lastIndex on every parse.",
         },
       ],
     },
@@ -52,7 +59,29 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', process: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', localStorage: 'readonly', requestAnimationFrame: 'readonly', CSS: 'readonly', crypto: 'readonly', sessionStorage: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly', Intl: 'readonly', AbortController: 'readonly', URLSearchParams: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        localStorage: 'readonly',
+        requestAnimationFrame: 'readonly',
+        CSS: 'readonly',
+        crypto: 'readonly',
+        sessionStorage: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        navigator: 'readonly',
+        Intl: 'readonly',
+        AbortController: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
   },
   prettier,
 );

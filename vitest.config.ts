@@ -14,7 +14,19 @@ export default defineConfig({
       // Deadlines must not depend on the host's time zone (SPEC §2): the pure suite runs twice.
       { extends: true, test: { name: 'unit-utc', include: unit, env: { TZ: 'UTC', EXPECT_TZ: 'UTC' } } },
       { extends: true, test: { name: 'unit-new-york', include: unit, env: { TZ: 'America/New_York', EXPECT_TZ: 'America/New_York' } } },
-      { extends: true, test: { name: 'temporal', include: ['test/workflows/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/system/**/*.test.ts', 'test/security/**/*.test.ts', 'test/browser/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'temporal',
+          include: [
+            'test/workflows/**/*.test.ts',
+            'test/faults/**/*.test.ts',
+            'test/system/**/*.test.ts',
+            'test/security/**/*.test.ts',
+            'test/browser/**/*.test.ts',
+          ],
+        },
+      },
     ],
   },
 });

@@ -7,8 +7,16 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 export const DEFAULT_DATA_DIR = join(ROOT, '.data');
 
 const optionalText = z.string().min(1).optional();
-const positiveInt = (what: string) => z.coerce.number({ error: `a whole number (${what})` }).int(`a whole number (${what})`).positive(`above 0 (${what})`);
-const port = z.coerce.number({ error: 'a port number 1–65535' }).int('a port number 1–65535').min(1, 'a port number 1–65535').max(65535, 'a port number 1–65535');
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `a whole number (${what})` })
+    .int(`a whole number (${what})`)
+    .positive(`above 0 (${what})`);
+const port = z.coerce
+  .number({ error: 'a port number 1–65535' })
+  .int('a port number 1–65535')
+  .min(1, 'a port number 1–65535')
+  .max(65535, 'a port number 1–65535');
 const metricsPort = z.union([z.literal('off'), port], { error: 'a port number 1–65535 or "off"' });
 const portOrOff = (v: number | 'off') => (v === 'off' ? undefined : v);
 
@@ -31,13 +39,21 @@ export const ConfigSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   BM_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
-  BM_SESSION_HOURS: z.coerce.number({ error: 'a number of hours between 0 and 24' }).gt(0, 'a number of hours between 0 and 24').max(24, 'a number of hours between 0 and 24').optional(),
+  BM_SESSION_HOURS: z.coerce
+    .number({ error: 'a number of hours between 0 and 24' })
+    .gt(0, 'a number of hours between 0 and 24')
+    .max(24, 'a number of hours between 0 and 24')
+    .optional(),
   BM_UI_ORIGIN: z.url({ error: 'an origin such as http://127.0.0.1:8233' }).optional(),
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
   // 0: no workflow cache (every task replays its history).
-  BM_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'a whole number of workflows kept in memory, 0 or more' }).int('a whole number of workflows kept in memory, 0 or more').min(0, 'a whole number of workflows kept in memory, 0 or more').default(300),
+  BM_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'a whole number of workflows kept in memory, 0 or more' })
+    .int('a whole number of workflows kept in memory, 0 or more')
+    .min(0, 'a whole number of workflows kept in memory, 0 or more')
+    .default(300),
   BM_TEMPORAL_PORT: port.default(7233),
   BM_TEMPORAL_UI_PORT: port.default(8233),
   BM_CLUSTER_PORT: port.default(17233),

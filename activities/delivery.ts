@@ -37,9 +37,17 @@ export function createDelivery(config: DeliveryConfig) {
 
   async function webhook(req: DeliveryRequest): Promise<void> {
     const secret = config.webhookSecrets?.get(req.recipient.id) ?? config.webhookSecret;
-    if (!secret) throw ApplicationFailure.nonRetryable(`no webhook secret for ${req.recipient.id}: set webhookSecretRef on its registry contact`, 'WebhookSecretMissing');
+    if (!secret)
+      throw ApplicationFailure.nonRetryable(
+        `no webhook secret for ${req.recipient.id}: set webhookSecretRef on its registry contact`,
+        'WebhookSecretMissing',
+      );
     // The machine-readable fields for the receiver's software, their words beside them for people.
-    const words = { subjectText: subjectText(req.message.subject), ...(req.message.basis ? { basisText: basisText(req.message.basis) } : {}), atText: beijingTime(req.message.at) };
+    const words = {
+      subjectText: subjectText(req.message.subject),
+      ...(req.message.basis ? { basisText: basisText(req.message.basis) } : {}),
+      atText: beijingTime(req.message.at),
+    };
     const body = JSON.stringify({ id: req.key, ...req.message, ...words, recipient: req.recipient });
     const timestamp = new Date().toISOString();
     let res: Response;
@@ -61,7 +69,11 @@ export function createDelivery(config: DeliveryConfig) {
       throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`, { cause: e }); // retried with backoff
     }
     if (res.ok) return;
-    if (res.status >= 300 && res.status < 400) throw ApplicationFailure.nonRetryable(`webhook ${req.address} answered ${res.status}, a redirect, which is not followed: register the final address`, 'WebhookRedirected');
+    if (res.status >= 300 && res.status < 400)
+      throw ApplicationFailure.nonRetryable(
+        `webhook ${req.address} answered ${res.status}, a redirect, which is not followed: register the final address`,
+        'WebhookRedirected',
+      );
     const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
     const message = `webhook ${req.address} answered ${res.status}`;
     if (permanent) throw ApplicationFailure.nonRetryable(message, 'WebhookRejected');

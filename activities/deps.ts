@@ -20,7 +20,9 @@ export interface ActivityDeps {
 }
 
 /** What loadDeps reads of the configuration; without dataDir (tests), the ledger is in memory and the shared secret random. */
-export type DepsConfig = Partial<Pick<Config, 'production' | 'dataDir' | 'registryFile' | 'policyFile' | 'calendarFile' | 'webhookSecret' | 'smtpUrl' | 'mailFrom'>>;
+export type DepsConfig = Partial<
+  Pick<Config, 'production' | 'dataDir' | 'registryFile' | 'policyFile' | 'calendarFile' | 'webhookSecret' | 'smtpUrl' | 'mailFrom'>
+>;
 
 /**
  * Loads and validates everything at start-up; bad data stops the worker with a clear message.
@@ -37,7 +39,11 @@ export function loadDeps(config: DepsConfig, env: NodeJS.ProcessEnv = process.en
     delivery: {
       // Each receiver's own secret (registry webhookSecretRef); the shared one only outside production.
       webhookSecrets: webhookSecretsOf(registry, { ...env, BM_MODE: config.production ? 'production' : 'demo' }),
-      ...(config.production ? {} : { webhookSecret: config.webhookSecret ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')) }),
+      ...(config.production
+        ? {}
+        : {
+            webhookSecret: config.webhookSecret ?? (dataDir ? secretFromFile(dataDir, 'webhook-secret') : randomBytes(32).toString('hex')),
+          }),
       ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
       mailFrom: config.mailFrom ?? '保密法定程序编排 <noreply@baomi-procedures.local>',
       ledger: new DeliveryLedger(dataDir ? `${dataDir}/deliveries.log` : undefined),

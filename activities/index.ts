@@ -6,7 +6,14 @@ import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
-import { annualInspectionParties, appraisalParties, leakParties, objectionParties, unclearMatterParties, type ResolvedParties } from '../domain/resolve-parties.js';
+import {
+  annualInspectionParties,
+  appraisalParties,
+  leakParties,
+  objectionParties,
+  unclearMatterParties,
+  type ResolvedParties,
+} from '../domain/resolve-parties.js';
 import type { Recipient } from '../workflows/types.js';
 import { initialTransition } from 'xstate';
 import { deadlineRequests, MachineDefinitionError } from '../machines/deadline-requests.js';
@@ -72,7 +79,9 @@ export function createActivities(deps: ActivityDeps) {
       try {
         const resolved = resolve(deps, req.input as never);
         const [first] = initialTransition(def.machine, machineInput(req.input, { ...resolved, policy: deps.policy }));
-        const initialDeadlines = Object.fromEntries(deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]));
+        const initialDeadlines = Object.fromEntries(
+          deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
+        );
         const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
         return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
       } catch (e) {
@@ -98,7 +107,11 @@ export function createActivities(deps: ActivityDeps) {
         log.info({ kind: req.kind, lateSeconds: late }, 'alarm notified');
       }
       if (req.escalation) {
-        return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({ party: t.party, contact: t.contact, role: t.role }));
+        return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({
+          party: t.party,
+          contact: t.contact,
+          role: t.role,
+        }));
       }
       if (!req.to) return [];
       return [{ party: req.to, contact: deps.registry.contactOf(req.to.id), role: 'responsible' }];

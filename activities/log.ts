@@ -5,4 +5,5 @@ import { parseConfig } from './config.js';
 let base: Logger | undefined;
 
 /** The activities' logger: every line carries the procedure it serves. */
-export const procedureLog = (procedureId: string, activity: string) => (base ??= pino({ name: 'worker', level: parseConfig().logLevel })).child({ procedureId, activity });
+export const procedureLog = (procedureId: string, activity: string) =>
+  (base ??= pino({ name: 'worker', level: parseConfig().logLevel })).child({ procedureId, activity });

@@ -15,11 +15,15 @@ export function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv, where: str
     try {
       value = readFileSync(ref.slice(5), 'utf8');
     } catch (e) {
-      throw new Error(`${where}: cannot read the secret file ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new Error(
+        `${where}: cannot read the secret file ${ref.slice(5)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        { cause: e },
+      );
     }
   }
   const secret = value.trim();
-  if (secret.length < MIN_WEBHOOK_SECRET) throw new Error(`${where}: the secret in ${ref} has ${secret.length} characters; at least ${MIN_WEBHOOK_SECRET} are required`);
+  if (secret.length < MIN_WEBHOOK_SECRET)
+    throw new Error(`${where}: the secret in ${ref} has ${secret.length} characters; at least ${MIN_WEBHOOK_SECRET} are required`);
   return secret;
 }
 
@@ -38,7 +42,10 @@ export function webhookSecretsOf(registry: Registry, env: NodeJS.ProcessEnv): Ma
     if (!contact.webhook) continue;
     const where = `registry ${path}.webhookSecretRef (${id})`;
     if (!contact.webhookSecretRef) {
-      if (isProduction(env)) throw new Error(`${where}: a webhook receiver needs its own secret in production (BM_MODE=production): set "env:VARIABLE" or "file:/path"; the shared BM_WEBHOOK_SECRET is not used`);
+      if (isProduction(env))
+        throw new Error(
+          `${where}: a webhook receiver needs its own secret in production (BM_MODE=production): set "env:VARIABLE" or "file:/path"; the shared BM_WEBHOOK_SECRET is not used`,
+        );
       continue;
     }
     secrets.set(id, resolveSecretRef(contact.webhookSecretRef, env, where));

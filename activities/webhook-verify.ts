@@ -42,9 +42,11 @@ export function verifyWebhook(call: WebhookCallIn): WebhookVerdict {
   const key = header(call.headers, 'idempotency-key') ?? '';
   const expected = Buffer.from(`sha256=${createHmac('sha256', call.secret).update(`${timestamp}.${call.body}`).digest('hex')}`);
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { outcome: 'invalid', reason: 'signature does not match this receiver’s secret' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { outcome: 'invalid', reason: 'signature does not match this receiver’s secret' };
   const at = Date.parse(timestamp);
-  if (!Number.isFinite(at) || Math.abs((call.now ?? Date.now()) - at) > (call.windowSeconds ?? 300) * 1000) return { outcome: 'invalid', reason: `timestamp ${timestamp} outside the window` };
+  if (!Number.isFinite(at) || Math.abs((call.now ?? Date.now()) - at) > (call.windowSeconds ?? 300) * 1000)
+    return { outcome: 'invalid', reason: `timestamp ${timestamp} outside the window` };
   let id: unknown;
   try {
     id = (JSON.parse(call.body) as { id?: unknown }).id;

@@ -67,10 +67,15 @@ export function denyListSource(file: string): () => ReadonlySet<string> {
     try {
       st = statSync(file);
     } catch {
-      return (cached = new Set()), (mtime = -1), cached;
+      return ((cached = new Set()), (mtime = -1), cached);
     }
     if (st.mtimeMs !== mtime || st.size !== size) {
-      cached = new Set(readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean));
+      cached = new Set(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((l) => l.replace(/#.*/, '').trim())
+          .filter(Boolean),
+      );
       mtime = st.mtimeMs;
       size = st.size;
     }
@@ -81,7 +86,8 @@ export function denyListSource(file: string): () => ReadonlySet<string> {
 /** Token rules from the environment (BM_JWT_AUDIENCE, BM_TOKEN_MAX_HOURS, BM_TOKEN_DENYLIST, BM_MODE). */
 export function tokenRulesFromEnv(env: NodeJS.ProcessEnv, dataDir: string): TokenRules {
   const hours = env.BM_TOKEN_MAX_HOURS ? Number(env.BM_TOKEN_MAX_HOURS) : DEFAULT_MAX_TOKEN_HOURS;
-  if (!(hours > 0 && hours <= 24 * 30)) throw new Error(`BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" is not a number of hours between 0 and 720`);
+  if (!(hours > 0 && hours <= 24 * 30))
+    throw new Error(`BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" is not a number of hours between 0 and 720`);
   return {
     audience: env.BM_JWT_AUDIENCE ?? DEFAULT_AUDIENCE,
     maxLifetimeSeconds: hours * 3600,
@@ -100,7 +106,11 @@ export interface TokenSubject {
   demo?: boolean;
 }
 
-export async function issueToken(key: Uint8Array, who: TokenSubject, o: { ttlSeconds?: number; audience?: string; jti?: string } = {}): Promise<string> {
+export async function issueToken(
+  key: Uint8Array,
+  who: TokenSubject,
+  o: { ttlSeconds?: number; audience?: string; jti?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ name: who.name, bm_party: who.party, bm_roles: who.roles, ...(who.demo ? { bm_demo: true } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
@@ -116,7 +126,8 @@ export async function issueToken(key: Uint8Array, who: TokenSubject, o: { ttlSec
 /** A 401 naming why jose refused a token (expired, a claim, else the signature or format). */
 export function refusal(e: unknown): AuthError {
   if (e instanceof errors.JWTExpired) return new AuthError(401, 'token expired');
-  if (e instanceof errors.JWTClaimValidationFailed) return new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
   if (e instanceof errors.JWKSNoMatchingKey) return new AuthError(401, "invalid token: no key of the identity provider's JWKS matches");
   if (e instanceof errors.JWSSignatureVerificationFailed) return new AuthError(401, 'invalid token: signature verification failed');
   if (e instanceof errors.JOSEAlgNotAllowed) return new AuthError(401, 'invalid token: signing algorithm not allowed');
@@ -129,12 +140,20 @@ export async function authenticate(key: Uint8Array, rules: TokenRules, registry:
   if (!token) throw new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
   let claims;
   try {
-    claims = (await jwtVerify(token, key, { issuer: ISSUER, audience: rules.audience, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'jti', 'sub'] })).payload;
+    claims = (
+      await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: rules.audience,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+      })
+    ).payload;
   } catch (e) {
     throw refusal(e);
   }
   const { exp, iat, jti } = claims as { exp: number; iat: number; jti: string };
-  if (exp - iat > rules.maxLifetimeSeconds) throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
+  if (exp - iat > rules.maxLifetimeSeconds)
+    throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
   if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
   if (rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
   if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');

@@ -71,8 +71,14 @@ export class DeadlineBoard {
       const items: BoardItem[] = [];
       let nextPageToken: Uint8Array | undefined;
       do {
-        const res = await this.client.workflowService.listWorkflowExecutions({ namespace: this.client.options.namespace, query: `BmClosed = false AND ExecutionStatus = 'Running'`, pageSize: 1000, nextPageToken });
-        for (const e of res.executions ?? []) items.push(toItem(e.execution!.workflowId!, decodeAttributes(e.searchAttributes?.indexedFields)));
+        const res = await this.client.workflowService.listWorkflowExecutions({
+          namespace: this.client.options.namespace,
+          query: `BmClosed = false AND ExecutionStatus = 'Running'`,
+          pageSize: 1000,
+          nextPageToken,
+        });
+        for (const e of res.executions ?? [])
+          items.push(toItem(e.execution!.workflowId!, decodeAttributes(e.searchAttributes?.indexedFields)));
         nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
       } while (nextPageToken);
       items.sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
@@ -97,7 +103,12 @@ export class DeadlineBoard {
     const nowMs = Date.now();
     const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope) && matches(i, filters));
     const page = visible.slice(offset, offset + size).map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) }));
-    return { items: page, total: visible.length, ...(offset + size < visible.length ? { nextCursor: String(offset + size) } : {}), refreshedAt: new Date(this.refreshedAt).toISOString() };
+    return {
+      items: page,
+      total: visible.length,
+      ...(offset + size < visible.length ? { nextCursor: String(offset + size) } : {}),
+      refreshedAt: new Date(this.refreshedAt).toISOString(),
+    };
   }
 
   /** Counts per procedure and per tier: 进行中 / 即将超期 / 已超期 from the model, 已办结 from visibility. */
@@ -108,7 +119,9 @@ export class DeadlineBoard {
       const query = [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ');
       const cached = this.closedCounts.get(query);
       if (cached && Date.now() - cached.at < this.maxAgeMs * 5) return cached.count;
-      const count = this.client.workflowService.countWorkflowExecutions({ namespace: this.client.options.namespace, query }).then((r) => Number(r.count));
+      const count = this.client.workflowService
+        .countWorkflowExecutions({ namespace: this.client.options.namespace, query })
+        .then((r) => Number(r.count));
       this.closedCounts.set(query, { at: Date.now(), count });
       count.catch(() => this.closedCounts.delete(query));
       return count;

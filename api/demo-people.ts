@@ -1,7 +1,13 @@
 import type { TokenSubject } from './auth.js';
 import type { Role } from '../domain/parties.js';
 
-const person = (party: string, key: string, name: string, roles: Role[]): TokenSubject => ({ party, sub: `demo:${party}:${key}`, name, roles, demo: true });
+const person = (party: string, key: string, name: string, roles: Role[]): TokenSubject => ({
+  party,
+  sub: `demo:${party}:${key}`,
+  name,
+  roles,
+  demo: true,
+});
 
 /**
  * The demonstration's people (演示), signed in with one click on the dashboard and printed by

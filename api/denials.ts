@@ -37,7 +37,11 @@ export function denialLog(dataDir: string, maxBytes = DENIAL_LOG_MAX_BYTES): Den
   })();
   return {
     record(d) {
-      const entry = Object.fromEntries(Object.entries({ time: new Date().toISOString(), ...d, msg: 'denied' }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? cut(v) : v]));
+      const entry = Object.fromEntries(
+        Object.entries({ time: new Date().toISOString(), ...d, msg: 'denied' })
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, typeof v === 'string' ? cut(v) : v]),
+      );
       const line = `${JSON.stringify(entry)}\n`;
       if (size + line.length > maxBytes && size > 0) {
         renameSync(file, `${dataDir}/api-denials.1.jsonl`);

@@ -11,14 +11,25 @@ export interface FieldError {
 
 type Issue = { code: string; path: PropertyKey[]; message: string } & Record<string, unknown>;
 
-const TYPES: Record<string, string> = { string: '文字', number: '数字', int: '整数', boolean: '是或否', object: '一组字段', array: '列表', date: '日期' };
+const TYPES: Record<string, string> = {
+  string: '文字',
+  number: '数字',
+  int: '整数',
+  boolean: '是或否',
+  object: '一组字段',
+  array: '列表',
+  date: '日期',
+};
 const option = (v: unknown) => OPTION_LABELS[String(v)] ?? String(v);
 
 /** Custom refinements (their messages name the rule): the Chinese for those the forms can hit. */
 const CUSTOM: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^expected a date YYYY-MM-DD$/, () => '应为日期（年-月-日，如 2025-09-26）'],
   [/^not a calendar date$/, () => '不是日历上存在的日期'],
-  [/^a (\S+) term is at most (\d+) years/, (m) => `${LEVEL_LABELS[m[1] as keyof typeof LEVEL_LABELS] ?? m[1]}级事项的保密期限最长 ${m[2]} 年（《保密法》第二十条第二款）`],
+  [
+    /^a (\S+) term is at most (\d+) years/,
+    (m) => `${LEVEL_LABELS[m[1] as keyof typeof LEVEL_LABELS] ?? m[1]}级事项的保密期限最长 ${m[2]} 年（《保密法》第二十条第二款）`,
+  ],
 ];
 
 /** A zod issue in Chinese: what is wrong with the field and what is allowed. */
@@ -70,7 +81,8 @@ export function withChinese(fieldErrors: Array<{ field: string; message: string 
   return fieldErrors.map((f) => {
     const zh = local.find((l) => l.field === f.field && l.message === f.message) ?? local.find((l) => l.field === f.field);
     if (zh) return { ...f, messageZh: zh.messageZh };
-    if (f.field === 'occurredAt') return { ...f, messageZh: `实际发生时刻不可采用：不得晚于现在，不得早于上一事件及程序的起始事实（${f.message}）` };
+    if (f.field === 'occurredAt')
+      return { ...f, messageZh: `实际发生时刻不可采用：不得晚于现在，不得早于上一事件及程序的起始事实（${f.message}）` };
     return { ...f, messageZh: `不符合要求（${f.message}）` };
   });
 }

@@ -64,7 +64,6 @@ export function outcomeOf(e: unknown): string {
   return e instanceof ApiError ? e.title.toLowerCase().replace(/\s+/g, '-') : 'error';
 }
 
-
 /** Serves GET /metrics of a registry on a loopback address only (no token: nothing but the host reaches it). */
 export async function serveMetrics(registry: Registry, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {

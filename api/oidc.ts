@@ -6,7 +6,16 @@
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import type { Registry } from '../domain/registry/registry.js';
-import { authenticate, AuthError, callerFromClaims, EMBEDDED_CLAIMS, refusal, type Caller, type ClaimMapping, type TokenRules } from './auth.js';
+import {
+  authenticate,
+  AuthError,
+  callerFromClaims,
+  EMBEDDED_CLAIMS,
+  refusal,
+  type Caller,
+  type ClaimMapping,
+  type TokenRules,
+} from './auth.js';
 
 export interface OidcSettings {
   /** BM_OIDC_ISSUER: the provider's issuer URL (exactly the `iss` of its tokens). */
@@ -33,9 +42,11 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv, publicUrl: string): 
   if (!env.BM_OIDC_ISSUER) return undefined;
   const issuer = env.BM_OIDC_ISSUER;
   if (!URL.canParse(issuer)) throw new Error(`BM_OIDC_ISSUER: "${issuer}" is not a URL`);
-  if (new URL(issuer).protocol !== 'https:' && !isLoopback(issuer)) throw new Error(`BM_OIDC_ISSUER: "${issuer}" must be https (plain http only on a loopback address)`);
+  if (new URL(issuer).protocol !== 'https:' && !isLoopback(issuer))
+    throw new Error(`BM_OIDC_ISSUER: "${issuer}" must be https (plain http only on a loopback address)`);
   const clientId = env.BM_OIDC_CLIENT_ID;
-  if (!clientId) throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
+  if (!clientId)
+    throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
   const redirectUri = env.BM_OIDC_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, '')}/auth/callback`;
   if (!URL.canParse(redirectUri)) throw new Error(`BM_OIDC_REDIRECT_URI: "${redirectUri}" is not a URL`);
   return {
@@ -77,14 +88,17 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
     config,
     async verify(token, audience = s.audience) {
       try {
-        return (await jwtVerify(token, jwks, { issuer: meta.issuer, audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] })).payload;
+        return (
+          await jwtVerify(token, jwks, { issuer: meta.issuer, audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] })
+        ).payload;
       } catch (e) {
         throw refusal(e);
       }
     },
     callerOf(claims, rules, registry) {
       const { exp, iat, jti } = claims;
-      if (iat !== undefined && exp !== undefined && exp - iat > rules.maxLifetimeSeconds) throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
+      if (iat !== undefined && exp !== undefined && exp - iat > rules.maxLifetimeSeconds)
+        throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
       if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
       return callerFromClaims(claims, registry, s.claims);
     },
@@ -98,7 +112,8 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
 export function bearerAuthenticator(key: Uint8Array, rules: TokenRules, registry: Registry, oidc?: Oidc) {
   return async (header: string): Promise<Caller> => {
     const token = header.match(/^Bearer (\S+)$/)?.[1];
-    if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer) return oidc.callerOf(await oidc.verify(token), rules, registry);
+    if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer)
+      return oidc.callerOf(await oidc.verify(token), rules, registry);
     return authenticate(key, rules, registry, header);
   };
 }

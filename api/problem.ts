@@ -14,5 +14,8 @@ export class ApiError extends Error {
 
 /** RFC 9457 problem details: which field, why, what is allowed. */
 export function problem(reply: FastifyReply, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) {
-  return reply.status(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail, ...extra });
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({ type: 'about:blank', title, status, detail, ...extra });
 }

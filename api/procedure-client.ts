@@ -19,7 +19,10 @@ export interface StartOptions {
  * Starts a procedure and returns once its parties are resolved and it accepts events: one call
  * (update-with-start) that starts it and waits for its 'ready' update.
  */
-export async function startProcedure(client: Client, o: StartOptions): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; ready: EventResult }> {
+export async function startProcedure(
+  client: Client,
+  o: StartOptions,
+): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; ready: EventResult }> {
   const def = PROCEDURES[o.kind];
   if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
   const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
@@ -37,7 +40,10 @@ export async function startProcedure(client: Client, o: StartOptions): Promise<{
   } catch (e) {
     // Closed already (a repeated start) or failed while preparing: its view, or why it failed.
     const handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
-    const exists = await handle.describe().then(() => true, () => false);
+    const exists = await handle.describe().then(
+      () => true,
+      () => false,
+    );
     if (!exists) throw e;
     return { handle, ready: await waitReady(handle) };
   }
@@ -57,14 +63,16 @@ export async function waitReady(handle: WorkflowHandle, timeoutMs = 20_000): Pro
 
 /** The refusal inside a failed event update, if that is why it failed. */
 export function eventRejection(err: unknown): (EventRejection & { message: string }) | undefined {
-  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== 'InvalidEvent') return undefined;
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== 'InvalidEvent')
+    return undefined;
   const details = err.cause.details?.[0] as EventRejection | undefined;
   return details ? { ...details, message: err.cause.message } : undefined;
 }
 
 /** Why a start was refused, if the domain refused it (a party without standing, e.g. Regs 63): the API's 403. */
 export function startRefusal(err: unknown): string | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ApplicationFailure && e.type === 'NotEntitled') return e.message;
+  for (let e: unknown = err; e instanceof Error; e = e.cause)
+    if (e instanceof ApplicationFailure && e.type === 'NotEntitled') return e.message;
   return undefined;
 }
 

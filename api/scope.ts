@@ -6,7 +6,11 @@ import type { PartyRef } from '../domain/parties.js';
  * region of one of its parties; the national authority sees all.
  */
 export function canSee(caller: PartyRef, parties: PartyRef[]): boolean {
-  return canSeeByAttributes(caller, parties.map((p) => p.id), parties.flatMap((p) => regionPrefixes(p.region)));
+  return canSeeByAttributes(
+    caller,
+    parties.map((p) => p.id),
+    parties.flatMap((p) => regionPrefixes(p.region)),
+  );
 }
 
 /** The visibility query clause that lists what a caller may see. */

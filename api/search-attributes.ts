@@ -3,7 +3,13 @@
  * page token the API's cursor needs). The SDK decodes these only internally, so this reads each of
  * our typed keys with the public payload converter.
  */
-import { defaultPayloadConverter, SearchAttributeType, TypedSearchAttributes, type Payload, type SearchAttributePair } from '@temporalio/common';
+import {
+  defaultPayloadConverter,
+  SearchAttributeType,
+  TypedSearchAttributes,
+  type Payload,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 export function decodeAttributes(fields: Record<string, Payload> | null | undefined): TypedSearchAttributes {

@@ -70,16 +70,26 @@ declare module 'fastify' {
  * The routes anyone may call; every other route needs a valid token, checked before the body
  * is read or validated (an unauthenticated request gets 401, never a schema error).
  */
-const PUBLIC_ROUTES = new Set(['/healthz', '/openapi.json', '/', '/dashboard/:file', '/api/deadline', '/api/machines/:kind', ...LOGIN_ROUTES]);
+const PUBLIC_ROUTES = new Set([
+  '/healthz',
+  '/openapi.json',
+  '/',
+  '/dashboard/:file',
+  '/api/deadline',
+  '/api/machines/:kind',
+  ...LOGIN_ROUTES,
+]);
 const isPublic = (req: FastifyRequest) => {
   const route = req.routeOptions.url;
   return route === undefined /* no such route: 404 */ || PUBLIC_ROUTES.has(route) || route.startsWith('/docs') || req.method === 'OPTIONS';
 };
 
 /** The dashboard loads only its own script and style sheet, and is never framed. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /** Swagger UI sets inline styles. */
-const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export type Authenticate = (req: FastifyRequest) => Promise<Caller>;
 
@@ -91,7 +101,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: '保密法定程序编排 API', version: '0.1.0', description: '机关、单位启动程序并发送事件；保密行政管理部门作出决定；监督人员查看期限。' },
+      info: {
+        title: '保密法定程序编排 API',
+        version: '0.1.0',
+        description: '机关、单位启动程序并发送事件；保密行政管理部门作出决定；监督人员查看期限。',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
@@ -108,7 +122,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     const session = req.cookies[SESSION_COOKIE];
     if (req.headers.authorization === undefined && !session) return;
     try {
-      req.caller = req.headers.authorization !== undefined ? await bearer(req.headers.authorization) : await sessions.authenticate(req, session!);
+      req.caller =
+        req.headers.authorization !== undefined ? await bearer(req.headers.authorization) : await sessions.authenticate(req, session!);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
       req.authError = e;
@@ -120,7 +135,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     timeWindow: '1 minute',
     keyGenerator: (req) => (req.caller ? `person:${req.caller.party.id}:${req.caller.person.sub}` : `address:${req.ip}`),
     errorResponseBuilder: (req, ctx) =>
-      new ApiError(429, 'Too many requests', `at most ${ctx.max} requests per minute ${req.caller ? 'per identity' : 'per client address without a valid token'}; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+      new ApiError(
+        429,
+        'Too many requests',
+        `at most ${ctx.max} requests per minute ${req.caller ? 'per identity' : 'per client address without a valid token'}; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+      ),
   });
   // After the rate limit, before the body is parsed or validated.
   app.addHook('preParsing', async (req) => {
@@ -137,7 +156,15 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   const deny = (caller: Caller | undefined, what: string, req?: FastifyRequest, status = 403) =>
-    deps.denials.record({ status, caller: caller?.party.id, person: caller?.person.sub, what, method: req?.method, url: req?.url, ip: req?.ip });
+    deps.denials.record({
+      status,
+      caller: caller?.party.id,
+      person: caller?.person.sub,
+      what,
+      method: req?.method,
+      url: req?.url,
+      ip: req?.ip,
+    });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AuthError) {
@@ -145,14 +172,23 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
     }
     if (err instanceof ApiError) return problem(reply, err.status, err.title, err.message, err.extra);
-    const validation = (err as { validation?: Array<{ instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }>; validationContext?: string }).validation;
+    const validation = (
+      err as {
+        validation?: Array<{ instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> }>;
+        validationContext?: string;
+      }
+    ).validation;
     if (validation) {
       const where = (err as { validationContext?: string }).validationContext ?? 'body';
       // Each field with its reason in Chinese too, for the workbench's forms.
       const fieldErrors = validation.map((v) => {
         const path = (v.instancePath ?? '').split('/').filter(Boolean);
         const message = v.message ?? 'invalid';
-        return { field: [where, ...path].join('.'), message, messageZh: issueZh({ ...v.params, code: v.keyword ?? 'custom', path, message }) };
+        return {
+          field: [where, ...path].join('.'),
+          message,
+          messageZh: issueZh({ ...v.params, code: v.keyword ?? 'custom', path, message }),
+        };
       });
       return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors });
     }
@@ -171,7 +207,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { summary: 'Temporal 可达、worker 在轮询', tags: ['health'] } }, async (_req, reply) => {
     try {
       await deps.client.workflowService.getSystemInfo({});
-      const tq = await deps.client.workflowService.describeTaskQueue({ namespace: deps.client.options.namespace, taskQueue: { name: deps.taskQueue }, taskQueueType: 1 });
+      const tq = await deps.client.workflowService.describeTaskQueue({
+        namespace: deps.client.options.namespace,
+        taskQueue: { name: deps.taskQueue },
+        taskQueueType: 1,
+      });
       const polling = (tq.pollers ?? []).length > 0;
       return reply.status(polling ? 200 : 503).send({ temporal: 'reachable', worker: polling ? 'polling' : 'no poller' });
     } catch {
@@ -189,12 +229,33 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => void (await new Promise((resolve) => metricsServer.close(resolve))));
   }
   const running = new RunningDeadlines(deps.client);
-  await app.register(procedureRoutes({ client: deps.client, taskQueue: deps.taskQueue, calendar: deps.calendar, authenticate: auth, deny: (c, what, req) => deny(c, what, req), applied: (id) => running.forget(id), metrics }));
+  await app.register(
+    procedureRoutes({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      calendar: deps.calendar,
+      authenticate: auth,
+      deny: (c, what, req) => deny(c, what, req),
+      applied: (id) => running.forget(id),
+      metrics,
+    }),
+  );
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
   await app.register(dashboardRoutes(board, auth));
   await app.register(workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth }));
-  await app.register(loginRoutes({ key: deps.jwtKey, rules, registry: deps.registry, sessions, ...(deps.oidc ? { oidc: deps.oidc } : {}), ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}), secureCookies: deps.secureCookies ?? false, ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}) }));
+  await app.register(
+    loginRoutes({
+      key: deps.jwtKey,
+      rules,
+      registry: deps.registry,
+      sessions,
+      ...(deps.oidc ? { oidc: deps.oidc } : {}),
+      ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
+      secureCookies: deps.secureCookies ?? false,
+      ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}),
+    }),
+  );
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

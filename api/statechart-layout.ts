@@ -79,7 +79,10 @@ export function wrap(text: string, max: number, size: number): string[] {
   return lines;
 }
 
-const blockSize = (lines: string[], size: number) => ({ width: Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l, size)))), height: Math.ceil(lines.length * size * LINE) });
+const blockSize = (lines: string[], size: number) => ({
+  width: Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l, size)))),
+  height: Math.ceil(lines.length * size * LINE),
+});
 
 function deadlineNote(d: NonNullable<ReturnType<typeof machineGraph>['states'][number]['deadline']>): string {
   const n = typeof d.n === 'number' ? String(d.n) : 'policy' in d.n ? '（本地策略）' : '（设定）';
@@ -159,7 +162,12 @@ async function computeLayout(def: ProcedureDefinition): Promise<StatechartLayout
     const id = `t${i}`;
     const lines = t.label ? wrap(t.label, 150, EDGE_FONT) : [];
     transitions.push({ id, from: t.from, to: t.to, event: t.event, label: t.label, lines, points: [] });
-    const edge: ElkExtendedEdge = { id, sources: [t.from], targets: [t.to], labels: lines.length ? [{ id: `${id}-label`, text: t.label, ...blockSize(lines, EDGE_FONT) }] : [] };
+    const edge: ElkExtendedEdge = {
+      id,
+      sources: [t.from],
+      targets: [t.to],
+      labels: lines.length ? [{ id: `${id}-label`, text: t.label, ...blockSize(lines, EDGE_FONT) }] : [],
+    };
     root.edges!.push(edge);
   });
 
@@ -168,7 +176,18 @@ async function computeLayout(def: ProcedureDefinition): Promise<StatechartLayout
   const collect = (n: ElkNode) => {
     for (const c of n.children ?? []) {
       const s = graph.states.find((x) => x.path === c.id)!;
-      states.push({ path: s.path, label: s.label, type: s.type, ...(s.parent ? { parent: s.parent } : {}), ...(s.deadline ? { note: deadlineNote(s.deadline) } : {}), x: c.x!, y: c.y!, width: c.width!, height: c.height!, ...info.get(s.path)! });
+      states.push({
+        path: s.path,
+        label: s.label,
+        type: s.type,
+        ...(s.parent ? { parent: s.parent } : {}),
+        ...(s.deadline ? { note: deadlineNote(s.deadline) } : {}),
+        x: c.x!,
+        y: c.y!,
+        width: c.width!,
+        height: c.height!,
+        ...info.get(s.path)!,
+      });
       collect(c);
     }
   };
@@ -181,5 +200,11 @@ async function computeLayout(def: ProcedureDefinition): Promise<StatechartLayout
     const l = e.labels?.[0];
     if (l) t.labelBox = { x: l.x!, y: l.y!, width: l.width!, height: l.height! };
   }
-  return { font: { state: STATE_FONT, edge: EDGE_FONT, line: LINE }, width: Math.ceil(laid.width!), height: Math.ceil(laid.height!), states, transitions };
+  return {
+    font: { state: STATE_FONT, edge: EDGE_FONT, line: LINE },
+    width: Math.ceil(laid.width!),
+    height: Math.ceil(laid.height!),
+    states,
+    transitions,
+  };
 }

@@ -6,7 +6,12 @@ export function percentile(sample: number[], p: number): number {
 }
 
 /** Runs `total` tasks with at most `concurrency` in flight; returns each task's latency in ms. */
-export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>, progress?: (done: number) => void): Promise<{ latencies: number[]; seconds: number }> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+  progress?: (done: number) => void,
+): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();

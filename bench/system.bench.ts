@@ -31,13 +31,27 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
 const keyB64 = Buffer.alloc(32, 3).toString('base64');
-const env = { ...process.env, BM_DATA_DIR: dir, BM_CODEC_KEYS: `bench:${keyB64}`, BM_CODEC_KEY_ID: 'bench', TEMPORAL_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'error' };
+const env = {
+  ...process.env,
+  BM_DATA_DIR: dir,
+  BM_CODEC_KEYS: `bench:${keyB64}`,
+  BM_CODEC_KEY_ID: 'bench',
+  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+  LOG_LEVEL: 'error',
+};
 
 log('bundling the workflows, starting the dev server …');
 const bundlePath = join(dir, 'workflow-bundle.js');
 await writeWorkflowBundle(bundlePath);
-const server = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: 17233 + Math.floor(Math.random() * 1000), uiPort: 18233 + Math.floor(Math.random() * 1000) });
-const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], { env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath }, stdio: ['ignore', 'ignore', 'pipe'] });
+const server = await startDevServer({
+  dbFile: join(dir, 'temporal.sqlite'),
+  port: 17233 + Math.floor(Math.random() * 1000),
+  uiPort: 18233 + Math.floor(Math.random() * 1000),
+});
+const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {
+  env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 // Whatever happens, the bench leaves no server or worker behind.
 process.on('exit', () => {
   worker.kill('SIGKILL');
@@ -54,16 +68,50 @@ const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
 const deps = loadDeps({});
 const jwtKey = new TextEncoder().encode('bench-signing-key-of-sufficient-length');
-const app = await buildServer({ client, taskQueue: TASK_QUEUE, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dir), codec, rateLimitPerMinute: 1_000_000 });
+const app = await buildServer({
+  client,
+  taskQueue: TASK_QUEUE,
+  registry: deps.registry,
+  calendar: deps.calendar,
+  jwtKey,
+  denials: denialLog(dir),
+  codec,
+  rateLimitPerMinute: 1_000_000,
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const organs = ['org-gz-bureau', 'org-th-office', 'org-gd-dept', 'org-nj-bureau', 'org-bj-chaoyang', 'org-js-dept'];
-const tokens = Object.fromEntries(await Promise.all([...organs, 'auth-440000'].map(async (id) => [id, await issueToken(jwtKey, { party: id, sub: `bench:${id}`, name: id, roles: ['secrecy-officer', 'classification-officer', 'head'] })] as const)));
-const input = (organId: string, i: number) => ({ organId, matterRef: `B-${i}`, title: '压测事项', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } });
+const tokens = Object.fromEntries(
+  await Promise.all(
+    [...organs, 'auth-440000'].map(
+      async (id) =>
+        [
+          id,
+          await issueToken(jwtKey, {
+            party: id,
+            sub: `bench:${id}`,
+            name: id,
+            roles: ['secrecy-officer', 'classification-officer', 'head'],
+          }),
+        ] as const,
+    ),
+  ),
+);
+const input = (organId: string, i: number) => ({
+  organId,
+  matterRef: `B-${i}`,
+  title: '压测事项',
+  draftedOn: shanghaiDateOf(Date.now()),
+  protectiveMeasures: 'M',
+  proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+});
 /** Waits until `n` procedures are prepared and visible (the worker has caught up). */
 async function waitOpen(n: number): Promise<void> {
   for (;;) {
-    const { count } = await client.workflowService.countWorkflowExecutions({ namespace: 'default', query: `BmKind = 'unclear-matter' AND BmState != 'preparing'` });
+    const { count } = await client.workflowService.countWorkflowExecutions({
+      namespace: 'default',
+      query: `BmKind = 'unclear-matter' AND BmState != 'preparing'`,
+    });
     log(`  ${count} procedures prepared and visible`);
     if (Number(count) >= n) return;
     await new Promise((r) => setTimeout(r, 5000));
@@ -71,7 +119,11 @@ async function waitOpen(n: number): Promise<void> {
 }
 
 const post = async (path: string, as: string, body: unknown) => {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<{ id: string }>;
 };
@@ -82,7 +134,9 @@ const baseline = await runConcurrent(STARTS, CONCURRENCY, async (i) => {
   await client.workflow.start('noopWorkflow', { taskQueue: TASK_QUEUE, workflowId: `noop-${i}-${Date.now()}` });
 });
 const baselineRate = STARTS / baseline.seconds;
-log(`baseline: ${round(baselineRate)} starts/s, p50 ${round(percentile(baseline.latencies, 50))} ms, p95 ${round(percentile(baseline.latencies, 95))} ms`);
+log(
+  `baseline: ${round(baselineRate)} starts/s, p50 ${round(percentile(baseline.latencies, 50))} ms, p95 ${round(percentile(baseline.latencies, 95))} ms`,
+);
 
 // 2. Procedure starts through the HTTP API (validated, authorised, started and ready for events).
 log(`API: ${STARTS} procedure starts at concurrency ${CONCURRENCY} …`);
@@ -92,7 +146,9 @@ const starts = await runConcurrent(STARTS, CONCURRENCY, async (i) => {
   started.push({ id: (await post('/api/procedures/unclear-matter', organ, input(organ, i))).id, organ });
 });
 const startRate = STARTS / starts.seconds;
-log(`API starts: ${round(startRate)}/s, p50 ${round(percentile(starts.latencies, 50))} ms, p95 ${round(percentile(starts.latencies, 95))} ms, p99 ${round(percentile(starts.latencies, 99))} ms`);
+log(
+  `API starts: ${round(startRate)}/s, p50 ${round(percentile(starts.latencies, 50))} ms, p95 ${round(percentile(starts.latencies, 95))} ms, p99 ${round(percentile(starts.latencies, 99))} ms`,
+);
 
 // 3. Events through the API: the Update's round trip, once the start backlog has drained.
 await waitOpen(STARTS);
@@ -101,14 +157,25 @@ const events = await runConcurrent(EVENTS, 1, async (i) => {
   const { id, organ } = started[i]!;
   await post(`/api/procedures/${id}/events`, organ, { type: 'SUBMIT_REPORT' });
 });
-log(`API events: p50 ${round(percentile(events.latencies, 50))} ms, p95 ${round(percentile(events.latencies, 95))} ms, p99 ${round(percentile(events.latencies, 99))} ms`);
+log(
+  `API events: p50 ${round(percentile(events.latencies, 50))} ms, p95 ${round(percentile(events.latencies, 95))} ms, p99 ${round(percentile(events.latencies, 99))} ms`,
+);
 
 // 4. Fill to OPEN open procedures (through the client: the API was measured above).
 log(`filling to ${OPEN} open procedures …`);
-await runConcurrent(Math.max(0, OPEN - STARTS), 100, async (i) => {
-  const organ = organs[i % organs.length]!;
-  await client.workflow.start('unclearMatterWorkflow', { taskQueue: TASK_QUEUE, workflowId: `unclear-matter-fill-${i}`, args: [{ input: input(organ, i), actor: { id: organ } }] });
-}, (done) => log(`  ${done} started`));
+await runConcurrent(
+  Math.max(0, OPEN - STARTS),
+  100,
+  async (i) => {
+    const organ = organs[i % organs.length]!;
+    await client.workflow.start('unclearMatterWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `unclear-matter-fill-${i}`,
+      args: [{ input: input(organ, i), actor: { id: organ } }],
+    });
+  },
+  (done) => log(`  ${done} started`),
+);
 await waitOpen(OPEN);
 
 // 5. The dashboard's overdue list and counts at that size (provincial supervisor's scope).

@@ -17,7 +17,12 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  e.append(...children.flat().filter((c) => c !== undefined && c !== null).map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)));
+  e.append(
+    ...children
+      .flat()
+      .filter((c) => c !== undefined && c !== null)
+      .map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)),
+  );
   return e;
 }
 
@@ -25,7 +30,8 @@ export function el(tag, attrs = {}, ...children) {
 function words(key, schema, ctx) {
   const d = schema.description ?? '';
   const options = schema.enum ?? [];
-  if (!d || GENERIC.test(d) || options.some((o) => d.includes(o))) return { label: ctx.fieldLabels[key] ?? key, hint: GENERIC.test(d) ? '非涉密简要说明，不得填写国家秘密内容' : undefined };
+  if (!d || GENERIC.test(d) || options.some((o) => d.includes(o)))
+    return { label: ctx.fieldLabels[key] ?? key, hint: GENERIC.test(d) ? '非涉密简要说明，不得填写国家秘密内容' : undefined };
   const [label, ...rest] = clean(d).split('：');
   return { label: label || ctx.fieldLabels[key] || key, hint: rest.join('：') || undefined };
 }
@@ -39,7 +45,8 @@ function optionLabel(value, schema, ctx) {
 }
 
 const variants = (s) => s.oneOf ?? s.anyOf;
-const discriminator = (list) => Object.keys(list[0].properties ?? {}).find((k) => list.every((v) => v.properties?.[k]?.const !== undefined));
+const discriminator = (list) =>
+  Object.keys(list[0].properties ?? {}).find((k) => list.every((v) => v.properties?.[k]?.const !== undefined));
 
 /**
  * A form for a JSON Schema object. Returns the element, `value()` (the body to send) and
@@ -55,17 +62,28 @@ export function schemaForm(schema, ctx) {
     const { label, hint } = words(key, s, ctx);
     const hintId = hint ? `${fid}-hint` : undefined;
     const wrap = (control, extra) =>
-      el('div', { class: 'field', 'data-field': path },
+      el(
+        'div',
+        { class: 'field', 'data-field': path },
         el('label', { for: fid }, label, required ? el('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : undefined),
         hint ? el('div', { class: 'hint', id: hintId }, hint) : undefined,
-        control, extra);
+        control,
+        extra,
+      );
     const common = { id: fid, name: path, 'aria-required': required ? 'true' : undefined, 'aria-describedby': hintId };
 
     if (variants(s)) return union(path, key, s, required);
     if (s.type === 'object') return object(path, s, label);
     if (s.type === 'array') return array(path, key, s, label);
     if (s.enum) {
-      const sel = el('select', common, required && s.default === undefined ? el('option', { value: '' }, '请选择') : el('option', { value: '' }, s.default !== undefined ? '（默认）' : '（不填）'), s.enum.map((v) => el('option', { value: v }, optionLabel(v, s, ctx))));
+      const sel = el(
+        'select',
+        common,
+        required && s.default === undefined
+          ? el('option', { value: '' }, '请选择')
+          : el('option', { value: '' }, s.default !== undefined ? '（默认）' : '（不填）'),
+        s.enum.map((v) => el('option', { value: v }, optionLabel(v, s, ctx))),
+      );
       if (s.default !== undefined) sel.value = s.default;
       getters.set(path, () => sel.value || undefined);
       return wrap(sel);
@@ -76,7 +94,14 @@ export function schemaForm(schema, ctx) {
       return el('div', { class: 'field check', 'data-field': path }, box, el('label', { for: fid }, label));
     }
     if (s.type === 'integer' || s.type === 'number') {
-      const input = el('input', { ...common, type: 'number', inputmode: 'numeric', min: s.minimum, max: s.maximum, step: s.type === 'integer' ? 1 : 'any' });
+      const input = el('input', {
+        ...common,
+        type: 'number',
+        inputmode: 'numeric',
+        min: s.minimum,
+        max: s.maximum,
+        step: s.type === 'integer' ? 1 : 'any',
+      });
       getters.set(path, () => (input.value === '' ? undefined : Number(input.value)));
       return wrap(input);
     }
@@ -84,7 +109,12 @@ export function schemaForm(schema, ctx) {
     if (/Id$/.test(key)) {
       const fixed = ctx.fixed?.[key];
       const list = fixed ? [fixed] : key === 'receiverId' ? [...ctx.parties.authorities, ...ctx.parties.organs] : ctx.parties.organs;
-      const sel = el('select', common, fixed ? undefined : el('option', { value: '' }, '请选择'), list.map((p) => el('option', { value: p.id }, p.name)));
+      const sel = el(
+        'select',
+        common,
+        fixed ? undefined : el('option', { value: '' }, '请选择'),
+        list.map((p) => el('option', { value: p.id }, p.name)),
+      );
       if (fixed) sel.value = fixed.id;
       getters.set(path, () => sel.value || undefined);
       return wrap(sel);
@@ -107,7 +137,10 @@ export function schemaForm(schema, ctx) {
       getters.set(path, () => (input.value ? `${input.value.length === 16 ? `${input.value}:00` : input.value}+08:00` : undefined));
       return wrap(input);
     }
-    const input = (s.maxLength ?? 0) > 100 ? el('textarea', { ...common, maxlength: s.maxLength, rows: 2 }) : el('input', { ...common, type: 'text', maxlength: s.maxLength });
+    const input =
+      (s.maxLength ?? 0) > 100
+        ? el('textarea', { ...common, maxlength: s.maxLength, rows: 2 })
+        : el('input', { ...common, type: 'text', maxlength: s.maxLength });
     getters.set(path, () => (input.value.trim() === '' ? undefined : input.value));
     return wrap(input);
   }
@@ -125,19 +158,32 @@ export function schemaForm(schema, ctx) {
     const fid = `${id}-${path.replace(/\./g, '-')}-${disc}`;
     const { label } = words(key, s, ctx);
     const body = el('div', { class: 'variant' });
-    const sel = el('select', { id: fid, name: `${path}.${disc}`, 'aria-required': required ? 'true' : undefined }, el('option', { value: '' }, '请选择'),
-      list.map((v) => el('option', { value: v.properties[disc].const }, optionLabel(v.properties[disc].const, v.properties[disc], ctx))));
+    const sel = el(
+      'select',
+      { id: fid, name: `${path}.${disc}`, 'aria-required': required ? 'true' : undefined },
+      el('option', { value: '' }, '请选择'),
+      list.map((v) => el('option', { value: v.properties[disc].const }, optionLabel(v.properties[disc].const, v.properties[disc], ctx))),
+    );
     const render = () => {
       for (const k of [...getters.keys()]) if (k.startsWith(`${path}.`) && k !== `${path}.${disc}`) getters.delete(k);
       const v = list.find((x) => x.properties[disc].const === sel.value);
       if (!v) return body.replaceChildren();
       const req = new Set(v.required ?? []);
-      body.replaceChildren(...Object.entries(v.properties).filter(([k]) => k !== disc).map(([k, sub]) => field(`${path}.${k}`, k, sub, req.has(k))));
+      body.replaceChildren(
+        ...Object.entries(v.properties)
+          .filter(([k]) => k !== disc)
+          .map(([k, sub]) => field(`${path}.${k}`, k, sub, req.has(k))),
+      );
     };
     sel.addEventListener('change', render);
     getters.set(`${path}.${disc}`, () => sel.value || undefined);
-    return el('fieldset', { 'data-field': path }, el('legend', {}, label),
-      el('div', { class: 'field', 'data-field': `${path}.${disc}` }, el('label', { for: fid }, ctx.fieldLabels[disc] ?? disc), sel), body);
+    return el(
+      'fieldset',
+      { 'data-field': path },
+      el('legend', {}, label),
+      el('div', { class: 'field', 'data-field': `${path}.${disc}` }, el('label', { for: fid }, ctx.fieldLabels[disc] ?? disc), sel),
+      body,
+    );
   }
 
   /** A list: one block per item, with 添加 / 删除. */
@@ -147,11 +193,33 @@ export function schemaForm(schema, ctx) {
     const add = () => {
       const i = n++;
       const item = field(`${path}.${i}`, key, s.items, true);
-      const block = el('div', { class: 'item', 'data-item': i }, item, el('button', { type: 'button', class: 'link', onclick: () => { block.remove(); for (const k of [...getters.keys()]) if (k.startsWith(`${path}.${i}.`) || k === `${path}.${i}`) getters.delete(k); } }, `删除第 ${i + 1} 项`));
+      const block = el(
+        'div',
+        { class: 'item', 'data-item': i },
+        item,
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            onclick: () => {
+              block.remove();
+              for (const k of [...getters.keys()]) if (k.startsWith(`${path}.${i}.`) || k === `${path}.${i}`) getters.delete(k);
+            },
+          },
+          `删除第 ${i + 1} 项`,
+        ),
+      );
       list.append(block);
     };
     for (let i = 0; i < Math.max(1, s.minItems ?? 0); i++) add();
-    return el('fieldset', { 'data-field': path }, el('legend', {}, label), list, el('button', { type: 'button', class: 'add', onclick: add }, `添加一项（${label}）`));
+    return el(
+      'fieldset',
+      { 'data-field': path },
+      el('legend', {}, label),
+      list,
+      el('button', { type: 'button', class: 'add', onclick: add }, `添加一项（${label}）`),
+    );
   }
 
   const element = object('', schema);
@@ -180,7 +248,16 @@ export function schemaForm(schema, ctx) {
 
   function clear(root) {
     root.querySelectorAll('.field-error').forEach((e) => e.remove());
-    root.querySelectorAll('[aria-invalid]').forEach((e) => { e.removeAttribute('aria-invalid'); e.setAttribute('aria-describedby', (e.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && !x.endsWith('-err')).join(' ')); });
+    root.querySelectorAll('[aria-invalid]').forEach((e) => {
+      e.removeAttribute('aria-invalid');
+      e.setAttribute(
+        'aria-describedby',
+        (e.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .filter((x) => x && !x.endsWith('-err'))
+          .join(' '),
+      );
+    });
   }
 
   /** Marks each refused field (or its nearest rendered parent); returns the summary entries. */
@@ -219,11 +296,36 @@ export function calendarGrid(days, picked) {
   const cell = (d) => {
     const cls = [d.kind, d.date === picked ? 'picked' : '', d.date.slice(0, 7) !== month ? 'other' : ''].filter(Boolean).join(' ');
     const mark = d.kind === 'holiday' ? '休' : d.kind === 'makeup-workday' ? '班' : '';
-    const title = d.kind === 'holiday' ? `${d.date} ${d.name ?? ''}（法定节假日）` : d.kind === 'makeup-workday' ? `${d.date} ${d.name ?? ''}调休上班` : `${d.date} ${d.working ? '工作日' : '休息日'}`;
-    return el('td', { class: cls, title, 'data-date': d.date }, el('span', { class: 'day' }, String(Number(d.date.slice(8)))), mark ? el('span', { class: 'mark' }, mark) : undefined);
+    const title =
+      d.kind === 'holiday'
+        ? `${d.date} ${d.name ?? ''}（法定节假日）`
+        : d.kind === 'makeup-workday'
+          ? `${d.date} ${d.name ?? ''}调休上班`
+          : `${d.date} ${d.working ? '工作日' : '休息日'}`;
+    return el(
+      'td',
+      { class: cls, title, 'data-date': d.date },
+      el('span', { class: 'day' }, String(Number(d.date.slice(8)))),
+      mark ? el('span', { class: 'mark' }, mark) : undefined,
+    );
   };
-  return el('table', { class: 'cal', 'data-from': first },
+  return el(
+    'table',
+    { class: 'cal', 'data-from': first },
     el('caption', {}, `${month.slice(0, 4)}年${Number(month.slice(5))}月 工作日历（休：法定节假日；班：调休上班日）`),
-    el('thead', {}, el('tr', {}, ['日', '一', '二', '三', '四', '五', '六'].map((w) => el('th', { scope: 'col' }, w)))),
-    el('tbody', {}, rows.map((r) => el('tr', {}, r.map(cell)))));
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['日', '一', '二', '三', '四', '五', '六'].map((w) => el('th', { scope: 'col' }, w)),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      rows.map((r) => el('tr', {}, r.map(cell))),
+    ),
+  );
 }

@@ -54,39 +54,81 @@ export async function renderSignIn(app, who, done) {
   const parties = new Map();
   for (const p of options.demo) parties.set(p.party, [...(parties.get(p.party) ?? []), p]);
   const demo = options.demo.length
-    ? h('section', { class: 'demo', id: 'demo-signin', 'aria-labelledby': 'demo-title' },
+    ? h(
+        'section',
+        { class: 'demo', id: 'demo-signin', 'aria-labelledby': 'demo-title' },
         h('h3', { id: 'demo-title' }, h('span', { class: 'badge' }, '演示'), ' 演示人员一键登录'),
         h('p', { class: 'muted' }, '以下为演示用人员，仅在演示模式下提供，生产模式下不存在。点击人员即以其身份登录。'),
-        h('ul', { class: 'demo-people' }, [...parties.values()].map((people) =>
-          h('li', {}, h('span', { class: 'party' }, people[0].partyName),
-            people.map((p) => h('button', { type: 'button', 'data-sub': p.sub, 'aria-label': `演示：${p.label}`, onclick: async () => {
-              const res = await fetch('/auth/demo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: p.sub }) });
-              if (res.ok) return done();
-              fail((await res.json()).detail);
-            } }, `${p.name}（${p.roleLabel}）`))))))
+        h(
+          'ul',
+          { class: 'demo-people' },
+          [...parties.values()].map((people) =>
+            h(
+              'li',
+              {},
+              h('span', { class: 'party' }, people[0].partyName),
+              people.map((p) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    'data-sub': p.sub,
+                    'aria-label': `演示：${p.label}`,
+                    onclick: async () => {
+                      const res = await fetch('/auth/demo', {
+                        method: 'POST',
+                        headers: { 'content-type': 'application/json' },
+                        body: JSON.stringify({ sub: p.sub }),
+                      });
+                      if (res.ok) return done();
+                      fail((await res.json()).detail);
+                    },
+                  },
+                  `${p.name}（${p.roleLabel}）`,
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
     : undefined;
 
   const area = h('textarea', { id: 'token', 'aria-label': '访问令牌', placeholder: '粘贴访问令牌（Bearer token）' });
   app.replaceChildren(
-    h('section', { class: 'signin' },
+    h(
+      'section',
+      { class: 'signin' },
       h('h2', {}, '登录'),
-      options.oidc
-        ? h('p', {}, h('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录'))
-        : undefined,
+      options.oidc ? h('p', {}, h('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录')) : undefined,
       demo,
-      h('details', { open: '' },
+      h(
+        'details',
+        { open: '' },
         h('summary', {}, '使用访问令牌登录（接口调用者）'),
         area,
-        h('p', {}, h('button', { id: 'signin', type: 'button', onclick: async () => {
-          sessionStorage.setItem(TOKEN_KEY, area.value.trim());
-          try {
-            if (await whoAmI()) return done();
-            fail('令牌无效或已过期');
-          } catch (e) {
-            sessionStorage.removeItem(TOKEN_KEY);
-            fail(e.message);
-          }
-        } }, '登录'))),
+        h(
+          'p',
+          {},
+          h(
+            'button',
+            {
+              id: 'signin',
+              type: 'button',
+              onclick: async () => {
+                sessionStorage.setItem(TOKEN_KEY, area.value.trim());
+                try {
+                  if (await whoAmI()) return done();
+                  fail('令牌无效或已过期');
+                } catch (e) {
+                  sessionStorage.removeItem(TOKEN_KEY);
+                  fail(e.message);
+                }
+              },
+            },
+            '登录',
+          ),
+        ),
+      ),
       error,
     ),
   );

@@ -52,7 +52,15 @@ export function renderStatechart(container, graph, activeStates, title = graph.l
     'aria-describedby': textId,
   });
   chart.append(
-    svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'head' }))),
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'head' }),
+      ),
+    ),
   );
 
   // Outer boxes first, so nested ones sit on top of them; edges over the boxes; labels over all.
@@ -60,21 +68,39 @@ export function renderStatechart(container, graph, activeStates, title = graph.l
   for (const s of states) {
     const compound = parents.has(s.path);
     const parentType = s.parent ? byPath.get(s.parent).type : '';
-    const g = svg('g', { class: `state ${s.type}${compound ? ' compound' : ''}${parentType === 'parallel' ? ' region' : ''}${isActive(s.path) ? ' current' : ''}`, 'data-path': s.path });
+    const g = svg('g', {
+      class: `state ${s.type}${compound ? ' compound' : ''}${parentType === 'parallel' ? ' region' : ''}${isActive(s.path) ? ' current' : ''}`,
+      'data-path': s.path,
+    });
     g.append(svg('rect', { x: s.x, y: s.y, width: s.width, height: s.height, rx: 8 }));
-    if (s.type === 'final') g.append(svg('rect', { class: 'inner', x: s.x + 3, y: s.y + 3, width: s.width - 6, height: s.height - 6, rx: 6 }));
+    if (s.type === 'final')
+      g.append(svg('rect', { class: 'inner', x: s.x + 3, y: s.y + 3, width: s.width - 6, height: s.height - 6, rx: 6 }));
     g.append(lines(s.lines, s.x + 8, s.y + 6, font.state, font.line, { class: 'name' }));
-    if (s.noteLines.length) g.append(lines(s.noteLines, s.x + 8, s.y + 6 + s.lines.length * font.state * font.line, font.edge, font.line, { class: 'note' }));
+    if (s.noteLines.length)
+      g.append(lines(s.noteLines, s.x + 8, s.y + 6 + s.lines.length * font.state * font.line, font.edge, font.line, { class: 'note' }));
     chart.append(g);
   }
   const edges = svg('g', { class: 'edges' });
   const labels = svg('g', { class: 'edge-labels' });
   for (const t of layout.transitions) {
     if (t.points.length < 2) continue;
-    edges.append(svg('path', { d: t.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' '), 'marker-end': 'url(#arrow)', 'data-event': t.event }));
+    edges.append(
+      svg('path', {
+        d: t.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' '),
+        'marker-end': 'url(#arrow)',
+        'data-event': t.event,
+      }),
+    );
     if (t.labelBox) {
       const b = t.labelBox;
-      labels.append(svg('g', { class: 'edge-label', 'data-event': t.event }, svg('rect', { x: b.x - 2, y: b.y - 1, width: b.width + 4, height: b.height + 2, rx: 3 }), lines(t.lines, b.x, b.y, font.edge, font.line)));
+      labels.append(
+        svg(
+          'g',
+          { class: 'edge-label', 'data-event': t.event },
+          svg('rect', { x: b.x - 2, y: b.y - 1, width: b.width + 4, height: b.height + 2, rx: 3 }),
+          lines(t.lines, b.x, b.y, font.edge, font.line),
+        ),
+      );
     }
   }
   chart.append(edges, labels);
@@ -83,15 +109,27 @@ export function renderStatechart(container, graph, activeStates, title = graph.l
   const stateItem = (s) => {
     const children = layout.states.filter((c) => c.parent === s.path);
     const kind = s.type === 'parallel' ? '（并行：以下各项同时进行）' : s.type === 'final' ? '（终止状态）' : '';
-    return html('li', { 'data-path': s.path }, `${s.label}${kind}${isActive(s.path) && !parents.has(s.path) ? '（当前）' : ''}${s.note ? `：${s.note}` : ''}`, children.length ? html('ul', {}, children.map(stateItem)) : undefined);
+    return html(
+      'li',
+      { 'data-path': s.path },
+      `${s.label}${kind}${isActive(s.path) && !parents.has(s.path) ? '（当前）' : ''}${s.note ? `：${s.note}` : ''}`,
+      children.length ? html('ul', {}, children.map(stateItem)) : undefined,
+    );
   };
   const label = (path) => byPath.get(path)?.label ?? path;
-  const text = html('details', { class: 'chart-text', id: textId, 'data-key': 'statechart-text' },
+  const text = html(
+    'details',
+    { class: 'chart-text', id: textId, 'data-key': 'statechart-text' },
     html('summary', {}, '状态图文字说明（状态与转换）'),
     html('h3', {}, '状态'),
     html('ul', {}, layout.states.filter((s) => !s.parent).map(stateItem)),
     html('h3', {}, '转换'),
-    html('ul', {}, layout.transitions.map((t) => html('li', {}, `${label(t.from)} → ${label(t.to)}${t.label ? `：${t.label}` : ''}`))));
+    html(
+      'ul',
+      {},
+      layout.transitions.map((t) => html('li', {}, `${label(t.from)} → ${label(t.to)}${t.label ? `：${t.label}` : ''}`)),
+    ),
+  );
 
   // The picture scrolls sideways in its own region; keyboard users can focus it to scroll.
   const scroller = html('div', { class: 'chart', tabindex: 0, role: 'region', 'aria-label': `${title}状态图（可横向滚动）` }, chart);

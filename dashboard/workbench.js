@@ -19,7 +19,11 @@ async function load() {
 
 /** POST with the form's Idempotency-Key: a repeated submit (double click, retry) applies once. */
 async function post(path, body, key) {
-  const res = await fetch(path, { method: 'POST', headers: { ...authHeaders(), 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { ...authHeaders(), 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -35,15 +39,40 @@ async function calendar(date) {
 
 const rows = (id, items, empty) =>
   items.length
-    ? el('table', { id, class: 'work' },
-        el('thead', {}, el('tr', {}, ['期限', '程序', '当前步骤', '责任方', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, items.map((i) => el('tr', { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus },
-          el('td', {}, d.card(i.closed ? 'met' : i.deadlineStatus)),
-          el('td', {}, el('a', { href: `#/p/${encodeURIComponent(i.id)}` }, forms.procedures[i.kind]?.label ?? '')),
-          el('td', {}, i.closed ? '已办结' : d.stateLabel(i.kind, i.state), i.deadlineLabel ? el('div', { class: 'muted' }, i.deadlineLabel) : undefined),
-          el('td', {}, d.names.get(i.responsible) ?? ''),
-          el('td', {}, d.due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined),
-          el('td', {}, d.left(i.timeLeft))))))
+    ? el(
+        'table',
+        { id, class: 'work' },
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['期限', '程序', '当前步骤', '责任方', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', { scope: 'col' }, h)),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          items.map((i) =>
+            el(
+              'tr',
+              { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus },
+              el('td', {}, d.card(i.closed ? 'met' : i.deadlineStatus)),
+              el('td', {}, el('a', { href: `#/p/${encodeURIComponent(i.id)}` }, forms.procedures[i.kind]?.label ?? '')),
+              el(
+                'td',
+                {},
+                i.closed ? '已办结' : d.stateLabel(i.kind, i.state),
+                i.deadlineLabel ? el('div', { class: 'muted' }, i.deadlineLabel) : undefined,
+              ),
+              el('td', {}, d.names.get(i.responsible) ?? ''),
+              el('td', {}, d.due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined),
+              el('td', {}, d.left(i.timeLeft)),
+            ),
+          ),
+        ),
+      )
     : el('p', { id, class: 'muted' }, empty);
 
 /** 我的待办 first, sorted by deadline; then what my party started and, for an authority, its jurisdiction. */
@@ -52,11 +81,38 @@ export async function workbench(app) {
   const w = await d.api('/api/workbench');
   await Promise.all([...new Set([...w.todo, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))].filter(Boolean).map(d.graph));
   app.replaceChildren(
-    el('section', { 'aria-labelledby': 'h-todo' }, el('h2', { id: 'h-todo' }, `我的待办（${w.todo.length} 件，按期限排序）`), rows('todo', w.todo, '目前没有需要本单位办理的事项。')),
-    el('section', { 'aria-labelledby': 'h-start' }, el('h2', { id: 'h-start' }, '发起程序'),
-      el('ul', { class: 'starts' }, Object.values(forms.procedures).map((p) => el('li', {}, el('a', { href: `#/start/${p.kind}`, class: 'button', 'data-kind': p.kind }, p.label))))),
-    el('section', { 'aria-labelledby': 'h-started' }, el('h2', { id: 'h-started' }, '我发起的'), rows('started', w.started, '本单位尚未发起程序。')),
-    w.jurisdiction ? el('section', { 'aria-labelledby': 'h-jur' }, el('h2', { id: 'h-jur' }, '我辖区的（未办结）'), rows('jurisdiction', w.jurisdiction, '辖区内没有进行中的程序。')) : undefined,
+    el(
+      'section',
+      { 'aria-labelledby': 'h-todo' },
+      el('h2', { id: 'h-todo' }, `我的待办（${w.todo.length} 件，按期限排序）`),
+      rows('todo', w.todo, '目前没有需要本单位办理的事项。'),
+    ),
+    el(
+      'section',
+      { 'aria-labelledby': 'h-start' },
+      el('h2', { id: 'h-start' }, '发起程序'),
+      el(
+        'ul',
+        { class: 'starts' },
+        Object.values(forms.procedures).map((p) =>
+          el('li', {}, el('a', { href: `#/start/${p.kind}`, class: 'button', 'data-kind': p.kind }, p.label)),
+        ),
+      ),
+    ),
+    el(
+      'section',
+      { 'aria-labelledby': 'h-started' },
+      el('h2', { id: 'h-started' }, '我发起的'),
+      rows('started', w.started, '本单位尚未发起程序。'),
+    ),
+    w.jurisdiction
+      ? el(
+          'section',
+          { 'aria-labelledby': 'h-jur' },
+          el('h2', { id: 'h-jur' }, '我辖区的（未办结）'),
+          rows('jurisdiction', w.jurisdiction, '辖区内没有进行中的程序。'),
+        )
+      : undefined,
   );
 }
 
@@ -64,7 +120,29 @@ export async function workbench(app) {
 function summary(box, entries, title) {
   box.replaceChildren(
     el('h3', {}, title),
-    entries.length ? el('ul', {}, entries.map((e) => el('li', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); e.control?.focus(); } }, e.label ? `${e.label}：${e.text}` : e.text)))) : undefined,
+    entries.length
+      ? el(
+          'ul',
+          {},
+          entries.map((e) =>
+            el(
+              'li',
+              {},
+              el(
+                'a',
+                {
+                  href: '#',
+                  onclick: (ev) => {
+                    ev.preventDefault();
+                    e.control?.focus();
+                  },
+                },
+                e.label ? `${e.label}：${e.text}` : e.text,
+              ),
+            ),
+          ),
+        )
+      : undefined,
   );
   box.hidden = false;
   box.focus();
@@ -79,19 +157,47 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
   const box = el('div', { class: 'error-summary', role: 'alert', 'aria-live': 'assertive', tabindex: '-1', hidden: true });
   const preview = el('div', { class: 'what-if', 'aria-live': 'polite' });
   const values = {};
-  const f = schemaForm(schema, { ...forms, parties, fixed, calendar, onDate: (path, v) => { values[path] = v; void showWhatIf(); } });
+  const f = schemaForm(schema, {
+    ...forms,
+    parties,
+    fixed,
+    calendar,
+    onDate: (path, v) => {
+      values[path] = v;
+      void showWhatIf();
+    },
+  });
   async function showWhatIf() {
-    const lines = await Promise.all((whatIf ?? []).filter((w) => values[w.field]).map(async (w) => {
-      const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, { headers: authHeaders() }).then((x) => x.json());
-      if (!r.dueAt) return el('li', {}, `${w.label}：${r.fieldErrors?.[0]?.messageZh ?? '无法计算'}`);
-      const fieldLabel = document.querySelector(`label[for$="-${w.field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
-      return el('li', { 'data-deadline': w.id }, `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional ? '（暂定）' : ''}`);
-    }));
+    const lines = await Promise.all(
+      (whatIf ?? [])
+        .filter((w) => values[w.field])
+        .map(async (w) => {
+          const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, {
+            headers: authHeaders(),
+          }).then((x) => x.json());
+          if (!r.dueAt) return el('li', {}, `${w.label}：${r.fieldErrors?.[0]?.messageZh ?? '无法计算'}`);
+          const fieldLabel = document.querySelector(`label[for$="-${w.field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
+          return el(
+            'li',
+            { 'data-deadline': w.id },
+            `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional ? '（暂定）' : ''}`,
+          );
+        }),
+    );
     preview.replaceChildren(...(lines.length ? [el('p', {}, '提交前计算的期限：'), el('ul', {}, lines)] : []));
   }
   const button = el('button', { type: 'submit', class: 'primary' }, submitLabel);
   let inflight;
-  const form = el('form', { class: 'wb-form', novalidate: true, 'data-key': key }, el('h3', {}, title), box, f.element, extra, preview, el('p', {}, button));
+  const form = el(
+    'form',
+    { class: 'wb-form', novalidate: true, 'data-key': key },
+    el('h3', {}, title),
+    box,
+    f.element,
+    extra,
+    preview,
+    el('p', {}, button),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     // Each submit carries the same key; the server applies the first and answers the others with its result.
@@ -122,7 +228,9 @@ export async function startPage(app, kind) {
     submitLabel: '提交并启动',
     whatIf: p.whatIf,
     send: (body, key) => post(`/api/procedures/${kind}`, body, key),
-    done: (body) => { location.hash = `#/p/${encodeURIComponent(body.id)}`; },
+    done: (body) => {
+      location.hash = `#/p/${encodeURIComponent(body.id)}`;
+    },
   });
   app.replaceChildren(el('p', {}, el('a', { href: '#/work' }, '← 返回工作台')), el('section', { id: 'start' }, form));
 }
@@ -139,21 +247,42 @@ function mayAct(view, type) {
 export async function actions(view) {
   await load();
   const section = el('section', { id: 'actions', 'aria-labelledby': 'h-actions' }, el('h2', { id: 'h-actions' }, '办理'));
-  if (view.closed) return section.append(el('p', { class: 'muted' }, '程序已办结。')), section;
+  if (view.closed) return (section.append(el('p', { class: 'muted' }, '程序已办结。')), section);
   const allowed = view.allowedEvents.filter((e) => mayAct(view, e.type));
   const others = view.allowedEvents.filter((e) => !allowed.includes(e));
   const slot = el('div', { class: 'form-slot' });
   section.append(
     allowed.length
-      ? el('div', { class: 'event-buttons' }, allowed.map((e) => el('button', { type: 'button', 'data-event': e.type, onclick: () => open(e.type) }, forms.procedures[view.kind].events[e.type].label)))
+      ? el(
+          'div',
+          { class: 'event-buttons' },
+          allowed.map((e) =>
+            el(
+              'button',
+              { type: 'button', 'data-event': e.type, onclick: () => open(e.type) },
+              forms.procedures[view.kind].events[e.type].label,
+            ),
+          ),
+        )
       : el('p', { class: 'muted', id: 'no-actions' }, '当前步骤不需要您办理。'),
-    others.length ? el('p', { class: 'muted' }, `其他参与方可办理：${others.map((e) => forms.procedures[view.kind].events[e.type]?.label ?? '').join('；')}`) : undefined,
+    others.length
+      ? el(
+          'p',
+          { class: 'muted' },
+          `其他参与方可办理：${others.map((e) => forms.procedures[view.kind].events[e.type]?.label ?? '').join('；')}`,
+        )
+      : undefined,
     slot,
   );
   function open(type) {
     const spec = forms.procedures[view.kind].events[type];
     // A fact may be dated when it really happened (SPEC §2), in Beijing time.
-    const schema = spec.fact ? { ...spec.schema, properties: { ...spec.schema.properties, occurredAt: { type: 'string', description: '实际发生时刻（北京时间；不填为现在）' } } } : spec.schema;
+    const schema = spec.fact
+      ? {
+          ...spec.schema,
+          properties: { ...spec.schema.properties, occurredAt: { type: 'string', description: '实际发生时刻（北京时间；不填为现在）' } },
+        }
+      : spec.schema;
     const { form } = submitForm({
       title: spec.label,
       schema,

@@ -89,7 +89,9 @@ function otherText(part: string, basis: string): string {
   if (policy) return `本地策略${policy[1] ?? ''}`;
   const spec = /^SPEC §(\d)(?:\.\d)*$/.exec(part);
   if (spec && SPEC_SECTIONS[spec[1]!]) return `本系统规则第${chineseNumeral(Number(spec[1]))}节（${SPEC_SECTIONS[spec[1]!]}）`;
-  throw new Error(`formatCitation: cannot read "${part}" in basis "${basis}": expected "Law N", "Regs N para M(k)", "民法典 N", "本地策略（…）" or "SPEC §N"`);
+  throw new Error(
+    `formatCitation: cannot read "${part}" in basis "${basis}": expected "Law N", "Regs N para M(k)", "民法典 N", "本地策略（…）" or "SPEC §N"`,
+  );
 }
 
 /** For display: the statute form, or the basis as written when it is not a citation (never throws). */

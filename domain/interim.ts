@@ -25,7 +25,11 @@ export function interimProtection(positions: Position[], termStart: string): Int
   if (!secrets.length) return undefined;
   const level = secrets.map((c) => c.level).reduce((a, b) => (levelRank(b) > levelRank(a) ? b : a));
   const end = (c: { term: Term; since?: string }) =>
-    c.term.kind === 'condition' ? Infinity : c.term.kind === 'until' ? dayOf(c.term.date) : addMonthsDay(dayOf(c.since ?? termStart), 12 * c.term.years);
+    c.term.kind === 'condition'
+      ? Infinity
+      : c.term.kind === 'until'
+        ? dayOf(c.term.date)
+        : addMonthsDay(dayOf(c.since ?? termStart), 12 * c.term.years);
   const longest = secrets.reduce((a, b) => (end(b) > end(a) ? b : a));
   const last = end(longest);
   return {

@@ -53,8 +53,10 @@ export const SUBJECTS: Record<string, string> = {
   'objection-final': '异议已有最终决定',
   'classifier-decision-final': '异议方未在期限内选择，原定密机关、单位的决定维持（本地策略）',
   'provincial-decision-final': '报国家保密行政管理部门确定的期限届满，省级保密行政管理部门的决定即为最终决定（本地策略）',
-  'markings-change-due': '决定变更了国家秘密的密级、保密期限或者知悉范围：请及时书面通知知悉范围内的机关、单位或者人员，变更国家秘密标志（《保密法》第二十三条；《实施条例》第二十一条）',
-  'markings-removal-due': '决定不属于国家秘密：请解除国家秘密标志（《保密法》第二十二条第三款），并书面通知知悉范围内的机关、单位或者人员（本地策略）',
+  'markings-change-due':
+    '决定变更了国家秘密的密级、保密期限或者知悉范围：请及时书面通知知悉范围内的机关、单位或者人员，变更国家秘密标志（《保密法》第二十三条；《实施条例》第二十一条）',
+  'markings-removal-due':
+    '决定不属于国家秘密：请解除国家秘密标志（《保密法》第二十二条第三款），并书面通知知悉范围内的机关、单位或者人员（本地策略）',
   'leak-reported': '收到泄密报告（《实施条例》第六十一条）',
   'leak-relayed': '收到逐级报送的泄密报告（《实施条例》第六十一条）',
   'leak-result': '泄密事件处理结果书面告知（《实施条例》第六十条）',
@@ -86,7 +88,13 @@ export const SUBJECTS: Record<string, string> = {
 };
 
 /** 保密资质: the sanctions applied (Regs 71; Law 60), the grounds, and how the self-inspection ended. */
-export const SANCTION_LABELS = { warning: '警告', criticism: '通报批评', suspension: '暂停涉密业务', downgrade: '降低资质等级', revocation: '吊销保密资质' } as const;
+export const SANCTION_LABELS = {
+  warning: '警告',
+  criticism: '通报批评',
+  suspension: '暂停涉密业务',
+  downgrade: '降低资质等级',
+  revocation: '吊销保密资质',
+} as const;
 export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 2(1)': '超出保密资质业务种类范围承担其他需要取得保密资质业务',
   'Regs 71 para 2(2)': '未按照要求时限完成整改或者整改后仍不符合规定',
@@ -99,31 +107,48 @@ export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 3(7)': '发生重大泄密案件',
   'Regs 71 para 3(8)': '其他严重违反保密法律法规及国家保密规定行为',
 };
-export const ANNUAL_RESULT_LABELS = { compliant: '符合规定', sanctioned: '已作出处罚', revoked: '吊销保密资质', 'no-penalty': '不予处罚', otherwise: '另作处理' } as const;
+export const ANNUAL_RESULT_LABELS = {
+  compliant: '符合规定',
+  sanctioned: '已作出处罚',
+  revoked: '吊销保密资质',
+  'no-penalty': '不予处罚',
+  otherwise: '另作处理',
+} as const;
 /** The step that found the enterprise compliant: the headline of a procedure closed so. */
-export const ANNUAL_PASSED_LABELS = { report: '自检报告审查通过', rectification: '整改合格', 'suspension-review': '暂停期满审查合格' } as const;
+export const ANNUAL_PASSED_LABELS = {
+  report: '自检报告审查通过',
+  rectification: '整改合格',
+  'suspension-review': '暂停期满审查合格',
+} as const;
 /**
  * The outcome's headline names every sanction applied (Regs 71; Law 60): e.g.
  * 整改合格（已暂停涉密业务、降低资质等级）, 已作出处罚：降低资质等级, 吊销保密资质（此前已暂停涉密业务）.
  */
-export function annualOutcomeLabel(base: string, result: keyof typeof ANNUAL_RESULT_LABELS, measures: ReadonlyArray<keyof typeof SANCTION_LABELS>): string {
+export function annualOutcomeLabel(
+  base: string,
+  result: keyof typeof ANNUAL_RESULT_LABELS,
+  measures: ReadonlyArray<keyof typeof SANCTION_LABELS>,
+): string {
   const named = (ms: ReadonlyArray<keyof typeof SANCTION_LABELS>) => ms.map((m) => SANCTION_LABELS[m]).join('、');
   if (result === 'revoked') {
     const before = measures.filter((m) => m !== 'revocation');
     return before.length ? `${base}（此前已${named(before)}）` : base;
   }
   if (!measures.length) return base;
-  return result === 'sanctioned' && base === ANNUAL_RESULT_LABELS.sanctioned ? `${base}：${named(measures)}` : `${base}（已${named(measures)}）`;
+  return result === 'sanctioned' && base === ANNUAL_RESULT_LABELS.sanctioned
+    ? `${base}：${named(measures)}`
+    : `${base}（已${named(measures)}）`;
 }
 
 /** What a late leak report leads to, by article (SPEC §3.3). */
 export const LEAK_CONSEQUENCES: Record<string, string> = {
-  'Regs 67(8)': '发生泄密案件未按照规定报告：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
-  'Regs 71 para 1': '从事涉密业务的企业事业单位违反保密法律法规：由保密行政管理部门责令限期整改，给予警告或者通报批评；有违法所得的，没收违法所得',
+  'Regs 67(8)':
+    '发生泄密案件未按照规定报告：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  'Regs 71 para 1':
+    '从事涉密业务的企业事业单位违反保密法律法规：由保密行政管理部门责令限期整改，给予警告或者通报批评；有违法所得的，没收违法所得',
   'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未按照规定时限报告：并处吊销保密资质',
   'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
 };
-
 
 /** The kinds of audit and inbox entries (workflows/types.ts AuditKind). */
 export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
@@ -199,7 +224,10 @@ export function notifyParams(def: ProcedureDefinition): Array<{ to: string; subj
   const take = (action: unknown) => {
     const a = action as ActionLike;
     if (a?.type !== 'notify') return;
-    const results = typeof a.params === 'function' ? events.map((event) => (a.params as (x: unknown) => unknown)({ context: { parties: {} }, event })) : [a.params];
+    const results =
+      typeof a.params === 'function'
+        ? events.map((event) => (a.params as (x: unknown) => unknown)({ context: { parties: {} }, event }))
+        : [a.params];
     for (const p of results) out.push(p as { to: string; subject: string; basis: string });
   };
   for (const node of stateNodes(def)) {

@@ -20,7 +20,10 @@ export interface ResolvedParties {
  * 不明确事项: the organ, the authority that determines (Regs 25), the national authority, the
  * superior (Law 17 para 3). The beyond-authority variant shows its own route (Law 17 para 3).
  */
-export function unclearMatterParties(reg: Registry, input: { organId: string; proposal: { level: Level }; variant?: 'unclear' | 'beyond-authority' }): ResolvedParties {
+export function unclearMatterParties(
+  reg: Registry,
+  input: { organId: string; proposal: { level: Level }; variant?: 'unclear' | 'beyond-authority' },
+): ResolvedParties {
   const organ = reg.organ(input.organId);
   const regs25 = routeUnclearMatter(organ.kind, input.proposal.level);
   const authority = regs25.tier === 'national' ? reg.national() : reg.provincialOf(organ.region);
@@ -44,7 +47,10 @@ export function unclearMatterParties(reg: Registry, input: { organId: string; pr
  * them when the objection is escalated, by the matter as it then stands (Regs 26 para 2).
  * `authority` starts as the route of the originally determined level.
  */
-export function objectionParties(reg: Registry, input: { objectorId: string; classifierId: string; determined: { level: Level } }): ResolvedParties {
+export function objectionParties(
+  reg: Registry,
+  input: { objectorId: string; classifierId: string; determined: { level: Level } },
+): ResolvedParties {
   const objector = reg.organ(input.objectorId);
   const classifier = reg.organ(input.classifierId);
   const route = routeObjection(classifier.kind, input.determined.level);
@@ -69,7 +75,10 @@ export function objectionParties(reg: Registry, input: { objectorId: string; cla
  * A network operator instead names whom it reports to (Law 34; Regs 39): a secrecy authority,
  * which relays it as any local authority does (Regs 61 para 2), or a 公安机关/国家安全机关.
  */
-export function leakParties(reg: Registry, input: { organId: string; variant?: 'organ' | 'network-operator'; receiverId?: string }): ResolvedParties {
+export function leakParties(
+  reg: Registry,
+  input: { organId: string; variant?: 'organ' | 'network-operator'; receiverId?: string },
+): ResolvedParties {
   const organ = reg.organ(input.organId);
   const licensedEnterprise = !!organ.licence;
   const relayFrom = (first: Authority) => {
@@ -80,13 +89,22 @@ export function leakParties(reg: Registry, input: { organId: string; variant?: '
   if (input.variant === 'network-operator') {
     const receiver = leakReceiver(reg, input.receiverId ?? '');
     const relay = 'tier' in receiver ? relayFrom(receiver) : {};
-    const parties: Record<string, PartyRef> = { organ: organRef(organ), receiver: 'tier' in receiver ? authorityRef(receiver) : organRef(receiver), national: authorityRef(reg.national()), ...relay };
+    const parties: Record<string, PartyRef> = {
+      organ: organRef(organ),
+      receiver: 'tier' in receiver ? authorityRef(receiver) : organRef(receiver),
+      national: authorityRef(reg.national()),
+      ...relay,
+    };
     return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: false, licensedEnterprise } };
   }
   const superior = reg.superiorOf(organ);
   const authority = reg.sameLevelAuthority(organ);
   const relay = relayFrom(authority);
-  const parties: Record<string, PartyRef> = { organ: organRef(organ), authority: authorityRef(authority), national: authorityRef(reg.national()) };
+  const parties: Record<string, PartyRef> = {
+    organ: organRef(organ),
+    authority: authorityRef(authority),
+    national: authorityRef(reg.national()),
+  };
   if (superior) parties.superior = organRef(superior);
   Object.assign(parties, relay);
   return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: !!superior, licensedEnterprise } };
@@ -98,7 +116,9 @@ function leakReceiver(reg: Registry, id: string): Authority | Organ {
   if (authority) return authority;
   const organ = reg.data.organs.find((o) => o.id === id);
   if (!organ?.securityOrgan) {
-    throw new RegistryLookupError(`receiverId: "${id}" is neither a secrecy authority nor a 公安机关 or 国家安全机关 in the registry; a network operator reports to one of these (Law 34; Regs 39)`);
+    throw new RegistryLookupError(
+      `receiverId: "${id}" is neither a secrecy authority nor a 公安机关 or 国家安全机关 in the registry; a network operator reports to one of these (Law 34; Regs 39)`,
+    );
   }
   return organ;
 }
@@ -117,7 +137,11 @@ export function appraisalParties(reg: Registry, input: { applicantId: string }):
   }
   const route = routeAppraisal(applicant.kind);
   const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(applicant.region);
-  return { parties: { applicant: organRef(applicant), authority: authorityRef(authority), national: authorityRef(reg.national()) }, region: applicant.region, route };
+  return {
+    parties: { applicant: organRef(applicant), authority: authorityRef(authority), national: authorityRef(reg.national()) },
+    region: applicant.region,
+    route,
+  };
 }
 
 /**

@@ -13,9 +13,15 @@ export interface Route {
  * authority of the organ's province.
  */
 export function routeUnclearMatter(organKind: OrganKind, level: Level): Route {
-  if (level === 'top-secret') return { tier: 'national', basis: 'Regs 25 para 1', reason: '拟定为绝密级的事项，报国家保密行政管理部门确定' };
-  if (organKind === 'central') return { tier: 'national', basis: 'Regs 25 para 1', reason: '中央国家机关拟定的机密级、秘密级事项，报国家保密行政管理部门确定' };
-  return { tier: 'provincial', basis: 'Regs 25 para 1', reason: '其他机关、单位拟定的机密级、秘密级事项，报省、自治区、直辖市保密行政管理部门确定' };
+  if (level === 'top-secret')
+    return { tier: 'national', basis: 'Regs 25 para 1', reason: '拟定为绝密级的事项，报国家保密行政管理部门确定' };
+  if (organKind === 'central')
+    return { tier: 'national', basis: 'Regs 25 para 1', reason: '中央国家机关拟定的机密级、秘密级事项，报国家保密行政管理部门确定' };
+  return {
+    tier: 'provincial',
+    basis: 'Regs 25 para 1',
+    reason: '其他机关、单位拟定的机密级、秘密级事项，报省、自治区、直辖市保密行政管理部门确定',
+  };
 }
 
 /**
@@ -25,8 +31,13 @@ export function routeUnclearMatter(organKind: OrganKind, level: Level): Route {
  */
 export function routeReferral(hasSuperior: boolean, authority: Route): Route {
   const basis = 'Law 17 para 3; Regs 17 para 2';
-  if (hasSuperior) return { tier: 'superior', basis, reason: '属于上级机关、单位定密权限的事项，先行采取保密措施，立即报请上级机关、单位确定' };
-  return { tier: authority.tier, basis, reason: `没有上级机关、单位的，立即提请有相应定密权限的业务主管部门或者保密行政管理部门确定：报${authority.tier === 'national' ? '国家' : '省、自治区、直辖市'}保密行政管理部门` };
+  if (hasSuperior)
+    return { tier: 'superior', basis, reason: '属于上级机关、单位定密权限的事项，先行采取保密措施，立即报请上级机关、单位确定' };
+  return {
+    tier: authority.tier,
+    basis,
+    reason: `没有上级机关、单位的，立即提请有相应定密权限的业务主管部门或者保密行政管理部门确定：报${authority.tier === 'national' ? '国家' : '省、自治区、直辖市'}保密行政管理部门`,
+  };
 }
 
 /**
@@ -38,9 +49,15 @@ export function routeReferral(hasSuperior: boolean, authority: Route): Route {
  */
 export function routeObjection(classifierKind: OrganKind, level: Level, changed = false): Route {
   const as = changed ? '原定密机关、单位决定变更为' : '确定为';
-  if (level === 'top-secret') return { tier: 'national', basis: 'Regs 26 para 2(1)', reason: `${as}绝密级的事项，报国家保密行政管理部门确定` };
-  if (classifierKind === 'central') return { tier: 'national', basis: 'Regs 26 para 2(1)', reason: `中央国家机关${as}机密级、秘密级的事项，报国家保密行政管理部门确定` };
-  return { tier: 'provincial', basis: 'Regs 26 para 2(2)', reason: `其他机关、单位${as}机密级、秘密级的事项，报省、自治区、直辖市保密行政管理部门确定` };
+  if (level === 'top-secret')
+    return { tier: 'national', basis: 'Regs 26 para 2(1)', reason: `${as}绝密级的事项，报国家保密行政管理部门确定` };
+  if (classifierKind === 'central')
+    return { tier: 'national', basis: 'Regs 26 para 2(1)', reason: `中央国家机关${as}机密级、秘密级的事项，报国家保密行政管理部门确定` };
+  return {
+    tier: 'provincial',
+    basis: 'Regs 26 para 2(2)',
+    reason: `其他机关、单位${as}机密级、秘密级的事项，报省、自治区、直辖市保密行政管理部门确定`,
+  };
 }
 
 /**
@@ -48,6 +65,7 @@ export function routeObjection(classifierKind: OrganKind, level: Level, changed 
  * the provincial authority of its province; a central-level one → the national authority.
  */
 export function routeAppraisal(applicantKind: OrganKind): Route {
-  if (applicantKind === 'central') return { tier: 'national', basis: 'Regs 63 para 1', reason: '中央一级监察机关、司法机关向国家保密行政管理部门提出' };
+  if (applicantKind === 'central')
+    return { tier: 'national', basis: 'Regs 63 para 1', reason: '中央一级监察机关、司法机关向国家保密行政管理部门提出' };
   return { tier: 'provincial', basis: 'Regs 63 para 1', reason: '地方各级监察机关、司法机关向所在省、自治区、直辖市保密行政管理部门提出' };
 }

@@ -4,10 +4,27 @@
  */
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { ANNUAL_PASSED_LABELS, ANNUAL_RESULT_LABELS, annualOutcomeLabel, LICENCE_GROUND_LABELS, SANCTION_LABELS } from '../domain/labels.zh.js';
+import {
+  ANNUAL_PASSED_LABELS,
+  ANNUAL_RESULT_LABELS,
+  annualOutcomeLabel,
+  LICENCE_GROUND_LABELS,
+  SANCTION_LABELS,
+} from '../domain/labels.zh.js';
 import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
-import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import {
+  deadlinePassed,
+  eventDate,
+  notifyEffect,
+  stateMeta,
+  type DeadlinePassedEvent,
+  type DriverInput,
+  type EventEnvelope,
+  type MachineEvents,
+  type ProcedureContext,
+  type ProcedureDefinition,
+} from './procedure.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -22,22 +39,55 @@ const groundOf = (grounds: readonly string[]) => grounds.map((g) => `${g} ${LICE
 /** The Regs 71 para 2 grounds an authority finds itself; (2) follows from the rectification steps. */
 export const SANCTION_GROUNDS = ['Regs 71 para 2(1)', 'Regs 71 para 2(3)'] as const;
 /** The Regs 71 para 3 grounds that lead to a revocation proposal directly; (5) and (6) follow from the suspension, (3) from the leak procedure. */
-export const REVOCATION_GROUNDS = ['Regs 71 para 3(1)', 'Regs 71 para 3(2)', 'Regs 71 para 3(4)', 'Regs 71 para 3(7)', 'Regs 71 para 3(8)'] as const;
+export const REVOCATION_GROUNDS = [
+  'Regs 71 para 3(1)',
+  'Regs 71 para 3(2)',
+  'Regs 71 para 3(4)',
+  'Regs 71 para 3(7)',
+  'Regs 71 para 3(8)',
+] as const;
 
 export const annualInspectionEvents = {
-  SUBMIT_REPORT: { label: '报送上一年度自检报告', by: ['enterprise'], basis: 'Regs 48 para 3', fact: true, schema: z.strictObject({ reportNumber: shortText(50).optional() }) },
+  SUBMIT_REPORT: {
+    label: '报送上一年度自检报告',
+    by: ['enterprise'],
+    basis: 'Regs 48 para 3',
+    fact: true,
+    schema: z.strictObject({ reportNumber: shortText(50).optional() }),
+  },
   // Regs 48 para 3 says only that the report goes to the granting authority: its review has no article.
   ACCEPT: { label: '审查通过', by: ['authority'], fact: true, schema: note },
-  ORDER_RECTIFICATION: { label: '责令限期整改', by: ['authority'], basis: 'Regs 71 para 1; Law 60', fact: true, schema: z.strictObject({ dueDate: DateSchema.describe('整改期限'), items: shortText() }) },
-  RECTIFICATION_REPORTED: { label: '报告整改完成', by: ['enterprise'], basis: 'Regs 71 para 1', fact: true, schema: z.strictObject({ summary: shortText() }) },
+  ORDER_RECTIFICATION: {
+    label: '责令限期整改',
+    by: ['authority'],
+    basis: 'Regs 71 para 1; Law 60',
+    fact: true,
+    schema: z.strictObject({ dueDate: DateSchema.describe('整改期限'), items: shortText() }),
+  },
+  RECTIFICATION_REPORTED: {
+    label: '报告整改完成',
+    by: ['enterprise'],
+    basis: 'Regs 71 para 1',
+    fact: true,
+    schema: z.strictObject({ summary: shortText() }),
+  },
   RECTIFICATION_ACCEPTED: { label: '整改合格', by: ['authority'], basis: 'Regs 71 para 1', fact: true, schema: note },
-  RECTIFICATION_FAILED: { label: '整改后仍不符合', by: ['authority'], basis: 'Regs 71 para 2(2)', fact: true, schema: z.strictObject({ findings: shortText() }) },
+  RECTIFICATION_FAILED: {
+    label: '整改后仍不符合',
+    by: ['authority'],
+    basis: 'Regs 71 para 2(2)',
+    fact: true,
+    schema: z.strictObject({ findings: shortText() }),
+  },
   WARN: {
     label: '给予警告或者通报批评',
     by: ['authority'],
     basis: 'Regs 71 para 1; Law 60',
     fact: true,
-    schema: z.strictObject({ measure: z.enum(['warning', 'criticism']).describe('warning 警告 · criticism 通报批评'), reason: shortText() }),
+    schema: z.strictObject({
+      measure: z.enum(['warning', 'criticism']).describe('warning 警告 · criticism 通报批评'),
+      reason: shortText(),
+    }),
     max: 50,
   },
   PROPOSE_SANCTION: {
@@ -45,14 +95,20 @@ export const annualInspectionEvents = {
     by: ['authority'],
     basis: 'Regs 71 para 2',
     fact: true,
-    schema: z.strictObject({ ground: z.enum(SANCTION_GROUNDS).describe(`所认定的情形：${groundOf(SANCTION_GROUNDS)}`), findings: shortText() }),
+    schema: z.strictObject({
+      ground: z.enum(SANCTION_GROUNDS).describe(`所认定的情形：${groundOf(SANCTION_GROUNDS)}`),
+      findings: shortText(),
+    }),
   },
   PROPOSE_REVOCATION: {
     label: '建议吊销保密资质',
     by: ['authority'],
     basis: 'Regs 71 para 3',
     fact: true,
-    schema: z.strictObject({ ground: z.enum(REVOCATION_GROUNDS).describe(`所认定的情形：${groundOf(REVOCATION_GROUNDS)}`), findings: shortText() }),
+    schema: z.strictObject({
+      ground: z.enum(REVOCATION_GROUNDS).describe(`所认定的情形：${groundOf(REVOCATION_GROUNDS)}`),
+      findings: shortText(),
+    }),
   },
   SUSPEND_BUSINESS: {
     label: '暂停涉密业务',
@@ -72,19 +128,43 @@ export const annualInspectionEvents = {
     by: ['authority'],
     basis: '本地策略',
     fact: true,
-    schema: z.strictObject({ disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'), reason: shortText() }),
+    schema: z.strictObject({
+      disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'),
+      reason: shortText(),
+    }),
   },
   // The fact's instant (occurredAt) is when the new business was taken: it must fall within the suspension.
-  NEW_BUSINESS_DURING_SUSPENSION: { label: '暂停期间承接新的涉密业务', by: ['authority'], basis: 'Regs 71 para 3(5)', fact: true, schema: z.strictObject({ findings: shortText() }) },
+  NEW_BUSINESS_DURING_SUSPENSION: {
+    label: '暂停期间承接新的涉密业务',
+    by: ['authority'],
+    basis: 'Regs 71 para 3(5)',
+    fact: true,
+    schema: z.strictObject({ findings: shortText() }),
+  },
   SUSPENSION_REVIEW_PASSED: { label: '暂停期满审查合格', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: note },
-  SUSPENSION_REVIEW_FAILED: { label: '暂停期满仍不符合', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: z.strictObject({ findings: shortText() }) },
+  SUSPENSION_REVIEW_FAILED: {
+    label: '暂停期满仍不符合',
+    by: ['authority'],
+    basis: 'Regs 71 para 3(6)',
+    fact: true,
+    schema: z.strictObject({ findings: shortText() }),
+  },
   REVOKE: { label: '吊销保密资质', by: ['authority'], basis: 'Regs 71 para 3; Law 60', fact: true, schema: note },
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof annualInspectionEvents> | DeadlinePassedEvent;
 
 /** The states a ground the authority finds can be raised in, and where a declined proposal resumes. */
-const RESUMABLE = ['awaitingReport', 'reportOverdue', 'underReview', 'rectifying', 'reviewingRectification', 'sanctionProposed', 'suspended', 'suspensionEndReview'] as const;
+const RESUMABLE = [
+  'awaitingReport',
+  'reportOverdue',
+  'underReview',
+  'rectifying',
+  'reviewingRectification',
+  'sanctionProposed',
+  'suspended',
+  'suspensionEndReview',
+] as const;
 type Resumable = (typeof RESUMABLE)[number];
 
 /** Who decided: the sending person of the authority (the driver checks the party). */
@@ -171,23 +251,44 @@ const suspendBusiness = (basis: string) =>
   ({
     guard: 'endsAfterToday',
     target: 'suspended',
-    actions: ['suspend', 'decide', { type: 'notify', params: ({ event }: { event: Events }) => ({ to: 'enterprise', subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis }) }],
+    actions: [
+      'suspend',
+      'decide',
+      {
+        type: 'notify',
+        params: ({ event }: { event: Events }) => ({
+          to: 'enterprise',
+          subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended',
+          basis,
+        }),
+      },
+    ],
   }) as const;
 const downgrade = (basis: string) =>
   ({
     target: 'closed',
-    actions: [{ type: 'sanction', params: { measure: 'downgrade' } }, 'decide', { type: 'close', params: { result: 'sanctioned' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis } }],
+    actions: [
+      { type: 'sanction', params: { measure: 'downgrade' } },
+      'decide',
+      { type: 'close', params: { result: 'sanctioned' } },
+      { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis } },
+    ],
   }) as const;
 /** A revocation ground found by the authority in state `from` (Regs 71 para 3). */
-const revocationGround = (from: Resumable) => ({ target: 'revocationProposed', actions: { type: 'proposeFound', params: { measure: 'revoke', resumeTo: from } } }) as const;
+const revocationGround = (from: Resumable) =>
+  ({ target: 'revocationProposed', actions: { type: 'proposeFound', params: { measure: 'revoke', resumeTo: from } } }) as const;
 /** A para 2 ground found by the authority in state `from` (Regs 71 para 2(1), (3)). */
-const sanctionGround = (from: Resumable) => ({ target: 'sanctionProposed', actions: { type: 'proposeFound', params: { measure: 'suspend-or-downgrade', resumeTo: from } } }) as const;
+const sanctionGround = (from: Resumable) =>
+  ({ target: 'sanctionProposed', actions: { type: 'proposeFound', params: { measure: 'suspend-or-downgrade', resumeTo: from } } }) as const;
 /** New 涉密业务 accepted while suspended: a proposal to revoke (Regs 71 para 3(5)). */
 const newBusinessWhileSuspended = (from: Resumable) =>
   ({
     guard: 'duringSuspension',
     target: 'revocationProposed',
-    actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务', resumeTo: from } },
+    actions: {
+      type: 'propose',
+      params: { measure: 'revoke', basis: 'Regs 71 para 3(5)', reason: '暂停涉密业务期间承接新的涉密业务', resumeTo: from },
+    },
   }) as const;
 const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' } } as const;
 /**
@@ -195,7 +296,9 @@ const declinedNotice = { type: 'notify', params: { to: 'enterprise', subject: 'p
  * or, for a proposal that followed from the procedure's own steps (para 2(2), 3(6)), ends.
  */
 const decline = [
-  ...RESUMABLE.map((s) => ({ guard: { type: 'resumesTo', params: { state: s } }, target: s, actions: ['decide', declinedNotice] }) as const),
+  ...RESUMABLE.map(
+    (s) => ({ guard: { type: 'resumesTo', params: { state: s } }, target: s, actions: ['decide', declinedNotice] }) as const,
+  ),
   { target: 'closed', actions: ['decide', { type: 'close', params: {} }, declinedNotice] },
 ] as const;
 
@@ -211,11 +314,16 @@ export const annualInspectionMachine = setup({
      * (its occurredAt no later than the deadline recorded when it passed) is not late.
      */
     rectifiedInTime: ({ context, event }) =>
-      !!context.rectification && !context.rectification.reportedOn && !!context.rectificationDueAt && pending(context)?.basis === 'Regs 71 para 2(2)' && Date.parse(event.at) <= Date.parse(context.rectificationDueAt),
+      !!context.rectification &&
+      !context.rectification.reportedOn &&
+      !!context.rectificationDueAt &&
+      pending(context)?.basis === 'Regs 71 para 2(2)' &&
+      Date.parse(event.at) <= Date.parse(context.rectificationDueAt),
     endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
     /** Regs 71 para 3(5): the business was taken from the suspension's first day to the end date the authority fixed, inclusive. */
-    duringSuspension: ({ context, event }) => !!context.suspension && eventDate(event) >= context.suspension.from && eventDate(event) <= context.suspension.until,
+    duringSuspension: ({ context, event }) =>
+      !!context.suspension && eventDate(event) >= context.suspension.from && eventDate(event) <= context.suspension.until,
   },
   actions: {
     notify: notifyEffect,
@@ -225,12 +333,19 @@ export const annualInspectionMachine = setup({
      */
     submitted: assign(({ context, event }) => {
       const due = event.deadlines['annual-report']?.dueAt ?? context.reportDueAt;
-      return { submittedOn: eventDate(event), submittedLate: due ? Date.parse(event.at) > Date.parse(due) : eventDate(event) > context.dueDate };
+      return {
+        submittedOn: eventDate(event),
+        submittedLate: due ? Date.parse(event.at) > Date.parse(due) : eventDate(event) > context.dueDate,
+      };
     }),
     recordReportDue: assign(({ event }) => ({ reportDueAt: event.deadlines['annual-report']?.dueAt })),
     orderRectification: assign(({ event }) =>
       'dueDate' in event
-        ? { rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items }, rectificationOrderedOn: eventDate(event), rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)) }
+        ? {
+            rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items },
+            rectificationOrderedOn: eventDate(event),
+            rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)),
+          }
         : {},
     ),
     rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: eventDate(event) } })),
@@ -238,14 +353,28 @@ export const annualInspectionMachine = setup({
     /** The para 2(2) proposal made when the deadline passed falls away: the rectification was reported in time. */
     withdrawLateProposal: assign(({ context, event }) => {
       const p = pending(context);
-      const decision = { decision: 'withdrawn' as const, on: eventDate(event), by: decidedBy(event), reason: '整改已在期限内完成（期满后录入）' };
+      const decision = {
+        decision: 'withdrawn' as const,
+        on: eventDate(event),
+        by: decidedBy(event),
+        reason: '整改已在期限内完成（期满后录入）',
+      };
       return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
     }),
     /** A proposal that follows from the procedure's steps, with its article. */
-    propose: assign(({ context, event }, params: Omit<Proposal, 'on' | 'decision'>) => ({ proposals: [...context.proposals, { ...params, on: eventDate(event) }] })),
+    propose: assign(({ context, event }, params: Omit<Proposal, 'on' | 'decision'>) => ({
+      proposals: [...context.proposals, { ...params, on: eventDate(event) }],
+    })),
     /** A proposal on a ground the authority found: the ground's article and its findings. */
     proposeFound: assign(({ context, event }, params: Pick<Proposal, 'measure' | 'resumeTo'>) =>
-      'ground' in event ? { proposals: [...context.proposals, { ...params, basis: event.ground, reason: `${LICENCE_GROUND_LABELS[event.ground]}：${event.findings}`, on: eventDate(event) }] } : {},
+      'ground' in event
+        ? {
+            proposals: [
+              ...context.proposals,
+              { ...params, basis: event.ground, reason: `${LICENCE_GROUND_LABELS[event.ground]}：${event.findings}`, on: eventDate(event) },
+            ],
+          }
+        : {},
     ),
     /** The authority decides the pending proposal: adopted by a measure, or declined with its reason. */
     decide: assign(({ context, event }) => {
@@ -254,11 +383,29 @@ export const annualInspectionMachine = setup({
       const decision: NonNullable<Proposal['decision']> =
         'disposition' in event
           ? { decision: event.disposition, on: eventDate(event), by: decidedBy(event), reason: event.reason }
-          : { decision: p.measure === 'revoke' && event.type !== 'REVOKE' ? 'lesser' : 'adopted', on: eventDate(event), by: decidedBy(event as EventEnvelope) };
+          : {
+              decision: p.measure === 'revoke' && event.type !== 'REVOKE' ? 'lesser' : 'adopted',
+              on: eventDate(event),
+              by: decidedBy(event as EventEnvelope),
+            };
       return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
     }),
     warn: assign(({ context, event }) =>
-      'measure' in event ? { sanctions: [...context.sanctions, { measure: event.measure, label: SANCTION_LABELS[event.measure], basis: 'Regs 71 para 1', on: eventDate(event), by: decidedBy(event), reason: event.reason }] } : {},
+      'measure' in event
+        ? {
+            sanctions: [
+              ...context.sanctions,
+              {
+                measure: event.measure,
+                label: SANCTION_LABELS[event.measure],
+                basis: 'Regs 71 para 1',
+                on: eventDate(event),
+                by: decidedBy(event),
+                reason: event.reason,
+              },
+            ],
+          }
+        : {},
     ),
     /** Suspension (and downgrade, when decided with it) on the pending proposal's ground (Regs 71 para 2). */
     suspend: assign(({ context, event }) => {
@@ -277,18 +424,40 @@ export const annualInspectionMachine = setup({
       };
     }),
     sanction: assign(({ context, event }, params: { measure: 'downgrade' | 'revocation' }) => ({
-      sanctions: [...context.sanctions, { measure: params.measure, label: SANCTION_LABELS[params.measure], basis: measureBasis(context, params.measure, params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'), on: eventDate(event), by: decidedBy(event) }],
+      sanctions: [
+        ...context.sanctions,
+        {
+          measure: params.measure,
+          label: SANCTION_LABELS[params.measure],
+          basis: measureBasis(context, params.measure, params.measure === 'downgrade' ? 'Regs 71 para 2' : 'Regs 71 para 3'),
+          on: eventDate(event),
+          by: decidedBy(event),
+        },
+      ],
     })),
     /**
      * The outcome keeps every sanction applied, and its headline names them: a step passed after
      * sanctions is not simply 符合规定 (issue 11 item 5). A declined proposal's disposition is the result.
      */
-    close: assign(({ context, event }, params: { result?: AnnualInspectionOutcome['result']; passed?: keyof typeof ANNUAL_PASSED_LABELS }) => {
-      const declared = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
-      const result = params.passed && context.sanctions.length ? 'sanctioned' : declared;
-      const base = params.passed ? ANNUAL_PASSED_LABELS[params.passed] : ANNUAL_RESULT_LABELS[result];
-      return { outcome: { result, label: annualOutcomeLabel(base, result, context.sanctions.map((x) => x.measure)), on: eventDate(event), sanctions: context.sanctions } };
-    }),
+    close: assign(
+      ({ context, event }, params: { result?: AnnualInspectionOutcome['result']; passed?: keyof typeof ANNUAL_PASSED_LABELS }) => {
+        const declared = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
+        const result = params.passed && context.sanctions.length ? 'sanctioned' : declared;
+        const base = params.passed ? ANNUAL_PASSED_LABELS[params.passed] : ANNUAL_RESULT_LABELS[result];
+        return {
+          outcome: {
+            result,
+            label: annualOutcomeLabel(
+              base,
+              result,
+              context.sanctions.map((x) => x.measure),
+            ),
+            on: eventDate(event),
+            sanctions: context.sanctions,
+          },
+        };
+      },
+    ),
   },
 }).createMachine({
   id: 'annual-inspection',
@@ -309,7 +478,17 @@ export const annualInspectionMachine = setup({
   on: {
     // 警告、通报批评 (Regs 71 para 1; Law 60): recorded in any state, the procedure goes on.
     WARN: {
-      actions: ['warn', { type: 'notify', params: ({ event }) => ({ to: 'enterprise', subject: 'measure' in event && event.measure === 'criticism' ? 'criticism-given' : 'warning-given', basis: 'Regs 71 para 1' }) }],
+      actions: [
+        'warn',
+        {
+          type: 'notify',
+          params: ({ event }) => ({
+            to: 'enterprise',
+            subject: 'measure' in event && event.measure === 'criticism' ? 'criticism-given' : 'warning-given',
+            basis: 'Regs 71 para 1',
+          }),
+        },
+      ],
     },
   },
   states: {
@@ -334,17 +513,40 @@ export const annualInspectionMachine = setup({
         },
       }),
       on: {
-        SUBMIT_REPORT: { target: 'underReview', actions: ['submitted', { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } }] },
+        SUBMIT_REPORT: {
+          target: 'underReview',
+          actions: [
+            'submitted',
+            { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } },
+          ],
+        },
         // SPEC §3.5 step 2: a report never filed is the granting authority's to act on.
-        DEADLINE_PASSED: { guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']), target: 'reportOverdue', actions: 'recordReportDue' },
+        DEADLINE_PASSED: {
+          guard: and([{ type: 'passed', params: { id: 'annual-report' } }, 'edition2']),
+          target: 'reportOverdue',
+          actions: 'recordReportDue',
+        },
         PROPOSE_REVOCATION: revocationGround('awaitingReport'),
       },
     },
     reportOverdue: {
       meta: stateMeta({ label: '逾期未报送自检报告', responsible: 'authority', basis: 'Regs 48 para 3; Regs 71 para 1' }),
       on: {
-        SUBMIT_REPORT: { target: 'underReview', actions: ['submitted', { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } }] },
-        ORDER_RECTIFICATION: { guard: 'endsAfterToday', target: 'rectifying', actions: ['orderRectification', { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } }] },
+        SUBMIT_REPORT: {
+          target: 'underReview',
+          actions: [
+            'submitted',
+            { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } },
+          ],
+        },
+        ORDER_RECTIFICATION: {
+          guard: 'endsAfterToday',
+          target: 'rectifying',
+          actions: [
+            'orderRectification',
+            { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } },
+          ],
+        },
         PROPOSE_SANCTION: sanctionGround('reportOverdue'),
         PROPOSE_REVOCATION: revocationGround('reportOverdue'),
       },
@@ -353,7 +555,14 @@ export const annualInspectionMachine = setup({
       meta: stateMeta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
       on: {
         ACCEPT: { target: 'closed', actions: { type: 'close', params: { passed: 'report' } } },
-        ORDER_RECTIFICATION: { guard: 'endsAfterToday', target: 'rectifying', actions: ['orderRectification', { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } }] },
+        ORDER_RECTIFICATION: {
+          guard: 'endsAfterToday',
+          target: 'rectifying',
+          actions: [
+            'orderRectification',
+            { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } },
+          ],
+        },
         PROPOSE_SANCTION: sanctionGround('underReview'),
         PROPOSE_REVOCATION: revocationGround('underReview'),
       },
@@ -363,14 +572,34 @@ export const annualInspectionMachine = setup({
         label: '限期整改中',
         responsible: 'enterprise',
         basis: 'Regs 71 para 1',
-        deadline: { id: 'rectification', label: '整改期限（保密行政管理部门确定）', rule: 'calendar-days', n: { context: 'rectificationDays' }, from: 'rectificationOrderedOn', basis: 'Regs 71 para 1', responsible: 'enterprise' },
+        deadline: {
+          id: 'rectification',
+          label: '整改期限（保密行政管理部门确定）',
+          rule: 'calendar-days',
+          n: { context: 'rectificationDays' },
+          from: 'rectificationOrderedOn',
+          basis: 'Regs 71 para 1',
+          responsible: 'enterprise',
+        },
       }),
       on: {
-        RECTIFICATION_REPORTED: { target: 'reviewingRectification', actions: ['rectificationReported', { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } }] },
+        RECTIFICATION_REPORTED: {
+          target: 'reviewingRectification',
+          actions: [
+            'rectificationReported',
+            { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } },
+          ],
+        },
         DEADLINE_PASSED: {
           guard: { type: 'passed', params: { id: 'rectification' } },
           target: 'sanctionProposed',
-          actions: ['recordRectificationDue', { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' } }],
+          actions: [
+            'recordRectificationDue',
+            {
+              type: 'propose',
+              params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改' },
+            },
+          ],
         },
         PROPOSE_REVOCATION: revocationGround('rectifying'),
       },
@@ -381,7 +610,10 @@ export const annualInspectionMachine = setup({
         RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { passed: 'rectification' } } },
         RECTIFICATION_FAILED: {
           target: 'sanctionProposed',
-          actions: { type: 'propose', params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '整改后仍不符合保密法律法规及国家保密规定' } },
+          actions: {
+            type: 'propose',
+            params: { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '整改后仍不符合保密法律法规及国家保密规定' },
+          },
         },
         PROPOSE_REVOCATION: revocationGround('reviewingRectification'),
       },
@@ -399,7 +631,11 @@ export const annualInspectionMachine = setup({
         RECTIFICATION_REPORTED: {
           guard: 'rectifiedInTime',
           target: 'reviewingRectification',
-          actions: ['rectificationReported', 'withdrawLateProposal', { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } }],
+          actions: [
+            'rectificationReported',
+            'withdrawLateProposal',
+            { type: 'notify', params: { to: 'authority', subject: 'rectification-reported', basis: 'Regs 71 para 1' } },
+          ],
         },
       },
     },
@@ -408,7 +644,16 @@ export const annualInspectionMachine = setup({
         label: '暂停涉密业务期间',
         responsible: 'authority',
         basis: 'Regs 71 para 2',
-        deadline: { id: 'suspension-end', label: '暂停涉密业务期满', rule: 'calendar-days', n: { context: 'suspensionDays' }, from: 'suspendedOn', basis: 'Regs 71 para 3(6)', responsible: 'authority', obligation: false },
+        deadline: {
+          id: 'suspension-end',
+          label: '暂停涉密业务期满',
+          rule: 'calendar-days',
+          n: { context: 'suspensionDays' },
+          from: 'suspendedOn',
+          basis: 'Regs 71 para 3(6)',
+          responsible: 'authority',
+          obligation: false,
+        },
       }),
       on: {
         NEW_BUSINESS_DURING_SUSPENSION: newBusinessWhileSuspended('suspended'),
@@ -422,7 +667,10 @@ export const annualInspectionMachine = setup({
         SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { passed: 'suspension-review' } } },
         SUSPENSION_REVIEW_FAILED: {
           target: 'revocationProposed',
-          actions: { type: 'propose', params: { measure: 'revoke', basis: 'Regs 71 para 3(6)', reason: '暂停涉密业务期满仍不符合保密法律法规及国家保密规定' } },
+          actions: {
+            type: 'propose',
+            params: { measure: 'revoke', basis: 'Regs 71 para 3(6)', reason: '暂停涉密业务期满仍不符合保密法律法规及国家保密规定' },
+          },
         },
         NEW_BUSINESS_DURING_SUSPENSION: newBusinessWhileSuspended('suspensionEndReview'),
         PROPOSE_REVOCATION: revocationGround('suspensionEndReview'),
@@ -436,7 +684,12 @@ export const annualInspectionMachine = setup({
       on: {
         REVOKE: {
           target: 'closed',
-          actions: [{ type: 'sanction', params: { measure: 'revocation' } }, 'decide', { type: 'close', params: { result: 'revoked' } }, { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3' } }],
+          actions: [
+            { type: 'sanction', params: { measure: 'revocation' } },
+            'decide',
+            { type: 'close', params: { result: 'revoked' } },
+            { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3' } },
+          ],
         },
         SUSPEND_BUSINESS: suspendBusiness('Law 60'),
         DOWNGRADE: downgrade('Law 60'),

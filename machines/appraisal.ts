@@ -8,7 +8,16 @@ import type { Extension } from '../domain/deadline/types.js';
 import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { DateSchema, shortText } from './common.js';
-import { eventDate, notifyEffect, stateMeta, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import {
+  eventDate,
+  notifyEffect,
+  stateMeta,
+  type DriverInput,
+  type EventEnvelope,
+  type MachineEvents,
+  type ProcedureContext,
+  type ProcedureDefinition,
+} from './procedure.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -39,7 +48,14 @@ const note = z.strictObject({ note: shortText().optional() });
 const GUIDE = '本地策略（国家秘密鉴定工作规定）';
 
 export const appraisalEvents = {
-  REQUEST_AMENDMENT: { label: '通知补正材料', by: ['authority'], basis: GUIDE, fact: true, max: 20, schema: z.strictObject({ missing: shortText() }) },
+  REQUEST_AMENDMENT: {
+    label: '通知补正材料',
+    by: ['authority'],
+    basis: GUIDE,
+    fact: true,
+    max: 20,
+    schema: z.strictObject({ missing: shortText() }),
+  },
   AMENDED: { label: '材料已补正（重新审查）', by: ['applicant'], basis: GUIDE, fact: true, max: 20, schema: note },
   // Regs 63 para 2: the period runs from the day of 受理.
   ACCEPT: { label: '受理', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: note },
@@ -60,10 +76,28 @@ export const appraisalEvents = {
       reason: shortText(),
     }),
   },
-  START_CONSULTATION: { label: '专家咨询（中止计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, max: 50, schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }) },
-  EXTEND_CONSULTATION: { label: '经协商延长专家答复期限', by: ['authority'], basis: GUIDE, schema: z.strictObject({ reason: shortText() }) },
+  START_CONSULTATION: {
+    label: '专家咨询（中止计时）',
+    by: ['authority'],
+    basis: 'Regs 63 para 2',
+    fact: true,
+    max: 50,
+    schema: z.strictObject({ reason: shortText(), expert: shortText(50).describe('咨询对象（非涉密）') }),
+  },
+  EXTEND_CONSULTATION: {
+    label: '经协商延长专家答复期限',
+    by: ['authority'],
+    basis: GUIDE,
+    schema: z.strictObject({ reason: shortText() }),
+  },
   END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, max: 50, schema: note },
-  CONCLUDE: { label: '出具鉴定结论', by: ['authority'], basis: 'Regs 63 para 2', fact: true, schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }) },
+  CONCLUDE: {
+    label: '出具鉴定结论',
+    by: ['authority'],
+    basis: 'Regs 63 para 2',
+    fact: true,
+    schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }),
+  },
   // Neither Regs 63 nor Law 53 speaks of withdrawal: allowed by local policy, no article cited.
   WITHDRAW: { label: '撤回申请', by: ['applicant'], basis: '本地策略', fact: true, schema: note },
 } satisfies ProcedureDefinition['events'];
@@ -103,7 +137,11 @@ export type AppraisalInput = AppraisalStart & DriverInput;
  * told (edition 2: edition-1 procedures withdrew without a notice and replay so).
  */
 const withdraw = [
-  { guard: 'edition2', target: '#appraisal.withdrawn', actions: { type: 'notify', params: { to: 'authority', subject: 'appraisal-withdrawn', basis: '本地策略' } } },
+  {
+    guard: 'edition2',
+    target: '#appraisal.withdrawn',
+    actions: { type: 'notify', params: { to: 'authority', subject: 'appraisal-withdrawn', basis: '本地策略' } },
+  },
   { target: '#appraisal.withdrawn' },
 ] as const;
 
@@ -135,23 +173,48 @@ export const appraisalMachine = setup({
   },
   actions: {
     notify: notifyEffect,
-    requestAmendment: assign(({ context, event }) => ('missing' in event ? { amendments: [...context.amendments, { requestedOn: eventDate(event), missing: event.missing }] } : {})),
+    requestAmendment: assign(({ context, event }) =>
+      'missing' in event ? { amendments: [...context.amendments, { requestedOn: eventDate(event), missing: event.missing }] } : {},
+    ),
     /** The review restarts from the day the materials are complete (鉴定工作规定, local policy). */
-    amended: assign(({ context, event }) => ({ reviewFrom: eventDate(event), amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: eventDate(event) } : a)) })),
+    amended: assign(({ context, event }) => ({
+      reviewFrom: eventDate(event),
+      amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: eventDate(event) } : a)),
+    })),
     accept: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
     reject: assign(({ event }) => ('reason' in event ? { rejection: { on: eventDate(event), reason: event.reason } } : {})),
-    object: assign(({ context, event }) => ('reason' in event ? { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } } : {})),
+    object: assign(({ context, event }) =>
+      'reason' in event
+        ? { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } }
+        : {},
+    ),
     /** The approver is the head who sends it; a name typed in stands only where no person is known (earlier records). */
     extend: assign(({ context, event }) =>
       event.type === 'EXTEND'
-        ? { extensions: [...context.extensions, { days: 30, approver: personOf(event.actor)?.name ?? event.approver ?? event.actor.name ?? event.actor.id, reason: event.reason, basis: 'Regs 63 para 2' }] }
+        ? {
+            extensions: [
+              ...context.extensions,
+              {
+                days: 30,
+                approver: personOf(event.actor)?.name ?? event.approver ?? event.actor.name ?? event.actor.id,
+                reason: event.reason,
+                basis: 'Regs 63 para 2',
+              },
+            ],
+          }
         : {},
     ),
     startConsultation: assign(({ context, event }) =>
       'expert' in event
         ? {
-            suspensions: [...context.suspensions, { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' }],
-            consultations: [...context.consultations, { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false }],
+            suspensions: [
+              ...context.suspensions,
+              { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' },
+            ],
+            consultations: [
+              ...context.consultations,
+              { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false },
+            ],
             consultationSentOn: eventDate(event),
             consultationDays: context.consultationReplyDays,
           }
@@ -162,7 +225,9 @@ export const appraisalMachine = setup({
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, extended: true } : c)),
     })),
     endConsultation: assign(({ context, event }) => ({
-      suspensions: context.suspensions.map((s) => (s.to === undefined ? { ...s, to: suspensionBound(event.at, context.suspensionCounting) } : s)),
+      suspensions: context.suspensions.map((s) =>
+        s.to === undefined ? { ...s, to: suspensionBound(event.at, context.suspensionCounting) } : s,
+      ),
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: eventDate(event) } : c)),
     })),
     conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: eventDate(event) } : {})),
@@ -195,22 +260,42 @@ export const appraisalMachine = setup({
       entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
       initial: 'entered',
       states: {
-        entered: { meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }), always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }] },
+        entered: {
+          meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }),
+          always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }],
+        },
         timed: {
           meta: stateMeta({
             label: '受理审查',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
-            deadline: { id: 'review', label: '受理审查期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'appraisalReviewDays' }, from: 'reviewFrom', basis: GUIDE, responsible: 'authority' },
+            deadline: {
+              id: 'review',
+              label: '受理审查期限（鉴定工作规定，本地策略）',
+              rule: 'calendar-days',
+              n: { policy: 'appraisalReviewDays' },
+              from: 'reviewFrom',
+              basis: GUIDE,
+              responsible: 'authority',
+            },
           }),
         },
         // Edition 1: the review ran without a period; the same meta as its parent, so the state it names is unchanged.
         untimed: { meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }) },
       },
       on: {
-        REQUEST_AMENDMENT: { target: 'awaitingAmendment', actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: GUIDE } }] },
-        ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
-        REJECT: { target: 'rejected', actions: ['reject', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-rejected', basis: GUIDE } }] },
+        REQUEST_AMENDMENT: {
+          target: 'awaitingAmendment',
+          actions: ['requestAmendment', { type: 'notify', params: { to: 'applicant', subject: 'amendment-requested', basis: GUIDE } }],
+        },
+        ACCEPT: {
+          target: 'appraising',
+          actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }],
+        },
+        REJECT: {
+          target: 'rejected',
+          actions: ['reject', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-rejected', basis: GUIDE } }],
+        },
         WITHDRAW: withdraw,
       },
     },
@@ -221,7 +306,10 @@ export const appraisalMachine = setup({
     rejected: {
       meta: stateMeta({ label: '不予受理', responsible: 'applicant', basis: GUIDE }),
       on: {
-        OBJECT: { target: 'rejectionReview', actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: GUIDE } }] },
+        OBJECT: {
+          target: 'rejectionReview',
+          actions: ['object', { type: 'notify', params: { to: 'authority', subject: 'rejection-objected', basis: GUIDE } }],
+        },
         ACCEPT_REJECTION: 'closedRejected',
         WITHDRAW: withdraw,
       },
@@ -231,11 +319,25 @@ export const appraisalMachine = setup({
         label: '不予受理异议复核',
         responsible: 'authority',
         basis: GUIDE,
-        deadline: { id: 'rejection-review', label: '复核期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { policy: 'rejectionReviewDays' }, from: 'objectedOn', basis: GUIDE, responsible: 'authority' },
+        deadline: {
+          id: 'rejection-review',
+          label: '复核期限（鉴定工作规定，本地策略）',
+          rule: 'calendar-days',
+          n: { policy: 'rejectionReviewDays' },
+          from: 'objectedOn',
+          basis: GUIDE,
+          responsible: 'authority',
+        },
       }),
       on: {
-        REVIEW_ACCEPT: { target: 'appraising', actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }] },
-        REVIEW_UPHOLD: { target: 'closedRejected', actions: { type: 'notify', params: { to: 'applicant', subject: 'rejection-upheld', basis: GUIDE } } },
+        REVIEW_ACCEPT: {
+          target: 'appraising',
+          actions: ['accept', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-accepted', basis: 'Regs 63 para 2' } }],
+        },
+        REVIEW_UPHOLD: {
+          target: 'closedRejected',
+          actions: { type: 'notify', params: { to: 'applicant', subject: 'rejection-upheld', basis: GUIDE } },
+        },
         WITHDRAW: withdraw,
       },
     },
@@ -257,14 +359,27 @@ export const appraisalMachine = setup({
           suspensionsFrom: 'suspensions',
         },
       }),
-      on: { EXTEND: { guard: 'canExtend', actions: ['extend', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-extended', basis: 'Regs 63 para 2' } }] }, WITHDRAW: withdraw },
+      on: {
+        EXTEND: {
+          guard: 'canExtend',
+          actions: ['extend', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-extended', basis: 'Regs 63 para 2' } }],
+        },
+        WITHDRAW: withdraw,
+      },
       initial: 'working',
       states: {
         working: {
           meta: stateMeta({ label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' }),
           on: {
             START_CONSULTATION: { target: 'consulting', actions: 'startConsultation' },
-            CONCLUDE: { guard: 'concludesEveryItem', target: '#appraisal.concluded', actions: ['conclude', { type: 'notify', params: { to: 'applicant', subject: 'appraisal-concluded', basis: 'Regs 63 para 2' } }] },
+            CONCLUDE: {
+              guard: 'concludesEveryItem',
+              target: '#appraisal.concluded',
+              actions: [
+                'conclude',
+                { type: 'notify', params: { to: 'applicant', subject: 'appraisal-concluded', basis: 'Regs 63 para 2' } },
+              ],
+            },
           },
         },
         consulting: {
@@ -272,7 +387,16 @@ export const appraisalMachine = setup({
             label: '专家咨询（不计入鉴定期限）',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
-            deadline: { id: 'consultation-reply', label: '专家答复期限（鉴定工作规定，本地策略）', rule: 'calendar-days', n: { context: 'consultationDays' }, policyKey: 'consultationReplyDays', from: 'consultationSentOn', basis: GUIDE, responsible: 'authority' },
+            deadline: {
+              id: 'consultation-reply',
+              label: '专家答复期限（鉴定工作规定，本地策略）',
+              rule: 'calendar-days',
+              n: { context: 'consultationDays' },
+              policyKey: 'consultationReplyDays',
+              from: 'consultationSentOn',
+              basis: GUIDE,
+              responsible: 'authority',
+            },
           }),
           on: {
             EXTEND_CONSULTATION: { guard: 'consultationNotExtended', actions: 'extendConsultation' },

@@ -31,7 +31,11 @@ export const ClassificationSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.term.kind === 'years' && c.term.years > MAX_TERM_YEARS[c.level]) {
-      ctx.addIssue({ code: 'custom', path: ['term', 'years'], message: `a ${c.level} term is at most ${MAX_TERM_YEARS[c.level]} years (Law 20 para 2)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['term', 'years'],
+        message: `a ${c.level} term is at most ${MAX_TERM_YEARS[c.level]} years (Law 20 para 2)`,
+      });
     }
   });
 export type Classification = z.infer<typeof ClassificationSchema>;
@@ -50,5 +54,7 @@ export type Determination = z.infer<typeof DeterminationSchema>;
 export function classificationChange(before: Classification, after: Determination): 'unchanged' | 'changed' | 'removed' {
   if (after.outcome === 'not-secret') return 'removed';
   const a = after.classification;
-  return a.level === before.level && a.scope === before.scope && JSON.stringify(a.term) === JSON.stringify(before.term) ? 'unchanged' : 'changed';
+  return a.level === before.level && a.scope === before.scope && JSON.stringify(a.term) === JSON.stringify(before.term)
+    ? 'unchanged'
+    : 'changed';
 }

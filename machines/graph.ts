@@ -36,7 +36,9 @@ export function machineGraph(def: ProcedureDefinition): { states: StateNodeView[
         ...(parent ? { parent } : {}),
         ...(meta?.responsible ? { responsible: meta.responsible } : {}),
         ...(meta?.basis ? { basis: meta.basis } : {}),
-        ...(meta?.deadline ? { deadline: { label: meta.deadline.label, rule: meta.deadline.rule, n: meta.deadline.n, basis: meta.deadline.basis } } : {}),
+        ...(meta?.deadline
+          ? { deadline: { label: meta.deadline.label, rule: meta.deadline.rule, n: meta.deadline.n, basis: meta.deadline.basis } }
+          : {}),
       });
       for (const [event, list] of node.transitions) {
         for (const t of list) {
@@ -45,7 +47,9 @@ export function machineGraph(def: ProcedureDefinition): { states: StateNodeView[
           }
         }
       }
-      for (const t of node.always ?? []) for (const target of t.target ?? []) transitions.push({ from: path, to: target.path.join('.'), event: 'always', label: t.guard ? '条件' : '' });
+      for (const t of node.always ?? [])
+        for (const target of t.target ?? [])
+          transitions.push({ from: path, to: target.path.join('.'), event: 'always', label: t.guard ? '条件' : '' });
     }
     Object.values(node.states).forEach((child) => walk(child, path || undefined));
   };

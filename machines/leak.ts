@@ -9,7 +9,17 @@ import { LEAK_CONSEQUENCES } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
 import { parseInstant, shanghaiDateOf } from '../domain/time.js';
 import { shortText } from './common.js';
-import { deadlinePassed, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type EventEnvelope, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import {
+  deadlinePassed,
+  notifyEffect,
+  stateMeta,
+  type DeadlinePassedEvent,
+  type DriverInput,
+  type EventEnvelope,
+  type MachineEvents,
+  type ProcedureContext,
+  type ProcedureDefinition,
+} from './procedure.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -27,15 +37,32 @@ export const LeakStartSchema = z
     summary: shortText().describe('事件概况（非涉密简述）'),
     discoveredAt: Instant.describe('发现时刻（含时区）'),
     remedialMeasures: shortText().describe('已采取的补救措施'),
-    variant: z.enum(['organ', 'network-operator']).default('organ').describe('报告主体：机关、单位（Regs 61）或网络运营者（Law 34；Regs 39）'),
-    receiverId: z.string().min(1).optional().describe('网络运营者选择的接报机关：登记簿中的保密行政管理部门，或公安机关、国家安全机关（Law 34；Regs 39）'),
+    variant: z
+      .enum(['organ', 'network-operator'])
+      .default('organ')
+      .describe('报告主体：机关、单位（Regs 61）或网络运营者（Law 34；Regs 39）'),
+    receiverId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('网络运营者选择的接报机关：登记簿中的保密行政管理部门，或公安机关、国家安全机关（Law 34；Regs 39）'),
   })
   .superRefine((s, ctx) => {
     if (s.variant === 'network-operator' && !s.receiverId) {
-      ctx.addIssue({ code: 'custom', path: ['receiverId'], message: 'a network operator names whom it reports to: a secrecy authority, or a 公安机关 or 国家安全机关, from the registry (Law 34; Regs 39)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiverId'],
+        message:
+          'a network operator names whom it reports to: a secrecy authority, or a 公安机关 or 国家安全机关, from the registry (Law 34; Regs 39)',
+      });
     }
     if (s.variant === 'organ' && s.receiverId !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['receiverId'], message: 'only a network operator chooses whom it reports to (variant "network-operator"); an organ reports to its same-level authority and its superior (Regs 61 para 1)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receiverId'],
+        message:
+          'only a network operator chooses whom it reports to (variant "network-operator"); an organ reports to its same-level authority and its superior (Regs 61 para 1)',
+      });
     }
   });
 export type LeakStart = z.infer<typeof LeakStartSchema>;
@@ -45,19 +72,62 @@ const report = z.strictObject({ reportNumber: shortText(50).optional() });
 export const leakEvents = {
   REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
   REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
-  REPORT_TO_RECEIVER: { label: '网络运营者向保密行政管理部门或公安机关、国家安全机关报告', by: ['organ'], basis: 'Law 34; Regs 39', schema: report, fact: true },
-  RECORD_MEASURES: { label: '记录补救措施', by: ['organ'], basis: 'Regs 61 para 1; Regs 39', schema: z.strictObject({ measures: shortText() }), fact: true, max: 500 },
+  REPORT_TO_RECEIVER: {
+    label: '网络运营者向保密行政管理部门或公安机关、国家安全机关报告',
+    by: ['organ'],
+    basis: 'Law 34; Regs 39',
+    schema: report,
+    fact: true,
+  },
+  RECORD_MEASURES: {
+    label: '记录补救措施',
+    by: ['organ'],
+    basis: 'Regs 61 para 1; Regs 39',
+    schema: z.strictObject({ measures: shortText() }),
+    fact: true,
+    max: 500,
+  },
   RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report, fact: true },
-  REPORT_RESULT: { label: '书面告知同级保密行政管理部门处理结果', by: ['organ'], basis: 'Regs 60', schema: z.strictObject({ result: shortText() }), fact: true },
+  REPORT_RESULT: {
+    label: '书面告知同级保密行政管理部门处理结果',
+    by: ['organ'],
+    basis: 'Regs 60',
+    schema: z.strictObject({ result: shortText() }),
+    fact: true,
+  },
   // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
-  ORDER_STOP: { label: '责令停止违法行为、采取有效补救措施', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ order: shortText() }), fact: true, max: 50 },
-  DECIDE_PENALTY: { label: '作出行政处罚决定', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ decision: shortText() }), fact: true, max: 50 },
-  PROPOSE_HANDLING: { label: '提出处理建议', by: ['authority'], basis: 'Regs 60', schema: z.strictObject({ proposal: shortText() }), fact: true, max: 50 },
+  ORDER_STOP: {
+    label: '责令停止违法行为、采取有效补救措施',
+    by: ['authority'],
+    basis: 'Regs 60',
+    schema: z.strictObject({ order: shortText() }),
+    fact: true,
+    max: 50,
+  },
+  DECIDE_PENALTY: {
+    label: '作出行政处罚决定',
+    by: ['authority'],
+    basis: 'Regs 60',
+    schema: z.strictObject({ decision: shortText() }),
+    fact: true,
+    max: 50,
+  },
+  PROPOSE_HANDLING: {
+    label: '提出处理建议',
+    by: ['authority'],
+    basis: 'Regs 60',
+    schema: z.strictObject({ proposal: shortText() }),
+    fact: true,
+    max: 50,
+  },
   REFER: {
     label: '涉嫌犯罪，移送监察机关、司法机关处理',
     by: ['authority'],
     basis: 'Regs 60',
-    schema: z.strictObject({ to: z.enum(['supervisory', 'judicial']).describe('监察机关 (supervisory) 或司法机关 (judicial)'), note: shortText() }),
+    schema: z.strictObject({
+      to: z.enum(['supervisory', 'judicial']).describe('监察机关 (supervisory) 或司法机关 (judicial)'),
+      note: shortText(),
+    }),
     fact: true,
     max: 50,
   },
@@ -110,7 +180,16 @@ export interface LeakContext extends ProcedureContext {
 
 export type LeakInput = LeakStart & DriverInput;
 
-const within24h = (id: string, label: string, responsible: string, from: string, basis: string, extra: object = {}) => ({ id, label, rule: 'hours' as const, n: 24, from, basis, responsible, ...extra });
+const within24h = (id: string, label: string, responsible: string, from: string, basis: string, extra: object = {}) => ({
+  id,
+  label,
+  rule: 'hours' as const,
+  n: 24,
+  from,
+  basis,
+  responsible,
+  ...extra,
+});
 
 /**
  * A late report's consequences: Regs 67(8) for an organ or unit; for a network operator Law 59
@@ -122,7 +201,12 @@ function lateConsequences(c: LeakContext): Consequence[] {
   return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
 }
 
-const flagFor = (c: LeakContext, p: { deadlineId: string; obligation: string }, dueAt: string | undefined, reportedAt?: string): LateFlag => ({
+const flagFor = (
+  c: LeakContext,
+  p: { deadlineId: string; obligation: string },
+  dueAt: string | undefined,
+  reportedAt?: string,
+): LateFlag => ({
   obligation: p.obligation,
   deadlineId: p.deadlineId,
   ...(dueAt ? { dueAt } : {}),
@@ -132,7 +216,11 @@ const flagFor = (c: LeakContext, p: { deadlineId: string; obligation: string }, 
 
 /** Sets or withdraws the flag of one obligation, keeping its place. */
 const withFlag = (flags: LateFlag[], deadlineId: string, flag: LateFlag | undefined): LateFlag[] =>
-  flags.some((f) => f.deadlineId === deadlineId) ? flags.flatMap((f) => (f.deadlineId !== deadlineId ? [f] : flag ? [flag] : [])) : flag ? [...flags, flag] : flags;
+  flags.some((f) => f.deadlineId === deadlineId)
+    ? flags.flatMap((f) => (f.deadlineId !== deadlineId ? [f] : flag ? [flag] : []))
+    : flag
+      ? [...flags, flag]
+      : flags;
 
 type LateParams = { deadlineId: string; obligation: string };
 const operatorReport = { deadlineId: 'report-receiver', obligation: '立即报告' } as const;
@@ -148,9 +236,17 @@ const relaying = <T extends string>(done: T) =>
     meta: stateMeta({
       label: '逐级报送中',
       responsible: 'relayHolder',
-      deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', { instanceFrom: 'relayIndex' }),
+      deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', {
+        instanceFrom: 'relayIndex',
+      }),
     }),
-    on: { RELAY: { target: 'relaying', reenter: true, actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }] } },
+    on: {
+      RELAY: {
+        target: 'relaying',
+        reenter: true,
+        actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }],
+      },
+    },
   }) as const;
 
 /**
@@ -163,13 +259,23 @@ const reportRegions = {
     initial: 'pending',
     states: {
       pending: {
-        meta: stateMeta({ label: '待向同级保密行政管理部门报告', responsible: 'organ', deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+        meta: stateMeta({
+          label: '待向同级保密行政管理部门报告',
+          responsible: 'organ',
+          deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
+        }),
         on: {
           REPORT_TO_AUTHORITY: {
             target: 'reported',
-            actions: [{ type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } }, { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } }],
+            actions: [
+              { type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
+              { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
+            ],
           },
-          DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-authority' } }, actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } } },
+          DEADLINE_PASSED: {
+            guard: { type: 'passed', params: { id: 'report-authority' } },
+            actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
+          },
         },
       },
       reported: { type: 'final', meta: stateMeta({ label: '已向同级保密行政管理部门报告' }) },
@@ -179,15 +285,28 @@ const reportRegions = {
     meta: stateMeta({ label: '向上级主管部门报告' }),
     initial: 'check',
     states: {
-      check: { meta: stateMeta({ label: '查明有无上级主管部门' }), always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }] },
+      check: {
+        meta: stateMeta({ label: '查明有无上级主管部门' }),
+        always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }],
+      },
       pending: {
-        meta: stateMeta({ label: '待向上级主管部门报告', responsible: 'organ', deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1') }),
+        meta: stateMeta({
+          label: '待向上级主管部门报告',
+          responsible: 'organ',
+          deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
+        }),
         on: {
           REPORT_TO_SUPERIOR: {
             target: 'reported',
-            actions: [{ type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } }, { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } }],
+            actions: [
+              { type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
+              { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
+            ],
           },
-          DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-superior' } }, actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } } },
+          DEADLINE_PASSED: {
+            guard: { type: 'passed', params: { id: 'report-superior' } },
+            actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
+          },
         },
       },
       reported: { type: 'final', meta: stateMeta({ label: '已向上级主管部门报告' }) },
@@ -223,14 +342,18 @@ export const leakMachine = setup({
   actions: {
     notify: notifyEffect,
     /** The deadline passed with no report: flagged now, withdrawn if the report turns out to have been made in time. */
-    flagUnreported: assign(({ context, event }, p: LateParams) => ({ lateFlags: withFlag(context.lateFlags, p.deadlineId, flagFor(context, p, dueOf(event, p.deadlineId))) })),
+    flagUnreported: assign(({ context, event }, p: LateParams) => ({
+      lateFlags: withFlag(context.lateFlags, p.deadlineId, flagFor(context, p, dueOf(event, p.deadlineId))),
+    })),
     /** A report is late when it was made (event.at) after the deadline, whenever it is entered. */
     judgeReport: assign(({ context, event }, p: LateParams) => {
       const dueAt = dueOf(event, p.deadlineId);
       const late = dueAt !== undefined && Date.parse(event.at) > Date.parse(dueAt);
       return { lateFlags: withFlag(context.lateFlags, p.deadlineId, late ? flagFor(context, p, dueAt, event.at) : undefined) };
     }),
-    recordMeasures: assign(({ context, event }) => ('measures' in event ? { measures: [...context.measures, { at: event.at, measures: event.measures }] } : {})),
+    recordMeasures: assign(({ context, event }) =>
+      'measures' in event ? { measures: [...context.measures, { at: event.at, measures: event.measures }] } : {},
+    ),
     /** The first local receipt starts the relay. */
     receive: assign(({ context, event }) => ({
       relayIndex: 0,
@@ -251,7 +374,16 @@ export const leakMachine = setup({
     }),
     recordResult: assign(({ event }) => ('result' in event ? { result: event.result, resultAt: event.at } : {})),
     recordStep: assign(({ context, event }) => {
-      const text = 'order' in event ? event.order : 'decision' in event ? event.decision : 'proposal' in event ? event.proposal : 'note' in event ? event.note : '';
+      const text =
+        'order' in event
+          ? event.order
+          : 'decision' in event
+            ? event.decision
+            : 'proposal' in event
+              ? event.proposal
+              : 'note' in event
+                ? event.note
+                : '';
       const to = 'to' in event ? { to: event.to } : {};
       return { authoritySteps: [...context.authoritySteps, { at: event.at, step: event.type as AuthorityStep, text, ...to }] };
     }),
@@ -278,7 +410,10 @@ export const leakMachine = setup({
   }),
   initial: 'starting',
   states: {
-    starting: { meta: stateMeta({ label: '登记泄密事件' }), always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }] },
+    starting: {
+      meta: stateMeta({ label: '登记泄密事件' }),
+      always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }],
+    },
 
     // Edition 2: every obligation runs side by side; the procedure closes when all are met (Regs 60, 61).
     open: {
@@ -288,7 +423,9 @@ export const leakMachine = setup({
         RECORD_MEASURES: { actions: 'recordMeasures' },
         ORDER_STOP: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-order-stop', basis: 'Regs 60' } }] },
         DECIDE_PENALTY: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-penalty', basis: 'Regs 60' } }] },
-        PROPOSE_HANDLING: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-handling-proposal', basis: 'Regs 60' } }] },
+        PROPOSE_HANDLING: {
+          actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-handling-proposal', basis: 'Regs 60' } }],
+        },
         REFER: { actions: 'recordStep' },
       },
       onDone: 'closed',
@@ -303,9 +440,22 @@ export const leakMachine = setup({
               meta: stateMeta({
                 label: '待书面告知处理结果',
                 responsible: 'organ',
-                deadline: { id: 'result', label: '书面告知同级保密行政管理部门处理结果', rule: 'months', n: { policy: 'leakResultMonths' }, from: 'discoveredOn', basis: 'Regs 60', responsible: 'organ' },
+                deadline: {
+                  id: 'result',
+                  label: '书面告知同级保密行政管理部门处理结果',
+                  rule: 'months',
+                  n: { policy: 'leakResultMonths' },
+                  from: 'discoveredOn',
+                  basis: 'Regs 60',
+                  responsible: 'organ',
+                },
               }),
-              on: { REPORT_RESULT: { target: 'reported', actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }] } },
+              on: {
+                REPORT_RESULT: {
+                  target: 'reported',
+                  actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }],
+                },
+              },
             },
             reported: { type: 'final', meta: stateMeta({ label: '已书面告知处理结果' }) },
           },
@@ -320,15 +470,40 @@ export const leakMachine = setup({
         label: '网络运营者待立即报告',
         responsible: 'organ',
         basis: 'Law 34; Regs 39',
-        deadline: { id: 'report-receiver', label: '网络运营者立即报告', rule: 'hours', n: { policy: 'networkOperatorReportHours' }, from: 'discoveredAt', basis: 'Law 34; Regs 39', responsible: 'organ' },
+        deadline: {
+          id: 'report-receiver',
+          label: '网络运营者立即报告',
+          rule: 'hours',
+          n: { policy: 'networkOperatorReportHours' },
+          from: 'discoveredAt',
+          basis: 'Law 34; Regs 39',
+          responsible: 'organ',
+        },
       }),
       on: {
         RECORD_MEASURES: { actions: 'recordMeasures' },
         REPORT_TO_RECEIVER: [
-          { guard: 'relayed', target: 'operatorRelay', actions: [{ type: 'judgeReport', params: operatorReport }, { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } }, 'receive'] },
-          { target: 'closed', actions: [{ type: 'judgeReport', params: operatorReport }, { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } }] },
+          {
+            guard: 'relayed',
+            target: 'operatorRelay',
+            actions: [
+              { type: 'judgeReport', params: operatorReport },
+              { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } },
+              'receive',
+            ],
+          },
+          {
+            target: 'closed',
+            actions: [
+              { type: 'judgeReport', params: operatorReport },
+              { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } },
+            ],
+          },
         ],
-        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'report-receiver' } }, actions: { type: 'flagUnreported', params: operatorReport } },
+        DEADLINE_PASSED: {
+          guard: { type: 'passed', params: { id: 'report-receiver' } },
+          actions: { type: 'flagUnreported', params: operatorReport },
+        },
       },
     },
     operatorRelay: {
@@ -351,7 +526,12 @@ export const leakMachine = setup({
     },
     investigating: {
       meta: stateMeta({ label: '调查处理中', responsible: 'organ', basis: 'Regs 60' }),
-      on: { REPORT_RESULT: { target: 'closed', actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }] } },
+      on: {
+        REPORT_RESULT: {
+          target: 'closed',
+          actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }],
+        },
+      },
     },
     closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
   },

@@ -5,8 +5,26 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { interimProtection, type Interim } from '../domain/interim.js';
 import { routeObjection, type Route } from '../domain/routing.js';
-import { classificationChange, ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { deadlinePassed, eventDate, notifyEffect, stateMeta, type DeadlinePassedEvent, type DriverInput, type MachineEvents, type ProcedureContext, type ProcedureDefinition } from './procedure.js';
+import {
+  classificationChange,
+  ClassificationSchema,
+  DateSchema,
+  DeterminationSchema,
+  shortText,
+  type Classification,
+  type Determination,
+} from './common.js';
+import {
+  deadlinePassed,
+  eventDate,
+  notifyEffect,
+  stateMeta,
+  type DeadlinePassedEvent,
+  type DriverInput,
+  type MachineEvents,
+  type ProcedureContext,
+  type ProcedureDefinition,
+} from './procedure.js';
 
 export const ObjectionStartSchema = z
   .strictObject({
@@ -28,7 +46,11 @@ export const ObjectionStartSchema = z
   .superRefine((s, ctx) => {
     // Regs 26 para 1: an organ objects to a classification by another organ (向原定密机关、单位提出异议).
     if (s.objectorId === s.classifierId) {
-      ctx.addIssue({ code: 'custom', path: ['classifierId'], message: `the original classifier (原定密机关、单位) must be another organ than the objector "${s.objectorId}": an organ cannot object to its own classification (Regs 26 para 1); allowed: any other registered organ` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classifierId'],
+        message: `the original classifier (原定密机关、单位) must be another organ than the objector "${s.objectorId}": an organ cannot object to its own classification (Regs 26 para 1); allowed: any other registered organ`,
+      });
     }
   });
 export type ObjectionStart = z.infer<typeof ObjectionStartSchema>;
@@ -44,10 +66,22 @@ export const objectionEvents = {
   ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
   AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide, fact: true },
   // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
-  APPEAL: { label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定', by: ['objector', 'classifier'], basis: 'Regs 26 para 2(2)', schema: nothing, fact: true },
+  APPEAL: {
+    label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定',
+    by: ['objector', 'classifier'],
+    basis: 'Regs 26 para 2(2)',
+    schema: nothing,
+    fact: true,
+  },
   NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide, fact: true },
   // Law 23 para 2 (written notice of a change) and Regs 21 para 1 (markings changed); Law 22 para 3 forbids markings on what is not a secret.
-  NOTIFY_HOLDERS: { label: '书面通知知悉范围，变更或者解除国家秘密标志', by: ['classifier'], basis: 'Law 23 para 2; Regs 21 para 1; Law 22 para 3', schema: holdersNotified, fact: true },
+  NOTIFY_HOLDERS: {
+    label: '书面通知知悉范围，变更或者解除国家秘密标志',
+    by: ['classifier'],
+    basis: 'Law 23 para 2; Regs 21 para 1; Law 22 para 3',
+    schema: holdersNotified,
+    fact: true,
+  },
   WITHDRAW: { label: '撤回异议', by: ['objector'], schema: nothing, fact: true },
 } satisfies ProcedureDefinition['events'];
 
@@ -108,14 +142,21 @@ export type ObjectionInput = ObjectionStart & DriverInput;
 const positionOf = (c: Classification): Determination => ({ outcome: 'state-secret', classification: c });
 const edition2 = ({ context }: { context: ObjectionContext }) => context.edition >= 2;
 /** What the decision that stands (final, or the one left by a withdrawal) does to the classification. */
-const standingChange = (context: ObjectionContext) => (context.inForce ? classificationChange(context.determined, context.inForce.determination) : 'unchanged');
+const standingChange = (context: ObjectionContext) =>
+  context.inForce ? classificationChange(context.determined, context.inForce.determination) : 'unchanged';
 /** The day the decision `by` made was recorded (a decision taken over by acceptance, lapse or withdrawal keeps its own day). */
-const decidedOnOf = (c: ObjectionContext, by: Decider) => (by === 'classifier' ? c.classifierDecidedOn : by === 'authority' ? c.provincialDecidedOn : undefined);
+const decidedOnOf = (c: ObjectionContext, by: Decider) =>
+  by === 'classifier' ? c.classifierDecidedOn : by === 'authority' ? c.provincialDecidedOn : undefined;
 
 /** Unanswered, or a decision the objector disputes: either way it goes up (Regs 26 para 2). */
 const escalate = {
   target: 'underAuthorityReview',
-  actions: ['routeByMatterAsItStands', 'pending', { type: 'stamp', params: { key: 'escalatedOn' } }, { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } }],
+  actions: [
+    'routeByMatterAsItStands',
+    'pending',
+    { type: 'stamp', params: { key: 'escalatedOn' } },
+    { type: 'notify', params: { to: 'authority', subject: 'objection-escalated', basis: 'Regs 26 para 2' } },
+  ],
 } as const;
 /** The original classifier decides, within the window or late (Regs 26 para 1); its decision applies until escalated. */
 const classifierDecides = {
@@ -138,7 +179,16 @@ const finalDecision = (by: Decider, basis: string, notifyObjector?: string) => (
   ],
 });
 const markingsDeadline = (label: string, basis: string) =>
-  ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'changedOn', basis, responsible: 'classifier', sinceEdition: 2 }) as const;
+  ({
+    id: 'markings',
+    label,
+    rule: 'working-days',
+    n: { policy: 'markingsWorkingDays' },
+    from: 'changedOn',
+    basis,
+    responsible: 'classifier',
+    sinceEdition: 2,
+  }) as const;
 /**
  * Withdrawn, the decision made before the pending step applies again (Regs 26 para 3 protects only
  * until a decision): the provincial one, else the classifier's, else the original classification.
@@ -173,17 +223,34 @@ export const objectionMachine = setup({
     notify: notifyEffect,
     markUnanswered: assign(({ event }) => ({ unanswered: true, classifierWindowDueAt: event.deadlines['classifier-window']?.dueAt })),
     /** A decision made within the window (its occurredAt), entered after it passed: it was answered (Regs 26 para 1). */
-    judgeAnswered: assign(({ context, event }) => ({ unanswered: context.unanswered && !(context.classifierWindowDueAt && Date.parse(event.at) <= Date.parse(context.classifierWindowDueAt)) })),
+    judgeAnswered: assign(({ context, event }) => ({
+      unanswered:
+        context.unanswered && !(context.classifierWindowDueAt && Date.parse(event.at) <= Date.parse(context.classifierWindowDueAt)),
+    })),
     /** The day a step happened, from the event's instant (a fact's occurredAt where given). */
-    stamp: assign(({ event }, params: { key: 'classifierDecidedOn' | 'escalatedOn' | 'provincialDecidedOn' | 'appealedOn' | 'holdersNotifiedOn' }) => ({ [params.key]: eventDate(event) })),
-    recordAppellant: assign({ appealedBy: ({ context, event }) => (event.actor.id === context.parties.classifier?.id ? ('classifier' as const) : ('objector' as const)) }),
+    stamp: assign(
+      ({ event }, params: { key: 'classifierDecidedOn' | 'escalatedOn' | 'provincialDecidedOn' | 'appealedOn' | 'holdersNotifiedOn' }) => ({
+        [params.key]: eventDate(event),
+      }),
+    ),
+    recordAppellant: assign({
+      appealedBy: ({ context, event }) =>
+        event.actor.id === context.parties.classifier?.id ? ('classifier' as const) : ('objector' as const),
+    }),
     /** A decision becomes its maker's position and applies; the interim protection ends (Regs 26 para 3). */
     recordDecision: assign(({ context, event }, params: { by: Decider; basis: string }) => {
       if (!('determination' in event)) return {};
-      return { positions: { ...context.positions, [params.by]: event.determination }, inForce: { determination: event.determination, by: params.by, on: eventDate(event), basis: params.basis }, interim: undefined };
+      return {
+        positions: { ...context.positions, [params.by]: event.determination },
+        inForce: { determination: event.determination, by: params.by, on: eventDate(event), basis: params.basis },
+        interim: undefined,
+      };
     }),
     /** A decision is pending again: the highest claimed level protects the matter (Regs 26 para 3). */
-    pending: assign(({ context }) => ({ interim: interimProtection(Object.values(context.positions), context.termStart), inForce: undefined })),
+    pending: assign(({ context }) => ({
+      interim: interimProtection(Object.values(context.positions), context.termStart),
+      inForce: undefined,
+    })),
     /**
      * Regs 26 para 2: the route by the matter as it now stands — the classifier's decision where it
      * changed the level, else the originally determined level (a decision of "not a secret" leaves
@@ -193,7 +260,11 @@ export const objectionMachine = setup({
       if (context.edition < 2) return {};
       const decided = context.positions.classifier;
       const changed = decided?.outcome === 'state-secret' && decided.classification.level !== context.determined.level;
-      const route = routeObjection(context.parties.classifier!.organKind!, changed ? decided.classification.level : context.determined.level, changed);
+      const route = routeObjection(
+        context.parties.classifier!.organKind!,
+        changed ? decided.classification.level : context.determined.level,
+        changed,
+      );
       const authority = route.tier === 'national' ? context.parties.national : context.parties.provincial;
       return { route, parties: { ...context.parties, authority } };
     }),
@@ -204,7 +275,12 @@ export const objectionMachine = setup({
     finalize: assign(({ context, event }, params: { by: Decider; basis: string }) => {
       const made = 'determination' in event;
       const on = made ? eventDate(event) : (decidedOnOf(context, params.by) ?? eventDate(event));
-      const final: Decision = { determination: made ? event.determination : context.positions[params.by]!, by: params.by, on, basis: params.basis };
+      const final: Decision = {
+        determination: made ? event.determination : context.positions[params.by]!,
+        by: params.by,
+        on,
+        basis: params.basis,
+      };
       return { final, finalOn: eventDate(event), changedOn: on, inForce: final, interim: undefined };
     }),
     /** Withdrawal: the decision made before the pending step stands (see `withdraw`). */
@@ -212,7 +288,12 @@ export const objectionMachine = setup({
       const by: Decider = context.positions.authority && context.provincialDecidedOn ? 'authority' : 'classifier';
       const on = decidedOnOf(context, by) ?? context.filedOn;
       const basis = by === 'authority' ? 'Regs 26 para 2(2)' : context.classifierDecidedOn ? 'Regs 26 para 1' : '原定密机关、单位确定';
-      return { withdrawnOn: eventDate(event), inForce: { determination: context.positions[by]!, by, on, basis }, changedOn: on, interim: undefined };
+      return {
+        withdrawnOn: eventDate(event),
+        inForce: { determination: context.positions[by]!, by, on, basis },
+        changedOn: on,
+        interim: undefined,
+      };
     }),
     recordAcceptance: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
   },
@@ -244,12 +325,24 @@ export const objectionMachine = setup({
         label: '原定密机关、单位处理中',
         responsible: 'classifier',
         basis: 'Regs 26 para 1',
-        deadline: { id: 'classifier-window', label: '原定密机关、单位处理期限（本地策略）', rule: 'working-days', n: { policy: 'objectionWindowWorkingDays' }, from: 'filedOn', basis: 'Regs 26 para 1', responsible: 'classifier' },
+        deadline: {
+          id: 'classifier-window',
+          label: '原定密机关、单位处理期限（本地策略）',
+          rule: 'working-days',
+          n: { policy: 'objectionWindowWorkingDays' },
+          from: 'filedOn',
+          basis: 'Regs 26 para 1',
+          responsible: 'classifier',
+        },
       }),
       entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-filed', basis: 'Regs 26 para 1' } },
       on: {
         CLASSIFIER_DECIDE: classifierDecides,
-        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'classifier-window' } }, target: 'unanswered', actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }] },
+        DEADLINE_PASSED: {
+          guard: { type: 'passed', params: { id: 'classifier-window' } },
+          target: 'unanswered',
+          actions: ['markUnanswered', { type: 'notify', params: { to: 'objector', subject: 'unanswered', basis: 'Regs 26 para 2' } }],
+        },
         WITHDRAW: withdraw,
       },
     },
@@ -266,13 +359,25 @@ export const objectionMachine = setup({
         label: '原定密机关、单位已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2',
-        deadline: { id: 'objector-choice', label: '异议方接受决定或者报保密行政管理部门确定（本地策略）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'classifierDecidedOn', basis: 'Regs 26 para 2', responsible: 'objector', sinceEdition: 2 },
+        deadline: {
+          id: 'objector-choice',
+          label: '异议方接受决定或者报保密行政管理部门确定（本地策略）',
+          rule: 'working-days',
+          n: { policy: 'objectionChoiceWorkingDays' },
+          from: 'classifierDecidedOn',
+          basis: 'Regs 26 para 2',
+          responsible: 'objector',
+          sinceEdition: 2,
+        },
       }),
       on: {
         ACCEPT: finalDecision('classifier', 'Regs 26 para 1'),
         ESCALATE: escalate,
         // The objector let its choice lapse: the classifier's decision stands, as if accepted.
-        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'objector-choice' } }, ...finalDecision('classifier', 'Regs 26 para 1', 'classifier-decision-final') },
+        DEADLINE_PASSED: {
+          guard: { type: 'passed', params: { id: 'objector-choice' } },
+          ...finalDecision('classifier', 'Regs 26 para 1', 'classifier-decision-final'),
+        },
         WITHDRAW: withdraw,
       },
     },
@@ -281,7 +386,16 @@ export const objectionMachine = setup({
         label: '保密行政管理部门确定中',
         responsible: 'authority',
         basis: 'Regs 26 para 2',
-        deadline: { id: 'authority-review', label: '保密行政管理部门确定期限（本地策略）', rule: 'working-days', n: { policy: 'objectionReviewWorkingDays' }, from: 'escalatedOn', basis: 'Regs 26 para 2', responsible: 'authority', sinceEdition: 2 },
+        deadline: {
+          id: 'authority-review',
+          label: '保密行政管理部门确定期限（本地策略）',
+          rule: 'working-days',
+          n: { policy: 'objectionReviewWorkingDays' },
+          from: 'escalatedOn',
+          basis: 'Regs 26 para 2',
+          responsible: 'authority',
+          sinceEdition: 2,
+        },
       }),
       on: {
         AUTHORITY_DECIDE: [
@@ -305,13 +419,28 @@ export const objectionMachine = setup({
         responsible: 'objector',
         basis: 'Regs 26 para 2(2)',
         // Either party may appeal (see APPEAL); the reminders go to the objector, whose objection it is.
-        deadline: { id: 'appeal-choice', label: '对省级决定报国家保密行政管理部门确定的期限（本地策略；期满未报，省级决定即为最终决定）', rule: 'working-days', n: { policy: 'objectionChoiceWorkingDays' }, from: 'provincialDecidedOn', basis: 'Regs 26 para 2(2)', responsible: 'objector', sinceEdition: 2 },
+        deadline: {
+          id: 'appeal-choice',
+          label: '对省级决定报国家保密行政管理部门确定的期限（本地策略；期满未报，省级决定即为最终决定）',
+          rule: 'working-days',
+          n: { policy: 'objectionChoiceWorkingDays' },
+          from: 'provincialDecidedOn',
+          basis: 'Regs 26 para 2(2)',
+          responsible: 'objector',
+          sinceEdition: 2,
+        },
       }),
       on: {
         // Edition 2: the objector's acceptance is recorded, and the original classifier may still
         // appeal until the window passes; then the provincial decision is final. Edition 1 closed on it.
-        ACCEPT: [{ guard: 'acceptance', actions: 'recordAcceptance' }, { guard: 'edition1', ...finalDecision('authority', 'Regs 26 para 2(2)') }],
-        DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'appeal-choice' } }, ...finalDecision('authority', 'Regs 26 para 2(2)', 'provincial-decision-final') },
+        ACCEPT: [
+          { guard: 'acceptance', actions: 'recordAcceptance' },
+          { guard: 'edition1', ...finalDecision('authority', 'Regs 26 para 2(2)') },
+        ],
+        DEADLINE_PASSED: {
+          guard: { type: 'passed', params: { id: 'appeal-choice' } },
+          ...finalDecision('authority', 'Regs 26 para 2(2)', 'provincial-decision-final'),
+        },
         APPEAL: {
           guard: 'mayAppeal',
           target: 'underNationalReview',
@@ -330,7 +459,16 @@ export const objectionMachine = setup({
         label: '国家保密行政管理部门确定中',
         responsible: 'national',
         basis: 'Regs 26 para 2(2)',
-        deadline: { id: 'national-review', label: '国家保密行政管理部门确定期限（本地策略）', rule: 'working-days', n: { policy: 'objectionReviewWorkingDays' }, from: 'appealedOn', basis: 'Regs 26 para 2(2)', responsible: 'national', sinceEdition: 2 },
+        deadline: {
+          id: 'national-review',
+          label: '国家保密行政管理部门确定期限（本地策略）',
+          rule: 'working-days',
+          n: { policy: 'objectionReviewWorkingDays' },
+          from: 'appealedOn',
+          basis: 'Regs 26 para 2(2)',
+          responsible: 'national',
+          sinceEdition: 2,
+        },
       }),
       on: {
         NATIONAL_DECIDE: finalDecision('national', 'Regs 26 para 2(2)', 'national-decided'),
@@ -340,7 +478,12 @@ export const objectionMachine = setup({
     /** The decision is final, or the objection withdrawn: where what stands changes or removes the classification, the holders are told first. */
     closing: {
       meta: stateMeta({ label: '异议办结' }),
-      always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { guard: 'markingsChanged', target: 'changingMarkings' }, { guard: 'withdrawnObjection', target: 'withdrawn' }, { target: 'decided' }],
+      always: [
+        { guard: 'markingsRemoved', target: 'removingMarkings' },
+        { guard: 'markingsChanged', target: 'changingMarkings' },
+        { guard: 'withdrawnObjection', target: 'withdrawn' },
+        { target: 'decided' },
+      ],
     },
     changingMarkings: {
       meta: stateMeta({

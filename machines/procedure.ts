@@ -91,7 +91,9 @@ export interface EventEnvelope {
 }
 
 /** A machine's events: each definition's payload (from its zod schema) with the envelope. */
-export type MachineEvents<E extends Record<string, { schema: z.ZodType }>> = { [K in keyof E & string]: { type: K } & z.infer<E[K]['schema']> & EventEnvelope }[keyof E & string];
+export type MachineEvents<E extends Record<string, { schema: z.ZodType }>> = {
+  [K in keyof E & string]: { type: K } & z.infer<E[K]['schema']> & EventEnvelope;
+}[keyof E & string];
 
 /** Sent by the driver when a declared deadline passes, to machines that handle it. */
 export const DEADLINE_PASSED = 'DEADLINE_PASSED';
@@ -182,7 +184,9 @@ export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined
 
 /** Event types the active states handle (guards aside), internal ones left out. */
 export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
-  return [...new Set(activeStateNodes(snapshot).flatMap((n) => n.ownEvents))].filter((e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED);
+  return [...new Set(activeStateNodes(snapshot).flatMap((n) => n.ownEvents))].filter(
+    (e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED,
+  );
 }
 
 /**
@@ -210,7 +214,11 @@ export function activePaths(snapshot: AnyMachineSnapshot): string[] {
 }
 
 /** The machine's input: the validated start input with the parties and policy fixed at start. */
-export const machineInput = (start: Record<string, unknown>, prepared: ResolvedParties & { policy: Policy }, edition = CURRENT_EDITION) => ({
+export const machineInput = (
+  start: Record<string, unknown>,
+  prepared: ResolvedParties & { policy: Policy },
+  edition = CURRENT_EDITION,
+) => ({
   ...start,
   edition,
   parties: prepared.parties,

@@ -5,8 +5,25 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
-import { classificationChange, ClassificationSchema, DateSchema, DeterminationSchema, shortText, type Classification, type Determination } from './common.js';
-import { eventDate, notifyEffect, stateMeta, type DeadlineSpec, type MachineEvents, type ProcedureContext, type ProcedureDefinition, type StateMeta } from './procedure.js';
+import {
+  classificationChange,
+  ClassificationSchema,
+  DateSchema,
+  DeterminationSchema,
+  shortText,
+  type Classification,
+  type Determination,
+} from './common.js';
+import {
+  eventDate,
+  notifyEffect,
+  stateMeta,
+  type DeadlineSpec,
+  type MachineEvents,
+  type ProcedureContext,
+  type ProcedureDefinition,
+  type StateMeta,
+} from './procedure.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -88,7 +105,8 @@ export interface UnclearMatterContext extends ProcedureContext {
 export type UnclearMatterInput = UnclearMatterStart & Pick<UnclearMatterContext, 'parties' | 'region' | 'route' | 'edition'>;
 
 /** What the determination does to the proposal the organ marked and protected (edition 2 on; edition 1 closed without this step). */
-const change = (context: UnclearMatterContext) => (context.edition >= 2 ? classificationChange(context.proposal, context.determination!) : 'unchanged');
+const change = (context: UnclearMatterContext) =>
+  context.edition >= 2 ? classificationChange(context.proposal, context.determination!) : 'unchanged';
 
 /** Regs 25 para 2: the determination is told to the organ, which applies it. */
 const determined = (basis: string) => ({
@@ -100,14 +118,46 @@ const filingMeta = stateMeta({
   label: '待备案',
   responsible: 'authority',
   basis: 'Regs 25 para 2',
-  deadline: { id: 'filing', label: '备案期限（“及时”，本地策略）', rule: 'working-days', n: { policy: 'filingWorkingDays' }, from: 'decidedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
+  deadline: {
+    id: 'filing',
+    label: '备案期限（“及时”，本地策略）',
+    rule: 'working-days',
+    n: { policy: 'filingWorkingDays' },
+    from: 'decidedOn',
+    basis: 'Regs 25 para 2',
+    responsible: 'authority',
+  },
 });
-const fileRecord = (target: string) => ({ FILE_RECORD: { target, actions: ['recordFiling' as const, { type: 'notify' as const, params: { to: 'national', subject: 'filed', basis: 'Regs 25 para 2' } }] } });
+const fileRecord = (target: string) => ({
+  FILE_RECORD: {
+    target,
+    actions: ['recordFiling' as const, { type: 'notify' as const, params: { to: 'national', subject: 'filed', basis: 'Regs 25 para 2' } }],
+  },
+});
 
-const markingsDeadline = (label: string, basis: string): DeadlineSpec => ({ id: 'markings', label, rule: 'working-days', n: { policy: 'markingsWorkingDays' }, from: 'decidedOn', basis, responsible: 'organ', sinceEdition: 2 });
+const markingsDeadline = (label: string, basis: string): DeadlineSpec => ({
+  id: 'markings',
+  label,
+  rule: 'working-days',
+  n: { policy: 'markingsWorkingDays' },
+  from: 'decidedOn',
+  basis,
+  responsible: 'organ',
+  sinceEdition: 2,
+});
 const CHANGE_BASIS = 'Law 23 para 2; Regs 21 para 1';
-const changingMeta: StateMeta = stateMeta({ label: '待书面通知知悉范围、变更国家秘密标志', responsible: 'organ', basis: CHANGE_BASIS, deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS) });
-const removingMeta: StateMeta = stateMeta({ label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）', responsible: 'organ', basis: 'Law 22 para 3', deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3') });
+const changingMeta: StateMeta = stateMeta({
+  label: '待书面通知知悉范围、变更国家秘密标志',
+  responsible: 'organ',
+  basis: CHANGE_BASIS,
+  deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS),
+});
+const removingMeta: StateMeta = stateMeta({
+  label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）',
+  responsible: 'organ',
+  basis: 'Law 22 para 3',
+  deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
+});
 const changing = (target: string) => ({
   meta: changingMeta,
   entry: { type: 'notify' as const, params: { to: 'organ', subject: 'markings-change-due', basis: CHANGE_BASIS } },
@@ -125,7 +175,8 @@ export const unclearMatterMachine = setup({
     beyondOwnAuthority: ({ context }) => context.variant === 'beyond-authority',
     /** Regs 25 para 2: a provincial authority's determination of a reported matter is filed with the national one. */
     filingRequired: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial',
-    filingAndMarkings: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial' && change(context) !== 'unchanged',
+    filingAndMarkings: ({ context }) =>
+      context.variant === 'unclear' && context.parties.authority?.tier === 'provincial' && change(context) !== 'unchanged',
     markingsRemoved: ({ context }) => change(context) === 'removed',
     markingsChanged: ({ context }) => change(context) === 'changed',
   },
@@ -133,7 +184,9 @@ export const unclearMatterMachine = setup({
     notify: notifyEffect,
     recordReceipt: assign({ receivedOn: ({ event }) => eventDate(event) }),
     recordReferral: assign({ referredOn: ({ event }) => eventDate(event) }),
-    recordDetermination: assign(({ event }) => ('determination' in event ? { determination: event.determination, decidedOn: eventDate(event) } : {})),
+    recordDetermination: assign(({ event }) =>
+      'determination' in event ? { determination: event.determination, decidedOn: eventDate(event) } : {},
+    ),
     recordFiling: assign({ filedOn: ({ event }) => eventDate(event) }),
     recordHoldersNotified: assign({ holdersNotifiedOn: ({ event }) => eventDate(event) }),
   },
@@ -162,7 +215,15 @@ export const unclearMatterMachine = setup({
         label: '待报送',
         responsible: 'organ',
         basis: 'Regs 25 para 1',
-        deadline: { id: 'report', label: '报送期限（自拟定之日起10个工作日）', rule: 'working-days', n: 10, from: 'draftedOn', basis: 'Regs 25 para 1', responsible: 'organ' },
+        deadline: {
+          id: 'report',
+          label: '报送期限（自拟定之日起10个工作日）',
+          rule: 'working-days',
+          n: 10,
+          from: 'draftedOn',
+          basis: 'Regs 25 para 1',
+          responsible: 'organ',
+        },
       }),
       on: {
         SUBMIT_REPORT: {
@@ -176,7 +237,15 @@ export const unclearMatterMachine = setup({
         label: '待确定',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
-        deadline: { id: 'determination', label: '确定期限（接到报告后10个工作日）', rule: 'working-days', n: 10, from: 'receivedOn', basis: 'Regs 25 para 2', responsible: 'authority' },
+        deadline: {
+          id: 'determination',
+          label: '确定期限（接到报告后10个工作日）',
+          rule: 'working-days',
+          n: 10,
+          from: 'receivedOn',
+          basis: 'Regs 25 para 2',
+          responsible: 'authority',
+        },
       }),
       on: { DETERMINE: determined('Regs 25 para 2') },
     },
@@ -203,13 +272,19 @@ export const unclearMatterMachine = setup({
         filing: {
           meta: stateMeta({ label: '备案' }),
           initial: 'awaitingFiling',
-          states: { awaitingFiling: { meta: filingMeta, on: fileRecord('filed') }, filed: { type: 'final', meta: stateMeta({ label: '已备案' }) } },
+          states: {
+            awaitingFiling: { meta: filingMeta, on: fileRecord('filed') },
+            filed: { type: 'final', meta: stateMeta({ label: '已备案' }) },
+          },
         },
         markings: {
           meta: stateMeta({ label: '书面通知知悉范围、变更或者解除国家秘密标志' }),
           initial: 'pending',
           states: {
-            pending: { meta: stateMeta({ label: '变更或者解除' }), always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }] },
+            pending: {
+              meta: stateMeta({ label: '变更或者解除' }),
+              always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }],
+            },
             changingMarkings: changing('done'),
             removingMarkings: removing('done'),
             done: { type: 'final', meta: stateMeta({ label: '已书面通知知悉范围' }) },
@@ -222,10 +297,21 @@ export const unclearMatterMachine = setup({
         label: '待报上级确定',
         responsible: 'organ',
         basis: 'Law 17 para 3; Regs 17 para 2',
-        deadline: { id: 'referral', label: '报请期限（“立即”，本地策略）', rule: 'working-days', n: { policy: 'referralWorkingDays' }, from: 'draftedOn', basis: 'Law 17 para 3; Regs 17 para 2', responsible: 'organ' },
+        deadline: {
+          id: 'referral',
+          label: '报请期限（“立即”，本地策略）',
+          rule: 'working-days',
+          n: { policy: 'referralWorkingDays' },
+          from: 'draftedOn',
+          basis: 'Law 17 para 3; Regs 17 para 2',
+          responsible: 'organ',
+        },
       }),
       on: {
-        REFER: { target: 'underSuperiorDetermination', actions: ['recordReferral', { type: 'notify', params: { to: 'superior', subject: 'referred', basis: 'Law 17 para 3' } }] },
+        REFER: {
+          target: 'underSuperiorDetermination',
+          actions: ['recordReferral', { type: 'notify', params: { to: 'superior', subject: 'referred', basis: 'Law 17 para 3' } }],
+        },
       },
     },
     underSuperiorDetermination: {

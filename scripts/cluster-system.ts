@@ -57,7 +57,14 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
     await cluster.stop();
     throw e;
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace, BM_DATA_DIR: dataDir, BM_WORKFLOW_BUNDLE: bundle };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...o.env,
+    TEMPORAL_ADDRESS: cluster.address,
+    TEMPORAL_NAMESPACE: cluster.namespace,
+    BM_DATA_DIR: dataDir,
+    BM_WORKFLOW_BUNDLE: bundle,
+  };
   // The shared secrets exist before the four processes start (none of them races to create them).
   codecFromEnv(env);
   signingKey(env, dataDir);
@@ -66,7 +73,11 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
   const output = o.output ?? ((name: string, l: string) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));
   /** Starts `npm run worker` / `npm run api` as a process and resolves once it says it is ready. */
   const launch = (name: string, script: string, ready: RegExp, extra: NodeJS.ProcessEnv = {}): Promise<AppProcess> => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new Promise((resolve, reject) => {
       let up = false;
       for (const stream of [child.stdout!, child.stderr!])
@@ -91,12 +102,16 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
     await cluster.stop();
   };
   // Several processes on one host: the loopback metrics ports are off here (one port per process otherwise).
-  const startWorker = (i: number) => launch(`worker-${i + 1}`, 'worker/main.ts', /polling task queue/, { BM_WORKER_METRICS_PORT: 'off', BM_WORKER_APP_METRICS_PORT: 'off' });
+  const startWorker = (i: number) =>
+    launch(`worker-${i + 1}`, 'worker/main.ts', /polling task queue/, { BM_WORKER_METRICS_PORT: 'off', BM_WORKER_APP_METRICS_PORT: 'off' });
   try {
     for (const i of [0, 1]) workers[i] = await startWorker(i);
     for (const i of [0, 1]) {
       const port = o.apiPorts[i]!;
-      apis[i] = { ...(await launch(`api-${i + 1}`, 'api/main.ts', /listening on/, { PORT: String(port), BM_API_METRICS_PORT: 'off' })), url: `http://127.0.0.1:${port}` };
+      apis[i] = {
+        ...(await launch(`api-${i + 1}`, 'api/main.ts', /listening on/, { PORT: String(port), BM_API_METRICS_PORT: 'off' })),
+        url: `http://127.0.0.1:${port}`,
+      };
     }
   } catch (e) {
     await stop();

@@ -23,7 +23,15 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 /** Fixed when the database is set up: changing it needs a new database. */
 export const NUM_HISTORY_SHARDS = 4;
 /** SQL advanced visibility's columns for custom search attributes, by type. */
-export const SQL_VISIBILITY_SLOTS: Record<string, number> = { BOOL: 3, KEYWORD: 10, KEYWORD_LIST: 3, DATETIME: 3, INT: 3, DOUBLE: 3, TEXT: 3 };
+export const SQL_VISIBILITY_SLOTS: Record<string, number> = {
+  BOOL: 3,
+  KEYWORD: 10,
+  KEYWORD_LIST: 3,
+  DATETIME: 3,
+  INT: 3,
+  DOUBLE: 3,
+  TEXT: 3,
+};
 
 export type ServiceKind = 'frontend' | 'history' | 'matching' | 'worker';
 /** The processes, in start order: each service's name is also its log and config file name. */
@@ -71,7 +79,11 @@ export interface Cluster {
 const say = (o: ClusterOptions) => o.log ?? ((l: string) => console.error(`[cluster] ${l}`));
 
 /** The Temporal server and SQL tool binaries, built once per version with `go install` into .cache/. */
-export function ensureTemporalServer(log: (l: string) => void = (l) => console.error(`[cluster] ${l}`)): { server: string; sqlTool: string; schemaDir: string } {
+export function ensureTemporalServer(log: (l: string) => void = (l) => console.error(`[cluster] ${l}`)): {
+  server: string;
+  sqlTool: string;
+  schemaDir: string;
+} {
   const gobin = join(ROOT, '.cache', 'temporal-server', TEMPORAL_VERSION, 'bin');
   const server = join(gobin, 'server');
   const sqlTool = join(gobin, 'sql');
@@ -85,13 +97,16 @@ export function ensureTemporalServer(log: (l: string) => void = (l) => console.e
     GOMODCACHE: process.env.GOMODCACHE ?? join(goCache, 'mod'),
     GOCACHE: process.env.GOCACHE ?? join(goCache, 'build'),
   };
-  if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain (go) is needed to build the Temporal server: install Go 1.26.8 or newer (the go line of its go.mod)');
+  if (spawnSync('go', ['version']).status !== 0)
+    throw new Error('the Go toolchain (go) is needed to build the Temporal server: install Go 1.26.8 or newer (the go line of its go.mod)');
   for (const [bin, pkg] of [
     [server, `${MODULE}/cmd/server`],
     [sqlTool, `${MODULE}/cmd/tools/sql`],
   ] as const) {
     if (existsSync(bin)) continue;
-    log(`building ${pkg}@${TEMPORAL_VERSION} with go install (GOPROXY ${execFileSync('go', ['env', 'GOPROXY'], { env }).toString().trim()}); a cold build takes minutes …`);
+    log(
+      `building ${pkg}@${TEMPORAL_VERSION} with go install (GOPROXY ${execFileSync('go', ['env', 'GOPROXY'], { env }).toString().trim()}); a cold build takes minutes …`,
+    );
     const t0 = Date.now();
     const r = spawnSync('go', ['install', `${pkg}@${TEMPORAL_VERSION}`], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0) throw new Error(`go install ${pkg}@${TEMPORAL_VERSION} failed (exit ${r.status}); see the output above`);
@@ -116,7 +131,12 @@ function ensurePostgres(log: (l: string) => void): { uid: number; gid: number } 
   return { uid: id('-u'), gid: id('-g') };
 }
 
-function spawnLogged(cmd: string, args: string[], logFile: string, extra: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+function spawnLogged(
+  cmd: string,
+  args: string[],
+  logFile: string,
+  extra: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
   const out = openSync(logFile, 'a');
   return spawn(cmd, args, { stdio: ['ignore', out, out], ...extra });
 }
@@ -136,7 +156,8 @@ async function waitFor(what: string, ms: number, probe: () => Promise<boolean> |
   }
 }
 
-const exitedWith = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? `exited (${c.signalCode ?? c.exitCode})` : undefined);
+const exitedWith = (c: ChildProcess) =>
+  c.exitCode !== null || c.signalCode !== null ? `exited (${c.signalCode ?? c.exitCode})` : undefined;
 
 async function stopChild(c: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
   if (exitedWith(c)) return;
@@ -160,7 +181,8 @@ export function checkVisibilitySlots(keys = ALL_SEARCH_ATTRIBUTES): void {
   const used: Record<string, number> = {};
   for (const k of keys) used[k.type] = (used[k.type] ?? 0) + 1;
   for (const [type, n] of Object.entries(used)) {
-    if (n > (SQL_VISIBILITY_SLOTS[type] ?? 0)) throw new Error(`${n} search attributes of type ${type}, SQL visibility has ${SQL_VISIBILITY_SLOTS[type] ?? 0} slots`);
+    if (n > (SQL_VISIBILITY_SLOTS[type] ?? 0))
+      throw new Error(`${n} search attributes of type ${type}, SQL visibility has ${SQL_VISIBILITY_SLOTS[type] ?? 0} slots`);
   }
 }
 
@@ -190,17 +212,56 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       mkdirSync(pgData, { recursive: true });
       chownSync(pgData, pgUser.uid, pgUser.gid);
       log(`initdb ${pgData}`);
-      execFileSync(join(PG_BIN, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], { ...pgUser, stdio: ['ignore', 'ignore', 'inherit'], cwd: '/' });
+      execFileSync(join(PG_BIN, 'initdb'), ['-D', pgData, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], {
+        ...pgUser,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        cwd: '/',
+      });
     }
-    postgres = spawnLogged(join(PG_BIN, 'postgres'), ['-D', pgData, '-p', String(pgPort), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on'], join(logDir, 'postgres.log'), { ...pgUser, env: { PATH: process.env.PATH } });
-    const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
-    await waitFor('PostgreSQL', 60_000, () => psql('select 1') === '1', () => exitedWith(postgres!) && `${exitedWith(postgres!)}; see ${join(logDir, 'postgres.log')}`);
+    postgres = spawnLogged(
+      join(PG_BIN, 'postgres'),
+      [
+        '-D',
+        pgData,
+        '-p',
+        String(pgPort),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=300',
+        '-c',
+        'fsync=on',
+      ],
+      join(logDir, 'postgres.log'),
+      { ...pgUser, env: { PATH: process.env.PATH } },
+    );
+    const psql = (sql: string) =>
+      execFileSync(
+        'psql',
+        ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', sql],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+        .toString()
+        .trim();
+    await waitFor(
+      'PostgreSQL',
+      60_000,
+      () => psql('select 1') === '1',
+      () => exitedWith(postgres!) && `${exitedWith(postgres!)}; see ${join(logDir, 'postgres.log')}`,
+    );
     log(`PostgreSQL 15 on 127.0.0.1:${pgPort} (data ${pgData})`);
-    if (psql(`select count(*) from pg_roles where rolname = 'temporal'`) === '0') psql(`create role temporal login createdb password 'temporal'`);
+    if (psql(`select count(*) from pg_roles where rolname = 'temporal'`) === '0')
+      psql(`create role temporal login createdb password 'temporal'`);
 
     // Schemas: created, then brought to this version's schema (a no-op when already there).
     const sql = (db: string, ...args: string[]) =>
-      execFileSync(sqlTool, ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(pgPort), '-u', 'temporal', '--pw', 'temporal', '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(
+        sqlTool,
+        ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(pgPort), '-u', 'temporal', '--pw', 'temporal', '--db', db, ...args],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
     for (const [db, schema] of [
       ['temporal', 'temporal'],
       ['temporal_visibility', 'visibility'],
@@ -216,7 +277,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     // One config file per process.
     const template = readFileSync(join(ROOT, 'deploy', 'temporal-service.yaml.tmpl'), 'utf8');
     /** Ports of process i: gRPC (the frontend: basePort), membership, metrics. */
-    const ports = (i: number) => ({ grpc: SERVICES[i]!.service === 'frontend' ? o.basePort : o.basePort + 10 * (i + 1), membership: o.basePort + 10 * (i + 1) + 1, metrics: o.basePort + 10 * (i + 1) + 2 });
+    const ports = (i: number) => ({
+      grpc: SERVICES[i]!.service === 'frontend' ? o.basePort : o.basePort + 10 * (i + 1),
+      membership: o.basePort + 10 * (i + 1) + 1,
+      metrics: o.basePort + 10 * (i + 1) + 2,
+    });
     const start = async (name: string): Promise<void> => {
       const i = SERVICES.findIndex((s) => s.name === name);
       const { service } = SERVICES[i]!;
@@ -237,10 +302,19 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       }
       writeFileSync(file, renderTemplate(template, values));
       const grpcPort = own.grpc;
-      const child = spawnLogged(server, ['--config-file', file, '--allow-no-auth', 'start', '--service', service], join(logDir, `${name}.log`));
+      const child = spawnLogged(
+        server,
+        ['--config-file', file, '--allow-no-auth', 'start', '--service', service],
+        join(logDir, `${name}.log`),
+      );
       services.set(name, { name, service, grpcPort, child });
       // A service serves once its gRPC port answers the health check (the frontend: once it answers calls).
-      await waitFor(`Temporal ${name}`, 90_000, () => grpcHealthy(grpcPort, service), () => exitedWith(child) && `${exitedWith(child)}; see ${join(logDir, `${name}.log`)}`);
+      await waitFor(
+        `Temporal ${name}`,
+        90_000,
+        () => grpcHealthy(grpcPort, service),
+        () => exitedWith(child) && `${exitedWith(child)}; see ${join(logDir, `${name}.log`)}`,
+      );
     };
     for (const s of SERVICES) {
       await start(s.name);
@@ -295,7 +369,10 @@ async function registerNamespace(address: string, namespace: string, log: (l: st
         return true;
       } catch (e) {
         if ((e as { code?: number }).code !== 5) throw e; // NOT_FOUND: register it
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 7 * 86_400 }) });
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 7 * 86_400 }),
+        });
         return false;
       }
     });
@@ -306,7 +383,9 @@ async function registerNamespace(address: string, namespace: string, log: (l: st
       await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: indexedValueTypes(missing) });
       return false;
     });
-    log(`namespace ${namespace} with ${ALL_SEARCH_ATTRIBUTES.length} search attributes (${ALL_SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')})`);
+    log(
+      `namespace ${namespace} with ${ALL_SEARCH_ATTRIBUTES.length} search attributes (${ALL_SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')})`,
+    );
   } finally {
     await connection.close();
   }

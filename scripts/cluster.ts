@@ -55,13 +55,25 @@ const { cluster, env, apis } = system!;
 
 const config = temporalConfig(env);
 const connection = await Connection.connect({ address: cluster.address });
-const schedules = await registerAnnualSchedules(new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codecFromEnv(env)) }), deps.registry, config.taskQueue);
+const schedules = await registerAnnualSchedules(
+  new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codecFromEnv(env)) }),
+  deps.registry,
+  config.taskQueue,
+);
 await connection.close();
 
 // Two demo persons (refused in production mode; the cluster is a demonstration).
 const key = signingKey(env, env.BM_DATA_DIR!);
-const organ = await issueToken(key, { party: 'org-gz-bureau', sub: 'demo:gz-bureau:li', name: '李某（保密员）', roles: ['secrecy-officer'], demo: true }, { ttlSeconds: 8 * 3600 });
-const authority = await issueToken(key, { party: 'auth-440000', sub: 'demo:auth-440000:zhang', name: '张某（负责人）', roles: ['head', 'secrecy-officer'], demo: true }, { ttlSeconds: 8 * 3600 });
+const organ = await issueToken(
+  key,
+  { party: 'org-gz-bureau', sub: 'demo:gz-bureau:li', name: '李某（保密员）', roles: ['secrecy-officer'], demo: true },
+  { ttlSeconds: 8 * 3600 },
+);
+const authority = await issueToken(
+  key,
+  { party: 'auth-440000', sub: 'demo:auth-440000:zhang', name: '张某（负责人）', roles: ['head', 'secrecy-officer'], demo: true },
+  { ttlSeconds: 8 * 3600 },
+);
 console.log(`
 保密法定程序编排 is running on a Temporal cluster (Temporal server ${cluster.services.size} processes, PostgreSQL 15).
   API 1:            ${apis[0]!.url}   (health: /healthz)

@@ -32,13 +32,20 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   mkdirSync(dirname(o.dbFile), { recursive: true });
   const out = o.logFile ? openSync(o.logFile, 'a') : 'ignore';
   const args = [
-    'server', 'start-dev',
-    '--db-filename', o.dbFile,
-    '--ip', '127.0.0.1',
-    '--port', String(o.port),
-    '--ui-port', String(o.uiPort),
-    '--namespace', o.namespace ?? 'default',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    o.dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--namespace',
+    o.namespace ?? 'default',
+    '--log-level',
+    'warn',
     ...(o.codecEndpoint ? ['--ui-codec-endpoint', o.codecEndpoint] : []),
     ...devServerSearchAttributeArgs(),
   ];

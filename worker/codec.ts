@@ -31,7 +31,10 @@ const KEY_ID = 'encryption-key-id';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 /** A payload that does not open: its content dropped, the reason in its place (worker/converters.ts). */
-const refused = (reason: string): Payload => ({ metadata: { [METADATA_ENCODING_KEY]: enc.encode(REFUSED_ENCODING) }, data: enc.encode(`refused: ${reason}`) });
+const refused = (reason: string): Payload => ({
+  metadata: { [METADATA_ENCODING_KEY]: enc.encode(REFUSED_ENCODING) },
+  data: enc.encode(`refused: ${reason}`),
+});
 
 export class AesGcmCodec implements PayloadCodec {
   constructor(
@@ -39,7 +42,8 @@ export class AesGcmCodec implements PayloadCodec {
     private readonly currentKeyId: string,
   ) {
     for (const [id, key] of keys) if (key.length !== 32) throw new Error(`codec key "${id}" must be 32 bytes (AES-256), got ${key.length}`);
-    if (!keys.has(currentKeyId)) throw new Error(`codec key id "${currentKeyId}" is not among the configured keys (${[...keys.keys()].join(', ')})`);
+    if (!keys.has(currentKeyId))
+      throw new Error(`codec key id "${currentKeyId}" is not among the configured keys (${[...keys.keys()].join(', ')})`);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -51,14 +55,18 @@ export class AesGcmCodec implements PayloadCodec {
       const compress = encoded.length >= COMPRESS_FROM_BYTES;
       const plain = compress ? deflateRawSync(encoded) : encoded;
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { [METADATA_ENCODING_KEY]: enc.encode(compress ? ENCODING_DEFLATE : ENCODING), [KEY_ID]: enc.encode(this.currentKeyId) }, data };
+      return {
+        metadata: { [METADATA_ENCODING_KEY]: enc.encode(compress ? ENCODING_DEFLATE : ENCODING), [KEY_ID]: enc.encode(this.currentKeyId) },
+        data,
+      };
     });
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
       const encoding = dec.decode(p.metadata?.[METADATA_ENCODING_KEY] ?? new Uint8Array());
-      if (encoding !== ENCODING && encoding !== ENCODING_DEFLATE) return refused('a payload not sealed by the payload codec; its content was dropped unread');
+      if (encoding !== ENCODING && encoding !== ENCODING_DEFLATE)
+        return refused('a payload not sealed by the payload codec; its content was dropped unread');
       const id = dec.decode(p.metadata?.[KEY_ID] ?? new Uint8Array()).slice(0, 40);
       const key = this.keys.get(id);
       if (!key) return refused(`a payload sealed with key "${id}", which is not configured (BM_CODEC_KEYS)`);

@@ -28,12 +28,18 @@ export const TEMPORAL_ALIASES = {
 } as const;
 
 export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  const vars: Record<string, string> = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const vars: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
   for (const [ours, sdk] of Object.entries(TEMPORAL_ALIASES)) if (vars[ours] && !vars[sdk]) vars[sdk] = vars[ours];
   const hasCert = !!(vars.TEMPORAL_TLS_CLIENT_CERT_PATH || vars.TEMPORAL_TLS_CLIENT_CERT_DATA);
   const hasKey = !!(vars.TEMPORAL_TLS_CLIENT_KEY_PATH || vars.TEMPORAL_TLS_CLIENT_KEY_DATA);
-  if (hasCert !== hasKey) throw new Error('TEMPORAL_TLS_CLIENT_CERT_PATH (alias TEMPORAL_TLS_CERT) and TEMPORAL_TLS_CLIENT_KEY_PATH (alias TEMPORAL_TLS_KEY): set both, or neither');
-  if (vars.TEMPORAL_TLS !== undefined && !/^(true|false|1|0)$/i.test(vars.TEMPORAL_TLS)) throw new Error(`TEMPORAL_TLS: "${vars.TEMPORAL_TLS}" is not allowed; expected true or false`);
+  if (hasCert !== hasKey)
+    throw new Error(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH (alias TEMPORAL_TLS_CERT) and TEMPORAL_TLS_CLIENT_KEY_PATH (alias TEMPORAL_TLS_KEY): set both, or neither',
+    );
+  if (vars.TEMPORAL_TLS !== undefined && !/^(true|false|1|0)$/i.test(vars.TEMPORAL_TLS))
+    throw new Error(`TEMPORAL_TLS: "${vars.TEMPORAL_TLS}" is not allowed; expected true or false`);
   let connect;
   try {
     // A TOML profile only when one is named: an operator's ~/.config/temporalio/temporal.toml does not silently redirect the service.
@@ -51,8 +57,12 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
     );
   }
   // envconfig reads certificate files as Uint8Array; the native connection takes Buffers.
-  const pair = typeof tls === 'object' && tls?.clientCertPair ? { clientCertPair: { crt: Buffer.from(tls.clientCertPair.crt), key: Buffer.from(tls.clientCertPair.key) } } : {};
-  const ca = typeof tls === 'object' && tls?.serverRootCACertificate ? { serverRootCACertificate: Buffer.from(tls.serverRootCACertificate) } : {};
+  const pair =
+    typeof tls === 'object' && tls?.clientCertPair
+      ? { clientCertPair: { crt: Buffer.from(tls.clientCertPair.crt), key: Buffer.from(tls.clientCertPair.key) } }
+      : {};
+  const ca =
+    typeof tls === 'object' && tls?.serverRootCACertificate ? { serverRootCACertificate: Buffer.from(tls.serverRootCACertificate) } : {};
   return {
     address,
     namespace: connect.namespace ?? 'default',

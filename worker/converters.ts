@@ -3,7 +3,14 @@
  * workflow bundle, worker/worker.ts). Outside the bundle the SDK `require`s this file as it is:
  * so it holds no type annotations and imports only from the SDK (types come from context).
  */
-import { ApplicationFailure, BinaryPayloadConverter, CompositePayloadConverter, DefaultFailureConverter, JsonPayloadConverter, UndefinedPayloadConverter } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  BinaryPayloadConverter,
+  CompositePayloadConverter,
+  DefaultFailureConverter,
+  JsonPayloadConverter,
+  UndefinedPayloadConverter,
+} from '@temporalio/common';
 
 /**
  * What the codec (worker/codec.ts) turns a payload into when it does not open (not sealed, an
@@ -16,13 +23,18 @@ import { ApplicationFailure, BinaryPayloadConverter, CompositePayloadConverter, 
 export const REFUSED_ENCODING = 'binary/refused-unsealed';
 
 /** The default converters (undefined, bytes, JSON) and the refusal. */
-export const payloadConverter = new CompositePayloadConverter(new UndefinedPayloadConverter(), new BinaryPayloadConverter(), new JsonPayloadConverter(), {
-  encodingType: REFUSED_ENCODING,
-  toPayload: () => undefined,
-  fromPayload(payload) {
-    throw ApplicationFailure.nonRetryable(new TextDecoder().decode(payload.data ?? new Uint8Array()), 'RefusedPayload');
+export const payloadConverter = new CompositePayloadConverter(
+  new UndefinedPayloadConverter(),
+  new BinaryPayloadConverter(),
+  new JsonPayloadConverter(),
+  {
+    encodingType: REFUSED_ENCODING,
+    toPayload: () => undefined,
+    fromPayload(payload) {
+      throw ApplicationFailure.nonRetryable(new TextDecoder().decode(payload.data ?? new Uint8Array()), 'RefusedPayload');
+    },
   },
-});
+);
 
 /**
  * Failure messages and stack traces go into the payload that the codec seals (SPEC §5): a
@@ -35,7 +47,12 @@ export const payloadConverter = new CompositePayloadConverter(new UndefinedPaylo
  */
 export const failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true });
 const convert = failureConverter.failureToError.bind(failureConverter);
-const refusal = () => ApplicationFailure.create({ type: 'UnsealedFailure', nonRetryable: true, message: 'refused: a failure not sealed by the payload codec; its message and details were dropped unread' });
+const refusal = () =>
+  ApplicationFailure.create({
+    type: 'UnsealedFailure',
+    nonRetryable: true,
+    message: 'refused: a failure not sealed by the payload codec; its message and details were dropped unread',
+  });
 // An own property: the causes, converted through `this.failureToError`, are checked too.
 failureConverter.failureToError = (failure, converter, context) => {
   const encoding = failure.encodedAttributes?.metadata?.encoding;

@@ -17,6 +17,8 @@ await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typ
 const config = loadOrExit('worker', () => temporalConfig());
 const connection = await connectWorker(config);
 const worker = await createWorker(connection, config, deps, codecOf(settings), settings);
-console.error(`[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`);
+console.error(
+  `[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`,
+);
 await worker.run();
 await connection.close();

@@ -10,7 +10,10 @@ import type { Config } from '../activities/config.js';
 import { workerRegistry } from '../activities/metrics.js';
 
 /** Installs the SDK runtime (once per process, before any connection) with its Prometheus exporter, and serves the project's worker metrics. */
-export async function installRuntimeWithMetrics(level: LogLevel, ports: Pick<Config, 'workerMetricsPort' | 'workerAppMetricsPort'>): Promise<void> {
+export async function installRuntimeWithMetrics(
+  level: LogLevel,
+  ports: Pick<Config, 'workerMetricsPort' | 'workerAppMetricsPort'>,
+): Promise<void> {
   const sdkPort = ports.workerMetricsPort;
   const appPort = ports.workerAppMetricsPort;
   Runtime.install({

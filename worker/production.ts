@@ -9,8 +9,10 @@ export const MAX_PRODUCTION_TOKEN_HOURS = 12;
 function weakSecret(name: string, value: string | undefined, how: string): string | undefined {
   if (!value) return `${name}: required in production mode (${how})`;
   const bytes = Buffer.byteLength(value);
-  if (bytes < MIN_SECRET_BYTES) return `${name}: too short (${bytes} bytes); at least ${MIN_SECRET_BYTES} random bytes are required (${how})`;
-  if (new Set(value).size < MIN_DISTINCT) return `${name}: too weak (fewer than ${MIN_DISTINCT} distinct characters); use random bytes (${how})`;
+  if (bytes < MIN_SECRET_BYTES)
+    return `${name}: too short (${bytes} bytes); at least ${MIN_SECRET_BYTES} random bytes are required (${how})`;
+  if (new Set(value).size < MIN_DISTINCT)
+    return `${name}: too weak (fewer than ${MIN_DISTINCT} distinct characters); use random bytes (${how})`;
   return undefined;
 }
 
@@ -36,12 +38,18 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
   if (!isProduction(env)) return [];
   const hours = env.BM_TOKEN_MAX_HOURS === undefined ? undefined : Number(env.BM_TOKEN_MAX_HOURS);
   return [
-    env.BM_REGISTRY_FILE ? undefined : 'BM_REGISTRY_FILE: required in production mode (the demo registry is refused); a JSON file of the real organs and authorities',
-    env.TEMPORAL_ADDRESS ? undefined : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
+    env.BM_REGISTRY_FILE
+      ? undefined
+      : 'BM_REGISTRY_FILE: required in production mode (the demo registry is refused); a JSON file of the real organs and authorities',
+    env.TEMPORAL_ADDRESS
+      ? undefined
+      : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
     weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of bearer tokens; e.g. $(openssl rand -base64 48)'),
     ...codecKeyProblems(env.BM_CODEC_KEYS),
     // Webhook receivers each have their own secret (registry webhookSecretRef), checked when the worker loads them.
-    hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS) ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours` : undefined,
+    hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS)
+      ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours`
+      : undefined,
   ].filter((p): p is string => p !== undefined);
 }
 

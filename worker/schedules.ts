@@ -10,7 +10,11 @@ export const annualScheduleId = (enterpriseId: string) => `annual-inspection-${e
  * 00:00 Beijing time, it starts that enterprise's self-inspection for the year just ended.
  * Idempotent: a schedule that exists is left as it is.
  */
-export async function registerAnnualSchedules(client: Client, registry: Registry, taskQueue: string): Promise<{ created: string[]; existing: string[] }> {
+export async function registerAnnualSchedules(
+  client: Client,
+  registry: Registry,
+  taskQueue: string,
+): Promise<{ created: string[]; existing: string[] }> {
   const created: string[] = [];
   const existing: string[] = [];
   for (const organ of registry.data.organs.filter((o) => o.licence)) {
@@ -20,7 +24,13 @@ export async function registerAnnualSchedules(client: Client, registry: Registry
       await client.schedule.create({
         scheduleId,
         spec: { calendars: [{ month: 'JANUARY', dayOfMonth: 1, hour: 0, minute: 0 }], timezone: 'Asia/Shanghai' },
-        action: { type: 'startWorkflow', workflowType: annualInspectionProcedure.workflowType, workflowId: scheduleId, taskQueue, args: [request] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: annualInspectionProcedure.workflowType,
+          workflowId: scheduleId,
+          taskQueue,
+          args: [request],
+        },
         policies: { overlap: 'ALLOW_ALL', catchupWindow: '30 days' },
         memo: { enterprise: organ.name },
       });

@@ -1,6 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleOption,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
@@ -35,7 +41,13 @@ export async function writeWorkflowBundle(path: string): Promise<void> {
 /** Worker settings from the configuration (BM_WORKFLOW_BUNDLE, BM_MAX_CACHED_WORKFLOWS). */
 export type WorkerSettings = Partial<Pick<Config, 'workflowBundle' | 'maxCachedWorkflows'>>;
 
-export async function createWorker(connection: NativeConnection, config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>, deps: ActivityDeps, codec: PayloadCodec, settings: WorkerSettings = {}): Promise<Worker> {
+export async function createWorker(
+  connection: NativeConnection,
+  config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>,
+  deps: ActivityDeps,
+  codec: PayloadCodec,
+  settings: WorkerSettings = {},
+): Promise<Worker> {
   // A prebuilt bundle (BM_WORKFLOW_BUNDLE): the worker does not run webpack.
   const prebuilt: WorkflowBundleOption | undefined = settings.workflowBundle ? { codePath: settings.workflowBundle } : undefined;
   return Worker.create({

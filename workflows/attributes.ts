@@ -28,7 +28,10 @@ export function upsertAttributes(run: Run): void {
     { key: SA.responsible, value: responsible?.id ?? 'none' },
     { key: SA.tier, value: responsible?.tier ?? 'none' },
     { key: SA.region, value: c.region as string },
-    { key: SA.regionScope, value: [...new Set(parties.flatMap((p) => regionPrefixes(p.region)).concat(jurisdictionPrefix(c.region as string) || 'national'))] },
+    {
+      key: SA.regionScope,
+      value: [...new Set(parties.flatMap((p) => regionPrefixes(p.region)).concat(jurisdictionPrefix(c.region as string) || 'national'))],
+    },
     { key: SA.parties, value: [...new Set(parties.map((p) => p.id))] },
     { key: SA.organ, value: parties[0]?.id ?? 'none' },
     { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },

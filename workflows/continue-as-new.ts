@@ -31,7 +31,12 @@ export const APPLIED_KEPT = 2_000;
 export function continueAsNewDue(run: Run): boolean {
   const info = workflowInfo();
   if (info.historyLength < MIN_EVENTS_PER_RUN) return false;
-  return info.continueAsNewSuggested || run.updates >= MAX_UPDATES_PER_RUN || info.historyLength >= MAX_HISTORY_EVENTS || info.historySize - run.startSize >= MAX_HISTORY_BYTES;
+  return (
+    info.continueAsNewSuggested ||
+    run.updates >= MAX_UPDATES_PER_RUN ||
+    info.historyLength >= MAX_HISTORY_EVENTS ||
+    info.historySize - run.startSize >= MAX_HISTORY_BYTES
+  );
 }
 
 /**

@@ -43,7 +43,13 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
       }
       r.metAt = new Date(factMs).toISOString();
       r.status = factMs <= Date.parse(r.dueAt) ? 'met' : 'met_late';
-      record(run, { kind: 'deadline-met', actor: SYSTEM, summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`, basis: r.basis, deadlineKey: r.key });
+      record(run, {
+        kind: 'deadline-met',
+        actor: SYSTEM,
+        summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`,
+        basis: r.basis,
+        deadlineKey: r.key,
+      });
     }
   }
   for (const { spec, slot, fromPolicy, open, inputs, period, options } of active) {
@@ -78,9 +84,21 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
       current.status = 'superseded';
       // A recomputation keeps the reminders already sent for this step.
       fresh.remindersDone = [...current.remindersDone];
-      record(run, { kind: 'deadline-recomputed', actor: SYSTEM, summary: `${spec.label}：${current.dueAt} → ${computed.dueAt}`, basis: spec.basis, deadlineKey: fresh.key });
+      record(run, {
+        kind: 'deadline-recomputed',
+        actor: SYSTEM,
+        summary: `${spec.label}：${current.dueAt} → ${computed.dueAt}`,
+        basis: spec.basis,
+        deadlineKey: fresh.key,
+      });
     } else {
-      record(run, { kind: 'deadline-set', actor: SYSTEM, summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`, basis: spec.basis, deadlineKey: fresh.key });
+      record(run, {
+        kind: 'deadline-set',
+        actor: SYSTEM,
+        summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`,
+        basis: spec.basis,
+        deadlineKey: fresh.key,
+      });
     }
     skipPastReminders(fresh, Date.now());
     deadlines.push(fresh);
@@ -93,7 +111,19 @@ export async function recomputeProvisional(run: Run, actor: Actor, reason: strin
   let changed = 0;
   for (const r of run.s.deadlines.filter((d) => d.status === 'running' && d.provisional)) {
     const spec = activeDeadlines(run.snapshot).find((a) => a.spec.id === r.specId)?.spec;
-    const computed = await compute(run, { rule: r.rule, n: r.n, from: r.from, extensions: r.extensions, suspensions: r.suspensions, basis: r.basis, suspensionCounting: policy.suspensionCounting }, computeOptions(policy, spec));
+    const computed = await compute(
+      run,
+      {
+        rule: r.rule,
+        n: r.n,
+        from: r.from,
+        extensions: r.extensions,
+        suspensions: r.suspensions,
+        basis: r.basis,
+        suspensionCounting: policy.suspensionCounting,
+      },
+      computeOptions(policy, spec),
+    );
     const before = r.dueAt;
     const wasProvisional = r.provisional;
     Object.assign(r, { ...computed, computedAt: nowIso() });
@@ -101,7 +131,13 @@ export async function recomputeProvisional(run: Run, actor: Actor, reason: strin
       changed++;
       r.dueFired = r.dueFired && Date.parse(r.dueAt) <= Date.now();
       skipPastReminders(r, Date.now());
-      record(run, { kind: 'deadline-recomputed', actor, summary: `${r.label}：${before} → ${r.dueAt}（日历 ${computed.calendarVersion}${r.provisional ? '，仍为暂定' : ''}；${reason}）`, basis: r.basis, deadlineKey: r.key });
+      record(run, {
+        kind: 'deadline-recomputed',
+        actor,
+        summary: `${r.label}：${before} → ${r.dueAt}（日历 ${computed.calendarVersion}${r.provisional ? '，仍为暂定' : ''}；${reason}）`,
+        basis: r.basis,
+        deadlineKey: r.key,
+      });
     }
   }
   return changed;

@@ -17,8 +17,23 @@ export async function runEffects(run: Run, list: readonly Effect[], cause: strin
     const to = ctx(run).parties[params.to];
     if (!to) continue;
     const entryId = `${cause}:${params.subject}:${to.id}`;
-    const recipients = await acts.notify({ idempotencyKey: `${run.id}:${entryId}`, procedureId: run.id, kind: 'notification', subject: params.subject, to, basis: params.basis });
-    post(run, { id: entryId, at: nowIso(), kind: 'notification', subject: params.subject, recipients, basis: params.basis, deliveries: [] });
+    const recipients = await acts.notify({
+      idempotencyKey: `${run.id}:${entryId}`,
+      procedureId: run.id,
+      kind: 'notification',
+      subject: params.subject,
+      to,
+      basis: params.basis,
+    });
+    post(run, {
+      id: entryId,
+      at: nowIso(),
+      kind: 'notification',
+      subject: params.subject,
+      recipients,
+      basis: params.basis,
+      deliveries: [],
+    });
     record(run, { kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
   }
 }
@@ -30,7 +45,8 @@ const escalatesFailures = (entry: InboxEntry) => !entry.id.endsWith(':down');
 export function post(run: Run, entry: InboxEntry): void {
   run.s.inbox.push(entry);
   for (const r of entry.recipients) {
-    for (const channel of run.s.prepared.channels ?? []) { // histories from before channels existed have none
+    for (const channel of run.s.prepared.channels ?? []) {
+      // histories from before channels existed have none
       const address = channel === 'webhook' ? r.contact.webhook : r.contact.email;
       if (!address) continue;
       const d: Delivery = { channel, to: r.party.id, status: 'pending' };
@@ -64,7 +80,14 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
       channel,
       address,
       recipient: { id: r.party.id, name: r.party.name, contact: r.contact.name },
-      message: { procedureId: id, procedureLabel: run.def.label, kind: entry.kind, subject: entry.subject, ...(entry.basis ? { basis: entry.basis } : {}), at: entry.at },
+      message: {
+        procedureId: id,
+        procedureLabel: run.def.label,
+        kind: entry.kind,
+        subject: entry.subject,
+        ...(entry.basis ? { basis: entry.basis } : {}),
+        at: entry.at,
+      },
     })
     .then(
       () => {
@@ -78,10 +101,30 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
           d.at = nowIso();
           d.error = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
           run.s.deliveryFailures++;
-          record(run, { kind: 'delivery-failed', actor: SYSTEM, summary: `${channel === 'webhook' ? 'Webhook' : '电子邮件'}无法送达${r.party.name}：${d.error}`, basis: 'SPEC §4' });
+          record(run, {
+            kind: 'delivery-failed',
+            actor: SYSTEM,
+            summary: `${channel === 'webhook' ? 'Webhook' : '电子邮件'}无法送达${r.party.name}：${d.error}`,
+            basis: 'SPEC §4',
+          });
           if (escalatesFailures(entry)) {
-            const targets = await acts.notify({ idempotencyKey: `${id}:${entry.id}:${channel}:down`, procedureId: id, kind: 'escalation', subject: 'channel-down', escalation: { responsible: r.party, rung: 1 } });
-            if (targets.length) post(run, { id: `${entry.id}:${channel}:${r.party.id}:down`, at: nowIso(), kind: 'escalation', subject: `通知渠道故障：${entry.subject}未能送达${r.party.name}`, recipients: targets, basis: entry.basis, deliveries: [] });
+            const targets = await acts.notify({
+              idempotencyKey: `${id}:${entry.id}:${channel}:down`,
+              procedureId: id,
+              kind: 'escalation',
+              subject: 'channel-down',
+              escalation: { responsible: r.party, rung: 1 },
+            });
+            if (targets.length)
+              post(run, {
+                id: `${entry.id}:${channel}:${r.party.id}:down`,
+                at: nowIso(),
+                kind: 'escalation',
+                subject: `通知渠道故障：${entry.subject}未能送达${r.party.name}`,
+                recipients: targets,
+                basis: entry.basis,
+                deliveries: [],
+              });
           }
           upsertAttributes(run);
         } finally {

@@ -18,7 +18,20 @@ import { reissuePending, runEffects } from './deliveries.js';
 import { handleEvent, recomputeRejection, validateEvent } from './events.js';
 import { actorLabel } from './event-checks.js';
 import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
-import { acts, closed, invalidEvent, openRun, record, result, stateLabel, stateName, view, withLock, type DriverState, type Run } from './state.js';
+import {
+  acts,
+  closed,
+  invalidEvent,
+  openRun,
+  record,
+  result,
+  stateLabel,
+  stateName,
+  view,
+  withLock,
+  type DriverState,
+  type Run,
+} from './state.js';
 import { alarmLoop } from './timers.js';
 import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest } from './types.js';
 
@@ -33,9 +46,31 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
   // Queries and updates are not buffered across activations: until the parties are resolved,
   // the view says 'preparing' and events are refused as 'not-ready' (nothing recorded).
   let run: Run | undefined;
-  const notReady: EventRejection = { code: 'not-ready', message: 'the procedure is being prepared; send the event again in a moment', state: 'preparing', allowedEvents: [] };
+  const notReady: EventRejection = {
+    code: 'not-ready',
+    message: 'the procedure is being prepared; send the event again in a moment',
+    state: 'preparing',
+    allowedEvents: [],
+  };
   setHandler(viewQuery, () =>
-    run ? view(run) : { id, kind: def.kind, label: def.label, basis: def.basis, state: 'preparing', stateLabel: '准备中', activeStates: [], closed: false, context: {}, deadlines: [], allowedEvents: [], audit: [], inbox: [], versions: {} },
+    run
+      ? view(run)
+      : {
+          id,
+          kind: def.kind,
+          label: def.label,
+          basis: def.basis,
+          state: 'preparing',
+          stateLabel: '准备中',
+          activeStates: [],
+          closed: false,
+          context: {},
+          deadlines: [],
+          allowedEvents: [],
+          audit: [],
+          inbox: [],
+          versions: {},
+        },
   );
   let readyResult: (() => EventResult) | undefined;
   setHandler(
@@ -47,7 +82,13 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
     },
     {
       validator: (actor: Actor | undefined) => {
-        if (actor?.id !== starter.id) throw invalidEvent({ code: 'not-authorized', message: `ready is answered only to the party that started the procedure (${starter.id}), not to ${actor?.id ?? 'an anonymous actor'}`, state: 'preparing', allowedEvents: [] });
+        if (actor?.id !== starter.id)
+          throw invalidEvent({
+            code: 'not-authorized',
+            message: `ready is answered only to the party that started the procedure (${starter.id}), not to ${actor?.id ?? 'an anonymous actor'}`,
+            state: 'preparing',
+            allowedEvents: [],
+          });
       },
     },
   );
@@ -86,7 +127,10 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
     const { initialDeadlines, ...kept } = prepared;
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts).
     const edition = patched('edition-2') ? 2 : 1;
-    const [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(def.machine, machineInput(start!, prepared, edition));
+    const [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(
+      def.machine,
+      machineInput(start!, prepared, edition),
+    );
     const state: DriverState = {
       machine: def.machine.getPersistedSnapshot(snapshot),
       starter,
@@ -103,7 +147,14 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
     };
     r = openRun(def, id, state, snapshot);
     const by = actorLabel(starter);
-    record(r, { kind: 'started', actor: starter, ...(by ? { by } : {}), summary: `${def.label}启动：${stateLabel(r)}`, basis: def.basis, to: stateName(r) });
+    record(r, {
+      kind: 'started',
+      actor: starter,
+      ...(by ? { by } : {}),
+      summary: `${def.label}启动：${stateLabel(r)}`,
+      basis: def.basis,
+      to: stateName(r),
+    });
     await syncDeadlines(r, initialDeadlines);
     await runEffects(r, initialEffects, 'start');
     upsertAttributes(r);
@@ -130,7 +181,12 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
 function parseStart(def: ProcedureDefinition, request: StartRequest): Record<string, unknown> {
   const parsed = def.input.safeParse(request.input);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`invalid start input: ${zodFieldErrors(parsed.error).map((e) => `${e.field}: ${e.message}`).join('; ')}`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `invalid start input: ${zodFieldErrors(parsed.error)
+        .map((e) => `${e.field}: ${e.message}`)
+        .join('; ')}`,
+      'InvalidInput',
+    );
   }
   return parsed.data as Record<string, unknown>;
 }

@@ -38,7 +38,9 @@ export function checkOccurredAt(
   const start = o.startFact?.value;
   if (typeof start === 'string' && isDate(start)) {
     if (shanghaiDayOfMs(ms) < dayOf(start)) {
-      return fail(`${value} (Beijing date ${shanghaiDateOf(ms)}) is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} (Beijing time) up to now`);
+      return fail(
+        `${value} (Beijing date ${shanghaiDateOf(ms)}) is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} (Beijing time) up to now`,
+      );
     }
   } else if (typeof start === 'string' && !Number.isNaN(Date.parse(start)) && ms < Date.parse(start)) {
     return fail(`${value} is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} up to now`);
@@ -52,13 +54,18 @@ export function checkOccurredAt(
 /** `occurredAt` on an event that records no fact. */
 export function notAFact(type: string, events: Record<string, EventSpec>): FieldError {
   const facts = Object.keys(events).filter((t) => events[t]!.fact);
-  return { field: 'occurredAt', message: `${type} records no fact, so it takes no occurredAt; allowed on: ${facts.join(', ') || 'no event of this procedure'}` };
+  return {
+    field: 'occurredAt',
+    message: `${type} records no fact, so it takes no occurredAt; allowed on: ${facts.join(', ') || 'no event of this procedure'}`,
+  };
 }
 
 /** The role an event requires (e.g. 负责人, Regs 63), when the sending person lacks it. */
 export function missingRole(type: string, spec: EventSpec, actor: Actor): string | undefined {
   if (!spec.role || actor.roles?.includes(spec.role)) return undefined;
-  const who = actor.person ? `${actor.person.name} holds ${actor.roles?.map((r) => ROLE_LABELS[r]).join('、') || 'no role'}` : 'the request names no person';
+  const who = actor.person
+    ? `${actor.person.name} holds ${actor.roles?.map((r) => ROLE_LABELS[r]).join('、') || 'no role'}`
+    : 'the request names no person';
   return `${type} (${spec.label}) may be sent only by the ${ROLE_LABELS[spec.role]} (${spec.role}) of the sending party${spec.basis ? ` (${spec.basis})` : ''}; ${who}`;
 }
 

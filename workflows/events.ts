@@ -12,7 +12,22 @@ import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './co
 import { syncDeadlines } from './deadlines.js';
 import { runEffects } from './deliveries.js';
 import { actorLabel, checkOccurredAt, mayRecompute, missingRole, notAFact, type FieldError } from './event-checks.js';
-import { allowedEvents, closed, ctx, invalidEvent, live, nowIso, record, result, setSnapshot, stateLabel, stateName, SYSTEM, withLock, type Run } from './state.js';
+import {
+  allowedEvents,
+  closed,
+  ctx,
+  invalidEvent,
+  live,
+  nowIso,
+  record,
+  result,
+  setSnapshot,
+  stateLabel,
+  stateName,
+  SYSTEM,
+  withLock,
+  type Run,
+} from './state.js';
 import type { Actor, EventRejection, EventRequest, EventResult } from './types.js';
 
 /** The event as the machine sees it: payload plus actor, instants (the fact's, the entry's) and running deadlines. */
@@ -33,7 +48,11 @@ function occurredAtOf(run: Run, req: EventRequest): { at?: string; error?: Field
   if (req.occurredAt === undefined) return {};
   const { def } = run;
   if (!def.events[req.type]!.fact) return { error: notAFact(req.type, def.events) };
-  return checkOccurredAt(req.occurredAt, { now: Date.now(), startFact: { key: def.startFact, value: ctx(run)[def.startFact] }, previous: previousFact(run) });
+  return checkOccurredAt(req.occurredAt, {
+    now: Date.now(),
+    startFact: { key: def.startFact, value: ctx(run)[def.startFact] },
+    previous: previousFact(run),
+  });
 }
 
 /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
@@ -42,13 +61,26 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
   const allowed = allowedEvents(run).map((e) => e.type);
   const base = { state: stateName(run), allowedEvents: allowed };
   const spec = def.events[req.type];
-  if (!spec) return { ...base, code: 'unknown-event', message: `unknown event "${req.type}"; ${def.label} has: ${Object.keys(def.events).join(', ')}` };
+  if (!spec)
+    return {
+      ...base,
+      code: 'unknown-event',
+      message: `unknown event "${req.type}"; ${def.label} has: ${Object.keys(def.events).join(', ')}`,
+    };
   if (!allowed.includes(req.type)) {
-    return { ...base, code: 'not-allowed-in-state', message: `state ${stateName(run)} (${stateLabel(run)}) does not accept ${req.type}; allowed: ${allowed.join(', ') || 'none (closed)'}` };
+    return {
+      ...base,
+      code: 'not-allowed-in-state',
+      message: `state ${stateName(run)} (${stateLabel(run)}) does not accept ${req.type}; allowed: ${allowed.join(', ') || 'none (closed)'}`,
+    };
   }
   const senders = spec.by.map((k) => ctx(run).parties[k]?.id).filter((x): x is string => !!x);
   if (!senders.includes(req.actor?.id)) {
-    return { ...base, code: 'not-authorized', message: `${req.type} may be sent only by ${spec.by.join(' or ')} (${senders.join(', ')}), not by ${req.actor?.id ?? 'an anonymous actor'}` };
+    return {
+      ...base,
+      code: 'not-authorized',
+      message: `${req.type} may be sent only by ${spec.by.join(' or ')} (${senders.join(', ')}), not by ${req.actor?.id ?? 'an anonymous actor'}`,
+    };
   }
   // The role is checked in the validator only: it cannot change while an accepted event waits for
   // the lock, and events accepted before roles were required replay unchecked.
@@ -58,14 +90,27 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
   const occurred = occurredAtOf(run, req);
   const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...(occurred.error ? [occurred.error] : [])];
   if (fieldErrors.length) {
-    return { ...base, code: 'invalid-payload', message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors };
+    return {
+      ...base,
+      code: 'invalid-payload',
+      message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      fieldErrors,
+    };
   }
   const count = run.s.eventCounts[req.type] ?? 0;
   if (spec.max !== undefined && count >= spec.max) {
-    return { ...base, code: 'limit-reached', message: `${req.type} (${spec.label}) is recorded at most ${spec.max} times in one procedure (本地策略) and has been ${count} times; nothing was recorded (${spec.basis ?? def.basis})` };
+    return {
+      ...base,
+      code: 'limit-reached',
+      message: `${req.type} (${spec.label}) is recorded at most ${spec.max} times in one procedure (本地策略) and has been ${count} times; nothing was recorded (${spec.basis ?? def.basis})`,
+    };
   }
   if (!run.snapshot.can(machineEvent(run, req.type, payload.data as Record<string, unknown>, req.actor, occurred.at))) {
-    return { ...base, code: 'guard-refused', message: `${req.type} is not possible in state ${stateName(run)} now (${spec.basis ?? def.basis})` };
+    return {
+      ...base,
+      code: 'guard-refused',
+      message: `${req.type} is not possible in state ${stateName(run)} now (${spec.basis ?? def.basis})`,
+    };
   }
   return undefined;
 }
@@ -74,19 +119,38 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
  * Feeds an event to the machine and records everything that follows from it. `occurredAt`: when
  * the fact really happened (SPEC §2); the machine and the steps it ends judge by it.
  */
-export async function apply(run: Run, type: string, payload: Record<string, unknown>, actor: Actor, label: string, basis: string | undefined, occurredAt?: string): Promise<void> {
+export async function apply(
+  run: Run,
+  type: string,
+  payload: Record<string, unknown>,
+  actor: Actor,
+  label: string,
+  basis: string | undefined,
+  occurredAt?: string,
+): Promise<void> {
   const from = activePaths(run.snapshot).join(' + ');
   const [next, effects] = transition(run.def.machine, run.snapshot, machineEvent(run, type, payload, actor, occurredAt));
   setSnapshot(run, next);
   run.s.eventCounts[type] = (run.s.eventCounts[type] ?? 0) + 1;
   const to = activePaths(run.snapshot).join(' + ');
   const by = actorLabel(actor, run.def.events[type]?.role);
-  record(run, { kind: 'event', actor, ...(by ? { by } : {}), ...(occurredAt ? { occurredAt } : {}), summary: `${label}：${from === to ? from : `${from} → ${to}`}`, basis, event: { type, payload }, from, to });
+  record(run, {
+    kind: 'event',
+    actor,
+    ...(by ? { by } : {}),
+    ...(occurredAt ? { occurredAt } : {}),
+    summary: `${label}：${from === to ? from : `${from} → ${to}`}`,
+    basis,
+    event: { type, payload },
+    from,
+    to,
+  });
   const factMs = occurredAt ? Date.parse(occurredAt) : Date.now();
   // The new deadlines and the notifications need each other's results in no way: their activities
   // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
   // (The cause is read after syncDeadlines has begun, as it always was: it names the inbox entry.)
-  if (patched('effects-beside-deadlines')) await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`)]);
+  if (patched('effects-beside-deadlines'))
+    await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`)]);
   else {
     await syncDeadlines(run, {}, factMs);
     await runEffects(run, effects, `${type}-${run.s.audit.length}`);
@@ -119,7 +183,15 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
     const problem = eventRejection(run, req);
     if (problem) throw invalidEvent(problem);
     const spec = run.def.events[req.type]!;
-    await apply(run, req.type, spec.schema.parse(req.payload ?? {}) as Record<string, unknown>, req.actor, spec.label, spec.basis, occurredAtOf(run, req).at);
+    await apply(
+      run,
+      req.type,
+      spec.schema.parse(req.payload ?? {}) as Record<string, unknown>,
+      req.actor,
+      spec.label,
+      spec.basis,
+      occurredAtOf(run, req).at,
+    );
     if (hash) rememberApplied(run, hash);
     return result(run);
   });
@@ -140,7 +212,9 @@ export function recomputeRejection(run: Run, req: { actor?: Actor; reason?: unkn
   const notAllowed = mayRecompute(req?.actor, ctx(run).parties);
   if (notAllowed) return { ...base, code: 'not-authorized', message: notAllowed };
   if (typeof req?.reason !== 'string' || !req.reason.trim()) {
-    const fieldErrors = [{ field: 'reason', message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail' }];
+    const fieldErrors = [
+      { field: 'reason', message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail' },
+    ];
     return { ...base, code: 'invalid-payload', message: `invalid recomputeDeadlines: reason: ${fieldErrors[0]!.message}`, fieldErrors };
   }
   return undefined;

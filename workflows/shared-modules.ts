@@ -14,7 +14,11 @@ const PROBES: unknown[] = [undefined, null, {}, [], '', 'x', 0, 1.5, true, '2025
 
 /** Reads every member along an object's prototype chain, materialising the lazy ones. */
 function touch(target: object): void {
-  for (let proto: object | null = target; proto && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: object | null = target;
+    proto && proto !== Object.prototype && proto !== Function.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const key of Reflect.ownKeys(proto)) {
       if (key === 'constructor' || key === 'caller' || key === 'callee' || key === 'arguments') continue;
       try {

@@ -84,13 +84,26 @@ const deliveryActivities = (attempts: number) =>
 
 export const SYSTEM: Actor = { id: 'system', name: '系统' };
 
-export const invalidEvent = (problem: EventRejection) => ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+export const invalidEvent = (problem: EventRejection) =>
+  ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
 /** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
 export function openRun(def: ProcedureDefinition, id: string, s: DriverState, snapshot?: AnyMachineSnapshot): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
   const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
-  return { def, id, s, snapshot: live, delivery: deliveryActivities(s.prepared.policy.deliveryAttempts), inflight: new Set(), settling: 0, busy: false, updates: 0, continuing: false, startSize: 0 };
+  return {
+    def,
+    id,
+    s,
+    snapshot: live,
+    delivery: deliveryActivities(s.prepared.policy.deliveryAttempts),
+    inflight: new Set(),
+    settling: 0,
+    busy: false,
+    updates: 0,
+    continuing: false,
+    startSize: 0,
+  };
 }
 
 export function setSnapshot(run: Run, next: AnyMachineSnapshot): void {
@@ -110,14 +123,27 @@ export function record(run: Run, e: Omit<AuditEntry, 'seq' | 'at'> & { at?: stri
 }
 
 export const allowedEvents = (run: Run) =>
-  closed(run) ? [] : handledEvents(run.snapshot).map((type) => ({ type, label: run.def.events[type]?.label ?? type, by: [...(run.def.events[type]?.by ?? [])] }));
+  closed(run)
+    ? []
+    : handledEvents(run.snapshot).map((type) => ({
+        type,
+        label: run.def.events[type]?.label ?? type,
+        by: [...(run.def.events[type]?.by ?? [])],
+      }));
 
 export function responsibleParty(run: Run): PartyRef | undefined {
   const key = stateMetaOf(run.snapshot)?.responsible;
   return key ? ctx(run).parties[key] : undefined;
 }
 
-export const result = (run: Run): EventResult => ({ state: stateName(run), stateLabel: stateLabel(run), activeStates: activePaths(run.snapshot), closed: closed(run), deadlines: run.s.deadlines, allowedEvents: allowedEvents(run) });
+export const result = (run: Run): EventResult => ({
+  state: stateName(run),
+  stateLabel: stateLabel(run),
+  activeStates: activePaths(run.snapshot),
+  closed: closed(run),
+  deadlines: run.s.deadlines,
+  allowedEvents: allowedEvents(run),
+});
 
 export const view = (run: Run): ProcedureView => ({
   id: run.id,

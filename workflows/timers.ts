@@ -39,9 +39,33 @@ async function fire(run: Run, r: DeadlineRecord, alarm: Alarm): Promise<void> {
         : `${r.label}：已超期${alarm.count * policy.overdueRepeatHours}小时`;
   // The alarm's own instant: the notify activity measures how late it fires (bm_alarm_lateness_seconds).
   const scheduledAt = new Date(alarm.at).toISOString();
-  const reminded = await acts.notify({ idempotencyKey: `${id}:${r.key}:${alarmKey}`, procedureId: id, kind: 'reminder', subject, to: r.responsible, basis: r.basis, scheduledAt });
-  post(run, { id: `${r.key}:${alarmKey}`, at, kind: 'reminder', subject, recipients: reminded, basis: r.basis, deadlineKey: r.key, deliveries: [] });
-  record(run, { kind: 'reminder', at, actor: SYSTEM, summary: `提醒${r.responsible.name}：${subject}`, basis: r.basis, deadlineKey: r.key });
+  const reminded = await acts.notify({
+    idempotencyKey: `${id}:${r.key}:${alarmKey}`,
+    procedureId: id,
+    kind: 'reminder',
+    subject,
+    to: r.responsible,
+    basis: r.basis,
+    scheduledAt,
+  });
+  post(run, {
+    id: `${r.key}:${alarmKey}`,
+    at,
+    kind: 'reminder',
+    subject,
+    recipients: reminded,
+    basis: r.basis,
+    deadlineKey: r.key,
+    deliveries: [],
+  });
+  record(run, {
+    kind: 'reminder',
+    at,
+    actor: SYSTEM,
+    summary: `提醒${r.responsible.name}：${subject}`,
+    basis: r.basis,
+    deadlineKey: r.key,
+  });
   if (alarm.kind === 'reminder') return;
   // SPEC §4: an escalation along the ladder when the deadline passes, one rung further each period.
   const rung = ++r.escalationRung;
@@ -59,8 +83,24 @@ async function fire(run: Run, r: DeadlineRecord, alarm: Alarm): Promise<void> {
   });
   if (escalated.length) {
     const names = escalated.map((t) => t.party.name + (t.role === 'secrecy-officer' ? '保密工作机构' : '')).join('、');
-    post(run, { id: `${r.key}:escalation-${rung}`, at, kind: 'escalation', subject: `${r.label}：超期督办（第${rung}级）`, recipients: escalated, basis: r.basis, deadlineKey: r.key, deliveries: [] });
-    record(run, { kind: 'escalation', at, actor: SYSTEM, summary: `${r.label}超期，督办至${names}（第${rung}级，${named ? r.basis : '本地策略'}）`, basis: r.basis, deadlineKey: r.key });
+    post(run, {
+      id: `${r.key}:escalation-${rung}`,
+      at,
+      kind: 'escalation',
+      subject: `${r.label}：超期督办（第${rung}级）`,
+      recipients: escalated,
+      basis: r.basis,
+      deadlineKey: r.key,
+      deliveries: [],
+    });
+    record(run, {
+      kind: 'escalation',
+      at,
+      actor: SYSTEM,
+      summary: `${r.label}超期，督办至${names}（第${rung}级，${named ? r.basis : '本地策略'}）`,
+      basis: r.basis,
+      deadlineKey: r.key,
+    });
   }
   if (alarm.kind === 'due') await tellMachine(run, r);
 }

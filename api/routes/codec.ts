@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
 
-const JsonPayload = z.strictObject({ metadata: z.record(z.string(), z.string().max(1_000)).optional(), data: z.string().max(4_000_000).optional() });
+const JsonPayload = z.strictObject({
+  metadata: z.record(z.string(), z.string().max(1_000)).optional(),
+  data: z.string().max(4_000_000).optional(),
+});
 const Body = z.object({ payloads: z.array(JsonPayload).max(1000) });
 
 const toPayload = (p: z.infer<typeof JsonPayload>) => ({
@@ -24,7 +27,8 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
  * which checks scope. There is no /codec/encode: sealing a payload is what lets a message into a
  * workflow, and only the API and the worker may do it. CORS is open to `uiOrigin` only.
  */
-export const codecRoutes = (codec: PayloadCodec, authenticate: Authenticate, uiOrigin: string): FastifyPluginAsyncZod =>
+export const codecRoutes =
+  (codec: PayloadCodec, authenticate: Authenticate, uiOrigin: string): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('onRequest', async (req, reply) => {
       if (!req.url.startsWith('/codec/')) return;
@@ -34,11 +38,19 @@ export const codecRoutes = (codec: PayloadCodec, authenticate: Authenticate, uiO
       reply.header('access-control-allow-credentials', 'true');
     });
     app.options('/codec/decode', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
-    app.post('/codec/decode', { schema: { body: Body, summary: 'Temporal Web UI 远程解码（仅国家保密行政管理部门）', tags: ['codec'] } }, async (req) => {
-      const caller = await authenticate(req);
-      if (caller.party.type !== 'authority' || caller.party.tier !== 'national') {
-        throw new ApiError(403, 'Forbidden', `missing right: the Web UI's decode requests do not name the procedure, so only the national authority, whose jurisdiction is every procedure, may decode payloads here; ${caller.party.id} reads the procedures of its jurisdiction through GET /api/procedures/{id}`);
-      }
-      return { payloads: (await codec.decode(req.body.payloads.map(toPayload))).map(toJson) };
-    });
+    app.post(
+      '/codec/decode',
+      { schema: { body: Body, summary: 'Temporal Web UI 远程解码（仅国家保密行政管理部门）', tags: ['codec'] } },
+      async (req) => {
+        const caller = await authenticate(req);
+        if (caller.party.type !== 'authority' || caller.party.tier !== 'national') {
+          throw new ApiError(
+            403,
+            'Forbidden',
+            `missing right: the Web UI's decode requests do not name the procedure, so only the national authority, whose jurisdiction is every procedure, may decode payloads here; ${caller.party.id} reads the procedures of its jurisdiction through GET /api/procedures/{id}`,
+          );
+        }
+        return { payloads: (await codec.decode(req.body.payloads.map(toPayload))).map(toJson) };
+      },
+    );
   };

@@ -12,21 +12,37 @@ import type { Authenticate } from '../server.js';
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
 
-const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'style.css': 'text/css; charset=utf-8', 'statechart.js': 'text/javascript; charset=utf-8', 'workbench.js': 'text/javascript; charset=utf-8', 'forms.js': 'text/javascript; charset=utf-8' };
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+  'statechart.js': 'text/javascript; charset=utf-8',
+  'workbench.js': 'text/javascript; charset=utf-8',
+  'forms.js': 'text/javascript; charset=utf-8',
+};
 const dir = new URL('../../dashboard/', import.meta.url);
 
 const BoardQuery = z.strictObject({
   kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
   tier: TierSchema.optional(),
-  region: z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits').optional(),
-  organ: z.string().regex(/^[a-z0-9-]{1,60}$/, 'a registry id').optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits')
+    .optional(),
+  organ: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/, 'a registry id')
+    .optional(),
   status: z.enum(['on_track', 'due_soon', 'overdue', 'suspended', 'none']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^\d{1,7}$/, 'an opaque cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,7}$/, 'an opaque cursor from a previous page')
+    .optional(),
 });
 
 /** The supervisors' dashboard: the page itself, and the read endpoints it draws from. */
-export const dashboardRoutes = (board: DeadlineBoard, authenticate: Authenticate): FastifyPluginAsyncZod =>
+export const dashboardRoutes =
+  (board: DeadlineBoard, authenticate: Authenticate): FastifyPluginAsyncZod =>
   async (app) => {
     const page = readFileSync(new URL('index.html', dir), 'utf8');
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
@@ -41,21 +57,46 @@ export const dashboardRoutes = (board: DeadlineBoard, authenticate: Authenticate
       return { ...caller.party, person: caller.person, roles: caller.roles, label: actorLabel(actorOf(caller))! };
     });
 
-    app.get('/api/dashboard/overview', { schema: { summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）', tags: ['dashboard'] } }, async (req) => {
-      const caller = await authenticate(req);
-      const overview = await board.overview(caller.party, Object.keys(PROCEDURES), TIERS);
-      return { ...overview, labels: Object.fromEntries(Object.values(PROCEDURES).map((p) => [p.kind, p.label])) };
-    });
+    app.get(
+      '/api/dashboard/overview',
+      { schema: { summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）', tags: ['dashboard'] } },
+      async (req) => {
+        const caller = await authenticate(req);
+        const overview = await board.overview(caller.party, Object.keys(PROCEDURES), TIERS);
+        return { ...overview, labels: Object.fromEntries(Object.values(PROCEDURES).map((p) => [p.kind, p.label])) };
+      },
+    );
 
-    app.get('/api/dashboard/board', { schema: { querystring: BoardQuery, summary: '期限看板：按下一期限排序的未办结步骤', tags: ['dashboard'] } }, async (req) => {
-      const caller = await authenticate(req);
-      const { pageSize, cursor, ...filters } = req.query;
-      return board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
-    });
+    app.get(
+      '/api/dashboard/board',
+      { schema: { querystring: BoardQuery, summary: '期限看板：按下一期限排序的未办结步骤', tags: ['dashboard'] } },
+      async (req) => {
+        const caller = await authenticate(req);
+        const { pageSize, cursor, ...filters } = req.query;
+        return board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
+      },
+    );
 
-    app.get('/api/machines/:kind', { schema: { params: z.strictObject({ kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]) }), summary: '程序状态图', tags: ['dashboard'] } }, async (req) => {
-      const def = PROCEDURES[req.params.kind]!;
-      // The layout runs here, once per kind (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
-      return { kind: def.kind, label: def.label, basis: def.basis, basisText: basisText(def.basis), ...machineGraph(def), layout: await statechartLayout(def) };
-    });
+    app.get(
+      '/api/machines/:kind',
+      {
+        schema: {
+          params: z.strictObject({ kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]) }),
+          summary: '程序状态图',
+          tags: ['dashboard'],
+        },
+      },
+      async (req) => {
+        const def = PROCEDURES[req.params.kind]!;
+        // The layout runs here, once per kind (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
+        return {
+          kind: def.kind,
+          label: def.label,
+          basis: def.basis,
+          basisText: basisText(def.basis),
+          ...machineGraph(def),
+          layout: await statechartLayout(def),
+        };
+      },
+    );
   };

@@ -10,25 +10,35 @@ const DeadlineQuery = z.strictObject({
   rule: RuleSchema.describe('working-days 工作日 · calendar-days 日 · months 月 · years 年 · hours 小时'),
   n: z.coerce.number().int().min(1).max(36_500),
   from: z.string().max(40).describe('start date YYYY-MM-DD, or an instant with offset for hours'),
-  extension: z.union([z.coerce.number().int().min(1).max(3650), z.array(z.coerce.number().int().min(1).max(3650)).max(10)]).optional().describe('extension days, repeatable'),
+  extension: z
+    .union([z.coerce.number().int().min(1).max(3650), z.array(z.coerce.number().int().min(1).max(3650)).max(10)])
+    .optional()
+    .describe('extension days, repeatable'),
 });
 
 /** The what-if calculator of the time engine (SPEC §2). */
-export const deadlineRoutes = (calendar: () => WorkCalendar): FastifyPluginAsyncZod =>
+export const deadlineRoutes =
+  (calendar: () => WorkCalendar): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/api/deadline', { schema: { querystring: DeadlineQuery, summary: '期限计算（what-if）', tags: ['deadline'] } }, async (req) => {
-      const q = req.query;
-      const extensions = (q.extension === undefined ? [] : Array.isArray(q.extension) ? q.extension : [q.extension]).map((days) => ({ days }));
-      try {
-        const cal = calendar();
-        const d = computeDeadline(cal, { rule: q.rule, n: q.n, from: q.from, extensions });
-        return { ...d, explanation: explainDeadline(cal, d) };
-      } catch (e) {
-        if (e instanceof DeadlineError || e instanceof RangeError) {
-          const field = (e as DeadlineError).field ?? 'from';
-          throw new ApiError(400, 'Invalid request', e.message, { fieldErrors: [{ field, message: e.message }] });
+    app.get(
+      '/api/deadline',
+      { schema: { querystring: DeadlineQuery, summary: '期限计算（what-if）', tags: ['deadline'] } },
+      async (req) => {
+        const q = req.query;
+        const extensions = (q.extension === undefined ? [] : Array.isArray(q.extension) ? q.extension : [q.extension]).map((days) => ({
+          days,
+        }));
+        try {
+          const cal = calendar();
+          const d = computeDeadline(cal, { rule: q.rule, n: q.n, from: q.from, extensions });
+          return { ...d, explanation: explainDeadline(cal, d) };
+        } catch (e) {
+          if (e instanceof DeadlineError || e instanceof RangeError) {
+            const field = (e as DeadlineError).field ?? 'from';
+            throw new ApiError(400, 'Invalid request', e.message, { fieldErrors: [{ field, message: e.message }] });
+          }
+          throw e;
         }
-        throw e;
-      }
-    });
+      },
+    );
   };

@@ -44,7 +44,8 @@ export class Sessions {
    */
   async authenticate(req: FastifyRequest, token: string): Promise<Caller> {
     const site = req.headers['sec-fetch-site'];
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && site !== undefined && site !== 'same-origin') throw new AuthError(401, `session cookie refused on a ${site} request`);
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && site !== undefined && site !== 'same-origin')
+      throw new AuthError(401, `session cookie refused on a ${site} request`);
     const caller = await authenticate(this.key, this.rules, this.registry, `Bearer ${token}`);
     if (this.revoked.has(decodeJwt(token).jti!)) throw new AuthError(401, 'signed out');
     return caller;
@@ -77,7 +78,8 @@ export interface LoginDeps {
 
 const script = readFileSync(new URL('../../dashboard/login.js', import.meta.url), 'utf8');
 
-export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
+export const loginRoutes =
+  (d: LoginDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const demo = d.rules.production ? [] : (d.demoPeople ?? []);
     const maxSeconds = Math.min((d.sessionHours ?? DEFAULT_SESSION_HOURS) * 3600, d.rules.maxLifetimeSeconds);
@@ -89,24 +91,47 @@ export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
       reply.setCookie(SESSION_COOKIE, await issueToken(d.key, who, { ttlSeconds, jti: randomUUID() }), { ...cookie, maxAge: ttlSeconds });
     }
 
-    app.get('/dashboard/login.js', { schema: { hide: true } }, async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(script));
+    app.get('/dashboard/login.js', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/javascript; charset=utf-8').send(script),
+    );
 
     app.get('/auth/options', { schema: { summary: '登录方式：统一身份认证（OIDC）；演示模式下的演示人员', tags: ['auth'] } }, async () => ({
       oidc: !!d.oidc,
       demo: demo.map((p) => {
         const party = d.registry.party(p.party);
         const roleLabel = p.roles.map((r) => ROLE_LABELS[r]).join('、');
-        return { sub: p.sub, party: party.id, partyName: party.name, name: p.name, roles: p.roles, roleLabel, label: `${party.name} ${p.name}（${roleLabel}）` };
+        return {
+          sub: p.sub,
+          party: party.id,
+          partyName: party.name,
+          name: p.name,
+          roles: p.roles,
+          roleLabel,
+          label: `${party.name} ${p.name}（${roleLabel}）`,
+        };
       }),
     }));
 
     if (demo.length) {
-      app.post('/auth/demo', { schema: { body: z.strictObject({ sub: z.string().max(100) }), summary: '演示：以演示人员身份登录（生产模式下不存在）', tags: ['auth'] } }, async (req, reply) => {
-        const who = demo.find((p) => p.sub === req.body.sub);
-        if (!who) throw new ApiError(400, 'Invalid request', `body.sub: "${req.body.sub}" is not a demo person (GET /auth/options lists them)`, { fieldErrors: [{ field: 'body.sub', message: 'not a demo person' }] });
-        await startSession(reply, who);
-        return { party: who.party, name: who.name, roles: who.roles };
-      });
+      app.post(
+        '/auth/demo',
+        {
+          schema: {
+            body: z.strictObject({ sub: z.string().max(100) }),
+            summary: '演示：以演示人员身份登录（生产模式下不存在）',
+            tags: ['auth'],
+          },
+        },
+        async (req, reply) => {
+          const who = demo.find((p) => p.sub === req.body.sub);
+          if (!who)
+            throw new ApiError(400, 'Invalid request', `body.sub: "${req.body.sub}" is not a demo person (GET /auth/options lists them)`, {
+              fieldErrors: [{ field: 'body.sub', message: 'not a demo person' }],
+            });
+          await startSession(reply, who);
+          return { party: who.party, name: who.name, roles: who.roles };
+        },
+      );
     }
 
     app.post('/auth/logout', { schema: { summary: '退出登录：清除会话并使其失效', tags: ['auth'] } }, async (req, reply) => {
@@ -129,7 +154,14 @@ export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
         nonce: tx.nonce,
       });
       // Lax: the provider's redirect back is a cross-site navigation.
-      reply.setCookie(TX_COOKIE, JSON.stringify(tx), { path: new URL(oidc.settings.redirectUri).pathname, httpOnly: true, sameSite: 'lax', secure: d.secureCookies, signed: true, maxAge: 600 });
+      reply.setCookie(TX_COOKIE, JSON.stringify(tx), {
+        path: new URL(oidc.settings.redirectUri).pathname,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: d.secureCookies,
+        signed: true,
+        maxAge: 600,
+      });
       return reply.redirect(url.href, 303);
     });
 
@@ -147,12 +179,18 @@ export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
       current.search = new URL(req.url, current).search;
       let claims: JWTPayload;
       try {
-        const tokens = await client.authorizationCodeGrant(oidc.config, current, { pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce, idTokenExpected: true });
+        const tokens = await client.authorizationCodeGrant(oidc.config, current, {
+          pkceCodeVerifier: tx.verifier,
+          expectedState: tx.state,
+          expectedNonce: tx.nonce,
+          idTokenExpected: true,
+        });
         // The ID token verified like any token of the provider (JWKS, issuer, audience = this client, expiry).
         claims = await oidc.verify(tokens.id_token!, oidc.settings.clientId);
         // Claims the provider keeps out of the ID token are read from its userinfo endpoint.
         const { party, roles, name } = oidc.settings.claims;
-        if ([party, roles, name].some((c) => claims[c] === undefined)) claims = { ...(await client.fetchUserInfo(oidc.config, tokens.access_token, claims.sub!)), ...claims };
+        if ([party, roles, name].some((c) => claims[c] === undefined))
+          claims = { ...(await client.fetchUserInfo(oidc.config, tokens.access_token, claims.sub!)), ...claims };
       } catch (e) {
         return failed(e instanceof AuthError ? e.message : `身份提供方拒绝了登录：${(e as Error).message}`);
       }
@@ -162,7 +200,11 @@ export const loginRoutes = (d: LoginDeps): FastifyPluginAsyncZod =>
       } catch (e) {
         return failed((e as Error).message);
       }
-      await startSession(reply, { party: caller.party.id, sub: caller.person.sub, name: caller.person.name, roles: caller.roles }, claims.exp);
+      await startSession(
+        reply,
+        { party: caller.party.id, sub: caller.person.sub, name: caller.person.name, roles: caller.roles },
+        claims.exp,
+      );
       return reply.redirect('/', 303);
     });
   };

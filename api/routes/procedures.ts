@@ -22,7 +22,12 @@ import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 
-const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id').describe('procedure id') });
+const IdParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id')
+    .describe('procedure id'),
+});
 /**
  * One body per event of every procedure, generated from the machines' event specs (for the
  * OpenAPI document): its payload, and `occurredAt` on the events that record a fact (SPEC §2).
@@ -30,9 +35,14 @@ const IdParams = z.strictObject({ id: z.string().regex(/^[a-z][\w:.-]{7,120}$/, 
  */
 const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
   Object.entries(def.events).map(([type, spec]) => {
-    const json = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+    const json = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
     delete (json as { $schema?: string }).$schema;
-    const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`].filter(Boolean).join('；');
+    const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`]
+      .filter(Boolean)
+      .join('；');
     return {
       ...json,
       title: `${def.kind} ${type}：${spec.label}`,
@@ -40,34 +50,74 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
       properties: {
         type: { const: type },
         ...json.properties,
-        ...(spec.fact ? { occurredAt: { type: 'string', format: 'date-time', description: '事实实际发生的时刻（ISO 8601，含时区）：不晚于现在，不早于上一事件及程序的起始事实' } } : {}),
+        ...(spec.fact
+          ? {
+              occurredAt: {
+                type: 'string',
+                format: 'date-time',
+                description: '事实实际发生的时刻（ISO 8601，含时区）：不晚于现在，不早于上一事件及程序的起始事实',
+              },
+            }
+          : {}),
       },
       required: ['type', ...(json.required ?? [])],
     };
   }),
 );
 const EventBody = z
-  .object({ type: z.string().regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS').describe('event type; the rest of the body is its payload') })
+  .object({
+    type: z
+      .string()
+      .regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS')
+      .describe('event type; the rest of the body is its payload'),
+  })
   .catchall(z.unknown())
   .meta({ anyOf: eventBodies });
 const IdempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(8).max(100).regex(/^[\w.:-]+$/, 'letters, digits, . : _ -').optional().describe('repeat-safe key: the same key returns the first result'),
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(100)
+    .regex(/^[\w.:-]+$/, 'letters, digits, . : _ -')
+    .optional()
+    .describe('repeat-safe key: the same key returns the first result'),
 });
 const ListQuery = z.strictObject({
   kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
-  state: z.string().regex(/^[a-zA-Z]{1,40}$/, 'a state name').optional(),
+  state: z
+    .string()
+    .regex(/^[a-zA-Z]{1,40}$/, 'a state name')
+    .optional(),
   deadlineStatus: z.enum(['on_track', 'due_soon', 'overdue', 'met', 'met_late', 'suspended', 'none']).optional(),
   tier: TierSchema.optional(),
-  region: z.string().regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits').optional(),
-  organ: z.string().regex(/^[a-z0-9-]{1,60}$/, 'a registry id').optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits')
+    .optional(),
+  organ: z
+    .string()
+    .regex(/^[a-z0-9-]{1,60}$/, 'a registry id')
+    .optional(),
   dueBefore: z.iso.datetime({ offset: true }).optional(),
   closed: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(2000).regex(/^[\w-]*$/, 'an opaque cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .max(2000)
+    .regex(/^[\w-]*$/, 'an opaque cursor from a previous page')
+    .optional(),
 });
 
 // 'limit-reached': a repeatable event's per-procedure cap (EventSpec.max) is used up: 429, the message names the cap and the article.
-const EVENT_STATUS = { 'not-ready': 503, 'unknown-event': 400, 'invalid-payload': 400, 'not-authorized': 403, 'not-allowed-in-state': 409, 'guard-refused': 409, 'limit-reached': 429 } as const;
+const EVENT_STATUS = {
+  'not-ready': 503,
+  'unknown-event': 400,
+  'invalid-payload': 400,
+  'not-authorized': 403,
+  'not-allowed-in-state': 409,
+  'guard-refused': 409,
+  'limit-reached': 429,
+} as const;
 
 export interface ProcedureRouteDeps {
   client: Client;
@@ -90,14 +140,20 @@ function listQuery(q: z.infer<typeof ListQuery>, caller: Caller): string {
   if (q.state) clauses.push(`BmState = '${q.state}'`);
   if (q.deadlineStatus) clauses.push(`BmDeadlineStatus = '${q.deadlineStatus}'`);
   if (q.tier) clauses.push(`BmTier = '${q.tier}'`);
-  if (q.region) clauses.push(q.region.length === 6 && !q.region.endsWith('00') ? `BmRegion = '${q.region}'` : `BmRegionScope = '${q.region.replace(/(00)+$/, '')}'`);
+  if (q.region)
+    clauses.push(
+      q.region.length === 6 && !q.region.endsWith('00')
+        ? `BmRegion = '${q.region}'`
+        : `BmRegionScope = '${q.region.replace(/(00)+$/, '')}'`,
+    );
   if (q.organ) clauses.push(`BmOrgan = '${q.organ}'`);
   if (q.dueBefore) clauses.push(`BmNextDeadline < '${new Date(q.dueBefore).toISOString()}'`);
   if (q.closed) clauses.push(`BmClosed = ${q.closed}`);
   return clauses.filter(Boolean).join(' AND ');
 }
 
-export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod =>
+export const procedureRoutes =
+  (deps: ProcedureRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     /**
      * The procedure's view; 404 when it does not exist or lies outside the caller's scope
@@ -135,16 +191,27 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
             const starter = (req.body as Record<string, unknown>)[def.startedBy];
             if (starter !== caller.party.id) {
               deps.deny(caller, `start ${def.kind} for ${String(starter)}`, req);
-              throw new ApiError(403, 'Forbidden', `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`);
+              throw new ApiError(
+                403,
+                'Forbidden',
+                `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`,
+              );
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
             const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
             log = log.child({ procedureId: workflowId });
             const existing = key ? await exists(workflowId) : false;
-            const ready = await (existing
-              ? waitReady(deps.client.workflow.getHandle(workflowId))
-              : startProcedure(deps.client, { kind: def.kind, workflowId, taskQueue: deps.taskQueue, input: req.body, actor: actorOf(caller) }).then((s) => s.ready)
+            const ready = await (
+              existing
+                ? waitReady(deps.client.workflow.getHandle(workflowId))
+                : startProcedure(deps.client, {
+                    kind: def.kind,
+                    workflowId,
+                    taskQueue: deps.taskQueue,
+                    input: req.body,
+                    actor: actorOf(caller),
+                  }).then((s) => s.ready)
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);
               if (!refusal) throw e;
@@ -153,7 +220,16 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
             });
             deps.metrics?.started(def.kind, existing ? 'repeated' : 'accepted');
             log.info({ state: ready.state, repeated: existing }, 'procedure started');
-            return reply.status(existing ? 200 : 201).send({ id: workflowId, kind: def.kind, state: ready.state, stateLabel: ready.stateLabel, deadlines: ready.deadlines, allowedEvents: ready.allowedEvents });
+            return reply
+              .status(existing ? 200 : 201)
+              .send({
+                id: workflowId,
+                kind: def.kind,
+                state: ready.state,
+                stateLabel: ready.stateLabel,
+                deadlines: ready.deadlines,
+                allowedEvents: ready.allowedEvents,
+              });
           } catch (e) {
             deps.metrics?.started(def.kind, outcomeOf(e));
             log.info({ outcome: outcomeOf(e) }, 'start refused');
@@ -176,19 +252,31 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
-    app.post('/api/procedures/:id/events', { schema: { params: IdParams, body: EventBody, headers: IdempotencyHeaders, summary: '发送事件（Temporal Update）', tags: ['procedures'] } }, async (req) => {
-      const log = req.log.child({ procedureId: req.params.id, event: req.body.type });
-      try {
-        const result = await applyEvent(req, req.params.id, req.body, req.headers['idempotency-key']);
-        deps.metrics?.event(req.params.id, 'accepted');
-        log.info({ state: result.state }, 'event applied');
-        return result;
-      } catch (e) {
-        deps.metrics?.event(req.params.id, outcomeOf(e));
-        log.info({ outcome: outcomeOf(e) }, 'event refused');
-        throw e;
-      }
-    });
+    app.post(
+      '/api/procedures/:id/events',
+      {
+        schema: {
+          params: IdParams,
+          body: EventBody,
+          headers: IdempotencyHeaders,
+          summary: '发送事件（Temporal Update）',
+          tags: ['procedures'],
+        },
+      },
+      async (req) => {
+        const log = req.log.child({ procedureId: req.params.id, event: req.body.type });
+        try {
+          const result = await applyEvent(req, req.params.id, req.body, req.headers['idempotency-key']);
+          deps.metrics?.event(req.params.id, 'accepted');
+          log.info({ state: result.state }, 'event applied');
+          return result;
+        } catch (e) {
+          deps.metrics?.event(req.params.id, outcomeOf(e));
+          log.info({ outcome: outcomeOf(e) }, 'event refused');
+          throw e;
+        }
+      },
+    );
 
     async function applyEvent(req: FastifyRequest, id: string, body: z.infer<typeof EventBody>, key: string | undefined) {
       const caller = await deps.authenticate(req);
@@ -196,7 +284,11 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
       const { type, occurredAt, ...payload } = body;
       try {
         const event = { type, payload, actor: actorOf(caller), ...(occurredAt !== undefined ? { occurredAt: occurredAt as string } : {}) };
-        const result = await sendEvent(deps.client.workflow.getHandle(id), event, key ? `event-${idempotencyDigest(id, caller.party.id, key)}` : undefined);
+        const result = await sendEvent(
+          deps.client.workflow.getHandle(id),
+          event,
+          key ? `event-${idempotencyDigest(id, caller.party.id, key)}` : undefined,
+        );
         deps.applied?.(id);
         return result;
       } catch (e) {
@@ -207,49 +299,65 @@ export const procedureRoutes = (deps: ProcedureRouteDeps): FastifyPluginAsyncZod
         const spec = r.fieldErrors ? Object.values(PROCEDURES).find((p) => id.startsWith(`${p.kind}-`))?.events[type] : undefined;
         const local = spec ? spec.schema.safeParse(payload) : undefined;
         const fieldErrors = r.fieldErrors && withChinese(r.fieldErrors, local && !local.success ? zodFieldErrorsZh(local.error) : []);
-        throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, { state: r.state, allowedEvents: r.allowedEvents, ...(fieldErrors ? { fieldErrors } : {}) });
+        throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, {
+          state: r.state,
+          allowedEvents: r.allowedEvents,
+          ...(fieldErrors ? { fieldErrors } : {}),
+        });
       }
     }
 
-    app.get('/api/procedures/:id', { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } }, async (req) => {
-      const caller = await deps.authenticate(req);
-      const view = redactView(await visibleView(req.params.id, caller, req), caller);
-      // Each deadline with the days it skipped and why, for people to check (SPEC §2).
-      const cal = deps.calendar();
-      const now = Date.now();
-      // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
-      return viewInWords(PROCEDURES[view.kind]!, {
-        ...view,
-        deadlines: view.deadlines.map((d) => ({ ...d, explanation: explainDeadline(cal, d), currentStatus: d.status === 'running' ? stepStatus(d, now, d.metAt ? Date.parse(d.metAt) : undefined) : d.status })),
-      });
-    });
+    app.get(
+      '/api/procedures/:id',
+      { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } },
+      async (req) => {
+        const caller = await deps.authenticate(req);
+        const view = redactView(await visibleView(req.params.id, caller, req), caller);
+        // Each deadline with the days it skipped and why, for people to check (SPEC §2).
+        const cal = deps.calendar();
+        const now = Date.now();
+        // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
+        return viewInWords(PROCEDURES[view.kind]!, {
+          ...view,
+          deadlines: view.deadlines.map((d) => ({
+            ...d,
+            explanation: explainDeadline(cal, d),
+            currentStatus: d.status === 'running' ? stepStatus(d, now, d.metAt ? Date.parse(d.metAt) : undefined) : d.status,
+          })),
+        });
+      },
+    );
 
-    app.get('/api/procedures', { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } }, async (req) => {
-      const caller = await deps.authenticate(req);
-      const q = req.query;
-      const res = await deps.client.workflowService.listWorkflowExecutions({
-        namespace: deps.client.options.namespace,
-        query: listQuery(q, caller),
-        pageSize: q.pageSize,
-        nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
-      });
-      const items = (res.executions ?? []).map((e) => {
-        const sa = decodeAttributes(e.searchAttributes?.indexedFields);
-        return {
-          id: e.execution!.workflowId!,
-          kind: sa.get(SA.kind),
-          state: sa.get(SA.state),
-          responsible: sa.get(SA.responsible),
-          tier: sa.get(SA.tier),
-          region: sa.get(SA.region),
-          organ: sa.get(SA.organ),
-          nextDeadline: sa.get(SA.nextDeadline)?.toISOString(),
-          deadlineStatus: sa.get(SA.deadlineStatus),
-          provisional: sa.get(SA.provisional),
-          closed: sa.get(SA.closed),
-        };
-      });
-      const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
-      return { items, ...(token ? { nextCursor: token } : {}) };
-    });
+    app.get(
+      '/api/procedures',
+      { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } },
+      async (req) => {
+        const caller = await deps.authenticate(req);
+        const q = req.query;
+        const res = await deps.client.workflowService.listWorkflowExecutions({
+          namespace: deps.client.options.namespace,
+          query: listQuery(q, caller),
+          pageSize: q.pageSize,
+          nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
+        });
+        const items = (res.executions ?? []).map((e) => {
+          const sa = decodeAttributes(e.searchAttributes?.indexedFields);
+          return {
+            id: e.execution!.workflowId!,
+            kind: sa.get(SA.kind),
+            state: sa.get(SA.state),
+            responsible: sa.get(SA.responsible),
+            tier: sa.get(SA.tier),
+            region: sa.get(SA.region),
+            organ: sa.get(SA.organ),
+            nextDeadline: sa.get(SA.nextDeadline)?.toISOString(),
+            deadlineStatus: sa.get(SA.deadlineStatus),
+            provisional: sa.get(SA.provisional),
+            closed: sa.get(SA.closed),
+          };
+        });
+        const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+        return { items, ...(token ? { nextCursor: token } : {}) };
+      },
+    );
   };

@@ -6,7 +6,12 @@ import { canSee } from '../scope.js';
 import type { Authenticate } from '../server.js';
 
 const OrgansQuery = z.strictObject({
-  view: z.enum(['scope', 'directory']).default('scope').describe('scope: the organs inside the caller’s scope, with region and superior; directory: every organ by id, name and kind only, for pickers'),
+  view: z
+    .enum(['scope', 'directory'])
+    .default('scope')
+    .describe(
+      'scope: the organs inside the caller’s scope, with region and superior; directory: every organ by id, name and kind only, for pickers',
+    ),
 });
 
 /**
@@ -16,18 +21,30 @@ const OrgansQuery = z.strictObject({
  * must let an objector name the original classifier, whoever it is (Regs 26 para 1), and a
  * network operator the 公安机关 or 国家安全机关 it reports to (Law 34; Regs 39).
  */
-export const registryRoutes = (registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
+export const registryRoutes =
+  (registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
   async (app) => {
     app.get('/api/registry/authorities', { schema: { summary: '保密行政管理部门', tags: ['registry'] } }, async (req) => {
       await authenticate(req);
       return registry.data.authorities.map((a) => ({ ...authorityRef(a), head: a.head }));
     });
-    app.get('/api/registry/organs', { schema: { querystring: OrgansQuery, summary: '可见的机关、单位；view=directory：全部机关、单位的名录（仅编号、名称、类别，供选择）', tags: ['registry'] } }, async (req) => {
-      const caller = await authenticate(req);
-      if (req.query.view === 'directory') return registry.data.organs.map((o) => ({ id: o.id, name: o.name, type: 'organ' as const, organKind: o.kind }));
-      const own = caller.party.type === 'organ' ? registry.organ(caller.party.id) : undefined;
-      return registry.data.organs
-        .filter((o) => (own ? o.id === own.id || o.id === own.superiorId : canSee(caller.party, [organRef(o)])))
-        .map((o) => ({ ...organRef(o), superiorId: o.superiorId, licensed: !!o.licence }));
-    });
+    app.get(
+      '/api/registry/organs',
+      {
+        schema: {
+          querystring: OrgansQuery,
+          summary: '可见的机关、单位；view=directory：全部机关、单位的名录（仅编号、名称、类别，供选择）',
+          tags: ['registry'],
+        },
+      },
+      async (req) => {
+        const caller = await authenticate(req);
+        if (req.query.view === 'directory')
+          return registry.data.organs.map((o) => ({ id: o.id, name: o.name, type: 'organ' as const, organKind: o.kind }));
+        const own = caller.party.type === 'organ' ? registry.organ(caller.party.id) : undefined;
+        return registry.data.organs
+          .filter((o) => (own ? o.id === own.id || o.id === own.superiorId : canSee(caller.party, [organRef(o)])))
+          .map((o) => ({ ...organRef(o), superiorId: o.superiorId, licensed: !!o.licence }));
+      },
+    );
   };

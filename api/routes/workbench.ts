@@ -36,7 +36,8 @@ function startDeadlines(def: ProcedureDefinition, fields: string[]) {
     const d = (node.meta as StateMeta | undefined)?.deadline;
     if (d && fields.includes(d.from) && !out.some((o) => o.id === d.id)) {
       const n = typeof d.n === 'number' ? d.n : 'policy' in d.n ? (DEFAULT_POLICY[d.n.policy] as number) : undefined;
-      if (n !== undefined) out.push({ id: d.id, field: d.from, label: d.label, rule: d.rule, n, policy: typeof d.n !== 'number', basis: d.basis });
+      if (n !== undefined)
+        out.push({ id: d.id, field: d.from, label: d.label, rule: d.rule, n, policy: typeof d.n !== 'number', basis: d.basis });
     }
     Object.values(node.states).forEach(walk);
   };
@@ -61,7 +62,14 @@ const FORMS = Object.fromEntries(
         events: Object.fromEntries(
           Object.entries(def.events).map(([type, spec]) => [
             type,
-            { label: spec.label, basis: spec.basis, by: spec.by, fact: !!spec.fact, ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}), schema: formSchema(spec.schema) },
+            {
+              label: spec.label,
+              basis: spec.basis,
+              by: spec.by,
+              fact: !!spec.fact,
+              ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}),
+              schema: formSchema(spec.schema),
+            },
           ]),
         ),
       },
@@ -109,7 +117,16 @@ export class RunningDeadlines {
     const hit = this.cache.get(i.id);
     if (hit?.key === key && Date.now() - hit.at < this.ttlMs) return hit.deadlines;
     const view = await this.client.workflow.getHandle(i.id).query(viewQuery);
-    const deadlines = view.deadlines.filter((d) => d.status === 'running').map((d) => ({ dueAt: d.dueAt, dueSoonAt: d.dueSoonAt, rule: d.rule, label: d.label, provisional: d.provisional, responsible: d.responsible.id }));
+    const deadlines = view.deadlines
+      .filter((d) => d.status === 'running')
+      .map((d) => ({
+        dueAt: d.dueAt,
+        dueSoonAt: d.dueSoonAt,
+        rule: d.rule,
+        label: d.label,
+        provisional: d.provisional,
+        responsible: d.responsible.id,
+      }));
     if (this.cache.size > 5000) this.cache.clear();
     this.cache.set(i.id, { key, at: Date.now(), deadlines });
     return deadlines;
@@ -124,64 +141,120 @@ export class RunningDeadlines {
  * The workbench: the forms generated from the machines' schemas, the working-day calendar the date
  * fields show, and each person's lists (我的待办, 我发起的, 我辖区的).
  */
-export const workbenchRoutes = (deps: { client: Client; board: DeadlineBoard; running: RunningDeadlines; calendar: () => WorkCalendar; authenticate: Authenticate }): FastifyPluginAsyncZod =>
+export const workbenchRoutes =
+  (deps: {
+    client: Client;
+    board: DeadlineBoard;
+    running: RunningDeadlines;
+    calendar: () => WorkCalendar;
+    authenticate: Authenticate;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/api/forms', { schema: { summary: '表单：各程序的启动输入与事件的 JSON Schema（由 API 校验所用的 zod schema 生成）及中文字段名', tags: ['workbench'] } }, async (req) => {
-      await deps.authenticate(req);
-      return { procedures: FORMS, fieldLabels: FIELD_LABELS, optionLabels: OPTION_LABELS, roleLabels: ROLE_LABELS };
-    });
+    app.get(
+      '/api/forms',
+      {
+        schema: {
+          summary: '表单：各程序的启动输入与事件的 JSON Schema（由 API 校验所用的 zod schema 生成）及中文字段名',
+          tags: ['workbench'],
+        },
+      },
+      async (req) => {
+        await deps.authenticate(req);
+        return { procedures: FORMS, fieldLabels: FIELD_LABELS, optionLabels: OPTION_LABELS, roleLabels: ROLE_LABELS };
+      },
+    );
 
-    app.get('/api/calendar', { schema: { querystring: CalendarQuery, summary: '工作日历：法定节假日、调休上班日', tags: ['workbench'] } }, async (req) => {
-      await deps.authenticate(req);
-      const cal = deps.calendar();
-      const first = dayOf(req.query.from);
-      try {
-        const days = Array.from({ length: req.query.days }, (_, i) => ({ date: dateOf(first + i), working: cal.isWorkingDay(first + i), ...cal.describe(first + i) }));
-        return { version: cal.version, coveredYears: cal.coveredYears, days };
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-        throw new ApiError(400, 'Invalid request', `from: ${e.message}`, { fieldErrors: [{ field: 'from', message: e.message, messageZh: '日期超出工作日历的范围' }] });
-      }
-    });
+    app.get(
+      '/api/calendar',
+      { schema: { querystring: CalendarQuery, summary: '工作日历：法定节假日、调休上班日', tags: ['workbench'] } },
+      async (req) => {
+        await deps.authenticate(req);
+        const cal = deps.calendar();
+        const first = dayOf(req.query.from);
+        try {
+          const days = Array.from({ length: req.query.days }, (_, i) => ({
+            date: dateOf(first + i),
+            working: cal.isWorkingDay(first + i),
+            ...cal.describe(first + i),
+          }));
+          return { version: cal.version, coveredYears: cal.coveredYears, days };
+        } catch (e) {
+          if (!(e instanceof RangeError)) throw e;
+          throw new ApiError(400, 'Invalid request', `from: ${e.message}`, {
+            fieldErrors: [{ field: 'from', message: e.message, messageZh: '日期超出工作日历的范围' }],
+          });
+        }
+      },
+    );
 
     const row = (i: BoardItem, now: number, mine?: MyDeadline): WorkRow => {
       const base = { id: i.id, kind: i.kind, state: i.state, responsible: i.responsible, provisional: i.provisional };
       const d = mine
-        ? { nextDeadline: mine.dueAt, deadlineStatus: stepStatus(mine, now), deadlineRule: mine.rule, deadlineLabel: mine.label, provisional: !!mine.provisional }
+        ? {
+            nextDeadline: mine.dueAt,
+            deadlineStatus: stepStatus(mine, now),
+            deadlineRule: mine.rule,
+            deadlineLabel: mine.label,
+            provisional: !!mine.provisional,
+          }
         : { ...(i.nextDeadline ? { nextDeadline: i.nextDeadline } : {}), deadlineStatus: i.deadlineStatus, deadlineRule: i.deadlineRule };
       const left = deps.board.timeLeft(d, now);
       return { ...base, ...d, ...(left ? { timeLeft: left } : {}) };
     };
 
-    app.get('/api/workbench', { schema: { summary: '工作台：我的待办（按期限排序）、我发起的、我辖区的', tags: ['workbench'] } }, async (req) => {
-      const caller = await deps.authenticate(req);
-      const me = caller.party.id;
-      const now = Date.now();
-      const open = await deps.board.open();
-      // 我的待办: where my party is responsible for the current state or for a running deadline
-      // (a region of a parallel state, a step beside the current one). At most 200, most urgent first.
-      const candidates = open.filter((i) => i.parties.includes(me)).slice(0, 200);
-      const todo = (
-        await Promise.all(
-          candidates.map(async (i) => {
-            const mine = (await deps.running.of(i).catch(() => [])).filter((d) => d.responsible === me).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
-            return i.responsible === me || mine ? row(i, now, mine) : undefined;
-          }),
+    app.get(
+      '/api/workbench',
+      { schema: { summary: '工作台：我的待办（按期限排序）、我发起的、我辖区的', tags: ['workbench'] } },
+      async (req) => {
+        const caller = await deps.authenticate(req);
+        const me = caller.party.id;
+        const now = Date.now();
+        const open = await deps.board.open();
+        // 我的待办: where my party is responsible for the current state or for a running deadline
+        // (a region of a parallel state, a step beside the current one). At most 200, most urgent first.
+        const candidates = open.filter((i) => i.parties.includes(me)).slice(0, 200);
+        const todo = (
+          await Promise.all(
+            candidates.map(async (i) => {
+              const mine = (await deps.running.of(i).catch(() => []))
+                .filter((d) => d.responsible === me)
+                .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+              return i.responsible === me || mine ? row(i, now, mine) : undefined;
+            }),
+          )
         )
-      )
-        .filter((r): r is WorkRow => !!r)
-        .sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
-      // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first.
-      const res = await deps.client.workflowService.listWorkflowExecutions({ namespace: deps.client.options.namespace, query: `BmOrgan = '${me}'`, pageSize: 50 });
-      const started = (res.executions ?? []).map((e) => {
-        const sa = decodeAttributes(e.searchAttributes?.indexedFields);
-        const item = open.find((o) => o.id === e.execution!.workflowId);
-        if (item) return row(item, now);
-        return { id: e.execution!.workflowId!, kind: sa.get(SA.kind) ?? '', state: sa.get(SA.state) ?? '', responsible: sa.get(SA.responsible) ?? '', deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none', deadlineRule: 'none', provisional: false, closed: sa.get(SA.closed) ?? false };
-      });
-      // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
-      const jurisdiction =
-        caller.party.type === 'authority' ? open.filter((i) => !i.parties.includes(me) && canSeeByAttributes(caller.party, i.parties, i.regionScope)).slice(0, 100).map((i) => row(i, now)) : undefined;
-      return { todo, started, ...(jurisdiction ? { jurisdiction } : {}), refreshedAt: new Date(now).toISOString() };
-    });
+          .filter((r): r is WorkRow => !!r)
+          .sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
+        // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first.
+        const res = await deps.client.workflowService.listWorkflowExecutions({
+          namespace: deps.client.options.namespace,
+          query: `BmOrgan = '${me}'`,
+          pageSize: 50,
+        });
+        const started = (res.executions ?? []).map((e) => {
+          const sa = decodeAttributes(e.searchAttributes?.indexedFields);
+          const item = open.find((o) => o.id === e.execution!.workflowId);
+          if (item) return row(item, now);
+          return {
+            id: e.execution!.workflowId!,
+            kind: sa.get(SA.kind) ?? '',
+            state: sa.get(SA.state) ?? '',
+            responsible: sa.get(SA.responsible) ?? '',
+            deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
+            deadlineRule: 'none',
+            provisional: false,
+            closed: sa.get(SA.closed) ?? false,
+          };
+        });
+        // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
+        const jurisdiction =
+          caller.party.type === 'authority'
+            ? open
+                .filter((i) => !i.parties.includes(me) && canSeeByAttributes(caller.party, i.parties, i.regionScope))
+                .slice(0, 100)
+                .map((i) => row(i, now))
+            : undefined;
+        return { todo, started, ...(jurisdiction ? { jurisdiction } : {}), refreshedAt: new Date(now).toISOString() };
+      },
+    );
   };

@@ -5,7 +5,6 @@ import { dayOf, isDate, weekdayOf } from '../time.js';
 /** A 'YYYY-MM-DD' calendar date. */
 export const DateSchema = matching(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine(isDate, 'not a calendar date');
 
-
 /** One year of the State Council's notice (国务院办公厅关于部分节假日安排的通知). */
 export const CalendarYearSchema = z
   .strictObject({
@@ -25,15 +24,23 @@ export const CalendarYearSchema = z
     if (!dates.every(isDate)) return;
     const inRange = (date: string) => Math.abs(Number(date.slice(0, 4)) - y.year) <= 1;
     y.holidays.forEach((h, i) => {
-      if (dayOf(h.from) > dayOf(h.to)) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `from ${h.from} is after to ${h.to}` });
-      if (!inRange(h.from) || !inRange(h.to)) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `dates must lie in or next to ${y.year}` });
+      if (dayOf(h.from) > dayOf(h.to))
+        ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `from ${h.from} is after to ${h.to}` });
+      if (!inRange(h.from) || !inRange(h.to))
+        ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `dates must lie in or next to ${y.year}` });
     });
     const holidayDays = new Set(y.holidays.flatMap((h) => range(dayOf(h.from), dayOf(h.to))));
     y.workdays.forEach((w, i) => {
       const d = dayOf(w.date);
       const wd = weekdayOf(d);
-      if (wd !== 0 && wd !== 6) ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `${w.date} is a weekday; a make-up working day (调休上班) must be a Saturday or Sunday` });
-      if (holidayDays.has(d)) ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `${w.date} is both a holiday and a working day` });
+      if (wd !== 0 && wd !== 6)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workdays', i],
+          message: `${w.date} is a weekday; a make-up working day (调休上班) must be a Saturday or Sunday`,
+        });
+      if (holidayDays.has(d))
+        ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `${w.date} is both a holiday and a working day` });
       if (!inRange(w.date)) ctx.addIssue({ code: 'custom', path: ['workdays', i], message: `dates must lie in or next to ${y.year}` });
     });
   });

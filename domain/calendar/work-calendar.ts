@@ -84,7 +84,8 @@ export class WorkCalendar {
   /** The N-th working day after `day` (`day` itself not counted). */
   addWorkingDays(day: number, n: number): number {
     const k = this.cum[this.index(day)]! + n - 1;
-    if (k >= this.nth.length) throw new RangeError(`${n} working days after ${dateOf(day)} run past the calendar (ends ${dateOf(LAST_DAY)})`);
+    if (k >= this.nth.length)
+      throw new RangeError(`${n} working days after ${dateOf(day)} run past the calendar (ends ${dateOf(LAST_DAY)})`);
     return FIRST_DAY + this.nth[k]!;
   }
 
@@ -115,7 +116,9 @@ export class WorkCalendar {
   private index(day: number): number {
     const i = day - FIRST_DAY;
     if (!(i >= 0 && i < this.kind.length)) {
-      throw new RangeError(`${Number.isInteger(day) ? dateOf(day) : day} is outside the calendar's range ${dateOf(FIRST_DAY)} – ${dateOf(LAST_DAY)}`);
+      throw new RangeError(
+        `${Number.isInteger(day) ? dateOf(day) : day} is outside the calendar's range ${dateOf(FIRST_DAY)} – ${dateOf(LAST_DAY)}`,
+      );
     }
     return i;
   }

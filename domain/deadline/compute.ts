@@ -22,7 +22,10 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
   const fraction = options.dueSoonFraction ?? 0.8;
   const reminderFractions = options.reminderFractions ?? NONE;
   if (req.maxExtensions !== undefined && req.extensions.length > req.maxExtensions) {
-    throw new DeadlineError(`extension refused: at most ${req.maxExtensions} extension(s) allowed${req.basis ? ` (${req.basis})` : ''}`, 'extensions');
+    throw new DeadlineError(
+      `extension refused: at most ${req.maxExtensions} extension(s) allowed${req.basis ? ` (${req.basis})` : ''}`,
+      'extensions',
+    );
   }
   let extDays = 0;
   for (const e of req.extensions) extDays += e.days;
@@ -35,7 +38,8 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
   let provisional = false;
   let start = 0;
   if (req.rule === 'hours') {
-    if (req.extensions.length || req.suspensions.length) throw new DeadlineError('an hours period takes no extension or suspension', 'rule');
+    if (req.extensions.length || req.suspensions.length)
+      throw new DeadlineError('an hours period takes no extension or suspension', 'rule');
     // Hours are exact and never roll over rest days (民法典 201 para 2).
     startMs = parseInstantField(req.from, 'from');
     dueMs = startMs + req.n * HOUR_MS;
@@ -70,8 +74,10 @@ export function computeDeadline(cal: WorkCalendar, request: PeriodRequest, optio
   let dueSoonMs = fractionInstant(cal, req.rule, start, budget, startMs, dueMs, fraction);
   if (req.rule !== 'hours') dueSoonMs = Math.max(startMs, Math.min(dueSoonMs, dueMs - DAY_MS));
   const reminders: Deadline['reminders'] = [];
-  for (const f of reminderFractions) reminders.push({ key: `${Math.round(f * 100)}%`, at: iso(fractionInstant(cal, req.rule, start, budget, startMs, dueMs, f)) });
-  for (const d of options.reminderDaysBefore ?? NONE) if (dueMs - d * DAY_MS > startMs) reminders.push({ key: `-${d}d`, at: iso(dueMs - d * DAY_MS) });
+  for (const f of reminderFractions)
+    reminders.push({ key: `${Math.round(f * 100)}%`, at: iso(fractionInstant(cal, req.rule, start, budget, startMs, dueMs, f)) });
+  for (const d of options.reminderDaysBefore ?? NONE)
+    if (dueMs - d * DAY_MS > startMs) reminders.push({ key: `-${d}d`, at: iso(dueMs - d * DAY_MS) });
   return {
     rule: req.rule,
     n: req.n,
@@ -98,7 +104,15 @@ const NONE: number[] = [];
  * The instant when a share of the period has elapsed, in the rule's unit: whole working
  * days for a working-day period, time otherwise.
  */
-function fractionInstant(cal: WorkCalendar, rule: string, start: number, budget: number, startMs: number, dueMs: number, f: number): number {
+function fractionInstant(
+  cal: WorkCalendar,
+  rule: string,
+  start: number,
+  budget: number,
+  startMs: number,
+  dueMs: number,
+  f: number,
+): number {
   if (rule !== 'working-days') return startMs + Math.ceil(f * (dueMs - startMs));
   return Math.min(dueMs, endOfShanghaiDayMs(cal.addWorkingDays(start, Math.max(1, Math.ceil(f * budget)))));
 }
@@ -160,11 +174,28 @@ const RULES = new Set<string>(RuleSchema.options);
 function validate(request: PeriodRequest): PeriodRequestParsed {
   const { rule, n, from } = request;
   const simple =
-    RULES.has(rule) && Number.isInteger(n) && n >= 1 && n <= 36_500 && typeof from === 'string' &&
-    !request.extensions?.length && !request.suspensions?.length && request.maxExtensions === undefined &&
-    request.suspensionCounting === undefined && request.fixedEnd === undefined && (request.basis === undefined || (typeof request.basis === 'string' && request.basis.length <= 100)) &&
+    RULES.has(rule) &&
+    Number.isInteger(n) &&
+    n >= 1 &&
+    n <= 36_500 &&
+    typeof from === 'string' &&
+    !request.extensions?.length &&
+    !request.suspensions?.length &&
+    request.maxExtensions === undefined &&
+    request.suspensionCounting === undefined &&
+    request.fixedEnd === undefined &&
+    (request.basis === undefined || (typeof request.basis === 'string' && request.basis.length <= 100)) &&
     Object.keys(request).length <= 7;
-  if (simple) return { rule, n, from, extensions: [], suspensions: [], suspensionCounting: 'calendar-days', ...(request.basis ? { basis: request.basis } : {}) };
+  if (simple)
+    return {
+      rule,
+      n,
+      from,
+      extensions: [],
+      suspensions: [],
+      suspensionCounting: 'calendar-days',
+      ...(request.basis ? { basis: request.basis } : {}),
+    };
   const parsed = PeriodRequestSchema.safeParse(request);
   if (!parsed.success) throw new DeadlineError(formatZodError(parsed.error));
   return parsed.data;

@@ -102,4 +102,3 @@ export function organRef(o: Organ): PartyRef {
 export function authorityRef(a: Authority): PartyRef {
   return { id: a.id, name: a.name, type: 'authority', tier: a.tier, region: a.region };
 }
-

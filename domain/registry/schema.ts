@@ -11,8 +11,10 @@ export const ContactSchema = z.strictObject({
    * "file:/absolute/path", never the secret itself — so that no receiver can sign another's
    * messages (activities/delivery.ts). Required for every webhook in production.
    */
-  webhookSecretRef: matching(/^(env:[A-Z_][A-Z0-9_]*|file:\/\S+)$/, 'a reference "env:VARIABLE" (capitals, digits, _) or "file:/absolute/path", never the secret itself')
-    .optional(),
+  webhookSecretRef: matching(
+    /^(env:[A-Z_][A-Z0-9_]*|file:\/\S+)$/,
+    'a reference "env:VARIABLE" (capitals, digits, _) or "file:/absolute/path", never the secret itself',
+  ).optional(),
 });
 
 export const AuthoritySchema = z.strictObject({
@@ -65,24 +67,37 @@ export const RegistrySchema = z
     const provinces = new Set<string>(PROVINCE_CODES);
     r.authorities.forEach((a, i) => {
       dup(a.id, ['authorities', i, 'id']);
-      if (tierOfRegion(a.region) !== a.tier) ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `region ${a.region} is not a ${a.tier} region code` });
-      if (a.region !== NATIONAL_REGION && !provinces.has(a.region.slice(0, 2))) ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `unknown province ${a.region.slice(0, 2)}` });
+      if (tierOfRegion(a.region) !== a.tier)
+        ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `region ${a.region} is not a ${a.tier} region code` });
+      if (a.region !== NATIONAL_REGION && !provinces.has(a.region.slice(0, 2)))
+        ctx.addIssue({ code: 'custom', path: ['authorities', i, 'region'], message: `unknown province ${a.region.slice(0, 2)}` });
     });
     const national = r.authorities.filter((a) => a.tier === 'national');
-    if (national.length !== 1) ctx.addIssue({ code: 'custom', path: ['authorities'], message: `exactly one national authority is required, found ${national.length}` });
+    if (national.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authorities'],
+        message: `exactly one national authority is required, found ${national.length}`,
+      });
     const regions = new Set(r.authorities.map((a) => a.region));
     for (const p of PROVINCE_CODES) {
-      if (!regions.has(`${p}0000`)) ctx.addIssue({ code: 'custom', path: ['authorities'], message: `no provincial authority for province ${p}0000` });
+      if (!regions.has(`${p}0000`))
+        ctx.addIssue({ code: 'custom', path: ['authorities'], message: `no provincial authority for province ${p}0000` });
     }
     const organIds = new Set(r.organs.map((o) => o.id));
     const authorityIds = new Set(r.authorities.map((a) => a.id));
     r.organs.forEach((o, i) => {
       dup(o.id, ['organs', i, 'id']);
-      if (o.kind === 'central' && o.region !== NATIONAL_REGION) ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: 'a central organ has region 000000' });
-      if (o.kind !== 'central' && !provinces.has(o.region.slice(0, 2))) ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: `unknown province ${o.region.slice(0, 2)}` });
-      if (o.superiorId !== undefined && !organIds.has(o.superiorId)) ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: `no organ "${o.superiorId}"` });
-      if (o.superiorId === o.id) ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: 'an organ cannot be its own superior' });
-      if (o.licence && !authorityIds.has(o.licence.grantedBy)) ctx.addIssue({ code: 'custom', path: ['organs', i, 'licence', 'grantedBy'], message: `no authority "${o.licence.grantedBy}"` });
+      if (o.kind === 'central' && o.region !== NATIONAL_REGION)
+        ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: 'a central organ has region 000000' });
+      if (o.kind !== 'central' && !provinces.has(o.region.slice(0, 2)))
+        ctx.addIssue({ code: 'custom', path: ['organs', i, 'region'], message: `unknown province ${o.region.slice(0, 2)}` });
+      if (o.superiorId !== undefined && !organIds.has(o.superiorId))
+        ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: `no organ "${o.superiorId}"` });
+      if (o.superiorId === o.id)
+        ctx.addIssue({ code: 'custom', path: ['organs', i, 'superiorId'], message: 'an organ cannot be its own superior' });
+      if (o.licence && !authorityIds.has(o.licence.grantedBy))
+        ctx.addIssue({ code: 'custom', path: ['organs', i, 'licence', 'grantedBy'], message: `no authority "${o.licence.grantedBy}"` });
     });
   });
 

@@ -12,7 +12,11 @@ let browser: Browser;
 const ids: Record<string, string> = {};
 
 async function start(kind: string, as: string, input: unknown): Promise<string> {
-  const res = await fetch(`${stack.url}/api/procedures/${kind}`, { method: 'POST', headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const res = await fetch(`${stack.url}/api/procedures/${kind}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   const body = (await res.json()) as { id: string };
   expect(res.status, JSON.stringify(body)).toBe(201);
   return body.id;
@@ -25,9 +29,29 @@ beforeAll(async () => {
   const longAgo = dateOf(shanghaiDayOfMs(Date.now()) - 60);
   const proposal = { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' };
   // Overdue: reported nowhere for 60 days. Due soon: a leak discovered 20 of its 24 hours ago.
-  ids.overdue = await start('unclear-matter', 'org-gz-bureau', { organId: 'org-gz-bureau', matterRef: 'GZ-OVERDUE', title: '超期事项', draftedOn: longAgo, protectiveMeasures: 'M', proposal });
-  ids.dueSoon = await start('leak', 'org-th-office', { organId: 'org-th-office', incidentRef: 'TH-LEAK', summary: '概况', discoveredAt: new Date(Date.now() - 20 * 3_600_000).toISOString(), remedialMeasures: '补救' });
-  ids.nanjing = await start('unclear-matter', 'org-nj-bureau', { organId: 'org-nj-bureau', matterRef: 'NJ-1', title: '南京事项', draftedOn: longAgo, protectiveMeasures: 'M', proposal });
+  ids.overdue = await start('unclear-matter', 'org-gz-bureau', {
+    organId: 'org-gz-bureau',
+    matterRef: 'GZ-OVERDUE',
+    title: '超期事项',
+    draftedOn: longAgo,
+    protectiveMeasures: 'M',
+    proposal,
+  });
+  ids.dueSoon = await start('leak', 'org-th-office', {
+    organId: 'org-th-office',
+    incidentRef: 'TH-LEAK',
+    summary: '概况',
+    discoveredAt: new Date(Date.now() - 20 * 3_600_000).toISOString(),
+    remedialMeasures: '补救',
+  });
+  ids.nanjing = await start('unclear-matter', 'org-nj-bureau', {
+    organId: 'org-nj-bureau',
+    matterRef: 'NJ-1',
+    title: '南京事项',
+    draftedOn: longAgo,
+    protectiveMeasures: 'M',
+    proposal,
+  });
 });
 
 afterAll(async () => {
@@ -102,19 +126,33 @@ describe('the supervisor dashboard in a real browser', () => {
     const page = await signIn('auth-000000');
     await expect.poll(async () => row(page, ids.nanjing!).count(), { timeout: 20_000 }).toBe(1);
     await page.selectOption('select[name="status"]', 'due_soon');
-    await expect.poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.status)), { timeout: 10_000 }).toEqual(['due_soon']);
+    await expect
+      .poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.status)), {
+        timeout: 10_000,
+      })
+      .toEqual(['due_soon']);
     await page.selectOption('select[name="status"]', '');
     // No refresh under the fingers of someone typing a filter; the board follows when they leave it.
     await page.locator('input[name="region"]').click();
     await page.keyboard.type('32');
     await page.waitForTimeout(6_000); // longer than the 5-s refresh
-    expect(await page.evaluate(() => [(document.activeElement as HTMLInputElement).name, (document.activeElement as HTMLInputElement).value])).toEqual(['region', '32']);
+    expect(
+      await page.evaluate(() => [(document.activeElement as HTMLInputElement).name, (document.activeElement as HTMLInputElement).value]),
+    ).toEqual(['region', '32']);
     await page.keyboard.press('Tab');
-    await expect.poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.id)), { timeout: 10_000 }).toEqual([ids.nanjing]);
+    await expect
+      .poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.id)), {
+        timeout: 10_000,
+      })
+      .toEqual([ids.nanjing]);
     await page.fill('input[name="region"]', '');
     await page.keyboard.press('Tab');
     // The Nanjing organ reports: the row leaves the overdue set on the next refresh, with no reload.
-    await fetch(`${stack.url}/api/procedures/${ids.nanjing}/events`, { method: 'POST', headers: { authorization: `Bearer ${await stack.token('org-nj-bureau')}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SUBMIT_REPORT' }) });
+    await fetch(`${stack.url}/api/procedures/${ids.nanjing}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.token('org-nj-bureau')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'SUBMIT_REPORT' }),
+    });
     await expect.poll(async () => row(page, ids.nanjing!).getAttribute('data-status'), { timeout: 20_000 }).toBe('on_track');
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(ARTIFACTS, 'board-print.png'), fullPage: true });

@@ -35,7 +35,9 @@ beforeAll(async () => {
       { sub: 'u-nowhere', name: '无名', bm_party: 'org-nowhere', bm_roles: [] },
     ],
   });
-  const oidc = await connectOidc(oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_SCOPE: 'openid profile bm' }, url)!);
+  const oidc = await connectOidc(
+    oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_SCOPE: 'openid profile bm' }, url)!,
+  );
   await serve(await stack.extraApp({ oidc, demoPeople: DEMO_PEOPLE }), port);
   browser = await launchChromium();
 });
@@ -65,13 +67,27 @@ describe('signing in to the dashboard', () => {
     // The page's own requests carry the session: start a procedure and report it, as 李某.
     const proposal = { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' };
     const id = await page.evaluate(async (proposal) => {
-      const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-      const { id } = (await post('/api/procedures/unclear-matter', { organId: 'org-gz-bureau', matterRef: 'LOGIN-1', title: '某事项', draftedOn: '2025-09-26', protectiveMeasures: '先行保护', proposal })) as { id: string };
+      const post = (path: string, body: unknown) =>
+        fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      const { id } = (await post('/api/procedures/unclear-matter', {
+        organId: 'org-gz-bureau',
+        matterRef: 'LOGIN-1',
+        title: '某事项',
+        draftedOn: '2025-09-26',
+        protectiveMeasures: '先行保护',
+        proposal,
+      })) as { id: string };
       await post(`/api/procedures/${id}/events`, { type: 'SUBMIT_REPORT' });
       return id;
     }, proposal);
     await page.goto(`${url}/#/p/${id}`);
-    await expect.poll(async () => (await page.locator('#timeline tbody tr').allTextContents()).filter((t) => t.includes('广州市某局 李某（保密员）')).length, { timeout: 20_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await page.locator('#timeline tbody tr').allTextContents()).filter((t) => t.includes('广州市某局 李某（保密员）')).length,
+        { timeout: 20_000 },
+      )
+      .toBe(2);
     await page.screenshot({ path: join(ARTIFACTS, 'login-oidc-timeline.png'), fullPage: true });
 
     await page.click('#signout');
@@ -102,7 +118,14 @@ describe('signing in to the dashboard', () => {
     const subs = await page.locator('#demo-signin button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.sub));
     expect(subs).toEqual(DEMO_PEOPLE.map((p) => p.sub));
     for (const party of ['org-gz-bureau', 'org-th-office', 'auth-440106', 'auth-440100', 'auth-440000', 'auth-000000'])
-      expect(DEMO_PEOPLE.filter((p) => p.party === party).flatMap((p) => p.roles), party).toEqual(expect.arrayContaining(party.startsWith('auth') ? ['secrecy-officer', 'head'] : ['secrecy-officer', 'classification-officer', 'head']));
+      expect(
+        DEMO_PEOPLE.filter((p) => p.party === party).flatMap((p) => p.roles),
+        party,
+      ).toEqual(
+        expect.arrayContaining(
+          party.startsWith('auth') ? ['secrecy-officer', 'head'] : ['secrecy-officer', 'classification-officer', 'head'],
+        ),
+      );
     await page.screenshot({ path: join(ARTIFACTS, 'login-demo.png'), fullPage: true });
     await page.getByRole('button', { name: '演示：广东省国家保密局 张某（负责人）' }).click();
     await page.waitForSelector('#h-todo');
@@ -124,9 +147,17 @@ describe('signing in to the dashboard', () => {
   });
 
   it('a session cookie is refused on a cross-site request that changes something', async () => {
-    const res = await fetch(`${url}/auth/demo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: 'demo:org-gz-bureau:li' }) });
+    const res = await fetch(`${url}/auth/demo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'demo:org-gz-bureau:li' }),
+    });
     const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
-    const start = await fetch(`${url}/api/procedures/leak`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body: '{}' });
+    const start = await fetch(`${url}/api/procedures/leak`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      body: '{}',
+    });
     expect(start.status).toBe(401);
     expect(((await start.json()) as { detail: string }).detail).toBe('session cookie refused on a cross-site request');
     expect((await fetch(`${url}/api/me`, { headers: { cookie } })).status).toBe(200);

@@ -25,7 +25,15 @@ beforeAll(async () => {
   // The statechart needs only the public machine endpoint and the static files: no Temporal behind it.
   const deps = loadDeps({});
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  app = await buildServer({ client, taskQueue: 'statechart-test', registry: deps.registry, calendar: deps.calendar, jwtKey: new TextEncoder().encode('statechart-test-key-of-sufficient-length'), denials: denialLog(ARTIFACTS), codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k') });
+  app = await buildServer({
+    client,
+    taskQueue: 'statechart-test',
+    registry: deps.registry,
+    calendar: deps.calendar,
+    jwtKey: new TextEncoder().encode('statechart-test-key-of-sufficient-length'),
+    denials: denialLog(ARTIFACTS),
+    codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k'),
+  });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   url = `http://127.0.0.1:${port}`;
@@ -56,14 +64,18 @@ async function draw(page: Page, kind: string, full = true): Promise<void> {
 describe('the statechart laid out by ELK, in a real browser (issue 13)', () => {
   for (const kind of Object.keys(PROCEDURES)) {
     it(`${kind}: no two transition labels overlap, nor a label a state's name; every state, region and transition in Chinese and in the text alternative`, async () => {
-      const graph = (await (await fetch(`${url}/api/machines/${kind}`)).json()) as { layout: { width: number; height: number; states: unknown[]; transitions: unknown[] } };
+      const graph = (await (await fetch(`${url}/api/machines/${kind}`)).json()) as {
+        layout: { width: number; height: number; states: unknown[]; transitions: unknown[] };
+      };
       const page = await browser.newPage({ viewport: { width: Math.min(graph.layout.width + 120, 4000), height: 900 }, locale: 'zh-CN' });
       await draw(page, kind);
       const boxes = async (selector: string) =>
-        page.locator(selector).evaluateAll((els) => els.map((e) => {
-          const r = e.getBoundingClientRect();
-          return { x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent ?? '' };
-        }));
+        page.locator(selector).evaluateAll((els) =>
+          els.map((e) => {
+            const r = e.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent ?? '' };
+          }),
+        );
       const labels = await boxes('#statechart .edge-label text');
       const names = await boxes('#statechart .state:not(.compound) text');
       expect(labels.length).toBeGreaterThan(5);
@@ -91,7 +103,14 @@ describe('the statechart laid out by ELK, in a real browser (issue 13)', () => {
     // open (parallel) holds its regions, each region its steps.
     const outer = await page.locator('#statechart .state.parallel[data-path="open"] > rect').boundingBox();
     const inner = await page.locator('#statechart .state[data-path="open.toAuthority.pending"] > rect').boundingBox();
-    expect(outer && inner && inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height).toBe(true);
+    expect(
+      outer &&
+        inner &&
+        inner.x >= outer.x &&
+        inner.y >= outer.y &&
+        inner.x + inner.width <= outer.x + outer.width &&
+        inner.y + inner.height <= outer.y + outer.height,
+    ).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const chart = page.locator('#statechart .chart');
     expect(await chart.getAttribute('tabindex')).toBe('0');

@@ -37,7 +37,12 @@ const person = (party: string, sub: string, name: string, ...roles: Role[]): Per
 
 /** Signs a person in (token sign-in) and waits for 我的待办. A phone-sized page where asked. */
 async function signIn(p: Person, phone = false): Promise<Page> {
-  const page = await browser.newPage({ viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 }, locale: 'zh-CN', isMobile: phone, hasTouch: phone });
+  const page = await browser.newPage({
+    viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    isMobile: phone,
+    hasTouch: phone,
+  });
   await page.goto(stack.url);
   await page.fill('#token', await stack.token(p.party, { sub: p.sub, name: p.name, roles: p.roles }));
   await page.click('#signin');
@@ -96,8 +101,17 @@ async function offered(page: Page, id: string): Promise<string[]> {
   return page.locator('#actions button[data-event]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-event')!));
 }
 
-async function view(id: string): Promise<{ state: string; closed: boolean; context: { parties: Record<string, { id: string }> }; audit: Array<{ kind: string; by?: string; event?: { type: string } }> }> {
-  const res = await fetch(`${stack.url}/api/procedures/${id}`, { headers: { authorization: `Bearer ${await stack.token('auth-000000')}` } });
+async function view(
+  id: string,
+): Promise<{
+  state: string;
+  closed: boolean;
+  context: { parties: Record<string, { id: string }> };
+  audit: Array<{ kind: string; by?: string; event?: { type: string } }>;
+}> {
+  const res = await fetch(`${stack.url}/api/procedures/${id}`, {
+    headers: { authorization: `Bearer ${await stack.token('auth-000000')}` },
+  });
   return res.json() as never;
 }
 const events = async (id: string) => (await view(id)).audit.filter((a) => a.kind === 'event');
@@ -146,7 +160,9 @@ describe('the workbench: each procedure carried out in the browser by its partie
     expect(await form(chen).locator('label').allTextContents()).toEqual(expect.arrayContaining(['事项编号 *', '拟定日期 *', '密级 *']));
     await field(chen, 'draftedOn').fill('2025-09-26');
     await field(chen, 'draftedOn').dispatchEvent('change');
-    await expect.poll(() => chen.locator('.what-if li[data-deadline="report"]').textContent(), { timeout: 10_000 }).toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16');
+    await expect
+      .poll(() => chen.locator('.what-if li[data-deadline="report"]').textContent(), { timeout: 10_000 })
+      .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16');
     await chen.waitForSelector('table.cal td[data-date="2025-10-01"].holiday');
     expect(await chen.locator('table.cal td[data-date="2025-09-28"]').getAttribute('class')).toContain('makeup-workday');
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-start-calendar.png'), fullPage: true });
@@ -172,7 +188,9 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await form(chen).locator('button[type="submit"]').dblclick();
     await chen.waitForURL(/#\/p\//, { timeout: 30_000 });
     const id = decodeURIComponent(chen.url().split('#/p/')[1]!);
-    const mine = await fetch(`${stack.url}/api/procedures?organ=org-th-office&kind=unclear-matter`, { headers: { authorization: `Bearer ${await stack.token('org-th-office')}` } }).then((r) => r.json() as Promise<{ items: unknown[] }>);
+    const mine = await fetch(`${stack.url}/api/procedures?organ=org-th-office&kind=unclear-matter`, {
+      headers: { authorization: `Bearer ${await stack.token('org-th-office')}` },
+    }).then((r) => r.json() as Promise<{ items: unknown[] }>);
     expect(mine.items).toHaveLength(1);
 
     // 我的待办: the report is overdue (drafted 2025-09-26): a red card.
@@ -197,7 +215,19 @@ describe('the workbench: each procedure carried out in the browser by its partie
     // The province decides (a lower level: the holders must be told), by its head.
     const zhang = await signIn(GZ.zhang);
     await expect.poll(() => zhang.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
-    await act(zhang, id, 'DETERMINE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'confidential', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '5', 'determination.classification.scope': '项目组' }, { shot: 'workbench-determine.png' });
+    await act(
+      zhang,
+      id,
+      'DETERMINE',
+      {
+        'determination.outcome': 'state-secret',
+        'determination.classification.level': 'confidential',
+        'determination.classification.term.kind': 'years',
+        'determination.classification.term.years': '5',
+        'determination.classification.scope': '项目组',
+      },
+      { shot: 'workbench-determine.png' },
+    );
     expect((await view(id)).state).toBe('filingAndMarkings');
     // The office's head tells the holders; the province's officer records the filing.
     const he = await signIn(GZ.he);
@@ -215,36 +245,80 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await sun.click('a[data-kind="objection"]');
     await sun.waitForSelector('#start form');
     // The original classifier is any other organ: the picker lists organs outside the objector's scope (Regs 26 para 1).
-    expect(await field(sun, 'classifierId').locator('option').allTextContents()).toEqual(expect.arrayContaining(['广州市天河区某办', '南京市某局']));
+    expect(await field(sun, 'classifierId').locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['广州市天河区某办', '南京市某局']),
+    );
     // The what-if shows the classifier's period (local policy, named once) before submitting.
     await fillIn(sun, [['filedOn', today()]]);
-    await expect.poll(() => sun.locator('.what-if li[data-deadline="classifier-window"]').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^提出异议日期 ${today()} → 原定密机关、单位处理期限（本地策略） \\d{4}-\\d{2}-\\d{2}$`));
+    await expect
+      .poll(() => sun.locator('.what-if li[data-deadline="classifier-window"]').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^提出异议日期 ${today()} → 原定密机关、单位处理期限（本地策略） \\d{4}-\\d{2}-\\d{2}$`));
     await sun.goto(`${stack.url}/#/work`);
     await sun.waitForSelector('#h-todo');
-    const id = await start(sun, 'objection', [
-      ['classifierId', 'org-th-office'], ['matterRef', 'TH-2025-9'], ['title', '某项目技术方案'],
-      ['determined.level', 'secret'], ['determined.term.kind', 'years'], ['determined.term.years', '10'], ['determined.scope', '项目组'], ['determined.since', '2025-06-02'],
-      ['claim.outcome', 'state-secret'], ['claim.classification.level', 'confidential'], ['claim.classification.term.kind', 'years'], ['claim.classification.term.years', '5'], ['claim.classification.scope', '项目组'],
-      ['grounds', '部分内容已公开'], ['filedOn', today()],
-    ], 'workbench-objection-start.png');
+    const id = await start(
+      sun,
+      'objection',
+      [
+        ['classifierId', 'org-th-office'],
+        ['matterRef', 'TH-2025-9'],
+        ['title', '某项目技术方案'],
+        ['determined.level', 'secret'],
+        ['determined.term.kind', 'years'],
+        ['determined.term.years', '10'],
+        ['determined.scope', '项目组'],
+        ['determined.since', '2025-06-02'],
+        ['claim.outcome', 'state-secret'],
+        ['claim.classification.level', 'confidential'],
+        ['claim.classification.term.kind', 'years'],
+        ['claim.classification.term.years', '5'],
+        ['claim.classification.scope', '项目组'],
+        ['grounds', '部分内容已公开'],
+        ['filedOn', today()],
+      ],
+      'workbench-objection-start.png',
+    );
     expect((await view(id)).state).toBe('awaitingClassifierDecision');
 
     // The classifier's 定密责任人 maintains the classification; the objector's head escalates.
     const liu = await signIn(person('org-th-office', 'p-th-liu', '刘某', 'classification-officer'));
     await expect.poll(() => liu.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
-    await act(liu, id, 'CLASSIFIER_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'secret', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '10', 'determination.classification.scope': '项目组' });
+    await act(liu, id, 'CLASSIFIER_DECIDE', {
+      'determination.outcome': 'state-secret',
+      'determination.classification.level': 'secret',
+      'determination.classification.term.kind': 'years',
+      'determination.classification.term.years': '10',
+      'determination.classification.scope': '项目组',
+    });
     const zhou = await signIn(person('org-gz-institute', 'p-gi-zhou', '周某', 'head'));
     await act(zhou, id, 'ESCALATE', { note: '不同意维持原密级' });
     // A secret-level matter of a local organ goes to the provincial authority (Regs 26 para 2(2)).
     expect((await view(id)).context.parties.authority?.id).toBe('auth-440000');
     const zhang = await signIn(GZ.zhang);
-    await act(zhang, id, 'AUTHORITY_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'confidential', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '5', 'determination.classification.scope': '项目组' }, { shot: 'workbench-objection-province.png' });
+    await act(
+      zhang,
+      id,
+      'AUTHORITY_DECIDE',
+      {
+        'determination.outcome': 'state-secret',
+        'determination.classification.level': 'confidential',
+        'determination.classification.term.kind': 'years',
+        'determination.classification.term.years': '5',
+        'determination.classification.scope': '项目组',
+      },
+      { shot: 'workbench-objection-province.png' },
+    );
     expect((await view(id)).state).toBe('provincialDecided');
     // The original classifier may take the provincial decision to the national authority too.
     const he = await signIn(person('org-th-office', 'p-th-he', '何某', 'head'));
     await act(he, id, 'APPEAL', { note: '请国家保密行政管理部门确定' });
     const wang = await signIn(person('auth-000000', 'p-nat-wang', '王某', 'head'));
-    await act(wang, id, 'NATIONAL_DECIDE', { 'determination.outcome': 'state-secret', 'determination.classification.level': 'confidential', 'determination.classification.term.kind': 'years', 'determination.classification.term.years': '5', 'determination.classification.scope': '项目组' });
+    await act(wang, id, 'NATIONAL_DECIDE', {
+      'determination.outcome': 'state-secret',
+      'determination.classification.level': 'confidential',
+      'determination.classification.term.kind': 'years',
+      'determination.classification.term.years': '5',
+      'determination.classification.scope': '项目组',
+    });
     // The level changed: the classifier tells the holders and changes the markings (Law 23 para 2; Regs 21 para 1).
     const chen = await signIn(person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'));
     await act(chen, id, 'NOTIFY_HOLDERS', { noticeRef: '天办〔2025〕12号' });
@@ -256,13 +330,27 @@ describe('the workbench: each procedure carried out in the browser by its partie
 
   it('泄密报告: a county office reports a leak to its authority and its superior, the report is relayed tier by tier to the national authority, the authority orders remedies, the office reports the result', async () => {
     const ma = await signIn(person('org-th-office', 'p-th-ma', '马某', 'secrecy-officer'));
-    const id = await start(ma, 'leak', [['incidentRef', 'TH-L-2025-1'], ['summary', '涉密文件误发至互联网邮箱'], ['discoveredAt', beijing(Date.now() - 3 * 3600_000)], ['remedialMeasures', '已撤回邮件并封存终端']], 'workbench-leak-start.png');
+    const id = await start(
+      ma,
+      'leak',
+      [
+        ['incidentRef', 'TH-L-2025-1'],
+        ['summary', '涉密文件误发至互联网邮箱'],
+        ['discoveredAt', beijing(Date.now() - 3 * 3600_000)],
+        ['remedialMeasures', '已撤回邮件并封存终端'],
+      ],
+      'workbench-leak-start.png',
+    );
     const chen = await signIn(person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'));
     await act(chen, id, 'REPORT_TO_AUTHORITY', { reportNumber: '天办〔2025〕泄1号' });
     const liu = await signIn(person('org-th-office', 'p-th-liu', '刘某', 'classification-officer'));
     await act(liu, id, 'REPORT_TO_SUPERIOR', { reportNumber: '天办〔2025〕泄2号' });
     // Each tier's authority relays it one tier up (Regs 61 para 2): 天河区 → 广州市 → 广东省 → 国家.
-    const relays = [person('auth-440106', 'p-thb-lin', '林某', 'secrecy-officer'), person('auth-440100', 'p-gzb-guo', '郭某', 'secrecy-officer'), person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer')];
+    const relays = [
+      person('auth-440106', 'p-thb-lin', '林某', 'secrecy-officer'),
+      person('auth-440100', 'p-gzb-guo', '郭某', 'secrecy-officer'),
+      person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer'),
+    ];
     const relayPages: Page[] = [];
     for (const [i, r] of relays.entries()) {
       const page = await signIn(r);
@@ -284,7 +372,20 @@ describe('the workbench: each procedure carried out in the browser by its partie
 
   it('国家秘密鉴定: a procuratorate applies with two items, the province asks for an amendment, accepts, consults an expert, its head extends the period (only the head is offered it), and it concludes per item', async () => {
     const qian = await signIn(person('org-gz-procuratorate', 'p-gp-qian', '钱某', 'secrecy-officer'));
-    const id = await start(qian, 'appraisal', [['caseRef', '穗检〔2025〕101号'], ['appliedOn', today()], ['items.0.ref', 'A1'], ['items.0.description', '笔记本电脑中的文件一份'], ['+', '添加一项'], ['items.1.ref', 'A2'], ['items.1.description', '纸质材料三页']], 'workbench-appraisal-start.png');
+    const id = await start(
+      qian,
+      'appraisal',
+      [
+        ['caseRef', '穗检〔2025〕101号'],
+        ['appliedOn', today()],
+        ['items.0.ref', 'A1'],
+        ['items.0.description', '笔记本电脑中的文件一份'],
+        ['+', '添加一项'],
+        ['items.1.ref', 'A2'],
+        ['items.1.description', '纸质材料三页'],
+      ],
+      'workbench-appraisal-start.png',
+    );
     expect((await view(id)).context.parties.authority?.id).toBe('auth-440000');
     const huang = await signIn(person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer'));
     await act(huang, id, 'REQUEST_AMENDMENT', { missing: '缺少送鉴材料清单' });
@@ -304,7 +405,20 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await show(zhang, id);
     await expect.poll(() => zhang.locator('#deadlines').textContent(), { timeout: 10_000 }).toContain('延长 30 日（张某批准）');
     const cao = await signIn(person('auth-440000', 'p-gd-cao', '曹某', 'classification-officer'));
-    await act(cao, id, 'CONCLUDE', [['conclusions.0.outcome', 'state-secret'], ['conclusions.0.ref', 'A1'], ['conclusions.0.level', 'secret'], ['+', '添加一项'], ['conclusions.1.outcome', 'not-secret'], ['conclusions.1.ref', 'A2']], { shot: 'workbench-appraisal-conclude.png' });
+    await act(
+      cao,
+      id,
+      'CONCLUDE',
+      [
+        ['conclusions.0.outcome', 'state-secret'],
+        ['conclusions.0.ref', 'A1'],
+        ['conclusions.0.level', 'secret'],
+        ['+', '添加一项'],
+        ['conclusions.1.outcome', 'not-secret'],
+        ['conclusions.1.ref', 'A2'],
+      ],
+      { shot: 'workbench-appraisal-conclude.png' },
+    );
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     expect((await view(id)).state).toBe('concluded');
     await timelineNames(cao, id, ['钱某', '黄某', '赵某', '吴某', '郑某', '冯某', '张某（负责人）', '曹某'], '钱某');
@@ -327,7 +441,13 @@ describe('the workbench: each procedure carried out in the browser by its partie
     expect((await view(id)).state).toBe('underReview');
     await act(huang, id, 'WARN', { measure: 'warning', reason: '逾期报送年度自检报告' });
     const wu = await signIn(person('auth-440000', 'p-gd-wu', '吴某', 'secrecy-officer'));
-    await act(wu, id, 'ORDER_RECTIFICATION', { dueDate: daysFromToday(30), items: '保密管理制度不健全' }, { shot: 'workbench-annual-rectification.png' });
+    await act(
+      wu,
+      id,
+      'ORDER_RECTIFICATION',
+      { dueDate: daysFromToday(30), items: '保密管理制度不健全' },
+      { shot: 'workbench-annual-rectification.png' },
+    );
     const tang = await signIn(person('ent-gz-tech', 'p-et-tang', '唐某', 'secrecy-officer'));
     await act(tang, id, 'RECTIFICATION_REPORTED', { summary: '已修订保密管理制度' });
     const zhang = await signIn(GZ.zhang);

@@ -32,7 +32,8 @@ async function patiently<T>(what: string, fn: () => Promise<T>, ms = 180_000): P
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof WorkflowUpdateFailedError || Date.now() > deadline) throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
+      if (e instanceof WorkflowUpdateFailedError || Date.now() > deadline)
+        throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
       await delay(1000);
     }
   }
@@ -46,8 +47,15 @@ async function historyFacts(handle: WorkflowHandle) {
     if (a?.acceptedRequest?.input?.name === 'event') accepted[a.protocolInstanceId!] = (accepted[a.protocolInstanceId!] ?? 0) + 1;
   }
   const started = events.flatMap((e) => (e.timerStartedEventAttributes ? [e.timerStartedEventAttributes.timerId!] : []));
-  const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId].filter((x): x is string => !!x)));
-  const redone = events.filter((e) => e.workflowTaskTimedOutEventAttributes || e.workflowTaskFailedEventAttributes || (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+  const ended = new Set(
+    events.flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId].filter((x): x is string => !!x)),
+  );
+  const redone = events.filter(
+    (e) =>
+      e.workflowTaskTimedOutEventAttributes ||
+      e.workflowTaskFailedEventAttributes ||
+      (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
+  ).length;
   return { accepted, timersPending: started.filter((t) => !ended.has(t)), redone };
 }
 
@@ -57,98 +65,139 @@ afterAll(async () => {
 });
 
 describe.sequential('a real Temporal cluster on PostgreSQL, started by the project (issue 14)', () => {
-  it('procedures of all five kinds end as without faults while a history service and a worker are SIGKILLed and restarted; both APIs answer the same views', { timeout: 1_800_000 }, async () => {
-    mkdirSync(DIR, { recursive: true });
-    const appLog = join(DIR, 'apps.log');
-    const t0Cluster = Date.now();
-    let unexpected: string | undefined;
-    system = await startClusterSystem({
-      dir: DIR,
-      basePort: Number(process.env.BM_CLUSTER_TEST_PORT ?? 27233),
-      apiPorts: [await freePort(), await freePort()],
-      fresh: true,
-      log: (l) => console.log(`[cluster] ${l}`),
-      output: (name, l) => appendFileSync(appLog, `[${name}] ${l}\n`),
-      onUnexpectedExit: (name, how) => (unexpected = `${name} exited (${how})`),
-    });
-    const clusterMs = Date.now() - t0Cluster;
-    const { cluster, env, apis } = system;
-    const config = temporalConfig(env);
-    const connection = await Connection.connect({ address: cluster.address });
-    const client = new Client({ connection, namespace: cluster.namespace, dataConverter: sealedDataConverter(codecFromEnv(env)) });
+  it(
+    'procedures of all five kinds end as without faults while a history service and a worker are SIGKILLed and restarted; both APIs answer the same views',
+    { timeout: 1_800_000 },
+    async () => {
+      mkdirSync(DIR, { recursive: true });
+      const appLog = join(DIR, 'apps.log');
+      const t0Cluster = Date.now();
+      let unexpected: string | undefined;
+      system = await startClusterSystem({
+        dir: DIR,
+        basePort: Number(process.env.BM_CLUSTER_TEST_PORT ?? 27233),
+        apiPorts: [await freePort(), await freePort()],
+        fresh: true,
+        log: (l) => console.log(`[cluster] ${l}`),
+        output: (name, l) => appendFileSync(appLog, `[${name}] ${l}\n`),
+        onUnexpectedExit: (name, how) => (unexpected = `${name} exited (${how})`),
+      });
+      const clusterMs = Date.now() - t0Cluster;
+      const { cluster, env, apis } = system;
+      const config = temporalConfig(env);
+      const connection = await Connection.connect({ address: cluster.address });
+      const client = new Client({ connection, namespace: cluster.namespace, dataConverter: sealedDataConverter(codecFromEnv(env)) });
 
-    const t0 = Date.now();
-    const scenarios = clusterScenarios(t0);
-    const handles = await Promise.all(
-      scenarios.map(async (s) => (await patiently(`start ${s.kind}`, () => startProcedure(client, { kind: s.kind, workflowId: `cluster-${s.kind}`, taskQueue: config.taskQueue, input: s.input, actor: { id: s.by } }))).handle),
-    );
+      const t0 = Date.now();
+      const scenarios = clusterScenarios(t0);
+      const handles = await Promise.all(
+        scenarios.map(
+          async (s) =>
+            (
+              await patiently(`start ${s.kind}`, () =>
+                startProcedure(client, {
+                  kind: s.kind,
+                  workflowId: `cluster-${s.kind}`,
+                  taskQueue: config.taskQueue,
+                  input: s.input,
+                  actor: { id: s.by },
+                }),
+              )
+            ).handle,
+        ),
+      );
 
-    // The faults: history-1 and worker-1 killed together, restarted after the leak's deadlines passed.
-    const faults = (async () => {
-      await delay(t0 + KILL_AT_S * 1000 - Date.now());
-      await Promise.all([cluster.kill('history-1'), system!.killWorker(0)]);
-      console.log(`[cluster] SIGKILL history-1 and worker-1 at +${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      await delay(DOWN_S * 1000);
-      await Promise.all([cluster.restart('history-1'), system!.restartWorker(0)]);
-      console.log(`[cluster] history-1 and worker-1 restarted at +${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    })();
+      // The faults: history-1 and worker-1 killed together, restarted after the leak's deadlines passed.
+      const faults = (async () => {
+        await delay(t0 + KILL_AT_S * 1000 - Date.now());
+        await Promise.all([cluster.kill('history-1'), system!.killWorker(0)]);
+        console.log(`[cluster] SIGKILL history-1 and worker-1 at +${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        await delay(DOWN_S * 1000);
+        await Promise.all([cluster.restart('history-1'), system!.restartWorker(0)]);
+        console.log(`[cluster] history-1 and worker-1 restarted at +${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      })();
 
-    // Each procedure's events in order, each under its own update id (a resend is applied at most once).
-    await Promise.all(
-      scenarios.map(async (s, i) => {
-        for (const [n, step] of s.steps.entries()) {
-          const wait = t0 + step.notBeforeS * 1000 - Date.now();
-          if (wait > 0) await delay(wait);
-          const actor = step.person ? { id: step.by, person: { sub: step.person.sub, name: step.person.name }, roles: step.person.roles } : { id: step.by };
-          await patiently(`${s.kind} ${step.type}`, () => sendEvent(handles[i]!, { type: step.type, payload: step.payload ?? {}, actor }, `cluster-${s.kind}-event-${n}`));
-        }
-      }),
-    );
-    await faults;
-    const finals = await Promise.all(handles.map((h) => patiently(`result of ${h.workflowId}`, () => h.result() as Promise<ProcedureView>)));
-    const runMs = Date.now() - t0;
-    expect(unexpected, 'no worker or API died by itself').toBeUndefined();
-
-    let redone = 0;
-    for (const [i, s] of scenarios.entries()) {
-      const final = finals[i]!;
-      const events = final.audit.filter((a) => a.kind === 'event' && a.event?.type !== DEADLINE_PASSED).map((a) => a.event!.type);
-      expect({ kind: s.kind, state: final.state, closed: final.closed, events }).toEqual({ kind: s.kind, state: s.final, closed: true, events: s.steps.map((step) => step.type) });
-
-      // Each event accepted exactly once, under its own update id; no timer left neither fired nor cancelled.
-      const facts = await historyFacts(handles[i]!);
-      redone += facts.redone;
-      expect(facts.accepted, `${s.kind}: each event accepted once`).toEqual(Object.fromEntries(s.steps.map((_, n) => [`cluster-${s.kind}-event-${n}`, 1])));
-      expect(facts.timersPending, `${s.kind}: no timer left pending`).toEqual([]);
-
-      // Every deadline that fell due before it was met (or the procedure closed) fired: alarm recorded, reminder sent for duties.
-      const closedAt = final.audit.find((a) => a.kind === 'closed')?.at ?? new Date().toISOString();
-      const due = final.deadlines.filter((r) => Date.parse(r.dueAt) < Date.parse(r.metAt ?? closedAt));
-      for (const r of due) {
-        expect(r.dueFired, `${s.kind}: ${r.label} fell due at ${r.dueAt} and fired`).toBe(true);
-        if (r.obligation) expect(final.audit.some((a) => a.kind === 'reminder' && a.deadlineKey === r.key && a.at >= r.dueAt), `${s.kind}: reminder of ${r.label}`).toBe(true);
-      }
-      expect(due.length > 0, `${s.kind}: a deadline falls due in this run`).toBe(s.fallsDue);
-      if (s.kind === 'leak') {
-        // The 24-hour reports fell due while history-1 and worker-1 were down: fired then, not at the restart's whim.
-        const fired = final.audit.filter((a) => a.kind === 'reminder' && due.some((r) => r.key === a.deadlineKey));
-        expect(fired.length).toBeGreaterThan(0);
-        for (const a of fired) expect(Date.parse(a.at) - (t0 + LEAK_DUE_S * 1000), `leak: ${a.summary}`).toBeLessThan(60_000);
-      }
-
-      // Both API processes answer the same view.
-      const token = await issueToken(signingKey(env, env.BM_DATA_DIR!), { party: s.by, sub: `test:${s.by}`, name: '集群测试人员', roles: ['secrecy-officer', 'classification-officer', 'head'] });
-      const views = await Promise.all(
-        apis.map(async (api) => {
-          const res = await fetch(`${api.url}/api/procedures/cluster-${s.kind}`, { headers: { authorization: `Bearer ${token}` } });
-          expect(res.status, `${api.name}: GET ${s.kind}`).toBe(200);
-          return res.json();
+      // Each procedure's events in order, each under its own update id (a resend is applied at most once).
+      await Promise.all(
+        scenarios.map(async (s, i) => {
+          for (const [n, step] of s.steps.entries()) {
+            const wait = t0 + step.notBeforeS * 1000 - Date.now();
+            if (wait > 0) await delay(wait);
+            const actor = step.person
+              ? { id: step.by, person: { sub: step.person.sub, name: step.person.name }, roles: step.person.roles }
+              : { id: step.by };
+            await patiently(`${s.kind} ${step.type}`, () =>
+              sendEvent(handles[i]!, { type: step.type, payload: step.payload ?? {}, actor }, `cluster-${s.kind}-event-${n}`),
+            );
+          }
         }),
       );
-      expect(views[1], `${s.kind}: api-2 answers as api-1`).toEqual(views[0]);
-      expect((views[0] as ProcedureView).state).toBe(s.final);
-    }
-    await connection.close();
-    console.log(`[cluster] cluster up in ${(clusterMs / 1000).toFixed(0)} s; five procedures closed in ${(runMs / 1000).toFixed(0)} s; ${redone} tasks redone after the kills`);
-  });
+      await faults;
+      const finals = await Promise.all(
+        handles.map((h) => patiently(`result of ${h.workflowId}`, () => h.result() as Promise<ProcedureView>)),
+      );
+      const runMs = Date.now() - t0;
+      expect(unexpected, 'no worker or API died by itself').toBeUndefined();
+
+      let redone = 0;
+      for (const [i, s] of scenarios.entries()) {
+        const final = finals[i]!;
+        const events = final.audit.filter((a) => a.kind === 'event' && a.event?.type !== DEADLINE_PASSED).map((a) => a.event!.type);
+        expect({ kind: s.kind, state: final.state, closed: final.closed, events }).toEqual({
+          kind: s.kind,
+          state: s.final,
+          closed: true,
+          events: s.steps.map((step) => step.type),
+        });
+
+        // Each event accepted exactly once, under its own update id; no timer left neither fired nor cancelled.
+        const facts = await historyFacts(handles[i]!);
+        redone += facts.redone;
+        expect(facts.accepted, `${s.kind}: each event accepted once`).toEqual(
+          Object.fromEntries(s.steps.map((_, n) => [`cluster-${s.kind}-event-${n}`, 1])),
+        );
+        expect(facts.timersPending, `${s.kind}: no timer left pending`).toEqual([]);
+
+        // Every deadline that fell due before it was met (or the procedure closed) fired: alarm recorded, reminder sent for duties.
+        const closedAt = final.audit.find((a) => a.kind === 'closed')?.at ?? new Date().toISOString();
+        const due = final.deadlines.filter((r) => Date.parse(r.dueAt) < Date.parse(r.metAt ?? closedAt));
+        for (const r of due) {
+          expect(r.dueFired, `${s.kind}: ${r.label} fell due at ${r.dueAt} and fired`).toBe(true);
+          if (r.obligation)
+            expect(
+              final.audit.some((a) => a.kind === 'reminder' && a.deadlineKey === r.key && a.at >= r.dueAt),
+              `${s.kind}: reminder of ${r.label}`,
+            ).toBe(true);
+        }
+        expect(due.length > 0, `${s.kind}: a deadline falls due in this run`).toBe(s.fallsDue);
+        if (s.kind === 'leak') {
+          // The 24-hour reports fell due while history-1 and worker-1 were down: fired then, not at the restart's whim.
+          const fired = final.audit.filter((a) => a.kind === 'reminder' && due.some((r) => r.key === a.deadlineKey));
+          expect(fired.length).toBeGreaterThan(0);
+          for (const a of fired) expect(Date.parse(a.at) - (t0 + LEAK_DUE_S * 1000), `leak: ${a.summary}`).toBeLessThan(60_000);
+        }
+
+        // Both API processes answer the same view.
+        const token = await issueToken(signingKey(env, env.BM_DATA_DIR!), {
+          party: s.by,
+          sub: `test:${s.by}`,
+          name: '集群测试人员',
+          roles: ['secrecy-officer', 'classification-officer', 'head'],
+        });
+        const views = await Promise.all(
+          apis.map(async (api) => {
+            const res = await fetch(`${api.url}/api/procedures/cluster-${s.kind}`, { headers: { authorization: `Bearer ${token}` } });
+            expect(res.status, `${api.name}: GET ${s.kind}`).toBe(200);
+            return res.json();
+          }),
+        );
+        expect(views[1], `${s.kind}: api-2 answers as api-1`).toEqual(views[0]);
+        expect((views[0] as ProcedureView).state).toBe(s.final);
+      }
+      await connection.close();
+      console.log(
+        `[cluster] cluster up in ${(clusterMs / 1000).toFixed(0)} s; five procedures closed in ${(runMs / 1000).toFixed(0)} s; ${redone} tasks redone after the kills`,
+      );
+    },
+  );
 });

@@ -5,9 +5,20 @@ import type { DeadlineRecord } from '../../workflows/types.js';
 const H = 3_600_000;
 const record = (over: Partial<DeadlineRecord> = {}): DeadlineRecord =>
   ({
-    dueAt: '2025-10-16T16:00:00.000Z', dueSoonAt: '2025-10-14T16:00:00.000Z', status: 'running', obligation: true,
-    reminders: [{ key: '50%', at: '2025-10-10T16:00:00.000Z' }, { key: '80%', at: '2025-10-14T16:00:00.000Z' }],
-    remindersDone: [], dueSoonDone: false, dueFired: false, overdueCount: 0, escalationRung: 0, ...over,
+    dueAt: '2025-10-16T16:00:00.000Z',
+    dueSoonAt: '2025-10-14T16:00:00.000Z',
+    status: 'running',
+    obligation: true,
+    reminders: [
+      { key: '50%', at: '2025-10-10T16:00:00.000Z' },
+      { key: '80%', at: '2025-10-14T16:00:00.000Z' },
+    ],
+    remindersDone: [],
+    dueSoonDone: false,
+    dueFired: false,
+    overdueCount: 0,
+    escalationRung: 0,
+    ...over,
   }) as DeadlineRecord;
 const due = Date.parse('2025-10-16T16:00:00.000Z');
 

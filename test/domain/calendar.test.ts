@@ -12,27 +12,65 @@ const NOTICES: Record<number, { holidays: Array<[string, string]>; workdays: str
   // 国办发明电〔2018〕15号, with 劳动节 as changed by 国办发明电〔2019〕3号 (1–4 May; 28 April and 5 May worked).
   // Its 元旦 (2018-12-30 to 2019-01-01, 2018-12-29 worked) is checked below.
   2019: {
-    holidays: [['01-01', '01-01'], ['02-04', '02-10'], ['04-05', '04-07'], ['05-01', '05-04'], ['06-07', '06-09'], ['09-13', '09-15'], ['10-01', '10-07']],
+    holidays: [
+      ['01-01', '01-01'],
+      ['02-04', '02-10'],
+      ['04-05', '04-07'],
+      ['05-01', '05-04'],
+      ['06-07', '06-09'],
+      ['09-13', '09-15'],
+      ['10-01', '10-07'],
+    ],
     workdays: ['02-02', '02-03', '04-28', '05-05', '09-29', '10-12'],
   },
   // 国办发明电〔2019〕16号 and 〔2020〕1号: Spring Festival extended to 2 Feb, the 1 Feb make-up day dropped.
   2020: {
-    holidays: [['01-01', '01-01'], ['01-24', '02-02'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-25', '06-27'], ['10-01', '10-08']],
+    holidays: [
+      ['01-01', '01-01'],
+      ['01-24', '02-02'],
+      ['04-04', '04-06'],
+      ['05-01', '05-05'],
+      ['06-25', '06-27'],
+      ['10-01', '10-08'],
+    ],
     workdays: ['01-19', '04-26', '05-09', '06-28', '09-27', '10-10'],
   },
   // 国办发明电〔2023〕7号
   2024: {
-    holidays: [['01-01', '01-01'], ['02-10', '02-17'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-10', '06-10'], ['09-15', '09-17'], ['10-01', '10-07']],
+    holidays: [
+      ['01-01', '01-01'],
+      ['02-10', '02-17'],
+      ['04-04', '04-06'],
+      ['05-01', '05-05'],
+      ['06-10', '06-10'],
+      ['09-15', '09-17'],
+      ['10-01', '10-07'],
+    ],
     workdays: ['02-04', '02-18', '04-07', '04-28', '05-11', '09-14', '09-29', '10-12'],
   },
   // 国办发明电〔2024〕12号
   2025: {
-    holidays: [['01-01', '01-01'], ['01-28', '02-04'], ['04-04', '04-06'], ['05-01', '05-05'], ['05-31', '06-02'], ['10-01', '10-08']],
+    holidays: [
+      ['01-01', '01-01'],
+      ['01-28', '02-04'],
+      ['04-04', '04-06'],
+      ['05-01', '05-05'],
+      ['05-31', '06-02'],
+      ['10-01', '10-08'],
+    ],
     workdays: ['01-26', '02-08', '04-27', '09-28', '10-11'],
   },
   // 国办发明电〔2025〕7号: the nine-day Spring Festival.
   2026: {
-    holidays: [['01-01', '01-03'], ['02-15', '02-23'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-19', '06-21'], ['09-25', '09-27'], ['10-01', '10-07']],
+    holidays: [
+      ['01-01', '01-03'],
+      ['02-15', '02-23'],
+      ['04-04', '04-06'],
+      ['05-01', '05-05'],
+      ['06-19', '06-21'],
+      ['09-25', '09-27'],
+      ['10-01', '10-07'],
+    ],
     workdays: ['01-04', '02-14', '02-28', '05-09', '09-20', '10-10'],
   },
 };
@@ -57,7 +95,12 @@ describe('working-day calendar against the State Council notices', () => {
   }
 
   it("2019's 元旦 begins in 2018 as its notice says (2018-12-29 worked, 12-30 and 12-31 off), while 2018 itself has no notice", () => {
-    expect(['2018-12-28', '2018-12-29', '2018-12-30', '2018-12-31'].map((d) => cal.isWorkingDay(dayOf(d)))).toEqual([true, true, false, false]);
+    expect(['2018-12-28', '2018-12-29', '2018-12-30', '2018-12-31'].map((d) => cal.isWorkingDay(dayOf(d)))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(cal.describe(dayOf('2018-12-29'))).toEqual({ kind: 'makeup-workday', name: '元旦调休上班' });
     expect(cal.coveredYears).not.toContain(2018);
     expect(cal.touchesUncovered(dayOf('2018-12-20'), dayOf('2019-01-05'))).toBe(true);
@@ -120,7 +163,15 @@ describe('calendar data validation', () => {
     const { join } = await import('node:path');
     const updated = structuredClone(base);
     updated.version = 'cn-2027@test';
-    updated.years.push({ year: 2027, notice: '测试通知', published: '2026-11-01', url: 'https://example.invalid/2027', supplements: [], holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }], workdays: [] });
+    updated.years.push({
+      year: 2027,
+      notice: '测试通知',
+      published: '2026-11-01',
+      url: 'https://example.invalid/2027',
+      supplements: [],
+      holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
+      workdays: [],
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'cal-')), 'cal.json');
     writeFileSync(file, JSON.stringify(updated));
     const next = loadCalendar(file);

@@ -6,7 +6,20 @@ import { PROCEDURES } from '../../machines/index.js';
 
 describe('citations in the statute’s words (issue 13)', () => {
   it('writes article numbers in Chinese numerals as the statute numbers them', () => {
-    expect([1, 10, 11, 19, 20, 25, 61, 100, 101, 110, 115, 203].map(chineseNumeral)).toEqual(['一', '十', '十一', '十九', '二十', '二十五', '六十一', '一百', '一百零一', '一百一十', '一百一十五', '二百零三']);
+    expect([1, 10, 11, 19, 20, 25, 61, 100, 101, 110, 115, 203].map(chineseNumeral)).toEqual([
+      '一',
+      '十',
+      '十一',
+      '十九',
+      '二十',
+      '二十五',
+      '六十一',
+      '一百',
+      '一百零一',
+      '一百一十',
+      '一百一十五',
+      '二百零三',
+    ]);
     expect(() => chineseNumeral(0)).toThrow(/1 to 9999/);
   });
 

@@ -37,13 +37,26 @@ describe('deadline properties', () => {
   it('adding a suspension or an extension never moves a deadline earlier', () => {
     const rule = fc.constantFrom('working-days' as const, 'calendar-days' as const);
     fc.assert(
-      fc.property(startDay, rule, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 60 }), (start, r, n, offset, len, ext) => {
-        const base = computeDeadline(cal, { rule: r, n, from: dateOf(start) });
-        const suspended = computeDeadline(cal, { rule: r, n, from: dateOf(start), suspensions: [{ from: dateOf(start + offset), to: dateOf(start + offset + len) }] });
-        const extended = computeDeadline(cal, { rule: r, n, from: dateOf(start), extensions: [{ days: ext }] });
-        expect(Date.parse(suspended.dueAt)).toBeGreaterThanOrEqual(Date.parse(base.dueAt));
-        expect(Date.parse(extended.dueAt)).toBeGreaterThanOrEqual(Date.parse(base.dueAt));
-      }),
+      fc.property(
+        startDay,
+        rule,
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 60 }),
+        (start, r, n, offset, len, ext) => {
+          const base = computeDeadline(cal, { rule: r, n, from: dateOf(start) });
+          const suspended = computeDeadline(cal, {
+            rule: r,
+            n,
+            from: dateOf(start),
+            suspensions: [{ from: dateOf(start + offset), to: dateOf(start + offset + len) }],
+          });
+          const extended = computeDeadline(cal, { rule: r, n, from: dateOf(start), extensions: [{ days: ext }] });
+          expect(Date.parse(suspended.dueAt)).toBeGreaterThanOrEqual(Date.parse(base.dueAt));
+          expect(Date.parse(extended.dueAt)).toBeGreaterThanOrEqual(Date.parse(base.dueAt));
+        },
+      ),
       { numRuns: 300 },
     );
   });

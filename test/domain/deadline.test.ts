@@ -74,7 +74,9 @@ describe('calendar days (日) with the rest-day move of 民法典 203', () => {
     const d = due({ rule: 'calendar-days', n: 98, from: '2025-09-20', fixedEnd: true });
     expect(d).toMatchObject({ lastDay: '2025-12-27', dueAt: '2025-12-27T16:00:00.000Z', fixedEnd: true });
     expect(d.nominalLastDay).toBeUndefined();
-    expect(explainDeadline(cal, d).lines).toContain('期限届满：2025-12-27 24:00（北京时间）（机关确定的终止日期，不适用民法典第二百零三条顺延）');
+    expect(explainDeadline(cal, d).lines).toContain(
+      '期限届满：2025-12-27 24:00（北京时间）（机关确定的终止日期，不适用民法典第二百零三条顺延）',
+    );
   });
 });
 
@@ -107,7 +109,10 @@ describe('hours (小时)', () => {
 describe('a period is a budget: extensions and suspensions', () => {
   it('an appraisal accepted 2025-09-01 with a 7-day expert suspension and one extension is due at the end of 2025-11-07 (Regs 63)', () => {
     const d = due({
-      rule: 'calendar-days', n: 30, from: '2025-09-01', maxExtensions: 1,
+      rule: 'calendar-days',
+      n: 30,
+      from: '2025-09-01',
+      maxExtensions: 1,
       extensions: [{ days: 30, approver: '负责人', reason: '案情复杂' }],
       suspensions: [{ from: '2025-09-10', to: '2025-09-17', reason: '专家咨询' }],
     });
@@ -122,24 +127,41 @@ describe('a period is a budget: extensions and suspensions', () => {
   });
 
   it('refuses an extension beyond the allowed count', () => {
-    expect(() => due({ rule: 'calendar-days', n: 30, from: '2025-09-01', maxExtensions: 1, extensions: [{ days: 30 }, { days: 30 }] })).toThrow(/at most 1 extension/);
+    expect(() =>
+      due({ rule: 'calendar-days', n: 30, from: '2025-09-01', maxExtensions: 1, extensions: [{ days: 30 }, { days: 30 }] }),
+    ).toThrow(/at most 1 extension/);
   });
 
   it('a suspension of a working-day period skips the working days it covers', () => {
     // Suspended 2025-10-09 to 2025-10-13: 10-09, 10-10, 10-11 (make-up) are 3 working days.
-    expect(due({ rule: 'working-days', n: 10, from: '2025-09-26', suspensions: [{ from: '2025-10-09', to: '2025-10-13' }] }).lastDay).toBe('2025-10-21');
+    expect(due({ rule: 'working-days', n: 10, from: '2025-09-26', suspensions: [{ from: '2025-10-09', to: '2025-10-13' }] }).lastDay).toBe(
+      '2025-10-21',
+    );
   });
 
   it('refuses a suspension that ends before it starts or overlaps another', () => {
-    expect(() => due({ rule: 'calendar-days', n: 30, from: '2025-09-01', suspensions: [{ from: '2025-09-10', to: '2025-09-05' }] })).toThrow(/resumption is before suspension/);
     expect(() =>
-      due({ rule: 'calendar-days', n: 30, from: '2025-09-01', suspensions: [{ from: '2025-09-10', to: '2025-09-15' }, { from: '2025-09-12', to: '2025-09-20' }] }),
+      due({ rule: 'calendar-days', n: 30, from: '2025-09-01', suspensions: [{ from: '2025-09-10', to: '2025-09-05' }] }),
+    ).toThrow(/resumption is before suspension/);
+    expect(() =>
+      due({
+        rule: 'calendar-days',
+        n: 30,
+        from: '2025-09-01',
+        suspensions: [
+          { from: '2025-09-10', to: '2025-09-15' },
+          { from: '2025-09-12', to: '2025-09-20' },
+        ],
+      }),
     ).toThrow(/overlaps/);
   });
 
   it('in exact mode a suspension moves the deadline by its exact duration', () => {
     const d = due({
-      rule: 'calendar-days', n: 30, from: '2025-09-01', suspensionCounting: 'exact',
+      rule: 'calendar-days',
+      n: 30,
+      from: '2025-09-01',
+      suspensionCounting: 'exact',
       suspensions: [{ from: '2025-09-10T09:00:00+08:00', to: '2025-09-17T15:00:00+08:00' }],
     });
     // 2025-10-01 24:00 + 7d6h = 2025-10-09 06:00 → last day 10-09, a working day: stays exact.
@@ -157,13 +179,19 @@ describe('an open suspension (SPEC §2 Suspension)', () => {
     const dueAt = '2025-12-03T16:00:00.000Z';
     expect(dueAtSuspended(dueAt, undefined, '2025-12-05T02:00:00.000Z', 'calendar-days')).toBe(dueAt);
     expect(dueAtSuspended(dueAt, { from: '2025-11-28' }, '2025-12-05T02:00:00.000Z', 'calendar-days')).toBe('2025-12-10T16:00:00.000Z');
-    expect(dueAtSuspended(dueAt, { from: '2025-11-28T02:00:00.000Z' }, '2025-12-05T04:30:00.000Z', 'exact')).toBe('2025-12-10T18:30:00.000Z');
+    expect(dueAtSuspended(dueAt, { from: '2025-11-28T02:00:00.000Z' }, '2025-12-05T04:30:00.000Z', 'exact')).toBe(
+      '2025-12-10T18:30:00.000Z',
+    );
   });
 
   it('an exact-mode period with instants as suspension bounds computes; dates there are refused naming the field', () => {
     const period = { rule: 'calendar-days', n: 30, from: '2025-11-03', suspensionCounting: 'exact' } as const;
-    expect(due({ ...period, suspensions: [{ from: '2025-11-28T02:00:00.000Z', to: '2025-12-05T04:30:00.000Z' }] }).dueAt).toBe('2025-12-10T18:30:00.000Z');
-    expect(() => due({ ...period, suspensions: [{ from: '2025-11-28', to: '2025-12-05' }] })).toThrow(/suspensions\.0\.from: .*instant with an offset/);
+    expect(due({ ...period, suspensions: [{ from: '2025-11-28T02:00:00.000Z', to: '2025-12-05T04:30:00.000Z' }] }).dueAt).toBe(
+      '2025-12-10T18:30:00.000Z',
+    );
+    expect(() => due({ ...period, suspensions: [{ from: '2025-11-28', to: '2025-12-05' }] })).toThrow(
+      /suspensions\.0\.from: .*instant with an offset/,
+    );
   });
 });
 

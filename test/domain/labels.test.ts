@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_KIND_LABELS, beijingTime, eventLabel, notifyParams, stateLabel, stateNodes, SUBJECTS, subjectText, textInWords, viewInWords } from '../../domain/labels.zh.js';
+import {
+  AUDIT_KIND_LABELS,
+  beijingTime,
+  eventLabel,
+  notifyParams,
+  stateLabel,
+  stateNodes,
+  SUBJECTS,
+  subjectText,
+  textInWords,
+  viewInWords,
+} from '../../domain/labels.zh.js';
 import { PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
 import type { ProcedureView } from '../../workflows/types.js';
@@ -10,7 +21,9 @@ const CODE = /[A-Za-z]{2,}/;
 describe('every state, event and notification in Chinese, from one place (issue 13)', () => {
   for (const def of Object.values(PROCEDURES)) {
     it(`${def.kind}: every state node, regions of parallel states too, has a Chinese label (state meta label)`, () => {
-      const unlabelled = stateNodes(def).map((n) => n.path.join('.')).filter((p) => !HAN.test(stateLabel(def, p) ?? ''));
+      const unlabelled = stateNodes(def)
+        .map((n) => n.path.join('.'))
+        .filter((p) => !HAN.test(stateLabel(def, p) ?? ''));
       expect(unlabelled).toEqual([]);
     });
 
@@ -36,27 +49,76 @@ describe('every state, event and notification in Chinese, from one place (issue 
   it('shows instants in Beijing time, not UTC ISO strings', () => {
     expect(beijingTime('2025-09-26T16:30:00Z')).toBe('2025-09-27 00:30 北京时间');
     expect(beijingTime('2025-09-26T09:05:00+08:00')).toBe('2025-09-26 09:05 北京时间');
-    expect(textInWords('报告期限：2025-09-26T01:00:00.000Z 届满（第1级，Regs 61 para 1; Regs 39）')).toBe('报告期限：2025-09-26 09:00 北京时间 届满（第1级，《实施条例》第六十一条第一款、第三十九条）');
+    expect(textInWords('报告期限：2025-09-26T01:00:00.000Z 届满（第1级，Regs 61 para 1; Regs 39）')).toBe(
+      '报告期限：2025-09-26 09:00 北京时间 届满（第1级，《实施条例》第六十一条第一款、第三十九条）',
+    );
     expect(subjectText('leak-reported')).toBe(SUBJECTS['leak-reported']);
   });
 
   it('puts the procedure view in words beside its machine-readable fields', () => {
     const def = PROCEDURES['objection']!;
     const view = {
-      id: 'objection-1', kind: 'objection', label: def.label, basis: def.basis, state: 'awaitingClassifierDecision', stateLabel: '', activeStates: ['awaitingClassifierDecision'], closed: false, context: { route: { tier: 'provincial', basis: 'Regs 26 para 2(2)' }, inForce: { basis: 'Regs 26 para 1' } },
-      deadlines: [{ basis: 'Regs 26 para 1' }], allowedEvents: [{ type: 'ESCALATE', label: '', by: [] }],
+      id: 'objection-1',
+      kind: 'objection',
+      label: def.label,
+      basis: def.basis,
+      state: 'awaitingClassifierDecision',
+      stateLabel: '',
+      activeStates: ['awaitingClassifierDecision'],
+      closed: false,
+      context: { route: { tier: 'provincial', basis: 'Regs 26 para 2(2)' }, inForce: { basis: 'Regs 26 para 1' } },
+      deadlines: [{ basis: 'Regs 26 para 1' }],
+      allowedEvents: [{ type: 'ESCALATE', label: '', by: [] }],
       audit: [
-        { seq: 1, at: '2025-09-01T01:00:00Z', kind: 'event', actor: { id: 'x' }, summary: 'ESCALATE：awaitingClassifierDecision → unanswered', basis: 'Regs 26 para 2', event: { type: 'ESCALATE', payload: {} }, from: 'awaitingClassifierDecision', to: 'underAuthorityReview' },
-        { seq: 2, at: '2025-09-01T01:00:00Z', kind: 'notification', actor: { id: 'x' }, summary: '通知广东省国家保密局：objection-escalated', basis: 'Regs 26 para 2' },
+        {
+          seq: 1,
+          at: '2025-09-01T01:00:00Z',
+          kind: 'event',
+          actor: { id: 'x' },
+          summary: 'ESCALATE：awaitingClassifierDecision → unanswered',
+          basis: 'Regs 26 para 2',
+          event: { type: 'ESCALATE', payload: {} },
+          from: 'awaitingClassifierDecision',
+          to: 'underAuthorityReview',
+        },
+        {
+          seq: 2,
+          at: '2025-09-01T01:00:00Z',
+          kind: 'notification',
+          actor: { id: 'x' },
+          summary: '通知广东省国家保密局：objection-escalated',
+          basis: 'Regs 26 para 2',
+        },
       ],
-      inbox: [{ id: 'i', at: '2025-09-01T01:00:00Z', kind: 'notification', subject: 'objection-filed', recipients: [], deliveries: [], basis: 'Regs 26 para 1' }],
+      inbox: [
+        {
+          id: 'i',
+          at: '2025-09-01T01:00:00Z',
+          kind: 'notification',
+          subject: 'objection-filed',
+          recipients: [],
+          deliveries: [],
+          basis: 'Regs 26 para 1',
+        },
+      ],
       versions: {},
     } as unknown as ProcedureView;
     const words = viewInWords(def, view);
-    expect(words).toMatchObject({ basis: def.basis, basisText: '《实施条例》第二十六条', deadlines: [{ basis: 'Regs 26 para 1', basisText: '《实施条例》第二十六条第一款' }], allowedEvents: [{ type: 'ESCALATE', basisText: '《实施条例》第二十六条第二款' }] });
-    expect(words.audit.map((a) => a.summaryText)).toEqual([`报保密行政管理部门确定：${stateLabel(def, 'awaitingClassifierDecision')} → ${stateLabel(def, 'underAuthorityReview')}`, `通知广东省国家保密局：${SUBJECTS['objection-escalated']}`]);
+    expect(words).toMatchObject({
+      basis: def.basis,
+      basisText: '《实施条例》第二十六条',
+      deadlines: [{ basis: 'Regs 26 para 1', basisText: '《实施条例》第二十六条第一款' }],
+      allowedEvents: [{ type: 'ESCALATE', basisText: '《实施条例》第二十六条第二款' }],
+    });
+    expect(words.audit.map((a) => a.summaryText)).toEqual([
+      `报保密行政管理部门确定：${stateLabel(def, 'awaitingClassifierDecision')} → ${stateLabel(def, 'underAuthorityReview')}`,
+      `通知广东省国家保密局：${SUBJECTS['objection-escalated']}`,
+    ]);
     expect(words.audit.map((a) => a.summaryText).filter((t) => CODE.test(t))).toEqual([]);
-    expect(words.citations).toEqual({ 'Regs 26 para 2(2)': '《实施条例》第二十六条第二款第（二）项', 'Regs 26 para 1': '《实施条例》第二十六条第一款' });
+    expect(words.citations).toEqual({
+      'Regs 26 para 2(2)': '《实施条例》第二十六条第二款第（二）项',
+      'Regs 26 para 1': '《实施条例》第二十六条第一款',
+    });
     expect(words.inbox[0]).toMatchObject({ subject: 'objection-filed', subjectText: SUBJECTS['objection-filed'], kindText: '通知' });
   });
 });

@@ -31,10 +31,14 @@ describe('registry (SPEC §1)', () => {
   it('stops on bad data with the field and the reason', () => {
     expect(bad((d) => d.authorities.splice(5, 1))).toThrow(/no provincial authority for province 150000/);
     expect(bad((d) => (d.organs[3]!.superiorId = 'org-ghost'))).toThrow(/organs\.3\.superiorId: no organ "org-ghost"/);
-    expect(bad((d) => (d.authorities[1]!.region = '110100'))).toThrow(/authorities\.1\.region: region 110100 is not a provincial region code/);
+    expect(bad((d) => (d.authorities[1]!.region = '110100'))).toThrow(
+      /authorities\.1\.region: region 110100 is not a provincial region code/,
+    );
     expect(bad((d) => (d.organs[1]!.id = d.organs[0]!.id))).toThrow(/organs\.1\.id: id "org-central-ministry" is used twice/);
     expect(bad((d) => ((d.organs[0] as Record<string, unknown>).secret = 'x'))).toThrow(/organs\.0: Unrecognized key/);
-    expect(bad((d) => ((d.organs[0] as Record<string, unknown>).functions = ['police']))).toThrow(/organs\.0\.functions\.0: .*supervisory.*judicial/);
+    expect(bad((d) => ((d.organs[0] as Record<string, unknown>).functions = ['police']))).toThrow(
+      /organs\.0\.functions\.0: .*supervisory.*judicial/,
+    );
   });
 
   it('records which organs are 监察机关 or 司法机关, the applicants of an appraisal (Regs 63 para 1)', () => {
@@ -51,7 +55,10 @@ describe('escalation ladder (SPEC §1, local policy)', () => {
   const ref = (id: string) => reg.party(id);
   it('an organ: its secrecy officer, then its superior organ and same-level authority, then no further rung', () => {
     expect(escalationTargets(reg, ref('org-th-office'), 1).map((t) => t.role)).toEqual(['secrecy-officer']);
-    expect(escalationTargets(reg, ref('org-th-office'), 2).map((t) => [t.party.id, t.role])).toEqual([['org-gz-bureau', 'superior-organ'], ['auth-440106', 'same-level-authority']]);
+    expect(escalationTargets(reg, ref('org-th-office'), 2).map((t) => [t.party.id, t.role])).toEqual([
+      ['org-gz-bureau', 'superior-organ'],
+      ['auth-440106', 'same-level-authority'],
+    ]);
     expect(escalationTargets(reg, ref('org-bj-chaoyang'), 2).map((t) => t.party.id)).toEqual(['auth-110105']);
     expect(escalationTargets(reg, ref('org-th-office'), 3)).toEqual([]);
   });

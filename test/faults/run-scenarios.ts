@@ -34,9 +34,22 @@ export const EVENT_DAYS = [...new Set(SCENARIOS.flatMap((s) => s.steps.map((step
  * `beforeDay` may hold the script back (the fault test paces it to its kills). Resolves with each
  * procedure's final view once all have closed.
  */
-export async function runScenarios(env: TestWorkflowEnvironment, client: Client, taskQueue: string, tag: string, beforeDay: (index: number) => Promise<void> = async () => {}): Promise<Outcome[]> {
+export async function runScenarios(
+  env: TestWorkflowEnvironment,
+  client: Client,
+  taskQueue: string,
+  tag: string,
+  beforeDay: (index: number) => Promise<void> = async () => {},
+): Promise<Outcome[]> {
   const handles = await Promise.all(
-    SCENARIOS.map(async (s) => (await patiently(() => startProcedure(client, { kind: s.kind, workflowId: `${tag}-${s.kind}`, taskQueue, input: s.input, actor: { id: s.by } }))).handle),
+    SCENARIOS.map(
+      async (s) =>
+        (
+          await patiently(() =>
+            startProcedure(client, { kind: s.kind, workflowId: `${tag}-${s.kind}`, taskQueue, input: s.input, actor: { id: s.by } }),
+          )
+        ).handle,
+    ),
   );
   for (const [index, day] of EVENT_DAYS.entries()) {
     await beforeDay(index);
@@ -45,10 +58,24 @@ export async function runScenarios(env: TestWorkflowEnvironment, client: Client,
       SCENARIOS.map(async (s, i) => {
         for (const [n, step] of s.steps.entries()) {
           if (step.day !== day) continue;
-          await patiently(() => sendEvent(handles[i]!, { type: step.type, payload: step.payload ?? {}, actor: step.person ? { id: step.by, person: { sub: step.person.sub, name: step.person.name }, roles: step.person.roles } : { id: step.by } }, `${handles[i]!.workflowId}-event-${n}`));
+          await patiently(() =>
+            sendEvent(
+              handles[i]!,
+              {
+                type: step.type,
+                payload: step.payload ?? {},
+                actor: step.person
+                  ? { id: step.by, person: { sub: step.person.sub, name: step.person.name }, roles: step.person.roles }
+                  : { id: step.by },
+              },
+              `${handles[i]!.workflowId}-event-${n}`,
+            ),
+          );
         }
       }),
     );
   }
-  return Promise.all(SCENARIOS.map(async (s, i) => ({ kind: s.kind, handle: handles[i]!, final: (await handles[i]!.result()) as ProcedureView })));
+  return Promise.all(
+    SCENARIOS.map(async (s, i) => ({ kind: s.kind, handle: handles[i]!, final: (await handles[i]!.result()) as ProcedureView })),
+  );
 }

@@ -34,7 +34,14 @@ export const SCENARIOS: Scenario[] = [
     // Reported late (overdue reminders and escalation first), determined, holders told late, filed late.
     kind: 'unclear-matter',
     by: 'org-gz-bureau',
-    input: { organId: 'org-gz-bureau', matterRef: 'F-UM-1', title: '故障测试事项', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, draftedOn: '2026-03-02', protectiveMeasures: '按机密级保护' },
+    input: {
+      organId: 'org-gz-bureau',
+      matterRef: 'F-UM-1',
+      title: '故障测试事项',
+      proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+      draftedOn: '2026-03-02',
+      protectiveMeasures: '按机密级保护',
+    },
     steps: [
       { day: 16, type: 'SUBMIT_REPORT', by: 'org-gz-bureau', payload: { reportNumber: '穗故〔2026〕1号' } },
       { day: 20, type: 'DETERMINE', by: 'auth-440000', payload: { determination: secret } },
@@ -71,7 +78,13 @@ export const SCENARIOS: Scenario[] = [
     // 24-hour obligations missed and relayed late, tier by tier; the authority's order; the result.
     kind: 'leak',
     by: 'org-th-office',
-    input: { organId: 'org-th-office', incidentRef: 'F-LK-1', summary: '故障测试泄密事件', discoveredAt: '2026-03-02T10:00:00+08:00', remedialMeasures: '封存' },
+    input: {
+      organId: 'org-th-office',
+      incidentRef: 'F-LK-1',
+      summary: '故障测试泄密事件',
+      discoveredAt: '2026-03-02T10:00:00+08:00',
+      remedialMeasures: '封存',
+    },
     steps: [
       // Days with fractions keep each event clear of the alarm instants (24 h from discovery or receipt, 50%, 80%).
       { day: 0.3, type: 'REPORT_TO_SUPERIOR', by: 'org-th-office' },
@@ -90,13 +103,37 @@ export const SCENARIOS: Scenario[] = [
     // Accepted, the clock suspended for an expert, extended once, concluded.
     kind: 'appraisal',
     by: 'org-gz-procuratorate',
-    input: { applicantId: 'org-gz-procuratorate', caseRef: 'F-AP-1', appliedOn: '2026-03-02', items: [{ ref: 'A1', description: '文件甲' }, { ref: 'A2', description: '文件乙' }] },
+    input: {
+      applicantId: 'org-gz-procuratorate',
+      caseRef: 'F-AP-1',
+      appliedOn: '2026-03-02',
+      items: [
+        { ref: 'A1', description: '文件甲' },
+        { ref: 'A2', description: '文件乙' },
+      ],
+    },
     steps: [
       { day: 1, type: 'ACCEPT', by: 'auth-440000' },
       { day: 5, type: 'START_CONSULTATION', by: 'auth-440000', payload: { reason: '技术问题', expert: '专家' } },
       { day: 10, type: 'END_CONSULTATION', by: 'auth-440000' },
-      { day: 28, type: 'EXTEND', by: 'auth-440000', person: { sub: 'p-gd-head', name: '张某', roles: ['head'] }, payload: { reason: '事项复杂' } },
-      { day: 45, type: 'CONCLUDE', by: 'auth-440000', payload: { conclusions: [{ ref: 'A1', outcome: 'state-secret', level: 'secret' }, { ref: 'A2', outcome: 'not-secret' }] } },
+      {
+        day: 28,
+        type: 'EXTEND',
+        by: 'auth-440000',
+        person: { sub: 'p-gd-head', name: '张某', roles: ['head'] },
+        payload: { reason: '事项复杂' },
+      },
+      {
+        day: 45,
+        type: 'CONCLUDE',
+        by: 'auth-440000',
+        payload: {
+          conclusions: [
+            { ref: 'A1', outcome: 'state-secret', level: 'secret' },
+            { ref: 'A2', outcome: 'not-secret' },
+          ],
+        },
+      },
     ],
     final: 'concluded',
   },

@@ -36,7 +36,11 @@ interface Server {
 }
 
 /** A time-skipping server at START on its own port, a sealed client, and workers as separate processes. */
-async function withServer(dir: string, bundle: string, fn: (s: Server) => Promise<Outcome[]>): Promise<Array<Outcome & { history: Awaited<ReturnType<typeof historyFacts>> }>> {
+async function withServer(
+  dir: string,
+  bundle: string,
+  fn: (s: Server) => Promise<Outcome[]>,
+): Promise<Array<Outcome & { history: Awaited<ReturnType<typeof historyFacts>> }>> {
   const port = await freePort();
   const env = await timeSkippingEnv(START, port);
   const client = new Client({ connection: env.connection, dataConverter: sealedDataConverter(codecFromEnv({ BM_DATA_DIR: dir })) });
@@ -73,7 +77,9 @@ function summary(o: Outcome) {
     events: o.final.audit.filter((a) => a.kind === 'event' && a.event?.type !== DEADLINE_PASSED).map((a) => a.event!.type),
     deadlinesPassed: o.final.audit.filter((a) => a.event?.type === DEADLINE_PASSED).map((a) => a.summary),
     // A due instant counted from an event carries that event's millisecond: compared through `at` below.
-    alarms: o.final.audit.filter((a) => a.kind === 'reminder' || a.kind === 'escalation').map((a) => ({ summary: a.summary.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<instant>'), at: a.at })),
+    alarms: o.final.audit
+      .filter((a) => a.kind === 'reminder' || a.kind === 'escalation')
+      .map((a) => ({ summary: a.summary.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<instant>'), at: a.at })),
     inbox: o.final.inbox.map((i) => i.id),
   };
 }
@@ -81,11 +87,19 @@ function summary(o: Outcome) {
 /** Every event update accepted once under its own id, no timer left neither fired nor cancelled, tasks lost to kills. */
 async function historyFacts(o: Outcome) {
   const events = (await o.handle.fetchHistory()).events ?? [];
-  const updateIds = events.flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event' ? [e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId!] : []));
+  const updateIds = events.flatMap((e) =>
+    e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event'
+      ? [e.workflowExecutionUpdateAcceptedEventAttributes.protocolInstanceId!]
+      : [],
+  );
   const started = events.flatMap((e) => (e.timerStartedEventAttributes ? [e.timerStartedEventAttributes.timerId!] : []));
-  const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId].filter((x): x is string => !!x)));
+  const ended = new Set(
+    events.flatMap((e) => [e.timerFiredEventAttributes?.timerId, e.timerCanceledEventAttributes?.timerId].filter((x): x is string => !!x)),
+  );
   // Work a killed worker held: workflow tasks that timed out, activities that ran again.
-  const lost = events.filter((e) => e.workflowTaskTimedOutEventAttributes || (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+  const lost = events.filter(
+    (e) => e.workflowTaskTimedOutEventAttributes || (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1,
+  ).length;
   return { updateIds, timersStarted: started.length, timersPending: started.filter((t) => !ended.has(t)), lost };
 }
 
@@ -93,64 +107,72 @@ async function historyFacts(o: Outcome) {
 const FIRST_CLOSE = EVENT_DAYS.indexOf(Math.min(...SCENARIOS.map((s) => s.steps.at(-1)!.day)));
 
 describe.sequential('kill -9 the worker 20 times at random points while a procedure of every kind runs (issue 7)', () => {
-  it('every procedure closes as without faults: each event applied exactly once, every timer fired at its instant', { timeout: 900_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bm-faults-'));
-    const bundle = join(dir, 'workflows.js');
-    await writeWorkflowBundle(bundle); // a restarted worker loads it at once, as under `npm start`
+  it(
+    'every procedure closes as without faults: each event applied exactly once, every timer fired at its instant',
+    { timeout: 900_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bm-faults-'));
+      const bundle = join(dir, 'workflows.js');
+      await writeWorkflowBundle(bundle); // a restarted worker loads it at once, as under `npm start`
 
-    // Without faults: the reference outcome.
-    const t0 = Date.now();
-    const reference = await withServer(dir, bundle, async ({ env, client, worker }) => {
-      await worker('cached');
-      return runScenarios(env, client, TASK_QUEUE, 'reference');
-    });
-    const referenceMs = Date.now() - t0;
+      // Without faults: the reference outcome.
+      const t0 = Date.now();
+      const reference = await withServer(dir, bundle, async ({ env, client, worker }) => {
+        await worker('cached');
+        return runScenarios(env, client, TASK_QUEUE, 'reference');
+      });
+      const referenceMs = Date.now() - t0;
 
-    // The same scenarios on a fresh server; a new worker replaces each one killed.
-    const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
-    const next = random(seed);
-    let kills = 0;
-    const faulty = await withServer(dir, bundle, async ({ env, client, worker }) => {
-      let current = await worker('uncached');
-      let failed: unknown;
-      // Each worker lives for a random time (up to 1.5 s: starting up, replaying, mid-task or idle), then is killed.
-      const chaos = (async () => {
-        while (kills < KILLS) {
-          await delay(next() * 1500);
-          await killWorker(current);
-          kills++;
-          current = await worker('uncached');
-        }
-      })().catch((e: unknown) => (failed = e));
-      // The script keeps pace with the kills, so that all of them fall before any procedure closes.
-      const paced = async (index: number) => {
-        const due = Math.ceil((KILLS * Math.min(index, FIRST_CLOSE)) / FIRST_CLOSE);
-        while (kills < due && !failed) await delay(50);
-        if (failed) throw failed;
-        if (index >= FIRST_CLOSE) expect(kills, 'every kill falls while all five procedures are open').toBe(KILLS);
-      };
-      const outcome = await runScenarios(env, client, TASK_QUEUE, 'faulty', paced);
-      await chaos; // the kills all fell before the first procedure closed (paced)
-      return outcome;
-    });
-    const lost = faulty.reduce((n, o) => n + o.history.lost, 0);
-    console.log(`[faults] seed ${seed}: fault-free run ${referenceMs} ms; ${kills} kills; faulty run ${Date.now() - t0 - referenceMs} ms; ${lost} tasks lost mid-flight and redone`);
-    expect(lost, 'some kills struck a worker in the middle of a task').toBeGreaterThan(0);
+      // The same scenarios on a fresh server; a new worker replaces each one killed.
+      const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
+      const next = random(seed);
+      let kills = 0;
+      const faulty = await withServer(dir, bundle, async ({ env, client, worker }) => {
+        let current = await worker('uncached');
+        let failed: unknown;
+        // Each worker lives for a random time (up to 1.5 s: starting up, replaying, mid-task or idle), then is killed.
+        const chaos = (async () => {
+          while (kills < KILLS) {
+            await delay(next() * 1500);
+            await killWorker(current);
+            kills++;
+            current = await worker('uncached');
+          }
+        })().catch((e: unknown) => (failed = e));
+        // The script keeps pace with the kills, so that all of them fall before any procedure closes.
+        const paced = async (index: number) => {
+          const due = Math.ceil((KILLS * Math.min(index, FIRST_CLOSE)) / FIRST_CLOSE);
+          while (kills < due && !failed) await delay(50);
+          if (failed) throw failed;
+          if (index >= FIRST_CLOSE) expect(kills, 'every kill falls while all five procedures are open').toBe(KILLS);
+        };
+        const outcome = await runScenarios(env, client, TASK_QUEUE, 'faulty', paced);
+        await chaos; // the kills all fell before the first procedure closed (paced)
+        return outcome;
+      });
+      const lost = faulty.reduce((n, o) => n + o.history.lost, 0);
+      console.log(
+        `[faults] seed ${seed}: fault-free run ${referenceMs} ms; ${kills} kills; faulty run ${Date.now() - t0 - referenceMs} ms; ${lost} tasks lost mid-flight and redone`,
+      );
+      expect(lost, 'some kills struck a worker in the middle of a task').toBeGreaterThan(0);
 
-    for (const [i, s] of SCENARIOS.entries()) {
-      const ref = summary(reference[i]!);
-      const got = summary(faulty[i]!);
-      expect(ref).toMatchObject({ kind: s.kind, state: s.final, closed: true, events: s.steps.map((step) => step.type) });
-      expect(ref.alarms.length, `${s.kind}: the scenario exercises its timers`).toBeGreaterThan(0);
-      // Same states, events, deadlines passed, inbox; every alarm fired at the same instant (±1 min: a kill may delay a task).
-      expect({ ...got, alarms: got.alarms.map((a) => a.summary) }).toEqual({ ...ref, alarms: ref.alarms.map((a) => a.summary) });
-      got.alarms.forEach((a, j) => expect(Math.abs(Date.parse(a.at) - Date.parse(ref.alarms[j]!.at)), `${s.kind}: ${a.summary}`).toBeLessThan(60_000));
+      for (const [i, s] of SCENARIOS.entries()) {
+        const ref = summary(reference[i]!);
+        const got = summary(faulty[i]!);
+        expect(ref).toMatchObject({ kind: s.kind, state: s.final, closed: true, events: s.steps.map((step) => step.type) });
+        expect(ref.alarms.length, `${s.kind}: the scenario exercises its timers`).toBeGreaterThan(0);
+        // Same states, events, deadlines passed, inbox; every alarm fired at the same instant (±1 min: a kill may delay a task).
+        expect({ ...got, alarms: got.alarms.map((a) => a.summary) }).toEqual({ ...ref, alarms: ref.alarms.map((a) => a.summary) });
+        got.alarms.forEach((a, j) =>
+          expect(Math.abs(Date.parse(a.at) - Date.parse(ref.alarms[j]!.at)), `${s.kind}: ${a.summary}`).toBeLessThan(60_000),
+        );
 
-      const facts = faulty[i]!.history;
-      const expectedIds = s.steps.map((_, n) => `faulty-${s.kind}-event-${n}`);
-      expect(facts.updateIds).toEqual(expectedIds);
-      expect(facts.timersPending).toEqual([]);
-      expect(facts.timersStarted).toBeGreaterThan(0);
-    }
-  });
+        const facts = faulty[i]!.history;
+        const expectedIds = s.steps.map((_, n) => `faulty-${s.kind}-event-${n}`);
+        expect(facts.updateIds).toEqual(expectedIds);
+        expect(facts.timersPending).toEqual([]);
+        expect(facts.timersStarted).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { annualInspectionEvents, annualInspectionMachine, REVOCATION_GROUNDS, type AnnualInspectionContext } from '../../machines/annual-inspection.js';
+import {
+  annualInspectionEvents,
+  annualInspectionMachine,
+  REVOCATION_GROUNDS,
+  type AnnualInspectionContext,
+} from '../../machines/annual-inspection.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
 import type { StateMeta } from '../../machines/procedure.js';
 import { annualInspectionParties } from '../../domain/resolve-parties.js';
@@ -15,7 +20,13 @@ import { computeDeadline } from '../../domain/deadline/compute.js';
 const actor = { id: 'auth-440000', name: '广东省保密局' };
 const at = '2025-09-10T02:00:00.000Z';
 const ev = (type: string, payload: Record<string, unknown> = {}, when = at) => ({ type, actor, at: when, deadlines: {}, ...payload });
-const input = (edition = 2, year = 2025) => ({ enterpriseId: 'ent-gz-tech', year, ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year }, DEFAULT_POLICY), policy: DEFAULT_POLICY, edition });
+const input = (edition = 2, year = 2025) => ({
+  enterpriseId: 'ent-gz-tech',
+  year,
+  ...annualInspectionParties(reg, { enterpriseId: 'ent-gz-tech', year }, DEFAULT_POLICY),
+  policy: DEFAULT_POLICY,
+  edition,
+});
 const ctx = (s: AnyMachineSnapshot) => s.context as AnnualInspectionContext;
 
 /** Runs the events from the start, each of which must be taken. */
@@ -28,26 +39,61 @@ function run(events: Array<Record<string, unknown>>, edition = 2, year = 2025): 
   }
   return s;
 }
-const toSanctionProposed = [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('RECTIFICATION_REPORTED', { summary: 'S' }), ev('RECTIFICATION_FAILED', { findings: 'F' })];
+const toSanctionProposed = [
+  ev('SUBMIT_REPORT'),
+  ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }),
+  ev('RECTIFICATION_REPORTED', { summary: 'S' }),
+  ev('RECTIFICATION_FAILED', { findings: 'F' }),
+];
 
 describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', () => {
   const events = [
-    ev('SUBMIT_REPORT'), ev('ACCEPT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('RECTIFICATION_REPORTED', { summary: 'S' }),
-    ev('RECTIFICATION_ACCEPTED'), ev('RECTIFICATION_FAILED', { findings: 'F' }), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DOWNGRADE'),
-    ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }), ev('SUSPENSION_REVIEW_PASSED'), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE'),
-    ev('WARN', { measure: 'warning', reason: 'R' }), ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: 'F' }), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }),
+    ev('SUBMIT_REPORT'),
+    ev('ACCEPT'),
+    ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }),
+    ev('RECTIFICATION_REPORTED', { summary: 'S' }),
+    ev('RECTIFICATION_ACCEPTED'),
+    ev('RECTIFICATION_FAILED', { findings: 'F' }),
+    ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }),
+    ev('DOWNGRADE'),
+    ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }),
+    ev('SUSPENSION_REVIEW_PASSED'),
+    ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }),
+    ev('REVOKE'),
+    ev('WARN', { measure: 'warning', reason: 'R' }),
+    ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: 'F' }),
+    ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }),
     ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }),
-    ev('DEADLINE_PASSED', { deadlineId: 'annual-report' }), ev('DEADLINE_PASSED', { deadlineId: 'rectification' }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'annual-report' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'rectification' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
   ];
 
   it('reaches every state and takes every event', () => {
     // Told apart by the pending proposal's resume point: a declined proposal goes back where it was raised.
-    const key = (c: AnnualInspectionContext) => c.proposals.filter((p) => !p.decision).map((p) => p.resumeTo ?? '-').join();
+    const key = (c: AnnualInspectionContext) =>
+      c.proposals
+        .filter((p) => !p.decision)
+        .map((p) => p.resumeTo ?? '-')
+        .join();
     const { states, transitions } = coverage(annualInspectionMachine, [input(1), input(2)], events, key as never);
     expect([...states].sort()).toEqual(restingLeaves(annualInspectionMachine));
     const taken = new Set([...transitions].map((t) => t.split(':')[0]));
-    expect(declaredTransitions(annualInspectionMachine).map((d) => d.split(': ')[1]).filter((e) => !taken.has(e))).toEqual([]);
-    for (const from of ['awaitingReport', 'reportOverdue', 'underReview', 'rectifying', 'reviewingRectification', 'sanctionProposed', 'suspended', 'suspensionEndReview']) {
+    expect(
+      declaredTransitions(annualInspectionMachine)
+        .map((d) => d.split(': ')[1])
+        .filter((e) => !taken.has(e)),
+    ).toEqual([]);
+    for (const from of [
+      'awaitingReport',
+      'reportOverdue',
+      'underReview',
+      'rectifying',
+      'reviewingRectification',
+      'sanctionProposed',
+      'suspended',
+      'suspensionEndReview',
+    ]) {
       expect(transitions, from).toContain(`DECLINE_PROPOSAL: revocationProposed -> ${from}`);
     }
   });
@@ -57,7 +103,10 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     expect(input().parties.authority!.id).toBe('auth-440000');
     const [first] = deadlineRequests(initialTransition(annualInspectionMachine, input() as never)[0], DEFAULT_POLICY);
     // The due date is 本地策略, shown as such; the duty is Regs 48 para 3's.
-    expect(first).toMatchObject({ fromPolicy: true, spec: { id: 'annual-report', basis: 'Regs 48 para 3', policyKey: 'annualReportDue', remindersDaysBefore: 'annualReminderDaysBefore' } });
+    expect(first).toMatchObject({
+      fromPolicy: true,
+      spec: { id: 'annual-report', basis: 'Regs 48 para 3', policyKey: 'annualReportDue', remindersDaysBefore: 'annualReminderDaysBefore' },
+    });
   });
 
   it('guard endsAfterToday: a rectification deadline in the past is refused', () => {
@@ -69,7 +118,10 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
   it('every event records a fact and cites only Regs 48 para 3, Regs 71 or Law 60, or is local policy', () => {
     for (const [type, spec] of Object.entries(annualInspectionEvents)) {
       expect(spec.fact, type).toBe(true);
-      if ('basis' in spec) expect(spec.basis, type).toMatch(/^(本地策略|(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*)$/);
+      if ('basis' in spec)
+        expect(spec.basis, type).toMatch(
+          /^(本地策略|(Regs 48 para 3|Regs 71 para [123](\(\d\))?|Law 60)(; (Regs 71 para [123]|Law 60))*)$/,
+        );
     }
     // Regs 48 para 3 says where the report goes, not how it is reviewed.
     expect('basis' in annualInspectionEvents.ACCEPT).toBe(false);
@@ -87,16 +139,37 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
 
     it('or propose suspension or downgrade on a para 2 ground it names (Regs 71 para 2(1), (3))', () => {
-      const s = run([...overdue, ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: '拒不报送，存在重大泄密隐患' }, '2026-04-02T02:00:00.000Z')]);
+      const s = run([
+        ...overdue,
+        ev('PROPOSE_SANCTION', { ground: 'Regs 71 para 2(3)', findings: '拒不报送，存在重大泄密隐患' }, '2026-04-02T02:00:00.000Z'),
+      ]);
       expect(s.value).toBe('sanctionProposed');
-      expect(ctx(s).proposals).toEqual([{ measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(3)', reason: '其他违反保密法律法规及国家保密规定，存在重大泄密隐患：拒不报送，存在重大泄密隐患', on: '2026-04-02', resumeTo: 'reportOverdue' }]);
+      expect(ctx(s).proposals).toEqual([
+        {
+          measure: 'suspend-or-downgrade',
+          basis: 'Regs 71 para 2(3)',
+          reason: '其他违反保密法律法规及国家保密规定，存在重大泄密隐患：拒不报送，存在重大泄密隐患',
+          on: '2026-04-02',
+          resumeTo: 'reportOverdue',
+        },
+      ]);
     });
 
     it('a report filed late is still reviewed, and marked late by its date', () => {
-      const s = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines: { 'annual-report': { dueAt: '2026-03-31T16:00:00.000Z' } } }, '2026-03-31T16:00:00.000Z'), ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z')]);
+      const s = run([
+        ev(
+          'DEADLINE_PASSED',
+          { deadlineId: 'annual-report', deadlines: { 'annual-report': { dueAt: '2026-03-31T16:00:00.000Z' } } },
+          '2026-03-31T16:00:00.000Z',
+        ),
+        ev('SUBMIT_REPORT', {}, '2026-04-03T02:00:00.000Z'),
+      ]);
       expect(s.value).toBe('underReview');
       expect(ctx(s)).toMatchObject({ submittedOn: '2026-04-03', submittedLate: true });
-      expect(ctx(run([ev('SUBMIT_REPORT', {}, '2026-03-31T15:00:00.000Z')]))).toMatchObject({ submittedOn: '2026-03-31', submittedLate: false });
+      expect(ctx(run([ev('SUBMIT_REPORT', {}, '2026-03-31T15:00:00.000Z')]))).toMatchObject({
+        submittedOn: '2026-03-31',
+        submittedLate: false,
+      });
     });
 
     it('a report due on a Sunday is on time on the Monday: lateness is judged by the deadline as moved by 民法典 203, not the raw policy date (Regs 48 para 3; 民法典 203)', () => {
@@ -112,7 +185,14 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       // Entered after the deadline passed, the Monday report (occurredAt) is still on time by the recorded deadline.
       const entered = run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, monday)]);
       expect(ctx(entered)).toMatchObject({ reportDueAt: dueAt, submittedLate: false });
-      expect(ctx(run([ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt), ev('SUBMIT_REPORT', {}, '2024-04-02T02:00:00.000Z')])).submittedLate).toBe(true);
+      expect(
+        ctx(
+          run([
+            ev('DEADLINE_PASSED', { deadlineId: 'annual-report', deadlines }, dueAt),
+            ev('SUBMIT_REPORT', {}, '2024-04-02T02:00:00.000Z'),
+          ]),
+        ).submittedLate,
+      ).toBe(true);
     });
 
     it('a procedure of edition 1 keeps waiting for the report, as it ran (replay)', () => {
@@ -123,17 +203,27 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     it('the overdue report escalates first to the authority that granted the licence, not the county one (Regs 48 para 3)', () => {
       const enterprise = organRef(reg.organ('ent-gz-tech'));
       const granting = authorityRef(reg.authority('auth-440000'));
-      expect(escalationTargets(reg, enterprise, 1, granting).map((t) => [t.party.id, t.role])).toEqual([['auth-440000', 'named-authority']]);
+      expect(escalationTargets(reg, enterprise, 1, granting).map((t) => [t.party.id, t.role])).toEqual([
+        ['auth-440000', 'named-authority'],
+      ]);
       expect(escalationTargets(reg, enterprise, 2, granting)).toEqual([]);
       // Without a named authority the ladder (local policy) would reach the county authority.
       expect(escalationTargets(reg, enterprise, 2).map((t) => t.party.id)).toContain('auth-440106');
-      expect((annualInspectionMachine.root.states.awaitingReport!.meta as StateMeta).deadline).toMatchObject({ id: 'annual-report', escalateTo: 'authority' });
+      expect((annualInspectionMachine.root.states.awaitingReport!.meta as StateMeta).deadline).toMatchObject({
+        id: 'annual-report',
+        escalateTo: 'authority',
+      });
     });
   });
 
   describe('sanctions applied stay in the outcome (Regs 71 para 2; Law 60)', () => {
     it('a suspension decided with a downgrade, then a passed review: the headline names both sanctions, not 符合规定 (Regs 71 para 2; Law 60)', () => {
-      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }, '2025-09-20T02:00:00.000Z'), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_PASSED', {}, '2026-01-05T02:00:00.000Z')]);
+      const s = run([
+        ...toSanctionProposed,
+        ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }, '2025-09-20T02:00:00.000Z'),
+        ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+        ev('SUSPENSION_REVIEW_PASSED', {}, '2026-01-05T02:00:00.000Z'),
+      ]);
       expect(s.status).toBe('done');
       const by = { id: 'auth-440000', name: '广东省保密局' };
       expect(ctx(s).outcome).toEqual({
@@ -149,29 +239,62 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     });
 
     it('a revocation after a suspension with downgrade: the headline names the earlier sanctions too (Regs 71 para 2, 3; Law 60)', () => {
-      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('REVOKE')]);
+      const s = run([
+        ...toSanctionProposed,
+        ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: true }),
+        ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+        ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }),
+        ev('REVOKE'),
+      ]);
       expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质（此前已暂停涉密业务、降低资质等级）' });
     });
 
     it('the deciding authority chooses among the para 2 measures: a downgrade alone ends the procedure as sanctioned (Regs 71 para 2)', () => {
       const s = run([...toSanctionProposed, ev('DOWNGRADE')]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }] });
+      expect(ctx(s).outcome).toMatchObject({
+        result: 'sanctioned',
+        label: '已作出处罚：降低资质等级',
+        sanctions: [{ measure: 'downgrade', basis: 'Regs 71 para 2(2)' }],
+      });
     });
 
     it('a warning or a notice of criticism is recorded and the procedure goes on (Regs 71 para 1; Law 60)', () => {
       let s = run([ev('SUBMIT_REPORT'), ev('WARN', { measure: 'criticism', reason: '台账不全' })]);
       expect(s.value).toBe('underReview');
-      expect(ctx(s).sanctions).toEqual([{ measure: 'criticism', label: '通报批评', basis: 'Regs 71 para 1', on: '2025-09-10', by: { id: 'auth-440000', name: '广东省保密局' }, reason: '台账不全' }]);
+      expect(ctx(s).sanctions).toEqual([
+        {
+          measure: 'criticism',
+          label: '通报批评',
+          basis: 'Regs 71 para 1',
+          on: '2025-09-10',
+          by: { id: 'auth-440000', name: '广东省保密局' },
+          reason: '台账不全',
+        },
+      ]);
       s = transition(annualInspectionMachine, s, ev('ACCEPT') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '自检报告审查通过（已通报批评）', sanctions: [{ measure: 'criticism' }] });
-      const [, effects] = transition(annualInspectionMachine, run([ev('SUBMIT_REPORT')]), ev('WARN', { measure: 'warning', reason: 'R' }) as never);
-      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'warning-given', basis: 'Regs 71 para 1' }]);
+      expect(ctx(s).outcome).toMatchObject({
+        result: 'sanctioned',
+        label: '自检报告审查通过（已通报批评）',
+        sanctions: [{ measure: 'criticism' }],
+      });
+      const [, effects] = transition(
+        annualInspectionMachine,
+        run([ev('SUBMIT_REPORT')]),
+        ev('WARN', { measure: 'warning', reason: 'R' }) as never,
+      );
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([
+        { to: 'enterprise', subject: 'warning-given', basis: 'Regs 71 para 1' },
+      ]);
     });
   });
 
   describe('when the rectification really happened (Regs 71 para 1, 2(2); issue 11 item 7)', () => {
     const deadlines = { rectification: { dueAt: '2025-10-31T16:00:00.000Z' } };
-    const passed = [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }), ev('DEADLINE_PASSED', { deadlineId: 'rectification', deadlines }, '2025-10-31T16:00:00.000Z')];
+    const passed = [
+      ev('SUBMIT_REPORT'),
+      ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' }),
+      ev('DEADLINE_PASSED', { deadlineId: 'rectification', deadlines }, '2025-10-31T16:00:00.000Z'),
+    ];
 
     it('a rectification made on time but entered after the deadline passed is recorded: the para 2(2) proposal falls away and the review follows (Regs 71 para 1, 2(2))', () => {
       let s = run(passed);
@@ -180,7 +303,9 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('reviewingRectification');
       expect(ctx(s).rectification).toMatchObject({ reportedOn: '2025-10-31' });
       expect(ctx(s).proposals).toMatchObject([{ basis: 'Regs 71 para 2(2)', decision: { decision: 'withdrawn' } }]);
-      expect(ctx(transition(annualInspectionMachine, s, ev('RECTIFICATION_ACCEPTED', {}, '2025-11-03T02:00:00.000Z') as never)[0]).outcome).toMatchObject({ result: 'compliant', label: '整改合格' });
+      expect(
+        ctx(transition(annualInspectionMachine, s, ev('RECTIFICATION_ACCEPTED', {}, '2025-11-03T02:00:00.000Z') as never)[0]).outcome,
+      ).toMatchObject({ result: 'compliant', label: '整改合格' });
     });
 
     it('one made after the deadline stays refused: the proposal stands (Regs 71 para 2(2))', () => {
@@ -190,14 +315,20 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
 
   describe('the end of a suspension is the date the authority fixed (Regs 71 para 2, 3(5))', () => {
     // 2025-12-27 is a Saturday.
-    const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-27', downgrade: false }, '2025-09-20T02:00:00.000Z')];
+    const suspended = [
+      ...toSanctionProposed,
+      ev('SUSPEND_BUSINESS', { until: '2025-12-27', downgrade: false }, '2025-09-20T02:00:00.000Z'),
+    ];
 
     it('the suspension-end deadline is not moved by 民法典 203: a Saturday end stays Saturday (Regs 71 para 2; 民法典 203)', () => {
       const [req] = deadlineRequests(run(suspended), DEFAULT_POLICY);
       expect(req).toMatchObject({ spec: { id: 'suspension-end' }, period: { n: 98, from: '2025-09-20', fixedEnd: true } });
       expect(computeDeadline(loadCalendar(), req!.period)).toMatchObject({ lastDay: '2025-12-27', dueAt: '2025-12-27T16:00:00.000Z' });
       // A duty's deadline still moves: the rectification period's last day is a period's.
-      const [rect] = deadlineRequests(run([ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-12-27', items: 'I' })]), DEFAULT_POLICY);
+      const [rect] = deadlineRequests(
+        run([ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-12-27', items: 'I' })]),
+        DEFAULT_POLICY,
+      );
       expect(rect!.period).not.toHaveProperty('fixedEnd');
     });
 
@@ -222,35 +353,72 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       const suspended = [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false })];
       let s = run([...suspended, ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' })]);
       expect(s.value).toBe('revocationProposed');
-      s = run([...suspended, ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: '系履行既有合同' })]);
+      s = run([
+        ...suspended,
+        ev('NEW_BUSINESS_DURING_SUSPENSION', { findings: 'F' }),
+        ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: '系履行既有合同' }),
+      ]);
       expect(s.value).toBe('suspended');
       expect(ctx(s).sanctions.map((x) => x.measure)).toEqual(['suspension']);
-      expect(ctx(s).proposals.map((p) => [p.basis, p.decision?.decision])).toEqual([['Regs 71 para 2(2)', 'adopted'], ['Regs 71 para 3(5)', 'otherwise']]);
+      expect(ctx(s).proposals.map((p) => [p.basis, p.decision?.decision])).toEqual([
+        ['Regs 71 para 2(2)', 'adopted'],
+        ['Regs 71 para 3(5)', 'otherwise'],
+      ]);
     });
 
     it('a revocation proposal at the end of a suspension, declined, ends with the suspension in the outcome (Regs 71 para 3(6))', () => {
-      const s = run([...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }), ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }), ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: 'R' })]);
-      expect(ctx(s).outcome).toMatchObject({ result: 'otherwise', label: '另作处理（已暂停涉密业务）', sanctions: [{ measure: 'suspension' }] });
+      const s = run([
+        ...toSanctionProposed,
+        ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }),
+        ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+        ev('SUSPENSION_REVIEW_FAILED', { findings: 'F' }),
+        ev('DECLINE_PROPOSAL', { disposition: 'otherwise', reason: 'R' }),
+      ]);
+      expect(ctx(s).outcome).toMatchObject({
+        result: 'otherwise',
+        label: '另作处理（已暂停涉密业务）',
+        sanctions: [{ measure: 'suspension' }],
+      });
     });
 
     it('a revocation proposal may be decided with the lesser measure Law 60 gives for 情节严重 (暂停涉密业务、降低资质等级) (Law 60)', () => {
       let s = run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]);
       s = transition(annualInspectionMachine, s, ev('DOWNGRADE') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'sanctioned', label: '已作出处罚：降低资质等级', sanctions: [{ measure: 'downgrade', basis: 'Law 60 (Regs 71 para 3(1))' }] });
+      expect(ctx(s).outcome).toMatchObject({
+        result: 'sanctioned',
+        label: '已作出处罚：降低资质等级',
+        sanctions: [{ measure: 'downgrade', basis: 'Law 60 (Regs 71 para 3(1))' }],
+      });
       expect(ctx(s).proposals[0]!.decision).toMatchObject({ decision: 'lesser' });
-      const [suspended, effects] = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' })]), ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never);
+      const [suspended, effects] = transition(
+        annualInspectionMachine,
+        run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' })]),
+        ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false }) as never,
+      );
       expect(suspended.value).toBe('suspended');
       expect(ctx(suspended).sanctions).toMatchObject([{ measure: 'suspension', basis: 'Law 60 (Regs 71 para 3(4))', until: '2025-12-31' }]);
-      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'business-suspended', basis: 'Law 60' }]);
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([
+        { to: 'enterprise', subject: 'business-suspended', basis: 'Law 60' },
+      ]);
       // Revoked, the measure rests on the ground's article.
-      const revoked = transition(annualInspectionMachine, run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]), ev('REVOKE') as never)[0];
+      const revoked = transition(
+        annualInspectionMachine,
+        run([ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(1)', findings: 'F' })]),
+        ev('REVOKE') as never,
+      )[0];
       expect(ctx(revoked).sanctions).toMatchObject([{ measure: 'revocation', basis: 'Regs 71 para 3(1)' }]);
     });
 
     it('declining a proposal is a local-policy reading, not Law 60 (Law 60; Regs 71 para 2, 3: 并处)', () => {
       expect(annualInspectionEvents.DECLINE_PROPOSAL.basis).toBe('本地策略');
-      const [, effects] = transition(annualInspectionMachine, run(toSanctionProposed), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }) as never);
-      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([{ to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' }]);
+      const [, effects] = transition(
+        annualInspectionMachine,
+        run(toSanctionProposed),
+        ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: 'R' }) as never,
+      );
+      expect(effects.filter((e) => e.type === 'notify').map((e) => e.params)).toEqual([
+        { to: 'enterprise', subject: 'proposal-declined', basis: '本地策略' },
+      ]);
     });
   });
 
@@ -260,11 +428,20 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(s.value).toBe('revocationProposed');
       expect(ctx(s).proposals).toMatchObject([{ measure: 'revoke', basis: ground, resumeTo: 'underReview' }]);
       s = transition(annualInspectionMachine, s, ev('REVOKE') as never)[0];
-      expect(ctx(s).outcome).toMatchObject({ result: 'revoked', label: '吊销保密资质', sanctions: [{ measure: 'revocation', basis: ground }] });
+      expect(ctx(s).outcome).toMatchObject({
+        result: 'revoked',
+        label: '吊销保密资质',
+        sanctions: [{ measure: 'revocation', basis: ground }],
+      });
     });
 
     it('declined, the self-inspection goes on where the ground was found', () => {
-      const s = run([ev('SUBMIT_REPORT'), ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }), ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '未查实' }), ev('ACCEPT')]);
+      const s = run([
+        ev('SUBMIT_REPORT'),
+        ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' }),
+        ev('DECLINE_PROPOSAL', { disposition: 'no-penalty', reason: '未查实' }),
+        ev('ACCEPT'),
+      ]);
       expect(ctx(s).outcome).toMatchObject({ result: 'compliant', label: '自检报告审查通过', sanctions: [] });
     });
 

@@ -11,42 +11,69 @@ import { demoRegistry as reg } from '../support/demo.js';
 
 const actor = { id: 'x' };
 const at = '2025-09-10T02:00:00.000Z';
-const ev = (type: string, payload: Record<string, unknown> = {}, deadlines: Record<string, { dueAt: string }> = {}, when = at) => ({ type, actor, at: when, deadlines, ...payload });
+const ev = (type: string, payload: Record<string, unknown> = {}, deadlines: Record<string, { dueAt: string }> = {}, when = at) => ({
+  type,
+  actor,
+  at: when,
+  deadlines,
+  ...payload,
+});
 const input = (applicantId = 'org-gz-procuratorate', edition = 2, policy: Policy = DEFAULT_POLICY): AppraisalInput => {
   const s = AppraisalStartSchema.parse({ applicantId, caseRef: 'C', appliedOn: '2025-09-01', items: [{ ref: 'A1', description: 'D' }] });
   return { ...s, ...appraisalParties(reg, s), policy, edition } as AppraisalInput;
 };
-const run = (snapshot: AnyMachineSnapshot, ...events: Array<ReturnType<typeof ev>>) => events.reduce((s, e) => transition(appraisalMachine, s, e as never)[0], snapshot);
+const run = (snapshot: AnyMachineSnapshot, ...events: Array<ReturnType<typeof ev>>) =>
+  events.reduce((s, e) => transition(appraisalMachine, s, e as never)[0], snapshot);
 const started = (i = input()) => initialTransition(appraisalMachine, i as never)[0];
 const GUIDE = '本地策略（国家秘密鉴定工作规定）';
 
 describe('国家秘密鉴定 machine (Regs 63)', () => {
   const running = { conclusion: { dueAt: '2025-10-09T16:00:00.000Z' } };
   const events = [
-    ev('REQUEST_AMENDMENT', { missing: 'M' }), ev('AMENDED'), ev('ACCEPT'), ev('REJECT', { reason: 'R' }), ev('OBJECT', { reason: 'R' }), ev('ACCEPT_REJECTION'),
-    ev('REVIEW_ACCEPT'), ev('REVIEW_UPHOLD'), ev('EXTEND', { reason: 'R' }, running), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }),
-    ev('EXTEND_CONSULTATION', { reason: 'R' }), ev('END_CONSULTATION'), ev('CONCLUDE', { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] }), ev('WITHDRAW'),
+    ev('REQUEST_AMENDMENT', { missing: 'M' }),
+    ev('AMENDED'),
+    ev('ACCEPT'),
+    ev('REJECT', { reason: 'R' }),
+    ev('OBJECT', { reason: 'R' }),
+    ev('ACCEPT_REJECTION'),
+    ev('REVIEW_ACCEPT'),
+    ev('REVIEW_UPHOLD'),
+    ev('EXTEND', { reason: 'R' }, running),
+    ev('START_CONSULTATION', { reason: 'R', expert: 'E' }),
+    ev('EXTEND_CONSULTATION', { reason: 'R' }),
+    ev('END_CONSULTATION'),
+    ev('CONCLUDE', { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] }),
+    ev('WITHDRAW'),
   ];
 
   it('reaches every state and takes every event, under the rules of edition 1 and 2', () => {
     const { states, transitions } = coverage(appraisalMachine, [input('org-gz-procuratorate', 1), input()], events);
     expect([...states].sort()).toEqual(restingLeaves(appraisalMachine));
     const taken = new Set([...transitions].map((t) => t.split(':')[0]));
-    expect(declaredTransitions(appraisalMachine).map((d) => d.split(': ')[1]).filter((e) => !taken.has(e))).toEqual([]);
+    expect(
+      declaredTransitions(appraisalMachine)
+        .map((d) => d.split(': ')[1])
+        .filter((e) => !taken.has(e)),
+    ).toEqual([]);
   });
 
   it('routes a local applicant to its provincial authority, a central one to the national authority (Regs 63 para 1)', () => {
     for (const o of reg.data.organs.filter((o) => o.functions)) {
-      expect(appraisalParties(reg, { applicantId: o.id }).parties.authority!.id, o.id).toBe(o.kind === 'central' ? 'auth-000000' : `auth-${o.region.slice(0, 2)}0000`);
+      expect(appraisalParties(reg, { applicantId: o.id }).parties.authority!.id, o.id).toBe(
+        o.kind === 'central' ? 'auth-000000' : `auth-${o.region.slice(0, 2)}0000`,
+      );
     }
   });
 
   it('only a 监察机关 or 司法机关 may apply; any other organ is refused, citing the article (Regs 63 para 1)', () => {
     // A 监察委员会, a procuratorate, the supreme procuratorate and a 公安 organ (judicial in the criminal-procedure sense).
-    for (const id of ['org-gd-supervision', 'org-gz-procuratorate', 'org-spp', 'org-gz-psb']) expect(() => appraisalParties(reg, { applicantId: id }), id).not.toThrow();
+    for (const id of ['org-gd-supervision', 'org-gz-procuratorate', 'org-spp', 'org-gz-psb'])
+      expect(() => appraisalParties(reg, { applicantId: id }), id).not.toThrow();
     for (const id of ['org-gz-bureau', 'org-central-ministry', 'ent-gz-tech']) {
       expect(() => appraisalParties(reg, { applicantId: id }), id).toThrow(NotEntitledError);
-      expect(() => appraisalParties(reg, { applicantId: id }), id).toThrow(/applicantId: .* may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\).*functions as none/);
+      expect(() => appraisalParties(reg, { applicantId: id }), id).toThrow(
+        /applicantId: .* may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\).*functions as none/,
+      );
     }
   });
 
@@ -81,13 +108,22 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
   it('the expert reply period comes from local policy and is shown as 本地策略 (policyKey consultationReplyDays; 鉴定工作规定)', () => {
     const s = run(started(), ev('ACCEPT'), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }));
     const reply = deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'consultation-reply');
-    expect(reply).toMatchObject({ fromPolicy: true, spec: { policyKey: 'consultationReplyDays' }, period: { n: DEFAULT_POLICY.consultationReplyDays } });
+    expect(reply).toMatchObject({
+      fromPolicy: true,
+      spec: { policyKey: 'consultationReplyDays' },
+      period: { n: DEFAULT_POLICY.consultationReplyDays },
+    });
   });
 
   describe('expert consultation does not count (Regs 63 para 2 专家咨询等时间不计入)', () => {
     // Accepted 2025-11-03: 30 days end on Wednesday 2025-12-03, a working day.
     const due = { conclusion: { dueAt: '2025-12-03T16:00:00.000Z' } };
-    const consulting = (policy: Policy, from: string) => run(started(input(undefined, 2, policy)), ev('ACCEPT', {}, {}, '2025-11-03T02:00:00.000Z'), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }, {}, from));
+    const consulting = (policy: Policy, from: string) =>
+      run(
+        started(input(undefined, 2, policy)),
+        ev('ACCEPT', {}, {}, '2025-11-03T02:00:00.000Z'),
+        ev('START_CONSULTATION', { reason: 'R', expert: 'E' }, {}, from),
+      );
 
     it('during an open consultation an extension is in time until the deadline moved by the days suspended so far (calendar days)', () => {
       const s = consulting(DEFAULT_POLICY, '2025-11-28T02:00:00.000Z');
@@ -111,16 +147,27 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
       const late = consulting(exact, '2025-12-03T16:00:01.000Z'); // one second after the deadline
       expect(late.can(ev('EXTEND', { reason: 'R' }, due, '2025-12-03T16:00:02.000Z') as never)).toBe(false);
       const ended = run(s, ev('END_CONSULTATION', {}, {}, '2025-12-04T09:30:00.000Z'));
-      expect(ended.context.suspensions).toEqual([{ from: '2025-12-03T15:00:00.000Z', to: '2025-12-04T09:30:00.000Z', reason: '专家咨询：R', basis: 'Regs 63 para 2' }]);
-      expect(deadlineRequests(ended, exact)[0]!.period).toMatchObject({ suspensionCounting: 'exact', suspensions: ended.context.suspensions });
+      expect(ended.context.suspensions).toEqual([
+        { from: '2025-12-03T15:00:00.000Z', to: '2025-12-04T09:30:00.000Z', reason: '专家咨询：R', basis: 'Regs 63 para 2' },
+      ]);
+      expect(deadlineRequests(ended, exact)[0]!.period).toMatchObject({
+        suspensionCounting: 'exact',
+        suspensions: ended.context.suspensions,
+      });
     });
   });
 
   it('the review has its policy period (鉴定工作规定, 本地策略), restarted from the day the amended materials are complete', () => {
     const s = started();
-    expect(deadlineRequests(s, DEFAULT_POLICY).map((r) => ({ id: r.spec.id, from: r.period.from, n: r.period.n, policy: r.fromPolicy, basis: r.spec.basis }))).toEqual([
-      { id: 'review', from: '2025-09-01', n: 10, policy: true, basis: GUIDE },
-    ]);
+    expect(
+      deadlineRequests(s, DEFAULT_POLICY).map((r) => ({
+        id: r.spec.id,
+        from: r.period.from,
+        n: r.period.n,
+        policy: r.fromPolicy,
+        basis: r.spec.basis,
+      })),
+    ).toEqual([{ id: 'review', from: '2025-09-01', n: 10, policy: true, basis: GUIDE }]);
     const asked = run(s, ev('REQUEST_AMENDMENT', { missing: 'M' }));
     expect(deadlineRequests(asked, DEFAULT_POLICY)).toEqual([]);
     const amended = run(asked, ev('AMENDED', {}, {}, '2025-09-05T02:00:00.000Z'));
@@ -152,8 +199,10 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
 
   it('cites Regs 63 only for what it contains; steps from 国家秘密鉴定工作规定 are local policy with their source', () => {
     const basis = Object.fromEntries(Object.entries(appraisalEvents).map(([k, e]) => [k, (e as { basis?: string }).basis]));
-    for (const k of ['REQUEST_AMENDMENT', 'AMENDED', 'REJECT', 'OBJECT', 'ACCEPT_REJECTION', 'REVIEW_UPHOLD', 'EXTEND_CONSULTATION']) expect(basis[k], k).toBe(GUIDE);
-    for (const k of ['ACCEPT', 'REVIEW_ACCEPT', 'EXTEND', 'START_CONSULTATION', 'END_CONSULTATION', 'CONCLUDE']) expect(basis[k], k).toBe('Regs 63 para 2');
+    for (const k of ['REQUEST_AMENDMENT', 'AMENDED', 'REJECT', 'OBJECT', 'ACCEPT_REJECTION', 'REVIEW_UPHOLD', 'EXTEND_CONSULTATION'])
+      expect(basis[k], k).toBe(GUIDE);
+    for (const k of ['ACCEPT', 'REVIEW_ACCEPT', 'EXTEND', 'START_CONSULTATION', 'END_CONSULTATION', 'CONCLUDE'])
+      expect(basis[k], k).toBe('Regs 63 para 2');
     expect(basis.WITHDRAW).toBe('本地策略');
     const consulting = run(started(), ev('ACCEPT'), ev('START_CONSULTATION', { reason: 'R', expert: 'E' }));
     const specs = Object.fromEntries(deadlineRequests(consulting, DEFAULT_POLICY).map((r) => [r.spec.id, r.spec.basis]));
@@ -163,8 +212,24 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
   });
 
   it('events that record a fact are marked so, and date the procedure by the fact’s instant (受理日 from event.at, Beijing date)', () => {
-    const facts = Object.entries(appraisalEvents).filter(([, e]) => (e as { fact?: true }).fact).map(([k]) => k).sort();
-    expect(facts).toEqual(['ACCEPT', 'ACCEPT_REJECTION', 'AMENDED', 'CONCLUDE', 'END_CONSULTATION', 'OBJECT', 'REJECT', 'REQUEST_AMENDMENT', 'REVIEW_ACCEPT', 'REVIEW_UPHOLD', 'START_CONSULTATION', 'WITHDRAW']);
+    const facts = Object.entries(appraisalEvents)
+      .filter(([, e]) => (e as { fact?: true }).fact)
+      .map(([k]) => k)
+      .sort();
+    expect(facts).toEqual([
+      'ACCEPT',
+      'ACCEPT_REJECTION',
+      'AMENDED',
+      'CONCLUDE',
+      'END_CONSULTATION',
+      'OBJECT',
+      'REJECT',
+      'REQUEST_AMENDMENT',
+      'REVIEW_ACCEPT',
+      'REVIEW_UPHOLD',
+      'START_CONSULTATION',
+      'WITHDRAW',
+    ]);
     // 17:00Z on 09-01 is 01:00 on 09-02 in Beijing.
     expect(run(started(), ev('ACCEPT', {}, {}, '2025-09-01T17:00:00.000Z')).context.acceptedOn).toBe('2025-09-02');
   });

@@ -15,8 +15,18 @@ const discoveredAt = '2025-09-30T21:30:00+08:00'; // 13:30Z
 const due24h = '2025-10-01T13:30:00.000Z';
 const at = '2025-09-30T15:00:00.000Z';
 type Deadlines = Record<string, { dueAt: string }>;
-const ev = (type: string, payload: Record<string, unknown> = {}, deadlines: Deadlines = {}, when = at) => ({ type, actor, at: when, deadlines, ...payload });
-const reports: Deadlines = { 'report-authority': { dueAt: due24h }, 'report-superior': { dueAt: due24h }, 'report-receiver': { dueAt: '2025-09-30T14:30:00.000Z' } };
+const ev = (type: string, payload: Record<string, unknown> = {}, deadlines: Deadlines = {}, when = at) => ({
+  type,
+  actor,
+  at: when,
+  deadlines,
+  ...payload,
+});
+const reports: Deadlines = {
+  'report-authority': { dueAt: due24h },
+  'report-superior': { dueAt: due24h },
+  'report-receiver': { dueAt: '2025-09-30T14:30:00.000Z' },
+};
 
 const input = (organId: string, over: Record<string, unknown> = {}, policy: Policy = DEFAULT_POLICY, edition = CURRENT_EDITION) => {
   const s = LeakStartSchema.parse({ organId, incidentRef: 'I', summary: 'S', discoveredAt, remedialMeasures: 'M', ...over });
@@ -26,7 +36,8 @@ const operator = (receiverId: string) => input('ent-gz-net', { variant: 'network
 
 type Snap = SnapshotFrom<typeof leakMachine>;
 const start = (i: unknown) => initialTransition(leakMachine, i as never)[0] as Snap;
-const send = (s: Snap, ...events: Array<ReturnType<typeof ev>>) => events.reduce((acc, e) => transition(leakMachine, acc, e as never)[0] as Snap, s);
+const send = (s: Snap, ...events: Array<ReturnType<typeof ev>>) =>
+  events.reduce((acc, e) => transition(leakMachine, acc, e as never)[0] as Snap, s);
 const relayAll = (s: Snap) => {
   while (s.context.relayIndex < s.context.relayTiers - 1) s = send(s, ev('RELAY'));
   return s;
@@ -34,14 +45,31 @@ const relayAll = (s: Snap) => {
 
 describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
   const events = [
-    ev('REPORT_TO_AUTHORITY', {}, reports), ev('REPORT_TO_SUPERIOR', {}, reports), ev('REPORT_TO_RECEIVER', {}, reports), ev('RELAY'), ev('REPORT_RESULT', { result: 'R' }),
-    ev('RECORD_MEASURES', { measures: 'M2' }), ev('ORDER_STOP', { order: 'O' }), ev('DECIDE_PENALTY', { decision: 'D' }), ev('PROPOSE_HANDLING', { proposal: 'P' }),
-    ev('REFER', { to: 'judicial', note: 'N' }), ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports), ev('DEADLINE_PASSED', { deadlineId: 'report-superior' }, reports),
+    ev('REPORT_TO_AUTHORITY', {}, reports),
+    ev('REPORT_TO_SUPERIOR', {}, reports),
+    ev('REPORT_TO_RECEIVER', {}, reports),
+    ev('RELAY'),
+    ev('REPORT_RESULT', { result: 'R' }),
+    ev('RECORD_MEASURES', { measures: 'M2' }),
+    ev('ORDER_STOP', { order: 'O' }),
+    ev('DECIDE_PENALTY', { decision: 'D' }),
+    ev('PROPOSE_HANDLING', { proposal: 'P' }),
+    ev('REFER', { to: 'judicial', note: 'N' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
+    ev('DEADLINE_PASSED', { deadlineId: 'report-superior' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-receiver' }, reports),
   ];
 
   it('reaches every state and takes every event: organs with and without a superior, a central organ, edition 1, a network operator reporting to an authority or to 公安', () => {
-    const inputs = [input('org-nj-bureau'), input('org-central-ministry'), input('org-nj-bureau', {}, DEFAULT_POLICY, 1), input('org-central-ministry', {}, DEFAULT_POLICY, 1), operator('auth-440100'), operator('auth-000000'), operator('org-gz-psb')];
+    const inputs = [
+      input('org-nj-bureau'),
+      input('org-central-ministry'),
+      input('org-nj-bureau', {}, DEFAULT_POLICY, 1),
+      input('org-central-ministry', {}, DEFAULT_POLICY, 1),
+      operator('auth-440100'),
+      operator('auth-000000'),
+      operator('org-gz-psb'),
+    ];
     // Told apart by relay position, result and late flags (the lists of steps and measures grow without end).
     const key = (c: LeakContext) => [c.relayIndex, c.result !== undefined, c.lateFlags.length];
     const { states, transitions } = coverage(leakMachine, inputs, events, key as never);
@@ -52,7 +80,10 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
   });
 
   it('relays tier by tier from the same-level authority up to the national authority (Regs 61 para 2)', () => {
-    const chain = (organId: string) => Object.entries(leakParties(reg, { organId }).parties).filter(([k]) => k.startsWith('relay')).map(([, p]) => p.id);
+    const chain = (organId: string) =>
+      Object.entries(leakParties(reg, { organId }).parties)
+        .filter(([k]) => k.startsWith('relay'))
+        .map(([, p]) => p.id);
     expect(chain('org-th-office')).toEqual(['auth-440106', 'auth-440100', 'auth-440000', 'auth-000000']);
     expect(chain('org-gz-bureau')).toEqual(['auth-440100', 'auth-440000', 'auth-000000']);
     expect(chain('org-gd-dept')).toEqual(['auth-440000', 'auth-000000']);
@@ -63,7 +94,10 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
   });
 
   it('the per-tier reading restarts the relay clock at each tier; the relay ends at the national authority (Regs 61 para 2)', () => {
-    const s0 = send(start(input('org-gd-dept', {}, PolicySchema.parse({ leakRelayReading: 'per-tier' }))), ev('REPORT_TO_AUTHORITY', {}, reports));
+    const s0 = send(
+      start(input('org-gd-dept', {}, PolicySchema.parse({ leakRelayReading: 'per-tier' }))),
+      ev('REPORT_TO_AUTHORITY', {}, reports),
+    );
     expect(s0.context.relayClockFrom).toBe(at);
     const s1 = send(s0, ev('RELAY', {}, {}, '2025-10-01T00:00:00.000Z'));
     expect(s1.context.relayClockFrom).toBe('2025-10-01T00:00:00.000Z');
@@ -90,21 +124,37 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
 
     it('an organ without a 保密资质 that reports late is flagged under Regs 67(8) alone', () => {
       const s = send(start(input('org-th-office')), ev('REPORT_TO_SUPERIOR', {}, reports, '2025-10-01T14:00:00.000Z'));
-      expect(s.context.lateFlags).toEqual([{ obligation: '向上级主管部门报告', deadlineId: 'report-superior', dueAt: due24h, reportedAt: '2025-10-01T14:00:00.000Z', consequences: [{ basis: 'Regs 67(8)', consequence: expect.any(String) }] }]);
+      expect(s.context.lateFlags).toEqual([
+        {
+          obligation: '向上级主管部门报告',
+          deadlineId: 'report-superior',
+          dueAt: due24h,
+          reportedAt: '2025-10-01T14:00:00.000Z',
+          consequences: [{ basis: 'Regs 67(8)', consequence: expect.any(String) }],
+        },
+      ]);
     });
 
     it('lateness is judged by when the report was made (event.at), not by when the deadline alarm fired: a report made in time and entered later withdraws the flag (Regs 61 para 1)', () => {
-      const passed = send(start(input('ent-gz-tech')), ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports, '2025-10-01T13:30:00.000Z'));
+      const passed = send(
+        start(input('ent-gz-tech')),
+        ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports, '2025-10-01T13:30:00.000Z'),
+      );
       expect(passed.context.lateFlags).toHaveLength(1);
       // Reported by telephone at 21:00 Beijing time on 1 October, entered the next morning: at = occurredAt.
       const inTime = send(passed, ev('REPORT_TO_AUTHORITY', {}, reports, '2025-10-01T13:00:00.000Z'));
       expect(inTime.context.lateFlags).toEqual([]);
       const late = send(passed, ev('REPORT_TO_AUTHORITY', {}, reports, '2025-10-01T13:30:01.000Z'));
-      expect(late.context.lateFlags).toEqual([expect.objectContaining({ deadlineId: 'report-authority', reportedAt: '2025-10-01T13:30:01.000Z' })]);
+      expect(late.context.lateFlags).toEqual([
+        expect.objectContaining({ deadlineId: 'report-authority', reportedAt: '2025-10-01T13:30:01.000Z' }),
+      ]);
     });
 
     it('edition 1 flags late reports the same way (context only; its path is unchanged)', () => {
-      const s = send(start(input('ent-gz-tech', {}, DEFAULT_POLICY, 1)), ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports));
+      const s = send(
+        start(input('ent-gz-tech', {}, DEFAULT_POLICY, 1)),
+        ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
+      );
       expect(s.value).toMatchObject({ reporting: {} });
       expect(s.context.lateFlags[0]!.consequences.map((c) => c.basis)).toEqual(['Regs 67(8)', 'Regs 71 para 1', 'Regs 71 para 3(3)']);
     });
@@ -136,7 +186,10 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     it('remedial measures can be recorded after the reporting phase, until closure (Regs 61 para 1)', () => {
       let s = relayAll(send(start(input('org-central-ministry')), ev('REPORT_TO_AUTHORITY', {}, reports)));
       s = send(s, ev('RECORD_MEASURES', { measures: '追回载体' }, {}, '2025-10-20T02:00:00.000Z'));
-      expect(s.context.measures).toEqual([{ at: discoveredAt, measures: 'M' }, { at: '2025-10-20T02:00:00.000Z', measures: '追回载体' }]);
+      expect(s.context.measures).toEqual([
+        { at: discoveredAt, measures: 'M' },
+        { at: '2025-10-20T02:00:00.000Z', measures: '追回载体' },
+      ]);
       s = send(s, ev('REPORT_RESULT', { result: 'R' }));
       expect(s.value).toBe('closed');
       expect(s.can(ev('RECORD_MEASURES', { measures: 'late' }) as never)).toBe(false);
@@ -164,7 +217,11 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     it('the written result has a policy deadline: 3 months from the day of discovery by default (本地策略, Regs 60 及时)', () => {
       const s = start(input('org-th-office'));
       const result = deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'result')!;
-      expect(result).toMatchObject({ fromPolicy: true, spec: { basis: 'Regs 60', responsible: 'organ' }, period: { rule: 'months', n: 3, from: '2025-09-30' } });
+      expect(result).toMatchObject({
+        fromPolicy: true,
+        spec: { basis: 'Regs 60', responsible: 'organ' },
+        period: { rule: 'months', n: 3, from: '2025-09-30' },
+      });
       expect(deadlineRequests(s, PolicySchema.parse({ leakResultMonths: 2 })).find((r) => r.spec.id === 'result')!.period.n).toBe(2);
     });
 
@@ -172,7 +229,11 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       let s = send(start(input('org-central-ministry', {}, DEFAULT_POLICY, 1)), ev('REPORT_TO_AUTHORITY', {}, reports));
       expect(s.value).toBe('investigating');
       expect(deadlineRequests(s, DEFAULT_POLICY)).toEqual([]);
-      s = send(start(input('org-th-office', {}, DEFAULT_POLICY, 1)), ev('REPORT_TO_AUTHORITY', {}, reports), ev('REPORT_TO_SUPERIOR', {}, reports));
+      s = send(
+        start(input('org-th-office', {}, DEFAULT_POLICY, 1)),
+        ev('REPORT_TO_AUTHORITY', {}, reports),
+        ev('REPORT_TO_SUPERIOR', {}, reports),
+      );
       expect(s.can(ev('REPORT_RESULT', { result: 'R' }) as never)).toBe(false);
     });
   });
@@ -180,11 +241,21 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
   describe('network operator (Law 34; Regs 39)', () => {
     it('reports 立即 (a policy period in hours) to the secrecy authority it chose, which relays it tier by tier (Law 34; Regs 39; Regs 61 para 2)', () => {
       const i = operator('auth-440100');
-      expect(i.parties).toMatchObject({ organ: { id: 'ent-gz-net' }, receiver: { id: 'auth-440100' }, relay0: { id: 'auth-440100' }, relay1: { id: 'auth-440000' }, relay2: { id: 'auth-000000' } });
+      expect(i.parties).toMatchObject({
+        organ: { id: 'ent-gz-net' },
+        receiver: { id: 'auth-440100' },
+        relay0: { id: 'auth-440100' },
+        relay1: { id: 'auth-440000' },
+        relay2: { id: 'auth-000000' },
+      });
       let s = start(i);
       expect(activePaths(s)).toEqual(['operatorReporting']);
       const report = deadlineRequests(s, PolicySchema.parse({ networkOperatorReportHours: 2 }))[0]!;
-      expect(report).toMatchObject({ fromPolicy: true, spec: { id: 'report-receiver', basis: 'Law 34; Regs 39' }, period: { rule: 'hours', n: 2, from: discoveredAt } });
+      expect(report).toMatchObject({
+        fromPolicy: true,
+        spec: { id: 'report-receiver', basis: 'Law 34; Regs 39' },
+        period: { rule: 'hours', n: 2, from: discoveredAt },
+      });
       expect(deadlineRequests(s, DEFAULT_POLICY)[0]!.period.n).toBe(1);
       s = send(s, ev('REPORT_TO_RECEIVER', {}, reports, '2025-09-30T14:00:00.000Z'));
       expect(s.value).toEqual({ operatorRelay: 'relaying' });
@@ -207,24 +278,42 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
 
     it('a late report by a network operator is flagged under Law 59 (its Law 34 duty)', () => {
       const s = send(start(operator('org-gz-psb')), ev('REPORT_TO_RECEIVER', {}, reports, '2025-09-30T15:00:00.000Z'));
-      expect(s.context.lateFlags).toEqual([expect.objectContaining({ obligation: '立即报告', deadlineId: 'report-receiver', consequences: [{ basis: 'Law 59', consequence: expect.stringContaining('第三十四条') }] })]);
+      expect(s.context.lateFlags).toEqual([
+        expect.objectContaining({
+          obligation: '立即报告',
+          deadlineId: 'report-receiver',
+          consequences: [{ basis: 'Law 59', consequence: expect.stringContaining('第三十四条') }],
+        }),
+      ]);
     });
 
     it('the operator names its receiver; only the operator does; the receiver is a secrecy authority, 公安机关 or 国家安全机关 of the registry (Law 34; Regs 39)', () => {
       const base = { organId: 'ent-gz-net', incidentRef: 'I', summary: 'S', discoveredAt, remedialMeasures: 'M' };
       const missing = LeakStartSchema.safeParse({ ...base, variant: 'network-operator' });
       expect(missing.success).toBe(false);
-      expect(zodFieldErrors(missing.error!)).toEqual([expect.objectContaining({ field: 'receiverId', message: expect.stringContaining('Law 34; Regs 39') })]);
+      expect(zodFieldErrors(missing.error!)).toEqual([
+        expect.objectContaining({ field: 'receiverId', message: expect.stringContaining('Law 34; Regs 39') }),
+      ]);
       const organ = LeakStartSchema.safeParse({ ...base, receiverId: 'auth-440100' });
-      expect(zodFieldErrors(organ.error!)).toEqual([expect.objectContaining({ field: 'receiverId', message: expect.stringContaining('Regs 61 para 1') })]);
-      expect(() => leakParties(reg, { organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'org-gz-bureau' })).toThrow(RegistryLookupError);
-      expect(() => leakParties(reg, { organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'nobody' })).toThrow(/receiverId: "nobody" is neither a secrecy authority nor a 公安机关 or 国家安全机关/);
+      expect(zodFieldErrors(organ.error!)).toEqual([
+        expect.objectContaining({ field: 'receiverId', message: expect.stringContaining('Regs 61 para 1') }),
+      ]);
+      expect(() => leakParties(reg, { organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'org-gz-bureau' })).toThrow(
+        RegistryLookupError,
+      );
+      expect(() => leakParties(reg, { organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'nobody' })).toThrow(
+        /receiverId: "nobody" is neither a secrecy authority nor a 公安机关 or 国家安全机关/,
+      );
       // Old start inputs (no variant) still parse, as an organ's report.
       expect(LeakStartSchema.parse(base).variant).toBe('organ');
     });
   });
 
-  it('every leak event records a fact (reported, relayed, measures taken, result reported, the authority\'s acts) and is marked fact (SPEC §2)', () => {
-    expect(Object.entries(leakProcedure.events).filter(([, e]) => !e.fact).map(([k]) => k)).toEqual([]);
+  it("every leak event records a fact (reported, relayed, measures taken, result reported, the authority's acts) and is marked fact (SPEC §2)", () => {
+    expect(
+      Object.entries(leakProcedure.events)
+        .filter(([, e]) => !e.fact)
+        .map(([k]) => k),
+    ).toEqual([]);
   });
 });

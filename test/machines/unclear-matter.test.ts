@@ -1,21 +1,39 @@
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { unclearMatterMachine, unclearMatterEvents, UnclearMatterStartSchema, type UnclearMatterInput } from '../../machines/unclear-matter.js';
+import {
+  unclearMatterMachine,
+  unclearMatterEvents,
+  UnclearMatterStartSchema,
+  type UnclearMatterInput,
+} from '../../machines/unclear-matter.js';
 import { activeDeadlines, handledEvents, stateMetaOf } from '../../machines/procedure.js';
 import { unclearMatterParties } from '../../domain/resolve-parties.js';
 import { demoRegistry } from '../support/demo.js';
 
 const at = '2025-10-09T02:00:00.000Z';
 const actor = { id: 'x' };
-const start = (organId: string, level: 'top-secret' | 'secret' | 'confidential', variant: 'unclear' | 'beyond-authority' = 'unclear', edition = 2): UnclearMatterInput => {
+const start = (
+  organId: string,
+  level: 'top-secret' | 'secret' | 'confidential',
+  variant: 'unclear' | 'beyond-authority' = 'unclear',
+  edition = 2,
+): UnclearMatterInput => {
   const s = UnclearMatterStartSchema.parse({
-    organId, matterRef: 'M-1', title: '某事项', variant, draftedOn: '2025-09-26', protectiveMeasures: '先行保护',
+    organId,
+    matterRef: 'M-1',
+    title: '某事项',
+    variant,
+    draftedOn: '2025-09-26',
+    protectiveMeasures: '先行保护',
     proposal: { level, term: { kind: 'years', years: 10 }, scope: '项目组' },
   });
   return { ...s, ...unclearMatterParties(demoRegistry, s), edition } as UnclearMatterInput;
 };
-const determination = { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'years', years: 5 }, scope: '项目组' } } as const;
+const determination = {
+  outcome: 'state-secret',
+  classification: { level: 'secret', term: { kind: 'years', years: 5 }, scope: '项目组' },
+} as const;
 const events = [
   { type: 'SUBMIT_REPORT', actor, at },
   { type: 'DETERMINE', determination, actor, at },
@@ -25,21 +43,39 @@ const events = [
   { type: 'NOTIFY_HOLDERS', actor, at },
 ] as never[];
 /** The proposal as it was: a determination that changes nothing. */
-const confirmed = { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } } as const;
+const confirmed = {
+  outcome: 'state-secret',
+  classification: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+} as const;
 const run = (input: UnclearMatterInput, list: unknown[]) => {
   let [s, effects] = initialTransition(unclearMatterMachine, input);
   for (const e of list) [s, effects] = transition(unclearMatterMachine, s, e as never);
   return { s, effects: effects.map((a) => (a.params as { subject?: string } | undefined)?.subject) };
 };
-const leavesOf = (s: { _nodes: Array<{ type: string; path: string[] }> }) => s._nodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.path.join('.')).sort();
+const leavesOf = (s: { _nodes: Array<{ type: string; path: string[] }> }) =>
+  s._nodes
+    .filter((n) => n.type === 'atomic' || n.type === 'final')
+    .map((n) => n.path.join('.'))
+    .sort();
 
 // Resting top-level states: the parallel one is checked through its regions, the transient `applying` passes at once.
-const STATES = Object.keys(unclearMatterMachine.root.states).filter((s) => unclearMatterMachine.root.states[s]!.type !== 'parallel' && s !== 'applying');
+const STATES = Object.keys(unclearMatterMachine.root.states).filter(
+  (s) => unclearMatterMachine.root.states[s]!.type !== 'parallel' && s !== 'applying',
+);
 
 describe('不明确事项报送 machine (pure)', () => {
   it('reaches every state and takes every transition, on both routes and variants', () => {
-    const inputs = [start('org-gz-bureau', 'secret'), start('org-gz-bureau', 'top-secret'), start('org-central-ministry', 'secret'), start('org-th-office', 'secret', 'beyond-authority')];
-    const { states, transitions } = coverage(unclearMatterMachine, inputs, [...events, { type: 'DETERMINE', determination: confirmed, actor, at }, { type: 'DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]);
+    const inputs = [
+      start('org-gz-bureau', 'secret'),
+      start('org-gz-bureau', 'top-secret'),
+      start('org-central-ministry', 'secret'),
+      start('org-th-office', 'secret', 'beyond-authority'),
+    ];
+    const { states, transitions } = coverage(unclearMatterMachine, inputs, [
+      ...events,
+      { type: 'DETERMINE', determination: confirmed, actor, at },
+      { type: 'DETERMINE', determination: { outcome: 'not-secret' }, actor, at },
+    ]);
     expect([...states].sort()).toEqual(restingLeaves(unclearMatterMachine));
     expect([...transitions].sort()).toEqual([
       'DETERMINE: underDetermination -> awaitingFiling',
@@ -100,12 +136,19 @@ describe('不明确事项报送 machine (pure)', () => {
   it('every event the machine handles has a schema and a sender', () => {
     const [s0] = initialTransition(unclearMatterMachine, start('org-gz-bureau', 'secret'));
     expect(handledEvents(s0)).toEqual(['SUBMIT_REPORT']);
-    const handled = new Set(declaredTransitions(unclearMatterMachine).map((d) => d.split(': ')[1]).filter((e) => !e!.startsWith('xstate.')));
+    const handled = new Set(
+      declaredTransitions(unclearMatterMachine)
+        .map((d) => d.split(': ')[1])
+        .filter((e) => !e!.startsWith('xstate.')),
+    );
     expect([...handled].sort()).toEqual(Object.keys(unclearMatterEvents).sort());
   });
 
   it('refuses a term beyond the Law 20 ceiling for the level', () => {
-    const r = UnclearMatterStartSchema.safeParse({ ...start('org-gz-bureau', 'confidential'), proposal: { level: 'confidential', term: { kind: 'years', years: 11 }, scope: 'x' } });
+    const r = UnclearMatterStartSchema.safeParse({
+      ...start('org-gz-bureau', 'confidential'),
+      proposal: { level: 'confidential', term: { kind: 'years', years: 11 }, scope: 'x' },
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toContain('Law 20');
   });
@@ -120,7 +163,15 @@ describe('不明确事项报送 machine (pure)', () => {
       expect(s.value).toBe('changingMarkings');
       expect(effects).toEqual(['determined', 'markings-change-due']);
       expect(stateMetaOf(s)).toMatchObject({ responsible: 'organ', basis: 'Law 23 para 2; Regs 21 para 1' });
-      expect(activeDeadlines(s).map((d) => d.spec)).toEqual([expect.objectContaining({ id: 'markings', n: { policy: 'markingsWorkingDays' }, from: 'decidedOn', responsible: 'organ', rule: 'working-days' })]);
+      expect(activeDeadlines(s).map((d) => d.spec)).toEqual([
+        expect.objectContaining({
+          id: 'markings',
+          n: { policy: 'markingsWorkingDays' },
+          from: 'decidedOn',
+          responsible: 'organ',
+          rule: 'working-days',
+        }),
+      ]);
       const done = run(start('org-gz-bureau', 'top-secret'), [report, determine(determination), notify]).s;
       expect(done.value).toBe('closed');
       expect(done.context.holdersNotifiedOn).toBe('2025-10-14'); // the Beijing date of the instant
@@ -136,36 +187,65 @@ describe('不明确事项报送 machine (pure)', () => {
     it('a provincial determination that changes the proposal is filed while the holders are told, each with its own deadline (Regs 25 para 2; Law 23 para 2)', () => {
       const { s } = run(start('org-gz-bureau', 'secret'), [report, determine(determination)]);
       expect(leavesOf(s)).toEqual(['filingAndMarkings.filing.awaitingFiling', 'filingAndMarkings.markings.changingMarkings']);
-      expect(activeDeadlines(s).map((d) => [d.spec.id, d.spec.responsible])).toEqual([['filing', 'authority'], ['markings', 'organ']]);
+      expect(activeDeadlines(s).map((d) => [d.spec.id, d.spec.responsible])).toEqual([
+        ['filing', 'authority'],
+        ['markings', 'organ'],
+      ]);
       const after = run(start('org-gz-bureau', 'secret'), [report, determine(determination), notify, { type: 'FILE_RECORD', actor, at }]).s;
       expect(after.value).toBe('closed');
     });
 
     it('the superior’s determination in the beyond-authority variant is applied the same way (Law 17 para 3; Law 22 para 3)', () => {
-      const { s } = run(start('org-th-office', 'secret', 'beyond-authority'), [{ type: 'REFER', actor, at }, { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]);
+      const { s } = run(start('org-th-office', 'secret', 'beyond-authority'), [
+        { type: 'REFER', actor, at },
+        { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at },
+      ]);
       expect(s.value).toBe('removingMarkings');
       expect(activeDeadlines(s)[0]!.spec.responsible).toBe('organ');
     });
 
     it('a determination as proposed closes (or is filed) at once; edition 1 closes or files as it did, without the step', () => {
-      expect(run(start('org-gz-bureau', 'top-secret'), [report, determine({ ...confirmed, classification: { ...confirmed.classification, level: 'top-secret' } })]).s.value).toBe('closed');
+      expect(
+        run(start('org-gz-bureau', 'top-secret'), [
+          report,
+          determine({ ...confirmed, classification: { ...confirmed.classification, level: 'top-secret' } }),
+        ]).s.value,
+      ).toBe('closed');
       expect(run(start('org-gz-bureau', 'top-secret', 'unclear', 1), [report, determine(determination)]).s.value).toBe('closed');
-      expect(run(start('org-gz-bureau', 'secret', 'unclear', 1), [report, determine({ outcome: 'not-secret' })]).s.value).toBe('awaitingFiling');
-      expect(run(start('org-th-office', 'secret', 'beyond-authority', 1), [{ type: 'REFER', actor, at }, { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at }]).s.value).toBe('closed');
+      expect(run(start('org-gz-bureau', 'secret', 'unclear', 1), [report, determine({ outcome: 'not-secret' })]).s.value).toBe(
+        'awaitingFiling',
+      );
+      expect(
+        run(start('org-th-office', 'secret', 'beyond-authority', 1), [
+          { type: 'REFER', actor, at },
+          { type: 'SUPERIOR_DETERMINE', determination: { outcome: 'not-secret' }, actor, at },
+        ]).s.value,
+      ).toBe('closed');
     });
   });
 
   it('the beyond-authority variant shows its own route: the superior organ, or with none the secrecy authority (Law 17 para 3; Regs 17 para 2)', () => {
-    expect(start('org-th-office', 'secret', 'beyond-authority').route).toMatchObject({ tier: 'superior', basis: 'Law 17 para 3; Regs 17 para 2', reason: expect.stringContaining('报请上级机关、单位确定') });
+    expect(start('org-th-office', 'secret', 'beyond-authority').route).toMatchObject({
+      tier: 'superior',
+      basis: 'Law 17 para 3; Regs 17 para 2',
+      reason: expect.stringContaining('报请上级机关、单位确定'),
+    });
     const none = start('org-bj-chaoyang', 'secret', 'beyond-authority');
-    expect(none.route).toMatchObject({ tier: 'provincial', basis: 'Law 17 para 3; Regs 17 para 2', reason: expect.stringContaining('没有上级机关、单位的') });
+    expect(none.route).toMatchObject({
+      tier: 'provincial',
+      basis: 'Law 17 para 3; Regs 17 para 2',
+      reason: expect.stringContaining('没有上级机关、单位的'),
+    });
     expect(none.parties.superior!.id).toBe('auth-110000');
     expect(start('org-th-office', 'secret').route).toMatchObject({ tier: 'provincial', basis: 'Regs 25 para 1' });
   });
 
   it('marks the events that record a fact, and dates them by the event instant', () => {
     expect(Object.entries(unclearMatterEvents).filter(([, e]) => !e.fact)).toEqual([]);
-    const { s } = run(start('org-gz-bureau', 'secret'), [{ type: 'SUBMIT_REPORT', actor, at }, { type: 'DETERMINE', determination, actor, at: '2025-10-15T16:10:00.000Z' }]);
+    const { s } = run(start('org-gz-bureau', 'secret'), [
+      { type: 'SUBMIT_REPORT', actor, at },
+      { type: 'DETERMINE', determination, actor, at: '2025-10-15T16:10:00.000Z' },
+    ]);
     expect(s.context.decidedOn).toBe('2025-10-16');
   });
 });

@@ -17,7 +17,9 @@ const run = (script: string, env: Record<string, string>) =>
   });
 
 const sources = (dir: string): string[] =>
-  readdirSync(join(root, dir)).flatMap((f) => (statSync(join(root, dir, f)).isDirectory() ? sources(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+  readdirSync(join(root, dir)).flatMap((f) =>
+    statSync(join(root, dir, f)).isDirectory() ? sources(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : [],
+  );
 
 describe('configuration: one typed module, one default per variable', () => {
   it('BM_DATA_DIR has one default, the repository’s .data folder (absolute), whatever the working directory', () => {
@@ -25,7 +27,16 @@ describe('configuration: one typed module, one default per variable', () => {
     expect(parseConfig({}).dataDir).toBe(join(root, '.data'));
     // A relative BM_DATA_DIR is taken from the repository root, not from where a process starts.
     expect(parseConfig({ BM_DATA_DIR: 'var/data' }).dataDir).toBe(join(root, 'var/data'));
-    const printed = spawnSync(process.execPath, ['--import', join(root, 'node_modules/tsx/dist/loader.mjs'), '-e', `import(${JSON.stringify(join(root, 'activities/config.ts'))}).then((m) => console.log(m.parseConfig({}).dataDir))`], { cwd: tmpdir(), encoding: 'utf8' });
+    const printed = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        join(root, 'node_modules/tsx/dist/loader.mjs'),
+        '-e',
+        `import(${JSON.stringify(join(root, 'activities/config.ts'))}).then((m) => console.log(m.parseConfig({}).dataDir))`,
+      ],
+      { cwd: tmpdir(), encoding: 'utf8' },
+    );
     expect(printed.stdout.trim()).toBe(join(root, '.data'));
   });
 
@@ -33,16 +44,28 @@ describe('configuration: one typed module, one default per variable', () => {
     const readers = ['api', 'worker', 'activities', 'scripts', 'domain']
       .flatMap(sources)
       .filter((f) => !['activities/config.ts', 'worker/config.ts'].includes(f))
-      .filter((f) => /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(readFileSync(join(root, f), 'utf8')));
+      .filter((f) =>
+        /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(
+          readFileSync(join(root, f), 'utf8'),
+        ),
+      );
     expect(readers).toEqual([]);
     // …and each entry point takes its data folder from it: `npm run worker` alone uses the folder `npm start` uses.
-    for (const entry of ['api/main.ts', 'worker/main.ts', 'scripts/start.ts']) expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);
+    for (const entry of ['api/main.ts', 'worker/main.ts', 'scripts/start.ts'])
+      expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);
   });
 
-  it('.env.example and the README\'s Configuration table list every variable of the configuration', () => {
+  it(".env.example and the README's Configuration table list every variable of the configuration", () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    for (const name of [...Object.keys(ConfigSchema.shape), 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CERT']) {
+    for (const name of [
+      ...Object.keys(ConfigSchema.shape),
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_API_KEY',
+      'TEMPORAL_TLS_CLIENT_CERT_PATH',
+      'TEMPORAL_TLS_CERT',
+    ]) {
       expect(example, name).toContain(`# ${name}=`);
       expect(readme, name).toContain(`\`${name}`);
     }
@@ -70,12 +93,17 @@ describe('configuration: one typed module, one default per variable', () => {
   });
 
   it('bad configuration stops the worker and the API before they connect, naming the variable', () => {
-    for (const [script, who] of [['worker/main.ts', 'worker'], ['api/main.ts', 'api']] as const) {
+    for (const [script, who] of [
+      ['worker/main.ts', 'worker'],
+      ['api/main.ts', 'api'],
+    ] as const) {
       const r = run(script, { BM_MAX_CACHED_WORKFLOWS: '-5', BM_RATE_LIMIT_PER_MINUTE: 'many' });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(`[${who}] cannot start: invalid configuration:`);
       expect(r.stderr).toContain('BM_RATE_LIMIT_PER_MINUTE: "many" is not allowed; expected a whole number (requests per minute)');
-      expect(r.stderr).toContain('BM_MAX_CACHED_WORKFLOWS: "-5" is not allowed; expected a whole number of workflows kept in memory, 0 or more');
+      expect(r.stderr).toContain(
+        'BM_MAX_CACHED_WORKFLOWS: "-5" is not allowed; expected a whole number of workflows kept in memory, 0 or more',
+      );
     }
   });
 
@@ -85,6 +113,8 @@ describe('configuration: one typed module, one default per variable', () => {
     expect(tls.stderr).toContain('[worker] cannot start: TEMPORAL_TLS: "yes" is not allowed; expected true or false');
     const half = run('worker/main.ts', { TEMPORAL_TLS_CERT: '/nowhere/client.pem' });
     expect(half.status).toBe(1);
-    expect(half.stderr).toMatch(/TEMPORAL_TLS_CLIENT_CERT_PATH \(alias TEMPORAL_TLS_CERT\) and TEMPORAL_TLS_CLIENT_KEY_PATH \(alias TEMPORAL_TLS_KEY\): set both, or neither/);
+    expect(half.stderr).toMatch(
+      /TEMPORAL_TLS_CLIENT_CERT_PATH \(alias TEMPORAL_TLS_CERT\) and TEMPORAL_TLS_CLIENT_KEY_PATH \(alias TEMPORAL_TLS_KEY\): set both, or neither/,
+    );
   });
 });

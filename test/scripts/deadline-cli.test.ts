@@ -25,7 +25,10 @@ describe('what-if CLI', () => {
     ];
     const r = run(['--batch'], lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
     expect(r.status).toBe(0);
-    const out = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const out = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out).toHaveLength(lines.length);
     expect(out[0]).toMatchObject({ lastDay: '2025-10-16', dueAt: '2025-10-16T16:00:00.000Z', provisional: false });
     expect(out[1].lastDay).toBe('2025-10-09');

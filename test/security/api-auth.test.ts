@@ -17,7 +17,14 @@ import { startStack, type Stack } from '../support/stack.js';
 let stack: Stack;
 let id: string;
 const today = () => shanghaiDateOf(Date.now());
-const unclear = () => ({ organId: 'org-gz-bureau', matterRef: 'SEC-1', title: '安全测试事项', draftedOn: today(), protectiveMeasures: '先行保护', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } });
+const unclear = () => ({
+  organId: 'org-gz-bureau',
+  matterRef: 'SEC-1',
+  title: '安全测试事项',
+  draftedOn: today(),
+  protectiveMeasures: '先行保护',
+  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+});
 
 async function call(method: string, path: string, o: { token?: string; authorization?: string; body?: unknown } = {}) {
   const authorization = o.authorization ?? (o.token ? `Bearer ${o.token}` : undefined);
@@ -29,12 +36,22 @@ async function call(method: string, path: string, o: { token?: string; authoriza
   const text = await res.text();
   return { status: res.status, body: (text.startsWith('{') ? JSON.parse(text) : text) as any };
 }
-const audit = async () => (await call('GET', `/api/procedures/${id}`, { token: await stack.token('org-gz-bureau') })).body.audit as Array<{ kind: string; actor: unknown; event?: { type: string } }>;
+const audit = async () =>
+  (await call('GET', `/api/procedures/${id}`, { token: await stack.token('org-gz-bureau') })).body.audit as Array<{
+    kind: string;
+    actor: unknown;
+    event?: { type: string };
+  }>;
 const procedureCount = async () => Number((await stack.client.workflow.count()).count);
 
 /** A token signed with the right key but shaped by the attacker. */
 const forge = (claims: Record<string, unknown>, build: (j: SignJWT) => SignJWT) =>
-  build(new SignJWT({ name: '攻击者', bm_party: 'org-gz-bureau', bm_roles: ['head'], ...claims }).setProtectedHeader({ alg: 'HS256' }).setIssuer('baomi-procedures').setSubject('mallory')).sign(stack.jwtKey);
+  build(
+    new SignJWT({ name: '攻击者', bm_party: 'org-gz-bureau', bm_roles: ['head'], ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('baomi-procedures')
+      .setSubject('mallory'),
+  ).sign(stack.jwtKey);
 const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
@@ -50,12 +67,22 @@ describe('authentication runs before the body is read or validated', () => {
     // An instance that lets this many anonymous requests through (the limit itself is tested below).
     const app = await stack.extraApp({ anonymousRateLimitPerMinute: 100_000 });
     const before = await procedureCount();
-    const routes = [...Object.keys(PROCEDURES).map((k) => `/api/procedures/${k}`), `/api/procedures/${id}/events`, '/api/procedures/NOT-AN-ID/events', '/codec/decode'];
+    const routes = [
+      ...Object.keys(PROCEDURES).map((k) => `/api/procedures/${k}`),
+      `/api/procedures/${id}/events`,
+      '/api/procedures/NOT-AN-ID/events',
+      '/codec/decode',
+    ];
     const bodies = [{}, { type: 'lower case', organId: 42 }, '{"organId":', JSON.stringify({ pad: 'x'.repeat(70_000) })];
     for (const route of routes)
       for (const body of bodies)
         for (const authorization of [undefined, 'Bearer not.a.jwt', 'Basic YWRtaW46YWRtaW4=']) {
-          const r = await app.inject({ method: 'POST', url: route, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+          const r = await app.inject({
+            method: 'POST',
+            url: route,
+            headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+            payload: typeof body === 'string' ? body : JSON.stringify(body),
+          });
           expect(r.statusCode, `${route} ${JSON.stringify(body).slice(0, 30)} ${authorization}`).toBe(401);
           expect(r.json().fieldErrors).toBeUndefined();
         }
@@ -67,16 +94,84 @@ describe('authentication runs before the body is read or validated', () => {
 describe('tokens: exp required with a maximum lifetime, audience checked, revocable, demo tokens refused in production', () => {
   const iat = () => now() - 5;
   const attacks: Array<[string, () => Promise<string>, string]> = [
-    ['no exp', () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setJti('j-1')), 'invalid token: claim exp is missing'],
-    ['a lifetime of 30 days', () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime(iat() + 30 * 86400).setJti('j-2')), 'exceeds the maximum 43200 s'],
-    ['another audience', () => forge({}, (j) => j.setAudience('some-other-service').setIssuedAt(iat()).setExpirationTime('1h').setJti('j-3')), 'invalid token: claim aud check failed'],
-    ['no audience', () => forge({}, (j) => j.setIssuedAt(iat()).setExpirationTime('1h').setJti('j-4')), 'invalid token: claim aud is missing'],
-    ['no jti (not revocable)', () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h')), 'invalid token: claim jti is missing'],
-    ['the old shape (subject = party, 30 days)', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('auth-000000').setIssuedAt().setExpirationTime('30d').setIssuer('baomi-procedures').sign(stack.jwtKey), 'invalid token: claim aud is missing'],
-    ['a party outside the registry', () => forge({ bm_party: 'auth-999999' }, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h').setJti('j-5')), 'claim bm_party "auth-999999" is not in the registry'],
-    ['an invented role', () => forge({ bm_roles: ['god'] }, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h').setJti('j-6')), 'claim bm_roles must list roles among secrecy-officer, classification-officer, head, admin'],
-    ['an expired token', () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat() - 7200).setExpirationTime(iat() - 3600).setJti('j-7')), 'token expired'],
-    ['another key', () => issueToken(new TextEncoder().encode('a-key-the-attacker-made-up-himself'), { party: 'org-gz-bureau', sub: 'mallory', name: '攻击者', roles: ['head'] }), 'invalid token'],
+    [
+      'no exp',
+      () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setJti('j-1')),
+      'invalid token: claim exp is missing',
+    ],
+    [
+      'a lifetime of 30 days',
+      () =>
+        forge({}, (j) =>
+          j
+            .setAudience(DEFAULT_AUDIENCE)
+            .setIssuedAt(iat())
+            .setExpirationTime(iat() + 30 * 86400)
+            .setJti('j-2'),
+        ),
+      'exceeds the maximum 43200 s',
+    ],
+    [
+      'another audience',
+      () => forge({}, (j) => j.setAudience('some-other-service').setIssuedAt(iat()).setExpirationTime('1h').setJti('j-3')),
+      'invalid token: claim aud check failed',
+    ],
+    [
+      'no audience',
+      () => forge({}, (j) => j.setIssuedAt(iat()).setExpirationTime('1h').setJti('j-4')),
+      'invalid token: claim aud is missing',
+    ],
+    [
+      'no jti (not revocable)',
+      () => forge({}, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h')),
+      'invalid token: claim jti is missing',
+    ],
+    [
+      'the old shape (subject = party, 30 days)',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('auth-000000')
+          .setIssuedAt()
+          .setExpirationTime('30d')
+          .setIssuer('baomi-procedures')
+          .sign(stack.jwtKey),
+      'invalid token: claim aud is missing',
+    ],
+    [
+      'a party outside the registry',
+      () =>
+        forge({ bm_party: 'auth-999999' }, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h').setJti('j-5')),
+      'claim bm_party "auth-999999" is not in the registry',
+    ],
+    [
+      'an invented role',
+      () => forge({ bm_roles: ['god'] }, (j) => j.setAudience(DEFAULT_AUDIENCE).setIssuedAt(iat()).setExpirationTime('1h').setJti('j-6')),
+      'claim bm_roles must list roles among secrecy-officer, classification-officer, head, admin',
+    ],
+    [
+      'an expired token',
+      () =>
+        forge({}, (j) =>
+          j
+            .setAudience(DEFAULT_AUDIENCE)
+            .setIssuedAt(iat() - 7200)
+            .setExpirationTime(iat() - 3600)
+            .setJti('j-7'),
+        ),
+      'token expired',
+    ],
+    [
+      'another key',
+      () =>
+        issueToken(new TextEncoder().encode('a-key-the-attacker-made-up-himself'), {
+          party: 'org-gz-bureau',
+          sub: 'mallory',
+          name: '攻击者',
+          roles: ['head'],
+        }),
+      'invalid token',
+    ],
   ];
   it.each(attacks)('a token with %s is refused (401) and its event changes nothing', async (_what, make, message) => {
     const before = await audit();
@@ -93,7 +188,11 @@ describe('tokens: exp required with a maximum lifetime, audience checked, revoca
     const file = join(mkdtempSync(join(tmpdir(), 'bm-deny-')), 'token-denylist');
     writeFileSync(file, '# revoked tokens\n');
     const app = await stack.extraApp({ tokenRules: { denied: denyListSource(file) } });
-    const token = await issueToken(stack.jwtKey, { party: 'org-gz-bureau', sub: 'li', name: '李某', roles: ['secrecy-officer'] }, { jti: 'stolen-laptop-1' });
+    const token = await issueToken(
+      stack.jwtKey,
+      { party: 'org-gz-bureau', sub: 'li', name: '李某', roles: ['secrecy-officer'] },
+      { jti: 'stolen-laptop-1' },
+    );
     const get = () => app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${token}` } });
     expect((await get()).statusCode).toBe(200);
     appendFileSync(file, 'stolen-laptop-1\n');
@@ -101,19 +200,32 @@ describe('tokens: exp required with a maximum lifetime, audience checked, revoca
     expect(refused.statusCode).toBe(401);
     expect(refused.json().detail).toBe('token revoked');
     const before = await audit();
-    const ev = await app.inject({ method: 'POST', url: `/api/procedures/${id}/events`, headers: { authorization: `Bearer ${token}` }, payload: { type: 'SUBMIT_REPORT' } });
+    const ev = await app.inject({
+      method: 'POST',
+      url: `/api/procedures/${id}/events`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { type: 'SUBMIT_REPORT' },
+    });
     expect(ev.statusCode).toBe(401);
     expect(await audit()).toEqual(before);
   });
 
   it('production mode refuses the demo persons that npm start prints', async () => {
     const app = await stack.extraApp({ tokenRules: { production: true } });
-    const demo = await issueToken(stack.jwtKey, { party: 'auth-440000', sub: 'demo:auth-440000:zhang', name: '张某（负责人）', roles: ['head'], demo: true });
+    const demo = await issueToken(stack.jwtKey, {
+      party: 'auth-440000',
+      sub: 'demo:auth-440000:zhang',
+      name: '张某（负责人）',
+      roles: ['head'],
+      demo: true,
+    });
     const r = await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${demo}` } });
     expect(r.statusCode).toBe(401);
     expect(r.json().detail).toBe('demo tokens are not accepted in production mode');
     const real = await issueToken(stack.jwtKey, { party: 'auth-440000', sub: 'p-4711', name: '张某', roles: ['head'] });
-    expect((await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${real}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${real}` } })).statusCode,
+    ).toBe(200);
   });
 
   it('the person and roles behind a token reach the workflow as the actor and its audit trail', async () => {
@@ -133,11 +245,20 @@ describe('floods and the denial log', () => {
     const app = await stack.extraApp({ anonymousRateLimitPerMinute: 3, rateLimitPerMinute: 100 });
     const codes: number[] = [];
     // A new made-up token each time: varying the header must not escape the limit.
-    for (let i = 0; i < 5; i++) codes.push((await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '10.0.0.1', headers: { authorization: `Bearer forged.${i}.x` } })).statusCode);
+    for (let i = 0; i < 5; i++)
+      codes.push(
+        (await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '10.0.0.1', headers: { authorization: `Bearer forged.${i}.x` } }))
+          .statusCode,
+      );
     expect(codes).toEqual([401, 401, 401, 429, 429]);
     expect((await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '10.0.0.1' })).statusCode).toBe(429); // no token: same address, same bucket
     expect((await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '10.0.0.2' })).statusCode).toBe(401); // per address
-    const person = await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '10.0.0.1', headers: { authorization: `Bearer ${await stack.token('org-gz-bureau')}` } });
+    const person = await app.inject({
+      method: 'GET',
+      url: '/api/me',
+      remoteAddress: '10.0.0.1',
+      headers: { authorization: `Bearer ${await stack.token('org-gz-bureau')}` },
+    });
     expect(person.statusCode).toBe(200); // a valid token counts against its person, not the address
   });
 
@@ -154,7 +275,10 @@ describe('floods and the denial log', () => {
   it('the denial log rotates: a flood of refusals keeps at most twice its limit on disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bm-denials-'));
     const app = await stack.extraApp({ denials: denialLog(dir, 4096) });
-    for (let i = 0; i < 100; i++) expect((await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer bad-${i}` } })).statusCode).toBe(401);
+    for (let i = 0; i < 100; i++)
+      expect(
+        (await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer bad-${i}` } })).statusCode,
+      ).toBe(401);
     expect(statSync(join(dir, 'api-denials.jsonl')).size).toBeLessThanOrEqual(4096);
     expect(statSync(join(dir, 'api-denials.1.jsonl')).size).toBeLessThanOrEqual(4096);
     expect(readFileSync(join(dir, 'api-denials.jsonl'), 'utf8')).toContain('"status":401');

@@ -21,7 +21,11 @@ const MARKER = 'MARKER-GD-TITLE-91c4';
 async function post(path: string, as: string | undefined, body: unknown) {
   const res = await fetch(`${stack.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'x-namespace': 'default',
+      ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, text: await res.text() };
@@ -33,7 +37,14 @@ describe('decoding payloads for the Web UI stays inside the caller’s jurisdict
     const started = await fetch(`${stack.url}/api/procedures/unclear-matter`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organId: 'org-gz-bureau', matterRef: 'S-1', title: MARKER, draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } }),
+      body: JSON.stringify({
+        organId: 'org-gz-bureau',
+        matterRef: 'S-1',
+        title: MARKER,
+        draftedOn: shanghaiDateOf(Date.now()),
+        protectiveMeasures: 'M',
+        proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+      }),
     }).then((r) => r.json() as Promise<{ id: string }>);
 
     // What the Web UI sends: the stored (sealed) payload, as it reads it from the server.
@@ -41,7 +52,14 @@ describe('decoding payloads for the Web UI stays inside the caller’s jurisdict
     const history = await new Client({ connection }).workflow.getHandle(started.id).fetchHistory();
     await connection.close();
     const sealed = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed.data!).toString('base64') }] };
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(sealed.data!).toString('base64'),
+        },
+      ],
+    };
     const opened = (text: string) => text.includes(MARKER) || text.includes(Buffer.from(MARKER).toString('base64').slice(0, 12));
 
     const beijing = await post('/codec/decode', 'auth-110000', body);

@@ -48,7 +48,14 @@ afterAll(async () => {
   await new Promise((r) => hook?.close(r));
 });
 
-const unclear = (ref: string) => ({ organId: 'org-gz-bureau', matterRef: ref, title: '跨方读取测试', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: '先行保护', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } });
+const unclear = (ref: string) => ({
+  organId: 'org-gz-bureau',
+  matterRef: ref,
+  title: '跨方读取测试',
+  draftedOn: shanghaiDateOf(Date.now()),
+  protectiveMeasures: '先行保护',
+  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+});
 
 describe('scope is decided from the search attributes before the workflow is queried', () => {
   it('a caller out of scope gets 404 and the API sends no query or update; the history does not change', async () => {
@@ -56,7 +63,11 @@ describe('scope is decided from the search attributes before the workflow is que
     expect(started.status).toBe(201);
     const id = started.body.id as string;
     const handle = stack.client.workflow.getHandle(id);
-    await expect.poll(async () => ((await handle.describe()).searchAttributes.BmParties as string[] | undefined)?.includes('org-gz-bureau'), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => ((await handle.describe()).searchAttributes.BmParties as string[] | undefined)?.includes('org-gz-bureau'), {
+        timeout: 10_000,
+      })
+      .toBe(true);
 
     // The API's client, watched: every query and update it sends to a workflow.
     const sent: string[] = [];
@@ -65,7 +76,10 @@ describe('scope is decided from the search attributes before the workflow is que
       dataConverter: sealedDataConverter(stack.codec),
       interceptors: {
         workflow: [
-          { query: (input, next) => (sent.push(`query ${input.workflowExecution.workflowId}`), next(input)), startUpdate: (input, next) => (sent.push(`update ${input.workflowExecution.workflowId}`), next(input)) },
+          {
+            query: (input, next) => (sent.push(`query ${input.workflowExecution.workflowId}`), next(input)),
+            startUpdate: (input, next) => (sent.push(`update ${input.workflowExecution.workflowId}`), next(input)),
+          },
         ],
       },
     });
@@ -77,7 +91,13 @@ describe('scope is decided from the search attributes before the workflow is que
       const read = await call('GET', `/api/procedures/${id}`, outsider, undefined, app);
       expect(read.status, outsider).toBe(404);
       expect(read.body.detail).toBe(`no procedure ${id}`);
-      const ev = await call('POST', `/api/procedures/${id}/events`, outsider, { type: 'DETERMINE', determination: { outcome: 'not-secret' } }, app);
+      const ev = await call(
+        'POST',
+        `/api/procedures/${id}/events`,
+        outsider,
+        { type: 'DETERMINE', determination: { outcome: 'not-secret' } },
+        app,
+      );
       expect(ev.status, outsider).toBe(404);
     }
     expect(sent).toEqual([]);
@@ -93,28 +113,42 @@ describe('the procedure view shows each party only its own contact data', () => 
   const emails = (v: unknown) => [...new Set(JSON.stringify(v).match(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g) ?? [])];
   const urls = (v: unknown) => [...new Set(JSON.stringify(v).match(/https?:\/\/[^\s"，：）]+/g) ?? [])];
 
-  it('two parties of one procedure each see their own webhook, e-mail and delivery errors, not the other\'s; the national authority sees all', async () => {
+  it("two parties of one procedure each see their own webhook, e-mail and delivery errors, not the other's; the national authority sees all", async () => {
     const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear('REDACT-1'));
     const id = body.id as string;
     expect((await call('POST', `/api/procedures/${id}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' })).status).toBe(200); // notifies auth-440000
-    expect((await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } })).status).toBe(200); // notifies the organ
+    expect(
+      (await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } }))
+        .status,
+    ).toBe(200); // notifies the organ
     // Both webhooks fail (410): each failure is recorded with the address in its error.
     const full = async () => (await call('GET', `/api/procedures/${id}`, 'auth-000000')).body;
     // (The organ gets several: the determination, and the removal of markings it now owes, Law 22 para 3.)
-    const failedTo = async () => [...new Set((await full()).inbox.flatMap((e: { deliveries: Array<{ status: string; to: string }> }) => e.deliveries.filter((d) => d.status === 'failed').map((d) => d.to)))].sort();
+    const failedTo = async () =>
+      [
+        ...new Set(
+          (await full()).inbox.flatMap((e: { deliveries: Array<{ status: string; to: string }> }) =>
+            e.deliveries.filter((d) => d.status === 'failed').map((d) => d.to),
+          ),
+        ),
+      ].sort();
     await expect.poll(failedTo, { timeout: 30_000 }).toEqual(['auth-440000', 'org-gz-bureau']);
 
     const all = await full();
     expect(urls(all)).toEqual(expect.arrayContaining([ORGAN_HOOK(), AUTHORITY_HOOK()]));
     expect(emails(all)).toEqual(expect.arrayContaining([ORGAN_MAIL, AUTHORITY_MAIL]));
 
-    for (const [who, ownHook, ownMail] of [['org-gz-bureau', ORGAN_HOOK(), ORGAN_MAIL], ['auth-440000', AUTHORITY_HOOK(), AUTHORITY_MAIL]] as const) {
+    for (const [who, ownHook, ownMail] of [
+      ['org-gz-bureau', ORGAN_HOOK(), ORGAN_MAIL],
+      ['auth-440000', AUTHORITY_HOOK(), AUTHORITY_MAIL],
+    ] as const) {
       const view = (await call('GET', `/api/procedures/${id}`, who)).body;
       expect(urls(view), who).toEqual([ownHook]);
       expect(emails(view), who).toEqual([ownMail]);
       for (const entry of view.inbox) {
         for (const r of entry.recipients) if (r.party.id !== who) expect(r.contact, who).toEqual({ name: expect.any(String) });
-        for (const d of entry.deliveries) if (d.status === 'failed') expect(d.error, who).toBe(d.to === who ? `webhook ${ownHook} answered 410` : HIDDEN);
+        for (const d of entry.deliveries)
+          if (d.status === 'failed') expect(d.error, who).toBe(d.to === who ? `webhook ${ownHook} answered 410` : HIDDEN);
       }
       const failures = view.audit.filter((a: { kind: string }) => a.kind === 'delivery-failed');
       expect(failures.length).toBeGreaterThanOrEqual(2);

@@ -13,7 +13,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const get = async (path: string, as?: string) => fetch(`${stack.url}${path}`, { headers: as ? { authorization: `Bearer ${await stack.token(as)}` } : {} });
+const get = async (path: string, as?: string) =>
+  fetch(`${stack.url}${path}`, { headers: as ? { authorization: `Bearer ${await stack.token(as)}` } : {} });
 
 describe('security headers', () => {
   it('the dashboard page, its assets, API answers, refusals and errors forbid framing, foreign scripts and sniffing', async () => {

@@ -25,19 +25,37 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, as: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** The Temporal CLI against the stack's server, as the attacker would run it. */
 function temporal(...args: string[]) {
-  const r = spawnSync(ensureTemporalBinaries().cli, [...args, '--address', stack.address, '--namespace', 'default'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(ensureTemporalBinaries().cli, [...args, '--address', stack.address, '--namespace', 'default'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const matter = () => ({ organId: 'org-gz-bureau', matterRef: 'F-1', title: '伪造测试', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } });
+const matter = () => ({
+  organId: 'org-gz-bureau',
+  matterRef: 'F-1',
+  title: '伪造测试',
+  draftedOn: shanghaiDateOf(Date.now()),
+  protectiveMeasures: 'M',
+  proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+});
 /** The provincial authority's determination, which only auth-440000 may send (Regs 25). */
-const FORGED = { type: 'DETERMINE', payload: { determination: { outcome: 'not-secret' } }, actor: { id: 'auth-440000', name: '广东省国家保密局' } };
+const FORGED = {
+  type: 'DETERMINE',
+  payload: { determination: { outcome: 'not-secret' } },
+  actor: { id: 'auth-440000', name: '广东省国家保密局' },
+};
 const view = (id: string) => stack.client.workflow.getHandle(id).query(viewQuery);
 /**
  * The view once the workflow answers again. An Update from the CLI holds the workflow task for
@@ -45,14 +63,27 @@ const view = (id: string) => stack.client.workflow.getHandle(id).query(viewQuery
  * refusal): queries meanwhile fail with "Workflow Task in failed state".
  */
 async function settledView(id: string): Promise<ProcedureView> {
-  await expect.poll(() => view(id).then(() => true, () => false), { timeout: 60_000, interval: 1000 }).toBe(true);
+  await expect
+    .poll(
+      () =>
+        view(id).then(
+          () => true,
+          () => false,
+        ),
+      { timeout: 60_000, interval: 1000 },
+    )
+    .toBe(true);
   return view(id);
 }
 
 /** Updates the history records as accepted, by update name. */
 async function acceptedUpdates(id: string): Promise<string[]> {
   const history = await new Client({ connection: raw }).workflow.getHandle(id).fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? ''] : []));
+  return (history.events ?? []).flatMap((e) =>
+    e.workflowExecutionUpdateAcceptedEventAttributes
+      ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? '']
+      : [],
+  );
 }
 
 async function reportedProcedure(): Promise<{ id: string; before: ProcedureView }> {
@@ -68,7 +99,17 @@ describe('forged events: the worker refuses every payload the codec did not seal
     const { id, before } = await reportedProcedure();
     expect(before.allowedEvents.map((e) => e.type)).toContain('DETERMINE');
 
-    const cli = temporal('workflow', 'update', 'execute', '--workflow-id', id, '--name', eventUpdate.name, '--input', JSON.stringify(FORGED));
+    const cli = temporal(
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      id,
+      '--name',
+      eventUpdate.name,
+      '--input',
+      JSON.stringify(FORGED),
+    );
     expect(cli.status, cli.out).not.toBe(0);
 
     const after = await settledView(id);
@@ -78,7 +119,10 @@ describe('forged events: the worker refuses every payload the codec did not seal
     expect(await acceptedUpdates(id)).toEqual(['ready', 'event']); // the start and SUBMIT_REPORT only
 
     // The same event through the API, by the authority itself: valid, and accepted.
-    const real = await api('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
+    const real = await api('POST', `/api/procedures/${id}/events`, 'auth-440000', {
+      type: 'DETERMINE',
+      determination: { outcome: 'not-secret' },
+    });
     expect(real.status).toBe(200);
     expect((await view(id)).audit.filter((a) => a.event?.type === 'DETERMINE').map((a) => a.actor.id)).toEqual(['auth-440000']);
   }, 180_000);
@@ -87,8 +131,17 @@ describe('forged events: the worker refuses every payload the codec did not seal
     const { id, before } = await reportedProcedure();
     const codecless = new Client({ connection: raw });
     await expect(codecless.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] })).rejects.toThrow();
-    const guessed = new Client({ connection: raw, dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 1)]]), 'test-1')) });
-    const err = await guessed.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] }).then(() => undefined, (e: unknown) => e as Error);
+    const guessed = new Client({
+      connection: raw,
+      dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 1)]]), 'test-1')),
+    });
+    const err = await guessed.workflow
+      .getHandle(id)
+      .executeUpdate(eventUpdate, { args: [FORGED] })
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     expect(err).toBeInstanceOf(Error);
     expect((await view(id)).audit).toEqual(before.audit);
     expect(await acceptedUpdates(id)).toEqual(['ready', 'event']);
@@ -108,16 +161,35 @@ describe('forged events: the worker refuses every payload the codec did not seal
     const after = await settledView(id);
     expect(after.audit).toEqual(before.audit);
     expect(after.state).toBe(before.state);
-    expect((await api('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } })).status).toBe(200);
+    expect(
+      (await api('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } }))
+        .status,
+    ).toBe(200);
   }, 180_000);
 
   it('a plaintext start never runs the procedure: no party resolved, no activity, nothing notified; its workflow task fails with the refusal', async () => {
     const id = `unclear-matter-forged-${Date.now()}`;
-    const cli = temporal('workflow', 'start', '--type', 'unclearMatterWorkflow', '--task-queue', 'forged-test', '--workflow-id', id, '--input', JSON.stringify({ input: matter(), actor: { id: 'org-gz-bureau' } }));
+    const cli = temporal(
+      'workflow',
+      'start',
+      '--type',
+      'unclearMatterWorkflow',
+      '--task-queue',
+      'forged-test',
+      '--workflow-id',
+      id,
+      '--input',
+      JSON.stringify({ input: matter(), actor: { id: 'org-gz-bureau' } }),
+    );
     expect(cli.status, cli.out).toBe(0);
     const handle = new Client({ connection: raw }).workflow.getHandle(id);
     await expect
-      .poll(async () => (await handle.fetchHistory()).events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure, { timeout: 20_000 })
+      .poll(
+        async () =>
+          (await handle.fetchHistory()).events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes
+            ?.failure,
+        { timeout: 20_000 },
+      )
       .toBeTruthy();
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.some((e) => e.activityTaskScheduledEventAttributes || e.workflowTaskCompletedEventAttributes)).toBe(false);

@@ -35,7 +35,14 @@ function texts(value: unknown, out: string[] = []): string[] {
 
 describe('caller-chosen idempotency keys are not stored in clear', () => {
   it('neither the start key nor the event key appears in the workflow id, the update ids or anywhere in the stored history; repeated requests still dedupe', async () => {
-    const input = { organId: 'org-gz-bureau', matterRef: 'K-1', title: 'T', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } };
+    const input = {
+      organId: 'org-gz-bureau',
+      matterRef: 'K-1',
+      title: 'T',
+      draftedOn: shanghaiDateOf(Date.now()),
+      protectiveMeasures: 'M',
+      proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+    };
     const first = await call('/api/procedures/unclear-matter', START_KEY, input);
     const again = await call('/api/procedures/unclear-matter', START_KEY, input);
     expect([first.status, again.status]).toEqual([201, 200]);
@@ -54,7 +61,11 @@ describe('caller-chosen idempotency keys are not stored in clear', () => {
       const raw = new Client({ connection });
       const handle = raw.workflow.getHandle(id);
       const history = await handle.fetchHistory();
-      const accepted = (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event' ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.meta?.updateId ?? ''] : []));
+      const accepted = (history.events ?? []).flatMap((e) =>
+        e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event'
+          ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.meta?.updateId ?? '']
+          : [],
+      );
       expect(accepted).toHaveLength(1);
       expect(accepted[0]).toMatch(/^event-[0-9a-f]{32}$/);
       const stored = [...texts(history), ...texts(await handle.describe()), id].join('\n');

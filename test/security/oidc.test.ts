@@ -18,7 +18,12 @@ const ACCOUNTS = [
 ];
 
 const oidcFor = (audience: string): Promise<Oidc> =>
-  connectOidc(oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_AUDIENCE: audience }, 'http://127.0.0.1:1')!);
+  connectOidc(
+    oidcSettingsFromEnv(
+      { BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_AUDIENCE: audience },
+      'http://127.0.0.1:1',
+    )!,
+  );
 
 beforeAll(async () => {
   stack = await startStack('oidc-test');
@@ -32,7 +37,8 @@ afterAll(async () => {
   await idp?.stop();
 });
 
-const me = (app: FastifyInstance, token: string) => app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+const me = (app: FastifyInstance, token: string) =>
+  app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
 
 describe('tokens of the OpenID Connect identity provider (verified by its JWKS)', () => {
   it('an RS256 ID token is accepted and mapped: sub and name to the person, bm_party to the party, bm_roles to the roles', async () => {
@@ -40,7 +46,13 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
     expect(decodeProtectedHeader(id_token).alg).toBe('RS256');
     const res = await me(api, id_token);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ id: 'auth-440000', name: '广东省国家保密局', person: { sub: 'u-zhang', name: '张某' }, roles: ['head'], label: '广东省国家保密局 张某（负责人）' });
+    expect(res.json()).toMatchObject({
+      id: 'auth-440000',
+      name: '广东省国家保密局',
+      person: { sub: 'u-zhang', name: '张某' },
+      roles: ['head'],
+      label: '广东省国家保密局 张某（负责人）',
+    });
   });
 
   it('an ES256 token is accepted where its audience is the configured BM_OIDC_AUDIENCE', async () => {
@@ -55,12 +67,26 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
     const { id_token } = await idp.codeFlow('u-li', 'bm-dashboard');
     const headers = { authorization: `Bearer ${id_token}`, 'content-type': 'application/json' };
     const proposal = { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' };
-    const started = await api.inject({ method: 'POST', url: '/api/procedures/unclear-matter', headers, payload: { organId: 'org-gz-bureau', matterRef: 'OIDC-1', title: '某事项', draftedOn: '2025-09-26', protectiveMeasures: '先行保护', proposal } });
+    const started = await api.inject({
+      method: 'POST',
+      url: '/api/procedures/unclear-matter',
+      headers,
+      payload: {
+        organId: 'org-gz-bureau',
+        matterRef: 'OIDC-1',
+        title: '某事项',
+        draftedOn: '2025-09-26',
+        protectiveMeasures: '先行保护',
+        proposal,
+      },
+    });
     expect(started.statusCode, started.body).toBe(201);
     const { id } = started.json() as { id: string };
     const sent = await api.inject({ method: 'POST', url: `/api/procedures/${id}/events`, headers, payload: { type: 'SUBMIT_REPORT' } });
     expect(sent.statusCode, sent.body).toBeLessThan(300);
-    const view = (await api.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: headers.authorization } })).json() as { audit: Array<{ kind: string; by?: string; actor: { person?: { sub: string } } }> };
+    const view = (
+      await api.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: headers.authorization } })
+    ).json() as { audit: Array<{ kind: string; by?: string; actor: { person?: { sub: string } } }> };
     const byWhom = view.audit.filter((a) => a.kind === 'started' || a.kind === 'event').map((a) => [a.kind, a.by, a.actor.person?.sub]);
     expect(byWhom).toEqual([
       ['started', '广州市某局 李某（保密员）', 'u-li'],
@@ -71,7 +97,9 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
   it('a token signed by another key under the provider’s key id is refused with 401', async () => {
     const { id_token } = await idp.codeFlow('u-zhang', 'bm-dashboard');
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT(decodeJwt(id_token)).setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(id_token).kid! }).sign(privateKey);
+    const forged = await new SignJWT(decodeJwt(id_token))
+      .setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(id_token).kid! })
+      .sign(privateKey);
     const res = await me(api, forged);
     expect(res.statusCode).toBe(401);
     expect(res.json().detail).toContain('signature verification failed');
@@ -101,7 +129,9 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
 
   it('an expired token of the provider is refused with 401', async () => {
     const { id_token } = await idp.codeFlow('u-zhang', 'short-lived');
-    const fresh = await connectOidc(oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'short-lived' }, 'http://127.0.0.1:1')!);
+    const fresh = await connectOidc(
+      oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'short-lived' }, 'http://127.0.0.1:1')!,
+    );
     const app = await stack.extraApp({ oidc: fresh });
     expect((await me(app, id_token)).statusCode).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000));
@@ -125,9 +155,23 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
   });
 
   it('the claim names are configurable (BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM) and a plain issuer over http is refused off loopback', async () => {
-    const s = oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'https://idp.example.gov.cn/realms/bm', BM_OIDC_CLIENT_ID: 'bm', BM_OIDC_PARTY_CLAIM: 'org', BM_OIDC_ROLES_CLAIM: 'groups' }, 'https://bm.example.gov.cn');
-    expect(s).toMatchObject({ audience: 'bm', redirectUri: 'https://bm.example.gov.cn/auth/callback', claims: { name: 'name', party: 'org', roles: 'groups' } });
-    expect(() => oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'http://idp.example.gov.cn', BM_OIDC_CLIENT_ID: 'bm' }, 'https://x')).toThrow(/BM_OIDC_ISSUER: .* must be https/);
+    const s = oidcSettingsFromEnv(
+      {
+        BM_OIDC_ISSUER: 'https://idp.example.gov.cn/realms/bm',
+        BM_OIDC_CLIENT_ID: 'bm',
+        BM_OIDC_PARTY_CLAIM: 'org',
+        BM_OIDC_ROLES_CLAIM: 'groups',
+      },
+      'https://bm.example.gov.cn',
+    );
+    expect(s).toMatchObject({
+      audience: 'bm',
+      redirectUri: 'https://bm.example.gov.cn/auth/callback',
+      claims: { name: 'name', party: 'org', roles: 'groups' },
+    });
+    expect(() => oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'http://idp.example.gov.cn', BM_OIDC_CLIENT_ID: 'bm' }, 'https://x')).toThrow(
+      /BM_OIDC_ISSUER: .* must be https/,
+    );
     expect(() => oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'https://idp.example.gov.cn' }, 'https://x')).toThrow(/BM_OIDC_CLIENT_ID: required/);
   });
 

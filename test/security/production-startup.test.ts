@@ -19,11 +19,19 @@ const complete = (): Record<string, string> => ({
 });
 
 /** Runs an entry point with exactly this environment (no secrets inherited) and a fresh, not yet created data folder. */
-function run(script: string, env: Record<string, string>): Promise<{ status: number | null; stderr: string; stdout: string; dataDir: string }> {
+function run(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ status: number | null; stderr: string; stdout: string; dataDir: string }> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'bm-prod-')), 'data');
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BM_') && !k.startsWith('TEMPORAL_') && k !== 'PORT'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('BM_') && !k.startsWith('TEMPORAL_') && k !== 'PORT'),
+  );
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], { cwd: root, env: { ...clean, BM_DATA_DIR: dataDir, PORT: '1', ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], {
+      cwd: root,
+      env: { ...clean, BM_DATA_DIR: dataDir, PORT: '1', ...env },
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -46,7 +54,12 @@ describe('production mode refuses to start without its secrets, registry and clu
     const r = await run('scripts/start.ts', { BM_MODE: 'production' });
     expectRefusedUntouched(r);
     expect(r.stderr).toContain('[start] cannot start in production mode (BM_MODE=production)');
-    for (const v of ['BM_REGISTRY_FILE: required in production mode (the demo registry is refused)', 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)', 'BM_JWT_SECRET: required', 'BM_CODEC_KEYS: required'])
+    for (const v of [
+      'BM_REGISTRY_FILE: required in production mode (the demo registry is refused)',
+      'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)',
+      'BM_JWT_SECRET: required',
+      'BM_CODEC_KEYS: required',
+    ])
       expect(r.stderr).toContain(v);
   });
 
@@ -55,14 +68,20 @@ describe('production mode refuses to start without its secrets, registry and clu
     ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
     ['a short token key', { BM_JWT_SECRET: 'x'.repeat(10) + 'abcdefghijk' }, 'BM_JWT_SECRET: too short (21 bytes); at least 32'],
     ['a repeated token key', { BM_JWT_SECRET: 'ab'.repeat(40) }, 'BM_JWT_SECRET: too weak'],
-    ['a 16-byte codec key', { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" has 16 bytes; AES-256 needs exactly 32'],
+    [
+      'a 16-byte codec key',
+      { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` },
+      'BM_CODEC_KEYS: key "k1" has 16 bytes; AES-256 needs exactly 32',
+    ],
     ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
     ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
     ['tokens living two days', { BM_TOKEN_MAX_HOURS: '48' }, 'BM_TOKEN_MAX_HOURS: "48" exceeds the production maximum of 12 hours'],
   ];
   it.each(spoiled)('refuses %s, naming the variable, as the only problem', (_what, over, message) => {
     const env = { ...complete(), ...over };
-    const problems = productionProblems(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    const problems = productionProblems(
+      Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
   });

@@ -23,7 +23,11 @@ function racer(dir: string, go: string): { child: ChildProcess; ready: Promise<v
     if (out.startsWith('ready\n')) onReady();
   });
   child.stderr!.on('data', (c) => (err += c));
-  const secret = new Promise<string>((resolve, reject) => child.on('exit', (status) => (status === 0 ? resolve(out.slice('ready\n'.length)) : reject(new Error(`racer exited ${status}: ${err}`)))));
+  const secret = new Promise<string>((resolve, reject) =>
+    child.on('exit', (status) =>
+      status === 0 ? resolve(out.slice('ready\n'.length)) : reject(new Error(`racer exited ${status}: ${err}`)),
+    ),
+  );
   return { child, ready, secret };
 }
 

@@ -7,7 +7,13 @@ import { leakProcedure } from '../../machines/leak.js';
 import { runProcedure } from '../../workflows/driver.js';
 import type { ProcedureInput } from '../../workflows/types.js';
 
-const flagged = { ...leakProcedure, events: { ...leakProcedure.events, RECORD_MEASURES: { ...leakProcedure.events.RECORD_MEASURES!, role: 'head' as const, fact: undefined } } };
+const flagged = {
+  ...leakProcedure,
+  events: {
+    ...leakProcedure.events,
+    RECORD_MEASURES: { ...leakProcedure.events.RECORD_MEASURES!, role: 'head' as const, fact: undefined },
+  },
+};
 
 export async function leakWorkflow(request: ProcedureInput) {
   return runProcedure(flagged, request);

@@ -61,7 +61,13 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
-    ttl: { IdToken: (_ctx, _token, client) => (client.clientId === 'short-lived' ? 2 : 3600), AccessToken: 3600, Interaction: 600, Grant: 3600, Session: 3600 },
+    ttl: {
+      IdToken: (_ctx, _token, client) => (client.clientId === 'short-lived' ? 2 : 3600),
+      AccessToken: 3600,
+      Interaction: 600,
+      Grant: 3600,
+      Session: 3600,
+    },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     findAccount: (_ctx, sub) => {
       const a = accounts.get(sub);
@@ -75,17 +81,23 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (req.method === 'GET') {
-      const buttons = o.accounts.map((a) => `<button type="submit" name="account" value="${a.sub}" id="account-${a.sub}">${a.name}</button>`).join('\n');
+      const buttons = o.accounts
+        .map((a) => `<button type="submit" name="account" value="${a.sub}" id="account-${a.sub}">${a.name}</button>`)
+        .join('\n');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试身份提供方</title></head><body><h1>测试身份提供方（oidc-provider）</h1><form method="post" action="/interaction/${uid}/login">${buttons}</form></body></html>`);
+      res.end(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试身份提供方</title></head><body><h1>测试身份提供方（oidc-provider）</h1><form method="post" action="/interaction/${uid}/login">${buttons}</form></body></html>`,
+      );
       return;
     }
     if (action !== 'login') throw new Error(`unknown interaction action ${action}`);
-    const body = new URLSearchParams(await new Promise<string>((resolve) => {
-      let s = '';
-      req.on('data', (c: Buffer) => (s += c.toString()));
-      req.on('end', () => resolve(s));
-    }));
+    const body = new URLSearchParams(
+      await new Promise<string>((resolve) => {
+        let s = '';
+        req.on('data', (c: Buffer) => (s += c.toString()));
+        req.on('end', () => resolve(s));
+      }),
+    );
     const accountId = body.get('account') ?? '';
     if (!accounts.has(accountId)) throw new Error(`unknown account ${accountId}`);
     const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
@@ -110,7 +122,11 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     async codeFlow(sub, clientId, redirectUri = TEST_REDIRECT) {
       const jar = new Map<string, string>();
       const go = async (url: string, init: RequestInit = {}) => {
-        const res = await fetch(new URL(url, issuer), { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        const res = await fetch(new URL(url, issuer), {
+          ...init,
+          redirect: 'manual',
+          headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(';');
           const i = pair!.indexOf('=');
@@ -132,14 +148,24 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
       }).toString();
       let res = await go(auth.href);
       const login = res.headers.get('location')!;
-      res = await go(`${login}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ account: sub }).toString() });
+      res = await go(`${login}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ account: sub }).toString(),
+      });
       for (let i = 0; i < 5 && !res.headers.get('location')?.startsWith(redirectUri); i++) res = await go(res.headers.get('location')!);
       const code = new URL(res.headers.get('location')!).searchParams.get('code');
       if (!code) throw new Error(`no code: ${res.status} ${res.headers.get('location')}`);
       const token = await fetch(new URL('/token', issuer), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          client_id: clientId,
+          code_verifier: verifier,
+        }).toString(),
       });
       const body = (await token.json()) as { id_token: string; access_token: string; error_description?: string };
       if (!token.ok) throw new Error(`token endpoint: ${token.status} ${body.error_description}`);

@@ -31,7 +31,11 @@ let seq = 0;
  * Runs `fn` against a real time-skipping server whose clock starts at `startAt`, with a real
  * worker running the real workflow bundle and activities (demo registry, embedded calendar).
  */
-export async function withProcedureEnv<T>(startAt: string, fn: (p: ProcedureEnv) => Promise<T>, deps: ActivityDeps = loadDeps({})): Promise<T> {
+export async function withProcedureEnv<T>(
+  startAt: string,
+  fn: (p: ProcedureEnv) => Promise<T>,
+  deps: ActivityDeps = loadDeps({}),
+): Promise<T> {
   const env = await timeSkippingEnv(startAt);
   try {
     const worker = await Worker.create({

@@ -30,7 +30,12 @@ export async function smtpReceiver(): Promise<{ url: string; mails: ReceivedMail
         }
         const body = rest.join('\n\n');
         const cte = headers.get('content-transfer-encoding')?.toLowerCase();
-        const text = cte === 'base64' ? Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8') : cte === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
+        const text =
+          cte === 'base64'
+            ? Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8')
+            : cte === 'quoted-printable'
+              ? decodeQuotedPrintable(body)
+              : body;
         mails.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -79,7 +84,9 @@ export async function webhookReceiver(secret: string, onCall?: (call: WebhookCal
       const timestamp = String(req.headers['x-bm-timestamp'] ?? '');
       const call = {
         key: String(req.headers['idempotency-key'] ?? ''),
-        validSignature: req.headers['x-bm-signature'] === `sha256=${webhookSignature(secret, timestamp, body)}` && Math.abs(Date.now() - Date.parse(timestamp)) < 300_000,
+        validSignature:
+          req.headers['x-bm-signature'] === `sha256=${webhookSignature(secret, timestamp, body)}` &&
+          Math.abs(Date.now() - Date.parse(timestamp)) < 300_000,
         body: JSON.parse(body) as Record<string, unknown>,
       };
       calls.push(call);

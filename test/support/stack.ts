@@ -40,17 +40,36 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
   const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
   const registryFile = o.registry ? join(dataDir, 'registry.json') : undefined;
   if (registryFile) writeFileSync(registryFile, JSON.stringify(o.registry));
-  const server: DevServer = await startDevServer({ dbFile: join(dataDir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
+  const server: DevServer = await startDevServer({
+    dbFile: join(dataDir, 'temporal.sqlite'),
+    port: await freePort(),
+    uiPort: await freePort(),
+  });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const deps = loadDeps(registryFile ? { registryFile } : {});
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
-  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(deps), dataConverter: sealedDataConverter(codec) });
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(deps),
+    dataConverter: sealedDataConverter(codec),
+  });
   const running = worker.run();
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
-  const base: ApiDeps = { client, taskQueue, registry: deps.registry, calendar: deps.calendar, jwtKey, denials: denialLog(dataDir), codec, ...o.api };
+  const base: ApiDeps = {
+    client,
+    taskQueue,
+    registry: deps.registry,
+    calendar: deps.calendar,
+    jwtKey,
+    denials: denialLog(dataDir),
+    codec,
+    ...o.api,
+  };
   const app = await buildServer(base);
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
@@ -64,7 +83,11 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
     app,
     jwtKey,
     token: (id, { ttlSeconds, ...over } = {}) =>
-      issueToken(jwtKey, { party: id, sub: `test:${id}`, name: `${deps.registry.party(id).name}测试人员`, roles: TEST_ROLES, ...over }, ttlSeconds ? { ttlSeconds } : {}),
+      issueToken(
+        jwtKey,
+        { party: id, sub: `test:${id}`, name: `${deps.registry.party(id).name}测试人员`, roles: TEST_ROLES, ...over },
+        ttlSeconds ? { ttlSeconds } : {},
+      ),
     async extraApp(over) {
       const a = await buildServer({ ...base, ...over });
       extra.push(a);

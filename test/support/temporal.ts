@@ -31,20 +31,28 @@ function testServerAt(startAt: string | undefined): string {
   const dir = join(ROOT, '.cache', 'faketime');
   mkdirSync(dir, { recursive: true });
   const script = join(dir, `test-server-${stamp.replace(/\D/g, '')}.sh`);
-  writeFileSync(script, `#!/bin/sh\nexport LD_PRELOAD=${libfaketime()}\nexport FAKETIME="@${stamp}"\nexport TZ=UTC\nexec "${testServer}" "$@"\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\nexport LD_PRELOAD=${libfaketime()}\nexport FAKETIME="@${stamp}"\nexport TZ=UTC\nexec "${testServer}" "$@"\n`,
+  );
   chmodSync(script, 0o755);
   return script;
 }
 
 export async function timeSkippingEnv(startAt?: string, port?: number): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServerAt(startAt) }, ...(port ? { port } : {}) } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerAt(startAt) }, ...(port ? { port } : {}) },
+  });
   await registerSearchAttributes(env);
   return env;
 }
 
 /** The procedures' typed search attributes, registered as on the dev server. */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: indexedValueTypes() });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: indexedValueTypes(),
+  });
 }
 
 /** The test server's clock, in epoch milliseconds. */

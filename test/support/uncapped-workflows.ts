@@ -6,7 +6,10 @@ import { leakProcedure } from '../../machines/leak.js';
 import { runProcedure } from '../../workflows/driver.js';
 import type { ProcedureInput } from '../../workflows/types.js';
 
-const uncapped = { ...leakProcedure, events: { ...leakProcedure.events, RECORD_MEASURES: { ...leakProcedure.events.RECORD_MEASURES!, max: 5_000 } } };
+const uncapped = {
+  ...leakProcedure,
+  events: { ...leakProcedure.events, RECORD_MEASURES: { ...leakProcedure.events.RECORD_MEASURES!, max: 5_000 } },
+};
 
 export async function leakWorkflow(request: ProcedureInput) {
   return runProcedure(uncapped, request);

@@ -5,7 +5,11 @@ import { ROOT } from '../../scripts/temporal-binaries.js';
 
 /** Starts test/support/worker-process.ts with `env` and resolves once it polls its task queue. */
 export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/worker-process.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/worker-process.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => l === 'polling' && resolve(child));
     child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before polling`)));

@@ -19,7 +19,11 @@ const TASK_QUEUE = 'schedule-test';
 
 describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', () => {
   it('registers one yearly schedule per licensed enterprise, idempotently, and a run starts that enterprise’s inspection for the previous year', async () => {
-    const server = await startDevServer({ dbFile: join(mkdtempSync(join(tmpdir(), 'bm-sched-')), 't.sqlite'), port: await freePort(), uiPort: await freePort() });
+    const server = await startDevServer({
+      dbFile: join(mkdtempSync(join(tmpdir(), 'bm-sched-')), 't.sqlite'),
+      port: await freePort(),
+      uiPort: await freePort(),
+    });
     const connection = await Connection.connect({ address: server.address });
     const native = await NativeConnection.connect({ address: server.address });
     try {
@@ -32,11 +36,21 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
 
       const schedule = client.schedule.getHandle('annual-inspection-ent-gz-tech');
       const description = await schedule.describe();
-      expect(description.spec.calendars?.[0]).toMatchObject({ month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
+      expect(description.spec.calendars?.[0]).toMatchObject({
+        month: [{ start: 'JANUARY', end: 'JANUARY', step: 1 }],
+        dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+      });
       expect(description.spec.timezone).toBe('Asia/Shanghai');
-      expect(Date.parse(description.info.nextActionTimes[0]!.toISOString())).toBe(Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`));
+      expect(Date.parse(description.info.nextActionTimes[0]!.toISOString())).toBe(
+        Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
+      );
 
-      const worker = await Worker.create({ connection: native, taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle(), activities: createActivities(deps) });
+      const worker = await Worker.create({
+        connection: native,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: await workflowBundle(),
+        activities: createActivities(deps),
+      });
       await worker.runUntil(async () => {
         await schedule.trigger();
         let runId: string | undefined;

@@ -13,7 +13,14 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/procedures/unclear-matter',
     headers: { authorization: `Bearer ${token}` },
-    payload: { organId: 'org-gz-bureau', matterRef: 'FZ-1', title: '模糊测试', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } },
+    payload: {
+      organId: 'org-gz-bureau',
+      matterRef: 'FZ-1',
+      title: '模糊测试',
+      draftedOn: shanghaiDateOf(Date.now()),
+      protectiveMeasures: 'M',
+      proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+    },
   });
   id = started.json().id;
 });
@@ -28,12 +35,43 @@ async function snapshot() {
   return { audit: v.json().audit.length, state: v.json().state, count: Number(list.count) };
 }
 
-const junkJson = fc.oneof(fc.jsonValue(), fc.object(), fc.record({ type: fc.string(), determination: fc.jsonValue() }), fc.record({ organId: fc.constant('org-gz-bureau'), proposal: fc.jsonValue() }));
-const rawBody = fc.oneof(junkJson.map((j) => JSON.stringify(j)), fc.string(), fc.string({ unit: 'binary' }), fc.constant('{"a":'), fc.constant(''));
-const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', undefined);
+const junkJson = fc.oneof(
+  fc.jsonValue(),
+  fc.object(),
+  fc.record({ type: fc.string(), determination: fc.jsonValue() }),
+  fc.record({ organId: fc.constant('org-gz-bureau'), proposal: fc.jsonValue() }),
+);
+const rawBody = fc.oneof(
+  junkJson.map((j) => JSON.stringify(j)),
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.constant('{"a":'),
+  fc.constant(''),
+);
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=utf-16',
+  'multipart/form-data; boundary=x',
+  undefined,
+);
 // Mostly a valid token, so that requests get past identity into validation and the workflow.
-const authHeader = fc.oneof({ arbitrary: fc.constant('valid'), weight: 6 }, fc.constant(undefined), fc.string(), fc.constant('Bearer '), fc.string().map((s) => `Bearer ${s}`));
-const pathSegment = fc.oneof(fc.constant('ID'), fc.string(), fc.stringMatching(/^[a-z0-9-]{1,80}$/), fc.constant('..%2f..%2fetc'), fc.constant('%00'), fc.constant('unclear-matter-ffffffffffffffffffffffffffffffff'));
+const authHeader = fc.oneof(
+  { arbitrary: fc.constant('valid'), weight: 6 },
+  fc.constant(undefined),
+  fc.string(),
+  fc.constant('Bearer '),
+  fc.string().map((s) => `Bearer ${s}`),
+);
+const pathSegment = fc.oneof(
+  fc.constant('ID'),
+  fc.string(),
+  fc.stringMatching(/^[a-z0-9-]{1,80}$/),
+  fc.constant('..%2f..%2fetc'),
+  fc.constant('%00'),
+  fc.constant('unclear-matter-ffffffffffffffffffffffffffffffff'),
+);
 const route = fc.constantFrom(
   ['POST', '/api/procedures/unclear-matter'],
   ['POST', '/api/procedures/objection'],
@@ -58,7 +96,12 @@ describe('fuzzing every endpoint with malformed bodies, headers and paths', () =
         const headers: Record<string, string> = {};
         if (type) headers['content-type'] = type;
         if (auth) headers.authorization = auth === 'valid' ? `Bearer ${token}` : auth;
-        const res = await stack.app.inject({ method: method as 'GET', url, headers, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: body }) });
+        const res = await stack.app.inject({
+          method: method as 'GET',
+          url,
+          headers,
+          ...(method === 'GET' || method === 'DELETE' ? {} : { payload: body }),
+        });
         expect(res.statusCode, `${method} ${url} → ${res.body}`).toBeLessThan(500);
         if (res.statusCode >= 400) {
           expect(res.headers['content-type']).toContain('application/problem+json');
@@ -73,10 +116,22 @@ describe('fuzzing every endpoint with malformed bodies, headers and paths', () =
 
   it('valid-looking events with malformed payloads leave the procedure untouched', async () => {
     const before = await snapshot();
-    const event = fc.record({ type: fc.constantFrom('SUBMIT_REPORT', 'DETERMINE', 'FILE_RECORD', 'REFER'), reportNumber: fc.oneof(fc.string({ maxLength: 200 }), fc.integer(), fc.constant(null)), extra: fc.jsonValue() }, { requiredKeys: ['type', 'extra'] }); // 'extra' is never a field: every one is invalid
+    const event = fc.record(
+      {
+        type: fc.constantFrom('SUBMIT_REPORT', 'DETERMINE', 'FILE_RECORD', 'REFER'),
+        reportNumber: fc.oneof(fc.string({ maxLength: 200 }), fc.integer(), fc.constant(null)),
+        extra: fc.jsonValue(),
+      },
+      { requiredKeys: ['type', 'extra'] },
+    ); // 'extra' is never a field: every one is invalid
     await fc.assert(
       fc.asyncProperty(event, async (e) => {
-        const res = await stack.app.inject({ method: 'POST', url: `/api/procedures/${id}/events`, headers: { authorization: `Bearer ${token}` }, payload: e });
+        const res = await stack.app.inject({
+          method: 'POST',
+          url: `/api/procedures/${id}/events`,
+          headers: { authorization: `Bearer ${token}` },
+          payload: e,
+        });
         if (res.statusCode === 200) throw new Error(`accepted ${JSON.stringify(e)}`); // none of these is valid
         expect(res.statusCode).toBeLessThan(500);
       }),

@@ -16,7 +16,11 @@ const today = () => shanghaiDateOf(Date.now());
 async function call(method: string, path: string, as?: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.url}${path}`, {
     method,
-    headers: { ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -30,8 +34,13 @@ async function call(method: string, path: string, as?: string, body?: unknown, h
 }
 
 const unclear = (organId = 'org-gz-bureau', over: Record<string, unknown> = {}) => ({
-  organId, matterRef: 'API-1', title: '接口测试事项', draftedOn: today(), protectiveMeasures: '先行保护',
-  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, ...over,
+  organId,
+  matterRef: 'API-1',
+  title: '接口测试事项',
+  draftedOn: today(),
+  protectiveMeasures: '先行保护',
+  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+  ...over,
 });
 
 describe('the API against a real dev server and worker', () => {
@@ -39,11 +48,16 @@ describe('the API against a real dev server and worker', () => {
     expect((await call('GET', '/healthz')).body).toEqual({ temporal: 'reachable', worker: 'polling' });
     const spec = (await call('GET', '/openapi.json')).body;
     expect(spec.openapi).toBe('3.1.0');
-    for (const kind of ['unclear-matter', 'objection', 'leak', 'appraisal', 'annual-inspection']) expect(spec.paths[`/api/procedures/${kind}`].post.requestBody).toBeTruthy();
+    for (const kind of ['unclear-matter', 'objection', 'leak', 'appraisal', 'annual-inspection'])
+      expect(spec.paths[`/api/procedures/${kind}`].post.requestBody).toBeTruthy();
     expect(JSON.stringify(spec.paths['/api/procedures/unclear-matter'].post.requestBody)).toContain('draftedOn');
     // One event body per event; occurredAt only on the events that record a fact (SPEC §2).
-    const bodies: Array<{ title: string; properties: Record<string, unknown> }> = spec.paths['/api/procedures/{id}/events'].post.requestBody.content['application/json'].schema.anyOf;
-    expect(bodies.find((b) => b.title.startsWith('leak REPORT_TO_AUTHORITY'))!.properties.occurredAt).toMatchObject({ type: 'string', format: 'date-time' });
+    const bodies: Array<{ title: string; properties: Record<string, unknown> }> =
+      spec.paths['/api/procedures/{id}/events'].post.requestBody.content['application/json'].schema.anyOf;
+    expect(bodies.find((b) => b.title.startsWith('leak REPORT_TO_AUTHORITY'))!.properties.occurredAt).toMatchObject({
+      type: 'string',
+      format: 'date-time',
+    });
     expect(bodies.find((b) => b.title.startsWith('appraisal EXTEND'))!.properties.occurredAt).toBeUndefined();
     const docs = await fetch(`${stack.url}/docs/`);
     expect(docs.status).toBe(200);
@@ -52,15 +66,56 @@ describe('the API against a real dev server and worker', () => {
 
   it('runs every procedure kind through start, an event, read and list', async () => {
     const flows: Array<{ kind: string; as: string; input: unknown; event: [string, Record<string, unknown>, string]; next: string }> = [
-      { kind: 'unclear-matter', as: 'org-gz-bureau', input: unclear(), event: ['SUBMIT_REPORT', {}, 'org-gz-bureau'], next: 'underDetermination' },
       {
-        kind: 'objection', as: 'org-gz-institute',
-        input: { objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'O-1', title: '异议事项', grounds: '理由', filedOn: today(), determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' } },
-        event: ['CLASSIFIER_DECIDE', { determination: { outcome: 'not-secret' } }, 'org-gz-bureau'], next: 'classifierDecided',
+        kind: 'unclear-matter',
+        as: 'org-gz-bureau',
+        input: unclear(),
+        event: ['SUBMIT_REPORT', {}, 'org-gz-bureau'],
+        next: 'underDetermination',
       },
-      { kind: 'leak', as: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L-1', summary: '概况', discoveredAt: new Date().toISOString(), remedialMeasures: '补救' }, event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'], next: 'open' },
-      { kind: 'appraisal', as: 'org-gz-procuratorate', input: { applicantId: 'org-gz-procuratorate', caseRef: 'C-1', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] }, event: ['ACCEPT', {}, 'auth-440000'], next: 'appraising' },
-      { kind: 'annual-inspection', as: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year: 2025 }, event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'], next: 'underReview' },
+      {
+        kind: 'objection',
+        as: 'org-gz-institute',
+        input: {
+          objectorId: 'org-gz-institute',
+          classifierId: 'org-gz-bureau',
+          matterRef: 'O-1',
+          title: '异议事项',
+          grounds: '理由',
+          filedOn: today(),
+          determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+          claim: { outcome: 'not-secret' },
+        },
+        event: ['CLASSIFIER_DECIDE', { determination: { outcome: 'not-secret' } }, 'org-gz-bureau'],
+        next: 'classifierDecided',
+      },
+      {
+        kind: 'leak',
+        as: 'org-th-office',
+        input: {
+          organId: 'org-th-office',
+          incidentRef: 'L-1',
+          summary: '概况',
+          discoveredAt: new Date().toISOString(),
+          remedialMeasures: '补救',
+        },
+        event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'],
+        next: 'open',
+      },
+      {
+        kind: 'appraisal',
+        as: 'org-gz-procuratorate',
+        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C-1', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] },
+        event: ['ACCEPT', {}, 'auth-440000'],
+        next: 'appraising',
+      },
+      {
+        kind: 'annual-inspection',
+        as: 'ent-gz-tech',
+        input: { enterpriseId: 'ent-gz-tech', year: 2025 },
+        event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'],
+        next: 'underReview',
+      },
     ];
     for (const f of flows) {
       const started = await call('POST', `/api/procedures/${f.kind}`, f.as, f.input);
@@ -72,14 +127,18 @@ describe('the API against a real dev server and worker', () => {
       expect(ev.body.state).toBe(f.next);
       expect(Array.isArray(ev.body.deadlines)).toBe(true);
       const view = await call('GET', `/api/procedures/${started.body.id}`, f.as);
-      expect(view.body.audit.some((a: { kind: string; event?: { type: string } }) => a.kind === 'event' && a.event?.type === type)).toBe(true);
+      expect(view.body.audit.some((a: { kind: string; event?: { type: string } }) => a.kind === 'event' && a.event?.type === type)).toBe(
+        true,
+      );
       // The 启动 entry names the person who started it, beside the party.
       expect(view.body.audit[0]).toMatchObject({ kind: 'started', actor: { id: f.as, person: { sub: `test:${f.as}` } } });
       // An article, or local policy with its source (e.g. 国家秘密鉴定工作规定 for the appraisal's review).
       expect(view.body.deadlines.every((d: { basis: string }) => /^(Regs|Law) |^本地策略（.+）$/.test(d.basis))).toBe(true);
     }
     // Visibility lags a little behind the workflows.
-    await expect.poll(async () => (await call('GET', '/api/procedures?pageSize=200', 'auth-000000')).body.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(async () => (await call('GET', '/api/procedures?pageSize=200', 'auth-000000')).body.items.length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(5);
     const list = await call('GET', '/api/procedures?kind=leak', 'auth-000000');
     expect(list.body.items.every((i: { kind: string }) => i.kind === 'leak')).toBe(true);
   });
@@ -94,8 +153,11 @@ describe('the API against a real dev server and worker', () => {
   });
 
   it('pages the list with a cursor', async () => {
-    for (let i = 0; i < 3; i++) expect((await call('POST', '/api/procedures/unclear-matter', 'org-js-dept', unclear('org-js-dept'))).status).toBe(201);
-    await expect.poll(async () => (await call('GET', '/api/procedures?organ=org-js-dept', 'org-js-dept')).body.items.length, { timeout: 10_000 }).toBe(3);
+    for (let i = 0; i < 3; i++)
+      expect((await call('POST', '/api/procedures/unclear-matter', 'org-js-dept', unclear('org-js-dept'))).status).toBe(201);
+    await expect
+      .poll(async () => (await call('GET', '/api/procedures?organ=org-js-dept', 'org-js-dept')).body.items.length, { timeout: 10_000 })
+      .toBe(3);
     const first = await call('GET', '/api/procedures?organ=org-js-dept&pageSize=2', 'org-js-dept');
     expect(first.body.items).toHaveLength(2);
     const second = await call('GET', `/api/procedures?organ=org-js-dept&pageSize=2&cursor=${first.body.nextCursor}`, 'org-js-dept');
@@ -105,10 +167,14 @@ describe('the API against a real dev server and worker', () => {
 
   it('starts one procedure for 50 concurrent identical requests with the same Idempotency-Key', async () => {
     const headers = { 'idempotency-key': 'same-start-0001' };
-    const results = await Promise.all(Array.from({ length: 50 }, () => call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-nj-bureau'), headers)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-nj-bureau'), headers)),
+    );
     expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-    await expect.poll(async () => (await call('GET', '/api/procedures?organ=org-nj-bureau', 'org-nj-bureau')).body.items.length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await call('GET', '/api/procedures?organ=org-nj-bureau', 'org-nj-bureau')).body.items.length, { timeout: 10_000 })
+      .toBe(1);
     const again = await call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-nj-bureau'), headers);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(results[0]!.body.id);
@@ -117,7 +183,9 @@ describe('the API against a real dev server and worker', () => {
   it('applies an event sent twice with the same Idempotency-Key once', async () => {
     const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gd-dept', unclear('org-gd-dept'));
     const headers = { 'idempotency-key': 'submit-once-0001' };
-    const [a, b] = await Promise.all([1, 2].map(() => call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT' }, headers)));
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT' }, headers)),
+    );
     expect([a!.status, b!.status]).toEqual([200, 200]);
     const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
     expect(view.body.audit.filter((x: { kind: string }) => x.kind === 'event')).toHaveLength(1);
@@ -125,11 +193,18 @@ describe('the API against a real dev server and worker', () => {
 
   it('passes when a fact happened (occurredAt) to the workflow, and refuses it in the future naming the field (SPEC §2)', async () => {
     const { body } = await call('POST', '/api/procedures/unclear-matter', 'org-gd-dept', unclear('org-gd-dept'));
-    const future = await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const future = await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', {
+      type: 'SUBMIT_REPORT',
+      occurredAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     expect(future.status).toBe(400);
-    expect(future.body.fieldErrors).toEqual([{ field: 'occurredAt', message: expect.stringContaining('in the future'), messageZh: expect.stringContaining('实际发生时刻') }]);
+    expect(future.body.fieldErrors).toEqual([
+      { field: 'occurredAt', message: expect.stringContaining('in the future'), messageZh: expect.stringContaining('实际发生时刻') },
+    ]);
     const occurredAt = new Date(Date.now() - 1_000).toISOString();
-    expect((await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt })).status).toBe(200);
+    expect((await call('POST', `/api/procedures/${body.id}/events`, 'org-gd-dept', { type: 'SUBMIT_REPORT', occurredAt })).status).toBe(
+      200,
+    );
     const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
     expect(view.body.audit.find((x: { kind: string }) => x.kind === 'event').occurredAt).toBe(occurredAt);
   });
@@ -153,15 +228,29 @@ describe('identity and scope', () => {
 
   it('reads: the organ itself, authorities whose jurisdiction holds it, the national authority; nobody else, without revealing it exists', async () => {
     const matrix: Record<string, number> = {
-      'org-gz-bureau': 200, 'org-nj-bureau': 404, 'org-gz-institute': 404, 'org-gd-dept': 200 /* superior organ: a party */,
-      'auth-440100': 200, 'auth-440000': 200, 'auth-440106': 404, 'auth-320100': 404, 'auth-320000': 404, 'auth-000000': 200,
+      'org-gz-bureau': 200,
+      'org-nj-bureau': 404,
+      'org-gz-institute': 404,
+      'org-gd-dept': 200 /* superior organ: a party */,
+      'auth-440100': 200,
+      'auth-440000': 200,
+      'auth-440106': 404,
+      'auth-320100': 404,
+      'auth-320000': 404,
+      'auth-000000': 200,
     };
     for (const [who, status] of Object.entries(matrix)) {
       const r = await call('GET', `/api/procedures/${id}`, who);
       expect(r.status, who).toBe(status);
-      if (status === 404) expect(r.body).toEqual((await call('GET', '/api/procedures/unclear-matter-00000000000000000000000000000000', who)).body.detail ? { ...r.body, detail: `no procedure ${id}` } : r.body);
+      if (status === 404)
+        expect(r.body).toEqual(
+          (await call('GET', '/api/procedures/unclear-matter-00000000000000000000000000000000', who)).body.detail
+            ? { ...r.body, detail: `no procedure ${id}` }
+            : r.body,
+        );
     }
-    const listed = async (who: string) => (await call('GET', '/api/procedures?kind=unclear-matter&pageSize=200', who)).body.items.map((i: { id: string }) => i.id);
+    const listed = async (who: string) =>
+      (await call('GET', '/api/procedures?kind=unclear-matter&pageSize=200', who)).body.items.map((i: { id: string }) => i.id);
     await expect.poll(() => listed('auth-440100'), { timeout: 10_000 }).toContain(id);
     expect(await listed('auth-320100')).not.toContain(id);
     expect(await listed('org-nj-bureau')).not.toContain(id);
@@ -181,7 +270,10 @@ describe('identity and scope', () => {
       expect(r.status, who).toBe(status);
       if (status === 403) expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
     }
-    const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
+    const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', {
+      type: 'DETERMINE',
+      determination: { outcome: 'not-secret' },
+    });
     expect(ok.body.state).toBe('filingAndMarkings'); // filed (Regs 25 para 2) while the organ removes the markings (Law 22 para 3)
     const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
     expect(log).toContain('DETERMINE on');
@@ -194,7 +286,12 @@ describe('identity and scope', () => {
   });
 
   it('only a 监察机关 or 司法机关 may apply for an appraisal: another organ gets 403 citing the article (Regs 63 para 1)', async () => {
-    const r = await call('POST', '/api/procedures/appraisal', 'org-gz-bureau', { applicantId: 'org-gz-bureau', caseRef: 'C-2', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] });
+    const r = await call('POST', '/api/procedures/appraisal', 'org-gz-bureau', {
+      applicantId: 'org-gz-bureau',
+      caseRef: 'C-2',
+      appliedOn: today(),
+      items: [{ ref: 'A1', description: 'D' }],
+    });
     expect(r.status).toBe(403);
     expect(r.body.detail).toMatch(/may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\)/);
   });
@@ -220,20 +317,38 @@ describe('identity and scope', () => {
 
 describe('bad input', () => {
   it('names the field, why, and what is allowed; unknown fields are refused', async () => {
-    const r = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear('org-gz-bureau', { proposal: { level: 'huge', term: { kind: 'years', years: 10 }, scope: 'S' }, extra: 1 }));
+    const r = await call(
+      'POST',
+      '/api/procedures/unclear-matter',
+      'org-gz-bureau',
+      unclear('org-gz-bureau', { proposal: { level: 'huge', term: { kind: 'years', years: 10 }, scope: 'S' }, extra: 1 }),
+    );
     expect(r.status).toBe(400);
     expect(r.type).toContain('application/problem+json');
-    expect(r.body.fieldErrors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.proposal.level' }), expect.objectContaining({ field: 'body', message: expect.stringContaining('extra') })]));
+    expect(r.body.fieldErrors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'body.proposal.level' }),
+        expect.objectContaining({ field: 'body', message: expect.stringContaining('extra') }),
+      ]),
+    );
     expect(r.body.fieldErrors[0].message).toMatch(/top-secret|secret|confidential/);
   });
 
   it('refuses an objection an organ files against its own classification, naming the field (Regs 26 para 1)', async () => {
     const r = await call('POST', '/api/procedures/objection', 'org-gz-institute', {
-      objectorId: 'org-gz-institute', classifierId: 'org-gz-institute', matterRef: 'O-2', title: '异议事项', grounds: '理由', filedOn: today(),
-      determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' },
+      objectorId: 'org-gz-institute',
+      classifierId: 'org-gz-institute',
+      matterRef: 'O-2',
+      title: '异议事项',
+      grounds: '理由',
+      filedOn: today(),
+      determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+      claim: { outcome: 'not-secret' },
     });
     expect(r.status).toBe(400);
-    expect(r.body.fieldErrors).toEqual([expect.objectContaining({ field: 'body.classifierId', message: expect.stringContaining('cannot object to its own classification') })]);
+    expect(r.body.fieldErrors).toEqual([
+      expect.objectContaining({ field: 'body.classifierId', message: expect.stringContaining('cannot object to its own classification') }),
+    ]);
   });
 
   it('409 with the current state and the allowed events', async () => {
@@ -251,9 +366,14 @@ describe('bad input', () => {
     const limited = await stack.extraApp({ rateLimitPerMinute: 3 });
     const auth = { authorization: `Bearer ${await stack.token('org-gz-bureau')}` };
     const codes = [];
-    for (let i = 0; i < 5; i++) codes.push((await limited.inject({ method: 'GET', url: '/api/registry/authorities', headers: auth })).statusCode);
+    for (let i = 0; i < 5; i++)
+      codes.push((await limited.inject({ method: 'GET', url: '/api/registry/authorities', headers: auth })).statusCode);
     expect(codes).toEqual([200, 200, 200, 429, 429]);
-    const other = await limited.inject({ method: 'GET', url: '/api/registry/authorities', headers: { authorization: `Bearer ${await stack.token('auth-440000')}` } });
+    const other = await limited.inject({
+      method: 'GET',
+      url: '/api/registry/authorities',
+      headers: { authorization: `Bearer ${await stack.token('auth-440000')}` },
+    });
     expect(other.statusCode).toBe(200); // per identity
   });
 });

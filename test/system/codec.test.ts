@@ -34,16 +34,40 @@ describe('payloads the server cannot read (SPEC §5)', () => {
     const started = await fetch(`${stack.url}/api/procedures/unclear-matter`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organId: 'org-gz-bureau', matterRef: 'C-1', title: MARKERS[0], draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: MARKERS[1], proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } }),
+      body: JSON.stringify({
+        organId: 'org-gz-bureau',
+        matterRef: 'C-1',
+        title: MARKERS[0],
+        draftedOn: shanghaiDateOf(Date.now()),
+        protectiveMeasures: MARKERS[1],
+        proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+      }),
     }).then((r) => r.json() as Promise<{ id: string }>);
-    const event = await fetch(`${stack.url}/api/procedures/${started.id}/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SUBMIT_REPORT', reportNumber: MARKERS[2] }) });
+    const event = await fetch(`${stack.url}/api/procedures/${started.id}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'SUBMIT_REPORT', reportNumber: MARKERS[2] }),
+    });
     expect(event.status).toBe(200);
     // Through the codec the markers are there …
     const view = await stack.client.workflow.getHandle(started.id).query(viewQuery);
     expect(JSON.stringify(view)).toContain(MARKERS[2]);
     // … and in a failure message, which quotes what was sent (an organ the registry does not know).
     const failing = `codec-failure-${Date.now()}`;
-    const failure = await startProcedure(stack.client, { kind: 'unclear-matter', workflowId: failing, taskQueue: 'codec-test', input: { organId: FAILURE_MARKER, matterRef: 'C-2', title: 'T', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } }, actor: { id: FAILURE_MARKER } }).then(
+    const failure = await startProcedure(stack.client, {
+      kind: 'unclear-matter',
+      workflowId: failing,
+      taskQueue: 'codec-test',
+      input: {
+        organId: FAILURE_MARKER,
+        matterRef: 'C-2',
+        title: 'T',
+        draftedOn: shanghaiDateOf(Date.now()),
+        protectiveMeasures: 'M',
+        proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+      },
+      actor: { id: FAILURE_MARKER },
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -63,7 +87,10 @@ describe('payloads the server cannot read (SPEC §5)', () => {
       expect(stored).toContain('binary/encrypted');
       await expect(raw.workflow.getHandle(started.id).query(viewQuery)).rejects.toThrow(/binary\/encrypted|encoding/i);
 
-      const wrong = new Client({ connection, dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 9)]]), 'test-1')) });
+      const wrong = new Client({
+        connection,
+        dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 9)]]), 'test-1')),
+      });
       await expect(wrong.workflow.getHandle(started.id).query(viewQuery)).rejects.toThrow(/fails authentication/);
     } finally {
       await connection.close();
@@ -73,9 +100,24 @@ describe('payloads the server cannot read (SPEC §5)', () => {
   it('serves a decode endpoint for the Temporal Web UI, to the national authority only', async () => {
     const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
     const [sealed] = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"MARKER-UI"') }]);
-    const body = JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed!.data!).toString('base64') }] });
+    const body = JSON.stringify({
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(sealed!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(sealed!.data!).toString('base64'),
+        },
+      ],
+    });
     const post = async (as?: string) =>
-      fetch(`${stack.url}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}) }, body });
+      fetch(`${stack.url}/codec/decode`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-namespace': 'default',
+          ...(as ? { authorization: `Bearer ${await stack.token(as)}` } : {}),
+        },
+        body,
+      });
     const ok = await post('auth-000000');
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');

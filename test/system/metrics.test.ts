@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 async function call(path: string, as: string, body: unknown) {
-  const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { id: string } };
 }
 
@@ -30,7 +34,11 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 const unclear = (organId: string) => ({
-  organId, matterRef: 'M-1', title: '指标测试事项', draftedOn: shanghaiDateOf(Date.now()), protectiveMeasures: '先行保护',
+  organId,
+  matterRef: 'M-1',
+  title: '指标测试事项',
+  draftedOn: shanghaiDateOf(Date.now()),
+  protectiveMeasures: '先行保护',
   proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
 });
 
@@ -54,7 +62,8 @@ describe('Prometheus metrics of the API', () => {
     expect(sample(text, 'bm_procedure_events_total', { kind: 'unclear-matter', outcome: 'not-allowed-in-state' })).toBe(1);
     // The board's gauges by tier, every tier present (values follow the board's refresh).
     for (const tier of ['national', 'provincial', 'municipal', 'county']) {
-      for (const name of ['bm_procedures_open', 'bm_procedures_due_soon', 'bm_procedures_overdue']) expect(sample(text, name, { tier }), `${name} ${tier}`).toBeGreaterThanOrEqual(0);
+      for (const name of ['bm_procedures_open', 'bm_procedures_due_soon', 'bm_procedures_overdue'])
+        expect(sample(text, name, { tier }), `${name} ${tier}`).toBeGreaterThanOrEqual(0);
     }
     // Metrics carry kinds, tiers and outcomes only: nothing that names a procedure or a party.
     expect(text).not.toContain(started.body.id);

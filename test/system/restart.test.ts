@@ -21,7 +21,12 @@ async function withStack<T>(dbFile: string, port: number, uiPort: number, fn: (c
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   try {
-    const worker = await Worker.create({ connection: native, taskQueue: TASK_QUEUE, workflowBundle: await workflowBundle(), activities: createActivities(loadDeps({})) });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities: createActivities(loadDeps({})),
+    });
     return await worker.runUntil(fn(new Client({ connection })));
   } finally {
     await connection.close();
@@ -36,10 +41,23 @@ describe('the dev server on a SQLite file survives a full restart', () => {
     const [port, uiPort] = [await freePort(), await freePort()];
     const today = shanghaiDateOf(Date.now());
     const organ = { id: 'org-gz-bureau' };
-    const input = { organId: 'org-gz-bureau', matterRef: 'R-1', title: '重启测试事项', draftedOn: today, protectiveMeasures: '先行保护', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' } };
+    const input = {
+      organId: 'org-gz-bureau',
+      matterRef: 'R-1',
+      title: '重启测试事项',
+      draftedOn: today,
+      protectiveMeasures: '先行保护',
+      proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+    };
 
     const before = await withStack(dbFile, port, uiPort, async (client) => {
-      const { handle, ready: view } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-restart-0001', taskQueue: TASK_QUEUE, input, actor: organ });
+      const { handle, ready: view } = await startProcedure(client, {
+        kind: 'unclear-matter',
+        workflowId: 'unclear-matter-restart-0001',
+        taskQueue: TASK_QUEUE,
+        input,
+        actor: organ,
+      });
       expect(view.state).toBe('awaitingReport');
       const sa = (await handle.describe()).searchAttributes;
       expect(sa.BmKind).toEqual(['unclear-matter']);
@@ -55,12 +73,23 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       // The durable timer for the first reminder is still pending, set for its instant.
       const events = (await handle.fetchHistory()).events!;
       const started = events.filter((e) => e.timerStartedEventAttributes);
-      const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId]).filter(Boolean).map(String));
+      const ended = new Set(
+        events
+          .flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId])
+          .filter(Boolean)
+          .map(String),
+      );
       const pending = started.filter((e) => !ended.has(String(e.eventId)));
       expect(pending).toHaveLength(1);
       const t = pending[0]!;
-      const firesAt = Number(t.eventTime!.seconds) * 1000 + Math.floor((t.eventTime!.nanos ?? 0) / 1e6) + Number(t.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000;
-      const next = [...view.deadlines[0]!.reminders.map((r) => r.at), view.deadlines[0]!.dueSoonAt].map(Date.parse).filter((x) => x > Date.now()).sort((a, b) => a - b)[0]!;
+      const firesAt =
+        Number(t.eventTime!.seconds) * 1000 +
+        Math.floor((t.eventTime!.nanos ?? 0) / 1e6) +
+        Number(t.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000;
+      const next = [...view.deadlines[0]!.reminders.map((r) => r.at), view.deadlines[0]!.dueSoonAt]
+        .map(Date.parse)
+        .filter((x) => x > Date.now())
+        .sort((a, b) => a - b)[0]!;
       expect(Math.abs(firesAt - next)).toBeLessThan(2000);
       // And the restarted worker carries the procedure on.
       const r = await sendEvent(handle, { type: 'SUBMIT_REPORT', payload: {}, actor: organ });
@@ -74,16 +103,55 @@ describe('the dev server on a SQLite file survives a full restart', () => {
     const today = shanghaiDateOf(Date.now());
     const year = Number(today.slice(0, 4));
     const starts = [
-      { kind: 'unclear-matter', actor: 'org-gz-bureau', input: { organId: 'org-gz-bureau', matterRef: 'R-2', title: 'T', draftedOn: today, protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' } } },
-      { kind: 'objection', actor: 'org-gz-institute', input: { objectorId: 'org-gz-institute', classifierId: 'org-gz-bureau', matterRef: 'O', title: 'T', grounds: 'G', filedOn: today, determined: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' }, claim: { outcome: 'not-secret' } } },
-      { kind: 'leak', actor: 'org-th-office', input: { organId: 'org-th-office', incidentRef: 'L', summary: 'S', discoveredAt: new Date().toISOString(), remedialMeasures: 'M' } },
-      { kind: 'appraisal', actor: 'org-gz-procuratorate', input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today, items: [{ ref: 'A1', description: 'D' }] } },
+      {
+        kind: 'unclear-matter',
+        actor: 'org-gz-bureau',
+        input: {
+          organId: 'org-gz-bureau',
+          matterRef: 'R-2',
+          title: 'T',
+          draftedOn: today,
+          protectiveMeasures: 'M',
+          proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+        },
+      },
+      {
+        kind: 'objection',
+        actor: 'org-gz-institute',
+        input: {
+          objectorId: 'org-gz-institute',
+          classifierId: 'org-gz-bureau',
+          matterRef: 'O',
+          title: 'T',
+          grounds: 'G',
+          filedOn: today,
+          determined: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
+          claim: { outcome: 'not-secret' },
+        },
+      },
+      {
+        kind: 'leak',
+        actor: 'org-th-office',
+        input: { organId: 'org-th-office', incidentRef: 'L', summary: 'S', discoveredAt: new Date().toISOString(), remedialMeasures: 'M' },
+      },
+      {
+        kind: 'appraisal',
+        actor: 'org-gz-procuratorate',
+        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today, items: [{ ref: 'A1', description: 'D' }] },
+      },
       { kind: 'annual-inspection', actor: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year } },
     ];
     const pendingTimers = async (client: Client, id: string) => {
       const events = (await client.workflow.getHandle(id).fetchHistory()).events!;
-      const ended = new Set(events.flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId]).filter(Boolean).map(String));
-      return events.filter((e) => e.timerStartedEventAttributes && !ended.has(String(e.eventId))).map((e) => e.timerStartedEventAttributes!.timerId);
+      const ended = new Set(
+        events
+          .flatMap((e) => [e.timerFiredEventAttributes?.startedEventId, e.timerCanceledEventAttributes?.startedEventId])
+          .filter(Boolean)
+          .map(String),
+      );
+      return events
+        .filter((e) => e.timerStartedEventAttributes && !ended.has(String(e.eventId)))
+        .map((e) => e.timerStartedEventAttributes!.timerId);
     };
     const before = await withStack(dbFile, port, uiPort, async (client) => {
       const out: Record<string, { view: ProcedureView; timers: Array<string | null | undefined> }> = {};

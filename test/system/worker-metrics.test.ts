@@ -20,7 +20,14 @@ beforeAll(async () => {
   // The real entry point (worker/main.ts), as `npm run worker` starts it.
   worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'worker-metrics-test', BM_DATA_DIR: dir, BM_WORKER_METRICS_PORT: String(sdkPort), BM_WORKER_APP_METRICS_PORT: String(appPort) },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: 'worker-metrics-test',
+      BM_DATA_DIR: dir,
+      BM_WORKER_METRICS_PORT: String(sdkPort),
+      BM_WORKER_APP_METRICS_PORT: String(appPort),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -42,7 +49,10 @@ async function scrapeUntil(url: string, pattern: RegExp): Promise<string> {
   let text = '';
   for (let i = 0; i < 60 && !pattern.test(text); i++) {
     if (i) await new Promise((r) => setTimeout(r, 500));
-    text = await fetch(url).then((r) => r.text(), () => '');
+    text = await fetch(url).then(
+      (r) => r.text(),
+      () => '',
+    );
   }
   return text;
 }

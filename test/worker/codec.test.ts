@@ -3,7 +3,10 @@ import { AesGcmCodec, codecFromEnv } from '../../worker/codec.js';
 import { payloadConverter } from '../../worker/converters.js';
 
 const key = (n: number) => Buffer.alloc(32, n);
-const payload = (text: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(text)) });
+const payload = (text: string) => ({
+  metadata: { encoding: new TextEncoder().encode('json/plain') },
+  data: new TextEncoder().encode(JSON.stringify(text)),
+});
 const text = (p: { data?: Uint8Array | null }) => Buffer.from(p.data ?? []).toString('utf8');
 
 describe('AES-256-GCM payload codec (SPEC §5)', () => {
@@ -18,7 +21,13 @@ describe('AES-256-GCM payload codec (SPEC §5)', () => {
 
   it('keeps decoding old payloads after a key rotation, and seals new ones with the new key', async () => {
     const old = new AesGcmCodec(new Map([['k1', key(1)]]), 'k1');
-    const rotated = new AesGcmCodec(new Map([['k1', key(1)], ['k2', key(2)]]), 'k2');
+    const rotated = new AesGcmCodec(
+      new Map([
+        ['k1', key(1)],
+        ['k2', key(2)],
+      ]),
+      'k2',
+    );
     const [sealedOld] = await old.encode([payload('old')]);
     expect(text((await rotated.decode([sealedOld!]))[0]!)).toBe('"old"');
     const [sealedNew] = await rotated.encode([payload('new')]);
@@ -43,7 +52,9 @@ describe('AES-256-GCM payload codec (SPEC §5)', () => {
 
   it('compresses a large payload before sealing it (a carried state stays far below the 2 MB payload limit), opens it again, and refuses it when its marker is tampered with', async () => {
     const codec = new AesGcmCodec(new Map([['k1', key(1)]]), 'k1');
-    const audit = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ seq: i + 1, kind: 'event', summary: '记录补救措施：更换密码', basis: 'Regs 61 para 1' })));
+    const audit = JSON.stringify(
+      Array.from({ length: 3000 }, (_, i) => ({ seq: i + 1, kind: 'event', summary: '记录补救措施：更换密码', basis: 'Regs 61 para 1' })),
+    );
     const [sealed] = await codec.encode([payload(audit)]);
     expect(new TextDecoder().decode(sealed!.metadata!.encoding)).toBe('binary/encrypted+deflate');
     expect(sealed!.data!.length).toBeLessThan(audit.length / 10);

@@ -33,11 +33,22 @@ describe('the worker metrics', () => {
   it('observes how late a reminder was notified when the alarm gives its scheduled instant', async () => {
     const acts = createActivities(loadDeps({}));
     const to = { id: 'org-gz-bureau', name: '广州某局', kind: 'organ' } as never;
-    await acts.notify({ idempotencyKey: 'k', procedureId: 'unclear-matter-x', kind: 'reminder', subject: 's', to, scheduledAt: new Date(Date.now() - 3_000).toISOString() });
+    await acts.notify({
+      idempotencyKey: 'k',
+      procedureId: 'unclear-matter-x',
+      kind: 'reminder',
+      subject: 's',
+      to,
+      scheduledAt: new Date(Date.now() - 3_000).toISOString(),
+    });
     await acts.notify({ idempotencyKey: 'k2', procedureId: 'unclear-matter-x', kind: 'reminder', subject: 's', to });
     const h = await workerRegistry.getSingleMetric('bm_alarm_lateness_seconds')!.get();
-    const count = h.values.find((v) => (v as { metricName?: string }).metricName === 'bm_alarm_lateness_seconds_count' && v.labels.kind === 'reminder');
-    const sum = h.values.find((v) => (v as { metricName?: string }).metricName === 'bm_alarm_lateness_seconds_sum' && v.labels.kind === 'reminder');
+    const count = h.values.find(
+      (v) => (v as { metricName?: string }).metricName === 'bm_alarm_lateness_seconds_count' && v.labels.kind === 'reminder',
+    );
+    const sum = h.values.find(
+      (v) => (v as { metricName?: string }).metricName === 'bm_alarm_lateness_seconds_sum' && v.labels.kind === 'reminder',
+    );
     expect(count?.value).toBe(1);
     expect(sum!.value).toBeGreaterThanOrEqual(3);
   });
@@ -46,7 +57,9 @@ describe('the worker metrics', () => {
     expect(parseConfig({}).workerMetricsPort).toBe(9464);
     expect(parseConfig({ BM_WORKER_METRICS_PORT: '9500' }).workerMetricsPort).toBe(9500);
     expect(parseConfig({ BM_WORKER_METRICS_PORT: 'off' }).workerMetricsPort).toBeUndefined();
-    expect(() => parseConfig({ BM_WORKER_METRICS_PORT: 'x' })).toThrow('BM_WORKER_METRICS_PORT: "x" is not allowed; expected a port number 1–65535 or "off"');
+    expect(() => parseConfig({ BM_WORKER_METRICS_PORT: 'x' })).toThrow(
+      'BM_WORKER_METRICS_PORT: "x" is not allowed; expected a port number 1–65535 or "off"',
+    );
   });
 });
 
@@ -54,9 +67,13 @@ describe('the Grafana dashboard (deploy/grafana/baomi.json)', () => {
   it("has a panel for every one of the project's series and for the Temporal SDK's", async () => {
     const { readFileSync } = await import('node:fs');
     const { ApiMetrics } = await import('../../api/metrics.js');
-    const dashboard = JSON.parse(readFileSync(new URL('../../deploy/grafana/baomi.json', import.meta.url), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
+    const dashboard = JSON.parse(readFileSync(new URL('../../deploy/grafana/baomi.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
-    const ours = [...new ApiMetrics(async () => []).registry.getMetricsAsArray(), ...workerRegistry.getMetricsAsArray()].map((m) => m.name).filter((n) => n.startsWith('bm_'));
+    const ours = [...new ApiMetrics(async () => []).registry.getMetricsAsArray(), ...workerRegistry.getMetricsAsArray()]
+      .map((m) => m.name)
+      .filter((n) => n.startsWith('bm_'));
     expect(ours.length).toBe(7);
     for (const name of ours) expect(exprs, name).toContain(name);
     expect(exprs).toMatch(/temporal_workflow_task_schedule_to_start_latency_bucket/);

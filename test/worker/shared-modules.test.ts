@@ -25,9 +25,22 @@ describe('the machines shared, frozen, by every workflow of a worker thread', ()
     for (const s of SCENARIOS) {
       const def = PROCEDURES[s.kind]!;
       expect(def.input.safeParse(s.input).success, s.kind).toBe(true);
-      for (const step of s.steps) expect(def.events[step.type]!.schema.safeParse(step.payload ?? {}).success, `${s.kind} ${step.type}`).toBe(true);
+      for (const step of s.steps)
+        expect(def.events[step.type]!.schema.safeParse(step.payload ?? {}).success, `${s.kind} ${step.type}`).toBe(true);
     }
-    const probes = [undefined, null, {}, [], '', 'x', 0, true, { date: '2025-13-45' }, { dueDate: 'tomorrow', items: '' }, { determination: { outcome: 'state-secret' } }];
+    const probes = [
+      undefined,
+      null,
+      {},
+      [],
+      '',
+      'x',
+      0,
+      true,
+      { date: '2025-13-45' },
+      { dueDate: 'tomorrow', items: '' },
+      { determination: { outcome: 'state-secret' } },
+    ];
     for (const def of Object.values(PROCEDURES)) {
       for (const probe of probes) {
         expect(() => def.input.safeParse(probe)).not.toThrow();

@@ -11,13 +11,20 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
     await withProcedureEnv('2026-01-01T00:00:00Z', async (p) => {
       const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2025 }, ent);
       let v = await p.view(h);
-      expect(v.deadlines[0]).toMatchObject({ specId: 'annual-report', lastDay: '2026-03-31', responsible: { id: 'ent-gz-tech' }, basis: 'Regs 48 para 3' });
+      expect(v.deadlines[0]).toMatchObject({
+        specId: 'annual-report',
+        lastDay: '2026-03-31',
+        responsible: { id: 'ent-gz-tech' },
+        basis: 'Regs 48 para 3',
+      });
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000' } });
       await p.sleepUntil('2026-03-31T00:00:00Z');
       v = await p.view(h);
       const reminders = v.audit.filter((a) => a.kind === 'reminder').map((a) => a.at);
       expect(reminders).toHaveLength(3);
-      ['2026-03-01T16:00:00Z', '2026-03-24T16:00:00Z', '2026-03-30T16:00:00Z'].forEach((at, i) => expect(firedAt(reminders[i]!, at), reminders[i]).toBe(true));
+      ['2026-03-01T16:00:00Z', '2026-03-24T16:00:00Z', '2026-03-30T16:00:00Z'].forEach((at, i) =>
+        expect(firedAt(reminders[i]!, at), reminders[i]).toBe(true),
+      );
       await p.send(h, 'SUBMIT_REPORT', ent);
       const r = await p.send(h, 'ACCEPT', authority);
       expect(r.closed).toBe(true);
@@ -41,7 +48,12 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-440000']);
       const r = await p.send(h, 'ORDER_RECTIFICATION', authority, { dueDate: '2026-04-30', items: '补报2025年度自检报告' });
       expect(r.state).toBe('rectifying');
-      expect(r.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({ from: '2026-04-01', lastDay: '2026-04-30', responsible: { id: 'ent-gz-tech' }, basis: 'Regs 71 para 1' });
+      expect(r.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({
+        from: '2026-04-01',
+        lastDay: '2026-04-30',
+        responsible: { id: 'ent-gz-tech' },
+        basis: 'Regs 71 para 1',
+      });
       await maybeRecordHistory(h, 'annual-inspection-never-filed');
     });
   });
@@ -51,11 +63,18 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2025 }, ent);
       await p.send(h, 'SUBMIT_REPORT', ent);
       const ordered = await p.send(h, 'ORDER_RECTIFICATION', authority, { dueDate: '2026-04-15', items: '涉密载体台账不全' });
-      expect(ordered.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({ from: '2026-03-02', lastDay: '2026-04-15', responsible: { id: 'ent-gz-tech' }, basis: 'Regs 71 para 1' });
+      expect(ordered.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({
+        from: '2026-03-02',
+        lastDay: '2026-04-15',
+        responsible: { id: 'ent-gz-tech' },
+        basis: 'Regs 71 para 1',
+      });
       await p.sleepUntil('2026-04-15T16:00:30Z');
       let v = await p.view(h);
       expect(v.state).toBe('sanctionProposed');
-      expect(v.context.proposals).toEqual([{ measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改', on: '2026-04-16' }]);
+      expect(v.context.proposals).toEqual([
+        { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改', on: '2026-04-16' },
+      ]);
       expect(v.deadlines.find((d) => d.specId === 'rectification')!.status).toBe('lapsed');
       expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-440000']);
 
@@ -100,11 +119,26 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       await p.send(h, 'PROPOSE_SANCTION', authority, { ground: 'Regs 71 para 2(1)', findings: '超范围承接' });
       // 2026-06-27 is a Saturday.
       const r = await p.send(h, 'SUSPEND_BUSINESS', authority, { until: '2026-06-27', downgrade: false });
-      expect(r.deadlines.find((d) => d.specId === 'suspension-end')).toMatchObject({ lastDay: '2026-06-27', dueAt: '2026-06-27T16:00:00.000Z' });
+      expect(r.deadlines.find((d) => d.specId === 'suspension-end')).toMatchObject({
+        lastDay: '2026-06-27',
+        dueAt: '2026-06-27T16:00:00.000Z',
+      });
       await p.sleepUntil('2026-06-27T16:00:30Z');
       expect((await p.view(h)).state).toBe('suspensionEndReview');
-      await expect(sendEvent(h, { type: 'NEW_BUSINESS_DURING_SUSPENSION', payload: { findings: '周日承接' }, actor: authority, occurredAt: '2026-06-28T10:00:00+08:00' })).rejects.toThrow();
-      const onSaturday = await sendEvent(h, { type: 'NEW_BUSINESS_DURING_SUSPENSION', payload: { findings: '周六承接' }, actor: authority, occurredAt: '2026-06-27T10:00:00+08:00' });
+      await expect(
+        sendEvent(h, {
+          type: 'NEW_BUSINESS_DURING_SUSPENSION',
+          payload: { findings: '周日承接' },
+          actor: authority,
+          occurredAt: '2026-06-28T10:00:00+08:00',
+        }),
+      ).rejects.toThrow();
+      const onSaturday = await sendEvent(h, {
+        type: 'NEW_BUSINESS_DURING_SUSPENSION',
+        payload: { findings: '周六承接' },
+        actor: authority,
+        occurredAt: '2026-06-27T10:00:00+08:00',
+      });
       expect(onSaturday.state).toBe('revocationProposed');
     });
   });

@@ -26,7 +26,9 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000' } }); // local applicant → its provincial authority
       expect(v.state).toBe('underReview');
       // The review has its period: 10 days from the application (鉴定工作规定, local policy).
-      expect(v.deadlines).toMatchObject([{ specId: 'review', policy: true, n: 10, from: '2025-08-29', lastDay: '2025-09-08', basis: '本地策略（国家秘密鉴定工作规定）' }]);
+      expect(v.deadlines).toMatchObject([
+        { specId: 'review', policy: true, n: 10, from: '2025-08-29', lastDay: '2025-09-08', basis: '本地策略（国家秘密鉴定工作规定）' },
+      ]);
 
       await p.sleepUntil('2025-09-01T02:00:00Z');
       let r = await p.send(h, 'ACCEPT', authority);
@@ -39,13 +41,21 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       expect(r.activeStates).toEqual(['appraising.consulting']);
       expect(r.deadlines.find((d) => d.specId === 'conclusion' && d.status !== 'superseded')!.status).toBe('suspended');
       // The reply period is local policy (consultationReplyDays): shown with its 本地策略 badge.
-      expect(r.deadlines.find((d) => d.specId === 'consultation-reply')).toMatchObject({ policy: true, n: 15, from: '2025-09-10', lastDay: '2025-09-25', basis: '本地策略（国家秘密鉴定工作规定）' });
+      expect(r.deadlines.find((d) => d.specId === 'consultation-reply')).toMatchObject({
+        policy: true,
+        n: 15,
+        from: '2025-09-10',
+        lastDay: '2025-09-25',
+        basis: '本地策略（国家秘密鉴定工作规定）',
+      });
       expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['on_track']); // the reply clock runs
 
       await p.sleepUntil('2025-09-17T02:00:00Z');
       r = await p.send(h, 'END_CONSULTATION', authority);
       const resumed = r.deadlines.find((d) => d.specId === 'conclusion' && d.status === 'running')!;
-      expect(resumed.suspensions).toEqual([{ from: '2025-09-10', to: '2025-09-17', reason: '专家咨询：技术问题', basis: 'Regs 63 para 2' }]);
+      expect(resumed.suspensions).toEqual([
+        { from: '2025-09-10', to: '2025-09-17', reason: '专家咨询：技术问题', basis: 'Regs 63 para 2' },
+      ]);
       expect(resumed.lastDay).toBe('2025-10-09'); // 37 days end on 10-08, in the holiday: moved to 10-09
 
       await p.sleepUntil('2025-10-08T02:00:00Z');
@@ -59,9 +69,16 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       expect(again).toMatchObject({ code: 'guard-refused', state: 'appraising' });
 
       // Every conclusion per item; an incomplete set is refused.
-      const partial = await p.send(h, 'CONCLUDE', authority, { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] }).then(() => undefined, eventRejection);
+      const partial = await p
+        .send(h, 'CONCLUDE', authority, { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] })
+        .then(() => undefined, eventRejection);
       expect(partial?.code).toBe('guard-refused');
-      r = await p.send(h, 'CONCLUDE', authority, { conclusions: [{ ref: 'A1', outcome: 'state-secret', level: 'secret' }, { ref: 'A2', outcome: 'not-secret' }] });
+      r = await p.send(h, 'CONCLUDE', authority, {
+        conclusions: [
+          { ref: 'A1', outcome: 'state-secret', level: 'secret' },
+          { ref: 'A2', outcome: 'not-secret' },
+        ],
+      });
       expect(r.closed).toBe(true);
       const final = await h.result();
       expect(final.deadlines.find((d) => d.specId === 'conclusion' && d.status !== 'superseded')!.status).toBe('met');
@@ -93,10 +110,20 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       r = await p.send(h, 'AMENDED', court);
       expect(r.state).toBe('underReview');
       expect((await p.view(h)).context.reviewFrom).toBe('2025-09-05');
-      expect(r.deadlines.find((d) => d.status === 'running')).toMatchObject({ specId: 'review', policy: true, from: '2025-09-05', lastDay: '2025-09-15' });
+      expect(r.deadlines.find((d) => d.status === 'running')).toMatchObject({
+        specId: 'review',
+        policy: true,
+        from: '2025-09-05',
+        lastDay: '2025-09-15',
+      });
       await p.send(h, 'REJECT', authority, { reason: '不属于鉴定范围' });
       r = await p.send(h, 'OBJECT', court, { reason: '属于鉴定范围' });
-      expect(r.deadlines.find((d) => d.specId === 'rejection-review')).toMatchObject({ policy: true, n: 10, from: '2025-09-05', lastDay: '2025-09-15' });
+      expect(r.deadlines.find((d) => d.specId === 'rejection-review')).toMatchObject({
+        policy: true,
+        n: 10,
+        from: '2025-09-05',
+        lastDay: '2025-09-15',
+      });
       r = await p.send(h, 'REVIEW_ACCEPT', authority);
       expect(r.state).toBe('appraising');
       await maybeRecordHistory(h, 'appraisal-amended-rejected');
@@ -125,7 +152,10 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
       await p.sleepUntil('2025-12-08T02:00:00Z');
       r = await p.send(h, 'END_CONSULTATION', authority);
       // 30 + 30 + 10 suspended days from 11-03.
-      expect(r.deadlines.find((d) => d.specId === 'conclusion' && d.status === 'running')).toMatchObject({ lastDay: '2026-01-12', budget: 70 });
+      expect(r.deadlines.find((d) => d.specId === 'conclusion' && d.status === 'running')).toMatchObject({
+        lastDay: '2026-01-12',
+        budget: 70,
+      });
     });
   });
 
@@ -143,7 +173,9 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
   it('suspensionCounting calendar-days (default): the consultation counts 4 calendar days; the last day 12-07, a Sunday, moves to 12-08', async () => {
     await withProcedureEnv('2025-11-03T02:00:00Z', async (p) => {
       const resumed = await consultation(p);
-      expect(resumed.suspensions).toEqual([{ from: '2025-11-10', to: '2025-11-14', reason: '专家咨询：技术问题', basis: 'Regs 63 para 2' }]);
+      expect(resumed.suspensions).toEqual([
+        { from: '2025-11-10', to: '2025-11-14', reason: '专家咨询：技术问题', basis: 'Regs 63 para 2' },
+      ]);
       expect(resumed).toMatchObject({ nominalLastDay: '2025-12-07', lastDay: '2025-12-08', dueAt: '2025-12-08T16:00:00.000Z' });
     });
   });
@@ -167,10 +199,15 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
 
   it('only a 监察机关 or 司法机关 may apply: another organ is refused with the article, a 监察委员会 applies to its provincial authority (Regs 63 para 1)', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
-      const refused = await p.start('appraisal', { ...application, applicantId: 'org-gz-bureau' }, { id: 'org-gz-bureau' }).then(() => undefined, startRefusal);
+      const refused = await p
+        .start('appraisal', { ...application, applicantId: 'org-gz-bureau' }, { id: 'org-gz-bureau' })
+        .then(() => undefined, startRefusal);
       expect(refused).toMatch(/applicantId: 广州市某局 \(org-gz-bureau\) may not apply .*\(Regs 63 para 1\)/);
       const h = await p.start('appraisal', { ...application, applicantId: 'org-gd-supervision' }, { id: 'org-gd-supervision' });
-      expect((await p.view(h)).context.parties).toMatchObject({ applicant: { id: 'org-gd-supervision' }, authority: { id: 'auth-440000' } });
+      expect((await p.view(h)).context.parties).toMatchObject({
+        applicant: { id: 'org-gd-supervision' },
+        authority: { id: 'auth-440000' },
+      });
     });
   });
 

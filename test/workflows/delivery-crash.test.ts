@@ -30,13 +30,32 @@ describe.sequential('a reminder survives a worker killed between sending and rec
     const port = await freePort();
     // The clock starts 15 s before the 50% reminder and runs in real time (the test never waits on a result).
     const env = await timeSkippingEnv('2025-10-10T15:59:45Z', port);
-    const workerEnv = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_TASK_QUEUE: 'crash', BM_REGISTRY_FILE: join(dir, 'registry.json'), BM_WEBHOOK_SECRET: SECRET, BM_DATA_DIR: dir };
+    const workerEnv = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_TASK_QUEUE: 'crash',
+      BM_REGISTRY_FILE: join(dir, 'registry.json'),
+      BM_WEBHOOK_SECRET: SECRET,
+      BM_DATA_DIR: dir,
+    };
     let second: ChildProcess | undefined;
     try {
       first = await startWorker(workerEnv);
-      const input = { organId: 'org-gz-bureau', matterRef: 'K-1', title: '崩溃测试', draftedOn: '2025-09-26', protectiveMeasures: 'M', proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: 'S' } };
+      const input = {
+        organId: 'org-gz-bureau',
+        matterRef: 'K-1',
+        title: '崩溃测试',
+        draftedOn: '2025-09-26',
+        protectiveMeasures: 'M',
+        proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: 'S' },
+      };
       const client = new Client({ connection: env.connection, dataConverter: sealedDataConverter(codecFromEnv({ BM_DATA_DIR: dir })) });
-      const { handle } = await startProcedure(client, { kind: 'unclear-matter', workflowId: 'unclear-matter-crash-0001', taskQueue: 'crash', input, actor: { id: 'org-gz-bureau' } });
+      const { handle } = await startProcedure(client, {
+        kind: 'unclear-matter',
+        workflowId: 'unclear-matter-crash-0001',
+        taskQueue: 'crash',
+        input,
+        actor: { id: 'org-gz-bureau' },
+      });
       await expect.poll(() => first!.exitCode !== null || first!.signalCode !== null, { timeout: 30_000 }).toBe(true);
       expect(hook.calls).toHaveLength(1);
 
@@ -48,13 +67,18 @@ describe.sequential('a reminder survives a worker killed between sending and rec
       expect(hook.unique()).toHaveLength(1);
       // The history shows the one delivery activity completed on its second attempt.
       await expect
-        .poll(async () => {
-          const events = (await handle.fetchHistory()).events ?? [];
-          const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliver').map((e) => String(e.eventId));
-          const started = events.find((e) => scheduled.includes(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
-          const completed = events.some((e) => scheduled.includes(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
-          return { deliveries: scheduled.length, attempt: started?.activityTaskStartedEventAttributes?.attempt, completed };
-        }, { timeout: 20_000 })
+        .poll(
+          async () => {
+            const events = (await handle.fetchHistory()).events ?? [];
+            const scheduled = events
+              .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliver')
+              .map((e) => String(e.eventId));
+            const started = events.find((e) => scheduled.includes(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
+            const completed = events.some((e) => scheduled.includes(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
+            return { deliveries: scheduled.length, attempt: started?.activityTaskStartedEventAttributes?.attempt, completed };
+          },
+          { timeout: 20_000 },
+        )
         .toEqual({ deliveries: 1, attempt: 2, completed: true });
     } finally {
       first?.kill('SIGKILL');

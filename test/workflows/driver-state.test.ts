@@ -11,7 +11,13 @@ import { demoRegistry as reg } from '../support/demo.js';
 
 const organ = { id: 'org-th-office', name: '天河区某办公室' };
 const authority = { id: 'auth-440106' };
-const start = LeakStartSchema.parse({ organId: 'org-th-office', incidentRef: 'I', summary: 'S', discoveredAt: '2025-09-30T21:30:00+08:00', remedialMeasures: 'M' }) as Record<string, unknown>;
+const start = LeakStartSchema.parse({
+  organId: 'org-th-office',
+  incidentRef: 'I',
+  summary: 'S',
+  discoveredAt: '2025-09-30T21:30:00+08:00',
+  remedialMeasures: 'M',
+}) as Record<string, unknown>;
 const resolved = leakParties(reg, start as never);
 const prepared = { ...resolved, policy: DEFAULT_POLICY, registryVersion: 'test', channels: ['webhook' as const] };
 const at = '2025-09-30T15:00:00.000Z';
@@ -19,7 +25,11 @@ const at = '2025-09-30T15:00:00.000Z';
 /** A state as a run of the driver leaves it: the machine moved by a few events, an audit trail, an inbox, a deadline. */
 function stateAfterEvents(): { state: DriverState; snapshot: ReturnType<typeof initialTransition>[0] } {
   let [snapshot] = initialTransition(leakProcedure.machine, machineInput(start, prepared, CURRENT_EDITION));
-  for (const [type, payload] of [['REPORT_TO_AUTHORITY', {}], ['RECORD_MEASURES', { measures: '更换密码' }], ['RECORD_MEASURES', { measures: '封存设备' }]] as const) {
+  for (const [type, payload] of [
+    ['REPORT_TO_AUTHORITY', {}],
+    ['RECORD_MEASURES', { measures: '更换密码' }],
+    ['RECORD_MEASURES', { measures: '封存设备' }],
+  ] as const) {
     [snapshot] = transition(leakProcedure.machine, snapshot, { type, actor: organ, at, deadlines: {}, ...payload } as never);
   }
   const state: DriverState = {
@@ -29,7 +39,16 @@ function stateAfterEvents(): { state: DriverState; snapshot: ReturnType<typeof i
     edition: CURRENT_EDITION,
     deadlines: [],
     audit: [{ seq: 1, at, kind: 'started', actor: organ, summary: '泄密报告启动' }],
-    inbox: [{ id: 'start:leak-reported:auth-440106', at, kind: 'notification', subject: 'leak-reported', recipients: [], deliveries: [{ channel: 'webhook', to: 'auth-440106', status: 'pending' }] }],
+    inbox: [
+      {
+        id: 'start:leak-reported:auth-440106',
+        at,
+        kind: 'notification',
+        subject: 'leak-reported',
+        recipients: [],
+        deliveries: [{ channel: 'webhook', to: 'auth-440106', status: 'pending' }],
+      },
+    ],
     calendarVersion: 'cn-2025',
     version: 7,
     deliveryFailures: 1,
@@ -69,7 +88,8 @@ describe('the driver state is one plain value that continue-as-new carries (issu
     run.s.eventCounts.RECORD_MEASURES = leakProcedure.events.RECORD_MEASURES!.max!;
     expect(eventRejection(run, req, true)).toMatchObject({
       code: 'limit-reached',
-      message: 'RECORD_MEASURES (记录补救措施) is recorded at most 500 times in one procedure (本地策略) and has been 500 times; nothing was recorded (Regs 61 para 1; Regs 39)',
+      message:
+        'RECORD_MEASURES (记录补救措施) is recorded at most 500 times in one procedure (本地策略) and has been 500 times; nothing was recorded (Regs 61 para 1; Regs 39)',
     });
     // The authority's own steps have their own caps: one used up does not block another.
     expect(eventRejection(run, { type: 'ORDER_STOP', payload: { order: '停止' }, actor: authority }, true)).toBeUndefined();
@@ -77,8 +97,20 @@ describe('the driver state is one plain value that continue-as-new carries (issu
 
   it('every repeatable event has a cap: the leak’s measures and the authority’s steps, the annual 警告, the appraisal’s amendments and consultations', async () => {
     const { PROCEDURES } = await import('../../machines/index.js');
-    const caps = Object.fromEntries(Object.values(PROCEDURES).flatMap((d) => Object.entries(d.events).filter(([, e]) => e.max).map(([t, e]) => [`${d.kind} ${t}`, e.max])));
-    expect(caps).toMatchObject({ 'leak RECORD_MEASURES': 500, 'leak ORDER_STOP': 50, 'annual-inspection WARN': 50, 'appraisal START_CONSULTATION': 50, 'appraisal REQUEST_AMENDMENT': 20 });
+    const caps = Object.fromEntries(
+      Object.values(PROCEDURES).flatMap((d) =>
+        Object.entries(d.events)
+          .filter(([, e]) => e.max)
+          .map(([t, e]) => [`${d.kind} ${t}`, e.max]),
+      ),
+    );
+    expect(caps).toMatchObject({
+      'leak RECORD_MEASURES': 500,
+      'leak ORDER_STOP': 50,
+      'annual-inspection WARN': 50,
+      'appraisal START_CONSULTATION': 50,
+      'appraisal REQUEST_AMENDMENT': 20,
+    });
   });
 
   it('applied Update ids are kept hashed, the latest APPLIED_KEPT, and found again', () => {

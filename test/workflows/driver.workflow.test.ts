@@ -13,10 +13,20 @@ import { timeSkippingEnv } from '../support/temporal.js';
 const gzBureau = { id: 'org-gz-bureau', name: '广州市某局' };
 const thOffice = { id: 'org-th-office', name: '天河区某办公室' };
 const matter = {
-  organId: 'org-gz-bureau', matterRef: 'GZ-2025-031', title: '某项目参数（非涉密描述）', draftedOn: '2025-09-26', protectiveMeasures: '按机密级采取保密措施',
+  organId: 'org-gz-bureau',
+  matterRef: 'GZ-2025-031',
+  title: '某项目参数（非涉密描述）',
+  draftedOn: '2025-09-26',
+  protectiveMeasures: '按机密级采取保密措施',
   proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '本局项目组' },
 };
-const leak = { organId: 'org-th-office', incidentRef: 'XL-2025-07', summary: '涉密U盘遗失（非涉密简述）', discoveredAt: '2025-09-30T10:00:00+08:00', remedialMeasures: '封存相关设备' };
+const leak = {
+  organId: 'org-th-office',
+  incidentRef: 'XL-2025-07',
+  summary: '涉密U盘遗失（非涉密简述）',
+  discoveredAt: '2025-09-30T10:00:00+08:00',
+  remedialMeasures: '封存相关设备',
+};
 
 const refusal = (e: unknown) => {
   const r = eventRejection(e);
@@ -27,7 +37,11 @@ const refusal = (e: unknown) => {
 async function footprint(h: WorkflowHandle) {
   const v: ProcedureView = await h.query(viewQuery);
   const events = (await h.fetchHistory()).events!;
-  return { audit: v.audit.length, state: v.activeStates, accepted: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length };
+  return {
+    audit: v.audit.length,
+    state: v.activeStates,
+    accepted: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+  };
 }
 
 describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7)', () => {
@@ -42,7 +56,11 @@ describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7
       const v = await p.view(h);
       expect(v.deadlines.find((d) => d.specId === 'report')).toMatchObject({ status: 'met', metAt: '2025-10-16T09:00:00.000Z' });
       expect(v.context.receivedOn).toBe('2025-10-16');
-      expect(v.deadlines.find((d) => d.specId === 'determination')).toMatchObject({ from: '2025-10-16', lastDay: '2025-10-30', status: 'running' });
+      expect(v.deadlines.find((d) => d.specId === 'determination')).toMatchObject({
+        from: '2025-10-16',
+        lastDay: '2025-10-30',
+        status: 'running',
+      });
       const entry = v.audit.find((a) => a.kind === 'event')!;
       expect(entry.occurredAt).toBe('2025-10-16T09:00:00.000Z');
       expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(Date.parse('2025-10-17T01:00:00Z'));
@@ -56,11 +74,19 @@ describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7
       // Telephoned on 30 September 20:00 Beijing time, entered on 1 October 11:00, after the 24 hours ended at 10:00.
       await p.sleepUntil('2025-10-01T03:00:00Z');
       expect((await p.view(h)).deadlines.find((d) => d.specId === 'report-authority')!.dueFired).toBe(true);
-      await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: { reportNumber: '电话报告' }, actor: thOffice, occurredAt: '2025-09-30T20:00:00+08:00' });
+      await sendEvent(h, {
+        type: 'REPORT_TO_AUTHORITY',
+        payload: { reportNumber: '电话报告' },
+        actor: thOffice,
+        occurredAt: '2025-09-30T20:00:00+08:00',
+      });
       const v = await p.view(h);
       expect(v.deadlines.find((d) => d.specId === 'report-authority')).toMatchObject({ status: 'met', metAt: '2025-09-30T12:00:00.000Z' });
       expect(v.context.firstReceivedAt).toBe('2025-09-30T12:00:00.000Z');
-      expect(v.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')).toMatchObject({ from: '2025-09-30T12:00:00.000Z', dueAt: '2025-10-01T12:00:00.000Z' });
+      expect(v.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')).toMatchObject({
+        from: '2025-09-30T12:00:00.000Z',
+        dueAt: '2025-10-01T12:00:00.000Z',
+      });
       const entry = v.audit.find((a) => a.kind === 'event' && a.event?.type === 'REPORT_TO_AUTHORITY')!;
       expect(entry).toMatchObject({ occurredAt: '2025-09-30T12:00:00.000Z' });
       expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(Date.parse('2025-10-01T03:00:00Z'));
@@ -78,12 +104,19 @@ describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7
       const cases: Array<[string, unknown, RegExp]> = [
         ['REPORT_TO_AUTHORITY', '2025-09-30T23:00:00+08:00', /in the future; allowed: an instant up to now/],
         ['REPORT_TO_AUTHORITY', '2025-09-30T11:30:00+08:00', /before the previous event \(REPORT_TO_SUPERIOR, 2025-09-30T04:00:\d\d/],
-        ['REPORT_TO_AUTHORITY', '2025-09-30T09:00:00+08:00', /before the procedure's start fact \(discoveredAt 2025-09-30T10:00:00\+08:00\)/],
+        [
+          'REPORT_TO_AUTHORITY',
+          '2025-09-30T09:00:00+08:00',
+          /before the procedure's start fact \(discoveredAt 2025-09-30T10:00:00\+08:00\)/,
+        ],
         ['REPORT_TO_AUTHORITY', '2025-09-30 11:30', /an ISO 8601 instant with its offset/],
       ];
       for (const [type, occurredAt, why] of cases) {
         const r = await attempt(type, occurredAt);
-        expect(r, `${type} ${String(occurredAt)}`).toMatchObject({ code: 'invalid-payload', fieldErrors: [{ field: 'occurredAt', message: expect.stringMatching(why) }] });
+        expect(r, `${type} ${String(occurredAt)}`).toMatchObject({
+          code: 'invalid-payload',
+          fieldErrors: [{ field: 'occurredAt', message: expect.stringMatching(why) }],
+        });
       }
       expect(await footprint(h)).toEqual(before);
     });
@@ -95,11 +128,20 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
     await withProcedureEnv('2026-12-25T01:00:00Z', async (p) => {
       const h = await p.start('unclear-matter', { ...matter, draftedOn: '2026-12-25' }, gzBureau);
       const before = await footprint(h);
-      const recompute = (actor: Actor, reason = '2027年通知已公布') => h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor, reason }] });
+      const recompute = (actor: Actor, reason = '2027年通知已公布') =>
+        h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor, reason }] });
       const organ = refusal(await recompute(gzBureau).catch((e: unknown) => e));
-      expect(organ).toMatchObject({ code: 'not-authorized', message: expect.stringContaining('recomputeDeadlines may be sent only by an authority of this procedure (auth-440000, auth-000000) or by a 系统管理员 (admin), not by org-gz-bureau') });
+      expect(organ).toMatchObject({
+        code: 'not-authorized',
+        message: expect.stringContaining(
+          'recomputeDeadlines may be sent only by an authority of this procedure (auth-440000, auth-000000) or by a 系统管理员 (admin), not by org-gz-bureau',
+        ),
+      });
       expect(refusal(await recompute({ id: 'auth-320000' }).catch((e: unknown) => e)).code).toBe('not-authorized');
-      expect(refusal(await recompute({ id: 'auth-440000' }, ' ').catch((e: unknown) => e))).toMatchObject({ code: 'invalid-payload', fieldErrors: [{ field: 'reason' }] });
+      expect(refusal(await recompute({ id: 'auth-440000' }, ' ').catch((e: unknown) => e))).toMatchObject({
+        code: 'invalid-payload',
+        fieldErrors: [{ field: 'reason' }],
+      });
       expect(await footprint(h)).toEqual(before);
       expect(await recompute({ id: 'auth-440000' })).toEqual({ changed: 0 });
     });
@@ -111,25 +153,64 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
       expect((await h.executeUpdate(readyUpdate, { args: [gzBureau] })).state).toBe('awaitingReport');
       const err = await h.executeUpdate(readyUpdate, { args: [{ id: 'auth-440000' }] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-      expect(refusal(err)).toMatchObject({ code: 'not-authorized', message: expect.stringContaining('only to the party that started the procedure (org-gz-bureau)') });
+      expect(refusal(err)).toMatchObject({
+        code: 'not-authorized',
+        message: expect.stringContaining('only to the party that started the procedure (org-gz-bureau)'),
+      });
     });
   });
 
   it('an event that requires the head (负责人) is refused from a sender without the role, naming the role and the article, and recorded with the person and the party when the head sends it; an event that records no fact refuses occurredAt', async () => {
     const env = await timeSkippingEnv('2025-09-30T02:01:00Z');
     try {
-      const workflowBundle = await bundleWorkflowCode({ workflowsPath: new URL('../support/flagged-workflows.ts', import.meta.url).pathname, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never });
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'flagged', workflowBundle, activities: createActivities(loadDeps({})) });
+      const workflowBundle = await bundleWorkflowCode({
+        workflowsPath: new URL('../support/flagged-workflows.ts', import.meta.url).pathname,
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
+      });
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: 'flagged',
+        workflowBundle,
+        activities: createActivities(loadDeps({})),
+      });
       await worker.runUntil(async () => {
-        const { handle: h } = await startProcedure(env.client, { kind: 'leak', taskQueue: 'flagged', workflowId: 'flagged-leak-1', input: leak, actor: thOffice });
+        const { handle: h } = await startProcedure(env.client, {
+          kind: 'leak',
+          taskQueue: 'flagged',
+          workflowId: 'flagged-leak-1',
+          input: leak,
+          actor: thOffice,
+        });
         const before = await footprint(h);
         const send = (actor: Actor) => sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: '更换密码' }, actor });
-        const officer = refusal(await send({ ...thOffice, person: { sub: 'u-li', name: '李某' }, roles: ['secrecy-officer'] }).catch((e: unknown) => e));
-        expect(officer).toMatchObject({ code: 'not-authorized', message: 'RECORD_MEASURES (记录补救措施) may be sent only by the 负责人 (head) of the sending party (Regs 61 para 1; Regs 39); 李某 holds 保密员' });
+        const officer = refusal(
+          await send({ ...thOffice, person: { sub: 'u-li', name: '李某' }, roles: ['secrecy-officer'] }).catch((e: unknown) => e),
+        );
+        expect(officer).toMatchObject({
+          code: 'not-authorized',
+          message:
+            'RECORD_MEASURES (记录补救措施) may be sent only by the 负责人 (head) of the sending party (Regs 61 para 1; Regs 39); 李某 holds 保密员',
+        });
         expect(refusal(await send(thOffice).catch((e: unknown) => e)).message).toMatch(/负责人.*the request names no person/);
         const head = { ...thOffice, person: { sub: 'u-zhang', name: '张某' }, roles: ['head' as const] };
-        const noFact = refusal(await sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: '更换密码' }, actor: head, occurredAt: '2025-09-30T10:30:00+08:00' }).catch((e: unknown) => e));
-        expect(noFact).toMatchObject({ code: 'invalid-payload', fieldErrors: [{ field: 'occurredAt', message: expect.stringMatching(/RECORD_MEASURES records no fact, so it takes no occurredAt; allowed on: REPORT_TO_AUTHORITY/) }] });
+        const noFact = refusal(
+          await sendEvent(h, {
+            type: 'RECORD_MEASURES',
+            payload: { measures: '更换密码' },
+            actor: head,
+            occurredAt: '2025-09-30T10:30:00+08:00',
+          }).catch((e: unknown) => e),
+        );
+        expect(noFact).toMatchObject({
+          code: 'invalid-payload',
+          fieldErrors: [
+            {
+              field: 'occurredAt',
+              message: expect.stringMatching(/RECORD_MEASURES records no fact, so it takes no occurredAt; allowed on: REPORT_TO_AUTHORITY/),
+            },
+          ],
+        });
         expect(await footprint(h)).toEqual(before);
         await send({ ...thOffice, person: { sub: 'u-zhang', name: '张某' }, roles: ['head'] });
         const entry = (await h.query(viewQuery)).audit.find((a) => a.kind === 'event')!;

@@ -19,10 +19,21 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const h = await p.start('leak', leak(), organ);
       let v = await p.view(h);
       expect(v.state).toBe('open');
-      expect(v.activeStates.sort()).toEqual(['open.relay.waiting', 'open.result.pending', 'open.toAuthority.pending', 'open.toSuperior.pending']);
+      expect(v.activeStates.sort()).toEqual([
+        'open.relay.waiting',
+        'open.result.pending',
+        'open.toAuthority.pending',
+        'open.toSuperior.pending',
+      ]);
       // Two separate 24-hour obligations, in hours: no roll over the holiday.
       const [toAuthority, toSuperior] = ['report-authority', 'report-superior'].map((id) => v.deadlines.find((d) => d.specId === id)!);
-      expect(toAuthority).toMatchObject({ rule: 'hours', n: 24, dueAt: '2025-10-01T13:30:00.000Z', basis: 'Regs 61 para 1', responsible: { id: 'org-th-office' } });
+      expect(toAuthority).toMatchObject({
+        rule: 'hours',
+        n: 24,
+        dueAt: '2025-10-01T13:30:00.000Z',
+        basis: 'Regs 61 para 1',
+        responsible: { id: 'org-th-office' },
+      });
       expect(toSuperior!.dueAt).toBe('2025-10-01T13:30:00.000Z');
       expect(toAuthority!.lastDay).toBeUndefined();
 
@@ -36,7 +47,12 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const escalation = v.audit.find((a) => a.kind === 'escalation')!;
       expect(firedAt(escalation.at, '2025-10-01T13:30:00Z')).toBe(true);
       expect(v.context.lateFlags).toEqual([
-        { obligation: '向同级保密行政管理部门报告', deadlineId: 'report-authority', dueAt: '2025-10-01T13:30:00.000Z', consequences: [{ basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }] },
+        {
+          obligation: '向同级保密行政管理部门报告',
+          deadlineId: 'report-authority',
+          dueAt: '2025-10-01T13:30:00.000Z',
+          consequences: [{ basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }],
+        },
       ]);
       expect(v.deadlines.find((d) => d.specId === 'report-superior')!.status).toBe('met');
       expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['overdue']);
@@ -51,7 +67,12 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       await p.send(h, 'REPORT_TO_AUTHORITY', organ, { reportNumber: '天保〔2025〕1号' });
       await p.send(h, 'REPORT_TO_SUPERIOR', organ);
       let v = await p.view(h);
-      expect(v.context.parties).toMatchObject({ relay0: { id: 'auth-440106' }, relay1: { id: 'auth-440100' }, relay2: { id: 'auth-440000' }, relay3: { id: 'auth-000000' } });
+      expect(v.context.parties).toMatchObject({
+        relay0: { id: 'auth-440106' },
+        relay1: { id: 'auth-440100' },
+        relay2: { id: 'auth-440000' },
+        relay3: { id: 'auth-000000' },
+      });
       const relay0 = v.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
       expect(relay0).toMatchObject({ responsible: { id: 'auth-440106' }, basis: 'Regs 61 para 2' });
       const firstReceipt = Date.parse(relay0.from);
@@ -71,12 +92,21 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       expect(relay2.dueAt).toBe(relay0.dueAt);
       await p.send(h, 'RELAY', { id: 'auth-440000' });
       v = await p.view(h);
-      expect(v.activeStates.sort()).toEqual(['open.relay.relayed', 'open.result.pending', 'open.toAuthority.reported', 'open.toSuperior.reported']);
+      expect(v.activeStates.sort()).toEqual([
+        'open.relay.relayed',
+        'open.result.pending',
+        'open.toAuthority.reported',
+        'open.toSuperior.reported',
+      ]);
       expect(v.deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met', 'met', 'met']);
       const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因，责任人已处理' });
       expect(r.closed).toBe(true);
       const final = await h.result();
-      expect(final.inbox.filter((i) => i.subject === 'leak-relayed').map((i) => i.recipients[0]!.party.id)).toEqual(['auth-440100', 'auth-440000', 'auth-000000']);
+      expect(final.inbox.filter((i) => i.subject === 'leak-relayed').map((i) => i.recipients[0]!.party.id)).toEqual([
+        'auth-440100',
+        'auth-440000',
+        'auth-000000',
+      ]);
       expect(final.inbox.find((i) => i.subject === 'leak-result')!.recipients[0]!.party.id).toBe('auth-440106');
       await maybeRecordHistory(h, 'leak-relayed');
     });
@@ -130,7 +160,9 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       await p.send(h, 'REPORT_TO_AUTHORITY', organ);
       await p.send(h, 'REPORT_TO_SUPERIOR', organ);
       // The authority's own Regs 60 steps; only the authority may record them.
-      const refused = await p.send(h, 'ORDER_STOP', organ, { order: '停止' }).catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+      const refused = await p
+        .send(h, 'ORDER_STOP', organ, { order: '停止' })
+        .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
       expect(refused).toContain('may be sent only by authority (auth-440106)');
       await p.send(h, 'ORDER_STOP', { id: 'auth-440106' }, { order: '立即停止使用涉事计算机' });
       const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因' });
@@ -150,7 +182,11 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       await p.send(h, 'RELAY', { id: 'auth-440100' });
       const last = await p.send(h, 'RELAY', { id: 'auth-440000' });
       expect(last.closed).toBe(true);
-      expect((await h.result()).deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met_late', 'met_late', 'met_late']);
+      expect((await h.result()).deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual([
+        'met_late',
+        'met_late',
+        'met_late',
+      ]);
       await maybeRecordHistory(h, 'leak-result-before-relay');
     });
   });
@@ -161,9 +197,22 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const h = await p.start('leak', leak({ organId: 'org-central-ministry' }), central);
       await p.send(h, 'REPORT_TO_AUTHORITY', central);
       let v = await p.view(h);
-      expect(v.activeStates.sort()).toEqual(['open.relay.relayed', 'open.result.pending', 'open.toAuthority.reported', 'open.toSuperior.notApplicable']);
+      expect(v.activeStates.sort()).toEqual([
+        'open.relay.relayed',
+        'open.result.pending',
+        'open.toAuthority.reported',
+        'open.toSuperior.notApplicable',
+      ]);
       const result = v.deadlines.find((d) => d.specId === 'result')!;
-      expect(result).toMatchObject({ rule: 'months', n: 3, from: '2025-09-30', lastDay: '2025-12-30', policy: true, basis: 'Regs 60', responsible: { id: 'org-central-ministry' } });
+      expect(result).toMatchObject({
+        rule: 'months',
+        n: 3,
+        from: '2025-09-30',
+        lastDay: '2025-12-30',
+        policy: true,
+        basis: 'Regs 60',
+        responsible: { id: 'org-central-ministry' },
+      });
       await p.sleepUntil('2025-12-31T00:00:00Z');
       v = await p.view(h);
       expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey === result.key).length).toBeGreaterThanOrEqual(3);
@@ -180,7 +229,16 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const h = await p.start('leak', leak({ organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'org-gz-psb' }), net);
       const v = await p.view(h);
       expect(v.state).toBe('operatorReporting');
-      expect(v.deadlines).toEqual([expect.objectContaining({ specId: 'report-receiver', rule: 'hours', n: 1, dueAt: '2025-09-30T14:30:00.000Z', policy: true, basis: 'Law 34; Regs 39' })]);
+      expect(v.deadlines).toEqual([
+        expect.objectContaining({
+          specId: 'report-receiver',
+          rule: 'hours',
+          n: 1,
+          dueAt: '2025-09-30T14:30:00.000Z',
+          policy: true,
+          basis: 'Law 34; Regs 39',
+        }),
+      ]);
       await p.sleepUntil('2025-09-30T14:00:00Z');
       const r = await p.send(h, 'REPORT_TO_RECEIVER', net, { reportNumber: '网报1号' });
       expect(r.closed).toBe(true);
@@ -201,7 +259,9 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       expect(r.deadlines.find((d) => d.specId === 'report-receiver')!.status).toBe('met_late');
       const relay = r.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
       expect(relay).toMatchObject({ responsible: { id: 'auth-440000' }, basis: 'Regs 61 para 2' });
-      expect((await p.view(h)).context.lateFlags).toEqual([expect.objectContaining({ deadlineId: 'report-receiver', consequences: [expect.objectContaining({ basis: 'Law 59' })] })]);
+      expect((await p.view(h)).context.lateFlags).toEqual([
+        expect.objectContaining({ deadlineId: 'report-receiver', consequences: [expect.objectContaining({ basis: 'Law 59' })] }),
+      ]);
       expect((await p.send(h, 'RELAY', { id: 'auth-440000' })).closed).toBe(true);
     });
   });

@@ -17,7 +17,9 @@ const objection = (over: Record<string, unknown> = {}) => ({
   filedOn: '2025-09-01',
   ...over,
 });
-const decision = (level: string, years: number) => ({ determination: { outcome: 'state-secret', classification: { level, term: { kind: 'years', years }, scope: '项目组' } } });
+const decision = (level: string, years: number) => ({
+  determination: { outcome: 'state-secret', classification: { level, term: { kind: 'years', years }, scope: '项目组' } },
+});
 const refusal = (e: unknown) => ((e as WorkflowUpdateFailedError).cause as { details?: Array<{ code: string }> }).details?.[0]?.code;
 
 describe('异议处理 on the time-skipping server (Regs 26)', () => {
@@ -26,7 +28,13 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       const h = await p.start('objection', objection(), objector);
       let v = await p.view(h);
       // Regs 26 para 3: the highest claimed level (机密); the longest claimed term (policy), its 10 years from the determined start (Regs 19 para 2).
-      expect(v.context.interim).toEqual({ level: 'secret', term: { kind: 'years', years: 10 }, since: '2024-03-01', endsOn: '2034-03-01', basis: 'Regs 26 para 3' });
+      expect(v.context.interim).toEqual({
+        level: 'secret',
+        term: { kind: 'years', years: 10 },
+        since: '2024-03-01',
+        endsOn: '2034-03-01',
+        basis: 'Regs 26 para 3',
+      });
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000' } });
       expect(v.deadlines[0]).toMatchObject({ specId: 'classifier-window', policy: true, n: 20 });
 
@@ -35,7 +43,13 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       // The decision applies until it is taken further (在…作出决定前 only).
       expect(v.context.interim).toBeUndefined();
       expect(v.context.inForce).toMatchObject({ by: 'classifier', on: '2025-09-01' });
-      expect(v.deadlines.at(-1)).toMatchObject({ specId: 'objector-choice', policy: true, n: 10, responsible: { id: 'org-gz-institute' }, basis: 'Regs 26 para 2' });
+      expect(v.deadlines.at(-1)).toMatchObject({
+        specId: 'objector-choice',
+        policy: true,
+        n: 10,
+        responsible: { id: 'org-gz-institute' },
+        basis: 'Regs 26 para 2',
+      });
 
       await p.send(h, 'ESCALATE', objector);
       v = await p.view(h);
@@ -48,8 +62,16 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       v = await p.view(h);
       expect(v.state).toBe('provincialDecided'); // not final: it may be taken to the national authority
       expect(v.context.interim).toBeUndefined();
-      expect(v.context.inForce).toMatchObject({ by: 'authority', determination: { classification: { level: 'confidential', term: { years: 8 } } } });
-      expect(v.deadlines.at(-1)).toMatchObject({ specId: 'appeal-choice', policy: true, responsible: { id: 'org-gz-institute' }, basis: 'Regs 26 para 2(2)' });
+      expect(v.context.inForce).toMatchObject({
+        by: 'authority',
+        determination: { classification: { level: 'confidential', term: { years: 8 } } },
+      });
+      expect(v.deadlines.at(-1)).toMatchObject({
+        specId: 'appeal-choice',
+        policy: true,
+        responsible: { id: 'org-gz-institute' },
+        basis: 'Regs 26 para 2(2)',
+      });
 
       await p.send(h, 'APPEAL', objector);
       v = await p.view(h);
@@ -62,21 +84,40 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       // The national authority raises it to 机密: the original classifier tells the holders and changes the markings.
       let r = await p.send(h, 'NATIONAL_DECIDE', national, decision('secret', 10));
       expect(r.state).toBe('changingMarkings');
-      expect(r.deadlines.at(-1)).toMatchObject({ specId: 'markings', policy: true, n: 5, responsible: { id: 'org-gz-bureau' }, basis: 'Law 23 para 2; Regs 21 para 1' });
+      expect(r.deadlines.at(-1)).toMatchObject({
+        specId: 'markings',
+        policy: true,
+        n: 5,
+        responsible: { id: 'org-gz-bureau' },
+        basis: 'Law 23 para 2; Regs 21 para 1',
+      });
       v = await p.view(h);
-      expect(v.inbox.filter((i) => i.recipients[0]?.party.id === 'org-gz-bureau').map((i) => i.subject)).toEqual(expect.arrayContaining(['objection-final', 'markings-change-due']));
+      expect(v.inbox.filter((i) => i.recipients[0]?.party.id === 'org-gz-bureau').map((i) => i.subject)).toEqual(
+        expect.arrayContaining(['objection-final', 'markings-change-due']),
+      );
       r = await p.send(h, 'NOTIFY_HOLDERS', classifier, { noticeRef: '穗保〔2025〕9号' });
       expect(r.closed).toBe(true);
       const final = await h.result();
       expect(final.context.interim).toBeUndefined();
-      expect(final.context.final).toMatchObject({ by: 'national', basis: 'Regs 26 para 2(2)', determination: { classification: { level: 'secret' } } });
+      expect(final.context.final).toMatchObject({
+        by: 'national',
+        basis: 'Regs 26 para 2(2)',
+        determination: { classification: { level: 'secret' } },
+      });
       await maybeRecordHistory(h, 'objection-appealed');
     });
   });
 
   it('when the original classifier lets the 20-working-day window pass, 未予处理 holds and the objector escalates; a top-secret matter goes to the national authority, whose "not a secret" removes the markings', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
-      const h = await p.start('objection', objection({ determined: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' }, claim: { outcome: 'not-secret' } }), objector);
+      const h = await p.start(
+        'objection',
+        objection({
+          determined: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' },
+          claim: { outcome: 'not-secret' },
+        }),
+        objector,
+      );
       let v = await p.view(h);
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-000000' } });
       expect(v.deadlines[0]!.lastDay).toBe('2025-09-28'); // the 20th working day is the make-up Sunday
@@ -97,16 +138,29 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
 
   it('an escalation after the classifier raised the level goes to the national authority, which is notified and must decide (Regs 26 para 2)', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
-      const h = await p.start('objection', objection({ determined: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, claim: { outcome: 'not-secret' } }), objector);
+      const h = await p.start(
+        'objection',
+        objection({
+          determined: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+          claim: { outcome: 'not-secret' },
+        }),
+        objector,
+      );
       expect(((await p.view(h)).context.parties as Record<string, { id: string }>).authority!.id).toBe('auth-440000'); // the route of the determined level
       await p.send(h, 'CLASSIFIER_DECIDE', classifier, decision('top-secret', 10));
       await p.send(h, 'ESCALATE', objector);
       const v = await p.view(h);
-      expect(v.context.route).toMatchObject({ tier: 'national', basis: 'Regs 26 para 2(1)', reason: expect.stringContaining('变更为绝密级') });
+      expect(v.context.route).toMatchObject({
+        tier: 'national',
+        basis: 'Regs 26 para 2(1)',
+        reason: expect.stringContaining('变更为绝密级'),
+      });
       expect(v.responsible?.id).toBe('auth-000000');
       expect(v.inbox.find((i) => i.subject === 'objection-escalated')!.recipients[0]!.party.id).toBe('auth-000000');
       expect(v.deadlines.at(-1)).toMatchObject({ specId: 'authority-review', responsible: { id: 'auth-000000' } });
-      expect(refusal(await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('secret', 10)).catch((e: unknown) => e))).toBe('not-authorized');
+      expect(refusal(await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('secret', 10)).catch((e: unknown) => e))).toBe(
+        'not-authorized',
+      );
       const r = await p.send(h, 'AUTHORITY_DECIDE', national, decision('top-secret', 10));
       expect(r.state).toBe('changingMarkings'); // a national decision ends it; it changed the level
       await maybeRecordHistory(h, 'objection-rerouted');
@@ -115,7 +169,14 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
 
   it('a top-secret matter lowered to secret by a non-central classifier goes to the provincial authority; the original classifier may take its decision to the national authority (Regs 26 para 2(2))', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
-      const h = await p.start('objection', objection({ determined: { level: 'top-secret', term: { kind: 'years', years: 10 }, scope: '项目组' }, claim: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } } }), objector);
+      const h = await p.start(
+        'objection',
+        objection({
+          determined: { level: 'top-secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+          claim: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } },
+        }),
+        objector,
+      );
       expect(((await p.view(h)).context.parties as Record<string, { id: string }>).authority!.id).toBe('auth-000000');
       await p.send(h, 'CLASSIFIER_DECIDE', classifier, decision('secret', 10));
       await p.send(h, 'ESCALATE', objector);

@@ -9,14 +9,23 @@ const dir = new URL('../histories/', import.meta.url).pathname;
 // current/ is what RECORD_HISTORIES=1 npm test records; older folders keep histories written by
 // earlier versions of the workflows, as procedures still open in production would have them.
 const generations = readdirSync(dir).sort();
-const files = generations.flatMap((g) => readdirSync(join(dir, g)).filter((f) => f.endsWith('.json')).map((f) => join(g, f)));
+const files = generations.flatMap((g) =>
+  readdirSync(join(dir, g))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(g, f)),
+);
 
 /** Recorded histories replayed by the current workflow code: a non-deterministic change fails here. */
 describe('replay of recorded histories', () => {
   it('has recorded histories of every procedure kind from the current code and from an earlier version', () => {
     expect(generations).toContain('current');
     expect(generations.length).toBeGreaterThan(1);
-    for (const g of generations) for (const kind of Object.keys(PROCEDURES)) expect(files.some((f) => f.startsWith(`${g}/${kind}-`)), `${g}/${kind}`).toBe(true);
+    for (const g of generations)
+      for (const kind of Object.keys(PROCEDURES))
+        expect(
+          files.some((f) => f.startsWith(`${g}/${kind}-`)),
+          `${g}/${kind}`,
+        ).toBe(true);
   });
 
   for (const file of files) {

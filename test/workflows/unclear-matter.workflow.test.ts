@@ -35,7 +35,13 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const h = await p.start(WF, matter(), organ);
       let v = await p.view(h);
       expect(v.state).toBe('awaitingReport');
-      expect(v.deadlines[0]).toMatchObject({ specId: 'report', lastDay: '2025-10-16', dueAt: at('2025-10-16T16:00:00Z'), basis: 'Regs 25 para 1', provisional: false });
+      expect(v.deadlines[0]).toMatchObject({
+        specId: 'report',
+        lastDay: '2025-10-16',
+        dueAt: at('2025-10-16T16:00:00Z'),
+        basis: 'Regs 25 para 1',
+        provisional: false,
+      });
       expect(v.context.parties).toMatchObject({ authority: { id: 'auth-440000', tier: 'provincial' } });
 
       // 50%: the end of the 5th working day (2025-10-10 24:00 Beijing time); not a moment before.
@@ -46,10 +52,16 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const reminders = v.audit.filter((a) => a.kind === 'reminder').map((a) => a.at);
       expectFired(reminders, ['2025-10-10T16:00:00Z', '2025-10-14T16:00:00Z', '2025-10-16T16:00:00Z', '2025-10-17T16:00:00Z']);
       const escalations = v.inbox.filter((i) => i.kind === 'escalation');
-      expectFired(escalations.map((e) => e.at), ['2025-10-16T16:00:00Z', '2025-10-17T16:00:00Z']);
+      expectFired(
+        escalations.map((e) => e.at),
+        ['2025-10-16T16:00:00Z', '2025-10-17T16:00:00Z'],
+      );
       // SPEC §1 ladder: the organ's secrecy officer first, then its superior organ and same-level authority.
       expect(escalations[0]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['org-gz-bureau', 'secrecy-officer']]);
-      expect(escalations[1]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['org-gd-dept', 'superior-organ'], ['auth-440100', 'same-level-authority']]);
+      expect(escalations[1]!.recipients.map((r) => [r.party.id, r.role])).toEqual([
+        ['org-gd-dept', 'superior-organ'],
+        ['auth-440100', 'same-level-authority'],
+      ]);
       expect(v.audit.filter((a) => a.kind === 'escalation').every((a) => a.basis === 'Regs 25 para 1')).toBe(true);
       // The reminders never moved the deadline.
       expect(v.deadlines[0]!.dueAt).toBe(at('2025-10-16T16:00:00Z'));
@@ -69,22 +81,40 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(r.state).toBe('underDetermination');
       // Receipt on 2025-10-09: 10 working days, counting the make-up Saturday 10-11, end 2025-10-22.
       const det = r.deadlines.find((d) => d.specId === 'determination')!;
-      expect(det).toMatchObject({ from: '2025-10-09', lastDay: '2025-10-22', dueAt: at('2025-10-22T16:00:00Z'), basis: 'Regs 25 para 2', responsible: { id: 'auth-440000' } });
+      expect(det).toMatchObject({
+        from: '2025-10-09',
+        lastDay: '2025-10-22',
+        dueAt: at('2025-10-22T16:00:00Z'),
+        basis: 'Regs 25 para 2',
+        responsible: { id: 'auth-440000' },
+      });
       expect(r.deadlines.find((d) => d.specId === 'report')!.status).toBe('met');
 
       await p.sleepUntil('2025-10-20T00:00:00Z');
       let v = await p.view(h);
       expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('report'))).toHaveLength(0);
-      expectFired(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('determination')).map((a) => a.at), ['2025-10-15T16:00:00Z']);
+      expectFired(
+        v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('determination')).map((a) => a.at),
+        ['2025-10-15T16:00:00Z'],
+      );
 
       const decided = await p.send(h, 'DETERMINE', provincial, {
-        determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } },
+        determination: {
+          outcome: 'state-secret',
+          classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' },
+        },
       });
       expect(decided.state).toBe('filingAndMarkings');
       const filing = decided.deadlines.find((d) => d.specId === 'filing')!;
       expect(filing).toMatchObject({ policy: true, n: 5, from: '2025-10-20', lastDay: '2025-10-27' });
       // The determination lowered the proposal: the organ notifies the 知悉范围 and changes the markings (local policy period).
-      expect(decided.deadlines.find((d) => d.specId === 'markings')).toMatchObject({ policy: true, n: 5, from: '2025-10-20', responsible: { id: 'org-gz-bureau' }, basis: 'Law 23 para 2; Regs 21 para 1' });
+      expect(decided.deadlines.find((d) => d.specId === 'markings')).toMatchObject({
+        policy: true,
+        n: 5,
+        from: '2025-10-20',
+        responsible: { id: 'org-gz-bureau' },
+        basis: 'Law 23 para 2; Regs 21 para 1',
+      });
       expect((await p.send(h, 'NOTIFY_HOLDERS', organ, { noticeRef: '穗某〔2025〕13号' })).state).toBe('filingAndMarkings');
       v = await p.view(h);
       expect(v.inbox.find((i) => i.subject === 'determined')!.recipients[0]!.party.id).toBe('org-gz-bureau');
@@ -103,9 +133,15 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
 
   it('a top-secret matter goes to the national authority, whose decision needs no filing; "not a secret" has the organ remove the markings (Law 22 para 3)', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
-      const h = await p.start(WF, matter({ proposal: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' } }), organ);
+      const h = await p.start(
+        WF,
+        matter({ proposal: { level: 'top-secret', term: { kind: 'years', years: 30 }, scope: '限定人员' } }),
+        organ,
+      );
       await p.send(h, 'SUBMIT_REPORT', organ);
-      await expect(p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'not-secret' } })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'not-secret' } })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
       const d = await p.send(h, 'DETERMINE', national, { determination: { outcome: 'not-secret', note: '不属于国家秘密' } });
       expect(d.state).toBe('removingMarkings');
       expect(d.deadlines.map((x) => x.specId)).not.toContain('filing');
@@ -123,13 +159,29 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const h = await p.start(WF, matter({ organId: 'org-th-office', variant: 'beyond-authority' }), office);
       let v = await p.view(h);
       expect(v.state).toBe('awaitingReferral');
-      expect(v.deadlines[0]).toMatchObject({ specId: 'referral', policy: true, n: 1, lastDay: '2025-09-28', basis: 'Law 17 para 3; Regs 17 para 2' });
+      expect(v.deadlines[0]).toMatchObject({
+        specId: 'referral',
+        policy: true,
+        n: 1,
+        lastDay: '2025-09-28',
+        basis: 'Law 17 para 3; Regs 17 para 2',
+      });
       expect(v.context.route).toMatchObject({ tier: 'superior', basis: 'Law 17 para 3; Regs 17 para 2' }); // its own route, not Regs 25's
       await p.send(h, 'REFER', office);
       v = await p.view(h);
       expect(v.state).toBe('underSuperiorDetermination');
       expect(v.responsible?.id).toBe('org-gz-bureau');
-      const d = await p.send(h, 'SUPERIOR_DETERMINE', { id: 'org-gz-bureau' }, { determination: { outcome: 'state-secret', classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' } } });
+      const d = await p.send(
+        h,
+        'SUPERIOR_DETERMINE',
+        { id: 'org-gz-bureau' },
+        {
+          determination: {
+            outcome: 'state-secret',
+            classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' },
+          },
+        },
+      );
       expect(d.state).toBe('changingMarkings'); // the term changed
       const r = await p.send(h, 'NOTIFY_HOLDERS', office);
       expect(r.closed).toBe(true);
@@ -144,11 +196,17 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const before = (await h.fetchHistory()).events!.length;
       const auditBefore = (await p.view(h)).audit.length;
       const reject = async (type: string, actor: { id: string }, payload: Record<string, unknown>) => {
-        const err = await p.send(h, type, actor, payload).then(() => undefined, (e: unknown) => e);
+        const err = await p.send(h, type, actor, payload).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
         const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
         expect(cause).toBeInstanceOf(ApplicationFailure);
-        return { message: cause.message, details: cause.details?.[0] as { code: string; allowedEvents: string[]; fieldErrors?: Array<{ field: string }> } };
+        return {
+          message: cause.message,
+          details: cause.details?.[0] as { code: string; allowedEvents: string[]; fieldErrors?: Array<{ field: string }> },
+        };
       };
       const wrongState = await reject('DETERMINE', provincial, { determination: { outcome: 'not-secret' } });
       expect(wrongState.details.code).toBe('not-allowed-in-state');
@@ -162,7 +220,12 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const unknown = await reject('DESTROY', organ, {});
       expect(unknown.details.code).toBe('unknown-event');
       await p.send(h, 'SUBMIT_REPORT', organ);
-      const law20 = await reject('DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 15 }, scope: '项目组' } } });
+      const law20 = await reject('DETERMINE', provincial, {
+        determination: {
+          outcome: 'state-secret',
+          classification: { level: 'confidential', term: { kind: 'years', years: 15 }, scope: '项目组' },
+        },
+      });
       expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term.years');
       expect(law20.message).toContain('at most 10 years (Law 20 para 2)');
       const v = await p.view(h);
@@ -178,7 +241,10 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
 
   it('refuses to start for an organ the registry does not know, saying which', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
-      const err = await p.start(WF, matter({ organId: 'org-nowhere' }), { id: 'org-nowhere' }).then(() => undefined, (e: unknown) => e);
+      const err = await p.start(WF, matter({ organId: 'org-nowhere' }), { id: 'org-nowhere' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const causes: string[] = [];
       for (let c: Error | undefined = (err as WorkflowFailedError).cause; c; c = (c as ActivityFailure).cause) causes.push(c.message);
@@ -201,10 +267,19 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         expect((await h.describe()).searchAttributes.BmProvisional).toEqual([true]);
         // The 2027 notice is published: New Year 1–3 January off.
         calendar.version = 'cn-2027@test';
-        calendar.years.push({ year: 2027, notice: '国办发明电（测试）', published: '2026-11-20', supplements: [], holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }], workdays: [] });
+        calendar.years.push({
+          year: 2027,
+          notice: '国办发明电（测试）',
+          published: '2026-11-20',
+          supplements: [],
+          holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
+          workdays: [],
+        });
         writeFileSync(file, JSON.stringify(calendar));
         expect((await p.view(h)).deadlines[0]!.lastDay).toBe('2027-01-08'); // nothing changes by itself
-        const r = await h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }] });
+        const r = await h.executeUpdate(recomputeDeadlinesUpdate, {
+          args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }],
+        });
         expect(r.changed).toBe(1);
         v = await p.view(h);
         expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-11', provisional: false, calendarVersion: 'cn-2027@test' });
