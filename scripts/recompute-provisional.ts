@@ -20,11 +20,9 @@ const client = new Client({ connection, namespace: config.namespace, dataConvert
 let procedures = 0;
 let changed = 0;
 for await (const wf of client.workflow.list({ query: `BmProvisional = true AND BmClosed = false AND ExecutionStatus = 'Running'` })) {
-  const r = await client.workflow
-    .getHandle(wf.workflowId)
-    .executeUpdate(recomputeDeadlinesUpdate, {
-      args: [{ actor: { id: values.operator!, name: values.operator, roles: ['admin'] }, reason: values.reason }],
-    });
+  const r = await client.workflow.getHandle(wf.workflowId).executeUpdate(recomputeDeadlinesUpdate, {
+    args: [{ actor: { id: values.operator!, name: values.operator, roles: ['admin'] }, reason: values.reason }],
+  });
   procedures++;
   changed += r.changed;
   console.log(`${wf.workflowId}: ${r.changed} deadline(s) changed`);

@@ -220,16 +220,14 @@ export const procedureRoutes =
             });
             deps.metrics?.started(def.kind, existing ? 'repeated' : 'accepted');
             log.info({ state: ready.state, repeated: existing }, 'procedure started');
-            return reply
-              .status(existing ? 200 : 201)
-              .send({
-                id: workflowId,
-                kind: def.kind,
-                state: ready.state,
-                stateLabel: ready.stateLabel,
-                deadlines: ready.deadlines,
-                allowedEvents: ready.allowedEvents,
-              });
+            return reply.status(existing ? 200 : 201).send({
+              id: workflowId,
+              kind: def.kind,
+              state: ready.state,
+              stateLabel: ready.stateLabel,
+              deadlines: ready.deadlines,
+              allowedEvents: ready.allowedEvents,
+            });
           } catch (e) {
             deps.metrics?.started(def.kind, outcomeOf(e));
             log.info({ outcome: outcomeOf(e) }, 'start refused');

@@ -101,9 +101,7 @@ async function offered(page: Page, id: string): Promise<string[]> {
   return page.locator('#actions button[data-event]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-event')!));
 }
 
-async function view(
-  id: string,
-): Promise<{
+async function view(id: string): Promise<{
   state: string;
   closed: boolean;
   context: { parties: Record<string, { id: string }> };
