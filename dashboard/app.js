@@ -2,6 +2,7 @@
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
 import { actions, initWorkbench, startPage, workbench } from './workbench.js';
+import { el } from './dom.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
 const app = document.getElementById('app');
@@ -43,21 +44,6 @@ const graphs = {};
 let labels = {};
 let names;
 
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v);
-  }
-  e.append(
-    ...children
-      .flat()
-      .filter((c) => c !== undefined && c !== null)
-      .map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)),
-  );
-  return e;
-};
 // Instants in Beijing time (UTC+8 all year), as domain/labels.zh.ts beijingTime writes them.
 const beijing = (iso) => (iso ? `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} 北京时间` : '—');
 // A day-based deadline ends at 24:00 of its last day (民法典 201, 203): say so, not "00:00 the next day".

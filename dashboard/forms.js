@@ -1,6 +1,7 @@
 // Forms generated from the JSON Schemas of the zod schemas the API validates (GET /api/forms):
 // Chinese labels from the schemas' descriptions (or the field words the server sends), registry
 // pickers for parties, dates with the working-day calendar, field errors from the server's answer.
+import { el } from './dom.js';
 
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const GENERIC = /^非涉密简要说明/;
@@ -8,23 +9,6 @@ const GENERIC = /^非涉密简要说明/;
 const clean = (s) => s.replace(/\s*[（(][^）)]*[A-Za-z][^）)]*[）)]/g, '').trim();
 
 let seq = 0;
-
-export function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  e.append(
-    ...children
-      .flat()
-      .filter((c) => c !== undefined && c !== null)
-      .map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)),
-  );
-  return e;
-}
 
 /** The label and hint of a field: its own description, else the shared word for its name. */
 function words(key, schema, ctx) {

@@ -2,18 +2,8 @@
 // script never sees it), from the department's identity provider (统一身份认证, OIDC) or, in the
 // demonstration only, from one click on a demo person (演示). An API token can still be used: it
 // stays in this tab (sessionStorage) and is sent as a bearer token.
+import { el } from './dom.js';
 const TOKEN_KEY = 'bm-token';
-
-const h = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v);
-  }
-  e.append(...children.flat().filter((c) => c !== undefined && c !== null));
-  return e;
-};
 
 /** Headers for an API call: the pasted token if any; otherwise the session cookie goes by itself. */
 export const authHeaders = () => {
@@ -48,27 +38,27 @@ export async function renderSignIn(app, who, done) {
     history.replaceState(null, '', location.pathname);
   }
   const options = await fetch('/auth/options').then((r) => r.json());
-  const error = h('p', { class: 'error', role: 'alert', id: 'signin-error' }, message);
+  const error = el('p', { class: 'error', role: 'alert', id: 'signin-error' }, message);
   const fail = (text) => error.replaceChildren(`登录失败：${text}`);
 
   const parties = new Map();
   for (const p of options.demo) parties.set(p.party, [...(parties.get(p.party) ?? []), p]);
   const demo = options.demo.length
-    ? h(
+    ? el(
         'section',
         { class: 'demo', id: 'demo-signin', 'aria-labelledby': 'demo-title' },
-        h('h3', { id: 'demo-title' }, h('span', { class: 'badge' }, '演示'), ' 演示人员一键登录'),
-        h('p', { class: 'muted' }, '以下为演示用人员，仅在演示模式下提供，生产模式下不存在。点击人员即以其身份登录。'),
-        h(
+        el('h3', { id: 'demo-title' }, el('span', { class: 'badge' }, '演示'), ' 演示人员一键登录'),
+        el('p', { class: 'muted' }, '以下为演示用人员，仅在演示模式下提供，生产模式下不存在。点击人员即以其身份登录。'),
+        el(
           'ul',
           { class: 'demo-people' },
           [...parties.values()].map((people) =>
-            h(
+            el(
               'li',
               {},
-              h('span', { class: 'party' }, people[0].partyName),
+              el('span', { class: 'party' }, people[0].partyName),
               people.map((p) =>
-                h(
+                el(
                   'button',
                   {
                     type: 'button',
@@ -93,23 +83,23 @@ export async function renderSignIn(app, who, done) {
       )
     : undefined;
 
-  const area = h('textarea', { id: 'token', 'aria-label': '访问令牌', placeholder: '粘贴访问令牌（Bearer token）' });
+  const area = el('textarea', { id: 'token', 'aria-label': '访问令牌', placeholder: '粘贴访问令牌（Bearer token）' });
   app.replaceChildren(
-    h(
+    el(
       'section',
       { class: 'signin' },
-      h('h2', {}, '登录'),
-      options.oidc ? h('p', {}, h('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录')) : undefined,
+      el('h2', {}, '登录'),
+      options.oidc ? el('p', {}, el('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录')) : undefined,
       demo,
-      h(
+      el(
         'details',
         { open: '' },
-        h('summary', {}, '使用访问令牌登录（接口调用者）'),
+        el('summary', {}, '使用访问令牌登录（接口调用者）'),
         area,
-        h(
+        el(
           'p',
           {},
-          h(
+          el(
             'button',
             {
               id: 'signin',

@@ -1,7 +1,8 @@
 // The workbench (办理): each person's 我的待办, 我发起的, 我辖区的; starting a procedure and sending
 // the events the current state and the person's role allow, through forms generated from the
 // schemas the API validates.
-import { calendarGrid, el, schemaForm } from './forms.js';
+import { el } from './dom.js';
+import { calendarGrid, schemaForm } from './forms.js';
 import { authHeaders } from './login.js';
 
 let d; // what app.js shares: api, card, due, beijing, left, stateLabel, graph, me, names

@@ -7,7 +7,16 @@
  * continue-as-new carries to the next run before the history nears Temporal's limits
  * (continue-as-new.ts).
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
 import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
@@ -171,6 +180,10 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
     // retrying are carried as pending and sent again by the next run with the same keys.
     r.continuing = true;
     await condition(() => !r.busy && r.settling === 0 && allHandlersFinished());
+    // One more workflow task first: the alarm loop's cancelled timer is then closed before the
+    // continue-as-new command (the time-skipping test server refuses a continue-as-new completed
+    // together with a timer's cancellation: "invalid history builder state for action").
+    await sleep(1);
     if (!closed(r)) return continueAsNew<(input: ProcedureInput) => Promise<ProcedureView>>({ continued: r.s });
   }
   // Deliveries still retrying finish (or fail and are recorded) before the procedure closes.

@@ -18,6 +18,7 @@ const ASSETS: Record<string, string> = {
   'statechart.js': 'text/javascript; charset=utf-8',
   'workbench.js': 'text/javascript; charset=utf-8',
   'forms.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 

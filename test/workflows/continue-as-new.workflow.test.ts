@@ -1,15 +1,13 @@
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { loadDeps } from '../../activities/deps.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
-import { FAILURE_CONVERTER_PATH } from '../../worker/codec.js';
 import { MAX_UPDATES_PER_RUN, MIN_EVENTS_PER_RUN } from '../../workflows/continue-as-new.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { Actor } from '../../workflows/types.js';
 import { sleepUntil, timeSkippingEnv } from '../support/temporal.js';
+import { withTestBundle } from '../support/test-bundle.js';
 
 const organ = { id: 'org-th-office', name: '天河区某办公室' };
 const authority: Actor = { id: 'auth-440106' };
@@ -50,106 +48,100 @@ describe('procedures that live for years continue-as-new (issue 12)', () => {
     async () => {
       const env = await timeSkippingEnv('2025-09-30T02:01:00Z');
       try {
-        const workflowBundle = await bundleWorkflowCode({
-          workflowsPath: new URL('../support/uncapped-workflows.ts', import.meta.url).pathname,
-          failureConverterPath: FAILURE_CONVERTER_PATH,
-          logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
-        });
-        const worker = await Worker.create({
-          connection: env.nativeConnection,
-          taskQueue: 'long-lived',
-          workflowBundle,
-          activities: createActivities(loadDeps({})),
-        });
-        await worker.runUntil(async () => {
-          const { handle: h } = await startProcedure(env.client, {
-            kind: 'leak',
-            taskQueue: 'long-lived',
-            workflowId: 'leak-long-lived-1',
-            input: leak,
-            actor: organ,
-          });
-          const firstRunId = (await h.describe()).runId;
-          const runId = async () => (await h.describe()).runId;
-          await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ });
-          await sendEvent(h, { type: 'REPORT_TO_SUPERIOR', payload: {}, actor: organ });
-          const measure = (i: number) =>
-            sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: `措施${i}` }, actor: organ }, `org-th-office:measure-${i}`);
-          let repeatedAcrossRuns: { before: string; after: string; state: string } | undefined;
-          let orderStopsAfterFirstRun = 0;
-          for (let i = 0; i < EVENTS; i += BATCH) {
-            await Promise.all(Array.from({ length: BATCH }, (_, k) => measure(i + k)));
-            // Spread over 100 days: the written result's reminders and overdue escalations fire between batches.
-            if (i % 300 === 300 - BATCH) await sleepUntil(env, Date.parse('2025-09-30T02:01:00Z') + ((i + BATCH) / 300) * 10 * DAY);
-            if (i === 1_000 - BATCH)
-              await sendEvent(
-                h,
-                { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
-                'org-th-office:repeat-key',
-              );
-            if (!repeatedAcrossRuns && i > 1_000 && (await runId()) !== firstRunId) {
-              // The same Idempotency-Key once more, now in the next run: answered, not applied again.
-              const again = await sendEvent(
-                h,
-                { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
-                'org-th-office:repeat-key',
-              );
-              repeatedAcrossRuns = { before: firstRunId, after: await runId(), state: again.state };
+        await withTestBundle(
+          env,
+          new URL('../support/uncapped-workflows.ts', import.meta.url).pathname,
+          'long-lived',
+          async (workflowBundle) => {
+            const { handle: h } = await startProcedure(env.client, {
+              kind: 'leak',
+              taskQueue: 'long-lived',
+              workflowId: 'leak-long-lived-1',
+              input: leak,
+              actor: organ,
+            });
+            const firstRunId = (await h.describe()).runId;
+            const runId = async () => (await h.describe()).runId;
+            await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ });
+            await sendEvent(h, { type: 'REPORT_TO_SUPERIOR', payload: {}, actor: organ });
+            const measure = (i: number) =>
+              sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: `措施${i}` }, actor: organ }, `org-th-office:measure-${i}`);
+            let repeatedAcrossRuns: { before: string; after: string; state: string } | undefined;
+            let orderStopsAfterFirstRun = 0;
+            for (let i = 0; i < EVENTS; i += BATCH) {
+              await Promise.all(Array.from({ length: BATCH }, (_, k) => measure(i + k)));
+              // Spread over 100 days: the written result's reminders and overdue escalations fire between batches.
+              if (i % 300 === 300 - BATCH) await sleepUntil(env, Date.parse('2025-09-30T02:01:00Z') + ((i + BATCH) / 300) * 10 * DAY);
+              if (i === 1_000 - BATCH)
+                await sendEvent(
+                  h,
+                  { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
+                  'org-th-office:repeat-key',
+                );
+              if (!repeatedAcrossRuns && i > 1_000 && (await runId()) !== firstRunId) {
+                // The same Idempotency-Key once more, now in the next run: answered, not applied again.
+                const again = await sendEvent(
+                  h,
+                  { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
+                  'org-th-office:repeat-key',
+                );
+                repeatedAcrossRuns = { before: firstRunId, after: await runId(), state: again.state };
+              }
+              if (repeatedAcrossRuns && orderStopsAfterFirstRun < 3) {
+                await sendEvent(h, { type: 'ORDER_STOP', payload: { order: `责令停止${orderStopsAfterFirstRun}` }, actor: authority });
+                orderStopsAfterFirstRun++;
+              }
             }
-            if (repeatedAcrossRuns && orderStopsAfterFirstRun < 3) {
-              await sendEvent(h, { type: 'ORDER_STOP', payload: { order: `责令停止${orderStopsAfterFirstRun}` }, actor: authority });
-              orderStopsAfterFirstRun++;
-            }
-          }
-          expect(repeatedAcrossRuns).toMatchObject({ state: 'open' });
-          expect(repeatedAcrossRuns!.after).not.toBe(repeatedAcrossRuns!.before);
-          expect(orderStopsAfterFirstRun).toBe(3);
+            expect(repeatedAcrossRuns).toMatchObject({ state: 'open' });
+            expect(repeatedAcrossRuns!.after).not.toBe(repeatedAcrossRuns!.before);
+            expect(orderStopsAfterFirstRun).toBe(3);
 
-          const all = await runs(env.address, h, firstRunId);
-          // It continued at the update threshold, not again and again because of the state it carries.
-          expect(all.length).toBeGreaterThanOrEqual(2);
-          // Each run stayed below Temporal's per-run update limit (2,000), continuing at MAX_UPDATES_PER_RUN
-          // or earlier when the server suggested it (history size); none continued before it had grown.
-          for (const { history } of all)
-            expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBeLessThanOrEqual(
-              MAX_UPDATES_PER_RUN,
+            const all = await runs(env.address, h, firstRunId);
+            // It continued at the update threshold, not again and again because of the state it carries.
+            expect(all.length).toBeGreaterThanOrEqual(2);
+            // Each run stayed below Temporal's per-run update limit (2,000), continuing at MAX_UPDATES_PER_RUN
+            // or earlier when the server suggested it (history size); none continued before it had grown.
+            for (const { history } of all)
+              expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBeLessThanOrEqual(
+                MAX_UPDATES_PER_RUN,
+              );
+            for (const { history } of all.slice(0, -1)) {
+              expect(history.events!.length).toBeGreaterThanOrEqual(MIN_EVENTS_PER_RUN);
+              expect(history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+            }
+            // The next run started from the carried state: no preparation, no deadline computed anew.
+            for (const { history } of all.slice(1)) {
+              const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+              expect(activities).not.toContain('prepareProcedure');
+              expect(activities).not.toContain('computeDeadline');
+            }
+
+            const v = await h.query(viewQuery);
+            expect(v.audit.map((a) => a.seq)).toEqual(v.audit.map((_, k) => k + 1));
+            for (let k = 1; k < v.audit.length; k++)
+              expect(Date.parse(v.audit[k]!.at)).toBeGreaterThanOrEqual(Date.parse(v.audit[k - 1]!.at));
+            const measures = v.audit.filter((a) => a.event?.type === 'RECORD_MEASURES').map((a) => a.event!.payload.measures as string);
+            expect(measures.filter((m) => m === '重复发送的措施')).toHaveLength(1);
+            expect(new Set(measures.filter((m) => m !== '重复发送的措施'))).toEqual(
+              new Set(Array.from({ length: EVENTS }, (_, i) => `措施${i}`)),
             );
-          for (const { history } of all.slice(0, -1)) {
-            expect(history.events!.length).toBeGreaterThanOrEqual(MIN_EVENTS_PER_RUN);
-            expect(history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
-          }
-          // The next run started from the carried state: no preparation, no deadline computed anew.
-          for (const { history } of all.slice(1)) {
-            const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-            expect(activities).not.toContain('prepareProcedure');
-            expect(activities).not.toContain('computeDeadline');
-          }
+            // The measures the start recorded, then every one sent.
+            expect((v.context.measures as unknown[]).length).toBe(EVENTS + 2);
+            expect(v.audit.filter((a) => a.event?.type === 'ORDER_STOP')).toHaveLength(3);
+            // The written result fell due (3 months, 本地策略) while the runs changed: reminded and escalated once each period.
+            expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('result')).length).toBeGreaterThan(0);
+            expect(v.deadlines.find((d) => d.specId === 'result')).toMatchObject({ status: 'running', dueFired: true });
 
-          const v = await h.query(viewQuery);
-          expect(v.audit.map((a) => a.seq)).toEqual(v.audit.map((_, k) => k + 1));
-          for (let k = 1; k < v.audit.length; k++)
-            expect(Date.parse(v.audit[k]!.at)).toBeGreaterThanOrEqual(Date.parse(v.audit[k - 1]!.at));
-          const measures = v.audit.filter((a) => a.event?.type === 'RECORD_MEASURES').map((a) => a.event!.payload.measures as string);
-          expect(measures.filter((m) => m === '重复发送的措施')).toHaveLength(1);
-          expect(new Set(measures.filter((m) => m !== '重复发送的措施'))).toEqual(
-            new Set(Array.from({ length: EVENTS }, (_, i) => `措施${i}`)),
-          );
-          // The measures the start recorded, then every one sent.
-          expect((v.context.measures as unknown[]).length).toBe(EVENTS + 2);
-          expect(v.audit.filter((a) => a.event?.type === 'ORDER_STOP')).toHaveLength(3);
-          // The written result fell due (3 months, 本地策略) while the runs changed: reminded and escalated once each period.
-          expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('result')).length).toBeGreaterThan(0);
-          expect(v.deadlines.find((d) => d.specId === 'result')).toMatchObject({ status: 'running', dueFired: true });
-
-          // Every run's history replays on the same code (one replay worker for all of them).
-          const replays = [];
-          for await (const r of Worker.runReplayHistories(
-            { workflowBundle },
-            all.map(({ history }) => ({ workflowId: 'leak-long-lived-1', history })),
-          ))
-            replays.push(r.error);
-          expect(replays).toEqual(all.map(() => undefined));
-        });
+            // Every run's history replays on the same code (one replay worker for all of them).
+            const replays = [];
+            for await (const r of Worker.runReplayHistories(
+              { workflowBundle },
+              all.map(({ history }) => ({ workflowId: 'leak-long-lived-1', history })),
+            ))
+              replays.push(r.error);
+            expect(replays).toEqual(all.map(() => undefined));
+          },
+        );
       } finally {
         await env.teardown();
       }

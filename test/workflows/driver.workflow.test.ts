@@ -1,14 +1,11 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { loadDeps } from '../../activities/deps.js';
 import { eventRejection, sendEvent, startProcedure } from '../../api/procedure-client.js';
-import { FAILURE_CONVERTER_PATH } from '../../worker/codec.js';
 import { readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '../../workflows/messages.js';
 import type { Actor, ProcedureView } from '../../workflows/types.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { timeSkippingEnv } from '../support/temporal.js';
+import { withTestBundle } from '../support/test-bundle.js';
 
 const gzBureau = { id: 'org-gz-bureau', name: '广州市某局' };
 const thOffice = { id: 'org-th-office', name: '天河区某办公室' };
@@ -163,18 +160,7 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
   it('an event that requires the head (负责人) is refused from a sender without the role, naming the role and the article, and recorded with the person and the party when the head sends it; an event that records no fact refuses occurredAt', async () => {
     const env = await timeSkippingEnv('2025-09-30T02:01:00Z');
     try {
-      const workflowBundle = await bundleWorkflowCode({
-        workflowsPath: new URL('../support/flagged-workflows.ts', import.meta.url).pathname,
-        failureConverterPath: FAILURE_CONVERTER_PATH,
-        logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
-      });
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: 'flagged',
-        workflowBundle,
-        activities: createActivities(loadDeps({})),
-      });
-      await worker.runUntil(async () => {
+      await withTestBundle(env, new URL('../support/flagged-workflows.ts', import.meta.url).pathname, 'flagged', async () => {
         const { handle: h } = await startProcedure(env.client, {
           kind: 'leak',
           taskQueue: 'flagged',
