@@ -11,6 +11,7 @@ import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
+import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
@@ -25,14 +26,8 @@ const dir = new URL('../../dashboard/', import.meta.url);
 const BoardQuery = z.strictObject({
   kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
   tier: TierSchema.optional(),
-  region: z
-    .string()
-    .regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits')
-    .optional(),
-  organ: z
-    .string()
-    .regex(/^[a-z0-9-]{1,60}$/, 'a registry id')
-    .optional(),
+  region: RegionPrefixParam,
+  organ: RegistryIdParam,
   status: z.enum(['on_track', 'due_soon', 'overdue', 'suspended', 'none']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z

@@ -21,6 +21,7 @@ import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
+import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 
 const IdParams = z.strictObject({
   id: z
@@ -90,14 +91,8 @@ const ListQuery = z.strictObject({
     .optional(),
   deadlineStatus: z.enum(['on_track', 'due_soon', 'overdue', 'met', 'met_late', 'suspended', 'none']).optional(),
   tier: TierSchema.optional(),
-  region: z
-    .string()
-    .regex(/^\d{2}(\d{2}(\d{2})?)?$/, 'a region code or prefix: 2, 4 or 6 digits')
-    .optional(),
-  organ: z
-    .string()
-    .regex(/^[a-z0-9-]{1,60}$/, 'a registry id')
-    .optional(),
+  region: RegionPrefixParam,
+  organ: RegistryIdParam,
   dueBefore: z.iso.datetime({ offset: true }).optional(),
   closed: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
