@@ -4,7 +4,7 @@
  * handler running, no failed delivery still being escalated. Deliveries still retrying are not
  * awaited: the next run sends them again with the same idempotency keys (deliveries.ts).
  *
- * Thresholds (whichever comes first), each once the run has grown by MIN_EVENTS_PER_RUN events,
+ * Thresholds (RUN_LIMITS, whichever comes first), each once the run has grown by `minEvents` events,
  * so that a large carried state never makes a run continue again at once:
  * - the server suggests it (`continueAsNewSuggested`);
  * - 1,500 Updates accepted in this run (Temporal's `limit.workflowExecution.maxTotalUpdates`
@@ -17,25 +17,37 @@ import { workflowInfo } from '@temporalio/workflow';
 import { result, type AppliedUpdate, type Run } from './state.js';
 import type { EventResult } from './types.js';
 
-export const MAX_UPDATES_PER_RUN = 1_500;
-export const MAX_HISTORY_EVENTS = 10_000;
-export const MAX_HISTORY_BYTES = 10 * 1024 * 1024;
-export const MIN_EVENTS_PER_RUN = 100;
-/**
- * Applied event Updates remembered across runs (Temporal dedupes an Update id within a run
- * only): more than a run's worth, so a client retrying with the same id after a continue-as-new
- * gets the first answer.
- */
-export const APPLIED_KEPT = 2_000;
+export interface RunLimits {
+  maxUpdates: number;
+  maxHistoryEvents: number;
+  maxHistoryBytes: number;
+  minEvents: number;
+  /**
+   * Applied event Updates remembered across runs (Temporal dedupes an Update id within a run
+   * only): more than a run's worth, so a client retrying with the same id after a
+   * continue-as-new gets the first answer.
+   */
+  appliedKept: number;
+}
+
+/** The limits every procedure runs under; a test bundle may pass smaller ones to the driver. */
+export const RUN_LIMITS: RunLimits = {
+  maxUpdates: 1_500,
+  maxHistoryEvents: 10_000,
+  maxHistoryBytes: 10 * 1024 * 1024,
+  minEvents: 100,
+  appliedKept: 2_000,
+};
 
 export function continueAsNewDue(run: Run): boolean {
   const info = workflowInfo();
-  if (info.historyLength < MIN_EVENTS_PER_RUN) return false;
+  const l = run.limits;
+  if (info.historyLength < l.minEvents) return false;
   return (
     info.continueAsNewSuggested ||
-    run.updates >= MAX_UPDATES_PER_RUN ||
-    info.historyLength >= MAX_HISTORY_EVENTS ||
-    info.historySize - run.startSize >= MAX_HISTORY_BYTES
+    run.updates >= l.maxUpdates ||
+    info.historyLength >= l.maxHistoryEvents ||
+    info.historySize - run.startSize >= l.maxHistoryBytes
   );
 }
 
@@ -56,10 +68,11 @@ export function updateHash(id: string): string {
 
 export const appliedBefore = (run: Run, hash: string): AppliedUpdate | undefined => run.s.applied.find((a) => a.id === hash);
 
-/** Remembers an applied event Update (the latest APPLIED_KEPT) with the audit entry it made. */
+/** Remembers an applied event Update (the latest `appliedKept`) with the audit entry it made. */
 export function rememberApplied(run: Run, hash: string): void {
   run.s.applied.push({ id: hash, seq: run.s.audit.findLast((a) => a.kind === 'event')?.seq ?? 0 });
-  if (run.s.applied.length > APPLIED_KEPT) run.s.applied.splice(0, run.s.applied.length - APPLIED_KEPT);
+  const kept = run.limits.appliedKept;
+  if (run.s.applied.length > kept) run.s.applied.splice(0, run.s.applied.length - kept);
 }
 
 /**

@@ -21,7 +21,7 @@ import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
 import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
-import { continueAsNewDue } from './continue-as-new.js';
+import { continueAsNewDue, RUN_LIMITS, type RunLimits } from './continue-as-new.js';
 import { syncDeadlines, recomputeProvisional } from './deadlines.js';
 import { reissuePending, runEffects } from './deliveries.js';
 import { handleEvent, recomputeRejection, validateEvent } from './events.js';
@@ -46,7 +46,11 @@ import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView,
 
 type Effect = { type: string; params?: unknown };
 
-export async function runProcedure(def: ProcedureDefinition, request: ProcedureInput): Promise<ProcedureView> {
+export async function runProcedure(
+  def: ProcedureDefinition,
+  request: ProcedureInput,
+  limits: RunLimits = RUN_LIMITS,
+): Promise<ProcedureView> {
   const id = workflowInfo().workflowId;
   const continued = 'continued' in request ? request.continued : undefined;
   const start = continued ? undefined : parseStart(def, request as StartRequest);
@@ -128,7 +132,7 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
   let r: Run;
   if (continued) {
     // A new run of the same procedure: no preparation, no new deadlines; timers re-armed from the records.
-    r = openRun(def, id, { ...continued, run: continued.run + 1 });
+    r = openRun(def, id, { ...continued, run: continued.run + 1 }, limits);
     upsertAttributes(r);
     reissuePending(r);
   } else {
@@ -154,7 +158,7 @@ export async function runProcedure(def: ProcedureDefinition, request: ProcedureI
       applied: [],
       run: 1,
     };
-    r = openRun(def, id, state, snapshot);
+    r = openRun(def, id, state, limits, snapshot);
     const by = actorLabel(starter);
     record(r, {
       kind: 'started',

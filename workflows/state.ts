@@ -10,6 +10,7 @@ import type { PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
 import { activePaths, handledEvents, stateMetaOf, stateValueOf, type ProcedureDefinition } from '../machines/procedure.js';
 import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventResult, InboxEntry, ProcedureView } from './types.js';
+import type { RunLimits } from './continue-as-new.js';
 
 /** An event Update applied, by its hashed id: a repeat in a later run is answered with this, not applied again. */
 export interface AppliedUpdate {
@@ -64,6 +65,8 @@ export interface Run {
   continuing: boolean;
   /** The history size when this run began (its first event holds the carried state). */
   startSize: number;
+  /** When this run continues-as-new (continue-as-new.ts). */
+  limits: RunLimits;
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test
@@ -88,7 +91,7 @@ export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
 /** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
-export function openRun(def: ProcedureDefinition, id: string, s: DriverState, snapshot?: AnyMachineSnapshot): Run {
+export function openRun(def: ProcedureDefinition, id: string, s: DriverState, limits: RunLimits, snapshot?: AnyMachineSnapshot): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
   const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
   return {
@@ -103,6 +106,7 @@ export function openRun(def: ProcedureDefinition, id: string, s: DriverState, sn
     updates: 0,
     continuing: false,
     startSize: 0,
+    limits,
   };
 }
 

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { leakParties } from '../../domain/resolve-parties.js';
 import { leakProcedure, LeakStartSchema } from '../../machines/leak.js';
 import { CURRENT_EDITION, machineInput } from '../../machines/procedure.js';
-import { APPLIED_KEPT, appliedBefore, rememberApplied, updateHash } from '../../workflows/continue-as-new.js';
+import { RUN_LIMITS, appliedBefore, rememberApplied, updateHash } from '../../workflows/continue-as-new.js';
 import { eventRejection } from '../../workflows/events.js';
 import { openRun, setSnapshot, view, type DriverState } from '../../workflows/state.js';
 import { demoRegistry as reg } from '../support/demo.js';
@@ -63,10 +63,10 @@ function stateAfterEvents(): { state: DriverState; snapshot: ReturnType<typeof i
 describe('the driver state is one plain value that continue-as-new carries (issue 12)', () => {
   it('round-trips through JSON: the restored run has the same machine state, context, allowed events and view', () => {
     const { state, snapshot } = stateAfterEvents();
-    const before = openRun(leakProcedure, 'leak-1', state, snapshot);
+    const before = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, snapshot);
     const carried = JSON.parse(JSON.stringify(state)) as DriverState;
     expect(carried).toEqual(state);
-    const after = openRun(leakProcedure, 'leak-1', carried);
+    const after = openRun(leakProcedure, 'leak-1', carried, RUN_LIMITS);
     expect(after.snapshot.value).toEqual(snapshot.value);
     expect(after.snapshot.context).toEqual(snapshot.context);
     expect(view(after)).toEqual(view(before));
@@ -82,7 +82,7 @@ describe('the driver state is one plain value that continue-as-new carries (issu
 
   it('a repeatable event beyond its per-procedure cap is refused as limit-reached, naming the cap and the article; below the cap it is accepted (本地策略; Regs 61 para 1)', () => {
     const { state, snapshot } = stateAfterEvents();
-    const run = openRun(leakProcedure, 'leak-1', state, snapshot);
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, snapshot);
     const req = { type: 'RECORD_MEASURES', payload: { measures: '再次封存' }, actor: organ };
     expect(eventRejection(run, req, true)).toBeUndefined();
     run.s.eventCounts.RECORD_MEASURES = leakProcedure.events.RECORD_MEASURES!.max!;
@@ -113,15 +113,18 @@ describe('the driver state is one plain value that continue-as-new carries (issu
     });
   });
 
-  it('applied Update ids are kept hashed, the latest APPLIED_KEPT, and found again', () => {
+  it('applied Update ids are kept hashed, the latest RUN_LIMITS.appliedKept, and found again', () => {
     const { state, snapshot } = stateAfterEvents();
-    const run = openRun(leakProcedure, 'leak-1', state, snapshot);
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, snapshot);
     expect(updateHash('org-th-office:key-1')).toMatch(/^[0-9a-f]{16}$/);
     expect(updateHash('org-th-office:key-1')).not.toBe(updateHash('org-th-office:key-2'));
-    for (let i = 0; i < APPLIED_KEPT + 5; i++) rememberApplied(run, updateHash(`k-${i}`));
-    expect(run.s.applied).toHaveLength(APPLIED_KEPT);
+    for (let i = 0; i < RUN_LIMITS.appliedKept + 5; i++) rememberApplied(run, updateHash(`k-${i}`));
+    expect(run.s.applied).toHaveLength(RUN_LIMITS.appliedKept);
     expect(appliedBefore(run, updateHash('k-0'))).toBeUndefined();
-    expect(appliedBefore(run, updateHash(`k-${APPLIED_KEPT + 4}`))).toEqual({ id: updateHash(`k-${APPLIED_KEPT + 4}`), seq: 0 });
+    expect(appliedBefore(run, updateHash(`k-${RUN_LIMITS.appliedKept + 4}`))).toEqual({
+      id: updateHash(`k-${RUN_LIMITS.appliedKept + 4}`),
+      seq: 0,
+    });
     expect(JSON.stringify(run.s.applied)).not.toContain('k-');
   });
 });
