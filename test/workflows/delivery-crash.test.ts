@@ -15,7 +15,7 @@ import { startWorkerProcess as startWorker } from '../support/worker-child.js';
 const SECRET = 'crash-test-secret';
 
 describe.sequential('a reminder survives a worker killed between sending and recording (SPEC §4)', () => {
-  it('the receiver sees it exactly once: the resend carries the same idempotency key', { timeout: 120_000 }, async () => {
+  it('the receiver sees it exactly once: the resend carries the same idempotency key', { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bm-crash-'));
     const registry = structuredClone(demo);
     registry.organs.find((o) => o.id === 'org-gz-bureau')!.secrecyOfficer = { name: '保密办', webhook: 'PLACEHOLDER' } as never;
@@ -29,6 +29,7 @@ describe.sequential('a reminder survives a worker killed between sending and rec
     writeFileSync(join(dir, 'registry.json'), JSON.stringify(registry));
     const port = await freePort();
     // The clock starts 15 s before the 50% reminder and runs in real time (the test never waits on a result).
+    // The waits below are generous: a loaded CI host starts the worker process and the activity slowly.
     const env = await timeSkippingEnv('2025-10-10T15:59:45Z', port);
     const workerEnv = {
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
@@ -56,12 +57,12 @@ describe.sequential('a reminder survives a worker killed between sending and rec
         input,
         actor: { id: 'org-gz-bureau' },
       });
-      await expect.poll(() => first!.exitCode !== null || first!.signalCode !== null, { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => first!.exitCode !== null || first!.signalCode !== null, { timeout: 90_000 }).toBe(true);
       expect(hook.calls).toHaveLength(1);
 
       second = await startWorker(workerEnv);
       // After the activity's 15-second timeout it is retried on the new worker.
-      await expect.poll(() => hook.calls.length, { timeout: 45_000, interval: 500 }).toBe(2);
+      await expect.poll(() => hook.calls.length, { timeout: 90_000, interval: 500 }).toBe(2);
       expect(hook.calls[1]!.key).toBe(hook.calls[0]!.key);
       expect(hook.calls.every((c) => c.validSignature)).toBe(true);
       expect(hook.unique()).toHaveLength(1);
@@ -77,7 +78,7 @@ describe.sequential('a reminder survives a worker killed between sending and rec
             const completed = events.some((e) => scheduled.includes(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
             return { deliveries: scheduled.length, attempt: started?.activityTaskStartedEventAttributes?.attempt, completed };
           },
-          { timeout: 20_000 },
+          { timeout: 60_000 },
         )
         .toEqual({ deliveries: 1, attempt: 2, completed: true });
     } finally {
