@@ -1,4 +1,4 @@
-import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
+import type { MachineSnapshot, StateMachine, StateNode, StateValue } from 'xstate';
 import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
@@ -130,13 +130,22 @@ export interface DriverInput {
   edition: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as XState's own Any* types: every other parameter is open
+type Open = any;
+/** A procedure's machine: any machine whose state meta is a StateMeta (setup's `types.meta`). */
+export type ProcedureMachine = StateMachine<Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, StateMeta, Open, Open>;
+/** A snapshot of a procedure's machine: `getMeta()` gives each active node's StateMeta by node id. */
+export type ProcedureSnapshot = MachineSnapshot<Open, Open, Open, Open, Open, Open, StateMeta, Open>;
+/** A state node of a procedure's machine, with its typed meta. */
+export type ProcedureStateNode = StateNode<Open, Open, StateMeta, Open>;
+
 /** One procedure: its machine, its events' schemas, and how to start it. */
 export interface ProcedureDefinition {
   kind: string;
   label: string;
   basis: string;
   workflowType: string;
-  machine: AnyStateMachine;
+  machine: ProcedureMachine;
   /** What a caller supplies to start it; the driver adds the resolved parties. */
   input: z.ZodType;
   /** The input field naming the party that starts it: only that party may. */
@@ -150,9 +159,9 @@ export interface ProcedureDefinition {
  * The active state nodes in document order (root first), from the snapshot's public value:
  * a string names a child, an object names the children active in each region.
  */
-export function activeStateNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
-  const out: AnyStateNode[] = [snapshot.machine.root];
-  const walk = (node: AnyStateNode, value: StateValue): void => {
+export function activeStateNodes(snapshot: ProcedureSnapshot): ProcedureStateNode[] {
+  const out: ProcedureStateNode[] = [snapshot.machine.root];
+  const walk = (node: ProcedureStateNode, value: StateValue): void => {
     const entries = typeof value === 'string' ? [[value, undefined] as const] : Object.entries(value);
     for (const [key, sub] of entries) {
       const child = node.states[key];
@@ -169,21 +178,22 @@ export function activeStateNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
  * The meta of the state a person would name: the deepest active state along a single path
  * (a parallel state is named by itself, not by one of its regions).
  */
-export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined {
+export function stateMetaOf(snapshot: ProcedureSnapshot): StateMeta | undefined {
+  const metas = snapshot.getMeta();
   const active = new Set(activeStateNodes(snapshot));
   let meta: StateMeta | undefined;
   let node = snapshot.machine.root;
   for (;;) {
     const child = Object.values(node.states).find((c) => active.has(c));
     if (!child) return meta;
-    meta = (child.meta as StateMeta | undefined) ?? meta;
+    meta = metas[child.id] ?? meta;
     if (child.type === 'parallel') return meta;
     node = child;
   }
 }
 
 /** Event types the active states handle (guards aside), internal ones left out. */
-export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
+export function handledEvents(snapshot: ProcedureSnapshot): string[] {
   return [...new Set(activeStateNodes(snapshot).flatMap((n) => n.ownEvents))].filter(
     (e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED,
   );
@@ -194,20 +204,20 @@ export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
  * XState keeps its active nodes (`getMeta()`): the driver computes them in this order, and a
  * replay hands each recorded result back to the same deadline.
  */
-export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
+export function activeDeadlines(snapshot: ProcedureSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
   const edition = (snapshot.context as { edition?: number }).edition ?? 1;
-  return Object.entries(snapshot.getMeta() as Record<string, StateMeta>).flatMap(([nodeId, meta]) =>
-    meta.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? [{ nodeId, spec: meta.deadline }] : [],
+  return Object.entries(snapshot.getMeta()).flatMap(([nodeId, meta]) =>
+    meta?.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? [{ nodeId, spec: meta.deadline }] : [],
   );
 }
 
 /** The top-level state: what the procedure is doing (search attribute, list filters). */
-export function stateValueOf(snapshot: AnyMachineSnapshot): string {
+export function stateValueOf(snapshot: ProcedureSnapshot): string {
   return typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
 }
 
 /** Every active leaf state as a dotted path, e.g. 'reporting.relay.relaying'. */
-export function activePaths(snapshot: AnyMachineSnapshot): string[] {
+export function activePaths(snapshot: ProcedureSnapshot): string[] {
   return activeStateNodes(snapshot)
     .filter((n) => n.type === 'atomic' || n.type === 'final')
     .map((n) => n.path.join('.'));
@@ -227,9 +237,6 @@ export const machineInput = (
   policy: prepared.policy,
   derived: prepared.derived ?? {},
 });
-
-/** Types a state's meta where it is written. */
-export const stateMeta = (m: StateMeta): StateMeta => m;
 
 /** The notify effect every machine declares: a no-op in the machine, carried out by the driver. */
 export const notifyEffect = (_: unknown, _params: { to: string; subject: string; basis: string }) => {};
