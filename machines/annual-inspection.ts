@@ -14,6 +14,7 @@ import {
 import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   eventDate,
   notifyEffect,
@@ -25,6 +26,7 @@ import {
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { annualInspectionParties } from '../domain/resolve-parties.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -700,14 +702,15 @@ export const annualInspectionMachine = setup({
   },
 });
 
-export const annualInspectionProcedure: ProcedureDefinition = {
+export const annualInspectionProcedure = defineProcedure({
   kind: 'annual-inspection',
   label: '保密资质年度自检',
   basis: 'Regs 48 para 3; Regs 71; Law 60',
   workflowType: 'annualInspectionWorkflow',
   machine: annualInspectionMachine,
   input: AnnualInspectionStartSchema,
+  parties: annualInspectionParties,
   startedBy: 'enterpriseId',
   startFact: 'reportFrom',
   events: annualInspectionEvents,
-};
+});

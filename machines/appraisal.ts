@@ -9,6 +9,7 @@ import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { DateSchema, shortText } from './common.js';
 import {
+  defineProcedure,
   eventDate,
   notifyEffect,
   type DriverInput,
@@ -18,6 +19,7 @@ import {
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { appraisalParties } from '../domain/resolve-parties.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -417,14 +419,15 @@ export const appraisalMachine = setup({
   },
 });
 
-export const appraisalProcedure: ProcedureDefinition = {
+export const appraisalProcedure = defineProcedure({
   kind: 'appraisal',
   label: '国家秘密和情报鉴定',
   basis: 'Regs 63; Law 53',
   workflowType: 'appraisalWorkflow',
   machine: appraisalMachine,
   input: AppraisalStartSchema,
+  parties: appraisalParties,
   startedBy: 'applicantId',
   startFact: 'appliedOn',
   events: appraisalEvents,
-};
+});

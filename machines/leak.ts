@@ -10,6 +10,7 @@ import type { PartyRef } from '../domain/parties.js';
 import { parseInstant, shanghaiDateOf } from '../domain/time.js';
 import { shortText } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   notifyEffect,
   type DeadlinePassedEvent,
@@ -20,6 +21,7 @@ import {
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { leakParties } from '../domain/resolve-parties.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -540,14 +542,15 @@ export const leakMachine = setup({
   },
 });
 
-export const leakProcedure: ProcedureDefinition = {
+export const leakProcedure = defineProcedure({
   kind: 'leak',
   label: '泄密报告',
   basis: 'Regs 61; Law 47; Regs 60; Law 34; Regs 39',
   workflowType: 'leakWorkflow',
   machine: leakMachine,
   input: LeakStartSchema,
+  parties: leakParties,
   startedBy: 'organId',
   startFact: 'discoveredAt',
   events: leakEvents,
-};
+});

@@ -15,6 +15,7 @@ import {
   type Determination,
 } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   eventDate,
   notifyEffect,
@@ -25,6 +26,7 @@ import {
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { objectionParties } from '../domain/resolve-parties.js';
 
 export const ObjectionStartSchema = z
   .strictObject({
@@ -510,14 +512,15 @@ export const objectionMachine = setup({
   },
 });
 
-export const objectionProcedure: ProcedureDefinition = {
+export const objectionProcedure = defineProcedure({
   kind: 'objection',
   label: '异议处理',
   basis: 'Regs 26',
   workflowType: 'objectionWorkflow',
   machine: objectionMachine,
   input: ObjectionStartSchema,
+  parties: objectionParties,
   startedBy: 'objectorId',
   startFact: 'filedOn',
   events: objectionEvents,
-};
+});

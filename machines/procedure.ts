@@ -5,6 +5,7 @@ import type { Rule } from '../domain/deadline/types.js';
 import type { PartyRef, Role } from '../domain/parties.js';
 import type { ResolvedParties } from '../domain/resolve-parties.js';
 import type { Policy, PolicyKey, PolicyListKey } from '../domain/policy.js';
+import type { Registry } from '../domain/registry/registry.js';
 
 /**
  * A statutory deadline a state declares in its meta: the driver computes it through an
@@ -139,20 +140,47 @@ export type ProcedureSnapshot = MachineSnapshot<Open, Open, Open, Open, Open, Op
 /** A state node of a procedure's machine, with its typed meta. */
 export type ProcedureStateNode = StateNode<Open, Open, StateMeta, Open>;
 
-/** One procedure: its machine, its events' schemas, and how to start it. */
-export interface ProcedureDefinition {
-  kind: string;
+/** `unclear-matter` → `unclearMatter`: a kind written as a function name is. */
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+/** The Temporal workflow type of a kind: the name of its workflow function (workflows/index.ts exports it). */
+export type WorkflowTypeOf<K extends string> = `${CamelCase<K>}Workflow`;
+
+/**
+ * One procedure, registered in one place: its machine, its events' schemas, how to start it and
+ * who takes part. `I` is its validated start input.
+ */
+export interface ProcedureDefinition<K extends string = string, I = unknown> {
+  kind: K;
   label: string;
   basis: string;
-  workflowType: string;
+  /** Its workflow function's name: `leak` → `leakWorkflow` (another name fails to compile). */
+  workflowType: WorkflowTypeOf<K>;
   machine: ProcedureMachine;
   /** What a caller supplies to start it; the driver adds the resolved parties. */
-  input: z.ZodType;
+  input: z.ZodType<I>;
+  /**
+   * Who takes part, from the registry (and local policy), for the validated start input: the
+   * prepare activity calls it (domain/resolve-parties.ts holds the rules).
+   */
+  parties(registry: Registry, input: I, policy: Policy): ResolvedParties;
   /** The input field naming the party that starts it: only that party may. */
   startedBy: string;
   /** The context key holding the procedure's start fact (a date or an instant): no event may predate it. */
   startFact: string;
   events: Record<string, EventSpec>;
+}
+
+/** A procedure's definition, with its kind and start input inferred: its resolver must take that input. */
+export const defineProcedure = <K extends string, I>(def: ProcedureDefinition<K, I>): ProcedureDefinition<K, I> => def;
+
+/** The procedures by kind, from their definitions (a kind given twice is refused). */
+export function procedureRegistry<D extends ProcedureDefinition>(
+  definitions: readonly D[],
+): { readonly [K in D['kind']]: Extract<D, { kind: K }> } {
+  const kinds = definitions.map((d) => d.kind);
+  const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
+  if (twice !== undefined) throw new Error(`procedure kind "${twice}" is defined twice; each kind names one procedure`);
+  return Object.fromEntries(definitions.map((d) => [d.kind, d])) as Record<D['kind'], D> as { [K in D['kind']]: Extract<D, { kind: K }> };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type Determination,
 } from './common.js';
 import {
+  defineProcedure,
   eventDate,
   notifyEffect,
   type DeadlineSpec,
@@ -23,6 +24,7 @@ import {
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { unclearMatterParties } from '../domain/resolve-parties.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -322,14 +324,15 @@ export const unclearMatterMachine = setup({
   },
 });
 
-export const unclearMatterProcedure: ProcedureDefinition = {
+export const unclearMatterProcedure = defineProcedure({
   kind: 'unclear-matter',
   label: '不明确事项报送',
   basis: 'Regs 25; Law 25; Regs 15(4)',
   workflowType: 'unclearMatterWorkflow',
   machine: unclearMatterMachine,
   input: UnclearMatterStartSchema,
+  parties: unclearMatterParties,
   startedBy: 'organId',
   startFact: 'draftedOn',
   events: unclearMatterEvents,
-};
+});
