@@ -89,15 +89,6 @@ const exampleNoticeMachine = setup({
   },
 });
 
-/** The organ and its same-level secrecy authority, from the registry. */
-const exampleNoticeParties = (registry: Registry, input: Pick<ExampleNoticeStart, 'organId'>) => {
-  const organ = registry.organ(input.organId);
-  return {
-    parties: { organ: organRef(organ), authority: authorityRef(registry.sameLevelAuthority(organ)) },
-    region: organ.region,
-  };
-};
-
 export const exampleNoticeProcedure = defineProcedure({
   kind: 'example-notice',
   label: '示例：书面告知',
@@ -105,7 +96,11 @@ export const exampleNoticeProcedure = defineProcedure({
   workflowType: 'exampleNoticeWorkflow',
   machine: exampleNoticeMachine,
   input: ExampleNoticeStartSchema,
-  parties: exampleNoticeParties,
+  // The organ and its same-level secrecy authority (a resolver that does not take this input fails to compile).
+  parties: (registry: Registry, input: Pick<ExampleNoticeStart, 'organId'>) => {
+    const organ = registry.organ(input.organId);
+    return { parties: { organ: organRef(organ), authority: authorityRef(registry.sameLevelAuthority(organ)) }, region: organ.region };
+  },
   startedBy: 'organId',
   startFact: 'notifiedOn',
   events: exampleNoticeEvents,
