@@ -6,19 +6,12 @@ import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
-import {
-  annualInspectionParties,
-  appraisalParties,
-  leakParties,
-  objectionParties,
-  unclearMatterParties,
-  type ResolvedParties,
-} from '../domain/resolve-parties.js';
+import type { ResolvedParties } from '../domain/resolve-parties.js';
 import type { Recipient } from '../workflows/types.js';
 import { initialTransition } from 'xstate';
 import { deadlineRequests, MachineDefinitionError } from '../machines/deadline-requests.js';
-import { PROCEDURES } from '../machines/index.js';
-import { machineInput } from '../machines/procedure.js';
+import { procedureOf } from '../machines/index.js';
+import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
 import { procedureLog } from './log.js';
@@ -47,14 +40,6 @@ export interface NotifyRequest {
   scheduledAt?: string;
 }
 
-const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedParties> = {
-  'unclear-matter': (deps, input) => unclearMatterParties(deps.registry, input),
-  objection: (deps, input) => objectionParties(deps.registry, input),
-  leak: (deps, input) => leakParties(deps.registry, input),
-  appraisal: (deps, input) => appraisalParties(deps.registry, input),
-  'annual-inspection': (deps, input) => annualInspectionParties(deps.registry, input, deps.policy),
-};
-
 /** Errors of the domain are final: a retry cannot fix them, so the activity fails for good. */
 function final(e: unknown): unknown {
   if (e instanceof RegistryLookupError) return ApplicationFailure.nonRetryable(e.message, 'RegistryLookup');
@@ -62,6 +47,20 @@ function final(e: unknown): unknown {
   if (e instanceof DeadlineError || e instanceof RangeError) return ApplicationFailure.nonRetryable(e.message, 'DeadlineError');
   if (e instanceof MachineDefinitionError) return ApplicationFailure.nonRetryable(e.message, 'MachineDefinition');
   return e;
+}
+
+/**
+ * What preparing a procedure takes, whatever its kind: its parties (its definition's resolver),
+ * the policy fixed for it, and the deadlines its first state declares.
+ */
+export function prepareStart(def: ProcedureDefinition, deps: ActivityDeps, input: Record<string, unknown>): PrepareResult {
+  const resolved = def.parties(deps.registry, input, deps.policy);
+  const [first] = initialTransition(def.machine, machineInput(input, { ...resolved, policy: deps.policy }));
+  const initialDeadlines = Object.fromEntries(
+    deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
+  );
+  const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
+  return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -73,17 +72,10 @@ export function createActivities(deps: ActivityDeps) {
      * the deadlines its first state declares (the machine is pure: run here as in the workflow).
      */
     async prepareProcedure(req: { kind: string; input: Record<string, unknown> }): Promise<PrepareResult> {
-      const resolve = RESOLVERS[req.kind];
-      const def = PROCEDURES[req.kind];
-      if (!resolve || !def) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
+      const def = procedureOf(req.kind);
+      if (!def) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
       try {
-        const resolved = resolve(deps, req.input as never);
-        const [first] = initialTransition(def.machine, machineInput(req.input, { ...resolved, policy: deps.policy }));
-        const initialDeadlines = Object.fromEntries(
-          deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
-        );
-        const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
-        return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
+        return prepareStart(def, deps, req.input);
       } catch (e) {
         throw final(e);
       }

@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
-import { PROCEDURES } from '../machines/index.js';
+import { PROCEDURES, type ProcedureKind } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
 
 export interface StartOptions {
-  kind: string;
+  kind: ProcedureKind;
   workflowId: string;
   taskQueue: string;
   input: unknown;
@@ -24,7 +24,6 @@ export async function startProcedure(
   o: StartOptions,
 ): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; ready: EventResult }> {
   const def = PROCEDURES[o.kind];
-  if (!def) throw new Error(`unknown procedure kind "${o.kind}"`);
   const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId,

@@ -1,6 +1,5 @@
 /** Chinese display strings, each statute term beside its article. */
-import type { AnyStateNode } from 'xstate';
-import type { ProcedureDefinition, StateMeta } from '../machines/procedure.js';
+import type { ProcedureDefinition, ProcedureStateNode } from '../machines/procedure.js';
 import type { AuditKind, ProcedureView } from '../workflows/types.js';
 import { basisText } from './citation.js';
 import type { Rule } from './deadline/types.js';
@@ -188,9 +187,9 @@ export function textInWords(text: string): string {
 }
 
 /** Every state node of a machine (regions of parallel states too), root excluded, in document order. */
-export function stateNodes(def: ProcedureDefinition): AnyStateNode[] {
-  const out: AnyStateNode[] = [];
-  const walk = (node: AnyStateNode) => {
+export function stateNodes(def: ProcedureDefinition): ProcedureStateNode[] {
+  const out: ProcedureStateNode[] = [];
+  const walk = (node: ProcedureStateNode) => {
     for (const child of Object.values(node.states)) {
       out.push(child);
       walk(child);
@@ -202,9 +201,9 @@ export function stateNodes(def: ProcedureDefinition): AnyStateNode[] {
 
 /** The Chinese label of a state by its dotted path (e.g. 'open.toAuthority.pending'), from its meta. */
 export function stateLabel(def: ProcedureDefinition, path: string): string | undefined {
-  let node: AnyStateNode | undefined = def.machine.root;
+  let node: ProcedureStateNode | undefined = def.machine.root;
   for (const key of path.split('.')) node = node?.states[key];
-  return node && node !== def.machine.root ? (node.meta as StateMeta | undefined)?.label : undefined;
+  return node && node !== def.machine.root ? node.meta?.label : undefined;
 }
 
 /** The Chinese label of an event: its EventSpec label, or what the driver or XState sends. */
@@ -217,11 +216,14 @@ export function eventLabel(def: ProcedureDefinition, type: string): string | und
 
 type ActionLike = { type?: string; params?: unknown };
 
-/** Every notify a machine declares (entry, exit, transitions), with params computed ones evaluated for each event. */
+/**
+ * Every notify a machine declares (entry, exit, transitions), with params computed ones evaluated
+ * for each event that can reach them: a transition's own event, or any for entry, exit and always.
+ */
 export function notifyParams(def: ProcedureDefinition): Array<{ to: string; subject: string; basis: string }> {
   const out: Array<{ to: string; subject: string; basis: string }> = [];
-  const events = [{}, ...Object.keys(def.events).map((type) => ({ type }))];
-  const take = (action: unknown) => {
+  const anyEvent = [{}, ...Object.keys(def.events).map((type) => ({ type }))];
+  const take = (events: object[]) => (action: unknown) => {
     const a = action as ActionLike;
     if (a?.type !== 'notify') return;
     const results =
@@ -231,9 +233,9 @@ export function notifyParams(def: ProcedureDefinition): Array<{ to: string; subj
     for (const p of results) out.push(p as { to: string; subject: string; basis: string });
   };
   for (const node of stateNodes(def)) {
-    [...node.entry, ...node.exit].forEach(take);
-    for (const list of node.transitions.values()) for (const t of list) t.actions.forEach(take);
-    for (const t of node.always ?? []) t.actions.forEach(take);
+    [...node.entry, ...node.exit].forEach(take(anyEvent));
+    for (const [type, list] of node.transitions) for (const t of list) t.actions.forEach(take([{ type }]));
+    for (const t of node.always ?? []) t.actions.forEach(take(anyEvent));
   }
   return out;
 }
@@ -242,7 +244,7 @@ export function notifyParams(def: ProcedureDefinition): Array<{ to: string; subj
 export function machineBases(def: ProcedureDefinition): string[] {
   const bases = new Set<string>([def.basis]);
   for (const node of stateNodes(def)) {
-    const meta = node.meta as StateMeta | undefined;
+    const meta = node.meta;
     if (meta?.basis) bases.add(meta.basis);
     if (meta?.deadline) bases.add(meta.deadline.basis);
   }

@@ -2,7 +2,7 @@
  * 保密资质年度自检 — annual self-inspection of a qualified enterprise (Regs 48 para 3;
  * Regs 71; Law 60). SPEC §3.5.
  */
-import { and, assign, setup } from 'xstate';
+import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
   ANNUAL_PASSED_LABELS,
@@ -14,17 +14,19 @@ import {
 import { dayOf } from '../domain/time.js';
 import { DateSchema, shortText } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   eventDate,
   notifyEffect,
-  stateMeta,
   type DeadlinePassedEvent,
   type DriverInput,
   type EventEnvelope,
   type MachineEvents,
   type ProcedureContext,
   type ProcedureDefinition,
+  type StateMeta,
 } from './procedure.js';
+import { annualInspectionParties } from '../domain/resolve-parties.js';
 
 export const AnnualInspectionStartSchema = z.strictObject({
   enterpriseId: z.string().min(1).describe('取得保密资质的企业事业单位'),
@@ -256,11 +258,10 @@ const suspendBusiness = (basis: string) =>
       'decide',
       {
         type: 'notify',
-        params: ({ event }: { event: Events }) => ({
-          to: 'enterprise',
-          subject: 'downgrade' in event && event.downgrade ? 'business-suspended-downgraded' : 'business-suspended',
-          basis,
-        }),
+        params: ({ event }: { event: Events }) => {
+          assertEvent(event, 'SUSPEND_BUSINESS');
+          return { to: 'enterprise', subject: event.downgrade ? 'business-suspended-downgraded' : 'business-suspended', basis };
+        },
       },
     ],
   }) as const;
@@ -303,7 +304,7 @@ const decline = [
 ] as const;
 
 export const annualInspectionMachine = setup({
-  types: { context: {} as AnnualInspectionContext, events: {} as Events, input: {} as AnnualInspectionInput },
+  types: { meta: {} as StateMeta, context: {} as AnnualInspectionContext, events: {} as Events, input: {} as AnnualInspectionInput },
   guards: {
     passed: deadlinePassed,
     /** Rules of edition 2 (issue 11); edition-1 procedures replay as they ran. */
@@ -319,7 +320,10 @@ export const annualInspectionMachine = setup({
       !!context.rectificationDueAt &&
       pending(context)?.basis === 'Regs 71 para 2(2)' &&
       Date.parse(event.at) <= Date.parse(context.rectificationDueAt),
-    endsAfterToday: ({ event }) => ('dueDate' in event ? event.dueDate : 'until' in event ? event.until : '') > eventDate(event),
+    endsAfterToday: ({ event }) => {
+      assertEvent(event, ['ORDER_RECTIFICATION', 'SUSPEND_BUSINESS']);
+      return (event.type === 'ORDER_RECTIFICATION' ? event.dueDate : event.until) > eventDate(event);
+    },
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
     /** Regs 71 para 3(5): the business was taken from the suspension's first day to the end date the authority fixed, inclusive. */
     duringSuspension: ({ context, event }) =>
@@ -339,15 +343,14 @@ export const annualInspectionMachine = setup({
       };
     }),
     recordReportDue: assign(({ event }) => ({ reportDueAt: event.deadlines['annual-report']?.dueAt })),
-    orderRectification: assign(({ event }) =>
-      'dueDate' in event
-        ? {
-            rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items },
-            rectificationOrderedOn: eventDate(event),
-            rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)),
-          }
-        : {},
-    ),
+    orderRectification: assign(({ event }) => {
+      assertEvent(event, 'ORDER_RECTIFICATION');
+      return {
+        rectification: { orderedOn: eventDate(event), dueDate: event.dueDate, items: event.items },
+        rectificationOrderedOn: eventDate(event),
+        rectificationDays: dayOf(event.dueDate) - dayOf(eventDate(event)),
+      };
+    }),
     rectificationReported: assign(({ context, event }) => ({ rectification: { ...context.rectification!, reportedOn: eventDate(event) } })),
     recordRectificationDue: assign(({ event }) => ({ rectificationDueAt: event.deadlines.rectification?.dueAt })),
     /** The para 2(2) proposal made when the deadline passed falls away: the rectification was reported in time. */
@@ -366,50 +369,49 @@ export const annualInspectionMachine = setup({
       proposals: [...context.proposals, { ...params, on: eventDate(event) }],
     })),
     /** A proposal on a ground the authority found: the ground's article and its findings. */
-    proposeFound: assign(({ context, event }, params: Pick<Proposal, 'measure' | 'resumeTo'>) =>
-      'ground' in event
-        ? {
-            proposals: [
-              ...context.proposals,
-              { ...params, basis: event.ground, reason: `${LICENCE_GROUND_LABELS[event.ground]}：${event.findings}`, on: eventDate(event) },
-            ],
-          }
-        : {},
-    ),
+    proposeFound: assign(({ context, event }, params: Pick<Proposal, 'measure' | 'resumeTo'>) => {
+      assertEvent(event, ['PROPOSE_SANCTION', 'PROPOSE_REVOCATION']);
+      return {
+        proposals: [
+          ...context.proposals,
+          { ...params, basis: event.ground, reason: `${LICENCE_GROUND_LABELS[event.ground]}：${event.findings}`, on: eventDate(event) },
+        ],
+      };
+    }),
     /** The authority decides the pending proposal: adopted by a measure, or declined with its reason. */
     decide: assign(({ context, event }) => {
+      assertEvent(event, ['SUSPEND_BUSINESS', 'DOWNGRADE', 'DECLINE_PROPOSAL', 'REVOKE']);
       const p = pending(context);
       if (!p) return {};
       const decision: NonNullable<Proposal['decision']> =
-        'disposition' in event
+        event.type === 'DECLINE_PROPOSAL'
           ? { decision: event.disposition, on: eventDate(event), by: decidedBy(event), reason: event.reason }
           : {
               decision: p.measure === 'revoke' && event.type !== 'REVOKE' ? 'lesser' : 'adopted',
               on: eventDate(event),
-              by: decidedBy(event as EventEnvelope),
+              by: decidedBy(event),
             };
       return { proposals: context.proposals.map((x) => (x === p ? { ...x, decision } : x)) };
     }),
-    warn: assign(({ context, event }) =>
-      'measure' in event
-        ? {
-            sanctions: [
-              ...context.sanctions,
-              {
-                measure: event.measure,
-                label: SANCTION_LABELS[event.measure],
-                basis: 'Regs 71 para 1',
-                on: eventDate(event),
-                by: decidedBy(event),
-                reason: event.reason,
-              },
-            ],
-          }
-        : {},
-    ),
+    warn: assign(({ context, event }) => {
+      assertEvent(event, 'WARN');
+      return {
+        sanctions: [
+          ...context.sanctions,
+          {
+            measure: event.measure,
+            label: SANCTION_LABELS[event.measure],
+            basis: 'Regs 71 para 1',
+            on: eventDate(event),
+            by: decidedBy(event),
+            reason: event.reason,
+          },
+        ],
+      };
+    }),
     /** Suspension (and downgrade, when decided with it) on the pending proposal's ground (Regs 71 para 2). */
     suspend: assign(({ context, event }) => {
-      if (!('until' in event)) return {};
+      assertEvent(event, 'SUSPEND_BUSINESS');
       const on = eventDate(event);
       const base = { basis: measureBasis(context, 'suspension', 'Regs 71 para 2'), on, by: decidedBy(event) };
       const sanctions: Sanction[] = [
@@ -441,7 +443,7 @@ export const annualInspectionMachine = setup({
      */
     close: assign(
       ({ context, event }, params: { result?: AnnualInspectionOutcome['result']; passed?: keyof typeof ANNUAL_PASSED_LABELS }) => {
-        const declared = params.result ?? ('disposition' in event ? event.disposition : 'compliant');
+        const declared = params.result ?? (event.type === 'DECLINE_PROPOSAL' ? event.disposition : 'compliant');
         const result = params.passed && context.sanctions.length ? 'sanctioned' : declared;
         const base = params.passed ? ANNUAL_PASSED_LABELS[params.passed] : ANNUAL_RESULT_LABELS[result];
         return {
@@ -484,7 +486,7 @@ export const annualInspectionMachine = setup({
           type: 'notify',
           params: ({ event }) => ({
             to: 'enterprise',
-            subject: 'measure' in event && event.measure === 'criticism' ? 'criticism-given' : 'warning-given',
+            subject: event.measure === 'criticism' ? 'criticism-given' : 'warning-given',
             basis: 'Regs 71 para 1',
           }),
         },
@@ -493,7 +495,7 @@ export const annualInspectionMachine = setup({
   },
   states: {
     awaitingReport: {
-      meta: stateMeta({
+      meta: {
         label: '待报送年度自检报告',
         responsible: 'enterprise',
         basis: 'Regs 48 para 3',
@@ -511,7 +513,7 @@ export const annualInspectionMachine = setup({
           remindersDaysBefore: 'annualReminderDaysBefore',
           escalateTo: 'authority',
         },
-      }),
+      },
       on: {
         SUBMIT_REPORT: {
           target: 'underReview',
@@ -530,7 +532,7 @@ export const annualInspectionMachine = setup({
       },
     },
     reportOverdue: {
-      meta: stateMeta({ label: '逾期未报送自检报告', responsible: 'authority', basis: 'Regs 48 para 3; Regs 71 para 1' }),
+      meta: { label: '逾期未报送自检报告', responsible: 'authority', basis: 'Regs 48 para 3; Regs 71 para 1' },
       on: {
         SUBMIT_REPORT: {
           target: 'underReview',
@@ -552,7 +554,7 @@ export const annualInspectionMachine = setup({
       },
     },
     underReview: {
-      meta: stateMeta({ label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' }),
+      meta: { label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' },
       on: {
         ACCEPT: { target: 'closed', actions: { type: 'close', params: { passed: 'report' } } },
         ORDER_RECTIFICATION: {
@@ -568,7 +570,7 @@ export const annualInspectionMachine = setup({
       },
     },
     rectifying: {
-      meta: stateMeta({
+      meta: {
         label: '限期整改中',
         responsible: 'enterprise',
         basis: 'Regs 71 para 1',
@@ -581,7 +583,7 @@ export const annualInspectionMachine = setup({
           basis: 'Regs 71 para 1',
           responsible: 'enterprise',
         },
-      }),
+      },
       on: {
         RECTIFICATION_REPORTED: {
           target: 'reviewingRectification',
@@ -605,7 +607,7 @@ export const annualInspectionMachine = setup({
       },
     },
     reviewingRectification: {
-      meta: stateMeta({ label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' }),
+      meta: { label: '审查整改情况', responsible: 'authority', basis: 'Regs 71 para 1' },
       on: {
         RECTIFICATION_ACCEPTED: { target: 'closed', actions: { type: 'close', params: { passed: 'rectification' } } },
         RECTIFICATION_FAILED: {
@@ -620,7 +622,7 @@ export const annualInspectionMachine = setup({
     },
     sanctionProposed: {
       // The measures of para 2 (one or both), or none (Law 60); the proposal names its ground.
-      meta: stateMeta({ label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2' }),
+      meta: { label: '建议暂停涉密业务、降低资质等级', responsible: 'authority', basis: 'Regs 71 para 2' },
       entry: { type: 'notify', params: { to: 'authority', subject: 'sanction-proposed', basis: 'Regs 71 para 2' } },
       on: {
         SUSPEND_BUSINESS: suspendBusiness('Regs 71 para 2'),
@@ -640,7 +642,7 @@ export const annualInspectionMachine = setup({
       },
     },
     suspended: {
-      meta: stateMeta({
+      meta: {
         label: '暂停涉密业务期间',
         responsible: 'authority',
         basis: 'Regs 71 para 2',
@@ -654,7 +656,7 @@ export const annualInspectionMachine = setup({
           responsible: 'authority',
           obligation: false,
         },
-      }),
+      },
       on: {
         NEW_BUSINESS_DURING_SUSPENSION: newBusinessWhileSuspended('suspended'),
         DEADLINE_PASSED: { guard: { type: 'passed', params: { id: 'suspension-end' } }, target: 'suspensionEndReview' },
@@ -662,7 +664,7 @@ export const annualInspectionMachine = setup({
       },
     },
     suspensionEndReview: {
-      meta: stateMeta({ label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' }),
+      meta: { label: '暂停期满审查', responsible: 'authority', basis: 'Regs 71 para 3(6)' },
       on: {
         SUSPENSION_REVIEW_PASSED: { target: 'closed', actions: { type: 'close', params: { passed: 'suspension-review' } } },
         SUSPENSION_REVIEW_FAILED: {
@@ -679,7 +681,7 @@ export const annualInspectionMachine = setup({
     revocationProposed: {
       // Para 3 gives 吊销; Law 60 gives it for 情节特别严重 and 暂停、降级 for 情节严重: the deciding
       // authority may take the lesser measure where it finds the 情节 only 严重 (a reading, README).
-      meta: stateMeta({ label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' }),
+      meta: { label: '建议吊销保密资质', responsible: 'authority', basis: 'Regs 71 para 3' },
       entry: { type: 'notify', params: { to: 'authority', subject: 'revocation-proposed', basis: 'Regs 71 para 3' } },
       on: {
         REVOKE: {
@@ -696,18 +698,19 @@ export const annualInspectionMachine = setup({
         DECLINE_PROPOSAL: decline,
       },
     },
-    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
+    closed: { type: 'final', meta: { label: '已办结' } },
   },
 });
 
-export const annualInspectionProcedure: ProcedureDefinition = {
+export const annualInspectionProcedure = defineProcedure({
   kind: 'annual-inspection',
   label: '保密资质年度自检',
   basis: 'Regs 48 para 3; Regs 71; Law 60',
   workflowType: 'annualInspectionWorkflow',
   machine: annualInspectionMachine,
   input: AnnualInspectionStartSchema,
+  parties: annualInspectionParties,
   startedBy: 'enterpriseId',
   startFact: 'reportFrom',
   events: annualInspectionEvents,
-};
+});

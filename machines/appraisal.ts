@@ -1,7 +1,7 @@
 /**
  * 国家秘密和情报鉴定 — appraisal, 30 + 30 days (Regs 63; Law 53). SPEC §3.4.
  */
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { dueAtSuspended, suspensionBound, type SuspensionCounting } from '../domain/deadline/suspension.js';
 import type { Extension } from '../domain/deadline/types.js';
@@ -9,15 +9,17 @@ import { LevelSchema } from '../domain/parties.js';
 import type { Route } from '../domain/routing.js';
 import { DateSchema, shortText } from './common.js';
 import {
+  defineProcedure,
   eventDate,
   notifyEffect,
-  stateMeta,
   type DriverInput,
   type EventEnvelope,
   type MachineEvents,
   type ProcedureContext,
   type ProcedureDefinition,
+  type StateMeta,
 } from './procedure.js';
+import { appraisalParties } from '../domain/resolve-parties.js';
 
 export const AppraisalStartSchema = z.strictObject({
   applicantId: z.string().min(1).describe('申请鉴定的监察机关、司法机关'),
@@ -149,7 +151,7 @@ const withdraw = [
 const personOf = (actor: EventEnvelope['actor']) => (actor as { person?: { name: string } }).person;
 
 export const appraisalMachine = setup({
-  types: { context: {} as AppraisalContext, events: {} as Events, input: {} as AppraisalInput },
+  types: { meta: {} as StateMeta, context: {} as AppraisalContext, events: {} as Events, input: {} as AppraisalInput },
   guards: {
     /**
      * Once, before the deadline passes (Regs 63 para 2). During an open consultation the clock
@@ -164,62 +166,65 @@ export const appraisalMachine = setup({
     },
     consultationNotExtended: ({ context }) => !context.consultations.at(-1)?.extended,
     /** A conclusion for every item applied for, and for nothing else. */
-    concludesEveryItem: ({ context, event }) =>
-      event.type === 'CONCLUDE' &&
-      event.conclusions.length === context.items.length &&
-      context.items.every((i) => event.conclusions.some((c) => c.ref === i.ref)),
+    concludesEveryItem: ({ context, event }) => {
+      assertEvent(event, 'CONCLUDE');
+      return (
+        event.conclusions.length === context.items.length && context.items.every((i) => event.conclusions.some((c) => c.ref === i.ref))
+      );
+    },
     /** Rules of edition 2 that add timers or notifications: edition-1 procedures replay without them. */
     edition2: ({ context }) => context.edition >= 2,
   },
   actions: {
     notify: notifyEffect,
-    requestAmendment: assign(({ context, event }) =>
-      'missing' in event ? { amendments: [...context.amendments, { requestedOn: eventDate(event), missing: event.missing }] } : {},
-    ),
+    requestAmendment: assign(({ context, event }) => {
+      assertEvent(event, 'REQUEST_AMENDMENT');
+      return { amendments: [...context.amendments, { requestedOn: eventDate(event), missing: event.missing }] };
+    }),
     /** The review restarts from the day the materials are complete (鉴定工作规定, local policy). */
     amended: assign(({ context, event }) => ({
       reviewFrom: eventDate(event),
       amendments: context.amendments.map((a, i, all) => (i === all.length - 1 ? { ...a, amendedOn: eventDate(event) } : a)),
     })),
     accept: assign(({ event }) => ({ acceptedOn: eventDate(event) })),
-    reject: assign(({ event }) => ('reason' in event ? { rejection: { on: eventDate(event), reason: event.reason } } : {})),
-    object: assign(({ context, event }) =>
-      'reason' in event
-        ? { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } }
-        : {},
-    ),
+    reject: assign(({ event }) => {
+      assertEvent(event, 'REJECT');
+      return { rejection: { on: eventDate(event), reason: event.reason } };
+    }),
+    object: assign(({ context, event }) => {
+      assertEvent(event, 'OBJECT');
+      return { objectedOn: eventDate(event), rejection: { ...context.rejection!, objectedOn: eventDate(event), objection: event.reason } };
+    }),
     /** The approver is the head who sends it; a name typed in stands only where no person is known (earlier records). */
-    extend: assign(({ context, event }) =>
-      event.type === 'EXTEND'
-        ? {
-            extensions: [
-              ...context.extensions,
-              {
-                days: 30,
-                approver: personOf(event.actor)?.name ?? event.approver ?? event.actor.name ?? event.actor.id,
-                reason: event.reason,
-                basis: 'Regs 63 para 2',
-              },
-            ],
-          }
-        : {},
-    ),
-    startConsultation: assign(({ context, event }) =>
-      'expert' in event
-        ? {
-            suspensions: [
-              ...context.suspensions,
-              { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' },
-            ],
-            consultations: [
-              ...context.consultations,
-              { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false },
-            ],
-            consultationSentOn: eventDate(event),
-            consultationDays: context.consultationReplyDays,
-          }
-        : {},
-    ),
+    extend: assign(({ context, event }) => {
+      assertEvent(event, 'EXTEND');
+      return {
+        extensions: [
+          ...context.extensions,
+          {
+            days: 30,
+            approver: personOf(event.actor)?.name ?? event.approver ?? event.actor.name ?? event.actor.id,
+            reason: event.reason,
+            basis: 'Regs 63 para 2',
+          },
+        ],
+      };
+    }),
+    startConsultation: assign(({ context, event }) => {
+      assertEvent(event, 'START_CONSULTATION');
+      return {
+        suspensions: [
+          ...context.suspensions,
+          { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' },
+        ],
+        consultations: [
+          ...context.consultations,
+          { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false },
+        ],
+        consultationSentOn: eventDate(event),
+        consultationDays: context.consultationReplyDays,
+      };
+    }),
     extendConsultation: assign(({ context }) => ({
       consultationDays: context.consultationDays + context.consultationExtensionDays,
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, extended: true } : c)),
@@ -230,7 +235,10 @@ export const appraisalMachine = setup({
       ),
       consultations: context.consultations.map((c, i, all) => (i === all.length - 1 ? { ...c, endedOn: eventDate(event) } : c)),
     })),
-    conclude: assign(({ event }) => ('conclusions' in event ? { conclusions: event.conclusions, concludedOn: eventDate(event) } : {})),
+    conclude: assign(({ event }) => {
+      assertEvent(event, 'CONCLUDE');
+      return { conclusions: event.conclusions, concludedOn: eventDate(event) };
+    }),
   },
 }).createMachine({
   id: 'appraisal',
@@ -256,16 +264,16 @@ export const appraisalMachine = setup({
   initial: 'underReview',
   states: {
     underReview: {
-      meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }),
+      meta: { label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' },
       entry: { type: 'notify', params: { to: 'authority', subject: 'appraisal-applied', basis: 'Regs 63 para 1' } },
       initial: 'entered',
       states: {
         entered: {
-          meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }),
+          meta: { label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' },
           always: [{ guard: 'edition2', target: 'timed' }, { target: 'untimed' }],
         },
         timed: {
-          meta: stateMeta({
+          meta: {
             label: '受理审查',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
@@ -278,10 +286,10 @@ export const appraisalMachine = setup({
               basis: GUIDE,
               responsible: 'authority',
             },
-          }),
+          },
         },
         // Edition 1: the review ran without a period; the same meta as its parent, so the state it names is unchanged.
-        untimed: { meta: stateMeta({ label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' }) },
+        untimed: { meta: { label: '受理审查', responsible: 'authority', basis: 'Regs 63 para 2' } },
       },
       on: {
         REQUEST_AMENDMENT: {
@@ -300,11 +308,11 @@ export const appraisalMachine = setup({
       },
     },
     awaitingAmendment: {
-      meta: stateMeta({ label: '待补正材料', responsible: 'applicant', basis: GUIDE }),
+      meta: { label: '待补正材料', responsible: 'applicant', basis: GUIDE },
       on: { AMENDED: { target: 'underReview', actions: 'amended' }, WITHDRAW: withdraw },
     },
     rejected: {
-      meta: stateMeta({ label: '不予受理', responsible: 'applicant', basis: GUIDE }),
+      meta: { label: '不予受理', responsible: 'applicant', basis: GUIDE },
       on: {
         OBJECT: {
           target: 'rejectionReview',
@@ -315,7 +323,7 @@ export const appraisalMachine = setup({
       },
     },
     rejectionReview: {
-      meta: stateMeta({
+      meta: {
         label: '不予受理异议复核',
         responsible: 'authority',
         basis: GUIDE,
@@ -328,7 +336,7 @@ export const appraisalMachine = setup({
           basis: GUIDE,
           responsible: 'authority',
         },
-      }),
+      },
       on: {
         REVIEW_ACCEPT: {
           target: 'appraising',
@@ -342,7 +350,7 @@ export const appraisalMachine = setup({
       },
     },
     appraising: {
-      meta: stateMeta({
+      meta: {
         label: '鉴定办理中',
         responsible: 'authority',
         basis: 'Regs 63 para 2',
@@ -358,7 +366,7 @@ export const appraisalMachine = setup({
           extensionsFrom: 'extensions',
           suspensionsFrom: 'suspensions',
         },
-      }),
+      },
       on: {
         EXTEND: {
           guard: 'canExtend',
@@ -369,7 +377,7 @@ export const appraisalMachine = setup({
       initial: 'working',
       states: {
         working: {
-          meta: stateMeta({ label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' }),
+          meta: { label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' },
           on: {
             START_CONSULTATION: { target: 'consulting', actions: 'startConsultation' },
             CONCLUDE: {
@@ -383,7 +391,7 @@ export const appraisalMachine = setup({
           },
         },
         consulting: {
-          meta: stateMeta({
+          meta: {
             label: '专家咨询（不计入鉴定期限）',
             responsible: 'authority',
             basis: 'Regs 63 para 2',
@@ -397,7 +405,7 @@ export const appraisalMachine = setup({
               basis: GUIDE,
               responsible: 'authority',
             },
-          }),
+          },
           on: {
             EXTEND_CONSULTATION: { guard: 'consultationNotExtended', actions: 'extendConsultation' },
             END_CONSULTATION: { target: 'working', actions: 'endConsultation' },
@@ -405,20 +413,21 @@ export const appraisalMachine = setup({
         },
       },
     },
-    concluded: { type: 'final', meta: stateMeta({ label: '已出具鉴定结论' }) },
-    closedRejected: { type: 'final', meta: stateMeta({ label: '不予受理（已办结）' }) },
-    withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }) },
+    concluded: { type: 'final', meta: { label: '已出具鉴定结论' } },
+    closedRejected: { type: 'final', meta: { label: '不予受理（已办结）' } },
+    withdrawn: { type: 'final', meta: { label: '已撤回' } },
   },
 });
 
-export const appraisalProcedure: ProcedureDefinition = {
+export const appraisalProcedure = defineProcedure({
   kind: 'appraisal',
   label: '国家秘密和情报鉴定',
   basis: 'Regs 63; Law 53',
   workflowType: 'appraisalWorkflow',
   machine: appraisalMachine,
   input: AppraisalStartSchema,
+  parties: appraisalParties,
   startedBy: 'applicantId',
   startFact: 'appliedOn',
   events: appraisalEvents,
-};
+});

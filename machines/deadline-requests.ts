@@ -3,11 +3,10 @@
  * context and the local policy. Pure: the workflow driver uses it on every change, and the
  * prepare activity to compute the first state's deadlines ahead (one task round trip fewer per start).
  */
-import type { AnyMachineSnapshot } from 'xstate';
 import type { ComputeOptions } from '../domain/deadline/compute.js';
 import type { Extension, PeriodRequest, Suspension } from '../domain/deadline/types.js';
 import type { Policy } from '../domain/policy.js';
-import { activeDeadlines, type DeadlineSpec } from './procedure.js';
+import { activeDeadlines, type DeadlineSpec, type ProcedureSnapshot } from './procedure.js';
 
 export interface DeadlineRequest {
   spec: DeadlineSpec;
@@ -33,7 +32,7 @@ export function computeOptions(policy: Policy, spec?: DeadlineSpec): ComputeOpti
     : { dueSoonFraction: policy.dueSoonFraction, reminderFractions: policy.reminderFractions };
 }
 
-export function deadlineRequests(snapshot: AnyMachineSnapshot, policy: Policy): DeadlineRequest[] {
+export function deadlineRequests(snapshot: ProcedureSnapshot, policy: Policy): DeadlineRequest[] {
   const c = snapshot.context as Record<string, unknown>;
   return activeDeadlines(snapshot).map(({ nodeId, spec }) => {
     const from = c[spec.from];

@@ -1,5 +1,4 @@
-import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import type { DeadlineSpec, ProcedureDefinition, StateMeta } from './procedure.js';
+import type { DeadlineSpec, ProcedureDefinition, ProcedureStateNode } from './procedure.js';
 
 export interface StateNodeView {
   id: string;
@@ -21,13 +20,13 @@ export interface TransitionView {
 
 /** The statechart of a procedure, drawn from the same XState definition the workflow runs. */
 export function machineGraph(def: ProcedureDefinition): { states: StateNodeView[]; transitions: TransitionView[]; initial: string } {
-  const machine: AnyStateMachine = def.machine;
+  const machine = def.machine;
   const states: StateNodeView[] = [];
   const transitions: TransitionView[] = [];
-  const walk = (node: AnyStateNode, parent?: string) => {
+  const walk = (node: ProcedureStateNode, parent?: string) => {
     const path = node.path.join('.');
     if (path) {
-      const meta = node.meta as StateMeta | undefined;
+      const meta = node.meta;
       states.push({
         id: path,
         path,

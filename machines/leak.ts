@@ -3,23 +3,25 @@
  * consequences of a late report (Regs 67(8), 71), and a network operator's report (Law 34;
  * Regs 39) as a variant. SPEC §3.3.
  */
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { LEAK_CONSEQUENCES } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
 import { parseInstant, shanghaiDateOf } from '../domain/time.js';
 import { shortText } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   notifyEffect,
-  stateMeta,
   type DeadlinePassedEvent,
   type DriverInput,
   type EventEnvelope,
   type MachineEvents,
   type ProcedureContext,
   type ProcedureDefinition,
+  type StateMeta,
 } from './procedure.js';
+import { leakParties } from '../domain/resolve-parties.js';
 
 const Instant = z.string().refine((s) => {
   try {
@@ -233,13 +235,13 @@ const dueOf = (e: EventEnvelope, id: string) => e.deadlines[id]?.dueAt;
 const relaying = <T extends string>(done: T) =>
   ({
     always: { guard: 'reachedNational', target: done },
-    meta: stateMeta({
+    meta: {
       label: '逐级报送中',
       responsible: 'relayHolder',
       deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', {
         instanceFrom: 'relayIndex',
       }),
-    }),
+    },
     on: {
       RELAY: {
         target: 'relaying',
@@ -255,15 +257,15 @@ const relaying = <T extends string>(done: T) =>
  */
 const reportRegions = {
   toAuthority: {
-    meta: stateMeta({ label: '向同级保密行政管理部门报告' }),
+    meta: { label: '向同级保密行政管理部门报告' },
     initial: 'pending',
     states: {
       pending: {
-        meta: stateMeta({
+        meta: {
           label: '待向同级保密行政管理部门报告',
           responsible: 'organ',
           deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
-        }),
+        },
         on: {
           REPORT_TO_AUTHORITY: {
             target: 'reported',
@@ -278,23 +280,23 @@ const reportRegions = {
           },
         },
       },
-      reported: { type: 'final', meta: stateMeta({ label: '已向同级保密行政管理部门报告' }) },
+      reported: { type: 'final', meta: { label: '已向同级保密行政管理部门报告' } },
     },
   },
   toSuperior: {
-    meta: stateMeta({ label: '向上级主管部门报告' }),
+    meta: { label: '向上级主管部门报告' },
     initial: 'check',
     states: {
       check: {
-        meta: stateMeta({ label: '查明有无上级主管部门' }),
+        meta: { label: '查明有无上级主管部门' },
         always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }],
       },
       pending: {
-        meta: stateMeta({
+        meta: {
           label: '待向上级主管部门报告',
           responsible: 'organ',
           deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
-        }),
+        },
         on: {
           REPORT_TO_SUPERIOR: {
             target: 'reported',
@@ -309,26 +311,26 @@ const reportRegions = {
           },
         },
       },
-      reported: { type: 'final', meta: stateMeta({ label: '已向上级主管部门报告' }) },
-      notApplicable: { type: 'final', meta: stateMeta({ label: '无上级主管部门' }) },
+      reported: { type: 'final', meta: { label: '已向上级主管部门报告' } },
+      notApplicable: { type: 'final', meta: { label: '无上级主管部门' } },
     },
   },
   relay: {
-    meta: stateMeta({ label: '逐级报送' }),
+    meta: { label: '逐级报送' },
     initial: 'waiting',
     states: {
       waiting: {
-        meta: stateMeta({ label: '待首次接报' }),
+        meta: { label: '待首次接报' },
         on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
       },
       relaying: relaying('relayed'),
-      relayed: { type: 'final', meta: stateMeta({ label: '已报至国家保密行政管理部门' }) },
+      relayed: { type: 'final', meta: { label: '已报至国家保密行政管理部门' } },
     },
   },
 } as const;
 
 export const leakMachine = setup({
-  types: { context: {} as LeakContext, events: {} as Events, input: {} as LeakInput },
+  types: { meta: {} as StateMeta, context: {} as LeakContext, events: {} as Events, input: {} as LeakInput },
   guards: {
     hasSuperior: ({ context }) => context.hasSuperior,
     passed: deadlinePassed,
@@ -351,9 +353,10 @@ export const leakMachine = setup({
       const late = dueAt !== undefined && Date.parse(event.at) > Date.parse(dueAt);
       return { lateFlags: withFlag(context.lateFlags, p.deadlineId, late ? flagFor(context, p, dueAt, event.at) : undefined) };
     }),
-    recordMeasures: assign(({ context, event }) =>
-      'measures' in event ? { measures: [...context.measures, { at: event.at, measures: event.measures }] } : {},
-    ),
+    recordMeasures: assign(({ context, event }) => {
+      assertEvent(event, 'RECORD_MEASURES');
+      return { measures: [...context.measures, { at: event.at, measures: event.measures }] };
+    }),
     /** The first local receipt starts the relay. */
     receive: assign(({ context, event }) => ({
       relayIndex: 0,
@@ -372,20 +375,22 @@ export const leakMachine = setup({
         parties: { ...context.parties, relayHolder: context.parties[`relay${relayIndex}`] as PartyRef },
       };
     }),
-    recordResult: assign(({ event }) => ('result' in event ? { result: event.result, resultAt: event.at } : {})),
+    recordResult: assign(({ event }) => {
+      assertEvent(event, 'REPORT_RESULT');
+      return { result: event.result, resultAt: event.at };
+    }),
     recordStep: assign(({ context, event }) => {
+      assertEvent(event, ['ORDER_STOP', 'DECIDE_PENALTY', 'PROPOSE_HANDLING', 'REFER']);
       const text =
-        'order' in event
+        event.type === 'ORDER_STOP'
           ? event.order
-          : 'decision' in event
+          : event.type === 'DECIDE_PENALTY'
             ? event.decision
-            : 'proposal' in event
+            : event.type === 'PROPOSE_HANDLING'
               ? event.proposal
-              : 'note' in event
-                ? event.note
-                : '';
-      const to = 'to' in event ? { to: event.to } : {};
-      return { authoritySteps: [...context.authoritySteps, { at: event.at, step: event.type as AuthorityStep, text, ...to }] };
+              : event.note;
+      const to = event.type === 'REFER' ? { to: event.to } : {};
+      return { authoritySteps: [...context.authoritySteps, { at: event.at, step: event.type, text, ...to }] };
     }),
   },
 }).createMachine({
@@ -411,14 +416,14 @@ export const leakMachine = setup({
   initial: 'starting',
   states: {
     starting: {
-      meta: stateMeta({ label: '登记泄密事件' }),
+      meta: { label: '登记泄密事件' },
       always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }],
     },
 
     // Edition 2: every obligation runs side by side; the procedure closes when all are met (Regs 60, 61).
     open: {
       type: 'parallel',
-      meta: stateMeta({ label: '办理中（报告、逐级报送、调查处理）', responsible: 'organ', basis: 'Regs 61; Regs 60' }),
+      meta: { label: '办理中（报告、逐级报送、调查处理）', responsible: 'organ', basis: 'Regs 61; Regs 60' },
       on: {
         RECORD_MEASURES: { actions: 'recordMeasures' },
         ORDER_STOP: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-order-stop', basis: 'Regs 60' } }] },
@@ -433,11 +438,11 @@ export const leakMachine = setup({
         ...reportRegions,
         // Regs 60: the written result does not wait for the relay; 及时 is a policy period.
         result: {
-          meta: stateMeta({ label: '书面告知处理结果' }),
+          meta: { label: '书面告知处理结果' },
           initial: 'pending',
           states: {
             pending: {
-              meta: stateMeta({
+              meta: {
                 label: '待书面告知处理结果',
                 responsible: 'organ',
                 deadline: {
@@ -449,7 +454,7 @@ export const leakMachine = setup({
                   basis: 'Regs 60',
                   responsible: 'organ',
                 },
-              }),
+              },
               on: {
                 REPORT_RESULT: {
                   target: 'reported',
@@ -457,7 +462,7 @@ export const leakMachine = setup({
                 },
               },
             },
-            reported: { type: 'final', meta: stateMeta({ label: '已书面告知处理结果' }) },
+            reported: { type: 'final', meta: { label: '已书面告知处理结果' } },
           },
         },
       },
@@ -466,7 +471,7 @@ export const leakMachine = setup({
     // Law 34; Regs 39: a network operator reports 立即 (a policy period in hours) to the organ it
     // chooses; a secrecy authority that receives it relays it (Regs 61 para 2); then it closes.
     operatorReporting: {
-      meta: stateMeta({
+      meta: {
         label: '网络运营者待立即报告',
         responsible: 'organ',
         basis: 'Law 34; Regs 39',
@@ -479,7 +484,7 @@ export const leakMachine = setup({
           basis: 'Law 34; Regs 39',
           responsible: 'organ',
         },
-      }),
+      },
       on: {
         RECORD_MEASURES: { actions: 'recordMeasures' },
         REPORT_TO_RECEIVER: [
@@ -507,7 +512,7 @@ export const leakMachine = setup({
       },
     },
     operatorRelay: {
-      meta: stateMeta({ label: '逐级报送中', responsible: 'relayHolder', basis: 'Regs 61 para 2' }),
+      meta: { label: '逐级报送中', responsible: 'relayHolder', basis: 'Regs 61 para 2' },
       on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
       initial: 'relaying',
       states: { relaying: relaying('#leak.closed') },
@@ -517,7 +522,7 @@ export const leakMachine = setup({
     // relay, with no result deadline (machines/procedure.ts CURRENT_EDITION).
     reporting: {
       type: 'parallel',
-      meta: stateMeta({ label: '报告中（24小时）', responsible: 'organ', basis: 'Regs 61' }),
+      meta: { label: '报告中（24小时）', responsible: 'organ', basis: 'Regs 61' },
       on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
       onDone: 'investigating',
       states: {
@@ -525,7 +530,7 @@ export const leakMachine = setup({
       },
     },
     investigating: {
-      meta: stateMeta({ label: '调查处理中', responsible: 'organ', basis: 'Regs 60' }),
+      meta: { label: '调查处理中', responsible: 'organ', basis: 'Regs 60' },
       on: {
         REPORT_RESULT: {
           target: 'closed',
@@ -533,18 +538,19 @@ export const leakMachine = setup({
         },
       },
     },
-    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
+    closed: { type: 'final', meta: { label: '已办结' } },
   },
 });
 
-export const leakProcedure: ProcedureDefinition = {
+export const leakProcedure = defineProcedure({
   kind: 'leak',
   label: '泄密报告',
   basis: 'Regs 61; Law 47; Regs 60; Law 34; Regs 39',
   workflowType: 'leakWorkflow',
   machine: leakMachine,
   input: LeakStartSchema,
+  parties: leakParties,
   startedBy: 'organId',
   startFact: 'discoveredAt',
   events: leakEvents,
-};
+});

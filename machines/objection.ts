@@ -1,7 +1,7 @@
 /**
  * 异议处理 — objection to a classification (Regs 26). SPEC §3.2.
  */
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { interimProtection, type Interim } from '../domain/interim.js';
 import { routeObjection, type Route } from '../domain/routing.js';
@@ -15,16 +15,18 @@ import {
   type Determination,
 } from './common.js';
 import {
+  defineProcedure,
   deadlinePassed,
   eventDate,
   notifyEffect,
-  stateMeta,
   type DeadlinePassedEvent,
   type DriverInput,
   type MachineEvents,
   type ProcedureContext,
   type ProcedureDefinition,
+  type StateMeta,
 } from './procedure.js';
+import { objectionParties } from '../domain/resolve-parties.js';
 
 export const ObjectionStartSchema = z
   .strictObject({
@@ -206,7 +208,7 @@ const holdersNotifiedThen = [
 ] as const;
 
 export const objectionMachine = setup({
-  types: { context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
+  types: { meta: {} as StateMeta, context: {} as ObjectionContext, events: {} as Events, input: {} as ObjectionInput },
   guards: {
     passed: deadlinePassed,
     decidedByProvincialAuthority: ({ context }) => context.parties.authority?.tier === 'provincial',
@@ -239,7 +241,7 @@ export const objectionMachine = setup({
     }),
     /** A decision becomes its maker's position and applies; the interim protection ends (Regs 26 para 3). */
     recordDecision: assign(({ context, event }, params: { by: Decider; basis: string }) => {
-      if (!('determination' in event)) return {};
+      assertEvent(event, ['CLASSIFIER_DECIDE', 'AUTHORITY_DECIDE']);
       return {
         positions: { ...context.positions, [params.by]: event.determination },
         inForce: { determination: event.determination, by: params.by, on: eventDate(event), basis: params.basis },
@@ -273,7 +275,7 @@ export const objectionMachine = setup({
      * taken over (accepted, or its window lapsed) keeps the day it was made.
      */
     finalize: assign(({ context, event }, params: { by: Decider; basis: string }) => {
-      const made = 'determination' in event;
+      const made = event.type === 'AUTHORITY_DECIDE' || event.type === 'NATIONAL_DECIDE';
       const on = made ? eventDate(event) : (decidedOnOf(context, params.by) ?? eventDate(event));
       const final: Decision = {
         determination: made ? event.determination : context.positions[params.by]!,
@@ -321,7 +323,7 @@ export const objectionMachine = setup({
   initial: 'awaitingClassifierDecision',
   states: {
     awaitingClassifierDecision: {
-      meta: stateMeta({
+      meta: {
         label: '原定密机关、单位处理中',
         responsible: 'classifier',
         basis: 'Regs 26 para 1',
@@ -334,7 +336,7 @@ export const objectionMachine = setup({
           basis: 'Regs 26 para 1',
           responsible: 'classifier',
         },
-      }),
+      },
       entry: { type: 'notify', params: { to: 'classifier', subject: 'objection-filed', basis: 'Regs 26 para 1' } },
       on: {
         CLASSIFIER_DECIDE: classifierDecides,
@@ -347,7 +349,7 @@ export const objectionMachine = setup({
       },
     },
     unanswered: {
-      meta: stateMeta({ label: '原定密机关、单位未予处理', responsible: 'objector', basis: 'Regs 26 para 2' }),
+      meta: { label: '原定密机关、单位未予处理', responsible: 'objector', basis: 'Regs 26 para 2' },
       on: {
         ESCALATE: escalate,
         CLASSIFIER_DECIDE: classifierDecides,
@@ -355,7 +357,7 @@ export const objectionMachine = setup({
       },
     },
     classifierDecided: {
-      meta: stateMeta({
+      meta: {
         label: '原定密机关、单位已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2',
@@ -369,7 +371,7 @@ export const objectionMachine = setup({
           responsible: 'objector',
           sinceEdition: 2,
         },
-      }),
+      },
       on: {
         ACCEPT: finalDecision('classifier', 'Regs 26 para 1'),
         ESCALATE: escalate,
@@ -382,7 +384,7 @@ export const objectionMachine = setup({
       },
     },
     underAuthorityReview: {
-      meta: stateMeta({
+      meta: {
         label: '保密行政管理部门确定中',
         responsible: 'authority',
         basis: 'Regs 26 para 2',
@@ -396,7 +398,7 @@ export const objectionMachine = setup({
           responsible: 'authority',
           sinceEdition: 2,
         },
-      }),
+      },
       on: {
         AUTHORITY_DECIDE: [
           {
@@ -414,7 +416,7 @@ export const objectionMachine = setup({
       },
     },
     provincialDecided: {
-      meta: stateMeta({
+      meta: {
         label: '省级保密行政管理部门已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2(2)',
@@ -429,7 +431,7 @@ export const objectionMachine = setup({
           responsible: 'objector',
           sinceEdition: 2,
         },
-      }),
+      },
       on: {
         // Edition 2: the objector's acceptance is recorded, and the original classifier may still
         // appeal until the window passes; then the provincial decision is final. Edition 1 closed on it.
@@ -455,7 +457,7 @@ export const objectionMachine = setup({
       },
     },
     underNationalReview: {
-      meta: stateMeta({
+      meta: {
         label: '国家保密行政管理部门确定中',
         responsible: 'national',
         basis: 'Regs 26 para 2(2)',
@@ -469,7 +471,7 @@ export const objectionMachine = setup({
           responsible: 'national',
           sinceEdition: 2,
         },
-      }),
+      },
       on: {
         NATIONAL_DECIDE: finalDecision('national', 'Regs 26 para 2(2)', 'national-decided'),
         WITHDRAW: withdraw,
@@ -477,7 +479,7 @@ export const objectionMachine = setup({
     },
     /** The decision is final, or the objection withdrawn: where what stands changes or removes the classification, the holders are told first. */
     closing: {
-      meta: stateMeta({ label: '异议办结' }),
+      meta: { label: '异议办结' },
       always: [
         { guard: 'markingsRemoved', target: 'removingMarkings' },
         { guard: 'markingsChanged', target: 'changingMarkings' },
@@ -486,38 +488,39 @@ export const objectionMachine = setup({
       ],
     },
     changingMarkings: {
-      meta: stateMeta({
+      meta: {
         label: '待书面通知知悉范围、变更国家秘密标志',
         responsible: 'classifier',
         basis: 'Law 23 para 2; Regs 21 para 1',
         deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', 'Law 23 para 2; Regs 21 para 1'),
-      }),
+      },
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-change-due', basis: 'Law 23 para 2; Regs 21 para 1' } },
       on: { NOTIFY_HOLDERS: holdersNotifiedThen },
     },
     removingMarkings: {
-      meta: stateMeta({
+      meta: {
         label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）',
         responsible: 'classifier',
         basis: 'Law 22 para 3',
         deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
-      }),
+      },
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-removal-due', basis: 'Law 22 para 3' } },
       on: { NOTIFY_HOLDERS: holdersNotifiedThen },
     },
-    decided: { type: 'final', meta: stateMeta({ label: '已作出决定' }) },
-    withdrawn: { type: 'final', meta: stateMeta({ label: '已撤回' }), entry: assign({ interim: undefined }) },
+    decided: { type: 'final', meta: { label: '已作出决定' } },
+    withdrawn: { type: 'final', meta: { label: '已撤回' }, entry: assign({ interim: undefined }) },
   },
 });
 
-export const objectionProcedure: ProcedureDefinition = {
+export const objectionProcedure = defineProcedure({
   kind: 'objection',
   label: '异议处理',
   basis: 'Regs 26',
   workflowType: 'objectionWorkflow',
   machine: objectionMachine,
   input: ObjectionStartSchema,
+  parties: objectionParties,
   startedBy: 'objectorId',
   startFact: 'filedOn',
   events: objectionEvents,
-};
+});

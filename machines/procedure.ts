@@ -1,10 +1,11 @@
-import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, StateValue } from 'xstate';
+import type { MachineSnapshot, StateMachine, StateNode, StateValue } from 'xstate';
 import { shanghaiDateOf } from '../domain/time.js';
 import type { z } from 'zod';
 import type { Rule } from '../domain/deadline/types.js';
 import type { PartyRef, Role } from '../domain/parties.js';
 import type { ResolvedParties } from '../domain/resolve-parties.js';
 import type { Policy, PolicyKey, PolicyListKey } from '../domain/policy.js';
+import type { Registry } from '../domain/registry/registry.js';
 
 /**
  * A statutory deadline a state declares in its meta: the driver computes it through an
@@ -130,15 +131,38 @@ export interface DriverInput {
   edition: number;
 }
 
-/** One procedure: its machine, its events' schemas, and how to start it. */
-export interface ProcedureDefinition {
-  kind: string;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as XState's own Any* types: every other parameter is open
+type Open = any;
+/** A procedure's machine: any machine whose state meta is a StateMeta (setup's `types.meta`). */
+export type ProcedureMachine = StateMachine<Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, Open, StateMeta, Open, Open>;
+/** A snapshot of a procedure's machine: `getMeta()` gives each active node's StateMeta by node id. */
+export type ProcedureSnapshot = MachineSnapshot<Open, Open, Open, Open, Open, Open, StateMeta, Open>;
+/** A state node of a procedure's machine, with its typed meta. */
+export type ProcedureStateNode = StateNode<Open, Open, StateMeta, Open>;
+
+/** `unclear-matter` → `unclearMatter`: a kind written as a function name is. */
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+/** The Temporal workflow type of a kind: the name of its workflow function (workflows/index.ts exports it). */
+export type WorkflowTypeOf<K extends string> = `${CamelCase<K>}Workflow`;
+
+/**
+ * One procedure, registered in one place: its machine, its events' schemas, how to start it and
+ * who takes part. `I` is its validated start input.
+ */
+export interface ProcedureDefinition<K extends string = string, I = unknown> {
+  kind: K;
   label: string;
   basis: string;
-  workflowType: string;
-  machine: AnyStateMachine;
+  /** Its workflow function's name: `leak` → `leakWorkflow` (another name fails to compile). */
+  workflowType: WorkflowTypeOf<K>;
+  machine: ProcedureMachine;
   /** What a caller supplies to start it; the driver adds the resolved parties. */
-  input: z.ZodType;
+  input: z.ZodType<I>;
+  /**
+   * Who takes part, from the registry (and local policy), for the validated start input: the
+   * prepare activity calls it (domain/resolve-parties.ts holds the rules).
+   */
+  parties(registry: Registry, input: I, policy: Policy): ResolvedParties;
   /** The input field naming the party that starts it: only that party may. */
   startedBy: string;
   /** The context key holding the procedure's start fact (a date or an instant): no event may predate it. */
@@ -146,13 +170,26 @@ export interface ProcedureDefinition {
   events: Record<string, EventSpec>;
 }
 
+/** A procedure's definition, with its kind and start input inferred: its resolver must take that input. */
+export const defineProcedure = <K extends string, I>(def: ProcedureDefinition<K, I>): ProcedureDefinition<K, I> => def;
+
+/** The procedures by kind, from their definitions (a kind given twice is refused). */
+export function procedureRegistry<D extends ProcedureDefinition>(
+  definitions: readonly D[],
+): { readonly [K in D['kind']]: Extract<D, { kind: K }> } {
+  const kinds = definitions.map((d) => d.kind);
+  const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
+  if (twice !== undefined) throw new Error(`procedure kind "${twice}" is defined twice; each kind names one procedure`);
+  return Object.fromEntries(definitions.map((d) => [d.kind, d])) as Record<D['kind'], D> as { [K in D['kind']]: Extract<D, { kind: K }> };
+}
+
 /**
  * The active state nodes in document order (root first), from the snapshot's public value:
  * a string names a child, an object names the children active in each region.
  */
-export function activeStateNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
-  const out: AnyStateNode[] = [snapshot.machine.root];
-  const walk = (node: AnyStateNode, value: StateValue): void => {
+export function activeStateNodes(snapshot: ProcedureSnapshot): ProcedureStateNode[] {
+  const out: ProcedureStateNode[] = [snapshot.machine.root];
+  const walk = (node: ProcedureStateNode, value: StateValue): void => {
     const entries = typeof value === 'string' ? [[value, undefined] as const] : Object.entries(value);
     for (const [key, sub] of entries) {
       const child = node.states[key];
@@ -169,21 +206,22 @@ export function activeStateNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
  * The meta of the state a person would name: the deepest active state along a single path
  * (a parallel state is named by itself, not by one of its regions).
  */
-export function stateMetaOf(snapshot: AnyMachineSnapshot): StateMeta | undefined {
+export function stateMetaOf(snapshot: ProcedureSnapshot): StateMeta | undefined {
+  const metas = snapshot.getMeta();
   const active = new Set(activeStateNodes(snapshot));
   let meta: StateMeta | undefined;
   let node = snapshot.machine.root;
   for (;;) {
     const child = Object.values(node.states).find((c) => active.has(c));
     if (!child) return meta;
-    meta = (child.meta as StateMeta | undefined) ?? meta;
+    meta = metas[child.id] ?? meta;
     if (child.type === 'parallel') return meta;
     node = child;
   }
 }
 
 /** Event types the active states handle (guards aside), internal ones left out. */
-export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
+export function handledEvents(snapshot: ProcedureSnapshot): string[] {
   return [...new Set(activeStateNodes(snapshot).flatMap((n) => n.ownEvents))].filter(
     (e) => !e.startsWith('xstate.') && e !== DEADLINE_PASSED,
   );
@@ -194,20 +232,20 @@ export function handledEvents(snapshot: AnyMachineSnapshot): string[] {
  * XState keeps its active nodes (`getMeta()`): the driver computes them in this order, and a
  * replay hands each recorded result back to the same deadline.
  */
-export function activeDeadlines(snapshot: AnyMachineSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
+export function activeDeadlines(snapshot: ProcedureSnapshot): Array<{ nodeId: string; spec: DeadlineSpec }> {
   const edition = (snapshot.context as { edition?: number }).edition ?? 1;
-  return Object.entries(snapshot.getMeta() as Record<string, StateMeta>).flatMap(([nodeId, meta]) =>
-    meta.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? [{ nodeId, spec: meta.deadline }] : [],
+  return Object.entries(snapshot.getMeta()).flatMap(([nodeId, meta]) =>
+    meta?.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? [{ nodeId, spec: meta.deadline }] : [],
   );
 }
 
 /** The top-level state: what the procedure is doing (search attribute, list filters). */
-export function stateValueOf(snapshot: AnyMachineSnapshot): string {
+export function stateValueOf(snapshot: ProcedureSnapshot): string {
   return typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0]!;
 }
 
 /** Every active leaf state as a dotted path, e.g. 'reporting.relay.relaying'. */
-export function activePaths(snapshot: AnyMachineSnapshot): string[] {
+export function activePaths(snapshot: ProcedureSnapshot): string[] {
   return activeStateNodes(snapshot)
     .filter((n) => n.type === 'atomic' || n.type === 'final')
     .map((n) => n.path.join('.'));
@@ -227,9 +265,6 @@ export const machineInput = (
   policy: prepared.policy,
   derived: prepared.derived ?? {},
 });
-
-/** Types a state's meta where it is written. */
-export const stateMeta = (m: StateMeta): StateMeta => m;
 
 /** The notify effect every machine declares: a no-op in the machine, carried out by the driver. */
 export const notifyEffect = (_: unknown, _params: { to: string; subject: string; basis: string }) => {};

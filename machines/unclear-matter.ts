@@ -2,7 +2,7 @@
  * 不明确事项报送 — unclear-matter reporting (Regs 25; Law 25; Regs 15(4)), with the
  * 定密权限 variant (Law 17 para 3; Regs 17 para 2). SPEC §3.1.
  */
-import { assign, setup } from 'xstate';
+import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
 import {
@@ -15,15 +15,16 @@ import {
   type Determination,
 } from './common.js';
 import {
+  defineProcedure,
   eventDate,
   notifyEffect,
-  stateMeta,
   type DeadlineSpec,
   type MachineEvents,
   type ProcedureContext,
   type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
+import { unclearMatterParties } from '../domain/resolve-parties.js';
 
 export const UnclearMatterStartSchema = z.strictObject({
   organId: z.string().min(1).describe('报送机关、单位 (registry id)'),
@@ -114,7 +115,7 @@ const determined = (basis: string) => ({
   actions: ['recordDetermination' as const, { type: 'notify' as const, params: { to: 'organ', subject: 'determined', basis } }],
 });
 
-const filingMeta = stateMeta({
+const filingMeta: StateMeta = {
   label: '待备案',
   responsible: 'authority',
   basis: 'Regs 25 para 2',
@@ -127,7 +128,7 @@ const filingMeta = stateMeta({
     basis: 'Regs 25 para 2',
     responsible: 'authority',
   },
-});
+};
 const fileRecord = (target: string) => ({
   FILE_RECORD: {
     target,
@@ -146,18 +147,18 @@ const markingsDeadline = (label: string, basis: string): DeadlineSpec => ({
   sinceEdition: 2,
 });
 const CHANGE_BASIS = 'Law 23 para 2; Regs 21 para 1';
-const changingMeta: StateMeta = stateMeta({
+const changingMeta: StateMeta = {
   label: '待书面通知知悉范围、变更国家秘密标志',
   responsible: 'organ',
   basis: CHANGE_BASIS,
   deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS),
-});
-const removingMeta: StateMeta = stateMeta({
+};
+const removingMeta: StateMeta = {
   label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）',
   responsible: 'organ',
   basis: 'Law 22 para 3',
   deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
-});
+};
 const changing = (target: string) => ({
   meta: changingMeta,
   entry: { type: 'notify' as const, params: { to: 'organ', subject: 'markings-change-due', basis: CHANGE_BASIS } },
@@ -170,7 +171,7 @@ const removing = (target: string) => ({
 });
 
 export const unclearMatterMachine = setup({
-  types: { context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
+  types: { meta: {} as StateMeta, context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
   guards: {
     beyondOwnAuthority: ({ context }) => context.variant === 'beyond-authority',
     /** Regs 25 para 2: a provincial authority's determination of a reported matter is filed with the national one. */
@@ -184,9 +185,10 @@ export const unclearMatterMachine = setup({
     notify: notifyEffect,
     recordReceipt: assign({ receivedOn: ({ event }) => eventDate(event) }),
     recordReferral: assign({ referredOn: ({ event }) => eventDate(event) }),
-    recordDetermination: assign(({ event }) =>
-      'determination' in event ? { determination: event.determination, decidedOn: eventDate(event) } : {},
-    ),
+    recordDetermination: assign(({ event }) => {
+      assertEvent(event, ['DETERMINE', 'SUPERIOR_DETERMINE']);
+      return { determination: event.determination, decidedOn: eventDate(event) };
+    }),
     recordFiling: assign({ filedOn: ({ event }) => eventDate(event) }),
     recordHoldersNotified: assign({ holdersNotifiedOn: ({ event }) => eventDate(event) }),
   },
@@ -207,11 +209,11 @@ export const unclearMatterMachine = setup({
   initial: 'drafted',
   states: {
     drafted: {
-      meta: stateMeta({ label: '已拟定（先行采取保密措施）', responsible: 'organ', basis: 'Regs 25 para 1' }),
+      meta: { label: '已拟定（先行采取保密措施）', responsible: 'organ', basis: 'Regs 25 para 1' },
       always: [{ guard: 'beyondOwnAuthority', target: 'awaitingReferral' }, { target: 'awaitingReport' }],
     },
     awaitingReport: {
-      meta: stateMeta({
+      meta: {
         label: '待报送',
         responsible: 'organ',
         basis: 'Regs 25 para 1',
@@ -224,7 +226,7 @@ export const unclearMatterMachine = setup({
           basis: 'Regs 25 para 1',
           responsible: 'organ',
         },
-      }),
+      },
       on: {
         SUBMIT_REPORT: {
           target: 'underDetermination',
@@ -233,7 +235,7 @@ export const unclearMatterMachine = setup({
       },
     },
     underDetermination: {
-      meta: stateMeta({
+      meta: {
         label: '待确定',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
@@ -246,12 +248,12 @@ export const unclearMatterMachine = setup({
           basis: 'Regs 25 para 2',
           responsible: 'authority',
         },
-      }),
+      },
       on: { DETERMINE: determined('Regs 25 para 2') },
     },
     /** What follows from the determination: the provincial filing, and telling the holders where it changes the proposal. */
     applying: {
-      meta: stateMeta({ label: '已确定（据决定办理）' }),
+      meta: { label: '已确定（据决定办理）' },
       always: [
         { guard: 'filingAndMarkings', target: 'filingAndMarkings' },
         { guard: 'filingRequired', target: 'awaitingFiling' },
@@ -266,34 +268,34 @@ export const unclearMatterMachine = setup({
     /** Both at once: the authority files (Regs 25 para 2) while the organ tells the holders (Law 23 para 2; Law 22 para 3). */
     filingAndMarkings: {
       type: 'parallel',
-      meta: stateMeta({ label: '待备案、待通知知悉范围（各有期限）', basis: 'Regs 25 para 2; Law 23 para 2; Law 22 para 3' }),
+      meta: { label: '待备案、待通知知悉范围（各有期限）', basis: 'Regs 25 para 2; Law 23 para 2; Law 22 para 3' },
       onDone: 'closed',
       states: {
         filing: {
-          meta: stateMeta({ label: '备案' }),
+          meta: { label: '备案' },
           initial: 'awaitingFiling',
           states: {
             awaitingFiling: { meta: filingMeta, on: fileRecord('filed') },
-            filed: { type: 'final', meta: stateMeta({ label: '已备案' }) },
+            filed: { type: 'final', meta: { label: '已备案' } },
           },
         },
         markings: {
-          meta: stateMeta({ label: '书面通知知悉范围、变更或者解除国家秘密标志' }),
+          meta: { label: '书面通知知悉范围、变更或者解除国家秘密标志' },
           initial: 'pending',
           states: {
             pending: {
-              meta: stateMeta({ label: '变更或者解除' }),
+              meta: { label: '变更或者解除' },
               always: [{ guard: 'markingsRemoved', target: 'removingMarkings' }, { target: 'changingMarkings' }],
             },
             changingMarkings: changing('done'),
             removingMarkings: removing('done'),
-            done: { type: 'final', meta: stateMeta({ label: '已书面通知知悉范围' }) },
+            done: { type: 'final', meta: { label: '已书面通知知悉范围' } },
           },
         },
       },
     },
     awaitingReferral: {
-      meta: stateMeta({
+      meta: {
         label: '待报上级确定',
         responsible: 'organ',
         basis: 'Law 17 para 3; Regs 17 para 2',
@@ -306,7 +308,7 @@ export const unclearMatterMachine = setup({
           basis: 'Law 17 para 3; Regs 17 para 2',
           responsible: 'organ',
         },
-      }),
+      },
       on: {
         REFER: {
           target: 'underSuperiorDetermination',
@@ -315,21 +317,22 @@ export const unclearMatterMachine = setup({
       },
     },
     underSuperiorDetermination: {
-      meta: stateMeta({ label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3; Regs 17 para 2' }),
+      meta: { label: '待上级确定', responsible: 'superior', basis: 'Law 17 para 3; Regs 17 para 2' },
       on: { SUPERIOR_DETERMINE: determined('Law 17 para 3') },
     },
-    closed: { type: 'final', meta: stateMeta({ label: '已办结' }) },
+    closed: { type: 'final', meta: { label: '已办结' } },
   },
 });
 
-export const unclearMatterProcedure: ProcedureDefinition = {
+export const unclearMatterProcedure = defineProcedure({
   kind: 'unclear-matter',
   label: '不明确事项报送',
   basis: 'Regs 25; Law 25; Regs 15(4)',
   workflowType: 'unclearMatterWorkflow',
   machine: unclearMatterMachine,
   input: UnclearMatterStartSchema,
+  parties: unclearMatterParties,
   startedBy: 'organId',
   startFact: 'draftedOn',
   events: unclearMatterEvents,
-};
+});

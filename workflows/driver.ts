@@ -17,9 +17,9 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
-import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
+import { machineInput, type ProcedureDefinition, type ProcedureSnapshot } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { continueAsNewDue, RUN_LIMITS, type RunLimits } from './continue-as-new.js';
 import { syncDeadlines, recomputeProvisional } from './deadlines.js';
@@ -140,7 +140,7 @@ export async function runProcedure(
     const { initialDeadlines, ...kept } = prepared;
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts).
     const edition = patched('edition-2') ? 2 : 1;
-    const [snapshot, initialEffects]: [AnyMachineSnapshot, Effect[]] = initialTransition(
+    const [snapshot, initialEffects]: [ProcedureSnapshot, Effect[]] = initialTransition(
       def.machine,
       machineInput(start!, prepared, edition),
     );

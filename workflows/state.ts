@@ -5,10 +5,17 @@
  * snapshot (derived from the persisted one), the activity proxies, deliveries in flight, the lock.
  */
 import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
-import { createActor, type AnyMachineSnapshot, type Snapshot } from 'xstate';
+import { createActor, type Snapshot } from 'xstate';
 import type { PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
-import { activePaths, handledEvents, stateMetaOf, stateValueOf, type ProcedureDefinition } from '../machines/procedure.js';
+import {
+  activePaths,
+  handledEvents,
+  stateMetaOf,
+  stateValueOf,
+  type ProcedureDefinition,
+  type ProcedureSnapshot,
+} from '../machines/procedure.js';
 import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventResult, InboxEntry, ProcedureView } from './types.js';
 import type { RunLimits } from './continue-as-new.js';
 
@@ -53,7 +60,7 @@ export interface Run {
   id: string;
   s: DriverState;
   /** The live form of `s.machine`; replaced together with it (setSnapshot). */
-  snapshot: AnyMachineSnapshot;
+  snapshot: ProcedureSnapshot;
   delivery: Activities;
   inflight: Set<Promise<void>>;
   /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
@@ -91,7 +98,7 @@ export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
 /** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
-export function openRun(def: ProcedureDefinition, id: string, s: DriverState, limits: RunLimits, snapshot?: AnyMachineSnapshot): Run {
+export function openRun(def: ProcedureDefinition, id: string, s: DriverState, limits: RunLimits, snapshot?: ProcedureSnapshot): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
   const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
   return {
@@ -110,7 +117,7 @@ export function openRun(def: ProcedureDefinition, id: string, s: DriverState, li
   };
 }
 
-export function setSnapshot(run: Run, next: AnyMachineSnapshot): void {
+export function setSnapshot(run: Run, next: ProcedureSnapshot): void {
   run.snapshot = next;
   run.s.machine = run.def.machine.getPersistedSnapshot(next);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROCEDURES } from '../../machines/index.js';
+import { PROCEDURE_KINDS, PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
 import { statechartLayout } from '../statechart-layout.js';
 import { TIERS, TierSchema } from '../../domain/parties.js';
@@ -77,7 +77,7 @@ export const dashboardRoutes =
       '/api/machines/:kind',
       {
         schema: {
-          params: z.strictObject({ kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]) }),
+          params: z.strictObject({ kind: z.enum(PROCEDURE_KINDS) }),
           summary: '程序状态图',
           tags: ['dashboard'],
         },

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROCEDURES } from '../../machines/index.js';
+import { PROCEDURES, procedureOf } from '../../machines/index.js';
 import { TierSchema } from '../../domain/parties.js';
 import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
@@ -310,7 +310,7 @@ export const procedureRoutes =
         const cal = deps.calendar();
         const now = Date.now();
         // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
-        return viewInWords(PROCEDURES[view.kind]!, {
+        return viewInWords(procedureOf(view.kind)!, {
           ...view,
           deadlines: view.deadlines.map((d) => ({
             ...d,

@@ -5,6 +5,7 @@
  * open until day 40 or later.
  */
 import type { Role } from '../../domain/parties.js';
+import type { ProcedureKind } from '../../machines/index.js';
 
 export const START = '2026-03-02T02:00:00Z'; // Monday 10:00 Beijing time
 
@@ -19,7 +20,7 @@ export interface Step {
 }
 
 export interface Scenario {
-  kind: string;
+  kind: ProcedureKind;
   by: string;
   input: Record<string, unknown>;
   steps: Step[];

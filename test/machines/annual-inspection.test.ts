@@ -7,7 +7,6 @@ import {
   type AnnualInspectionContext,
 } from '../../machines/annual-inspection.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
-import type { StateMeta } from '../../machines/procedure.js';
 import { annualInspectionParties } from '../../domain/resolve-parties.js';
 import { escalationTargets } from '../../domain/ladder.js';
 import { authorityRef, organRef } from '../../domain/registry/registry.js';
@@ -209,7 +208,7 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(escalationTargets(reg, enterprise, 2, granting)).toEqual([]);
       // Without a named authority the ladder (local policy) would reach the county authority.
       expect(escalationTargets(reg, enterprise, 2).map((t) => t.party.id)).toContain('auth-440106');
-      expect((annualInspectionMachine.root.states.awaitingReport!.meta as StateMeta).deadline).toMatchObject({
+      expect(annualInspectionMachine.root.states.awaitingReport!.meta?.deadline).toMatchObject({
         id: 'annual-report',
         escalateTo: 'authority',
       });

@@ -407,7 +407,7 @@ describe('异议处理 machine (Regs 26)', () => {
     });
 
     it('the written notice on removal is a reading (本地策略): Law 22 para 3 has no notice duty (Law 22 para 3; Law 23 para 2)', () => {
-      const meta = objectionMachine.root.states.removingMarkings!.meta as { label: string; deadline: { label: string; basis: string } };
+      const meta = objectionMachine.root.states.removingMarkings!.meta!;
       expect(meta.label).toContain('书面通知知悉范围：本地策略');
       expect(meta.deadline).toMatchObject({ basis: 'Law 22 para 3', label: expect.stringContaining('书面通知知悉范围：本地策略') });
       expect(SUBJECTS['markings-removal-due']).toContain('（本地策略）');
@@ -495,7 +495,7 @@ describe('异议处理 machine (Regs 26)', () => {
     expect('basis' in objectionEvents.ACCEPT || 'basis' in objectionEvents.WITHDRAW).toBe(false);
     const texts = [
       ...Object.values(objectionEvents).map((e) => e.label),
-      ...Object.values(objectionMachine.root.states).map((n) => (n.meta as { label?: string } | undefined)?.label ?? ''),
+      ...Object.values(objectionMachine.root.states).map((n) => n.meta?.label ?? ''),
       SUBJECTS['national-decided']!,
       SUBJECTS['classifier-decided']!,
     ];

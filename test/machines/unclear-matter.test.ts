@@ -7,7 +7,7 @@ import {
   UnclearMatterStartSchema,
   type UnclearMatterInput,
 } from '../../machines/unclear-matter.js';
-import { activeDeadlines, handledEvents, stateMetaOf } from '../../machines/procedure.js';
+import { activeDeadlines, activePaths, handledEvents, stateMetaOf, type ProcedureSnapshot } from '../../machines/procedure.js';
 import { unclearMatterParties } from '../../domain/resolve-parties.js';
 import { demoRegistry } from '../support/demo.js';
 
@@ -52,11 +52,7 @@ const run = (input: UnclearMatterInput, list: unknown[]) => {
   for (const e of list) [s, effects] = transition(unclearMatterMachine, s, e as never);
   return { s, effects: effects.map((a) => (a.params as { subject?: string } | undefined)?.subject) };
 };
-const leavesOf = (s: { _nodes: Array<{ type: string; path: string[] }> }) =>
-  s._nodes
-    .filter((n) => n.type === 'atomic' || n.type === 'final')
-    .map((n) => n.path.join('.'))
-    .sort();
+const leavesOf = (s: ProcedureSnapshot) => activePaths(s).sort();
 
 // Resting top-level states: the parallel one is checked through its regions, the transient `applying` passes at once.
 const STATES = Object.keys(unclearMatterMachine.root.states).filter(
@@ -126,7 +122,7 @@ describe('不明确事项报送 machine (pure)', () => {
 
   it('each state names who acts, and each deadline its rule, period and article', () => {
     for (const name of STATES) {
-      const meta = unclearMatterMachine.root.states[name]!.meta as { label: string; responsible?: string; deadline?: { basis: string } };
+      const meta = unclearMatterMachine.root.states[name]!.meta!;
       expect(meta.label, name).toBeTruthy();
       if (name !== 'closed') expect(meta.responsible, name).toBeTruthy();
       if (meta.deadline) expect(meta.deadline.basis).toMatch(/^(Regs|Law) \d+/);

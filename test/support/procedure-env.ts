@@ -11,13 +11,14 @@ import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
+import type { ProcedureKind } from '../../machines/index.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
 export interface ProcedureEnv {
   env: TestWorkflowEnvironment;
-  start(kind: string, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle<ProcedureWorkflow>>;
+  start(kind: ProcedureKind, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle<ProcedureWorkflow>>;
   send(h: WorkflowHandle, type: string, actor: Actor, payload?: Record<string, unknown>): Promise<EventResult>;
   view(h: WorkflowHandle): Promise<ProcedureView>;
   /** Advances the server's clock to an instant (time-skipping). */

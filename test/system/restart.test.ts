@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { workflowBundle } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 
@@ -102,7 +103,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
     const [port, uiPort] = [await freePort(), await freePort()];
     const today = shanghaiDateOf(Date.now());
     const year = Number(today.slice(0, 4));
-    const starts = [
+    const starts: Array<{ kind: ProcedureKind; actor: string; input: Record<string, unknown> }> = [
       {
         kind: 'unclear-matter',
         actor: 'org-gz-bureau',

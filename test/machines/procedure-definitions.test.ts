@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { PROCEDURES } from '../../machines/index.js';
-import type { StateMeta } from '../../machines/procedure.js';
 import { PolicySchema } from '../../domain/policy.js';
 
 /** Rules every procedure definition must follow, whatever its kind. */
@@ -20,7 +19,7 @@ describe.each(Object.values(PROCEDURES))('procedure $kind', (def) => {
   it('gives every deadline a period from the statute or a local-policy key that exists', () => {
     const policyKeys = Object.keys(PolicySchema.shape);
     for (const [, node] of states) {
-      const d = (node.meta as StateMeta | undefined)?.deadline;
+      const d = node.meta?.deadline;
       if (!d) continue;
       if (typeof d.n === 'number') expect(d.n).toBeGreaterThan(0);
       else if ('policy' in d.n) expect(policyKeys).toContain(d.n.policy);
