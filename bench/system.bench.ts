@@ -108,12 +108,9 @@ const input = (organId: string, i: number) => ({
 /** Waits until `n` procedures are prepared and visible (the worker has caught up). */
 async function waitOpen(n: number): Promise<void> {
   for (;;) {
-    const { count } = await client.workflowService.countWorkflowExecutions({
-      namespace: 'default',
-      query: `BmKind = 'unclear-matter' AND BmState != 'preparing'`,
-    });
+    const { count } = await client.workflow.count(`BmKind = 'unclear-matter' AND BmState != 'preparing'`);
     log(`  ${count} procedures prepared and visible`);
-    if (Number(count) >= n) return;
+    if (count >= n) return;
     await new Promise((r) => setTimeout(r, 5000));
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -234,13 +235,13 @@ export const procedureRoutes =
 
     /** Scope from the search attributes (server only, no worker round trip): 404 outside it, as for none. */
     async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
-      let sa: Record<string, unknown> | undefined;
+      let sa: TypedSearchAttributes | undefined;
       try {
-        sa = (await deps.client.workflow.getHandle(id).describe()).searchAttributes;
+        sa = (await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes;
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
-      if (sa && canSeeByAttributes(caller.party, (sa.BmParties as string[]) ?? [], (sa.BmRegionScope as string[]) ?? [])) return;
+      if (sa && canSeeByAttributes(caller.party, sa.get(SA.parties) ?? [], sa.get(SA.regionScope) ?? [])) return;
       if (sa) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
@@ -327,6 +328,10 @@ export const procedureRoutes =
       async (req) => {
         const caller = await deps.authenticate(req);
         const q = req.query;
+        // The one raw visibility call left: the cursor is the server's page token, which
+        // client.workflow.list does not expose (SDK 1.24 ListOptions: query and pageSize). Over its
+        // iterator a cursor would be an offset, re-read from the first page on every request and
+        // shifted by every procedure started meanwhile. The typed keys decode the page (search-attributes.ts).
         const res = await deps.client.workflowService.listWorkflowExecutions({
           namespace: deps.client.options.namespace,
           query: listQuery(q, caller),

@@ -17,7 +17,6 @@ import type { DeadlineBoard, BoardItem } from '../board.js';
 import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
-import { decodeAttributes } from '../search-attributes.js';
 
 /** The JSON Schema of what the API validates, generated from the same zod schema (input side). */
 export function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -225,27 +224,28 @@ export const workbenchRoutes =
         )
           .filter((r): r is WorkRow => !!r)
           .sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
-        // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first.
-        const res = await deps.client.workflowService.listWorkflowExecutions({
-          namespace: deps.client.options.namespace,
-          query: `BmOrgan = '${me}'`,
-          pageSize: 50,
-        });
-        const started = (res.executions ?? []).map((e) => {
-          const sa = decodeAttributes(e.searchAttributes?.indexedFields);
-          const item = open.find((o) => o.id === e.execution!.workflowId);
-          if (item) return row(item, now);
-          return {
-            id: e.execution!.workflowId!,
-            kind: sa.get(SA.kind) ?? '',
-            state: sa.get(SA.state) ?? '',
-            responsible: sa.get(SA.responsible) ?? '',
-            deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
-            deadlineRule: 'none',
-            provisional: false,
-            closed: sa.get(SA.closed) ?? false,
-          };
-        });
+        // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first;
+        // the first 50, one visibility page (the iterator stops there).
+        const started: WorkRow[] = [];
+        for await (const e of deps.client.workflow.list({ query: `BmOrgan = '${me}'`, pageSize: 50 })) {
+          const item = open.find((o) => o.id === e.workflowId);
+          const sa = e.typedSearchAttributes;
+          started.push(
+            item
+              ? row(item, now)
+              : {
+                  id: e.workflowId,
+                  kind: sa.get(SA.kind) ?? '',
+                  state: sa.get(SA.state) ?? '',
+                  responsible: sa.get(SA.responsible) ?? '',
+                  deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
+                  deadlineRule: 'none',
+                  provisional: false,
+                  closed: sa.get(SA.closed) ?? false,
+                },
+          );
+          if (started.length === 50) break;
+        }
         // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
         const jurisdiction =
           caller.party.type === 'authority'

@@ -12,6 +12,7 @@ import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
+import { historyToJSON } from './history-json.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -75,7 +76,5 @@ export async function maybeRecordHistory(h: WorkflowHandle, name: string): Promi
   const history = await h.fetchHistory();
   const dir = join(ROOT, 'test', 'histories', 'current');
   mkdirSync(dir, { recursive: true });
-  // The SDK's history JSON form (its documented helper, not exported at the package entry point).
-  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
   writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
 }

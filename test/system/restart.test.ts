@@ -13,6 +13,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const TASK_QUEUE = 'restart-test';
 
@@ -59,8 +60,8 @@ describe('the dev server on a SQLite file survives a full restart', () => {
         actor: organ,
       });
       expect(view.state).toBe('awaitingReport');
-      const sa = (await handle.describe()).searchAttributes;
-      expect(sa.BmKind).toEqual(['unclear-matter']);
+      const sa = (await handle.describe()).typedSearchAttributes;
+      expect(sa.get(SA.kind)).toBe('unclear-matter');
       return view;
     });
 
