@@ -23,7 +23,7 @@ const portOrOff = (v: number | 'off') => (v === 'off' ? undefined : v);
 /**
  * Every BM_* (and PORT, HOST, LOG_LEVEL) variable the entry points read, with its default: the
  * one place they are named. Temporal's connection (TEMPORAL_*) follows @temporalio/envconfig,
- * read in worker/config.ts. The README's Configuration table and .env.example list the same.
+ * read in temporal/connection.ts. The README's Configuration table and .env.example list the same.
  */
 export const ConfigSchema = z.object({
   BM_MODE: z.enum(['demo', 'production'], { error: '"demo" (the default) or "production"' }).default('demo'),

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../activities/config.js';
 import { calendarSource, loadOrExit, loadRegistry } from '../activities/deps.js';
-import { connectionOptions, temporalConfig } from '../worker/config.js';
-import { codecOf, sealedDataConverter } from '../worker/codec.js';
+import { connectionOptions, temporalConfig } from '../temporal/connection.js';
+import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
 import { signingKey, tokenRulesFromEnv } from './auth.js';
 import { buildServer } from './server.js';

@@ -17,7 +17,7 @@ import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
-import { AesGcmCodec, sealedDataConverter } from '../worker/codec.js';
+import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { percentile, runConcurrent } from './stats.js';
 

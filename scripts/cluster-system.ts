@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { signingKey } from '../api/auth.js';
-import { codecFromEnv } from '../worker/codec.js';
+import { codecFromEnv } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { startCluster, type Cluster, type ClusterOptions } from './cluster-temporal.js';
 import { ROOT } from './temporal-binaries.js';

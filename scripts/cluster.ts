@@ -12,9 +12,9 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
-import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
+import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
-import { temporalConfig } from '../worker/config.js';
+import { temporalConfig } from '../temporal/connection.js';
 import { startClusterSystem, type ClusterSystem } from './cluster-system.js';
 import { SERVICES } from './cluster-temporal.js';
 

@@ -40,10 +40,10 @@ describe('configuration: one typed module, one default per variable', () => {
     expect(printed.stdout.trim()).toBe(join(root, '.data'));
   });
 
-  it('every entry point reads BM_* and TEMPORAL_* only through the configuration (activities/config.ts, worker/config.ts)', () => {
-    const readers = ['api', 'worker', 'activities', 'scripts', 'domain']
+  it('every entry point reads BM_* and TEMPORAL_* only through the configuration (activities/config.ts, temporal/connection.ts)', () => {
+    const readers = ['api', 'worker', 'temporal', 'activities', 'scripts', 'domain']
       .flatMap(sources)
-      .filter((f) => !['activities/config.ts', 'worker/config.ts'].includes(f))
+      .filter((f) => !['activities/config.ts', 'temporal/connection.ts'].includes(f))
       .filter((f) =>
         /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(
           readFileSync(join(root, f), 'utf8'),

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN } from '../../api/redact.js';
 import { shanghaiDateOf } from '../../domain/time.js';
-import { sealedDataConverter } from '../../worker/codec.js';
+import { sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { SA } from '../../workflows/search-attributes.js';

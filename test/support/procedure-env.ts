@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
-import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../worker/codec.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../temporal/codec.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
@@ -45,7 +45,7 @@ export async function withProcedureEnv<T>(
       workflowBundle: await workflowBundle(),
       activities: createActivities(deps),
       // The converters of production without the codec: activity failures carry their text as the
-      // workflow's failure converter expects (worker/converters.ts).
+      // workflow's failure converter expects (temporal/converters.ts).
       dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH },
     });
     const now = () => serverNow(env);
