@@ -99,7 +99,7 @@ const schedules = await withClient((client) => registerAnnualSchedules(client, d
 
 // The demonstration's people (演示): one click on the dashboard's sign-in page; one token printed for curl.
 const DEMO_TOKEN_HOURS = 8;
-const key = signingKey(env, DATA);
+const key = signingKey(settings);
 const curlPerson = DEMO_PEOPLE.find((p) => p.party === 'org-gz-bureau')!;
 const curlToken = production ? '' : await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 });
 const credentials = production

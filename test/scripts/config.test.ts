@@ -50,6 +50,9 @@ describe('configuration: one typed module, one default per variable', () => {
         ),
       );
     expect(readers).toEqual([]);
+    // The API's identity settings (tokens, identity provider) come parsed too: no environment record reaches api/.
+    expect(sources('api').filter((f) => /\benv\.BM_/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+    expect(Object.keys(ConfigSchema.shape)).toEqual(expect.arrayContaining(['BM_JWT_SECRET', 'BM_TOKEN_MAX_HOURS', 'BM_OIDC_ISSUER']));
     // …and each entry point takes its data folder from it: `npm run worker` alone uses the folder `npm start` uses.
     for (const entry of ['api/main.ts', 'worker/main.ts', 'scripts/start.ts'])
       expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);
