@@ -23,6 +23,7 @@ import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import { EventResultSchema, ProcedureListSchema, ProcedureViewSchema, StartedSchema } from '../response-schemas.js';
 
 const IdParams = z.strictObject({
   id: z
@@ -179,7 +180,15 @@ export const procedureRoutes =
     for (const def of Object.values(PROCEDURES)) {
       app.post(
         `/api/procedures/${def.kind}`,
-        { schema: { body: def.input, headers: IdempotencyHeaders, summary: `启动${def.label}（${def.basis}）`, tags: ['procedures'] } },
+        {
+          schema: {
+            body: def.input,
+            headers: IdempotencyHeaders,
+            response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
+            summary: `启动${def.label}（${def.basis}）`,
+            tags: ['procedures'],
+          },
+        },
         async (req, reply) => {
           let log = req.log.child({ kind: def.kind });
           try {
@@ -253,6 +262,7 @@ export const procedureRoutes =
           params: IdParams,
           body: EventBody,
           headers: IdempotencyHeaders,
+          response: { 200: EventResultSchema },
           summary: '发送事件（Temporal Update）',
           tags: ['procedures'],
         },
@@ -303,7 +313,14 @@ export const procedureRoutes =
 
     app.get(
       '/api/procedures/:id',
-      { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } },
+      {
+        schema: {
+          params: IdParams,
+          response: { 200: ProcedureViewSchema },
+          summary: '程序详情：状态、期限及依据、审计记录',
+          tags: ['procedures'],
+        },
+      },
       async (req) => {
         const caller = await deps.authenticate(req);
         const view = redactView(await visibleView(req.params.id, caller, req), caller);
@@ -324,7 +341,14 @@ export const procedureRoutes =
 
     app.get(
       '/api/procedures',
-      { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } },
+      {
+        schema: {
+          querystring: ListQuery,
+          response: { 200: ProcedureListSchema },
+          summary: '程序列表（可见范围内，游标分页）',
+          tags: ['procedures'],
+        },
+      },
       async (req) => {
         const caller = await deps.authenticate(req);
         const q = req.query;
