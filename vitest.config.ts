@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-const unit = ['test/domain/**/*.test.ts', 'test/machines/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/worker/**/*.test.ts'];
+const unit = [
+  'test/domain/**/*.test.ts',
+  'test/machines/**/*.test.ts',
+  'test/scripts/**/*.test.ts',
+  'test/worker/**/*.test.ts',
+  'test/temporal/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

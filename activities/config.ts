@@ -23,7 +23,7 @@ const portOrOff = (v: number | 'off') => (v === 'off' ? undefined : v);
 /**
  * Every BM_* (and PORT, HOST, LOG_LEVEL) variable the entry points read, with its default: the
  * one place they are named. Temporal's connection (TEMPORAL_*) follows @temporalio/envconfig,
- * read in worker/config.ts. The README's Configuration table and .env.example list the same.
+ * read in temporal/connection.ts. The README's Configuration table and .env.example list the same.
  */
 export const ConfigSchema = z.object({
   BM_MODE: z.enum(['demo', 'production'], { error: '"demo" (the default) or "production"' }).default('demo'),
@@ -45,6 +45,25 @@ export const ConfigSchema = z.object({
     .max(24, 'a number of hours between 0 and 24')
     .optional(),
   BM_UI_ORIGIN: z.url({ error: 'an origin such as http://127.0.0.1:8233' }).optional(),
+  // Bearer tokens (api/auth.ts); defaults there: audience baomi-procedures-api, 12 hours, $BM_DATA_DIR/token-denylist.
+  BM_JWT_SECRET: optionalText,
+  BM_JWT_AUDIENCE: optionalText,
+  BM_TOKEN_MAX_HOURS: z.coerce
+    .number({ error: 'a number of hours between 0 and 720' })
+    .gt(0, 'a number of hours between 0 and 720')
+    .max(720, 'a number of hours between 0 and 720')
+    .optional(),
+  BM_TOKEN_DENYLIST: optionalText,
+  // The identity provider (api/oidc.ts, README "Connecting an identity provider"); none without BM_OIDC_ISSUER.
+  BM_OIDC_ISSUER: z.url({ error: "the identity provider's issuer URL" }).optional(),
+  BM_OIDC_CLIENT_ID: optionalText,
+  BM_OIDC_CLIENT_SECRET: optionalText,
+  BM_OIDC_AUDIENCE: optionalText,
+  BM_OIDC_REDIRECT_URI: z.url({ error: 'the redirect URI registered at the provider' }).optional(),
+  BM_OIDC_SCOPE: optionalText,
+  BM_OIDC_NAME_CLAIM: optionalText,
+  BM_OIDC_PARTY_CLAIM: optionalText,
+  BM_OIDC_ROLES_CLAIM: optionalText,
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
@@ -89,6 +108,22 @@ export interface Config {
   publicUrl: string;
   sessionHours?: number;
   uiOrigin?: string;
+  jwtSecret?: string;
+  jwtAudience?: string;
+  tokenMaxHours?: number;
+  tokenDenylist?: string;
+  /** The identity provider's settings as given (api/oidc.ts checks them together and fills the defaults). */
+  oidc: {
+    issuer?: string;
+    clientId?: string;
+    clientSecret?: string;
+    audience?: string;
+    redirectUri?: string;
+    scope?: string;
+    nameClaim?: string;
+    partyClaim?: string;
+    rolesClaim?: string;
+  };
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
   workflowBundle?: string;
@@ -145,6 +180,21 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: c.BM_PUBLIC_URL ?? `http://127.0.0.1:${c.PORT}`,
     sessionHours: c.BM_SESSION_HOURS,
     uiOrigin: c.BM_UI_ORIGIN,
+    jwtSecret: c.BM_JWT_SECRET,
+    jwtAudience: c.BM_JWT_AUDIENCE,
+    tokenMaxHours: c.BM_TOKEN_MAX_HOURS,
+    tokenDenylist: c.BM_TOKEN_DENYLIST,
+    oidc: {
+      issuer: c.BM_OIDC_ISSUER,
+      clientId: c.BM_OIDC_CLIENT_ID,
+      clientSecret: c.BM_OIDC_CLIENT_SECRET,
+      audience: c.BM_OIDC_AUDIENCE,
+      redirectUri: c.BM_OIDC_REDIRECT_URI,
+      scope: c.BM_OIDC_SCOPE,
+      nameClaim: c.BM_OIDC_NAME_CLAIM,
+      partyClaim: c.BM_OIDC_PARTY_CLAIM,
+      rolesClaim: c.BM_OIDC_ROLES_CLAIM,
+    },
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
     workflowBundle: c.BM_WORKFLOW_BUNDLE,

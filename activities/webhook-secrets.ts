@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Registry } from '../domain/registry/registry.js';
-import { isProduction } from '../worker/config.js';
+import { isProduction } from '../temporal/connection.js';
 
 /** Shortest signing secret accepted (characters): 32 random hex digits are 128 bits. */
 export const MIN_WEBHOOK_SECRET = 32;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { secretFromFile } from '../activities/deps.js';
+import type { Config } from '../activities/config.js';
 import type { Registry } from '../domain/registry/registry.js';
 import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
 import type { Actor } from '../workflows/types.js';
@@ -53,8 +54,8 @@ export const defaultTokenRules = (over: Partial<TokenRules> = {}): TokenRules =>
 });
 
 /** The signing key: BM_JWT_SECRET, else (demo only) one generated once and kept in the data folder. */
-export function signingKey(env: NodeJS.ProcessEnv, dataDir: string): Uint8Array {
-  return new TextEncoder().encode(env.BM_JWT_SECRET ?? secretFromFile(dataDir, 'jwt-secret'));
+export function signingKey(config: Pick<Config, 'jwtSecret' | 'dataDir'>): Uint8Array {
+  return new TextEncoder().encode(config.jwtSecret ?? secretFromFile(config.dataDir, 'jwt-secret'));
 }
 
 /** The deny list: one `jti` a line (`#` starts a comment); a missing file denies nothing. Re-read when it changes. */
@@ -83,16 +84,15 @@ export function denyListSource(file: string): () => ReadonlySet<string> {
   };
 }
 
-/** Token rules from the environment (BM_JWT_AUDIENCE, BM_TOKEN_MAX_HOURS, BM_TOKEN_DENYLIST, BM_MODE). */
-export function tokenRulesFromEnv(env: NodeJS.ProcessEnv, dataDir: string): TokenRules {
-  const hours = env.BM_TOKEN_MAX_HOURS ? Number(env.BM_TOKEN_MAX_HOURS) : DEFAULT_MAX_TOKEN_HOURS;
-  if (!(hours > 0 && hours <= 24 * 30))
-    throw new Error(`BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" is not a number of hours between 0 and 720`);
+/** Token rules from the configuration (BM_JWT_AUDIENCE, BM_TOKEN_MAX_HOURS, BM_TOKEN_DENYLIST, BM_MODE). */
+export function tokenRulesOf(
+  config: Pick<Config, 'jwtAudience' | 'tokenMaxHours' | 'tokenDenylist' | 'production' | 'dataDir'>,
+): TokenRules {
   return {
-    audience: env.BM_JWT_AUDIENCE ?? DEFAULT_AUDIENCE,
-    maxLifetimeSeconds: hours * 3600,
-    production: env.BM_MODE === 'production',
-    denied: denyListSource(env.BM_TOKEN_DENYLIST ?? `${dataDir}/token-denylist`),
+    audience: config.jwtAudience ?? DEFAULT_AUDIENCE,
+    maxLifetimeSeconds: (config.tokenMaxHours ?? DEFAULT_MAX_TOKEN_HOURS) * 3600,
+    production: config.production,
+    denied: denyListSource(config.tokenDenylist ?? `${config.dataDir}/token-denylist`),
   };
 }
 

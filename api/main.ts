@@ -1,14 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../activities/config.js';
 import { calendarSource, loadOrExit, loadRegistry } from '../activities/deps.js';
-import { connectionOptions, temporalConfig } from '../worker/config.js';
-import { codecOf, sealedDataConverter } from '../worker/codec.js';
+import { connectionOptions, temporalConfig } from '../temporal/connection.js';
+import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
-import { signingKey, tokenRulesFromEnv } from './auth.js';
+import { signingKey, tokenRulesOf } from './auth.js';
 import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
 import { DEMO_PEOPLE } from './demo-people.js';
-import { connectOidc, oidcSettingsFromEnv } from './oidc.js';
+import { connectOidc, oidcSettingsOf } from './oidc.js';
 
 const settings = loadConfig('api');
 refuseUnsafeProduction('api');
@@ -17,7 +17,7 @@ const { dataDir, port, publicUrl, sessionHours } = settings;
 const registry = loadOrExit('api', () => loadRegistry(settings.registryFile));
 const connection = await Connection.connect(connectionOptions(config));
 const codec = codecOf(settings);
-const oidcSettings = loadOrExit('api', () => oidcSettingsFromEnv(process.env, publicUrl));
+const oidcSettings = loadOrExit('api', () => oidcSettingsOf(settings));
 const oidc = oidcSettings
   ? await connectOidc(oidcSettings).catch((e: Error) => {
       console.error(`[api] BM_OIDC_ISSUER: discovery of ${oidcSettings.issuer} failed: ${e.message}`);
@@ -30,8 +30,8 @@ const app = await buildServer({
   taskQueue: config.taskQueue,
   registry,
   calendar: calendarSource(settings.calendarFile),
-  jwtKey: signingKey(process.env, dataDir),
-  tokenRules: loadOrExit('api', () => tokenRulesFromEnv(process.env, dataDir)),
+  jwtKey: signingKey(settings),
+  tokenRules: tokenRulesOf(settings),
   denials: denialLog(dataDir),
   codec,
   ...(oidc ? { oidc } : {}),

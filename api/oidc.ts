@@ -5,6 +5,7 @@
  */
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import type { Config } from '../activities/config.js';
 import type { Registry } from '../domain/registry/registry.js';
 import {
   authenticate,
@@ -37,29 +38,27 @@ export interface OidcSettings {
 /** The signature algorithms accepted from the provider (asymmetric only). */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
 
-/** OIDC settings from the environment; undefined when BM_OIDC_ISSUER is not set. */
-export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv, publicUrl: string): OidcSettings | undefined {
-  if (!env.BM_OIDC_ISSUER) return undefined;
-  const issuer = env.BM_OIDC_ISSUER;
-  if (!URL.canParse(issuer)) throw new Error(`BM_OIDC_ISSUER: "${issuer}" is not a URL`);
+/** OIDC settings from the configuration; undefined when BM_OIDC_ISSUER is not set. */
+export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl'>): OidcSettings | undefined {
+  const o = config.oidc;
+  if (!o.issuer) return undefined;
+  const issuer = o.issuer;
   if (new URL(issuer).protocol !== 'https:' && !isLoopback(issuer))
     throw new Error(`BM_OIDC_ISSUER: "${issuer}" must be https (plain http only on a loopback address)`);
-  const clientId = env.BM_OIDC_CLIENT_ID;
+  const clientId = o.clientId;
   if (!clientId)
     throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
-  const redirectUri = env.BM_OIDC_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, '')}/auth/callback`;
-  if (!URL.canParse(redirectUri)) throw new Error(`BM_OIDC_REDIRECT_URI: "${redirectUri}" is not a URL`);
   return {
     issuer,
     clientId,
-    ...(env.BM_OIDC_CLIENT_SECRET ? { clientSecret: env.BM_OIDC_CLIENT_SECRET } : {}),
-    audience: env.BM_OIDC_AUDIENCE ?? clientId,
-    redirectUri,
-    scope: env.BM_OIDC_SCOPE ?? 'openid profile',
+    ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
+    audience: o.audience ?? clientId,
+    redirectUri: o.redirectUri ?? `${config.publicUrl.replace(/\/$/, '')}/auth/callback`,
+    scope: o.scope ?? 'openid profile',
     claims: {
-      name: env.BM_OIDC_NAME_CLAIM ?? EMBEDDED_CLAIMS.name,
-      party: env.BM_OIDC_PARTY_CLAIM ?? EMBEDDED_CLAIMS.party,
-      roles: env.BM_OIDC_ROLES_CLAIM ?? EMBEDDED_CLAIMS.roles,
+      name: o.nameClaim ?? EMBEDDED_CLAIMS.name,
+      party: o.partyClaim ?? EMBEDDED_CLAIMS.party,
+      roles: o.rolesClaim ?? EMBEDDED_CLAIMS.roles,
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The project's search attributes read from a raw visibility answer (listWorkflowExecutions, whose
- * page token the API's cursor needs). The SDK decodes these only internally, so this reads each of
- * our typed keys with the public payload converter.
+ * The project's search attributes read from a raw visibility page: the procedure list's cursor is
+ * the server's page token, which only the raw listWorkflowExecutions gives (api/routes/procedures.ts;
+ * everywhere else the typed client decodes them). This reads each of our typed keys with the
+ * public payload converter; the SDK's own decoder is internal.
  */
 import {
   defaultPayloadConverter,

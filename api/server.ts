@@ -2,7 +2,7 @@
  * The thin API: validation, identity, scope, and a call to Temporal. No procedure logic:
  * the machines decide what an event means, the workflow validates it against the state.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -26,6 +26,7 @@ import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
+import { HealthSchema, ProblemSchema } from './response-schemas.js';
 
 export interface ApiDeps {
   client: Client;
@@ -93,10 +94,25 @@ const DOCS_CSP =
 
 export type Authenticate = (req: FastifyRequest) => Promise<Caller>;
 
+/**
+ * Every route answers through a declared shape: its errors as problem details, and a documented
+ * route its 2xx answer (api/response-schemas.ts), so nothing undeclared leaves. A documented
+ * route without one is refused when the server is built. Hidden routes serve the dashboard's
+ * files, the OpenAPI document and the browser login's redirects.
+ */
+export function withResponseSchemas(route: RouteOptions): void {
+  if (!route.schema) return;
+  const response = (route.schema.response ?? {}) as Record<string, unknown>;
+  route.schema.response = { '4xx': ProblemSchema, '5xx': ProblemSchema, ...response };
+  if (!route.schema.hide && !Object.keys(response).some((code) => code.startsWith('2')))
+    throw new Error(`${String(route.method)} ${route.url}: no response schema for its 2xx answer (api/response-schemas.ts)`);
+}
+
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: deps.logLevel ?? 'warn' }, bodyLimit: 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', withResponseSchemas);
 
   await app.register(swagger, {
     openapi: {
@@ -204,20 +220,24 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     throw req.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
   };
 
-  app.get('/healthz', { schema: { summary: 'Temporal 可达、worker 在轮询', tags: ['health'] } }, async (_req, reply) => {
-    try {
-      await deps.client.workflowService.getSystemInfo({});
-      const tq = await deps.client.workflowService.describeTaskQueue({
-        namespace: deps.client.options.namespace,
-        taskQueue: { name: deps.taskQueue },
-        taskQueueType: 1,
-      });
-      const polling = (tq.pollers ?? []).length > 0;
-      return reply.status(polling ? 200 : 503).send({ temporal: 'reachable', worker: polling ? 'polling' : 'no poller' });
-    } catch {
-      return reply.status(503).send({ temporal: 'unreachable', worker: 'unknown' });
-    }
-  });
+  app.get(
+    '/healthz',
+    { schema: { response: { 200: HealthSchema, 503: HealthSchema }, summary: 'Temporal 可达、worker 在轮询', tags: ['health'] } },
+    async (_req, reply) => {
+      try {
+        await deps.client.workflowService.getSystemInfo({});
+        const tq = await deps.client.workflowService.describeTaskQueue({
+          namespace: deps.client.options.namespace,
+          taskQueue: { name: deps.taskQueue },
+          taskQueueType: 1,
+        });
+        const polling = (tq.pollers ?? []).length > 0;
+        return reply.status(polling ? 200 : 503).send({ temporal: 'reachable', worker: polling ? 'polling' : 'no poller' });
+      } catch {
+        return reply.status(503).send({ temporal: 'unreachable', worker: 'unknown' });
+      }
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const board = new DeadlineBoard(deps.client, deps.calendar);

@@ -17,7 +17,7 @@ import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
-import { AesGcmCodec, sealedDataConverter } from '../worker/codec.js';
+import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { percentile, runConcurrent } from './stats.js';
 
@@ -108,12 +108,9 @@ const input = (organId: string, i: number) => ({
 /** Waits until `n` procedures are prepared and visible (the worker has caught up). */
 async function waitOpen(n: number): Promise<void> {
   for (;;) {
-    const { count } = await client.workflowService.countWorkflowExecutions({
-      namespace: 'default',
-      query: `BmKind = 'unclear-matter' AND BmState != 'preparing'`,
-    });
+    const { count } = await client.workflow.count(`BmKind = 'unclear-matter' AND BmState != 'preparing'`);
     log(`  ${count} procedures prepared and visible`);
-    if (Number(count) >= n) return;
+    if (count >= n) return;
     await new Promise((r) => setTimeout(r, 5000));
   }
 }

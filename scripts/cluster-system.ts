@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { signingKey } from '../api/auth.js';
-import { codecFromEnv } from '../worker/codec.js';
+import { codecFromEnv } from '../temporal/codec.js';
+import { parseConfig } from '../activities/config.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { startCluster, type Cluster, type ClusterOptions } from './cluster-temporal.js';
 import { ROOT } from './temporal-binaries.js';
@@ -67,7 +68,7 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
   };
   // The shared secrets exist before the four processes start (none of them races to create them).
   codecFromEnv(env);
-  signingKey(env, dataDir);
+  signingKey(parseConfig(env));
 
   let stopping = false;
   const output = o.output ?? ((name: string, l: string) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));

@@ -9,12 +9,12 @@
  */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../activities/config.js';
+import { loadConfig, parseConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
-import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
+import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
-import { temporalConfig } from '../worker/config.js';
+import { temporalConfig } from '../temporal/connection.js';
 import { startClusterSystem, type ClusterSystem } from './cluster-system.js';
 import { SERVICES } from './cluster-temporal.js';
 
@@ -63,7 +63,7 @@ const schedules = await registerAnnualSchedules(
 await connection.close();
 
 // Two demo persons (refused in production mode; the cluster is a demonstration).
-const key = signingKey(env, env.BM_DATA_DIR!);
+const key = signingKey(parseConfig(env));
 const organ = await issueToken(
   key,
   { party: 'org-gz-bureau', sub: 'demo:gz-bureau:li', name: '李某（保密员）', roles: ['secrecy-officer'], demo: true },

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, temporalConfig } from '../worker/config.js';
-import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
+import { connectionOptions, temporalConfig } from '../temporal/connection.js';
+import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
 
 const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' } } });

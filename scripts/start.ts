@@ -15,11 +15,11 @@ import { issueToken, signingKey } from '../api/auth.js';
 import { DEMO_PEOPLE } from '../api/demo-people.js';
 import { actorLabel } from '../workflows/event-checks.js';
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, givenTemporalAddress, temporalConfig } from '../worker/config.js';
+import { connectionOptions, givenTemporalAddress, temporalConfig } from '../temporal/connection.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
-import { codecFromEnv, sealedDataConverter } from '../worker/codec.js';
+import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ROOT } from './temporal-binaries.js';
 
@@ -99,7 +99,7 @@ const schedules = await withClient((client) => registerAnnualSchedules(client, d
 
 // The demonstration's people (演示): one click on the dashboard's sign-in page; one token printed for curl.
 const DEMO_TOKEN_HOURS = 8;
-const key = signingKey(env, DATA);
+const key = signingKey(settings);
 const curlPerson = DEMO_PEOPLE.find((p) => p.party === 'org-gz-bureau')!;
 const curlToken = production ? '' : await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 });
 const credentials = production

@@ -1,7 +1,7 @@
 import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
-import { temporalConfig } from './config.js';
-import { codecOf } from './codec.js';
+import { temporalConfig } from '../temporal/connection.js';
+import { codecOf } from '../temporal/codec.js';
 import { connectWorker, createWorker } from './worker.js';
 import { refuseUnsafeProduction } from './production.js';
 import { installRuntimeWithMetrics } from './metrics.js';

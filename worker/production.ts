@@ -1,4 +1,4 @@
-import { isProduction } from './config.js';
+import { isProduction } from '../temporal/connection.js';
 
 /** Minimum strength of a shared secret: 32 bytes, not a short pattern repeated. */
 export const MIN_SECRET_BYTES = 32;

@@ -11,8 +11,8 @@ import { createActivities } from '../activities/index.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
-import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH, sealedDataConverter } from './codec.js';
-import { connectionOptions, type TemporalConfig } from './config.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH, sealedDataConverter } from '../temporal/codec.js';
+import { connectionOptions, type TemporalConfig } from '../temporal/connection.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 /** Evaluated once per worker thread and shared by every workflow (see workflows/shared-modules.ts). */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
+import { PayloadsSchema } from '../response-schemas.js';
 
 const JsonPayload = z.strictObject({
   metadata: z.record(z.string(), z.string().max(1_000)).optional(),
@@ -40,7 +41,14 @@ export const codecRoutes =
     app.options('/codec/decode', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
     app.post(
       '/codec/decode',
-      { schema: { body: Body, summary: 'Temporal Web UI 远程解码（仅国家保密行政管理部门）', tags: ['codec'] } },
+      {
+        schema: {
+          body: Body,
+          response: { 200: PayloadsSchema },
+          summary: 'Temporal Web UI 远程解码（仅国家保密行政管理部门）',
+          tags: ['codec'],
+        },
+      },
       async (req) => {
         const caller = await authenticate(req);
         if (caller.party.type !== 'authority' || caller.party.tier !== 'national') {

@@ -9,6 +9,7 @@ import { basisText } from '../../domain/citation.js';
 import type { DeadlineBoard } from '../board.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
+import { BoardPageSchema, MeSchema, OverviewSchema, StatechartSchema } from '../response-schemas.js';
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
@@ -24,7 +25,7 @@ const ASSETS: Record<string, string> = {
 const dir = new URL('../../dashboard/', import.meta.url);
 
 const BoardQuery = z.strictObject({
-  kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
+  kind: z.enum(PROCEDURE_KINDS).optional(),
   tier: TierSchema.optional(),
   region: RegionPrefixParam,
   organ: RegistryIdParam,
@@ -48,14 +49,24 @@ export const dashboardRoutes =
       return reply.type(type).send(readFileSync(new URL(req.params.file, dir), 'utf8'));
     });
 
-    app.get('/api/me', { schema: { summary: '当前身份：所代表的机关或部门、本人及其角色', tags: ['dashboard'] } }, async (req) => {
-      const caller = await authenticate(req);
-      return { ...caller.party, person: caller.person, roles: caller.roles, label: actorLabel(actorOf(caller))! };
-    });
+    app.get(
+      '/api/me',
+      { schema: { response: { 200: MeSchema }, summary: '当前身份：所代表的机关或部门、本人及其角色', tags: ['dashboard'] } },
+      async (req) => {
+        const caller = await authenticate(req);
+        return { ...caller.party, person: caller.person, roles: caller.roles, label: actorLabel(actorOf(caller))! };
+      },
+    );
 
     app.get(
       '/api/dashboard/overview',
-      { schema: { summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）', tags: ['dashboard'] } },
+      {
+        schema: {
+          response: { 200: OverviewSchema },
+          summary: '概览：进行中、即将超期、已超期、已办结（按程序、按层级）',
+          tags: ['dashboard'],
+        },
+      },
       async (req) => {
         const caller = await authenticate(req);
         const overview = await board.overview(caller.party, Object.keys(PROCEDURES), TIERS);
@@ -65,7 +76,14 @@ export const dashboardRoutes =
 
     app.get(
       '/api/dashboard/board',
-      { schema: { querystring: BoardQuery, summary: '期限看板：按下一期限排序的未办结步骤', tags: ['dashboard'] } },
+      {
+        schema: {
+          querystring: BoardQuery,
+          response: { 200: BoardPageSchema },
+          summary: '期限看板：按下一期限排序的未办结步骤',
+          tags: ['dashboard'],
+        },
+      },
       async (req) => {
         const caller = await authenticate(req);
         const { pageSize, cursor, ...filters } = req.query;
@@ -78,6 +96,7 @@ export const dashboardRoutes =
       {
         schema: {
           params: z.strictObject({ kind: z.enum(PROCEDURE_KINDS) }),
+          response: { 200: StatechartSchema },
           summary: '程序状态图',
           tags: ['dashboard'],
         },

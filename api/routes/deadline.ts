@@ -5,6 +5,7 @@ import { computeDeadline } from '../../domain/deadline/compute.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { DeadlineError, RuleSchema } from '../../domain/deadline/types.js';
 import { ApiError } from '../problem.js';
+import { DeadlineAnswerSchema } from '../response-schemas.js';
 
 const DeadlineQuery = z.strictObject({
   rule: RuleSchema.describe('working-days 工作日 · calendar-days 日 · months 月 · years 年 · hours 小时'),
@@ -22,7 +23,9 @@ export const deadlineRoutes =
   async (app) => {
     app.get(
       '/api/deadline',
-      { schema: { querystring: DeadlineQuery, summary: '期限计算（what-if）', tags: ['deadline'] } },
+      {
+        schema: { querystring: DeadlineQuery, response: { 200: DeadlineAnswerSchema }, summary: '期限计算（what-if）', tags: ['deadline'] },
+      },
       async (req) => {
         const q = req.query;
         const extensions = (q.extension === undefined ? [] : Array.isArray(q.extension) ? q.extension : [q.extension]).map((days) => ({

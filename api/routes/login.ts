@@ -20,6 +20,7 @@ import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { authenticate, AuthError, issueToken, type Caller, type TokenRules, type TokenSubject } from '../auth.js';
 import type { Oidc } from '../oidc.js';
 import { ApiError } from '../problem.js';
+import { LoginOptionsSchema, SessionSchema, SignedOutSchema } from '../response-schemas.js';
 
 export const SESSION_COOKIE = 'bm_session';
 /** The login transaction (PKCE verifier, state, nonce): signed, 10 minutes, sent only to the callback. */
@@ -95,22 +96,28 @@ export const loginRoutes =
       reply.type('text/javascript; charset=utf-8').send(script),
     );
 
-    app.get('/auth/options', { schema: { summary: '登录方式：统一身份认证（OIDC）；演示模式下的演示人员', tags: ['auth'] } }, async () => ({
-      oidc: !!d.oidc,
-      demo: demo.map((p) => {
-        const party = d.registry.party(p.party);
-        const roleLabel = p.roles.map((r) => ROLE_LABELS[r]).join('、');
-        return {
-          sub: p.sub,
-          party: party.id,
-          partyName: party.name,
-          name: p.name,
-          roles: p.roles,
-          roleLabel,
-          label: `${party.name} ${p.name}（${roleLabel}）`,
-        };
+    app.get(
+      '/auth/options',
+      {
+        schema: { response: { 200: LoginOptionsSchema }, summary: '登录方式：统一身份认证（OIDC）；演示模式下的演示人员', tags: ['auth'] },
+      },
+      async () => ({
+        oidc: !!d.oidc,
+        demo: demo.map((p) => {
+          const party = d.registry.party(p.party);
+          const roleLabel = p.roles.map((r) => ROLE_LABELS[r]).join('、');
+          return {
+            sub: p.sub,
+            party: party.id,
+            partyName: party.name,
+            name: p.name,
+            roles: p.roles,
+            roleLabel,
+            label: `${party.name} ${p.name}（${roleLabel}）`,
+          };
+        }),
       }),
-    }));
+    );
 
     if (demo.length) {
       app.post(
@@ -118,6 +125,7 @@ export const loginRoutes =
         {
           schema: {
             body: z.strictObject({ sub: z.string().max(100) }),
+            response: { 200: SessionSchema },
             summary: '演示：以演示人员身份登录（生产模式下不存在）',
             tags: ['auth'],
           },
@@ -134,12 +142,16 @@ export const loginRoutes =
       );
     }
 
-    app.post('/auth/logout', { schema: { summary: '退出登录：清除会话并使其失效', tags: ['auth'] } }, async (req, reply) => {
-      const token = req.cookies[SESSION_COOKIE];
-      if (token) d.sessions.revoke(token);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return { signedOut: true };
-    });
+    app.post(
+      '/auth/logout',
+      { schema: { response: { 200: SignedOutSchema }, summary: '退出登录：清除会话并使其失效', tags: ['auth'] } },
+      async (req, reply) => {
+        const token = req.cookies[SESSION_COOKIE];
+        if (token) d.sessions.revoke(token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { signedOut: true as const };
+      },
+    );
 
     const oidc = d.oidc;
     if (!oidc) return;

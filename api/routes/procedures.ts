@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import { EventResultSchema, ProcedureListSchema, ProcedureViewSchema, StartedSchema } from '../response-schemas.js';
 
 const IdParams = z.strictObject({
   id: z
@@ -178,7 +180,15 @@ export const procedureRoutes =
     for (const def of Object.values(PROCEDURES)) {
       app.post(
         `/api/procedures/${def.kind}`,
-        { schema: { body: def.input, headers: IdempotencyHeaders, summary: `启动${def.label}（${def.basis}）`, tags: ['procedures'] } },
+        {
+          schema: {
+            body: def.input,
+            headers: IdempotencyHeaders,
+            response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
+            summary: `启动${def.label}（${def.basis}）`,
+            tags: ['procedures'],
+          },
+        },
         async (req, reply) => {
           let log = req.log.child({ kind: def.kind });
           try {
@@ -234,13 +244,13 @@ export const procedureRoutes =
 
     /** Scope from the search attributes (server only, no worker round trip): 404 outside it, as for none. */
     async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
-      let sa: Record<string, unknown> | undefined;
+      let sa: TypedSearchAttributes | undefined;
       try {
-        sa = (await deps.client.workflow.getHandle(id).describe()).searchAttributes;
+        sa = (await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes;
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
-      if (sa && canSeeByAttributes(caller.party, (sa.BmParties as string[]) ?? [], (sa.BmRegionScope as string[]) ?? [])) return;
+      if (sa && canSeeByAttributes(caller.party, sa.get(SA.parties) ?? [], sa.get(SA.regionScope) ?? [])) return;
       if (sa) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
@@ -252,6 +262,7 @@ export const procedureRoutes =
           params: IdParams,
           body: EventBody,
           headers: IdempotencyHeaders,
+          response: { 200: EventResultSchema },
           summary: '发送事件（Temporal Update）',
           tags: ['procedures'],
         },
@@ -302,7 +313,14 @@ export const procedureRoutes =
 
     app.get(
       '/api/procedures/:id',
-      { schema: { params: IdParams, summary: '程序详情：状态、期限及依据、审计记录', tags: ['procedures'] } },
+      {
+        schema: {
+          params: IdParams,
+          response: { 200: ProcedureViewSchema },
+          summary: '程序详情：状态、期限及依据、审计记录',
+          tags: ['procedures'],
+        },
+      },
       async (req) => {
         const caller = await deps.authenticate(req);
         const view = redactView(await visibleView(req.params.id, caller, req), caller);
@@ -323,10 +341,21 @@ export const procedureRoutes =
 
     app.get(
       '/api/procedures',
-      { schema: { querystring: ListQuery, summary: '程序列表（可见范围内，游标分页）', tags: ['procedures'] } },
+      {
+        schema: {
+          querystring: ListQuery,
+          response: { 200: ProcedureListSchema },
+          summary: '程序列表（可见范围内，游标分页）',
+          tags: ['procedures'],
+        },
+      },
       async (req) => {
         const caller = await deps.authenticate(req);
         const q = req.query;
+        // The one raw visibility call left: the cursor is the server's page token, which
+        // client.workflow.list does not expose (SDK 1.24 ListOptions: query and pageSize). Over its
+        // iterator a cursor would be an offset, re-read from the first page on every request and
+        // shifted by every procedure started meanwhile. The typed keys decode the page (search-attributes.ts).
         const res = await deps.client.workflowService.listWorkflowExecutions({
           namespace: deps.client.options.namespace,
           query: listQuery(q, caller),

@@ -4,6 +4,7 @@ import type { Registry } from '../../domain/registry/registry.js';
 import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { canSee } from '../scope.js';
 import type { Authenticate } from '../server.js';
+import { AuthoritiesSchema, OrgansSchema } from '../response-schemas.js';
 
 const OrgansQuery = z.strictObject({
   view: z
@@ -24,15 +25,20 @@ const OrgansQuery = z.strictObject({
 export const registryRoutes =
   (registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/api/registry/authorities', { schema: { summary: '保密行政管理部门', tags: ['registry'] } }, async (req) => {
-      await authenticate(req);
-      return registry.data.authorities.map((a) => ({ ...authorityRef(a), head: a.head }));
-    });
+    app.get(
+      '/api/registry/authorities',
+      { schema: { response: { 200: AuthoritiesSchema }, summary: '保密行政管理部门', tags: ['registry'] } },
+      async (req) => {
+        await authenticate(req);
+        return registry.data.authorities.map((a) => ({ ...authorityRef(a), head: a.head }));
+      },
+    );
     app.get(
       '/api/registry/organs',
       {
         schema: {
           querystring: OrgansQuery,
+          response: { 200: OrgansSchema },
           summary: '可见的机关、单位；view=directory：全部机关、单位的名录（仅编号、名称、类别，供选择）',
           tags: ['registry'],
         },

@@ -13,11 +13,11 @@ import { dateOf, dayOf } from '../../domain/time.js';
 import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
-import type { DeadlineBoard, BoardItem } from '../board.js';
+import type { DeadlineBoard, BoardItem, TimeLeft } from '../board.js';
 import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
-import { decodeAttributes } from '../search-attributes.js';
+import { CalendarSchema, FormsSchema, WorkbenchSchema } from '../response-schemas.js';
 
 /** The JSON Schema of what the API validates, generated from the same zod schema (input side). */
 export function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -94,7 +94,7 @@ interface WorkRow {
   deadlineLabel?: string;
   provisional: boolean;
   closed?: boolean;
-  timeLeft?: { unit: string; value: number };
+  timeLeft?: TimeLeft;
 }
 
 type MyDeadline = { dueAt: string; dueSoonAt: string; rule: string; label: string; provisional?: boolean };
@@ -154,6 +154,7 @@ export const workbenchRoutes =
       '/api/forms',
       {
         schema: {
+          response: { 200: FormsSchema },
           summary: '表单：各程序的启动输入与事件的 JSON Schema（由 API 校验所用的 zod schema 生成）及中文字段名',
           tags: ['workbench'],
         },
@@ -166,7 +167,14 @@ export const workbenchRoutes =
 
     app.get(
       '/api/calendar',
-      { schema: { querystring: CalendarQuery, summary: '工作日历：法定节假日、调休上班日', tags: ['workbench'] } },
+      {
+        schema: {
+          querystring: CalendarQuery,
+          response: { 200: CalendarSchema },
+          summary: '工作日历：法定节假日、调休上班日',
+          tags: ['workbench'],
+        },
+      },
       async (req) => {
         await deps.authenticate(req);
         const cal = deps.calendar();
@@ -177,7 +185,7 @@ export const workbenchRoutes =
             working: cal.isWorkingDay(first + i),
             ...cal.describe(first + i),
           }));
-          return { version: cal.version, coveredYears: cal.coveredYears, days };
+          return { version: cal.version, coveredYears: [...cal.coveredYears], days };
         } catch (e) {
           if (!(e instanceof RangeError)) throw e;
           throw new ApiError(400, 'Invalid request', `from: ${e.message}`, {
@@ -204,7 +212,9 @@ export const workbenchRoutes =
 
     app.get(
       '/api/workbench',
-      { schema: { summary: '工作台：我的待办（按期限排序）、我发起的、我辖区的', tags: ['workbench'] } },
+      {
+        schema: { response: { 200: WorkbenchSchema }, summary: '工作台：我的待办（按期限排序）、我发起的、我辖区的', tags: ['workbench'] },
+      },
       async (req) => {
         const caller = await deps.authenticate(req);
         const me = caller.party.id;
@@ -225,27 +235,28 @@ export const workbenchRoutes =
         )
           .filter((r): r is WorkRow => !!r)
           .sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
-        // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first.
-        const res = await deps.client.workflowService.listWorkflowExecutions({
-          namespace: deps.client.options.namespace,
-          query: `BmOrgan = '${me}'`,
-          pageSize: 50,
-        });
-        const started = (res.executions ?? []).map((e) => {
-          const sa = decodeAttributes(e.searchAttributes?.indexedFields);
-          const item = open.find((o) => o.id === e.execution!.workflowId);
-          if (item) return row(item, now);
-          return {
-            id: e.execution!.workflowId!,
-            kind: sa.get(SA.kind) ?? '',
-            state: sa.get(SA.state) ?? '',
-            responsible: sa.get(SA.responsible) ?? '',
-            deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
-            deadlineRule: 'none',
-            provisional: false,
-            closed: sa.get(SA.closed) ?? false,
-          };
-        });
+        // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first;
+        // the first 50, one visibility page (the iterator stops there).
+        const started: WorkRow[] = [];
+        for await (const e of deps.client.workflow.list({ query: `BmOrgan = '${me}'`, pageSize: 50 })) {
+          const item = open.find((o) => o.id === e.workflowId);
+          const sa = e.typedSearchAttributes;
+          started.push(
+            item
+              ? row(item, now)
+              : {
+                  id: e.workflowId,
+                  kind: sa.get(SA.kind) ?? '',
+                  state: sa.get(SA.state) ?? '',
+                  responsible: sa.get(SA.responsible) ?? '',
+                  deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
+                  deadlineRule: 'none',
+                  provisional: false,
+                  closed: sa.get(SA.closed) ?? false,
+                },
+          );
+          if (started.length === 50) break;
+        }
         // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
         const jurisdiction =
           caller.party.type === 'authority'

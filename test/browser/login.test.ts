@@ -4,11 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE } from '../../api/demo-people.js';
-import { connectOidc, oidcSettingsFromEnv } from '../../api/oidc.js';
+import { connectOidc, oidcSettingsOf } from '../../api/oidc.js';
 import { launchChromium } from '../support/browser.js';
 import { startTestIdp, type TestIdp } from '../support/oidc-idp.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { parseConfig } from '../../activities/config.js';
+
+/** The identity provider's settings as the API reads them: the variables and the public address. */
+const settingsFrom = (env: Record<string, string>, publicUrl: string) => oidcSettingsOf(parseConfig({ ...env, BM_PUBLIC_URL: publicUrl }));
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 let stack: Stack;
@@ -36,7 +40,7 @@ beforeAll(async () => {
     ],
   });
   const oidc = await connectOidc(
-    oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_SCOPE: 'openid profile bm' }, url)!,
+    settingsFrom({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_SCOPE: 'openid profile bm' }, url)!,
   );
   await serve(await stack.extraApp({ oidc, demoPeople: DEMO_PEOPLE }), port);
   browser = await launchChromium();

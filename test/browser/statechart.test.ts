@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { denialLog } from '../../api/denials.js';
 import { buildServer } from '../../api/server.js';
-import { AesGcmCodec } from '../../worker/codec.js';
+import { AesGcmCodec } from '../../temporal/codec.js';
 import { PROCEDURES } from '../../machines/index.js';
 import { launchChromium } from '../support/browser.js';
 import { freePort } from '../support/ports.js';

@@ -10,12 +10,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { issueToken, signingKey } from '../../api/auth.js';
+import { parseConfig } from '../../activities/config.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { DEADLINE_PASSED } from '../../machines/procedure.js';
 import { startClusterSystem, type ClusterSystem } from '../../scripts/cluster-system.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
-import { codecFromEnv, sealedDataConverter } from '../../worker/codec.js';
-import { temporalConfig } from '../../worker/config.js';
+import { codecFromEnv, sealedDataConverter } from '../../temporal/codec.js';
+import { temporalConfig } from '../../temporal/connection.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { clusterScenarios, LEAK_DUE_S } from './scenarios.js';
@@ -178,7 +179,7 @@ describe.sequential('a real Temporal cluster on PostgreSQL, started by the proje
         }
 
         // Both API processes answer the same view.
-        const token = await issueToken(signingKey(env, env.BM_DATA_DIR!), {
+        const token = await issueToken(signingKey(parseConfig(env)), {
           party: s.by,
           sub: `test:${s.by}`,
           name: '集群测试人员',

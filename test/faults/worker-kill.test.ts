@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { DEADLINE_PASSED } from '../../machines/procedure.js';
-import { codecFromEnv, sealedDataConverter } from '../../worker/codec.js';
+import { codecFromEnv, sealedDataConverter } from '../../temporal/codec.js';
 import { writeWorkflowBundle } from '../../worker/worker.js';
 import { freePort } from '../support/ports.js';
 import { timeSkippingEnv } from '../support/temporal.js';

@@ -40,16 +40,19 @@ describe('configuration: one typed module, one default per variable', () => {
     expect(printed.stdout.trim()).toBe(join(root, '.data'));
   });
 
-  it('every entry point reads BM_* and TEMPORAL_* only through the configuration (activities/config.ts, worker/config.ts)', () => {
-    const readers = ['api', 'worker', 'activities', 'scripts', 'domain']
+  it('every entry point reads BM_* and TEMPORAL_* only through the configuration (activities/config.ts, temporal/connection.ts)', () => {
+    const readers = ['api', 'worker', 'temporal', 'activities', 'scripts', 'domain']
       .flatMap(sources)
-      .filter((f) => !['activities/config.ts', 'worker/config.ts'].includes(f))
+      .filter((f) => !['activities/config.ts', 'temporal/connection.ts'].includes(f))
       .filter((f) =>
         /process\.env\.(BM_|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TEMPORAL_API_KEY|TEMPORAL_TLS|TEMPORAL_TASK_QUEUE|PORT\b|HOST\b|LOG_LEVEL)/.test(
           readFileSync(join(root, f), 'utf8'),
         ),
       );
     expect(readers).toEqual([]);
+    // The API's identity settings (tokens, identity provider) come parsed too: no environment record reaches api/.
+    expect(sources('api').filter((f) => /\benv\.BM_/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+    expect(Object.keys(ConfigSchema.shape)).toEqual(expect.arrayContaining(['BM_JWT_SECRET', 'BM_TOKEN_MAX_HOURS', 'BM_OIDC_ISSUER']));
     // …and each entry point takes its data folder from it: `npm run worker` alone uses the folder `npm start` uses.
     for (const entry of ['api/main.ts', 'worker/main.ts', 'scripts/start.ts'])
       expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);

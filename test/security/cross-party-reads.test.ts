@@ -9,9 +9,10 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIDDEN } from '../../api/redact.js';
 import { shanghaiDateOf } from '../../domain/time.js';
-import { sealedDataConverter } from '../../worker/codec.js';
+import { sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 let stack: Stack;
@@ -64,7 +65,7 @@ describe('scope is decided from the search attributes before the workflow is que
     const id = started.body.id as string;
     const handle = stack.client.workflow.getHandle(id);
     await expect
-      .poll(async () => ((await handle.describe()).searchAttributes.BmParties as string[] | undefined)?.includes('org-gz-bureau'), {
+      .poll(async () => (await handle.describe()).typedSearchAttributes.get(SA.parties)?.includes('org-gz-bureau'), {
         timeout: 10_000,
       })
       .toBe(true);

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectOidc, oidcSettingsFromEnv, type Oidc } from '../../api/oidc.js';
+import { connectOidc, oidcSettingsOf, type Oidc } from '../../api/oidc.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { startTestIdp, type TestIdp } from '../support/oidc-idp.js';
+import { parseConfig } from '../../activities/config.js';
+
+/** The identity provider's settings as the API reads them: the variables and the public address. */
+const settingsFrom = (env: Record<string, string>, publicUrl: string) => oidcSettingsOf(parseConfig({ ...env, BM_PUBLIC_URL: publicUrl }));
 
 let stack: Stack;
 let idp: TestIdp;
@@ -19,10 +23,7 @@ const ACCOUNTS = [
 
 const oidcFor = (audience: string): Promise<Oidc> =>
   connectOidc(
-    oidcSettingsFromEnv(
-      { BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_AUDIENCE: audience },
-      'http://127.0.0.1:1',
-    )!,
+    settingsFrom({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'bm-dashboard', BM_OIDC_AUDIENCE: audience }, 'http://127.0.0.1:1')!,
   );
 
 beforeAll(async () => {
@@ -129,9 +130,7 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
 
   it('an expired token of the provider is refused with 401', async () => {
     const { id_token } = await idp.codeFlow('u-zhang', 'short-lived');
-    const fresh = await connectOidc(
-      oidcSettingsFromEnv({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'short-lived' }, 'http://127.0.0.1:1')!,
-    );
+    const fresh = await connectOidc(settingsFrom({ BM_OIDC_ISSUER: idp.issuer, BM_OIDC_CLIENT_ID: 'short-lived' }, 'http://127.0.0.1:1')!);
     const app = await stack.extraApp({ oidc: fresh });
     expect((await me(app, id_token)).statusCode).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000));
@@ -155,7 +154,7 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
   });
 
   it('the claim names are configurable (BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM) and a plain issuer over http is refused off loopback', async () => {
-    const s = oidcSettingsFromEnv(
+    const s = settingsFrom(
       {
         BM_OIDC_ISSUER: 'https://idp.example.gov.cn/realms/bm',
         BM_OIDC_CLIENT_ID: 'bm',
@@ -169,10 +168,10 @@ describe('tokens of the OpenID Connect identity provider (verified by its JWKS)'
       redirectUri: 'https://bm.example.gov.cn/auth/callback',
       claims: { name: 'name', party: 'org', roles: 'groups' },
     });
-    expect(() => oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'http://idp.example.gov.cn', BM_OIDC_CLIENT_ID: 'bm' }, 'https://x')).toThrow(
+    expect(() => settingsFrom({ BM_OIDC_ISSUER: 'http://idp.example.gov.cn', BM_OIDC_CLIENT_ID: 'bm' }, 'https://x')).toThrow(
       /BM_OIDC_ISSUER: .* must be https/,
     );
-    expect(() => oidcSettingsFromEnv({ BM_OIDC_ISSUER: 'https://idp.example.gov.cn' }, 'https://x')).toThrow(/BM_OIDC_CLIENT_ID: required/);
+    expect(() => settingsFrom({ BM_OIDC_ISSUER: 'https://idp.example.gov.cn' }, 'https://x')).toThrow(/BM_OIDC_CLIENT_ID: required/);
   });
 
   it('the embedded HS256 tokens keep working beside the provider', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLoopback, temporalConfig } from '../../worker/config.js';
+import { isLoopback, temporalConfig } from '../../temporal/connection.js';
 
 const prod = { BM_MODE: 'production' };
 const REFUSAL =

@@ -6,13 +6,14 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
-import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../worker/codec.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../temporal/codec.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
+import { historyToJSON } from './history-json.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -45,7 +46,7 @@ export async function withProcedureEnv<T>(
       workflowBundle: await workflowBundle(),
       activities: createActivities(deps),
       // The converters of production without the codec: activity failures carry their text as the
-      // workflow's failure converter expects (worker/converters.ts).
+      // workflow's failure converter expects (temporal/converters.ts).
       dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH },
     });
     const now = () => serverNow(env);
@@ -76,7 +77,5 @@ export async function maybeRecordHistory(h: WorkflowHandle, name: string): Promi
   const history = await h.fetchHistory();
   const dir = join(ROOT, 'test', 'histories', 'current');
   mkdirSync(dir, { recursive: true });
-  // The SDK's history JSON form (its documented helper, not exported at the package entry point).
-  const { historyToJSON } = await import('@temporalio/common/lib/proto-utils.js');
   writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
 }

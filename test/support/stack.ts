@@ -12,7 +12,7 @@ import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { workflowBundle } from '../../worker/worker.js';
-import { AesGcmCodec, sealedDataConverter } from '../../worker/codec.js';
+import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from './ports.js';
 
 /** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */

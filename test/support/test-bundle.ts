@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadDeps } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
-import { FAILURE_CONVERTER_PATH } from '../../worker/codec.js';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/codec.js';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never;
 

@@ -5,8 +5,8 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../activities/config.js';
 import { loadDeps } from '../../activities/deps.js';
-import { codecOf } from '../../worker/codec.js';
-import { temporalConfig } from '../../worker/config.js';
+import { codecOf } from '../../temporal/codec.js';
+import { temporalConfig } from '../../temporal/connection.js';
 import { connectWorker, createWorker } from '../../worker/worker.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { startProcedure } from '../../api/procedure-client.js';
-import { AesGcmCodec, sealedDataConverter } from '../../worker/codec.js';
+import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;

@@ -14,6 +14,7 @@ import type { ProcedureView } from '../../workflows/types.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const TASK_QUEUE = 'restart-test';
 
@@ -60,8 +61,8 @@ describe('the dev server on a SQLite file survives a full restart', () => {
         actor: organ,
       });
       expect(view.state).toBe('awaitingReport');
-      const sa = (await handle.describe()).searchAttributes;
-      expect(sa.BmKind).toEqual(['unclear-matter']);
+      const sa = (await handle.describe()).typedSearchAttributes;
+      expect(sa.get(SA.kind)).toBe('unclear-matter');
       return view;
     });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendEvent } from '../../api/procedure-client.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const ent = { id: 'ent-gz-tech' };
 const authority = { id: 'auth-440000' }; // granted the licence
@@ -45,7 +46,7 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
       // The granting (provincial) authority, not the enterprise's county authority auth-440106.
       expect(escalations[0]!.recipients.map((r) => [r.party.id, r.role])).toEqual([['auth-440000', 'named-authority']]);
       expect(v.audit.find((a) => a.kind === 'escalation')!.summary).toContain('Regs 48 para 3');
-      expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-440000']);
+      expect((await h.describe()).typedSearchAttributes.get(SA.responsible)).toBe('auth-440000');
       const r = await p.send(h, 'ORDER_RECTIFICATION', authority, { dueDate: '2026-04-30', items: '补报2025年度自检报告' });
       expect(r.state).toBe('rectifying');
       expect(r.deadlines.find((d) => d.specId === 'rectification')).toMatchObject({
@@ -76,7 +77,7 @@ describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, 
         { measure: 'suspend-or-downgrade', basis: 'Regs 71 para 2(2)', reason: '未按照保密行政管理部门要求时限完成整改', on: '2026-04-16' },
       ]);
       expect(v.deadlines.find((d) => d.specId === 'rectification')!.status).toBe('lapsed');
-      expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-440000']);
+      expect((await h.describe()).typedSearchAttributes.get(SA.responsible)).toBe('auth-440000');
 
       await p.send(h, 'SUSPEND_BUSINESS', authority, { until: '2026-06-30', downgrade: false });
       await p.sleepUntil('2026-06-30T16:00:30Z');

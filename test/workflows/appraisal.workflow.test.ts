@@ -3,6 +3,7 @@ import { loadDeps } from '../../activities/deps.js';
 import { eventRejection, startRefusal } from '../../api/procedure-client.js';
 import { PolicySchema } from '../../domain/policy.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv, type ProcedureEnv } from '../support/procedure-env.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const court = { id: 'org-gz-procuratorate' }; // a municipal procuratorate in Guangdong
 const authority = { id: 'auth-440000' };
@@ -48,7 +49,7 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
         lastDay: '2025-09-25',
         basis: '本地策略（国家秘密鉴定工作规定）',
       });
-      expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['on_track']); // the reply clock runs
+      expect((await h.describe()).typedSearchAttributes.get(SA.deadlineStatus)).toBe('on_track'); // the reply clock runs
 
       await p.sleepUntil('2025-09-17T02:00:00Z');
       r = await p.send(h, 'END_CONSULTATION', authority);

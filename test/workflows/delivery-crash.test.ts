@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { startProcedure } from '../../api/procedure-client.js';
-import { codecFromEnv, sealedDataConverter } from '../../worker/codec.js';
+import { codecFromEnv, sealedDataConverter } from '../../temporal/codec.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { freePort } from '../support/ports.js';
 import { webhookReceiver } from '../support/receivers.js';

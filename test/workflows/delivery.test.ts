@@ -6,6 +6,7 @@ import { Registry } from '../../domain/registry/registry.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { smtpReceiver, webhookReceiver } from '../support/receivers.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const SECRET = 'webhook-test-secret';
 const organ = { id: 'org-gz-bureau' };
@@ -133,7 +134,7 @@ describe('reminder delivery (SPEC §4)', () => {
         ]);
         const escalation = v.inbox.find((i) => i.subject.startsWith('通知渠道故障'))!;
         expect(escalation.recipients.map((r) => r.role)).toEqual(['secrecy-officer']);
-        expect((await h.describe()).searchAttributes.BmDeliveryFailed).toEqual([true]);
+        expect((await h.describe()).typedSearchAttributes.get(SA.deliveryFailed)).toBe(true);
       },
       depsWith(hook.url, {}, { deliveryAttempts: 3 }),
     );

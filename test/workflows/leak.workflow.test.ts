@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 import { loadDeps } from '../../activities/deps.js';
 import { PolicySchema } from '../../domain/policy.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ in Guangzhou, with a superior organ
 const leak = (over: Record<string, unknown> = {}) => ({
@@ -55,7 +56,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
         },
       ]);
       expect(v.deadlines.find((d) => d.specId === 'report-superior')!.status).toBe('met');
-      expect((await h.describe()).searchAttributes.BmDeadlineStatus).toEqual(['overdue']);
+      expect((await h.describe()).typedSearchAttributes.get(SA.deadlineStatus)).toBe('overdue');
       await maybeRecordHistory(h, 'leak-late');
     });
   });

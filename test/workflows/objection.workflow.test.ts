@@ -1,6 +1,7 @@
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const objector = { id: 'org-gz-institute' };
 const classifier = { id: 'org-gz-bureau' };
@@ -79,7 +80,7 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       expect(v.responsible?.id).toBe('auth-000000');
       expect(v.context.interim).toMatchObject({ level: 'secret' }); // pending again: the highest claimed
       expect(v.deadlines.at(-1)).toMatchObject({ specId: 'national-review', responsible: { id: 'auth-000000' } });
-      expect((await h.describe()).searchAttributes.BmResponsible).toEqual(['auth-000000']);
+      expect((await h.describe()).typedSearchAttributes.get(SA.responsible)).toBe('auth-000000');
 
       // The national authority raises it to 机密: the original classifier tells the holders and changes the markings.
       let r = await p.send(h, 'NATIONAL_DECIDE', national, decision('secret', 10));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
 import { recomputeDeadlinesUpdate } from '../../workflows/messages.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
+import { SA } from '../../workflows/search-attributes.js';
 
 const WF = 'unclear-matter';
 const organ = { id: 'org-gz-bureau', name: '广州市某局' };
@@ -65,10 +66,10 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(v.audit.filter((a) => a.kind === 'escalation').every((a) => a.basis === 'Regs 25 para 1')).toBe(true);
       // The reminders never moved the deadline.
       expect(v.deadlines[0]!.dueAt).toBe(at('2025-10-16T16:00:00Z'));
-      const sa = (await h.describe()).searchAttributes;
-      expect(sa.BmDeadlineStatus).toEqual(['overdue']);
-      expect(sa.BmState).toEqual(['awaitingReport']);
-      expect(sa.BmResponsible).toEqual(['org-gz-bureau']);
+      const sa = (await h.describe()).typedSearchAttributes;
+      expect(sa.get(SA.deadlineStatus)).toBe('overdue');
+      expect(sa.get(SA.state)).toBe('awaitingReport');
+      expect(sa.get(SA.responsible)).toBe('org-gz-bureau');
       await maybeRecordHistory(h, 'unclear-matter-overdue');
     });
   });
@@ -126,7 +127,7 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(final.inbox.find((i) => i.subject === 'filed')!.recipients[0]!.party.id).toBe('auth-000000');
       expect(final.audit.at(-1)!.kind).toBe('closed');
       expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met', 'met']);
-      expect((await h.describe()).searchAttributes.BmClosed).toEqual([true]);
+      expect((await h.describe()).typedSearchAttributes.get(SA.closed)).toBe(true);
       await maybeRecordHistory(h, 'unclear-matter-provincial');
     });
   });
@@ -264,7 +265,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         const h = await p.start(WF, matter({ draftedOn: '2026-12-25' }), organ);
         let v = await p.view(h);
         expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-08', provisional: true });
-        expect((await h.describe()).searchAttributes.BmProvisional).toEqual([true]);
+        expect((await h.describe()).typedSearchAttributes.get(SA.provisional)).toBe(true);
         // The 2027 notice is published: New Year 1–3 January off.
         calendar.version = 'cn-2027@test';
         calendar.years.push({
@@ -286,7 +287,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         const entry = v.audit.find((a) => a.kind === 'deadline-recomputed')!;
         expect(entry.actor.id).toBe('operator');
         expect(entry.summary).toContain('2027年通知已公布');
-        expect((await h.describe()).searchAttributes.BmProvisional).toEqual([false]);
+        expect((await h.describe()).typedSearchAttributes.get(SA.provisional)).toBe(false);
       },
       { ...loadDeps({}), calendar: calendarSource(file) },
     );

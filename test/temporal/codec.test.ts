@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AesGcmCodec, codecFromEnv } from '../../worker/codec.js';
-import { payloadConverter } from '../../worker/converters.js';
+import { AesGcmCodec, codecFromEnv } from '../../temporal/codec.js';
+import { payloadConverter } from '../../temporal/converters.js';
 
 const key = (n: number) => Buffer.alloc(32, n);
 const payload = (text: string) => ({

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/common';
 
 /**
- * What the codec (worker/codec.ts) turns a payload into when it does not open (not sealed, an
+ * What the codec (temporal/codec.ts) turns a payload into when it does not open (not sealed, an
  * unknown key id, a failed authentication tag): its content dropped, the reason in its place.
  * Reading it fails with that reason. So a plaintext Update is rejected before its validator runs
  * (nothing recorded), a plaintext start input never reaches the driver, and a client never shows

@@ -7,7 +7,7 @@
  * A payload that arrives unsealed was not written by a holder of a key: anyone who reaches the
  * Temporal port could have sent it (a plaintext Update from the CLI naming a forged actor). It is
  * refused, never passed through: decode replaces it by a payload of REFUSED_ENCODING holding the reason,
- * which the payload converter refuses to read (worker/converters.ts).
+ * which the payload converter refuses to read (temporal/converters.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -30,7 +30,7 @@ const COMPRESS_FROM_BYTES = 4096;
 const KEY_ID = 'encryption-key-id';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-/** A payload that does not open: its content dropped, the reason in its place (worker/converters.ts). */
+/** A payload that does not open: its content dropped, the reason in its place (temporal/converters.ts). */
 const refused = (reason: string): Payload => ({
   metadata: { [METADATA_ENCODING_KEY]: enc.encode(REFUSED_ENCODING) },
   data: enc.encode(`refused: ${reason}`),

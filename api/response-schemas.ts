@@ -1,0 +1,347 @@
+/**
+ * What the API sends, route by route: the OpenAPI document shows these shapes, and the serializer
+ * (fastify-type-provider-zod) encodes every answer through them, so a field not named here never
+ * leaves the server (zod objects drop unknown keys). Free-form parts say so: a machine's context
+ * and policy, an event's payload, the JSON Schemas of the forms.
+ */
+import { z } from 'zod';
+
+const text = z.string();
+const instant = z.string().describe('ISO 8601 instant');
+const free = z.record(z.string(), z.unknown());
+
+/** RFC 9457 problem details (api/problem.ts): which field, why, what is allowed. */
+export const ProblemSchema = z
+  .object({
+    type: text,
+    title: text,
+    status: z.number().int(),
+    detail: text,
+    fieldErrors: z.array(z.object({ field: text, message: text, messageZh: text.optional() })).optional(),
+    /** An event refused by the workflow: the state it is in and the events it accepts there. */
+    state: text.optional(),
+    allowedEvents: z.array(text).optional(),
+  })
+  .describe('problem details (RFC 9457)');
+
+export const PartySchema = z.object({
+  id: text,
+  name: text,
+  type: z.enum(['organ', 'authority']),
+  tier: text,
+  region: text,
+  organKind: text.optional(),
+});
+
+const ActorSchema = z.object({
+  id: text,
+  name: text.optional(),
+  person: z.object({ sub: text, name: text }).optional(),
+  roles: z.array(text).optional(),
+});
+
+/** A computed period (domain/deadline): the what-if calculator's answer and every step's deadline. */
+const PeriodShape = {
+  rule: text,
+  n: z.number(),
+  from: text,
+  basis: text.optional(),
+  lastDay: text.optional(),
+  nominalLastDay: text.optional(),
+  fixedEnd: z.literal(true).optional(),
+  dueAt: instant,
+  startAt: instant.optional(),
+  dueSoonAt: instant.optional(),
+  reminders: z.array(z.object({ key: text, at: instant })).optional(),
+  budget: z.number().optional(),
+  provisional: z.boolean().optional(),
+  calendarVersion: text.optional(),
+  extensions: z.array(z.object({ days: z.number(), reason: text.optional(), approver: text.optional(), basis: text.optional() })),
+  suspensions: z.array(z.object({ from: text, to: text, reason: text.optional(), approver: text.optional(), basis: text.optional() })),
+};
+
+export const ExplanationSchema = z.object({ lines: z.array(text), skipped: z.array(z.object({ date: text, reason: text })) });
+
+/**
+ * A step's deadline as parties see it. The alarm loop's bookkeeping (`inputs`, `remindersDone`,
+ * `dueSoonDone`, `dueFired`) stays in the workflow. Fields added to the record over time are
+ * optional: a procedure started before them still answers.
+ */
+export const DeadlineSchema = z.object({
+  ...PeriodShape,
+  key: text,
+  specId: text.optional(),
+  slot: text.optional(),
+  label: text,
+  state: text,
+  responsible: PartySchema,
+  policy: z.boolean().optional(),
+  obligation: z.boolean().optional(),
+  status: z.enum(['running', 'suspended', 'met', 'met_late', 'lapsed', 'superseded']),
+  computedAt: instant.optional(),
+  metAt: instant.optional(),
+  overdueCount: z.number().int().optional(),
+  escalationRung: z.number().int().optional(),
+  basisText: text.optional(),
+});
+
+const AllowedEventSchema = z.object({ type: text, label: text, by: z.array(text), basisText: text.optional() });
+
+/** The answer to a start and to an accepted event: where the procedure now stands. */
+export const EventResultSchema = z.object({
+  state: text,
+  stateLabel: text,
+  activeStates: z.array(text),
+  closed: z.boolean(),
+  deadlines: z.array(DeadlineSchema),
+  allowedEvents: z.array(AllowedEventSchema),
+});
+
+export const StartedSchema = EventResultSchema.pick({ state: true, stateLabel: true, deadlines: true, allowedEvents: true }).extend({
+  id: text,
+  kind: text,
+});
+
+const AuditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: instant,
+  occurredAt: instant.optional(),
+  kind: text,
+  kindText: text.optional(),
+  actor: ActorSchema,
+  by: text.optional(),
+  summary: text,
+  summaryText: text,
+  basis: text.optional(),
+  basisText: text.optional(),
+  event: z.object({ type: text, payload: free }).optional(),
+  from: text.optional(),
+  to: text.optional(),
+  deadlineKey: text.optional(),
+});
+
+const InboxEntrySchema = z.object({
+  id: text,
+  at: instant,
+  kind: text,
+  kindText: text.optional(),
+  subject: text,
+  subjectText: text,
+  recipients: z.array(
+    z.object({
+      party: PartySchema,
+      contact: z.object({ name: text, email: text.optional(), webhook: text.optional() }),
+      role: text,
+    }),
+  ),
+  basis: text.optional(),
+  basisText: text.optional(),
+  deadlineKey: text.optional(),
+  deliveries: z.array(
+    z.object({ channel: z.enum(['webhook', 'email']), to: text, status: text, at: instant.optional(), error: text.optional() }),
+  ),
+});
+
+/** GET /api/procedures/{id}: the procedure in words beside its machine-readable fields. */
+export const ProcedureViewSchema = z.object({
+  id: text,
+  kind: text,
+  label: text,
+  basis: text,
+  basisText: text.optional(),
+  state: text,
+  stateLabel: text,
+  activeStates: z.array(text),
+  activeStateLabels: z.array(text),
+  closed: z.boolean(),
+  context: free.describe("the machine's context: the facts recorded so far"),
+  citations: z.record(z.string(), text).describe('each article cited in the context, in words'),
+  responsible: PartySchema.optional(),
+  deadlines: z.array(
+    DeadlineSchema.extend({
+      explanation: ExplanationSchema,
+      currentStatus: text.describe('running deadlines: on_track, due_soon or overdue as of now'),
+    }),
+  ),
+  allowedEvents: z.array(AllowedEventSchema),
+  audit: z.array(AuditEntrySchema),
+  inbox: z.array(InboxEntrySchema),
+  policy: free.optional().describe('the local policy (本地策略) fixed at the start'),
+  versions: z.object({ calendar: text.optional(), registry: text.optional() }),
+});
+
+export const ProcedureListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: text,
+      kind: text.optional(),
+      state: text.optional(),
+      responsible: text.optional(),
+      tier: text.optional(),
+      region: text.optional(),
+      organ: text.optional(),
+      nextDeadline: instant.optional(),
+      deadlineStatus: text.optional(),
+      provisional: z.boolean().optional(),
+      closed: z.boolean().optional(),
+    }),
+  ),
+  nextCursor: text.optional().describe('pass as cursor for the next page; absent on the last'),
+});
+
+const TimeLeftSchema = z.object({ unit: z.enum(['working-days', 'days', 'hours']), value: z.number() });
+
+/** One row of the workbench's lists. */
+const WorkRowSchema = z.object({
+  id: text,
+  kind: text,
+  state: text,
+  responsible: text,
+  nextDeadline: instant.optional(),
+  deadlineStatus: text,
+  deadlineRule: text,
+  deadlineLabel: text.optional(),
+  provisional: z.boolean(),
+  closed: z.boolean().optional(),
+  timeLeft: TimeLeftSchema.optional(),
+});
+
+export const WorkbenchSchema = z.object({
+  todo: z.array(WorkRowSchema),
+  started: z.array(WorkRowSchema),
+  jurisdiction: z.array(WorkRowSchema).optional(),
+  refreshedAt: instant,
+});
+
+export const FormsSchema = z.object({
+  procedures: z.record(z.string(), free).describe('per procedure: its start form and event forms (JSON Schema) and what-if deadlines'),
+  fieldLabels: z.record(z.string(), text),
+  optionLabels: z.record(z.string(), text),
+  roleLabels: z.record(z.string(), text),
+});
+
+export const CalendarSchema = z.object({
+  version: text,
+  coveredYears: z.array(z.number().int()),
+  days: z.array(z.object({ date: text, working: z.boolean(), kind: text, name: text.optional() })),
+});
+
+export const DeadlineAnswerSchema = z.object({ ...PeriodShape, explanation: ExplanationSchema });
+
+export const AuthoritiesSchema = z.array(PartySchema.extend({ head: text.optional() }));
+
+export const OrgansSchema = z.array(
+  PartySchema.partial({ tier: true, region: true }).extend({ superiorId: text.optional(), licensed: z.boolean().optional() }),
+);
+
+export const MeSchema = PartySchema.extend({
+  person: z.object({ sub: text, name: text }),
+  roles: z.array(text),
+  label: text,
+});
+
+const BoardItemSchema = z.object({
+  id: text,
+  kind: text,
+  state: text,
+  responsible: text,
+  tier: text,
+  region: text,
+  organ: text,
+  parties: z.array(text),
+  regionScope: z.array(text),
+  nextDeadline: instant.optional(),
+  deadlineStatus: text,
+  deadlineRule: text,
+  provisional: z.boolean(),
+  deliveryFailed: z.boolean(),
+  timeLeft: TimeLeftSchema.optional(),
+});
+
+export const BoardPageSchema = z.object({
+  items: z.array(BoardItemSchema),
+  total: z.number().int(),
+  nextCursor: text.optional(),
+  refreshedAt: instant,
+});
+
+const TallySchema = z.object({
+  kind: text.optional(),
+  tier: text.optional(),
+  open: z.number().int(),
+  dueSoon: z.number().int(),
+  overdue: z.number().int(),
+  closed: z.number().int(),
+});
+
+export const OverviewSchema = z.object({
+  byKind: z.array(TallySchema),
+  byTier: z.array(TallySchema),
+  deliveryFailures: z.number().int(),
+  refreshedAt: instant,
+  labels: z.record(z.string(), text),
+});
+
+const Box = { x: z.number(), y: z.number(), width: z.number(), height: z.number() };
+
+export const StatechartSchema = z.object({
+  kind: text,
+  label: text,
+  basis: text,
+  basisText: text.optional(),
+  initial: text,
+  states: z.array(
+    z.object({
+      id: text,
+      path: text,
+      label: text,
+      type: text,
+      parent: text.optional(),
+      responsible: text.optional(),
+      basis: text.optional(),
+      deadline: z.object({ label: text, rule: text, n: z.unknown(), basis: text.optional() }).optional(),
+    }),
+  ),
+  transitions: z.array(z.object({ from: text, to: text, event: text, label: text.optional() })),
+  layout: z.object({
+    font: z.object({ state: z.number(), edge: z.number(), line: z.number() }),
+    width: z.number(),
+    height: z.number(),
+    states: z.array(
+      z.object({
+        path: text,
+        label: text,
+        type: text,
+        parent: text.optional(),
+        note: text.optional(),
+        ...Box,
+        lines: z.array(text),
+        noteLines: z.array(text),
+      }),
+    ),
+    transitions: z.array(
+      z.object({
+        id: text,
+        from: text,
+        to: text,
+        event: text,
+        label: text,
+        lines: z.array(text),
+        points: z.array(z.object({ x: z.number(), y: z.number() })),
+        labelBox: z.object(Box).optional(),
+      }),
+    ),
+  }),
+});
+
+export const HealthSchema = z.object({ temporal: text, worker: text });
+
+export const PayloadsSchema = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), text), data: text })) });
+
+export const LoginOptionsSchema = z.object({
+  oidc: z.boolean(),
+  demo: z.array(z.object({ sub: text, party: text, partyName: text, name: text, roles: z.array(text), roleLabel: text, label: text })),
+});
+
+export const SessionSchema = z.object({ party: text, name: text, roles: z.array(text) });
+export const SignedOutSchema = z.object({ signedOut: z.literal(true) });
