@@ -10,11 +10,12 @@ const settings = loadConfig('worker');
 refuseUnsafeProduction('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps(settings));
+const config = loadOrExit('worker', () => temporalConfig());
+// Only then the runtime binds its metrics port: a bad setting is named even when that port is taken.
 await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typeof settings.logLevel>, settings).catch((e: Error) => {
   console.error(`[worker] cannot start: ${e.message}`);
   process.exit(1);
 });
-const config = loadOrExit('worker', () => temporalConfig());
 const connection = await connectWorker(config);
 const worker = await createWorker(connection, config, deps, codecOf(settings), settings);
 console.error(

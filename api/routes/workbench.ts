@@ -238,7 +238,10 @@ export const workbenchRoutes =
         // 我发起的: the procedures my party started (BmOrgan: the party that starts it), open or closed, newest first;
         // the first 50, one visibility page (the iterator stops there).
         const started: WorkRow[] = [];
-        for await (const e of deps.client.workflow.list({ query: `BmOrgan = '${me}'`, pageSize: 50 })) {
+        for await (const e of deps.client.workflow.list({
+          query: `BmOrgan = '${me}' AND ExecutionStatus != 'ContinuedAsNew'`,
+          pageSize: 50,
+        })) {
           const item = open.find((o) => o.id === e.workflowId);
           const sa = e.typedSearchAttributes;
           started.push(
