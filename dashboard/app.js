@@ -63,8 +63,8 @@ const card = (status) =>
 async function api(path) {
   const res = await fetch(path, { headers: authHeaders() });
   const body = await res.json();
-  if (res.status === 401) throw Object.assign(new Error(body.detail), { signedOut: true });
-  if (!res.ok) throw new Error(body.detail ?? res.statusText);
+  if (res.status === 401) throw Object.assign(new Error(body.detailZh ?? body.detail), { signedOut: true });
+  if (!res.ok) throw new Error(body.detailZh ?? body.detail ?? res.statusText);
   return body;
 }
 

@@ -208,7 +208,11 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
         const r = await send(f.value(), key);
         if (r.status < 300) return done(r.body);
         const entries = r.body.fieldErrors ? f.errors(form, r.body.fieldErrors) : [];
-        summary(box, entries, entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${r.body.detail ?? r.status}`);
+        summary(
+          box,
+          entries,
+          entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${r.body.detailZh ?? r.body.detail ?? r.status}`,
+        );
       } finally {
         button.removeAttribute('aria-busy');
       }

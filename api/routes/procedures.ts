@@ -293,6 +293,8 @@ export const procedureRoutes =
         const local = spec ? spec.schema.safeParse(payload) : undefined;
         const fieldErrors = r.fieldErrors && withChinese(r.fieldErrors, local && !local.success ? zodFieldErrorsZh(local.error) : []);
         throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, {
+          // The refusal in Chinese for the pages (workflows predating it sent none).
+          ...(r.messageZh ? { detailZh: r.messageZh } : {}),
           state: r.state,
           allowedEvents: r.allowedEvents,
           ...(fieldErrors ? { fieldErrors } : {}),
