@@ -107,13 +107,18 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
 
 /**
  * Bearer tokens: one whose `iss` is the identity provider is verified by its JWKS; any other in the
- * embedded HS256 format (api/auth.ts).
+ * embedded HS256 format (api/auth.ts), except in production mode, which accepts the provider's only.
  */
 export function bearerAuthenticator(key: Uint8Array, rules: TokenRules, registry: Registry, oidc?: Oidc) {
   return async (header: string): Promise<Caller> => {
     const token = header.match(/^Bearer (\S+)$/)?.[1];
     if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer)
       return oidc.callerOf(await oidc.verify(token), rules, registry);
+    if (rules.production && token)
+      throw new AuthError(
+        401,
+        `invalid token: production mode accepts only tokens of the identity provider (${oidc?.settings.issuer ?? 'BM_OIDC_ISSUER, not configured'}), not the embedded HS256 format`,
+      );
     return authenticate(key, rules, registry, header);
   };
 }

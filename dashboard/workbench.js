@@ -92,13 +92,16 @@ export async function workbench(app) {
       'section',
       { 'aria-labelledby': 'h-start' },
       el('h2', { id: 'h-start' }, '发起程序'),
-      el(
-        'ul',
-        { class: 'starts' },
-        Object.values(forms.procedures).map((p) =>
-          el('li', {}, el('a', { href: `#/start/${p.kind}`, class: 'button', 'data-kind': p.kind }, p.label)),
-        ),
-      ),
+      // Only what the server lets this party start (the same rule: domain/standing.ts).
+      w.startable.length
+        ? el(
+            'ul',
+            { class: 'starts' },
+            w.startable.map((kind) =>
+              el('li', {}, el('a', { href: `#/start/${kind}`, class: 'button', 'data-kind': kind }, forms.procedures[kind].label)),
+            ),
+          )
+        : el('p', { class: 'muted', id: 'no-starts' }, '本单位不发起程序：各程序由机关、单位发起，保密行政管理部门在程序中作出决定。'),
     ),
     el(
       'section',

@@ -22,6 +22,8 @@ import type { Authenticate } from '../server.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import type { Registry } from '../../domain/registry/registry.js';
+import { noStandingToStart } from '../../domain/standing.js';
 
 const IdParams = z.strictObject({
   id: z
@@ -118,6 +120,8 @@ export interface ProcedureRouteDeps {
   client: Client;
   calendar: () => WorkCalendar;
   taskQueue: string;
+  /** Who may start what (domain/standing.ts): a start without standing is refused before anything starts. */
+  registry: Registry;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
@@ -190,7 +194,14 @@ export const procedureRoutes =
                 403,
                 'Forbidden',
                 `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`,
+                { detailZh: `只能以本单位（${caller.party.name}）的名义发起${def.label}。` },
               );
+            }
+            // The same rule as the preparation's (resolve-parties.ts) and the start page's offer (workbench.ts).
+            const noStanding = noStandingToStart(deps.registry, def.kind, caller.party.id);
+            if (noStanding) {
+              deps.deny(caller, `start ${def.kind}: no standing`, req);
+              throw new ApiError(403, 'Forbidden', noStanding.message, { detailZh: noStanding.messageZh });
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
