@@ -28,6 +28,8 @@ export interface OidcSettings {
   audience: string;
   /** BM_OIDC_REDIRECT_URI: where the provider returns the browser (default `<BM_PUBLIC_URL>/auth/callback`). */
   redirectUri: string;
+  /** BM_OIDC_POST_LOGOUT_REDIRECT_URI: where the provider returns the browser after signing out (default `<BM_PUBLIC_URL>/`). */
+  postLogoutRedirectUri: string;
   /** BM_OIDC_SCOPE (default `openid profile`). */
   scope: string;
   /** BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM. */
@@ -49,12 +51,15 @@ export function oidcSettingsFromEnv(env: NodeJS.ProcessEnv, publicUrl: string): 
     throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
   const redirectUri = env.BM_OIDC_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, '')}/auth/callback`;
   if (!URL.canParse(redirectUri)) throw new Error(`BM_OIDC_REDIRECT_URI: "${redirectUri}" is not a URL`);
+  const postLogoutRedirectUri = env.BM_OIDC_POST_LOGOUT_REDIRECT_URI ?? `${publicUrl.replace(/\/$/, '')}/`;
+  if (!URL.canParse(postLogoutRedirectUri)) throw new Error(`BM_OIDC_POST_LOGOUT_REDIRECT_URI: "${postLogoutRedirectUri}" is not a URL`);
   return {
     issuer,
     clientId,
     ...(env.BM_OIDC_CLIENT_SECRET ? { clientSecret: env.BM_OIDC_CLIENT_SECRET } : {}),
     audience: env.BM_OIDC_AUDIENCE ?? clientId,
     redirectUri,
+    postLogoutRedirectUri,
     scope: env.BM_OIDC_SCOPE ?? 'openid profile',
     claims: {
       name: env.BM_OIDC_NAME_CLAIM ?? EMBEDDED_CLAIMS.name,

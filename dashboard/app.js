@@ -98,8 +98,7 @@ async function header(signedIn) {
       {
         id: 'signout',
         onclick: async () => {
-          await signOut();
-          route();
+          if (!(await signOut())) route();
         },
       },
       '退出',
