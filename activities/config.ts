@@ -60,6 +60,7 @@ export const ConfigSchema = z.object({
   BM_OIDC_CLIENT_SECRET: optionalText,
   BM_OIDC_AUDIENCE: optionalText,
   BM_OIDC_REDIRECT_URI: z.url({ error: 'the redirect URI registered at the provider' }).optional(),
+  BM_OIDC_POST_LOGOUT_REDIRECT_URI: z.url({ error: 'the post-logout redirect URI registered at the provider' }).optional(),
   BM_OIDC_SCOPE: optionalText,
   BM_OIDC_NAME_CLAIM: optionalText,
   BM_OIDC_PARTY_CLAIM: optionalText,
@@ -119,6 +120,7 @@ export interface Config {
     clientSecret?: string;
     audience?: string;
     redirectUri?: string;
+    postLogoutRedirectUri?: string;
     scope?: string;
     nameClaim?: string;
     partyClaim?: string;
@@ -190,6 +192,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: c.BM_OIDC_CLIENT_SECRET,
       audience: c.BM_OIDC_AUDIENCE,
       redirectUri: c.BM_OIDC_REDIRECT_URI,
+      postLogoutRedirectUri: c.BM_OIDC_POST_LOGOUT_REDIRECT_URI,
       scope: c.BM_OIDC_SCOPE,
       nameClaim: c.BM_OIDC_NAME_CLAIM,
       partyClaim: c.BM_OIDC_PARTY_CLAIM,

@@ -77,8 +77,9 @@ export function zodFieldErrorsZh(error: z.ZodError, prefix?: string): FieldError
  * The field errors the workflow answered with, each with its Chinese reason: the payload's from
  * the same schema parsed here, the others (e.g. occurredAt, judged by the workflow) with their own.
  */
-export function withChinese(fieldErrors: Array<{ field: string; message: string }>, local: FieldError[]): FieldError[] {
+export function withChinese(fieldErrors: Array<{ field: string; message: string; messageZh?: string }>, local: FieldError[]): FieldError[] {
   return fieldErrors.map((f) => {
+    if (f.messageZh) return { ...f, messageZh: f.messageZh };
     const zh = local.find((l) => l.field === f.field && l.message === f.message) ?? local.find((l) => l.field === f.field);
     if (zh) return { ...f, messageZh: zh.messageZh };
     if (f.field === 'occurredAt')

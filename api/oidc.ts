@@ -29,6 +29,8 @@ export interface OidcSettings {
   audience: string;
   /** BM_OIDC_REDIRECT_URI: where the provider returns the browser (default `<BM_PUBLIC_URL>/auth/callback`). */
   redirectUri: string;
+  /** BM_OIDC_POST_LOGOUT_REDIRECT_URI: where the provider returns the browser after signing out (default `<BM_PUBLIC_URL>/`). */
+  postLogoutRedirectUri: string;
   /** BM_OIDC_SCOPE (default `openid profile`). */
   scope: string;
   /** BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM. */
@@ -48,12 +50,14 @@ export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl'>): Oidc
   const clientId = o.clientId;
   if (!clientId)
     throw new Error('BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)');
+  const base = config.publicUrl.replace(/\/$/, '');
   return {
     issuer,
     clientId,
     ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
     audience: o.audience ?? clientId,
-    redirectUri: o.redirectUri ?? `${config.publicUrl.replace(/\/$/, '')}/auth/callback`,
+    redirectUri: o.redirectUri ?? `${base}/auth/callback`,
+    postLogoutRedirectUri: o.postLogoutRedirectUri ?? `${base}/`,
     scope: o.scope ?? 'openid profile',
     claims: {
       name: o.nameClaim ?? EMBEDDED_CLAIMS.name,
@@ -106,13 +110,18 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
 
 /**
  * Bearer tokens: one whose `iss` is the identity provider is verified by its JWKS; any other in the
- * embedded HS256 format (api/auth.ts).
+ * embedded HS256 format (api/auth.ts), except in production mode, which accepts the provider's only.
  */
 export function bearerAuthenticator(key: Uint8Array, rules: TokenRules, registry: Registry, oidc?: Oidc) {
   return async (header: string): Promise<Caller> => {
     const token = header.match(/^Bearer (\S+)$/)?.[1];
     if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer)
       return oidc.callerOf(await oidc.verify(token), rules, registry);
+    if (rules.production && token)
+      throw new AuthError(
+        401,
+        `invalid token: production mode accepts only tokens of the identity provider (${oidc?.settings.issuer ?? 'BM_OIDC_ISSUER, not configured'}), not the embedded HS256 format`,
+      );
     return authenticate(key, rules, registry, header);
   };
 }

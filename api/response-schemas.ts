@@ -17,6 +17,8 @@ export const ProblemSchema = z
     title: text,
     status: z.number().int(),
     detail: text,
+    /** The same in Chinese, for the pages (the workflow's refusals, standing to start). */
+    detailZh: text.optional(),
     fieldErrors: z.array(z.object({ field: text, message: text, messageZh: text.optional() })).optional(),
     /** An event refused by the workflow: the state it is in and the events it accepts there. */
     state: text.optional(),
@@ -137,6 +139,8 @@ const InboxEntrySchema = z.object({
   basis: text.optional(),
   basisText: text.optional(),
   deadlineKey: text.optional(),
+  /** Who acted so that it went out (“广东省国家保密局 张某（负责人）”); absent for the system's reminders. */
+  byText: text.optional(),
   deliveries: z.array(
     z.object({ channel: z.enum(['webhook', 'email']), to: text, status: text, at: instant.optional(), error: text.optional() }),
   ),
@@ -210,6 +214,8 @@ export const WorkbenchSchema = z.object({
   todo: z.array(WorkRowSchema),
   started: z.array(WorkRowSchema),
   jurisdiction: z.array(WorkRowSchema).optional(),
+  /** The kinds the caller's party may start (domain/standing.ts), as the start route judges them. */
+  startable: z.array(text),
   refreshedAt: instant,
 });
 
@@ -344,4 +350,4 @@ export const LoginOptionsSchema = z.object({
 });
 
 export const SessionSchema = z.object({ party: text, name: text, roles: z.array(text) });
-export const SignedOutSchema = z.object({ signedOut: z.literal(true) });
+export const SignedOutSchema = z.object({ signedOut: z.literal(true), logoutUrl: z.url().optional() });

@@ -253,6 +253,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     procedureRoutes({
       client: deps.client,
       taskQueue: deps.taskQueue,
+      registry: deps.registry,
       calendar: deps.calendar,
       authenticate: auth,
       deny: (c, what, req) => deny(c, what, req),
@@ -263,7 +264,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
   await app.register(dashboardRoutes(board, auth));
-  await app.register(workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth }));
+  await app.register(
+    workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth, registry: deps.registry }),
+  );
   await app.register(
     loginRoutes({
       key: deps.jwtKey,

@@ -63,8 +63,8 @@ const card = (status) =>
 async function api(path) {
   const res = await fetch(path, { headers: authHeaders() });
   const body = await res.json();
-  if (res.status === 401) throw Object.assign(new Error(body.detail), { signedOut: true });
-  if (!res.ok) throw new Error(body.detail ?? res.statusText);
+  if (res.status === 401) throw Object.assign(new Error(body.detailZh ?? body.detail), { signedOut: true });
+  if (!res.ok) throw new Error(body.detailZh ?? body.detail ?? res.statusText);
   return body;
 }
 
@@ -98,8 +98,7 @@ async function header(signedIn) {
       {
         id: 'signout',
         onclick: async () => {
-          await signOut();
-          route();
+          if (!(await signOut())) route();
         },
       },
       '退出',
@@ -425,7 +424,7 @@ async function procedure(id) {
           el(
             'tr',
             {},
-            ['时间（北京时间）', '类型', '内容', '收件方', '送达'].map((h) => el('th', {}, h)),
+            ['时间（北京时间）', '类型', '内容', '办理人', '收件方', '送达'].map((h) => el('th', {}, h)),
           ),
         ),
         el(
@@ -434,11 +433,13 @@ async function procedure(id) {
           v.inbox.map((i) =>
             el(
               'tr',
-              {},
+              { 'data-kind': i.kind },
               el('td', {}, beijing(i.at)),
               el('td', {}, i.kindText ?? i.kind),
               el('td', {}, i.subjectText ?? i.subject, i.basisText ? el('div', { class: 'muted' }, `依据：${i.basisText}`) : undefined),
-              el('td', {}, i.recipients.map((r) => r.party.name).join('、')),
+              // Who acted so that it went out (“广东省国家保密局 张某（负责人）”); reminders and escalations: the system.
+              el('td', { class: 'by' }, i.byText ?? '系统（期限提醒、督办）'),
+              el('td', {}, i.recipients.map((r) => `${r.party.name}（${r.contact.name}）`).join('、')),
               el(
                 'td',
                 {},

@@ -104,22 +104,41 @@ export function schemaForm(schema, ctx) {
       return wrap(sel);
     }
     if (s.pattern === DATE) {
-      const input = el('input', { ...common, type: 'date' });
-      const cal = el('div', { class: 'calendar', 'aria-live': 'polite' });
+      // The browser's own date control (lang zh-CN), the date in Chinese with its kind of day beside
+      // it (2025年10月1日（星期三，国庆节，法定节假日）), and the month's working-day calendar below.
+      const echoId = `${fid}-zh`;
+      const input = el('input', { ...common, type: 'date', lang: 'zh-CN', 'aria-describedby': [hintId, echoId].filter(Boolean).join(' ') });
+      const echo = el('output', { class: 'date-zh', id: echoId, for: fid, 'aria-live': 'polite' });
+      const cal = el('div', { class: 'calendar' });
       const shown = () => {
-        if (input.value) void ctx.calendar(input.value).then((c) => cal.replaceChildren(c));
+        echo.textContent = input.value ? dateZh(input.value) : '';
+        if (input.value)
+          void ctx.calendar(input.value).then(({ grid, day }) => {
+            cal.replaceChildren(grid);
+            echo.textContent = dateZh(input.value, day);
+          });
         ctx.onDate?.(path, input.value);
       };
       input.addEventListener('change', shown);
       getters.set(path, () => input.value || undefined);
-      return wrap(input, cal);
+      return wrap(input, el('div', {}, echo, cal));
     }
     // An instant (e.g. 发现时刻): entered in Beijing time.
     if (/At$/.test(key)) {
-      const input = el('input', { ...common, type: 'datetime-local' });
-      input.addEventListener('change', () => ctx.onDate?.(path, input.value ? `${input.value}:00+08:00` : ''));
+      const echoId = `${fid}-zh`;
+      const input = el('input', {
+        ...common,
+        type: 'datetime-local',
+        lang: 'zh-CN',
+        'aria-describedby': [hintId, echoId].filter(Boolean).join(' '),
+      });
+      const echo = el('output', { class: 'date-zh', id: echoId, for: fid, 'aria-live': 'polite' });
+      input.addEventListener('change', () => {
+        echo.textContent = input.value ? `${dateZh(input.value.slice(0, 10))} ${input.value.slice(11, 16)} 北京时间` : '';
+        ctx.onDate?.(path, input.value ? `${input.value}:00+08:00` : '');
+      });
       getters.set(path, () => (input.value ? `${input.value.length === 16 ? `${input.value}:00` : input.value}+08:00` : undefined));
-      return wrap(input);
+      return wrap(input, echo);
     }
     const input =
       (s.maxLength ?? 0) > 100
@@ -269,6 +288,17 @@ export function schemaForm(schema, ctx) {
   }
 
   return { element, value, errors };
+}
+
+const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
+const DAY_KINDS = { workday: '工作日', weekend: '休息日', holiday: '法定节假日', 'makeup-workday': '调休上班日' };
+
+/** A date as people in China write it, with its weekday and, from the calendar, its kind: 2025年9月28日（星期日，国庆节，调休上班日）. */
+export function dateZh(date, day) {
+  const [y, m, d] = date.split('-').map(Number);
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  const kind = day ? [day.name, DAY_KINDS[day.kind]].filter(Boolean).join('，') : '';
+  return `${y}年${m}月${d}日（${weekday}${kind ? `，${kind}` : ''}）`;
 }
 
 /** A month of the working-day calendar around a date: holidays and 调休 working days marked. */

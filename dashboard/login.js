@@ -23,9 +23,14 @@ export async function whoAmI() {
   return body;
 }
 
+/** Signs out here and, after a sign-in at the identity provider, there too: true when the browser is sent on to it. */
 export async function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
-  await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch('/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const { logoutUrl } = res.ok ? await res.json() : {};
+  if (!logoutUrl) return false;
+  location.assign(logoutUrl);
+  return true;
 }
 
 /** The sign-in page; `done` runs once someone is signed in. */

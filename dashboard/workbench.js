@@ -29,13 +29,14 @@ async function post(path, body, key) {
 }
 
 const calendars = new Map();
-/** The calendar grid of the month of `date`, from the Sunday before its first day (6 weeks). */
+/** The calendar grid of the month of `date`, from the Sunday before its first day (6 weeks), and the day itself. */
 async function calendar(date) {
   const first = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
   first.setUTCDate(1 - first.getUTCDay());
   const from = first.toISOString().slice(0, 10);
   if (!calendars.has(from)) calendars.set(from, d.api(`/api/calendar?from=${from}&days=42`));
-  return calendarGrid((await calendars.get(from)).days, date);
+  const { days } = await calendars.get(from);
+  return { grid: calendarGrid(days, date), day: days.find((x) => x.date === date) };
 }
 
 const rows = (id, items, empty) =>
@@ -81,39 +82,45 @@ export async function workbench(app) {
   await load();
   const w = await d.api('/api/workbench');
   await Promise.all([...new Set([...w.todo, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))].filter(Boolean).map(d.graph));
+  // A section that is not there (undefined) is left out, not printed as text.
   app.replaceChildren(
-    el(
-      'section',
-      { 'aria-labelledby': 'h-todo' },
-      el('h2', { id: 'h-todo' }, `我的待办（${w.todo.length} 件，按期限排序）`),
-      rows('todo', w.todo, '目前没有需要本单位办理的事项。'),
-    ),
-    el(
-      'section',
-      { 'aria-labelledby': 'h-start' },
-      el('h2', { id: 'h-start' }, '发起程序'),
+    ...[
       el(
-        'ul',
-        { class: 'starts' },
-        Object.values(forms.procedures).map((p) =>
-          el('li', {}, el('a', { href: `#/start/${p.kind}`, class: 'button', 'data-kind': p.kind }, p.label)),
-        ),
+        'section',
+        { 'aria-labelledby': 'h-todo' },
+        el('h2', { id: 'h-todo' }, `我的待办（${w.todo.length} 件，按期限排序）`),
+        rows('todo', w.todo, '目前没有需要本单位办理的事项。'),
       ),
-    ),
-    el(
-      'section',
-      { 'aria-labelledby': 'h-started' },
-      el('h2', { id: 'h-started' }, '我发起的'),
-      rows('started', w.started, '本单位尚未发起程序。'),
-    ),
-    w.jurisdiction
-      ? el(
-          'section',
-          { 'aria-labelledby': 'h-jur' },
-          el('h2', { id: 'h-jur' }, '我辖区的（未办结）'),
-          rows('jurisdiction', w.jurisdiction, '辖区内没有进行中的程序。'),
-        )
-      : undefined,
+      el(
+        'section',
+        { 'aria-labelledby': 'h-start' },
+        el('h2', { id: 'h-start' }, '发起程序'),
+        // Only what the server lets this party start (the same rule: domain/standing.ts).
+        w.startable.length
+          ? el(
+              'ul',
+              { class: 'starts' },
+              w.startable.map((kind) =>
+                el('li', {}, el('a', { href: `#/start/${kind}`, class: 'button', 'data-kind': kind }, forms.procedures[kind].label)),
+              ),
+            )
+          : el('p', { class: 'muted', id: 'no-starts' }, '本单位不发起程序：各程序由机关、单位发起，保密行政管理部门在程序中作出决定。'),
+      ),
+      el(
+        'section',
+        { 'aria-labelledby': 'h-started' },
+        el('h2', { id: 'h-started' }, '我发起的'),
+        rows('started', w.started, '本单位尚未发起程序。'),
+      ),
+      w.jurisdiction
+        ? el(
+            'section',
+            { 'aria-labelledby': 'h-jur' },
+            el('h2', { id: 'h-jur' }, '我辖区的（未办结）'),
+            rows('jurisdiction', w.jurisdiction, '辖区内没有进行中的程序。'),
+          )
+        : undefined,
+    ].filter(Boolean),
   );
 }
 
@@ -121,29 +128,31 @@ export async function workbench(app) {
 function summary(box, entries, title) {
   box.replaceChildren(
     el('h3', {}, title),
-    entries.length
-      ? el(
-          'ul',
-          {},
-          entries.map((e) =>
-            el(
-              'li',
-              {},
+    ...(entries.length
+      ? [
+          el(
+            'ul',
+            {},
+            entries.map((e) =>
               el(
-                'a',
-                {
-                  href: '#',
-                  onclick: (ev) => {
-                    ev.preventDefault();
-                    e.control?.focus();
+                'li',
+                {},
+                el(
+                  'a',
+                  {
+                    href: '#',
+                    onclick: (ev) => {
+                      ev.preventDefault();
+                      e.control?.focus();
+                    },
                   },
-                },
-                e.label ? `${e.label}：${e.text}` : e.text,
+                  e.label ? `${e.label}：${e.text}` : e.text,
+                ),
               ),
             ),
           ),
-        )
-      : undefined,
+        ]
+      : []),
   );
   box.hidden = false;
   box.focus();
@@ -208,7 +217,11 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
         const r = await send(f.value(), key);
         if (r.status < 300) return done(r.body);
         const entries = r.body.fieldErrors ? f.errors(form, r.body.fieldErrors) : [];
-        summary(box, entries, entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${r.body.detail ?? r.status}`);
+        summary(
+          box,
+          entries,
+          entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${r.body.detailZh ?? r.body.detail ?? r.status}`,
+        );
       } finally {
         button.removeAttribute('aria-busy');
       }
@@ -266,13 +279,15 @@ export async function actions(view) {
           ),
         )
       : el('p', { class: 'muted', id: 'no-actions' }, '当前步骤不需要您办理。'),
-    others.length
-      ? el(
-          'p',
-          { class: 'muted' },
-          `其他参与方可办理：${others.map((e) => forms.procedures[view.kind].events[e.type]?.label ?? '').join('；')}`,
-        )
-      : undefined,
+    ...(others.length
+      ? [
+          el(
+            'p',
+            { class: 'muted' },
+            `其他参与方可办理：${others.map((e) => forms.procedures[view.kind].events[e.type]?.label ?? '').join('；')}`,
+          ),
+        ]
+      : []),
     slot,
   );
   function open(type) {

@@ -167,7 +167,29 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
 const INTERNAL_EVENT_LABELS: Record<string, string> = { DEADLINE_PASSED: '期限届满', always: '条件满足' };
 
 /** A subject code's text; reminders and escalations carry their own text (instants and citations put in words). */
-export const subjectText = (subject: string) => SUBJECTS[subject] ?? textInWords(subject);
+export function subjectText(subject: string): string {
+  if (SUBJECTS[subject]) return SUBJECTS[subject];
+  // A channel down names the subject that could not be delivered (workflows/deliveries.ts): that one in words too.
+  const down = /^通知渠道故障：(.+?)未能送达(.+)$/.exec(subject);
+  if (down) return `通知渠道故障：「${subjectText(down[1]!)}」未能送达${down[2]}`;
+  return textInWords(subject);
+}
+
+/** Why a channel failed (activities/delivery.ts errors), in words; the technical text stays in the log. */
+const DELIVERY_ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/answered (\d{3}), a redirect/, (m) => `接收方答复 ${m[1]}（重定向，不予跟随）`],
+  [/answered (\d{3})/, (m) => `接收方答复 ${m[1]}`],
+  [/unreachable/, () => '无法连接接收方'],
+  [/no SMTP server/, () => '未配置邮件服务器'],
+  [/no webhook secret/, () => '未配置接收方的签名密钥'],
+];
+export function deliveryErrorText(error: string): string {
+  for (const [re, zh] of DELIVERY_ERRORS) {
+    const m = re.exec(error);
+    if (m) return zh(m);
+  }
+  return '接收方未确认收到（技术原因见系统日志）';
+}
 
 /** An instant as people in China read it: `2025-09-26 09:00 北京时间` (UTC+8 all year). */
 export function beijingTime(iso: string): string {
@@ -272,11 +294,39 @@ function citationsIn(value: unknown, out: Record<string, string> = {}): Record<s
  */
 export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, view: V) {
   const words = (basis: string | undefined) => (basis ? { basisText: basisText(basis)! } : {});
-  const state = (path: string | undefined) => (path ? (stateLabel(def, path) ?? path) : undefined);
+  // The active states of a parallel state are recorded joined by " + " (workflows/events.ts).
+  const state = (path: string | undefined) =>
+    path
+      ? path
+          .split(' + ')
+          .map((p) => stateLabel(def, p) ?? p)
+          .join('、')
+      : undefined;
+  /**
+   * Who acted so that a notification went out (“广东省国家保密局 张某（负责人）”): the entry's id starts
+   * with its cause (workflows/deliveries.ts): 'start', or "<event type>-<audit length>" when the
+   * event's entry was the latest of its type up to then. Reminders and escalations: the system.
+   */
+  const causeOf = (entryId: string) => {
+    const cause = entryId.split(':')[0]!;
+    const m = /^([A-Z_]+)-(\d+)$/.exec(cause);
+    const entry =
+      cause === 'start'
+        ? view.audit.find((a) => a.kind === 'started')
+        : m
+          ? view.audit.findLast((a) => a.kind === 'event' && a.event?.type === m[1] && a.seq <= Number(m[2]))
+          : undefined;
+    return entry && (entry.by ?? entry.actor.name ?? entry.actor.id);
+  };
   const summary = (a: ProcedureView['audit'][number]): string => {
     if (a.kind === 'event' && a.event) {
       const moved = a.from && a.to && a.from !== a.to ? `：${state(a.from)} → ${state(a.to)}` : '';
       return `${eventLabel(def, a.event.type) ?? a.summary.split('：')[0]}${moved}`;
+    }
+    // "<channel>无法送达<party>：<technical error>" (workflows/deliveries.ts)
+    if (a.kind === 'delivery-failed') {
+      const i = a.summary.indexOf('：');
+      if (i >= 0) return `${a.summary.slice(0, i)}：${deliveryErrorText(a.summary.slice(i + 1))}`;
     }
     // "通知<party>：<subject code>" (workflows/driver.ts)
     if (a.kind === 'notification') {
@@ -294,6 +344,15 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
     deadlines: deadlines.map((d) => ({ ...(d as V['deadlines'][number]), ...words(d.basis) })),
     allowedEvents: allowedEvents.map((e) => ({ ...e, ...words(def.events[e.type]?.basis) })),
     audit: audit.map((a) => ({ ...a, ...words(a.basis), kindText: AUDIT_KIND_LABELS[a.kind], summaryText: summary(a) })),
-    inbox: inbox.map((i) => ({ ...i, ...words(i.basis), kindText: AUDIT_KIND_LABELS[i.kind], subjectText: subjectText(i.subject) })),
+    inbox: inbox.map((i) => {
+      const by = i.kind === 'notification' ? causeOf(i.id) : undefined;
+      return {
+        ...i,
+        ...words(i.basis),
+        kindText: AUDIT_KIND_LABELS[i.kind],
+        subjectText: subjectText(i.subject),
+        ...(by ? { byText: by } : {}),
+      };
+    }),
   };
 }

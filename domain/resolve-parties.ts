@@ -6,6 +6,13 @@ import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter, type
 import type { Level } from './parties.js';
 import type { Policy } from './policy.js';
 import { dateOf, dayOf } from './time.js';
+import { noStandingToStart } from './standing.js';
+
+/** The starting party must have standing for the procedure (domain/standing.ts): else a NotEntitledError, the API's 403. */
+function requireStanding(reg: Registry, kind: string, partyId: string): void {
+  const no = noStandingToStart(reg, kind, partyId);
+  if (no) throw new NotEntitledError(no.message);
+}
 
 export interface ResolvedParties {
   parties: Record<string, PartyRef>;
@@ -24,6 +31,7 @@ export function unclearMatterParties(
   reg: Registry,
   input: { organId: string; proposal: { level: Level }; variant?: 'unclear' | 'beyond-authority' },
 ): ResolvedParties {
+  requireStanding(reg, 'unclear-matter', input.organId);
   const organ = reg.organ(input.organId);
   const regs25 = routeUnclearMatter(organ.kind, input.proposal.level);
   const authority = regs25.tier === 'national' ? reg.national() : reg.provincialOf(organ.region);
@@ -51,6 +59,7 @@ export function objectionParties(
   reg: Registry,
   input: { objectorId: string; classifierId: string; determined: { level: Level } },
 ): ResolvedParties {
+  requireStanding(reg, 'objection', input.objectorId);
   const objector = reg.organ(input.objectorId);
   const classifier = reg.organ(input.classifierId);
   const route = routeObjection(classifier.kind, input.determined.level);
@@ -79,6 +88,7 @@ export function leakParties(
   reg: Registry,
   input: { organId: string; variant?: 'organ' | 'network-operator'; receiverId?: string },
 ): ResolvedParties {
+  requireStanding(reg, 'leak', input.organId);
   const organ = reg.organ(input.organId);
   const licensedEnterprise = !!organ.licence;
   const relayFrom = (first: Authority) => {
@@ -128,13 +138,8 @@ function leakReceiver(reg: Registry, id: string): Authority | Organ {
  * 司法机关 handling a suspected leak may apply: the registry records which organs are such.
  */
 export function appraisalParties(reg: Registry, input: { applicantId: string }): ResolvedParties {
+  requireStanding(reg, 'appraisal', input.applicantId);
   const applicant = reg.organ(input.applicantId);
-  if (!applicant.functions?.some((f) => f === 'supervisory' || f === 'judicial')) {
-    throw new NotEntitledError(
-      `applicantId: ${applicant.name} (${applicant.id}) may not apply for a 国家秘密和情报鉴定: only a 监察机关 or 司法机关 handling a suspected leak may (Regs 63 para 1); ` +
-        `the registry records its functions as ${applicant.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial`,
-    );
-  }
   const route = routeAppraisal(applicant.kind);
   const authority = route.tier === 'national' ? reg.national() : reg.provincialOf(applicant.region);
   return {
@@ -149,9 +154,9 @@ export function appraisalParties(reg: Registry, input: { applicantId: string }):
  * para 3), with the report's due date in the following year (local policy).
  */
 export function annualInspectionParties(reg: Registry, input: { enterpriseId: string; year: number }, policy: Policy): ResolvedParties {
+  requireStanding(reg, 'annual-inspection', input.enterpriseId);
   const enterprise = reg.organ(input.enterpriseId);
-  if (!enterprise.licence) throw new RegistryLookupError(`organ "${enterprise.id}" holds no 保密资质 in the registry`);
-  const authority = reg.authority(enterprise.licence.grantedBy);
+  const authority = reg.authority(enterprise.licence!.grantedBy);
   // The period runs from 31 December of the reported year to the policy due date.
   const from = dayOf(`${input.year}-12-31`);
   const due = dayOf(`${input.year + 1}-${policy.annualReportDue}`);

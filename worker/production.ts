@@ -31,10 +31,12 @@ function codecKeyProblems(keys: string | undefined): string[] {
 
 /**
  * What production mode (BM_MODE=production) refuses to start without: no demo registry, strong
- * secrets from the environment (never generated into the data folder), no embedded dev server.
+ * secrets from the environment (never generated into the data folder), no embedded dev server,
+ * and, where people sign in (the API, npm start; not the worker), the department's identity
+ * provider: production accepts no token of the embedded format and offers no demo sign-in.
  * Each problem names the variable and what is required.
  */
-export function productionProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = 'api'): string[] {
   if (!isProduction(env)) return [];
   const hours = env.BM_TOKEN_MAX_HOURS === undefined ? undefined : Number(env.BM_TOKEN_MAX_HOURS);
   return [
@@ -44,7 +46,13 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
     env.TEMPORAL_ADDRESS
       ? undefined
       : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
-    weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of bearer tokens; e.g. $(openssl rand -base64 48)'),
+    weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of the dashboard session cookies; e.g. $(openssl rand -base64 48)'),
+    who === 'worker' || env.BM_OIDC_ISSUER
+      ? undefined
+      : "BM_OIDC_ISSUER: required in production mode (people sign in through the department's identity provider, OpenID Connect; the embedded HS256 tokens and the demo sign-in are refused)",
+    who === 'worker' || !env.BM_OIDC_ISSUER || env.BM_OIDC_CLIENT_ID
+      ? undefined
+      : 'BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)',
     ...codecKeyProblems(env.BM_CODEC_KEYS),
     // Webhook receivers each have their own secret (registry webhookSecretRef), checked when the worker loads them.
     hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS)
@@ -55,7 +63,7 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env): string
 
 /** For entry points: in production mode, stop with every problem listed before anything starts. */
 export function refuseUnsafeProduction(who: string, env: NodeJS.ProcessEnv = process.env): void {
-  const problems = productionProblems(env);
+  const problems = productionProblems(env, who);
   if (!problems.length) return;
   console.error(`[${who}] cannot start in production mode (BM_MODE=production):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);

@@ -19,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import { initialTransition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
+import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
 import { machineInput, type ProcedureDefinition, type ProcedureSnapshot } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { continueAsNewDue, RUN_LIMITS, type RunLimits } from './continue-as-new.js';
@@ -62,6 +63,7 @@ export async function runProcedure(
   const notReady: EventRejection = {
     code: 'not-ready',
     message: 'the procedure is being prepared; send the event again in a moment',
+    messageZh: REJECTIONS_ZH.preparing,
     state: 'preparing',
     allowedEvents: [],
   };
@@ -99,6 +101,7 @@ export async function runProcedure(
           throw invalidEvent({
             code: 'not-authorized',
             message: `ready is answered only to the party that started the procedure (${starter.id}), not to ${actor?.id ?? 'an anonymous actor'}`,
+            messageZh: REJECTIONS_ZH.readyOnlyStarter(starter.name ?? starter.id),
             state: 'preparing',
             allowedEvents: [],
           });

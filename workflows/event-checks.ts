@@ -4,6 +4,7 @@
  * and how the audit trail names the person acting.
  */
 import { ROLE_LABELS } from '../domain/labels.zh.js';
+import { OCCURRED_AT_ZH, REJECTIONS_ZH, START_FACT_LABELS } from '../domain/rejections.zh.js';
 import type { PartyRef, Role } from '../domain/parties.js';
 import { dayOf, isDate, parseInstant, shanghaiDateOf, shanghaiDayOfMs } from '../domain/time.js';
 import type { EventSpec } from '../machines/procedure.js';
@@ -12,6 +13,8 @@ import type { Actor } from './types.js';
 export interface FieldError {
   field: string;
   message: string;
+  /** The reason in Chinese, for the form (domain/rejections.zh.ts). */
+  messageZh?: string;
 }
 
 const EXAMPLE = 'an ISO 8601 instant with its offset, e.g. 2025-09-30T21:30:00+08:00';
@@ -23,30 +26,38 @@ const EXAMPLE = 'an ISO 8601 instant with its offset, e.g. 2025-09-30T21:30:00+0
  */
 export function checkOccurredAt(
   value: unknown,
-  o: { now: number; startFact?: { key: string; value: unknown }; previous?: { type: string; at: string } },
+  o: { now: number; startFact?: { key: string; value: unknown }; previous?: { type: string; at: string; label?: string } },
 ): { at: string } | { error: FieldError } {
-  const fail = (message: string) => ({ error: { field: 'occurredAt', message } });
+  const fail = (message: string, messageZh: string) => ({ error: { field: 'occurredAt', message, messageZh } });
   let ms: number;
   try {
     if (typeof value !== 'string') throw new RangeError('not a string');
     ms = parseInstant(value);
   } catch {
-    return fail(`expected ${EXAMPLE}`);
+    return fail(`expected ${EXAMPLE}`, OCCURRED_AT_ZH.notAnInstant);
   }
   const nowIso = new Date(o.now).toISOString();
-  if (ms > o.now) return fail(`${value} is in the future; allowed: an instant up to now (${nowIso})`);
+  if (ms > o.now) return fail(`${value} is in the future; allowed: an instant up to now (${nowIso})`, OCCURRED_AT_ZH.future(value, nowIso));
   const start = o.startFact?.value;
+  const startLabel = START_FACT_LABELS[o.startFact?.key ?? ''] ?? '起始事实';
   if (typeof start === 'string' && isDate(start)) {
     if (shanghaiDayOfMs(ms) < dayOf(start)) {
       return fail(
         `${value} (Beijing date ${shanghaiDateOf(ms)}) is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} (Beijing time) up to now`,
+        OCCURRED_AT_ZH.beforeStartDate(value, startLabel, start),
       );
     }
   } else if (typeof start === 'string' && !Number.isNaN(Date.parse(start)) && ms < Date.parse(start)) {
-    return fail(`${value} is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} up to now`);
+    return fail(
+      `${value} is before the procedure's start fact (${o.startFact!.key} ${start}); allowed: from ${start} up to now`,
+      OCCURRED_AT_ZH.beforeStartInstant(value, startLabel, start),
+    );
   }
   if (o.previous && ms < Date.parse(o.previous.at)) {
-    return fail(`${value} is before the previous event (${o.previous.type}, ${o.previous.at}); allowed: from ${o.previous.at} up to now`);
+    return fail(
+      `${value} is before the previous event (${o.previous.type}, ${o.previous.at}); allowed: from ${o.previous.at} up to now`,
+      OCCURRED_AT_ZH.beforePrevious(value, o.previous.label ?? '上一事件', o.previous.at),
+    );
   }
   return { at: new Date(ms).toISOString() };
 }
@@ -57,16 +68,34 @@ export function notAFact(type: string, events: Record<string, EventSpec>): Field
   return {
     field: 'occurredAt',
     message: `${type} records no fact, so it takes no occurredAt; allowed on: ${facts.join(', ') || 'no event of this procedure'}`,
+    messageZh: OCCURRED_AT_ZH.notAFact(
+      events[type]?.label ?? type,
+      facts.map((t) => events[t]!.label),
+    ),
   };
 }
 
+/** A refusal in English (the log, API clients) and in Chinese (the pages). */
+export interface Refusal {
+  message: string;
+  messageZh: string;
+}
+
 /** The role an event requires (e.g. 负责人, Regs 63), when the sending person lacks it. */
-export function missingRole(type: string, spec: EventSpec, actor: Actor): string | undefined {
+export function missingRole(type: string, spec: EventSpec, actor: Actor): Refusal | undefined {
   if (!spec.role || actor.roles?.includes(spec.role)) return undefined;
   const who = actor.person
     ? `${actor.person.name} holds ${actor.roles?.map((r) => ROLE_LABELS[r]).join('、') || 'no role'}`
     : 'the request names no person';
-  return `${type} (${spec.label}) may be sent only by the ${ROLE_LABELS[spec.role]} (${spec.role}) of the sending party${spec.basis ? ` (${spec.basis})` : ''}; ${who}`;
+  return {
+    message: `${type} (${spec.label}) may be sent only by the ${ROLE_LABELS[spec.role]} (${spec.role}) of the sending party${spec.basis ? ` (${spec.basis})` : ''}; ${who}`,
+    messageZh: REJECTIONS_ZH.missingRole(
+      spec.label,
+      spec.role,
+      spec.basis,
+      actor.person && { name: actor.person.name, roles: actor.roles ?? [] },
+    ),
+  };
 }
 
 /**
@@ -75,11 +104,14 @@ export function missingRole(type: string, spec: EventSpec, actor: Actor): string
  * an operator with the 'admin' role (scripts/recompute-provisional.ts). Not an organ: the
  * recomputation moves the due dates it must meet.
  */
-export function mayRecompute(actor: Actor | undefined, parties: Record<string, PartyRef | undefined>): string | undefined {
+export function mayRecompute(actor: Actor | undefined, parties: Record<string, PartyRef | undefined>): Refusal | undefined {
   if (actor?.roles?.includes('admin')) return undefined;
-  const authorities = [...new Set(Object.values(parties).flatMap((p) => (p?.type === 'authority' ? [p.id] : [])))];
-  if (actor && authorities.includes(actor.id)) return undefined;
-  return `recomputeDeadlines may be sent only by an authority of this procedure (${authorities.join(', ')}) or by a ${ROLE_LABELS.admin} (admin), not by ${actor?.id ?? 'an anonymous actor'}`;
+  const authorities = [...new Map(Object.values(parties).flatMap((p) => (p?.type === 'authority' ? [[p.id, p] as const] : []))).values()];
+  if (actor && authorities.some((a) => a.id === actor.id)) return undefined;
+  return {
+    message: `recomputeDeadlines may be sent only by an authority of this procedure (${authorities.map((a) => a.id).join(', ')}) or by a ${ROLE_LABELS.admin} (admin), not by ${actor?.id ?? 'an anonymous actor'}`,
+    messageZh: REJECTIONS_ZH.recomputeNotAllowed(authorities.map((a) => a.name)),
+  };
 }
 
 /** How the audit trail names a person acting for a party: "广东省国家保密局 张某（负责人）". */

@@ -11,6 +11,8 @@ import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
 import { runEffects } from './deliveries.js';
+import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
+import { FIELD_LABELS } from '../domain/form-labels.zh.js';
 import { actorLabel, checkOccurredAt, mayRecompute, missingRole, notAFact, type FieldError } from './event-checks.js';
 import {
   allowedEvents,
@@ -38,9 +40,10 @@ export function machineEvent(run: Run, type: string, payload: Record<string, unk
 }
 
 /** The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it. */
-function previousFact(run: Run): { type: string; at: string } | undefined {
+function previousFact(run: Run): { type: string; at: string; label: string } | undefined {
   const last = run.s.audit.findLast((a) => a.kind === 'event' && a.actor.id !== SYSTEM.id);
-  return last && { type: last.event!.type, at: last.occurredAt ?? last.at };
+  const type = last?.event?.type ?? '';
+  return last && { type, at: last.occurredAt ?? last.at, label: run.def.events[type]?.label ?? type };
 }
 
 /** The checked `occurredAt` of a request (SPEC §2 "When it happened"), or why it is refused. */
@@ -58,7 +61,8 @@ function occurredAtOf(run: Run, req: EventRequest): { at?: string; error?: Field
 /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
 export function eventRejection(run: Run, req: EventRequest, validating = false): EventRejection | undefined {
   const { def } = run;
-  const allowed = allowedEvents(run).map((e) => e.type);
+  const allowedSpecs = allowedEvents(run);
+  const allowed = allowedSpecs.map((e) => e.type);
   const base = { state: stateName(run), allowedEvents: allowed };
   const spec = def.events[req.type];
   if (!spec)
@@ -66,34 +70,53 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
       ...base,
       code: 'unknown-event',
       message: `unknown event "${req.type}"; ${def.label} has: ${Object.keys(def.events).join(', ')}`,
+      messageZh: REJECTIONS_ZH.unknownEvent(
+        def.label,
+        Object.values(def.events).map((e) => e.label),
+      ),
     };
   if (!allowed.includes(req.type)) {
     return {
       ...base,
       code: 'not-allowed-in-state',
       message: `state ${stateName(run)} (${stateLabel(run)}) does not accept ${req.type}; allowed: ${allowed.join(', ') || 'none (closed)'}`,
+      messageZh: REJECTIONS_ZH.notInState(
+        spec.label,
+        stateLabel(run),
+        allowedSpecs.map((e) => e.label),
+      ),
     };
   }
-  const senders = spec.by.map((k) => ctx(run).parties[k]?.id).filter((x): x is string => !!x);
+  const senderParties = spec.by.map((k) => ctx(run).parties[k]).filter((p) => !!p);
+  const senders = senderParties.map((p) => p.id);
   if (!senders.includes(req.actor?.id)) {
     return {
       ...base,
       code: 'not-authorized',
       message: `${req.type} may be sent only by ${spec.by.join(' or ')} (${senders.join(', ')}), not by ${req.actor?.id ?? 'an anonymous actor'}`,
+      messageZh: REJECTIONS_ZH.notSender(
+        spec.label,
+        senderParties.map((p) => p.name),
+        req.actor && (actorLabel(req.actor) ?? req.actor.name ?? req.actor.id),
+      ),
     };
   }
   // The role is checked in the validator only: it cannot change while an accepted event waits for
   // the lock, and events accepted before roles were required replay unchecked.
   const roleMissing = validating ? missingRole(req.type, spec, req.actor) : undefined;
-  if (roleMissing) return { ...base, code: 'not-authorized', message: roleMissing };
+  if (roleMissing) return { ...base, code: 'not-authorized', ...roleMissing };
   const payload = spec.schema.safeParse(req.payload ?? {});
   const occurred = occurredAtOf(run, req);
   const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...(occurred.error ? [occurred.error] : [])];
   if (fieldErrors.length) {
+    // The fields by their words where the forms share one (each field's own reason is in fieldErrors).
+    const leaf = (field: string) => field.split('.').findLast((k) => !/^\d+$/.test(k)) ?? '';
+    const fields = [...new Set(fieldErrors.flatMap((f) => FIELD_LABELS[leaf(f.field)] ?? []))];
     return {
       ...base,
       code: 'invalid-payload',
       message: `invalid ${req.type}: ${fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      messageZh: REJECTIONS_ZH.invalidPayload(spec.label, fields),
       fieldErrors,
     };
   }
@@ -103,6 +126,7 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
       ...base,
       code: 'limit-reached',
       message: `${req.type} (${spec.label}) is recorded at most ${spec.max} times in one procedure (本地策略) and has been ${count} times; nothing was recorded (${spec.basis ?? def.basis})`,
+      messageZh: REJECTIONS_ZH.limitReached(spec.label, spec.max, count, spec.basis ?? def.basis),
     };
   }
   if (!run.snapshot.can(machineEvent(run, req.type, payload.data as Record<string, unknown>, req.actor, occurred.at))) {
@@ -110,6 +134,7 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
       ...base,
       code: 'guard-refused',
       message: `${req.type} is not possible in state ${stateName(run)} now (${spec.basis ?? def.basis})`,
+      messageZh: REJECTIONS_ZH.guardRefused(spec.label, stateLabel(run), spec.basis ?? def.basis),
     };
   }
   return undefined;
@@ -201,6 +226,7 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
 export const continuingRejection = (run: Run): EventRejection => ({
   code: 'not-ready',
   message: 'the procedure is moving to a new run (continue-as-new); send the event again in a moment',
+  messageZh: REJECTIONS_ZH.continuing,
   state: stateName(run),
   allowedEvents: allowedEvents(run).map((e) => e.type),
 });
@@ -210,12 +236,22 @@ export function recomputeRejection(run: Run, req: { actor?: Actor; reason?: unkn
   if (run.continuing) return continuingRejection(run);
   const base = { state: stateName(run), allowedEvents: allowedEvents(run).map((e) => e.type) };
   const notAllowed = mayRecompute(req?.actor, ctx(run).parties);
-  if (notAllowed) return { ...base, code: 'not-authorized', message: notAllowed };
+  if (notAllowed) return { ...base, code: 'not-authorized', ...notAllowed };
   if (typeof req?.reason !== 'string' || !req.reason.trim()) {
     const fieldErrors = [
-      { field: 'reason', message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail' },
+      {
+        field: 'reason',
+        message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail',
+        messageZh: REJECTIONS_ZH.recomputeReason,
+      },
     ];
-    return { ...base, code: 'invalid-payload', message: `invalid recomputeDeadlines: reason: ${fieldErrors[0]!.message}`, fieldErrors };
+    return {
+      ...base,
+      code: 'invalid-payload',
+      message: `invalid recomputeDeadlines: reason: ${fieldErrors[0]!.message}`,
+      messageZh: REJECTIONS_ZH.recomputeReason,
+      fieldErrors,
+    };
   }
   return undefined;
 }

@@ -158,9 +158,11 @@ export interface EventResult {
 export interface EventRejection {
   code: 'not-ready' | 'unknown-event' | 'not-allowed-in-state' | 'invalid-payload' | 'not-authorized' | 'guard-refused' | 'limit-reached';
   message: string;
+  /** The same refusal in Chinese, for the pages (domain/rejections.zh.ts); `code` is what programs read. */
+  messageZh: string;
   state: string;
   allowedEvents: string[];
-  fieldErrors?: Array<{ field: string; message: string }>;
+  fieldErrors?: Array<{ field: string; message: string; messageZh?: string }>;
 }
 
 /** Every procedure workflow: started with a request (or continued with its state), returns its final view. */

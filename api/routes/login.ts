@@ -6,7 +6,9 @@
  * - the identity provider (OIDC authorization code + PKCE, openid-client): /auth/login → provider
  *   → /auth/callback, which verifies the ID token by the provider's JWKS and maps its claims;
  * - the demonstration (演示, never in production mode): one click on a demo person.
- * Signing out clears the cookie and revokes its `jti` in this process.
+ * Signing out clears the cookie and revokes its `jti` in this process; after an OIDC sign-in it
+ * also ends the session at the provider (RP-initiated logout: the browser is sent to its
+ * end_session_endpoint with the ID token as id_token_hint and the post-logout redirect URI).
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +27,9 @@ import { LoginOptionsSchema, SessionSchema, SignedOutSchema } from '../response-
 export const SESSION_COOKIE = 'bm_session';
 /** The login transaction (PKCE verifier, state, nonce): signed, 10 minutes, sent only to the callback. */
 const TX_COOKIE = 'bm_oidc_tx';
+/** The provider's ID token, kept for the id_token_hint of the sign-out (sent only to /auth/logout). */
+const ID_TOKEN_COOKIE = 'bm_oidc_id';
+const LOGOUT_PATH = '/auth/logout';
 export const DEFAULT_SESSION_HOURS = 8;
 
 /** Routes that need no identity (they create one). */
@@ -86,10 +91,12 @@ export const loginRoutes =
     const maxSeconds = Math.min((d.sessionHours ?? DEFAULT_SESSION_HOURS) * 3600, d.rules.maxLifetimeSeconds);
     const cookie = { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies } as const;
 
-    async function startSession(reply: FastifyReply, who: TokenSubject, notAfter?: number): Promise<void> {
+    /** Sets the session cookie; returns its lifetime in seconds. */
+    async function startSession(reply: FastifyReply, who: TokenSubject, notAfter?: number): Promise<number> {
       const ttlSeconds = Math.floor(Math.min(maxSeconds, notAfter ? notAfter - Date.now() / 1000 : maxSeconds));
       if (ttlSeconds < 60) throw new AuthError(401, 'the identity provider’s token expires within a minute');
       reply.setCookie(SESSION_COOKIE, await issueToken(d.key, who, { ttlSeconds, jti: randomUUID() }), { ...cookie, maxAge: ttlSeconds });
+      return ttlSeconds;
     }
 
     app.get('/dashboard/login.js', { schema: { hide: true } }, async (_req, reply) =>
@@ -143,13 +150,30 @@ export const loginRoutes =
     }
 
     app.post(
-      '/auth/logout',
-      { schema: { response: { 200: SignedOutSchema }, summary: '退出登录：清除会话并使其失效', tags: ['auth'] } },
+      LOGOUT_PATH,
+      {
+        schema: {
+          response: { 200: SignedOutSchema },
+          summary: '退出登录：清除会话并使其失效；经统一身份认证登录的，一并退出身份提供方（logoutUrl）',
+          tags: ['auth'],
+        },
+      },
       async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
         if (token) d.sessions.revoke(token);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
-        return { signedOut: true as const };
+        const idToken = req.cookies[ID_TOKEN_COOKIE];
+        reply.clearCookie(ID_TOKEN_COOKIE, { path: LOGOUT_PATH });
+        // RP-initiated logout: the page sends the browser on to the provider, which ends its own session.
+        const oidc = d.oidc;
+        const logoutUrl =
+          oidc && idToken && oidc.config.serverMetadata().end_session_endpoint
+            ? client.buildEndSessionUrl(oidc.config, {
+                id_token_hint: idToken,
+                post_logout_redirect_uri: oidc.settings.postLogoutRedirectUri,
+              }).href
+            : undefined;
+        return { signedOut: true as const, ...(logoutUrl ? { logoutUrl } : {}) };
       },
     );
 
@@ -190,6 +214,7 @@ export const loginRoutes =
       const current = new URL(oidc.settings.redirectUri);
       current.search = new URL(req.url, current).search;
       let claims: JWTPayload;
+      let idToken: string;
       try {
         const tokens = await client.authorizationCodeGrant(oidc.config, current, {
           pkceCodeVerifier: tx.verifier,
@@ -198,7 +223,8 @@ export const loginRoutes =
           idTokenExpected: true,
         });
         // The ID token verified like any token of the provider (JWKS, issuer, audience = this client, expiry).
-        claims = await oidc.verify(tokens.id_token!, oidc.settings.clientId);
+        idToken = tokens.id_token!;
+        claims = await oidc.verify(idToken, oidc.settings.clientId);
         // Claims the provider keeps out of the ID token are read from its userinfo endpoint.
         const { party, roles, name } = oidc.settings.claims;
         if ([party, roles, name].some((c) => claims[c] === undefined))
@@ -212,11 +238,12 @@ export const loginRoutes =
       } catch (e) {
         return failed((e as Error).message);
       }
-      await startSession(
+      const ttlSeconds = await startSession(
         reply,
         { party: caller.party.id, sub: caller.person.sub, name: caller.person.name, roles: caller.roles },
         claims.exp,
       );
+      reply.setCookie(ID_TOKEN_COOKIE, idToken, { ...cookie, path: LOGOUT_PATH, maxAge: ttlSeconds });
       return reply.redirect('/', 303);
     });
   };

@@ -24,6 +24,8 @@ import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import { EventResultSchema, ProcedureListSchema, ProcedureViewSchema, StartedSchema } from '../response-schemas.js';
+import type { Registry } from '../../domain/registry/registry.js';
+import { noStandingToStart } from '../../domain/standing.js';
 
 const IdParams = z.strictObject({
   id: z
@@ -120,6 +122,8 @@ export interface ProcedureRouteDeps {
   client: Client;
   calendar: () => WorkCalendar;
   taskQueue: string;
+  /** Who may start what (domain/standing.ts): a start without standing is refused before anything starts. */
+  registry: Registry;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
@@ -200,7 +204,14 @@ export const procedureRoutes =
                 403,
                 'Forbidden',
                 `missing right: only ${def.startedBy} (${String(starter)}) may start this ${def.label}, not ${caller.party.id}`,
+                { detailZh: `只能以本单位（${caller.party.name}）的名义发起${def.label}。` },
               );
+            }
+            // The same rule as the preparation's (resolve-parties.ts) and the start page's offer (workbench.ts).
+            const noStanding = noStandingToStart(deps.registry, def.kind, caller.party.id);
+            if (noStanding) {
+              deps.deny(caller, `start ${def.kind}: no standing`, req);
+              throw new ApiError(403, 'Forbidden', noStanding.message, { detailZh: noStanding.messageZh });
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
@@ -304,6 +315,8 @@ export const procedureRoutes =
         const local = spec ? spec.schema.safeParse(payload) : undefined;
         const fieldErrors = r.fieldErrors && withChinese(r.fieldErrors, local && !local.success ? zodFieldErrorsZh(local.error) : []);
         throw new ApiError(EVENT_STATUS[r.code], r.code, r.message, {
+          // The refusal in Chinese for the pages (workflows predating it sent none).
+          ...(r.messageZh ? { detailZh: r.messageZh } : {}),
           state: r.state,
           allowedEvents: r.allowedEvents,
           ...(fieldErrors ? { fieldErrors } : {}),

@@ -18,6 +18,8 @@ import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
 import type { Authenticate } from '../server.js';
 import { CalendarSchema, FormsSchema, WorkbenchSchema } from '../response-schemas.js';
+import type { Registry } from '../../domain/registry/registry.js';
+import { startableKinds } from '../../domain/standing.js';
 
 /** The JSON Schema of what the API validates, generated from the same zod schema (input side). */
 export function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -148,6 +150,7 @@ export const workbenchRoutes =
     running: RunningDeadlines;
     calendar: () => WorkCalendar;
     authenticate: Authenticate;
+    registry: Registry;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
@@ -268,7 +271,9 @@ export const workbenchRoutes =
                 .slice(0, 100)
                 .map((i) => row(i, now))
             : undefined;
-        return { todo, started, ...(jurisdiction ? { jurisdiction } : {}), refreshedAt: new Date(now).toISOString() };
+        // 发起程序: only the procedures the server would let this party start (domain/standing.ts).
+        const startable = startableKinds(deps.registry, Object.keys(PROCEDURES), me);
+        return { todo, started, ...(jurisdiction ? { jurisdiction } : {}), startable, refreshedAt: new Date(now).toISOString() };
       },
     );
   };

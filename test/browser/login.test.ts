@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE } from '../../api/demo-people.js';
@@ -95,11 +96,40 @@ describe('signing in to the dashboard', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'login-oidc-timeline.png'), fullPage: true });
 
     await page.click('#signout');
+    // RP-initiated logout: the provider's end-session page, with the ID token as hint, confirms; then back to the dashboard.
+    await page.waitForURL(`${idp.issuer}/session/end**`);
+    const end = new URL(page.url());
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${url}/`);
+    expect(decodeJwt(end.searchParams.get('id_token_hint')!)).toMatchObject({ iss: idp.issuer, sub: 'u-li', aud: 'bm-dashboard' });
+    await page.click('#logout-yes');
+    await page.waitForURL(`${url}/`);
     await page.waitForSelector('#oidc-login');
+    expect((await page.context().cookies(url)).map((c) => c.name)).not.toContain('bm_session');
     expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401);
     // The old cookie, replayed, is refused: signing out revoked it.
     const replay = await fetch(`${url}/api/me`, { headers: { cookie: `bm_session=${session.value}` } });
     expect(replay.status).toBe(401);
+    // The provider's session ended too: a new sign-in asks for the credentials again.
+    await page.click('#oidc-login');
+    await page.waitForURL(`${idp.issuer}/interaction/**`);
+    await page.waitForSelector('#account-u-zhang');
+    await page.screenshot({ path: join(ARTIFACTS, 'login-after-signout.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('without the provider’s sign-out, its session would sign the person in again without asking (the control for the test above)', async () => {
+    const page = await newPage();
+    await page.goto(url);
+    await page.click('#oidc-login');
+    await page.click('#account-u-zhang');
+    await page.waitForSelector('#h-todo');
+    // Only the dashboard's cookies cleared: the provider's session remains, and the next sign-in goes straight through.
+    await page.context().clearCookies({ name: 'bm_session' });
+    expect((await page.context().cookies(idp.issuer)).map((c) => c.name)).toContain('_session');
+    await page.goto(url);
+    await page.click('#oidc-login');
+    await page.waitForSelector('#h-todo');
+    expect(await page.textContent('#me')).toBe('广东省国家保密局 张某（负责人）');
     await page.close();
   });
 

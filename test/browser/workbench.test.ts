@@ -51,6 +51,19 @@ async function signIn(p: Person, phone = false): Promise<Page> {
 }
 
 const form = (page: Page) => page.locator('form.wb-form');
+
+/** The parts of a date field as the browser presents them to a screen reader (its accessibility tree): 年, 月, 日 in zh-CN. */
+async function dateFieldParts(page: Page, name: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { result } = (await cdp.send('Runtime.evaluate', { expression: `document.querySelector('form.wb-form [name="${name}"]')` })) as {
+    result: { objectId: string };
+  };
+  const { nodes } = (await cdp.send('Accessibility.queryAXTree', { objectId: result.objectId, role: 'spinbutton' })) as {
+    nodes: Array<{ name?: { value: string }; value?: { value: unknown } }>;
+  };
+  await cdp.detach();
+  return nodes.map((n) => `${String(n.name?.value).split(/\s+/).at(-1)}=${String(n.value?.value)}`);
+}
 const field = (page: Page, name: string) => form(page).locator(`[name="${name}"]`);
 
 type Fill = Array<[string, string]> | Record<string, string>;
@@ -86,6 +99,8 @@ async function act(page: Page, id: string, type: string, fill: Fill = {}, o: { s
   await show(page, id);
   const button = page.locator(`#actions button[data-event="${type}"]`);
   await expect.poll(() => button.count(), { timeout: 20_000 }).toBe(1);
+  // Every page of the procedure along the way, in words: no code name, no missing value printed.
+  expect(await codeNamesOn(page, id)).toEqual([]);
   await button.click();
   await fillIn(page, fill);
   if (o.shot) await page.screenshot({ path: join(ARTIFACTS, o.shot), fullPage: true });
@@ -125,14 +140,42 @@ async function start(page: Page, kind: string, fill: Fill, shot?: string): Promi
   return decodeURIComponent(page.url().split('#/p/')[1]!);
 }
 
-/** The timeline names the persons who acted, the one who started the procedure in its 启动 entry. */
+/**
+ * Code names a page must not show (issue 13): camelCase state and region ids, EVENT_TYPES, kebab
+ * subject codes, citations in the machine form, UTC instants.
+ */
+const CODE_NAMES: Array<[string, RegExp]> = [
+  ['a camelCase id', /\b[a-z]+[A-Z][a-zA-Z]+\b/],
+  ['an event type', /\b[A-Z]{2,}_[A-Z_]+\b/],
+  ['a subject or kind code', /\b[a-z]+(?:-[a-z]+)+\b/],
+  ['a citation in the machine form', /\b(?:Regs|Law) \d|\bpara \d/],
+  ['an ISO instant', /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
+  ['a missing value printed', /\b(?:undefined|null|NaN)\b|\[object /],
+];
+
+/** Every code name on the procedure's page (its id, shown for reference, aside), with some context. */
+async function codeNamesOn(page: Page, id: string): Promise<string[]> {
+  const text = (await page.locator('#app').innerText()).replaceAll(id, '');
+  return CODE_NAMES.flatMap(([what, re]) => {
+    const m = new RegExp(re.source, 'g').exec(text);
+    return m ? [`${what}: …${text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30)}…`] : [];
+  });
+}
+
+/**
+ * The timeline names the persons who acted, the one who started the procedure in its 启动 entry;
+ * the inbox names who acted for each notification; the whole page, the statechart too, shows no code name.
+ */
 async function timelineNames(page: Page, id: string, names: string[], starter?: string) {
   await show(page, id);
   const text = await page.locator('#timeline').textContent();
   for (const n of names) expect(text).toContain(n);
   if (starter) expect(await page.locator('#timeline tr[data-kind="started"]').textContent()).toContain(starter);
-  // The workbench's own parts name no code (the timeline's summaries are the driver's).
-  expect(await page.locator('#actions').textContent()).not.toMatch(/[A-Z]{3,}_[A-Z_]+|awaiting[A-Z]|under[A-Z]/);
+  const senders = await page.locator('#inbox tr[data-kind="notification"] td.by').allTextContents();
+  expect(senders.length).toBeGreaterThan(0);
+  for (const s of senders) expect(s, 'a notification names the person and the party').toMatch(/^\S+ \S+（[^）]+）$/);
+  expect(names.filter((n) => senders.some((s) => s.includes(n))).length).toBeGreaterThan(0);
+  expect(await codeNamesOn(page, id)).toEqual([]);
 }
 
 /** Today and an instant some hours ago, as a person in Beijing enters them (YYYY-MM-DD, YYYY-MM-DDTHH:mm). */
@@ -151,8 +194,25 @@ const GZ = {
 describe('the workbench: each procedure carried out in the browser by its parties', () => {
   it('不明确事项: a county office reports (field errors in Chinese, the calendar and the what-if shown, a double click applies once), the province decides, the office tells the holders, the filing is recorded', async () => {
     const chen = await signIn(GZ.chen);
+    // An office may start 不明确事项, 异议 and 泄密报告, not 鉴定 (Regs 63 para 1) or 年度自检 (Regs 48 para 3).
+    expect(await chen.locator('#h-start ~ ul a[data-kind]').evaluateAll((as) => as.map((a) => a.getAttribute('data-kind')))).toEqual([
+      'unclear-matter',
+      'objection',
+      'leak',
+    ]);
     await chen.click('a[data-kind="unclear-matter"]');
     await chen.waitForSelector('#start form');
+    // Dates in Chinese: the browser's own control runs in zh-CN (年/月/日), and the date is written out beside it.
+    expect(await chen.evaluate(() => [document.documentElement.lang, navigator.language])).toEqual(['zh-CN', 'zh-CN']);
+    await field(chen, 'draftedOn').fill('2025-09-28');
+    await field(chen, 'draftedOn').dispatchEvent('change');
+    expect(await dateFieldParts(chen, 'draftedOn')).toEqual(['年=2025', '月=9', '日=28']);
+    const dateZh = form(chen).locator('[data-field="draftedOn"] output.date-zh');
+    await expect.poll(() => dateZh.textContent(), { timeout: 10_000 }).toMatch(/^2025年9月28日（星期日，.*调休上班日）$/);
+    await field(chen, 'draftedOn').fill('2025-10-01');
+    await field(chen, 'draftedOn').dispatchEvent('change');
+    await expect.poll(() => dateZh.textContent(), { timeout: 10_000 }).toMatch(/^2025年10月1日（星期三，.*法定节假日）$/);
+    await chen.screenshot({ path: join(ARTIFACTS, 'workbench-date-zh.png'), fullPage: true });
     // The starting party is fixed to the signed-in person's; the labels are Chinese.
     expect(await field(chen, 'organId').locator('option').allTextContents()).toEqual(['广州市天河区某办']);
     expect(await form(chen).locator('label').allTextContents()).toEqual(expect.arrayContaining(['事项编号 *', '拟定日期 *', '密级 *']));
@@ -161,6 +221,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await expect
       .poll(() => chen.locator('.what-if li[data-deadline="report"]').textContent(), { timeout: 10_000 })
       .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16');
+    expect(await dateZh.textContent()).toBe('2025年9月26日（星期五，工作日）');
     await chen.waitForSelector('table.cal td[data-date="2025-10-01"].holiday');
     expect(await chen.locator('table.cal td[data-date="2025-09-28"]').getAttribute('class')).toContain('makeup-workday');
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-start-calendar.png'), fullPage: true });
@@ -195,6 +256,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await chen.goto(`${stack.url}/#/work`);
     await expect.poll(() => chen.locator(`#todo tr[data-id="${id}"] .card`).getAttribute('class'), { timeout: 20_000 }).toContain('red');
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-todo-office.png'), fullPage: true });
+    expect(await codeNamesOn(chen, id)).toEqual([]);
 
     // Another person of the office reports; a double click on the confirm button sends one report.
     const liu = await signIn(GZ.liu, true);
@@ -210,9 +272,18 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await show(liu, id);
     await liu.waitForSelector('#no-actions');
 
+    // The province's officer opens the decision's form; meanwhile its head decides (below).
+    const huang = await signIn(GZ.huang);
+    await show(huang, id);
+    await huang.locator('#actions button[data-event="DETERMINE"]').click();
+    await fillIn(huang, { 'determination.outcome': 'not-secret' });
+
     // The province decides (a lower level: the holders must be told), by its head.
     const zhang = await signIn(GZ.zhang);
     await expect.poll(() => zhang.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
+    // An authority starts no procedure: it is offered none (the server would refuse each).
+    expect(await zhang.locator('a[data-kind]').count()).toBe(0);
+    expect(await zhang.locator('#no-starts').textContent()).toContain('本单位不发起程序');
     await act(
       zhang,
       id,
@@ -227,10 +298,18 @@ describe('the workbench: each procedure carried out in the browser by its partie
       { shot: 'workbench-determine.png' },
     );
     expect((await view(id)).state).toBe('filingAndMarkings');
+    // The officer's form, now stale, is refused in Chinese: the step and the event by their labels, nothing recorded.
+    await form(huang).locator('button[type="submit"]').click();
+    const refused = form(huang).locator('.error-summary');
+    await expect.poll(() => refused.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await refused.textContent()).toMatch(
+      /^未能提交：当前步骤「[^」]+」不能办理「作出决定」；现在可以办理：「[^」]+」.*本次未作记录。$/,
+    );
+    await huang.screenshot({ path: join(ARTIFACTS, 'workbench-refused-zh.png'), fullPage: true });
+    expect((await events(id)).filter((e) => e.event?.type === 'DETERMINE')).toHaveLength(1);
     // The office's head tells the holders; the province's officer records the filing.
     const he = await signIn(GZ.he);
     await act(he, id, 'NOTIFY_HOLDERS', { noticeRef: '天办〔2025〕8号' });
-    const huang = await signIn(GZ.huang);
     await act(huang, id, 'FILE_RECORD', { filingNumber: '粤保备〔2025〕3号' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     await timelineNames(huang, id, ['刘某', '张某', '何某', '黄某']);

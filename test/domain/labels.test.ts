@@ -122,3 +122,101 @@ describe('every state, event and notification in Chinese, from one place (issue 
     expect(words.inbox[0]).toMatchObject({ subject: 'objection-filed', subjectText: SUBJECTS['objection-filed'], kindText: '通知' });
   });
 });
+
+describe('the inbox names who acted, the timeline a parallel state by its regions’ labels (issue 13)', () => {
+  const def = PROCEDURES.leak!;
+  const zhang = { id: 'auth-440106', name: '广州市天河区国家保密局', person: { sub: 'u', name: '张某' }, roles: ['head'] };
+  const view = {
+    id: 'leak-1',
+    kind: 'leak',
+    label: def.label,
+    basis: def.basis,
+    state: 'open',
+    stateLabel: '',
+    activeStates: [],
+    closed: false,
+    context: {},
+    deadlines: [],
+    allowedEvents: [],
+    audit: [
+      {
+        seq: 1,
+        at: '2025-09-30T02:00:00Z',
+        kind: 'started',
+        actor: { id: 'org-th-office', name: '广州市天河区某办' },
+        by: '广州市天河区某办 马某（保密员）',
+        summary: '泄密报告启动',
+      },
+      {
+        seq: 2,
+        at: '2025-09-30T03:00:00Z',
+        kind: 'event',
+        actor: zhang,
+        by: '广州市天河区国家保密局 张某（负责人）',
+        summary: '',
+        event: { type: 'ORDER_STOP', payload: {} },
+        from: 'open.toAuthority.pending + open.toSuperior.pending',
+        to: 'open.toAuthority.reported + open.toSuperior.pending',
+      },
+      { seq: 3, at: '2025-09-30T03:00:00Z', kind: 'deadline-set', actor: { id: 'system' }, summary: '' },
+    ],
+    inbox: [
+      { id: 'start:leak-reported:auth-440106', at: '', kind: 'notification', subject: 'leak-reported', recipients: [], deliveries: [] },
+      {
+        id: 'ORDER_STOP-3:leak-order-stop:org-th-office',
+        at: '',
+        kind: 'notification',
+        subject: 'leak-order-stop',
+        recipients: [],
+        deliveries: [],
+      },
+      { id: 'k:reminder50%', at: '', kind: 'reminder', subject: '报告期限：已过期间的50%', recipients: [], deliveries: [] },
+    ],
+    versions: {},
+  } as unknown as ProcedureView;
+
+  it('a notification names the person and the party whose start or event sent it; a reminder names nobody', () => {
+    expect(viewInWords(def, view).inbox.map((i) => (i as { byText?: string }).byText)).toEqual([
+      '广州市天河区某办 马某（保密员）',
+      '广州市天河区国家保密局 张某（负责人）',
+      undefined,
+    ]);
+  });
+
+  it('an event in a parallel state is summarised by the labels of its regions’ states, not their ids', () => {
+    const summary = viewInWords(def, view).audit[1]!.summaryText;
+    expect(summary).toMatch(/^.+：.+ → .+$/);
+    expect(summary).not.toMatch(/[A-Za-z]{2,}/);
+  });
+});
+
+describe('failures of a channel in words (issue 13)', () => {
+  it('the escalation of a channel down names the undelivered subject in words, and a failed delivery its reason', () => {
+    expect(subjectText('通知渠道故障：leak-reported未能送达广东省国家保密局')).toBe(
+      `通知渠道故障：「${SUBJECTS['leak-reported']}」未能送达广东省国家保密局`,
+    );
+    const def = PROCEDURES.leak!;
+    const failed = (summary: string) =>
+      viewInWords(def, {
+        id: 'l',
+        kind: 'leak',
+        label: def.label,
+        basis: def.basis,
+        state: 'open',
+        stateLabel: '',
+        activeStates: [],
+        closed: false,
+        context: {},
+        deadlines: [],
+        allowedEvents: [],
+        audit: [{ seq: 1, at: '', kind: 'delivery-failed', actor: { id: 'system' }, summary }],
+        inbox: [],
+        versions: {},
+      } as unknown as ProcedureView).audit[0]!.summaryText;
+    expect(failed('Webhook无法送达广东省国家保密局：webhook http://127.0.0.1:9/hook answered 500')).toBe(
+      'Webhook无法送达广东省国家保密局：接收方答复 500',
+    );
+    expect(failed('电子邮件无法送达某局：no SMTP server configured (BM_SMTP_URL)')).toBe('电子邮件无法送达某局：未配置邮件服务器');
+    expect(failed('电子邮件无法送达某局：Error: something else')).toBe('电子邮件无法送达某局：接收方未确认收到（技术原因见系统日志）');
+  });
+});

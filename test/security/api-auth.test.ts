@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURES } from '../../machines/index.js';
-import { DEFAULT_AUDIENCE, denyListSource, issueToken } from '../../api/auth.js';
+import { authenticate, DEFAULT_AUDIENCE, defaultTokenRules, denyListSource, issueToken } from '../../api/auth.js';
+import { demoRegistry } from '../support/demo.js';
 import { denialLog } from '../../api/denials.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -210,7 +211,7 @@ describe('tokens: exp required with a maximum lifetime, audience checked, revoca
     expect(await audit()).toEqual(before);
   });
 
-  it('production mode refuses the demo persons that npm start prints', async () => {
+  it('production mode refuses the demo persons that npm start prints, and every other token of the embedded format (only the identity provider’s are accepted: test/security/production-oidc.test.ts)', async () => {
     const app = await stack.extraApp({ tokenRules: { production: true } });
     const demo = await issueToken(stack.jwtKey, {
       party: 'auth-440000',
@@ -221,11 +222,15 @@ describe('tokens: exp required with a maximum lifetime, audience checked, revoca
     });
     const r = await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${demo}` } });
     expect(r.statusCode).toBe(401);
-    expect(r.json().detail).toBe('demo tokens are not accepted in production mode');
+    expect(r.json().detail).toMatch(/^invalid token: production mode accepts only tokens of the identity provider/);
     const real = await issueToken(stack.jwtKey, { party: 'auth-440000', sub: 'p-4711', name: '张某', roles: ['head'] });
     expect(
       (await app.inject({ method: 'GET', url: `/api/procedures/${id}`, headers: { authorization: `Bearer ${real}` } })).statusCode,
-    ).toBe(200);
+    ).toBe(401);
+    // The demo check stays behind it: a demo token is refused in production by the token rules too (api/auth.ts).
+    await expect(authenticate(stack.jwtKey, defaultTokenRules({ production: true }), demoRegistry, `Bearer ${demo}`)).rejects.toThrow(
+      'demo tokens are not accepted in production mode',
+    );
   });
 
   it('the person and roles behind a token reach the workflow as the actor and its audit trail', async () => {

@@ -16,6 +16,8 @@ const complete = (): Record<string, string> => ({
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  BM_OIDC_ISSUER: 'https://idp.example.gov.cn',
+  BM_OIDC_CLIENT_ID: 'baomi-procedures',
 });
 
 /** Runs an entry point with exactly this environment (no secrets inherited) and a fresh, not yet created data folder. */
@@ -59,6 +61,7 @@ describe('production mode refuses to start without its secrets, registry and clu
       'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)',
       'BM_JWT_SECRET: required',
       'BM_CODEC_KEYS: required',
+      'BM_OIDC_ISSUER: required in production mode',
     ])
       expect(r.stderr).toContain(v);
   });
@@ -75,6 +78,8 @@ describe('production mode refuses to start without its secrets, registry and clu
     ],
     ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
     ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
+    ['no identity provider', { BM_OIDC_ISSUER: undefined }, 'BM_OIDC_ISSUER: required in production mode'],
+    ['an identity provider without the client', { BM_OIDC_CLIENT_ID: undefined }, 'BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER'],
     ['tokens living two days', { BM_TOKEN_MAX_HOURS: '48' }, 'BM_TOKEN_MAX_HOURS: "48" exceeds the production maximum of 12 hours'],
   ];
   it.each(spoiled)('refuses %s, naming the variable, as the only problem', (_what, over, message) => {
@@ -88,6 +93,9 @@ describe('production mode refuses to start without its secrets, registry and clu
 
   it('a complete production configuration has no problem; the default (no BM_MODE) stays the demo', () => {
     expect(productionProblems(complete())).toEqual([]);
+    // The worker signs nobody in: it needs no identity provider.
+    const { BM_OIDC_ISSUER: _issuer, BM_OIDC_CLIENT_ID: _client, ...worker } = complete();
+    expect(productionProblems(worker, 'worker')).toEqual([]);
     expect(productionProblems({})).toEqual([]);
   });
 

@@ -49,7 +49,10 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
   const accounts = new Map(o.accounts.map((a) => [a.sub, a]));
   const provider = new Provider(issuer, {
     clients: [
-      publicClient('bm-dashboard', o.dashboardRedirect ?? TEST_REDIRECT),
+      publicClient('bm-dashboard', o.dashboardRedirect ?? TEST_REDIRECT, {
+        // RP-initiated logout returns the browser to the dashboard's root.
+        post_logout_redirect_uris: [new URL('/', o.dashboardRedirect ?? TEST_REDIRECT).href],
+      }),
       publicClient('bm-api-es256', TEST_REDIRECT, { id_token_signed_response_alg: 'ES256' }),
       publicClient('other-app', TEST_REDIRECT),
       publicClient('short-lived', TEST_REDIRECT),
@@ -59,7 +62,17 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     scopes: ['openid', 'profile', 'bm'],
     // The mapped claims travel in the ID token (as most department IdPs are configured to do).
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // The sign-out confirmation the provider shows (its form posts to end the session), without the default's web font.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>退出测试身份提供方</title></head><body><h1>退出测试身份提供方？</h1>${form}<button id="logout-yes" type="submit" form="op.logoutForm" value="yes" name="logout">退出</button></body></html>`;
+        },
+      },
+    },
     pkce: { required: () => true },
     ttl: {
       IdToken: (_ctx, _token, client) => (client.clientId === 'short-lived' ? 2 : 3600),

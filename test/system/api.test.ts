@@ -268,7 +268,10 @@ describe('identity and scope', () => {
     for (const [who, status] of matrix) {
       const r = await call('POST', `/api/procedures/${id}/events`, who, { type: 'DETERMINE', determination: { outcome: 'not-secret' } });
       expect(r.status, who).toBe(status);
-      if (status === 403) expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
+      if (status === 403) {
+        expect(r.body.detail).toContain('DETERMINE may be sent only by authority (auth-440000)');
+        expect(r.body.detailZh).toMatch(/^「作出决定」只能由广东省国家保密局办理，.+不能办理。本次未作记录。$/);
+      }
     }
     const ok = await call('POST', `/api/procedures/${id}/events`, 'auth-440000', {
       type: 'DETERMINE',
@@ -294,6 +297,22 @@ describe('identity and scope', () => {
     });
     expect(r.status).toBe(403);
     expect(r.body.detail).toMatch(/may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\)/);
+    expect(r.body.detailZh).toBe(
+      '广州市某局不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。',
+    );
+    // Refused before anything started (domain/standing.ts, the rule the preparation applies too).
+    expect((await call('GET', '/api/procedures?kind=appraisal&organ=org-gz-bureau', 'auth-000000')).body.items).toEqual([]);
+  });
+
+  it('the start page offers only what the server lets the party start (one rule): no 年度自检 for an unlicensed organ, nothing for an authority', async () => {
+    const offered = async (party: string) => (await call('GET', '/api/workbench', party)).body.startable as string[];
+    expect((await offered('org-gz-bureau')).sort()).toEqual(['leak', 'objection', 'unclear-matter']);
+    expect(await offered('org-gz-procuratorate')).toContain('appraisal');
+    expect(await offered('ent-gz-tech')).toContain('annual-inspection');
+    expect(await offered('auth-440000')).toEqual([]);
+    const annual = await call('POST', '/api/procedures/annual-inspection', 'org-gz-bureau', { enterpriseId: 'org-gz-bureau', year: 2025 });
+    expect(annual.status).toBe(403);
+    expect(annual.body.detailZh).toBe('广州市某局未取得保密资质，不报送保密资质年度自检报告（《实施条例》第四十八条第三款）。');
   });
 
   it('registry: every authority; organs inside the caller’s scope', async () => {
@@ -356,6 +375,9 @@ describe('bad input', () => {
     const r = await call('POST', `/api/procedures/${body.id}/events`, 'org-gz-bureau', { type: 'FILE_RECORD' });
     expect(r.status).toBe(409);
     expect(r.body).toMatchObject({ state: 'awaitingReport', allowedEvents: ['SUBMIT_REPORT'] });
+    // The pages show the refusal in Chinese (detailZh), the code and the English detail stay for programs.
+    expect(r.body.title).toBe('not-allowed-in-state');
+    expect(r.body.detailZh).toMatch(/^当前步骤「待报送」不能办理「[^」]+」；现在可以办理：「[^」]+」。本次未作记录。$/);
   });
 
   it('refuses a body over the limit, malformed JSON, and a flood from one identity (429)', async () => {

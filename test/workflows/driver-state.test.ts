@@ -5,7 +5,7 @@ import { leakParties } from '../../domain/resolve-parties.js';
 import { leakProcedure, LeakStartSchema } from '../../machines/leak.js';
 import { CURRENT_EDITION, machineInput } from '../../machines/procedure.js';
 import { RUN_LIMITS, appliedBefore, rememberApplied, updateHash } from '../../workflows/continue-as-new.js';
-import { eventRejection } from '../../workflows/events.js';
+import { continuingRejection, eventRejection } from '../../workflows/events.js';
 import { openRun, setSnapshot, view, type DriverState } from '../../workflows/state.js';
 import { demoRegistry as reg } from '../support/demo.js';
 
@@ -93,6 +93,51 @@ describe('the driver state is one plain value that continue-as-new carries (issu
     });
     // The authority's own steps have their own caps: one used up does not block another.
     expect(eventRejection(run, { type: 'ORDER_STOP', payload: { order: '停止' }, actor: authority }, true)).toBeUndefined();
+  });
+
+  it('every refusal has its words in Chinese for the pages beside the stable code and the English message: the state, the event, the parties by name, the article in the statute’s words (issue 13)', () => {
+    const { state, snapshot } = stateAfterEvents();
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, snapshot);
+    const zh = (req: Parameters<typeof eventRejection>[1]) => {
+      const r = eventRejection(run, req, true);
+      return r && { code: r.code, messageZh: r.messageZh };
+    };
+    expect(zh({ type: 'DESTROY', actor: organ })).toEqual({
+      code: 'unknown-event',
+      messageZh: expect.stringMatching(/^泄密报告没有此项办理事项；本程序的办理事项为：「[^」]+」、/),
+    });
+    expect(zh({ type: 'REPORT_TO_RECEIVER', payload: {}, actor: organ })?.code).toBe('not-allowed-in-state');
+    expect(zh({ type: 'REPORT_TO_RECEIVER', payload: {}, actor: organ })?.messageZh).toMatch(
+      /^当前步骤「[^」]+」不能办理「[^」]+」；现在可以办理：「/,
+    );
+    expect(
+      zh({ type: 'ORDER_STOP', payload: { order: '停止' }, actor: { ...organ, person: { sub: 'u', name: '李某' }, roles: ['head'] } }),
+    ).toEqual({
+      code: 'not-authorized',
+      messageZh: `「${leakProcedure.events.ORDER_STOP!.label}」只能由${run.s.prepared.parties.authority!.name}办理，天河区某办公室 李某（负责人）不能办理。本次未作记录。`,
+    });
+    expect(zh({ type: 'ORDER_STOP', payload: {}, actor: authority })).toEqual({
+      code: 'invalid-payload',
+      messageZh: `「${leakProcedure.events.ORDER_STOP!.label}」的填写不符合要求（责令事项），请按各项说明更正。本次未作记录。`,
+    });
+    run.s.eventCounts.RECORD_MEASURES = 500;
+    expect(zh({ type: 'RECORD_MEASURES', payload: { measures: '再次封存' }, actor: organ })).toEqual({
+      code: 'limit-reached',
+      messageZh:
+        '「记录补救措施」在一个程序中最多记录 500 次（本地策略），已记录 500 次（《实施条例》第六十一条第一款、第三十九条）。本次未作记录。',
+    });
+    // Every Chinese refusal is free of codes: no event types, state ids, party ids or article codes.
+    for (const req of [
+      { type: 'REPORT_TO_RECEIVER', payload: {}, actor: organ },
+      { type: 'ORDER_STOP', payload: {}, actor: organ },
+      { type: 'RECORD_MEASURES', payload: { measures: 'x' }, actor: organ },
+    ])
+      expect(eventRejection(run, req, true)?.messageZh).not.toMatch(/[A-Z]{2,}_|[a-z]+[A-Z][a-zA-Z]+|Regs |Law |para|org-|auth-/);
+    run.continuing = true;
+    expect(continuingRejection(run)).toMatchObject({
+      code: 'not-ready',
+      messageZh: '程序正在转入新的运行记录，请稍后再次提交；本次未作记录。',
+    });
   });
 
   it('every repeatable event has a cap: the leak’s measures and the authority’s steps, the annual 警告, the appraisal’s amendments and consultations', async () => {

@@ -15,7 +15,11 @@ describe('when it happened: occurredAt of a fact event (SPEC §2)', () => {
 
   it('refuses what is not an instant with an offset, naming the field and what is allowed', () => {
     for (const bad of ['2025-09-30T20:00:00', '2025-09-30', 'yesterday', 1759233600000, null]) {
-      expect(refusal(check(bad))).toEqual({ field: 'occurredAt', message: expect.stringContaining('an ISO 8601 instant with its offset') });
+      expect(refusal(check(bad))).toEqual({
+        field: 'occurredAt',
+        message: expect.stringContaining('an ISO 8601 instant with its offset'),
+        messageZh: expect.stringContaining('实际发生时刻应为含时区的时刻'),
+      });
     }
   });
 
@@ -23,19 +27,28 @@ describe('when it happened: occurredAt of a fact event (SPEC §2)', () => {
     expect(refusal(check('2025-10-01T11:00:01+08:00'))?.message).toMatch(
       /in the future; allowed: an instant up to now \(2025-10-01T03:00:00.000Z\)/,
     );
+    expect(refusal(check('2025-10-01T11:00:01+08:00'))?.messageZh).toBe(
+      '实际发生时刻 2025-10-01 11:00 北京时间 晚于现在（2025-10-01 11:00 北京时间），不能采用。',
+    );
     expect(check('2025-10-01T11:00:00+08:00')).toEqual({ at: '2025-10-01T03:00:00.000Z' });
   });
 
   it('refuses an instant before the previous event', () => {
-    const previous = { type: 'REPORT_TO_SUPERIOR', at: '2025-09-30T12:00:00.000Z' };
+    const previous = { type: 'REPORT_TO_SUPERIOR', at: '2025-09-30T12:00:00.000Z', label: '向上级报告' };
     expect(refusal(check('2025-09-30T19:59:00+08:00', { previous }))?.message).toMatch(
       /before the previous event \(REPORT_TO_SUPERIOR, 2025-09-30T12:00:00.000Z\)/,
+    );
+    expect(refusal(check('2025-09-30T19:59:00+08:00', { previous }))?.messageZh).toBe(
+      '实际发生时刻 2025-09-30 19:59 北京时间 早于上一事件「向上级报告」（2025-09-30 20:00 北京时间），应在其后。',
     );
     expect(check('2025-09-30T20:00:00+08:00', { previous })).toEqual({ at: '2025-09-30T12:00:00.000Z' });
   });
 
   it("refuses an instant before the procedure's start fact: a date by its Beijing day, an instant exactly", () => {
     const drafted = { key: 'draftedOn', value: '2025-09-30' };
+    expect(refusal(check('2025-09-29T23:59:00+08:00', { startFact: drafted }))?.messageZh).toBe(
+      '实际发生时刻 2025-09-29 23:59 北京时间 早于程序的起始事实（拟定日期 2025-09-30），应在该日或其后。',
+    );
     expect(refusal(check('2025-09-29T23:59:00+08:00', { startFact: drafted }))?.message).toMatch(
       /Beijing date 2025-09-29\) is before the procedure's start fact \(draftedOn 2025-09-30\); allowed: from 2025-09-30/,
     );
@@ -56,6 +69,7 @@ describe('when it happened: occurredAt of a fact event (SPEC §2)', () => {
     expect(notAFact('NOTE', events)).toEqual({
       field: 'occurredAt',
       message: 'NOTE records no fact, so it takes no occurredAt; allowed on: REPORT',
+      messageZh: '「备注」不记录事实，不填写实际发生时刻；可填写的事项为：「报告」。',
     });
   });
 });
@@ -65,10 +79,12 @@ describe('roles and senders (issue 11 item 16; issue 12)', () => {
   const party = { id: 'auth-440000', name: '广东省国家保密局' };
 
   it('an event that requires the head (负责人) refuses a sender without that role, naming the role and the article (Regs 63)', () => {
-    expect(missingRole('EXTEND', extend, { ...party, person: { sub: 'u1', name: '李某' }, roles: ['secrecy-officer'] })).toBe(
-      'EXTEND (经负责人批准延长) may be sent only by the 负责人 (head) of the sending party (Regs 63); 李某 holds 保密员',
-    );
-    expect(missingRole('EXTEND', extend, party)).toMatch(/负责人 \(head\).*the request names no person/);
+    expect(missingRole('EXTEND', extend, { ...party, person: { sub: 'u1', name: '李某' }, roles: ['secrecy-officer'] })).toEqual({
+      message: 'EXTEND (经负责人批准延长) may be sent only by the 负责人 (head) of the sending party (Regs 63); 李某 holds 保密员',
+      messageZh: '「经负责人批准延长」须由办理单位的负责人本人办理（《实施条例》第六十三条）；李某的角色为保密员。本次未作记录。',
+    });
+    expect(missingRole('EXTEND', extend, party)?.message).toMatch(/负责人 \(head\).*the request names no person/);
+    expect(missingRole('EXTEND', extend, party)?.messageZh).toContain('请求未表明办理人');
     expect(missingRole('EXTEND', extend, { ...party, person: { sub: 'u2', name: '张某' }, roles: ['head'] })).toBeUndefined();
     expect(missingRole('EXTEND', { ...extend, role: undefined }, party)).toBeUndefined();
   });
@@ -90,11 +106,13 @@ describe('roles and senders (issue 11 item 16; issue 12)', () => {
       authority: ref('auth-440000', 'authority'),
       national: ref('auth-000000', 'authority'),
     };
-    expect(mayRecompute({ id: 'org-gz-bureau' }, parties)).toBe(
-      'recomputeDeadlines may be sent only by an authority of this procedure (auth-440000, auth-000000) or by a 系统管理员 (admin), not by org-gz-bureau',
-    );
-    expect(mayRecompute({ id: 'auth-320000' }, parties)).toMatch(/not by auth-320000/);
-    expect(mayRecompute(undefined, parties)).toMatch(/not by an anonymous actor/);
+    expect(mayRecompute({ id: 'org-gz-bureau' }, parties)).toEqual({
+      message:
+        'recomputeDeadlines may be sent only by an authority of this procedure (auth-440000, auth-000000) or by a 系统管理员 (admin), not by org-gz-bureau',
+      messageZh: '只有本程序的保密行政管理部门（auth-440000、auth-000000）或系统管理员可以重算期限。本次未作记录。',
+    });
+    expect(mayRecompute({ id: 'auth-320000' }, parties)?.message).toMatch(/not by auth-320000/);
+    expect(mayRecompute(undefined, parties)?.message).toMatch(/not by an anonymous actor/);
     expect(mayRecompute({ id: 'auth-000000' }, parties)).toBeUndefined();
     expect(mayRecompute({ id: 'auth-440000' }, parties)).toBeUndefined();
     expect(mayRecompute({ id: 'operator', roles: ['admin'] }, parties)).toBeUndefined();

@@ -1,0 +1,70 @@
+/**
+ * Why the driver refused an Update, in Chinese for the pages (beside the English `message` and
+ * the stable `code` of workflows/types.ts EventRejection). Pure: the workflow builds them from the
+ * labels of the machine, the state and the parties; nothing here is recorded.
+ */
+import { basisText } from './citation.js';
+import { beijingTime, ROLE_LABELS } from './labels.zh.js';
+import type { Role } from './parties.js';
+
+/** How an event or a state is named to people: 「提交报告」. */
+const quoted = (label: string) => `「${label}」`;
+const list = (labels: readonly string[], none: string) => (labels.length ? labels.map(quoted).join('、') : none);
+const cited = (basis: string | undefined) => (basis ? `（${basisText(basis)}）` : '');
+
+export const REJECTIONS_ZH = {
+  preparing: '程序正在准备（确定参与方和期限），请稍后再次提交；本次未作记录。',
+  continuing: '程序正在转入新的运行记录，请稍后再次提交；本次未作记录。',
+
+  unknownEvent: (procedure: string, offered: readonly string[]) =>
+    `${procedure}没有此项办理事项；本程序的办理事项为：${list(offered, '无')}。本次未作记录。`,
+
+  notInState: (event: string, state: string, allowed: readonly string[]) =>
+    `当前步骤${quoted(state)}不能办理${quoted(event)}；现在可以办理：${list(allowed, '无（程序已办结）')}。本次未作记录。`,
+
+  notSender: (event: string, senders: readonly string[], actor: string | undefined) =>
+    `${quoted(event)}只能由${senders.join('或') || '本程序的参与方'}办理，${actor ?? '未表明身份的请求'}不能办理。本次未作记录。`,
+
+  missingRole: (event: string, role: Role, basis: string | undefined, person: { name: string; roles: readonly Role[] } | undefined) =>
+    `${quoted(event)}须由办理单位的${ROLE_LABELS[role]}本人办理${cited(basis)}；${
+      person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'
+    }。本次未作记录。`,
+
+  invalidPayload: (event: string, fields: readonly string[]) =>
+    `${quoted(event)}的填写不符合要求${fields.length ? `（${fields.join('、')}）` : ''}，请按各项说明更正。本次未作记录。`,
+
+  limitReached: (event: string, max: number, count: number, basis: string | undefined) =>
+    `${quoted(event)}在一个程序中最多记录 ${max} 次（本地策略），已记录 ${count} 次${cited(basis)}。本次未作记录。`,
+
+  guardRefused: (event: string, state: string, basis: string | undefined) =>
+    `当前步骤${quoted(state)}此时不具备办理${quoted(event)}的条件${cited(basis)}。本次未作记录。`,
+
+  readyOnlyStarter: (starter: string) => `程序的准备情况只答复发起程序的${starter}。`,
+
+  recomputeNotAllowed: (authorities: readonly string[]) =>
+    `只有本程序的保密行政管理部门（${authorities.join('、')}）或系统管理员可以重算期限。本次未作记录。`,
+  recomputeReason: '请说明重算期限的理由（如节假日安排更新），理由记入审计记录。',
+} as const;
+
+/** The start fact of each procedure (machines' `startFact`), as the start form names it. */
+export const START_FACT_LABELS: Record<string, string> = {
+  draftedOn: '拟定日期',
+  filedOn: '提出异议日期',
+  discoveredAt: '发现时刻',
+  appliedOn: '申请日期',
+  reportFrom: '自检年度末日',
+};
+
+/** Why an `occurredAt` (实际发生时刻) is refused, in Chinese: instants in Beijing time (SPEC §2 "When it happened"). */
+export const OCCURRED_AT_ZH = {
+  notAnInstant: '实际发生时刻应为含时区的时刻，例如 2025-09-30T21:30:00+08:00（北京时间 21:30）。',
+  future: (at: string, now: string) => `实际发生时刻 ${beijingTime(at)} 晚于现在（${beijingTime(now)}），不能采用。`,
+  beforeStartDate: (at: string, startLabel: string, start: string) =>
+    `实际发生时刻 ${beijingTime(at)} 早于程序的起始事实（${startLabel} ${start}），应在该日或其后。`,
+  beforeStartInstant: (at: string, startLabel: string, start: string) =>
+    `实际发生时刻 ${beijingTime(at)} 早于程序的起始事实（${startLabel} ${beijingTime(start)}），应在其后。`,
+  beforePrevious: (at: string, previous: string, previousAt: string) =>
+    `实际发生时刻 ${beijingTime(at)} 早于上一事件${quoted(previous)}（${beijingTime(previousAt)}），应在其后。`,
+  notAFact: (event: string, facts: readonly string[]) =>
+    `${quoted(event)}不记录事实，不填写实际发生时刻；可填写的事项为：${list(facts, '本程序无')}。`,
+} as const;
