@@ -69,6 +69,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     worker.kill('SIGKILL');
     server.process.kill('SIGKILL');
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: worker.stderr! }).on('line', (l) => (l.includes('polling task queue') ? resolve() : console.error(l)));
     worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));

@@ -19,8 +19,9 @@ import { benchStack, logger, mergeResults, round, seed, sleep, waitCount } from 
 import { percentile } from './stats.js';
 
 const N = Number(process.env.BENCH_STORM ?? 10_000);
-/** Seconds from the start of seeding to T: the seeding and preparation must be done by then. */
-const LEAD_S = Number(process.env.BENCH_STORM_LEAD_S ?? Math.round(90 + N / 8));
+/** Seconds from the start of seeding to T (default: from a calibration run at the machine's present pace). */
+const LEAD_S = Number(process.env.BENCH_STORM_LEAD_S ?? 0);
+const CALIBRATION = 100;
 const SAMPLE = 12;
 const log = logger('storm');
 const SECRET = 'storm-bench-webhook-secret';
@@ -55,24 +56,39 @@ writeFileSync(registryFile, JSON.stringify(registry));
 
 const stack = await benchStack(log, { BM_REGISTRY_FILE: registryFile, BM_WEBHOOK_SECRET: SECRET });
 const { client } = stack;
-const T = Date.now() + LEAD_S * 1000;
-const discoveredAt = new Date(T - 24 * 3600_000).toISOString();
-log(`${N} leak procedures discovered at ${discoveredAt}: both 24-hour reports fall due at ${new Date(T).toISOString()} (in ${LEAD_S} s)`);
-const rate = await seed(client, log, {
-  n: N,
-  workflowType: 'leakWorkflow',
-  idPrefix: 'leak-storm',
-  organ: (i) => organs[i % organs.length]!,
-  input: (i) => ({
-    organId: organs[i % organs.length]!,
-    incidentRef: `S-${i}`,
-    summary: '压测事件',
-    discoveredAt,
-    remedialMeasures: '已封存',
-  }),
+const leak = (discoveredAt: string) => (i: number) => ({
+  organId: organs[i % organs.length]!,
+  incidentRef: `S-${i}`,
+  summary: '压测事件',
+  discoveredAt,
+  remedialMeasures: '已封存',
 });
+const organ = (i: number) => organs[i % organs.length]!;
+const armed = (n: number) => waitCount(client, log, `BmKind = 'leak' AND BmClosed = false`, n);
+
+// T must come after every procedure is armed: the machine's present pace sets how far ahead.
+let lead = LEAD_S;
+if (!lead) {
+  log(`calibrating: ${CALIBRATION} procedures due tomorrow …`);
+  const t0 = Date.now();
+  await seed(client, log, {
+    n: CALIBRATION,
+    workflowType: 'leakWorkflow',
+    idPrefix: 'leak-calibration',
+    organ,
+    input: leak(new Date().toISOString()),
+  });
+  await armed(CALIBRATION);
+  const perSecond = CALIBRATION / ((Date.now() - t0) / 1000);
+  lead = Math.round(30 + (1.5 * N) / perSecond);
+  log(`  ${round(perSecond)} procedures armed per second: T in ${lead} s`);
+}
+const T = Date.now() + lead * 1000;
+const discoveredAt = new Date(T - 24 * 3600_000).toISOString();
+log(`${N} leak procedures discovered at ${discoveredAt}: both 24-hour reports fall due at ${new Date(T).toISOString()}`);
+const rate = await seed(client, log, { n: N, workflowType: 'leakWorkflow', idPrefix: 'leak-storm', organ, input: leak(discoveredAt) });
 log(`  raw starts: ${round(rate)}/s`);
-await waitCount(client, log, `BmKind = 'leak' AND BmClosed = false`, N);
+await armed(N + (LEAD_S ? 0 : CALIBRATION));
 const armedBeforeT = Date.now() < T;
 log(
   armedBeforeT
@@ -100,7 +116,7 @@ while (recordedAt === undefined || boardAt === undefined) {
 
 // What each procedure recorded at T: the workflow time of its change (BmUpdatedAt).
 const lateness: number[] = [];
-for await (const w of client.workflow.list({ query: `BmKind = 'leak'`, pageSize: 1000 }))
+for await (const w of client.workflow.list({ query: `BmKind = 'leak' AND BmDeadlineStatus = 'overdue'`, pageSize: 1000 }))
   lateness.push(w.typedSearchAttributes.get(SA.updatedAt)!.getTime() - T);
 
 // A sample of views: what was recorded at T (audit) and which webhooks it owes.
@@ -108,13 +124,12 @@ const owed = new Map<string, number>();
 const auditLateness: number[] = [];
 for (let s = 0; s < SAMPLE; s++) {
   const i = Math.floor((s * N) / SAMPLE);
-  const organ = organs[i % organs.length]!;
-  const view = (await stack.get(`/api/procedures/leak-storm-${i}`, organ)) as ProcedureView;
+  const view = (await stack.get(`/api/procedures/leak-storm-${i}`, organ(i))) as ProcedureView;
   for (const a of view.audit) if (Date.parse(a.at) >= T) auditLateness.push(Date.parse(a.at) - T);
   const webhooks = view.inbox.filter((e) => Date.parse(e.at) >= T).flatMap((e) => e.deliveries.filter((d) => d.channel === 'webhook'));
-  owed.set(organ, Math.max(owed.get(organ) ?? 0, webhooks.length));
+  owed.set(organ(i), Math.max(owed.get(organ(i)) ?? 0, webhooks.length));
 }
-const expected = [...Array(N).keys()].reduce((sum, i) => sum + owed.get(organs[i % organs.length]!)!, 0);
+const expected = [...Array(N).keys()].reduce((sum, i) => sum + owed.get(organ(i))!, 0);
 log(`webhooks owed since T: ${expected} (by organ ${JSON.stringify(Object.fromEntries(owed))}); waiting for them …`);
 const sinceT = () => [...received.values()].filter((r) => Date.parse(r.body.at) >= T);
 for (let last = -1, still = 0; sinceT().length < expected && still < 60;) {
@@ -136,6 +151,7 @@ const results = {
     machine: { cores: cpus().length, node: process.version, loadAverage: loadavg().map(round) },
     procedures: N,
     armedBeforeT,
+    leadS: lead,
     rawStartsPerSecond: round(rate),
     recordedLatenessS: { p50: s(percentile(lateness, 50)), p95: s(percentile(lateness, 95)), max: s(Math.max(...lateness)) },
     sampleAuditLatenessS: { entries: auditLateness.length, p50: s(percentile(auditLateness, 50)), max: s(Math.max(...auditLateness)) },
