@@ -1,10 +1,10 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import type { PartyRef, Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
 import { canSeeByAttributes, scopeQuery } from './scope.js';
-import { decodeAttributes } from './search-attributes.js';
 
 export interface BoardItem {
   id: string;
@@ -37,28 +37,71 @@ export interface TimeLeft {
   value: number;
 }
 
+/** How the board follows visibility (defaults in DEFAULT_BOARD_OPTIONS). */
+export interface BoardOptions {
+  /** Interval of the incremental refresh, ms; a request finding the model 3 intervals old waits for one. */
+  intervalMs: number;
+  /** Lookback below the watermark, ms: covers visibility lag and clock skew between history hosts. */
+  overlapMs: number;
+  /** One page of the safety-net sweep every this many refreshes. */
+  sweepEvery: number;
+  pageSize: number;
+}
+
+export const DEFAULT_BOARD_OPTIONS: BoardOptions = { intervalMs: 2000, overlapMs: 30_000, sweepEvery: 15, pageSize: 1000 };
+
+interface Entry {
+  item: BoardItem;
+  runId: string;
+  startedAt: number;
+  /** Server time of the last change this record shows: BmUpdatedAt, start or close. */
+  changedAt: number;
+}
+
+/** Open procedures (the initial load and the sweep). */
+const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
+
 /**
- * The supervisors' read model: every open procedure's search attributes, refreshed from Temporal
- * visibility every few seconds and kept sorted by next deadline, so that the board pages fast
- * at 10,000 open procedures without a sorted query (SQL visibility cannot sort on them).
+ * The supervisors' read model: every open procedure's search attributes, kept sorted by next
+ * deadline, so that the board pages fast at 10,000 open procedures without a sorted query (SQL
+ * visibility cannot sort on them).
+ *
+ * Its cost follows the rate of change, not the open count: one full listing when the API starts,
+ * then every `intervalMs` only what changed since the watermark (the latest change seen, in the
+ * server's clock: `BmUpdatedAt`, upserted by the driver with every change, or a close), less an
+ * overlap for visibility lag and skew. A safety-net sweep relists the open procedures one page
+ * every `sweepEvery` refreshes and drops what it no longer finds (e.g. a deleted execution), so
+ * the queries per minute stay fixed and a pass takes longer as the count grows. Each API replica
+ * keeps its own model; they share nothing but visibility.
  */
 export class DeadlineBoard {
-  private items: BoardItem[] = [];
+  private readonly entries = new Map<string, Entry>();
+  /** The model as served, re-sorted at the end of a refresh that changed it. */
+  private sorted: BoardItem[] = [];
+  private changed = false;
+  private loaded = false;
+  /** The latest change seen (server clock, ms). */
+  private watermark = 0;
+  private refreshes = 0;
+  private sweep: { rows: AsyncIterator<WorkflowExecutionInfo>; seen: Set<string>; from: number } | undefined;
   private refreshedAt = 0;
   private inflight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly o: BoardOptions;
   /** Closed counts by query: they change slowly and cost a visibility count each. */
   private readonly closedCounts = new Map<string, { at: number; count: Promise<number> }>();
 
   constructor(
     private readonly client: Client,
     private readonly calendar: () => WorkCalendar,
-    private readonly maxAgeMs = 2000,
-  ) {}
+    options: Partial<BoardOptions> = {},
+  ) {
+    this.o = { ...DEFAULT_BOARD_OPTIONS, ...options };
+  }
 
   /** Keeps the model fresh in the background. */
   start(): void {
-    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.maxAgeMs);
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), this.o.intervalMs);
     this.timer.unref();
   }
 
@@ -66,26 +109,69 @@ export class DeadlineBoard {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** The first call loads every open procedure; later calls read what changed (and a sweep page). */
   async refresh(): Promise<void> {
     this.inflight ??= (async () => {
-      const items: BoardItem[] = [];
-      let nextPageToken: Uint8Array | undefined;
-      do {
-        const res = await this.client.workflowService.listWorkflowExecutions({
-          namespace: this.client.options.namespace,
-          query: `BmClosed = false AND ExecutionStatus = 'Running'`,
-          pageSize: 1000,
-          nextPageToken,
-        });
-        for (const e of res.executions ?? [])
-          items.push(toItem(e.execution!.workflowId!, decodeAttributes(e.searchAttributes?.indexedFields)));
-        nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
-      } while (nextPageToken);
-      items.sort((a, b) => (a.nextDeadline ?? '9999').localeCompare(b.nextDeadline ?? '9999'));
-      this.items = items;
+      if (!this.loaded) {
+        const at = Date.now();
+        for await (const row of this.list(OPEN_QUERY)) this.apply(row);
+        // Nothing open: start from this clock rather than from every procedure ever closed.
+        this.watermark ||= at;
+        this.loaded = true;
+      } else {
+        const since = new Date(this.watermark - this.o.overlapMs).toISOString();
+        for await (const row of this.list(`BmKind IS NOT NULL AND (BmUpdatedAt >= '${since}' OR CloseTime >= '${since}')`)) this.apply(row);
+        if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
+      }
+      if (this.changed) this.sorted = [...this.entries.values()].map((e) => e.item).sort(byNextDeadline);
+      this.changed = false;
       this.refreshedAt = Date.now();
     })().finally(() => (this.inflight = undefined));
     return this.inflight;
+  }
+
+  private list(query: string) {
+    return this.client.workflow.list({ query, pageSize: this.o.pageSize });
+  }
+
+  /** Takes a record in, unless an older run's or older than what the model holds. */
+  private apply(row: WorkflowExecutionInfo, seen?: Set<string>): void {
+    const sa = row.typedSearchAttributes;
+    const startedAt = row.startTime.getTime();
+    const changedAt = Math.max(sa.get(SA.updatedAt)?.getTime() ?? 0, startedAt, row.closeTime?.getTime() ?? 0);
+    this.watermark = Math.max(this.watermark, changedAt);
+    seen?.add(row.workflowId);
+    const held = this.entries.get(row.workflowId);
+    if (held && (startedAt < held.startedAt || (row.runId === held.runId && changedAt < held.changedAt))) return;
+    if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false)
+      this.entries.set(row.workflowId, { item: toItem(row.workflowId, sa), runId: row.runId, startedAt, changedAt });
+    else if (!this.entries.delete(row.workflowId)) return;
+    this.changed = true;
+  }
+
+  /** One page of the open listing; at the end of a pass, drops what it did not find and did not change since. */
+  private async sweepPage(): Promise<void> {
+    this.sweep ??= { rows: this.list(OPEN_QUERY)[Symbol.asyncIterator](), seen: new Set(), from: this.watermark - this.o.overlapMs };
+    const s = this.sweep;
+    try {
+      // Pulling one page's worth of rows fetches exactly one page.
+      for (let n = 0; n < this.o.pageSize; n++) {
+        const next = await s.rows.next();
+        if (next.done) {
+          this.sweep = undefined;
+          for (const [id, e] of this.entries)
+            if (!s.seen.has(id) && e.changedAt < s.from) {
+              this.entries.delete(id);
+              this.changed = true;
+            }
+          return;
+        }
+        this.apply(next.value, s.seen);
+      }
+    } catch (e) {
+      this.sweep = undefined;
+      throw e;
+    }
   }
 
   /** Every open procedure, sorted by next deadline (the workbench filters it per person). */
@@ -94,8 +180,8 @@ export class DeadlineBoard {
   }
 
   private async fresh(): Promise<BoardItem[]> {
-    if (Date.now() - this.refreshedAt > this.maxAgeMs * 3) await this.refresh();
-    return this.items;
+    if (Date.now() - this.refreshedAt > this.o.intervalMs * 3) await this.refresh();
+    return this.sorted;
   }
 
   /** Open steps the caller may see, sorted by next deadline, filtered, one page. */
@@ -118,7 +204,7 @@ export class DeadlineBoard {
     const closedCount = (clause: string) => {
       const query = [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ');
       const cached = this.closedCounts.get(query);
-      if (cached && Date.now() - cached.at < this.maxAgeMs * 5) return cached.count;
+      if (cached && Date.now() - cached.at < this.o.intervalMs * 5) return cached.count;
       const count = this.client.workflowService
         .countWorkflowExecutions({ namespace: this.client.options.namespace, query })
         .then((r) => Number(r.count));
@@ -158,6 +244,13 @@ export class DeadlineBoard {
   }
 }
 
+/** ISO instants order as strings; no deadline last. */
+function byNextDeadline(a: BoardItem, b: BoardItem): number {
+  const x = a.nextDeadline ?? '9999';
+  const y = b.nextDeadline ?? '9999';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function matches(i: BoardItem, f: BoardFilters): boolean {
   if (f.kind && i.kind !== f.kind) return false;
   if (f.tier && i.tier !== f.tier) return false;
@@ -167,7 +260,7 @@ function matches(i: BoardItem, f: BoardFilters): boolean {
   return true;
 }
 
-function toItem(id: string, sa: ReturnType<typeof decodeAttributes>): BoardItem {
+function toItem(id: string, sa: TypedSearchAttributes): BoardItem {
   return {
     id,
     kind: sa.get(SA.kind) ?? '',

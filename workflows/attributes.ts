@@ -40,6 +40,8 @@ export function upsertAttributes(run: Run): void {
     { key: SA.provisional, value: s.deadlines.some((r) => r.status === 'running' && r.provisional) },
     { key: SA.closed, value: closed(run) },
     { key: SA.deliveryFailed, value: s.deliveryFailures > 0 },
+    // Same upsert command with one more field: recorded histories replay unchanged (no patch).
+    { key: SA.updatedAt, value: new Date() },
   ] as SearchAttributeUpdatePair[];
   upsertSearchAttributes(pairs);
 }

@@ -20,6 +20,8 @@ export const SA = {
   closed: defineSearchAttributeKey('BmClosed', SearchAttributeType.BOOL),
   /** A notification channel failed after its retries (reported on the dashboard). */
   deliveryFailed: defineSearchAttributeKey('BmDeliveryFailed', SearchAttributeType.BOOL),
+  /** Workflow time of the last change: the board's watermark (api/board.ts reads what changed since). */
+  updatedAt: defineSearchAttributeKey('BmUpdatedAt', SearchAttributeType.DATETIME),
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);

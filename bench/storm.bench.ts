@@ -1,0 +1,183 @@
+/**
+ * A deadline storm (issue 14): BENCH_STORM open leak procedures (default 10,000) whose 24-hour
+ * report deadlines (Regs 61 para 1) all fall due at one near-future instant T on the dev server
+ * (each discovered at T − 24 h). Measures the lateness after T of what the driver records at the
+ * deadline (reminders, escalations, the machine's late flag: every procedure's `BmUpdatedAt`, the
+ * workflow time of that change, and each webhook message's `at`), that every webhook delivery
+ * reaches a local receiver once with a valid signature, and when the board shows all overdue.
+ * Target: all recorded within 2 minutes. Merges its figures into bench/results.json.
+ */
+import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import demo from '../domain/registry/demo-registry.json' with { type: 'json' };
+import { verifyWebhook } from '../activities/webhook-verify.js';
+import { SA } from '../workflows/search-attributes.js';
+import type { ProcedureView } from '../workflows/types.js';
+import { benchStack, logger, mergeResults, round, seed, sleep, waitCount } from './harness.js';
+import { percentile } from './stats.js';
+
+const N = Number(process.env.BENCH_STORM ?? 10_000);
+/** Seconds from the start of seeding to T (default: from a calibration run at the machine's present pace). */
+const LEAD_S = Number(process.env.BENCH_STORM_LEAD_S ?? 0);
+const CALIBRATION = 100;
+const SAMPLE = 12;
+const log = logger('storm');
+const SECRET = 'storm-bench-webhook-secret';
+const organs = ['org-gz-bureau', 'org-th-office', 'org-nj-bureau', 'org-gd-dept'];
+
+// The receiver: a real HTTP server checking every call's signature, counting each key once.
+const received = new Map<string, { at: number; body: { at: string; kind: string; procedureId: string } }>();
+let duplicates = 0;
+let invalid = 0;
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    const verdict = verifyWebhook({ body, headers: req.headers, secret: SECRET, processed: received });
+    if (verdict.outcome === 'valid') received.set(verdict.key, { at: Date.now(), body: JSON.parse(body) });
+    else if (verdict.outcome === 'duplicate') duplicates++;
+    else invalid++;
+    res.writeHead(verdict.outcome === 'invalid' ? 401 : 200).end();
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+
+// The demo registry with every contact reachable by webhook only.
+const registry = structuredClone(demo) as { organs: Array<{ secrecyOfficer: object }>; authorities: Array<{ contact: object }> };
+const byWebhook = (c: object) => ({ name: (c as { name: string }).name, webhook: hook });
+for (const o of registry.organs) o.secrecyOfficer = byWebhook(o.secrecyOfficer);
+for (const a of registry.authorities) a.contact = byWebhook(a.contact);
+const registryFile = join(process.env.TMPDIR ?? '/tmp', `bm-storm-registry-${process.pid}.json`);
+writeFileSync(registryFile, JSON.stringify(registry));
+
+const stack = await benchStack(log, { BM_REGISTRY_FILE: registryFile, BM_WEBHOOK_SECRET: SECRET });
+const { client } = stack;
+const leak = (discoveredAt: string) => (i: number) => ({
+  organId: organs[i % organs.length]!,
+  incidentRef: `S-${i}`,
+  summary: '压测事件',
+  discoveredAt,
+  remedialMeasures: '已封存',
+});
+const organ = (i: number) => organs[i % organs.length]!;
+const armed = (n: number) => waitCount(client, log, `BmKind = 'leak' AND BmClosed = false`, n);
+
+// T must come after every procedure is armed: the machine's present pace sets how far ahead.
+let lead = LEAD_S;
+if (!lead) {
+  log(`calibrating: ${CALIBRATION} procedures due tomorrow …`);
+  const t0 = Date.now();
+  await seed(client, log, {
+    n: CALIBRATION,
+    workflowType: 'leakWorkflow',
+    idPrefix: 'leak-calibration',
+    organ,
+    input: leak(new Date().toISOString()),
+  });
+  await armed(CALIBRATION);
+  const perSecond = CALIBRATION / ((Date.now() - t0) / 1000);
+  lead = Math.round(30 + (1.5 * N) / perSecond);
+  log(`  ${round(perSecond)} procedures armed per second: T in ${lead} s`);
+}
+const T = Date.now() + lead * 1000;
+const discoveredAt = new Date(T - 24 * 3600_000).toISOString();
+log(`${N} leak procedures discovered at ${discoveredAt}: both 24-hour reports fall due at ${new Date(T).toISOString()}`);
+const rate = await seed(client, log, { n: N, workflowType: 'leakWorkflow', idPrefix: 'leak-storm', organ, input: leak(discoveredAt) });
+log(`  raw starts: ${round(rate)}/s`);
+await armed(N + (LEAD_S ? 0 : CALIBRATION));
+const armedBeforeT = Date.now() < T;
+log(
+  armedBeforeT
+    ? `all armed ${round((T - Date.now()) / 1000)} s before T`
+    : `NOT all armed before T (${round((Date.now() - T) / 1000)} s late)`,
+);
+await stack.get('/api/dashboard/board?pageSize=1', 'auth-000000');
+
+/** Overdue procedures on the board, as the national authority sees it. */
+const boardOverdue = async () =>
+  ((await stack.get('/api/dashboard/board?kind=leak&status=overdue&pageSize=1', 'auth-000000')) as { total: number }).total;
+await sleep(Math.max(0, T - Date.now()));
+log('T: the deadlines fall due …');
+let recordedAt: number | undefined;
+let boardAt: number | undefined;
+while (recordedAt === undefined || boardAt === undefined) {
+  await sleep(1000);
+  const { count } = await client.workflow.count(`BmKind = 'leak' AND BmDeadlineStatus = 'overdue'`);
+  const onBoard = await boardOverdue();
+  recordedAt ??= count >= N ? Date.now() : undefined;
+  boardAt ??= onBoard >= N ? Date.now() : undefined;
+  const due = [...received.values()].filter((r) => Date.parse(r.body.at) >= T).length;
+  log(`  +${round((Date.now() - T) / 1000)} s: ${count} overdue in visibility, ${onBoard} on the board, ${due} webhooks since T`);
+}
+
+// What each procedure recorded at T: the workflow time of its change (BmUpdatedAt).
+const lateness: number[] = [];
+for await (const w of client.workflow.list({ query: `BmKind = 'leak' AND BmDeadlineStatus = 'overdue'`, pageSize: 1000 }))
+  lateness.push(w.typedSearchAttributes.get(SA.updatedAt)!.getTime() - T);
+
+// A sample of views: what was recorded at T (audit) and which webhooks it owes.
+const owed = new Map<string, number>();
+const auditLateness: number[] = [];
+for (let s = 0; s < SAMPLE; s++) {
+  const i = Math.floor((s * N) / SAMPLE);
+  const view = (await stack.get(`/api/procedures/leak-storm-${i}`, organ(i))) as ProcedureView;
+  for (const a of view.audit) if (Date.parse(a.at) >= T) auditLateness.push(Date.parse(a.at) - T);
+  const webhooks = view.inbox.filter((e) => Date.parse(e.at) >= T).flatMap((e) => e.deliveries.filter((d) => d.channel === 'webhook'));
+  owed.set(organ(i), Math.max(owed.get(organ(i)) ?? 0, webhooks.length));
+}
+const expected = [...Array(N).keys()].reduce((sum, i) => sum + owed.get(organ(i))!, 0);
+log(`webhooks owed since T: ${expected} (by organ ${JSON.stringify(Object.fromEntries(owed))}); waiting for them …`);
+const sinceT = () => [...received.values()].filter((r) => Date.parse(r.body.at) >= T);
+for (let last = -1, still = 0; sinceT().length < expected && still < 60;) {
+  await sleep(2000);
+  const now = sinceT().length;
+  still = now === last ? still + 1 : 0;
+  last = now;
+  log(`  ${now}/${expected} webhooks received`);
+}
+const deliveries = sinceT();
+const deliveryLateness = deliveries.map((d) => d.at - T);
+const messageLateness = deliveries.map((d) => Date.parse(d.body.at) - T);
+
+const s = (ms: number) => round(ms / 1000);
+const results = {
+  stormAllRecordedS: s(Math.max(...lateness)),
+  storm: {
+    at: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version, loadAverage: loadavg().map(round) },
+    procedures: N,
+    armedBeforeT,
+    leadS: lead,
+    rawStartsPerSecond: round(rate),
+    recordedLatenessS: { p50: s(percentile(lateness, 50)), p95: s(percentile(lateness, 95)), max: s(Math.max(...lateness)) },
+    sampleAuditLatenessS: { entries: auditLateness.length, p50: s(percentile(auditLateness, 50)), max: s(Math.max(...auditLateness)) },
+    allOverdueInVisibilityS: s(recordedAt - T),
+    boardAllOverdueS: s(boardAt - T),
+    webhooks: {
+      expected,
+      received: deliveries.length,
+      duplicates,
+      invalidSignatures: invalid,
+      messageLatenessS: {
+        p50: s(percentile(messageLateness, 50)),
+        p95: s(percentile(messageLateness, 95)),
+        max: s(Math.max(...messageLateness)),
+      },
+      receivedLatenessS: {
+        p50: s(percentile(deliveryLateness, 50)),
+        p95: s(percentile(deliveryLateness, 95)),
+        max: s(Math.max(...deliveryLateness)),
+      },
+    },
+    targets: { stormAllRecordedS: 120 },
+  },
+};
+mergeResults(results);
+console.log(JSON.stringify(results, null, 2));
+await stack.stop();
+receiver.close();
+process.exit(0);

@@ -1,0 +1,130 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDeps } from '../../activities/deps.js';
+import { DeadlineBoard } from '../../api/board.js';
+import { shanghaiDateOf } from '../../domain/time.js';
+import { sealedDataConverter } from '../../worker/codec.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+const connections: Connection[] = [];
+const calendar = loadDeps({}).calendar;
+beforeAll(async () => {
+  stack = await startStack('board-test');
+});
+afterAll(async () => {
+  await Promise.all(connections.map((c) => c.close()));
+  await stack?.stop();
+});
+
+/** A client of its own connection whose visibility list calls are recorded (query by query). */
+async function watchedClient() {
+  const connection = await Connection.connect({ address: stack.address });
+  connections.push(connection);
+  const queries: string[] = [];
+  const service = connection.workflowService;
+  const list = service.listWorkflowExecutions.bind(service);
+  Object.assign(service, {
+    listWorkflowExecutions: (req: Parameters<typeof list>[0]) => (queries.push(req.query ?? ''), list(req)),
+  });
+  return { client: new Client({ connection, dataConverter: sealedDataConverter(stack.codec) }), queries };
+}
+
+async function post(path: string, as: string, body: unknown): Promise<{ id: string }> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+  return (await res.json()) as { id: string };
+}
+
+const start = async (ref: string) =>
+  (
+    await post('/api/procedures/unclear-matter', 'org-gz-bureau', {
+      organId: 'org-gz-bureau',
+      matterRef: ref,
+      title: '看板测试事项',
+      draftedOn: shanghaiDateOf(Date.now()),
+      protectiveMeasures: '先行保护',
+      proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
+    })
+  ).id;
+
+/** Waits until visibility lists exactly `n` open procedures (what a first load reads). */
+async function visibleOpen(n: number): Promise<void> {
+  await expect
+    .poll(async () => (await stack.client.workflow.count(`BmClosed = false AND ExecutionStatus = 'Running'`)).count, { timeout: 30_000 })
+    .toBe(n);
+}
+
+const stateOn = async (board: DeadlineBoard, id: string) => (await board.open()).find((i) => i.id === id)?.state;
+
+describe('the board follows what changed, not everything open', () => {
+  it('a change after the first load reaches each replica through the incremental query; a terminated procedure leaves', async () => {
+    const a = await start('BOARD-1');
+    const b = await start('BOARD-2');
+    await visibleOpen(2);
+    const replicas = await Promise.all([watchedClient(), watchedClient()]);
+    const boards = replicas.map((r) => new DeadlineBoard(r.client, calendar));
+    for (const board of boards) await board.refresh();
+    for (const board of boards) expect((await board.open()).map((i) => i.id).sort()).toEqual([a, b].sort());
+    const before = (await stateOn(boards[0]!, a))!;
+    const loads = replicas.map((r) => r.queries.length);
+
+    await post(`/api/procedures/${a}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' });
+    await stack.client.workflow.getHandle(b).terminate('test');
+    for (const board of boards) {
+      await expect.poll(async () => (await board.refresh(), await stateOn(board, a)), { timeout: 30_000 }).not.toBe(before);
+      await expect.poll(async () => (await board.refresh(), (await board.open()).some((i) => i.id === b)), { timeout: 30_000 }).toBe(false);
+    }
+    // After the first load, every list call was the incremental query (no sweep page yet).
+    for (const [n, r] of replicas.entries())
+      expect(r.queries.slice(loads[n]).every((q) => q.includes('BmUpdatedAt >=') && q.includes('CloseTime >='))).toBe(true);
+  });
+
+  it('the list calls of a refresh stay the same as the open count grows, while a full listing grows with it', async () => {
+    await visibleOpen(1);
+    // Pages of 2: the first load of n open procedures takes ceil(n/2) calls (and one for the empty end, if any).
+    const perRefresh = async () => {
+      const { client, queries } = await watchedClient();
+      const board = new DeadlineBoard(client, calendar, { pageSize: 2, sweepEvery: 1, overlapMs: 0 });
+      await board.refresh();
+      const load = queries.length;
+      // The first refresh may also catch up with closes since the newest open procedure's change.
+      await board.refresh();
+      const counts: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const n = queries.length;
+        await board.refresh();
+        counts.push(queries.length - n);
+      }
+      return { load, counts, open: (await board.open()).length };
+    };
+    const small = await perRefresh();
+    for (let i = 0; i < 7; i++) await start(`BOARD-GROW-${i}`);
+    await visibleOpen(8);
+    const large = await perRefresh();
+    expect([small.open, large.open]).toEqual([1, 8]);
+    expect(large.load).toBeGreaterThanOrEqual(4);
+    expect(small.load).toBeLessThanOrEqual(2);
+    // One incremental call and one sweep page per refresh, whatever the count.
+    expect(small.counts).toEqual([2, 2, 2]);
+    expect(large.counts).toEqual([2, 2, 2]);
+  });
+
+  it('the sweep drops a procedure that left visibility without a change the incremental query could see', async () => {
+    const { client } = await watchedClient();
+    const board = new DeadlineBoard(client, calendar, { pageSize: 3, sweepEvery: 1, overlapMs: 0 });
+    await board.refresh();
+    const gone = (await board.open())[0]!.id;
+    await stack.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: gone } });
+    await expect.poll(async () => (await stack.client.workflow.count(`WorkflowId = '${gone}'`)).count, { timeout: 30_000 }).toBe(0);
+    // A later change moves the watermark past the deleted procedure's last change.
+    await start('BOARD-LATER');
+    await expect
+      .poll(async () => (await board.refresh(), (await board.open()).some((i) => i.id === gone)), { timeout: 60_000 })
+      .toBe(false);
+  });
+});
