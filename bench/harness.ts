@@ -15,7 +15,7 @@ import { denialLog } from '../api/denials.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
-import { AesGcmCodec, sealedDataConverter } from '../worker/codec.js';
+import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { runConcurrent } from './stats.js';
 

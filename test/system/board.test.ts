@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { DeadlineBoard } from '../../api/board.js';
 import { shanghaiDateOf } from '../../domain/time.js';
-import { sealedDataConverter } from '../../worker/codec.js';
+import { sealedDataConverter } from '../../temporal/codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
