@@ -4,34 +4,18 @@ import { DeadlineError, type Deadline, type PeriodRequest } from '../domain/dead
 import { NotEntitledError } from '../domain/errors.js';
 import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
-import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
-import {
-  annualInspectionParties,
-  appraisalParties,
-  leakParties,
-  objectionParties,
-  unclearMatterParties,
-  type ResolvedParties,
-} from '../domain/resolve-parties.js';
+import type { PrepareResult } from '../workflows/prepared.js';
 import type { Recipient } from '../workflows/types.js';
-import { initialTransition } from 'xstate';
-import { deadlineRequests, MachineDefinitionError } from '../machines/deadline-requests.js';
+import { MachineDefinitionError } from '../machines/deadline-requests.js';
 import { PROCEDURES } from '../machines/index.js';
-import { machineInput } from '../machines/procedure.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
 import { procedureLog } from './log.js';
 import { alarmLateness } from './metrics.js';
+import { noticeRecipients, prepareStart } from './prepare.js';
 
-export interface PrepareResult extends ResolvedParties {
-  policy: Policy;
-  registryVersion: string;
-  /** Delivery channels this deployment has (the dashboard inbox always). */
-  channels: Array<'webhook' | 'email'>;
-  /** The first state's deadlines, by their inputs (machines/deadline-requests.ts). */
-  initialDeadlines?: Record<string, Deadline>;
-}
+export type { PrepareResult };
 
 export interface NotifyRequest {
   /** Stable per (procedure, deadline, alarm): the delivery idempotency key (SPEC §4). */
@@ -46,14 +30,6 @@ export interface NotifyRequest {
   /** For a reminder or escalation: the instant its alarm was scheduled for (measures lateness; optional, older callers omit it). */
   scheduledAt?: string;
 }
-
-const RESOLVERS: Record<string, (deps: ActivityDeps, input: never) => ResolvedParties> = {
-  'unclear-matter': (deps, input) => unclearMatterParties(deps.registry, input),
-  objection: (deps, input) => objectionParties(deps.registry, input),
-  leak: (deps, input) => leakParties(deps.registry, input),
-  appraisal: (deps, input) => appraisalParties(deps.registry, input),
-  'annual-inspection': (deps, input) => annualInspectionParties(deps.registry, input, deps.policy),
-};
 
 /** Errors of the domain are final: a retry cannot fix them, so the activity fails for good. */
 function final(e: unknown): unknown {
@@ -73,17 +49,15 @@ export function createActivities(deps: ActivityDeps) {
      * the deadlines its first state declares (the machine is pure: run here as in the workflow).
      */
     async prepareProcedure(req: { kind: string; input: Record<string, unknown> }): Promise<PrepareResult> {
-      const resolve = RESOLVERS[req.kind];
-      const def = PROCEDURES[req.kind];
-      if (!resolve || !def) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
+      if (!PROCEDURES[req.kind]) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
       try {
-        const resolved = resolve(deps, req.input as never);
-        const [first] = initialTransition(def.machine, machineInput(req.input, { ...resolved, policy: deps.policy }));
-        const initialDeadlines = Object.fromEntries(
-          deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
-        );
-        const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
-        return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
+        // The first notices go through the notify activity on this path (workflows/driver.ts).
+        const { initialRecipients: _, ...prepared } = prepareStart(
+          { ...deps, email: !!deps.delivery.smtpUrl },
+          req.kind,
+          req.input,
+        ).prepared;
+        return prepared;
       } catch (e) {
         throw final(e);
       }
@@ -114,7 +88,7 @@ export function createActivities(deps: ActivityDeps) {
         }));
       }
       if (!req.to) return [];
-      return [{ party: req.to, contact: deps.registry.contactOf(req.to.id), role: 'responsible' }];
+      return noticeRecipients(deps.registry, req.to);
     },
   };
 }

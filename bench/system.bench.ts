@@ -73,6 +73,7 @@ const app = await buildServer({
   taskQueue: TASK_QUEUE,
   registry: deps.registry,
   calendar: deps.calendar,
+  policy: deps.policy,
   jwtKey,
   denials: denialLog(dir),
   codec,

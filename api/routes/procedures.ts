@@ -19,6 +19,8 @@ import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
+import type { PrepareDeps } from '../../activities/prepare.js';
+import { prepareAtApi } from '../prepare-start.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
@@ -118,6 +120,8 @@ export interface ProcedureRouteDeps {
   client: Client;
   calendar: () => WorkCalendar;
   taskQueue: string;
+  /** What the API prepares starts with (the worker's registry, policy, calendar and channels). */
+  prepare: PrepareDeps;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
@@ -206,6 +210,7 @@ export const procedureRoutes =
                     taskQueue: deps.taskQueue,
                     input: req.body,
                     actor: actorOf(caller),
+                    prepared: prepareAtApi(deps.prepare, def.kind, req.body as Record<string, unknown>),
                   }).then((s) => s.ready)
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);
