@@ -4,27 +4,18 @@ import { DeadlineError, type Deadline, type PeriodRequest } from '../domain/dead
 import { NotEntitledError } from '../domain/errors.js';
 import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
-import type { Policy } from '../domain/policy.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
-import type { ResolvedParties } from '../domain/resolve-parties.js';
+import type { PrepareResult } from '../workflows/prepared.js';
 import type { Recipient } from '../workflows/types.js';
-import { initialTransition } from 'xstate';
-import { deadlineRequests, MachineDefinitionError } from '../machines/deadline-requests.js';
+import { MachineDefinitionError } from '../machines/deadline-requests.js';
 import { procedureOf } from '../machines/index.js';
-import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
 import { procedureLog } from './log.js';
 import { alarmLateness } from './metrics.js';
+import { noticeRecipients, prepareStart } from './prepare.js';
 
-export interface PrepareResult extends ResolvedParties {
-  policy: Policy;
-  registryVersion: string;
-  /** Delivery channels this deployment has (the dashboard inbox always). */
-  channels: Array<'webhook' | 'email'>;
-  /** The first state's deadlines, by their inputs (machines/deadline-requests.ts). */
-  initialDeadlines?: Record<string, Deadline>;
-}
+export type { PrepareResult };
 
 export interface NotifyRequest {
   /** Stable per (procedure, deadline, alarm): the delivery idempotency key (SPEC §4). */
@@ -49,20 +40,6 @@ function final(e: unknown): unknown {
   return e;
 }
 
-/**
- * What preparing a procedure takes, whatever its kind: its parties (its definition's resolver),
- * the policy fixed for it, and the deadlines its first state declares.
- */
-export function prepareStart(def: ProcedureDefinition, deps: ActivityDeps, input: Record<string, unknown>): PrepareResult {
-  const resolved = def.parties(deps.registry, input, deps.policy);
-  const [first] = initialTransition(def.machine, machineInput(input, { ...resolved, policy: deps.policy }));
-  const initialDeadlines = Object.fromEntries(
-    deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
-  );
-  const channels: PrepareResult['channels'] = deps.delivery.smtpUrl ? ['webhook', 'email'] : ['webhook'];
-  return { ...resolved, policy: deps.policy, registryVersion: deps.registry.version, channels, initialDeadlines };
-}
-
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDelivery(deps.delivery),
@@ -75,7 +52,9 @@ export function createActivities(deps: ActivityDeps) {
       const def = procedureOf(req.kind);
       if (!def) throw ApplicationFailure.nonRetryable(`unknown procedure kind "${req.kind}"`, 'UnknownKind');
       try {
-        return prepareStart(def, deps, req.input);
+        // The first notices go through the notify activity on this path (workflows/driver.ts).
+        const { initialRecipients: _, ...prepared } = prepareStart({ ...deps, email: !!deps.delivery.smtpUrl }, def, req.input).prepared;
+        return prepared;
       } catch (e) {
         throw final(e);
       }
@@ -106,7 +85,7 @@ export function createActivities(deps: ActivityDeps) {
         }));
       }
       if (!req.to) return [];
-      return [{ party: req.to, contact: deps.registry.contactOf(req.to.id), role: 'responsible' }];
+      return noticeRecipients(deps.registry, req.to);
     },
   };
 }

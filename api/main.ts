@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../activities/config.js';
-import { calendarSource, loadOrExit, loadRegistry } from '../activities/deps.js';
+import { calendarSource, loadOrExit, loadPolicy, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { refuseUnsafeProduction } from '../worker/production.js';
@@ -30,6 +30,8 @@ const app = await buildServer({
   taskQueue: config.taskQueue,
   registry,
   calendar: calendarSource(settings.calendarFile),
+  policy: loadOrExit('api', () => loadPolicy(settings.policyFile)),
+  email: !!settings.smtpUrl,
   jwtKey: signingKey(settings),
   tokenRules: tokenRulesOf(settings),
   denials: denialLog(dataDir),

@@ -6,6 +6,7 @@ import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
 import { PROCEDURES, type ProcedureKind } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
+import type { PreparedStart } from './prepare-start.js';
 
 export interface StartOptions {
   kind: ProcedureKind;
@@ -13,6 +14,8 @@ export interface StartOptions {
   taskQueue: string;
   input: unknown;
   actor: Actor;
+  /** Prepared by the API (prepare-start.ts): sent in the input, the attributes set by the start. */
+  prepared?: PreparedStart;
 }
 
 /**
@@ -27,8 +30,8 @@ export async function startProcedure(
   const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId,
-    args: [{ input: o.input, actor: o.actor }],
-    typedSearchAttributes: [{ key: SA.kind, value: o.kind }],
+    args: [{ input: o.input, actor: o.actor, ...(o.prepared ? { prepared: o.prepared.prepared } : {}) }],
+    typedSearchAttributes: o.prepared?.searchAttributes ?? [{ key: SA.kind, value: o.kind }],
     // A repeated start with the same id returns the first procedure, running or closed.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

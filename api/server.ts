@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Registry } from '../domain/registry/registry.js';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
+import type { Policy } from '../domain/policy.js';
 import { AuthError, defaultTokenRules, type Caller, type TokenRules, type TokenSubject } from './auth.js';
 import { bearerAuthenticator, type Oidc } from './oidc.js';
 import { LOGIN_ROUTES, loginRoutes, SESSION_COOKIE, Sessions } from './routes/login.js';
@@ -33,6 +34,10 @@ export interface ApiDeps {
   taskQueue: string;
   registry: Registry;
   calendar: () => WorkCalendar;
+  /** The local policy, the worker's (BM_POLICY_FILE): the API prepares starts with it (prepare-start.ts). */
+  policy: Policy;
+  /** The deployment delivers e-mail (BM_SMTP_URL), as the worker: a channel of every prepared start. */
+  email?: boolean;
   jwtKey: Uint8Array;
   /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
   tokenRules?: Partial<TokenRules>;
@@ -255,6 +260,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       taskQueue: deps.taskQueue,
       registry: deps.registry,
       calendar: deps.calendar,
+      prepare: { registry: deps.registry, policy: deps.policy, calendar: deps.calendar, email: !!deps.email },
       authenticate: auth,
       deny: (c, what, req) => deny(c, what, req),
       applied: (id) => running.forget(id),

@@ -95,6 +95,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     taskQueue: TASK_QUEUE,
     registry: deps.registry,
     calendar: deps.calendar,
+    policy: deps.policy,
     jwtKey,
     denials: denialLog(dir),
     codec,

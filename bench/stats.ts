@@ -28,3 +28,21 @@ export async function runConcurrent(
   );
   return { latencies, seconds: (performance.now() - t0) / 1000 };
 }
+
+/**
+ * Open loop: starts task i at i / rate seconds whether or not the earlier ones have finished (a
+ * steady arrival rate, as users send it); returns each task's latency in ms.
+ */
+export async function runOpenLoop(total: number, perSecond: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: total }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + (i * 1000) / perSecond - performance.now())));
+      const s = performance.now();
+      await task(i);
+      latencies.push(performance.now() - s);
+    }),
+  );
+  return latencies;
+}

@@ -5,26 +5,29 @@
  */
 import { acts, ctx, nowIso, record, SYSTEM, type Run } from './state.js';
 import { upsertAttributes } from './attributes.js';
+import { noticeKey } from './prepared.js';
 import type { Delivery, InboxEntry, Recipient } from './types.js';
 
 type Effect = { type: string; params?: unknown };
 
-/** Carries out the machine's notify effects through the notification activity. */
-export async function runEffects(run: Run, list: readonly Effect[], cause: string): Promise<void> {
+/** Carries out the machine's notify effects; their recipients from the notification activity, or those prepared with the start. */
+export async function runEffects(run: Run, list: readonly Effect[], cause: string, prepared?: Record<string, Recipient[]>): Promise<void> {
   for (const action of list) {
     if (action.type !== 'notify') continue;
     const params = action.params as { to: string; subject: string; basis: string };
     const to = ctx(run).parties[params.to];
     if (!to) continue;
     const entryId = `${cause}:${params.subject}:${to.id}`;
-    const recipients = await acts.notify({
-      idempotencyKey: `${run.id}:${entryId}`,
-      procedureId: run.id,
-      kind: 'notification',
-      subject: params.subject,
-      to,
-      basis: params.basis,
-    });
+    const recipients =
+      prepared?.[noticeKey(params.subject, to)] ??
+      (await acts.notify({
+        idempotencyKey: `${run.id}:${entryId}`,
+        procedureId: run.id,
+        kind: 'notification',
+        subject: params.subject,
+        to,
+        basis: params.basis,
+      }));
     post(run, {
       id: entryId,
       at: nowIso(),

@@ -44,6 +44,8 @@ import {
 } from './state.js';
 import { alarmLoop } from './timers.js';
 import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest } from './types.js';
+import { PreparedSchema, type PrepareResult } from './prepared.js';
+import type { ZodError } from 'zod';
 
 type Effect = { type: string; params?: unknown };
 
@@ -139,10 +141,15 @@ export async function runProcedure(
     upsertAttributes(r);
     reissuePending(r);
   } else {
-    const prepared = await acts.prepareProcedure({ kind: def.kind, input: start! });
-    const { initialDeadlines, ...kept } = prepared;
-    // Procedures started before an edition of the rules keep theirs (machines/procedure.ts).
-    const edition = patched('edition-2') ? 2 : 1;
+    // Prepared by the API (issue 14): one workflow task, no activity. Histories started before,
+    // or by a worker without this patch, keep the activity.
+    const given = (request as StartRequest).prepared;
+    const atStart = given !== undefined && patched('prepared-at-start');
+    const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
+    const { initialDeadlines, initialRecipients, ...kept } = prepared;
+    // Procedures started before an edition of the rules keep theirs (machines/procedure.ts); a
+    // prepared start is of edition 2 already (one patch marker less: each is an upsert of TemporalChangeVersion).
+    const edition = atStart || patched('edition-2') ? 2 : 1;
     const [snapshot, initialEffects]: [ProcedureSnapshot, Effect[]] = initialTransition(
       def.machine,
       machineInput(start!, prepared, edition),
@@ -172,8 +179,9 @@ export async function runProcedure(
       to: stateName(r),
     });
     await syncDeadlines(r, initialDeadlines);
-    await runEffects(r, initialEffects, 'start');
-    upsertAttributes(r);
+    await runEffects(r, initialEffects, 'start', initialRecipients);
+    // Those of the attributes the API set at the start that still hold are not upserted again.
+    upsertAttributes(r, atStart);
   }
   // Ready: the view, the events and the ready Update now answer from the state.
   r.startSize = workflowInfo().historySize;
@@ -198,15 +206,24 @@ export async function runProcedure(
   return view(r);
 }
 
+function parsePrepared(given: unknown): PrepareResult {
+  const parsed = PreparedSchema.safeParse(given);
+  if (!parsed.success) throw invalidInput('prepared', parsed.error);
+  return parsed.data;
+}
+
 function parseStart(def: ProcedureDefinition, request: StartRequest): Record<string, unknown> {
   const parsed = def.input.safeParse(request.input);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `invalid start input: ${zodFieldErrors(parsed.error)
-        .map((e) => `${e.field}: ${e.message}`)
-        .join('; ')}`,
-      'InvalidInput',
-    );
-  }
+  if (!parsed.success) throw invalidInput('input', parsed.error);
   return parsed.data as Record<string, unknown>;
+}
+
+/** A start refused for good: each field of `what` with why. */
+function invalidInput(what: 'input' | 'prepared', error: ZodError): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `invalid start ${what}: ${zodFieldErrors(error)
+      .map((e) => `${e.field}: ${e.message}`)
+      .join('; ')}`,
+    'InvalidInput',
+  );
 }

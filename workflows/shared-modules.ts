@@ -9,6 +9,7 @@
  * invalid input alike. test/workflows and the API fuzz test run on this bundle.
  */
 import { PROCEDURES } from '../machines/index.js';
+import { PreparedSchema } from './prepared.js';
 
 const PROBES: unknown[] = [undefined, null, {}, [], '', 'x', 0, 1.5, true, '2025-01-01', { kind: 'years', years: 1 }];
 
@@ -57,5 +58,6 @@ for (const def of Object.values(PROCEDURES)) {
   prime(def.input, seen);
   for (const event of Object.values(def.events)) prime(event.schema, seen);
 }
+prime(PreparedSchema, seen);
 
 export { PROCEDURES };

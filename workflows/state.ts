@@ -32,7 +32,7 @@ export interface DriverState {
   /** The party that started the procedure: the only one the ready Update answers. */
   starter: Actor;
   /** What the preparation resolved at the start (parties, route, local policy, channels, registry version). */
-  prepared: Omit<PrepareResult, 'initialDeadlines'>;
+  prepared: Omit<PrepareResult, 'initialDeadlines' | 'initialRecipients'>;
   /** The edition of the rules the procedure started under (machines/procedure.ts CURRENT_EDITION). */
   edition: number;
   deadlines: DeadlineRecord[];

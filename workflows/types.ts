@@ -15,6 +15,14 @@ export interface Actor {
 export interface StartRequest {
   input: unknown;
   actor: Actor;
+  /**
+   * The preparation, done by the API before the start (activities/prepare.ts); without it (a
+   * Schedule's start, older clients) the driver runs the preparation activity. Trust: the API is
+   * the only starter of procedures and the worker trusts its task queue, as it trusts `actor`;
+   * whoever can start workflows on that queue could forge both. It is still parsed (zod) before
+   * use: a malformed one fails the start, it never runs with junk.
+   */
+  prepared?: unknown;
 }
 
 /** A run continued-as-new: the state the previous run carried (workflows/state.ts). */

@@ -20,6 +20,8 @@ import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import type { Authenticate } from '../server.js';
+import type { PrepareDeps } from '../../activities/prepare.js';
+import { prepareAtApi } from '../prepare-start.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
 import { decodeAttributes } from '../search-attributes.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
@@ -124,6 +126,8 @@ export interface ProcedureRouteDeps {
   taskQueue: string;
   /** Who may start what (domain/standing.ts): a start without standing is refused before anything starts. */
   registry: Registry;
+  /** What the API prepares starts with (the worker's registry, policy, calendar and channels). */
+  prepare: PrepareDeps;
   authenticate: Authenticate;
   /** Records a refusal (out-of-scope read) in the denial log. */
   deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
@@ -227,6 +231,7 @@ export const procedureRoutes =
                     taskQueue: deps.taskQueue,
                     input: req.body,
                     actor: actorOf(caller),
+                    prepared: prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>),
                   }).then((s) => s.ready)
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);

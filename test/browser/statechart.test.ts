@@ -30,6 +30,7 @@ beforeAll(async () => {
     taskQueue: 'statechart-test',
     registry: deps.registry,
     calendar: deps.calendar,
+    policy: deps.policy,
     jwtKey: new TextEncoder().encode('statechart-test-key-of-sufficient-length'),
     denials: denialLog(ARTIFACTS),
     codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k'),

@@ -7,7 +7,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { initialTransition } from 'xstate';
 import { loadDeps } from '../../activities/deps.js';
-import { prepareStart } from '../../activities/index.js';
+import { prepareStart } from '../../activities/prepare.js';
 import { eventLabel, notifyParams, stateLabel } from '../../domain/labels.zh.js';
 import { appraisalParties } from '../../domain/resolve-parties.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
@@ -22,10 +22,12 @@ const deps = loadDeps({});
 const start = { organId: 'org-gz-bureau', notifiedOn: '2025-09-26', matter: '某事项' };
 
 describe('the registry of procedures', () => {
-  it('exports each registered procedure’s workflow under its workflowType, and no other workflow but the bench’s noop', () => {
+  it('exports each registered procedure’s workflow under its workflowType, and no other workflow but the bench’s no-ops', () => {
     // A workflow file left out of workflows/index.ts, or a workflow with no definition, fails to compile here.
-    expectTypeOf<keyof typeof workflows>().toEqualTypeOf<WorkflowTypeOf<ProcedureKind> | 'noopWorkflow'>();
-    expect(Object.keys(workflows).sort()).toEqual([...Object.values(PROCEDURES).map((d) => d.workflowType), 'noopWorkflow'].sort());
+    expectTypeOf<keyof typeof workflows>().toEqualTypeOf<WorkflowTypeOf<ProcedureKind> | 'noopWorkflow' | 'noopUpdateWorkflow'>();
+    expect(Object.keys(workflows).sort()).toEqual(
+      [...Object.values(PROCEDURES).map((d) => d.workflowType), 'noopWorkflow', 'noopUpdateWorkflow'].sort(),
+    );
     for (const def of Object.values(PROCEDURES)) expect(typeof workflows[def.workflowType], def.kind).toBe('function');
   });
 
@@ -58,7 +60,7 @@ describe('the registry of procedures', () => {
     });
 
     it('is prepared as any other: the parties from its own resolver, the first state’s deadlines from its meta', () => {
-      const prepared = prepareStart(def, deps, def.input.parse(start));
+      const { prepared } = prepareStart({ ...deps, email: false }, def, def.input.parse(start));
       expect(prepared.parties).toEqual({
         organ: expect.objectContaining({ id: 'org-gz-bureau' }),
         authority: expect.objectContaining({ id: 'auth-440100' }),

@@ -9,6 +9,8 @@ import { workflowBundle } from '../../worker/worker.js';
 import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../temporal/codec.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
+import { prepareAtApi, type PreparedStart } from '../../api/prepare-start.js';
+import { procedureOf } from '../../machines/index.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
 import type { ProcedureKind } from '../../machines/index.js';
@@ -53,7 +55,8 @@ export async function withProcedureEnv<T>(
     const p: ProcedureEnv = {
       env,
       start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) =>
-        (await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor })).handle,
+        (await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor, ...preparedLikeApi(deps, kind, input) }))
+          .handle,
       send: (h, type, actor, payload = {}) => sendEvent(h, { type, payload, actor }),
       view: (h) => h.query(viewQuery),
       now,
@@ -63,6 +66,17 @@ export async function withProcedureEnv<T>(
   } finally {
     await env.teardown();
   }
+}
+
+/** Prepared as the API prepares a start (api/prepare-start.ts): valid input only; the worker refuses the rest. */
+export function preparedLikeApi(deps: ActivityDeps, kind: string, input: unknown): { prepared?: PreparedStart } {
+  const def = procedureOf(kind);
+  const parsed = def?.input.safeParse(input);
+  const prepared =
+    def && parsed?.success
+      ? prepareAtApi({ ...deps, email: !!deps.delivery.smtpUrl }, def, parsed.data as Record<string, unknown>)
+      : undefined;
+  return prepared ? { prepared } : {};
 }
 
 /** Asserts an alarm fired at its instant: not before, and within a second of it. */

@@ -65,6 +65,7 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
     taskQueue,
     registry: deps.registry,
     calendar: deps.calendar,
+    policy: deps.policy,
     jwtKey,
     denials: denialLog(dataDir),
     codec,

@@ -1,9 +1,11 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { loadDeps } from '../../activities/deps.js';
 import { describe, expect, it } from 'vitest';
 import { eventRejection, sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '../../workflows/messages.js';
 import type { Actor, ProcedureView } from '../../workflows/types.js';
-import { withProcedureEnv } from '../support/procedure-env.js';
+import { preparedLikeApi, TASK_QUEUE, withProcedureEnv } from '../support/procedure-env.js';
 import { timeSkippingEnv } from '../support/temporal.js';
 import { withTestBundle } from '../support/test-bundle.js';
 
@@ -40,6 +42,74 @@ async function footprint(h: WorkflowHandle) {
     accepted: events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
   };
 }
+
+/** The procedure's attributes as plain values, by name (Datetime as ISO text; the SDK's patch record left out). */
+const attributes = (sa: TypedSearchAttributes) =>
+  Object.fromEntries(
+    sa
+      .getAll()
+      .filter((p) => p.key.name.startsWith('Bm'))
+      .map((p) => [p.key.name, p.value instanceof Date ? p.value.toISOString() : p.value]),
+  );
+
+describe('a start prepared by the API (issue 14)', () => {
+  it('is ready in its first workflow task with no activity and its search attributes set by the start; a start without preparation (as a Schedule starts one) reaches the same state, deadlines and attributes through the activity', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const h = await p.start('unclear-matter', matter, gzBureau);
+      const events = (await h.fetchHistory()).events!;
+      const answered = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
+      expect(events.slice(0, answered).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+      expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+      // The one upsert is the SDK's record of the patch (TemporalChangeVersion), none of the procedure's attributes.
+      const upserted = events.flatMap((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+      );
+      expect(upserted).toEqual(['TemporalChangeVersion']);
+
+      const plain = (
+        await startProcedure(p.env.client, {
+          kind: 'unclear-matter',
+          taskQueue: TASK_QUEUE,
+          workflowId: 'unprepared-1',
+          input: matter,
+          actor: gzBureau,
+        })
+      ).handle;
+      const plainEvents = (await plain.fetchHistory()).events!;
+      expect(plainEvents.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'prepareProcedure')).toBe(true);
+      const [a, b] = [await p.view(h), await p.view(plain)];
+      const kept = (v: ProcedureView) => ({
+        state: v.state,
+        context: v.context,
+        policy: v.policy,
+        deadlines: v.deadlines.map(({ computedAt: _, ...d }) => d),
+      });
+      expect(kept(a)).toEqual(kept(b));
+      const prepared = attributes((await h.describe()).typedSearchAttributes);
+      expect(prepared).toMatchObject({ BmState: 'awaitingReport', BmResponsible: 'org-gz-bureau', BmDeadlineStatus: 'on_track' });
+      expect(prepared).toEqual(attributes((await plain.describe()).typedSearchAttributes));
+    });
+  });
+
+  it('a malformed preparation fails the start for good, naming the field, before anything runs', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const good = preparedLikeApi(loadDeps({}), 'unclear-matter', matter).prepared!.prepared;
+      const h = await p.env.client.workflow.start('unclearMatterWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId: 'forged-1',
+        args: [{ input: matter, actor: gzBureau, prepared: { ...good, parties: { ...good.parties, organ: { id: 'org-gz-bureau' } } } }],
+      });
+      const err = await h.result().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause).toMatchObject({
+        type: 'InvalidInput',
+        message: expect.stringMatching(/^invalid start prepared: parties\.organ\.name: /),
+      });
+      const events = (await h.fetchHistory()).events!;
+      expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes)).toEqual([]);
+    });
+  });
+});
 
 describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7)', () => {
   it('a report delivered on the last day (Regs 25 para 1) and entered the next morning is met, and the 10 working days to decide run from its receipt (Regs 25 para 2)', async () => {

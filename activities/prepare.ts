@@ -1,0 +1,61 @@
+/**
+ * The preparation of a start, without I/O: the parties from the registry, the local policy, the
+ * first state's deadlines from the deadline engine, the recipients of its first notices. The
+ * preparation activity runs it for starts that come without it (Schedules); the API runs the
+ * same function before the start and puts the result in the start input (issue 14).
+ */
+import { initialTransition, type AnyMachineSnapshot } from 'xstate';
+import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
+import { computeDeadline } from '../domain/deadline/compute.js';
+import type { PartyRef } from '../domain/parties.js';
+import type { Policy } from '../domain/policy.js';
+import type { Registry } from '../domain/registry/registry.js';
+import { deadlineRequests } from '../machines/deadline-requests.js';
+import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
+import { noticeKey, type PrepareResult } from '../workflows/prepared.js';
+import type { Recipient } from '../workflows/types.js';
+
+export interface PrepareDeps {
+  registry: Registry;
+  policy: Policy;
+  calendar: () => WorkCalendar;
+  /** The deployment delivers e-mail (BM_SMTP_URL): a channel beside the webhook. */
+  email: boolean;
+}
+
+/** The recipients of a notice to a party: its contact in the registry. */
+export function noticeRecipients(registry: Registry, to: PartyRef): Recipient[] {
+  return [{ party: to, contact: registry.contactOf(to.id), role: 'responsible' }];
+}
+
+/**
+ * Prepares a start of a procedure from its parsed input, its parties by its definition's resolver;
+ * throws the domain's errors (registry lookup, no standing, deadline). Returns the prepared result
+ * and the machine's first snapshot.
+ */
+export function prepareStart(
+  deps: PrepareDeps,
+  def: ProcedureDefinition,
+  input: Record<string, unknown>,
+): { prepared: PrepareResult; first: AnyMachineSnapshot } {
+  const resolved = def.parties(deps.registry, input, deps.policy);
+  const [first, effects] = initialTransition(def.machine, machineInput(input, { ...resolved, policy: deps.policy }));
+  const initialDeadlines = Object.fromEntries(
+    deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
+  );
+  const initialRecipients: Record<string, Recipient[]> = {};
+  for (const e of effects as Array<{ type: string; params?: unknown }>) {
+    const params = e.params as { to: string; subject: string };
+    const to = e.type === 'notify' ? resolved.parties[params.to] : undefined;
+    if (to) initialRecipients[noticeKey(params.subject, to)] = noticeRecipients(deps.registry, to);
+  }
+  const prepared: PrepareResult = {
+    ...resolved,
+    policy: deps.policy,
+    registryVersion: deps.registry.version,
+    channels: deps.email ? ['webhook', 'email'] : ['webhook'],
+    initialDeadlines,
+    initialRecipients,
+  };
+  return { prepared, first };
+}
