@@ -111,11 +111,16 @@ async function header(signedIn) {
 
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
 
-async function board() {
+/** Someone is typing in a field of the page (a refresh must not replace it under their fingers). */
+const typing = () => document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+
+/** The board; a background refresh that finds someone typing by the time its answer arrives leaves the page as it is. */
+async function board(background = false) {
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
   labels = overview.labels;
   await Promise.all(Object.keys(labels).map(graph));
+  if (background && typing()) return;
   const overviewTable = (rows, key, name) =>
     el(
       'table',
@@ -507,14 +512,14 @@ async function route(force = false) {
   const start = h.match(/^#\/start\/([a-z-]+)$/);
   // No refresh under the fingers of someone typing a filter or filling in a form: the page follows when they are done.
   // A navigation (force) always renders the page navigated to.
-  const typing = !force && document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+  const typingNow = !force && typing();
   const filling = !force && !!app.querySelector('form.wb-form');
   try {
     await header(signedIn);
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
-    } else if (!typing && !filling)
-      await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board() : workbench(app)));
+    } else if (!typingNow && !filling)
+      await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board(!force) : workbench(app)));
   } catch (e) {
     if (e.signedOut) return route();
     app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
