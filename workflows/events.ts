@@ -6,7 +6,7 @@
 import { currentUpdateInfo, patched } from '@temporalio/workflow';
 import { transition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
-import { activePaths } from '../machines/procedure.js';
+import { activePaths, type EventEnvelope } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
@@ -33,10 +33,16 @@ import {
 import type { Actor, EventRejection, EventRequest, EventResult } from './types.js';
 
 /** The event as the machine sees it: payload plus actor, instants (the fact's, the entry's) and running deadlines. */
-export function machineEvent(run: Run, type: string, payload: Record<string, unknown>, actor: Actor, occurredAt?: string) {
+export function machineEvent(
+  run: Run,
+  type: string,
+  payload: Record<string, unknown>,
+  actor: Actor,
+  occurredAt?: string,
+): EventEnvelope & { type: string } {
   const running = Object.fromEntries(run.s.deadlines.filter(live).map((r) => [r.specId, { dueAt: r.dueAt }]));
   const enteredAt = nowIso();
-  return { ...payload, type, actor, at: occurredAt ?? enteredAt, enteredAt, deadlines: running } as never;
+  return { ...payload, type, actor, at: occurredAt ?? enteredAt, enteredAt, deadlines: running };
 }
 
 /** The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it. */
