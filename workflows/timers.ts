@@ -13,12 +13,15 @@ import { apply, machineEvent } from './events.js';
 import { acts, closed, ctx, nowIso, record, SYSTEM, withLock, type Run } from './state.js';
 import type { DeadlineRecord, Recipient } from './types.js';
 
-/** The machine may react to a deadline passing (e.g. 未予处理, a sanction proposal). */
-async function tellMachine(run: Run, r: DeadlineRecord): Promise<void> {
+/**
+ * The machine may react to a deadline passing (e.g. 未予处理, a sanction proposal). In a storm pass
+ * the search attributes are upserted once, after every alarm of the pass (`attributes` false).
+ */
+async function tellMachine(run: Run, r: DeadlineRecord, attributes = true): Promise<void> {
   if (!run.snapshot.can(machineEvent(run, DEADLINE_PASSED, { deadlineId: r.specId }, SYSTEM))) return;
   run.s.lapsing = r.key;
   try {
-    await apply(run, DEADLINE_PASSED, { deadlineId: r.specId }, SYSTEM, `${r.label}届满`, r.basis);
+    await apply(run, DEADLINE_PASSED, { deadlineId: r.specId }, SYSTEM, `${r.label}届满`, r.basis, undefined, attributes);
   } finally {
     run.s.lapsing = undefined;
   }
@@ -113,7 +116,7 @@ function noteEscalation(run: Run, r: DeadlineRecord, p: Plan, escalated: Recipie
 
 /** An alarm that sends nothing: due-soon is a silent mark; a step without obligation only tells the machine. */
 const silent = (r: DeadlineRecord, alarm: Alarm) => alarm.kind === 'due-soon' || (!r.obligation && alarm.kind !== 'reminder');
-/** The deadline itself, and a step without obligation, are told to the machine after the notifications. */
+/** The deadline's own alarm is told to the machine, after its notifications if it has any. */
 const told = (alarm: Alarm) => alarm.kind === 'due';
 
 /** One alarm, its activities one after the other: the way the recorded histories ran. */
@@ -130,13 +133,17 @@ async function fire(run: Run, r: DeadlineRecord, alarm: Alarm): Promise<void> {
 
 type Due = { r: DeadlineRecord; alarm: Alarm };
 
-/** The alarms due now, one per record, earliest first (then in record order). */
+/**
+ * The alarms due at the earliest instant that has come, one per record, in record order: the order
+ * `fire` took them one at a time.
+ */
 function dueNow(run: Run): Due[] {
   const { overdueRepeatHours } = run.s.prepared.policy;
-  return run.s.deadlines
+  const due = run.s.deadlines
     .map((r) => ({ r, alarm: nextAlarm(r, overdueRepeatHours, Date.now()) }))
-    .filter((x): x is Due => x.alarm !== undefined && x.alarm.at <= Date.now())
-    .sort((a, b) => a.alarm.at - b.alarm.at);
+    .filter((x): x is Due => x.alarm !== undefined && x.alarm.at <= Date.now());
+  const instant = Math.min(...due.map((d) => d.alarm.at));
+  return due.filter((d) => d.alarm.at === instant);
 }
 
 const sameAlarm = (a: Alarm | undefined, b: Alarm) => a !== undefined && a.kind === b.kind && a.at === b.at;
@@ -145,25 +152,28 @@ const sameAlarm = (a: Alarm | undefined, b: Alarm) => a !== undefined && a.kind 
  * Every alarm due now in one pass (a deadline storm): the recipients of all their reminders and
  * escalations come from one notify activity; then each alarm is recorded and told to the machine
  * in the order `fire` would have taken. An alarm whose step an earlier reaction ended, or whose
- * escalation it changed, is left to the loop's next pass.
+ * escalation it changed, is left to the next pass. Returns how many alarms it fired.
  */
-async function fireTogether(run: Run, due: Due[]): Promise<void> {
+async function fireTogether(run: Run, due: Due[]): Promise<number> {
   const { overdueRepeatHours } = run.s.prepared.policy;
   const plans = due.map((d) => ({ ...d, p: silent(d.r, d.alarm) ? undefined : plan(run, d.r, d.alarm) }));
   const requests = plans.flatMap(({ p }) => (p ? [p.reminder, ...(p.escalation ? [p.escalation] : [])] : []));
   const recipients = requests.length ? await acts.notifyAll(requests) : [];
   let next = 0;
+  let fired = 0;
   for (const { r, alarm, p } of plans) {
-    if (!sameAlarm(nextAlarm(r, overdueRepeatHours, Date.now()), alarm)) return;
-    if (p && JSON.stringify(plan(run, r, alarm)) !== JSON.stringify(p)) return;
+    if (!sameAlarm(nextAlarm(r, overdueRepeatHours, Date.now()), alarm)) break;
+    if (p && JSON.stringify(plan(run, r, alarm)) !== JSON.stringify(p)) break;
+    fired++;
     markAlarm(r, alarm);
     if (p) {
       const at = nowIso();
       noteReminder(run, r, p, recipients[next++]!, at);
       if (p.escalation) noteEscalation(run, r, p, recipients[next++]!, at);
     }
-    if (told(alarm)) await tellMachine(run, r);
+    if (told(alarm)) await tellMachine(run, r, false);
   }
+  return fired;
 }
 
 /**
@@ -186,12 +196,16 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
     const wait = pending.alarm.at - Date.now();
     if (wait > 0 && (await condition(woken(seen), wait))) continue;
     await withLock(run, async () => {
-      // A storm of alarms at one instant costs one activity and two workflow tasks (issue 14).
+      // A storm of alarms at one instant costs one activity, two workflow tasks and one upsert (issue 14).
       if (patched('storm-one-pass')) {
-        const due = dueNow(run);
-        if (!due.length) return;
-        await fireTogether(run, due);
-        return upsertAttributes(run);
+        let fired = 0;
+        for (let due = dueNow(run); due.length; due = dueNow(run)) {
+          const n = await fireTogether(run, due);
+          if (!n) break;
+          fired += n;
+        }
+        if (fired) upsertAttributes(run);
+        return;
       }
       // Re-read: the step may have been met while waiting for the lock.
       if (nextAlarm(pending.r, overdueRepeatHours, Date.now())?.at !== pending.alarm.at) return;
