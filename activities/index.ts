@@ -71,23 +71,33 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Resolves the recipients of a notification, reminder or escalation (delivered to the inbox). */
     async notify(req: NotifyRequest): Promise<Recipient[]> {
-      const log = procedureLog(req.procedureId, 'notify');
-      if (req.scheduledAt && req.kind !== 'notification') {
-        const late = Math.max(0, (Date.now() - Date.parse(req.scheduledAt)) / 1000);
-        alarmLateness.observe({ kind: req.kind }, late);
-        log.info({ kind: req.kind, lateSeconds: late }, 'alarm notified');
-      }
-      if (req.escalation) {
-        return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({
-          party: t.party,
-          contact: t.contact,
-          role: t.role,
-        }));
-      }
-      if (!req.to) return [];
-      return noticeRecipients(deps.registry, req.to);
+      return recipientsOf(deps, req);
+    },
+
+    /** The recipients of every reminder and escalation of the alarms falling due together (a deadline storm): one activity, in order. */
+    async notifyAll(reqs: NotifyRequest[]): Promise<Recipient[][]> {
+      return reqs.map((req) => recipientsOf(deps, req));
     },
   };
+}
+
+/** The recipients of one request; a reminder's or escalation's lateness after its alarm is measured. */
+function recipientsOf(deps: ActivityDeps, req: NotifyRequest): Recipient[] {
+  const log = procedureLog(req.procedureId, 'notify');
+  if (req.scheduledAt && req.kind !== 'notification') {
+    const late = Math.max(0, (Date.now() - Date.parse(req.scheduledAt)) / 1000);
+    alarmLateness.observe({ kind: req.kind }, late);
+    log.info({ kind: req.kind, lateSeconds: late }, 'alarm notified');
+  }
+  if (req.escalation) {
+    return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({
+      party: t.party,
+      contact: t.contact,
+      role: t.role,
+    }));
+  }
+  if (!req.to) return [];
+  return noticeRecipients(deps.registry, req.to);
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -148,7 +148,8 @@ export function eventRejection(run: Run, req: EventRequest, validating = false):
 
 /**
  * Feeds an event to the machine and records everything that follows from it. `occurredAt`: when
- * the fact really happened (SPEC §2); the machine and the steps it ends judge by it.
+ * the fact really happened (SPEC §2); the machine and the steps it ends judge by it. `attributes`:
+ * false when the caller upserts the search attributes itself once it is done (a storm pass).
  */
 export async function apply(
   run: Run,
@@ -158,6 +159,7 @@ export async function apply(
   label: string,
   basis: string | undefined,
   occurredAt?: string,
+  attributes = true,
 ): Promise<void> {
   const from = activePaths(run.snapshot).join(' + ');
   const [next, effects] = transition(run.def.machine, run.snapshot, machineEvent(run, type, payload, actor, occurredAt));
@@ -187,7 +189,7 @@ export async function apply(
     await runEffects(run, effects, `${type}-${run.s.audit.length}`);
   }
   if (closed(run)) record(run, { kind: 'closed', actor: SYSTEM, summary: `${run.def.label}办结`, basis: run.def.basis });
-  upsertAttributes(run);
+  if (attributes) upsertAttributes(run);
 }
 
 /** The id of the Update being handled, hashed (continue-as-new.ts). */
