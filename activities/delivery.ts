@@ -23,7 +23,7 @@ export interface DeliveryRequest {
   channel: 'webhook' | 'email';
   address: string;
   recipient: { id: string; name: string; contact: string };
-  message: { procedureId: string; procedureLabel: string; kind: string; subject: string; basis?: string; at: string };
+  message: { procedureId: string; procedureLabel: string; kind: string; subject: string; basis?: string; by?: string; at: string };
 }
 
 /** HMAC-SHA256 over "timestamp.body", hex: what a receiver recomputes with its secret (activities/webhook-verify.ts). */
@@ -88,6 +88,7 @@ export function createDelivery(config: DeliveryConfig) {
       `${req.message.procedureLabel}（${req.message.procedureId}）`,
       subjectText(req.message.subject),
       req.message.basis ? `依据：${basisText(req.message.basis)}` : '',
+      req.message.by ? `办理人：${req.message.by}` : '',
       `时间：${beijingTime(req.message.at)}`,
       '',
       '本邮件仅含程序元数据，不含国家秘密内容。',

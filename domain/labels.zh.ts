@@ -345,7 +345,8 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
     allowedEvents: allowedEvents.map((e) => ({ ...e, ...words(def.events[e.type]?.basis) })),
     audit: audit.map((a) => ({ ...a, ...words(a.basis), kindText: AUDIT_KIND_LABELS[a.kind], summaryText: summary(a) })),
     inbox: inbox.map((i) => {
-      const by = i.kind === 'notification' ? causeOf(i.id) : undefined;
+      // Entries since the driver names the person carry `by`; older ones are traced to their cause.
+      const by = i.kind === 'notification' ? (i.by ?? causeOf(i.id)) : undefined;
       return {
         ...i,
         ...words(i.basis),

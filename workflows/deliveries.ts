@@ -11,7 +11,16 @@ import type { Delivery, InboxEntry, Recipient } from './types.js';
 type Effect = { type: string; params?: unknown };
 
 /** Carries out the machine's notify effects; their recipients from the notification activity, or those prepared with the start. */
-export async function runEffects(run: Run, list: readonly Effect[], cause: string, prepared?: Record<string, Recipient[]>): Promise<void> {
+/**
+ * The machine's notifications: `by` names who acted so that they go out (“广东省国家保密局
+ * 张某（负责人）”), in the inbox and in every message; `prepared` are recipients the start resolved.
+ */
+export async function runEffects(
+  run: Run,
+  list: readonly Effect[],
+  cause: string,
+  { by, prepared }: { by?: string; prepared?: Record<string, Recipient[]> } = {},
+): Promise<void> {
   for (const action of list) {
     if (action.type !== 'notify') continue;
     const params = action.params as { to: string; subject: string; basis: string };
@@ -35,6 +44,7 @@ export async function runEffects(run: Run, list: readonly Effect[], cause: strin
       subject: params.subject,
       recipients,
       basis: params.basis,
+      ...(by ? { by } : {}),
       deliveries: [],
     });
     record(run, { kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
@@ -89,6 +99,7 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
         kind: entry.kind,
         subject: entry.subject,
         ...(entry.basis ? { basis: entry.basis } : {}),
+        ...(entry.by ? { by: entry.by } : {}),
         at: entry.at,
       },
     })

@@ -179,7 +179,7 @@ export async function runProcedure(
       to: stateName(r),
     });
     await syncDeadlines(r, initialDeadlines);
-    await runEffects(r, initialEffects, 'start', initialRecipients);
+    await runEffects(r, initialEffects, 'start', { ...(by ? { by } : {}), prepared: initialRecipients });
     // Those of the attributes the API set at the start that still hold are not upserted again.
     upsertAttributes(r, atStart);
   }

@@ -183,10 +183,10 @@ export async function apply(
   // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
   // (The cause is read after syncDeadlines has begun, as it always was: it names the inbox entry.)
   if (patched('effects-beside-deadlines'))
-    await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`)]);
+    await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`, by ? { by } : {})]);
   else {
     await syncDeadlines(run, {}, factMs);
-    await runEffects(run, effects, `${type}-${run.s.audit.length}`);
+    await runEffects(run, effects, `${type}-${run.s.audit.length}`, by ? { by } : {});
   }
   if (closed(run)) record(run, { kind: 'closed', actor: SYSTEM, summary: `${run.def.label}办结`, basis: run.def.basis });
   if (attributes) upsertAttributes(run);

@@ -129,6 +129,8 @@ export interface InboxEntry {
   recipients: Recipient[];
   basis?: string;
   deadlineKey?: string;
+  /** Who acted so that a notification went out (“广东省国家保密局 张某（负责人）”); none for the system's reminders. */
+  by?: string;
   deliveries: Delivery[];
 }
 

@@ -48,7 +48,13 @@ describe('reminder delivery (SPEC §4)', () => {
       '2025-09-26T01:00:00Z',
       async (p) => {
         const h = await p.start('unclear-matter', matter, organ);
-        await p.send(h, 'SUBMIT_REPORT', organ);
+        // Sent by a person for the organ: the message names them and the party (issue 13).
+        await p.send(h, 'SUBMIT_REPORT', {
+          ...organ,
+          name: '广州市某局',
+          person: { sub: 'u-li', name: '李某' },
+          roles: ['secrecy-officer'],
+        });
         await expect.poll(() => smtp.mails.length, { timeout: 10_000 }).toBeGreaterThan(0);
         const mail = smtp.mails.find((m) => m.to.includes('duty@gd.baomi.example'))!;
         expect(mail.header('subject')).toBe('【不明确事项报送】收到不明确事项报告，请在10个工作日内作出决定（《实施条例》第二十五条）');
@@ -58,7 +64,10 @@ describe('reminder delivery (SPEC §4)', () => {
         expect(mail.text).toMatch(/时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
         expect(mail.text).not.toMatch(/Regs|Law|\d{2}:\d{2}:\d{2}/);
         expect(mail.text).toContain('不含国家秘密内容');
+        expect(mail.text).toContain('办理人：广州市某局 李某（保密员）');
         expect(mail.header('message-id')).toContain(h.workflowId);
+        // The inbox entry names them too (the webhook message carries the same `by`).
+        expect((await p.view(h)).inbox.find((i) => i.subject === 'report-received')!.by).toBe('广州市某局 李某（保密员）');
         await expect
           .poll(async () => (await p.view(h)).inbox.find((i) => i.subject === 'report-received')!.deliveries, { timeout: 10_000 })
           .toEqual([expect.objectContaining({ channel: 'email', to: 'auth-440000', status: 'delivered' })]);
