@@ -123,14 +123,13 @@ describe('every state, event and notification in Chinese, from one place (issue 
   });
 });
 
-describe('the inbox names who acted, the timeline a parallel state by its regions’ labels (issue 13)', () => {
-  const def = PROCEDURES.leak!;
-  const zhang = { id: 'auth-440106', name: '广州市天河区国家保密局', person: { sub: 'u', name: '张某' }, roles: ['head'] };
-  const view = {
+/** An open leak procedure's view with the given audit trail and inbox. */
+const leakView = (audit: unknown[], inbox: unknown[]) =>
+  ({
     id: 'leak-1',
     kind: 'leak',
-    label: def.label,
-    basis: def.basis,
+    label: PROCEDURES.leak.label,
+    basis: PROCEDURES.leak.basis,
     state: 'open',
     stateLabel: '',
     activeStates: [],
@@ -138,7 +137,16 @@ describe('the inbox names who acted, the timeline a parallel state by its region
     context: {},
     deadlines: [],
     allowedEvents: [],
-    audit: [
+    audit,
+    inbox,
+    versions: {},
+  }) as unknown as ProcedureView;
+
+describe('the inbox names who acted, the timeline a parallel state by its regions’ labels (issue 13)', () => {
+  const def = PROCEDURES.leak!;
+  const zhang = { id: 'auth-440106', name: '广州市天河区国家保密局', person: { sub: 'u', name: '张某' }, roles: ['head'] };
+  const view = leakView(
+    [
       {
         seq: 1,
         at: '2025-09-30T02:00:00Z',
@@ -160,7 +168,7 @@ describe('the inbox names who acted, the timeline a parallel state by its region
       },
       { seq: 3, at: '2025-09-30T03:00:00Z', kind: 'deadline-set', actor: { id: 'system' }, summary: '' },
     ],
-    inbox: [
+    [
       { id: 'start:leak-reported:auth-440106', at: '', kind: 'notification', subject: 'leak-reported', recipients: [], deliveries: [] },
       {
         id: 'ORDER_STOP-3:leak-order-stop:org-th-office',
@@ -172,8 +180,7 @@ describe('the inbox names who acted, the timeline a parallel state by its region
       },
       { id: 'k:reminder50%', at: '', kind: 'reminder', subject: '报告期限：已过期间的50%', recipients: [], deliveries: [] },
     ],
-    versions: {},
-  } as unknown as ProcedureView;
+  );
 
   it('a notification names the person and the party whose start or event sent it; a reminder names nobody', () => {
     expect(viewInWords(def, view).inbox.map((i) => (i as { byText?: string }).byText)).toEqual([
@@ -197,22 +204,7 @@ describe('failures of a channel in words (issue 13)', () => {
     );
     const def = PROCEDURES.leak!;
     const failed = (summary: string) =>
-      viewInWords(def, {
-        id: 'l',
-        kind: 'leak',
-        label: def.label,
-        basis: def.basis,
-        state: 'open',
-        stateLabel: '',
-        activeStates: [],
-        closed: false,
-        context: {},
-        deadlines: [],
-        allowedEvents: [],
-        audit: [{ seq: 1, at: '', kind: 'delivery-failed', actor: { id: 'system' }, summary }],
-        inbox: [],
-        versions: {},
-      } as unknown as ProcedureView).audit[0]!.summaryText;
+      viewInWords(def, leakView([{ seq: 1, at: '', kind: 'delivery-failed', actor: { id: 'system' }, summary }], [])).audit[0]!.summaryText;
     expect(failed('Webhook无法送达广东省国家保密局：webhook http://127.0.0.1:9/hook answered 500')).toBe(
       'Webhook无法送达广东省国家保密局：接收方答复 500',
     );
