@@ -275,6 +275,15 @@ const downgrade = (basis: string) =>
       { type: 'notify', params: { to: 'enterprise', subject: 'licence-downgraded', basis } },
     ],
   }) as const;
+/** Rectification ordered, with a period ending after today (Regs 71 para 1). */
+const orderRectification = {
+  guard: 'endsAfterToday',
+  target: 'rectifying',
+  actions: [
+    'orderRectification',
+    { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } },
+  ],
+} as const;
 /** A revocation ground found by the authority in state `from` (Regs 71 para 3). */
 const revocationGround = (from: Resumable) =>
   ({ target: 'revocationProposed', actions: { type: 'proposeFound', params: { measure: 'revoke', resumeTo: from } } }) as const;
@@ -541,14 +550,7 @@ export const annualInspectionMachine = setup({
             { type: 'notify', params: { to: 'authority', subject: 'annual-report-submitted', basis: 'Regs 48 para 3' } },
           ],
         },
-        ORDER_RECTIFICATION: {
-          guard: 'endsAfterToday',
-          target: 'rectifying',
-          actions: [
-            'orderRectification',
-            { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } },
-          ],
-        },
+        ORDER_RECTIFICATION: orderRectification,
         PROPOSE_SANCTION: sanctionGround('reportOverdue'),
         PROPOSE_REVOCATION: revocationGround('reportOverdue'),
       },
@@ -557,14 +559,7 @@ export const annualInspectionMachine = setup({
       meta: { label: '审查自检报告', responsible: 'authority', basis: 'Regs 48 para 3' },
       on: {
         ACCEPT: { target: 'closed', actions: { type: 'close', params: { passed: 'report' } } },
-        ORDER_RECTIFICATION: {
-          guard: 'endsAfterToday',
-          target: 'rectifying',
-          actions: [
-            'orderRectification',
-            { type: 'notify', params: { to: 'enterprise', subject: 'rectification-ordered', basis: 'Regs 71 para 1' } },
-          ],
-        },
+        ORDER_RECTIFICATION: orderRectification,
         PROPOSE_SANCTION: sanctionGround('underReview'),
         PROPOSE_REVOCATION: revocationGround('underReview'),
       },
