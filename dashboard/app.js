@@ -2,7 +2,7 @@
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
 import { actions, initWorkbench, startPage, workbench } from './workbench.js';
-import { el } from './dom.js';
+import { el, thead } from './dom.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
 const app = document.getElementById('app');
@@ -125,11 +125,7 @@ async function board(background = false) {
     el(
       'table',
       { id: `overview-${key}` },
-      el(
-        'thead',
-        {},
-        el('tr', {}, el('th', {}, name), el('th', {}, '进行中'), el('th', {}, '即将超期'), el('th', {}, '已超期'), el('th', {}, '已办结')),
-      ),
+      thead([name, '进行中', '即将超期', '已超期', '已办结']),
       el(
         'tbody',
         {},
@@ -217,15 +213,7 @@ async function board(background = false) {
       el(
         'table',
         { id: 'board' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', {}, h)),
-          ),
-        ),
+        thead(['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期']),
         el(
           'tbody',
           {},
@@ -334,15 +322,7 @@ async function procedure(id) {
       el(
         'table',
         { id: 'deadlines' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['期限', '规则', '依据', '起算', '届满（北京时间）', '状态', '说明'].map((h) => el('th', {}, h)),
-          ),
-        ),
+        thead(['期限', '规则', '依据', '起算', '届满（北京时间）', '状态', '说明']),
         el(
           'tbody',
           {},
@@ -386,15 +366,7 @@ async function procedure(id) {
       el(
         'table',
         { id: 'timeline' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['时间（北京时间）', '类型', '操作人', '内容', '依据'].map((h) => el('th', {}, h)),
-          ),
-        ),
+        thead(['时间（北京时间）', '类型', '操作人', '内容', '依据']),
         el(
           'tbody',
           {},
@@ -423,15 +395,7 @@ async function procedure(id) {
       el(
         'table',
         { id: 'inbox' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['时间（北京时间）', '类型', '内容', '办理人', '收件方', '送达'].map((h) => el('th', {}, h)),
-          ),
-        ),
+        thead(['时间（北京时间）', '类型', '内容', '办理人', '收件方', '送达']),
         el(
           'tbody',
           {},

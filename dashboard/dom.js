@@ -16,3 +16,15 @@ export function el(tag, attrs = {}, ...children) {
   );
   return e;
 }
+
+/** A table's header row: one column header per label. */
+export const thead = (labels) =>
+  el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      labels.map((h) => el('th', { scope: 'col' }, h)),
+    ),
+  );

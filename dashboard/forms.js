@@ -1,7 +1,7 @@
 // Forms generated from the JSON Schemas of the zod schemas the API validates (GET /api/forms):
 // Chinese labels from the schemas' descriptions (or the field words the server sends), registry
 // pickers for parties, dates with the working-day calendar, field errors from the server's answer.
-import { el } from './dom.js';
+import { el, thead } from './dom.js';
 
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const GENERIC = /^非涉密简要说明/;
@@ -327,15 +327,7 @@ export function calendarGrid(days, picked) {
     'table',
     { class: 'cal', 'data-from': first },
     el('caption', {}, `${month.slice(0, 4)}年${Number(month.slice(5))}月 工作日历（休：法定节假日；班：调休上班日）`),
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ['日', '一', '二', '三', '四', '五', '六'].map((w) => el('th', { scope: 'col' }, w)),
-      ),
-    ),
+    thead(['日', '一', '二', '三', '四', '五', '六']),
     el(
       'tbody',
       {},

@@ -1,7 +1,7 @@
 // The workbench (办理): each person's 我的待办, 我发起的, 我辖区的; starting a procedure and sending
 // the events the current state and the person's role allow, through forms generated from the
 // schemas the API validates.
-import { el } from './dom.js';
+import { el, thead } from './dom.js';
 import { calendarGrid, schemaForm } from './forms.js';
 import { authHeaders } from './login.js';
 
@@ -44,15 +44,7 @@ const rows = (id, items, empty) =>
     ? el(
         'table',
         { id, class: 'work' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ['期限', '程序', '当前步骤', '责任方', '期限届满（北京时间）', '剩余 / 超期'].map((h) => el('th', { scope: 'col' }, h)),
-          ),
-        ),
+        thead(['期限', '程序', '当前步骤', '责任方', '期限届满（北京时间）', '剩余 / 超期']),
         el(
           'tbody',
           {},
