@@ -57,7 +57,7 @@ export async function withProcedureEnv<T>(
       start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) =>
         (await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor, ...preparedLikeApi(deps, kind, input) }))
           .handle,
-      send: (h, type, actor, payload = {}) => sendEvent(h, { type, payload, actor }),
+      send: (h, type, actor, payload = {}) => unstuck(h, sendEvent(h, { type, payload, actor })),
       view: (h) => h.query(viewQuery),
       now,
       sleepUntil: (instant) => sleepUntil(env, Date.parse(instant)),
@@ -66,6 +66,35 @@ export async function withProcedureEnv<T>(
   } finally {
     await env.teardown();
   }
+}
+
+const STUCK_AFTER_MS = 20_000;
+
+/**
+ * An event that gets no answer within 20 s: says why when the workflow task is stuck. The
+ * time-skipping server refuses a task completion that cancels a timer which fired while the task
+ * ran ("invalid history builder state for action") and the procedure never moves again; in a test
+ * that happens when a sleep ends just before an alarm (e.g. a 50 % reminder counted from an
+ * event sent a few hundred ms after an earlier sleep), so the alarm fires during the next event.
+ */
+async function unstuck<T>(h: WorkflowHandle, answer: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STUCK_AFTER_MS)));
+  try {
+    const first = await Promise.race([answer, late]);
+    if (first !== 'late') return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  const events = (await h.fetchHistory()).events ?? [];
+  const last = events.at(-1);
+  const stuck = last?.workflowTaskStartedEventAttributes !== undefined && last !== null;
+  throw new Error(
+    `${h.workflowId}: no answer to the event after ${STUCK_AFTER_MS} ms; ` +
+      (stuck
+        ? `its last workflow task (event ${String(last?.eventId)}) started and never completed: the test server refused the completion, most likely because an alarm fired while the task cancelled its timer. Move the test's sleep instant off the alarm.`
+        : `its history ends at event ${String(last?.eventId)}.`),
+  );
 }
 
 /** Prepared as the API prepares a start (api/prepare-start.ts): valid input only; the worker refuses the rest. */

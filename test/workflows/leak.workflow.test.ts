@@ -82,7 +82,9 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       // The county authority cannot skip a tier, and only the holder may relay.
       const wrong = await p.send(h, 'RELAY', { id: 'auth-440100' }).catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
       expect(wrong).toContain('may be sent only by relayHolder (auth-440106)');
-      await p.sleepUntil('2025-10-01T03:00:00Z');
+      // Off the 50 % reminder counted from the receipt (15:00 and the send's few hundred ms): it fires
+      // during the sleep, not during the next event (see unstuck in test/support/procedure-env.ts).
+      await p.sleepUntil('2025-10-01T03:01:00Z');
       await p.send(h, 'RELAY', { id: 'auth-440106' });
       await p.sleepUntil('2025-10-01T09:00:00Z');
       await p.send(h, 'RELAY', { id: 'auth-440100' });
