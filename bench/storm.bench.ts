@@ -5,7 +5,8 @@
  * deadline (reminders, escalations, the machine's late flag: every procedure's `BmUpdatedAt`, the
  * workflow time of that change, and each webhook message's `at`), that every webhook delivery
  * reaches a local receiver once with a valid signature, and when the board shows all overdue.
- * Target: all recorded within 2 minutes. Merges its figures into bench/results.json.
+ * Target: all recorded within 2 minutes. Beside it, the raw baseline: as many no-op workflows whose
+ * one timer fires at one instant (BENCH_STORM_RAW=0 skips it). Merges its figures into bench/results.json.
  */
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -15,8 +16,8 @@ import demo from '../domain/registry/demo-registry.json' with { type: 'json' };
 import { verifyWebhook } from '../activities/webhook-verify.js';
 import { SA } from '../workflows/search-attributes.js';
 import type { ProcedureView } from '../workflows/types.js';
-import { benchStack, logger, mergeResults, round, seed, sleep, waitCount } from './harness.js';
-import { percentile } from './stats.js';
+import { benchStack, logger, mergeResults, round, seed, sleep, TASK_QUEUE, waitCount } from './harness.js';
+import { percentile, runConcurrent } from './stats.js';
 
 const N = Number(process.env.BENCH_STORM ?? 10_000);
 /** Seconds from the start of seeding to T (default: from a calibration run at the machine's present pace). */
@@ -65,6 +66,38 @@ const leak = (discoveredAt: string) => (i: number) => ({
 });
 const organ = (i: number) => organs[i % organs.length]!;
 const armed = (n: number) => waitCount(client, log, `BmKind = 'leak' AND BmClosed = false`, n);
+
+/**
+ * The raw baseline on the same server: N no-op workflows whose one timer fires at one instant
+ * T0 and that then end (one workflow task each). Their close times after T0 are what the dev
+ * server and a worker can do in a storm with no procedure work at all.
+ */
+async function rawTimerStorm(): Promise<{ startsPerSecond: number; allDoneS: number; p50S: number; p95S: number }> {
+  const start = (at: number, prefix: string) => (i: number) =>
+    client.workflow.start('noopTimerWorkflow', { taskQueue: TASK_QUEUE, workflowId: `${prefix}-${i}`, args: [at] }).then(() => undefined);
+  const probe = await runConcurrent(CALIBRATION, 50, start(Date.now() + 3600_000, 'raw-timer-calibration'));
+  const rate = CALIBRATION / probe.seconds;
+  const T0 = Date.now() + (20 + (1.2 * N) / rate) * 1000;
+  log(`raw baseline: ${N} no-op workflows whose timer fires at ${new Date(T0).toISOString()} …`);
+  const { seconds } = await runConcurrent(N, 50, start(T0, 'raw-timer'), (done) => done % 2000 === 0 && log(`  ${done} started`));
+  await sleep(Math.max(0, T0 - Date.now()));
+  const query = `WorkflowType = 'noopTimerWorkflow' AND ExecutionStatus = 'Completed'`;
+  for (let count = 0; count < N;) {
+    await sleep(1000);
+    count = (await client.workflow.count(query)).count;
+    log(`  +${round((Date.now() - T0) / 1000)} s: ${count} ended`);
+  }
+  const lateness: number[] = [];
+  for await (const w of client.workflow.list({ query, pageSize: 1000 })) lateness.push(w.closeTime!.getTime() - T0);
+  return {
+    startsPerSecond: round(N / seconds),
+    allDoneS: round(Math.max(...lateness) / 1000),
+    p50S: round(percentile(lateness, 50) / 1000),
+    p95S: round(percentile(lateness, 95) / 1000),
+  };
+}
+const raw = process.env.BENCH_STORM_RAW === '0' ? undefined : await rawTimerStorm();
+if (raw) log(`raw baseline: all ${N} timers' workflows ended ${raw.allDoneS} s after their instant (p50 ${raw.p50S} s, p95 ${raw.p95S} s)`);
 
 // T must come after every procedure is armed: the machine's present pace sets how far ahead.
 let lead = LEAD_S;
@@ -173,6 +206,7 @@ const results = {
         max: s(Math.max(...deliveryLateness)),
       },
     },
+    ...(raw ? { rawTimerBaseline: raw } : {}),
     targets: { stormAllRecordedS: 120 },
   },
 };

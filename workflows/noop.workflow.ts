@@ -1,4 +1,4 @@
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 
 /** A workflow that does nothing: the baseline of `npm run bench` (raw Temporal starts). */
 export async function noopWorkflow(): Promise<void> {}
@@ -10,4 +10,9 @@ export const noopUpdate = defineUpdate<void>('noop');
 export async function noopUpdateWorkflow(): Promise<void> {
   setHandler(noopUpdate, () => {});
   await condition(() => false);
+}
+
+/** A workflow whose one timer fires at an instant and that then ends: the raw baseline of a deadline storm. */
+export async function noopTimerWorkflow(atMs: number): Promise<void> {
+  await sleep(Math.max(1, atMs - Date.now()));
 }

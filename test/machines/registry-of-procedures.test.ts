@@ -24,9 +24,11 @@ const start = { organId: 'org-gz-bureau', notifiedOn: '2025-09-26', matter: '某
 describe('the registry of procedures', () => {
   it('exports each registered procedure’s workflow under its workflowType, and no other workflow but the bench’s no-ops', () => {
     // A workflow file left out of workflows/index.ts, or a workflow with no definition, fails to compile here.
-    expectTypeOf<keyof typeof workflows>().toEqualTypeOf<WorkflowTypeOf<ProcedureKind> | 'noopWorkflow' | 'noopUpdateWorkflow'>();
+    expectTypeOf<keyof typeof workflows>().toEqualTypeOf<
+      WorkflowTypeOf<ProcedureKind> | 'noopWorkflow' | 'noopUpdateWorkflow' | 'noopTimerWorkflow'
+    >();
     expect(Object.keys(workflows).sort()).toEqual(
-      [...Object.values(PROCEDURES).map((d) => d.workflowType), 'noopWorkflow', 'noopUpdateWorkflow'].sort(),
+      [...Object.values(PROCEDURES).map((d) => d.workflowType), 'noopWorkflow', 'noopUpdateWorkflow', 'noopTimerWorkflow'].sort(),
     );
     for (const def of Object.values(PROCEDURES)) expect(typeof workflows[def.workflowType], def.kind).toBe('function');
   });
