@@ -6,11 +6,17 @@
 import type { PartyRef } from '../domain/parties.js';
 import type { Deadline } from '../domain/deadline/types.js';
 import type { DeadlineRequest } from '../machines/deadline-requests.js';
-import { nowIso, record, stateName, SYSTEM, type RunView } from './run-view.js';
+import { record, stateName, SYSTEM, type RunView } from './run-view.js';
 import type { DeadlineRecord } from './types.js';
 
-/** The record of a step's deadline as computed: counted in the run's current state, no alarm done yet. */
-export function newDeadlineRecord(run: RunView, req: DeadlineRequest, computed: Deadline, responsible: PartyRef): DeadlineRecord {
+/** The record of a step's deadline as computed (at `nowMs`): counted in the run's current state, no alarm done yet. */
+export function newDeadlineRecord(
+  run: RunView,
+  req: DeadlineRequest,
+  computed: Deadline,
+  responsible: PartyRef,
+  nowMs = Date.now(),
+): DeadlineRecord {
   const { spec, slot, fromPolicy, open, inputs } = req;
   return {
     ...computed,
@@ -23,7 +29,7 @@ export function newDeadlineRecord(run: RunView, req: DeadlineRequest, computed: 
     policy: fromPolicy,
     obligation: spec.obligation !== false,
     status: open ? 'suspended' : 'running',
-    computedAt: nowIso(),
+    computedAt: new Date(nowMs).toISOString(),
     inputs,
     remindersDone: [],
     dueSoonDone: false,
@@ -33,9 +39,10 @@ export function newDeadlineRecord(run: RunView, req: DeadlineRequest, computed: 
   };
 }
 
-/** The audit entry of a deadline set for a step that had none. */
+/** The audit entry of a deadline set for a step that had none (recorded when it was computed). */
 export function recordDeadlineSet(run: RunView, req: DeadlineRequest, fresh: DeadlineRecord): void {
   record(run, {
+    at: fresh.computedAt,
     kind: 'deadline-set',
     actor: SYSTEM,
     summary: `${req.spec.label}：${fresh.lastDay ?? fresh.dueAt} 届满${fresh.provisional ? '（暂定）' : ''}`,

@@ -135,9 +135,10 @@ export async function runProcedure(
     // prepared start is of edition 2 already (one patch marker less: each is an upsert of TemporalChangeVersion).
     const edition = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
     // The same first state the API answered the start with (first-state.ts).
-    const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition });
+    const now = Date.now();
+    const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });
     r = openRun(def, id, first.s, limits, first.snapshot);
-    if (addPreparedFirsts(r, effects, prepared)) for (const entry of r.s.inbox) deliverEntry(r, entry);
+    if (addPreparedFirsts(r, effects, prepared, now)) for (const entry of r.s.inbox) deliverEntry(r, entry);
     else {
       // Prepared before the preparation brought the first deadlines and recipients: through their activities.
       await syncDeadlines(r, prepared.initialDeadlines);

@@ -25,6 +25,8 @@ export interface StartOf {
   prepared: PrepareResult;
   starter: Actor;
   edition: number;
+  /** The instant it is made at: the first workflow task's, or the API's when it answers the start. */
+  now: number;
 }
 
 /** The machine's first snapshot and the 'started' entry; `effects` are its first transition's. */
@@ -52,6 +54,7 @@ export function openingState(def: ProcedureDefinition, id: string, o: StartOf): 
   };
   const by = actorLabel(o.starter);
   record(run, {
+    at: new Date(o.now).toISOString(),
     kind: 'started',
     actor: o.starter,
     ...(by ? { by } : {}),
@@ -63,12 +66,12 @@ export function openingState(def: ProcedureDefinition, id: string, o: StartOf): 
 }
 
 /**
- * Adds the first state's deadline records and notices from the preparation, as syncDeadlines and
- * runEffects make them (the notices' deliveries are still to be made). False, with nothing changed,
+ * Adds the first state's deadline records and notices from the preparation, made at `now` as
+ * syncDeadlines and runEffects make them (the notices' deliveries are still to be made). False, with nothing changed,
  * when the preparation lacks any (made before it brought them) or the machine's meta does not fit
  * its context: the driver then goes through syncDeadlines and runEffects, their activities and errors.
  */
-export function addPreparedFirsts(run: RunView, effects: readonly Effect[], prepared: PrepareResult): boolean {
+export function addPreparedFirsts(run: RunView, effects: readonly Effect[], prepared: PrepareResult, now: number): boolean {
   let requests: DeadlineRequest[];
   try {
     requests = deadlineRequests(run.snapshot, run.s.prepared.policy);
@@ -85,18 +88,18 @@ export function addPreparedFirsts(run: RunView, effects: readonly Effect[], prep
   if (deadlines.some((d) => !d.computed || !d.responsible) || notes.some((x) => !x.recipients)) return false;
   for (const { r, computed, responsible } of deadlines) {
     run.s.calendarVersion = computed!.calendarVersion;
-    const fresh = newDeadlineRecord(run, r, computed!, responsible!);
+    const fresh = newDeadlineRecord(run, r, computed!, responsible!, now);
     recordDeadlineSet(run, r, fresh);
-    skipPastReminders(fresh, Date.now());
+    skipPastReminders(fresh, now);
     run.s.deadlines.push(fresh);
   }
   const by = actorLabel(run.s.starter);
-  for (const { n, recipients } of notes) postNotice(run, n, recipients!, 'start', by);
+  for (const { n, recipients } of notes) postNotice(run, n, recipients!, 'start', by, now);
   return true;
 }
 
 /** The first state of a start the API prepared, as the driver makes it; undefined when it cannot be made from the preparation alone. */
 export function preparedFirstState(def: ProcedureDefinition, id: string, o: Omit<StartOf, 'edition'>): RunView | undefined {
   const { effects, ...run } = openingState(def, id, { ...o, edition: PREPARED_EDITION });
-  return addPreparedFirsts(run, effects, o.prepared) ? run : undefined;
+  return addPreparedFirsts(run, effects, o.prepared, o.now) ? run : undefined;
 }

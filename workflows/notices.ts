@@ -4,7 +4,7 @@
  * first state the API answers a start with (first-state.ts, issue 14).
  */
 import type { PartyRef } from '../domain/parties.js';
-import { ctx, nowIso, record, SYSTEM, type RunView } from './run-view.js';
+import { ctx, record, SYSTEM, type RunView } from './run-view.js';
 import type { InboxEntry, Recipient } from './types.js';
 
 export type Effect = { type: string; params?: unknown };
@@ -29,11 +29,12 @@ export function notices(run: RunView, effects: readonly Effect[]): Notice[] {
 /** A notice's inbox entry id: the cause (the event or 'start'), the subject and the party. */
 export const noticeId = (cause: string, n: Notice) => `${cause}:${n.subject}:${n.to.id}`;
 
-/** Puts a notice in the inbox (its deliveries still to be made) and the audit trail; returns its entry. */
-export function postNotice(run: RunView, n: Notice, recipients: Recipient[], cause: string, by?: string): InboxEntry {
+/** Puts a notice in the inbox (its deliveries still to be made) and the audit trail, at `nowMs`; returns its entry. */
+export function postNotice(run: RunView, n: Notice, recipients: Recipient[], cause: string, by?: string, nowMs = Date.now()): InboxEntry {
+  const at = new Date(nowMs).toISOString();
   const entry: InboxEntry = {
     id: noticeId(cause, n),
-    at: nowIso(),
+    at,
     kind: 'notification',
     subject: n.subject,
     recipients,
@@ -42,6 +43,6 @@ export function postNotice(run: RunView, n: Notice, recipients: Recipient[], cau
     deliveries: [],
   };
   run.s.inbox.push(entry);
-  record(run, { kind: 'notification', actor: SYSTEM, summary: `通知${n.to.name}：${n.subject}`, basis: n.basis });
+  record(run, { at, kind: 'notification', actor: SYSTEM, summary: `通知${n.to.name}：${n.subject}`, basis: n.basis });
   return entry;
 }
