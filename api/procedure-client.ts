@@ -1,9 +1,17 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
-import type { Actor, EventRejection, EventRequest, EventResult, ProcedureView, ProcedureWorkflow } from '../workflows/types.js';
+import type {
+  Actor,
+  EventRejection,
+  EventRequest,
+  EventResult,
+  ProcedureView,
+  ProcedureWorkflow,
+  StartRequest,
+} from '../workflows/types.js';
 import { PROCEDURES, type ProcedureKind } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
 import type { PreparedStart } from './prepare-start.js';
@@ -14,24 +22,45 @@ export interface StartOptions {
   taskQueue: string;
   input: unknown;
   actor: Actor;
-  /** Prepared by the API (prepare-start.ts): sent in the input, the attributes set by the start. */
+  /** Prepared by the API (prepare-start.ts): sent in the input, the attributes set by the start, its first state the answer. */
   prepared?: PreparedStart;
 }
 
 /**
- * Starts a procedure and returns once its parties are resolved and it accepts events: one call
- * (update-with-start) that starts it and waits for its 'ready' update.
+ * Starts a procedure. Prepared by the API: a plain start, answered with the first state the API
+ * built with the driver's code (prepare-start.ts) as soon as the server has recorded it, without
+ * waiting for the first workflow task (issue 14). Otherwise one call (update-with-start) that starts
+ * it and waits for its 'ready' update, i.e. for the worker's preparation. A repeated start with the
+ * same id returns the first procedure, running or closed, with its real view.
  */
 export async function startProcedure(
   client: Client,
   o: StartOptions,
 ): Promise<{ handle: WorkflowHandle<ProcedureWorkflow>; ready: EventResult }> {
   const def = PROCEDURES[o.kind];
-  const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
+  const options = {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId,
-    args: [{ input: o.input, actor: o.actor, ...(o.prepared ? { prepared: o.prepared.prepared } : {}) }],
+    args: [{ input: o.input, actor: o.actor, ...(o.prepared ? { prepared: o.prepared.prepared } : {}) }] as [StartRequest],
     typedSearchAttributes: o.prepared?.searchAttributes ?? [{ key: SA.kind, value: o.kind }],
+  };
+  if (o.prepared) {
+    try {
+      // FAIL, not USE_EXISTING: only a start that created the procedure may answer with the state it prepared.
+      const handle = await client.workflow.start<ProcedureWorkflow>(def.workflowType, {
+        ...options,
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return { handle, ready: o.prepared.first };
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      const handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
+      return { handle, ready: await waitReady(handle) };
+    }
+  }
+  const operation = new WithStartWorkflowOperation<ProcedureWorkflow>(def.workflowType, {
+    ...options,
     // A repeated start with the same id returns the first procedure, running or closed.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -22,6 +22,7 @@ import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
+import { viewQuery } from '../workflows/messages.js';
 import { noopUpdate } from '../workflows/noop.workflow.js';
 import { percentile, runConcurrent, runOpenLoop } from './stats.js';
 
@@ -222,8 +223,11 @@ cpu = cpuSeconds();
 log(`saturated: ${STARTS} procedure starts through the API at concurrency ${CONCURRENCY} …`);
 const starts = await runConcurrent(STARTS, CONCURRENCY, apiStart);
 figures('API starts', starts.latencies, starts.seconds);
+// A start the API prepared is answered before its first workflow task (issue 14): its CPU counts once
+// the worker ran them (the last one answering a query; the worker takes them about in order).
+await client.workflow.getHandle(started.at(-1)!.id).query(viewQuery);
 const apiStartCpuMs = cpuPer(cpu, STARTS);
-log(`  CPU ms per API start (ready for events): ${JSON.stringify(apiStartCpuMs)}`);
+log(`  CPU ms per API start (its first workflow task run): ${JSON.stringify(apiStartCpuMs)}`);
 const baselineRate = STARTS / baseline.seconds;
 const startRate = STARTS / starts.seconds;
 

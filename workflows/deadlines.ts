@@ -9,8 +9,9 @@ import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
 import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
 import { activeDeadlines } from '../machines/procedure.js';
 import { skipPastReminders } from './alarms.js';
-import { acts, ctx, live, nowIso, record, stateName, SYSTEM, type Run } from './state.js';
-import type { Actor, DeadlineRecord } from './types.js';
+import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
+import { acts, ctx, live, nowIso, record, SYSTEM, type Run } from './state.js';
+import type { Actor } from './types.js';
 
 /** The deadline engine, through its activity; the first state's deadlines came with the preparation. */
 async function compute(run: Run, period: PeriodRequest, options: ComputeOptions, precomputed?: Deadline) {
@@ -52,7 +53,8 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
       });
     }
   }
-  for (const { spec, slot, fromPolicy, open, inputs, period, options } of active) {
+  for (const req of active) {
+    const { spec, slot, open, inputs, period, options } = req;
     const current = deadlines.find((r) => r.slot === slot && r.specId === spec.id && live(r));
     if (current && current.inputs === inputs) {
       current.status = open ? 'suspended' : 'running';
@@ -61,25 +63,7 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
     const computed = await compute(run, period, options, precomputed[inputs]);
     const responsible = c.parties[spec.responsible];
     if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
-    const fresh: DeadlineRecord = {
-      ...computed,
-      key: `${spec.id}#${deadlines.length + 1}`,
-      specId: spec.id,
-      slot,
-      label: spec.label,
-      state: stateName(run),
-      responsible,
-      policy: fromPolicy,
-      obligation: spec.obligation !== false,
-      status: open ? 'suspended' : 'running',
-      computedAt: nowIso(),
-      inputs,
-      remindersDone: [],
-      dueSoonDone: false,
-      dueFired: false,
-      overdueCount: 0,
-      escalationRung: 0,
-    };
+    const fresh = newDeadlineRecord(run, req, computed, responsible);
     if (current) {
       current.status = 'superseded';
       // A recomputation keeps the reminders already sent for this step.
@@ -91,15 +75,7 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
         basis: spec.basis,
         deadlineKey: fresh.key,
       });
-    } else {
-      record(run, {
-        kind: 'deadline-set',
-        actor: SYSTEM,
-        summary: `${spec.label}：${computed.lastDay ?? computed.dueAt} 届满${computed.provisional ? '（暂定）' : ''}`,
-        basis: spec.basis,
-        deadlineKey: fresh.key,
-      });
-    }
+    } else recordDeadlineSet(run, req, fresh);
     skipPastReminders(fresh, Date.now());
     deadlines.push(fresh);
   }

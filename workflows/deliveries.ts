@@ -3,17 +3,16 @@
  * per recipient channel, to the delivery activity, concurrently and without holding up the
  * procedure. A channel still failing after its retries is recorded and escalated once.
  */
-import { acts, ctx, nowIso, record, SYSTEM, type Run } from './state.js';
+import { acts, nowIso, record, SYSTEM, type Run } from './state.js';
+import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
 import type { Delivery, InboxEntry, Recipient } from './types.js';
 
-type Effect = { type: string; params?: unknown };
-
-/** Carries out the machine's notify effects; their recipients from the notification activity, or those prepared with the start. */
 /**
  * The machine's notifications: `by` names who acted so that they go out (“广东省国家保密局
- * 张某（负责人）”), in the inbox and in every message; `prepared` are recipients the start resolved.
+ * 张某（负责人）”), in the inbox and in every message; their recipients from the notification
+ * activity, or those prepared with the start (`prepared`).
  */
 export async function runEffects(
   run: Run,
@@ -21,42 +20,32 @@ export async function runEffects(
   cause: string,
   { by, prepared }: { by?: string; prepared?: Record<string, Recipient[]> } = {},
 ): Promise<void> {
-  for (const action of list) {
-    if (action.type !== 'notify') continue;
-    const params = action.params as { to: string; subject: string; basis: string };
-    const to = ctx(run).parties[params.to];
-    if (!to) continue;
-    const entryId = `${cause}:${params.subject}:${to.id}`;
+  for (const n of notices(run, list)) {
     const recipients =
-      prepared?.[noticeKey(params.subject, to)] ??
+      prepared?.[noticeKey(n.subject, n.to)] ??
       (await acts.notify({
-        idempotencyKey: `${run.id}:${entryId}`,
+        idempotencyKey: `${run.id}:${noticeId(cause, n)}`,
         procedureId: run.id,
         kind: 'notification',
-        subject: params.subject,
-        to,
-        basis: params.basis,
+        subject: n.subject,
+        to: n.to,
+        basis: n.basis,
       }));
-    post(run, {
-      id: entryId,
-      at: nowIso(),
-      kind: 'notification',
-      subject: params.subject,
-      recipients,
-      basis: params.basis,
-      ...(by ? { by } : {}),
-      deliveries: [],
-    });
-    record(run, { kind: 'notification', actor: SYSTEM, summary: `通知${to.name}：${params.subject}`, basis: params.basis });
+    deliverEntry(run, postNotice(run, n, recipients, cause, by));
   }
 }
 
 /** The escalation of a channel that is down is itself not escalated when it fails (its id ends in ':down'). */
 const escalatesFailures = (entry: InboxEntry) => !entry.id.endsWith(':down');
 
-/** Puts an entry in the inbox and delivers it on each recipient's channels (webhook, e-mail). */
+/** Puts an entry in the inbox and delivers it (webhook, e-mail). */
 export function post(run: Run, entry: InboxEntry): void {
   run.s.inbox.push(entry);
+  deliverEntry(run, entry);
+}
+
+/** Delivers an inbox entry on each recipient's channels. */
+export function deliverEntry(run: Run, entry: InboxEntry): void {
   for (const r of entry.recipients) {
     for (const channel of run.s.prepared.channels ?? []) {
       // histories from before channels existed have none

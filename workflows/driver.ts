@@ -17,37 +17,22 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { initialTransition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
 import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
-import { machineInput, type ProcedureDefinition, type ProcedureSnapshot } from '../machines/procedure.js';
+import type { ProcedureDefinition } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { continueAsNewDue, RUN_LIMITS, type RunLimits } from './continue-as-new.js';
 import { syncDeadlines, recomputeProvisional } from './deadlines.js';
-import { reissuePending, runEffects } from './deliveries.js';
+import { deliverEntry, reissuePending, runEffects } from './deliveries.js';
+import { addPreparedFirsts, openingState, PREPARED_EDITION } from './first-state.js';
 import { handleEvent, recomputeRejection, validateEvent } from './events.js';
 import { actorLabel } from './event-checks.js';
 import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
-import {
-  acts,
-  closed,
-  invalidEvent,
-  openRun,
-  record,
-  result,
-  stateLabel,
-  stateName,
-  view,
-  withLock,
-  type DriverState,
-  type Run,
-} from './state.js';
+import { acts, closed, invalidEvent, openRun, result, view, withLock, type Run } from './state.js';
 import { alarmLoop } from './timers.js';
 import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest } from './types.js';
 import { PreparedSchema, type PrepareResult } from './prepared.js';
 import type { ZodError } from 'zod';
-
-type Effect = { type: string; params?: unknown };
 
 export async function runProcedure(
   def: ProcedureDefinition,
@@ -146,40 +131,20 @@ export async function runProcedure(
     const given = (request as StartRequest).prepared;
     const atStart = given !== undefined && patched('prepared-at-start');
     const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
-    const { initialDeadlines, initialRecipients, ...kept } = prepared;
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts); a
     // prepared start is of edition 2 already (one patch marker less: each is an upsert of TemporalChangeVersion).
-    const edition = atStart || patched('edition-2') ? 2 : 1;
-    const [snapshot, initialEffects]: [ProcedureSnapshot, Effect[]] = initialTransition(
-      def.machine,
-      machineInput(start!, prepared, edition),
-    );
-    const state: DriverState = {
-      machine: def.machine.getPersistedSnapshot(snapshot),
-      starter,
-      prepared: kept,
-      edition,
-      deadlines: [],
-      audit: [],
-      inbox: [],
-      version: 0,
-      deliveryFailures: 0,
-      eventCounts: {},
-      applied: [],
-      run: 1,
-    };
-    r = openRun(def, id, state, limits, snapshot);
-    const by = actorLabel(starter);
-    record(r, {
-      kind: 'started',
-      actor: starter,
-      ...(by ? { by } : {}),
-      summary: `${def.label}启动：${stateLabel(r)}`,
-      basis: def.basis,
-      to: stateName(r),
-    });
-    await syncDeadlines(r, initialDeadlines);
-    await runEffects(r, initialEffects, 'start', { ...(by ? { by } : {}), prepared: initialRecipients });
+    const edition = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
+    // The same first state the API answered the start with (first-state.ts).
+    const now = Date.now();
+    const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });
+    r = openRun(def, id, first.s, limits, first.snapshot);
+    if (addPreparedFirsts(r, effects, prepared, now)) for (const entry of r.s.inbox) deliverEntry(r, entry);
+    else {
+      // Prepared before the preparation brought the first deadlines and recipients: through their activities.
+      await syncDeadlines(r, prepared.initialDeadlines);
+      const by = actorLabel(starter);
+      await runEffects(r, effects, 'start', { ...(by ? { by } : {}), prepared: prepared.initialRecipients });
+    }
     // Those of the attributes the API set at the start that still hold are not upserted again.
     upsertAttributes(r, atStart);
   }

@@ -8,16 +8,26 @@ import { ApplicationFailure, condition, proxyActivities } from '@temporalio/work
 import { createActor, type Snapshot } from 'xstate';
 import type { PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
-import {
-  activePaths,
-  handledEvents,
-  stateMetaOf,
-  stateValueOf,
-  type ProcedureDefinition,
-  type ProcedureSnapshot,
-} from '../machines/procedure.js';
-import type { Actor, AuditEntry, DeadlineRecord, EventRejection, EventResult, InboxEntry, ProcedureView } from './types.js';
+import type { ProcedureDefinition, ProcedureSnapshot } from '../machines/procedure.js';
+import type { Actor, AuditEntry, DeadlineRecord, EventRejection, InboxEntry } from './types.js';
 import type { RunLimits } from './continue-as-new.js';
+
+// The state's reading and its audit trail are pure, shared with the API (run-view.ts).
+export {
+  SYSTEM,
+  allowedEvents,
+  closed,
+  ctx,
+  live,
+  nowIso,
+  record,
+  responsibleParty,
+  result,
+  stateLabel,
+  stateName,
+  view,
+  type RunView,
+} from './run-view.js';
 
 /** An event Update applied, by its hashed id: a repeat in a later run is answered with this, not applied again. */
 export interface AppliedUpdate {
@@ -92,8 +102,6 @@ const deliveryActivities = (attempts: number) =>
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
   });
 
-export const SYSTEM: Actor = { id: 'system', name: '系统' };
-
 export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
@@ -121,59 +129,6 @@ export function setSnapshot(run: Run, next: ProcedureSnapshot): void {
   run.snapshot = next;
   run.s.machine = run.def.machine.getPersistedSnapshot(next);
 }
-
-export const nowIso = () => new Date(Date.now()).toISOString();
-export const ctx = (run: Run) => run.snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
-export const stateName = (run: Run) => stateValueOf(run.snapshot);
-export const stateLabel = (run: Run) => stateMetaOf(run.snapshot)?.label ?? stateName(run);
-export const closed = (run: Run) => run.snapshot.status === 'done';
-export const live = (r: DeadlineRecord) => r.status === 'running' || r.status === 'suspended';
-
-export function record(run: Run, e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }): void {
-  run.s.audit.push({ seq: run.s.audit.length + 1, at: e.at ?? nowIso(), ...e });
-}
-
-export const allowedEvents = (run: Run) =>
-  closed(run)
-    ? []
-    : handledEvents(run.snapshot).map((type) => ({
-        type,
-        label: run.def.events[type]?.label ?? type,
-        by: [...(run.def.events[type]?.by ?? [])],
-      }));
-
-export function responsibleParty(run: Run): PartyRef | undefined {
-  const key = stateMetaOf(run.snapshot)?.responsible;
-  return key ? ctx(run).parties[key] : undefined;
-}
-
-export const result = (run: Run): EventResult => ({
-  state: stateName(run),
-  stateLabel: stateLabel(run),
-  activeStates: activePaths(run.snapshot),
-  closed: closed(run),
-  deadlines: run.s.deadlines,
-  allowedEvents: allowedEvents(run),
-});
-
-export const view = (run: Run): ProcedureView => ({
-  id: run.id,
-  kind: run.def.kind,
-  label: run.def.label,
-  basis: run.def.basis,
-  state: stateName(run),
-  stateLabel: stateLabel(run),
-  activeStates: activePaths(run.snapshot),
-  closed: closed(run),
-  context: run.snapshot.context as Record<string, unknown>,
-  responsible: responsibleParty(run),
-  deadlines: run.s.deadlines,
-  allowedEvents: allowedEvents(run),
-  audit: run.s.audit,
-  inbox: run.s.inbox,
-  policy: run.s.prepared.policy,
-  versions: { registry: run.s.prepared.registryVersion, ...(run.s.calendarVersion ? { calendar: run.s.calendarVersion } : {}) },
-});
 
 /** One change at a time: events, alarms and recomputations wait for each other. */
 export async function withLock<T>(run: Run, fn: () => Promise<T>): Promise<T> {

@@ -222,6 +222,7 @@ export const procedureRoutes =
             const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
             log = log.child({ procedureId: workflowId });
             const existing = key ? await exists(workflowId) : false;
+            const actor = actorOf(caller);
             const ready = await (
               existing
                 ? waitReady(deps.client.workflow.getHandle(workflowId))
@@ -230,8 +231,8 @@ export const procedureRoutes =
                     workflowId,
                     taskQueue: deps.taskQueue,
                     input: req.body,
-                    actor: actorOf(caller),
-                    prepared: prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>),
+                    actor,
+                    prepared: prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>, { id: workflowId, starter: actor }),
                   }).then((s) => s.ready)
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);

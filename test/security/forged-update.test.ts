@@ -116,7 +116,7 @@ describe('forged events: the worker refuses every payload the codec did not seal
     expect(after.state).toBe(before.state);
     expect(after.audit).toEqual(before.audit);
     expect(after.audit.some((a) => a.event?.type === 'DETERMINE')).toBe(false);
-    expect(await acceptedUpdates(id)).toEqual(['ready', 'event']); // the start and SUBMIT_REPORT only
+    expect(await acceptedUpdates(id)).toEqual(['event']); // SUBMIT_REPORT only (a prepared start is a plain start: no 'ready')
 
     // The same event through the API, by the authority itself: valid, and accepted.
     const real = await api('POST', `/api/procedures/${id}/events`, 'auth-440000', {
@@ -144,7 +144,7 @@ describe('forged events: the worker refuses every payload the codec did not seal
       );
     expect(err).toBeInstanceOf(Error);
     expect((await view(id)).audit).toEqual(before.audit);
-    expect(await acceptedUpdates(id)).toEqual(['ready', 'event']);
+    expect(await acceptedUpdates(id)).toEqual(['event']);
     // Control: sealed with the real key, the same message passes. The key is the boundary: only
     // the API (which sets the actor from the token) and the worker hold it.
     await stack.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] });

@@ -8,7 +8,7 @@ import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
 import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../temporal/codec.js';
 import { viewQuery } from '../../workflows/messages.js';
-import { sendEvent, startProcedure } from '../../api/procedure-client.js';
+import { sendEvent, startProcedure, waitReady } from '../../api/procedure-client.js';
 import { prepareAtApi, type PreparedStart } from '../../api/prepare-start.js';
 import { procedureOf } from '../../machines/index.js';
 import type { Actor, EventResult, ProcedureView, ProcedureWorkflow } from '../../workflows/types.js';
@@ -54,9 +54,13 @@ export async function withProcedureEnv<T>(
     const now = () => serverNow(env);
     const p: ProcedureEnv = {
       env,
-      start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) =>
-        (await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor, ...preparedLikeApi(deps, kind, input) }))
-          .handle,
+      start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) => {
+        const prepared = preparedLikeApi(deps, kind, input, { id: workflowId, starter: actor, now: await now() });
+        const { handle } = await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor, ...prepared });
+        // A prepared start is answered before its first workflow task: the test goes on (and moves the clock) once it ran.
+        if (prepared.prepared) await waitReady(handle);
+        return handle;
+      },
       send: (h, type, actor, payload = {}) => unstuck(h, sendEvent(h, { type, payload, actor })),
       view: (h) => h.query(viewQuery),
       now,
@@ -98,12 +102,17 @@ async function unstuck<T>(h: WorkflowHandle, answer: Promise<T>): Promise<T> {
 }
 
 /** Prepared as the API prepares a start (api/prepare-start.ts): valid input only; the worker refuses the rest. */
-export function preparedLikeApi(deps: ActivityDeps, kind: string, input: unknown): { prepared?: PreparedStart } {
+export function preparedLikeApi(
+  deps: ActivityDeps,
+  kind: string,
+  input: unknown,
+  start: { id: string; starter: Actor; now?: number },
+): { prepared?: PreparedStart } {
   const def = procedureOf(kind);
   const parsed = def?.input.safeParse(input);
   const prepared =
     def && parsed?.success
-      ? prepareAtApi({ ...deps, email: !!deps.delivery.smtpUrl }, def, parsed.data as Record<string, unknown>)
+      ? prepareAtApi({ ...deps, email: !!deps.delivery.smtpUrl }, def, parsed.data as Record<string, unknown>, start)
       : undefined;
   return prepared ? { prepared } : {};
 }

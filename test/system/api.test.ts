@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDateOf } from '../../domain/time.js';
+import { loadDeps } from '../../activities/deps.js';
+import { startProcedure } from '../../api/procedure-client.js';
+import { prepareAtApi } from '../../api/prepare-start.js';
+import { Registry } from '../../domain/registry/registry.js';
+import { PROCEDURES, type ProcedureKind } from '../../machines/index.js';
+import { viewQuery } from '../../workflows/messages.js';
+import type { Actor, DeadlineRecord, ProcedureView } from '../../workflows/types.js';
+import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -207,6 +215,137 @@ describe('the API against a real dev server and worker', () => {
     );
     const view = await call('GET', `/api/procedures/${body.id}`, 'org-gd-dept');
     expect(view.body.audit.find((x: { kind: string }) => x.kind === 'event').occurredAt).toBe(occurredAt);
+  });
+});
+
+describe('a start the API prepared (issue 14): answered with its first state, not after the first workflow task', () => {
+  const objection = () => ({
+    objectorId: 'org-gz-institute',
+    classifierId: 'org-gz-bureau',
+    matterRef: 'O-P',
+    title: '异议事项',
+    grounds: '理由',
+    filedOn: today(),
+    determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+    claim: { outcome: 'not-secret' },
+  });
+  const leak = () => ({
+    organId: 'org-th-office',
+    incidentRef: 'L-P',
+    summary: '概况',
+    discoveredAt: new Date().toISOString(),
+    remedialMeasures: '补救',
+  });
+  const prepared = (kind: ProcedureKind, input: unknown, id: string, starter: Actor) =>
+    prepareAtApi({ ...loadDeps({}), email: false }, PROCEDURES[kind], PROCEDURES[kind].input.parse(input) as Record<string, unknown>, {
+      id,
+      starter,
+    });
+  // What may differ: the instant each part was made at, the API's before the first workflow task, the workflow's in it.
+  const made = <T extends object>(x: T, ...instants: Array<keyof T>) =>
+    Object.fromEntries(Object.entries(x).filter(([k]) => !instants.includes(k as keyof T)));
+
+  it('the answer is the state the workflow then reports: state, deadlines (dueAt, parties), allowed events; only computedAt differs', async () => {
+    for (const [kind, as, input] of [
+      ['objection', 'org-gz-institute', objection()],
+      ['leak', 'org-th-office', leak()],
+      ['unclear-matter', 'org-gz-bureau', unclear()],
+    ] as const) {
+      const started = await call('POST', `/api/procedures/${kind}`, as, input);
+      expect(started.status, kind).toBe(201);
+      const { body: v } = await call('GET', `/api/procedures/${started.body.id}`, as);
+      expect(v.state, kind).not.toBe('preparing');
+      expect({ state: started.body.state, stateLabel: started.body.stateLabel, allowedEvents: started.body.allowedEvents }).toEqual({
+        state: v.state,
+        stateLabel: v.stateLabel,
+        // The view adds each event's article in words (basisText) for the pages.
+        allowedEvents: v.allowedEvents.map((e: { basisText?: string }) => made(e, 'basisText')),
+      });
+      expect(started.body.deadlines.length, kind).toBeGreaterThan(0);
+      // The view adds to each deadline its explanation and current status in words (SPEC §2, issue 13).
+      expect(v.deadlines.map((d: DeadlineRecord) => made(d, 'computedAt'))).toEqual(
+        started.body.deadlines.map((d: DeadlineRecord) => expect.objectContaining(made(d, 'computedAt'))),
+      );
+      expect(started.body.deadlines.map((d: DeadlineRecord) => d.dueAt)).toEqual(v.deadlines.map((d: DeadlineRecord) => d.dueAt));
+    }
+  });
+
+  it('the whole first view, audit and inbox too, is the workflow’s but for the recording instants (at, computedAt); it comes back though no worker polls', async () => {
+    const starter = { id: 'org-gz-institute', name: '广州市某研究院' };
+    const id = `prepared-view-${Date.now()}`;
+    const p = prepared('objection', objection(), id, starter)!;
+    const { handle, ready } = await startProcedure(stack.client, {
+      kind: 'objection',
+      workflowId: id,
+      taskQueue: 'api-test',
+      input: objection(),
+      actor: starter,
+      prepared: p,
+    });
+    expect(ready).toBe(p.first);
+    const v = await handle.query(viewQuery);
+    const first = p.first;
+    expect(first.inbox).toHaveLength(1); // the objection's first notice (to the classifier)
+    expect(made(first, 'audit', 'inbox', 'deadlines')).toEqual(made(v, 'audit', 'inbox', 'deadlines'));
+    expect(first.audit.map((a) => made(a, 'at'))).toEqual(v.audit.map((a) => made(a, 'at')));
+    expect(first.inbox.map((e) => made(e, 'at'))).toEqual(v.inbox.map((e) => made(e, 'at')));
+    expect(first.deadlines.map((d) => made(d, 'computedAt'))).toEqual(v.deadlines.map((d) => made(d, 'computedAt')));
+    // The answer does not wait for a workflow task: on a queue no worker polls, it comes all the same.
+    const idle = `prepared-idle-${Date.now()}`;
+    const q = prepared('objection', objection(), idle, starter)!;
+    const alone = await startProcedure(stack.client, {
+      kind: 'objection',
+      workflowId: idle,
+      taskQueue: 'no-worker-polls',
+      input: objection(),
+      actor: starter,
+      prepared: q,
+    });
+    expect(alone.ready).toMatchObject({ state: 'awaitingClassifierDecision', closed: false });
+    await alone.handle.terminate('test done');
+  });
+
+  it('a repeated start with the same id returns the first procedure, running or closed, with its real view', async () => {
+    const starter = { id: 'org-gz-bureau' };
+    const id = `prepared-repeat-${Date.now()}`;
+    const again = (matterRef: string) =>
+      startProcedure(stack.client, {
+        kind: 'unclear-matter',
+        workflowId: id,
+        taskQueue: 'api-test',
+        input: unclear('org-gz-bureau', { matterRef }),
+        actor: starter,
+        prepared: prepared('unclear-matter', unclear('org-gz-bureau', { matterRef }), id, starter),
+      });
+    const first = await again('FIRST');
+    const running = await again('SECOND');
+    expect((running.ready as ProcedureView).context).toMatchObject({ matterRef: 'FIRST' });
+    expect(running.handle.workflowId).toBe(id);
+    await first.handle.terminate('closed for the test');
+    const closed = await again('THIRD');
+    expect((closed.ready as ProcedureView).context).toMatchObject({ matterRef: 'FIRST' });
+    expect((await closed.handle.describe()).status.name).toBe('TERMINATED');
+  });
+
+  it('a start the API cannot prepare keeps the Update-with-Start: the worker’s preparation refuses one without standing, 403', async () => {
+    // An API whose registry gives 广州市某局 the standing of a 司法机关 (so it lets the start through) and
+    // whose calendar fails (so it cannot prepare): the worker, on the demo registry, refuses it (Regs 63 para 1).
+    const data = structuredClone(demoRegistry.data);
+    data.organs = data.organs.map((o) => (o.id === 'org-gz-bureau' ? { ...o, functions: ['judicial' as const] } : o));
+    const app = await stack.extraApp({
+      registry: new Registry(data),
+      calendar: () => {
+        throw new Error('no calendar');
+      },
+    });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/procedures/appraisal',
+      headers: { authorization: `Bearer ${await stack.token('org-gz-bureau')}`, 'content-type': 'application/json' },
+      payload: { applicantId: 'org-gz-bureau', caseRef: 'C-P', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().detail).toMatch(/监察机关 or 司法机关.*\(Regs 63 para 1\)/);
   });
 });
 

@@ -57,8 +57,10 @@ describe('a start prepared by the API (issue 14)', () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const h = await p.start('unclear-matter', matter, gzBureau);
       const events = (await h.fetchHistory()).events!;
-      const answered = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes);
-      expect(events.slice(0, answered).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
+      // A plain start (no update waits for it); its first workflow task already sets the deadline's timer.
+      expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
+      const timer = events.findIndex((e) => e.timerStartedEventAttributes);
+      expect(events.slice(0, timer).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
       // The one upsert is the SDK's record of the patch (TemporalChangeVersion), none of the procedure's attributes.
       const upserted = events.flatMap((e) =>
@@ -96,7 +98,7 @@ describe('a start prepared by the API (issue 14)', () => {
 
   it('a malformed preparation fails the start for good, naming the field, before anything runs', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
-      const good = preparedLikeApi(loadDeps({}), 'unclear-matter', matter).prepared!.prepared;
+      const good = preparedLikeApi(loadDeps({}), 'unclear-matter', matter, { id: 'forged-1', starter: gzBureau }).prepared!.prepared;
       const h = await p.env.client.workflow.start('unclearMatterWorkflow', {
         taskQueue: TASK_QUEUE,
         workflowId: 'forged-1',

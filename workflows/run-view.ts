@@ -1,0 +1,67 @@
+/**
+ * What a run's state reads as, and the audit trail it writes: pure (no workflow API), so the API
+ * can build a procedure's first state with the driver's own code (first-state.ts, issue 14).
+ * Inside a workflow `Date.now()` is the activation's deterministic instant; in the API, the clock.
+ */
+import type { PartyRef } from '../domain/parties.js';
+import { activePaths, handledEvents, stateMetaOf, stateValueOf } from '../machines/procedure.js';
+import type { Run } from './state.js';
+import type { Actor, AuditEntry, DeadlineRecord, EventResult, ProcedureView } from './types.js';
+
+/** What a run's state is made of, without what only a running workflow has (activities, lock …). */
+export type RunView = Pick<Run, 'def' | 'id' | 's' | 'snapshot'>;
+
+export const SYSTEM: Actor = { id: 'system', name: '系统' };
+
+export const nowIso = () => new Date(Date.now()).toISOString();
+export const ctx = (run: RunView) => run.snapshot.context as Record<string, unknown> & { parties: Record<string, PartyRef | undefined> };
+export const stateName = (run: RunView) => stateValueOf(run.snapshot);
+export const stateLabel = (run: RunView) => stateMetaOf(run.snapshot)?.label ?? stateName(run);
+export const closed = (run: RunView) => run.snapshot.status === 'done';
+export const live = (r: DeadlineRecord) => r.status === 'running' || r.status === 'suspended';
+
+export function record(run: RunView, e: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }): void {
+  run.s.audit.push({ seq: run.s.audit.length + 1, at: e.at ?? nowIso(), ...e });
+}
+
+export const allowedEvents = (run: RunView) =>
+  closed(run)
+    ? []
+    : handledEvents(run.snapshot).map((type) => ({
+        type,
+        label: run.def.events[type]?.label ?? type,
+        by: [...(run.def.events[type]?.by ?? [])],
+      }));
+
+export function responsibleParty(run: RunView): PartyRef | undefined {
+  const key = stateMetaOf(run.snapshot)?.responsible;
+  return key ? ctx(run).parties[key] : undefined;
+}
+
+export const result = (run: RunView): EventResult => ({
+  state: stateName(run),
+  stateLabel: stateLabel(run),
+  activeStates: activePaths(run.snapshot),
+  closed: closed(run),
+  deadlines: run.s.deadlines,
+  allowedEvents: allowedEvents(run),
+});
+
+export const view = (run: RunView): ProcedureView => ({
+  id: run.id,
+  kind: run.def.kind,
+  label: run.def.label,
+  basis: run.def.basis,
+  state: stateName(run),
+  stateLabel: stateLabel(run),
+  activeStates: activePaths(run.snapshot),
+  closed: closed(run),
+  context: run.snapshot.context as Record<string, unknown>,
+  responsible: responsibleParty(run),
+  deadlines: run.s.deadlines,
+  allowedEvents: allowedEvents(run),
+  audit: run.s.audit,
+  inbox: run.s.inbox,
+  policy: run.s.prepared.policy,
+  versions: { registry: run.s.prepared.registryVersion, ...(run.s.calendarVersion ? { calendar: run.s.calendarVersion } : {}) },
+});
