@@ -108,12 +108,12 @@ describe('working-day calendar against the State Council notices', () => {
   });
 
   it('records each year with its notice number and publication date', () => {
-    const y2025 = cal.data.years.find((y) => y.year === 2025)!;
+    const y2025 = cal.data!.years.find((y) => y.year === 2025)!;
     expect(y2025.notice).toBe('国办发明电〔2024〕12号');
     expect(y2025.published).toBe('2024-11-12');
-    const y2020 = cal.data.years.find((y) => y.year === 2020)!;
+    const y2020 = cal.data!.years.find((y) => y.year === 2020)!;
     expect(y2020.supplements[0]?.notice).toBe('国办发明电〔2020〕1号');
-    const y2019 = cal.data.years.find((y) => y.year === 2019)!;
+    const y2019 = cal.data!.years.find((y) => y.year === 2019)!;
     expect([y2019.notice, y2019.supplements[0]?.notice]).toEqual(['国办发明电〔2018〕15号', '国办发明电〔2019〕3号']);
   });
 
