@@ -1,6 +1,6 @@
 /**
  * The preparation of a start, without I/O: the parties from the registry, the local policy, the
- * first state's deadlines from the deadline engine, the recipients of its first notices. The
+ * working calendar's days, the first state's deadlines from the deadline engine, the recipients of its first notices. The
  * preparation activity runs it for starts that come without it (Schedules); the API runs the
  * same function before the start and puts the result in the start input (issue 14).
  */
@@ -40,8 +40,9 @@ export function prepareStart(
 ): { prepared: PrepareResult; first: AnyMachineSnapshot } {
   const resolved = def.parties(deps.registry, input, deps.policy);
   const [first, effects] = initialTransition(def.machine, machineInput(input, { ...resolved, policy: deps.policy }));
+  const calendar = deps.calendar();
   const initialDeadlines = Object.fromEntries(
-    deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(deps.calendar(), r.period, r.options)]),
+    deadlineRequests(first, deps.policy).map((r) => [r.inputs, computeDeadline(calendar, r.period, r.options)]),
   );
   const initialRecipients: Record<string, Recipient[]> = {};
   for (const e of effects as Array<{ type: string; params?: unknown }>) {
@@ -54,6 +55,7 @@ export function prepareStart(
     policy: deps.policy,
     registryVersion: deps.registry.version,
     channels: deps.email ? ['webhook', 'email'] : ['webhook'],
+    calendar: calendar.snapshot(),
     initialDeadlines,
     initialRecipients,
   };

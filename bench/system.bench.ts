@@ -6,6 +6,8 @@
  * no-op start p95 at that rate (`startLatencyRatio`); event round trip p95 ≤ 1.5 × a raw Update
  * round trip on a no-op workflow (`eventRatio`). Issue 7: dashboard p95 ≤ 300 ms at 10,000 open
  * procedures; worker RSS ≤ 1 GiB. BENCH_CPU_PROF=1 writes the worker's CPU profiles (--cpu-prof).
+ * BENCH_ONLY=events measures the round trips alone (BENCH_EVENTS procedures started through the
+ * API first, unmeasured), prints them and writes nothing.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
 const RATE = 10;
 const CONCURRENCY = 50;
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
+const EVENTS_ONLY = process.env.BENCH_ONLY === 'events';
 const TASK_QUEUE = 'bench';
 const log = (line: string) => console.log(`[bench] ${line}`);
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -132,6 +135,16 @@ async function waitOpen(n: number): Promise<void> {
   }
 }
 
+async function stop(): Promise<never> {
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  await server.stop();
+  await connection.close();
+  // Keep-alive sockets of the load can hold the HTTP server open: the bench is done, exit.
+  void app.close();
+  process.exit(0);
+}
+
 const post = async (path: string, as: string, body: unknown) => {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
@@ -169,8 +182,8 @@ const cpuPer = (before: ReturnType<typeof cpuSeconds>, n: number) => {
 };
 /**
  * Where an event's time goes inside Temporal, from the procedures' histories (median ms): the
- * workflow task that accepts the Update, the deadline activity's wait in the queue and its run,
- * and the workflow task that completes the Update.
+ * workflow task that accepts the Update, the activities it waits for (from the first scheduled to
+ * the last completed, and how many), and the workflow task that completes the Update.
  */
 async function eventTimeline(ids: string[]): Promise<Record<string, number>> {
   const segments: Record<string, number[]> = {};
@@ -182,15 +195,17 @@ async function eventTimeline(ids: string[]): Promise<Record<string, number>> {
     const at = (from: number, has: (e: (typeof events)[number]) => unknown) => events.findIndex((e, i) => i >= from && has(e));
     const firstTask = events.slice(0, accepted).findLastIndex((e) => e.workflowTaskScheduledEventAttributes);
     const firstDone = at(firstTask, (e) => e.workflowTaskCompletedEventAttributes);
-    const actScheduled = at(accepted, (e) => e.activityTaskScheduledEventAttributes);
-    const actStarted = at(accepted, (e) => e.activityTaskStartedEventAttributes);
-    const actDone = at(accepted, (e) => e.activityTaskCompletedEventAttributes);
     const completed = at(accepted, (e) => e.workflowExecutionUpdateCompletedEventAttributes);
+    const within = events.slice(accepted, completed);
+    const actScheduled = at(accepted, (e) => e.activityTaskScheduledEventAttributes);
+    const actDone = accepted + within.findLastIndex((e) => e.activityTaskCompletedEventAttributes);
     const add = (k: string, a: number, b: number) => a >= 0 && b >= 0 && (segments[k] ??= []).push(ms(events[b]!) - ms(events[a]!));
+    (segments.activities ??= []).push(within.filter((e) => e.activityTaskScheduledEventAttributes).length);
     add('acceptingTask', firstTask, firstDone);
-    add('activityQueued', actScheduled, actStarted);
-    add('activityRun', actStarted, actDone);
-    add('completingTask', actDone, completed);
+    if (actDone >= accepted) {
+      add('activitiesScheduledToDone', actScheduled, actDone);
+      add('completingTask', actDone, completed);
+    } else add('completingTask', firstDone, completed);
     add('total', firstTask, completed);
   }
   return Object.fromEntries(Object.entries(segments).map(([k, v]) => [k, round(percentile(v, 50))]));
@@ -212,40 +227,50 @@ const figures = (name: string, latencies: number[], seconds?: number) =>
 
 // 1. Saturated: raw Temporal starts of a no-op workflow, then procedure starts through the HTTP
 // API (validated, authorised, prepared, started and ready for events), at the same concurrency.
-log(`saturated: ${STARTS} raw starts of a no-op workflow at concurrency ${CONCURRENCY} …`);
-let cpu = cpuSeconds();
-const baseline = await runConcurrent(STARTS, CONCURRENCY, rawStart('saturated'));
-figures('raw starts', baseline.latencies, baseline.seconds);
-await drained('noopWorkflow');
-const rawStartCpuMs = cpuPer(cpu, STARTS);
-log(`  CPU ms per raw start (its workflow run to completion): ${JSON.stringify(rawStartCpuMs)}`);
-cpu = cpuSeconds();
-log(`saturated: ${STARTS} procedure starts through the API at concurrency ${CONCURRENCY} …`);
-const starts = await runConcurrent(STARTS, CONCURRENCY, apiStart);
-figures('API starts', starts.latencies, starts.seconds);
-// A start the API prepared is answered before its first workflow task (issue 14): its CPU counts once
-// the worker ran them (the last one answering a query; the worker takes them about in order).
-await client.workflow.getHandle(started.at(-1)!.id).query(viewQuery);
-const apiStartCpuMs = cpuPer(cpu, STARTS);
-log(`  CPU ms per API start (its first workflow task run): ${JSON.stringify(apiStartCpuMs)}`);
-const baselineRate = STARTS / baseline.seconds;
-const startRate = STARTS / starts.seconds;
+async function saturated() {
+  log(`saturated: ${STARTS} raw starts of a no-op workflow at concurrency ${CONCURRENCY} …`);
+  let cpu = cpuSeconds();
+  const baseline = await runConcurrent(STARTS, CONCURRENCY, rawStart('saturated'));
+  figures('raw starts', baseline.latencies, baseline.seconds);
+  await drained('noopWorkflow');
+  const rawStartCpuMs = cpuPer(cpu, STARTS);
+  log(`  CPU ms per raw start (its workflow run to completion): ${JSON.stringify(rawStartCpuMs)}`);
+  cpu = cpuSeconds();
+  log(`saturated: ${STARTS} procedure starts through the API at concurrency ${CONCURRENCY} …`);
+  const starts = await runConcurrent(STARTS, CONCURRENCY, apiStart);
+  figures('API starts', starts.latencies, starts.seconds);
+  // A start the API prepared is answered before its first workflow task (issue 14): its CPU counts once
+  // the worker ran them (the last one answering a query; the worker takes them about in order).
+  await client.workflow.getHandle(started.at(-1)!.id).query(viewQuery);
+  const apiStartCpuMs = cpuPer(cpu, STARTS);
+  log(`  CPU ms per API start (its first workflow task run): ${JSON.stringify(apiStartCpuMs)}`);
+  return { baseline, starts, rawStartCpuMs, apiStartCpuMs };
+}
 
 // 2. Open loop at a steady RATE starts/s: latency when the system is not saturated.
-const openLoopStarts = OPEN_LOOP_SECONDS * RATE;
-log(`open loop: ${openLoopStarts} raw no-op starts at ${RATE}/s …`);
-const rawSteady = await runOpenLoop(openLoopStarts, RATE, rawStart('steady'));
-figures('raw starts at 10/s', rawSteady);
-await drained('noopWorkflow');
-log(`open loop: ${openLoopStarts} procedure starts through the API at ${RATE}/s …`);
-const apiSteady = await runOpenLoop(openLoopStarts, RATE, apiStart);
-figures('API starts at 10/s', apiSteady);
+async function openLoop() {
+  const openLoopStarts = OPEN_LOOP_SECONDS * RATE;
+  log(`open loop: ${openLoopStarts} raw no-op starts at ${RATE}/s …`);
+  const rawSteady = await runOpenLoop(openLoopStarts, RATE, rawStart('steady'));
+  figures('raw starts at 10/s', rawSteady);
+  await drained('noopWorkflow');
+  log(`open loop: ${openLoopStarts} procedure starts through the API at ${RATE}/s …`);
+  const apiSteady = await runOpenLoop(openLoopStarts, RATE, apiStart);
+  figures('API starts at 10/s', apiSteady);
+  return { rawSteady, apiSteady };
+}
+
+if (EVENTS_ONLY) {
+  log(`events only: ${EVENTS} procedure starts through the API (not measured) …`);
+  await runConcurrent(EVENTS, 10, apiStart);
+}
+const startFigures = EVENTS_ONLY ? undefined : { ...(await saturated()), ...(await openLoop()) };
 
 // 3. Round trips, one at a time: a raw Update on a no-op workflow, then an event through the API.
 log(`round trip: ${EVENTS} raw Updates on a no-op workflow …`);
 const noop = await client.workflow.start('noopUpdateWorkflow', { taskQueue: TASK_QUEUE, workflowId: `noop-update-${Date.now()}` });
 await noop.executeUpdate(noopUpdate); // the workflow is cached on the worker, as an open procedure is
-cpu = cpuSeconds();
+let cpu = cpuSeconds();
 const rawUpdates = await runConcurrent(EVENTS, 1, () => noop.executeUpdate(noopUpdate));
 figures('raw Updates', rawUpdates.latencies);
 const rawUpdateCpuMs = cpuPer(cpu, EVENTS);
@@ -267,6 +292,21 @@ const eventCpuMs = cpuPer(cpu, EVENTS);
 const eventSegments = await eventTimeline(recent.slice(0, 50).map((s) => s.id));
 log(`  an event's workflow side (median ms, from its history): ${JSON.stringify(eventSegments)}`);
 log(`  CPU ms per raw Update ${JSON.stringify(rawUpdateCpuMs)}, per API event ${JSON.stringify(eventCpuMs)}`);
+const eventFigures = {
+  eventRatio: ratioOf(percentile(events.latencies, 95), percentile(rawUpdates.latencies, 95)),
+  baselineUpdateP95Ms: p95(rawUpdates.latencies),
+  eventP50Ms: round(percentile(events.latencies, 50)),
+  eventP95Ms: p95(events.latencies),
+  eventP99Ms: round(percentile(events.latencies, 99)),
+  baselineDescribeP95Ms: p95(describes.latencies),
+  eventSegmentsMedianMs: eventSegments,
+};
+// BENCH_ONLY=events: the round trips are all it measures.
+if (!startFigures)
+  console.log(JSON.stringify({ ...eventFigures, cpuMsPer: { rawUpdate: rawUpdateCpuMs, apiEvent: eventCpuMs }, load: load() }, null, 2));
+const { baseline, starts, rawStartCpuMs, apiStartCpuMs, rawSteady, apiSteady } = startFigures ?? (await stop());
+const baselineRate = STARTS / baseline.seconds;
+const startRate = STARTS / starts.seconds;
 
 // 4. Fill to OPEN open procedures (through the client: the API was measured above).
 log(`filling to ${OPEN} open procedures …`);
@@ -320,14 +360,8 @@ const mine = {
   startP50Ms: round(percentile(apiSteady, 50)),
   startP95Ms: p95(apiSteady),
   startP99Ms: round(percentile(apiSteady, 99)),
-  eventRatio: ratioOf(percentile(events.latencies, 95), percentile(rawUpdates.latencies, 95)),
-  baselineUpdateP95Ms: p95(rawUpdates.latencies),
-  eventP50Ms: round(percentile(events.latencies, 50)),
-  eventP95Ms: p95(events.latencies),
-  eventP99Ms: round(percentile(events.latencies, 99)),
-  baselineDescribeP95Ms: p95(describes.latencies),
+  ...eventFigures,
   /** CPU milliseconds per operation in the dev server, the worker and the bench process (API, client, load). */
-  eventSegmentsMedianMs: eventSegments,
   cpuMsPer: { rawStart: rawStartCpuMs, apiStart: apiStartCpuMs, rawUpdate: rawUpdateCpuMs, apiEvent: eventCpuMs },
   dashboardP50Ms: round(percentile(dashboardLatencies, 50)),
   dashboardP95Ms: p95(dashboardLatencies),
@@ -345,10 +379,4 @@ writeFileSync(resultsUrl, JSON.stringify({ ...previous, ...mine, targets }, null
 console.log(JSON.stringify({ ...mine, targets }, null, 2));
 if (PROFILE) log(`worker CPU profiles in ${join(dir, 'cpu-prof')} (written when the worker stops)`);
 
-worker.kill('SIGTERM');
-await new Promise((r) => worker.once('exit', r));
-await server.stop();
-await connection.close();
-// Keep-alive sockets of the load can hold the HTTP server open: the bench is done, exit.
-void app.close();
-process.exit(0);
+await stop();

@@ -1,23 +1,47 @@
 /**
  * The deadline records (SPEC §2): brought in line with the deadlines the active states declare,
- * computed through the deadline activity (a calendar or policy update never breaks replay),
+ * computed with the calendar the start recorded where it covers the period, else through the
+ * deadline activity (the calendar in force; a calendar or policy update never breaks replay),
  * recomputed only by an explicit event.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
-import type { ComputeOptions } from '../domain/deadline/compute.js';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { computeDeadline, type ComputeOptions } from '../domain/deadline/compute.js';
 import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
 import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
 import { activeDeadlines } from '../machines/procedure.js';
 import { skipPastReminders } from './alarms.js';
+import { calendarOf } from './calendars.js';
 import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
 import { acts, ctx, live, nowIso, record, SYSTEM, type Run } from './state.js';
 import type { Actor } from './types.js';
 
-/** The deadline engine, through its activity; the first state's deadlines came with the preparation. */
+/** The deadline engine, through its activity unless the deadline is already computed (the preparation's, the start's calendar's). */
 async function compute(run: Run, period: PeriodRequest, options: ComputeOptions, precomputed?: Deadline) {
   const computed = precomputed ?? (await acts.computeDeadline({ period, options }));
   run.s.calendarVersion = computed.calendarVersion;
   return computed;
+}
+
+/**
+ * The deadline from the calendar the start recorded (workflows/prepared.ts), in the workflow: no
+ * activity round trip (issue 14). Only where that calendar covers the whole period: a period
+ * reaching a year it has no notice for (provisional, SPEC §2) goes to the activity, whose calendar
+ * may have the notice by now. So the result is the activity's unless the calendar was changed
+ * since the start for days of a year the snapshot covers (a corrected notice, or the next year's
+ * notice placing a holiday or a make-up working day at the end of that year): such a change reaches
+ * a procedure's new deadlines only through the activity, i.e. in procedures started after it.
+ * A request the engine refuses also goes to the activity, which refuses it as it always did.
+ */
+function fromStartCalendar(run: Run, period: PeriodRequest, options: ComputeOptions): Deadline | undefined {
+  const { calendar } = run.s.prepared;
+  if (!calendar) return undefined;
+  let computed: Deadline;
+  try {
+    computed = computeDeadline(calendarOf(calendar), period, options);
+  } catch {
+    return undefined;
+  }
+  return !computed.provisional && patched('deadlines-in-workflow') ? computed : undefined;
 }
 
 /** The active states' deadline requests; a machine whose meta does not fit its context fails the procedure. */
@@ -60,7 +84,7 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
       current.status = open ? 'suspended' : 'running';
       continue;
     }
-    const computed = await compute(run, period, options, precomputed[inputs]);
+    const computed = await compute(run, period, options, precomputed[inputs] ?? fromStartCalendar(run, period, options));
     const responsible = c.parties[spec.responsible];
     if (!responsible) throw ApplicationFailure.nonRetryable(`deadline ${spec.id}: no party "${spec.responsible}"`, 'MachineDefinition');
     const fresh = newDeadlineRecord(run, req, computed, responsible);

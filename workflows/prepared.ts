@@ -1,12 +1,13 @@
 /**
  * What a start was prepared with: the parties resolved from the registry, the local policy fixed
- * for the procedure, the first state's deadlines and the recipients of its first notices. The
+ * for the procedure, the working calendar, the first state's deadlines and the recipients of its first notices. The
  * preparation activity returns it; the API computes the same (activities/prepare.ts) and puts it
  * in the start input, so the first workflow task needs no activity.
  */
 import { z } from 'zod';
 import { PartyRefSchema } from '../domain/parties.js';
 import { PolicySchema } from '../domain/policy.js';
+import { CalendarSnapshotSchema } from '../domain/calendar/schema.js';
 import { ExtensionSchema, RuleSchema, SuspensionSchema } from '../domain/deadline/types.js';
 
 // Refinements, not zod's string formats: those fail on the frozen shared schemas (domain/matching.ts).
@@ -49,6 +50,11 @@ export const PreparedSchema = z.strictObject({
   registryVersion: z.string(),
   /** Delivery channels this deployment has (the dashboard inbox always). */
   channels: z.array(z.enum(['webhook', 'email'])),
+  /**
+   * The working calendar at the start (SPEC §2): the workflow computes later deadlines with it
+   * where it covers their period (workflows/deadlines.ts). Absent from starts before it was recorded.
+   */
+  calendar: CalendarSnapshotSchema.optional(),
   /** The first state's deadlines, by their inputs (machines/deadline-requests.ts). */
   initialDeadlines: z.record(z.string(), DeadlineSchema).optional(),
   /** The recipients of the first state's notices, by `subject:party id` (workflows/deliveries.ts). */

@@ -9,7 +9,10 @@
  * invalid input alike. test/workflows and the API fuzz test run on this bundle.
  */
 import { PROCEDURES } from '../machines/index.js';
+import { PeriodRequestSchema } from '../domain/deadline/types.js';
 import { PreparedSchema } from './prepared.js';
+// The calendars rebuilt from start snapshots, shared by every workflow of the thread (calendars.ts).
+import './calendars.js';
 
 const PROBES: unknown[] = [undefined, null, {}, [], '', 'x', 0, 1.5, true, '2025-01-01', { kind: 'years', years: 1 }];
 
@@ -59,5 +62,7 @@ for (const def of Object.values(PROCEDURES)) {
   for (const event of Object.values(def.events)) prime(event.schema, seen);
 }
 prime(PreparedSchema, seen);
+// The deadline engine parses a request with extensions or suspensions (workflows/deadlines.ts).
+prime(PeriodRequestSchema, seen);
 
 export { PROCEDURES };

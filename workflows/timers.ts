@@ -3,7 +3,7 @@
  * the loop sleeps until the earliest alarm or until something changes, and fires it under the
  * lock. Timers are derived from the records only, so a new run re-arms them from the carried state.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { NotifyRequest } from '../activities/index.js';
 import { activeDeadlines, DEADLINE_PASSED } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, type Alarm } from './alarms.js';
@@ -176,25 +176,62 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
   return fired;
 }
 
+/** A durable timer for the earliest alarm, kept while that alarm stays the earliest. */
+interface Armed {
+  at: number;
+  fired: boolean;
+  scope: CancellationScope;
+}
+
+function arm(at: number): Armed {
+  const armed: Armed = { at, fired: false, scope: new CancellationScope() };
+  armed.scope
+    .run(() => sleep(at - Date.now()))
+    .then(
+      () => (armed.fired = true),
+      (e: unknown) => {
+        if (!isCancellation(e)) throw e;
+      },
+    );
+  return armed;
+}
+
 /**
  * The timer loop: sleeps until the earliest alarm or until something changes; returns once the
- * procedure is closed or `stop` holds (continue-as-new is due).
+ * procedure is closed or `stop` holds (continue-as-new is due). A change that leaves the earliest
+ * alarm where it was keeps its timer (issue 14): one cancel and one new timer fewer per event, and
+ * no cancel racing a timer that fires (the time-skipping test server then refuses the workflow
+ * task: "invalid history builder state for action"). Procedures started before keep re-arming, as
+ * their histories ran: those whose start recorded no calendar (workflows/prepared.ts), the same
+ * version of the code, so no patch marker (a marker and an upsert in every start's task) tells it.
  */
 export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
   const { overdueRepeatHours } = run.s.prepared.policy;
   const woken = (seen: number) => () => run.s.version !== seen || closed(run) || stop();
+  const keep = run.s.prepared.calendar !== undefined;
+  let armed: Armed | undefined;
   while (!closed(run) && !stop()) {
     const seen = run.s.version;
     const pending = run.s.deadlines
       .map((r) => ({ r, alarm: nextAlarm(r, overdueRepeatHours, Date.now()) }))
       .filter((x): x is { r: DeadlineRecord; alarm: Alarm } => x.alarm !== undefined)
       .sort((a, b) => a.alarm.at - b.alarm.at)[0];
+    if (armed && armed.at !== pending?.alarm.at) {
+      armed.scope.cancel();
+      armed = undefined;
+    }
     if (!pending) {
       await condition(woken(seen));
       continue;
     }
     const wait = pending.alarm.at - Date.now();
-    if (wait > 0 && (await condition(woken(seen), wait))) continue;
+    if (keep && wait > 0) {
+      const timer = (armed ??= arm(pending.alarm.at));
+      await condition(() => timer.fired || woken(seen)());
+      if (!timer.fired) continue;
+    } else if (wait > 0 && (await condition(woken(seen), wait))) continue;
+    // Fired, or due already: a timer still armed for this instant is left to fire (cancelling a due timer races its firing).
+    armed = undefined;
     await withLock(run, async () => {
       // A storm of alarms at one instant costs one activity, two workflow tasks and one upsert (issue 14).
       if (patched('storm-one-pass')) {
@@ -213,4 +250,5 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
       upsertAttributes(run);
     });
   }
+  armed?.scope.cancel();
 }

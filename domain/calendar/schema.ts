@@ -60,7 +60,24 @@ export const CalendarDataSchema = z
     });
   });
 
+/**
+ * The working days of a calendar, without the notices' texts: what a start records (workflows/
+ * prepared.ts) so that the workflow computes its deadlines with the calendar it started under.
+ * Each covered year: its holidays as [from, to] and its make-up working days.
+ */
+export const CalendarSnapshotSchema = z.strictObject({
+  version: z.string().min(1),
+  years: z.array(
+    z.strictObject({
+      year: z.number().int().min(2000).max(2100),
+      holidays: z.array(z.tuple([DateSchema, DateSchema])),
+      workdays: z.array(DateSchema),
+    }),
+  ),
+});
+
 export type CalendarYear = z.infer<typeof CalendarYearSchema>;
+export type CalendarSnapshot = z.infer<typeof CalendarSnapshotSchema>;
 export type CalendarData = z.infer<typeof CalendarDataSchema>;
 
 function range(a: number, b: number): number[] {

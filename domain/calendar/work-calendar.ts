@@ -1,10 +1,20 @@
-import { CalendarDataSchema, type CalendarData } from './schema.js';
+import { CalendarDataSchema, type CalendarData, type CalendarSnapshot } from './schema.js';
 import { dateOf, dayOf, weekdayOf } from '../time.js';
 import { formatZodError } from '../errors.js';
 
 /** Why a day is or is not a working day (工作日). */
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
 const KINDS: DayKind[] = ['workday', 'weekend', 'holiday', 'makeup-workday'];
+
+/** What the index is built from: a calendar file's data, or a snapshot's days (without names). */
+interface CalendarDays {
+  version: string;
+  years: ReadonlyArray<{
+    year: number;
+    holidays: ReadonlyArray<{ from: string; to: string; name?: string }>;
+    workdays: ReadonlyArray<{ date: string; name?: string }>;
+  }>;
+}
 
 const FIRST_DAY = dayOf('2000-01-01');
 const LAST_DAY = dayOf('2100-12-31');
@@ -27,19 +37,21 @@ export class WorkCalendar {
   /** uncov[i] = days in [FIRST_DAY, FIRST_DAY + i] of years with no notice. */
   private readonly uncov: Int32Array;
   private readonly names = new Map<number, string>();
-  readonly data: CalendarData;
 
-  constructor(data: CalendarData) {
-    this.data = data;
-    this.version = data.version;
-    this.coveredYears = data.years.map((y) => y.year).sort((a, b) => a - b);
+  /** `data`: the notices' texts, for a calendar read from its data (fromJSON); a snapshot has none. */
+  private constructor(
+    private readonly days: CalendarDays,
+    readonly data?: CalendarData,
+  ) {
+    this.version = days.version;
+    this.coveredYears = days.years.map((y) => y.year).sort((a, b) => a - b);
     const size = LAST_DAY - FIRST_DAY + 1;
     this.kind = new Uint8Array(size);
     for (let i = 0; i < size; i++) {
       const wd = weekdayOf(FIRST_DAY + i);
       this.kind[i] = wd === 0 || wd === 6 ? 1 : 0;
     }
-    for (const y of data.years) {
+    for (const y of days.years) {
       for (const h of y.holidays) {
         for (let d = dayOf(h.from); d <= dayOf(h.to); d++) this.mark(d, 2, h.name);
       }
@@ -67,7 +79,31 @@ export class WorkCalendar {
   static fromJSON(raw: unknown): WorkCalendar {
     const parsed = CalendarDataSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invalid calendar data: ${formatZodError(parsed.error)}`);
-    return new WorkCalendar(parsed.data);
+    return new WorkCalendar(parsed.data, parsed.data);
+  }
+
+  /** Rebuilds the calendar a snapshot was taken of: the same working days, without the days' names. */
+  static fromSnapshot(snapshot: CalendarSnapshot): WorkCalendar {
+    return new WorkCalendar({
+      version: snapshot.version,
+      years: snapshot.years.map((y) => ({
+        year: y.year,
+        holidays: y.holidays.map(([from, to]) => ({ from, to })),
+        workdays: y.workdays.map((date) => ({ date })),
+      })),
+    });
+  }
+
+  /** Its working days, without the notices' texts: what a start records (SPEC §2). */
+  snapshot(): CalendarSnapshot {
+    return {
+      version: this.version,
+      years: this.days.years.map((y) => ({
+        year: y.year,
+        holidays: y.holidays.map((h): [string, string] => [h.from, h.to]),
+        workdays: y.workdays.map((w) => w.date),
+      })),
+    };
   }
 
   isWorkingDay(day: number): boolean {
@@ -107,10 +143,10 @@ export class WorkCalendar {
     return this.uncov[this.index(b)]! - this.uncov[this.index(a)]! > 0;
   }
 
-  private mark(day: number, kind: number, name: string): void {
+  private mark(day: number, kind: number, name: string | undefined): void {
     const i = this.index(day);
     this.kind[i] = kind;
-    this.names.set(day, name);
+    if (name) this.names.set(day, name);
   }
 
   private index(day: number): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../activities/calendar-file.js';
 import { WorkCalendar } from '../../domain/calendar/work-calendar.js';
+import { CalendarSnapshotSchema } from '../../domain/calendar/schema.js';
 import { dateOf, dayOf, weekdayOf } from '../../domain/time.js';
 import embedded from '../../domain/calendar/data/cn-calendar.json' with { type: 'json' };
 
@@ -108,12 +109,12 @@ describe('working-day calendar against the State Council notices', () => {
   });
 
   it('records each year with its notice number and publication date', () => {
-    const y2025 = cal.data.years.find((y) => y.year === 2025)!;
+    const y2025 = cal.data!.years.find((y) => y.year === 2025)!;
     expect(y2025.notice).toBe('国办发明电〔2024〕12号');
     expect(y2025.published).toBe('2024-11-12');
-    const y2020 = cal.data.years.find((y) => y.year === 2020)!;
+    const y2020 = cal.data!.years.find((y) => y.year === 2020)!;
     expect(y2020.supplements[0]?.notice).toBe('国办发明电〔2020〕1号');
-    const y2019 = cal.data.years.find((y) => y.year === 2019)!;
+    const y2019 = cal.data!.years.find((y) => y.year === 2019)!;
     expect([y2019.notice, y2019.supplements[0]?.notice]).toEqual(['国办发明电〔2018〕15号', '国办发明电〔2019〕3号']);
   });
 
@@ -129,6 +130,31 @@ describe('working-day calendar against the State Council notices', () => {
     expect(cal.isWorkingDay(dayOf('2030-10-05'))).toBe(false); // Saturday
     expect(cal.touchesUncovered(dayOf('2026-12-20'), dayOf('2027-01-05'))).toBe(true);
     expect(cal.touchesUncovered(dayOf('2026-11-20'), dayOf('2026-12-05'))).toBe(false);
+  });
+});
+
+describe('the calendar a start records (issue 14)', () => {
+  // As recorded in the start's input and read back from the history: JSON.
+  const snapshot = JSON.parse(JSON.stringify(cal.snapshot()));
+  const rebuilt = WorkCalendar.fromSnapshot(CalendarSnapshotSchema.parse(snapshot));
+
+  it('keeps the working days, the covered years and the version, without the notices’ texts', () => {
+    expect([rebuilt.version, rebuilt.coveredYears]).toEqual([cal.version, cal.coveredYears]);
+    for (let d = dayOf('2018-01-01'); d <= dayOf('2030-12-31'); d++) {
+      expect(rebuilt.describe(d).kind, dateOf(d)).toBe(cal.describe(d).kind);
+      expect(rebuilt.touchesUncovered(d - 1, d), dateOf(d)).toBe(cal.touchesUncovered(d - 1, d));
+    }
+    expect(JSON.stringify(snapshot)).not.toContain('国办发明电');
+    expect(snapshot.years.find((y: { year: number }) => y.year === 2019).workdays).toContain('2018-12-29');
+  });
+
+  it('refuses a malformed snapshot, naming the field', () => {
+    const bad = structuredClone(snapshot);
+    bad.years[1].holidays[0][1] = '2020-02-30';
+    const r = CalendarSnapshotSchema.safeParse(bad);
+    expect(r.error?.issues).toContainEqual(
+      expect.objectContaining({ path: ['years', 1, 'holidays', 0, 1], message: 'not a calendar date' }),
+    );
   });
 });
 

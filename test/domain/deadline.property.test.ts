@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../activities/calendar-file.js';
 import { computeDeadline } from '../../domain/deadline/compute.js';
+import { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { dateOf, dayOf } from '../../domain/time.js';
 
 const cal = loadCalendar();
@@ -68,6 +69,34 @@ describe('deadline properties', () => {
         expect(d.dueAt).toBe(`${d.lastDay}T16:00:00.000Z`);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('a calendar rebuilt from the snapshot a start records gives the same deadlines as the calendar it was taken of (issue 14)', () => {
+    const rebuilt = WorkCalendar.fromSnapshot(JSON.parse(JSON.stringify(cal.snapshot())));
+    const rule = fc.constantFrom('working-days' as const, 'calendar-days' as const, 'months' as const, 'years' as const);
+    fc.assert(
+      fc.property(
+        startDay,
+        rule,
+        fc.integer({ min: 1, max: 60 }),
+        fc.option(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 20 })), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+        (start, r, n, suspension, ext) => {
+          const request = {
+            rule: r,
+            n,
+            from: dateOf(start),
+            ...(suspension
+              ? { suspensions: [{ from: dateOf(start + suspension[0]), to: dateOf(start + suspension[0] + suspension[1]) }] }
+              : {}),
+            ...(ext ? { extensions: [{ days: ext }] } : {}),
+          };
+          const options = { reminderFractions: [0.5, 0.8], reminderDaysBefore: [7, 1] };
+          expect(computeDeadline(rebuilt, request, options)).toEqual(computeDeadline(cal, request, options));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -117,6 +117,11 @@ describe('procedures that live for years continue-as-new (issue 12)', () => {
               const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
               expect(activities).not.toContain('prepareProcedure');
               expect(activities).not.toContain('computeDeadline');
+              // The calendar the start recorded goes on with the state: the next run computes its deadlines with it (issue 14).
+              const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+              expect(JSON.parse(Buffer.from(input).toString('utf8')).continued.prepared.calendar).toMatchObject({
+                version: expect.any(String),
+              });
             }
 
             const v = await h.query(viewQuery);
