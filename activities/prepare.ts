@@ -50,6 +50,16 @@ export function prepareStart(
     const to = e.type === 'notify' ? resolved.parties[params.to] : undefined;
     if (to) initialRecipients[noticeKey(params.subject, to)] = noticeRecipients(deps.registry, to);
   }
+  // Every party's contact at the start, as its parties: a notice to one of them needs no activity (issue 14).
+  const contacts = Object.fromEntries(
+    Object.values(resolved.parties).flatMap((p) => {
+      try {
+        return [[p.id, deps.registry.contactOf(p.id)]];
+      } catch {
+        return []; // not in the registry: its notices go through the notify activity
+      }
+    }),
+  );
   const prepared: PrepareResult = {
     ...resolved,
     policy: deps.policy,
@@ -58,6 +68,7 @@ export function prepareStart(
     calendar: calendar.snapshot(),
     initialDeadlines,
     initialRecipients,
+    contacts,
   };
   return { prepared, first };
 }

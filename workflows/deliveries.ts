@@ -7,12 +7,13 @@ import { acts, nowIso, record, SYSTEM, type Run } from './state.js';
 import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
+import type { PartyRef } from '../domain/parties.js';
 import type { Delivery, InboxEntry, Recipient } from './types.js';
 
 /**
  * The machine's notifications: `by` names who acted so that they go out (“广东省国家保密局
- * 张某（负责人）”), in the inbox and in every message; their recipients from the notification
- * activity, or those prepared with the start (`prepared`).
+ * 张某（负责人）”), in the inbox and in every message; their recipients those prepared with the
+ * start (`prepared`), else the party's contact the start recorded, else from the notification activity.
  */
 export async function runEffects(
   run: Run,
@@ -23,6 +24,7 @@ export async function runEffects(
   for (const n of notices(run, list)) {
     const recipients =
       prepared?.[noticeKey(n.subject, n.to)] ??
+      recordedContact(run, n.to) ??
       (await acts.notify({
         idempotencyKey: `${run.id}:${noticeId(cause, n)}`,
         procedureId: run.id,
@@ -33,6 +35,12 @@ export async function runEffects(
       }));
     deliverEntry(run, postNotice(run, n, recipients, cause, by));
   }
+}
+
+/** A notice's recipient from the contacts the start recorded (as the notify activity would give it: activities/prepare.ts noticeRecipients). */
+function recordedContact(run: Run, to: PartyRef): Recipient[] | undefined {
+  const contact = run.s.prepared.contacts?.[to.id];
+  return contact && [{ party: to, contact, role: 'responsible' }];
 }
 
 /** The escalation of a channel that is down is itself not escalated when it fails (its id ends in ':down'). */

@@ -59,6 +59,8 @@ export const PreparedSchema = z.strictObject({
   initialDeadlines: z.record(z.string(), DeadlineSchema).optional(),
   /** The recipients of the first state's notices, by `subject:party id` (workflows/deliveries.ts). */
   initialRecipients: z.record(z.string(), z.array(RecipientSchema)).optional(),
+  /** Each party's registry contact at the start, by party id: the recipients of a notice to it (workflows/deliveries.ts). */
+  contacts: z.record(z.string(), ContactSchema).optional(),
 });
 
 export type PrepareResult = z.infer<typeof PreparedSchema>;
