@@ -190,6 +190,8 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
   }
   const button = el('button', { type: 'submit', class: 'primary' }, submitLabel);
   let inflight;
+  // The form is done once: the answers to a repeated submit (the same key) come later and change nothing on the page.
+  let completed = false;
   const form = el(
     'form',
     { class: 'wb-form', novalidate: true, 'data-key': key },
@@ -207,7 +209,11 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
       button.setAttribute('aria-busy', 'true');
       try {
         const r = await send(f.value(), key);
-        if (r.status < 300) return done(r.body);
+        if (completed) return;
+        if (r.status < 300) {
+          completed = true;
+          return done(r.body);
+        }
         const entries = r.body.fieldErrors ? f.errors(form, r.body.fieldErrors) : [];
         summary(
           box,

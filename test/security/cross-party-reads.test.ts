@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitReady } from '../../api/procedure-client.js';
 import { HIDDEN } from '../../api/redact.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { sealedDataConverter } from '../../temporal/codec.js';
@@ -86,6 +87,8 @@ describe('scope is decided from the search attributes before the workflow is que
     });
     const app = await stack.extraApp({ client });
     const historyLength = async () => (await handle.fetchHistory()).events?.length;
+    // A prepared start is answered before its first workflow task: the history is measured once that ran.
+    await waitReady(handle);
     const before = await historyLength();
 
     for (const outsider of ['org-nj-bureau', 'auth-320000', 'auth-440106', 'org-gz-institute']) {
