@@ -21,7 +21,14 @@ export const TASK_QUEUE = 'test-procedures';
 
 export interface ProcedureEnv {
   env: TestWorkflowEnvironment;
-  start(kind: ProcedureKind, input: unknown, actor: Actor, workflowId?: string): Promise<WorkflowHandle<ProcedureWorkflow>>;
+  /** Starts as the API does; `without` leaves a part out of the preparation, as starts prepared before it existed. */
+  start(
+    kind: ProcedureKind,
+    input: unknown,
+    actor: Actor,
+    workflowId?: string,
+    o?: { without?: 'calendar' | 'contacts' },
+  ): Promise<WorkflowHandle<ProcedureWorkflow>>;
   send(h: WorkflowHandle, type: string, actor: Actor, payload?: Record<string, unknown>): Promise<EventResult>;
   view(h: WorkflowHandle): Promise<ProcedureView>;
   /** Advances the server's clock to an instant (time-skipping). */
@@ -54,8 +61,9 @@ export async function withProcedureEnv<T>(
     const now = () => serverNow(env);
     const p: ProcedureEnv = {
       env,
-      start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`) => {
+      start: async (kind, input, actor, workflowId = `test-${++seq}-${Date.now()}`, o = {}) => {
         const prepared = preparedLikeApi(deps, kind, input, { id: workflowId, starter: actor, now: await now() });
+        if (o.without && prepared.prepared) delete prepared.prepared.prepared[o.without];
         const { handle } = await startProcedure(env.client, { kind, taskQueue: TASK_QUEUE, workflowId, input, actor, ...prepared });
         // A prepared start is answered before its first workflow task: the test goes on (and moves the clock) once it ran.
         if (prepared.prepared) await waitReady(handle);

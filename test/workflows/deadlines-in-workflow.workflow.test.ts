@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
-import { startProcedure, waitReady } from '../../api/procedure-client.js';
 import { workflowBundle } from '../../worker/worker.js';
 import type { ProcedureView } from '../../workflows/types.js';
-import { preparedLikeApi, TASK_QUEUE, withProcedureEnv } from '../support/procedure-env.js';
+import { withProcedureEnv } from '../support/procedure-env.js';
 
 const organ = { id: 'org-gz-bureau', name: '广州市某局' };
 const matter = (draftedOn: string) => ({
@@ -35,24 +34,7 @@ describe('deadlines computed in the workflow from the calendar the start recorde
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const withCalendar = await p.start('unclear-matter', matter('2025-09-26'), organ);
       // The same start as one prepared before the calendar was recorded: its deadlines come from the activity.
-      const prepared = preparedLikeApi(loadDeps({}), 'unclear-matter', matter('2025-09-26'), {
-        id: 'without-calendar-1',
-        starter: organ,
-        now: await p.now(),
-      }).prepared!;
-      const { calendar, ...without } = prepared.prepared;
-      expect(calendar?.years.map((y) => y.year)).toContain(2025);
-      const before = (
-        await startProcedure(p.env.client, {
-          kind: 'unclear-matter',
-          taskQueue: TASK_QUEUE,
-          workflowId: 'without-calendar-1',
-          input: matter('2025-09-26'),
-          actor: organ,
-          prepared: { ...prepared, prepared: without },
-        })
-      ).handle;
-      await waitReady(before);
+      const before = await p.start('unclear-matter', matter('2025-09-26'), organ, 'without-calendar-1', { without: 'calendar' });
 
       await p.sleepUntil('2025-10-09T02:00:00Z');
       const [a, b] = [await p.send(withCalendar, 'SUBMIT_REPORT', organ), await p.send(before, 'SUBMIT_REPORT', organ)];
