@@ -49,6 +49,9 @@ afterAll(async () => {
 /** Draws one machine's statechart on the dashboard's own page (its CSP, its stylesheet), the initial state active. */
 async function draw(page: Page, kind: string, full = true): Promise<void> {
   await page.goto(url);
+  // The page's own script signs in first (an anonymous visitor sees the sign-in form); drawing before that
+  // would race it, and the form would replace the chart.
+  await page.locator('#app section.signin').waitFor();
   // A string, so that the test runner does not rewrite the browser's own import().
   await page.evaluate(`(async () => {
     const { renderStatechart } = await import('/dashboard/statechart.js');
