@@ -6,6 +6,7 @@ const unit = [
   'test/scripts/**/*.test.ts',
   'test/worker/**/*.test.ts',
   'test/temporal/**/*.test.ts',
+  'test/api/**/*.test.ts',
 ];
 
 export default defineConfig({

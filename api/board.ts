@@ -5,6 +5,7 @@ import type { PartyRef, Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
 import { canSeeByAttributes, scopeQuery } from './scope.js';
+import type { Scope } from './scope-cache.js';
 
 export interface BoardItem {
   id: string;
@@ -172,6 +173,11 @@ export class DeadlineBoard {
       this.sweep = undefined;
       throw e;
     }
+  }
+
+  /** An open procedure's scope attributes as the model holds them (scope-cache.ts's fallback). */
+  scopeOf(id: string): Scope | undefined {
+    return this.entries.get(id)?.item;
   }
 
   /** Every open procedure, sorted by next deadline (the workbench filters it per person). */

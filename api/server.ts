@@ -23,6 +23,7 @@ import { procedureRoutes } from './routes/procedures.js';
 import { registryRoutes } from './routes/registry.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
+import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { issueZh } from './field-errors.js';
@@ -265,6 +266,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       deny: (c, what, req) => deny(c, what, req),
       applied: (id) => running.forget(id),
       metrics,
+      scopes: new ScopeCache((id) => board.scopeOf(id)),
     }),
   );
   await app.register(registryRoutes(deps.registry, auth));

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { TypedSearchAttributes } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,6 +18,7 @@ import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
+import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
 import { prepareAtApi } from '../prepare-start.js';
@@ -135,6 +135,8 @@ export interface ProcedureRouteDeps {
   applied?: (id: string) => void;
   /** Starts and events counted by kind and outcome. */
   metrics?: ApiMetrics;
+  /** Scopes already read: an event sender found in one needs no describe first. */
+  scopes?: ScopeCache;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -223,6 +225,9 @@ export const procedureRoutes =
             log = log.child({ procedureId: workflowId });
             const existing = key ? await exists(workflowId) : false;
             const actor = actorOf(caller);
+            const prepared = existing
+              ? undefined
+              : prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>, { id: workflowId, starter: actor });
             const ready = await (
               existing
                 ? waitReady(deps.client.workflow.getHandle(workflowId))
@@ -232,8 +237,11 @@ export const procedureRoutes =
                     taskQueue: deps.taskQueue,
                     input: req.body,
                     actor,
-                    prepared: prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>, { id: workflowId, starter: actor }),
-                  }).then((s) => s.ready)
+                    prepared,
+                  }).then((s) => {
+                    if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
+                    return s.ready;
+                  })
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);
               if (!refusal) throw e;
@@ -259,16 +267,22 @@ export const procedureRoutes =
       );
     }
 
-    /** Scope from the search attributes (server only, no worker round trip): 404 outside it, as for none. */
+    /**
+     * Scope from the search attributes (server only, no worker round trip): 404 outside it, as for
+     * none. An event sender already known in scope (scope-cache.ts) skips the describe.
+     */
     async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
-      let sa: TypedSearchAttributes | undefined;
+      const known = what === 'event' ? deps.scopes?.get(id) : undefined;
+      if (known && canSeeByAttributes(caller.party, known.parties, known.regionScope)) return;
+      let scope: Scope | undefined;
       try {
-        sa = (await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes;
+        scope = scopeOfAttributes((await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes);
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
-      if (sa && canSeeByAttributes(caller.party, sa.get(SA.parties) ?? [], sa.get(SA.regionScope) ?? [])) return;
-      if (sa) deps.deny(caller, `${what} ${id} outside its scope`, req);
+      if (scope) deps.scopes?.set(id, scope);
+      if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return;
+      if (scope) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 

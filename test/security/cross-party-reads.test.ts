@@ -113,6 +113,44 @@ describe('scope is decided from the search attributes before the workflow is que
   });
 });
 
+describe('an event whose sender the API knows in scope goes without a describe (issue 14)', () => {
+  it("the start tells the API the scope: its party's event needs no describe; an outsider is still decided by one and gets 404", async () => {
+    const calls: string[] = [];
+    const client = new Client({
+      connection: stack.client.connection,
+      dataConverter: sealedDataConverter(stack.codec),
+      interceptors: {
+        workflow: [
+          {
+            describe: (input, next) => (calls.push(`describe ${input.workflowExecution.workflowId}`), next(input)),
+            startUpdate: (input, next) => (calls.push(`update ${input.workflowExecution.workflowId}`), next(input)),
+          },
+        ],
+      },
+    });
+    const app = await stack.extraApp({ client });
+    const started = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear('SCOPE-2'), app);
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    calls.length = 0;
+
+    const outsider = await call('POST', `/api/procedures/${id}/events`, 'org-nj-bureau', { type: 'SUBMIT_REPORT' }, app);
+    expect(outsider.status).toBe(404);
+    expect(calls).toEqual([`describe ${id}`]);
+
+    calls.length = 0;
+    const own = await call('POST', `/api/procedures/${id}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' }, app);
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.state).toBe('underDetermination');
+    expect(calls).toEqual([`update ${id}`]);
+
+    // A read is always decided by a describe: parties can change, and a view is the worker's answer.
+    calls.length = 0;
+    expect((await call('GET', `/api/procedures/${id}`, 'org-gz-bureau', undefined, app)).status).toBe(200);
+    expect(calls).toEqual([`describe ${id}`]);
+  });
+});
+
 describe('the procedure view shows each party only its own contact data', () => {
   const emails = (v: unknown) => [...new Set(JSON.stringify(v).match(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g) ?? [])];
   const urls = (v: unknown) => [...new Set(JSON.stringify(v).match(/https?:\/\/[^\s"，：）]+/g) ?? [])];
