@@ -12,20 +12,12 @@ import { PROCEDURES } from '../../machines/index.js';
 import { authenticate, DEFAULT_AUDIENCE, defaultTokenRules, denyListSource, issueToken } from '../../api/auth.js';
 import { demoRegistry } from '../support/demo.js';
 import { denialLog } from '../../api/denials.js';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 let id: string;
-const today = () => shanghaiDateOf(Date.now());
-const unclear = () => ({
-  organId: 'org-gz-bureau',
-  matterRef: 'SEC-1',
-  title: '安全测试事项',
-  draftedOn: today(),
-  protectiveMeasures: '先行保护',
-  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
-});
+const unclear = () => unclearMatterInput({ matterRef: 'SEC-1', title: '安全测试事项' });
 
 async function call(method: string, path: string, o: { token?: string; authorization?: string; body?: unknown } = {}) {
   const authorization = o.authorization ?? (o.token ? `Bearer ${o.token}` : undefined);

@@ -9,11 +9,11 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitReady } from '../../api/procedure-client.js';
 import { HIDDEN } from '../../api/redact.js';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from '../support/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 let stack: Stack;
@@ -50,14 +50,7 @@ afterAll(async () => {
   await new Promise((r) => hook?.close(r));
 });
 
-const unclear = (ref: string) => ({
-  organId: 'org-gz-bureau',
-  matterRef: ref,
-  title: '跨方读取测试',
-  draftedOn: shanghaiDateOf(Date.now()),
-  protectiveMeasures: '先行保护',
-  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
-});
+const unclear = (ref: string) => unclearMatterInput({ matterRef: ref, title: '跨方读取测试' });
 
 describe('scope is decided from the search attributes before the workflow is queried', () => {
   it('a caller out of scope gets 404 and the API sends no query or update; the history does not change', async () => {

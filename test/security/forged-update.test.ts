@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { failureConverter, payloadConverter } from '../../temporal/converters.js';
 import { eventUpdate, viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 /**
  * An attacker on the same host reaches the Temporal port but holds no codec key: every message
@@ -42,14 +42,7 @@ function temporal(...args: string[]) {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const matter = () => ({
-  organId: 'org-gz-bureau',
-  matterRef: 'F-1',
-  title: '伪造测试',
-  draftedOn: shanghaiDateOf(Date.now()),
-  protectiveMeasures: 'M',
-  proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
-});
+const matter = () => unclearMatterInput({ matterRef: 'F-1', title: '伪造测试' });
 /** The provincial authority's determination, which only auth-440000 may send (Regs 25). */
 const FORGED = {
   type: 'DETERMINE',

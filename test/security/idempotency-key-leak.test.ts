@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 /** Idempotency keys are chosen by callers and may say something (a case number): they are hashed before anything is recorded. */
 let stack: Stack;
@@ -35,14 +35,7 @@ function texts(value: unknown, out: string[] = []): string[] {
 
 describe('caller-chosen idempotency keys are not stored in clear', () => {
   it('neither the start key nor the event key appears in the workflow id, the update ids or anywhere in the stored history; repeated requests still dedupe', async () => {
-    const input = {
-      organId: 'org-gz-bureau',
-      matterRef: 'K-1',
-      title: 'T',
-      draftedOn: shanghaiDateOf(Date.now()),
-      protectiveMeasures: 'M',
-      proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
-    };
+    const input = unclearMatterInput({ matterRef: 'K-1' });
     const first = await call('/api/procedures/unclear-matter', START_KEY, input);
     const again = await call('/api/procedures/unclear-matter', START_KEY, input);
     expect([first.status, again.status]).toEqual([201, 200]);

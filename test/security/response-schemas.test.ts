@@ -2,10 +2,10 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { withResponseSchemas } from '../../api/server.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 /** Only what a route's response schema names leaves the server (api/response-schemas.ts). */
 let stack: Stack;
@@ -55,14 +55,7 @@ describe('response schemas', () => {
       method: 'POST',
       url: '/api/procedures/unclear-matter',
       headers: { authorization: `Bearer ${token}` },
-      payload: {
-        organId: 'org-gz-bureau',
-        matterRef: 'RS-1',
-        title: 'T',
-        draftedOn: shanghaiDateOf(Date.now()),
-        protectiveMeasures: 'M',
-        proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
-      },
+      payload: unclearMatterInput({ matterRef: 'RS-1' }),
     });
     expect(started.statusCode).toBe(201);
     const id = started.json().id as string;

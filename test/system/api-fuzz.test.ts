@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 let token: string;
@@ -13,14 +13,7 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/procedures/unclear-matter',
     headers: { authorization: `Bearer ${token}` },
-    payload: {
-      organId: 'org-gz-bureau',
-      matterRef: 'FZ-1',
-      title: '模糊测试',
-      draftedOn: shanghaiDateOf(Date.now()),
-      protectiveMeasures: 'M',
-      proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
-    },
+    payload: unclearMatterInput({ matterRef: 'FZ-1', title: '模糊测试' }),
   });
   id = started.json().id;
 });

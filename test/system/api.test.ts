@@ -11,6 +11,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { Actor, DeadlineRecord, ProcedureView } from '../../workflows/types.js';
 import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -41,15 +42,8 @@ async function call(method: string, path: string, as?: string, body?: unknown, h
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: json };
 }
 
-const unclear = (organId = 'org-gz-bureau', over: Record<string, unknown> = {}) => ({
-  organId,
-  matterRef: 'API-1',
-  title: '接口测试事项',
-  draftedOn: today(),
-  protectiveMeasures: '先行保护',
-  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
-  ...over,
-});
+const unclear = (organId = 'org-gz-bureau', over: Record<string, unknown> = {}) =>
+  unclearMatterInput({ organId, matterRef: 'API-1', title: '接口测试事项', ...over });
 
 describe('the API against a real dev server and worker', () => {
   it('reports health, serves OpenAPI 3.1 generated from the schemas, and a docs page', async () => {

@@ -2,9 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { DeadlineBoard } from '../../api/board.js';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { sealedDataConverter } from '../../temporal/codec.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 const connections: Connection[] = [];
@@ -41,16 +41,7 @@ async function post(path: string, as: string, body: unknown): Promise<{ id: stri
 }
 
 const start = async (ref: string) =>
-  (
-    await post('/api/procedures/unclear-matter', 'org-gz-bureau', {
-      organId: 'org-gz-bureau',
-      matterRef: ref,
-      title: '看板测试事项',
-      draftedOn: shanghaiDateOf(Date.now()),
-      protectiveMeasures: '先行保护',
-      proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
-    })
-  ).id;
+  (await post('/api/procedures/unclear-matter', 'org-gz-bureau', unclearMatterInput({ matterRef: ref, title: '看板测试事项' }))).id;
 
 /** Waits until visibility lists exactly `n` open procedures (what a first load reads). */
 async function visibleOpen(n: number): Promise<void> {

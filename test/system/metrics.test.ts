@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { freePort } from '../support/ports.js';
+import { unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 let metricsUrl: string;
@@ -33,14 +33,7 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
-const unclear = (organId: string) => ({
-  organId,
-  matterRef: 'M-1',
-  title: '指标测试事项',
-  draftedOn: shanghaiDateOf(Date.now()),
-  protectiveMeasures: '先行保护',
-  proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
-});
+const unclear = (organId: string) => unclearMatterInput({ organId, matterRef: 'M-1', title: '指标测试事项' });
 
 describe('Prometheus metrics of the API', () => {
   it('counts starts and events by kind and outcome on the loopback metrics port, with no ids in any label', async () => {
