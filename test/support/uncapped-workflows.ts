@@ -8,7 +8,7 @@ import { RUN_LIMITS } from '../../workflows/continue-as-new.js';
 import { runProcedure } from '../../workflows/driver.js';
 import type { ProcedureInput } from '../../workflows/types.js';
 
-const uncapped = {
+export const uncappedLeak = {
   ...leakProcedure,
   events: { ...leakProcedure.events, RECORD_MEASURES: { ...leakProcedure.events.RECORD_MEASURES!, max: 5_000 } },
 };
@@ -16,5 +16,5 @@ const uncapped = {
 export const TEST_RUN_LIMITS = { ...RUN_LIMITS, maxUpdates: 150, appliedKept: 200 };
 
 export async function leakWorkflow(request: ProcedureInput) {
-  return runProcedure(uncapped, request, TEST_RUN_LIMITS);
+  return runProcedure(uncappedLeak, request, TEST_RUN_LIMITS);
 }

@@ -7,6 +7,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { Actor } from '../../workflows/types.js';
 import { sleepUntil, timeSkippingEnv } from '../support/temporal.js';
 import { withTestBundle } from '../support/test-bundle.js';
+import { RUN_LIMITS, type RunLimits } from '../../workflows/continue-as-new.js';
 import { TEST_RUN_LIMITS } from '../support/uncapped-workflows.js';
 
 const organ = { id: 'org-th-office', name: '天河区某办公室' };
@@ -18,11 +19,26 @@ const leak = {
   discoveredAt: '2025-09-30T10:00:00+08:00',
   remedialMeasures: '封存相关设备',
 };
-// Several runs' worth at the test bundle's limit (150 Updates a run).
-const EVENTS = 450;
 const BATCH = 25;
-const PER_SLEEP = 75;
 const DAY = 86_400_000;
+const START = Date.parse('2025-09-30T02:01:00Z');
+
+interface Case {
+  events: number;
+  days: number;
+  /** The test bundle: a leak procedure whose RECORD_MEASURES is uncapped, under `limits`. */
+  bundle: string;
+  limits: RunLimits;
+  /** Batches between two sleeps. */
+  perSleep: number;
+  minRuns: number;
+}
+const CASES: Case[] = [
+  // Several runs' worth at the small test limit (150 Updates a run): quick.
+  { events: 450, days: 100, bundle: 'uncapped-workflows.ts', limits: TEST_RUN_LIMITS, perSleep: 75, minRuns: 3 },
+  // The issue's own size: 3,000 events over a year at the limits every procedure runs under.
+  { events: 3_000, days: 365, bundle: 'uncapped-real-limits-workflows.ts', limits: RUN_LIMITS, perSleep: 100, minRuns: 2 },
+];
 
 /** The runs of a procedure, first to latest, each with its history (followed through ContinuedAsNew events). */
 async function runs(
@@ -44,112 +60,107 @@ async function runs(
 }
 
 describe('procedures that live for years continue-as-new (issue 12)', () => {
-  it(
-    '450 events into one leak procedure over 100 days: it continues-as-new, keeps accepting the authority’s events, keeps its audit trail whole and in order, applies a repeated Update once across the runs, and every run replays',
-    { timeout: 300_000 },
-    async () => {
+  it.each(CASES)(
+    '$events events into one leak procedure over $days days ($limits.maxUpdates Updates a run): it continues-as-new, keeps accepting the authority’s events, keeps its audit trail whole and in order, applies a repeated Update once across the runs, and every run replays',
+    { timeout: 600_000 },
+    async ({ events: EVENTS, days, bundle, limits, perSleep, minRuns }) => {
+      const PER_SLEEP = perSleep;
       const env = await timeSkippingEnv('2025-09-30T02:01:00Z');
       try {
-        await withTestBundle(
-          env,
-          new URL('../support/uncapped-workflows.ts', import.meta.url).pathname,
-          'long-lived',
-          async (workflowBundle) => {
-            const { handle: h } = await startProcedure(env.client, {
-              kind: 'leak',
-              taskQueue: 'long-lived',
-              workflowId: 'leak-long-lived-1',
-              input: leak,
-              actor: organ,
-            });
-            const firstRunId = (await h.describe()).runId;
-            const runId = async () => (await h.describe()).runId;
-            await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ });
-            await sendEvent(h, { type: 'REPORT_TO_SUPERIOR', payload: {}, actor: organ });
-            const measure = (i: number) =>
-              sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: `措施${i}` }, actor: organ }, `org-th-office:measure-${i}`);
-            let repeatedAcrossRuns: { before: string; after: string; state: string } | undefined;
-            let orderStopsAfterFirstRun = 0;
-            for (let i = 0; i < EVENTS; i += BATCH) {
-              await Promise.all(Array.from({ length: BATCH }, (_, k) => measure(i + k)));
-              // Spread over 100 days: the written result's reminders and overdue escalations fire between batches.
-              if (i % PER_SLEEP === PER_SLEEP - BATCH)
-                await sleepUntil(env, Date.parse('2025-09-30T02:01:00Z') + ((i + BATCH) / EVENTS) * 100 * DAY);
-              if (i === 100 - BATCH)
-                await sendEvent(
-                  h,
-                  { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
-                  'org-th-office:repeat-key',
-                );
-              if (!repeatedAcrossRuns && i > 100 && (await runId()) !== firstRunId) {
-                // The same Idempotency-Key once more, now in the next run: answered, not applied again.
-                const again = await sendEvent(
-                  h,
-                  { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
-                  'org-th-office:repeat-key',
-                );
-                repeatedAcrossRuns = { before: firstRunId, after: await runId(), state: again.state };
-              }
-              if (repeatedAcrossRuns && orderStopsAfterFirstRun < 3) {
-                await sendEvent(h, { type: 'ORDER_STOP', payload: { order: `责令停止${orderStopsAfterFirstRun}` }, actor: authority });
-                orderStopsAfterFirstRun++;
-              }
-            }
-            expect(repeatedAcrossRuns).toMatchObject({ state: 'open' });
-            expect(repeatedAcrossRuns!.after).not.toBe(repeatedAcrossRuns!.before);
-            expect(orderStopsAfterFirstRun).toBe(3);
-
-            const all = await runs(env.address, h, firstRunId);
-            // It continued at the update threshold, not again and again because of the state it carries.
-            expect(all.length).toBeGreaterThanOrEqual(3);
-            // Each run continued at maxUpdates, give or take the Updates accepted in the same activation
-            // (at most one batch in flight), far below Temporal's 2,000; none continued before it had grown.
-            for (const { history } of all)
-              expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBeLessThanOrEqual(
-                TEST_RUN_LIMITS.maxUpdates + BATCH,
+        await withTestBundle(env, new URL(`../support/${bundle}`, import.meta.url).pathname, 'long-lived', async (workflowBundle) => {
+          const { handle: h } = await startProcedure(env.client, {
+            kind: 'leak',
+            taskQueue: 'long-lived',
+            workflowId: 'leak-long-lived-1',
+            input: leak,
+            actor: organ,
+          });
+          const firstRunId = (await h.describe()).runId;
+          const runId = async () => (await h.describe()).runId;
+          await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ });
+          await sendEvent(h, { type: 'REPORT_TO_SUPERIOR', payload: {}, actor: organ });
+          const measure = (i: number) =>
+            sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: `措施${i}` }, actor: organ }, `org-th-office:measure-${i}`);
+          let repeatedAcrossRuns: { before: string; after: string; state: string } | undefined;
+          let orderStopsAfterFirstRun = 0;
+          for (let i = 0; i < EVENTS; i += BATCH) {
+            await Promise.all(Array.from({ length: BATCH }, (_, k) => measure(i + k)));
+            // Spread over the days: the written result's reminders and overdue escalations fire between batches.
+            if (i % PER_SLEEP === PER_SLEEP - BATCH) await sleepUntil(env, START + ((i + BATCH) / EVENTS) * days * DAY);
+            if (i === 100 - BATCH)
+              await sendEvent(
+                h,
+                { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
+                'org-th-office:repeat-key',
               );
-            for (const { history } of all.slice(0, -1)) {
-              expect(history.events!.length).toBeGreaterThanOrEqual(TEST_RUN_LIMITS.minEvents);
-              expect(history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+            if (!repeatedAcrossRuns && i > 100 && (await runId()) !== firstRunId) {
+              // The same Idempotency-Key once more, now in the next run: answered, not applied again.
+              const again = await sendEvent(
+                h,
+                { type: 'RECORD_MEASURES', payload: { measures: '重复发送的措施' }, actor: organ },
+                'org-th-office:repeat-key',
+              );
+              repeatedAcrossRuns = { before: firstRunId, after: await runId(), state: again.state };
             }
-            // The next run started from the carried state: no preparation, no deadline computed anew.
-            for (const { history } of all.slice(1)) {
-              const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-              expect(activities).not.toContain('prepareProcedure');
-              expect(activities).not.toContain('computeDeadline');
-              // The calendar the start recorded goes on with the state: the next run computes its deadlines with it (issue 14).
-              const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
-              expect(JSON.parse(Buffer.from(input).toString('utf8')).continued.prepared.calendar).toMatchObject({
-                version: expect.any(String),
-              });
+            if (repeatedAcrossRuns && orderStopsAfterFirstRun < 3) {
+              await sendEvent(h, { type: 'ORDER_STOP', payload: { order: `责令停止${orderStopsAfterFirstRun}` }, actor: authority });
+              orderStopsAfterFirstRun++;
             }
+          }
+          expect(repeatedAcrossRuns).toMatchObject({ state: 'open' });
+          expect(repeatedAcrossRuns!.after).not.toBe(repeatedAcrossRuns!.before);
+          expect(orderStopsAfterFirstRun).toBe(3);
 
-            const v = await h.query(viewQuery);
-            expect(v.audit.map((a) => a.seq)).toEqual(v.audit.map((_, k) => k + 1));
-            for (let k = 1; k < v.audit.length; k++)
-              expect(Date.parse(v.audit[k]!.at)).toBeGreaterThanOrEqual(Date.parse(v.audit[k - 1]!.at));
-            const measures = v.audit.filter((a) => a.event?.type === 'RECORD_MEASURES').map((a) => a.event!.payload.measures as string);
-            expect(measures.filter((m) => m === '重复发送的措施')).toHaveLength(1);
-            expect(new Set(measures.filter((m) => m !== '重复发送的措施'))).toEqual(
-              new Set(Array.from({ length: EVENTS }, (_, i) => `措施${i}`)),
+          const all = await runs(env.address, h, firstRunId);
+          // It continued at the update threshold, not again and again because of the state it carries.
+          expect(all.length).toBeGreaterThanOrEqual(minRuns);
+          // Each run continued at maxUpdates, give or take the Updates accepted in the same activation
+          // (at most one batch in flight), far below Temporal's 2,000; none continued before it had grown.
+          for (const { history } of all)
+            expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBeLessThanOrEqual(
+              limits.maxUpdates + BATCH,
             );
-            // The measures the start recorded, then every one sent.
-            expect((v.context.measures as unknown[]).length).toBe(EVENTS + 2);
-            expect(v.audit.filter((a) => a.event?.type === 'ORDER_STOP')).toHaveLength(3);
-            // The written result fell due (3 months, 本地策略) while the runs changed: reminded and escalated once each period.
-            expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('result')).length).toBeGreaterThan(0);
-            expect(v.deadlines.find((d) => d.specId === 'result')).toMatchObject({ status: 'running', dueFired: true });
+          for (const { history } of all.slice(0, -1)) {
+            expect(history.events!.length).toBeGreaterThanOrEqual(limits.minEvents);
+            expect(history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+          }
+          // The next run started from the carried state: no preparation, no deadline computed anew.
+          for (const { history } of all.slice(1)) {
+            const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+            expect(activities).not.toContain('prepareProcedure');
+            expect(activities).not.toContain('computeDeadline');
+            // The calendar the start recorded goes on with the state: the next run computes its deadlines with it (issue 14).
+            const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+            expect(JSON.parse(Buffer.from(input).toString('utf8')).continued.prepared.calendar).toMatchObject({
+              version: expect.any(String),
+            });
+          }
 
-            // Every run's history replays on the same code (one replay worker for all of them).
-            const replays = [];
-            for await (const r of Worker.runReplayHistories(
-              { workflowBundle },
-              all.map(({ history }) => ({ workflowId: 'leak-long-lived-1', history })),
-            ))
-              replays.push(r.error);
-            expect(replays).toEqual(all.map(() => undefined));
-          },
-        );
+          const v = await h.query(viewQuery);
+          expect(v.audit.map((a) => a.seq)).toEqual(v.audit.map((_, k) => k + 1));
+          for (let k = 1; k < v.audit.length; k++)
+            expect(Date.parse(v.audit[k]!.at)).toBeGreaterThanOrEqual(Date.parse(v.audit[k - 1]!.at));
+          const measures = v.audit.filter((a) => a.event?.type === 'RECORD_MEASURES').map((a) => a.event!.payload.measures as string);
+          expect(measures.filter((m) => m === '重复发送的措施')).toHaveLength(1);
+          expect(new Set(measures.filter((m) => m !== '重复发送的措施'))).toEqual(
+            new Set(Array.from({ length: EVENTS }, (_, i) => `措施${i}`)),
+          );
+          // The measures the start recorded, then every one sent.
+          expect((v.context.measures as unknown[]).length).toBe(EVENTS + 2);
+          expect(v.audit.filter((a) => a.event?.type === 'ORDER_STOP')).toHaveLength(3);
+          // The written result fell due (3 months, 本地策略) while the runs changed: reminded and escalated once each period.
+          expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey?.startsWith('result')).length).toBeGreaterThan(0);
+          expect(v.deadlines.find((d) => d.specId === 'result')).toMatchObject({ status: 'running', dueFired: true });
+
+          // Every run's history replays on the same code (one replay worker for all of them).
+          const replays = [];
+          for await (const r of Worker.runReplayHistories(
+            { workflowBundle },
+            all.map(({ history }) => ({ workflowId: 'leak-long-lived-1', history })),
+          ))
+            replays.push(r.error);
+          expect(replays).toEqual(all.map(() => undefined));
+        });
       } finally {
         await env.teardown();
       }
