@@ -18,16 +18,21 @@ export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).
 /** Evaluated once per worker thread and shared by every workflow (see workflows/shared-modules.ts). */
 const SHARED_MODULES = ['zod', 'xstate', new URL('../workflows/shared-modules.ts', import.meta.url).pathname];
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per process (tests; `npm start` prebuilds it, see below). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+/** A bundle of the workflows a file exports, with the converters and shared modules every worker uses. */
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     preloadModules: SHARED_MODULES,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
   });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per process (tests; `npm start` prebuilds it, see below). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflows(WORKFLOWS_PATH);
   return bundle;
 }
 

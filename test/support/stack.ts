@@ -11,7 +11,7 @@ import type { Role } from '../../domain/parties.js';
 import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { workflowBundle } from '../../worker/worker.js';
+import { bundleWorkflows, workflowBundle } from '../../worker/worker.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from './ports.js';
 
@@ -36,7 +36,10 @@ export interface Stack {
 
 const TEST_ROLES: Role[] = ['secrecy-officer', 'classification-officer', 'head'];
 
-export async function startStack(taskQueue = 'api-test', o: { registry?: unknown; api?: Partial<ApiDeps> } = {}): Promise<Stack> {
+export async function startStack(
+  taskQueue = 'api-test',
+  o: { registry?: unknown; api?: Partial<ApiDeps>; /** a test bundle's entry instead of workflows/index.ts */ workflowsPath?: string } = {},
+): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
   const registryFile = o.registry ? join(dataDir, 'registry.json') : undefined;
   if (registryFile) writeFileSync(registryFile, JSON.stringify(o.registry));
@@ -53,7 +56,7 @@ export async function startStack(taskQueue = 'api-test', o: { registry?: unknown
   const worker = await Worker.create({
     connection: native,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await (o.workflowsPath ? bundleWorkflows(o.workflowsPath) : workflowBundle()),
     activities: createActivities(deps),
     dataConverter: sealedDataConverter(codec),
   });
