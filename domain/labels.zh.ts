@@ -63,6 +63,7 @@ export const SUBJECTS: Record<string, string> = {
   'leak-order-stop': '保密行政管理部门责令停止违法行为、采取有效补救措施（《实施条例》第六十条）',
   'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
   'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
+  'leak-referred': '保密行政管理部门将涉嫌犯罪的案件移送监察机关、司法机关处理（《实施条例》第六十条）',
   'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',
   'appraisal-accepted': '鉴定申请已受理，30日内出具结论（《实施条例》第六十三条）',
