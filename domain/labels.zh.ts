@@ -142,7 +142,7 @@ export function annualOutcomeLabel(
 
 /** What a late leak report leads to, by article (SPEC §3.3). */
 export const LEAK_CONSEQUENCES: Record<string, string> = {
-  'Regs 67(8)':
+  'Regs 67 para 1(8)':
     '发生泄密案件未按照规定报告：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
   'Regs 71 para 1':
     '从事涉密业务的企业事业单位违反保密法律法规：由保密行政管理部门责令限期整改，给予警告或者通报批评；有违法所得的，没收违法所得',

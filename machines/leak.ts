@@ -1,6 +1,6 @@
 /**
  * 泄密报告 — leak reporting within 24 hours (Regs 61; Law 47), its follow-up (Regs 60), the
- * consequences of a late report (Regs 67(8), 71), and a network operator's report (Law 34;
+ * consequences of a late report (Regs 67 para 1(8), 71), and a network operator's report (Law 34;
  * Regs 39) as a variant. SPEC §3.3.
  */
 import { assertEvent, assign, setup } from 'xstate';
@@ -194,11 +194,11 @@ const within24h = (id: string, label: string, responsible: string, from: string,
 });
 
 /**
- * A late report's consequences: Regs 67(8) for an organ or unit; for a network operator Law 59
+ * A late report's consequences: Regs 67 para 1(8) for an organ or unit; for a network operator Law 59
  * (its Law 34 duty); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
  */
 function lateConsequences(c: LeakContext): Consequence[] {
-  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67(8)'];
+  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67 para 1(8)'];
   const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
   return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
 }

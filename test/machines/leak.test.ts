@@ -105,8 +105,8 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     expect(activePaths(s1)).toContain('open.relay.relayed');
   });
 
-  describe('late reports (Regs 61 para 1; Regs 67(8); Regs 71)', () => {
-    it('a licensed enterprise that reports late is flagged under Regs 67(8) and Regs 71 para 1 and para 3(3), each consequence with its article', () => {
+  describe('late reports (Regs 61 para 1; Regs 67 para 1(8); Regs 71)', () => {
+    it('a licensed enterprise that reports late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3), each consequence with its article', () => {
       const s = send(start(input('ent-gz-tech')), ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports));
       expect(s.context.lateFlags).toEqual([
         {
@@ -114,7 +114,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
           deadlineId: 'report-authority',
           dueAt: due24h,
           consequences: [
-            { basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Regs 67 para 1(8)', consequence: expect.stringContaining('依法给予处分') },
             { basis: 'Regs 71 para 1', consequence: expect.stringContaining('责令限期整改，给予警告或者通报批评') },
             { basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') },
           ],
@@ -122,7 +122,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       ]);
     });
 
-    it('an organ without a 保密资质 that reports late is flagged under Regs 67(8) alone', () => {
+    it('an organ without a 保密资质 that reports late is flagged under Regs 67 para 1(8) alone', () => {
       const s = send(start(input('org-th-office')), ev('REPORT_TO_SUPERIOR', {}, reports, '2025-10-01T14:00:00.000Z'));
       expect(s.context.lateFlags).toEqual([
         {
@@ -130,7 +130,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
           deadlineId: 'report-superior',
           dueAt: due24h,
           reportedAt: '2025-10-01T14:00:00.000Z',
-          consequences: [{ basis: 'Regs 67(8)', consequence: expect.any(String) }],
+          consequences: [{ basis: 'Regs 67 para 1(8)', consequence: expect.any(String) }],
         },
       ]);
     });
@@ -156,7 +156,11 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
         ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
       );
       expect(s.value).toMatchObject({ reporting: {} });
-      expect(s.context.lateFlags[0]!.consequences.map((c) => c.basis)).toEqual(['Regs 67(8)', 'Regs 71 para 1', 'Regs 71 para 3(3)']);
+      expect(s.context.lateFlags[0]!.consequences.map((c) => c.basis)).toEqual([
+        'Regs 67 para 1(8)',
+        'Regs 71 para 1',
+        'Regs 71 para 3(3)',
+      ]);
     });
   });
 
