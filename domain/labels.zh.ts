@@ -270,6 +270,7 @@ export function machineBases(def: ProcedureDefinition): string[] {
     const meta = node.meta;
     if (meta?.basis) bases.add(meta.basis);
     if (meta?.deadline) bases.add(meta.deadline.basis);
+    for (const b of Object.values(meta?.eventBasis ?? {})) bases.add(b);
   }
   for (const e of Object.values(def.events)) if (e.basis) bases.add(e.basis);
   for (const n of notifyParams(def)) bases.add(n.basis);
