@@ -51,7 +51,7 @@ function articleText(ref: string): string | undefined {
   return `第${chineseNumeral(Number(article))}条${para ? `第${chineseNumeral(Number(para))}款` : ''}${item ? `第（${chineseNumeral(Number(item))}）项` : ''}`;
 }
 
-/** One citation of one statute, e.g. `Regs 39, 67(8), 71` or `民法典 203`; undefined if not one. */
+/** One citation of one statute, e.g. `Regs 39, 67 para 1(8), 71` or `民法典 203`; undefined if not one. */
 function statuteText(part: string): { statute: string; text: string } | undefined {
   const m = /^(Law|Regs|民法典)\s*(.+)$/.exec(part.trim());
   if (!m) return undefined;

@@ -63,6 +63,7 @@ export const SUBJECTS: Record<string, string> = {
   'leak-order-stop': '保密行政管理部门责令停止违法行为、采取有效补救措施（《实施条例》第六十条）',
   'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
   'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
+  'leak-referred': '保密行政管理部门将涉嫌犯罪的案件移送监察机关、司法机关处理（《实施条例》第六十条）',
   'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',
   'appraisal-accepted': '鉴定申请已受理，30日内出具结论（《实施条例》第六十三条）',
@@ -141,7 +142,7 @@ export function annualOutcomeLabel(
 
 /** What a late leak report leads to, by article (SPEC §3.3). */
 export const LEAK_CONSEQUENCES: Record<string, string> = {
-  'Regs 67(8)':
+  'Regs 67 para 1(8)':
     '发生泄密案件未按照规定报告：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
   'Regs 71 para 1':
     '从事涉密业务的企业事业单位违反保密法律法规：由保密行政管理部门责令限期整改，给予警告或者通报批评；有违法所得的，没收违法所得',
@@ -269,6 +270,7 @@ export function machineBases(def: ProcedureDefinition): string[] {
     const meta = node.meta;
     if (meta?.basis) bases.add(meta.basis);
     if (meta?.deadline) bases.add(meta.deadline.basis);
+    for (const b of Object.values(meta?.eventBasis ?? {})) bases.add(b);
   }
   for (const e of Object.values(def.events)) if (e.basis) bases.add(e.basis);
   for (const n of notifyParams(def)) bases.add(n.basis);

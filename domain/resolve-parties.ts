@@ -99,9 +99,11 @@ export function leakParties(
   if (input.variant === 'network-operator') {
     const receiver = leakReceiver(reg, input.receiverId ?? '');
     const relay = 'tier' in receiver ? relayFrom(receiver) : {};
+    // A secrecy authority that receives the report holds the case and takes the Regs 60 steps.
     const parties: Record<string, PartyRef> = {
       organ: organRef(organ),
       receiver: 'tier' in receiver ? authorityRef(receiver) : organRef(receiver),
+      ...('tier' in receiver ? { authority: authorityRef(receiver) } : {}),
       national: authorityRef(reg.national()),
       ...relay,
     };

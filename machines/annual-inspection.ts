@@ -143,7 +143,9 @@ export const annualInspectionEvents = {
     fact: true,
     schema: z.strictObject({ findings: shortText() }),
   },
-  SUSPENSION_REVIEW_PASSED: { label: '暂停期满审查合格', by: ['authority'], basis: 'Regs 71 para 3(6)', fact: true, schema: note },
+  // Para 3(6) names only the failed review (期满仍不符合 → 吊销); a passed one ends the para 2
+  // suspension it reviews, and that is what it cites.
+  SUSPENSION_REVIEW_PASSED: { label: '暂停期满审查合格', by: ['authority'], basis: 'Regs 71 para 2', fact: true, schema: note },
   SUSPENSION_REVIEW_FAILED: {
     label: '暂停期满仍不符合',
     by: ['authority'],

@@ -1,6 +1,6 @@
 /**
  * 泄密报告 — leak reporting within 24 hours (Regs 61; Law 47), its follow-up (Regs 60), the
- * consequences of a late report (Regs 67(8), 71), and a network operator's report (Law 34;
+ * consequences of a late report (Regs 67 para 1(8), 71), and a network operator's report (Law 34;
  * Regs 39) as a variant. SPEC §3.3.
  */
 import { assertEvent, assign, setup } from 'xstate';
@@ -194,11 +194,11 @@ const within24h = (id: string, label: string, responsible: string, from: string,
 });
 
 /**
- * A late report's consequences: Regs 67(8) for an organ or unit; for a network operator Law 59
+ * A late report's consequences: Regs 67 para 1(8) for an organ or unit; for a network operator Law 59
  * (its Law 34 duty); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
  */
 function lateConsequences(c: LeakContext): Consequence[] {
-  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67(8)'];
+  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67 para 1(8)'];
   const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
   return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
 }
@@ -250,6 +250,23 @@ const relaying = <T extends string>(done: T) =>
       },
     },
   }) as const;
+
+/**
+ * Regs 60: the secrecy authority's own steps, each told to the organ or network operator
+ * concerned, wherever the procedure is open. A network operator's case has such an authority only
+ * when it reported to one (Law 34; Regs 39): a 公安机关 or 国家安全机关 acts under its own law.
+ */
+const authorityStep = (subject: string) =>
+  ({
+    guard: 'secrecyAuthorityHolds',
+    actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject, basis: 'Regs 60' } }],
+  }) as const;
+const authoritySteps = {
+  ORDER_STOP: authorityStep('leak-order-stop'),
+  DECIDE_PENALTY: authorityStep('leak-penalty'),
+  PROPOSE_HANDLING: authorityStep('leak-handling-proposal'),
+  REFER: authorityStep('leak-referred'),
+} as const;
 
 /**
  * Regs 61: the two 24-hour reports (para 1) and the relay from the first local receipt (para 2),
@@ -339,6 +356,8 @@ export const leakMachine = setup({
     /** The report went to a local secrecy authority, which relays it (Regs 61 para 2). */
     relayed: ({ context }) => context.relayTiers > 0,
     networkOperator: ({ context }) => context.variant === 'network-operator',
+    /** A secrecy authority holds the case (Regs 60): always for an organ; for an operator, its receiver if one. */
+    secrecyAuthorityHolds: ({ context }) => context.parties.authority !== undefined,
     edition2: ({ context }) => context.edition >= 2,
   },
   actions: {
@@ -424,15 +443,7 @@ export const leakMachine = setup({
     open: {
       type: 'parallel',
       meta: { label: '办理中（报告、逐级报送、调查处理）', responsible: 'organ', basis: 'Regs 61; Regs 60' },
-      on: {
-        RECORD_MEASURES: { actions: 'recordMeasures' },
-        ORDER_STOP: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-order-stop', basis: 'Regs 60' } }] },
-        DECIDE_PENALTY: { actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-penalty', basis: 'Regs 60' } }] },
-        PROPOSE_HANDLING: {
-          actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject: 'leak-handling-proposal', basis: 'Regs 60' } }],
-        },
-        REFER: { actions: 'recordStep' },
-      },
+      on: { RECORD_MEASURES: { actions: 'recordMeasures' }, ...authoritySteps },
       onDone: 'closed',
       states: {
         ...reportRegions,
@@ -487,6 +498,7 @@ export const leakMachine = setup({
       },
       on: {
         RECORD_MEASURES: { actions: 'recordMeasures' },
+        ...authoritySteps,
         REPORT_TO_RECEIVER: [
           {
             guard: 'relayed',
@@ -513,7 +525,7 @@ export const leakMachine = setup({
     },
     operatorRelay: {
       meta: { label: '逐级报送中', responsible: 'relayHolder', basis: 'Regs 61 para 2' },
-      on: { RECORD_MEASURES: { actions: 'recordMeasures' } },
+      on: { RECORD_MEASURES: { actions: 'recordMeasures' }, ...authoritySteps },
       initial: 'relaying',
       states: { relaying: relaying('#leak.closed') },
     },

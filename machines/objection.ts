@@ -493,6 +493,7 @@ export const objectionMachine = setup({
         responsible: 'classifier',
         basis: 'Law 23 para 2; Regs 21 para 1',
         deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', 'Law 23 para 2; Regs 21 para 1'),
+        eventBasis: { NOTIFY_HOLDERS: 'Law 23 para 2; Regs 21 para 1' },
       },
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-change-due', basis: 'Law 23 para 2; Regs 21 para 1' } },
       on: { NOTIFY_HOLDERS: holdersNotifiedThen },
@@ -503,6 +504,8 @@ export const objectionMachine = setup({
         responsible: 'classifier',
         basis: 'Law 22 para 3',
         deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
+        // Law 23 para 2 covers a change only: the notice on removal is local policy.
+        eventBasis: { NOTIFY_HOLDERS: 'Law 22 para 3; 本地策略' },
       },
       entry: { type: 'notify', params: { to: 'classifier', subject: 'markings-removal-due', basis: 'Law 22 para 3' } },
       on: { NOTIFY_HOLDERS: holdersNotifiedThen },

@@ -58,6 +58,11 @@ export interface StateMeta {
   responsible?: string;
   basis?: string;
   deadline?: DeadlineSpec;
+  /**
+   * The article an event taken in this state records, where it differs from the event's own
+   * `basis` (e.g. the holders told after a removal rest on Law 22 para 3, not Law 23 para 2).
+   */
+  eventBasis?: Readonly<Record<string, string>>;
 }
 
 export interface EventSpec {
@@ -218,6 +223,12 @@ export function stateMetaOf(snapshot: ProcedureSnapshot): StateMeta | undefined 
     if (child.type === 'parallel') return meta;
     node = child;
   }
+}
+
+/** The basis an event records when taken now: an active state's `eventBasis` for it, else the event's own. */
+export function eventBasisIn(snapshot: ProcedureSnapshot, type: string, spec: Pick<EventSpec, 'basis'> | undefined): string | undefined {
+  const own = Object.values(snapshot.getMeta()).find((meta) => meta?.eventBasis?.[type]);
+  return own?.eventBasis?.[type] ?? spec?.basis;
 }
 
 /** Event types the active states handle (guards aside), internal ones left out. */

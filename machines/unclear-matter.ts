@@ -152,12 +152,15 @@ const changingMeta: StateMeta = {
   responsible: 'organ',
   basis: CHANGE_BASIS,
   deadline: markingsDeadline('书面通知知悉范围、变更国家秘密标志（“及时”，本地策略）', CHANGE_BASIS),
+  eventBasis: { NOTIFY_HOLDERS: CHANGE_BASIS },
 };
 const removingMeta: StateMeta = {
   label: '待解除国家秘密标志（并书面通知知悉范围：本地策略）',
   responsible: 'organ',
   basis: 'Law 22 para 3',
   deadline: markingsDeadline('解除国家秘密标志（“及时”期间与书面通知知悉范围：本地策略）', 'Law 22 para 3'),
+  // Law 23 para 2 covers a change only: the notice on removal is local policy.
+  eventBasis: { NOTIFY_HOLDERS: 'Law 22 para 3; 本地策略' },
 };
 const changing = (target: string) => ({
   meta: changingMeta,

@@ -6,7 +6,7 @@
 import { currentUpdateInfo, patched } from '@temporalio/workflow';
 import { transition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
-import { activePaths, type EventEnvelope } from '../machines/procedure.js';
+import { activePaths, eventBasisIn, type EventEnvelope } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
@@ -222,7 +222,7 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
       spec.schema.parse(req.payload ?? {}) as Record<string, unknown>,
       req.actor,
       spec.label,
-      spec.basis,
+      eventBasisIn(run.snapshot, req.type, spec),
       occurredAtOf(run, req).at,
     );
     if (hash) rememberApplied(run, hash);

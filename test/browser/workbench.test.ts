@@ -535,3 +535,59 @@ describe('the workbench: each procedure carried out in the browser by its partie
     for (const p of [yang, huang, deng, wu, tang, zhang]) await p.close();
   }, 120_000);
 });
+
+/** Starts a procedure or sends an event through the API, as the party's test person; the body it answers. */
+async function post(as: string, path: string, body: unknown): Promise<{ id?: string }> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await stack.token(as)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as { id?: string };
+  expect(res.ok, JSON.stringify(answer)).toBe(true);
+  return answer;
+}
+
+describe('the procedure page says what protects the matter and where it goes', () => {
+  it('异议: the interim protection line shows the highest claimed level and the longest term from its start (Regs 26 para 3; Regs 19), and the route line the route by the matter as it now stands (Regs 26 para 2)', async () => {
+    const { id } = await post('org-gz-institute', '/api/procedures/objection', {
+      objectorId: 'org-gz-institute',
+      classifierId: 'org-th-office',
+      matterRef: 'TH-2025-10',
+      title: '某项目技术方案',
+      grounds: '部分内容已公开',
+      filedOn: today(),
+      determined: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组', since: '2025-06-02' },
+      claim: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } },
+    });
+    const page = await signIn(person('org-gz-institute', 'p-gi-sun', '孙某', 'secrecy-officer'));
+    const line = async (selector: string) => (await page.locator(selector).textContent())?.trim();
+    await show(page, id!);
+    // 机密 determined, 秘密 claimed: the higher level, and the longer term, 10 years from 2 June 2025.
+    expect(await line('#interim')).toBe(
+      '临时保护：按主张密级中的最高密级（机密）采取保密措施（《实施条例》第二十六条第三款），保密期限10年（自2025-06-02起，至2035-06-02）（最长主张期限，本地策略）',
+    );
+    expect(await line('#route')).toBe(
+      '报送路径：其他机关、单位确定为机密级、秘密级的事项，报省、自治区、直辖市保密行政管理部门确定（《实施条例》第二十六条第二款第（二）项）',
+    );
+
+    // The classifier raises it to 绝密 for 20 years; escalated, it goes to the national authority and is protected as 绝密.
+    await post('org-th-office', `/api/procedures/${id}/events`, {
+      type: 'CLASSIFIER_DECIDE',
+      determination: {
+        outcome: 'state-secret',
+        classification: { level: 'top-secret', term: { kind: 'years', years: 20 }, scope: '项目组' },
+      },
+    });
+    await post('org-gz-institute', `/api/procedures/${id}/events`, { type: 'ESCALATE' });
+    await show(page, id!);
+    expect(await line('#interim')).toBe(
+      '临时保护：按主张密级中的最高密级（绝密）采取保密措施（《实施条例》第二十六条第三款），保密期限20年（自2025-06-02起，至2045-06-02）（最长主张期限，本地策略）',
+    );
+    expect(await line('#route')).toBe(
+      '报送路径：原定密机关、单位决定变更为绝密级的事项，报国家保密行政管理部门确定（《实施条例》第二十六条第二款第（一）项）',
+    );
+    expect(await codeNamesOn(page, id!)).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

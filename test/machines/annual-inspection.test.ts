@@ -237,6 +237,12 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
       expect(ctx(s).proposals[0]!.decision).toEqual({ decision: 'adopted', on: '2025-09-20', by });
     });
 
+    it('a passed review at the end of a suspension cites the para 2 suspension it ends, not para 3(6), which is the ground for revocation when the enterprise is still non-compliant (Regs 71 para 2, 3(6))', () => {
+      expect(annualInspectionEvents.SUSPENSION_REVIEW_PASSED.basis).toBe('Regs 71 para 2');
+      expect(annualInspectionEvents.SUSPENSION_REVIEW_FAILED.basis).toBe('Regs 71 para 3(6)');
+      expect(annualInspectionEvents.SUSPEND_BUSINESS.basis).toMatch(/^Regs 71 para 2\b/);
+    });
+
     it('a revocation after a suspension with downgrade: the headline names the earlier sanctions too (Regs 71 para 2, 3; Law 60)', () => {
       const s = run([
         ...toSanctionProposed,

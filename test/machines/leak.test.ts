@@ -105,8 +105,8 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     expect(activePaths(s1)).toContain('open.relay.relayed');
   });
 
-  describe('late reports (Regs 61 para 1; Regs 67(8); Regs 71)', () => {
-    it('a licensed enterprise that reports late is flagged under Regs 67(8) and Regs 71 para 1 and para 3(3), each consequence with its article', () => {
+  describe('late reports (Regs 61 para 1; Regs 67 para 1(8); Regs 71)', () => {
+    it('a licensed enterprise that reports late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3), each consequence with its article', () => {
       const s = send(start(input('ent-gz-tech')), ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports));
       expect(s.context.lateFlags).toEqual([
         {
@@ -114,7 +114,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
           deadlineId: 'report-authority',
           dueAt: due24h,
           consequences: [
-            { basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Regs 67 para 1(8)', consequence: expect.stringContaining('依法给予处分') },
             { basis: 'Regs 71 para 1', consequence: expect.stringContaining('责令限期整改，给予警告或者通报批评') },
             { basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') },
           ],
@@ -122,7 +122,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       ]);
     });
 
-    it('an organ without a 保密资质 that reports late is flagged under Regs 67(8) alone', () => {
+    it('an organ without a 保密资质 that reports late is flagged under Regs 67 para 1(8) alone', () => {
       const s = send(start(input('org-th-office')), ev('REPORT_TO_SUPERIOR', {}, reports, '2025-10-01T14:00:00.000Z'));
       expect(s.context.lateFlags).toEqual([
         {
@@ -130,7 +130,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
           deadlineId: 'report-superior',
           dueAt: due24h,
           reportedAt: '2025-10-01T14:00:00.000Z',
-          consequences: [{ basis: 'Regs 67(8)', consequence: expect.any(String) }],
+          consequences: [{ basis: 'Regs 67 para 1(8)', consequence: expect.any(String) }],
         },
       ]);
     });
@@ -156,7 +156,11 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
         ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
       );
       expect(s.value).toMatchObject({ reporting: {} });
-      expect(s.context.lateFlags[0]!.consequences.map((c) => c.basis)).toEqual(['Regs 67(8)', 'Regs 71 para 1', 'Regs 71 para 3(3)']);
+      expect(s.context.lateFlags[0]!.consequences.map((c) => c.basis)).toEqual([
+        'Regs 67 para 1(8)',
+        'Regs 71 para 1',
+        'Regs 71 para 3(3)',
+      ]);
     });
   });
 
@@ -211,6 +215,21 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
         ['DECIDE_PENALTY', '警告', undefined],
         ['PROPOSE_HANDLING', '给予责任人处分', undefined],
         ['REFER', '涉嫌职务犯罪', 'supervisory'],
+      ]);
+    });
+
+    it('every Regs 60 step is told to the organ concerned, the referral to 监察机关、司法机关 as well as 责令停止, 处罚决定 and 处理建议 (Regs 60)', () => {
+      const notices = (type: string, payload: Record<string, unknown>) =>
+        transition(leakMachine, start(input('org-th-office')), ev(type, payload) as never)[1]
+          .filter((a) => a.type === 'notify')
+          .map((a) => a.params);
+      expect(notices('REFER', { to: 'judicial', note: '涉嫌故意泄露国家秘密罪' })).toEqual([
+        { to: 'organ', subject: 'leak-referred', basis: 'Regs 60' },
+      ]);
+      expect(notices('ORDER_STOP', { order: 'O' })).toEqual([{ to: 'organ', subject: 'leak-order-stop', basis: 'Regs 60' }]);
+      expect(notices('DECIDE_PENALTY', { decision: 'D' })).toEqual([{ to: 'organ', subject: 'leak-penalty', basis: 'Regs 60' }]);
+      expect(notices('PROPOSE_HANDLING', { proposal: 'P' })).toEqual([
+        { to: 'organ', subject: 'leak-handling-proposal', basis: 'Regs 60' },
       ]);
     });
 
@@ -274,6 +293,30 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       const s = send(start(i), ev('REPORT_TO_RECEIVER', {}, reports));
       expect(s.value).toBe('closed');
       expect(operator('org-gd-ssd').parties.receiver!.id).toBe('org-gd-ssd');
+    });
+
+    it("the secrecy authority that received an operator's report records its Regs 60 steps before and after the report, while the relay runs; after a report to 公安机关 there is no such authority (Regs 60; Law 34; Regs 39)", () => {
+      const i = operator('auth-440100');
+      expect(i.parties.authority!.id).toBe('auth-440100');
+      const steps = [
+        ev('ORDER_STOP', { order: '立即停止传输该信息' }),
+        ev('DECIDE_PENALTY', { decision: '警告' }),
+        ev('PROPOSE_HANDLING', { proposal: '约谈主要负责人' }),
+        ev('REFER', { to: 'judicial', note: '涉嫌犯罪' }),
+      ];
+      let s = send(start(i), steps[0]!);
+      expect(s.value).toBe('operatorReporting');
+      s = send(s, ev('REPORT_TO_RECEIVER', {}, reports), ...steps.slice(1));
+      expect(s.value).toEqual({ operatorRelay: 'relaying' });
+      expect(s.context.authoritySteps.map((x) => x.step)).toEqual(['ORDER_STOP', 'DECIDE_PENALTY', 'PROPOSE_HANDLING', 'REFER']);
+      const [, effects] = transition(leakMachine, s, steps[3] as never);
+      expect(effects.filter((a) => a.type === 'notify').map((a) => a.params)).toEqual([
+        { to: 'organ', subject: 'leak-referred', basis: 'Regs 60' },
+      ]);
+      // A 公安机关 receiver is no secrecy authority: no party may take the Regs 60 steps.
+      const psb = operator('org-gz-psb');
+      expect(psb.parties.authority).toBeUndefined();
+      for (const step of steps) expect(start(psb).can(step as never)).toBe(false);
     });
 
     it('a late report by a network operator is flagged under Law 59 (its Law 34 duty)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { objectionEvents, objectionMachine, ObjectionStartSchema, type ObjectionContext } from '../../machines/objection.js';
-import { activeDeadlines, stateMetaOf } from '../../machines/procedure.js';
+import { activeDeadlines, eventBasisIn, stateMetaOf } from '../../machines/procedure.js';
 import { objectionParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
 import { SUBJECTS } from '../../domain/labels.zh.js';
@@ -444,6 +444,24 @@ describe('异议处理 machine (Regs 26)', () => {
       ]);
       expect(s.value).toBe('removingMarkings');
       expect(stateMetaOf(s)).toMatchObject({ label: expect.stringContaining('解除国家秘密标志'), basis: 'Law 22 para 3' });
+    });
+
+    it('telling the holders records its own rule: a change rests on Law 23 para 2 and Regs 21 para 1, a removal on Law 22 para 3 with the notice as local policy (Law 23 para 2 covers only 密级、保密期限和知悉范围变更)', () => {
+      const basisNow = (s: AnyMachineSnapshot) => eventBasisIn(s as never, 'NOTIFY_HOLDERS', objectionEvents.NOTIFY_HOLDERS);
+      const changed = run(input({ determined: cls('confidential') }), [
+        decide('CLASSIFIER_DECIDE', 'secret', classifier),
+        ev('ACCEPT', {}, objector),
+      ]);
+      expect(changed.s.value).toBe('changingMarkings');
+      expect(basisNow(changed.s)).toBe('Law 23 para 2; Regs 21 para 1');
+      const removed = run(input({ determined: cls('top-secret') }), [
+        ev('DEADLINE_PASSED', { deadlineId: 'classifier-window' }),
+        ev('ESCALATE', {}, objector),
+        decide('AUTHORITY_DECIDE', 'not-secret'),
+      ]);
+      expect(removed.s.value).toBe('removingMarkings');
+      expect(basisNow(removed.s)).toBe('Law 22 para 3; 本地策略');
+      expect(basisNow(removed.s)).not.toContain('Law 23');
     });
 
     it('a decision that confirms the classification closes at once; edition 1 closes without the step', () => {

@@ -7,7 +7,14 @@ import {
   UnclearMatterStartSchema,
   type UnclearMatterInput,
 } from '../../machines/unclear-matter.js';
-import { activeDeadlines, activePaths, handledEvents, stateMetaOf, type ProcedureSnapshot } from '../../machines/procedure.js';
+import {
+  activeDeadlines,
+  activePaths,
+  eventBasisIn,
+  handledEvents,
+  stateMetaOf,
+  type ProcedureSnapshot,
+} from '../../machines/procedure.js';
 import { unclearMatterParties } from '../../domain/resolve-parties.js';
 import { demoRegistry } from '../support/demo.js';
 
@@ -178,6 +185,14 @@ describe('不明确事项报送 machine (pure)', () => {
       expect(s.value).toBe('removingMarkings');
       expect(effects).toEqual(['determined', 'markings-removal-due']);
       expect(stateMetaOf(s)).toMatchObject({ label: expect.stringContaining('解除国家秘密标志'), basis: 'Law 22 para 3' });
+    });
+
+    it('telling the holders records Law 23 para 2 and Regs 21 para 1 after a change, Law 22 para 3 with the notice as local policy after a finding of no secret, also beside the filing', () => {
+      const basisAfter = (level: 'top-secret' | 'secret', d: unknown) =>
+        eventBasisIn(run(start('org-gz-bureau', level), [report, determine(d)]).s, 'NOTIFY_HOLDERS', unclearMatterEvents.NOTIFY_HOLDERS);
+      expect(basisAfter('top-secret', determination)).toBe('Law 23 para 2; Regs 21 para 1');
+      expect(basisAfter('top-secret', { outcome: 'not-secret' })).toBe('Law 22 para 3; 本地策略');
+      expect(basisAfter('secret', { outcome: 'not-secret' })).toBe('Law 22 para 3; 本地策略'); // filingAndMarkings.markings.removingMarkings
     });
 
     it('a provincial determination that changes the proposal is filed while the holders are told, each with its own deadline (Regs 25 para 2; Law 23 para 2)', () => {

@@ -140,7 +140,7 @@ describe('when it happened: occurredAt on fact events (SPEC §2; issue 11 item 7
     });
   });
 
-  it('a leak reported by telephone within 24 hours and entered the next morning is met by its instant (Regs 61 para 1; Regs 67(8)); the relay runs from that receipt (Regs 61 para 2)', async () => {
+  it('a leak reported by telephone within 24 hours and entered the next morning is met by its instant (Regs 61 para 1; Regs 67 para 1(8)); the relay runs from that receipt (Regs 61 para 2)', async () => {
     await withProcedureEnv('2025-09-30T02:01:00Z', async (p) => {
       const h = await p.start('leak', leak, thOffice);
       // Telephoned on 30 September 20:00 Beijing time, entered on 1 October 11:00, after the 24 hours ended at 10:00.

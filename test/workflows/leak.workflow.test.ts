@@ -15,7 +15,7 @@ const leak = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('泄密报告 on the time-skipping server (Regs 61)', () => {
-  it('a leak discovered 2025-09-30 21:30 Beijing time is overdue at 2025-10-01 21:30, in the National Day holiday; the late report is flagged with its consequence (Regs 67(8))', async () => {
+  it('a leak discovered 2025-09-30 21:30 Beijing time is overdue at 2025-10-01 21:30, in the National Day holiday; the late report is flagged with its consequence (Regs 67 para 1(8))', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const h = await p.start('leak', leak(), organ);
       let v = await p.view(h);
@@ -52,7 +52,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
           obligation: '向同级保密行政管理部门报告',
           deadlineId: 'report-authority',
           dueAt: '2025-10-01T13:30:00.000Z',
-          consequences: [{ basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') }],
+          consequences: [{ basis: 'Regs 67 para 1(8)', consequence: expect.stringContaining('依法给予处分') }],
         },
       ]);
       expect(v.deadlines.find((d) => d.specId === 'report-superior')!.status).toBe('met');
@@ -132,7 +132,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     );
   });
 
-  it('a licensed enterprise reporting late is flagged under Regs 67(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
+  it('a licensed enterprise reporting late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const ent = { id: 'ent-gz-tech' };
       const h = await p.start('leak', leak({ organId: 'ent-gz-tech' }), ent);
@@ -146,7 +146,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
         expect.objectContaining({
           obligation: '向同级保密行政管理部门报告',
           consequences: [
-            { basis: 'Regs 67(8)', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Regs 67 para 1(8)', consequence: expect.stringContaining('依法给予处分') },
             { basis: 'Regs 71 para 1', consequence: expect.stringContaining('警告或者通报批评') },
             { basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('吊销保密资质') },
           ],

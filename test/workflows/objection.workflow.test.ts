@@ -99,6 +99,8 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       r = await p.send(h, 'NOTIFY_HOLDERS', classifier, { noticeRef: '穗保〔2025〕9号' });
       expect(r.closed).toBe(true);
       const final = await h.result();
+      // A change: the written notice of Law 23 para 2 and the markings of Regs 21 para 1.
+      expect(final.audit.find((a) => a.event?.type === 'NOTIFY_HOLDERS')!.basis).toBe('Law 23 para 2; Regs 21 para 1');
       expect(final.context.interim).toBeUndefined();
       expect(final.context.final).toMatchObject({
         by: 'national',
@@ -133,6 +135,9 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       expect(r.state).toBe('removingMarkings'); // Law 22 para 3: 解除国家秘密标志
       r = await p.send(h, 'NOTIFY_HOLDERS', classifier);
       expect(r.closed).toBe(true);
+      // A removal: Law 22 para 3, the notice local policy; not Law 23 para 2, which covers changes only.
+      const audit = (await h.result()).audit;
+      expect(audit.find((a) => a.event?.type === 'NOTIFY_HOLDERS')!.basis).toBe('Law 22 para 3; 本地策略');
       await maybeRecordHistory(h, 'objection-unanswered');
     });
   });
