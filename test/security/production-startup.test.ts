@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productionProblems } from '../../worker/production.js';
+import { startDevServer } from '../../scripts/dev-server.js';
+import { startTestIdp } from '../support/oidc-idp.js';
+import { freePort } from '../support/ports.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const strong = () => randomBytes(48).toString('base64');
@@ -139,6 +142,53 @@ describe('production mode refuses to start without its secrets, registry and clu
       const r = await run(script, { ...complete(), BM_JWT_SECRET: 'short' });
       expectRefusedUntouched(r);
       expect(r.stderr).toContain(`cannot start in production mode (BM_MODE=production):\n  - BM_JWT_SECRET: too short (5 bytes)`);
+    }
+  });
+});
+
+describe('a production start that succeeds', () => {
+  it('npm start with everything configured runs, and prints and offers no demo person or token', { timeout: 240_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bm-prod-ok-'));
+    const temporal = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
+    const idp = await startTestIdp({ accounts: [] });
+    const port = await freePort();
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('BM_') && !k.startsWith('TEMPORAL_') && k !== 'PORT'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+      cwd: root,
+      env: {
+        ...clean,
+        ...complete(),
+        TEMPORAL_ADDRESS: temporal.address,
+        BM_OIDC_ISSUER: idp.issuer,
+        BM_OIDC_CLIENT_ID: 'bm-dashboard',
+        BM_DATA_DIR: join(dir, 'data'),
+        PORT: String(port),
+        BM_API_METRICS_PORT: 'off',
+        BM_WORKER_METRICS_PORT: 'off',
+        BM_WORKER_APP_METRICS_PORT: 'off',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const running = await new Promise<boolean>((resolve) => {
+      child.stdout.on('data', (c) => ((stdout += c), stdout.includes('Press Ctrl-C to stop.') && resolve(true)));
+      void exited.then(() => resolve(false));
+    });
+    try {
+      expect(running, stderr).toBe(true);
+      expect(stdout).toContain('Production mode: no demo people. Sign in through your identity provider');
+      expect(stdout).not.toContain('Demo people');
+      expect(stdout + stderr).not.toMatch(/eyJ/); // no JWT printed, by start or its children
+      expect(await (await fetch(`http://127.0.0.1:${port}/auth/options`)).json()).toEqual({ oidc: true, demo: [] });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await temporal.stop();
+      await idp.stop();
     }
   });
 });
