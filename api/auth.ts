@@ -134,6 +134,19 @@ export function refusal(e: unknown): AuthError {
   return new AuthError(401, 'invalid token');
 }
 
+/**
+ * The rules every token obeys, ours and the identity provider's: a lifetime exp − iat of at most
+ * the maximum, an `iat` not in the future, and a `jti` not on the deny list (tokens that carry none
+ * — only the provider's ID tokens, consumed once at sign-in — open a session that carries one).
+ */
+export function checkLifetimeAndRevocation(claims: { exp: number; iat: number; jti?: string }, rules: TokenRules): void {
+  const { exp, iat, jti } = claims;
+  if (exp - iat > rules.maxLifetimeSeconds)
+    throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
+  if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
+  if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+}
+
 /** Verifies a bearer token and maps its claims to a caller; every refusal is a 401 naming the claim. */
 export async function authenticate(key: Uint8Array, rules: TokenRules, registry: Registry, header: string | undefined): Promise<Caller> {
   const token = header?.match(/^Bearer (\S+)$/)?.[1];
@@ -151,11 +164,7 @@ export async function authenticate(key: Uint8Array, rules: TokenRules, registry:
   } catch (e) {
     throw refusal(e);
   }
-  const { exp, iat, jti } = claims as { exp: number; iat: number; jti: string };
-  if (exp - iat > rules.maxLifetimeSeconds)
-    throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
-  if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
-  if (rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+  checkLifetimeAndRevocation(claims as { exp: number; iat: number; jti: string }, rules);
   if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');
   return callerFromClaims(claims, registry, EMBEDDED_CLAIMS);
 }

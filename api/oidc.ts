@@ -11,6 +11,7 @@ import {
   authenticate,
   AuthError,
   callerFromClaims,
+  checkLifetimeAndRevocation,
   EMBEDDED_CLAIMS,
   refusal,
   type Caller,
@@ -39,6 +40,15 @@ export interface OidcSettings {
 
 /** The signature algorithms accepted from the provider (asymmetric only). */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
+
+/**
+ * What the provider's tokens must carry. A bearer token (its access token, or an ID token that has
+ * a `jti`) as our own do: `iat` for the maximum lifetime, `jti` to be revocable by the deny list.
+ * The ID token of a sign-in (OIDC Core requires `iat`, defines no `jti`; its nonce binds it to one
+ * sign-in) opens a session cookie of our own, which carries a `jti`.
+ */
+export const REQUIRED_CLAIMS = { bearer: ['exp', 'iat', 'jti', 'sub'], 'id-token': ['exp', 'iat', 'sub'] } as const;
+export type OidcTokenUse = keyof typeof REQUIRED_CLAIMS;
 
 /** OIDC settings from the configuration; undefined when BM_OIDC_ISSUER is not set. */
 export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl'>): OidcSettings | undefined {
@@ -73,8 +83,11 @@ export interface Oidc {
   settings: OidcSettings;
   /** The discovered provider, for the browser login. */
   config: client.Configuration;
-  /** Verifies a token's signature (JWKS), issuer, audience and expiry; returns its claims. */
-  verify(token: string, audience?: string): Promise<JWTPayload>;
+  /**
+   * Verifies a token's signature (JWKS), issuer, audience (a bearer token: BM_OIDC_AUDIENCE; an ID
+   * token: the client id), expiry and required claims (REQUIRED_CLAIMS); returns its claims.
+   */
+  verify(token: string, use: OidcTokenUse): Promise<JWTPayload>;
   /** A verified token's claims mapped to a caller (the token rules' lifetime and deny list apply too). */
   callerOf(claims: JWTPayload, rules: TokenRules, registry: Registry): Caller;
 }
@@ -89,20 +102,23 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
   return {
     settings: s,
     config,
-    async verify(token, audience = s.audience) {
+    async verify(token, use) {
+      const audience = use === 'bearer' ? s.audience : s.clientId;
       try {
         return (
-          await jwtVerify(token, jwks, { issuer: meta.issuer, audience, algorithms: OIDC_ALGORITHMS, requiredClaims: ['exp', 'sub'] })
+          await jwtVerify(token, jwks, {
+            issuer: meta.issuer,
+            audience,
+            algorithms: OIDC_ALGORITHMS,
+            requiredClaims: [...REQUIRED_CLAIMS[use]],
+          })
         ).payload;
       } catch (e) {
         throw refusal(e);
       }
     },
     callerOf(claims, rules, registry) {
-      const { exp, iat, jti } = claims;
-      if (iat !== undefined && exp !== undefined && exp - iat > rules.maxLifetimeSeconds)
-        throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
-      if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+      checkLifetimeAndRevocation(claims as { exp: number; iat: number; jti?: string }, rules);
       return callerFromClaims(claims, registry, s.claims);
     },
   };
@@ -116,7 +132,7 @@ export function bearerAuthenticator(key: Uint8Array, rules: TokenRules, registry
   return async (header: string): Promise<Caller> => {
     const token = header.match(/^Bearer (\S+)$/)?.[1];
     if (oidc && token && issuerOf(token) === oidc.config.serverMetadata().issuer)
-      return oidc.callerOf(await oidc.verify(token), rules, registry);
+      return oidc.callerOf(await oidc.verify(token, 'bearer'), rules, registry);
     if (rules.production && token)
       throw new AuthError(
         401,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isDemoRegistryVersion } from '../domain/registry/registry.js';
 import { isProduction } from '../temporal/connection.js';
 
 /** Minimum strength of a shared secret: 32 bytes, not a short pattern repeated. */
@@ -29,6 +31,21 @@ function codecKeyProblems(keys: string | undefined): string[] {
   });
 }
 
+/** The registry must be given and must not be the demonstration's, whatever its file is called (its `version` says). */
+function registryProblem(file: string | undefined): string | undefined {
+  const how = 'a JSON file of the real organs and authorities, with a version of its own';
+  if (!file) return `BM_REGISTRY_FILE: required in production mode (the demo registry is refused); ${how}`;
+  let version: unknown;
+  try {
+    version = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+  } catch (e) {
+    return `BM_REGISTRY_FILE: cannot read ${file} (${(e as Error).message}); ${how}`;
+  }
+  return typeof version === 'string' && isDemoRegistryVersion(version)
+    ? `BM_REGISTRY_FILE: ${file} is the demonstration registry (version "${version}"; a version starting with "demo" marks it), refused in production mode; ${how}`
+    : undefined;
+}
+
 /**
  * What production mode (BM_MODE=production) refuses to start without: no demo registry, strong
  * secrets from the environment (never generated into the data folder), no embedded dev server,
@@ -40,9 +57,7 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
   if (!isProduction(env)) return [];
   const hours = env.BM_TOKEN_MAX_HOURS === undefined ? undefined : Number(env.BM_TOKEN_MAX_HOURS);
   return [
-    env.BM_REGISTRY_FILE
-      ? undefined
-      : 'BM_REGISTRY_FILE: required in production mode (the demo registry is refused); a JSON file of the real organs and authorities',
+    registryProblem(env.BM_REGISTRY_FILE),
     env.TEMPORAL_ADDRESS
       ? undefined
       : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',

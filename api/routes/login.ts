@@ -224,7 +224,7 @@ export const loginRoutes =
         });
         // The ID token verified like any token of the provider (JWKS, issuer, audience = this client, expiry).
         idToken = tokens.id_token!;
-        claims = await oidc.verify(idToken, oidc.settings.clientId);
+        claims = await oidc.verify(idToken, 'id-token');
         // Claims the provider keeps out of the ID token are read from its userinfo endpoint.
         const { party, roles, name } = oidc.settings.claims;
         if ([party, roles, name].some((c) => claims[c] === undefined))

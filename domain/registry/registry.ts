@@ -2,6 +2,9 @@ import { formatZodError } from '../errors.js';
 import { regionAtTier, tierOfRegion, TIERS, type PartyRef, type Tier } from '../parties.js';
 import { RegistrySchema, type Authority, type Contact, type Organ, type RegistryData } from './schema.js';
 
+/** A registry whose `version` starts with `demo` is a demonstration's (demo-registry.json): production mode refuses it. */
+export const isDemoRegistryVersion = (version: string): boolean => version.startsWith('demo');
+
 /** Organs and authorities with the lookups routing and escalation need. Pure, no I/O. */
 export class Registry {
   private readonly organs = new Map<string, Organ>();

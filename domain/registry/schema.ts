@@ -54,6 +54,7 @@ export const OrganSchema = z.strictObject({
 
 export const RegistrySchema = z
   .strictObject({
+    /** The registry's edition; one starting with `demo` marks a demonstration registry (isDemoRegistryVersion). */
     version: z.string().min(1),
     authorities: z.array(AuthoritySchema).min(1),
     organs: z.array(OrganSchema),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registry } from '../../domain/registry/registry.js';
+import { isDemoRegistryVersion, Registry } from '../../domain/registry/registry.js';
 import { escalationTargets } from '../../domain/ladder.js';
 import { PROVINCE_CODES } from '../../domain/parties.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
@@ -10,6 +10,12 @@ describe('registry (SPEC §1)', () => {
     expect(reg.national().id).toBe('auth-000000');
     for (const p of PROVINCE_CODES) expect(reg.provincialOf(`${p}0101`).region).toBe(`${p}0000`);
     expect(PROVINCE_CODES).toHaveLength(31);
+  });
+
+  it('the demo registry is marked by its version (production mode refuses it, worker/production.ts); a registry of its own is not', () => {
+    expect(reg.version).toBe('demo-2026-11');
+    expect(isDemoRegistryVersion(reg.version)).toBe(true);
+    expect(isDemoRegistryVersion('gd-2026-11')).toBe(false);
   });
 
   it('finds the same-level authority of each organ kind', () => {

@@ -62,8 +62,8 @@ describe('production mode requires the identity provider', () => {
   });
 
   it('accepts the identity provider’s token, and the session cookie the API issues after an OIDC sign-in', async () => {
-    const { id_token } = await idp.codeFlow('u-zhang', 'bm-dashboard');
-    const res = await me({ authorization: `Bearer ${id_token}` });
+    const { access_token } = await idp.codeFlow('u-zhang', 'bm-dashboard');
+    const res = await me({ authorization: `Bearer ${access_token}` });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().label).toBe('广东省国家保密局 张某（负责人）');
     // What /auth/callback sets (api/routes/login.ts): accepted as the cookie, refused as a bearer token.

@@ -1,18 +1,30 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { productionProblems } from '../../worker/production.js';
+import { startDevServer } from '../../scripts/dev-server.js';
+import { startTestIdp } from '../support/oidc-idp.js';
+import { freePort } from '../support/ports.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const strong = () => randomBytes(48).toString('base64');
 
+/** The demonstration's registry, and a copy of it under another name: production refuses both by their content. */
+const DEMO_REGISTRY = join(root, 'domain/registry/demo-registry.json');
+const registries = mkdtempSync(join(tmpdir(), 'bm-prod-registry-'));
+const RENAMED_DEMO = join(registries, 'organs-2026.json');
+copyFileSync(DEMO_REGISTRY, RENAMED_DEMO);
+/** A registry of the department's own: the same parties under a version of its own. */
+const OWN_REGISTRY = join(registries, 'registry.json');
+writeFileSync(OWN_REGISTRY, JSON.stringify({ ...JSON.parse(readFileSync(DEMO_REGISTRY, 'utf8')), version: 'gd-2026-11' }));
+
 /** Everything production needs, valid: each test spoils one item. */
 const complete = (): Record<string, string> => ({
   BM_MODE: 'production',
-  BM_REGISTRY_FILE: join(root, 'domain/registry/demo-registry.json'),
+  BM_REGISTRY_FILE: OWN_REGISTRY,
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
@@ -67,7 +79,18 @@ describe('production mode refuses to start without its secrets, registry and clu
   });
 
   const spoiled: Array<[string, Record<string, string | undefined>, string]> = [
-    ['the demo registry', { BM_REGISTRY_FILE: undefined }, 'BM_REGISTRY_FILE: required'],
+    ['no registry (the demo registry is the default)', { BM_REGISTRY_FILE: undefined }, 'BM_REGISTRY_FILE: required'],
+    [
+      'the demo registry',
+      { BM_REGISTRY_FILE: DEMO_REGISTRY },
+      `BM_REGISTRY_FILE: ${DEMO_REGISTRY} is the demonstration registry (version "demo-2026-11"; a version starting with "demo" marks it), refused in production mode`,
+    ],
+    [
+      'the demo registry under another name',
+      { BM_REGISTRY_FILE: RENAMED_DEMO },
+      `BM_REGISTRY_FILE: ${RENAMED_DEMO} is the demonstration registry (version "demo-2026-11"`,
+    ],
+    ['a registry file that cannot be read', { BM_REGISTRY_FILE: join(registries, 'missing.json') }, 'BM_REGISTRY_FILE: cannot read'],
     ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
     ['a short token key', { BM_JWT_SECRET: 'x'.repeat(10) + 'abcdefghijk' }, 'BM_JWT_SECRET: too short (21 bytes); at least 32'],
     ['a repeated token key', { BM_JWT_SECRET: 'ab'.repeat(40) }, 'BM_JWT_SECRET: too weak'],
@@ -99,11 +122,73 @@ describe('production mode refuses to start without its secrets, registry and clu
     expect(productionProblems({})).toEqual([]);
   });
 
+  it('npm start, the API and the worker refuse the demo registry, renamed or not, before anything is written, started or connected', async () => {
+    for (const [script, file] of [
+      ['scripts/start.ts', DEMO_REGISTRY],
+      ['api/main.ts', RENAMED_DEMO],
+      ['worker/main.ts', RENAMED_DEMO],
+    ] as const) {
+      const r = await run(script, { ...complete(), BM_REGISTRY_FILE: file });
+      expectRefusedUntouched(r);
+      expect(r.stderr, script).toContain(
+        `cannot start in production mode (BM_MODE=production):\n  - BM_REGISTRY_FILE: ${file} is the demonstration registry (version "demo-2026-11"`,
+      );
+      expect(r.stderr, script).not.toMatch(/listening|polling/);
+    }
+  });
+
   it('the API and the worker refuse a weak secret on their own too, before connecting', async () => {
     for (const script of ['api/main.ts', 'worker/main.ts']) {
       const r = await run(script, { ...complete(), BM_JWT_SECRET: 'short' });
       expectRefusedUntouched(r);
       expect(r.stderr).toContain(`cannot start in production mode (BM_MODE=production):\n  - BM_JWT_SECRET: too short (5 bytes)`);
+    }
+  });
+});
+
+describe('a production start that succeeds', () => {
+  it('npm start with everything configured runs, and prints and offers no demo person or token', { timeout: 240_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bm-prod-ok-'));
+    const temporal = await startDevServer({ dbFile: join(dir, 'temporal.sqlite'), port: await freePort(), uiPort: await freePort() });
+    const idp = await startTestIdp({ accounts: [] });
+    const port = await freePort();
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('BM_') && !k.startsWith('TEMPORAL_') && k !== 'PORT'),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+      cwd: root,
+      env: {
+        ...clean,
+        ...complete(),
+        TEMPORAL_ADDRESS: temporal.address,
+        BM_OIDC_ISSUER: idp.issuer,
+        BM_OIDC_CLIENT_ID: 'bm-dashboard',
+        BM_DATA_DIR: join(dir, 'data'),
+        PORT: String(port),
+        BM_API_METRICS_PORT: 'off',
+        BM_WORKER_METRICS_PORT: 'off',
+        BM_WORKER_APP_METRICS_PORT: 'off',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const running = await new Promise<boolean>((resolve) => {
+      child.stdout.on('data', (c) => ((stdout += c), stdout.includes('Press Ctrl-C to stop.') && resolve(true)));
+      void exited.then(() => resolve(false));
+    });
+    try {
+      expect(running, stderr).toBe(true);
+      expect(stdout).toContain('Production mode: no demo people. Sign in through your identity provider');
+      expect(stdout).not.toContain('Demo people');
+      expect(stdout + stderr).not.toMatch(/eyJ/); // no JWT printed, by start or its children
+      expect(await (await fetch(`http://127.0.0.1:${port}/auth/options`)).json()).toEqual({ oidc: true, demo: [] });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await temporal.stop();
+      await idp.stop();
     }
   });
 });

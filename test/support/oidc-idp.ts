@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { type ClientMetadata } from 'oidc-provider';
+import Provider, { type AsymmetricSigningAlgorithm, type ClientMetadata } from 'oidc-provider';
 import { freePort } from './ports.js';
 
 export interface TestAccount {
@@ -21,13 +21,16 @@ export interface TestIdp {
   issuer: string;
   /** The provider's signing keys (private), e.g. to forge a token with another key under the same kid. */
   keys: JWK[];
-  /** Runs the authorization code + PKCE flow for an account through the provider's pages; returns its tokens. */
+  /** Runs the authorization code + PKCE flow for an account through the provider's pages; returns its tokens (the access token a JWT with iat and jti, the ID token without jti). */
   codeFlow(accountSub: string, clientId: string, redirectUri?: string): Promise<{ id_token: string; access_token: string }>;
   stop(): Promise<void>;
 }
 
 /** The redirect URI of the clients the API tests use (never called: the code is read from Location). */
 export const TEST_REDIRECT = 'http://127.0.0.1:9/cb';
+
+/** The resource (this system's API) the provider issues JWT access tokens for; their `aud` is the client id. */
+const API_RESOURCE = 'urn:baomi:api';
 
 export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedirect?: string }): Promise<TestIdp> {
   const port = await freePort();
@@ -62,7 +65,24 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     scopes: ['openid', 'profile', 'bm'],
     // The mapped claims travel in the ID token (as most department IdPs are configured to do).
     conformIdTokenClaims: false,
+    // …and in the access token, as a Keycloak mapper adds them (the API's bearer tokens).
+    extraTokenClaims: async (_ctx, token) => {
+      const a = token.kind === 'AccessToken' && token.accountId ? accounts.get(token.accountId) : undefined;
+      return a ? { name: a.name, bm_party: a.bm_party, bm_roles: a.bm_roles } : undefined;
+    },
     features: {
+      // Access tokens are JWTs (with iat and jti) for the API, signed like the client's ID tokens.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => API_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, _resource, client) => ({
+          scope: 'bm',
+          audience: client.clientId,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: client.idTokenSignedResponseAlg as AsymmetricSigningAlgorithm } },
+        }),
+      },
       devInteractions: { enabled: false },
       // The sign-out confirmation the provider shows (its form posts to end the session), without the default's web font.
       rpInitiatedLogout: {
@@ -76,7 +96,7 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     pkce: { required: () => true },
     ttl: {
       IdToken: (_ctx, _token, client) => (client.clientId === 'short-lived' ? 2 : 3600),
-      AccessToken: 3600,
+      AccessToken: (_ctx, _token, client) => (client.clientId === 'short-lived' ? 2 : 3600),
       Interaction: 600,
       Grant: 3600,
       Session: 3600,
@@ -115,6 +135,7 @@ export async function startTestIdp(o: { accounts: TestAccount[]; dashboardRedire
     if (!accounts.has(accountId)) throw new Error(`unknown account ${accountId}`);
     const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
+    grant.addResourceScope(API_RESOURCE, 'bm');
     const grantId = await grant.save();
     await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
