@@ -1,7 +1,9 @@
 /**
  * Notifications and their delivery (SPEC §4): the machine's notify effects go to the inbox and,
  * per recipient channel, to the delivery activity, concurrently and without holding up the
- * procedure. A channel still failing after its retries is recorded and escalated once.
+ * procedure. A channel still failing after its retries is recorded and escalated once. The
+ * deliveries of one workflow activation go out together in one `deliverAll` activity (a deadline
+ * storm's pass: issue 14); one that may succeed later is retried alone through `deliver`.
  */
 import { condition, patched, sleep } from '@temporalio/workflow';
 import type { DeliveryRequest } from '../activities/delivery.js';
