@@ -26,6 +26,9 @@ export interface DeliveryRequest {
   message: { procedureId: string; procedureLabel: string; kind: string; subject: string; basis?: string; by?: string; at: string };
 }
 
+/** What one attempt of a batched delivery came to: sent (or sent before), failed for good, or worth retrying. */
+export type DeliveryOutcome = { status: 'delivered' } | { status: 'failed' | 'retrying'; message: string };
+
 /** HMAC-SHA256 over "timestamp.body", hex: what a receiver recomputes with its secret (activities/webhook-verify.ts). */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -103,28 +106,49 @@ export function createDelivery(config: DeliveryConfig) {
     });
   }
 
+  /** One attempt at one delivery, at most once per key (SPEC §4): counted by channel and result, logged with the procedure. */
+  async function send(req: DeliveryRequest, activity: 'deliver' | 'deliverAll'): Promise<'sent' | 'already-sent'> {
+    const log = procedureLog(req.message.procedureId, activity).child({ channel: req.channel, recipient: req.recipient.id });
+    if (config.ledger.has(req.key)) {
+      deliveries.inc({ channel: req.channel, result: 'already-sent' });
+      log.info({ key: req.key }, 'already delivered');
+      return 'already-sent';
+    }
+    try {
+      await (req.channel === 'webhook' ? webhook(req) : email(req));
+    } catch (e) {
+      const result = final(e) ? 'failed' : 'retrying';
+      deliveries.inc({ channel: req.channel, result });
+      log.warn({ key: req.key, result, err: (e as Error).message }, 'delivery failed');
+      throw e;
+    }
+    config.ledger.record(req.key);
+    deliveries.inc({ channel: req.channel, result: 'sent' });
+    log.info({ key: req.key }, 'delivered');
+    return 'sent';
+  }
+
   return {
-    /** Delivers one message on one channel, at most once per key (SPEC §4). */
-    async deliver(req: DeliveryRequest): Promise<'sent' | 'already-sent'> {
-      const log = procedureLog(req.message.procedureId, 'deliver').child({ channel: req.channel, recipient: req.recipient.id });
-      if (config.ledger.has(req.key)) {
-        deliveries.inc({ channel: req.channel, result: 'already-sent' });
-        log.info({ key: req.key }, 'already delivered');
-        return 'already-sent';
-      }
-      try {
-        await (req.channel === 'webhook' ? webhook(req) : email(req));
-      } catch (e) {
-        // A non-retryable failure is final; anything else Temporal retries with backoff.
-        const result = e instanceof ApplicationFailure && e.nonRetryable ? 'failed' : 'retrying';
-        deliveries.inc({ channel: req.channel, result });
-        log.warn({ key: req.key, result, err: (e as Error).message }, 'delivery failed');
-        throw e;
-      }
-      config.ledger.record(req.key);
-      deliveries.inc({ channel: req.channel, result: 'sent' });
-      log.info({ key: req.key }, 'delivered');
-      return 'sent';
+    /** Delivers one message on one channel, at most once per key; Temporal retries it with backoff (SPEC §4). */
+    deliver: (req: DeliveryRequest): Promise<'sent' | 'already-sent'> => send(req, 'deliver'),
+
+    /**
+     * The deliveries of one workflow activation (a deadline storm's pass, a notice to several
+     * recipients), each attempted once, concurrently, and never thrown: the workflow records what
+     * went out and sends what may succeed later again through `deliver` (workflows/deliveries.ts).
+     */
+    async deliverAll(reqs: DeliveryRequest[]): Promise<DeliveryOutcome[]> {
+      return Promise.all(
+        reqs.map((req) =>
+          send(req, 'deliverAll').then(
+            (): DeliveryOutcome => ({ status: 'delivered' }),
+            (e: unknown): DeliveryOutcome => ({ status: final(e) ? 'failed' : 'retrying', message: (e as Error).message }),
+          ),
+        ),
+      );
     },
   };
 }
+
+/** A non-retryable failure is final; anything else may succeed on a later attempt. */
+const final = (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable;

@@ -155,13 +155,20 @@ for await (const w of client.workflow.list({ query: `BmKind = 'leak' AND BmDeadl
 // A sample of views: what was recorded at T (audit) and which webhooks it owes.
 const owed = new Map<string, number>();
 const auditLateness: number[] = [];
+/** The activities the sample scheduled from T on, by type (a pass's notify and delivery activities). */
+const activitiesSinceT: Record<string, number> = {};
 for (let s = 0; s < SAMPLE; s++) {
   const i = Math.floor((s * N) / SAMPLE);
   const view = (await stack.get(`/api/procedures/leak-storm-${i}`, organ(i))) as ProcedureView;
   for (const a of view.audit) if (Date.parse(a.at) >= T) auditLateness.push(Date.parse(a.at) - T);
   const webhooks = view.inbox.filter((e) => Date.parse(e.at) >= T).flatMap((e) => e.deliveries.filter((d) => d.channel === 'webhook'));
   owed.set(organ(i), Math.max(owed.get(organ(i)) ?? 0, webhooks.length));
+  for (const e of (await client.workflow.getHandle(`leak-storm-${i}`).fetchHistory()).events ?? []) {
+    const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (type && Number(e.eventTime!.seconds) * 1000 >= T - 1000) activitiesSinceT[type] = (activitiesSinceT[type] ?? 0) + 1 / SAMPLE;
+  }
 }
+log(`activities per procedure since T (a sample of ${SAMPLE}): ${JSON.stringify(activitiesSinceT)}`);
 const expected = [...Array(N).keys()].reduce((sum, i) => sum + owed.get(organ(i))!, 0);
 log(`webhooks owed since T: ${expected} (by organ ${JSON.stringify(Object.fromEntries(owed))}); waiting for them …`);
 const sinceT = () => [...received.values()].filter((r) => Date.parse(r.body.at) >= T);
@@ -187,6 +194,7 @@ const results = {
     leadS: lead,
     rawStartsPerSecond: round(rate),
     recordedLatenessS: { p50: s(percentile(lateness, 50)), p95: s(percentile(lateness, 95)), max: s(Math.max(...lateness)) },
+    sampleActivitiesPerProcedure: Object.fromEntries(Object.entries(activitiesSinceT).map(([type, n]) => [type, round(n)])),
     sampleAuditLatenessS: { entries: auditLateness.length, p50: s(percentile(auditLateness, 50)), max: s(Math.max(...auditLateness)) },
     allOverdueInVisibilityS: s(recordedAt - T),
     boardAllOverdueS: s(boardAt - T),

@@ -1,9 +1,13 @@
 /**
  * Notifications and their delivery (SPEC §4): the machine's notify effects go to the inbox and,
  * per recipient channel, to the delivery activity, concurrently and without holding up the
- * procedure. A channel still failing after its retries is recorded and escalated once.
+ * procedure. A channel still failing after its retries is recorded and escalated once. The
+ * deliveries of one workflow activation go out together in one `deliverAll` activity (a deadline
+ * storm's pass: issue 14); one that may succeed later is retried alone through `deliver`.
  */
-import { acts, nowIso, record, SYSTEM, type Run } from './state.js';
+import { condition, patched, sleep } from '@temporalio/workflow';
+import type { DeliveryRequest } from '../activities/delivery.js';
+import { acts, batch, DELIVERY_RETRY_MS, nowIso, record, SYSTEM, type Run } from './state.js';
 import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
@@ -42,6 +46,14 @@ function recordedContact(run: Run, to: PartyRef): Recipient[] | undefined {
   const contact = run.s.prepared.contacts?.[to.id];
   return contact && [{ party: to, contact, role: 'responsible' }];
 }
+
+/** A delivery's failure in the receiver's words: `deliver`'s activity failure carries them as its cause, a batched one as its message. */
+const failureText = (err: unknown) =>
+  err instanceof Error && err.cause instanceof Error
+    ? err.cause.message
+    : err instanceof Error && err.name === 'Error'
+      ? err.message
+      : String(err);
 
 /** The escalation of a channel that is down is itself not escalated when it fails (its id ends in ':down'). */
 const escalatesFailures = (entry: InboxEntry) => !entry.id.endsWith(':down');
@@ -84,22 +96,23 @@ export function reissuePending(run: Run): void {
 function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address: string): void {
   const { id } = run;
   const channel = d.channel;
-  const p: Promise<void> = run.delivery
-    .deliver({
-      key: `${id}:${entry.id}:${channel}:${r.party.id}`,
-      channel,
-      address,
-      recipient: { id: r.party.id, name: r.party.name, contact: r.contact.name },
-      message: {
-        procedureId: id,
-        procedureLabel: run.def.label,
-        kind: entry.kind,
-        subject: entry.subject,
-        ...(entry.basis ? { basis: entry.basis } : {}),
-        ...(entry.by ? { by: entry.by } : {}),
-        at: entry.at,
-      },
-    })
+  const req: DeliveryRequest = {
+    key: `${id}:${entry.id}:${channel}:${r.party.id}`,
+    channel,
+    address,
+    recipient: { id: r.party.id, name: r.party.name, contact: r.contact.name },
+    message: {
+      procedureId: id,
+      procedureLabel: run.def.label,
+      kind: entry.kind,
+      subject: entry.subject,
+      ...(entry.basis ? { basis: entry.basis } : {}),
+      ...(entry.by ? { by: entry.by } : {}),
+      at: entry.at,
+    },
+  };
+  // Procedures recorded before keep one activity per delivery.
+  const p: Promise<void> = (patched('deliveries-batched') ? queue(run, req) : run.delivery.deliver(req))
     .then(
       () => {
         d.status = 'delivered';
@@ -110,7 +123,7 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
         try {
           d.status = 'failed';
           d.at = nowIso();
-          d.error = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String(err);
+          d.error = failureText(err);
           run.s.deliveryFailures++;
           record(run, {
             kind: 'delivery-failed',
@@ -148,4 +161,48 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
       run.s.version++;
     });
   run.inflight.add(p);
+}
+
+/**
+ * A delivery queued for the activation's one `deliverAll` (issue 14, a deadline storm): the first
+ * queued schedules it once the code of the activation has come to its waits (a storm pass awaits
+ * the machine between its records), so every delivery queued by then goes with it. Settles as
+ * `deliver` would: a failure carries the receiver's answer.
+ */
+function queue(run: Run, req: DeliveryRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (!run.queued.length) void activationAtRest().then(() => flush(run));
+    run.queued.push({
+      req,
+      settle: (outcome) => {
+        // The activity itself failed (a worker lost mid-call): each delivery as if never batched, under the same key.
+        if (!outcome) return resolve(run.delivery.deliver(req));
+        if (outcome.status === 'delivered') return resolve(undefined);
+        const failed = () => reject(new Error(outcome.message));
+        if (outcome.status === 'failed' || !run.redelivery) return failed();
+        // Worth retrying: the rest of the policy's attempts through `deliver`, after its first backoff.
+        const again = run.redelivery;
+        resolve(sleep(DELIVERY_RETRY_MS).then(() => again.deliver(req)));
+      },
+    });
+  });
+}
+
+/**
+ * Resolves once the activation's microtasks are drained: the SDK (1.24) checks a condition at once,
+ * where this one says no, and then only between rounds of microtasks, still in the same activation.
+ */
+function activationAtRest(): Promise<void> {
+  let eager = true;
+  return condition(() => {
+    const later = !eager;
+    eager = false;
+    return later;
+  });
+}
+
+async function flush(run: Run): Promise<void> {
+  const items = run.queued.splice(0);
+  const outcomes = await batch.deliverAll(items.map((i) => i.req)).catch(() => undefined);
+  items.forEach((item, i) => item.settle(outcomes?.[i]));
 }

@@ -8,6 +8,7 @@ import { ApplicationFailure, condition, proxyActivities } from '@temporalio/work
 import { createActor, type Snapshot } from 'xstate';
 import type { PartyRef } from '../domain/parties.js';
 import type { Activities, PrepareResult } from '../activities/index.js';
+import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js';
 import type { ProcedureDefinition, ProcedureSnapshot } from '../machines/procedure.js';
 import type { Actor, AuditEntry, DeadlineRecord, EventRejection, InboxEntry } from './types.js';
 import type { RunLimits } from './continue-as-new.js';
@@ -64,6 +65,12 @@ export interface DriverState {
   run: number;
 }
 
+/** A delivery queued for this activation's `deliverAll`, and what to do with its outcome (undefined: the activity failed). */
+export interface QueuedDelivery {
+  req: DeliveryRequest;
+  settle: (outcome: DeliveryOutcome | undefined) => void;
+}
+
 export interface Run {
   def: ProcedureDefinition;
   /** The workflow id: the procedure's id in every run. */
@@ -72,6 +79,10 @@ export interface Run {
   /** The live form of `s.machine`; replaced together with it (setSnapshot). */
   snapshot: ProcedureSnapshot;
   delivery: Activities;
+  /** After a batched attempt worth retrying: the policy's attempts less the one made (none when the policy allows one). */
+  redelivery?: Activities;
+  /** Deliveries waiting for this activation's `deliverAll` (deliveries.ts). */
+  queued: QueuedDelivery[];
   inflight: Set<Promise<void>>;
   /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
   settling: number;
@@ -94,13 +105,26 @@ export const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** The wait before a delivery's second attempt (`deliver`'s initial retry interval). */
+export const DELIVERY_RETRY_MS = 2_000;
+
 /** Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated. */
 const deliveryActivities = (attempts: number) =>
   proxyActivities<Activities>({
     // A webhook call times out after 10 s (activities/delivery.ts); a worker lost mid-call is noticed after 15 s.
     startToCloseTimeout: '15 seconds',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
+    retry: { initialInterval: DELIVERY_RETRY_MS, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
   });
+
+/**
+ * The deliveries of one activation, each attempted once (workflows/deliveries.ts): what failed
+ * for a reason a retry could mend goes to `deliver` with its retries, so this one is not retried.
+ */
+export const batch = proxyActivities<Activities>({
+  // Concurrent webhook calls, each timing out after 10 s (activities/delivery.ts), as `deliver` is timed.
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 1 },
+});
 
 export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
@@ -109,12 +133,15 @@ export const invalidEvent = (problem: EventRejection) =>
 export function openRun(def: ProcedureDefinition, id: string, s: DriverState, limits: RunLimits, snapshot?: ProcedureSnapshot): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
   const live = snapshot ?? createActor(def.machine, { snapshot: s.machine }).getSnapshot();
+  const attempts = s.prepared.policy.deliveryAttempts;
   return {
     def,
     id,
     s,
     snapshot: live,
-    delivery: deliveryActivities(s.prepared.policy.deliveryAttempts),
+    delivery: deliveryActivities(attempts),
+    ...(attempts > 1 ? { redelivery: deliveryActivities(attempts - 1) } : {}),
+    queued: [],
     inflight: new Set(),
     settling: 0,
     busy: false,

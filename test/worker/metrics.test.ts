@@ -30,6 +30,24 @@ describe('the worker metrics', () => {
     expect(await value('bm_deliveries_total', { channel: 'webhook', result: 'retrying' })).toBe(1);
   });
 
+  it('deliverAll attempts each delivery once and counts each by channel and result: delivered, retrying, failed', async () => {
+    const counted = (result: string) => value('bm_deliveries_total', { channel: 'webhook', result }).then((v) => v ?? 0);
+    const before = { already: await counted('already-sent'), retrying: await counted('retrying'), failed: await counted('failed') };
+    const ledger = new DeliveryLedger();
+    ledger.record('b-sent');
+    // One receiver with its own secret; another without, and no shared secret: its delivery cannot be signed.
+    const delivery = createDelivery({ webhookSecrets: new Map([['org-gz-bureau', 'x'.repeat(32)]]), mailFrom: 'a@b', ledger });
+    const unsigned = { ...request('b-unsigned'), recipient: { id: 'org-th-office', name: '天河区某办', contact: '保密办' } };
+    expect(await delivery.deliverAll([request('b-sent'), request('b-down'), unsigned])).toEqual([
+      { status: 'delivered' },
+      { status: 'retrying', message: expect.stringMatching(/^webhook http:\/\/127\.0\.0\.1:1\/hook unreachable/) },
+      { status: 'failed', message: expect.stringContaining('no webhook secret for org-th-office') },
+    ]);
+    expect(await counted('already-sent')).toBe(before.already + 1);
+    expect(await counted('retrying')).toBe(before.retrying + 1);
+    expect(await counted('failed')).toBe(before.failed + 1);
+  });
+
   it('observes how late a reminder was notified when the alarm gives its scheduled instant', async () => {
     const acts = createActivities(loadDeps({}));
     const to = { id: 'org-gz-bureau', name: '广州某局', kind: 'organ' } as never;

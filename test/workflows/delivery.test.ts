@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
-import { DeliveryLedger } from '../../activities/ledger.js';
-import { PolicySchema } from '../../domain/policy.js';
-import { Registry } from '../../domain/registry/registry.js';
-import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
+import type { ActivityDeps } from '../../activities/deps.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { smtpReceiver, webhookReceiver } from '../support/receivers.js';
+import { depsWithWebhook, WEBHOOK_SECRET as SECRET } from '../support/webhook-deps.js';
 import { SA } from '../../workflows/search-attributes.js';
 
-const SECRET = 'webhook-test-secret';
 const organ = { id: 'org-gz-bureau' };
 const matter = {
   organId: 'org-gz-bureau',
@@ -23,21 +19,9 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-/** The demo registry with the organ's secrecy officer reachable by webhook. */
-function depsWith(webhook: string, over: Partial<ActivityDeps['delivery']> = {}, policy = {}): ActivityDeps {
-  const registry = structuredClone(demo);
-  registry.organs.find((o) => o.id === 'org-gz-bureau')!.secrecyOfficer = {
-    name: '广州市某局保密办',
-    email: 'baomiban@gz-bureau.example',
-    webhook,
-  } as never;
-  return {
-    ...loadDeps({}),
-    registry: Registry.fromJSON(registry),
-    policy: PolicySchema.parse(policy),
-    delivery: { webhookSecret: SECRET, mailFrom: 'noreply@baomi.test', ledger: new DeliveryLedger(), ...over },
-  };
-}
+/** The demo registry with the organ's secrecy officer also reachable by webhook. */
+const depsWith = (webhook: string, delivery: Partial<ActivityDeps['delivery']> = {}, policy = {}) =>
+  depsWithWebhook(webhook, [organ.id], { delivery, policy });
 
 describe('reminder delivery (SPEC §4)', () => {
   it('e-mails the authority over real SMTP: subject, recipient and body checked', async () => {
