@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitReady } from '../../api/procedure-client.js';
 import { HIDDEN } from '../../api/redact.js';
@@ -50,6 +50,26 @@ afterAll(async () => {
   await new Promise((r) => hook?.close(r));
 });
 
+/** Another API instance whose client notes each call of these kinds it makes to a workflow ("query <id>"). */
+type Watched = 'query' | 'update' | 'describe';
+async function watchedApp(kinds: Watched[]) {
+  const calls: string[] = [];
+  const note = <I extends { workflowExecution: { workflowId?: string } }, O>(kind: Watched) =>
+    kinds.includes(kind)
+      ? (input: I, next: (input: I) => O) => (calls.push(`${kind} ${input.workflowExecution.workflowId}`), next(input))
+      : undefined;
+  const interceptor: WorkflowClientInterceptor = {};
+  interceptor.query = note('query');
+  interceptor.startUpdate = note('update');
+  interceptor.describe = note('describe');
+  const client = new Client({
+    connection: stack.client.connection,
+    dataConverter: sealedDataConverter(stack.codec),
+    interceptors: { workflow: [interceptor] },
+  });
+  return { calls, app: await stack.extraApp({ client }) };
+}
+
 const unclear = (ref: string) => unclearMatterInput({ matterRef: ref, title: '跨方读取测试' });
 
 describe('scope is decided from the search attributes before the workflow is queried', () => {
@@ -65,20 +85,7 @@ describe('scope is decided from the search attributes before the workflow is que
       .toBe(true);
 
     // The API's client, watched: every query and update it sends to a workflow.
-    const sent: string[] = [];
-    const client = new Client({
-      connection: stack.client.connection,
-      dataConverter: sealedDataConverter(stack.codec),
-      interceptors: {
-        workflow: [
-          {
-            query: (input, next) => (sent.push(`query ${input.workflowExecution.workflowId}`), next(input)),
-            startUpdate: (input, next) => (sent.push(`update ${input.workflowExecution.workflowId}`), next(input)),
-          },
-        ],
-      },
-    });
-    const app = await stack.extraApp({ client });
+    const { calls: sent, app } = await watchedApp(['query', 'update']);
     const historyLength = async () => (await handle.fetchHistory()).events?.length;
     // A prepared start is answered before its first workflow task: the history is measured once that ran.
     await waitReady(handle);
@@ -108,20 +115,7 @@ describe('scope is decided from the search attributes before the workflow is que
 
 describe('an event whose sender the API knows in scope goes without a describe (issue 14)', () => {
   it("the start tells the API the scope: its party's event needs no describe; an outsider is still decided by one and gets 404", async () => {
-    const calls: string[] = [];
-    const client = new Client({
-      connection: stack.client.connection,
-      dataConverter: sealedDataConverter(stack.codec),
-      interceptors: {
-        workflow: [
-          {
-            describe: (input, next) => (calls.push(`describe ${input.workflowExecution.workflowId}`), next(input)),
-            startUpdate: (input, next) => (calls.push(`update ${input.workflowExecution.workflowId}`), next(input)),
-          },
-        ],
-      },
-    });
-    const app = await stack.extraApp({ client });
+    const { calls, app } = await watchedApp(['describe', 'update']);
     const started = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear('SCOPE-2'), app);
     expect(started.status).toBe(201);
     const id = started.body.id as string;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leakProcedure } from '../../machines/leak.js';
 import { runConcurrent } from '../../bench/stats.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { leakInput } from '../support/inputs.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -29,13 +30,7 @@ async function post(path: string, as: string, body: unknown) {
 describe('an organ cannot freeze a procedure by repeating an event (issue 12)', () => {
   it('RECORD_MEASURES past its cap gets 429 naming the cap and the article, records nothing; the authority’s and the organ’s other events are still accepted', async () => {
     const cap = leakProcedure.events.RECORD_MEASURES!.max!;
-    const started = await post('/api/procedures/leak', 'org-th-office', {
-      organId: 'org-th-office',
-      incidentRef: 'FLOOD-1',
-      summary: '涉密U盘遗失（非涉密简述）',
-      discoveredAt: new Date().toISOString(),
-      remedialMeasures: '封存相关设备',
-    });
+    const started = await post('/api/procedures/leak', 'org-th-office', leakInput({ incidentRef: 'FLOOD-1' }));
     expect(started.status).toBe(201);
     const id = started.body.id as string;
     const events = `/api/procedures/${id}/events`;

@@ -13,3 +13,13 @@ export const unclearMatterInput = (over: Record<string, unknown> = {}) => ({
   proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
   ...over,
 });
+
+/** A 泄密 report's start as the API takes it: the Tianhe office's lost USB stick, discovered now; `over` replaces any field. */
+export const leakInput = (over: Record<string, unknown> = {}) => ({
+  organId: 'org-th-office',
+  incidentRef: 'L-1',
+  summary: '涉密U盘遗失（非涉密简述）',
+  discoveredAt: new Date().toISOString(),
+  remedialMeasures: '封存相关设备',
+  ...over,
+});

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConcurrent } from '../../bench/stats.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { TEST_RUN_LIMITS } from '../support/uncapped-workflows.js';
+import { leakInput } from '../support/inputs.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -27,13 +28,7 @@ async function call(method: 'GET' | 'POST', path: string, as: string, body?: unk
 
 describe('a procedure across its runs (issue 12)', () => {
   it('after continue-as-new the view has every run’s audit entries in order, the list and the board show it once, and events are accepted', async () => {
-    const started = await call('POST', '/api/procedures/leak', 'org-th-office', {
-      organId: 'org-th-office',
-      incidentRef: 'RUNS-1',
-      summary: '涉密U盘遗失（非涉密简述）',
-      discoveredAt: new Date().toISOString(),
-      remedialMeasures: '封存相关设备',
-    });
+    const started = await call('POST', '/api/procedures/leak', 'org-th-office', leakInput({ incidentRef: 'RUNS-1' }));
     expect(started.status).toBe(201);
     const id = started.body.id as string;
     const handle = stack.client.workflow.getHandle(id);
