@@ -81,14 +81,19 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
+/**
+ * How late a reminder or escalation was notified after its alarm's instant: here, or through the
+ * workflow's sink where its recipients came from the start's record (worker/sinks.ts).
+ */
+export function observeAlarm(procedureId: string, kind: 'reminder' | 'escalation', scheduledAt: string): void {
+  const late = Math.max(0, (Date.now() - Date.parse(scheduledAt)) / 1000);
+  alarmLateness.observe({ kind }, late);
+  procedureLog(procedureId, 'notify').info({ kind, lateSeconds: late }, 'alarm notified');
+}
+
 /** The recipients of one request; a reminder's or escalation's lateness after its alarm is measured. */
 function recipientsOf(deps: ActivityDeps, req: NotifyRequest): Recipient[] {
-  const log = procedureLog(req.procedureId, 'notify');
-  if (req.scheduledAt && req.kind !== 'notification') {
-    const late = Math.max(0, (Date.now() - Date.parse(req.scheduledAt)) / 1000);
-    alarmLateness.observe({ kind: req.kind }, late);
-    log.info({ kind: req.kind, lateSeconds: late }, 'alarm notified');
-  }
+  if (req.scheduledAt && req.kind !== 'notification') observeAlarm(req.procedureId, req.kind, req.scheduledAt);
   if (req.escalation) {
     return escalationTargets(deps.registry, req.escalation.responsible, req.escalation.rung, req.escalation.named).map((t) => ({
       party: t.party,

@@ -1,12 +1,14 @@
 /**
  * The preparation of a start, without I/O: the parties from the registry, the local policy, the
- * working calendar's days, the first state's deadlines from the deadline engine, the recipients of its first notices. The
+ * working calendar's days, the first state's deadlines from the deadline engine, the recipients of its first notices,
+ * each party's contact and escalation ladder. The
  * preparation activity runs it for starts that come without it (Schedules); the API runs the
  * same function before the start and puts the result in the start input (issue 14).
  */
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import { computeDeadline } from '../domain/deadline/compute.js';
+import { escalationLadder } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import type { Policy } from '../domain/policy.js';
 import type { Registry } from '../domain/registry/registry.js';
@@ -60,6 +62,16 @@ export function prepareStart(
       }
     }),
   );
+  // And each party's escalation ladder: an alarm's escalation needs no activity either.
+  const ladders = Object.fromEntries(
+    Object.values(resolved.parties).flatMap((p) => {
+      try {
+        return [[p.id, escalationLadder(deps.registry, p)]];
+      } catch {
+        return []; // not in the registry: its alarms' recipients come from the notify activity
+      }
+    }),
+  );
   const prepared: PrepareResult = {
     ...resolved,
     policy: deps.policy,
@@ -69,6 +81,7 @@ export function prepareStart(
     initialDeadlines,
     initialRecipients,
     contacts,
+    ladders,
   };
   return { prepared, first };
 }

@@ -38,3 +38,17 @@ export function escalationTargets(reg: Registry, responsible: PartyRef, rung: nu
   }
   return [{ party: authorityRef(a), contact: a.contact, role: 'higher-authority' }];
 }
+
+/**
+ * A party's whole ladder, rung 1 first, up to its last rung with a target: what
+ * `escalationTargets` gives at each rung without a named authority (a rung past the end has none).
+ * Recorded with the start, so that an alarm's escalation needs no registry lookup (issue 14).
+ */
+export function escalationLadder(reg: Registry, responsible: PartyRef): EscalationTarget[][] {
+  const ladder: EscalationTarget[][] = [];
+  for (let rung = 1; ; rung++) {
+    const targets = escalationTargets(reg, responsible, rung);
+    if (!targets.length) return ladder;
+    ladder.push(targets);
+  }
+}

@@ -8,6 +8,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { workerSinks } from './sinks.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
@@ -62,6 +63,7 @@ export async function createWorker(
     workflowBundle: prebuilt ?? (await workflowBundle()),
     activities: createActivities(deps),
     dataConverter: sealedDataConverter(codec),
+    sinks: workerSinks,
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,
     // so memory does not grow with the number of open procedures.
     maxCachedWorkflows: settings.maxCachedWorkflows ?? 300,

@@ -42,7 +42,7 @@ export async function runEffects(
 }
 
 /** A notice's recipient from the contacts the start recorded (as the notify activity would give it: activities/prepare.ts noticeRecipients). */
-function recordedContact(run: Run, to: PartyRef): Recipient[] | undefined {
+export function recordedContact(run: Run, to: PartyRef): Recipient[] | undefined {
   const contact = run.s.prepared.contacts?.[to.id];
   return contact && [{ party: to, contact, role: 'responsible' }];
 }

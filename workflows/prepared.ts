@@ -61,6 +61,11 @@ export const PreparedSchema = z.strictObject({
   initialRecipients: z.record(z.string(), z.array(RecipientSchema)).optional(),
   /** Each party's registry contact at the start, by party id: the recipients of a notice to it (workflows/deliveries.ts). */
   contacts: z.record(z.string(), ContactSchema).optional(),
+  /**
+   * Each party's escalation ladder at the start (domain/ladder.ts), by party id, rung 1 first: an
+   * alarm's reminder and escalation go to the recorded contacts without an activity (workflows/timers.ts).
+   */
+  ladders: z.record(z.string(), z.array(z.array(RecipientSchema))).optional(),
 });
 
 export type PrepareResult = z.infer<typeof PreparedSchema>;

@@ -9,6 +9,7 @@ import { activeDeadlines, DEADLINE_PASSED } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, type Alarm } from './alarms.js';
 import { upsertAttributes } from './attributes.js';
 import { post } from './deliveries.js';
+import { noteLateness, recordedRecipients } from './recorded-recipients.js';
 import { apply, machineEvent } from './events.js';
 import { acts, closed, ctx, nowIso, record, SYSTEM, withLock, type Run } from './state.js';
 import type { DeadlineRecord, Recipient } from './types.js';
@@ -150,7 +151,8 @@ const sameAlarm = (a: Alarm | undefined, b: Alarm) => a !== undefined && a.kind 
 
 /**
  * Every alarm due now in one pass (a deadline storm): the recipients of all their reminders and
- * escalations come from one notify activity; then each alarm is recorded and told to the machine
+ * escalations come from the start's record (patched `recipients-recorded`), else from one notify
+ * activity; then each alarm is recorded and told to the machine
  * in the order `fire` would have taken. An alarm whose step an earlier reaction ended, or whose
  * escalation it changed, is left to the next pass. Returns how many alarms it fired.
  */
@@ -158,7 +160,9 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
   const { overdueRepeatHours } = run.s.prepared.policy;
   const plans = due.map((d) => ({ ...d, p: silent(d.r, d.alarm) ? undefined : plan(run, d.r, d.alarm) }));
   const requests = plans.flatMap(({ p }) => (p ? [p.reminder, ...(p.escalation ? [p.escalation] : [])] : []));
-  const recipients = requests.length ? await acts.notifyAll(requests) : [];
+  // The recipients the start recorded (issue 14); a start without them asks the notify activity.
+  const recorded = requests.length && patched('recipients-recorded') ? recordedRecipients(run, requests) : undefined;
+  const recipients = requests.length ? (recorded ?? (await acts.notifyAll(requests))) : [];
   let next = 0;
   let fired = 0;
   for (const { r, alarm, p } of plans) {
@@ -170,6 +174,7 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
       const at = nowIso();
       noteReminder(run, r, p, recipients[next++]!, at);
       if (p.escalation) noteEscalation(run, r, p, recipients[next++]!, at);
+      if (recorded) for (const req of [p.reminder, ...(p.escalation ? [p.escalation] : [])]) noteLateness(req);
     }
     if (told(alarm)) await tellMachine(run, r, false);
   }
@@ -233,7 +238,8 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
     // Fired, or due already: a timer still armed for this instant is left to fire (cancelling a due timer races its firing).
     armed = undefined;
     await withLock(run, async () => {
-      // A storm of alarms at one instant costs one activity, two workflow tasks and one upsert (issue 14).
+      // A storm of alarms at one instant: one workflow task and one upsert (issue 14), and one
+      // notify activity for a start that recorded no recipients.
       if (patched('storm-one-pass')) {
         let fired = 0;
         for (let due = dueNow(run); due.length; due = dueNow(run)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDemoRegistryVersion, Registry } from '../../domain/registry/registry.js';
-import { escalationTargets } from '../../domain/ladder.js';
+import { escalationLadder, escalationTargets } from '../../domain/ladder.js';
 import { PROVINCE_CODES } from '../../domain/parties.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { demoRegistry as reg } from '../support/demo.js';
@@ -77,5 +77,18 @@ describe('escalation ladder (SPEC §1, local policy)', () => {
     // Beijing 朝阳区 has no municipal tier in the registry: straight to the province.
     expect(escalationTargets(reg, ref('auth-110105'), 1)[0]!.party.id).toBe('auth-110000');
     expect(escalationTargets(reg, ref('auth-000000'), 1)).toEqual([]);
+  });
+
+  it('the whole ladder recorded with a start is, rung by rung, what each rung gives, for every organ and authority (issue 14)', () => {
+    const ids = [...demo.organs, ...demo.authorities].map((p) => p.id);
+    expect(ids.length).toBeGreaterThan(40);
+    for (const id of ids) {
+      const ladder = escalationLadder(reg, ref(id));
+      for (let rung = 1; rung <= ladder.length + 2; rung++)
+        expect(ladder[rung - 1] ?? [], `${id} rung ${rung}`).toEqual(escalationTargets(reg, ref(id), rung));
+    }
+    expect(escalationLadder(reg, ref('auth-440106')).map((r) => r[0]!.party.id)).toEqual(['auth-440100', 'auth-440000', 'auth-000000']);
+    expect(escalationLadder(reg, ref('org-th-office')).map((r) => r.length)).toEqual([1, 2]);
+    expect(escalationLadder(reg, ref('auth-000000'))).toEqual([]);
   });
 });

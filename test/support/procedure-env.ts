@@ -16,6 +16,7 @@ import { ROOT } from '../../scripts/temporal-binaries.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
 import { historyToJSON } from './history-json.js';
+import { workerSinks } from '../../worker/sinks.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -27,7 +28,7 @@ export interface ProcedureEnv {
     input: unknown,
     actor: Actor,
     workflowId?: string,
-    o?: { without?: 'calendar' | 'contacts' },
+    o?: { without?: 'calendar' | 'contacts' | 'ladders' },
   ): Promise<WorkflowHandle<ProcedureWorkflow>>;
   send(h: WorkflowHandle, type: string, actor: Actor, payload?: Record<string, unknown>): Promise<EventResult>;
   view(h: WorkflowHandle): Promise<ProcedureView>;
@@ -54,6 +55,7 @@ export async function withProcedureEnv<T>(
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: createActivities(deps),
+      sinks: workerSinks,
       // The converters of production without the codec: activity failures carry their text as the
       // workflow's failure converter expects (temporal/converters.ts).
       dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH },

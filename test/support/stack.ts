@@ -14,6 +14,7 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { bundleWorkflows, workflowBundle } from '../../worker/worker.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from './ports.js';
+import { workerSinks } from '../../worker/sinks.js';
 
 /** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */
 export interface Stack {
@@ -58,6 +59,7 @@ export async function startStack(
     taskQueue,
     workflowBundle: await (o.workflowsPath ? bundleWorkflows(o.workflowsPath) : workflowBundle()),
     activities: createActivities(deps),
+    sinks: workerSinks,
     dataConverter: sealedDataConverter(codec),
   });
   const running = worker.run();

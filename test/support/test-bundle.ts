@@ -3,6 +3,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { loadDeps } from '../../activities/deps.js';
 import { createActivities } from '../../activities/index.js';
 import { FAILURE_CONVERTER_PATH } from '../../temporal/codec.js';
+import { workerSinks } from '../../worker/sinks.js';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never;
 
@@ -19,6 +20,7 @@ export async function withTestBundle<T>(
     taskQueue,
     workflowBundle,
     activities: createActivities(loadDeps({})),
+    sinks: workerSinks,
   });
   return worker.runUntil(() => fn(workflowBundle));
 }

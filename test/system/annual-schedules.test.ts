@@ -14,6 +14,7 @@ import { registerAnnualSchedules } from '../../worker/schedules.js';
 import { workflowBundle } from '../../worker/worker.js';
 import type { ProcedureWorkflow } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
+import { workerSinks } from '../../worker/sinks.js';
 
 const TASK_QUEUE = 'schedule-test';
 
@@ -50,6 +51,7 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         taskQueue: TASK_QUEUE,
         workflowBundle: await workflowBundle(),
         activities: createActivities(deps),
+        sinks: workerSinks,
       });
       await worker.runUntil(async () => {
         await schedule.trigger();

@@ -15,6 +15,7 @@ import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { workerSinks } from '../../worker/sinks.js';
 
 const TASK_QUEUE = 'restart-test';
 
@@ -28,6 +29,7 @@ async function withStack<T>(dbFile: string, port: number, uiPort: number, fn: (c
       taskQueue: TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: createActivities(loadDeps({})),
+      sinks: workerSinks,
     });
     return await worker.runUntil(fn(new Client({ connection })));
   } finally {

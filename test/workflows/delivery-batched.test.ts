@@ -152,8 +152,8 @@ describe('the deliveries of one activation go out in one activity (issue 14, a d
           })
           .toBe(0);
         const acts = await scheduled(h, startEvents);
-        // At 50%, at 80% and at the deadline: one notify and one delivery activity each.
-        expect(acts.map((a) => a.type)).toEqual(['notifyAll', 'deliverAll', 'notifyAll', 'deliverAll', 'notifyAll', 'deliverAll']);
+        // At 50%, at 80% and at the deadline: one delivery activity each (the recipients from the start's record).
+        expect(acts.map((a) => a.type)).toEqual(['deliverAll', 'deliverAll', 'deliverAll']);
         const due = reports.flatMap((d) => [`${d.key}:due`, `${d.key}:escalation-1`]);
         expect(acts.at(-1)!.keys).toEqual(expect.arrayContaining(due.map((entry) => `${h.workflowId}:${entry}:webhook:${office.id}`)));
         const keys = hook.calls.map((c) => c.key);
