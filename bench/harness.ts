@@ -30,6 +30,8 @@ export interface BenchStack {
   url: string;
   /** The API's visibility calls (list and count) since it started: the board's, as the benches call only the dashboard. */
   visibilityCalls(): number;
+  /** CPU seconds (user + system) the dev server and the worker process have used so far. */
+  cpuSeconds(): { server: number; worker: number };
   token(party: string): Promise<string>;
   get(path: string, party: string): Promise<unknown>;
   post(path: string, party: string, body: unknown): Promise<unknown>;
@@ -126,6 +128,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     client,
     url,
     visibilityCalls: () => calls,
+    cpuSeconds: () => ({ server: cpuOf(server.process.pid!), worker: cpuOf(worker.pid!) }),
     token,
     get: (path, party) => call('GET', path, party),
     post: (path, party, body) => call('POST', path, party, body),
@@ -138,6 +141,12 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       void app.close();
     },
   };
+}
+
+/** A process's CPU seconds, user and system, from /proc (Linux; clock ticks of 1/100 s). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Raw starts of a procedure workflow (the start path is measured in system.bench.ts), with progress. */
