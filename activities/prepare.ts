@@ -52,26 +52,21 @@ export function prepareStart(
     const to = e.type === 'notify' ? resolved.parties[params.to] : undefined;
     if (to) initialRecipients[noticeKey(params.subject, to)] = noticeRecipients(deps.registry, to);
   }
-  // Every party's contact at the start, as its parties: a notice to one of them needs no activity (issue 14).
-  const contacts = Object.fromEntries(
-    Object.values(resolved.parties).flatMap((p) => {
-      try {
-        return [[p.id, deps.registry.contactOf(p.id)]];
-      } catch {
-        return []; // not in the registry: its notices go through the notify activity
-      }
-    }),
-  );
-  // And each party's escalation ladder: an alarm's escalation needs no activity either.
-  const ladders = Object.fromEntries(
-    Object.values(resolved.parties).flatMap((p) => {
-      try {
-        return [[p.id, escalationLadder(deps.registry, p)]];
-      } catch {
-        return []; // not in the registry: its alarms' recipients come from the notify activity
-      }
-    }),
-  );
+  // Every party's contact and escalation ladder at the start, as its parties: a notice, reminder or
+  // escalation to one of them needs no activity (issue 14). A party not in the registry gets neither:
+  // its recipients come from the notify activity.
+  const byParty = <T>(of: (p: PartyRef) => T): Record<string, T> =>
+    Object.fromEntries(
+      Object.values(resolved.parties).flatMap((p) => {
+        try {
+          return [[p.id, of(p)]];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  const contacts = byParty((p) => deps.registry.contactOf(p.id));
+  const ladders = byParty((p) => escalationLadder(deps.registry, p));
   const prepared: PrepareResult = {
     ...resolved,
     policy: deps.policy,

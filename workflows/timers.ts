@@ -38,6 +38,9 @@ interface Plan {
   escalation?: NotifyRequest & { escalation: { rung: number } };
 }
 
+/** An alarm's reminder, then its escalation if it has one. */
+const requestsOf = (p: Plan): NotifyRequest[] => [p.reminder, ...(p.escalation ? [p.escalation] : [])];
+
 function plan(run: Run, r: DeadlineRecord, alarm: Alarm): Plan {
   const { id } = run;
   const { policy } = run.s.prepared;
@@ -159,7 +162,7 @@ const sameAlarm = (a: Alarm | undefined, b: Alarm) => a !== undefined && a.kind 
 async function fireTogether(run: Run, due: Due[]): Promise<number> {
   const { overdueRepeatHours } = run.s.prepared.policy;
   const plans = due.map((d) => ({ ...d, p: silent(d.r, d.alarm) ? undefined : plan(run, d.r, d.alarm) }));
-  const requests = plans.flatMap(({ p }) => (p ? [p.reminder, ...(p.escalation ? [p.escalation] : [])] : []));
+  const requests = plans.flatMap(({ p }) => (p ? requestsOf(p) : []));
   // The recipients the start recorded (issue 14); a start without them asks the notify activity.
   const recorded = requests.length && patched('recipients-recorded') ? recordedRecipients(run, requests) : undefined;
   const recipients = requests.length ? (recorded ?? (await acts.notifyAll(requests))) : [];
@@ -174,7 +177,7 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
       const at = nowIso();
       noteReminder(run, r, p, recipients[next++]!, at);
       if (p.escalation) noteEscalation(run, r, p, recipients[next++]!, at);
-      if (recorded) for (const req of [p.reminder, ...(p.escalation ? [p.escalation] : [])]) noteLateness(req);
+      if (recorded) requestsOf(p).forEach(noteLateness);
     }
     if (told(alarm)) await tellMachine(run, r, false);
   }
