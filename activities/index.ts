@@ -13,7 +13,7 @@ import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
 import { procedureLog } from './log.js';
 import { alarmLateness } from './metrics.js';
-import { noticeRecipients, prepareStart } from './prepare.js';
+import { noticeRecipients, partyRecipients, prepareStart, type PartyRecipients } from './prepare.js';
 
 export type { PrepareResult };
 
@@ -58,6 +58,11 @@ export function createActivities(deps: ActivityDeps) {
       } catch (e) {
         throw final(e);
       }
+    },
+
+    /** The parties' contacts and escalation ladders in the registry in force, and its version (an operator's refreshRecipients). */
+    async registryRecipients(req: { parties: PartyRef[] }): Promise<PartyRecipients & { registryVersion: string }> {
+      return { registryVersion: deps.registry.version, ...partyRecipients(deps.registry, req.parties) };
     },
 
     /** Computes a deadline with the calendar in force (never inside the workflow: replay-safe). */

@@ -30,6 +30,27 @@ export function noticeRecipients(registry: Registry, to: PartyRef): Recipient[] 
   return [{ party: to, contact: registry.contactOf(to.id), role: 'responsible' }];
 }
 
+/** What a procedure records of its parties' recipients (workflows/prepared.ts `contacts`, `ladders`). */
+export type PartyRecipients = Required<Pick<PrepareResult, 'contacts' | 'ladders'>>;
+
+/**
+ * Each party's contact and escalation ladder (domain/ladder.ts) in the registry, by party id. A
+ * party not in the registry gets neither: its recipients come from the notify activity.
+ */
+export function partyRecipients(registry: Registry, parties: PartyRef[]): PartyRecipients {
+  const byParty = <T>(of: (p: PartyRef) => T): Record<string, T> =>
+    Object.fromEntries(
+      parties.flatMap((p) => {
+        try {
+          return [[p.id, of(p)]];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  return { contacts: byParty((p) => registry.contactOf(p.id)), ladders: byParty((p) => escalationLadder(registry, p)) };
+}
+
 /**
  * Prepares a start of a procedure from its parsed input, its parties by its definition's resolver;
  * throws the domain's errors (registry lookup, no standing, deadline). Returns the prepared result
@@ -53,20 +74,8 @@ export function prepareStart(
     if (to) initialRecipients[noticeKey(params.subject, to)] = noticeRecipients(deps.registry, to);
   }
   // Every party's contact and escalation ladder at the start, as its parties: a notice, reminder or
-  // escalation to one of them needs no activity (issue 14). A party not in the registry gets neither:
-  // its recipients come from the notify activity.
-  const byParty = <T>(of: (p: PartyRef) => T): Record<string, T> =>
-    Object.fromEntries(
-      Object.values(resolved.parties).flatMap((p) => {
-        try {
-          return [[p.id, of(p)]];
-        } catch {
-          return [];
-        }
-      }),
-    );
-  const contacts = byParty((p) => deps.registry.contactOf(p.id));
-  const ladders = byParty((p) => escalationLadder(deps.registry, p));
+  // escalation to one of them needs no activity (issue 14).
+  const { contacts, ladders } = partyRecipients(deps.registry, Object.values(resolved.parties));
   const prepared: PrepareResult = {
     ...resolved,
     policy: deps.policy,

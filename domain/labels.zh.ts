@@ -157,6 +157,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'deadline-set': '期限',
   'deadline-met': '期限完成',
   'deadline-recomputed': '期限重算',
+  'recipients-refreshed': '通知对象更新',
   reminder: '提醒',
   escalation: '督办',
   notification: '通知',

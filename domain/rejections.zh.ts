@@ -44,6 +44,8 @@ export const REJECTIONS_ZH = {
   recomputeNotAllowed: (authorities: readonly string[]) =>
     `只有本程序的保密行政管理部门（${authorities.join('、')}）或系统管理员可以重算期限。本次未作记录。`,
   recomputeReason: '请说明重算期限的理由（如节假日安排更新），理由记入审计记录。',
+  refreshNotAllowed: '只有系统管理员可以按登记册更新通知对象。本次未作记录。',
+  refreshReason: '请说明更新通知对象的理由（如保密工作机构联系人变更），理由记入审计记录。',
 } as const;
 
 /** The start fact of each procedure (machines' `startFact`), as the start form names it. */

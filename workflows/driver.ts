@@ -25,9 +25,10 @@ import { continueAsNewDue, RUN_LIMITS, type RunLimits } from './continue-as-new.
 import { syncDeadlines, recomputeProvisional } from './deadlines.js';
 import { deliverEntry, reissuePending, runEffects } from './deliveries.js';
 import { addPreparedFirsts, openingState, PREPARED_EDITION } from './first-state.js';
-import { handleEvent, recomputeRejection, validateEvent } from './events.js';
+import { handleEvent, recomputeRejection, refreshRejection, validateEvent } from './events.js';
 import { actorLabel } from './event-checks.js';
-import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, viewQuery } from './messages.js';
+import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, refreshRecipientsUpdate, viewQuery } from './messages.js';
+import { refreshRecipients } from './recipients-refresh.js';
 import { acts, closed, invalidEvent, openRun, result, view, withLock, type Run } from './state.js';
 import { alarmLoop } from './timers.js';
 import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest } from './types.js';
@@ -114,6 +115,19 @@ export async function runProcedure(
     {
       validator: (req) => {
         const problem = run ? recomputeRejection(run, req) : notReady;
+        if (problem) throw invalidEvent(problem);
+      },
+    },
+  );
+  setHandler(
+    refreshRecipientsUpdate,
+    (req) => {
+      run!.updates++;
+      return withLock(run!, () => refreshRecipients(run!, req.actor, req.reason));
+    },
+    {
+      validator: (req) => {
+        const problem = run ? refreshRejection(run, req) : notReady;
         if (problem) throw invalidEvent(problem);
       },
     },

@@ -1,6 +1,6 @@
 /**
  * Pure checks the driver makes before it accepts an Update: when a fact happened (SPEC §2 "When
- * it happened"), whether the sender holds the role an event requires, who may recompute deadlines,
+ * it happened"), whether the sender holds the role an event requires, who may recompute deadlines or refresh recipients,
  * and how the audit trail names the person acting.
  */
 import { ROLE_LABELS } from '../domain/labels.zh.js';
@@ -111,6 +111,19 @@ export function mayRecompute(actor: Actor | undefined, parties: Record<string, P
   return {
     message: `recomputeDeadlines may be sent only by an authority of this procedure (${authorities.map((a) => a.id).join(', ')}) or by a ${ROLE_LABELS.admin} (admin), not by ${actor?.id ?? 'an anonymous actor'}`,
     messageZh: REJECTIONS_ZH.recomputeNotAllowed(authorities.map((a) => a.name)),
+  };
+}
+
+/**
+ * Who may refresh a procedure's recipients from the registry in force: an operator with the 'admin'
+ * role (scripts/refresh-recipients.ts), who deploys the registry. Not a party: where the notices,
+ * reminders and escalations of a procedure go is the deployment's, not the parties', to set.
+ */
+export function mayRefresh(actor: Actor | undefined): Refusal | undefined {
+  if (actor?.roles?.includes('admin')) return undefined;
+  return {
+    message: `refreshRecipients may be sent only by a ${ROLE_LABELS.admin} (admin), not by ${actor?.id ?? 'an anonymous actor'}`,
+    messageZh: REJECTIONS_ZH.refreshNotAllowed,
   };
 }
 

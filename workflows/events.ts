@@ -13,7 +13,16 @@ import { syncDeadlines } from './deadlines.js';
 import { runEffects } from './deliveries.js';
 import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
 import { FIELD_LABELS } from '../domain/form-labels.zh.js';
-import { actorLabel, checkOccurredAt, mayRecompute, missingRole, notAFact, type FieldError } from './event-checks.js';
+import {
+  actorLabel,
+  checkOccurredAt,
+  mayRecompute,
+  mayRefresh,
+  missingRole,
+  notAFact,
+  type FieldError,
+  type Refusal,
+} from './event-checks.js';
 import {
   allowedEvents,
   closed,
@@ -239,27 +248,45 @@ export const continuingRejection = (run: Run): EventRejection => ({
   allowedEvents: allowedEvents(run).map((e) => e.type),
 });
 
-/** Checked like an event's sender (event-checks.ts mayRecompute), in the validator: a refusal records nothing. */
-export function recomputeRejection(run: Run, req: { actor?: Actor; reason?: unknown } | undefined): EventRejection | undefined {
+/**
+ * An operator's Update, checked like an event's sender in the validator (a refusal records
+ * nothing): who may send it (event-checks.ts), and the reason the audit trail records.
+ */
+function operatorRejection(
+  run: Run,
+  update: string,
+  req: { reason?: unknown } | undefined,
+  notAllowed: Refusal | undefined,
+  reasonRequired: { message: string; messageZh: string },
+): EventRejection | undefined {
   if (run.continuing) return continuingRejection(run);
   const base = { state: stateName(run), allowedEvents: allowedEvents(run).map((e) => e.type) };
-  const notAllowed = mayRecompute(req?.actor, ctx(run).parties);
   if (notAllowed) return { ...base, code: 'not-authorized', ...notAllowed };
   if (typeof req?.reason !== 'string' || !req.reason.trim()) {
-    const fieldErrors = [
-      {
-        field: 'reason',
-        message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail',
-        messageZh: REJECTIONS_ZH.recomputeReason,
-      },
-    ];
+    const fieldErrors = [{ field: 'reason', ...reasonRequired }];
     return {
       ...base,
       code: 'invalid-payload',
-      message: `invalid recomputeDeadlines: reason: ${fieldErrors[0]!.message}`,
-      messageZh: REJECTIONS_ZH.recomputeReason,
+      message: `invalid ${update}: reason: ${reasonRequired.message}`,
+      messageZh: reasonRequired.messageZh,
       fieldErrors,
     };
   }
   return undefined;
 }
+
+type OperatorRequest = { actor?: Actor; reason?: unknown } | undefined;
+
+/** SPEC §2: who may recompute deadlines after a calendar update (event-checks.ts mayRecompute), and why. */
+export const recomputeRejection = (run: Run, req: OperatorRequest) =>
+  operatorRejection(run, 'recomputeDeadlines', req, mayRecompute(req?.actor, ctx(run).parties), {
+    message: 'required: why the deadlines are recomputed (e.g. the calendar update), recorded in the audit trail',
+    messageZh: REJECTIONS_ZH.recomputeReason,
+  });
+
+/** Who may refresh the recipients from the registry in force (event-checks.ts mayRefresh), and why. */
+export const refreshRejection = (run: Run, req: OperatorRequest) =>
+  operatorRejection(run, 'refreshRecipients', req, mayRefresh(req?.actor), {
+    message: 'required: why the recipients are refreshed (e.g. the registry change), recorded in the audit trail',
+    messageZh: REJECTIONS_ZH.refreshReason,
+  });

@@ -41,6 +41,7 @@ export interface EventRequest {
   occurredAt?: string;
 }
 
+/** An operator's Update (recomputeDeadlines, refreshRecipients): who sends it, and why (recorded in the audit trail). */
 export interface RecomputeRequest {
   actor: Actor;
   reason: string;
@@ -81,6 +82,7 @@ export type AuditKind =
   | 'deadline-set'
   | 'deadline-met'
   | 'deadline-recomputed'
+  | 'recipients-refreshed'
   | 'reminder'
   | 'escalation'
   | 'notification'
