@@ -12,7 +12,7 @@ import { chownSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { google } from '@temporalio/proto';
+import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 import { aptInstall } from '../test/support/apt.js';
 import { ALL_SEARCH_ATTRIBUTES, indexedValueTypes } from '../workflows/search-attributes.js';
 import { ROOT } from './temporal-binaries.js';
@@ -371,7 +371,7 @@ async function registerNamespace(address: string, namespace: string, log: (l: st
         if ((e as { code?: number }).code !== 5) throw e; // NOT_FOUND: register it
         await connection.workflowService.registerNamespace({
           namespace,
-          workflowExecutionRetentionPeriod: google.protobuf.Duration.fromObject({ seconds: 7 * 86_400 }),
+          workflowExecutionRetentionPeriod: proto.google.protobuf.Duration.fromObject({ seconds: 7 * 86_400 }),
         });
         return false;
       }
