@@ -72,25 +72,30 @@ function launch(name: string, script: string): ChildProcess {
   return child;
 }
 
-async function shutdown(code: number): Promise<never> {
+/** Stops every child, then the dev server, once: a second Ctrl-C while it stops changes nothing (it must not orphan the dev server). */
+let stopped: Promise<never> | undefined;
+function shutdown(code: number): Promise<never> {
   stopping = true;
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-          c.once('exit', () => (clearTimeout(timer), resolve()));
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
-  await server?.stop();
-  console.error('[start] stopped');
-  process.exit(code);
+  stopped ??= (async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => (clearTimeout(timer), resolve()));
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    await server?.stop();
+    console.error('[start] stopped');
+    return process.exit(code);
+  })();
+  return stopped;
 }
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 launch('worker', 'worker/main.ts');
 launch('api', 'api/main.ts');
