@@ -1,10 +1,11 @@
 /**
- * What the board and storm benches share: the system on the embedded dev server (a worker
- * process, the API in this process, whose visibility calls are counted), procedures seeded with
- * raw starts of the real workflows, results merged into bench/results.json.
+ * What the board and storm benches share: the system on the embedded dev server, or with
+ * BENCH_TEMPORAL=cluster on the project's Temporal cluster on PostgreSQL (scripts/cluster-temporal.ts),
+ * a worker process, the API in this process (its visibility calls counted), procedures seeded
+ * with raw starts of the real workflows, results merged into bench/results.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,6 +14,7 @@ import { loadDeps } from '../activities/deps.js';
 import { issueToken } from '../api/auth.js';
 import { denialLog } from '../api/denials.js';
 import { buildServer } from '../api/server.js';
+import { startCluster } from '../scripts/cluster-temporal.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
@@ -30,7 +32,9 @@ export interface BenchStack {
   url: string;
   /** The API's visibility calls (list and count) since it started: the board's, as the benches call only the dashboard. */
   visibilityCalls(): number;
-  /** CPU seconds (user + system) the dev server and the worker process have used so far. */
+  /** Which Temporal server the bench runs on. */
+  temporal: 'dev-server' | 'cluster';
+  /** CPU seconds (user + system) the Temporal server (the cluster: its services and PostgreSQL) and the worker process have used so far. */
   cpuSeconds(): { server: number; worker: number };
   token(party: string): Promise<string>;
   get(path: string, party: string): Promise<unknown>;
@@ -42,14 +46,11 @@ export interface BenchStack {
 export async function benchStack(log: (l: string) => void, workerEnv: Record<string, string> = {}): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
   const keyB64 = Buffer.alloc(32, 3).toString('base64');
-  log('bundling the workflows, starting the dev server …');
+  const temporal = process.env.BENCH_TEMPORAL === 'cluster' ? 'cluster' : 'dev-server';
+  log(`bundling the workflows, starting the ${temporal} …`);
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundlePath);
-  const server = await startDevServer({
-    dbFile: join(dir, 'temporal.sqlite'),
-    port: 17233 + Math.floor(Math.random() * 1000),
-    uiPort: 18233 + Math.floor(Math.random() * 1000),
-  });
+  const server = await startTemporal(temporal, dir, log);
   const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {
     env: {
       ...process.env,
@@ -69,7 +70,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   // Whatever happens, the bench leaves no server or worker behind.
   process.on('exit', () => {
     worker.kill('SIGKILL');
-    server.process.kill('SIGKILL');
+    server.kill();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   await new Promise<void>((resolve, reject) => {
@@ -128,7 +129,13 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     client,
     url,
     visibilityCalls: () => calls,
-    cpuSeconds: () => ({ server: cpuOf(server.process.pid!), worker: cpuOf(worker.pid!) }),
+    temporal,
+    cpuSeconds: () => {
+      const tree = processTree();
+      const workerCpu = treeCpu(tree, worker.pid!);
+      // Every process this bench started, but the worker: the Temporal server's.
+      return { server: treeCpu(tree, process.pid) - tree.get(process.pid)!.cpu - workerCpu, worker: workerCpu };
+    },
     token,
     get: (path, party) => call('GET', path, party),
     post: (path, party, body) => call('POST', path, party, body),
@@ -143,10 +150,54 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   };
 }
 
-/** A process's CPU seconds, user and system, from /proc (Linux; clock ticks of 1/100 s). */
-function cpuOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** The dev server in the bench's folder, or the cluster with a fresh database. */
+async function startTemporal(
+  kind: 'dev-server' | 'cluster',
+  dir: string,
+  log: (l: string) => void,
+): Promise<{ address: string; kill(): void; stop(): Promise<void> }> {
+  if (kind === 'cluster') {
+    // In the project's ignored folders, as `npm run cluster`: the postgres user cannot enter a private temporary folder.
+    const cluster = await startCluster({
+      dir: join(ROOT, '.data', 'bench-cluster'),
+      basePort: 19000 + 100 * Math.floor(Math.random() * 50),
+      fresh: true,
+      log,
+    });
+    const kill = () => [...cluster.services.values()].forEach((s) => s.child.kill('SIGKILL'));
+    return { address: cluster.address, kill, stop: () => cluster.stop() };
+  }
+  const server = await startDevServer({
+    dbFile: join(dir, 'temporal.sqlite'),
+    port: 17233 + Math.floor(Math.random() * 1000),
+    uiPort: 18233 + Math.floor(Math.random() * 1000),
+  });
+  return { address: server.address, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
+}
+
+/** Every process's parent and CPU seconds (user + system, its own and its waited-for children's), from /proc (Linux; ticks of 1/100 s). */
+function processTree(): Map<number, { ppid: number; cpu: number }> {
+  const tree = new Map<number, { ppid: number; cpu: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      tree.set(Number(name), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100,
+      });
+    } catch {
+      // ended while read
+    }
+  }
+  return tree;
+}
+
+/** CPU seconds of a process and all its descendants. */
+function treeCpu(tree: Map<number, { ppid: number; cpu: number }>, root: number): number {
+  let sum = tree.get(root)?.cpu ?? 0;
+  for (const [pid, p] of tree) if (p.ppid === root) sum += treeCpu(tree, pid);
+  return sum;
 }
 
 /** Raw starts of a procedure workflow (the start path is measured in system.bench.ts), with progress. */
