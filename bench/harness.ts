@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadDeps } from '../activities/deps.js';
+import type { PrepareDeps } from '../activities/prepare.js';
+import { prepareAtApi } from '../api/prepare-start.js';
+import { startProcedure } from '../api/procedure-client.js';
+import { procedureOf, type ProcedureKind } from '../machines/index.js';
 import { issueToken } from '../api/auth.js';
 import { denialLog } from '../api/denials.js';
 import { buildServer } from '../api/server.js';
@@ -200,22 +204,48 @@ function treeCpu(tree: Map<number, { ppid: number; cpu: number }>, root: number)
   return sum;
 }
 
-/** Raw starts of a procedure workflow (the start path is measured in system.bench.ts), with progress. */
+let prepareDeps: PrepareDeps | undefined;
+
+/**
+ * Starts of a procedure workflow without the API (the start path is measured in system.bench.ts),
+ * with progress: raw, the worker preparing each (an activity), or with `prepare` as the API
+ * prepares them (api/prepare-start.ts: one workflow task, no activity).
+ */
 export async function seed(
   client: Client,
   log: (l: string) => void,
-  o: { n: number; workflowType: string; idPrefix: string; organ: (i: number) => string; input: (i: number) => unknown },
+  o: {
+    n: number;
+    workflowType: string;
+    idPrefix: string;
+    organ: (i: number) => string;
+    input: (i: number) => unknown;
+    prepare?: ProcedureKind;
+  },
 ): Promise<number> {
+  const def = o.prepare && procedureOf(o.prepare);
+  prepareDeps ??= { ...loadDeps({}), email: false };
   const { seconds } = await runConcurrent(
     o.n,
     50,
     async (i) => {
-      const organ = o.organ(i);
-      await client.workflow.start(o.workflowType, {
-        taskQueue: TASK_QUEUE,
-        workflowId: `${o.idPrefix}-${i}`,
-        args: [{ input: o.input(i), actor: { id: organ } }],
-      });
+      const actor = { id: o.organ(i) };
+      const workflowId = `${o.idPrefix}-${i}`;
+      const input = o.input(i);
+      if (def) {
+        const prepared = prepareAtApi(prepareDeps!, def, def.input.parse(input) as Record<string, unknown>, {
+          id: workflowId,
+          starter: actor,
+        });
+        await startProcedure(client, {
+          kind: o.prepare!,
+          taskQueue: TASK_QUEUE,
+          workflowId,
+          input,
+          actor,
+          ...(prepared ? { prepared } : {}),
+        });
+      } else await client.workflow.start(o.workflowType, { taskQueue: TASK_QUEUE, workflowId, args: [{ input, actor }] });
     },
     (done) => done % 2000 === 0 && log(`  ${done} started`),
   );
@@ -228,6 +258,20 @@ export async function waitCount(client: Client, log: (l: string) => void, query:
     const { count } = await client.workflow.count(query);
     log(`  ${count}/${n} ${query}`);
     if (count >= n) return;
+    await sleep(5000);
+  }
+}
+
+/**
+ * Waits until the worker has run the first workflow task of these procedures (their history holds a
+ * completed task): started last, they are the end of the backlog a prepared fill leaves.
+ */
+export async function waitProcessed(client: Client, log: (l: string) => void, ids: string[]): Promise<void> {
+  for (;;) {
+    const lengths = await Promise.all(ids.map(async (id) => (await client.workflow.getHandle(id).describe()).historyLength));
+    const done = lengths.filter((n) => n >= 4).length;
+    log(`  ${done}/${ids.length} of the last started have run their first workflow task`);
+    if (done === ids.length) return;
     await sleep(5000);
   }
 }
