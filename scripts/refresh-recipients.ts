@@ -26,19 +26,28 @@ const client = new Client({ connection, namespace: config.namespace, dataConvert
 const actor = { id: values.operator!, name: values.operator, roles: ['admin' as const] };
 let open = 0;
 let changed = 0;
+let refused = 0;
 for await (const wf of client.workflow.list({ query: `BmClosed = false AND ExecutionStatus = 'Running'` })) {
   open++;
   const handle = client.workflow.getHandle(wf.workflowId);
-  if (!values.all && (await handle.query(viewQuery)).versions.registry === version) continue;
-  // One update id per registry version: a second run of the script is not applied twice.
-  const r = await handle.executeUpdate(refreshRecipientsUpdate, {
-    args: [{ actor, reason: values.reason }],
-    updateId: `refresh-recipients-${version}`,
-  });
-  if (r.changed) changed++;
-  if (r.registryVersion !== version)
-    console.warn(`${wf.workflowId}: the worker has registry ${r.registryVersion}, not ${version}: restart the workers`);
-  else console.log(`${wf.workflowId}: ${r.changed ? 'recipients refreshed' : 'unchanged'}`);
+  try {
+    if (!values.all && (await handle.query(viewQuery)).versions.registry === version) continue;
+    // One update id per registry version: a second run of the script is not applied twice.
+    const r = await handle.executeUpdate(refreshRecipientsUpdate, {
+      args: [{ actor, reason: values.reason }],
+      updateId: `refresh-recipients-${version}`,
+    });
+    if (r.changed) changed++;
+    if (r.registryVersion !== version)
+      console.warn(`${wf.workflowId}: the worker has registry ${r.registryVersion}, not ${version}: restart the workers`);
+    else console.log(`${wf.workflowId}: ${r.changed ? 'recipients refreshed' : 'unchanged'}`);
+  } catch (e) {
+    // E.g. a procedure still being prepared, or moving to its next run: the others go on; run the script again.
+    refused++;
+    const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+    console.warn(`${wf.workflowId}: not refreshed: ${why}`);
+  }
 }
-console.log(`${open} open procedure(s), ${changed} refreshed to registry ${version}`);
+console.log(`${open} open procedure(s), ${changed} refreshed to registry ${version}${refused ? `, ${refused} not (run again)` : ''}`);
 await connection.close();
+process.exitCode = refused ? 1 : 0;
