@@ -2,10 +2,11 @@
  * What the board and storm benches share: the system on the embedded dev server, or with
  * BENCH_TEMPORAL=cluster on the project's Temporal cluster on PostgreSQL (scripts/cluster-temporal.ts),
  * a worker process, the API in this process (its visibility calls counted), procedures seeded
- * with raw starts of the real workflows, results merged into bench/results.json.
+ * with starts of the real workflows (raw, or prepared as the API prepares them), results merged
+ * into bench/results.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,7 @@ import { startCluster } from '../scripts/cluster-temporal.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
+import { descendantsOf, processTable } from '../test/support/proc.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { runConcurrent } from './stats.js';
 
@@ -135,10 +137,11 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     visibilityCalls: () => calls,
     temporal,
     cpuSeconds: () => {
-      const tree = processTree();
-      const workerCpu = treeCpu(tree, worker.pid!);
+      const table = processTable();
+      const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + table.get(pid)!.cpu, 0);
+      const workerCpu = cpuOf([worker.pid!, ...descendantsOf(table, worker.pid!)]);
       // Every process this bench started, but the worker: the Temporal server's.
-      return { server: treeCpu(tree, process.pid) - tree.get(process.pid)!.cpu - workerCpu, worker: workerCpu };
+      return { server: cpuOf(descendantsOf(table, process.pid)) - workerCpu, worker: workerCpu };
     },
     token,
     get: (path, party) => call('GET', path, party),
@@ -179,31 +182,6 @@ async function startTemporal(
   return { address: server.address, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
 }
 
-/** Every process's parent and CPU seconds (user + system, its own and its waited-for children's), from /proc (Linux; ticks of 1/100 s). */
-function processTree(): Map<number, { ppid: number; cpu: number }> {
-  const tree = new Map<number, { ppid: number; cpu: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      tree.set(Number(name), {
-        ppid: Number(fields[1]),
-        cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100,
-      });
-    } catch {
-      // ended while read
-    }
-  }
-  return tree;
-}
-
-/** CPU seconds of a process and all its descendants. */
-function treeCpu(tree: Map<number, { ppid: number; cpu: number }>, root: number): number {
-  let sum = tree.get(root)?.cpu ?? 0;
-  for (const [pid, p] of tree) if (p.ppid === root) sum += treeCpu(tree, pid);
-  return sum;
-}
-
 let prepareDeps: PrepareDeps | undefined;
 
 /**
@@ -224,7 +202,7 @@ export async function seed(
   },
 ): Promise<number> {
   const def = o.prepare && procedureOf(o.prepare);
-  prepareDeps ??= { ...loadDeps({}), email: false };
+  if (def) prepareDeps ??= { ...loadDeps({}), email: false };
   const { seconds } = await runConcurrent(
     o.n,
     50,

@@ -1,41 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { descendantsOf, processTable } from '../support/proc.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-
-/** The live descendants of a process (/proc). */
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      parent.set(Number(name), Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]));
-    } catch {
-      // ended while read
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) {
-      if (pp !== p) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-/** Running, not a zombie waiting to be reaped (/proc/<pid>/stat state Z). */
-function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('npm start stops everything it started', () => {
   it('Ctrl-C pressed twice stops the worker, the API and the dev server, and says so', async () => {
@@ -58,7 +28,7 @@ describe('npm start stops everything it started', () => {
       start.stdout.on('data', (d: Buffer) => d.toString().includes('is running') && resolve());
       start.once('exit', (code) => reject(new Error(`start exited ${code}: ${stderr}`)));
     });
-    const started = descendants(start.pid!);
+    const started = descendantsOf(processTable(), start.pid!);
     expect(started.length).toBeGreaterThanOrEqual(3); // the dev server, the worker, the API
 
     const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
@@ -67,7 +37,11 @@ describe('npm start stops everything it started', () => {
     start.kill('SIGINT'); // impatient: the second press must not leave the dev server behind
     expect(await exited).toBe(0);
     expect(stderr).toContain('[start] stopped');
-    const left = started.filter(alive).map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
+    // Still running, not a zombie waiting to be reaped.
+    const after = processTable();
+    const left = started
+      .filter((pid) => after.has(pid) && after.get(pid)!.state !== 'Z')
+      .map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
     expect(left).toEqual([]);
   }, 120_000);
 });
