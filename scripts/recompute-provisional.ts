@@ -4,14 +4,17 @@
  *   npm run recompute-provisional -- --reason "2027年放假安排通知已公布"
  */
 import { parseArgs } from 'node:util';
+import { ROLE_LABELS } from '../domain/labels.zh.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
 
-const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' } } });
+const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: ROLE_LABELS.admin } } });
 if (!values.reason) {
-  console.error('usage: recompute-provisional --reason "<why, e.g. the notice that was published>" [--operator <name>]');
+  console.error(
+    'usage: recompute-provisional --reason "<why, e.g. the notice that was published>" [--operator <name shown in the audit trail, default 系统管理员>]',
+  );
   process.exit(2);
 }
 const config = temporalConfig();

@@ -5,6 +5,7 @@
  *   npm run refresh-recipients -- --reason "广州市国家保密局联系人变更"
  */
 import { parseArgs } from 'node:util';
+import { ROLE_LABELS } from '../domain/labels.zh.js';
 import { Client, Connection } from '@temporalio/client';
 import { loadRegistry } from '../activities/deps.js';
 import { parseConfig } from '../activities/config.js';
@@ -13,10 +14,16 @@ import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { refreshRecipientsUpdate, viewQuery } from '../workflows/messages.js';
 
 const { values } = parseArgs({
-  options: { reason: { type: 'string' }, operator: { type: 'string', default: 'operator' }, all: { type: 'boolean', default: false } },
+  options: {
+    reason: { type: 'string' },
+    operator: { type: 'string', default: ROLE_LABELS.admin },
+    all: { type: 'boolean', default: false },
+  },
 });
 if (!values.reason) {
-  console.error('usage: refresh-recipients --reason "<why, e.g. the registry change>" [--operator <name>] [--all]');
+  console.error(
+    'usage: refresh-recipients --reason "<why, e.g. the registry change>" [--operator <name shown in the audit trail, default 系统管理员>] [--all]',
+  );
   process.exit(2);
 }
 const version = loadRegistry(parseConfig().registryFile).version;
