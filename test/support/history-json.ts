@@ -1,6 +1,5 @@
 /**
- * A history in the JSON form Temporal's tools write and `Worker.runReplayHistory` reads (proto3
- * JSON): protobufjs's ProtoJSON extension over the SDK's proto root, both public entry points.
+ * A history in the JSON form Temporal's tools write and read (proto3 JSON): protobufjs's ProtoJSON extension over the SDK's proto root, both public entry points.
  */
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 import type { Type } from 'protobufjs';
@@ -13,4 +12,9 @@ const historyType = (proto as unknown as { lookupType(name: string): Type }).loo
 
 export function historyToJSON(history: History): string {
   return JSON.stringify(protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 2);
+}
+
+/** The history a replay worker takes, from the JSON `historyToJSON` wrote. */
+export function historyFromJSON(json: unknown): History {
+  return proto.temporal.api.history.v1.History.fromObject(protojson.fromJson(historyType, json));
 }
