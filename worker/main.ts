@@ -1,7 +1,7 @@
 import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from '../temporal/connection.js';
-import { codecOf } from '../temporal/codec.js';
+import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { connectWorker, createWorker } from './worker.js';
 import { refuseUnsafeProduction } from './production.js';
 import { installRuntimeWithMetrics } from './metrics.js';
@@ -17,7 +17,7 @@ await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typ
   process.exit(1);
 });
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps, codecOf(settings), settings);
+const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codecOf(settings)), settings });
 console.error(
   `[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`,
 );

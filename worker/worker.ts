@@ -9,10 +9,10 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { workerSinks } from './sinks.js';
-import type { PayloadCodec } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
-import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH, sealedDataConverter } from '../temporal/codec.js';
+import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../temporal/codec.js';
 import { connectionOptions, type TemporalConfig } from '../temporal/connection.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -47,12 +47,21 @@ export async function writeWorkflowBundle(path: string): Promise<void> {
 /** Worker settings from the configuration (BM_WORKFLOW_BUNDLE, BM_MAX_CACHED_WORKFLOWS). */
 export type WorkerSettings = Partial<Pick<Config, 'workflowBundle' | 'maxCachedWorkflows'>>;
 
+/** How a worker converts payloads, and which workflows it runs. */
+export interface WorkerSetup {
+  /** Production seals every payload (`sealedDataConverter`); the time-skipping tests run the same converters unsealed. */
+  dataConverter: DataConverter;
+  /** A bundle built in this process (a test of changed workflows); else BM_WORKFLOW_BUNDLE's file, else the workflows' bundle. */
+  bundle?: WorkflowBundleWithSourceMap;
+  settings?: WorkerSettings;
+}
+
+/** The one worker of production, the tests and the benches. */
 export async function createWorker(
   connection: NativeConnection,
   config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>,
   deps: ActivityDeps,
-  codec: PayloadCodec,
-  settings: WorkerSettings = {},
+  { dataConverter, bundle, settings = {} }: WorkerSetup,
 ): Promise<Worker> {
   // A prebuilt bundle (BM_WORKFLOW_BUNDLE): the worker does not run webpack.
   const prebuilt: WorkflowBundleOption | undefined = settings.workflowBundle ? { codePath: settings.workflowBundle } : undefined;
@@ -60,9 +69,9 @@ export async function createWorker(
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowBundle: prebuilt ?? (await workflowBundle()),
+    workflowBundle: bundle ?? prebuilt ?? (await workflowBundle()),
     activities: createActivities(deps),
-    dataConverter: sealedDataConverter(codec),
+    dataConverter,
     sinks: workerSinks,
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,
     // so memory does not grow with the number of open procedures.

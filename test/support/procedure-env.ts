@@ -2,11 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import { loadDeps, type ActivityDeps } from '../../activities/deps.js';
-import { workflowBundle } from '../../worker/worker.js';
-import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../../temporal/codec.js';
+import { createWorker } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { sendEvent, startProcedure, waitReady } from '../../api/procedure-client.js';
 import { prepareAtApi, type PreparedStart } from '../../api/prepare-start.js';
@@ -16,7 +13,7 @@ import { ROOT } from '../../scripts/temporal-binaries.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
 import { historyToJSON } from './history-json.js';
-import { workerSinks } from '../../worker/sinks.js';
+import { unsealedDataConverter } from './converters.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -50,15 +47,8 @@ export async function withProcedureEnv<T>(
 ): Promise<T> {
   const env = await timeSkippingEnv(startAt);
   try {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities(deps),
-      sinks: workerSinks,
-      // The converters of production without the codec: activity failures carry their text as the
-      // workflow's failure converter expects (temporal/converters.ts).
-      dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH, failureConverterPath: FAILURE_CONVERTER_PATH },
+    const worker = await createWorker(env.nativeConnection, { namespace: 'default', taskQueue: TASK_QUEUE }, deps, {
+      dataConverter: unsealedDataConverter,
     });
     const now = () => serverNow(env);
     const p: ProcedureEnv = {

@@ -2,19 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../../activities/index.js';
 import { loadDeps } from '../../activities/deps.js';
 import { issueToken, type TokenSubject } from '../../api/auth.js';
 import type { Role } from '../../domain/parties.js';
 import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { bundleWorkflows, workflowBundle } from '../../worker/worker.js';
+import { bundleWorkflows, createWorker } from '../../worker/worker.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from './ports.js';
-import { workerSinks } from '../../worker/sinks.js';
 
 /** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */
 export interface Stack {
@@ -54,13 +52,9 @@ export async function startStack(
   const deps = loadDeps(registryFile ? { registryFile } : {});
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
-  const worker = await Worker.create({
-    connection: native,
-    taskQueue,
-    workflowBundle: await (o.workflowsPath ? bundleWorkflows(o.workflowsPath) : workflowBundle()),
-    activities: createActivities(deps),
-    sinks: workerSinks,
+  const worker = await createWorker(native, { namespace: 'default', taskQueue }, deps, {
     dataConverter: sealedDataConverter(codec),
+    ...(o.workflowsPath ? { bundle: await bundleWorkflows(o.workflowsPath) } : {}),
   });
   const running = worker.run();
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });

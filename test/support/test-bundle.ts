@@ -1,11 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadDeps } from '../../activities/deps.js';
-import { createActivities } from '../../activities/index.js';
-import { FAILURE_CONVERTER_PATH } from '../../temporal/codec.js';
-import { workerSinks } from '../../worker/sinks.js';
-
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never;
+import { bundleWorkflows, createWorker } from '../../worker/worker.js';
+import { unsealedDataConverter } from './converters.js';
 
 /** Runs `fn` while a worker serves a test bundle of workflows (e.g. a procedure with a flag changed) on its own task queue; `fn` gets the bundle (to replay with it). */
 export async function withTestBundle<T>(
@@ -14,13 +11,10 @@ export async function withTestBundle<T>(
   taskQueue: string,
   fn: (bundle: WorkflowBundleWithSourceMap) => Promise<T>,
 ): Promise<T> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: createActivities(loadDeps({})),
-    sinks: workerSinks,
+  const bundle = await bundleWorkflows(workflowsPath);
+  const worker = await createWorker(env.nativeConnection, { namespace: 'default', taskQueue }, loadDeps({}), {
+    dataConverter: unsealedDataConverter,
+    bundle,
   });
-  return worker.runUntil(() => fn(workflowBundle));
+  return worker.runUntil(() => fn(bundle));
 }

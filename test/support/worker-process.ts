@@ -5,13 +5,16 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../activities/config.js';
 import { loadDeps } from '../../activities/deps.js';
-import { codecOf } from '../../temporal/codec.js';
+import { codecOf, sealedDataConverter } from '../../temporal/codec.js';
 import { temporalConfig } from '../../temporal/connection.js';
 import { connectWorker, createWorker } from '../../worker/worker.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const settings = loadConfig('worker');
 const config = temporalConfig();
-const worker = await createWorker(await connectWorker(config), config, loadDeps(settings), codecOf(settings), settings);
+const worker = await createWorker(await connectWorker(config), config, loadDeps(settings), {
+  dataConverter: sealedDataConverter(codecOf(settings)),
+  settings,
+});
 console.log('polling');
 await worker.run();

@@ -3,18 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
 import { loadDeps } from '../../activities/deps.js';
 import { waitReady } from '../../api/procedure-client.js';
 import { startDevServer } from '../../scripts/dev-server.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { registerAnnualSchedules } from '../../worker/schedules.js';
-import { workflowBundle } from '../../worker/worker.js';
+import { createWorker } from '../../worker/worker.js';
 import type { ProcedureWorkflow } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
-import { workerSinks } from '../../worker/sinks.js';
+import { unsealedDataConverter } from '../support/converters.js';
 
 const TASK_QUEUE = 'schedule-test';
 
@@ -29,7 +28,7 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
     const native = await NativeConnection.connect({ address: server.address });
     try {
       const deps = loadDeps({});
-      const client = new Client({ connection });
+      const client = new Client({ connection, dataConverter: unsealedDataConverter });
       const licensed = deps.registry.data.organs.filter((o) => o.licence).map((o) => `annual-inspection-${o.id}`);
       expect(licensed).toEqual(['annual-inspection-ent-gz-tech']);
       expect(await registerAnnualSchedules(client, deps.registry, TASK_QUEUE)).toEqual({ created: licensed, existing: [] });
@@ -46,12 +45,8 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
       );
 
-      const worker = await Worker.create({
-        connection: native,
-        taskQueue: TASK_QUEUE,
-        workflowBundle: await workflowBundle(),
-        activities: createActivities(deps),
-        sinks: workerSinks,
+      const worker = await createWorker(native, { namespace: 'default', taskQueue: TASK_QUEUE }, deps, {
+        dataConverter: unsealedDataConverter,
       });
       await worker.runUntil(async () => {
         await schedule.trigger();

@@ -2,20 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
 import { loadDeps } from '../../activities/deps.js';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
-import { workflowBundle } from '../../worker/worker.js';
+import { createWorker } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { shanghaiDateOf } from '../../domain/time.js';
 import { SA } from '../../workflows/search-attributes.js';
-import { workerSinks } from '../../worker/sinks.js';
+import { unsealedDataConverter } from '../support/converters.js';
 
 const TASK_QUEUE = 'restart-test';
 
@@ -24,14 +23,10 @@ async function withStack<T>(dbFile: string, port: number, uiPort: number, fn: (c
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   try {
-    const worker = await Worker.create({
-      connection: native,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities(loadDeps({})),
-      sinks: workerSinks,
+    const worker = await createWorker(native, { namespace: 'default', taskQueue: TASK_QUEUE }, loadDeps({}), {
+      dataConverter: unsealedDataConverter,
     });
-    return await worker.runUntil(fn(new Client({ connection })));
+    return await worker.runUntil(fn(new Client({ connection, dataConverter: unsealedDataConverter })));
   } finally {
     await connection.close();
     await native.close();
