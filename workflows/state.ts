@@ -108,12 +108,16 @@ export const acts = proxyActivities<Activities>({
 /** The wait before a delivery's second attempt (`deliver`'s initial retry interval). */
 export const DELIVERY_RETRY_MS = 2_000;
 
-/** Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated. */
-const deliveryActivities = (attempts: number) =>
+/**
+ * Each channel retries with backoff (SPEC §4); after the last attempt it is reported and escalated.
+ * `firstInterval` is the wait before the proxy's second attempt: after a batched first attempt and
+ * its wait, the backoff goes on where the policy was (2 s, 4 s, 8 s … between attempts).
+ */
+const deliveryActivities = (attempts: number, firstInterval = DELIVERY_RETRY_MS) =>
   proxyActivities<Activities>({
     // A webhook call times out after 10 s (activities/delivery.ts); a worker lost mid-call is noticed after 15 s.
     startToCloseTimeout: '15 seconds',
-    retry: { initialInterval: DELIVERY_RETRY_MS, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
+    retry: { initialInterval: firstInterval, backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: attempts },
   });
 
 /**
@@ -140,7 +144,7 @@ export function openRun(def: ProcedureDefinition, id: string, s: DriverState, li
     s,
     snapshot: live,
     delivery: deliveryActivities(attempts),
-    ...(attempts > 1 ? { redelivery: deliveryActivities(attempts - 1) } : {}),
+    ...(attempts > 1 ? { redelivery: deliveryActivities(attempts - 1, 2 * DELIVERY_RETRY_MS) } : {}),
     queued: [],
     inflight: new Set(),
     settling: 0,

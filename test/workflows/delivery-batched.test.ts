@@ -93,6 +93,11 @@ describe('the deliveries of one activation go out in one activity (issue 14, a d
           { type: 'deliverAll', keys: [key] },
           { type: 'deliver', keys: [key] },
         ]);
+        // The policy's backoff goes on after the batched attempt and its 2 s: 4 s before the third attempt.
+        const retry = (await h.fetchHistory()).events!.find(
+          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliver',
+        )!.activityTaskScheduledEventAttributes!.retryPolicy!;
+        expect([Number(retry.initialInterval!.seconds), retry.backoffCoefficient]).toEqual([4, 2]);
         expect((await p.view(h)).audit.some((a) => a.kind === 'delivery-failed')).toBe(false);
       },
       depsWithWebhook(hook.url, [organ.id]),
