@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   EventResult,
   ProcedureView,
   ProcedureWorkflow,
+  RecomputeRequest,
   StartRequest,
 } from '../workflows/types.js';
 import { PROCEDURES, type ProcedureKind } from '../machines/index.js';
@@ -118,18 +119,34 @@ export function idempotencyDigest(...parts: string[]): string {
 }
 
 /**
- * Sends an event as an Update; `updateId` makes a retried send apply at most once, also across a
- * continue-as-new (the workflow keeps the ids it applied). 'not-ready' (preparing, or moving to its
- * next run) is retried with backoff for up to about 10 s; the handle names no run, so the retry
- * reaches the latest.
+ * Sends an event as an Update, sealed for this procedure and this Update id (types.ts SealedFor);
+ * `updateId` makes a retried send apply at most once, also across a continue-as-new (the workflow
+ * keeps the ids it applied). 'not-ready' (preparing, or moving to its next run) is retried with
+ * backoff for up to about 10 s, under the same id; the handle names no run, so the retry reaches
+ * the latest.
  */
-export async function sendEvent(handle: WorkflowHandle, req: EventRequest, updateId?: string): Promise<EventResult> {
+export async function sendEvent(
+  handle: WorkflowHandle,
+  req: Omit<EventRequest, 'sealedFor'>,
+  updateId: string = randomUUID(),
+): Promise<EventResult> {
+  const sealed: EventRequest = { ...req, sealedFor: { procedureId: handle.workflowId, updateId } };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await handle.executeUpdate(eventUpdate, { args: [req], ...(updateId ? { updateId } : {}) });
+      return await handle.executeUpdate(eventUpdate, { args: [sealed], updateId });
     } catch (err) {
       if (eventRejection(err)?.code !== 'not-ready' || attempt >= 30) throw err;
       await delay(Math.min(20 * 2 ** attempt, 500));
     }
   }
+}
+
+/** An operator's Update (recomputeDeadlines, refreshRecipients), sealed for this procedure and this Update id as an event is. */
+export function sendOperatorUpdate<Ret>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, [RecomputeRequest]>,
+  req: Omit<RecomputeRequest, 'sealedFor'>,
+  updateId: string = randomUUID(),
+): Promise<Ret> {
+  return handle.executeUpdate(update, { args: [{ ...req, sealedFor: { procedureId: handle.workflowId, updateId } }], updateId });
 }

@@ -39,6 +39,8 @@ export const REJECTIONS_ZH = {
   guardRefused: (event: string, state: string, basis: string | undefined) =>
     `当前步骤${quoted(state)}此时不具备办理${quoted(event)}的条件${cited(basis)}。本次未作记录。`,
 
+  notSealedForThis: '该请求不是为本程序的本次提交签发的（可能复制自其他程序或其他提交），不予受理。本次未作记录。',
+
   readyOnlyStarter: (starter: string) => `程序的准备情况只答复发起程序的${starter}。`,
 
   recomputeNotAllowed: (authorities: readonly string[]) =>

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { recomputeDeadlinesUpdate } from '../workflows/messages.js';
+import { sendOperatorUpdate } from '../api/procedure-client.js';
 
 const { values } = parseArgs({ options: { reason: { type: 'string' }, operator: { type: 'string', default: ROLE_LABELS.admin } } });
 if (!values.reason) {
@@ -23,8 +24,9 @@ const client = new Client({ connection, namespace: config.namespace, dataConvert
 let procedures = 0;
 let changed = 0;
 for await (const wf of client.workflow.list({ query: `BmProvisional = true AND BmClosed = false AND ExecutionStatus = 'Running'` })) {
-  const r = await client.workflow.getHandle(wf.workflowId).executeUpdate(recomputeDeadlinesUpdate, {
-    args: [{ actor: { id: values.operator!, name: values.operator, roles: ['admin'] }, reason: values.reason }],
+  const r = await sendOperatorUpdate(client.workflow.getHandle(wf.workflowId), recomputeDeadlinesUpdate, {
+    actor: { id: values.operator!, name: values.operator, roles: ['admin'] },
+    reason: values.reason,
   });
   procedures++;
   changed += r.changed;

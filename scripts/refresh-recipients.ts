@@ -12,6 +12,7 @@ import { parseConfig } from '../activities/config.js';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { refreshRecipientsUpdate, viewQuery } from '../workflows/messages.js';
+import { sendOperatorUpdate } from '../api/procedure-client.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,10 +41,7 @@ for await (const wf of client.workflow.list({ query: `BmClosed = false AND Execu
   try {
     if (!values.all && (await handle.query(viewQuery)).versions.registry === version) continue;
     // One update id per registry version: a second run of the script is not applied twice.
-    const r = await handle.executeUpdate(refreshRecipientsUpdate, {
-      args: [{ actor, reason: values.reason }],
-      updateId: `refresh-recipients-${version}`,
-    });
+    const r = await sendOperatorUpdate(handle, refreshRecipientsUpdate, { actor, reason: values.reason }, `refresh-recipients-${version}`);
     if (r.changed) changed++;
     if (r.registryVersion !== version)
       console.warn(`${wf.workflowId}: the worker has registry ${r.registryVersion}, not ${version}: restart the workers`);

@@ -3,7 +3,7 @@
  * checks; a refusal records nothing), then fed to the machine's pure `transition`; the driver
  * records it and brings deadlines, notifications and search attributes in line.
  */
-import { currentUpdateInfo, patched } from '@temporalio/workflow';
+import { currentUpdateInfo, patched, workflowInfo } from '@temporalio/workflow';
 import { transition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
 import { activePaths, eventBasisIn, type EventEnvelope } from '../machines/procedure.js';
@@ -39,7 +39,7 @@ import {
   withLock,
   type Run,
 } from './state.js';
-import type { Actor, EventRejection, EventRequest, EventResult } from './types.js';
+import type { Actor, EventRejection, EventRequest, EventResult, SealedFor } from './types.js';
 
 /** The event as the machine sees it: payload plus actor, instants (the fact's, the entry's) and running deadlines. */
 export function machineEvent(
@@ -62,7 +62,7 @@ function previousFact(run: Run): { type: string; at: string; label: string } | u
 }
 
 /** The checked `occurredAt` of a request (SPEC §2 "When it happened"), or why it is refused. */
-function occurredAtOf(run: Run, req: EventRequest): { at?: string; error?: FieldError } {
+function occurredAtOf(run: Run, req: Omit<EventRequest, 'sealedFor'>): { at?: string; error?: FieldError } {
   if (req.occurredAt === undefined) return {};
   const { def } = run;
   if (!def.events[req.type]!.fact) return { error: notAFact(req.type, def.events) };
@@ -74,7 +74,7 @@ function occurredAtOf(run: Run, req: EventRequest): { at?: string; error?: Field
 }
 
 /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
-export function eventRejection(run: Run, req: EventRequest, validating = false): EventRejection | undefined {
+export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, validating = false): EventRejection | undefined {
   const { def } = run;
   const allowedSpecs = allowedEvents(run);
   const allowed = allowedSpecs.map((e) => e.type);
@@ -207,8 +207,28 @@ const currentUpdate = () => {
   return id === undefined ? undefined : updateHash(id);
 };
 
+/**
+ * A request sealed for another procedure or under another Update id (types.ts SealedFor), such as
+ * one copied out of a history by whoever reaches the Temporal port: refused in the validator, so
+ * nothing is recorded (SPEC §5).
+ */
+export function sealedForRejection(run: Run, sealedFor: SealedFor | undefined): EventRejection | undefined {
+  const procedureId = workflowInfo().workflowId;
+  const updateId = currentUpdateInfo()?.id;
+  if (sealedFor?.procedureId === procedureId && sealedFor.updateId === updateId) return undefined;
+  return {
+    code: 'not-authorized',
+    message: `the request was sealed for procedure ${sealedFor?.procedureId ?? '(none)'} under Update id ${sealedFor?.updateId ?? '(none)'}, not for ${procedureId} under ${updateId}: a sealed request counts once, where it was sent`,
+    messageZh: REJECTIONS_ZH.notSealedForThis,
+    state: stateName(run),
+    allowedEvents: allowedEvents(run).map((e) => e.type),
+  };
+}
+
 /** The event Update's validator: an Update applied in an earlier run is let through, to be answered, not applied. */
 export function validateEvent(run: Run, req: EventRequest): void {
+  const unsealed = sealedForRejection(run, req?.sealedFor);
+  if (unsealed) throw invalidEvent(unsealed);
   const hash = currentUpdate();
   if (hash && appliedBefore(run, hash)) return;
   const problem = run.continuing ? continuingRejection(run) : eventRejection(run, req, true);
@@ -255,11 +275,13 @@ export const continuingRejection = (run: Run): EventRejection => ({
 function operatorRejection(
   run: Run,
   update: string,
-  req: { reason?: unknown } | undefined,
+  req: { reason?: unknown; sealedFor?: SealedFor } | undefined,
   notAllowed: Refusal | undefined,
   reasonRequired: { message: string; messageZh: string },
 ): EventRejection | undefined {
   if (run.continuing) return continuingRejection(run);
+  const unsealed = sealedForRejection(run, req?.sealedFor);
+  if (unsealed) return unsealed;
   const base = { state: stateName(run), allowedEvents: allowedEvents(run).map((e) => e.type) };
   if (notAllowed) return { ...base, code: 'not-authorized', ...notAllowed };
   if (typeof req?.reason !== 'string' || !req.reason.trim()) {
@@ -275,7 +297,7 @@ function operatorRejection(
   return undefined;
 }
 
-type OperatorRequest = { actor?: Actor; reason?: unknown } | undefined;
+type OperatorRequest = { actor?: Actor; reason?: unknown; sealedFor?: SealedFor } | undefined;
 
 /** SPEC §2: who may recompute deadlines after a calendar update (event-checks.ts mayRecompute), and why. */
 export const recomputeRejection = (run: Run, req: OperatorRequest) =>

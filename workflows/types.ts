@@ -33,18 +33,30 @@ export interface ContinuedRequest {
 /** A procedure workflow's input: a start, or a continuation of the same procedure. */
 export type ProcedureInput = StartRequest | ContinuedRequest;
 
+/**
+ * The procedure and the Update a request is sealed for (SPEC §5). The codec proves only that a key
+ * holder sealed the bytes once: bound to both, a sealed request copied out of a history is refused
+ * in another procedure and under another Update id (the same id is answered, not applied, again).
+ */
+export interface SealedFor {
+  procedureId: string;
+  updateId: string;
+}
+
 export interface EventRequest {
   type: string;
   payload?: Record<string, unknown>;
   actor: Actor;
   /** When the fact really happened (events whose spec has `fact: true`; SPEC §2): ISO 8601 with offset. */
   occurredAt?: string;
+  sealedFor: SealedFor;
 }
 
 /** An operator's Update (recomputeDeadlines, refreshRecipients): who sends it, and why (recorded in the audit trail). */
 export interface RecomputeRequest {
   actor: Actor;
   reason: string;
+  sealedFor: SealedFor;
 }
 
 /** 'lapsed': the step ended because its period ran out (e.g. 未予处理), not because it was done. */

@@ -7,7 +7,8 @@ import { failureConverter, payloadConverter } from '../../temporal/converters.js
 import { eventUpdate, viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { unclearMatterInput } from '../support/inputs.js';
+import { leakInput, unclearMatterInput } from '../support/inputs.js';
+import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader
 
 /**
  * An attacker on the same host reaches the Temporal port but holds no codec key: every message
@@ -44,11 +45,12 @@ function temporal(...args: string[]) {
 
 const matter = () => unclearMatterInput({ matterRef: 'F-1', title: '伪造测试' });
 /** The provincial authority's determination, which only auth-440000 may send (Regs 25). */
-const FORGED = {
+const FORGED = (id: string, updateId: string) => ({
   type: 'DETERMINE',
   payload: { determination: { outcome: 'not-secret' } },
   actor: { id: 'auth-440000', name: '广东省国家保密局' },
-};
+  sealedFor: { procedureId: id, updateId },
+});
 const view = (id: string) => stack.client.workflow.getHandle(id).query(viewQuery);
 /**
  * The view once the workflow answers again. An Update from the CLI holds the workflow task for
@@ -100,8 +102,10 @@ describe('forged events: the worker refuses every payload the codec did not seal
       id,
       '--name',
       eventUpdate.name,
+      '--update-id',
+      'forged-1',
       '--input',
-      JSON.stringify(FORGED),
+      JSON.stringify(FORGED(id, 'forged-1')),
     );
     expect(cli.status, cli.out).not.toBe(0);
 
@@ -123,14 +127,16 @@ describe('forged events: the worker refuses every payload the codec did not seal
   it('a client without the key, or with a guessed key under the real key id, gets the Update refused with the reason; nothing recorded', async () => {
     const { id, before } = await reportedProcedure();
     const codecless = new Client({ connection: raw });
-    await expect(codecless.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] })).rejects.toThrow();
+    await expect(
+      codecless.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED(id, 'forged-2')], updateId: 'forged-2' }),
+    ).rejects.toThrow();
     const guessed = new Client({
       connection: raw,
       dataConverter: sealedDataConverter(new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 1)]]), 'test-1')),
     });
     const err = await guessed.workflow
       .getHandle(id)
-      .executeUpdate(eventUpdate, { args: [FORGED] })
+      .executeUpdate(eventUpdate, { args: [FORGED(id, 'forged-3')], updateId: 'forged-3' })
       .then(
         () => undefined,
         (e: unknown) => e as Error,
@@ -140,15 +146,72 @@ describe('forged events: the worker refuses every payload the codec did not seal
     expect(await acceptedUpdates(id)).toEqual(['event']);
     // Control: sealed with the real key, the same message passes. The key is the boundary: only
     // the API (which sets the actor from the token) and the worker hold it.
-    await stack.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED] });
+    await stack.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [FORGED(id, 'sealed-1')], updateId: 'sealed-1' });
     expect((await view(id)).state).not.toBe(before.state);
+  });
+
+  it('a sealed event copied out of a history is refused in another procedure of the same organ and, under a new Update id, in its own; nothing recorded', async () => {
+    const leak = async (ref: string) => {
+      const started = await api('POST', '/api/procedures/leak', 'org-th-office', leakInput({ incidentRef: ref }));
+      expect(started.status).toBe(201);
+      return started.body.id as string;
+    };
+    const [a, b] = [await leak('R-1'), await leak('R-2')];
+    expect(
+      (await api('POST', `/api/procedures/${a}/events`, 'org-th-office', { type: 'RECORD_MEASURES', measures: '更换密码' })).status,
+    ).toBe(200);
+    // What whoever reaches the Temporal port reads: the accepted Update's sealed argument.
+    const accepted = ((await new Client({ connection: raw }).workflow.getHandle(a).fetchHistory()).events ?? []).flatMap((e) =>
+      e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest!] : [],
+    );
+    const sealed = accepted.at(-1)!.input!.args!.payloads![0]!;
+    expect(sealed.metadata?.encoding && Buffer.from(sealed.metadata.encoding).toString()).toBe('binary/encrypted');
+    const measuresOf = async (id: string) => (await view(id)).audit.filter((e) => e.event?.type === 'RECORD_MEASURES').length;
+    const before = { a: await view(a), b: await view(b) };
+
+    for (const [target, updateId] of [
+      [b, 'replayed-into-b'],
+      [a, 'replayed-into-a'],
+    ] as const) {
+      const res = await raw.workflowService.updateWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId: target },
+        request: { meta: { updateId, identity: 'attacker' }, input: { name: eventUpdate.name, args: { payloads: [sealed] } } },
+        waitPolicy: {
+          lifecycleStage:
+            proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+        },
+      });
+      const failure = res.outcome?.failure;
+      expect(res.outcome?.success, target).toBeFalsy();
+      const [opened] = await stack.codec.decode([failure!.encodedAttributes!]);
+      expect(JSON.parse(Buffer.from(opened!.data!).toString()).message).toMatch(/sealed for procedure .* not for /);
+    }
+    expect(await measuresOf(a)).toBe(1);
+    expect(await measuresOf(b)).toBe(0);
+    expect((await view(a)).audit).toEqual(before.a.audit);
+    expect((await view(b)).audit).toEqual(before.b.audit);
+    expect(await acceptedUpdates(b)).toEqual([]);
+    // Control: the organ's own event through the API is accepted in b.
+    expect((await api('POST', `/api/procedures/${b}/events`, 'org-th-office', { type: 'RECORD_MEASURES', measures: '封存' })).status).toBe(
+      200,
+    );
   });
 
   it('a plaintext signal, and a query with plaintext arguments, change nothing; the procedure keeps accepting events', async () => {
     const { id, before } = await reportedProcedure();
-    const signal = temporal('workflow', 'signal', '--workflow-id', id, '--name', eventUpdate.name, '--input', JSON.stringify(FORGED));
+    const signal = temporal(
+      'workflow',
+      'signal',
+      '--workflow-id',
+      id,
+      '--name',
+      eventUpdate.name,
+      '--input',
+      JSON.stringify(FORGED(id, 'x')),
+    );
     expect(signal.status, signal.out).toBe(0); // the server records a signal; the workflow has no signal handler and never reads it
-    const query = temporal('workflow', 'query', '--workflow-id', id, '--name', viewQuery.name, '--input', JSON.stringify(FORGED));
+    const query = temporal('workflow', 'query', '--workflow-id', id, '--name', viewQuery.name, '--input', JSON.stringify(FORGED(id, 'x')));
     expect(query.status, query.out).not.toBe(0);
     expect(query.out).not.toContain('DETERMINE');
     const after = await settledView(id);

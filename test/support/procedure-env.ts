@@ -117,10 +117,13 @@ export function preparedLikeApi(
   return prepared ? { prepared } : {};
 }
 
-/** Asserts an alarm fired at its instant: not before, and within a second of it. */
+/**
+ * Asserts an alarm fired at its instant: not before, and within 5 s of it (the server's clock runs
+ * while a loaded worker takes the task; the rules' instants are hours and days apart).
+ */
 export function firedAt(actual: string, expected: string): boolean {
   const d = Date.parse(actual) - Date.parse(expected);
-  return d >= 0 && d < 1000;
+  return d >= 0 && d < 5000;
 }
 
 /** Saves a workflow's history for the replay tests when RECORD_HISTORIES=1. */

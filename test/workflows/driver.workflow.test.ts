@@ -2,7 +2,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } f
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { loadDeps } from '../../activities/deps.js';
 import { describe, expect, it } from 'vitest';
-import { eventRejection, sendEvent, startProcedure } from '../../api/procedure-client.js';
+import { eventRejection, sendEvent, sendOperatorUpdate, startProcedure } from '../../api/procedure-client.js';
 import { readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '../../workflows/messages.js';
 import type { Actor, ProcedureView } from '../../workflows/types.js';
 import { preparedLikeApi, TASK_QUEUE, withProcedureEnv } from '../support/procedure-env.js';
@@ -200,8 +200,7 @@ describe('who may send an Update (issue 11 item 16; issue 12)', () => {
     await withProcedureEnv('2026-12-25T01:00:00Z', async (p) => {
       const h = await p.start('unclear-matter', { ...matter, draftedOn: '2026-12-25' }, gzBureau);
       const before = await footprint(h);
-      const recompute = (actor: Actor, reason = '2027年通知已公布') =>
-        h.executeUpdate(recomputeDeadlinesUpdate, { args: [{ actor, reason }] });
+      const recompute = (actor: Actor, reason = '2027年通知已公布') => sendOperatorUpdate(h, recomputeDeadlinesUpdate, { actor, reason });
       const organ = refusal(await recompute(gzBureau).catch((e: unknown) => e));
       expect(organ).toMatchObject({
         code: 'not-authorized',

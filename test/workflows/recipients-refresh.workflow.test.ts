@@ -4,6 +4,7 @@ import { loadDeps } from '../../activities/deps.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
 import { Registry } from '../../domain/registry/registry.js';
 import { refreshRecipientsUpdate } from '../../workflows/messages.js';
+import { sendOperatorUpdate } from '../../api/procedure-client.js';
 import type { Actor, EventRejection } from '../../workflows/types.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 
@@ -24,7 +25,7 @@ changed.organs.find((o) => o.id === organ.id)!.secrecyOfficer = { name: '天河�
 
 /** The refusal a rejected Update carries (the driver's validator: nothing recorded). */
 async function refusal(h: WorkflowHandle, actor: Actor, reason: string): Promise<EventRejection> {
-  const err = await h.executeUpdate(refreshRecipientsUpdate, { args: [{ actor, reason }] }).catch((e: unknown) => e);
+  const err = await sendOperatorUpdate(h, refreshRecipientsUpdate, { actor, reason }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   return (err as { cause: { details: [EventRejection] } }).cause.details[0];
 }
@@ -51,8 +52,7 @@ describe("an operator refreshes an open procedure's recipients after a registry 
         });
         expect((await p.view(refreshed)).audit).toHaveLength(auditBefore);
 
-        const refresh = () =>
-          refreshed.executeUpdate(refreshRecipientsUpdate, { args: [{ actor: admin, reason: '天河区某办保密员变更' }] });
+        const refresh = () => sendOperatorUpdate(refreshed, refreshRecipientsUpdate, { actor: admin, reason: '天河区某办保密员变更' });
         expect(await refresh()).toEqual({ changed: true, registryVersion: 'demo-2026-12' });
         expect(await refresh()).toEqual({ changed: false, registryVersion: 'demo-2026-12' }); // nothing left to change
         const v = await p.view(refreshed);

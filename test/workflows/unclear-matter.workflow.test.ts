@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
 import { recomputeDeadlinesUpdate } from '../../workflows/messages.js';
+import { sendOperatorUpdate } from '../../api/procedure-client.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 import { SA } from '../../workflows/search-attributes.js';
 
@@ -278,8 +279,9 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         });
         writeFileSync(file, JSON.stringify(calendar));
         expect((await p.view(h)).deadlines[0]!.lastDay).toBe('2027-01-08'); // nothing changes by itself
-        const r = await h.executeUpdate(recomputeDeadlinesUpdate, {
-          args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }],
+        const r = await sendOperatorUpdate(h, recomputeDeadlinesUpdate, {
+          actor: { id: 'operator', roles: ['admin'] },
+          reason: '2027年通知已公布',
         });
         expect(r.changed).toBe(1);
         v = await p.view(h);
