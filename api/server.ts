@@ -61,6 +61,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Longest dashboard session (hours, default 8; never beyond the token rules' maximum). */
   sessionHours?: number;
+  /** The dashboard's sessions and their sign-out deny list (default: from jwtKey, tokenRules and sessionHours; a test passes its own to look at). */
+  sessions?: Sessions;
   /** Loopback port of GET /metrics (Prometheus, no token; never served on the public port). */
   metricsPort?: number;
 }
@@ -136,7 +138,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
-  const sessions = new Sessions(deps.jwtKey, rules, deps.registry);
+  const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours);
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
@@ -284,7 +286,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       ...(deps.oidc ? { oidc: deps.oidc } : {}),
       ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
       secureCookies: deps.secureCookies ?? false,
-      ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}),
     }),
   );
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
