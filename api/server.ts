@@ -51,6 +51,12 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Requests per minute per client address without a valid token (none, or an invalid one). */
   anonymousRateLimitPerMinute?: number;
+  /**
+   * The reverse proxies in front (BM_TRUST_PROXY: addresses, CIDR ranges): a request from one of them
+   * is taken to come from the client its X-Forwarded-For names (the rate limit's address, the denial
+   * log's ip). None by default: then X-Forwarded-For is ignored, as anyone can write it.
+   */
+  trustProxy?: readonly string[];
   /** Fastify's log level (LOG_LEVEL; default warn). */
   logLevel?: string;
   /** The department's identity provider: its tokens as bearer tokens, and the dashboard's login. */
@@ -117,7 +123,11 @@ export function withResponseSchemas(route: RouteOptions): void {
 }
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: deps.logLevel ?? 'warn' }, bodyLimit: 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'warn' },
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRoute', withResponseSchemas);
@@ -153,7 +163,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       req.authError = e;
     }
   });
-  // A person is limited per identity; no token or an invalid one, per client address (far lower).
+  // A person is limited per identity; no token or an invalid one, per client address (far lower):
+  // req.ip, which is the proxy's X-Forwarded-For client only for a request from a trusted proxy.
   await app.register(rateLimit, {
     max: (req) => (req.caller ? (deps.rateLimitPerMinute ?? 1200) : (deps.anonymousRateLimitPerMinute ?? 120)),
     timeWindow: '1 minute',
