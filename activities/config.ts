@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +20,20 @@ const port = z.coerce
   .max(65535, 'a port number 1–65535');
 const metricsPort = z.union([z.literal('off'), port], { error: 'a port number 1–65535 or "off"' });
 const portOrOff = (v: number | 'off') => (v === 'off' ? undefined : v);
+/** An IP address, or a CIDR range narrower than everyone (a /0 would believe any sender's X-Forwarded-For). */
+const isAddressOrRange = (s: string) => {
+  const [ip = '', prefix, ...rest] = s.split('/');
+  const family = isIP(ip);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+const TRUST_PROXY_EXPECTED =
+  'the reverse proxy\'s IP addresses or CIDR ranges, separated by commas (e.g. 10.0.0.5 or 10.0.0.5,10.1.0.0/16); only requests from them have X-Forwarded-For believed, so never "true", a host name or a range of everyone (/0)';
+const trustProxy = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()))
+  .refine((list) => list.every(isAddressOrRange), { error: TRUST_PROXY_EXPECTED });
 
 /**
  * Every BM_* (and PORT, HOST, LOG_LEVEL) variable the entry points read, with its default: the
@@ -67,6 +82,8 @@ export const ConfigSchema = z.object({
   BM_OIDC_ROLES_CLAIM: optionalText,
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
+  // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
+  BM_TRUST_PROXY: trustProxy.optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
   // 0: no workflow cache (every task replays its history).
   BM_MAX_CACHED_WORKFLOWS: z.coerce
@@ -128,6 +145,8 @@ export interface Config {
   };
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
+  /** The reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; none by default. */
+  trustProxy?: string[];
   workflowBundle?: string;
   maxCachedWorkflows: number;
   devServerPort: number;
@@ -200,6 +219,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
+    trustProxy: c.BM_TRUST_PROXY,
     workflowBundle: c.BM_WORKFLOW_BUNDLE,
     maxCachedWorkflows: c.BM_MAX_CACHED_WORKFLOWS,
     devServerPort: c.BM_TEMPORAL_PORT,

@@ -45,6 +45,7 @@ const app = await buildServer({
   ...(settings.uiOrigin ? { uiOrigin: settings.uiOrigin } : {}),
   ...(settings.rateLimitPerMinute ? { rateLimitPerMinute: settings.rateLimitPerMinute } : {}),
   ...(settings.anonymousRateLimitPerMinute ? { anonymousRateLimitPerMinute: settings.anonymousRateLimitPerMinute } : {}),
+  ...(settings.trustProxy ? { trustProxy: settings.trustProxy } : {}),
   logLevel: settings.logLevel,
 });
 await app.listen({ port, host: settings.host });

@@ -51,6 +51,12 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Requests per minute per client address without a valid token (none, or an invalid one). */
   anonymousRateLimitPerMinute?: number;
+  /**
+   * The reverse proxies in front (BM_TRUST_PROXY: addresses, CIDR ranges): a request from one of them
+   * is taken to come from the client its X-Forwarded-For names (the rate limit's address, the denial
+   * log's ip). None by default: then X-Forwarded-For is ignored, as anyone can write it.
+   */
+  trustProxy?: readonly string[];
   /** Fastify's log level (LOG_LEVEL; default warn). */
   logLevel?: string;
   /** The department's identity provider: its tokens as bearer tokens, and the dashboard's login. */
@@ -61,6 +67,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Longest dashboard session (hours, default 8; never beyond the token rules' maximum). */
   sessionHours?: number;
+  /** The dashboard's sessions and their sign-out deny list (default: from jwtKey, tokenRules and sessionHours; a test passes its own to look at). */
+  sessions?: Sessions;
   /** Loopback port of GET /metrics (Prometheus, no token; never served on the public port). */
   metricsPort?: number;
 }
@@ -115,7 +123,11 @@ export function withResponseSchemas(route: RouteOptions): void {
 }
 
 export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: deps.logLevel ?? 'warn' }, bodyLimit: 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'warn' },
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRoute', withResponseSchemas);
@@ -136,7 +148,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
-  const sessions = new Sessions(deps.jwtKey, rules, deps.registry);
+  const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours);
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
@@ -151,7 +163,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       req.authError = e;
     }
   });
-  // A person is limited per identity; no token or an invalid one, per client address (far lower).
+  // A person is limited per identity; no token or an invalid one, per client address (far lower):
+  // req.ip, which is the proxy's X-Forwarded-For client only for a request from a trusted proxy.
   await app.register(rateLimit, {
     max: (req) => (req.caller ? (deps.rateLimitPerMinute ?? 1200) : (deps.anonymousRateLimitPerMinute ?? 120)),
     timeWindow: '1 minute',
@@ -284,7 +297,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       ...(deps.oidc ? { oidc: deps.oidc } : {}),
       ...(deps.demoPeople ? { demoPeople: deps.demoPeople } : {}),
       secureCookies: deps.secureCookies ?? false,
-      ...(deps.sessionHours ? { sessionHours: deps.sessionHours } : {}),
     }),
   );
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));

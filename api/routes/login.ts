@@ -6,9 +6,10 @@
  * - the identity provider (OIDC authorization code + PKCE, openid-client): /auth/login → provider
  *   → /auth/callback, which verifies the ID token by the provider's JWKS and maps its claims;
  * - the demonstration (演示, never in production mode): one click on a demo person.
- * Signing out clears the cookie and revokes its `jti` in this process; after an OIDC sign-in it
- * also ends the session at the provider (RP-initiated logout: the browser is sent to its
- * end_session_endpoint with the ID token as id_token_hint and the post-logout redirect URI).
+ * Signing out clears the cookie and, when it verifies as a session of this server, revokes its
+ * `jti` in this process; after an OIDC sign-in it also ends the session at the provider
+ * (RP-initiated logout: the browser is sent to its end_session_endpoint with the ID token as
+ * id_token_hint and the post-logout redirect URI).
  */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -35,14 +36,44 @@ export const DEFAULT_SESSION_HOURS = 8;
 /** Routes that need no identity (they create one). */
 export const LOGIN_ROUTES = ['/auth/options', '/auth/demo', '/auth/login', '/auth/callback', '/auth/logout', '/dashboard/login.js'];
 
-/** Session cookies: verification and revocation on sign-out (in memory, until the token's expiry). */
+/** The longest session: BM_SESSION_HOURS (default 8), never beyond the token rules' maximum lifetime. */
+export const sessionMaxSeconds = (rules: TokenRules, sessionHours?: number): number =>
+  Math.min((sessionHours ?? DEFAULT_SESSION_HOURS) * 3600, rules.maxLifetimeSeconds);
+
+/**
+ * Session cookies: verification, and revocation on sign-out (in memory, until the session's expiry).
+ * Only a cookie that verifies as this server's own session is revoked: its signature, issuer,
+ * audience, expiry, a lifetime of at most the session maximum, its party. Anything else sent to the
+ * public sign-out route (forged, expired, not a token) is stored nowhere, so the deny list holds at
+ * most the sessions this server issued and has not yet seen expire.
+ */
 export class Sessions {
   private readonly revoked = new Map<string, number>();
+  /** The longest session this server issues, in seconds. */
+  readonly maxSeconds: number;
   constructor(
     private readonly key: Uint8Array,
     private readonly rules: TokenRules,
     private readonly registry: Registry,
-  ) {}
+    sessionHours?: number,
+  ) {
+    this.maxSeconds = sessionMaxSeconds(rules, sessionHours);
+  }
+
+  /** How many signed-out sessions are kept (each until its expiry). */
+  get revokedCount(): number {
+    return this.revoked.size;
+  }
+
+  /** The session check: the token verified as the embedded format, and no longer than a session of this server. */
+  private async verify(token: string): Promise<{ caller: Caller; jti: string; exp: number }> {
+    const caller = await authenticate(this.key, this.rules, this.registry, `Bearer ${token}`);
+    // Verified by authenticate (signature, exp, iat, jti required): safe to read.
+    const { jti, exp, iat } = decodeJwt(token) as { jti: string; exp: number; iat: number };
+    if (exp - iat > this.maxSeconds)
+      throw new AuthError(401, `invalid session: lifetime exp − iat ${exp - iat} s exceeds the session maximum ${this.maxSeconds} s`);
+    return { caller, jti, exp };
+  }
 
   /**
    * The caller of a session cookie. A request that changes something must come from this site's
@@ -52,20 +83,27 @@ export class Sessions {
     const site = req.headers['sec-fetch-site'];
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && site !== undefined && site !== 'same-origin')
       throw new AuthError(401, `session cookie refused on a ${site} request`);
-    const caller = await authenticate(this.key, this.rules, this.registry, `Bearer ${token}`);
-    if (this.revoked.has(decodeJwt(token).jti!)) throw new AuthError(401, 'signed out');
+    const { caller, jti } = await this.verify(token);
+    if (this.revoked.has(jti)) throw new AuthError(401, 'signed out');
     return caller;
   }
 
-  revoke(token: string): void {
+  /**
+   * Revokes a session cookie that verifies (see verify) until its expiry — at most the session
+   * maximum from its issue; returns whether it did. A cookie that does not verify revokes nothing.
+   */
+  async revoke(token: string): Promise<boolean> {
+    let session;
+    try {
+      session = await this.verify(token);
+    } catch (e) {
+      if (e instanceof AuthError) return false;
+      throw e;
+    }
     const now = Date.now() / 1000;
     for (const [jti, exp] of this.revoked) if (exp < now) this.revoked.delete(jti);
-    try {
-      const { jti, exp } = decodeJwt(token);
-      if (jti && exp) this.revoked.set(jti, exp);
-    } catch {
-      /* not a token: nothing to revoke */
-    }
+    this.revoked.set(session.jti, session.exp);
+    return true;
   }
 }
 
@@ -79,7 +117,6 @@ export interface LoginDeps {
   demoPeople?: readonly TokenSubject[];
   /** Cookies marked Secure (the public URL is https). */
   secureCookies: boolean;
-  sessionHours?: number;
 }
 
 const script = readFileSync(new URL('../../dashboard/login.js', import.meta.url), 'utf8');
@@ -88,7 +125,7 @@ export const loginRoutes =
   (d: LoginDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const demo = d.rules.production ? [] : (d.demoPeople ?? []);
-    const maxSeconds = Math.min((d.sessionHours ?? DEFAULT_SESSION_HOURS) * 3600, d.rules.maxLifetimeSeconds);
+    const maxSeconds = d.sessions.maxSeconds;
     const cookie = { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies } as const;
 
     /** Sets the session cookie; returns its lifetime in seconds. */
@@ -160,7 +197,8 @@ export const loginRoutes =
       },
       async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
-        if (token) d.sessions.revoke(token);
+        // Revokes only this server's own session; a forged or expired cookie is just cleared.
+        if (token) await d.sessions.revoke(token);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         const idToken = req.cookies[ID_TOKEN_COOKIE];
         reply.clearCookie(ID_TOKEN_COOKIE, { path: LOGOUT_PATH });
