@@ -121,6 +121,9 @@ export async function recomputeProvisional(run: Run, actor: Actor, reason: strin
         suspensions: r.suspensions,
         basis: r.basis,
         suspensionCounting: policy.suspensionCounting,
+        // A date the authority fixed as the end of a measure stays that date, recomputed or not: no
+        // 民法典 203 move (Regs 71 para 2 暂停涉密业务 until the date set; SPEC §3.5).
+        ...(r.fixedEnd ? { fixedEnd: true as const } : {}),
       },
       computeOptions(policy, spec),
     );

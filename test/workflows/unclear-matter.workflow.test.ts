@@ -294,4 +294,45 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
       { ...loadDeps({}), calendar: calendarSource(file) },
     );
   });
+
+  it('a recomputation keeps the end of a suspension the authority fixed on a Saturday: not moved by 民法典 203 (Regs 71 para 2; SPEC §3.5)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bm-cal-')), 'calendar.json');
+    const calendar = JSON.parse(readFileSync(new URL('../../domain/calendar/data/cn-calendar.json', import.meta.url), 'utf8'));
+    writeFileSync(file, JSON.stringify(calendar));
+    const authority = { id: 'auth-440000' };
+    await withProcedureEnv(
+      '2026-12-01T02:00:00Z',
+      async (p) => {
+        const h = await p.start('annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2026 }, { id: 'ent-gz-tech' });
+        await p.send(h, 'SUBMIT_REPORT', { id: 'ent-gz-tech' });
+        await p.send(h, 'PROPOSE_SANCTION', authority, { ground: 'Regs 71 para 2(1)', findings: '超范围承接' });
+        // 2027-01-09 is a Saturday, in a year with no notice yet (provisional).
+        await p.send(h, 'SUSPEND_BUSINESS', authority, { until: '2027-01-09', downgrade: false });
+        const end = async () => (await p.view(h)).deadlines.find((d) => d.specId === 'suspension-end' && d.status === 'running')!;
+        const fixed = { lastDay: '2027-01-09', dueAt: '2027-01-09T16:00:00.000Z', fixedEnd: true };
+        expect(await end()).toMatchObject({ ...fixed, provisional: true });
+        const recompute = () =>
+          h.executeUpdate(recomputeDeadlinesUpdate, {
+            args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }],
+          });
+        // Nothing to recompute while the calendar is the same: the fixed end does not move to Monday 01-11.
+        expect(await recompute()).toEqual({ changed: 0 });
+        expect(await end()).toMatchObject({ ...fixed, provisional: true });
+        // The 2027 notice is published: the deadline is no longer provisional, and still ends on the date fixed.
+        calendar.version = 'cn-2027@test';
+        calendar.years.push({
+          year: 2027,
+          notice: '国办发明电（测试）',
+          published: '2026-11-20',
+          supplements: [],
+          holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
+          workdays: [],
+        });
+        writeFileSync(file, JSON.stringify(calendar));
+        expect(await recompute()).toEqual({ changed: 1 });
+        expect(await end()).toMatchObject({ ...fixed, provisional: false, calendarVersion: 'cn-2027@test' });
+      },
+      { ...loadDeps({}), calendar: calendarSource(file) },
+    );
+  });
 });
