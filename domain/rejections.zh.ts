@@ -72,3 +72,11 @@ export const OCCURRED_AT_ZH = {
   notAFact: (event: string, facts: readonly string[]) =>
     `${quoted(event)}不记录事实，不填写实际发生时刻；可填写的事项为：${list(facts, '本程序无')}。`,
 } as const;
+
+/** Why a start fact (拟定日期、发现时刻 …) is refused, in Chinese: a fact that has not happened yet (SPEC §2 "When it happened"). */
+export const START_FACT_ZH = {
+  futureDate: (label: string, value: string, today: string) =>
+    `${label} ${value} 晚于今天（北京时间 ${today}），不能采用：应填写已经发生的日期，即 ${today} 或以前。本次未启动程序。`,
+  futureInstant: (label: string, at: string, now: string) =>
+    `${label} ${beijingTime(at)} 晚于现在（${beijingTime(now)}），不能采用：应填写已经发生的时刻。本次未启动程序。`,
+} as const;

@@ -429,5 +429,6 @@ export const appraisalProcedure = defineProcedure({
   parties: appraisalParties,
   startedBy: 'applicantId',
   startFact: 'appliedOn',
+  startFacts: ['appliedOn'],
   events: appraisalEvents,
 });

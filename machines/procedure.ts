@@ -172,6 +172,11 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
   startedBy: string;
   /** The context key holding the procedure's start fact (a date or an instant): no event may predate it. */
   startFact: string;
+  /**
+   * The start input fields that record a fact (a date or an instant), as an event's `fact: true`:
+   * not in the future (SPEC §2 "When it happened"); the API refuses a start with one that is.
+   */
+  startFacts?: readonly string[];
   events: Record<string, EventSpec>;
 }
 

@@ -337,5 +337,6 @@ export const unclearMatterProcedure = defineProcedure({
   parties: unclearMatterParties,
   startedBy: 'organId',
   startFact: 'draftedOn',
+  startFacts: ['draftedOn'],
   events: unclearMatterEvents,
 });

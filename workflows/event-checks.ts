@@ -4,7 +4,7 @@
  * and how the audit trail names the person acting.
  */
 import { ROLE_LABELS } from '../domain/labels.zh.js';
-import { OCCURRED_AT_ZH, REJECTIONS_ZH, START_FACT_LABELS } from '../domain/rejections.zh.js';
+import { OCCURRED_AT_ZH, REJECTIONS_ZH, START_FACT_LABELS, START_FACT_ZH } from '../domain/rejections.zh.js';
 import type { PartyRef, Role } from '../domain/parties.js';
 import { dayOf, isDate, parseInstant, shanghaiDateOf, shanghaiDayOfMs } from '../domain/time.js';
 import type { EventSpec } from '../machines/procedure.js';
@@ -60,6 +60,44 @@ export function checkOccurredAt(
     );
   }
   return { at: new Date(ms).toISOString() };
+}
+
+/**
+ * The start facts of a start input (the definition's `startFacts`, already of the schema's format):
+ * not in the future (SPEC §2 "When it happened"), judged as `occurredAt` is, against the same `now`
+ * with no tolerance; a date by its Beijing day (the statute counts in days), so today is allowed.
+ */
+export function checkStartFacts(facts: readonly string[], input: Record<string, unknown>, now: number): FieldError[] {
+  const errors: FieldError[] = [];
+  const nowIso = new Date(now).toISOString();
+  for (const field of facts) {
+    const value = input[field];
+    if (typeof value !== 'string') continue;
+    const label = START_FACT_LABELS[field] ?? field;
+    if (isDate(value)) {
+      const today = shanghaiDateOf(nowIso);
+      if (dayOf(value) > shanghaiDayOfMs(now))
+        errors.push({
+          field,
+          message: `${value} is in the future (today is ${today}, Beijing time): a start fact records what has happened (SPEC §2); allowed: a date up to ${today}`,
+          messageZh: START_FACT_ZH.futureDate(label, value, today),
+        });
+      continue;
+    }
+    let ms: number;
+    try {
+      ms = parseInstant(value);
+    } catch {
+      continue; // the schema judges the format
+    }
+    if (ms > now)
+      errors.push({
+        field,
+        message: `${value} is in the future: a start fact records what has happened (SPEC §2); allowed: an instant up to now (${nowIso})`,
+        messageZh: START_FACT_ZH.futureInstant(label, value, nowIso),
+      });
+  }
+  return errors;
 }
 
 /** `occurredAt` on an event that records no fact. */

@@ -10,6 +10,7 @@ import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
+import { checkStartFacts } from '../../workflows/event-checks.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
@@ -213,6 +214,13 @@ export const procedureRoutes =
                 { detailZh: `只能以本单位（${caller.party.name}）的名义发起${def.label}。` },
               );
             }
+            // A start fact (拟定日期、发现时刻 …) records what has happened: not in the future (SPEC §2), as occurredAt.
+            const future = checkStartFacts(def.startFacts ?? [], req.body as Record<string, unknown>, Date.now()).map((f) => ({
+              ...f,
+              field: `body.${f.field}`,
+            }));
+            if (future.length)
+              throw new ApiError(400, 'Invalid request', future.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors: future });
             // The same rule as the preparation's (resolve-parties.ts) and the start page's offer (workbench.ts).
             const noStanding = noStandingToStart(deps.registry, def.kind, caller.party.id);
             if (noStanding) {

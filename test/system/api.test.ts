@@ -11,7 +11,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { Actor, DeadlineRecord, ProcedureView } from '../../workflows/types.js';
 import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { unclearMatterInput } from '../support/inputs.js';
+import { leakInput, unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -501,6 +501,59 @@ describe('bad input', () => {
     expect(r.body.fieldErrors).toEqual([
       expect.objectContaining({ field: 'body.classifierId', message: expect.stringContaining('cannot object to its own classification') }),
     ]);
+  });
+
+  it('refuses a start whose fact lies in the future, naming the field, why and what is allowed; nothing is started (SPEC §2)', async () => {
+    const tomorrow = shanghaiDateOf(Date.now() + 86_400_000);
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const starts = [
+      ['unclear-matter', 'org-gz-bureau', 'draftedOn', tomorrow, unclear('org-gz-bureau', { draftedOn: tomorrow }), '拟定日期'],
+      ['leak', 'org-th-office', 'discoveredAt', inAnHour, leakInput({ discoveredAt: inAnHour }), '发现时刻'],
+      [
+        'objection',
+        'org-gz-institute',
+        'filedOn',
+        tomorrow,
+        {
+          objectorId: 'org-gz-institute',
+          classifierId: 'org-gz-bureau',
+          matterRef: 'O-F',
+          title: '异议事项',
+          grounds: '理由',
+          filedOn: tomorrow,
+          determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+          claim: { outcome: 'not-secret' },
+        },
+        '提出异议日期',
+      ],
+      [
+        'appraisal',
+        'org-gz-procuratorate',
+        'appliedOn',
+        tomorrow,
+        { applicantId: 'org-gz-procuratorate', caseRef: 'C-F', appliedOn: tomorrow, items: [{ ref: 'A1', description: 'D' }] },
+        '申请日期',
+      ],
+    ] as const;
+    for (const [kind, as, field, value, input, label] of starts) {
+      const headers = { 'idempotency-key': `future-fact-${kind}` };
+      const r = await call('POST', `/api/procedures/${kind}`, as, input, headers);
+      expect(r.status, kind).toBe(400);
+      expect(r.type).toContain('application/problem+json');
+      expect(r.body.fieldErrors, kind).toEqual([
+        {
+          field: `body.${field}`,
+          message: expect.stringMatching(
+            new RegExp(`^${value.replace(/[.+]/g, '\\$&')} is in the future.*allowed: an? (date|instant) up to`),
+          ),
+          messageZh: expect.stringContaining(`${label} `),
+        },
+      ]);
+      expect(r.body.fieldErrors[0].messageZh, kind).toMatch(/不能采用.*本次未启动程序。$/);
+      // Nothing was started: the same key with the fact of today starts the procedure (201, not the repeat's 200).
+      const today = { ...input, [field]: field === 'discoveredAt' ? new Date().toISOString() : shanghaiDateOf(Date.now()) };
+      expect((await call('POST', `/api/procedures/${kind}`, as, today, headers)).status, kind).toBe(201);
+    }
   });
 
   it('409 with the current state and the allowed events', async () => {

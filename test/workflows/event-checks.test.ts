@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actorLabel, checkOccurredAt, mayRecompute, missingRole, notAFact } from '../../workflows/event-checks.js';
+import { actorLabel, checkOccurredAt, checkStartFacts, mayRecompute, missingRole, notAFact } from '../../workflows/event-checks.js';
+import { PROCEDURES } from '../../machines/index.js';
 import type { EventSpec } from '../../machines/procedure.js';
 import type { PartyRef } from '../../domain/parties.js';
 
@@ -59,6 +60,38 @@ describe('when it happened: occurredAt of a fact event (SPEC §2)', () => {
       /start fact \(discoveredAt 2025-09-30T10:00:00\+08:00\)/,
     );
     expect(check('2025-09-30T10:00:00+08:00', { startFact: discovered })).toEqual({ at: '2025-09-30T02:00:00.000Z' });
+  });
+
+  it('a start fact may not lie in the future: a date by its Beijing day (today allowed), an instant up to now; every machine declares its start facts', () => {
+    // now: 2025-10-01 11:00 Beijing time.
+    expect(checkStartFacts(['draftedOn'], { draftedOn: '2025-10-01' }, now)).toEqual([]);
+    expect(checkStartFacts(['draftedOn'], { draftedOn: '2025-10-02' }, now)).toEqual([
+      {
+        field: 'draftedOn',
+        message:
+          '2025-10-02 is in the future (today is 2025-10-01, Beijing time): a start fact records what has happened (SPEC §2); allowed: a date up to 2025-10-01',
+        messageZh:
+          '拟定日期 2025-10-02 晚于今天（北京时间 2025-10-01），不能采用：应填写已经发生的日期，即 2025-10-01 或以前。本次未启动程序。',
+      },
+    ]);
+    expect(checkStartFacts(['discoveredAt'], { discoveredAt: '2025-10-01T11:00:00+08:00' }, now)).toEqual([]);
+    expect(checkStartFacts(['discoveredAt'], { discoveredAt: '2025-10-01T11:00:01+08:00' }, now)).toEqual([
+      expect.objectContaining({
+        field: 'discoveredAt',
+        message: expect.stringContaining('allowed: an instant up to now (2025-10-01T03:00:00.000Z)'),
+      }),
+    ]);
+    const declared = Object.fromEntries(Object.values(PROCEDURES).map((d) => [d.kind, d.startFacts ?? []]));
+    expect(declared).toEqual({
+      'unclear-matter': ['draftedOn'],
+      objection: ['filedOn'],
+      leak: ['discoveredAt'],
+      appraisal: ['appliedOn'],
+      'annual-inspection': [], // started by the schedule for the year: no fact entered
+    });
+    for (const d of Object.values(PROCEDURES))
+      for (const f of d.startFacts ?? [])
+        expect(JSON.stringify(z.toJSONSchema(d.input, { io: 'input', unrepresentable: 'any' }))).toContain(`"${f}"`);
   });
 
   it('an event that records no fact takes no occurredAt, and the refusal names the events that do', () => {

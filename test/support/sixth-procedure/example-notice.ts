@@ -103,5 +103,6 @@ export const exampleNoticeProcedure = defineProcedure({
   },
   startedBy: 'organId',
   startFact: 'notifiedOn',
+  startFacts: ['notifiedOn'],
   events: exampleNoticeEvents,
 });
