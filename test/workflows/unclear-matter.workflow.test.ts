@@ -312,9 +312,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         const fixed = { lastDay: '2027-01-09', dueAt: '2027-01-09T16:00:00.000Z', fixedEnd: true };
         expect(await end()).toMatchObject({ ...fixed, provisional: true });
         const recompute = () =>
-          h.executeUpdate(recomputeDeadlinesUpdate, {
-            args: [{ actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' }],
-          });
+          sendOperatorUpdate(h, recomputeDeadlinesUpdate, { actor: { id: 'operator', roles: ['admin'] }, reason: '2027年通知已公布' });
         // Nothing to recompute while the calendar is the same: the fixed end does not move to Monday 01-11.
         expect(await recompute()).toEqual({ changed: 0 });
         expect(await end()).toMatchObject({ ...fixed, provisional: true });
