@@ -122,7 +122,8 @@ export interface AppraisalContext extends ProcedureContext {
   suspensionCounting: SuspensionCounting;
   /** Clock suspensions for expert consultation (专家咨询等时间不计入); an open one has no `to`. */
   suspensions: Array<{ from: string; to?: string; reason: string; basis: string }>;
-  consultations: Array<{ sentOn: string; expert: string; reason: string; extended: boolean; endedOn?: string }>;
+  /** `afterDeadline`: opened once the deadline had passed, so it stopped no clock (Regs 63 para 2). */
+  consultations: Array<{ sentOn: string; expert: string; reason: string; extended: boolean; endedOn?: string; afterDeadline?: true }>;
   consultationSentOn?: string;
   /** The current consultation's reply period; each starts at the policy period. */
   consultationDays: number;
@@ -163,6 +164,16 @@ export const appraisalMachine = setup({
       if (context.extensions.length > 0 || !due) return false;
       const open = context.suspensions.find((s) => s.to === undefined);
       return Date.parse(event.at) <= Date.parse(dueAtSuspended(due.dueAt, open, event.at, context.suspensionCounting));
+    },
+    /**
+     * Regs 63 para 2 (专家咨询等时间不计入鉴定办理期限): only consultation time inside the period is not
+     * counted. A consultation opened at or after the deadline (as recorded: none is open while working)
+     * stops no clock: the deadline stays passed, its alarms run on, a later conclusion is late.
+     */
+    consultationInPeriod: ({ context, event }) => {
+      const due = event.deadlines.conclusion;
+      // Edition 3 (machines/procedure.ts): procedures started before replay as they ran.
+      return context.edition < 3 || !due || Date.parse(event.at) < Date.parse(due.dueAt);
     },
     consultationNotExtended: ({ context }) => !context.consultations.at(-1)?.extended,
     /** A conclusion for every item applied for, and for nothing else. */
@@ -210,16 +221,22 @@ export const appraisalMachine = setup({
         ],
       };
     }),
-    startConsultation: assign(({ context, event }) => {
+    /** The clock stops (专家咨询等时间不计入, Regs 63 para 2): only for a consultation inside the period. */
+    suspendClock: assign(({ context, event }) => {
       assertEvent(event, 'START_CONSULTATION');
       return {
         suspensions: [
           ...context.suspensions,
           { from: suspensionBound(event.at, context.suspensionCounting), reason: `专家咨询：${event.reason}`, basis: 'Regs 63 para 2' },
         ],
+      };
+    }),
+    startConsultation: assign(({ context, event }, params: { afterDeadline?: true } | undefined) => {
+      assertEvent(event, 'START_CONSULTATION');
+      return {
         consultations: [
           ...context.consultations,
-          { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false },
+          { sentOn: eventDate(event), expert: event.expert, reason: event.reason, extended: false, ...params },
         ],
         consultationSentOn: eventDate(event),
         consultationDays: context.consultationReplyDays,
@@ -379,7 +396,11 @@ export const appraisalMachine = setup({
         working: {
           meta: { label: '鉴定办理中', responsible: 'authority', basis: 'Regs 63 para 2' },
           on: {
-            START_CONSULTATION: { target: 'consulting', actions: 'startConsultation' },
+            START_CONSULTATION: [
+              { guard: 'consultationInPeriod', target: 'consulting', actions: ['suspendClock', 'startConsultation'] },
+              // After the deadline the experts may still be consulted, but the time no longer stops a clock (Regs 63 para 2).
+              { target: 'consulting', actions: { type: 'startConsultation', params: { afterDeadline: true } } },
+            ],
             CONCLUDE: {
               guard: 'concludesEveryItem',
               target: '#appraisal.concluded',

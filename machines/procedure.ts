@@ -121,9 +121,10 @@ export interface ProcedureContext {
  * The edition of the machines' rules. A procedure keeps the edition it started under, so the
  * histories of procedures still open replay as they ran; a guard that changes an outcome on a
  * recorded path checks `context.edition`. 1: before 2026-11-30. 2: the statute off the happy
- * path (issue 11). The driver records the edition with `patched` (workflows/driver.ts).
+ * path (issue 11). 3: an expert consultation opened after the appraisal deadline stops no clock
+ * (Regs 63 para 2). The driver records the edition with `patched` (workflows/driver.ts).
  */
-export const CURRENT_EDITION = 2;
+export const CURRENT_EDITION = 3;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {

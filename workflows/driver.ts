@@ -146,8 +146,9 @@ export async function runProcedure(
     const atStart = given !== undefined && patched('prepared-at-start');
     const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts); a
-    // prepared start is of edition 2 already (one patch marker less: each is an upsert of TemporalChangeVersion).
-    const edition = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
+    // prepared start is of edition 2 at least (one patch marker less: each is an upsert of TemporalChangeVersion).
+    const before3 = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
+    const edition = before3 === 2 && patched('edition-3') ? 3 : before3;
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });

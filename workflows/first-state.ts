@@ -7,7 +7,7 @@
 import { initialTransition } from 'xstate';
 import type { PartyRef } from '../domain/parties.js';
 import { deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
-import { machineInput, type ProcedureDefinition, type ProcedureSnapshot } from '../machines/procedure.js';
+import { CURRENT_EDITION, machineInput, type ProcedureDefinition, type ProcedureSnapshot } from '../machines/procedure.js';
 import { skipPastReminders } from './alarms.js';
 import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
 import { actorLabel } from './event-checks.js';
@@ -16,7 +16,7 @@ import { noticeKey, type PrepareResult } from './prepared.js';
 import { ctx, record, stateLabel, stateName, type RunView } from './run-view.js';
 import type { Actor } from './types.js';
 
-/** The edition of the rules a start prepared by the API runs under (machines/procedure.ts CURRENT_EDITION when it began). */
+/** The edition of the rules of a start the API prepared before edition 3 (machines/procedure.ts CURRENT_EDITION; workflows/driver.ts). */
 export const PREPARED_EDITION = 2;
 
 export interface StartOf {
@@ -100,6 +100,6 @@ export function addPreparedFirsts(run: RunView, effects: readonly Effect[], prep
 
 /** The first state of a start the API prepared, as the driver makes it; undefined when it cannot be made from the preparation alone. */
 export function preparedFirstState(def: ProcedureDefinition, id: string, o: Omit<StartOf, 'edition'>): RunView | undefined {
-  const { effects, ...run } = openingState(def, id, { ...o, edition: PREPARED_EDITION });
+  const { effects, ...run } = openingState(def, id, { ...o, edition: CURRENT_EDITION });
   return addPreparedFirsts(run, effects, o.prepared, o.now) ? run : undefined;
 }

@@ -2,6 +2,8 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { appraisalEvents, appraisalMachine, AppraisalStartSchema, type AppraisalInput } from '../../machines/appraisal.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
+import { loadCalendar } from '../../activities/calendar-file.js';
+import { computeDeadline } from '../../domain/deadline/compute.js';
 import { activePaths, handledEvents } from '../../machines/procedure.js';
 import { appraisalParties } from '../../domain/resolve-parties.js';
 import { NotEntitledError } from '../../domain/errors.js';
@@ -136,6 +138,38 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
     it('a consultation opened after the deadline passed does not revive it: the extension is refused', () => {
       const s = consulting(DEFAULT_POLICY, '2025-12-05T02:00:00.000Z');
       expect(s.can(ev('EXTEND', { reason: 'R' }, due, '2025-12-06T02:00:00.000Z') as never)).toBe(false);
+    });
+
+    it('a consultation opened after the deadline passed neither suspends nor moves it: a later conclusion is late', () => {
+      // Accepted 2025-08-30: due 2025-09-29 24:00 Beijing. Consultation 09-30 to 10-09, conclusion 10-09.
+      const passed = { conclusion: { dueAt: '2025-09-29T16:00:00.000Z' } };
+      const accepted = run(started(input('org-gz-procuratorate', 3)), ev('ACCEPT', {}, {}, '2025-08-30T02:00:00.000Z'));
+      const s = run(accepted, ev('START_CONSULTATION', { reason: 'R', expert: 'E' }, passed, '2025-09-30T02:00:00.000Z'));
+      // The experts are consulted (with their reply period), but no clock stops.
+      expect(activePaths(s)).toEqual(['appraising.consulting']);
+      expect(s.context.consultations).toEqual([{ sentOn: '2025-09-30', expert: 'E', reason: 'R', extended: false, afterDeadline: true }]);
+      expect(s.context.suspensions).toEqual([]);
+      const conclusion = () => deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'conclusion')!;
+      expect(conclusion()).toMatchObject({ open: false, period: { from: '2025-08-30', suspensions: [] } }); // stays running: alarms go on
+      const ended = run(s, ev('END_CONSULTATION', {}, passed, '2025-10-09T02:00:00.000Z'));
+      expect(ended.context.suspensions).toEqual([]);
+      const after = deadlineRequests(ended, DEFAULT_POLICY).find((r) => r.spec.id === 'conclusion')!;
+      expect(after.inputs).toBe(conclusion().inputs); // nothing to recompute: the deadline is not moved
+      const dueAt = computeDeadline(loadCalendar(), after.period).dueAt;
+      expect(dueAt).toBe('2025-09-29T16:00:00.000Z');
+      expect(Date.parse('2025-10-09T02:00:00.000Z')).toBeGreaterThan(Date.parse(dueAt)); // the conclusion on 10-09 is late
+      expect(activePaths(run(ended, ev('CONCLUDE', { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] }, passed)))).toEqual([
+        'concluded',
+      ]);
+      // On the last day it is inside the period: the clock stops, as before.
+      const inTime = run(accepted, ev('START_CONSULTATION', { reason: 'R', expert: 'E' }, passed, '2025-09-29T15:59:59.000Z'));
+      expect(inTime.context.suspensions).toEqual([{ from: '2025-09-29', reason: '专家咨询：R', basis: 'Regs 63 para 2' }]);
+      expect(inTime.context.consultations[0]).not.toHaveProperty('afterDeadline');
+      // Procedures of edition 2 (started before this rule) replay as they ran: the late consultation stopped the clock.
+      const edition2 = run(started(input('org-gz-procuratorate', 2)), ev('ACCEPT', {}, {}, '2025-08-30T02:00:00.000Z'));
+      expect(
+        run(edition2, ev('START_CONSULTATION', { reason: 'R', expert: 'E' }, passed, '2025-09-30T02:00:00.000Z')).context.suspensions,
+      ).toEqual([{ from: '2025-09-30', reason: '专家咨询：R', basis: 'Regs 63 para 2' }]);
     });
 
     it('with exact counting the consultation is recorded by its instants and the clock stands still to the instant', () => {
