@@ -12,13 +12,14 @@ import { attributePairs } from '../workflows/attribute-pairs.js';
 import { preparedFirstState } from '../workflows/first-state.js';
 import type { PrepareResult } from '../workflows/prepared.js';
 import { view } from '../workflows/run-view.js';
-import type { Actor, ProcedureView } from '../workflows/types.js';
+import type { Actor, ProcedureView, StartSealedFor } from '../workflows/types.js';
 
 export interface PreparedStart {
   prepared: PrepareResult;
   searchAttributes: SearchAttributePair[];
   /** The procedure's view as its first workflow task will make it, but for the instants (made now, not then). */
   first: ProcedureView;
+  sealedFor: StartSealedFor;
 }
 
 /**
@@ -49,5 +50,10 @@ export function prepareAtApi(
     deliveryFailures: 0,
     updatedAt: new Date(now),
   });
-  return { prepared, searchAttributes: pairs.filter((p): p is SearchAttributePair => p.value !== null), first: view(first) };
+  return {
+    prepared,
+    searchAttributes: pairs.filter((p): p is SearchAttributePair => p.value !== null),
+    first: view(first),
+    sealedFor: { procedureId: o.id, at: new Date(now).toISOString() },
+  };
 }

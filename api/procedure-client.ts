@@ -42,7 +42,9 @@ export async function startProcedure(
   const options = {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId,
-    args: [{ input: o.input, actor: o.actor, ...(o.prepared ? { prepared: o.prepared.prepared } : {}) }] as [StartRequest],
+    args: [
+      { input: o.input, actor: o.actor, ...(o.prepared ? { prepared: o.prepared.prepared, sealedFor: o.prepared.sealedFor } : {}) },
+    ] as [StartRequest],
     typedSearchAttributes: o.prepared?.searchAttributes ?? [{ key: SA.kind, value: o.kind }],
   };
   if (o.prepared) {

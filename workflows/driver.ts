@@ -31,7 +31,7 @@ import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, refreshRecipientsUp
 import { refreshRecipients } from './recipients-refresh.js';
 import { acts, closed, invalidEvent, openRun, result, view, withLock, type Run } from './state.js';
 import { alarmLoop } from './timers.js';
-import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest } from './types.js';
+import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest, StartSealedFor } from './types.js';
 import { PreparedSchema, type PrepareResult } from './prepared.js';
 import type { ZodError } from 'zod';
 
@@ -42,6 +42,7 @@ export async function runProcedure(
 ): Promise<ProcedureView> {
   const id = workflowInfo().workflowId;
   const continued = 'continued' in request ? request.continued : undefined;
+  if (continued && workflowInfo().continuedFromExecutionRunId === undefined) throw notContinued();
   const start = continued ? undefined : parseStart(def, request as StartRequest);
   const starter = continued?.starter ?? (request as StartRequest).actor;
 
@@ -144,11 +145,14 @@ export async function runProcedure(
     // or by a worker without this patch, keep the activity.
     const given = (request as StartRequest).prepared;
     const atStart = given !== undefined && patched('prepared-at-start');
+    // Edition 3 (machines/procedure.ts) also seals a prepared start for its id and instant: one patch marker for both.
+    const prepared3 = atStart && patched('edition-3');
+    if (prepared3) refuseUnsealedStart(id, (request as StartRequest).sealedFor);
     const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts); a
     // prepared start is of edition 2 at least (one patch marker less: each is an upsert of TemporalChangeVersion).
     const before3 = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
-    const edition = before3 === 2 && patched('edition-3') ? 3 : before3;
+    const edition = prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });
@@ -184,6 +188,34 @@ export async function runProcedure(
   // Deliveries still retrying finish (or fail and are recorded) before the procedure closes.
   await condition(() => r.inflight.size === 0 && allHandlersFinished());
   return view(r);
+}
+
+/**
+ * A carried state (continue-as-new) comes only from this procedure's previous run: one copied out of
+ * a history into a new start is refused, nothing run (SPEC §5).
+ */
+const notContinued = () =>
+  ApplicationFailure.nonRetryable(
+    'a carried state is taken only from the previous run of the same procedure (continue-as-new), not from a new start',
+    'NotContinued',
+  );
+
+/** How far a prepared start's instant may be from the server's start of the run (clocks, the network). */
+const START_SEALED_WITHIN_MS = 10 * 60_000;
+
+/**
+ * A prepared start is sealed for its workflow id and the instant it was prepared (types.ts
+ * StartSealedFor): one copied out of a history is refused under another id, and under its own
+ * once that instant is past (a closed procedure started again). Nothing runs (SPEC §5).
+ */
+function refuseUnsealedStart(id: string, sealedFor: StartSealedFor | undefined): void {
+  const startedMs = workflowInfo().runStartTime.getTime();
+  const atMs = sealedFor ? Date.parse(sealedFor.at) : NaN;
+  if (sealedFor?.procedureId === id && Math.abs(startedMs - atMs) <= START_SEALED_WITHIN_MS) return;
+  throw ApplicationFailure.nonRetryable(
+    `the start was sealed for procedure ${sealedFor?.procedureId ?? '(none)'} at ${sealedFor?.at ?? '(none)'}, not for ${id} started at ${new Date(startedMs).toISOString()}: a sealed start counts once, where and when it was sent`,
+    'NotSealedForThis',
+  );
 }
 
 function parsePrepared(given: unknown): PrepareResult {

@@ -23,6 +23,18 @@ export interface StartRequest {
    * use: a malformed one fails the start, it never runs with junk.
    */
   prepared?: unknown;
+  /** With a prepared start: the procedure and the instant it was prepared for (SPEC §5; driver.ts startRefusal). */
+  sealedFor?: StartSealedFor;
+}
+
+/**
+ * The workflow id and the instant a start was sealed for: a start input copied out of a history
+ * is refused under another id, and under its own once the instant is past (a closed procedure
+ * started again).
+ */
+export interface StartSealedFor {
+  procedureId: string;
+  at: string;
 }
 
 /** A run continued-as-new: the state the previous run carried (workflows/state.ts). */

@@ -2,11 +2,11 @@ import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } f
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { loadDeps } from '../../activities/deps.js';
 import { describe, expect, it } from 'vitest';
-import { eventRejection, sendEvent, sendOperatorUpdate, startProcedure } from '../../api/procedure-client.js';
+import { eventRejection, sendEvent, sendOperatorUpdate, startProcedure, waitReady } from '../../api/procedure-client.js';
 import { readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '../../workflows/messages.js';
 import type { Actor, ProcedureView } from '../../workflows/types.js';
 import { preparedLikeApi, TASK_QUEUE, withProcedureEnv } from '../support/procedure-env.js';
-import { timeSkippingEnv } from '../support/temporal.js';
+import { serverNow, timeSkippingEnv } from '../support/temporal.js';
 import { withTestBundle } from '../support/test-bundle.js';
 
 const gzBureau = { id: 'org-gz-bureau', name: '广州市某局' };
@@ -62,11 +62,11 @@ describe('a start prepared by the API (issue 14)', () => {
       const timer = events.findIndex((e) => e.timerStartedEventAttributes);
       expect(events.slice(0, timer).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
-      // The one upsert is the SDK's record of the patch (TemporalChangeVersion), none of the procedure's attributes.
+      // The upserts are the SDK's records of the patches (TemporalChangeVersion: prepared-at-start, edition-3), none of the procedure's attributes.
       const upserted = events.flatMap((e) =>
         Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
       );
-      expect(upserted).toEqual(['TemporalChangeVersion']);
+      expect(upserted).toEqual(['TemporalChangeVersion', 'TemporalChangeVersion']);
 
       const plain = (
         await startProcedure(p.env.client, {
@@ -98,11 +98,22 @@ describe('a start prepared by the API (issue 14)', () => {
 
   it('a malformed preparation fails the start for good, naming the field, before anything runs', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
-      const good = preparedLikeApi(loadDeps({}), 'unclear-matter', matter, { id: 'forged-1', starter: gzBureau }).prepared!.prepared;
+      const { prepared: good, sealedFor } = preparedLikeApi(loadDeps({}), 'unclear-matter', matter, {
+        id: 'forged-1',
+        starter: gzBureau,
+        now: await serverNow(p.env),
+      }).prepared!;
       const h = await p.env.client.workflow.start('unclearMatterWorkflow', {
         taskQueue: TASK_QUEUE,
         workflowId: 'forged-1',
-        args: [{ input: matter, actor: gzBureau, prepared: { ...good, parties: { ...good.parties, organ: { id: 'org-gz-bureau' } } } }],
+        args: [
+          {
+            input: matter,
+            actor: gzBureau,
+            prepared: { ...good, parties: { ...good.parties, organ: { id: 'org-gz-bureau' } } },
+            sealedFor,
+          },
+        ],
       });
       const err = await h.result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -112,6 +123,55 @@ describe('a start prepared by the API (issue 14)', () => {
       });
       const events = (await h.fetchHistory()).events!;
       expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes)).toEqual([]);
+    });
+  });
+});
+
+describe('a start copied out of a history (SPEC §5)', () => {
+  it('is refused under another id, under its own id once its instant is past, and as a carried state in a new start: the workflow fails before anything runs', async () => {
+    await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
+      const copied = preparedLikeApi(loadDeps({}), 'unclear-matter', matter, {
+        id: 'sealed-a',
+        starter: gzBureau,
+        now: await serverNow(p.env),
+      }).prepared!;
+      const start = (workflowId: string, request: Record<string, unknown>) =>
+        p.env.client.workflow.start('unclearMatterWorkflow', { taskQueue: TASK_QUEUE, workflowId, args: [request] });
+      // Control: sealed for its id and its instant, the same start runs (first: a failed start lets the server skip time).
+      const ok = await start('sealed-d', {
+        input: matter,
+        actor: gzBureau,
+        prepared: copied.prepared,
+        sealedFor: { ...copied.sealedFor, procedureId: 'sealed-d' },
+      });
+      expect((await waitReady(ok)).state).toBe('awaitingReport');
+      const stale = { ...copied.sealedFor, at: new Date(Date.parse(copied.sealedFor.at) - 11 * 60_000).toISOString() };
+      for (const [workflowId, request, type, text] of [
+        [
+          'sealed-b',
+          { input: matter, actor: gzBureau, prepared: copied.prepared, sealedFor: copied.sealedFor },
+          'NotSealedForThis',
+          /sealed for procedure sealed-a/,
+        ],
+        [
+          'sealed-a',
+          { input: matter, actor: gzBureau, prepared: copied.prepared, sealedFor: stale },
+          'NotSealedForThis',
+          /not for sealed-a started at/,
+        ],
+        ['sealed-c', { continued: { starter: gzBureau } }, 'NotContinued', /only from the previous run/],
+      ] as const) {
+        const h = await start(workflowId, request);
+        const err = await h.result().catch((e: unknown) => e);
+        expect(err, workflowId).toBeInstanceOf(WorkflowFailedError);
+        expect((err as WorkflowFailedError).cause).toMatchObject({ type, message: expect.stringMatching(text) });
+        const events = (await h.fetchHistory()).events!;
+        expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes)).toEqual([]);
+        const upserted = events.flatMap((e) =>
+          Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+        );
+        expect(upserted.filter((k) => k !== 'TemporalChangeVersion')).toEqual([]);
+      }
     });
   });
 });
