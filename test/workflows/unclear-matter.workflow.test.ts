@@ -255,6 +255,20 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
   });
 });
 
+/** The 2027 notice is published (a test calendar): New Year 1–3 January off. */
+function publish2027(calendar: { version: string; years: unknown[] }, file: string): void {
+  calendar.version = 'cn-2027@test';
+  calendar.years.push({
+    year: 2027,
+    notice: '国办发明电（测试）',
+    published: '2026-11-20',
+    supplements: [],
+    holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
+    workdays: [],
+  });
+  writeFileSync(file, JSON.stringify(calendar));
+}
+
 describe('provisional deadlines and calendar updates (SPEC §2)', () => {
   it('a deadline reaching a year with no notice is provisional, and is recomputed by an explicit, audited event when the calendar covers it', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bm-cal-')), 'calendar.json');
@@ -268,16 +282,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         expect(v.deadlines[0]).toMatchObject({ lastDay: '2027-01-08', provisional: true });
         expect((await h.describe()).typedSearchAttributes.get(SA.provisional)).toBe(true);
         // The 2027 notice is published: New Year 1–3 January off.
-        calendar.version = 'cn-2027@test';
-        calendar.years.push({
-          year: 2027,
-          notice: '国办发明电（测试）',
-          published: '2026-11-20',
-          supplements: [],
-          holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
-          workdays: [],
-        });
-        writeFileSync(file, JSON.stringify(calendar));
+        publish2027(calendar, file);
         expect((await p.view(h)).deadlines[0]!.lastDay).toBe('2027-01-08'); // nothing changes by itself
         const r = await sendOperatorUpdate(h, recomputeDeadlinesUpdate, {
           actor: { id: 'operator', roles: ['admin'] },
@@ -317,16 +322,7 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
         expect(await recompute()).toEqual({ changed: 0 });
         expect(await end()).toMatchObject({ ...fixed, provisional: true });
         // The 2027 notice is published: the deadline is no longer provisional, and still ends on the date fixed.
-        calendar.version = 'cn-2027@test';
-        calendar.years.push({
-          year: 2027,
-          notice: '国办发明电（测试）',
-          published: '2026-11-20',
-          supplements: [],
-          holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
-          workdays: [],
-        });
-        writeFileSync(file, JSON.stringify(calendar));
+        publish2027(calendar, file);
         expect(await recompute()).toEqual({ changed: 1 });
         expect(await end()).toMatchObject({ ...fixed, provisional: false, calendarVersion: 'cn-2027@test' });
       },
