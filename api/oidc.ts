@@ -38,12 +38,18 @@ export interface OidcSettings {
   claims: ClaimMapping;
 }
 
+/**
+ * The ID token of a sign-in: it carries the nonce of our sign-in request (every sign-in sends one),
+ * or the provider marks it (Keycloak's `typ: "ID"`).
+ */
+const isIdToken = (claims: JWTPayload) => claims.nonce !== undefined || claims.typ === 'ID';
+
 /** The signature algorithms accepted from the provider (asymmetric only). */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
 
 /**
- * What the provider's tokens must carry. A bearer token (its access token, or an ID token that has
- * a `jti`) as our own do: `iat` for the maximum lifetime, `jti` to be revocable by the deny list.
+ * What the provider's tokens must carry. A bearer token (its access token; never an ID token) as
+ * our own do: `iat` for the maximum lifetime, `jti` to be revocable by the deny list.
  * The ID token of a sign-in (OIDC Core requires `iat`, defines no `jti`; its nonce binds it to one
  * sign-in) opens a session cookie of our own, which carries a `jti`.
  */
@@ -104,18 +110,23 @@ export async function connectOidc(s: OidcSettings): Promise<Oidc> {
     config,
     async verify(token, use) {
       const audience = use === 'bearer' ? s.audience : s.clientId;
+      let payload: JWTPayload;
       try {
-        return (
-          await jwtVerify(token, jwks, {
-            issuer: meta.issuer,
-            audience,
-            algorithms: OIDC_ALGORITHMS,
-            requiredClaims: [...REQUIRED_CLAIMS[use]],
-          })
-        ).payload;
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer: meta.issuer,
+          audience,
+          algorithms: OIDC_ALGORITHMS,
+          requiredClaims: [...REQUIRED_CLAIMS[use]],
+        }));
       } catch (e) {
         throw refusal(e);
       }
+      if (use === 'bearer' && isIdToken(payload))
+        throw new AuthError(
+          401,
+          "invalid token: an ID token is not a bearer credential (it leaves the browser in the sign-out URL's id_token_hint and outlives the sign-out); send the provider's access token",
+        );
+      return payload;
     },
     callerOf(claims, rules, registry) {
       checkLifetimeAndRevocation(claims as { exp: number; iat: number; jti?: string }, rules);

@@ -206,6 +206,19 @@ describe('the provider’s bearer tokens obey the token rules: iat and jti requi
     expect(again.json().detail).toBe('invalid token: claim jti is missing');
   });
 
+  it('an ID token is no bearer credential, even with a jti (as Keycloak issues them): it travels in the sign-out URL and outlives the sign-out', async () => {
+    const { id_token } = await idp.codeFlow('u-zhang', 'bm-dashboard');
+    const claims = decodeJwt(id_token);
+    expect(claims).toHaveProperty('nonce');
+    const res = await me(api, await signedByProvider({ ...claims, jti: 'id-token-1' }));
+    expect(res.statusCode).toBe(401);
+    expect(res.json().detail).toMatch(/^invalid token: an ID token is not a bearer credential/);
+    const { nonce: _nonce, ...keycloakStyle } = claims;
+    expect((await me(api, await signedByProvider({ ...keycloakStyle, jti: 'id-token-2', typ: 'ID' }))).statusCode).toBe(401);
+    // Control: the provider's access token with the same audience is accepted.
+    expect((await me(api, await signedByProvider(await accessClaims()))).statusCode).toBe(200);
+  });
+
   it('a token without iat is refused with 401 naming the claim: its lifetime could not be checked', async () => {
     const { iat: _iat, ...withoutIat } = await accessClaims();
     const res = await me(api, await signedByProvider(withoutIat));
