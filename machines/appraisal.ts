@@ -450,6 +450,5 @@ export const appraisalProcedure = defineProcedure({
   parties: appraisalParties,
   startedBy: 'applicantId',
   startFact: 'appliedOn',
-  startFacts: ['appliedOn'],
   events: appraisalEvents,
 });

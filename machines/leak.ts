@@ -564,6 +564,5 @@ export const leakProcedure = defineProcedure({
   parties: leakParties,
   startedBy: 'organId',
   startFact: 'discoveredAt',
-  startFacts: ['discoveredAt'],
   events: leakEvents,
 });

@@ -525,6 +525,5 @@ export const objectionProcedure = defineProcedure({
   parties: objectionParties,
   startedBy: 'objectorId',
   startFact: 'filedOn',
-  startFacts: ['filedOn'],
   events: objectionEvents,
 });

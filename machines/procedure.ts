@@ -171,13 +171,12 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
   parties(registry: Registry, input: I, policy: Policy): ResolvedParties;
   /** The input field naming the party that starts it: only that party may. */
   startedBy: string;
-  /** The context key holding the procedure's start fact (a date or an instant): no event may predate it. */
-  startFact: string;
   /**
-   * The start input fields that record a fact (a date or an instant), as an event's `fact: true`:
-   * not in the future (SPEC §2 "When it happened"); the API refuses a start with one that is.
+   * The context key holding the procedure's start fact (a date or an instant): no event may predate
+   * it. Where the start input holds it (拟定日期, 发现时刻 …), it is not in the future either (SPEC §2
+   * "When it happened"): the API refuses such a start. Derived ones (the self-inspection's period) are not entered.
    */
-  startFacts?: readonly string[];
+  startFact: string;
   events: Record<string, EventSpec>;
 }
 

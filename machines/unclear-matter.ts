@@ -337,6 +337,5 @@ export const unclearMatterProcedure = defineProcedure({
   parties: unclearMatterParties,
   startedBy: 'organId',
   startFact: 'draftedOn',
-  startFacts: ['draftedOn'],
   events: unclearMatterEvents,
 });

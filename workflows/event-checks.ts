@@ -63,8 +63,8 @@ export function checkOccurredAt(
 }
 
 /**
- * The start facts of a start input (the definition's `startFacts`, already of the schema's format):
- * not in the future (SPEC §2 "When it happened"), judged as `occurredAt` is, against the same `now`
+ * The start facts a start input holds (the definition's `startFact`, already of the schema's format;
+ * one it does not hold is derived, not entered): not in the future (SPEC §2 "When it happened"), judged as `occurredAt` is, against the same `now`
  * with no tolerance; a date by its Beijing day (the statute counts in days), so today is allowed.
  */
 export function checkStartFacts(facts: readonly string[], input: Record<string, unknown>, now: number): FieldError[] {

@@ -215,7 +215,7 @@ export const procedureRoutes =
               );
             }
             // A start fact (拟定日期、发现时刻 …) records what has happened: not in the future (SPEC §2), as occurredAt.
-            const future = checkStartFacts(def.startFacts ?? [], req.body as Record<string, unknown>, Date.now()).map((f) => ({
+            const future = checkStartFacts([def.startFact], req.body as Record<string, unknown>, Date.now()).map((f) => ({
               ...f,
               field: `body.${f.field}`,
             }));

@@ -103,6 +103,5 @@ export const exampleNoticeProcedure = defineProcedure({
   },
   startedBy: 'organId',
   startFact: 'notifiedOn',
-  startFacts: ['notifiedOn'],
   events: exampleNoticeEvents,
 });
