@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDeps } from '../../activities/deps.js';
-import { denialLog } from '../../api/denials.js';
-import { buildServer } from '../../api/server.js';
-import { AesGcmCodec } from '../../temporal/codec.js';
 import { PROCEDURES } from '../../machines/index.js';
 import { launchChromium } from '../support/browser.js';
+import { bareApi } from '../support/bare-api.js';
 import { freePort } from '../support/ports.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -23,18 +19,7 @@ const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width &
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // The statechart needs only the public machine endpoint and the static files: no Temporal behind it.
-  const deps = loadDeps({});
-  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  app = await buildServer({
-    client,
-    taskQueue: 'statechart-test',
-    registry: deps.registry,
-    calendar: deps.calendar,
-    policy: deps.policy,
-    jwtKey: new TextEncoder().encode('statechart-test-key-of-sufficient-length'),
-    denials: denialLog(ARTIFACTS),
-    codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k'),
-  });
+  ({ app } = await bareApi());
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
   url = `http://127.0.0.1:${port}`;
