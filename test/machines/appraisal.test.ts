@@ -140,7 +140,7 @@ describe('国家秘密鉴定 machine (Regs 63)', () => {
       expect(s.can(ev('EXTEND', { reason: 'R' }, due, '2025-12-06T02:00:00.000Z') as never)).toBe(false);
     });
 
-    it('a consultation opened after the deadline passed neither suspends nor moves it: a later conclusion is late', () => {
+    it('a consultation opened after the deadline passed neither suspends nor moves it: a later conclusion is late (Regs 63 para 2 专家咨询等时间不计入鉴定办理期限: only time inside the period)', () => {
       // Accepted 2025-08-30: due 2025-09-29 24:00 Beijing. Consultation 09-30 to 10-09, conclusion 10-09.
       const passed = { conclusion: { dueAt: '2025-09-29T16:00:00.000Z' } };
       const accepted = run(started(input('org-gz-procuratorate', 3)), ev('ACCEPT', {}, {}, '2025-08-30T02:00:00.000Z'));
