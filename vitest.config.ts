@@ -18,6 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // One embedded record database server for the run (案卷); each test takes a database on it.
+    globalSetup: ['./test/support/records-global.ts'],
     projects: [
       // Deadlines must not depend on the host's time zone (SPEC §2): the pure suite runs twice.
       { extends: true, test: { name: 'unit-utc', include: unit, env: { TZ: 'UTC', EXPECT_TZ: 'UTC' } } },

@@ -172,6 +172,10 @@ export const ProcedureViewSchema = z.object({
   inbox: z.array(InboxEntrySchema),
   policy: free.optional().describe('the local policy (本地策略) fixed at the start'),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
+  archived: z
+    .boolean()
+    .optional()
+    .describe('served from the case file (案卷): Temporal no longer holds this closed procedure; true only then'),
 });
 
 export const ProcedureListSchema = z.object({

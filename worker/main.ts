@@ -5,6 +5,7 @@ import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { connectWorker, createWorker } from './worker.js';
 import { refuseUnsafeProduction } from './production.js';
 import { installRuntimeWithMetrics } from './metrics.js';
+import { openRecordStore } from '../records/open.js';
 
 const settings = loadConfig('worker');
 refuseUnsafeProduction('worker');
@@ -16,10 +17,15 @@ await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typ
   console.error(`[worker] cannot start: ${e.message}`);
   process.exit(1);
 });
+const records = await openRecordStore(settings).catch((e: Error) => {
+  console.error(`[worker] cannot start: ${e.message}`);
+  process.exit(1);
+});
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codecOf(settings)), settings });
+const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codecOf(settings)), settings, records });
 console.error(
   `[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`,
 );
 await worker.run();
 await connection.close();
+await records.close();

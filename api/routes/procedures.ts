@@ -18,7 +18,8 @@ import { redactView } from '../redact.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
-import { canSeeByAttributes, scopeQuery } from '../scope.js';
+import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
+import { recordedParties, type RecordStore } from '../../records/store.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
@@ -136,6 +137,8 @@ export interface ProcedureRouteDeps {
   applied?: (id: string) => void;
   /** Starts and events counted by kind and outcome. */
   metrics?: ApiMetrics;
+  /** The case file (records/store.ts): a closed procedure Temporal has forgotten is read from it. */
+  records?: RecordStore;
   /** Scopes already read: an event sender found in one needs no describe first. */
   scopes?: ScopeCache;
 }
@@ -168,14 +171,22 @@ export const procedureRoutes =
      * (indistinguishable). Scope is decided from the search attributes before the workflow is
      * queried: an outsider cannot make the worker replay a procedure or time its answer.
      */
-    async function visibleView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView> {
-      await visible(id, caller, req, 'read');
+    async function visibleView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView & { archived?: boolean }> {
+      if (!(await visible(id, caller, req, 'read'))) return archivedView(id, caller, req);
       try {
         return await deps.client.workflow.getHandle(id).query(viewQuery);
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError) && (e as { code?: number }).code !== 5) throw e;
-        throw new ApiError(404, 'Not found', `no procedure ${id}`);
+        return archivedView(id, caller, req);
       }
+    }
+
+    /** A procedure Temporal no longer holds (deleted after its retention): its record, in the same scope (SPEC §4a). */
+    async function archivedView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView & { archived: true }> {
+      const recorded = await deps.records?.read(id);
+      if (recorded && canSee(caller.party, recordedParties(recorded.view))) return { ...recorded.view, archived: true };
+      if (recorded) deps.deny(caller, `read ${id} outside its scope`, req);
+      throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
     async function exists(id: string): Promise<boolean> {
@@ -279,9 +290,9 @@ export const procedureRoutes =
      * Scope from the search attributes (server only, no worker round trip): 404 outside it, as for
      * none. An event sender already known in scope (scope-cache.ts) skips the describe.
      */
-    async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
+    async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<boolean> {
       const known = what === 'event' ? deps.scopes?.get(id) : undefined;
-      if (known && canSeeByAttributes(caller.party, known.parties, known.regionScope)) return;
+      if (known && canSeeByAttributes(caller.party, known.parties, known.regionScope)) return true;
       let scope: Scope | undefined;
       try {
         scope = scopeOfAttributes((await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes);
@@ -289,7 +300,9 @@ export const procedureRoutes =
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
       if (scope) deps.scopes?.set(id, scope);
-      if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return;
+      if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return true;
+      // None in Temporal: a read may still find the procedure's record (archivedView).
+      if (!scope && what === 'read') return false;
       if (scope) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }

@@ -14,6 +14,7 @@ import { createWorker } from '../../worker/worker.js';
 import type { ProcedureWorkflow } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { unsealedDataConverter } from '../support/converters.js';
+import { testRecordStore } from '../support/records.js';
 
 const TASK_QUEUE = 'schedule-test';
 
@@ -45,8 +46,10 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
       );
 
+      const records = await testRecordStore();
       const worker = await createWorker(native, { namespace: 'default', taskQueue: TASK_QUEUE }, deps, {
         dataConverter: unsealedDataConverter,
+        records,
       });
       await worker.runUntil(async () => {
         await schedule.trigger();
@@ -61,6 +64,7 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         expect(view.context).toMatchObject({ year, parties: { enterprise: { id: 'ent-gz-tech' }, authority: { id: 'auth-440000' } } });
         expect(view.deadlines[0]!.lastDay?.slice(0, 4)).toBe(String(year + 1));
       });
+      await records.close();
     } finally {
       await connection.close();
       await native.close();
