@@ -11,12 +11,19 @@ const unit = [
   'test/api/**/*.test.ts',
 ];
 
-/** The pure test files that read the clock (directly or through test/support/clock.ts): run again at each hard day. */
-const CLOCK = /\bDate\.now\(|\bnew Date\(\)|support\/clock\.js/;
+/** The pure test files that read the clock, themselves or through a test/support module: run again at each hard day. */
+const CLOCK = /\bDate\.now\(|\bnew Date\(\)/;
+const filesIn = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`);
+const clockSupport = filesIn('test/support')
+  .filter((f) => f.endsWith('.ts') && CLOCK.test(readFileSync(f, 'utf8')))
+  .map((f) => f.replace(/^test\//, '').replace(/\.ts$/, '.js'));
 const clockReaders = unit
-  .map((glob) => glob.replace('/**/*.test.ts', ''))
-  .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => `${dir}/${f}`))
-  .filter((file) => file.endsWith('.test.ts') && CLOCK.test(readFileSync(file, 'utf8')));
+  .flatMap((glob) => filesIn(glob.replace('/**/*.test.ts', '')))
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => {
+    const text = readFileSync(f, 'utf8');
+    return CLOCK.test(text) || clockSupport.some((m) => text.includes(m));
+  });
 
 export default defineConfig({
   test: {
