@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { waitReady } from '../../api/procedure-client.js';
 import { startDevServer } from '../../scripts/dev-server.js';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from '../support/clock.js';
 import { registerAnnualSchedules } from '../../worker/schedules.js';
 import { createWorker } from '../../worker/worker.js';
 import type { ProcedureWorkflow } from '../../workflows/types.js';
@@ -43,7 +43,7 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
       });
       expect(description.spec.timezone).toBe('Asia/Shanghai');
       expect(Date.parse(description.info.nextActionTimes[0]!.toISOString())).toBe(
-        Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
+        Date.parse(`${Number(today().slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
       );
 
       const records = await testRecordStore();
@@ -60,7 +60,7 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         }
         expect(runId).toMatch(/^annual-inspection-ent-gz-tech-/);
         const view = await waitReady(client.workflow.getHandle<ProcedureWorkflow>(runId!));
-        const year = Number(shanghaiDateOf(Date.now()).slice(0, 4)) - 1;
+        const year = Number(today().slice(0, 4)) - 1;
         expect(view.context).toMatchObject({ year, parties: { enterprise: { id: 'ent-gz-tech' }, authority: { id: 'auth-440000' } } });
         expect(view.deadlines[0]!.lastDay?.slice(0, 4)).toBe(String(year + 1));
       });

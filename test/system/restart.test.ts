@@ -14,7 +14,7 @@ import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { recordOnceCaughtUp, testRecordStore } from '../support/records.js';
 import type { RecordStore } from '../../records/store.js';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from '../support/clock.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { unsealedDataConverter } from '../support/converters.js';
 
@@ -47,13 +47,12 @@ describe('the dev server on a SQLite file survives a full restart', () => {
   it('finds the open procedure, its deadline and its pending timer intact after everything stopped and started again', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-')), 'temporal.sqlite');
     const [port, uiPort] = [await freePort(), await freePort()];
-    const today = shanghaiDateOf(Date.now());
     const organ = { id: 'org-gz-bureau' };
     const input = {
       organId: 'org-gz-bureau',
       matterRef: 'R-1',
       title: '重启测试事项',
-      draftedOn: today,
+      draftedOn: today(),
       protectiveMeasures: '先行保护',
       proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
     };
@@ -115,8 +114,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
   it('keeps open procedures of every kind, with their deadlines and pending timers, across a restart', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-all-')), 'temporal.sqlite');
     const [port, uiPort] = [await freePort(), await freePort()];
-    const today = shanghaiDateOf(Date.now());
-    const year = Number(today.slice(0, 4));
+    const year = Number(today().slice(0, 4));
     const starts: Array<{ kind: ProcedureKind; actor: string; input: Record<string, unknown> }> = [
       {
         kind: 'unclear-matter',
@@ -125,7 +123,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
           organId: 'org-gz-bureau',
           matterRef: 'R-2',
           title: 'T',
-          draftedOn: today,
+          draftedOn: today(),
           protectiveMeasures: 'M',
           proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
         },
@@ -139,7 +137,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
           matterRef: 'O',
           title: 'T',
           grounds: 'G',
-          filedOn: today,
+          filedOn: today(),
           determined: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
           claim: { outcome: 'not-secret' },
         },
@@ -152,7 +150,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       {
         kind: 'appraisal',
         actor: 'org-gz-procuratorate',
-        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today, items: [{ ref: 'A1', description: 'D' }] },
+        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] },
       },
       { kind: 'annual-inspection', actor: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year } },
     ];
