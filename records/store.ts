@@ -55,7 +55,8 @@ export class RecordStore {
   readonly pool: pg.Pool;
 
   constructor(
-    url: string,
+    /** The database's URL (with its password: never logged). */
+    readonly url: string,
     readonly keys: RecordKeys,
     poolSize = 10,
   ) {

@@ -23,6 +23,7 @@ import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ensureDatabase, startRecordsServer, type RecordsServer } from './records-server.js';
+import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { ROOT } from './temporal-binaries.js';
 
 const settings = loadConfig('start');
@@ -40,13 +41,13 @@ if (!recordsUrl) {
   records = await startRecordsServer({
     dataDir: join(DATA, 'records'),
     port: settings.recordsPort,
-    password: secretFromFile(DATA, 'records-password'),
+    password: secretFromFile(DATA, EMBEDDED_PASSWORD_FILE),
     logFile: join(DATA, 'records.log'),
   }).catch((e: Error) => {
     console.error(`[start] cannot start the record database: ${e.message}`);
     process.exit(1);
   });
-  recordsUrl = await ensureDatabase(records.adminUrl, 'baomi_records');
+  recordsUrl = await ensureDatabase(records.adminUrl, EMBEDDED_DATABASE);
 }
 
 let server: DevServer | undefined;
