@@ -21,6 +21,7 @@ interface RecordRow {
   head_seq: number;
   closed: boolean;
   runs: string[];
+  updated_at: Date;
 }
 
 export interface CompareOptions {
@@ -42,7 +43,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
     if (procedureLike && (!o.ids || o.ids.includes(e.workflowId))) executions.push(e);
   }
   const { rows } = await pool.query<RecordRow>(
-    `select id, head_seq, closed_at is not null as closed, runs from procedures where id = any($1) and mac_key_id <> ''`,
+    `select id, head_seq, closed_at is not null as closed, runs, updated_at from procedures where id = any($1) and mac_key_id <> ''`,
     [[...new Set(executions.map((e) => e.workflowId))]],
   );
   const records = new Map(rows.map((r) => [r.id, r]));
@@ -65,6 +66,14 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
         kind: 'run-ended-outside-close',
         detail: `run ${e.runId} is ${status} while the record is open at entry ${record.head_seq}: its deadlines and escalations stopped`,
       });
+    // A procedure completes only once its record holds everything: an open record of a completed run was restored from an older backup.
+    if (status === 'COMPLETED' && !record.closed)
+      findings.push({
+        procedureId: e.workflowId,
+        seq: record.head_seq + 1,
+        kind: 'record-behind',
+        detail: `run ${e.runId} completed, the record is open at entry ${record.head_seq} (restored from an older backup?)`,
+      });
     if (status !== 'RUNNING') continue;
     if (!record.runs.includes(e.runId) && (await wasReset(client, e))) {
       findings.push({
@@ -73,7 +82,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
         detail: `run ${e.runId} is a reset of the recorded runs (${record.runs.join(', ')})`,
       });
     }
-    findings.push(...(await compareTrail(client, pool, e, record)));
+    findings.push(...(await compareTrail(client, pool, e, record, now - record.updated_at.getTime() > grace)));
   }
   return findings;
 }
@@ -90,7 +99,13 @@ async function wasReset(client: Client, e: WorkflowExecutionInfo): Promise<boole
 }
 
 /** The run's audit trail against the record: shorter, or unlike it in an entry, means the run was rewound. */
-async function compareTrail(client: Client, pool: pg.Pool, e: WorkflowExecutionInfo, record: RecordRow): Promise<Finding[]> {
+async function compareTrail(
+  client: Client,
+  pool: pg.Pool,
+  e: WorkflowExecutionInfo,
+  record: RecordRow,
+  settled: boolean,
+): Promise<Finding[]> {
   let audit: AuditEntry[];
   try {
     audit = (await client.workflow.getHandle(e.workflowId, e.runId).query(viewQuery)).audit;
@@ -121,6 +136,16 @@ async function compareTrail(client: Client, pool: pg.Pool, e: WorkflowExecutionI
         seq: audit.length + 1,
         kind: 'run-rewound',
         detail: `run ${e.runId} holds ${audit.length} entries, the record ${record.head_seq}: entries from ${audit.length + 1} on were rewound away`,
+      },
+    ];
+  // The worker appends within moments; a record that stays behind was restored from an older backup (nothing is rewritten).
+  if (audit.length > record.head_seq && settled)
+    return [
+      {
+        procedureId: e.workflowId,
+        seq: record.head_seq + 1,
+        kind: 'record-behind',
+        detail: `the record ends at entry ${record.head_seq}, run ${e.runId} holds ${audit.length}: entries from ${record.head_seq + 1} on are not in the record`,
       },
     ];
   return [];

@@ -32,6 +32,11 @@ export interface AppendResult {
   headSeq: number;
   /** Entries that differ from the recorded ones under the same seq (a reset or rewind). */
   diverged: number;
+  /**
+   * The record ends before the first entry sent (restored from an older backup): nothing was
+   * written; the run sends again from the entry after `headSeq`.
+   */
+  behind?: true;
 }
 
 /** A procedure as the record holds it. */
@@ -124,7 +129,7 @@ export class RecordStore {
         });
         seq = entry.seq;
         hash = next;
-      } else throw new Error(`record of ${id}: entry ${entry.seq} arrives after ${seq} (one is missing); the append is retried`);
+      } else return { headSeq: seq, diverged: 0, behind: true };
     }
     if (fresh.length)
       await client.query(

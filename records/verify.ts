@@ -19,6 +19,7 @@ export type FindingKind =
   | 'run-rewound'
   | 'run-ended-outside-close'
   | 'run-unknown'
+  | 'record-behind'
   | 'no-record';
 
 export interface Finding {

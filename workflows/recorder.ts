@@ -40,8 +40,9 @@ async function append(run: Run): Promise<void> {
   const { audit: _, ...recordedView } = view(run);
   const info = workflowInfo();
   run.recorder!.writing = true;
+  let written;
   try {
-    await recording.appendRecord({
+    written = await recording.appendRecord({
       procedureId: run.id,
       runId: info.runId,
       startedAt: info.startTime.toISOString(),
@@ -52,7 +53,8 @@ async function append(run: Run): Promise<void> {
   } finally {
     run.recorder!.writing = false;
   }
-  run.s.recordedSeq = from + entries.length;
+  // A record restored from an older backup ends before what was sent: sent again from where it ends.
+  run.s.recordedSeq = written.behind ? Math.min(written.headSeq, from) : from + entries.length;
   run.recorder!.version = version;
 }
 

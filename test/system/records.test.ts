@@ -182,4 +182,39 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     // The record itself kept what it held: the rewound entries are still there.
     expect((await stack.records.read(reset))!.view.audit.length).toBeGreaterThanOrEqual(live.audit.length);
   });
+
+  it('a record restored from an older backup is reported behind Temporal, from the first entry it lacks; nothing is rewritten', async () => {
+    const id = await startLeak('REC-4');
+    const handle = stack.client.workflow.getHandle(id);
+    const first = await handle.query(viewQuery);
+    await recordOnceCaughtUp(stack.records, id, first.audit.length);
+    const backup = (await stack.records.pool.query('select * from procedures where id = $1', [id])).rows[0];
+    await send(id, 'org-th-office', 'REPORT_TO_SUPERIOR');
+    const later = await handle.query(viewQuery);
+    await recordOnceCaughtUp(stack.records, id, later.audit.length);
+    expect(later.audit.length).toBeGreaterThan(first.audit.length);
+
+    // The backup of this procedure put back: its row as it was, the later entries gone.
+    const client = await stack.records.pool.connect();
+    try {
+      await client.query('alter table record_entries disable trigger record_entries_append_only');
+      await client.query('delete from record_entries where procedure_id = $1 and seq > $2', [id, backup.head_seq]);
+      await client.query(
+        'update procedures set view = $2, view_hash = $3, head_seq = $4, head_hash = $5, head_mac = $6, updated_at = $7 where id = $1',
+        [id, backup.view, backup.view_hash, backup.head_seq, backup.head_hash, backup.head_mac, backup.updated_at],
+      );
+    } finally {
+      await client.query('alter table record_entries enable trigger record_entries_append_only');
+      client.release();
+    }
+    const { code, findings } = await verifyRecords('--id', id);
+    expect(code).toBe(1);
+    expect(findings).toEqual([expect.objectContaining({ procedureId: id, seq: first.audit.length + 1, kind: 'record-behind' })]);
+    expect((await stack.records.read(id))!.view.audit).toEqual(first.audit);
+    // At the procedure's next change its run sends again from where the record ends: whole again, in order.
+    await send(id, 'org-th-office', 'RECORD_MEASURES', { measures: '已追回全部文件' });
+    const now = await handle.query(viewQuery);
+    expect((await recordOnceCaughtUp(stack.records, id, now.audit.length))!.view.audit).toEqual(now.audit);
+    expect(await verifyRecords('--id', id)).toMatchObject({ code: 0, findings: [] });
+  });
 });
