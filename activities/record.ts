@@ -12,5 +12,10 @@ export function createRecordActivities(store: RecordStore) {
     async appendRecord(req: AppendRequest): Promise<AppendResult> {
       return store.append(req);
     },
+
+    /** The event Updates the record holds as applied (by hash): a reset run refuses them again (workflows/recorder.ts). */
+    async recordedUpdates(req: { procedureId: string }): Promise<string[]> {
+      return store.updateHashes(req.procedureId);
+    },
   };
 }

@@ -199,6 +199,15 @@ export class RecordStore {
     return new Map(rows.map((r) => [r.seq, canonical(r.entry)]));
   }
 
+  /** The hashes of the event Updates whose entries the record holds. */
+  async updateHashes(id: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ update_hash: string }>(
+      'select update_hash from record_entries where procedure_id = $1 and update_hash is not null',
+      [id],
+    );
+    return rows.map((r) => r.update_hash);
+  }
+
   /** A procedure's record: its view with the audit trail from the chain; undefined if never recorded. */
   async read(id: string): Promise<RecordedProcedure | undefined> {
     const { rows } = await this.pool.query<{

@@ -10,7 +10,7 @@ import type { Run } from './state.js';
 import { view } from './state.js';
 
 // No maximum of attempts: an entry is never dropped; a database that is down is waited for.
-const recording = proxyActivities<Pick<Activities, 'appendRecord'>>({
+const recording = proxyActivities<Pick<Activities, 'appendRecord' | 'recordedUpdates'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -63,4 +63,16 @@ export async function recordSettled(run: Run): Promise<void> {
   if (!run.recorder) return;
   run.recorder.ending = true;
   await condition(() => !run.recorder!.writing && !due(run));
+}
+
+/**
+ * In a run made by a reset (its id is not the one its start event recorded), the state that knew
+ * which Updates were applied was thrown away: the record still knows. An Update the record holds is
+ * refused, so a sealed Update copied out of the old run is not applied again (SPEC §5, §4a).
+ */
+export async function appliedInRecord(run: Run, hash: string): Promise<boolean> {
+  const info = workflowInfo();
+  if (!run.recorder || info.runId === info.originalExecutionRunId) return false;
+  run.recorder.updates ??= recording.recordedUpdates({ procedureId: run.id }).then((hashes) => new Set(hashes));
+  return (await run.recorder.updates).has(hash);
 }

@@ -98,7 +98,7 @@ export interface Run {
   /** When this run continues-as-new (continue-as-new.ts). */
   limits: RunLimits;
   /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
-  recorder?: { version: number; writing: boolean; ending: boolean };
+  recorder?: { version: number; writing: boolean; ending: boolean; updates?: Promise<Set<string>> };
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test

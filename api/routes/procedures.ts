@@ -120,6 +120,7 @@ const EVENT_STATUS = {
   'not-allowed-in-state': 409,
   'guard-refused': 409,
   'limit-reached': 429,
+  replayed: 409,
 } as const;
 
 export interface ProcedureRouteDeps {
