@@ -192,6 +192,11 @@ export const ProcedureListSchema = z.object({
       deadlineStatus: text.optional(),
       provisional: z.boolean().optional(),
       closed: z.boolean().optional(),
+      // Closed procedures listed from the case file (closed=true):
+      stateLabel: text.optional(),
+      startedAt: instant.optional(),
+      closedAt: instant.optional(),
+      late: z.boolean().optional().describe('a step of it was met late, lapsed or passed while it ran'),
     }),
   ),
   nextCursor: text.optional().describe('pass as cursor for the next page; absent on the last'),

@@ -164,7 +164,8 @@ export class RecordStore {
     const mac = headMac(this.keys.keys.get(this.keys.current)!, { procedureId: id, seq, hash, viewHash: vHash });
     await client.query(
       `update procedures set kind = $2, party_ids = $3, region_scope = $4, state = $5, state_label = $6, closed_at = $7,
-         any_late = $8, view = $9, view_hash = $10, runs = $11, head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16
+         any_late = $8, view = $9, view_hash = $10, runs = $11, head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16,
+         organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20
        where id = $1`,
       [
         id,
@@ -183,6 +184,10 @@ export class RecordStore {
         mac,
         this.keys.current,
         now,
+        parties[0]?.id ?? null,
+        (view.context as { region?: string }).region ?? null,
+        view.responsible?.tier ?? null,
+        view.closed ? view.stateLabel : null,
       ],
     );
     return { headSeq: seq, diverged: 0 };

@@ -20,6 +20,7 @@ import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
 import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import { recordedParties, type RecordStore } from '../../records/store.js';
+import { listClosed } from '../../records/search.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
@@ -103,6 +104,14 @@ const ListQuery = z.strictObject({
   organ: RegistryIdParam,
   dueBefore: z.iso.datetime({ offset: true }).optional(),
   closed: z.enum(['true', 'false']).optional(),
+  // Closed procedures only (closed=true), from the case file: the period they closed in, the final state, any step late.
+  closedAfter: z.iso.datetime({ offset: true }).optional(),
+  closedBefore: z.iso.datetime({ offset: true }).optional(),
+  outcome: z
+    .string()
+    .regex(/^[a-zA-Z]{1,40}$/, 'a final state name')
+    .optional(),
+  late: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
@@ -407,6 +416,42 @@ export const procedureRoutes =
       async (req) => {
         const caller = await deps.authenticate(req);
         const q = req.query;
+        const closedOnly = [
+          q.closedAfter && 'closedAfter',
+          q.closedBefore && 'closedBefore',
+          q.outcome && 'outcome',
+          q.late && 'late',
+        ].filter((x): x is string => !!x);
+        if (closedOnly.length && q.closed !== 'true')
+          throw new ApiError(400, 'Bad request', `querystring.${closedOnly[0]}: applies to closed procedures only; add closed=true`, {
+            detailZh: `查询条件「${closedOnly[0]}」只适用于已办结的程序，请同时选择 closed=true。`,
+          });
+        // Closed procedures from the case file: they outlive Temporal's retention (SPEC §4a).
+        if (q.closed === 'true' && deps.records) {
+          try {
+            return await listClosed(
+              deps.records.pool,
+              caller.party,
+              {
+                ...(q.kind ? { kind: q.kind } : {}),
+                ...(q.tier ? { tier: q.tier } : {}),
+                ...(q.region ? { region: q.region } : {}),
+                ...(q.organ ? { organ: q.organ } : {}),
+                ...(q.outcome ? { outcome: q.outcome } : {}),
+                ...(q.closedAfter ? { closedAfter: q.closedAfter } : {}),
+                ...(q.closedBefore ? { closedBefore: q.closedBefore } : {}),
+                ...(q.late ? { late: q.late === 'true' } : {}),
+              },
+              { size: q.pageSize, ...(q.cursor ? { cursor: q.cursor } : {}) },
+            ).then((r) => ({ ...r, items: r.items.map((i) => ({ ...i, closed: true })) }));
+          } catch (e) {
+            if (e instanceof RangeError || e instanceof SyntaxError)
+              throw new ApiError(400, 'Bad request', 'querystring.cursor: not a cursor of this list', {
+                detailZh: '翻页标记无效，请从第一页重新查询。',
+              });
+            throw e;
+          }
+        }
         // The one raw visibility call left: the cursor is the server's page token, which
         // client.workflow.list does not expose (SDK 1.24 ListOptions: query and pageSize). Over its
         // iterator a cursor would be an offset, re-read from the first page on every request and

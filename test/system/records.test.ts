@@ -100,6 +100,39 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     closedView = (await stack.records.read(id))!.view;
   });
 
+  it('closed procedures are listed from the record, deleted from Temporal or not: filtered, paged, scoped as open ones are', async () => {
+    const other = await startLeak('REC-1B');
+    await send(other, 'org-th-office', 'REPORT_TO_AUTHORITY', { reportNumber: '天保〔2026〕5号' });
+    await send(other, 'org-th-office', 'REPORT_TO_SUPERIOR');
+    for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await send(other, tier, 'RELAY');
+    await send(other, 'org-th-office', 'REPORT_RESULT', { result: '已查明原因' });
+    await stack.client.workflow.getHandle(other).result();
+    const list = async (as: string, query: string) => (await call('GET', `/api/procedures?closed=true&kind=leak&${query}`, as)).body;
+
+    const first = await list('org-th-office', 'pageSize=1');
+    expect(first.items).toEqual([expect.objectContaining({ id: other, kind: 'leak', closed: true, late: false, organ: 'org-th-office' })]);
+    const second = await list('org-th-office', `pageSize=1&cursor=${first.nextCursor}`);
+    expect(second.items.map((i: { id: string }) => i.id)).toEqual([closedId]);
+    expect(second.items[0].closedAt <= first.items[0].closedAt).toBe(true);
+    // The deleted one is still listed; an organ outside both sees neither; the national authority both.
+    expect((await list('org-nj-bureau', '')).items).toEqual([]);
+    expect((await list('auth-000000', 'pageSize=200')).items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining([closedId, other]),
+    );
+    expect((await list('auth-440000', 'region=4401&pageSize=200')).items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining([closedId, other]),
+    );
+    expect((await list('org-th-office', 'late=true')).items).toEqual([]);
+    expect((await list('org-th-office', 'outcome=closed&late=false')).items.length).toBe(2);
+    expect((await list('org-th-office', `closedAfter=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).items).toEqual(
+      [],
+    );
+    // A filter of closed procedures without closed=true is refused, naming it.
+    const refused = await call('GET', '/api/procedures?late=true', 'org-th-office');
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('querystring.late');
+  });
+
   it('verify-records finds nothing in a clean record, then names the procedure and seq of a row edited and of a row deleted in the database', async () => {
     const clean = await verifyRecords('--id', closedId);
     expect(clean).toMatchObject({ code: 0, findings: [] });
