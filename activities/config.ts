@@ -90,6 +90,13 @@ export const ConfigSchema = z.object({
   // The record's head MAC keys (records/keys.ts): "id:base64key,…", the current one's id.
   BM_RECORD_KEYS: optionalText,
   BM_RECORD_KEY_ID: optionalText,
+  // The continuous check of the record against Temporal (worker/record-watch.ts): its period, and the operators it alarms.
+  BM_RECORD_WATCH_SECONDS: positiveInt('seconds between checks').default(20),
+  BM_ALARM_EMAIL: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((a) => z.email().safeParse(a).success), { error: 'e-mail addresses separated by commas' })
+    .optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
   // 0: no workflow cache (every task replays its history).
   BM_MAX_CACHED_WORKFLOWS: z.coerce
@@ -158,6 +165,8 @@ export interface Config {
   recordsPort: number;
   recordKeys?: string;
   recordKeyId?: string;
+  recordWatchSeconds: number;
+  alarmEmails: string[];
   workflowBundle?: string;
   maxCachedWorkflows: number;
   devServerPort: number;
@@ -235,6 +244,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordsPort: c.BM_RECORDS_PORT,
     recordKeys: c.BM_RECORD_KEYS,
     recordKeyId: c.BM_RECORD_KEY_ID,
+    recordWatchSeconds: c.BM_RECORD_WATCH_SECONDS,
+    alarmEmails: c.BM_ALARM_EMAIL ?? [],
     workflowBundle: c.BM_WORKFLOW_BUNDLE,
     maxCachedWorkflows: c.BM_MAX_CACHED_WORKFLOWS,
     devServerPort: c.BM_TEMPORAL_PORT,

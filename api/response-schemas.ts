@@ -172,6 +172,14 @@ export const ProcedureViewSchema = z.object({
   inbox: z.array(InboxEntrySchema),
   policy: free.optional().describe('the local policy (本地策略) fixed at the start'),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
+  anomaly: z
+    .object({
+      detail: text,
+      kinds: z.array(text).describe('domain/record-findings.ts: the kinds found, in order'),
+      kindsText: z.array(text).describe('each kind in words'),
+    })
+    .optional()
+    .describe('异常: the check of the case file found this procedure rewound, terminated from outside or its record changed'),
   archived: z
     .boolean()
     .optional()

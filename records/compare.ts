@@ -31,6 +31,10 @@ export interface CompareOptions {
   graceMs?: number;
   /** Only these procedures. */
   ids?: string[];
+  /** A visibility query narrowing the executions looked at (the continuous check: what started or closed lately). */
+  query?: string;
+  /** Compare each running execution's trail with the record (a query per execution: the full check, not the continuous one). */
+  deep?: boolean;
   now?: number;
 }
 
@@ -38,7 +42,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
   const grace = o.graceMs ?? 60_000;
   const now = o.now ?? Date.now();
   const executions: WorkflowExecutionInfo[] = [];
-  for await (const e of client.workflow.list()) {
+  for await (const e of client.workflow.list(o.query ? { query: o.query } : {})) {
     const procedureLike = PROCEDURE_TYPES.has(e.type) || e.taskQueue === o.taskQueue || e.typedSearchAttributes.get(SA.kind) !== undefined;
     if (procedureLike && (!o.ids || o.ids.includes(e.workflowId))) executions.push(e);
   }
@@ -55,6 +59,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
       if (now - e.startTime.getTime() > grace)
         findings.push({
           procedureId: e.workflowId,
+          runId: e.runId,
           kind: 'no-record',
           detail: `a ${e.type} workflow (${status}, task queue ${e.taskQueue}, started ${e.startTime.toISOString()}) has no record: started outside the system`,
         });
@@ -63,6 +68,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
     if (!OWN_ENDS.has(status) && !record.closed)
       findings.push({
         procedureId: e.workflowId,
+        runId: e.runId,
         kind: 'run-ended-outside-close',
         detail: `run ${e.runId} is ${status} while the record is open at entry ${record.head_seq}: its deadlines and escalations stopped`,
       });
@@ -70,6 +76,7 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
     if (status === 'COMPLETED' && !record.closed)
       findings.push({
         procedureId: e.workflowId,
+        runId: e.runId,
         seq: record.head_seq + 1,
         kind: 'record-behind',
         detail: `run ${e.runId} completed, the record is open at entry ${record.head_seq} (restored from an older backup?)`,
@@ -78,11 +85,12 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
     if (!record.runs.includes(e.runId) && (await wasReset(client, e))) {
       findings.push({
         procedureId: e.workflowId,
+        runId: e.runId,
         kind: 'run-unknown',
         detail: `run ${e.runId} is a reset of the recorded runs (${record.runs.join(', ')})`,
       });
     }
-    findings.push(...(await compareTrail(client, pool, e, record, now - record.updated_at.getTime() > grace)));
+    if (o.deep !== false) findings.push(...(await compareTrail(client, pool, e, record, now - record.updated_at.getTime() > grace)));
   }
   return findings;
 }
@@ -111,7 +119,12 @@ async function compareTrail(
     audit = (await client.workflow.getHandle(e.workflowId, e.runId).query(viewQuery)).audit;
   } catch (err) {
     return [
-      { procedureId: e.workflowId, kind: 'run-unknown', detail: `run ${e.runId} does not answer its view: ${(err as Error).message}` },
+      {
+        procedureId: e.workflowId,
+        runId: e.runId,
+        kind: 'run-unknown',
+        detail: `run ${e.runId} does not answer its view: ${(err as Error).message}`,
+      },
     ];
   }
   const upTo = Math.min(audit.length, record.head_seq);
@@ -124,6 +137,7 @@ async function compareTrail(
     return [
       {
         procedureId: e.workflowId,
+        runId: e.runId,
         seq: differs.seq,
         kind: 'run-rewound',
         detail: `run ${e.runId} holds entry ${differs.seq} unlike the record`,
@@ -133,6 +147,7 @@ async function compareTrail(
     return [
       {
         procedureId: e.workflowId,
+        runId: e.runId,
         seq: audit.length + 1,
         kind: 'run-rewound',
         detail: `run ${e.runId} holds ${audit.length} entries, the record ${record.head_seq}: entries from ${audit.length + 1} on were rewound away`,
@@ -143,6 +158,7 @@ async function compareTrail(
     return [
       {
         procedureId: e.workflowId,
+        runId: e.runId,
         seq: record.head_seq + 1,
         kind: 'record-behind',
         detail: `the record ends at entry ${record.head_seq}, run ${e.runId} holds ${audit.length}: entries from ${record.head_seq + 1} on are not in the record`,

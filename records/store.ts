@@ -11,6 +11,7 @@ import type { AuditEntry, DeadlineRecord, ProcedureView } from '../workflows/typ
 import { canonical, entryHash, headMac, viewHash } from './chain.js';
 import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';
+import type { FindingKind } from '../domain/record-findings.js';
 
 /** The view without its audit trail: the trail is the chain. */
 export type RecordedView = Omit<ProcedureView, 'audit'>;
@@ -202,6 +203,17 @@ export class RecordStore {
       [id, seqs],
     );
     return new Map(rows.map((r) => [r.seq, canonical(r.entry)]));
+  }
+
+  /** What the checks found wrong with a procedure's record or run (异常), in the order found; none: undefined. */
+  async anomalyOf(id: string): Promise<{ detail: string; kinds: FindingKind[] } | undefined> {
+    const { rows } = await this.pool.query<{ anomaly: string | null; kinds: FindingKind[] | null }>(
+      `select p.anomaly, (select array_agg(kind order by id) from record_findings where procedure_id = p.id) as kinds from procedures p where id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    // Set by an append a reset run made unlike the record, before the continuous check saw it: diverged.
+    return row?.anomaly ? { detail: row.anomaly, kinds: row.kinds ?? ['diverged'] } : undefined;
   }
 
   /** The hashes of the event Updates whose entries the record holds. */

@@ -7,23 +7,14 @@
 import type pg from 'pg';
 import { entryHash, macMatches, viewHash } from './chain.js';
 import type { RecordKeys } from './keys.js';
+import type { FindingKind } from '../domain/record-findings.js';
 
-export type FindingKind =
-  | 'entry-changed'
-  | 'entry-missing'
-  | 'head-mismatch'
-  | 'head-mac-invalid'
-  | 'head-key-unknown'
-  | 'view-changed'
-  | 'diverged'
-  | 'run-rewound'
-  | 'run-ended-outside-close'
-  | 'run-unknown'
-  | 'record-behind'
-  | 'no-record';
+export type { FindingKind };
 
 export interface Finding {
   procedureId: string;
+  /** The Temporal run concerned (the comparison with Temporal). */
+  runId?: string;
   seq?: number;
   kind: FindingKind;
   detail: string;

@@ -21,6 +21,7 @@ import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefu
 import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import { recordedParties, type RecordStore } from '../../records/store.js';
 import { listClosed } from '../../records/search.js';
+import { FINDING_LABELS } from '../../domain/record-findings.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
@@ -388,12 +389,15 @@ export const procedureRoutes =
       async (req) => {
         const caller = await deps.authenticate(req);
         const view = redactView(await visibleView(req.params.id, caller, req), caller);
+        // 异常: what the check of the case file found (records/watch.ts), shown with the procedure.
+        const anomaly = deps.records ? await deps.records.anomalyOf(view.id) : undefined;
         // Each deadline with the days it skipped and why, for people to check (SPEC §2).
         const cal = deps.calendar();
         const now = Date.now();
         // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
         return viewInWords(procedureOf(view.kind)!, {
           ...view,
+          ...(anomaly ? { anomaly: { ...anomaly, kindsText: anomaly.kinds.map((k) => FINDING_LABELS[k]) } } : {}),
           deadlines: view.deadlines.map((d) => ({
             ...d,
             explanation: explainDeadline(cal, d),
