@@ -49,6 +49,8 @@ export const ConfigSchema = z.object({
   BM_WEBHOOK_SECRET: optionalText,
   BM_CODEC_KEYS: optionalText,
   BM_CODEC_KEY_ID: optionalText,
+  // The record database (its store is being added); set, it marks a real deployment: demo mode refuses it.
+  BM_RECORDS_URL: z.url({ error: 'the record database URL, e.g. postgres://user:password@host/db' }).optional(),
   BM_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional(),
   BM_MAIL_FROM: z.string().min(1).default('保密法定程序编排 <noreply@baomi-procedures.local>'),
   PORT: port.default(3000),
@@ -118,6 +120,8 @@ export interface Config {
   /** "id:base64key,…" (checked by the codec and, in production, by worker/production.ts). */
   codecKeys?: string;
   codecKeyId?: string;
+  /** The record database (BM_RECORDS_URL). */
+  recordsUrl?: string;
   smtpUrl?: string;
   mailFrom: string;
   port: number;
@@ -194,6 +198,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: c.BM_WEBHOOK_SECRET,
     codecKeys: c.BM_CODEC_KEYS,
     codecKeyId: c.BM_CODEC_KEY_ID,
+    recordsUrl: c.BM_RECORDS_URL,
     smtpUrl: c.BM_SMTP_URL,
     mailFrom: c.BM_MAIL_FROM,
     port: c.PORT,

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { secretFromFile } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
-import type { Registry } from '../domain/registry/registry.js';
+import { isDemoRegistryVersion, type Registry } from '../domain/registry/registry.js';
 import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
 import type { Actor } from '../workflows/types.js';
 
@@ -102,7 +102,7 @@ export interface TokenSubject {
   sub: string;
   name: string;
   roles: Role[];
-  /** A demo identity printed by `npm start`: refused in production mode. */
+  /** A demo identity printed by `npm start`: refused in production mode and with a registry not the demo's. */
   demo?: boolean;
 }
 
@@ -166,6 +166,8 @@ export async function authenticate(key: Uint8Array, rules: TokenRules, registry:
   }
   checkLifetimeAndRevocation(claims as { exp: number; iat: number; jti: string }, rules);
   if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');
+  if (claims.bm_demo && !isDemoRegistryVersion(registry.version))
+    throw new AuthError(401, `demo tokens are accepted only with the demo registry, not "${registry.version}"`);
   return callerFromClaims(claims, registry, EMBEDDED_CLAIMS);
 }
 

@@ -3,15 +3,15 @@ import { loadConfig } from '../activities/config.js';
 import { calendarSource, loadOrExit, loadPolicy, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecOf, sealedDataConverter } from '../temporal/codec.js';
-import { refuseUnsafeProduction } from '../worker/production.js';
+import { refuseUnsafeStart } from '../worker/production.js';
 import { signingKey, tokenRulesOf } from './auth.js';
 import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
-import { DEMO_PEOPLE } from './demo-people.js';
+import { DEMO_PEOPLE, isDemonstration } from './demo-people.js';
 import { connectOidc, oidcSettingsOf } from './oidc.js';
 
 const settings = loadConfig('api');
-refuseUnsafeProduction('api');
+refuseUnsafeStart('api');
 const config = loadOrExit('api', () => temporalConfig());
 const { dataDir, port, publicUrl, sessionHours } = settings;
 const registry = loadOrExit('api', () => loadRegistry(settings.registryFile));
@@ -37,8 +37,8 @@ const app = await buildServer({
   denials: denialLog(dataDir),
   codec,
   ...(oidc ? { oidc } : {}),
-  // The demonstration's one-click sign-in (演示): never in production mode.
-  ...(settings.production ? {} : { demoPeople: DEMO_PEOPLE }),
+  // The demonstration's one-click sign-in (演示): only in demo mode with the demo registry.
+  ...(isDemonstration(registry, settings.production) ? { demoPeople: DEMO_PEOPLE } : {}),
   secureCookies: publicUrl.startsWith('https:'),
   ...(sessionHours ? { sessionHours } : {}),
   ...(settings.apiMetricsPort ? { metricsPort: settings.apiMetricsPort } : {}),

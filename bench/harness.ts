@@ -65,7 +65,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       BM_CODEC_KEY_ID: 'bench',
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       LOG_LEVEL: 'error',
-      TEMPORAL_ADDRESS: server.address,
+      BM_TEMPORAL_PORT: server.address.split(':').pop(),
       BM_WORKFLOW_BUNDLE: bundlePath,
       BM_WORKER_METRICS_PORT: 'off',
       BM_WORKER_APP_METRICS_PORT: 'off',

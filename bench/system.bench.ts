@@ -67,7 +67,7 @@ const server = await startDevServer({
 });
 const profileArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`] : [];
 const worker = spawn(process.execPath, [...profileArgs, '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
-  env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath },
+  env: { ...env, BM_TEMPORAL_PORT: server.address.split(':').pop(), BM_WORKFLOW_BUNDLE: bundlePath },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 // Whatever happens, the bench leaves no server or worker behind.

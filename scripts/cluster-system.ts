@@ -61,7 +61,7 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...o.env,
-    TEMPORAL_ADDRESS: cluster.address,
+    BM_TEMPORAL_PORT: cluster.address.split(':').pop(),
     TEMPORAL_NAMESPACE: cluster.namespace,
     BM_DATA_DIR: dataDir,
     BM_WORKFLOW_BUNDLE: bundle,

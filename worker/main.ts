@@ -3,11 +3,11 @@ import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from '../temporal/connection.js';
 import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { connectWorker, createWorker } from './worker.js';
-import { refuseUnsafeProduction } from './production.js';
+import { refuseUnsafeStart } from './production.js';
 import { installRuntimeWithMetrics } from './metrics.js';
 
 const settings = loadConfig('worker');
-refuseUnsafeProduction('worker');
+refuseUnsafeStart('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps(settings));
 const config = loadOrExit('worker', () => temporalConfig());

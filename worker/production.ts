@@ -76,10 +76,46 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
   ].filter((p): p is string => p !== undefined);
 }
 
-/** For entry points: in production mode, stop with every problem listed before anything starts. */
-export function refuseUnsafeProduction(who: string, env: NodeJS.ProcessEnv = process.env): void {
-  const problems = productionProblems(env, who);
+/** The registry file's `version`, when the file can be read (production reports an unreadable one; demo mode leaves it to the loader). */
+function registryVersion(file: string): string | undefined {
+  try {
+    const version = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Demo mode (BM_MODE unset or "demo") signs anyone in as any party with one click: it runs only
+ * as the demonstration — the demo registry, the embedded Temporal dev server, no record database,
+ * no identity provider. Any of these set means a real deployment that forgot BM_MODE=production.
+ */
+export function demoProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (isProduction(env)) return [];
+  const fix = 'set BM_MODE=production (demo mode offers one-click sign-in as any party)';
+  const version = env.BM_REGISTRY_FILE ? registryVersion(env.BM_REGISTRY_FILE) : undefined;
+  return [
+    version !== undefined && !isDemoRegistryVersion(version)
+      ? `BM_REGISTRY_FILE: a registry of your own (version "${version}", not a demonstration's "demo…") is refused in demo mode; ${fix}`
+      : undefined,
+    env.TEMPORAL_ADDRESS
+      ? `TEMPORAL_ADDRESS: a Temporal cluster of your own is refused in demo mode (the demonstration runs its embedded dev server on BM_TEMPORAL_PORT); ${fix}`
+      : undefined,
+    env.BM_RECORDS_URL ? `BM_RECORDS_URL: a record database is refused in demo mode; ${fix}` : undefined,
+    env.BM_OIDC_ISSUER ? `BM_OIDC_ISSUER: an identity provider is refused in demo mode; ${fix}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+}
+
+/**
+ * For entry points: stop with every problem listed before anything starts — production mode
+ * without what it needs, or demo mode configured as a real deployment.
+ */
+export function refuseUnsafeStart(who: string, env: NodeJS.ProcessEnv = process.env): void {
+  const production = isProduction(env);
+  const problems = production ? productionProblems(env, who) : demoProblems(env);
   if (!problems.length) return;
-  console.error(`[${who}] cannot start in production mode (BM_MODE=production):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const mode = production ? 'production mode (BM_MODE=production)' : 'demo mode (BM_MODE unset or demo)';
+  console.error(`[${who}] cannot start in ${mode}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
 }

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { Registry } from '../../domain/registry/registry.js';
 import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { authenticate, AuthError, issueToken, type Caller, type TokenRules, type TokenSubject } from '../auth.js';
+import { isDemonstration } from '../demo-people.js';
 import type { Oidc } from '../oidc.js';
 import { ApiError } from '../problem.js';
 import { LoginOptionsSchema, SessionSchema, SignedOutSchema } from '../response-schemas.js';
@@ -113,7 +114,7 @@ export interface LoginDeps {
   registry: Registry;
   sessions: Sessions;
   oidc?: Oidc;
-  /** Demo people offered for one-click sign-in; ignored in production mode. */
+  /** Demo people offered for one-click sign-in; ignored in production mode and with a registry not the demo's. */
   demoPeople?: readonly TokenSubject[];
   /** Cookies marked Secure (the public URL is https). */
   secureCookies: boolean;
@@ -124,7 +125,7 @@ const script = readFileSync(new URL('../../dashboard/login.js', import.meta.url)
 export const loginRoutes =
   (d: LoginDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const demo = d.rules.production ? [] : (d.demoPeople ?? []);
+    const demo = isDemonstration(d.registry, d.rules.production) ? (d.demoPeople ?? []) : [];
     const maxSeconds = d.sessions.maxSeconds;
     const cookie = { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies } as const;
 

@@ -13,7 +13,7 @@ const run = (script: string, env: Record<string, string>) =>
     cwd: tmpdir(),
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+    env: { ...process.env, BM_TEMPORAL_PORT: '1', ...env },
   });
 
 const sources = (dir: string): string[] =>
