@@ -15,7 +15,7 @@ import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import type { Policy } from '../domain/policy.js';
 import { AuthError, defaultTokenRules, type Caller, type TokenRules, type TokenSubject } from './auth.js';
 import { bearerAuthenticator, type Oidc } from './oidc.js';
-import { LOGIN_ROUTES, loginRoutes, SESSION_COOKIE, Sessions } from './routes/login.js';
+import { LOGIN_ROUTES, loginRoutes, sessionCookieName, Sessions } from './routes/login.js';
 import type { DenialLog } from './denials.js';
 import { ApiError, problem } from './problem.js';
 import { deadlineRoutes } from './routes/deadline.js';
@@ -152,8 +152,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
+  // Over https only the `__Host-` session cookie counts: a plain `bm_session` may come from a sibling subdomain.
+  const sessionCookie = sessionCookieName(deps.secureCookies ?? false);
   app.addHook('onRequest', async (req) => {
-    const session = req.cookies[SESSION_COOKIE];
+    const session = req.cookies[sessionCookie];
     if (req.headers.authorization === undefined && !session) return;
     try {
       req.caller =
