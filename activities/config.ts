@@ -65,6 +65,8 @@ export const ConfigSchema = z.object({
   // Bearer tokens (api/auth.ts); defaults there: audience baomi-procedures-api, 12 hours, $BM_DATA_DIR/token-denylist.
   BM_JWT_SECRET: optionalText,
   BM_JWT_AUDIENCE: optionalText,
+  // HMAC key of the workflow and update ids made from Idempotency-Key (api/procedure-client.ts).
+  BM_ID_SECRET: optionalText,
   BM_TOKEN_MAX_HOURS: z.coerce
     .number({ error: 'a number of hours between 0 and 720' })
     .gt(0, 'a number of hours between 0 and 720')
@@ -132,6 +134,7 @@ export interface Config {
   uiOrigin?: string;
   jwtSecret?: string;
   jwtAudience?: string;
+  idSecret?: string;
   tokenMaxHours?: number;
   tokenDenylist?: string;
   /** The identity provider's settings as given (api/oidc.ts checks them together and fills the defaults). */
@@ -208,6 +211,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uiOrigin: c.BM_UI_ORIGIN,
     jwtSecret: c.BM_JWT_SECRET,
     jwtAudience: c.BM_JWT_AUDIENCE,
+    idSecret: c.BM_ID_SECRET,
     tokenMaxHours: c.BM_TOKEN_MAX_HOURS,
     tokenDenylist: c.BM_TOKEN_DENYLIST,
     oidc: {

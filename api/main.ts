@@ -6,6 +6,7 @@ import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { refuseUnsafeStart } from '../worker/production.js';
 import { signingKey, tokenRulesOf } from './auth.js';
 import { buildServer } from './server.js';
+import { idSecretOf } from './procedure-client.js';
 import { denialLog } from './denials.js';
 import { DEMO_PEOPLE, isDemonstration } from './demo-people.js';
 import { connectOidc, oidcSettingsOf } from './oidc.js';
@@ -33,6 +34,7 @@ const app = await buildServer({
   policy: loadOrExit('api', () => loadPolicy(settings.policyFile)),
   email: !!settings.smtpUrl,
   jwtKey: signingKey(settings),
+  idSecret: idSecretOf(settings),
   tokenRules: tokenRulesOf(settings),
   denials: denialLog(dataDir),
   codec,

@@ -40,6 +40,8 @@ export interface ApiDeps {
   /** The deployment delivers e-mail (BM_SMTP_URL), as the worker: a channel of every prepared start. */
   email?: boolean;
   jwtKey: Uint8Array;
+  /** The HMAC key of the workflow and update ids made from Idempotency-Key (BM_ID_SECRET; api/procedure-client.ts). */
+  idSecret: Uint8Array;
   /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
   tokenRules?: Partial<TokenRules>;
   denials: DenialLog;
@@ -282,6 +284,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       applied: (id) => running.forget(id),
       metrics,
       scopes: new ScopeCache((id) => board.scopeOf(id)),
+      idSecret: deps.idSecret,
+      codec: deps.codec,
     }),
   );
   await app.register(registryRoutes(deps.registry, auth));

@@ -104,6 +104,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     taskQueue: TASK_QUEUE,
     registry: deps.registry,
     calendar: deps.calendar,
+    idSecret: new TextEncoder().encode('bench-id-secret-of-sufficient-length'),
     policy: deps.policy,
     jwtKey,
     denials: denialLog(dir),

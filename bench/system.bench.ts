@@ -91,6 +91,7 @@ const app = await buildServer({
   taskQueue: TASK_QUEUE,
   registry: deps.registry,
   calendar: deps.calendar,
+  idSecret: new TextEncoder().encode('bench-id-secret-of-sufficient-length'),
   policy: deps.policy,
   email: false,
   jwtKey,

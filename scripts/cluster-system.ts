@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { idSecretOf } from '../api/procedure-client.js';
 import { signingKey } from '../api/auth.js';
 import { codecFromEnv } from '../temporal/codec.js';
 import { parseConfig } from '../activities/config.js';
@@ -69,6 +70,7 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
   // The shared secrets exist before the four processes start (none of them races to create them).
   codecFromEnv(env);
   signingKey(parseConfig(env));
+  idSecretOf(parseConfig(env));
 
   let stopping = false;
   const output = o.output ?? ((name: string, l: string) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));

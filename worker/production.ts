@@ -62,6 +62,9 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
       ? undefined
       : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',
     weakSecret('BM_JWT_SECRET', env.BM_JWT_SECRET, 'the HS256 key of the dashboard session cookies; e.g. $(openssl rand -base64 48)'),
+    who === 'worker'
+      ? undefined
+      : weakSecret('BM_ID_SECRET', env.BM_ID_SECRET, 'the HMAC key of the ids made from Idempotency-Key; e.g. $(openssl rand -base64 48)'),
     who === 'worker' || env.BM_OIDC_ISSUER
       ? undefined
       : "BM_OIDC_ISSUER: required in production mode (people sign in through the department's identity provider, OpenID Connect; the embedded HS256 tokens and the demo sign-in are refused)",

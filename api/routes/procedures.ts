@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,7 +18,16 @@ import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
-import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
+import {
+  eventRejection,
+  idempotencyDigest,
+  IdTakenError,
+  isOwnProcedure,
+  sendEvent,
+  startProcedure,
+  startRefusal,
+  waitReady,
+} from '../procedure-client.js';
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
@@ -138,6 +148,10 @@ export interface ProcedureRouteDeps {
   metrics?: ApiMetrics;
   /** Scopes already read: an event sender found in one needs no describe first. */
   scopes?: ScopeCache;
+  /** The HMAC key of the ids made from Idempotency-Key (BM_ID_SECRET). */
+  idSecret: Uint8Array;
+  /** The payload codec: a workflow at a start's id is the caller's procedure only if its input decodes (isOwnProcedure). */
+  codec: PayloadCodec;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -229,9 +243,12 @@ export const procedureRoutes =
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
-            const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
+            const workflowId = `${def.kind}-${key ? idempotencyDigest(deps.idSecret, caller.party.id, key) : randomUUID()}`;
             log = log.child({ procedureId: workflowId });
+            const own = () =>
+              isOwnProcedure(deps.client, deps.codec, { workflowId, workflowType: def.workflowType, partyId: caller.party.id });
             const existing = key ? await exists(workflowId) : false;
+            if (existing && !(await own())) throw new IdTakenError(workflowId);
             const actor = actorOf(caller);
             const prepared = existing
               ? undefined
@@ -246,6 +263,7 @@ export const procedureRoutes =
                     input: req.body,
                     actor,
                     prepared,
+                    own,
                   }).then((s) => {
                     if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
                     return s.ready;
@@ -269,6 +287,14 @@ export const procedureRoutes =
           } catch (e) {
             deps.metrics?.started(def.kind, outcomeOf(e));
             log.info({ outcome: outcomeOf(e) }, 'start refused');
+            if (e instanceof IdTakenError) {
+              const caller = req.caller!;
+              deps.deny(caller, `start ${def.kind}: id ${e.workflowId} held by a workflow that is not its procedure`, req);
+              throw new ApiError(409, 'Procedure id taken', e.message, {
+                detailZh:
+                  '此 Idempotency-Key 对应的程序编号已被并非本单位程序的工作流占用，未启动任何程序；请换一个 Idempotency-Key 重试。',
+              });
+            }
             throw e;
           }
         },
@@ -330,7 +356,7 @@ export const procedureRoutes =
         const result = await sendEvent(
           deps.client.workflow.getHandle(id),
           event,
-          key ? `event-${idempotencyDigest(id, caller.party.id, key)}` : undefined,
+          key ? `event-${idempotencyDigest(deps.idSecret, id, caller.party.id, key)}` : undefined,
         );
         deps.applied?.(id);
         return result;

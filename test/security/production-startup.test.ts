@@ -27,6 +27,7 @@ const complete = (): Record<string, string> => ({
   BM_REGISTRY_FILE: OWN_REGISTRY,
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
+  BM_ID_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
   BM_OIDC_ISSUER: 'https://idp.example.gov.cn',
   BM_OIDC_CLIENT_ID: 'baomi-procedures',
@@ -72,6 +73,7 @@ describe('production mode refuses to start without its secrets, registry and clu
       'BM_REGISTRY_FILE: required in production mode (the demo registry is refused)',
       'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)',
       'BM_JWT_SECRET: required',
+      'BM_ID_SECRET: required',
       'BM_CODEC_KEYS: required',
       'BM_OIDC_ISSUER: required in production mode',
     ])
@@ -94,6 +96,7 @@ describe('production mode refuses to start without its secrets, registry and clu
     ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
     ['a short token key', { BM_JWT_SECRET: 'x'.repeat(10) + 'abcdefghijk' }, 'BM_JWT_SECRET: too short (21 bytes); at least 32'],
     ['a repeated token key', { BM_JWT_SECRET: 'ab'.repeat(40) }, 'BM_JWT_SECRET: too weak'],
+    ['no id secret', { BM_ID_SECRET: undefined }, 'BM_ID_SECRET: required in production mode'],
     [
       'a 16-byte codec key',
       { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` },
@@ -117,7 +120,7 @@ describe('production mode refuses to start without its secrets, registry and clu
   it('a complete production configuration has no problem; the default (no BM_MODE) stays the demo', () => {
     expect(productionProblems(complete())).toEqual([]);
     // The worker signs nobody in: it needs no identity provider.
-    const { BM_OIDC_ISSUER: _issuer, BM_OIDC_CLIENT_ID: _client, ...worker } = complete();
+    const { BM_OIDC_ISSUER: _issuer, BM_OIDC_CLIENT_ID: _client, BM_ID_SECRET: _ids, ...worker } = complete();
     expect(productionProblems(worker, 'worker')).toEqual([]);
     expect(productionProblems({})).toEqual([]);
   });

@@ -26,6 +26,8 @@ export interface Stack {
   app: FastifyInstance;
   /** The HS256 key the API verifies tokens with (to craft tokens an attacker could not). */
   jwtKey: Uint8Array;
+  /** The API's HMAC key of the ids made from Idempotency-Key (to compute an id an attacker could not). */
+  idSecret: Uint8Array;
   /** A token of a test person acting for the party, by default with every role but admin. */
   token(partyId: string, over?: Partial<Omit<TokenSubject, 'party'>> & { ttlSeconds?: number }): Promise<string>;
   /** Another API instance on the same Temporal, with other options. */
@@ -59,6 +61,7 @@ export async function startStack(
   const running = worker.run();
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
+  const idSecret = new TextEncoder().encode('test-id-secret-of-sufficient-length');
   const base: ApiDeps = {
     client,
     taskQueue,
@@ -66,6 +69,7 @@ export async function startStack(
     calendar: deps.calendar,
     policy: deps.policy,
     jwtKey,
+    idSecret,
     denials: denialLog(dataDir),
     codec,
     ...o.api,
@@ -82,6 +86,7 @@ export async function startStack(
     dataDir,
     app,
     jwtKey,
+    idSecret,
     token: (id, { ttlSeconds, ...over } = {}) =>
       issueToken(
         jwtKey,
