@@ -243,11 +243,13 @@ export const procedureRoutes =
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
-            const workflowId = `${def.kind}-${key ? idempotencyDigest(deps.idSecret, caller.party.id, key) : randomUUID()}`;
+            // One per subject where the definition says so (a self-inspection per enterprise and year), whatever the key.
+            const subject = def.oneFor?.(req.body as never);
+            const workflowId = `${def.kind}-${subject ?? (key ? idempotencyDigest(deps.idSecret, caller.party.id, key) : randomUUID())}`;
             log = log.child({ procedureId: workflowId });
             const own = () =>
               isOwnProcedure(deps.client, deps.codec, { workflowId, workflowType: def.workflowType, partyId: caller.party.id });
-            const existing = key ? await exists(workflowId) : false;
+            const existing = key || subject ? await exists(workflowId) : false;
             if (existing && !(await own())) throw new IdTakenError(workflowId);
             const actor = actorOf(caller);
             const prepared = existing

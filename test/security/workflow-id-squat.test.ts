@@ -96,3 +96,25 @@ describe('workflow ids nobody can reverse or squat', () => {
     expect(denials).toContain(`start unclear-matter: id ${id} held by a workflow that is not its procedure`);
   });
 });
+
+describe('one self-inspection per enterprise and year (issue 24)', () => {
+  const startAnnual = async (key?: string) => {
+    const res = await fetch(`${stack.url}/api/procedures/annual-inspection`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await stack.token('ent-gz-tech')}`,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify({ enterpriseId: 'ent-gz-tech', year: 2025 }),
+    });
+    return { status: res.status, id: ((await res.json()) as { id: string }).id };
+  };
+
+  it('a second start for the same year, with another Idempotency-Key or none, returns the first; its id names the enterprise and the year', async () => {
+    const first = await startAnnual('SELF-2025-A');
+    expect(first).toEqual({ status: 201, id: 'annual-inspection-ent-gz-tech-2025' });
+    expect(await startAnnual('SELF-2025-B')).toEqual({ status: 200, id: first.id });
+    expect(await startAnnual()).toEqual({ status: 200, id: first.id });
+  });
+});
