@@ -105,7 +105,8 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     registry: deps.registry,
     calendar: deps.calendar,
     idSecret: new TextEncoder().encode('bench-id-secret-of-sufficient-length'),
-    policy: deps.policy,
+    // The bench starts thousands of procedures as one party: no per-party start limits.
+    policy: { ...deps.policy, maxOpenProceduresPerParty: {}, startsPerPartyPerHour: 1_000_000_000 },
     jwtKey,
     denials: denialLog(dir),
     codec,

@@ -31,6 +31,7 @@ import {
 import { canSeeByAttributes, scopeQuery } from '../scope.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
+import type { StartQuota } from '../start-quota.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
 import { prepareAtApi } from '../prepare-start.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
@@ -152,6 +153,8 @@ export interface ProcedureRouteDeps {
   idSecret: Uint8Array;
   /** The payload codec: a workflow at a start's id is the caller's procedure only if its input decodes (isOwnProcedure). */
   codec: PayloadCodec;
+  /** Per-party limits on starts (本地策略): open procedures by kind, starts per hour. */
+  quota?: StartQuota;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -255,6 +258,9 @@ export const procedureRoutes =
             const prepared = existing
               ? undefined
               : prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>, { id: workflowId, starter: actor });
+            // A repeated start returns the first; a new one counts against the party's limits (released if it fails).
+            const overQuota = existing ? undefined : await deps.quota?.reserve(workflowId, caller.party.id, def.kind, def.label);
+            if (overQuota) throw new ApiError(429, 'Start limit reached', overQuota.message, { detailZh: overQuota.messageZh });
             const ready = await (
               existing
                 ? waitReady(deps.client.workflow.getHandle(workflowId))
@@ -266,10 +272,16 @@ export const procedureRoutes =
                     actor,
                     prepared,
                     own,
-                  }).then((s) => {
-                    if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
-                    return s.ready;
-                  })
+                  }).then(
+                    (s) => {
+                      if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
+                      return s.ready;
+                    },
+                    (e: unknown) => {
+                      deps.quota?.release(workflowId);
+                      throw e;
+                    },
+                  )
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);
               if (!refusal) throw e;
