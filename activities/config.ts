@@ -84,6 +84,8 @@ export const ConfigSchema = z.object({
   BM_OIDC_NAME_CLAIM: optionalText,
   BM_OIDC_PARTY_CLAIM: optionalText,
   BM_OIDC_ROLES_CLAIM: optionalText,
+  // Who says a person's party and roles: the registry's people by sub (production's default), or the provider's claims.
+  BM_IDENTITY_MAPPING: z.enum(['registry', 'claims'], { error: '"registry" (the registry\'s people, by sub) or "claims"' }).optional(),
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
@@ -149,6 +151,8 @@ export interface Config {
     nameClaim?: string;
     partyClaim?: string;
     rolesClaim?: string;
+    /** BM_IDENTITY_MAPPING as given (api/oidc.ts: default registry in production, claims in demo). */
+    mapping?: 'registry' | 'claims';
   };
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
@@ -225,6 +229,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nameClaim: c.BM_OIDC_NAME_CLAIM,
       partyClaim: c.BM_OIDC_PARTY_CLAIM,
       rolesClaim: c.BM_OIDC_ROLES_CLAIM,
+      mapping: c.BM_IDENTITY_MAPPING,
     },
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,

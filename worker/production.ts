@@ -31,18 +31,24 @@ function codecKeyProblems(keys: string | undefined): string[] {
   });
 }
 
-/** The registry must be given and must not be the demonstration's, whatever its file is called (its `version` says). */
-function registryProblem(file: string | undefined): string | undefined {
+/**
+ * The registry must be given and must not be the demonstration's, whatever its file is called (its
+ * `version` says); where people sign in mapped by it (the API, BM_IDENTITY_MAPPING=registry, the
+ * default), it lists them.
+ */
+function registryProblem(file: string | undefined, people: boolean): string | undefined {
   const how = 'a JSON file of the real organs and authorities, with a version of its own';
   if (!file) return `BM_REGISTRY_FILE: required in production mode (the demo registry is refused); ${how}`;
-  let version: unknown;
+  let data: { version?: unknown; people?: unknown };
   try {
-    version = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version;
+    data = JSON.parse(readFileSync(file, 'utf8')) as typeof data;
   } catch (e) {
     return `BM_REGISTRY_FILE: cannot read ${file} (${(e as Error).message}); ${how}`;
   }
-  return typeof version === 'string' && isDemoRegistryVersion(version)
-    ? `BM_REGISTRY_FILE: ${file} is the demonstration registry (version "${version}"; a version starting with "demo" marks it), refused in production mode; ${how}`
+  if (typeof data.version === 'string' && isDemoRegistryVersion(data.version))
+    return `BM_REGISTRY_FILE: ${file} is the demonstration registry (version "${data.version}"; a version starting with "demo" marks it), refused in production mode; ${how}`;
+  return people && !(Array.isArray(data.people) && data.people.length)
+    ? `BM_REGISTRY_FILE: ${file} lists no people, and BM_IDENTITY_MAPPING is registry (the default in production): nobody could sign in; add "people" (sub, partyId, roles), or set BM_IDENTITY_MAPPING=claims (README: the provider's users must not edit those claims)`
     : undefined;
 }
 
@@ -57,7 +63,7 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
   if (!isProduction(env)) return [];
   const hours = env.BM_TOKEN_MAX_HOURS === undefined ? undefined : Number(env.BM_TOKEN_MAX_HOURS);
   return [
-    registryProblem(env.BM_REGISTRY_FILE),
+    registryProblem(env.BM_REGISTRY_FILE, who !== 'worker' && env.BM_IDENTITY_MAPPING !== 'claims'),
     env.TEMPORAL_ADDRESS
       ? undefined
       : 'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started); the Temporal frontend host:port',

@@ -19,7 +19,11 @@ const RENAMED_DEMO = join(registries, 'organs-2026.json');
 copyFileSync(DEMO_REGISTRY, RENAMED_DEMO);
 /** A registry of the department's own: the same parties under a version of its own. */
 const OWN_REGISTRY = join(registries, 'registry.json');
-writeFileSync(OWN_REGISTRY, JSON.stringify({ ...JSON.parse(readFileSync(DEMO_REGISTRY, 'utf8')), version: 'gd-2026-11' }));
+const own = { ...JSON.parse(readFileSync(DEMO_REGISTRY, 'utf8')), version: 'gd-2026-11' };
+writeFileSync(OWN_REGISTRY, JSON.stringify({ ...own, people: [{ sub: 'u-zhang', partyId: 'auth-440000', roles: ['head'] }] }));
+/** The same without people: nobody could sign in mapped by the registry. */
+const NO_PEOPLE = join(registries, 'no-people.json');
+writeFileSync(NO_PEOPLE, JSON.stringify(own));
 
 /** Everything production needs, valid: each test spoils one item. */
 const complete = (): Record<string, string> => ({
@@ -91,6 +95,11 @@ describe('production mode refuses to start without its secrets, registry and clu
       'the demo registry under another name',
       { BM_REGISTRY_FILE: RENAMED_DEMO },
       `BM_REGISTRY_FILE: ${RENAMED_DEMO} is the demonstration registry (version "demo-2026-11"`,
+    ],
+    [
+      'a registry listing no people (mapped by the registry)',
+      { BM_REGISTRY_FILE: NO_PEOPLE },
+      `BM_REGISTRY_FILE: ${NO_PEOPLE} lists no people`,
     ],
     ['a registry file that cannot be read', { BM_REGISTRY_FILE: join(registries, 'missing.json') }, 'BM_REGISTRY_FILE: cannot read'],
     ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
