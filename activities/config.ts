@@ -173,7 +173,21 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
 }
 
-/** Bad configuration: one line per variable, naming it, the value's fault and what is allowed. */
+/**
+ * Settings that hold a secret, or a URL that may carry a password: a refusal names the variable and
+ * the fault, never the value (it would land in logs and terminals).
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'BM_JWT_SECRET',
+  'BM_ID_SECRET',
+  'BM_CODEC_KEYS',
+  'BM_WEBHOOK_SECRET',
+  'BM_OIDC_CLIENT_SECRET',
+  'BM_SMTP_URL',
+  'BM_RECORDS_URL',
+]);
+
+/** Bad configuration: one line per variable, naming it, the value's fault (the value itself unless a secret) and what is allowed. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
@@ -189,6 +203,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '(environment)');
+        if (SECRET_SETTINGS.has(name)) return `${name}: its value (withheld: it holds a secret) is not allowed; expected ${i.message}`;
         return `${name}: "${String(set[name] ?? '')}" is not allowed; expected ${i.message}`;
       }),
     );

@@ -16,8 +16,8 @@ refuseUnsafeStart('api');
 const config = loadOrExit('api', () => temporalConfig());
 const { dataDir, port, publicUrl, sessionHours } = settings;
 const registry = loadOrExit('api', () => loadRegistry(settings.registryFile));
+const codec = loadOrExit('api', () => codecOf(settings));
 const connection = await Connection.connect(connectionOptions(config));
-const codec = codecOf(settings);
 const oidcSettings = loadOrExit('api', () => oidcSettingsOf(settings));
 const oidc = oidcSettings
   ? await connectOidc(oidcSettings).catch((e: Error) => {

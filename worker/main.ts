@@ -11,13 +11,14 @@ refuseUnsafeStart('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps(settings));
 const config = loadOrExit('worker', () => temporalConfig());
+const codec = loadOrExit('worker', () => codecOf(settings));
 // Only then the runtime binds its metrics port: a bad setting is named even when that port is taken.
 await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typeof settings.logLevel>, settings).catch((e: Error) => {
   console.error(`[worker] cannot start: ${e.message}`);
   process.exit(1);
 });
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codecOf(settings)), settings });
+const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codec), settings });
 console.error(
   `[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`,
 );

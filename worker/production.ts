@@ -21,12 +21,15 @@ function weakSecret(name: string, value: string | undefined, how: string): strin
 function codecKeyProblems(keys: string | undefined): string[] {
   const how = 'id:base64(32 random bytes), comma-separated; e.g. k1:$(openssl rand -base64 32)';
   if (!keys) return [`BM_CODEC_KEYS: required in production mode (${how})`];
-  return keys.split(',').flatMap((entry) => {
+  const entries = keys.split(',');
+  return entries.flatMap((entry, i) => {
     const [id, b64] = entry.split(':').map((x) => x.trim());
-    if (!id || !b64) return [`BM_CODEC_KEYS: "${entry.slice(0, 40)}" is not "id:base64key" (${how})`];
+    // Never the value: an entry without its "id:" is the key itself. A key is named by its id only when that looks like one.
+    if (!id || !b64) return [`BM_CODEC_KEYS: entry ${i + 1} of ${entries.length} is not "id:base64key" (value withheld; ${how})`];
+    const name = /^[\w.-]{1,20}$/.test(id) ? `key "${id}"` : `key ${i + 1} of ${entries.length}`;
     const key = Buffer.from(b64, 'base64');
-    if (key.length !== 32) return [`BM_CODEC_KEYS: key "${id}" has ${key.length} bytes; AES-256 needs exactly 32 (${how})`];
-    if (new Set(key).size < 16) return [`BM_CODEC_KEYS: key "${id}" is too weak (fewer than 16 distinct bytes); use random bytes (${how})`];
+    if (key.length !== 32) return [`BM_CODEC_KEYS: ${name} has ${key.length} bytes; AES-256 needs exactly 32 (${how})`];
+    if (new Set(key).size < 16) return [`BM_CODEC_KEYS: ${name} is too weak (fewer than 16 distinct bytes); use random bytes (${how})`];
     return [];
   });
 }
@@ -78,11 +81,33 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
       ? undefined
       : 'BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)',
     ...codecKeyProblems(env.BM_CODEC_KEYS),
+    mailProblem(env.BM_SMTP_URL),
     // Webhook receivers each have their own secret (registry webhookSecretRef), checked when the worker loads them.
     hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS)
       ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours`
       : undefined,
   ].filter((p): p is string => p !== undefined);
+}
+
+/**
+ * Production mail goes over TLS: `smtps://`, or `smtp://…?requireTLS=true` (STARTTLS required, the
+ * message refused without it), and never with the certificate check off. The URL is not quoted (it
+ * may carry the password).
+ */
+function mailProblem(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // the configuration check names it
+  }
+  const how = 'smtps://host:465, or smtp://host:587?requireTLS=true for STARTTLS';
+  if (parsed.protocol !== 'smtps:' && parsed.searchParams.get('requireTLS') !== 'true')
+    return `BM_SMTP_URL: production mail requires TLS (value withheld); use ${how}`;
+  if (parsed.searchParams.get('tls.rejectUnauthorized') === 'false')
+    return `BM_SMTP_URL: tls.rejectUnauthorized=false turns off the server certificate check, refused in production mode (value withheld)`;
+  return undefined;
 }
 
 /** The registry file's `version`, when the file can be read (production reports an unreadable one; demo mode leaves it to the loader). */
