@@ -383,7 +383,7 @@ async function procedure(id) {
               // The person's stable id beside the name (a name is only what was claimed).
               el('td', {}, [
                 a.by ?? actorText(a.actor),
-                ...(a.actor.person ? [el('div', { class: 'muted' }, `ID ${a.actor.person.sub}`)] : []),
+                ...(a.actor.person ? [el('div', { class: 'muted' }, `身份标识 ${a.actor.person.sub}`)] : []),
               ]),
               el('td', {}, a.summaryText ?? a.summary),
               el('td', {}, a.basisText ?? a.basis ?? ''),

@@ -95,7 +95,7 @@ describe('the name claim is bounded and cleaned', () => {
     expect(first.actor.person).toEqual({ sub: 'u-ctrl', name: '李某' });
     expect(first.by).toBe('广州市某局 李某（保密员）');
     // The dashboard's timeline shows the stable id under the name.
-    expect(readFileSync(new URL('../../dashboard/app.js', import.meta.url), 'utf8')).toContain('`ID ${a.actor.person.sub}`');
+    expect(readFileSync(new URL('../../dashboard/app.js', import.meta.url), 'utf8')).toContain('`身份标识 ${a.actor.person.sub}`');
   });
 });
 
