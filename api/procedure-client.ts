@@ -42,7 +42,7 @@ export interface StartOptions {
 export class IdTakenError extends Error {
   constructor(readonly workflowId: string) {
     super(
-      `the procedure id ${workflowId} of this Idempotency-Key is held by a workflow that is not your procedure; nothing was started: send another Idempotency-Key`,
+      `the procedure id ${workflowId} of this start is held by a workflow that is not your procedure; nothing was started (logged for the operators)`,
     );
   }
 }

@@ -246,9 +246,13 @@ export const procedureRoutes =
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
-            // One per subject where the definition says so (a self-inspection per enterprise and year), whatever the key.
+            // One per subject where the definition says so (a self-inspection per enterprise and year), whatever
+            // the key; keyed too, or anyone could compute the id of next year's and take it first.
             const subject = def.oneFor?.(req.body as never);
-            const workflowId = `${def.kind}-${subject ?? (key ? idempotencyDigest(deps.idSecret, caller.party.id, key) : randomUUID())}`;
+            const digest = subject
+              ? idempotencyDigest(deps.idSecret, 'one-for', subject)
+              : key && idempotencyDigest(deps.idSecret, caller.party.id, key);
+            const workflowId = `${def.kind}-${digest || randomUUID()}`;
             log = log.child({ procedureId: workflowId });
             const own = () =>
               isOwnProcedure(deps.client, deps.codec, { workflowId, workflowType: def.workflowType, partyId: caller.party.id });
@@ -305,8 +309,7 @@ export const procedureRoutes =
               const caller = req.caller!;
               deps.deny(caller, `start ${def.kind}: id ${e.workflowId} held by a workflow that is not its procedure`, req);
               throw new ApiError(409, 'Procedure id taken', e.message, {
-                detailZh:
-                  '此 Idempotency-Key 对应的程序编号已被并非本单位程序的工作流占用，未启动任何程序；请换一个 Idempotency-Key 重试。',
+                detailZh: '此次启动对应的程序编号已被并非本单位程序的工作流占用，未启动任何程序；已记入拒绝日志，请联系系统管理员。',
               });
             }
             throw e;
