@@ -177,6 +177,11 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    * "When it happened"): the API refuses such a start. Derived ones (the self-inspection's period) are not entered.
    */
   startFact: string;
+  /**
+   * For a procedure held once per subject (the self-inspection: per enterprise and year), the
+   * subject from the start input: the workflow id derives from it, so a second start returns the first.
+   */
+  oneFor?(input: I): string;
   events: Record<string, EventSpec>;
 }
 
