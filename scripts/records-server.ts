@@ -64,7 +64,7 @@ function refuseUnreachable(dataDir: string, owner: { uid: number }): void {
     const st = statSync(d);
     if (!(st.mode & 0o001) && st.uid !== owner.uid)
       throw new Error(
-        `PostgreSQL refuses to run as root, so it runs as the system user "postgres", which cannot enter ${d}: allow it (chmod o+x ${d}), keep the data elsewhere (BM_DATA_DIR), or name a server (BM_RECORDS_URL)`,
+        `PostgreSQL refuses to run as root, so it runs as the system user "postgres", which cannot enter ${d}: allow it (chmod o+x ${d}) or keep the data elsewhere (BM_DATA_DIR)`,
       );
   }
 }

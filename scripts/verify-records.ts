@@ -60,7 +60,12 @@ if (!values['no-temporal']) {
     await connection.close();
   }
 }
-const checked = (await store.pool.query<{ n: number }>(`select count(*)::int as n from procedures where mac_key_id <> ''`)).rows[0]!.n;
+const checked = (
+  await store.pool.query<{ n: number }>(
+    `select count(*)::int as n from procedures where mac_key_id <> '' and ($1::text[] is null or id = any($1))`,
+    [values.id ?? null],
+  )
+).rows[0]!.n;
 await store.close();
 if (values.json) console.log(JSON.stringify({ checked, findings }, null, 2));
 else {

@@ -87,8 +87,15 @@ describe('scope is decided from the search attributes before the workflow is que
     // The API's client, watched: every query and update it sends to a workflow.
     const { calls: sent, app } = await watchedApp(['query', 'update']);
     const historyLength = async () => (await handle.fetchHistory()).events?.length;
-    // A prepared start is answered before its first workflow task: the history is measured once that ran.
+    // A prepared start is answered before its first workflow task: the history is measured once that ran,
+    // and once the case file's append of its entries came back (an activity, then a workflow task).
     await waitReady(handle);
+    await expect
+      .poll(async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        return events.some((e) => e.activityTaskCompletedEventAttributes) && !!events.at(-1)?.workflowTaskCompletedEventAttributes;
+      })
+      .toBe(true);
     const before = await historyLength();
 
     for (const outsider of ['org-nj-bureau', 'auth-320000', 'auth-440106', 'org-gz-institute']) {

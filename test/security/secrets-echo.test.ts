@@ -30,6 +30,8 @@ const production = (): Record<string, string> => ({
   BM_JWT_SECRET: randomBytes(48).toString('base64'),
   BM_ID_SECRET: randomBytes(48).toString('base64'),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  BM_RECORDS_URL: 'postgres://records@records.example.gov.cn/baomi_records',
+  BM_RECORD_KEYS: `r1:${randomBytes(32).toString('base64')}`,
   BM_OIDC_ISSUER: 'https://idp.example.gov.cn',
   BM_OIDC_CLIENT_ID: 'baomi-procedures',
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +8,23 @@ import { descendantsOf, processTable } from '../support/proc.js';
 const root = new URL('../..', import.meta.url).pathname;
 
 describe('npm start stops everything it started', () => {
-  it('Ctrl-C pressed twice stops the worker, the API and the dev server, and says so', async () => {
-    const base = 21000 + Math.floor(Math.random() * 2000) * 3;
+  it('Ctrl-C pressed twice stops the worker, the API, the dev server and the record database, and says so', async () => {
+    const base = 21000 + Math.floor(Math.random() * 1000) * 8;
+    const dataDir = mkdtempSync(join(tmpdir(), 'bm-start-'));
+    chmodSync(dataDir, 0o755); // the record database runs as "postgres" when the tests run as root
     const start = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
       cwd: root,
       env: {
         ...process.env,
-        BM_DATA_DIR: mkdtempSync(join(tmpdir(), 'bm-start-')),
+        BM_DATA_DIR: dataDir,
         PORT: String(base),
         BM_TEMPORAL_PORT: String(base + 1),
         BM_TEMPORAL_UI_PORT: String(base + 2),
+        BM_RECORDS_PORT: String(base + 3),
+        // Ports of its own: another system on this host may hold the defaults.
+        BM_API_METRICS_PORT: String(base + 4),
+        BM_WORKER_METRICS_PORT: String(base + 5),
+        BM_WORKER_APP_METRICS_PORT: String(base + 6),
         TEMPORAL_ADDRESS: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,7 +36,7 @@ describe('npm start stops everything it started', () => {
       start.once('exit', (code) => reject(new Error(`start exited ${code}: ${stderr}`)));
     });
     const started = descendantsOf(processTable(), start.pid!);
-    expect(started.length).toBeGreaterThanOrEqual(3); // the dev server, the worker, the API
+    expect(started.length).toBeGreaterThanOrEqual(4); // the record database, the dev server, the worker, the API
 
     const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
     start.kill('SIGINT');
