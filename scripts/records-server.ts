@@ -5,6 +5,7 @@
  * PostgreSQL refuses to run as root: as root it runs as a `postgres` system user (created once).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,8 @@ export interface RecordsServerOptions {
 export interface RecordsServer {
   /** A URL of the server's maintenance database, as its superuser: create databases from it. */
   adminUrl: string;
+  /** Where its data is (the folder asked for, unless its user could not enter it: see serverDataDir). */
+  dataDir: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -58,32 +61,42 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** The server's user must be able to reach its data folder: every folder above it open to others (o+x) or its own. */
-function refuseUnreachable(dataDir: string, owner: { uid: number }): void {
+/** The server's user can reach the folder: every folder above it open to others (o+x) or its own. */
+function reachable(dataDir: string, owner: { uid: number }): boolean {
   for (let d = dirname(dataDir); d !== dirname(d); d = dirname(d)) {
+    if (!existsSync(d)) continue;
     const st = statSync(d);
-    if (!(st.mode & 0o001) && st.uid !== owner.uid)
-      throw new Error(
-        `PostgreSQL refuses to run as root, so it runs as the system user "postgres", which cannot enter ${d}: allow it (chmod o+x ${d}) or keep the data elsewhere (BM_DATA_DIR)`,
-      );
+    if (!(st.mode & 0o001) && st.uid !== owner.uid) return false;
   }
+  return true;
+}
+
+/**
+ * Where the server keeps its data: the folder asked for; or, run as root in a folder the
+ * "postgres" user cannot enter (a clone under /root), a folder under /var/lib named after it, so
+ * that no permission of the user's own folders is changed and the record survives a reboot.
+ */
+function serverDataDir(dataDir: string, owner: { uid: number } | undefined): string {
+  if (!owner || reachable(dataDir, owner)) return dataDir;
+  return join('/var/lib/baomi-procedures', createHash('sha256').update(dataDir).digest('hex').slice(0, 16), 'records');
 }
 
 export async function startRecordsServer(o: RecordsServerOptions): Promise<RecordsServer> {
   const bin = await binaries();
   const owner = runAs();
-  mkdirSync(o.dataDir, { recursive: true });
-  if (owner) {
-    refuseUnreachable(o.dataDir, owner);
-    chownSync(o.dataDir, owner.uid, owner.gid);
-  }
-  if (!existsSync(join(o.dataDir, 'PG_VERSION'))) {
+  const dataDir = serverDataDir(o.dataDir, owner);
+  mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 }); // the folders above: enterable by the server's user
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (owner) chownSync(dataDir, owner.uid, owner.gid);
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    // Readable by the server's user only, for the moment initdb reads it.
     const pwfile = join(tmpdir(), `records-pw-${process.pid}-${Date.now()}`);
-    writeFileSync(pwfile, `${o.password}\n`, { mode: 0o644 });
+    writeFileSync(pwfile, `${o.password}\n`, { mode: 0o600 });
+    if (owner) chownSync(pwfile, owner.uid, owner.gid);
     try {
       execFileSync(
         bin.initdb,
-        ['-D', o.dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-instructions'],
+        ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-instructions'],
         { stdio: ['ignore', 'ignore', 'pipe'], cwd: '/', ...owner },
       );
     } finally {
@@ -96,7 +109,7 @@ export async function startRecordsServer(o: RecordsServerOptions): Promise<Recor
     bin.postgres,
     [
       '-D',
-      o.dataDir,
+      dataDir,
       '-p',
       String(o.port),
       '-c',
@@ -112,6 +125,7 @@ export async function startRecordsServer(o: RecordsServerOptions): Promise<Recor
   const adminUrl = `postgres://postgres:${encodeURIComponent(o.password)}@127.0.0.1:${o.port}/postgres`;
   const server: RecordsServer = {
     adminUrl,
+    dataDir,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

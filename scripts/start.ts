@@ -141,7 +141,7 @@ A token of ${curlPerson.name} (${curlPerson.party}) for curl, valid ${DEMO_TOKEN
 console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
-  Record database:  ${records ? `embedded PostgreSQL on 127.0.0.1:${settings.recordsPort} (data: ${join(DATA, 'records')})` : 'BM_RECORDS_URL'}
+  Record database:  ${records ? `embedded PostgreSQL on 127.0.0.1:${settings.recordsPort} (data: ${records.dataDir})` : 'BM_RECORDS_URL'}
   Temporal:         ${temporalAddress}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
 ${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection schedules (Regs 48): ${schedules.created.length} created, ${schedules.existing.length} already registered
 
