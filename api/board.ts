@@ -6,6 +6,8 @@ import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
 import { canSeeByAttributes, scopeQuery } from './scope.js';
 import type { Scope } from './scope-cache.js';
+import { deadlineStatus } from '../workflows/attribute-pairs.js';
+import type { OrphanedProcedure, RecordedBoardSource } from '../records/board-source.js';
 
 export interface BoardItem {
   id: string;
@@ -22,6 +24,8 @@ export interface BoardItem {
   deadlineRule: string;
   provisional: boolean;
   deliveryFailed: boolean;
+  /** 异常: its run was ended from outside; shown from the case file, its duties still open. */
+  anomaly?: true;
 }
 
 export interface BoardFilters {
@@ -91,11 +95,19 @@ export class DeadlineBoard {
   private readonly o: BoardOptions;
   /** Closed counts by query: they change slowly and cost a visibility count each. */
   private readonly closedCounts = new Map<string, { at: number; count: Promise<number> }>();
+  /** The procedures known to have a record (SPEC §4a): only those are shown. */
+  private readonly recordedIds = new Set<string>();
+  /** Open in the record, ended from outside in Temporal: shown from the record, flagged. */
+  private orphans: BoardItem[] = [];
+  /** Open procedures the check of the case file found 异常 (records/watch.ts): flagged wherever shown. */
+  private anomalous = new Set<string>();
 
   constructor(
     private readonly client: Client,
     private readonly calendar: () => WorkCalendar,
     options: Partial<BoardOptions> = {},
+    /** The case file: without it (tests of the board alone) every workflow of ours is shown. */
+    private readonly records?: RecordedBoardSource,
   ) {
     this.o = { ...DEFAULT_BOARD_OPTIONS, ...options };
   }
@@ -124,11 +136,34 @@ export class DeadlineBoard {
         for await (const row of this.list(`BmKind IS NOT NULL AND (BmUpdatedAt >= '${since}' OR CloseTime >= '${since}')`)) this.apply(row);
         if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
       }
-      if (this.changed) this.sorted = [...this.entries.values()].map((e) => e.item).sort(byNextDeadline);
+      if (this.records) await this.followRecord();
+      if (this.changed)
+        this.sorted = [...this.entries.values()]
+          .filter((e) => !this.records || this.recordedIds.has(e.item.id))
+          .map((e) => (this.anomalous.has(e.item.id) ? { ...e.item, anomaly: true as const } : e.item))
+          .concat(this.orphans.filter((o) => !this.entries.has(o.id)))
+          .sort(byNextDeadline);
       this.changed = false;
       this.refreshedAt = Date.now();
     })().finally(() => (this.inflight = undefined));
     return this.inflight;
+  }
+
+  /** Which entries have a record now (a start writes its first within moments), and the orphans as they stand. */
+  private async followRecord(): Promise<void> {
+    const unknown = [...this.entries.keys()].filter((id) => !this.recordedIds.has(id));
+    if (unknown.length)
+      for (const id of await this.records!.recorded(unknown)) {
+        this.recordedIds.add(id);
+        this.changed = true;
+      }
+    const orphans = (await this.records!.orphans()).map(orphanItem);
+    const key = (items: BoardItem[]) => items.map((o) => `${o.id}|${o.nextDeadline}|${o.deadlineStatus}`).join();
+    if (key(orphans) !== key(this.orphans)) {
+      this.orphans = orphans;
+      this.anomalous = new Set(orphans.map((o) => o.id));
+      this.changed = true;
+    }
   }
 
   private list(query: string) {
@@ -140,7 +175,9 @@ export class DeadlineBoard {
     const sa = row.typedSearchAttributes;
     const startedAt = row.startTime.getTime();
     const changedAt = Math.max(sa.get(SA.updatedAt)?.getTime() ?? 0, startedAt, row.closeTime?.getTime() ?? 0);
-    this.watermark = Math.max(this.watermark, changedAt);
+    // A BmUpdatedAt written from outside in the future (2099) must not carry the watermark past now:
+    // every change until then would be missed by the incremental query.
+    this.watermark = Math.max(this.watermark, Math.min(changedAt, Date.now()));
     seen?.add(row.workflowId);
     const held = this.entries.get(row.workflowId);
     if (held && (startedAt < held.startedAt || (row.runId === held.runId && changedAt < held.changedAt))) return;
@@ -173,6 +210,14 @@ export class DeadlineBoard {
       this.sweep = undefined;
       throw e;
     }
+  }
+
+  /** Those of `ids` that have a record (all of them without the case file): a workflow without one appears nowhere. */
+  async withRecord(ids: string[]): Promise<Set<string>> {
+    if (!this.records) return new Set(ids);
+    const unknown = ids.filter((id) => !this.recordedIds.has(id));
+    if (unknown.length) for (const id of await this.records.recorded(unknown)) this.recordedIds.add(id);
+    return new Set(ids.filter((id) => this.recordedIds.has(id)));
   }
 
   /** An open procedure's scope attributes as the model holds them (scope-cache.ts's fallback). */
@@ -282,5 +327,27 @@ function toItem(id: string, sa: TypedSearchAttributes): BoardItem {
     deadlineRule: sa.get(SA.deadlineRule) ?? 'none',
     provisional: sa.get(SA.provisional) ?? false,
     deliveryFailed: sa.get(SA.deliveryFailed) ?? false,
+  };
+}
+
+/** An orphaned procedure as a board row: its next running deadline and status from its recorded deadlines. */
+function orphanItem(o: OrphanedProcedure): BoardItem {
+  const next = o.deadlines.filter((d) => d.status === 'running').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+  return {
+    id: o.id,
+    kind: o.kind,
+    state: o.state,
+    responsible: o.responsible ?? 'none',
+    tier: o.tier ?? 'none',
+    region: o.region ?? '',
+    organ: o.organ ?? 'none',
+    parties: o.parties,
+    regionScope: o.regionScope,
+    ...(next ? { nextDeadline: next.dueAt } : {}),
+    deadlineStatus: deadlineStatus(o.deadlines),
+    deadlineRule: next?.rule ?? 'none',
+    provisional: o.deadlines.some((d) => d.status === 'running' && d.provisional),
+    deliveryFailed: false,
+    anomaly: true,
   };
 }

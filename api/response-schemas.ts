@@ -278,6 +278,7 @@ const BoardItemSchema = z.object({
   deadlineRule: text,
   provisional: z.boolean(),
   deliveryFailed: z.boolean(),
+  anomaly: z.literal(true).optional().describe('异常: its run was ended from outside; shown from the case file, its duties still open'),
   timeLeft: TimeLeftSchema.optional(),
 });
 

@@ -32,6 +32,7 @@ import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
 import type { RecordStore } from '../records/store.js';
+import { RecordedBoardSource } from '../records/board-source.js';
 
 export interface ApiDeps {
   client: Client;
@@ -279,7 +280,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const board = new DeadlineBoard(deps.client, deps.calendar);
+  const board = new DeadlineBoard(deps.client, deps.calendar, {}, deps.records ? new RecordedBoardSource(deps.records) : undefined);
   board.start();
   app.addHook('onClose', async () => board.stop());
   const metrics = new ApiMetrics(() => board.open());

@@ -205,6 +205,12 @@ export class RecordStore {
     return new Map(rows.map((r) => [r.seq, canonical(r.entry)]));
   }
 
+  /** The ids among `ids` that have a record: a procedure-like workflow without one was started outside the system. */
+  async recordedIds(ids: string[]): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ id: string }>(`select id from procedures where id = any($1) and mac_key_id <> ''`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** What the checks found wrong with a procedure's record or run (异常), in the order found; none: undefined. */
   async anomalyOf(id: string): Promise<{ detail: string; kinds: FindingKind[] } | undefined> {
     const { rows } = await this.pool.query<{ anomaly: string | null; kinds: FindingKind[] | null }>(

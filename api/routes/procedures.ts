@@ -509,22 +509,28 @@ export const procedureRoutes =
           pageSize: q.pageSize,
           nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : undefined,
         });
-        const items = (res.executions ?? []).map((e) => {
-          const sa = decodeAttributes(e.searchAttributes?.indexedFields);
-          return {
-            id: e.execution!.workflowId!,
-            kind: sa.get(SA.kind),
-            state: sa.get(SA.state),
-            responsible: sa.get(SA.responsible),
-            tier: sa.get(SA.tier),
-            region: sa.get(SA.region),
-            organ: sa.get(SA.organ),
-            nextDeadline: sa.get(SA.nextDeadline)?.toISOString(),
-            deadlineStatus: sa.get(SA.deadlineStatus),
-            provisional: sa.get(SA.provisional),
-            closed: sa.get(SA.closed),
-          };
-        });
+        // A workflow started outside the system (no record) is listed nowhere (SPEC §4a).
+        const recorded = deps.records
+          ? await deps.records.recordedIds((res.executions ?? []).map((e) => e.execution!.workflowId!))
+          : undefined;
+        const items = (res.executions ?? [])
+          .filter((e) => !recorded || recorded.has(e.execution!.workflowId!))
+          .map((e) => {
+            const sa = decodeAttributes(e.searchAttributes?.indexedFields);
+            return {
+              id: e.execution!.workflowId!,
+              kind: sa.get(SA.kind),
+              state: sa.get(SA.state),
+              responsible: sa.get(SA.responsible),
+              tier: sa.get(SA.tier),
+              region: sa.get(SA.region),
+              organ: sa.get(SA.organ),
+              nextDeadline: sa.get(SA.nextDeadline)?.toISOString(),
+              deadlineStatus: sa.get(SA.deadlineStatus),
+              provisional: sa.get(SA.provisional),
+              closed: sa.get(SA.closed),
+            };
+          });
         const token = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
         return { items, ...(token ? { nextCursor: token } : {}) };
       },

@@ -107,6 +107,9 @@ type MyDeadline = { dueAt: string; dueSoonAt: string; rule: string; label: strin
  * change hands with no attribute changing (a leak report relayed one tier up keeps its state and,
  * read literally, its due instant, Regs 61 para 2), and another API instance may have sent it.
  */
+/** How long the workbench waits for one procedure's view. */
+const QUERY_BUDGET_MS = 2_000;
+
 export class RunningDeadlines {
   private readonly cache = new Map<string, { key: string; at: number; deadlines: Array<MyDeadline & { responsible: string }> }>();
   constructor(
@@ -118,7 +121,12 @@ export class RunningDeadlines {
     const key = [i.state, i.nextDeadline, i.deadlineStatus, i.responsible].join('|');
     const hit = this.cache.get(i.id);
     if (hit?.key === key && Date.now() - hit.at < this.ttlMs) return hit.deadlines;
-    const view = await this.client.workflow.getHandle(i.id).query(viewQuery);
+    // Time-boxed: a workflow nobody runs (one started outside the system, on a queue no worker polls)
+    // must not hold the workbench for the query's full timeout; its steps are then left out this once.
+    const view = await this.client.connection
+      .withDeadline(Date.now() + QUERY_BUDGET_MS, () => this.client.workflow.getHandle(i.id).query(viewQuery))
+      .catch(() => undefined);
+    if (!view) return [];
     const deadlines = view.deadlines
       .filter((d) => d.status === 'running')
       .map((d) => ({
@@ -263,6 +271,8 @@ export const workbenchRoutes =
           );
           if (started.length === 50) break;
         }
+        // A workflow started outside the system (no record) is listed nowhere (SPEC §4a).
+        const recorded = await deps.board.withRecord(started.map((s) => s.id));
         // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
         const jurisdiction =
           caller.party.type === 'authority'
@@ -273,7 +283,13 @@ export const workbenchRoutes =
             : undefined;
         // 发起程序: only the procedures the server would let this party start (domain/standing.ts).
         const startable = startableKinds(deps.registry, Object.keys(PROCEDURES), me);
-        return { todo, started, ...(jurisdiction ? { jurisdiction } : {}), startable, refreshedAt: new Date(now).toISOString() };
+        return {
+          todo,
+          started: started.filter((s) => recorded.has(s.id)),
+          ...(jurisdiction ? { jurisdiction } : {}),
+          startable,
+          refreshedAt: new Date(now).toISOString(),
+        };
       },
     );
   };

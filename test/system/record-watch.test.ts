@@ -16,6 +16,8 @@ let hook: Awaited<ReturnType<typeof webhookReceiver>>;
 let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
 let watch: ReturnType<typeof startRecordWatch>;
 const logged: string[] = [];
+/** The procedures the first test ends from outside, for the second to look for. */
+const ended = { terminated: '', reset: '' };
 
 beforeAll(async () => {
   stack = await startStack(TASK_QUEUE);
@@ -64,6 +66,7 @@ describe('the case file checked against Temporal all the time (SPEC §4a)', () =
   it('a terminate, a reset and a fake start are each alarmed within 60 s, once, to the national authority (webhook, e-mail) and the operators; the procedure shows 异常', async () => {
     const terminated = await recordedLeak('W-1');
     const reset = await recordedLeak('W-2');
+    Object.assign(ended, { terminated, reset });
     const t0 = Date.now();
     await stack.client.workflow.getHandle(terminated).terminate('an insider ends it');
     execFileSync(ensureTemporalBinaries().cli, [
@@ -88,6 +91,9 @@ describe('the case file checked against Temporal all the time (SPEC §4a)', () =
         { key: SA.kind, value: 'leak' },
         { key: SA.parties, value: ['org-th-office'] },
         { key: SA.deadlineStatus, value: 'overdue' },
+        { key: SA.closed, value: false },
+        { key: SA.organ, value: 'org-th-office' },
+        { key: SA.updatedAt, value: new Date('2099-01-01T00:00:00Z') },
       ],
     });
 
@@ -116,4 +122,33 @@ describe('the case file checked against Temporal all the time (SPEC §4a)', () =
       expect.arrayContaining(['diverged']),
     );
   }, 180_000);
+
+  it('the fake appears nowhere and cannot move the board on; the terminated leak stays on the board from the record, flagged; the workbench answers at once', async () => {
+    const board = async (as: string) =>
+      (await call('GET', '/api/dashboard/board?pageSize=200', as)).body.items as Array<{ id: string; anomaly?: true }>;
+    // The terminated leak of the test before: still open in the record, its duties shown, 异常.
+    await expect
+      .poll(async () => (await board('auth-000000')).find((i) => i.id === ended.terminated)?.anomaly, { timeout: 20_000 })
+      .toBe(true);
+    // The reset one runs on in Temporal: on the board as it runs, flagged too.
+    expect((await board('auth-000000')).find((i) => i.id === ended.reset)?.anomaly).toBe(true);
+    expect((await board('auth-000000')).some((i) => i.id === 'leak-fake-watch')).toBe(false);
+    expect((await board('org-th-office')).some((i) => i.id === 'leak-fake-watch')).toBe(false);
+
+    // A leak started after the fake's BmUpdatedAt of 2099 still reaches the board: the watermark stayed at now.
+    const later = await recordedLeak('W-3');
+    await expect.poll(async () => (await board('org-th-office')).some((i) => i.id === later), { timeout: 20_000 }).toBe(true);
+
+    // The organ's workbench: the fake (which names the organ, on a queue nobody polls) neither listed nor waited for.
+    const t0 = Date.now();
+    const work = (await call('GET', '/api/workbench', 'org-th-office')).body;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const ids = [...work.todo, ...work.started].map((r: { id: string }) => r.id);
+    expect(ids).toContain(later);
+    expect(ids).not.toContain('leak-fake-watch');
+    // And the list of open procedures names no fake either.
+    const listed = (await call('GET', '/api/procedures?pageSize=200', 'org-th-office')).body.items.map((i: { id: string }) => i.id);
+    expect(listed).toContain(later);
+    expect(listed).not.toContain('leak-fake-watch');
+  }, 120_000);
 });
