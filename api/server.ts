@@ -26,6 +26,7 @@ import { DeadlineBoard } from './board.js';
 import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
+import { CaseHeadlines } from './case-headlines.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
@@ -225,7 +226,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
           messageZh: issueZh({ ...v.params, code: v.keyword ?? 'custom', path, message }),
         };
       });
-      return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors });
+      return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), {
+        detailZh: `请求有误：${fieldErrors.map((f) => f.messageZh).join('；')}`,
+        fieldErrors,
+      });
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return problem(reply, status, 'Bad request', (err as Error).message);
@@ -268,6 +272,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => void (await new Promise((resolve) => metricsServer.close(resolve))));
   }
   const running = new RunningDeadlines(deps.client);
+  const headlines = new CaseHeadlines(deps.client);
   await app.register(
     procedureRoutes({
       client: deps.client,
@@ -284,9 +289,17 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
-  await app.register(dashboardRoutes(board, auth));
+  await app.register(dashboardRoutes(board, auth, headlines));
   await app.register(
-    workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth, registry: deps.registry }),
+    workbenchRoutes({
+      client: deps.client,
+      board,
+      running,
+      calendar: deps.calendar,
+      authenticate: auth,
+      registry: deps.registry,
+      headlines,
+    }),
   );
   await app.register(
     loginRoutes({

@@ -360,3 +360,23 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
     }),
   };
 }
+
+/**
+ * A refusal in Chinese by its HTTP status, for every problem the API answers without one of its
+ * own (`detailZh`): a page shows these, never the English `detail` meant for programs.
+ */
+export const PROBLEM_LABELS: Record<number, string> = {
+  400: '请求有误，未能处理。',
+  401: '登录已过期或尚未登录，请重新登录。',
+  403: '您无权查看或办理此事项。',
+  404: '未找到该程序，或其不在您的可见范围内。',
+  409: '程序已有变化，本次未作记录，请刷新后再办理。',
+  413: '提交的内容过长。',
+  415: '提交的内容格式不受支持。',
+  429: '请求过于频繁，请稍后再试。',
+  500: '服务器未能完成请求，请稍后再试。',
+  503: '服务暂时不可用，请稍后再试。',
+};
+
+/** A problem's Chinese text: its own, else its status's, else a general one by class. */
+export const problemZh = (status: number): string => PROBLEM_LABELS[status] ?? PROBLEM_LABELS[status >= 500 ? 500 : 400]!;
