@@ -147,6 +147,12 @@ const InboxEntrySchema = z.object({
 });
 
 /** GET /api/procedures/{id}: the procedure in words beside its machine-readable fields. */
+/** What tells two cases of one kind apart (api/case-headlines.ts). */
+const HeadlineShape = {
+  reference: text.optional().describe('事项编号、事件编号、案件编号等（启动时填写）'),
+  title: text.optional().describe('事项名称或事件概况（非涉密）'),
+};
+
 export const ProcedureViewSchema = z.object({
   id: text,
   kind: text,
@@ -158,6 +164,7 @@ export const ProcedureViewSchema = z.object({
   activeStates: z.array(text),
   activeStateLabels: z.array(text),
   closed: z.boolean(),
+  headline: z.object(HeadlineShape).describe('what tells the case apart in a list: its reference and title'),
   context: free.describe("the machine's context: the facts recorded so far"),
   citations: z.record(z.string(), text).describe('each article cited in the context, in words'),
   responsible: PartySchema.optional(),
@@ -208,12 +215,17 @@ const WorkRowSchema = z.object({
   provisional: z.boolean(),
   closed: z.boolean().optional(),
   timeLeft: TimeLeftSchema.optional(),
+  ...HeadlineShape,
 });
 
 export const WorkbenchSchema = z.object({
   todo: z.array(WorkRowSchema),
+  /** 我参与的（待他方办理）: open procedures the caller's party takes part in, the step now another's. */
+  involved: z.array(WorkRowSchema),
   started: z.array(WorkRowSchema),
   jurisdiction: z.array(WorkRowSchema).optional(),
+  /** How many open procedures the authority may see: the board's count (the list shows the first 100). */
+  jurisdictionTotal: z.number().int().optional(),
   /** The kinds the caller's party may start (domain/standing.ts), as the start route judges them. */
   startable: z.array(text),
   refreshedAt: instant,
@@ -233,6 +245,10 @@ export const CalendarSchema = z.object({
 });
 
 export const DeadlineAnswerSchema = z.object({ ...PeriodShape, explanation: ExplanationSchema });
+
+export const RegionsSchema = z.array(
+  z.object({ code: text.describe('行政区划代码（GB/T 2260）'), name: text.describe('地区名称，例如 广州市') }),
+);
 
 export const AuthoritiesSchema = z.array(PartySchema.extend({ head: text.optional() }));
 
@@ -262,6 +278,7 @@ const BoardItemSchema = z.object({
   provisional: z.boolean(),
   deliveryFailed: z.boolean(),
   timeLeft: TimeLeftSchema.optional(),
+  ...HeadlineShape,
 });
 
 export const BoardPageSchema = z.object({

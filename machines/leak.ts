@@ -564,5 +564,6 @@ export const leakProcedure = defineProcedure({
   parties: leakParties,
   startedBy: 'organId',
   startFact: 'discoveredAt',
+  startFieldsInContext: { remedialMeasures: 'measures.0.measures' },
   events: leakEvents,
 });

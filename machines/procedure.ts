@@ -177,6 +177,12 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    * "When it happened"): the API refuses such a start. Derived ones (the self-inspection's period) are not entered.
    */
   startFact: string;
+  /**
+   * Start fields the context keeps under another name, as a dotted path (e.g. the first measures
+   * recorded: `remedialMeasures` → `measures.0.measures`): the case panel finds them there. Fields
+   * kept under their own name need no entry.
+   */
+  startFieldsInContext?: Readonly<Record<string, string>>;
   events: Record<string, EventSpec>;
 }
 

@@ -13,6 +13,7 @@ import { BoardPageSchema, MeSchema, OverviewSchema, StatechartSchema } from '../
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import type { CaseHeadlines } from '../case-headlines.js';
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
@@ -21,6 +22,7 @@ const ASSETS: Record<string, string> = {
   'workbench.js': 'text/javascript; charset=utf-8',
   'forms.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
+  'case.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 
@@ -39,7 +41,7 @@ const BoardQuery = z.strictObject({
 
 /** The supervisors' dashboard: the page itself, and the read endpoints it draws from. */
 export const dashboardRoutes =
-  (board: DeadlineBoard, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (board: DeadlineBoard, authenticate: Authenticate, headlines: CaseHeadlines): FastifyPluginAsyncZod =>
   async (app) => {
     const page = readFileSync(new URL('index.html', dir), 'utf8');
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
@@ -87,7 +89,8 @@ export const dashboardRoutes =
       async (req) => {
         const caller = await authenticate(req);
         const { pageSize, cursor, ...filters } = req.query;
-        return board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
+        const page = await board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
+        return { ...page, items: await headlines.with(page.items) };
       },
     );
 

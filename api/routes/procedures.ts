@@ -15,6 +15,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
+import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
@@ -369,8 +370,10 @@ export const procedureRoutes =
         const cal = deps.calendar();
         const now = Date.now();
         // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
-        return viewInWords(procedureOf(view.kind)!, {
+        const def = procedureOf(view.kind)!;
+        return viewInWords(def, {
           ...view,
+          headline: caseHeadline(def, view.context),
           deadlines: view.deadlines.map((d) => ({
             ...d,
             explanation: explainDeadline(cal, d),
