@@ -297,14 +297,19 @@ export const workbenchRoutes =
         }
         // 我参与的（待他方办理）: open procedures my party takes part in, with no step of mine now, that it did not start.
         const mineNow = new Set(todo.map((r) => r.id));
-        const involved = open
-          .filter((i) => i.parties.includes(me) && !mineNow.has(i.id) && i.organ !== me)
-          .slice(0, 100)
-          .map((i) => row(i, now));
+        // Other parties' rows name their most urgent step (逐级报至… 已超期 3 小时), whoever must take it.
+        const named = (list: readonly BoardItem[]) =>
+          Promise.all(
+            list.map(async (i) => {
+              const first = (await deps.running.of(i).catch(() => [])).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+              return row(i, now, first);
+            }),
+          );
+        const involved = await named(open.filter((i) => i.parties.includes(me) && !mineNow.has(i.id) && i.organ !== me).slice(0, 100));
         // 辖区内: for an authority, every open procedure it may see, as the board counts them (its own among them).
         const inJurisdiction =
           caller.party.type === 'authority' ? open.filter((i) => canSeeByAttributes(caller.party, i.parties, i.regionScope)) : undefined;
-        const jurisdiction = inJurisdiction?.slice(0, 100).map((i) => row(i, now));
+        const jurisdiction = inJurisdiction && (await named(inJurisdiction.slice(0, 100)));
         // 发起程序: only the procedures the server would let this party start (domain/standing.ts).
         const startable = startableKinds(deps.registry, Object.keys(PROCEDURES), me);
         const h = deps.headlines;
