@@ -380,3 +380,32 @@ export const PROBLEM_LABELS: Record<number, string> = {
 
 /** A problem's Chinese text: its own, else its status's, else a general one by class. */
 export const problemZh = (status: number): string => PROBLEM_LABELS[status] ?? PROBLEM_LABELS[status >= 500 ? 500 : 400]!;
+
+/** The machines' named guards in words, for the statechart's arrows (machines/graph.ts). */
+export const GUARD_LABELS: Record<string, string> = {
+  passed: '期限届满',
+  edition1: '第一版规则',
+  edition2: '第二版起的规则',
+  beyondOwnAuthority: '属于上级机关、单位的定密权限',
+  filingRequired: '由省级保密行政管理部门确定，须备案',
+  filingAndMarkings: '须备案，且决定改变了拟定的密级、保密期限或知悉范围',
+  markingsRemoved: '决定不属于国家秘密',
+  markingsChanged: '决定变更了密级、保密期限或知悉范围',
+  withdrawnObjection: '异议已撤回',
+  decidedByProvincialAuthority: '由省级保密行政管理部门决定',
+  acceptance: '异议方尚未表示接受',
+  mayAppeal: '未放弃报国家保密行政管理部门确定',
+  hasSuperior: '有上级主管部门',
+  reachedNational: '已报至国家保密行政管理部门',
+  relayed: '接报的是保密行政管理部门（须逐级报送）',
+  networkOperator: '报告主体为网络运营者',
+  secrecyAuthorityHolds: '由保密行政管理部门接报',
+  canExtend: '尚未延长，且在期限届满前',
+  consultationInPeriod: '在鉴定期限内开始咨询',
+  consultationNotExtended: '咨询期限尚未延长',
+  concludesEveryItem: '对每一鉴定事项均作出结论',
+  rectifiedInTime: '整改在期限内完成',
+  endsAfterToday: '所定日期晚于当日',
+  resumesTo: '回到提出建议前的步骤',
+  duringSuspension: '在暂停涉密业务期间',
+};

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURE_KINDS, PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
+import { CURRENT_EDITION } from '../../machines/procedure.js';
 import { statechartLayout } from '../statechart-layout.js';
 import { TIERS, TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
@@ -99,6 +100,15 @@ export const dashboardRoutes =
       {
         schema: {
           params: z.strictObject({ kind: z.enum(PROCEDURE_KINDS) }),
+          querystring: z.strictObject({
+            edition: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(CURRENT_EDITION)
+              .default(CURRENT_EDITION)
+              .describe('规则版本：程序启动时的版本（context.edition），不填为现行版本；只画出该版本可达的状态'),
+          }),
           response: { 200: StatechartSchema },
           summary: '程序状态图',
           tags: ['dashboard'],
@@ -106,14 +116,15 @@ export const dashboardRoutes =
       },
       async (req) => {
         const def = PROCEDURES[req.params.kind]!;
-        // The layout runs here, once per kind (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
+        const { edition } = req.query;
+        // The layout runs here, once per kind and edition (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
         return {
           kind: def.kind,
           label: def.label,
           basis: def.basis,
           basisText: basisText(def.basis),
-          ...machineGraph(def),
-          layout: await statechartLayout(def),
+          ...machineGraph(def, edition),
+          layout: await statechartLayout(def, edition),
         };
       },
     );
