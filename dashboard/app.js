@@ -86,11 +86,18 @@ async function api(path) {
   return body;
 }
 
-async function graph(kind) {
-  graphs[kind] ??= await fetch(`/api/machines/${kind}`, { headers: authHeaders() }).then((r) => r.json());
-  return graphs[kind];
+/** A procedure's statechart as procedures of `edition` run it (the current rules unless given). */
+async function graph(kind, edition) {
+  const key = edition ? `${kind}:${edition}` : kind;
+  graphs[key] ??= await api(`/api/machines/${kind}${edition ? `?edition=${edition}` : ''}`);
+  return graphs[key];
 }
-const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
+/** A state's label, from any edition's chart of the kind loaded. */
+const stateLabel = (kind, state) =>
+  Object.entries(graphs)
+    .filter(([k]) => k === kind || k.startsWith(`${kind}:`))
+    .map(([, g]) => g.states.find((s) => s.path === state)?.label)
+    .find(Boolean) ?? state;
 
 let me;
 const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
@@ -174,7 +181,7 @@ async function board(background = false) {
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
   labels = overview.labels;
-  await Promise.all(Object.keys(labels).map(graph));
+  await Promise.all(Object.keys(labels).map((k) => graph(k)));
   if (background && typing()) return;
   document.title = `期限看板（${page.total} 件） · 保密法定程序`;
   const overviewTable = (rows, key, name) =>
@@ -365,7 +372,7 @@ async function board(background = false) {
 
 async function procedure(id) {
   const v = await api(`/api/procedures/${id}`);
-  const g = await graph(v.kind);
+  const g = await graph(v.kind, v.context.edition);
   const chart = el('div', { id: 'statechart' });
   // One row a step: a step taken again (each tier of a relay) shows its latest instance, the earlier ones beside it.
   const kept = v.deadlines.filter((d) => d.status !== 'superseded');
@@ -540,7 +547,7 @@ async function procedure(id) {
       ),
     ),
   );
-  renderStatechart(chart, g, v.activeStates, v.label);
+  renderStatechart(chart, g, v.activeStates, v.label, v.id);
 }
 
 /** Re-renders without closing the <details> the user opened. */

@@ -78,18 +78,19 @@ export function caseInfo(view, ctx) {
 
   // Each step's entries, in order, with who entered them and when the fact happened.
   const steps = view.audit
-    .filter((a) => a.kind === 'event' && a.event)
+    // What the parties entered (the system's own events, such as a deadline passing, are in the timeline).
+    .filter((a) => a.kind === 'event' && form.events[a.event?.type])
     .map((a) => {
       const spec = form.events[a.event.type];
       const fields = Object.entries(a.event.payload ?? {}).flatMap(([k, v]) => {
-        const schema = spec?.schema.properties?.[k] ?? {};
+        const schema = spec.schema.properties?.[k] ?? {};
         const text = valueText(v, schema, k, wctx);
         return text === undefined ? [] : [el('div', { class: 'case-field' }, `${words(k, schema, wctx).label}：`, text)];
       });
       return el(
         'li',
         { 'data-event': a.event.type },
-        el('strong', {}, spec?.label ?? a.summaryText),
+        el('strong', {}, spec.label),
         el('span', { class: 'muted' }, ` · ${a.by ?? a.actor.name ?? ''} · ${ctx.beijing(a.occurredAt ?? a.at)}`),
         fields,
       );

@@ -129,7 +129,9 @@ export async function workbench(app) {
   await load();
   const w = await d.api('/api/workbench');
   await Promise.all(
-    [...new Set([...w.todo, ...w.involved, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))].filter(Boolean).map(d.graph),
+    [...new Set([...w.todo, ...w.involved, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))]
+      .filter(Boolean)
+      .map((k) => d.graph(k)),
   );
   document.title = `工作台（待办 ${w.todo.length} 件） · 保密法定程序`;
   // A section that is not there (undefined) is left out, not printed as text.
