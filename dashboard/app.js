@@ -158,6 +158,8 @@ let filterError;
 function byName(text, options, what) {
   const exact = options.find((o) => o.text === text || o.value === text);
   if (exact) return { hit: exact };
+  // A region code or its prefix, as supervisors who know them type them (32: 江苏).
+  if (/^\d+$/.test(options[0]?.value ?? '') && /^\d{2}(\d{2}){0,2}$/.test(text)) return { hit: { value: text, text } };
   const some = options.filter((o) => o.text.includes(text));
   if (some.length === 1) return { hit: some[0] };
   // A region and regions inside it (广州 → 广州市, which holds 天河区): the enclosing one.
