@@ -27,6 +27,7 @@ import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { CaseHeadlines } from './case-headlines.js';
+import { API_DESCRIPTION, forIntegrators } from './openapi-docs.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
@@ -139,12 +140,13 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: '保密法定程序编排 API',
         version: '0.1.0',
-        description: '机关、单位启动程序并发送事件；保密行政管理部门作出决定；监督人员查看期限。',
+        description: API_DESCRIPTION,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => forIntegrators('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   const rules = defaultTokenRules(deps.tokenRules);

@@ -15,6 +15,8 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
+import { exampleOf } from '../openapi-docs.js';
+import { formSchema } from './workbench.js';
 import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
@@ -52,7 +54,7 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
     const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`]
       .filter(Boolean)
       .join('；');
-    return {
+    const body = {
       ...json,
       title: `${def.kind} ${type}：${spec.label}`,
       description: `${def.label}；发送方：${spec.by.join('、')}${notes ? `；${notes}` : ''}`,
@@ -71,6 +73,7 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
       },
       required: ['type', ...(json.required ?? [])],
     };
+    return { ...body, examples: [{ type, ...(exampleOf(json as Record<string, unknown>) as object) }] };
   }),
 );
 const EventBody = z
@@ -81,7 +84,7 @@ const EventBody = z
       .describe('event type; the rest of the body is its payload'),
   })
   .catchall(z.unknown())
-  .meta({ anyOf: eventBodies });
+  .meta({ anyOf: eventBodies, examples: eventBodies.map((b) => b.examples[0]) });
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -194,7 +197,8 @@ export const procedureRoutes =
         `/api/procedures/${def.kind}`,
         {
           schema: {
-            body: def.input,
+            // The same schema, with a real example body for the documentation.
+            body: def.input.meta({ examples: [exampleOf(formSchema(def.input))] }),
             headers: IdempotencyHeaders,
             response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
             summary: `启动${def.label}（${def.basis}）`,

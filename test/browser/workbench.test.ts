@@ -220,7 +220,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await field(chen, 'draftedOn').dispatchEvent('change');
     await expect
       .poll(() => chen.locator('.what-if li[data-deadline="report"]').textContent(), { timeout: 10_000 })
-      .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16');
+      .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16（已届满：启动后即为超期，提醒和督办随即发出）');
     expect(await dateZh.textContent()).toBe('2025年9月26日（星期五，工作日）');
     await chen.waitForSelector('table.cal td[data-date="2025-10-01"].holiday');
     expect(await chen.locator('table.cal td[data-date="2025-09-28"]').getAttribute('class')).toContain('makeup-workday');
