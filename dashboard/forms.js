@@ -255,6 +255,8 @@ export function schemaForm(schema, ctx) {
   function value() {
     const out = {};
     for (const [path, get] of getters) {
+      // A field hidden because another case was chosen is not sent.
+      if (element.querySelector(`[data-field="${CSS.escape(path)}"]`)?.closest('[hidden]')) continue;
       const v = get();
       if (v === undefined) continue;
       const keys = path.split('.');

@@ -232,7 +232,7 @@ function summary(box, entries, title) {
  * One submit form: the generated fields, an announced error summary, and one Idempotency-Key for
  * the form's lifetime, so a double click or a resubmit after a lost answer applies once.
  */
-function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, send, done, refused, prefill }) {
+function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, variants, send, done, refused, prefill }) {
   const key = crypto.randomUUID();
   const box = el('div', { class: 'error-summary', role: 'alert', 'aria-live': 'assertive', tabindex: '-1', hidden: true });
   const preview = el('div', { class: 'what-if', 'aria-live': 'polite' });
@@ -250,7 +250,7 @@ function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, se
   async function showWhatIf() {
     const lines = await Promise.all(
       (whatIf ?? [])
-        .filter((w) => values[w.field])
+        .filter((w) => values[w.field] && (!applies || applies(w.id)))
         .map(async (w) => {
           const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, {
             headers: authHeaders(),
@@ -284,6 +284,21 @@ function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, se
     preview,
     el('p', {}, button),
   );
+  // A variant's own fields and deadlines only while it is chosen (the leak's network operator: its receiver, 立即).
+  let applies;
+  if (variants) {
+    const choice = f.element.querySelector(`[name="${CSS.escape(variants.field)}"]`);
+    const only = (kind) => new Set(Object.values(variants.cases).flatMap((c) => c[kind] ?? []));
+    const show = () => {
+      const chosen = variants.cases[choice.value || schema.properties[variants.field]?.default] ?? {};
+      for (const key of only('fields'))
+        f.element.querySelector(`[data-field="${CSS.escape(key)}"]`)?.toggleAttribute('hidden', !chosen.fields?.includes(key));
+      applies = (id) => !only('deadlines').has(id) || !!chosen.deadlines?.includes(id);
+      void showWhatIf();
+    };
+    choice?.addEventListener('change', show);
+    show();
+  }
   openForm = { name, element: form, value: f.value };
   const draft = takeDraft(name);
   f.fill(draft ?? prefill ?? {});
@@ -340,6 +355,7 @@ export async function startPage(app, kind) {
     fixed: { [p.startedBy]: { id: d.me.id, name: d.me.name } },
     submitLabel: '提交并启动',
     whatIf: p.whatIf,
+    variants: p.variants,
     send: (body, key) => post(`/api/procedures/${kind}`, body, key),
     done: (body) => {
       flash = `已发起${p.label}。`;

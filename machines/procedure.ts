@@ -183,6 +183,14 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    * kept under their own name need no entry.
    */
   startFieldsInContext?: Readonly<Record<string, string>>;
+  /**
+   * A start field that chooses a variant, and what belongs to each case only: the start fields it
+   * asks for and the deadlines it runs (the start form shows those of the case chosen, no others).
+   */
+  variants?: {
+    field: string;
+    cases: Readonly<Record<string, { fields?: readonly string[]; deadlines?: readonly string[] }>>;
+  };
   events: Record<string, EventSpec>;
 }
 

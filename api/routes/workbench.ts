@@ -89,6 +89,7 @@ const FORMS = Object.fromEntries(
         startedBy: def.startedBy,
         startFact: def.startFact,
         ...(def.startFieldsInContext ? { startFieldsInContext: def.startFieldsInContext } : {}),
+        ...(def.variants ? { variants: def.variants } : {}),
         start,
         whatIf: startDeadlines(def, Object.keys((start.properties as object | undefined) ?? {})),
         events: Object.fromEntries(

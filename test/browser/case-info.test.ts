@@ -237,6 +237,25 @@ describe('案件信息: every procedure page says what the case is', () => {
   }, 120_000);
 });
 
+describe('forms show what applies', () => {
+  it('泄密报告 start: an organ sees neither the operator’s receiver nor its 立即 deadline; choosing 网络运营者 shows both and hides the Regs 61 reports', async () => {
+    const chen = await signIn(CHEN);
+    await chen.click('a[data-kind="leak"]');
+    await chen.waitForSelector('#start form');
+    await field(chen, 'discoveredAt').fill(`${today()}T00:30`);
+    await field(chen, 'discoveredAt').dispatchEvent('change');
+    const deadlines = () => chen.locator('.what-if li[data-deadline]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-deadline')));
+    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-authority', 'report-superior']);
+    expect(await form(chen).locator('[data-field="receiverId"]').isVisible()).toBe(false);
+    await field(chen, 'variant').selectOption('network-operator');
+    await field(chen, 'variant').dispatchEvent('change');
+    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-receiver']);
+    expect(await form(chen).locator('[data-field="receiverId"]').isVisible()).toBe(true);
+    await chen.screenshot({ path: join(ARTIFACTS, 'case-info-leak-start-operator.png'), fullPage: true });
+    await chen.close();
+  }, 60_000);
+});
+
 describe('names, not codes; nothing lost', () => {
   it('the board filters by a region and an organ typed by name, shows 地区 by name, and says in Chinese when a name matches nothing (the message replaced, not piled up, and left behind on another page)', async () => {
     const th = await startUnclear('TH-2026-30', '天河事项');
