@@ -278,6 +278,7 @@ const BoardItemSchema = z.object({
   provisional: z.boolean(),
   deliveryFailed: z.boolean(),
   timeLeft: TimeLeftSchema.optional(),
+  deadlineLabel: text.optional().describe('an overdue row: the step whose deadline passed first'),
   ...HeadlineShape,
 });
 

@@ -291,7 +291,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
-  await app.register(dashboardRoutes(board, auth, headlines));
+  await app.register(dashboardRoutes(board, auth, headlines, running));
   await app.register(
     workbenchRoutes({
       client: deps.client,

@@ -261,6 +261,8 @@ async function board(background = false) {
     );
   const left = (t) =>
     t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
+  /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
+  const step = (i) => (i.deadlineLabel && i.timeLeft?.value < 0 ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '');
   app.replaceChildren(
     el(
       'section',
@@ -334,7 +336,7 @@ async function board(background = false) {
                 due(i.nextDeadline),
                 i.provisional && i.deadlineRule !== 'hours' ? el('span', { class: 'policy' }, '（暂定）') : undefined,
               ),
-              el('td', {}, left(i.timeLeft)),
+              el('td', {}, step(i), left(i.timeLeft)),
             ),
           ),
         ),
@@ -460,7 +462,7 @@ async function procedure(id) {
               el(
                 'td',
                 {},
-                earlier(d).map((x) => el('div', { class: 'muted' }, `此前：${x.responsible.name} ${STATUS[x.status]?.[0] ?? ''}`)),
+                earlier(d).map((x) => el('div', { class: 'muted' }, `此前一级：${x.responsible.name}（${STATUS[x.status]?.[0] ?? ''}）`)),
                 d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
                 d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),
                 d.explanation?.skipped.length

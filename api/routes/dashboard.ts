@@ -15,6 +15,7 @@ import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import type { CaseHeadlines } from '../case-headlines.js';
+import type { RunningDeadlines } from './workbench.js';
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
@@ -42,7 +43,7 @@ const BoardQuery = z.strictObject({
 
 /** The supervisors' dashboard: the page itself, and the read endpoints it draws from. */
 export const dashboardRoutes =
-  (board: DeadlineBoard, authenticate: Authenticate, headlines: CaseHeadlines): FastifyPluginAsyncZod =>
+  (board: DeadlineBoard, authenticate: Authenticate, headlines: CaseHeadlines, running: RunningDeadlines): FastifyPluginAsyncZod =>
   async (app) => {
     const page = readFileSync(new URL('index.html', dir), 'utf8');
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
@@ -91,7 +92,15 @@ export const dashboardRoutes =
         const caller = await authenticate(req);
         const { pageSize, cursor, ...filters } = req.query;
         const page = await board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
-        return { ...page, items: await headlines.with(page.items) };
+        // An overdue row names the step that is overdue (逐级报至… 已超期 3 小时): its earliest running deadline.
+        const items = await Promise.all(
+          (await headlines.with(page.items)).map(async (i) => {
+            if (i.deadlineStatus !== 'overdue') return i;
+            const first = (await running.of(i).catch(() => [])).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+            return first ? { ...i, deadlineLabel: first.label } : i;
+          }),
+        );
+        return { ...page, items };
       },
     );
 
