@@ -123,6 +123,8 @@ async function header(signedIn) {
       {
         id: 'signout',
         onclick: async () => {
+          // Signed out on purpose: no 登录已过期 notice, nothing kept.
+          me = undefined;
           if (!(await signOut())) route();
         },
       },

@@ -333,7 +333,10 @@ function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, va
           return d.signedOut();
         }
         const entries = r.body.fieldErrors ? f.errors(form, r.body.fieldErrors) : [];
-        const why = (r.status === 409 && refused ? await refused(r.body) : undefined) ?? r.body.detailZh ?? '提交失败，请稍后再试。';
+        const why =
+          (r.status === 409 && r.body.title === 'not-allowed-in-state' && refused ? await refused(r.body) : undefined) ??
+          r.body.detailZh ??
+          '提交失败，请稍后再试。';
         summary(box, entries, entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${why}`);
       } finally {
         button.removeAttribute('aria-busy');
