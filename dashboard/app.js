@@ -464,7 +464,7 @@ async function procedure(id) {
               el(
                 'td',
                 {},
-                earlier(d).map((x) => el('div', { class: 'muted' }, `此前一级：${x.responsible.name}（${STATUS[x.status]?.[0] ?? ''}）`)),
+                earlier(d).map((x) => el('div', { class: 'muted' }, `此前一次：${x.responsible.name}（${STATUS[x.status]?.[0] ?? ''}）`)),
                 d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
                 d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),
                 d.explanation?.skipped.length
