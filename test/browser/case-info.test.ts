@@ -233,6 +233,11 @@ describe('案件信息: every procedure page says what the case is', () => {
     for (const r of rows.filter((t) => t.includes('24小时'))) expect(r).not.toContain('暂定');
     expect(await rawOn(feng, id!)).toEqual([]);
     await feng.screenshot({ path: join(ARTIFACTS, 'case-info-leak.png'), fullPage: true });
+    // The board names the overdue step too.
+    await feng.goto(`${stack.url}/#/board`);
+    await expect
+      .poll(() => feng.locator(`#board tr[data-id="${id}"]`).innerText(), { timeout: 20_000 })
+      .toMatch(/向(同级保密行政管理部门|上级主管部门)报告 已超期 [\d.]+ 小时/);
     await feng.close();
   }, 120_000);
 });
