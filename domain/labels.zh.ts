@@ -336,6 +336,13 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
       const i = a.summary.lastIndexOf('：');
       if (i >= 0 && SUBJECTS[a.summary.slice(i + 1)]) return `${a.summary.slice(0, i)}：${SUBJECTS[a.summary.slice(i + 1)]}`;
     }
+    // A step taken again (each tier of a relay): one instance met is not the step met.
+    if (a.kind === 'deadline-met' && a.deadlineKey) {
+      const i = view.deadlines.findIndex((d) => d.key === a.deadlineKey);
+      const d = view.deadlines[i];
+      if (d && view.deadlines.slice(i + 1).some((x) => x.specId === d.specId))
+        return `${textInWords(a.summary)}（仅为${d.responsible.name}这一环节）`;
+    }
     return textInWords(a.summary);
   };
   const { deadlines, allowedEvents, audit, inbox, ...rest } = view;

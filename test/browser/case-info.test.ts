@@ -238,6 +238,15 @@ describe('案件信息: every procedure page says what the case is', () => {
     await expect
       .poll(() => feng.locator(`#board tr[data-id="${id}"]`).innerText(), { timeout: 20_000 })
       .toMatch(/向(同级保密行政管理部门|上级主管部门)报告 已超期 [\d.]+ 小时/);
+    // Relayed one tier: the relay is not met until the national authority holds it, and one row says so.
+    await post('org-th-office', `/api/procedures/${id}/events`, { type: 'REPORT_TO_AUTHORITY', reportNumber: '天办〔2026〕泄3号' });
+    await post('auth-440106', `/api/procedures/${id}/events`, { type: 'RELAY', reportNumber: '天保〔2026〕3号' });
+    await show(feng, id!);
+    const relay = feng.locator('#deadlines tbody tr', { hasText: '逐级报至国家保密行政管理部门' });
+    expect(await relay.count()).toBe(1);
+    expect(await relay.innerText()).toMatch(/进行中[\s\S]*此前一次：广州市天河区国家保密局（按期办结）/);
+    expect(await feng.locator('#timeline').innerText()).toContain('按期完成（仅为广州市天河区国家保密局这一环节）');
+    expect(await rawOn(feng, id!)).toEqual([]);
     await feng.close();
   }, 120_000);
 });
