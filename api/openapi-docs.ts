@@ -115,6 +115,11 @@ export function forIntegrators<T>(doc: T): T {
     if (Array.isArray(v)) return v.map(walk);
     if (!v || typeof v !== 'object') return v;
     const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) as Json;
+    // A body of several kinds (each event): its examples named by the kind's title, not example1, example2 ….
+    const kinds = ((o.schema as Json | undefined)?.anyOf as Json[] | undefined)?.map((k) => k.title);
+    const examples = o.examples as Record<string, Json> | undefined;
+    if (kinds?.every(Boolean) && examples && Object.keys(examples).length === kinds.length)
+      o.examples = Object.fromEntries(Object.values(examples).map((e, i) => [String(kinds[i]), { summary: kinds[i], ...e }]));
     if (o.minimum === Number.MIN_SAFE_INTEGER) delete o.minimum;
     if (o.maximum === Number.MAX_SAFE_INTEGER) delete o.maximum;
     if (

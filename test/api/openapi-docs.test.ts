@@ -23,4 +23,15 @@ describe('the OpenAPI document for integrators (issue 25)', () => {
     expect(doc.b).toEqual({ type: 'integer' });
     expect(doc.c).toEqual({ type: 'integer', minimum: 1, maximum: 30 });
   });
+
+  it('names the examples of a body of several kinds by each kind’s title (leak RELAY：…), not example1, example2', () => {
+    const media = forIntegrators({
+      schema: { anyOf: [{ title: 'leak RELAY：逐级报送' }, { title: 'leak REPORT_RESULT：书面告知' }] },
+      examples: { example1: { value: { type: 'RELAY' } }, example2: { value: { type: 'REPORT_RESULT' } } },
+    });
+    expect(media.examples).toEqual({
+      'leak RELAY：逐级报送': { summary: 'leak RELAY：逐级报送', value: { type: 'RELAY' } },
+      'leak REPORT_RESULT：书面告知': { summary: 'leak REPORT_RESULT：书面告知', value: { type: 'REPORT_RESULT' } },
+    });
+  });
 });
