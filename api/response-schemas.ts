@@ -24,7 +24,7 @@ export const ProblemSchema = z
     state: text.optional(),
     allowedEvents: z.array(text).optional(),
   })
-  .describe('problem details (RFC 9457)')
+  .describe('错误说明：detail 供程序读取，detailZh 为中文说明 (problem details, RFC 9457)')
   .meta({
     examples: [
       {

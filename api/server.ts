@@ -2,6 +2,7 @@
  * The thin API: validation, identity, scope, and a call to Temporal. No procedure logic:
  * the machines decide what an event means, the workflow validates it against the state.
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -148,7 +149,14 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: (doc) => forIntegrators('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own words in Chinese too (dashboard/docs-zh.js).
+    theme: {
+      title: '保密法定程序编排 API 文档',
+      js: [{ filename: 'docs-zh.js', content: readFileSync(new URL('../dashboard/docs-zh.js', import.meta.url), 'utf8') }],
+    },
+  });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
   const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours);

@@ -37,7 +37,7 @@ const IdParams = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id')
-    .describe('procedure id'),
+    .describe('程序编号，例如 leak-2550cd5d… (procedure id)'),
 });
 /**
  * One body per event of every procedure, generated from the machines' event specs (for the
@@ -81,7 +81,7 @@ const EventBody = z
     type: z
       .string()
       .regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS')
-      .describe('event type; the rest of the body is its payload'),
+      .describe('事件类型，其余字段为该事件的内容 (event type; the rest of the body is its payload)'),
   })
   .catchall(z.unknown())
   .meta({ anyOf: eventBodies, examples: eventBodies.map((b) => b.examples[0]) });
@@ -92,7 +92,7 @@ const IdempotencyHeaders = z.object({
     .max(100)
     .regex(/^[\w.:-]+$/, 'letters, digits, . : _ -')
     .optional()
-    .describe('repeat-safe key: the same key returns the first result'),
+    .describe('防重复提交键：同一键只办理一次，重复请求返回第一次的结果 (repeat-safe key)'),
 });
 const ListQuery = z.strictObject({
   kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
