@@ -367,3 +367,26 @@ describe('names, not codes; nothing lost', () => {
     await page.close();
   }, 120_000);
 });
+
+describe('/docs for a department’s integrator', () => {
+  it('opens in Chinese with how to get a token and the level mapping, Swagger UI’s own words in Chinese, a real example body per event', async () => {
+    const page = await newPage(false);
+    await page.goto(`${stack.url}/docs`);
+    await page.waitForSelector('.information-container');
+    const intro = await page.locator('.information-container').innerText();
+    expect(intro).toContain('如何取得访问令牌');
+    expect(intro).toContain('top-secret = 绝密，secret = 机密，confidential = 秘密');
+    await page
+      .locator('.opblock-summary-path', { hasText: /^\/api\/procedures\/\{id\}\/events$/ })
+      .first()
+      .click();
+    const op = page.locator('.opblock.is-open').first();
+    await expect
+      .poll(() => op.locator('.body-param__example, .microlight').first().innerText(), { timeout: 10_000 })
+      .toContain('"reportNumber": "天办〔2026〕7号"');
+    expect(await op.innerText()).toContain('参数');
+    expect(await op.innerText()).not.toContain('additionalProp1');
+    await page.screenshot({ path: join(ARTIFACTS, 'case-info-docs.png') });
+    await page.close();
+  }, 60_000);
+});
