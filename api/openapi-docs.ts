@@ -39,6 +39,18 @@ export const API_DESCRIPTION = `机关、单位启动程序并发送事件；保
 - 错误按 RFC 9457 返回：\`detail\` 供程序读取（英文），\`detailZh\` 为中文说明，\`fieldErrors[].messageZh\` 指出每个字段的问题。
 `;
 
+/** The groups of the document, each said in Chinese beside its name. */
+export const API_TAGS = [
+  { name: 'procedures', description: '程序：启动、发送事件、详情与列表' },
+  { name: 'workbench', description: '工作台：表单、工作日历、我的待办' },
+  { name: 'dashboard', description: '期限看板：概览、看板、状态图、当前身份' },
+  { name: 'registry', description: '登记簿：保密行政管理部门、机关单位、地区' },
+  { name: 'deadline', description: '期限计算（试算）' },
+  { name: 'auth', description: '登录与退出' },
+  { name: 'codec', description: 'Temporal 载荷加解密（运维）' },
+  { name: 'health', description: '健康检查' },
+];
+
 type Json = { [k: string]: unknown };
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 

@@ -28,7 +28,7 @@ import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { CaseHeadlines } from './case-headlines.js';
-import { API_DESCRIPTION, forIntegrators } from './openapi-docs.js';
+import { API_DESCRIPTION, API_TAGS, forIntegrators } from './openapi-docs.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
@@ -143,6 +143,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
         version: '0.1.0',
         description: API_DESCRIPTION,
       },
+      tags: API_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },

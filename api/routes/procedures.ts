@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES, procedureOf } from '../../machines/index.js';
 import { TierSchema } from '../../domain/parties.js';
+import { basisText } from '../../domain/citation.js';
 import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
@@ -201,7 +202,7 @@ export const procedureRoutes =
             body: def.input.meta({ examples: [exampleOf(formSchema(def.input))] }),
             headers: IdempotencyHeaders,
             response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
-            summary: `启动${def.label}（${def.basis}）`,
+            summary: `启动${def.label}（${basisText(def.basis)}）`,
             tags: ['procedures'],
           },
         },
