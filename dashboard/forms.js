@@ -42,6 +42,14 @@ export function schemaForm(schema, ctx) {
   const getters = new Map();
   /** Controls whose value is not their `value` (an instant and its offset), by path. */
   const setters = new Map();
+  /** Values filled in for fields of a union's case not yet chosen, by path. */
+  const pending = new Map();
+  const set = (control, v) => {
+    if (control.disabled) return;
+    if (control.type === 'checkbox') control.checked = v === true;
+    else control.value = String(v);
+    control.dispatchEvent(new Event('change'));
+  };
 
   function field(path, key, s, required) {
     const fid = `${id}-${path.replace(/\./g, '-')}`;
@@ -191,7 +199,11 @@ export function schemaForm(schema, ctx) {
       el('option', { value: '' }, '请选择'),
       list.map((v) => el('option', { value: v.properties[disc].const }, optionLabel(v.properties[disc].const, v.properties[disc], ctx))),
     );
+    let shown;
     const render = () => {
+      // The same case chosen again (a second change event) keeps what was entered in its fields.
+      if (sel.value === shown) return;
+      shown = sel.value;
       for (const k of [...getters.keys()]) if (k.startsWith(`${path}.`) && k !== `${path}.${disc}`) getters.delete(k);
       const v = list.find((x) => x.properties[disc].const === sel.value);
       if (!v) return body.replaceChildren();
@@ -201,6 +213,13 @@ export function schemaForm(schema, ctx) {
           .filter(([k]) => k !== disc)
           .map(([k, sub]) => field(`${path}.${k}`, k, sub, req.has(k))),
       );
+      for (const [p, x] of pending) {
+        const control = p.startsWith(`${path}.`) && body.querySelector(`[name="${CSS.escape(p)}"]`);
+        if (control) {
+          pending.delete(p);
+          set(control, x);
+        }
+      }
     };
     sel.addEventListener('change', render);
     getters.set(`${path}.${disc}`, () => sel.value || undefined);
@@ -329,16 +348,19 @@ export function schemaForm(schema, ctx) {
         setters.get(path)(v);
         continue;
       }
-      let control = element.querySelector(`[name="${CSS.escape(path)}"]`);
+      const find = () => element.querySelector(`[name="${CSS.escape(path)}"]`);
+      let control = find();
+      // A list item not there yet: added, up to the one named.
       const item = /^(.+)\.(\d+)(?:\.|$)/.exec(path);
-      for (let n = 0; !control && item && n <= Number(item[2]); n++) {
-        element.querySelector(`fieldset[data-field="${CSS.escape(item[1])}"] > button.add`)?.click();
-        control = element.querySelector(`[name="${CSS.escape(path)}"]`);
+      const list = item && element.querySelector(`fieldset[data-field="${CSS.escape(item[1])}"]`);
+      for (let n = 0; !control && list && n <= Number(item[2]); n++) {
+        if (element.querySelector(`[data-field="${CSS.escape(`${item[1]}.${item[2]}`)}"]`)) break;
+        list.querySelector(':scope > button.add')?.click();
+        control = find();
       }
-      if (!control || control.disabled) continue;
-      if (control.type === 'checkbox') control.checked = v === true;
-      else control.value = String(v);
-      control.dispatchEvent(new Event('change'));
+      // A field of a union's case not chosen yet: set when the case is chosen.
+      if (!control) pending.set(path, v);
+      else set(control, v);
     }
   }
 

@@ -425,6 +425,11 @@ export async function actions(view) {
   ];
   /** What the start proposed or claimed, as the decision form's starting point (the decider changes what it decides otherwise). */
   const proposed = (spec) => {
+    // A conclusion per item applied for (鉴定): one entry for each, its item named.
+    const perItem = Object.entries(spec.schema.properties ?? {}).find(
+      ([, p]) => p.type === 'array' && (p.items?.oneOf ?? p.items?.anyOf ?? [p.items]).some((v) => v?.properties?.ref),
+    );
+    if (perItem && Array.isArray(view.context.items)) return { [perItem[0]]: view.context.items.map((i) => ({ ref: i.ref })) };
     if (!spec.schema.properties?.determination) return undefined;
     const at = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), view.context);
     const v = ['proposal', 'claim'].map((k) => at(form.startFieldsInContext?.[k] ?? k)).find(Boolean);
@@ -452,7 +457,13 @@ export async function actions(view) {
       prefill,
       submitLabel: `确认：${spec.label}`,
       extra: [
-        prefill ? el('p', { class: 'muted', id: 'prefilled' }, '已按启动时拟定或主张的内容预先填写，请按实际决定修改。') : undefined,
+        prefill
+          ? el(
+              'p',
+              { class: 'muted', id: 'prefilled' },
+              prefill.determination ? '已按启动时拟定或主张的内容预先填写，请按实际决定修改。' : '已按申请的事项逐项列出，请逐项选择结论。',
+            )
+          : undefined,
         spec.role ? el('p', { class: 'muted' }, `须由${spec.roleLabel}办理。`) : undefined,
         to.length ? el('p', { class: 'recipient' }, `提交后通知：${to.join('、')}`) : undefined,
         overdue.length
