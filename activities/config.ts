@@ -84,6 +84,19 @@ export const ConfigSchema = z.object({
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
   BM_TRUST_PROXY: trustProxy.optional(),
+  // The record database (案卷, SPEC §4a): a PostgreSQL server's URL; unset, `npm start` runs the embedded one on BM_RECORDS_PORT.
+  BM_RECORDS_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL' }).optional(),
+  BM_RECORDS_PORT: port.default(5433),
+  // The record's head MAC keys (records/keys.ts): "id:base64key,…", the current one's id.
+  BM_RECORD_KEYS: optionalText,
+  BM_RECORD_KEY_ID: optionalText,
+  // The continuous check of the record against Temporal (worker/record-watch.ts): its period, and the operators it alarms.
+  BM_RECORD_WATCH_SECONDS: positiveInt('seconds between checks').default(20),
+  BM_ALARM_EMAIL: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((a) => z.email().safeParse(a).success), { error: 'e-mail addresses separated by commas' })
+    .optional(),
   BM_WORKFLOW_BUNDLE: optionalText,
   // 0: no workflow cache (every task replays its history).
   BM_MAX_CACHED_WORKFLOWS: z.coerce
@@ -147,6 +160,13 @@ export interface Config {
   anonymousRateLimitPerMinute?: number;
   /** The reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustProxy?: string[];
+  /** The record database's URL (none: the embedded one `npm start` runs on recordsPort). */
+  recordsUrl?: string;
+  recordsPort: number;
+  recordKeys?: string;
+  recordKeyId?: string;
+  recordWatchSeconds: number;
+  alarmEmails: string[];
   workflowBundle?: string;
   maxCachedWorkflows: number;
   devServerPort: number;
@@ -220,6 +240,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
     trustProxy: c.BM_TRUST_PROXY,
+    recordsUrl: c.BM_RECORDS_URL,
+    recordsPort: c.BM_RECORDS_PORT,
+    recordKeys: c.BM_RECORD_KEYS,
+    recordKeyId: c.BM_RECORD_KEY_ID,
+    recordWatchSeconds: c.BM_RECORD_WATCH_SECONDS,
+    alarmEmails: c.BM_ALARM_EMAIL ?? [],
     workflowBundle: c.BM_WORKFLOW_BUNDLE,
     maxCachedWorkflows: c.BM_MAX_CACHED_WORKFLOWS,
     devServerPort: c.BM_TEMPORAL_PORT,

@@ -11,6 +11,7 @@ import { MachineDefinitionError } from '../machines/deadline-requests.js';
 import { procedureOf } from '../machines/index.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
+import type { RecordActivities } from './record.js';
 import { procedureLog } from './log.js';
 import { alarmLateness } from './metrics.js';
 import { noticeRecipients, partyRecipients, prepareStart, type PartyRecipients } from './prepare.js';
@@ -110,4 +111,5 @@ function recipientsOf(deps: ActivityDeps, req: NotifyRequest): Recipient[] {
   return noticeRecipients(deps.registry, req.to);
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** Every activity a workflow may call: the worker adds the record store's (activities/record.ts). */
+export type Activities = ReturnType<typeof createActivities> & RecordActivities;

@@ -9,6 +9,7 @@ import { buildServer } from './server.js';
 import { denialLog } from './denials.js';
 import { DEMO_PEOPLE } from './demo-people.js';
 import { connectOidc, oidcSettingsOf } from './oidc.js';
+import { openRecordStore } from '../records/open.js';
 
 const settings = loadConfig('api');
 refuseUnsafeProduction('api');
@@ -24,6 +25,10 @@ const oidc = oidcSettings
       process.exit(1);
     })
   : undefined;
+const records = await openRecordStore(settings).catch((e: Error) => {
+  console.error(`[api] cannot start: ${e.message}`);
+  process.exit(1);
+});
 const client = new Client({ connection, namespace: config.namespace, dataConverter: sealedDataConverter(codec) });
 const app = await buildServer({
   client,
@@ -35,6 +40,7 @@ const app = await buildServer({
   jwtKey: signingKey(settings),
   tokenRules: tokenRulesOf(settings),
   denials: denialLog(dataDir),
+  records,
   codec,
   ...(oidc ? { oidc } : {}),
   // The demonstration's one-click sign-in (演示): never in production mode.
@@ -53,6 +59,7 @@ console.error(`[api] listening on http://127.0.0.1:${port}`);
 const stop = async () => {
   await app.close();
   await connection.close();
+  await records.close();
   process.exit(0);
 };
 process.once('SIGINT', stop);

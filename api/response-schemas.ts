@@ -207,6 +207,18 @@ export const ProcedureViewSchema = z.object({
     .describe('the local policy (本地策略) fixed at the start')
     .meta({ examples: [{ dueSoonFraction: 0.8, markingsWorkingDays: 5 }] }),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
+  anomaly: z
+    .object({
+      detail: text,
+      kinds: z.array(text).describe('domain/record-findings.ts: the kinds found, in order'),
+      kindsText: z.array(text).describe('each kind in words'),
+    })
+    .optional()
+    .describe('异常: the check of the case file found this procedure rewound, terminated from outside or its record changed'),
+  archived: z
+    .boolean()
+    .optional()
+    .describe('served from the case file (案卷): Temporal no longer holds this closed procedure; true only then'),
 });
 
 export const ProcedureListSchema = z.object({
@@ -223,6 +235,11 @@ export const ProcedureListSchema = z.object({
       deadlineStatus: text.optional(),
       provisional: z.boolean().optional(),
       closed: z.boolean().optional(),
+      // Closed procedures listed from the case file (closed=true):
+      stateLabel: text.optional(),
+      startedAt: instant.optional(),
+      closedAt: instant.optional(),
+      late: z.boolean().optional().describe('a step of it was met late, lapsed or passed while it ran'),
     }),
   ),
   nextCursor: text.optional().describe('pass as cursor for the next page; absent on the last'),

@@ -32,6 +32,7 @@ import { API_DESCRIPTION, API_TAGS, forIntegrators } from './openapi-docs.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
+import type { RecordStore } from '../records/store.js';
 
 export interface ApiDeps {
   client: Client;
@@ -46,6 +47,8 @@ export interface ApiDeps {
   /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
   tokenRules?: Partial<TokenRules>;
   denials: DenialLog;
+  /** The case file (records/store.ts): closed procedures are read from it once Temporal has forgotten them. */
+  records?: RecordStore;
   /** The payload codec, served to the Temporal Web UI as a remote codec endpoint. */
   codec: PayloadCodec;
   /** Origin of the Temporal Web UI allowed to call the codec endpoint. */
@@ -294,6 +297,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       authenticate: auth,
       deny: (c, what, req) => deny(c, what, req),
       applied: (id) => running.forget(id),
+      ...(deps.records ? { records: deps.records } : {}),
       metrics,
       scopes: new ScopeCache((id) => board.scopeOf(id)),
     }),

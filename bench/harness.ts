@@ -6,7 +6,8 @@
  * into bench/results.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +22,7 @@ import { denialLog } from '../api/denials.js';
 import { buildServer } from '../api/server.js';
 import { startCluster } from '../scripts/cluster-temporal.js';
 import { startDevServer } from '../scripts/dev-server.js';
+import { ensureDatabase, startRecordsServer } from '../scripts/records-server.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
 import { descendantsOf, processTable } from '../test/support/proc.js';
@@ -66,6 +68,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       LOG_LEVEL: 'error',
       TEMPORAL_ADDRESS: server.address,
+      BM_RECORDS_URL: server.recordsUrl,
       BM_WORKFLOW_BUNDLE: bundlePath,
       BM_WORKER_METRICS_PORT: 'off',
       BM_WORKER_APP_METRICS_PORT: 'off',
@@ -162,7 +165,7 @@ async function startTemporal(
   kind: 'dev-server' | 'cluster',
   dir: string,
   log: (l: string) => void,
-): Promise<{ address: string; kill(): void; stop(): Promise<void> }> {
+): Promise<{ address: string; recordsUrl: string; kill(): void; stop(): Promise<void> }> {
   if (kind === 'cluster') {
     // In the project's ignored folders, as `npm run cluster`: the postgres user cannot enter a private temporary folder.
     const cluster = await startCluster({
@@ -172,14 +175,33 @@ async function startTemporal(
       log,
     });
     const kill = () => [...cluster.services.values()].forEach((s) => s.child.kill('SIGKILL'));
-    return { address: cluster.address, kill, stop: () => cluster.stop() };
+    return { address: cluster.address, recordsUrl: cluster.recordsUrl, kill, stop: () => cluster.stop() };
   }
   const server = await startDevServer({
     dbFile: join(dir, 'temporal.sqlite'),
     port: 17233 + Math.floor(Math.random() * 1000),
     uiPort: 18233 + Math.floor(Math.random() * 1000),
   });
-  return { address: server.address, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
+  const records = await startBenchRecords(dir);
+  return {
+    address: server.address,
+    recordsUrl: records.url,
+    kill: () => (server.process.kill('SIGKILL'), records.kill()),
+    stop: async () => (await server.stop(), await records.stop()),
+  };
+}
+
+/** The embedded record database (案卷) in the bench's folder, as `npm start` runs it: the worker appends every entry there. */
+export async function startBenchRecords(dir: string): Promise<{ url: string; kill(): void; stop(): Promise<void> }> {
+  chmodSync(dir, 0o755); // as root the server runs as "postgres", which must enter the folder
+  const server = await startRecordsServer({
+    dataDir: join(dir, 'records'),
+    port: 15433 + Math.floor(Math.random() * 1000),
+    password: randomBytes(16).toString('hex'),
+    logFile: join(dir, 'records.log'),
+  });
+  const url = await ensureDatabase(server.adminUrl, 'baomi_records');
+  return { url, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
 }
 
 let prepareDeps: PrepareDeps | undefined;

@@ -20,6 +20,7 @@ import { issueToken } from '../api/auth.js';
 import { denialLog } from '../api/denials.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
+import { startBenchRecords } from './harness.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
@@ -65,15 +66,17 @@ const server = await startDevServer({
   port: 17233 + Math.floor(Math.random() * 1000),
   uiPort: 18233 + Math.floor(Math.random() * 1000),
 });
+const records = await startBenchRecords(dir);
 const profileArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`] : [];
 const worker = spawn(process.execPath, [...profileArgs, '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
-  env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath },
+  env: { ...env, TEMPORAL_ADDRESS: server.address, BM_WORKFLOW_BUNDLE: bundlePath, BM_RECORDS_URL: records.url },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 // Whatever happens, the bench leaves no server or worker behind.
 process.on('exit', () => {
   worker.kill('SIGKILL');
   server.process.kill('SIGKILL');
+  records.kill();
 });
 await new Promise<void>((resolve, reject) => {
   createInterface({ input: worker.stderr! }).on('line', (l) => l.includes('polling task queue') && resolve());

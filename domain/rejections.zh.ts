@@ -15,6 +15,7 @@ const cited = (basis: string | undefined) => (basis ? `（${basisText(basis)}）
 export const REJECTIONS_ZH = {
   preparing: '程序正在准备（确定参与方和期限），请稍后再次提交；本次未作记录。',
   continuing: '程序正在转入新的运行记录，请稍后再次提交；本次未作记录。',
+  replayed: '该项操作已记入案卷，不能再次办理（程序运行记录曾被回退）；本次未作记录。',
 
   unknownEvent: (procedure: string, offered: readonly string[]) =>
     `${procedure}没有此项办理事项；本程序的办理事项为：${list(offered, '无')}。本次未作记录。`,

@@ -65,6 +65,7 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
     TEMPORAL_NAMESPACE: cluster.namespace,
     BM_DATA_DIR: dataDir,
     BM_WORKFLOW_BUNDLE: bundle,
+    BM_RECORDS_URL: cluster.recordsUrl,
   };
   // The shared secrets exist before the four processes start (none of them races to create them).
   codecFromEnv(env);

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on its embedded default — the Temporal dev server (SQLite
  * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C stops every child.
- * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server.
+ * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server. The record
+ * database (案卷) is an embedded PostgreSQL with its data in .data/records, unless BM_RECORDS_URL names one.
  * BM_MODE=production: every secret, the registry and the cluster must be given (checked first,
  * before anything is written or started), and no demo people are offered or printed.
  */
@@ -10,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../activities/config.js';
-import { loadDeps, loadOrExit } from '../activities/deps.js';
+import { loadDeps, loadOrExit, secretFromFile } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
 import { DEMO_PEOPLE } from '../api/demo-people.js';
 import { actorLabel } from '../workflows/event-checks.js';
@@ -21,6 +22,8 @@ import { registerAnnualSchedules } from '../worker/schedules.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
+import { ensureDatabase, startRecordsServer, type RecordsServer } from './records-server.js';
+import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { ROOT } from './temporal-binaries.js';
 
 const settings = loadConfig('start');
@@ -30,6 +33,22 @@ mkdirSync(DATA, { recursive: true });
 
 // Bad registry, policy or calendar data stops start-up here, with the reason.
 const deps = loadOrExit('start', () => loadDeps(settings));
+
+let records: RecordsServer | undefined;
+let recordsUrl = settings.recordsUrl;
+if (!recordsUrl) {
+  console.error('[start] starting the record database (embedded PostgreSQL) …');
+  records = await startRecordsServer({
+    dataDir: join(DATA, 'records'),
+    port: settings.recordsPort,
+    password: secretFromFile(DATA, EMBEDDED_PASSWORD_FILE),
+    logFile: join(DATA, 'records.log'),
+  }).catch((e: Error) => {
+    console.error(`[start] cannot start the record database: ${e.message}`);
+    process.exit(1);
+  });
+  recordsUrl = await ensureDatabase(records.adminUrl, EMBEDDED_DATABASE);
+}
 
 let server: DevServer | undefined;
 const externalTemporal = givenTemporalAddress();
@@ -54,6 +73,7 @@ const env = {
   TEMPORAL_ADDRESS: externalTemporal ?? server!.address,
   PORT: String(API_PORT),
   BM_WORKFLOW_BUNDLE: bundlePath,
+  BM_RECORDS_URL: recordsUrl,
 };
 
 const children: ChildProcess[] = [];
@@ -89,6 +109,7 @@ function shutdown(code: number): Promise<never> {
       ),
     );
     await server?.stop();
+    await records?.stop();
     console.error('[start] stopped');
     return process.exit(code);
   })();
@@ -116,6 +137,7 @@ A token of ${curlPerson.name} (${curlPerson.party}) for curl, valid ${DEMO_TOKEN
 console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
+  Record database:  ${records ? `embedded PostgreSQL on 127.0.0.1:${settings.recordsPort} (data: ${join(DATA, 'records')})` : 'BM_RECORDS_URL'}
   Temporal:         ${env.TEMPORAL_ADDRESS}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
 ${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection schedules (Regs 48): ${schedules.created.length} created, ${schedules.existing.length} already registered
 

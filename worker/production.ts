@@ -31,6 +31,22 @@ function codecKeyProblems(keys: string | undefined): string[] {
   });
 }
 
+/** The record's head MAC keys (records/keys.ts): each fault named, never a key. */
+function recordKeyProblems(keys: string | undefined): string[] {
+  const how = 'id:base64(32 random bytes), comma-separated; e.g. r1:$(openssl rand -base64 32)';
+  if (!keys) return [`BM_RECORD_KEYS: required in production mode (the record's MAC keys, which Temporal never sees; ${how})`];
+  return keys.split(',').flatMap((entry, i) => {
+    const at = entry.indexOf(':');
+    if (at < 1) return [`BM_RECORD_KEYS: entry ${i + 1} has no "id:" before its key (${how})`];
+    const key = Buffer.from(entry.slice(at + 1).trim(), 'base64');
+    const id = entry.slice(0, at).trim();
+    if (key.length < 32) return [`BM_RECORD_KEYS: key "${id}" has ${key.length} bytes; at least 32 are required (${how})`];
+    if (new Set(key).size < 16)
+      return [`BM_RECORD_KEYS: key "${id}" is too weak (fewer than 16 distinct bytes); use random bytes (${how})`];
+    return [];
+  });
+}
+
 /** The registry must be given and must not be the demonstration's, whatever its file is called (its `version` says). */
 function registryProblem(file: string | undefined): string | undefined {
   const how = 'a JSON file of the real organs and authorities, with a version of its own';
@@ -69,6 +85,10 @@ export function productionProblems(env: NodeJS.ProcessEnv = process.env, who = '
       ? undefined
       : 'BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER (the client registered for this system at the identity provider)',
     ...codecKeyProblems(env.BM_CODEC_KEYS),
+    env.BM_RECORDS_URL
+      ? undefined
+      : 'BM_RECORDS_URL: required in production mode (the embedded record database is not started); the postgres:// URL of the record database (案卷)',
+    ...recordKeyProblems(env.BM_RECORD_KEYS),
     // Webhook receivers each have their own secret (registry webhookSecretRef), checked when the worker loads them.
     hours !== undefined && !(hours > 0 && hours <= MAX_PRODUCTION_TOKEN_HOURS)
       ? `BM_TOKEN_MAX_HOURS: "${env.BM_TOKEN_MAX_HOURS}" exceeds the production maximum of ${MAX_PRODUCTION_TOKEN_HOURS} hours`

@@ -8,9 +8,11 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createRecordActivities } from '../activities/record.js';
 import { workerSinks } from './sinks.js';
 import type { DataConverter } from '@temporalio/common';
 import type { ActivityDeps } from '../activities/deps.js';
+import type { RecordStore } from '../records/store.js';
 import type { Config } from '../activities/config.js';
 import { FAILURE_CONVERTER_PATH, PAYLOAD_CONVERTER_PATH } from '../temporal/codec.js';
 import { connectionOptions, type TemporalConfig } from '../temporal/connection.js';
@@ -54,6 +56,8 @@ export interface WorkerSetup {
   /** A bundle built in this process (a test of changed workflows); else BM_WORKFLOW_BUNDLE's file, else the workflows' bundle. */
   bundle?: WorkflowBundleWithSourceMap;
   settings?: WorkerSettings;
+  /** The case file's database (records/store.ts): every audit entry is appended there. */
+  records: RecordStore;
 }
 
 /** The one worker of production, the tests and the benches. */
@@ -61,7 +65,7 @@ export async function createWorker(
   connection: NativeConnection,
   config: Pick<TemporalConfig, 'namespace' | 'taskQueue'>,
   deps: ActivityDeps,
-  { dataConverter, bundle, settings = {} }: WorkerSetup,
+  { dataConverter, bundle, settings = {}, records }: WorkerSetup,
 ): Promise<Worker> {
   // A prebuilt bundle (BM_WORKFLOW_BUNDLE): the worker does not run webpack.
   const prebuilt: WorkflowBundleOption | undefined = settings.workflowBundle ? { codePath: settings.workflowBundle } : undefined;
@@ -70,7 +74,7 @@ export async function createWorker(
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     workflowBundle: bundle ?? prebuilt ?? (await workflowBundle()),
-    activities: createActivities(deps),
+    activities: { ...createActivities(deps), ...createRecordActivities(records) },
     dataConverter,
     sinks: workerSinks,
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,

@@ -31,6 +31,7 @@ import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, refreshRecipientsUp
 import { refreshRecipients } from './recipients-refresh.js';
 import { acts, closed, invalidEvent, openRun, result, view, withLock, type Run } from './state.js';
 import { alarmLoop } from './timers.js';
+import { recordSettled, startRecorder } from './recorder.js';
 import type { Actor, EventRejection, EventResult, ProcedureInput, ProcedureView, StartRequest, StartSealedFor } from './types.js';
 import { PreparedSchema, type PrepareResult } from './prepared.js';
 import type { ZodError } from 'zod';
@@ -171,6 +172,7 @@ export async function runProcedure(
   r.startSize = workflowInfo().historySize;
   run = r;
   readyResult = () => result(r);
+  startRecorder(r);
 
   await alarmLoop(r, () => continueAsNewDue(r));
   if (!closed(r)) {
@@ -183,10 +185,12 @@ export async function runProcedure(
     // continue-as-new command (the time-skipping test server refuses a continue-as-new completed
     // together with a timer's cancellation: "invalid history builder state for action").
     await sleep(1);
+    await recordSettled(r);
     if (!closed(r)) return continueAsNew<(input: ProcedureInput) => Promise<ProcedureView>>({ continued: r.s });
   }
   // Deliveries still retrying finish (or fail and are recorded) before the procedure closes.
   await condition(() => r.inflight.size === 0 && allHandlersFinished());
+  await recordSettled(r);
   return view(r);
 }
 

@@ -11,6 +11,7 @@ import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
 import { runEffects } from './deliveries.js';
+import { appliedInRecord } from './recorder.js';
 import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
 import { FIELD_LABELS } from '../domain/form-labels.zh.js';
 import {
@@ -241,6 +242,7 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
   const hash = currentUpdate();
   const earlier = hash ? appliedBefore(run, hash) : undefined;
   if (earlier) return repeatedAnswer(run, earlier);
+  if (hash && (await appliedInRecord(run, hash))) throw invalidEvent(replayedRejection(run));
   return withLock(run, async () => {
     const problem = eventRejection(run, req);
     if (problem) throw invalidEvent(problem);
@@ -258,6 +260,15 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
     return result(run);
   });
 }
+
+/** An Update the record holds as applied, sent again to a run made by a reset: nothing recorded. */
+const replayedRejection = (run: Run): EventRejection => ({
+  code: 'replayed',
+  message: 'this Update was applied before the run was reset (the record holds it); it is not applied again',
+  messageZh: REJECTIONS_ZH.replayed,
+  state: stateName(run),
+  allowedEvents: allowedEvents(run).map((e) => e.type),
+});
 
 /** While the run hands over to the next: the client sends again in a moment (the API's 503; sendEvent retries). */
 export const continuingRejection = (run: Run): EventRejection => ({

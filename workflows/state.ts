@@ -63,6 +63,8 @@ export interface DriverState {
   applied: AppliedUpdate[];
   /** The run of this procedure: 1 for the first, +1 at each continue-as-new. */
   run: number;
+  /** The audit entries the record store holds (workflows/recorder.ts); absent before it existed. */
+  recordedSeq?: number;
 }
 
 /** A delivery queued for this activation's `deliverAll`, and what to do with its outcome (undefined: the activity failed). */
@@ -95,6 +97,8 @@ export interface Run {
   startSize: number;
   /** When this run continues-as-new (continue-as-new.ts). */
   limits: RunLimits;
+  /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
+  recorder?: { version: number; writing: boolean; ending: boolean; updates?: Promise<Set<string>> };
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test

@@ -192,7 +192,15 @@ export interface EventResult {
 
 /** Why an event was refused; carried as ApplicationFailure details. */
 export interface EventRejection {
-  code: 'not-ready' | 'unknown-event' | 'not-allowed-in-state' | 'invalid-payload' | 'not-authorized' | 'guard-refused' | 'limit-reached';
+  code:
+    | 'not-ready'
+    | 'unknown-event'
+    | 'not-allowed-in-state'
+    | 'invalid-payload'
+    | 'not-authorized'
+    | 'guard-refused'
+    | 'limit-reached'
+    | 'replayed';
   message: string;
   /** The same refusal in Chinese, for the pages (domain/rejections.zh.ts); `code` is what programs read. */
   messageZh: string;

@@ -22,7 +22,10 @@ import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
-import { canSeeByAttributes, scopeQuery } from '../scope.js';
+import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
+import { recordedParties, type RecordStore } from '../../records/store.js';
+import { listClosed } from '../../records/search.js';
+import { FINDING_LABELS } from '../../domain/record-findings.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
@@ -107,6 +110,14 @@ const ListQuery = z.strictObject({
   organ: RegistryIdParam,
   dueBefore: z.iso.datetime({ offset: true }).optional(),
   closed: z.enum(['true', 'false']).optional(),
+  // Closed procedures only (closed=true), from the case file: the period they closed in, the final state, any step late.
+  closedAfter: z.iso.datetime({ offset: true }).optional(),
+  closedBefore: z.iso.datetime({ offset: true }).optional(),
+  outcome: z
+    .string()
+    .regex(/^[a-zA-Z]{1,40}$/, 'a final state name')
+    .optional(),
+  late: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
@@ -124,6 +135,7 @@ const EVENT_STATUS = {
   'not-allowed-in-state': 409,
   'guard-refused': 409,
   'limit-reached': 429,
+  replayed: 409,
 } as const;
 
 export interface ProcedureRouteDeps {
@@ -141,6 +153,8 @@ export interface ProcedureRouteDeps {
   applied?: (id: string) => void;
   /** Starts and events counted by kind and outcome. */
   metrics?: ApiMetrics;
+  /** The case file (records/store.ts): a closed procedure Temporal has forgotten is read from it. */
+  records?: RecordStore;
   /** Scopes already read: an event sender found in one needs no describe first. */
   scopes?: ScopeCache;
 }
@@ -173,14 +187,22 @@ export const procedureRoutes =
      * (indistinguishable). Scope is decided from the search attributes before the workflow is
      * queried: an outsider cannot make the worker replay a procedure or time its answer.
      */
-    async function visibleView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView> {
-      await visible(id, caller, req, 'read');
+    async function visibleView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView & { archived?: boolean }> {
+      if (!(await visible(id, caller, req, 'read'))) return archivedView(id, caller, req);
       try {
         return await deps.client.workflow.getHandle(id).query(viewQuery);
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError) && (e as { code?: number }).code !== 5) throw e;
-        throw new ApiError(404, 'Not found', `no procedure ${id}`);
+        return archivedView(id, caller, req);
       }
+    }
+
+    /** A procedure Temporal no longer holds (deleted after its retention): its record, in the same scope (SPEC §4a). */
+    async function archivedView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView & { archived: true }> {
+      const recorded = await deps.records?.read(id);
+      if (recorded && canSee(caller.party, recordedParties(recorded.view))) return { ...recorded.view, archived: true };
+      if (recorded) deps.deny(caller, `read ${id} outside its scope`, req);
+      throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
     async function exists(id: string): Promise<boolean> {
@@ -285,9 +307,9 @@ export const procedureRoutes =
      * Scope from the search attributes (server only, no worker round trip): 404 outside it, as for
      * none. An event sender already known in scope (scope-cache.ts) skips the describe.
      */
-    async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<void> {
+    async function visible(id: string, caller: Caller, req: FastifyRequest, what: 'read' | 'event'): Promise<boolean> {
       const known = what === 'event' ? deps.scopes?.get(id) : undefined;
-      if (known && canSeeByAttributes(caller.party, known.parties, known.regionScope)) return;
+      if (known && canSeeByAttributes(caller.party, known.parties, known.regionScope)) return true;
       let scope: Scope | undefined;
       try {
         scope = scopeOfAttributes((await deps.client.workflow.getHandle(id).describe()).typedSearchAttributes);
@@ -295,7 +317,9 @@ export const procedureRoutes =
         if (!(e instanceof WorkflowNotFoundError)) throw e;
       }
       if (scope) deps.scopes?.set(id, scope);
-      if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return;
+      if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return true;
+      // None in Temporal: a read may still find the procedure's record (archivedView).
+      if (!scope && what === 'read') return false;
       if (scope) deps.deny(caller, `${what} ${id} outside its scope`, req);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
@@ -371,6 +395,8 @@ export const procedureRoutes =
       async (req) => {
         const caller = await deps.authenticate(req);
         const view = redactView(await visibleView(req.params.id, caller, req), caller);
+        // 异常: what the check of the case file found (records/watch.ts), shown with the procedure.
+        const anomaly = deps.records ? await deps.records.anomalyOf(view.id) : undefined;
         // Each deadline with the days it skipped and why, for people to check (SPEC §2).
         const cal = deps.calendar();
         const now = Date.now();
@@ -379,6 +405,7 @@ export const procedureRoutes =
         return viewInWords(def, {
           ...view,
           headline: caseHeadline(def, view.context),
+          ...(anomaly ? { anomaly: { ...anomaly, kindsText: anomaly.kinds.map((k) => FINDING_LABELS[k]) } } : {}),
           deadlines: view.deadlines.map((d) => ({
             ...d,
             explanation: explainDeadline(cal, d),
@@ -401,6 +428,42 @@ export const procedureRoutes =
       async (req) => {
         const caller = await deps.authenticate(req);
         const q = req.query;
+        const closedOnly = [
+          q.closedAfter && 'closedAfter',
+          q.closedBefore && 'closedBefore',
+          q.outcome && 'outcome',
+          q.late && 'late',
+        ].filter((x): x is string => !!x);
+        if (closedOnly.length && q.closed !== 'true')
+          throw new ApiError(400, 'Bad request', `querystring.${closedOnly[0]}: applies to closed procedures only; add closed=true`, {
+            detailZh: `查询条件「${closedOnly[0]}」只适用于已办结的程序，请同时选择 closed=true。`,
+          });
+        // Closed procedures from the case file: they outlive Temporal's retention (SPEC §4a).
+        if (q.closed === 'true' && deps.records) {
+          try {
+            return await listClosed(
+              deps.records.pool,
+              caller.party,
+              {
+                ...(q.kind ? { kind: q.kind } : {}),
+                ...(q.tier ? { tier: q.tier } : {}),
+                ...(q.region ? { region: q.region } : {}),
+                ...(q.organ ? { organ: q.organ } : {}),
+                ...(q.outcome ? { outcome: q.outcome } : {}),
+                ...(q.closedAfter ? { closedAfter: q.closedAfter } : {}),
+                ...(q.closedBefore ? { closedBefore: q.closedBefore } : {}),
+                ...(q.late ? { late: q.late === 'true' } : {}),
+              },
+              { size: q.pageSize, ...(q.cursor ? { cursor: q.cursor } : {}) },
+            ).then((r) => ({ ...r, items: r.items.map((i) => ({ ...i, closed: true })) }));
+          } catch (e) {
+            if (e instanceof RangeError || e instanceof SyntaxError)
+              throw new ApiError(400, 'Bad request', 'querystring.cursor: not a cursor of this list', {
+                detailZh: '翻页标记无效，请从第一页重新查询。',
+              });
+            throw e;
+          }
+        }
         // The one raw visibility call left: the cursor is the server's page token, which
         // client.workflow.list does not expose (SDK 1.24 ListOptions: query and pageSize). Over its
         // iterator a cursor would be an offset, re-read from the first page on every request and

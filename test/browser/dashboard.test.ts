@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateOf, shanghaiDayOfMs } from '../../domain/time.js';
 import { launchChromium } from '../support/browser.js';
+import { daysFromToday } from '../support/clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startStack('dashboard-test');
   browser = await launchChromium();
-  const longAgo = dateOf(shanghaiDayOfMs(Date.now()) - 60);
+  const longAgo = daysFromToday(-60);
   const proposal = { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' };
   // Overdue: reported nowhere for 60 days. Due soon: a leak discovered 20 of its 24 hours ago.
   ids.overdue = await start('unclear-matter', 'org-gz-bureau', {

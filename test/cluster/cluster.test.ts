@@ -20,6 +20,8 @@ import { temporalConfig } from '../../temporal/connection.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { clusterScenarios, LEAK_DUE_S } from './scenarios.js';
+import { openRecordStore } from '../../records/open.js';
+import { verifyChains } from '../../records/verify.js';
 
 const DIR = join(ROOT, '.cache', 'cluster-test');
 /** The kill: seconds after the start, and how long the history service and worker stay down. */
@@ -140,9 +142,13 @@ describe.sequential('a real Temporal cluster on PostgreSQL, started by the proje
       const runMs = Date.now() - t0;
       expect(unexpected, 'no worker or API died by itself').toBeUndefined();
 
+      // The case file on the cluster's PostgreSQL (its own database): every trail whole, every chain intact.
+      const records = await openRecordStore(parseConfig(env));
+      expect(await verifyChains(records.pool, records.keys)).toEqual([]);
       let redone = 0;
       for (const [i, s] of scenarios.entries()) {
         const final = finals[i]!;
+        expect((await records.read(final.id))?.view.audit, `${s.kind}: the record`).toEqual(final.audit);
         const events = final.audit.filter((a) => a.kind === 'event' && a.event?.type !== DEADLINE_PASSED).map((a) => a.event!.type);
         expect({ kind: s.kind, state: final.state, closed: final.closed, events }).toEqual({
           kind: s.kind,
@@ -196,6 +202,7 @@ describe.sequential('a real Temporal cluster on PostgreSQL, started by the proje
         expect((views[0] as ProcedureView).state).toBe(s.final);
       }
       await connection.close();
+      await records.close();
       console.log(
         `[cluster] cluster up in ${(clusterMs / 1000).toFixed(0)} s; five procedures closed in ${(runMs / 1000).toFixed(0)} s; ${redone} tasks redone after the kills`,
       );

@@ -14,6 +14,9 @@ import { timeSkippingEnv } from '../support/temporal.js';
 import { killWorker, startWorkerProcess } from '../support/worker-child.js';
 import { EVENT_DAYS, runScenarios, type Outcome } from './run-scenarios.js';
 import { SCENARIOS, START } from './scenarios.js';
+import { testRecordKeysEnv, testRecordStore, testRecordsUrl } from '../support/records.js';
+import { verifyChains } from '../../records/verify.js';
+import type { RecordedProcedure } from '../../records/store.js';
 
 const KILLS = 20;
 const TASK_QUEUE = 'faults';
@@ -40,8 +43,9 @@ async function withServer(
   dir: string,
   bundle: string,
   fn: (s: Server) => Promise<Outcome[]>,
-): Promise<Array<Outcome & { history: Awaited<ReturnType<typeof historyFacts>> }>> {
+): Promise<Array<Outcome & { history: Awaited<ReturnType<typeof historyFacts>>; record: RecordedProcedure | undefined }>> {
   const port = await freePort();
+  const recordsUrl = await testRecordsUrl();
   const env = await timeSkippingEnv(START, port);
   const client = new Client({ connection: env.connection, dataConverter: sealedDataConverter(codecFromEnv({ BM_DATA_DIR: dir })) });
   const children: ChildProcess[] = [];
@@ -51,6 +55,8 @@ async function withServer(
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       BM_DATA_DIR: dir,
       BM_WORKFLOW_BUNDLE: bundle,
+      BM_RECORDS_URL: recordsUrl,
+      ...testRecordKeysEnv(),
       // A worker that will be killed runs without a workflow cache, hence without a sticky task queue:
       // the time-skipping server never moves a task off a dead worker's sticky queue (a real server
       // does after 10 s). Each of its tasks replays the history.
@@ -59,12 +65,18 @@ async function withServer(
     children.push(child);
     return child;
   };
+  const records = await testRecordStore(recordsUrl);
   try {
     const outcomes = await fn({ env, client, worker });
-    return await Promise.all(outcomes.map(async (o) => ({ ...o, history: await historyFacts(o) })));
+    // The case file (SPEC §4a): its chains intact whatever the kills.
+    expect(await verifyChains(records.pool, records.keys)).toEqual([]);
+    return await Promise.all(
+      outcomes.map(async (o) => ({ ...o, history: await historyFacts(o), record: await records.read(o.handle.workflowId) })),
+    );
   } finally {
     await Promise.all(children.map(killWorker));
     await env.teardown();
+    await records.close();
   }
 }
 
@@ -108,7 +120,7 @@ const FIRST_CLOSE = EVENT_DAYS.indexOf(Math.min(...SCENARIOS.map((s) => s.steps.
 
 describe.sequential('kill -9 the worker 20 times at random points while a procedure of every kind runs (issue 7)', () => {
   it(
-    'every procedure closes as without faults: each event applied exactly once, every timer fired at its instant',
+    'every procedure closes as without faults: each event applied exactly once, every timer fired at its instant, the record complete and in order',
     { timeout: 900_000 },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'bm-faults-'));
@@ -166,6 +178,10 @@ describe.sequential('kill -9 the worker 20 times at random points while a proced
         got.alarms.forEach((a, j) =>
           expect(Math.abs(Date.parse(a.at) - Date.parse(ref.alarms[j]!.at)), `${s.kind}: ${a.summary}`).toBeLessThan(60_000),
         );
+
+        // The record holds the whole trail, in order, each entry once: a procedure closes only once it is written.
+        expect(faulty[i]!.record?.view.audit, `${s.kind}: the record`).toEqual(faulty[i]!.final.audit);
+        expect(faulty[i]!.record?.view.state).toBe(faulty[i]!.final.state);
 
         const facts = faulty[i]!.history;
         const expectedIds = s.steps.map((_, n) => `faulty-${s.kind}-event-${n}`);

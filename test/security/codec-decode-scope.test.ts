@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from '../support/clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -41,7 +41,7 @@ describe('decoding payloads for the Web UI stays inside the caller’s jurisdict
         organId: 'org-gz-bureau',
         matterRef: 'S-1',
         title: MARKER,
-        draftedOn: shanghaiDateOf(Date.now()),
+        draftedOn: today(),
         protectiveMeasures: 'M',
         proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
       }),

@@ -198,6 +198,54 @@ describe('forged events: the worker refuses every payload the codec did not seal
     );
   });
 
+  it('a sealed event copied out of a run that an insider then reset (its Updates excluded) is refused by the new run under its own Update id: the record knows it was applied (SPEC §4a)', async () => {
+    const started = await api('POST', '/api/procedures/leak', 'org-th-office', leakInput({ incidentRef: 'R-RESET' }));
+    const id = started.body.id as string;
+    expect(
+      (await api('POST', `/api/procedures/${id}/events`, 'org-th-office', { type: 'RECORD_MEASURES', measures: '更换全部口令' })).status,
+    ).toBe(200);
+    const accepted = ((await new Client({ connection: raw }).workflow.getHandle(id).fetchHistory()).events ?? []).flatMap((e) =>
+      e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest!] : [],
+    );
+    const { meta, input } = accepted.at(-1)!;
+    const measured = (await view(id)).audit.length;
+    await expect.poll(async () => (await stack.records.read(id))?.view.audit.length, { timeout: 20_000 }).toBe(measured);
+
+    // The insider rewinds the run to its first task, leaving the organ's measures out.
+    const reset = temporal(
+      'workflow',
+      'reset',
+      '--workflow-id',
+      id,
+      '--type',
+      'FirstWorkflowTask',
+      '--reapply-exclude',
+      'Update',
+      '--reason',
+      'rewind',
+    );
+    expect(reset.status, reset.out).toBe(0);
+    const rewound = await settledView(id);
+    expect(rewound.audit.filter((a) => a.event?.type === 'RECORD_MEASURES')).toHaveLength(0);
+
+    // ... and sends the copied Update again, under its own id, to the new run.
+    const res = await raw.workflowService.updateWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: id },
+      request: { meta: { updateId: meta!.updateId!, identity: 'attacker' }, input: { name: eventUpdate.name, args: input!.args! } },
+      waitPolicy: {
+        lifecycleStage:
+          proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+      },
+    });
+    expect(res.outcome?.success).toBeFalsy();
+    const [opened] = await stack.codec.decode([res.outcome!.failure!.encodedAttributes!]);
+    expect(JSON.parse(Buffer.from(opened!.data!).toString()).message).toMatch(/applied before the run was reset/);
+    expect((await view(id)).audit.filter((a) => a.event?.type === 'RECORD_MEASURES')).toHaveLength(0);
+    // The record kept the measures as they were first recorded, once.
+    expect((await stack.records.read(id))!.view.audit.filter((a) => a.event?.type === 'RECORD_MEASURES')).toHaveLength(1);
+  }, 180_000);
+
   it('a plaintext signal, and a query with plaintext arguments, change nothing; the procedure keeps accepting events', async () => {
     const { id, before } = await reportedProcedure();
     const signal = temporal(

@@ -8,6 +8,7 @@ import { productionProblems } from '../../worker/production.js';
 import { startDevServer } from '../../scripts/dev-server.js';
 import { startTestIdp } from '../support/oidc-idp.js';
 import { freePort } from '../support/ports.js';
+import { testRecordsUrl } from '../support/records.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const strong = () => randomBytes(48).toString('base64');
@@ -28,6 +29,8 @@ const complete = (): Record<string, string> => ({
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+  BM_RECORDS_URL: 'postgres://baomi_records:secret@records.example.gov.cn:5432/baomi_records',
+  BM_RECORD_KEYS: `r1:${randomBytes(32).toString('base64')}`,
   BM_OIDC_ISSUER: 'https://idp.example.gov.cn',
   BM_OIDC_CLIENT_ID: 'baomi-procedures',
 });
@@ -73,6 +76,8 @@ describe('production mode refuses to start without its secrets, registry and clu
       'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)',
       'BM_JWT_SECRET: required',
       'BM_CODEC_KEYS: required',
+      'BM_RECORDS_URL: required in production mode (the embedded record database is not started)',
+      'BM_RECORD_KEYS: required in production mode',
       'BM_OIDC_ISSUER: required in production mode',
     ])
       expect(r.stderr).toContain(v);
@@ -101,6 +106,18 @@ describe('production mode refuses to start without its secrets, registry and clu
     ],
     ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
     ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
+    ['the embedded record database', { BM_RECORDS_URL: undefined }, 'BM_RECORDS_URL: required in production mode'],
+    ['no record keys', { BM_RECORD_KEYS: undefined }, 'BM_RECORD_KEYS: required in production mode'],
+    [
+      'a record key without its id',
+      { BM_RECORD_KEYS: randomBytes(32).toString('base64') },
+      'BM_RECORD_KEYS: entry 1 has no "id:" before its key',
+    ],
+    [
+      'a short record key',
+      { BM_RECORD_KEYS: `r1:${randomBytes(16).toString('base64')}` },
+      'BM_RECORD_KEYS: key "r1" has 16 bytes; at least 32',
+    ],
     ['no identity provider', { BM_OIDC_ISSUER: undefined }, 'BM_OIDC_ISSUER: required in production mode'],
     ['an identity provider without the client', { BM_OIDC_CLIENT_ID: undefined }, 'BM_OIDC_CLIENT_ID: required with BM_OIDC_ISSUER'],
     ['tokens living two days', { BM_TOKEN_MAX_HOURS: '48' }, 'BM_TOKEN_MAX_HOURS: "48" exceeds the production maximum of 12 hours'],
@@ -161,6 +178,7 @@ describe('a production start that succeeds', () => {
         ...clean,
         ...complete(),
         TEMPORAL_ADDRESS: temporal.address,
+        BM_RECORDS_URL: await testRecordsUrl(),
         BM_OIDC_ISSUER: idp.issuer,
         BM_OIDC_CLIENT_ID: 'bm-dashboard',
         BM_DATA_DIR: join(dir, 'data'),

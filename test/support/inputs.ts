@@ -1,4 +1,4 @@
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from './clock.js';
 
 /**
  * A 不明确事项 start as the API takes it: the Guangzhou bureau's matter, drafted today (Beijing
@@ -8,7 +8,7 @@ export const unclearMatterInput = (over: Record<string, unknown> = {}) => ({
   organId: 'org-gz-bureau',
   matterRef: 'T-1',
   title: '测试事项',
-  draftedOn: shanghaiDateOf(Date.now()),
+  draftedOn: today(),
   protectiveMeasures: '先行保护',
   proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
   ...over,

@@ -14,6 +14,8 @@ import type { ProcedureKind } from '../../machines/index.js';
 import { serverNow, sleepUntil, timeSkippingEnv } from './temporal.js';
 import { historyToJSON } from './history-json.js';
 import { unsealedDataConverter } from './converters.js';
+import { testRecordStore } from './records.js';
+import type { RecordStore } from '../../records/store.js';
 
 export const TASK_QUEUE = 'test-procedures';
 
@@ -32,6 +34,8 @@ export interface ProcedureEnv {
   /** Advances the server's clock to an instant (time-skipping). */
   sleepUntil(instant: string): Promise<void>;
   now(): Promise<number>;
+  /** The case file the worker appends to (a database of this env's own). */
+  records: RecordStore;
 }
 
 let seq = 0;
@@ -46,9 +50,11 @@ export async function withProcedureEnv<T>(
   deps: ActivityDeps = loadDeps({}),
 ): Promise<T> {
   const env = await timeSkippingEnv(startAt);
+  const records = await testRecordStore();
   try {
     const worker = await createWorker(env.nativeConnection, { namespace: 'default', taskQueue: TASK_QUEUE }, deps, {
       dataConverter: unsealedDataConverter,
+      records,
     });
     const now = () => serverNow(env);
     const p: ProcedureEnv = {
@@ -65,10 +71,12 @@ export async function withProcedureEnv<T>(
       view: (h) => h.query(viewQuery),
       now,
       sleepUntil: (instant) => sleepUntil(env, Date.parse(instant)),
+      records,
     };
     return await worker.runUntil(fn(p));
   } finally {
     await env.teardown();
+    await records.close();
   }
 }
 

@@ -13,6 +13,8 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { bundleWorkflows, createWorker } from '../../worker/worker.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { freePort } from './ports.js';
+import { testRecordStore } from './records.js';
+import type { RecordStore } from '../../records/store.js';
 
 /** The real system on loopback: a dev server (SQLite in a temp folder), a worker, the API. */
 export interface Stack {
@@ -28,6 +30,8 @@ export interface Stack {
   jwtKey: Uint8Array;
   /** A token of a test person acting for the party, by default with every role but admin. */
   token(partyId: string, over?: Partial<Omit<TokenSubject, 'party'>> & { ttlSeconds?: number }): Promise<string>;
+  /** The case file the worker appends to and the API reads closed procedures from. */
+  records: RecordStore;
   /** Another API instance on the same Temporal, with other options. */
   extraApp(over: Partial<ApiDeps>): Promise<FastifyInstance>;
   stop(): Promise<void>;
@@ -50,10 +54,12 @@ export async function startStack(
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const deps = loadDeps(registryFile ? { registryFile } : {});
+  const records = await testRecordStore();
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
   const worker = await createWorker(native, { namespace: 'default', taskQueue }, deps, {
     dataConverter: sealedDataConverter(codec),
+    records,
     ...(o.workflowsPath ? { bundle: await bundleWorkflows(o.workflowsPath) } : {}),
   });
   const running = worker.run();
@@ -68,6 +74,7 @@ export async function startStack(
     jwtKey,
     denials: denialLog(dataDir),
     codec,
+    records,
     ...o.api,
   };
   const app = await buildServer(base);
@@ -82,6 +89,7 @@ export async function startStack(
     dataDir,
     app,
     jwtKey,
+    records,
     token: (id, { ttlSeconds, ...over } = {}) =>
       issueToken(
         jwtKey,
@@ -100,6 +108,7 @@ export async function startStack(
       await connection.close();
       await native.close();
       await server.stop();
+      await records.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadDeps } from '../../activities/deps.js';
 import { bundleWorkflows, createWorker } from '../../worker/worker.js';
 import { unsealedDataConverter } from './converters.js';
+import { testRecordStore } from './records.js';
 
 /** Runs `fn` while a worker serves a test bundle of workflows (e.g. a procedure with a flag changed) on its own task queue; `fn` gets the bundle (to replay with it). */
 export async function withTestBundle<T>(
@@ -12,9 +13,15 @@ export async function withTestBundle<T>(
   fn: (bundle: WorkflowBundleWithSourceMap) => Promise<T>,
 ): Promise<T> {
   const bundle = await bundleWorkflows(workflowsPath);
+  const records = await testRecordStore();
   const worker = await createWorker(env.nativeConnection, { namespace: 'default', taskQueue }, loadDeps({}), {
     dataConverter: unsealedDataConverter,
     bundle,
+    records,
   });
-  return worker.runUntil(() => fn(bundle));
+  try {
+    return await worker.runUntil(() => fn(bundle));
+  } finally {
+    await records.close();
+  }
 }

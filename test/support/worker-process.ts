@@ -8,6 +8,7 @@ import { loadDeps } from '../../activities/deps.js';
 import { codecOf, sealedDataConverter } from '../../temporal/codec.js';
 import { temporalConfig } from '../../temporal/connection.js';
 import { connectWorker, createWorker } from '../../worker/worker.js';
+import { openRecordStore } from '../../records/open.js';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const settings = loadConfig('worker');
@@ -15,6 +16,7 @@ const config = temporalConfig();
 const worker = await createWorker(await connectWorker(config), config, loadDeps(settings), {
   dataConverter: sealedDataConverter(codecOf(settings)),
   settings,
+  records: await openRecordStore(settings),
 });
 console.log('polling');
 await worker.run();

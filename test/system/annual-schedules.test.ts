@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { waitReady } from '../../api/procedure-client.js';
 import { startDevServer } from '../../scripts/dev-server.js';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from '../support/clock.js';
 import { registerAnnualSchedules } from '../../worker/schedules.js';
 import { createWorker } from '../../worker/worker.js';
 import type { ProcedureWorkflow } from '../../workflows/types.js';
 import { freePort } from '../support/ports.js';
 import { unsealedDataConverter } from '../support/converters.js';
+import { testRecordStore } from '../support/records.js';
 
 const TASK_QUEUE = 'schedule-test';
 
@@ -42,11 +43,13 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
       });
       expect(description.spec.timezone).toBe('Asia/Shanghai');
       expect(Date.parse(description.info.nextActionTimes[0]!.toISOString())).toBe(
-        Date.parse(`${Number(shanghaiDateOf(Date.now()).slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
+        Date.parse(`${Number(today().slice(0, 4)) + 1}-01-01T00:00:00+08:00`),
       );
 
+      const records = await testRecordStore();
       const worker = await createWorker(native, { namespace: 'default', taskQueue: TASK_QUEUE }, deps, {
         dataConverter: unsealedDataConverter,
+        records,
       });
       await worker.runUntil(async () => {
         await schedule.trigger();
@@ -57,10 +60,11 @@ describe('annual self-inspection schedules (Regs 48 para 3) on the dev server', 
         }
         expect(runId).toMatch(/^annual-inspection-ent-gz-tech-/);
         const view = await waitReady(client.workflow.getHandle<ProcedureWorkflow>(runId!));
-        const year = Number(shanghaiDateOf(Date.now()).slice(0, 4)) - 1;
+        const year = Number(today().slice(0, 4)) - 1;
         expect(view.context).toMatchObject({ year, parties: { enterprise: { id: 'ent-gz-tech' }, authority: { id: 'auth-440000' } } });
         expect(view.deadlines[0]!.lastDay?.slice(0, 4)).toBe(String(year + 1));
       });
+      await records.close();
     } finally {
       await connection.close();
       await native.close();

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
 import { loadDeps } from '../../activities/deps.js';
 import { startProcedure } from '../../api/procedure-client.js';
 import { prepareAtApi } from '../../api/prepare-start.js';
@@ -11,6 +10,7 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { Actor, DeadlineRecord, ProcedureView } from '../../workflows/types.js';
 import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { daysFromToday, today } from '../support/clock.js';
 import { leakInput, unclearMatterInput } from '../support/inputs.js';
 
 let stack: Stack;
@@ -21,7 +21,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const today = () => shanghaiDateOf(Date.now());
 async function call(method: string, path: string, as?: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.url}${path}`, {
     method,
@@ -504,7 +503,7 @@ describe('bad input', () => {
   });
 
   it('refuses a start whose fact lies in the future, naming the field, why and what is allowed; nothing is started (SPEC §2)', async () => {
-    const tomorrow = shanghaiDateOf(Date.now() + 86_400_000);
+    const tomorrow = daysFromToday(1);
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
     const starts = [
       ['unclear-matter', 'org-gz-bureau', 'draftedOn', tomorrow, unclear('org-gz-bureau', { draftedOn: tomorrow }), '拟定日期'],
@@ -551,8 +550,8 @@ describe('bad input', () => {
       ]);
       expect(r.body.fieldErrors[0].messageZh, kind).toMatch(/不能采用.*本次未启动程序。$/);
       // Nothing was started: the same key with the fact of today starts the procedure (201, not the repeat's 200).
-      const today = { ...input, [field]: field === 'discoveredAt' ? new Date().toISOString() : shanghaiDateOf(Date.now()) };
-      expect((await call('POST', `/api/procedures/${kind}`, as, today, headers)).status, kind).toBe(201);
+      const ofToday = { ...input, [field]: field === 'discoveredAt' ? new Date().toISOString() : today() };
+      expect((await call('POST', `/api/procedures/${kind}`, as, ofToday, headers)).status, kind).toBe(201);
     }
   });
 

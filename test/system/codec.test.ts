@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { today } from '../support/clock.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { startProcedure } from '../../api/procedure-client.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
@@ -38,7 +38,7 @@ describe('payloads the server cannot read (SPEC §5)', () => {
         organId: 'org-gz-bureau',
         matterRef: 'C-1',
         title: MARKERS[0],
-        draftedOn: shanghaiDateOf(Date.now()),
+        draftedOn: today(),
         protectiveMeasures: MARKERS[1],
         proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
       }),
@@ -62,7 +62,7 @@ describe('payloads the server cannot read (SPEC §5)', () => {
         organId: FAILURE_MARKER,
         matterRef: 'C-2',
         title: 'T',
-        draftedOn: shanghaiDateOf(Date.now()),
+        draftedOn: today(),
         protectiveMeasures: 'M',
         proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
       },

@@ -12,19 +12,28 @@ import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
-import { shanghaiDateOf } from '../../domain/time.js';
+import { recordOnceCaughtUp, testRecordStore } from '../support/records.js';
+import type { RecordStore } from '../../records/store.js';
+import { today } from '../support/clock.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { unsealedDataConverter } from '../support/converters.js';
 
 const TASK_QUEUE = 'restart-test';
 
-async function withStack<T>(dbFile: string, port: number, uiPort: number, fn: (client: Client) => Promise<T>): Promise<T> {
+async function withStack<T>(
+  dbFile: string,
+  port: number,
+  uiPort: number,
+  records: RecordStore,
+  fn: (client: Client) => Promise<T>,
+): Promise<T> {
   const server: DevServer = await startDevServer({ dbFile, port, uiPort });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   try {
     const worker = await createWorker(native, { namespace: 'default', taskQueue: TASK_QUEUE }, loadDeps({}), {
       dataConverter: unsealedDataConverter,
+      records,
     });
     return await worker.runUntil(fn(new Client({ connection, dataConverter: unsealedDataConverter })));
   } finally {
@@ -38,18 +47,18 @@ describe('the dev server on a SQLite file survives a full restart', () => {
   it('finds the open procedure, its deadline and its pending timer intact after everything stopped and started again', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-')), 'temporal.sqlite');
     const [port, uiPort] = [await freePort(), await freePort()];
-    const today = shanghaiDateOf(Date.now());
     const organ = { id: 'org-gz-bureau' };
     const input = {
       organId: 'org-gz-bureau',
       matterRef: 'R-1',
       title: '重启测试事项',
-      draftedOn: today,
+      draftedOn: today(),
       protectiveMeasures: '先行保护',
       proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组' },
     };
 
-    const before = await withStack(dbFile, port, uiPort, async (client) => {
+    const records = await testRecordStore();
+    const before = await withStack(dbFile, port, uiPort, records, async (client) => {
       const { handle, ready: view } = await startProcedure(client, {
         kind: 'unclear-matter',
         workflowId: 'unclear-matter-restart-0001',
@@ -63,7 +72,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       return view;
     });
 
-    await withStack(dbFile, port, uiPort, async (client) => {
+    await withStack(dbFile, port, uiPort, records, async (client) => {
       const handle = client.workflow.getHandle('unclear-matter-restart-0001');
       expect((await handle.describe()).status.name).toBe('RUNNING');
       const view = await handle.query(viewQuery);
@@ -93,14 +102,19 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       // And the restarted worker carries the procedure on.
       const r = await sendEvent(handle, { type: 'SUBMIT_REPORT', payload: {}, actor: organ });
       expect(r.state).toBe('underDetermination');
+      // The case file holds the whole trail, the entries from before the restart and after, in order.
+      const live = await handle.query(viewQuery);
+      const recorded = await recordOnceCaughtUp(records, 'unclear-matter-restart-0001', live.audit.length);
+      expect(recorded?.view.audit).toEqual(live.audit);
+      expect(recorded?.view.state).toBe('underDetermination');
     });
+    await records.close();
   });
 
   it('keeps open procedures of every kind, with their deadlines and pending timers, across a restart', async () => {
     const dbFile = join(mkdtempSync(join(tmpdir(), 'bm-restart-all-')), 'temporal.sqlite');
     const [port, uiPort] = [await freePort(), await freePort()];
-    const today = shanghaiDateOf(Date.now());
-    const year = Number(today.slice(0, 4));
+    const year = Number(today().slice(0, 4));
     const starts: Array<{ kind: ProcedureKind; actor: string; input: Record<string, unknown> }> = [
       {
         kind: 'unclear-matter',
@@ -109,7 +123,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
           organId: 'org-gz-bureau',
           matterRef: 'R-2',
           title: 'T',
-          draftedOn: today,
+          draftedOn: today(),
           protectiveMeasures: 'M',
           proposal: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
         },
@@ -123,7 +137,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
           matterRef: 'O',
           title: 'T',
           grounds: 'G',
-          filedOn: today,
+          filedOn: today(),
           determined: { level: 'secret', term: { kind: 'years', years: 5 }, scope: 'S' },
           claim: { outcome: 'not-secret' },
         },
@@ -136,7 +150,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
       {
         kind: 'appraisal',
         actor: 'org-gz-procuratorate',
-        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today, items: [{ ref: 'A1', description: 'D' }] },
+        input: { applicantId: 'org-gz-procuratorate', caseRef: 'C', appliedOn: today(), items: [{ ref: 'A1', description: 'D' }] },
       },
       { kind: 'annual-inspection', actor: 'ent-gz-tech', input: { enterpriseId: 'ent-gz-tech', year } },
     ];
@@ -152,7 +166,8 @@ describe('the dev server on a SQLite file survives a full restart', () => {
         .filter((e) => e.timerStartedEventAttributes && !ended.has(String(e.eventId)))
         .map((e) => e.timerStartedEventAttributes!.timerId);
     };
-    const before = await withStack(dbFile, port, uiPort, async (client) => {
+    const records = await testRecordStore();
+    const before = await withStack(dbFile, port, uiPort, records, async (client) => {
       const out: Record<string, { view: ProcedureView; timers: Array<string | null | undefined> }> = {};
       for (const s of starts) {
         const id = `${s.kind}-restart-all-0001`;
@@ -163,7 +178,7 @@ describe('the dev server on a SQLite file survives a full restart', () => {
     });
     // Every one waits on a durable timer (the appraisal under review on its review period, local policy).
     expect(Object.values(before).filter((b) => b.timers.length > 0)).toHaveLength(5);
-    await withStack(dbFile, port, uiPort, async (client) => {
+    await withStack(dbFile, port, uiPort, records, async (client) => {
       for (const [id, b] of Object.entries(before)) {
         const handle = client.workflow.getHandle(id);
         expect((await handle.describe()).status.name, id).toBe('RUNNING');
@@ -173,7 +188,10 @@ describe('the dev server on a SQLite file survives a full restart', () => {
         expect(view.audit.length, id).toBeGreaterThanOrEqual(b.view.audit.length);
         // Every timer pending before the restart is still pending (none lost, none fired early).
         expect(await pendingTimers(client, id), id).toEqual(b.timers);
+        // And the case file holds the same trail.
+        expect((await recordOnceCaughtUp(records, id, view.audit.length))?.view.audit, id).toEqual(view.audit);
       }
     });
+    await records.close();
   });
 });

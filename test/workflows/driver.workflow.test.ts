@@ -53,7 +53,7 @@ const attributes = (sa: TypedSearchAttributes) =>
   );
 
 describe('a start prepared by the API (issue 14)', () => {
-  it('is ready in its first workflow task with no activity and its search attributes set by the start; a start without preparation (as a Schedule starts one) reaches the same state, deadlines and attributes through the activity', async () => {
+  it('is ready in its first workflow task with no preparation activity and its search attributes set by the start; a start without preparation (as a Schedule starts one) reaches the same state, deadlines and attributes through the activity', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const h = await p.start('unclear-matter', matter, gzBureau);
       const events = (await h.fetchHistory()).events!;
@@ -61,12 +61,13 @@ describe('a start prepared by the API (issue 14)', () => {
       expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
       const timer = events.findIndex((e) => e.timerStartedEventAttributes);
       expect(events.slice(0, timer).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
-      expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
-      // The upserts are the SDK's records of the patches (TemporalChangeVersion: prepared-at-start, edition-3), none of the procedure's attributes.
+      // No preparation activity: the one activity is the case file's append of the start's entries (SPEC §4a).
+      expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['appendRecord']);
+      // The upserts are the SDK's records of the patches (TemporalChangeVersion: prepared-at-start, edition-3, record-store), none of the procedure's attributes.
       const upserted = events.flatMap((e) =>
         Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
       );
-      expect(upserted).toEqual(['TemporalChangeVersion', 'TemporalChangeVersion']);
+      expect(upserted).toEqual(['TemporalChangeVersion', 'TemporalChangeVersion', 'TemporalChangeVersion']);
 
       const plain = (
         await startProcedure(p.env.client, {

@@ -1,0 +1,254 @@
+/**
+ * The record store (案卷, SPEC §4a): the worker appends each procedure's audit entries and its
+ * view; the API reads closed procedures back once Temporal has forgotten them. Append-only: an
+ * entry is written once under (procedure, seq); the same entry again is a retry and changes
+ * nothing; another entry under a recorded seq (a run reset or rewound) is kept beside the record,
+ * never over it, and the procedure is marked 异常.
+ */
+import pg from 'pg';
+import { regionPrefixes, type PartyRef } from '../domain/parties.js';
+import type { AuditEntry, DeadlineRecord, ProcedureView } from '../workflows/types.js';
+import { canonical, entryHash, headMac, viewHash } from './chain.js';
+import type { RecordKeys } from './keys.js';
+import { migrate } from './migrate.js';
+import type { FindingKind } from '../domain/record-findings.js';
+
+/** The view without its audit trail: the trail is the chain. */
+export type RecordedView = Omit<ProcedureView, 'audit'>;
+
+/** What a workflow activation sends (workflows/recorder.ts): its new entries and its view now. */
+export interface AppendRequest {
+  procedureId: string;
+  runId: string;
+  /** When the procedure was started (the workflow chain's start). */
+  startedAt: string;
+  /** The entries after the last the run had written, in seq order. */
+  entries: AuditEntry[];
+  /** The event Updates that made some of them (their hashes): seq → hash. */
+  updates: Array<{ seq: number; hash: string }>;
+  view: RecordedView;
+}
+
+export interface AppendResult {
+  headSeq: number;
+  /** Entries that differ from the recorded ones under the same seq (a reset or rewind). */
+  diverged: number;
+  /**
+   * The record ends before the first entry sent (restored from an older backup): nothing was
+   * written; the run sends again from the entry after `headSeq`.
+   */
+  behind?: true;
+}
+
+/** A procedure as the record holds it. */
+export interface RecordedProcedure {
+  view: ProcedureView;
+  anomaly?: string;
+  runs: string[];
+  head: { seq: number; hash: string; mac: string; keyId: string };
+}
+
+export const recordedParties = (view: RecordedView): PartyRef[] =>
+  Object.values((view.context as { parties?: Record<string, PartyRef | undefined> }).parties ?? {}).filter(
+    (p): p is PartyRef => !!p && typeof p.id === 'string',
+  );
+
+/** Any step met late, lapsed, or passed while it ran. */
+export const anyLate = (deadlines: DeadlineRecord[]): boolean =>
+  deadlines.some((d) => d.status === 'met_late' || d.status === 'lapsed' || (d.obligation && d.dueFired));
+
+export class RecordStore {
+  readonly pool: pg.Pool;
+
+  constructor(
+    /** The database's URL (with its password: never logged). */
+    readonly url: string,
+    readonly keys: RecordKeys,
+    poolSize = 10,
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // An idle connection the server dropped (a restart) is not fatal: the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Applies the migrations this code knows (records/migrate.ts). */
+  migrate(): Promise<number[]> {
+    return migrate(this.pool);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  async append(req: AppendRequest): Promise<AppendResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await this.appendIn(client, req);
+      await client.query('commit');
+      return result;
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async appendIn(client: pg.PoolClient, req: AppendRequest): Promise<AppendResult> {
+    const { procedureId: id, view } = req;
+    const parties = recordedParties(view);
+    const now = new Date().toISOString();
+    // The row is made (or locked) first: appends of one procedure run one after the other.
+    await client.query(
+      `insert into procedures (id, kind, started_at, party_ids, region_scope, state, state_label, view, view_hash, runs, head_seq, head_hash, head_mac, mac_key_id, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, '{}', '', '{}', 0, '', '', '', $8) on conflict (id) do nothing`,
+      [id, view.kind, req.startedAt, [], [], view.state, view.stateLabel, now],
+    );
+    const { rows } = await client.query<{ head_seq: number; head_hash: string; anomaly: string | null; runs: string[] }>(
+      'select head_seq, head_hash, anomaly, runs from procedures where id = $1 for update',
+      [id],
+    );
+    let { head_seq: seq, head_hash: hash, anomaly } = rows[0]!;
+    const recorded = await this.recordedEntries(client, id, req.entries, seq);
+    const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
+    const fresh: Array<{ seq: number; entry: AuditEntry; prev: string; hash: string; update?: string }> = [];
+    const divergent: AuditEntry[] = [];
+    for (const entry of req.entries) {
+      const before = recorded.get(entry.seq);
+      if (before !== undefined && !anomaly) {
+        if (before !== canonical(entry)) divergent.push(entry);
+      } else if (anomaly || divergent.length) divergent.push(entry);
+      else if (entry.seq === seq + 1) {
+        const next = entryHash(id, entry.seq, hash, entry);
+        fresh.push({
+          seq: entry.seq,
+          entry,
+          prev: hash,
+          hash: next,
+          ...(updates.has(entry.seq) ? { update: updates.get(entry.seq)! } : {}),
+        });
+        seq = entry.seq;
+        hash = next;
+      } else return { headSeq: seq, diverged: 0, behind: true };
+    }
+    if (fresh.length)
+      await client.query(
+        `insert into record_entries (procedure_id, seq, entry, prev_hash, hash, run_id, update_hash)
+         select $1, * from unnest($2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        [
+          id,
+          fresh.map((f) => f.seq),
+          fresh.map((f) => JSON.stringify(f.entry)),
+          fresh.map((f) => f.prev),
+          fresh.map((f) => f.hash),
+          fresh.map(() => req.runId),
+          fresh.map((f) => f.update ?? null),
+        ],
+      );
+    if (divergent.length) {
+      await client.query(
+        `insert into record_divergences (procedure_id, run_id, seq, entry) select $1, $2, * from unnest($3::int[], $4::jsonb[])`,
+        [id, req.runId, divergent.map((e) => e.seq), divergent.map((e) => JSON.stringify(e))],
+      );
+      anomaly ??= `run ${req.runId} wrote entry ${divergent[0]!.seq} unlike the recorded one: the run was reset or rewound`;
+      // The record keeps what it held: only the anomaly and the run are noted.
+      await client.query('update procedures set anomaly = $2, runs = $3, updated_at = $4 where id = $1', [
+        id,
+        anomaly,
+        withRun(rows[0]!.runs, req.runId),
+        now,
+      ]);
+      return { headSeq: seq, diverged: divergent.length };
+    }
+    const vHash = viewHash(view);
+    const mac = headMac(this.keys.keys.get(this.keys.current)!, { procedureId: id, seq, hash, viewHash: vHash });
+    await client.query(
+      `update procedures set kind = $2, party_ids = $3, region_scope = $4, state = $5, state_label = $6, closed_at = $7,
+         any_late = $8, view = $9, view_hash = $10, runs = $11, head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16,
+         organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20
+       where id = $1`,
+      [
+        id,
+        view.kind,
+        [...new Set(parties.map((p) => p.id))],
+        [...new Set(parties.flatMap((p) => regionPrefixes(p.region)))],
+        view.state,
+        view.stateLabel,
+        view.closed ? (req.entries.findLast((e) => e.kind === 'closed')?.at ?? now) : null,
+        anyLate(view.deadlines),
+        JSON.stringify(view),
+        vHash,
+        withRun(rows[0]!.runs, req.runId),
+        seq,
+        hash,
+        mac,
+        this.keys.current,
+        now,
+        parties[0]?.id ?? null,
+        (view.context as { region?: string }).region ?? null,
+        view.responsible?.tier ?? null,
+        view.closed ? view.stateLabel : null,
+      ],
+    );
+    return { headSeq: seq, diverged: 0 };
+  }
+
+  /** The canonical form of the recorded entries among those sent again (a retry, or a reset run's). */
+  private async recordedEntries(client: pg.PoolClient, id: string, entries: AuditEntry[], headSeq: number): Promise<Map<number, string>> {
+    const seqs = entries.filter((e) => e.seq <= headSeq).map((e) => e.seq);
+    if (!seqs.length) return new Map();
+    const { rows } = await client.query<{ seq: number; entry: unknown }>(
+      'select seq, entry from record_entries where procedure_id = $1 and seq = any($2::int[])',
+      [id, seqs],
+    );
+    return new Map(rows.map((r) => [r.seq, canonical(r.entry)]));
+  }
+
+  /** What the checks found wrong with a procedure's record or run (异常), in the order found; none: undefined. */
+  async anomalyOf(id: string): Promise<{ detail: string; kinds: FindingKind[] } | undefined> {
+    const { rows } = await this.pool.query<{ anomaly: string | null; kinds: FindingKind[] | null }>(
+      `select p.anomaly, (select array_agg(kind order by id) from record_findings where procedure_id = p.id) as kinds from procedures p where id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    // Set by an append a reset run made unlike the record, before the continuous check saw it: diverged.
+    return row?.anomaly ? { detail: row.anomaly, kinds: row.kinds ?? ['diverged'] } : undefined;
+  }
+
+  /** The hashes of the event Updates whose entries the record holds. */
+  async updateHashes(id: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ update_hash: string }>(
+      'select update_hash from record_entries where procedure_id = $1 and update_hash is not null',
+      [id],
+    );
+    return rows.map((r) => r.update_hash);
+  }
+
+  /** A procedure's record: its view with the audit trail from the chain; undefined if never recorded. */
+  async read(id: string): Promise<RecordedProcedure | undefined> {
+    const { rows } = await this.pool.query<{
+      view: RecordedView;
+      anomaly: string | null;
+      runs: string[];
+      head_seq: number;
+      head_hash: string;
+      head_mac: string;
+      mac_key_id: string;
+    }>('select view, anomaly, runs, head_seq, head_hash, head_mac, mac_key_id from procedures where id = $1', [id]);
+    const row = rows[0];
+    if (!row || !row.mac_key_id) return undefined;
+    const entries = await this.pool.query<{ entry: AuditEntry }>(
+      'select entry from record_entries where procedure_id = $1 and seq <= $2 order by seq',
+      [id, row.head_seq],
+    );
+    return {
+      view: { ...row.view, audit: entries.rows.map((r) => r.entry) },
+      ...(row.anomaly ? { anomaly: row.anomaly } : {}),
+      runs: row.runs,
+      head: { seq: row.head_seq, hash: row.head_hash, mac: row.head_mac, keyId: row.mac_key_id },
+    };
+  }
+}
+
+const withRun = (runs: string[], runId: string) => (runs.includes(runId) ? runs : [...runs, runId]);

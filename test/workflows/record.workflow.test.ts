@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { withProcedureEnv } from '../support/procedure-env.js';
+import { recordOnceCaughtUp } from '../support/records.js';
+import { verifyChains } from '../../records/verify.js';
+import { entryHash } from '../../records/chain.js';
+
+const organ = { id: 'org-th-office' };
+const leak = {
+  organId: 'org-th-office',
+  incidentRef: 'XL-2025-07',
+  summary: '涉密文件误发（非涉密简述）',
+  discoveredAt: '2025-09-30T21:30:00+08:00',
+  remedialMeasures: '立即收回并封存',
+};
+
+describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, hash-chained', () => {
+  it('a leak run to its close is in the record whole: the same trail in order, the final state and deadlines, a chain that verifies', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak, organ);
+      await p.sleepUntil('2025-09-30T15:00:00Z');
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ, { reportNumber: '天保〔2025〕7号' });
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await p.send(h, 'RELAY', { id: tier });
+      await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因' });
+      const final = await h.result();
+      expect(final.closed).toBe(true);
+
+      // The workflow closes only once the record holds everything: no polling needed.
+      const recorded = (await p.records.read(h.workflowId))!;
+      expect(recorded.view.audit).toEqual(final.audit);
+      expect(recorded.view.audit.map((a) => a.seq)).toEqual(final.audit.map((_, i) => i + 1));
+      const { audit: _, ...rest } = final;
+      expect({ ...recorded.view, audit: undefined }).toEqual({ ...rest, audit: undefined });
+      expect(recorded.runs).toEqual([(await h.describe()).runId]);
+      const row = await p.records.pool.query('select kind, closed_at, any_late, party_ids, region_scope from procedures where id = $1', [
+        h.workflowId,
+      ]);
+      expect(row.rows[0]).toMatchObject({ kind: 'leak', any_late: false });
+      expect(row.rows[0].closed_at).toBeInstanceOf(Date);
+      expect(row.rows[0].party_ids).toEqual(expect.arrayContaining(['org-th-office', 'auth-440106', 'auth-000000']));
+      expect(row.rows[0].region_scope).toEqual(expect.arrayContaining(['44', '4401', '440106']));
+      // The event entries carry the Update that made them.
+      const updates = await p.records.pool.query(
+        'select count(*)::int as n from record_entries where procedure_id = $1 and update_hash is not null',
+        [h.workflowId],
+      );
+      expect(updates.rows[0].n).toBe(final.audit.filter((a) => a.kind === 'event').length);
+      expect(await verifyChains(p.records.pool, p.records.keys)).toEqual([]);
+    });
+  });
+
+  it('an append sent again changes nothing; an entry unlike the recorded one under the same seq is kept beside the record, which stays as it was, and the procedure is marked 异常', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak, organ);
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      const live = await p.view(h);
+      const before = (await recordOnceCaughtUp(p.records, h.workflowId, live.audit.length))!;
+      expect(before.view.audit).toEqual(live.audit);
+      const { audit, ...view } = live;
+      const runId = (await h.describe()).runId;
+      const again = { procedureId: h.workflowId, runId, startedAt: audit[0]!.at, entries: audit, updates: [], view };
+
+      // A retry of the same append: nothing written twice.
+      expect(await p.records.append(again)).toEqual({ headSeq: audit.length, diverged: 0 });
+      expect((await p.records.read(h.workflowId))!.view.audit).toEqual(live.audit);
+
+      // A run that was reset writes its own entry under a recorded seq.
+      const last = audit.at(-1)!;
+      const rewritten = { ...again, runId: 'reset-run', entries: [{ ...last, summary: `${last.summary}（改写）` }] };
+      expect(await p.records.append(rewritten)).toEqual({ headSeq: audit.length, diverged: 1 });
+      const after = (await p.records.read(h.workflowId))!;
+      expect(after.view.audit).toEqual(live.audit);
+      expect(after.anomaly).toContain('reset-run');
+      expect(after.runs).toEqual([runId, 'reset-run']);
+      const kept = await p.records.pool.query('select run_id, seq from record_divergences where procedure_id = $1', [h.workflowId]);
+      expect(kept.rows).toEqual([{ run_id: 'reset-run', seq: last.seq }]);
+      expect((await verifyChains(p.records.pool, p.records.keys)).map((f) => f.kind)).toEqual(['diverged']);
+    });
+  });
+
+  it('the database itself refuses to change or delete a recorded entry; a chain rewritten around an edit fails its MAC', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak, organ);
+      const live = await p.view(h);
+      await recordOnceCaughtUp(p.records, h.workflowId, live.audit.length);
+      const id = h.workflowId;
+      await expect(
+        p.records.pool.query(`update record_entries set entry = '{}' where procedure_id = $1 and seq = 1`, [id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(p.records.pool.query('delete from record_entries where procedure_id = $1', [id])).rejects.toThrow(/append-only/);
+      await expect(p.records.pool.query('delete from procedures where id = $1', [id])).rejects.toThrow(/append-only/);
+
+      // An owner who drops the guard and rewrites entry 1 with every hash after it and the head, without the key:
+      const client = await p.records.pool.connect();
+      try {
+        await client.query('alter table record_entries disable trigger record_entries_append_only');
+        const { rows } = await client.query<{ seq: number; entry: Record<string, unknown> }>(
+          'select seq, entry from record_entries where procedure_id = $1 order by seq',
+          [id],
+        );
+        let prev = '';
+        for (const r of rows) {
+          const entry = r.seq === 1 ? { ...r.entry, summary: '伪造' } : r.entry;
+          const hash = entryHash(id, r.seq, prev, entry);
+          await client.query('update record_entries set entry = $3, prev_hash = $4, hash = $5 where procedure_id = $1 and seq = $2', [
+            id,
+            r.seq,
+            JSON.stringify(entry),
+            prev,
+            hash,
+          ]);
+          prev = hash;
+        }
+        await client.query('update procedures set head_hash = $2 where id = $1', [id, prev]);
+      } finally {
+        client.release();
+      }
+      const findings = await verifyChains(p.records.pool, p.records.keys);
+      expect(findings.map((f) => [f.procedureId, f.kind])).toEqual([[id, 'head-mac-invalid']]);
+    });
+  });
+});
