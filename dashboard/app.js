@@ -404,6 +404,13 @@ async function procedure(id) {
       `${v.label}${headline ? `：${headline}` : ''}`,
       el('span', { class: 'case-headline', id: 'case-state' }, ` —— ${heading}`),
     ),
+    // 异常: the case file's check found the run rewound, ended from outside or its record changed.
+    el(
+      'div',
+      { id: 'case-alerts' },
+      v.anomaly ? el('p', { class: 'error', id: 'anomaly', role: 'alert' }, `异常：${v.anomaly.kindsText.join('；')}`) : undefined,
+      v.archived ? el('p', { class: 'muted', id: 'archived' }, '本程序已办结，以下内容取自案卷。') : undefined,
+    ),
     caseInfo(v, { forms, names, beijing, due, card }),
     // The actions before the chart: on a phone what the person must do comes first.
     await actions(v),
