@@ -219,7 +219,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AuthError) {
       deny(undefined, err.message, req, err.status);
-      return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
+      return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message, err.zh ? { detailZh: err.zh } : {});
     }
     if (err instanceof ApiError) return problem(reply, err.status, err.title, err.message, err.extra);
     const validation = (
