@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
   BM_WEBHOOK_SECRET: optionalText,
   BM_CODEC_KEYS: optionalText,
   BM_CODEC_KEY_ID: optionalText,
+  // The record database (案卷, SPEC §4a), a PostgreSQL server's URL: a real deployment's (demo mode refuses it and
+  // runs the embedded one `npm start` starts on BM_RECORDS_PORT).
+  BM_RECORDS_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'the record database URL, e.g. postgres://user:password@host/db' })
+    .optional(),
   BM_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional(),
   BM_MAIL_FROM: z.string().min(1).default('保密法定程序编排 <noreply@baomi-procedures.local>'),
   PORT: port.default(3000),
@@ -63,6 +68,8 @@ export const ConfigSchema = z.object({
   // Bearer tokens (api/auth.ts); defaults there: audience baomi-procedures-api, 12 hours, $BM_DATA_DIR/token-denylist.
   BM_JWT_SECRET: optionalText,
   BM_JWT_AUDIENCE: optionalText,
+  // HMAC key of the workflow and update ids made from Idempotency-Key (api/procedure-client.ts).
+  BM_ID_SECRET: optionalText,
   BM_TOKEN_MAX_HOURS: z.coerce
     .number({ error: 'a number of hours between 0 and 720' })
     .gt(0, 'a number of hours between 0 and 720')
@@ -80,12 +87,12 @@ export const ConfigSchema = z.object({
   BM_OIDC_NAME_CLAIM: optionalText,
   BM_OIDC_PARTY_CLAIM: optionalText,
   BM_OIDC_ROLES_CLAIM: optionalText,
+  // Who says a person's party and roles: the registry's people by sub (production's default), or the provider's claims.
+  BM_IDENTITY_MAPPING: z.enum(['registry', 'claims'], { error: '"registry" (the registry\'s people, by sub) or "claims"' }).optional(),
   BM_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
   BM_TRUST_PROXY: trustProxy.optional(),
-  // The record database (案卷, SPEC §4a): a PostgreSQL server's URL; unset, `npm start` runs the embedded one on BM_RECORDS_PORT.
-  BM_RECORDS_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// URL' }).optional(),
   BM_RECORDS_PORT: port.default(5433),
   // The record's head MAC keys (records/keys.ts): "id:base64key,…", the current one's id.
   BM_RECORD_KEYS: optionalText,
@@ -131,6 +138,8 @@ export interface Config {
   /** "id:base64key,…" (checked by the codec and, in production, by worker/production.ts). */
   codecKeys?: string;
   codecKeyId?: string;
+  /** The record database's URL (none: the embedded one `npm start` runs on recordsPort). */
+  recordsUrl?: string;
   smtpUrl?: string;
   mailFrom: string;
   port: number;
@@ -141,6 +150,7 @@ export interface Config {
   uiOrigin?: string;
   jwtSecret?: string;
   jwtAudience?: string;
+  idSecret?: string;
   tokenMaxHours?: number;
   tokenDenylist?: string;
   /** The identity provider's settings as given (api/oidc.ts checks them together and fills the defaults). */
@@ -155,13 +165,13 @@ export interface Config {
     nameClaim?: string;
     partyClaim?: string;
     rolesClaim?: string;
+    /** BM_IDENTITY_MAPPING as given (api/oidc.ts: default registry in production, claims in demo). */
+    mapping?: 'registry' | 'claims';
   };
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
   /** The reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustProxy?: string[];
-  /** The record database's URL (none: the embedded one `npm start` runs on recordsPort). */
-  recordsUrl?: string;
   recordsPort: number;
   recordKeys?: string;
   recordKeyId?: string;
@@ -182,7 +192,21 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL'];
 }
 
-/** Bad configuration: one line per variable, naming it, the value's fault and what is allowed. */
+/**
+ * Settings that hold a secret, or a URL that may carry a password: a refusal names the variable and
+ * the fault, never the value (it would land in logs and terminals).
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'BM_JWT_SECRET',
+  'BM_ID_SECRET',
+  'BM_CODEC_KEYS',
+  'BM_WEBHOOK_SECRET',
+  'BM_OIDC_CLIENT_SECRET',
+  'BM_SMTP_URL',
+  'BM_RECORDS_URL',
+]);
+
+/** Bad configuration: one line per variable, naming it, the value's fault (the value itself unless a secret) and what is allowed. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
@@ -198,6 +222,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '(environment)');
+        if (SECRET_SETTINGS.has(name)) return `${name}: its value (withheld: it holds a secret) is not allowed; expected ${i.message}`;
         return `${name}: "${String(set[name] ?? '')}" is not allowed; expected ${i.message}`;
       }),
     );
@@ -214,6 +239,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecret: c.BM_WEBHOOK_SECRET,
     codecKeys: c.BM_CODEC_KEYS,
     codecKeyId: c.BM_CODEC_KEY_ID,
+    recordsUrl: c.BM_RECORDS_URL,
     smtpUrl: c.BM_SMTP_URL,
     mailFrom: c.BM_MAIL_FROM,
     port: c.PORT,
@@ -223,6 +249,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uiOrigin: c.BM_UI_ORIGIN,
     jwtSecret: c.BM_JWT_SECRET,
     jwtAudience: c.BM_JWT_AUDIENCE,
+    idSecret: c.BM_ID_SECRET,
     tokenMaxHours: c.BM_TOKEN_MAX_HOURS,
     tokenDenylist: c.BM_TOKEN_DENYLIST,
     oidc: {
@@ -236,11 +263,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nameClaim: c.BM_OIDC_NAME_CLAIM,
       partyClaim: c.BM_OIDC_PARTY_CLAIM,
       rolesClaim: c.BM_OIDC_ROLES_CLAIM,
+      mapping: c.BM_IDENTITY_MAPPING,
     },
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
     trustProxy: c.BM_TRUST_PROXY,
-    recordsUrl: c.BM_RECORDS_URL,
     recordsPort: c.BM_RECORDS_PORT,
     recordKeys: c.BM_RECORD_KEYS,
     recordKeyId: c.BM_RECORD_KEY_ID,

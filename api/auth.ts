@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { secretFromFile } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
-import type { Registry } from '../domain/registry/registry.js';
+import { isDemoRegistryVersion, type Registry } from '../domain/registry/registry.js';
 import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
 import type { Actor } from '../workflows/types.js';
 
@@ -104,7 +104,7 @@ export interface TokenSubject {
   sub: string;
   name: string;
   roles: Role[];
-  /** A demo identity printed by `npm start`: refused in production mode. */
+  /** A demo identity printed by `npm start`: refused in production mode and with a registry not the demo's. */
   demo?: boolean;
 }
 
@@ -168,32 +168,70 @@ export async function authenticate(key: Uint8Array, rules: TokenRules, registry:
   }
   checkLifetimeAndRevocation(claims as { exp: number; iat: number; jti: string }, rules);
   if (rules.production && claims.bm_demo) throw new AuthError(401, 'demo tokens are not accepted in production mode');
+  if (claims.bm_demo && !isDemoRegistryVersion(registry.version))
+    throw new AuthError(401, `demo tokens are accepted only with the demo registry, not "${registry.version}"`);
   return callerFromClaims(claims, registry, EMBEDDED_CLAIMS);
 }
 
 /**
  * Which claims name the person, the party and the roles. The embedded format uses the defaults;
  * an identity provider may use other claim names (BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM,
- * BM_OIDC_ROLES_CLAIM). `sub` is always the person's stable identifier.
+ * BM_OIDC_ROLES_CLAIM). `sub` is always the person's stable identifier. `from: 'registry'`
+ * (BM_IDENTITY_MAPPING=registry, production's default) takes the party and the roles from the
+ * registry's people by `sub` instead: claims a user may edit at the provider choose nothing.
  */
 export interface ClaimMapping {
   name: string;
   party: string;
   roles: string;
+  from?: IdentityMapping;
 }
+export type IdentityMapping = 'claims' | 'registry';
 export const EMBEDDED_CLAIMS: ClaimMapping = { name: 'name', party: 'bm_party', roles: 'bm_roles' };
+
+/** The longest name shown (characters, after cleaning): names travel into the audit trail, timelines and e-mails. */
+export const MAX_NAME_LENGTH = 64;
+/** The longest `sub` (OIDC Core 2: at most 255 ASCII characters). */
+const MAX_SUB_LENGTH = 255;
+/** Control and format characters (line breaks, bidi overrides, zero-width), line and paragraph separators: never shown. */
+const UNSHOWN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** A claimed name fit to show: control and format characters taken out, spaces collapsed, at most MAX_NAME_LENGTH characters. */
+export function cleanName(raw: unknown, claim: string): string {
+  const name = typeof raw === 'string' ? raw.replace(UNSHOWN, ' ').replace(/\s+/g, ' ').trim() : '';
+  if (!name) throw new AuthError(401, `invalid token: claim ${claim} (the person's name) is missing`);
+  const length = [...name].length;
+  if (length > MAX_NAME_LENGTH)
+    throw new AuthError(401, `invalid token: claim ${claim} (the person's name) has ${length} characters; at most ${MAX_NAME_LENGTH}`);
+  return name;
+}
+
+/** The person's stable id, shown beside the name: present, at most 255 characters, nothing unshown in it. */
+function stableId(sub: unknown): string {
+  if (typeof sub !== 'string' || !sub) throw new AuthError(401, 'invalid token: claim sub is missing');
+  if (sub.length > MAX_SUB_LENGTH || new RegExp(UNSHOWN.source, 'u').test(sub))
+    throw new AuthError(401, `invalid token: claim sub must be at most ${MAX_SUB_LENGTH} characters, without control characters`);
+  return sub;
+}
 
 /**
  * Maps verified claims to a caller: the party must be in the registry, the roles among RoleSchema
- * (a list, or one string of roles separated by spaces or commas, as some providers emit them).
+ * (a list, or one string of roles separated by spaces or commas, as some providers emit them) —
+ * or, mapped by the registry, the registry's person of that `sub` says both.
  */
 export function callerFromClaims(claims: JWTPayload, registry: Registry, m: ClaimMapping): Caller {
+  const sub = stableId(claims.sub);
+  if (m.from === 'registry') {
+    const person = registry.person(sub);
+    if (!person)
+      throw new AuthError(401, `invalid token: person "${sub}" is not among the registry's people (BM_IDENTITY_MAPPING=registry)`);
+    const name = person.name ?? cleanName(claims[m.name], m.name);
+    return { party: registry.party(person.partyId), person: { sub, name }, roles: [...new Set(person.roles)] };
+  }
   const raw = claims[m.roles] ?? [];
   const roles = RoleSchema.array().safeParse(typeof raw === 'string' ? raw.split(/[\s,]+/).filter(Boolean) : raw);
   if (!roles.success) throw new AuthError(401, `invalid token: claim ${m.roles} must list roles among ${RoleSchema.options.join(', ')}`);
-  const name = claims[m.name];
-  if (typeof name !== 'string' || !name) throw new AuthError(401, `invalid token: claim ${m.name} (the person's name) is missing`);
-  if (typeof claims.sub !== 'string' || !claims.sub) throw new AuthError(401, 'invalid token: claim sub is missing');
+  const name = cleanName(claims[m.name], m.name);
   const partyId = typeof claims[m.party] === 'string' ? (claims[m.party] as string) : '';
   let party: PartyRef;
   try {
@@ -201,9 +239,9 @@ export function callerFromClaims(claims: JWTPayload, registry: Registry, m: Clai
   } catch {
     throw new AuthError(
       401,
-      `invalid token: claim ${m.party} "${partyId}" is not in the registry`,
-      `所代表的单位（${partyId}）不在登记簿中，请联系系统管理员。`,
+      `invalid token: claim ${m.party} "${partyId.slice(0, 100)}" is not in the registry`,
+      `所代表的单位（${partyId.slice(0, 100)}）不在登记簿中，请联系系统管理员。`,
     );
   }
-  return { party, person: { sub: claims.sub, name }, roles: [...new Set(roles.data)] };
+  return { party, person: { sub, name }, roles: [...new Set(roles.data)] };
 }

@@ -1,5 +1,9 @@
 import type { TokenSubject } from './auth.js';
 import type { Role } from '../domain/parties.js';
+import { isDemoRegistryVersion, type Registry } from '../domain/registry/registry.js';
+
+/** Demo people and their tokens exist only in the demonstration: demo mode with the demo registry. */
+export const isDemonstration = (registry: Registry, production: boolean): boolean => !production && isDemoRegistryVersion(registry.version);
 
 const person = (party: string, key: string, name: string, roles: Role[]): TokenSubject => ({
   party,

@@ -3,21 +3,22 @@ import { loadConfig } from '../activities/config.js';
 import { calendarSource, loadOrExit, loadPolicy, loadRegistry } from '../activities/deps.js';
 import { connectionOptions, temporalConfig } from '../temporal/connection.js';
 import { codecOf, sealedDataConverter } from '../temporal/codec.js';
-import { refuseUnsafeProduction } from '../worker/production.js';
+import { refuseUnsafeStart } from '../worker/production.js';
 import { signingKey, tokenRulesOf } from './auth.js';
 import { buildServer } from './server.js';
+import { idSecretOf } from './procedure-client.js';
 import { denialLog } from './denials.js';
-import { DEMO_PEOPLE } from './demo-people.js';
+import { DEMO_PEOPLE, isDemonstration } from './demo-people.js';
 import { connectOidc, oidcSettingsOf } from './oidc.js';
 import { openRecordStore } from '../records/open.js';
 
 const settings = loadConfig('api');
-refuseUnsafeProduction('api');
+refuseUnsafeStart('api');
 const config = loadOrExit('api', () => temporalConfig());
 const { dataDir, port, publicUrl, sessionHours } = settings;
 const registry = loadOrExit('api', () => loadRegistry(settings.registryFile));
+const codec = loadOrExit('api', () => codecOf(settings));
 const connection = await Connection.connect(connectionOptions(config));
-const codec = codecOf(settings);
 const oidcSettings = loadOrExit('api', () => oidcSettingsOf(settings));
 const oidc = oidcSettings
   ? await connectOidc(oidcSettings).catch((e: Error) => {
@@ -38,13 +39,14 @@ const app = await buildServer({
   policy: loadOrExit('api', () => loadPolicy(settings.policyFile)),
   email: !!settings.smtpUrl,
   jwtKey: signingKey(settings),
+  idSecret: idSecretOf(settings),
   tokenRules: tokenRulesOf(settings),
   denials: denialLog(dataDir),
   records,
   codec,
   ...(oidc ? { oidc } : {}),
-  // The demonstration's one-click sign-in (演示): never in production mode.
-  ...(settings.production ? {} : { demoPeople: DEMO_PEOPLE }),
+  // The demonstration's one-click sign-in (演示): only in demo mode with the demo registry.
+  ...(isDemonstration(registry, settings.production) ? { demoPeople: DEMO_PEOPLE } : {}),
   secureCookies: publicUrl.startsWith('https:'),
   ...(sessionHours ? { sessionHours } : {}),
   ...(settings.apiMetricsPort ? { metricsPort: settings.apiMetricsPort } : {}),

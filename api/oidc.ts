@@ -34,7 +34,7 @@ export interface OidcSettings {
   postLogoutRedirectUri: string;
   /** BM_OIDC_SCOPE (default `openid profile`). */
   scope: string;
-  /** BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM. */
+  /** BM_OIDC_NAME_CLAIM, BM_OIDC_PARTY_CLAIM, BM_OIDC_ROLES_CLAIM; BM_IDENTITY_MAPPING. */
   claims: ClaimMapping;
 }
 
@@ -57,7 +57,7 @@ export const REQUIRED_CLAIMS = { bearer: ['exp', 'iat', 'jti', 'sub'], 'id-token
 export type OidcTokenUse = keyof typeof REQUIRED_CLAIMS;
 
 /** OIDC settings from the configuration; undefined when BM_OIDC_ISSUER is not set. */
-export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl'>): OidcSettings | undefined {
+export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl' | 'production'>): OidcSettings | undefined {
   const o = config.oidc;
   if (!o.issuer) return undefined;
   const issuer = o.issuer;
@@ -79,6 +79,8 @@ export function oidcSettingsOf(config: Pick<Config, 'oidc' | 'publicUrl'>): Oidc
       name: o.nameClaim ?? EMBEDDED_CLAIMS.name,
       party: o.partyClaim ?? EMBEDDED_CLAIMS.party,
       roles: o.rolesClaim ?? EMBEDDED_CLAIMS.roles,
+      // Production takes party and roles from the registry's people: a provider may let users edit their own attributes.
+      from: o.mapping ?? (config.production ? 'registry' : 'claims'),
     },
   };
 }

@@ -1,6 +1,14 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
-import { createHash, randomUUID } from 'node:crypto';
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  WorkflowExecutionAlreadyStartedError,
+  type PayloadCodec,
+  type UpdateDefinition,
+} from '@temporalio/common';
+import { createHmac, randomUUID } from 'node:crypto';
+import { secretFromFile } from '../activities/deps.js';
+import type { Config } from '../activities/config.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type {
@@ -8,6 +16,7 @@ import type {
   EventRejection,
   EventRequest,
   EventResult,
+  ProcedureInput,
   ProcedureView,
   ProcedureWorkflow,
   RecomputeRequest,
@@ -25,6 +34,47 @@ export interface StartOptions {
   actor: Actor;
   /** Prepared by the API (prepare-start.ts): sent in the input, the attributes set by the start, its first state the answer. */
   prepared?: PreparedStart;
+  /** Whether a workflow already at this id is the caller's procedure (isOwnProcedure); else IdTakenError. */
+  own?: () => Promise<boolean>;
+}
+
+/** A start whose workflow id is held by something that is not the caller's procedure (the API's 409). */
+export class IdTakenError extends Error {
+  constructor(readonly workflowId: string) {
+    super(
+      `the procedure id ${workflowId} of this start is held by a workflow that is not your procedure; nothing was started (logged for the operators)`,
+    );
+  }
+}
+
+/**
+ * Whether the workflow at this id is the party's procedure: of the definition's workflow type, and
+ * started with an input a key holder sealed (it decodes under the codec) naming the party as the
+ * starter and, when prepared, sealed for this id — or a run the server continued from an earlier
+ * one. A squatter's start through the Temporal port is none of these: it is refused at once,
+ * never queried or waited on. One call: the first event of the current run.
+ */
+export async function isOwnProcedure(
+  client: Client,
+  codec: PayloadCodec,
+  o: { workflowId: string; workflowType: string; partyId: string },
+): Promise<boolean> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId: o.workflowId },
+    maximumPageSize: 1,
+  });
+  const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+  if (!started || started.workflowType?.name !== o.workflowType) return false;
+  if (started.continuedExecutionRunId) return true;
+  try {
+    const [payload] = await codec.decode(started.input?.payloads ?? []);
+    const request = defaultPayloadConverter.fromPayload<ProcedureInput>(payload!);
+    if ('continued' in request) return false; // a carried state only in a run the server continued (above)
+    return request.actor?.id === o.partyId && (request.sealedFor === undefined || request.sealedFor.procedureId === o.workflowId);
+  } catch {
+    return false; // not sealed by a key holder, or not a start request
+  }
 }
 
 /**
@@ -58,6 +108,7 @@ export async function startProcedure(
       return { handle, ready: o.prepared.first };
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      if (o.own && !(await o.own())) throw new IdTakenError(o.workflowId);
       const handle = client.workflow.getHandle<ProcedureWorkflow>(o.workflowId);
       return { handle, ready: await waitReady(handle) };
     }
@@ -79,6 +130,7 @@ export async function startProcedure(
       () => false,
     );
     if (!exists) throw e;
+    if (o.own && !(await o.own())) throw new IdTakenError(o.workflowId);
     return { handle, ready: await waitReady(handle) };
   }
 }
@@ -111,13 +163,21 @@ export function startRefusal(err: unknown): string | undefined {
 }
 
 /**
- * What a caller's Idempotency-Key becomes before anything is recorded: SHA-256 over the key with
- * the caller (and, for an event, the procedure), so the key — chosen by the caller and possibly
- * meaningful — never appears in a workflow id, an update id or the history, while the same
- * caller's same key still names the same start or event.
+ * What a caller's Idempotency-Key becomes before anything is recorded: HMAC-SHA256 under the
+ * server's secret (BM_ID_SECRET) over the key with the caller (and, for an event, the procedure).
+ * The key — chosen by the caller and possibly meaningful (a case number) — never appears in a
+ * workflow id, an update id or the history, and without the secret nobody can test guesses against
+ * an id, nor compute the id of someone's next start to take it first; the same caller's same key
+ * still names the same start or event. Computed at the start and per event only: recorded ids are
+ * never recomputed, so procedures started under the unkeyed SHA-256 of before keep theirs.
  */
-export function idempotencyDigest(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+export function idempotencyDigest(secret: Uint8Array, ...parts: string[]): string {
+  return createHmac('sha256', secret).update(parts.join('\n')).digest('hex').slice(0, 32);
+}
+
+/** The digests' secret: BM_ID_SECRET, else (demo only) one generated once and kept in the data folder. */
+export function idSecretOf(config: Pick<Config, 'idSecret' | 'dataDir'>): Uint8Array {
+  return new TextEncoder().encode(config.idSecret ?? secretFromFile(config.dataDir, 'id-secret'));
 }
 
 /**

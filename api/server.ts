@@ -16,9 +16,11 @@ import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import type { Policy } from '../domain/policy.js';
 import { AuthError, defaultTokenRules, type Caller, type TokenRules, type TokenSubject } from './auth.js';
 import { bearerAuthenticator, type Oidc } from './oidc.js';
-import { LOGIN_ROUTES, loginRoutes, SESSION_COOKIE, Sessions } from './routes/login.js';
+import { LOGIN_ROUTES, loginRoutes, sessionCookieName, Sessions } from './routes/login.js';
 import type { DenialLog } from './denials.js';
 import { ApiError, problem } from './problem.js';
+import { addressBlock } from './address-block.js';
+import { StartQuota } from './start-quota.js';
 import { deadlineRoutes } from './routes/deadline.js';
 import { procedureRoutes } from './routes/procedures.js';
 import { registryRoutes } from './routes/registry.js';
@@ -44,6 +46,8 @@ export interface ApiDeps {
   /** The deployment delivers e-mail (BM_SMTP_URL), as the worker: a channel of every prepared start. */
   email?: boolean;
   jwtKey: Uint8Array;
+  /** The HMAC key of the workflow and update ids made from Idempotency-Key (BM_ID_SECRET; api/procedure-client.ts). */
+  idSecret: Uint8Array;
   /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
   tokenRules?: Partial<TokenRules>;
   denials: DenialLog;
@@ -167,8 +171,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
+  // Over https only the `__Host-` session cookie counts: a plain `bm_session` may come from a sibling subdomain.
+  const sessionCookie = sessionCookieName(deps.secureCookies ?? false);
   app.addHook('onRequest', async (req) => {
-    const session = req.cookies[SESSION_COOKIE];
+    const session = req.cookies[sessionCookie];
     if (req.headers.authorization === undefined && !session) return;
     try {
       req.caller =
@@ -178,17 +184,18 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       req.authError = e;
     }
   });
-  // A person is limited per identity; no token or an invalid one, per client address (far lower):
-  // req.ip, which is the proxy's X-Forwarded-For client only for a request from a trusted proxy.
+  // A person is limited per identity; no token or an invalid one, per client address block (far
+  // lower): req.ip's /64 (IPv6) or the address (IPv4), req.ip being the proxy's X-Forwarded-For
+  // client only for a request from a trusted proxy.
   await app.register(rateLimit, {
     max: (req) => (req.caller ? (deps.rateLimitPerMinute ?? 1200) : (deps.anonymousRateLimitPerMinute ?? 120)),
     timeWindow: '1 minute',
-    keyGenerator: (req) => (req.caller ? `person:${req.caller.party.id}:${req.caller.person.sub}` : `address:${req.ip}`),
+    keyGenerator: (req) => (req.caller ? `person:${req.caller.party.id}:${req.caller.person.sub}` : `address:${addressBlock(req.ip)}`),
     errorResponseBuilder: (req, ctx) =>
       new ApiError(
         429,
         'Too many requests',
-        `at most ${ctx.max} requests per minute ${req.caller ? 'per identity' : 'per client address without a valid token'}; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        `at most ${ctx.max} requests per minute ${req.caller ? 'per identity' : 'per client address (IPv6: per /64) without a valid token'}; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
       ),
   });
   // After the rate limit, before the body is parsed or validated.
@@ -257,22 +264,32 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     throw req.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
   };
 
+  // Public, so its answer is kept a second: a flood of /healthz costs Temporal two calls a second, not two a request.
+  let healthCached: { at: number; answer: ReturnType<typeof checkHealth> } | undefined;
+  const checkHealth = async () => {
+    try {
+      await deps.client.workflowService.getSystemInfo({});
+      const tq = await deps.client.workflowService.describeTaskQueue({
+        namespace: deps.client.options.namespace,
+        taskQueue: { name: deps.taskQueue },
+        taskQueueType: 1,
+      });
+      const polling = (tq.pollers ?? []).length > 0;
+      return { status: polling ? 200 : 503, body: { temporal: 'reachable', worker: polling ? 'polling' : 'no poller' } } as const;
+    } catch {
+      return { status: 503, body: { temporal: 'unreachable', worker: 'unknown' } } as const;
+    }
+  };
+  const health = () => {
+    if (!healthCached || Date.now() - healthCached.at >= 1000) healthCached = { at: Date.now(), answer: checkHealth() };
+    return healthCached.answer;
+  };
   app.get(
     '/healthz',
     { schema: { response: { 200: HealthSchema, 503: HealthSchema }, summary: 'Temporal 可达、worker 在轮询', tags: ['health'] } },
     async (_req, reply) => {
-      try {
-        await deps.client.workflowService.getSystemInfo({});
-        const tq = await deps.client.workflowService.describeTaskQueue({
-          namespace: deps.client.options.namespace,
-          taskQueue: { name: deps.taskQueue },
-          taskQueueType: 1,
-        });
-        const polling = (tq.pollers ?? []).length > 0;
-        return reply.status(polling ? 200 : 503).send({ temporal: 'reachable', worker: polling ? 'polling' : 'no poller' });
-      } catch {
-        return reply.status(503).send({ temporal: 'unreachable', worker: 'unknown' });
-      }
+      const { status, body } = await health();
+      return reply.status(status).send(body);
     },
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -300,6 +317,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       ...(deps.records ? { records: deps.records } : {}),
       metrics,
       scopes: new ScopeCache((id) => board.scopeOf(id)),
+      idSecret: deps.idSecret,
+      codec: deps.codec,
+      quota: new StartQuota(deps.policy, () => board.open()),
     }),
   );
   await app.register(registryRoutes(deps.registry, auth));

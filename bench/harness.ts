@@ -7,12 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
-import { loadDeps } from '../activities/deps.js';
+import { loadDeps, secretFromFile } from '../activities/deps.js';
+import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import type { PrepareDeps } from '../activities/prepare.js';
 import { prepareAtApi } from '../api/prepare-start.js';
 import { startProcedure } from '../api/procedure-client.js';
@@ -67,8 +67,8 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       BM_CODEC_KEY_ID: 'bench',
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       LOG_LEVEL: 'error',
-      TEMPORAL_ADDRESS: server.address,
-      BM_RECORDS_URL: server.recordsUrl,
+      BM_TEMPORAL_PORT: server.address.split(':').pop(),
+      BM_RECORDS_PORT: String(server.recordsPort),
       BM_WORKFLOW_BUNDLE: bundlePath,
       BM_WORKER_METRICS_PORT: 'off',
       BM_WORKER_APP_METRICS_PORT: 'off',
@@ -107,7 +107,9 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     taskQueue: TASK_QUEUE,
     registry: deps.registry,
     calendar: deps.calendar,
-    policy: deps.policy,
+    idSecret: new TextEncoder().encode('bench-id-secret-of-sufficient-length'),
+    // The bench starts thousands of procedures as one party: no per-party start limits.
+    policy: { ...deps.policy, maxOpenProceduresPerParty: {}, startsPerPartyPerHour: 1_000_000_000 },
     jwtKey,
     denials: denialLog(dir),
     codec,
@@ -165,7 +167,7 @@ async function startTemporal(
   kind: 'dev-server' | 'cluster',
   dir: string,
   log: (l: string) => void,
-): Promise<{ address: string; recordsUrl: string; kill(): void; stop(): Promise<void> }> {
+): Promise<{ address: string; recordsPort: number; kill(): void; stop(): Promise<void> }> {
   if (kind === 'cluster') {
     // In the project's ignored folders, as `npm run cluster`: the postgres user cannot enter a private temporary folder.
     const cluster = await startCluster({
@@ -175,7 +177,8 @@ async function startTemporal(
       log,
     });
     const kill = () => [...cluster.services.values()].forEach((s) => s.child.kill('SIGKILL'));
-    return { address: cluster.address, recordsUrl: cluster.recordsUrl, kill, stop: () => cluster.stop() };
+    secretFromFile(dir, EMBEDDED_PASSWORD_FILE); // the cluster's PostgreSQL trusts loopback: it completes the URL
+    return { address: cluster.address, recordsPort: cluster.pgPort, kill, stop: () => cluster.stop() };
   }
   const server = await startDevServer({
     dbFile: join(dir, 'temporal.sqlite'),
@@ -185,23 +188,27 @@ async function startTemporal(
   const records = await startBenchRecords(dir);
   return {
     address: server.address,
-    recordsUrl: records.url,
+    recordsPort: records.port,
     kill: () => (server.process.kill('SIGKILL'), records.kill()),
     stop: async () => (await server.stop(), await records.stop()),
   };
 }
 
-/** The embedded record database (案卷) in the bench's folder, as `npm start` runs it: the worker appends every entry there. */
-export async function startBenchRecords(dir: string): Promise<{ url: string; kill(): void; stop(): Promise<void> }> {
+/**
+ * The embedded record database (案卷) in the bench's folder, as `npm start` runs it: the worker (BM_DATA_DIR
+ * the folder, BM_RECORDS_PORT the port) appends every entry there.
+ */
+export async function startBenchRecords(dir: string): Promise<{ port: number; kill(): void; stop(): Promise<void> }> {
   chmodSync(dir, 0o755); // as root the server runs as "postgres", which must enter the folder
+  const port = 15433 + Math.floor(Math.random() * 1000);
   const server = await startRecordsServer({
     dataDir: join(dir, 'records'),
-    port: 15433 + Math.floor(Math.random() * 1000),
-    password: randomBytes(16).toString('hex'),
+    port,
+    password: secretFromFile(dir, EMBEDDED_PASSWORD_FILE),
     logFile: join(dir, 'records.log'),
   });
-  const url = await ensureDatabase(server.adminUrl, 'baomi_records');
-  return { url, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
+  await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE);
+  return { port, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
 }
 
 let prepareDeps: PrepareDeps | undefined;

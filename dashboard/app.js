@@ -513,7 +513,11 @@ async function procedure(id) {
                 a.occurredAt ? [el('div', {}, `发生 ${beijing(a.occurredAt)}`), el('div', {}, `录入 ${beijing(a.at)}`)] : beijing(a.at),
               ),
               el('td', {}, a.kindText ?? a.kind),
-              el('td', {}, a.by ?? actorText(a.actor)),
+              // The person's stable id beside the name (a name is only what was claimed).
+              el('td', {}, [
+                a.by ?? actorText(a.actor),
+                ...(a.actor.person ? [el('div', { class: 'muted' }, `身份标识 ${a.actor.person.sub}`)] : []),
+              ]),
               el('td', {}, a.summaryText ?? a.summary),
               el('td', {}, a.basisText ?? a.basis ?? ''),
             ),

@@ -50,6 +50,15 @@ export const PolicySchema = z.strictObject({
   deliveryAttempts: z.number().int().min(1).max(50).default(8),
   /** SPEC §2: suspended time counted in calendar days, or as exact duration. */
   suspensionCounting: z.enum(['calendar-days', 'exact']).default('calendar-days'),
+  /**
+   * Open procedures one party may have started, per kind (the API refuses another, 429): each open
+   * procedure fires reminders and escalations. A kind not listed has no cap.
+   */
+  maxOpenProceduresPerParty: z
+    .record(z.string(), z.number().int().min(1))
+    .default({ 'unclear-matter': 100, objection: 50, leak: 10, appraisal: 50, 'annual-inspection': 3 }),
+  /** Procedures one party may start per hour, all kinds together (per API process; the API refuses more, 429). */
+  startsPerPartyPerHour: z.number().int().min(1).default(120),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 /** Keys of numeric policy values (periods). */

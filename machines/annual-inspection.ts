@@ -709,5 +709,7 @@ export const annualInspectionProcedure = defineProcedure({
   parties: annualInspectionParties,
   startedBy: 'enterpriseId',
   startFact: 'reportFrom',
+  // One self-inspection per enterprise and year (Regs 48 para 3: 每年).
+  oneFor: (input) => `${input.enterpriseId}-${input.year}`,
   events: annualInspectionEvents,
 });

@@ -191,6 +191,11 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
     field: string;
     cases: Readonly<Record<string, { fields?: readonly string[]; deadlines?: readonly string[] }>>;
   };
+  /**
+   * For a procedure held once per subject (the self-inspection: per enterprise and year), the
+   * subject from the start input: the workflow id derives from it, so a second start returns the first.
+   */
+  oneFor?(input: I): string;
   events: Record<string, EventSpec>;
 }
 

@@ -8,9 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { idSecretOf } from '../api/procedure-client.js';
 import { signingKey } from '../api/auth.js';
 import { codecFromEnv } from '../temporal/codec.js';
 import { parseConfig } from '../activities/config.js';
+import { secretFromFile } from '../activities/deps.js';
+import { EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { startCluster, type Cluster, type ClusterOptions } from './cluster-temporal.js';
 import { ROOT } from './temporal-binaries.js';
@@ -61,15 +64,20 @@ export async function startClusterSystem(o: SystemOptions): Promise<ClusterSyste
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...o.env,
-    TEMPORAL_ADDRESS: cluster.address,
+    BM_TEMPORAL_PORT: cluster.address.split(':').pop(),
     TEMPORAL_NAMESPACE: cluster.namespace,
     BM_DATA_DIR: dataDir,
     BM_WORKFLOW_BUNDLE: bundle,
-    BM_RECORDS_URL: cluster.recordsUrl,
+    // The record database on the cluster's PostgreSQL, reached as `npm start`'s embedded one is (records/open.ts):
+    // a BM_RECORDS_URL would mark a deployment of one's own, which runs in production mode.
+    BM_RECORDS_PORT: String(cluster.pgPort),
   };
   // The shared secrets exist before the four processes start (none of them races to create them).
   codecFromEnv(env);
   signingKey(parseConfig(env));
+  // The cluster's PostgreSQL trusts loopback connections: the password file only completes the URL (records/open.ts).
+  secretFromFile(dataDir, EMBEDDED_PASSWORD_FILE);
+  idSecretOf(parseConfig(env));
 
   let stopping = false;
   const output = o.output ?? ((name: string, l: string) => console.error(`[${name}] ${l.replace(/^\[\w+\] /, '')}`));

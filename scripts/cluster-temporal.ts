@@ -67,8 +67,6 @@ export interface Cluster {
   address: string;
   namespace: string;
   pgPort: number;
-  /** The case file's own database on the cluster's PostgreSQL (SPEC §4a). */
-  recordsUrl: string;
   dir: string;
   services: Map<string, ServiceProcess>;
   /** Kills one service process with SIGKILL and waits until it is gone. */
@@ -256,11 +254,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     log(`PostgreSQL 15 on 127.0.0.1:${pgPort} (data ${pgData})`);
     if (psql(`select count(*) from pg_roles where rolname = 'temporal'`) === '0')
       psql(`create role temporal login createdb password 'temporal'`);
-    // The record (案卷) in a database of its own, owned by its own role: Temporal's role cannot write it.
-    if (psql(`select count(*) from pg_roles where rolname = 'baomi_records'`) === '0')
-      psql(`create role baomi_records login password 'baomi_records'`);
-    if (psql(`select count(*) from pg_database where datname = 'baomi_records'`) === '0')
-      psql('create database baomi_records owner baomi_records');
+    // The record (案卷) in a database of its own beside Temporal's (scripts/cluster-system.ts reaches it).
+    if (psql(`select count(*) from pg_database where datname = 'baomi_records'`) === '0') psql('create database baomi_records');
 
     // Schemas: created, then brought to this version's schema (a no-op when already there).
     const sql = (db: string, ...args: string[]) =>
@@ -333,7 +328,6 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       address,
       namespace,
       pgPort,
-      recordsUrl: `postgres://baomi_records:baomi_records@127.0.0.1:${pgPort}/baomi_records`,
       dir: o.dir,
       services,
       async kill(name) {

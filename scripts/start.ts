@@ -13,11 +13,11 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../activities/config.js';
 import { loadDeps, loadOrExit, secretFromFile } from '../activities/deps.js';
 import { issueToken, signingKey } from '../api/auth.js';
-import { DEMO_PEOPLE } from '../api/demo-people.js';
+import { DEMO_PEOPLE, isDemonstration } from '../api/demo-people.js';
 import { actorLabel } from '../workflows/event-checks.js';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, givenTemporalAddress, temporalConfig } from '../temporal/connection.js';
-import { refuseUnsafeProduction } from '../worker/production.js';
+import { refuseUnsafeStart } from '../worker/production.js';
 import { registerAnnualSchedules } from '../worker/schedules.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
@@ -27,16 +27,17 @@ import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { ROOT } from './temporal-binaries.js';
 
 const settings = loadConfig('start');
-refuseUnsafeProduction('start');
+refuseUnsafeStart('start');
 const { production, dataDir: DATA, port: API_PORT } = settings;
 mkdirSync(DATA, { recursive: true });
 
 // Bad registry, policy or calendar data stops start-up here, with the reason.
 const deps = loadOrExit('start', () => loadDeps(settings));
 
+// The embedded record database: the children reach it by BM_RECORDS_PORT and its password file (records/open.ts);
+// a BM_RECORDS_URL is a database of one's own (production only), which they read themselves.
 let records: RecordsServer | undefined;
-let recordsUrl = settings.recordsUrl;
-if (!recordsUrl) {
+if (!settings.recordsUrl) {
   console.error('[start] starting the record database (embedded PostgreSQL) …');
   records = await startRecordsServer({
     dataDir: join(DATA, 'records'),
@@ -47,7 +48,7 @@ if (!recordsUrl) {
     console.error(`[start] cannot start the record database: ${e.message}`);
     process.exit(1);
   });
-  recordsUrl = await ensureDatabase(records.adminUrl, EMBEDDED_DATABASE);
+  await ensureDatabase(records.adminUrl, EMBEDDED_DATABASE);
 }
 
 let server: DevServer | undefined;
@@ -67,14 +68,16 @@ if (!externalTemporal) {
 const bundlePath = join(ROOT, '.cache', 'workflow-bundle.js');
 console.error('[start] bundling the workflows …');
 await writeWorkflowBundle(bundlePath);
+// The children reach the embedded dev server by BM_TEMPORAL_PORT (a TEMPORAL_ADDRESS is a cluster of one's own: production only).
 const env = {
   ...process.env,
   BM_DATA_DIR: DATA,
-  TEMPORAL_ADDRESS: externalTemporal ?? server!.address,
+  BM_TEMPORAL_PORT: String(settings.devServerPort),
   PORT: String(API_PORT),
   BM_WORKFLOW_BUNDLE: bundlePath,
-  BM_RECORDS_URL: recordsUrl,
+  BM_RECORDS_PORT: String(settings.recordsPort),
 };
+const temporalAddress = externalTemporal ?? server!.address;
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -127,8 +130,9 @@ const schedules = await withClient((client) => registerAnnualSchedules(client, d
 const DEMO_TOKEN_HOURS = 8;
 const key = signingKey(settings);
 const curlPerson = DEMO_PEOPLE.find((p) => p.party === 'org-gz-bureau')!;
-const curlToken = production ? '' : await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 });
-const credentials = production
+const demonstration = isDemonstration(deps.registry, production);
+const curlToken = demonstration ? await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 }) : '';
+const credentials = !demonstration
   ? 'Production mode: no demo people. Sign in through your identity provider (BM_OIDC_ISSUER; README "Connecting an identity provider"); bearer tokens come from it.'
   : `Demo people (演示; absent in production mode) — sign in with one click at http://127.0.0.1:${API_PORT}/ :
 ${DEMO_PEOPLE.map((p) => `  ${p.party.padEnd(22)} ${actorLabel({ id: p.party, name: deps.registry.party(p.party).name, person: { sub: p.sub, name: p.name }, roles: p.roles })}`).join('\n')}
@@ -138,7 +142,7 @@ console.log(`
 保密法定程序编排 is running.
   API:              http://127.0.0.1:${API_PORT}   (health: /healthz)
   Record database:  ${records ? `embedded PostgreSQL on 127.0.0.1:${settings.recordsPort} (data: ${join(DATA, 'records')})` : 'BM_RECORDS_URL'}
-  Temporal:         ${env.TEMPORAL_ADDRESS}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
+  Temporal:         ${temporalAddress}${server ? `   (SQLite: ${join(DATA, 'temporal.sqlite')})` : ''}
 ${server ? `  Temporal Web UI:  ${server.uiUrl}\n` : ''}  Annual self-inspection schedules (Regs 48): ${schedules.created.length} created, ${schedules.existing.length} already registered
 
 ${credentials}

@@ -89,10 +89,12 @@ export class AesGcmCodec implements PayloadCodec {
  */
 export function codecOf(config: Pick<Config, 'dataDir' | 'codecKeys' | 'codecKeyId'>): AesGcmCodec {
   if (config.codecKeys) {
+    const entries = config.codecKeys.split(',');
     const keys = new Map(
-      config.codecKeys.split(',').map((entry) => {
+      entries.map((entry, i) => {
         const [id, b64] = entry.split(':');
-        if (!id || !b64) throw new Error(`BM_CODEC_KEYS: "${entry}" is not "id:base64key"`);
+        // The entry is not quoted: it may be the key itself, its id forgotten.
+        if (!id || !b64) throw new Error(`BM_CODEC_KEYS: entry ${i + 1} of ${entries.length} is not "id:base64key" (value withheld)`);
         return [id.trim(), Buffer.from(b64.trim(), 'base64')] as const;
       }),
     );

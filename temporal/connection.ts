@@ -18,7 +18,8 @@ export interface TemporalConfig {
 }
 
 export const TASK_QUEUE = 'baomi-procedures';
-const DEFAULT_ADDRESS = '127.0.0.1:7233';
+/** Without TEMPORAL_ADDRESS (demo mode only): the embedded dev server on loopback, on BM_TEMPORAL_PORT (default 7233). */
+const embeddedAddress = (vars: Record<string, string>) => `127.0.0.1:${vars.BM_TEMPORAL_PORT ?? '7233'}`;
 
 /** Our earlier names → the SDK's (envconfig) names; the SDK's name wins when both are set. */
 export const TEMPORAL_ALIASES = {
@@ -47,7 +48,7 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
   } catch (e) {
     throw new Error(`Temporal connection settings (TEMPORAL_*): ${(e as Error).message}`, { cause: e });
   }
-  const { address = DEFAULT_ADDRESS, tls, apiKey } = connect.connectionOptions;
+  const { address = embeddedAddress(vars), tls, apiKey } = connect.connectionOptions;
   // Whoever reaches the Temporal port can start, signal, update and terminate workflows: in
   // production the connection proves who we are (mTLS or an API key), except on the host itself.
   const mtls = typeof tls === 'object' && !!tls?.clientCertPair;

@@ -3,7 +3,7 @@ import { loadDeps, loadOrExit } from '../activities/deps.js';
 import { temporalConfig } from '../temporal/connection.js';
 import { codecOf, sealedDataConverter } from '../temporal/codec.js';
 import { connectWorker, createWorker } from './worker.js';
-import { refuseUnsafeProduction } from './production.js';
+import { refuseUnsafeStart } from './production.js';
 import { installRuntimeWithMetrics } from './metrics.js';
 import { openRecordStore } from '../records/open.js';
 import { startRecordWatch } from './record-watch.js';
@@ -11,10 +11,11 @@ import { Client, Connection } from '@temporalio/client';
 import { connectionOptions } from '../temporal/connection.js';
 
 const settings = loadConfig('worker');
-refuseUnsafeProduction('worker');
+refuseUnsafeStart('worker');
 // Registry, policy and calendar are validated before anything connects: bad data stops here.
 const deps = loadOrExit('worker', () => loadDeps(settings));
 const config = loadOrExit('worker', () => temporalConfig());
+const codec = loadOrExit('worker', () => codecOf(settings));
 // Only then the runtime binds its metrics port: a bad setting is named even when that port is taken.
 await installRuntimeWithMetrics(settings.logLevel.toUpperCase() as Uppercase<typeof settings.logLevel>, settings).catch((e: Error) => {
   console.error(`[worker] cannot start: ${e.message}`);
@@ -25,7 +26,7 @@ const records = await openRecordStore(settings).catch((e: Error) => {
   process.exit(1);
 });
 const connection = await connectWorker(config);
-const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codecOf(settings)), settings, records });
+const worker = await createWorker(connection, config, deps, { dataConverter: sealedDataConverter(codec), settings, records });
 console.error(
   `[worker] polling task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}); registry ${deps.registry.version}, calendar ${deps.calendar().version}`,
 );

@@ -26,6 +26,12 @@ export const SA = {
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
 
+/** The server's own, on every run a Schedule starts: which schedule, and the instant it was due (not registered: built in). */
+export const SCHEDULED = {
+  by: defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD),
+  at: defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME),
+} as const;
+
 /** `--search-attribute` flags for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
   const names: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', DATETIME: 'Datetime', BOOL: 'Bool' };

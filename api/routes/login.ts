@@ -21,11 +21,18 @@ import { z } from 'zod';
 import type { Registry } from '../../domain/registry/registry.js';
 import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { authenticate, AuthError, issueToken, type Caller, type TokenRules, type TokenSubject } from '../auth.js';
+import { isDemonstration } from '../demo-people.js';
 import type { Oidc } from '../oidc.js';
 import { ApiError } from '../problem.js';
 import { LoginOptionsSchema, SessionSchema, SignedOutSchema } from '../response-schemas.js';
 
 export const SESSION_COOKIE = 'bm_session';
+/**
+ * The session cookie when Secure: a browser takes a `__Host-` cookie only from this host over https,
+ * with Path=/ and no Domain, so a sibling subdomain cannot toss in a session of its own (RFC 6265bis 4.1.3.2).
+ */
+export const SECURE_SESSION_COOKIE = '__Host-bm_session';
+export const sessionCookieName = (secure: boolean): string => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 /** The login transaction (PKCE verifier, state, nonce): signed, 10 minutes, sent only to the callback. */
 const TX_COOKIE = 'bm_oidc_tx';
 /** The provider's ID token, kept for the id_token_hint of the sign-out (sent only to /auth/logout). */
@@ -113,7 +120,7 @@ export interface LoginDeps {
   registry: Registry;
   sessions: Sessions;
   oidc?: Oidc;
-  /** Demo people offered for one-click sign-in; ignored in production mode. */
+  /** Demo people offered for one-click sign-in; ignored in production mode and with a registry not the demo's. */
   demoPeople?: readonly TokenSubject[];
   /** Cookies marked Secure (the public URL is https). */
   secureCookies: boolean;
@@ -124,15 +131,16 @@ const script = readFileSync(new URL('../../dashboard/login.js', import.meta.url)
 export const loginRoutes =
   (d: LoginDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const demo = d.rules.production ? [] : (d.demoPeople ?? []);
+    const demo = isDemonstration(d.registry, d.rules.production) ? (d.demoPeople ?? []) : [];
     const maxSeconds = d.sessions.maxSeconds;
     const cookie = { path: '/', httpOnly: true, sameSite: 'strict', secure: d.secureCookies } as const;
+    const sessionCookie = sessionCookieName(d.secureCookies);
 
     /** Sets the session cookie; returns its lifetime in seconds. */
     async function startSession(reply: FastifyReply, who: TokenSubject, notAfter?: number): Promise<number> {
       const ttlSeconds = Math.floor(Math.min(maxSeconds, notAfter ? notAfter - Date.now() / 1000 : maxSeconds));
       if (ttlSeconds < 60) throw new AuthError(401, 'the identity provider’s token expires within a minute');
-      reply.setCookie(SESSION_COOKIE, await issueToken(d.key, who, { ttlSeconds, jti: randomUUID() }), { ...cookie, maxAge: ttlSeconds });
+      reply.setCookie(sessionCookie, await issueToken(d.key, who, { ttlSeconds, jti: randomUUID() }), { ...cookie, maxAge: ttlSeconds });
       return ttlSeconds;
     }
 
@@ -196,10 +204,10 @@ export const loginRoutes =
         },
       },
       async (req, reply) => {
-        const token = req.cookies[SESSION_COOKIE];
+        const token = req.cookies[sessionCookie];
         // Revokes only this server's own session; a forged or expired cookie is just cleared.
         if (token) await d.sessions.revoke(token);
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(sessionCookie, { path: '/', secure: d.secureCookies });
         const idToken = req.cookies[ID_TOKEN_COOKIE];
         reply.clearCookie(ID_TOKEN_COOKIE, { path: LOGOUT_PATH });
         // RP-initiated logout: the page sends the browser on to the provider, which ends its own session.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,13 +22,23 @@ import { formSchema } from './workbench.js';
 import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
-import { eventRejection, idempotencyDigest, sendEvent, startProcedure, startRefusal, waitReady } from '../procedure-client.js';
+import {
+  eventRejection,
+  idempotencyDigest,
+  IdTakenError,
+  isOwnProcedure,
+  sendEvent,
+  startProcedure,
+  startRefusal,
+  waitReady,
+} from '../procedure-client.js';
 import { canSee, canSeeByAttributes, scopeQuery } from '../scope.js';
 import { recordedParties, type RecordStore } from '../../records/store.js';
 import { listClosed } from '../../records/search.js';
 import { FINDING_LABELS } from '../../domain/record-findings.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
 import type { Authenticate } from '../server.js';
+import type { StartQuota } from '../start-quota.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
 import { prepareAtApi } from '../prepare-start.js';
 import { outcomeOf, type ApiMetrics } from '../metrics.js';
@@ -157,6 +168,12 @@ export interface ProcedureRouteDeps {
   records?: RecordStore;
   /** Scopes already read: an event sender found in one needs no describe first. */
   scopes?: ScopeCache;
+  /** The HMAC key of the ids made from Idempotency-Key (BM_ID_SECRET). */
+  idSecret: Uint8Array;
+  /** The payload codec: a workflow at a start's id is the caller's procedure only if its input decodes (isOwnProcedure). */
+  codec: PayloadCodec;
+  /** Per-party limits on starts (本地策略): open procedures by kind, starts per hour. */
+  quota?: StartQuota;
 }
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
@@ -257,13 +274,25 @@ export const procedureRoutes =
             }
             const key = req.headers['idempotency-key'];
             // The same caller and key always name the same procedure: a repeated start returns it.
-            const workflowId = `${def.kind}-${key ? idempotencyDigest(caller.party.id, key) : randomUUID()}`;
+            // One per subject where the definition says so (a self-inspection per enterprise and year), whatever
+            // the key; keyed too, or anyone could compute the id of next year's and take it first.
+            const subject = def.oneFor?.(req.body as never);
+            const digest = subject
+              ? idempotencyDigest(deps.idSecret, 'one-for', subject)
+              : key && idempotencyDigest(deps.idSecret, caller.party.id, key);
+            const workflowId = `${def.kind}-${digest || randomUUID()}`;
             log = log.child({ procedureId: workflowId });
-            const existing = key ? await exists(workflowId) : false;
+            const own = () =>
+              isOwnProcedure(deps.client, deps.codec, { workflowId, workflowType: def.workflowType, partyId: caller.party.id });
+            const existing = key || subject ? await exists(workflowId) : false;
+            if (existing && !(await own())) throw new IdTakenError(workflowId);
             const actor = actorOf(caller);
             const prepared = existing
               ? undefined
               : prepareAtApi(deps.prepare, def, req.body as Record<string, unknown>, { id: workflowId, starter: actor });
+            // A repeated start returns the first; a new one counts against the party's limits (released if it fails).
+            const overQuota = existing ? undefined : await deps.quota?.reserve(workflowId, caller.party.id, def.kind, def.label);
+            if (overQuota) throw new ApiError(429, 'Start limit reached', overQuota.message, { detailZh: overQuota.messageZh });
             const ready = await (
               existing
                 ? waitReady(deps.client.workflow.getHandle(workflowId))
@@ -274,10 +303,17 @@ export const procedureRoutes =
                     input: req.body,
                     actor,
                     prepared,
-                  }).then((s) => {
-                    if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
-                    return s.ready;
-                  })
+                    own,
+                  }).then(
+                    (s) => {
+                      if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
+                      return s.ready;
+                    },
+                    (e: unknown) => {
+                      deps.quota?.release(workflowId);
+                      throw e;
+                    },
+                  )
             ).catch((e: unknown) => {
               const refusal = startRefusal(e);
               if (!refusal) throw e;
@@ -297,6 +333,13 @@ export const procedureRoutes =
           } catch (e) {
             deps.metrics?.started(def.kind, outcomeOf(e));
             log.info({ outcome: outcomeOf(e) }, 'start refused');
+            if (e instanceof IdTakenError) {
+              const caller = req.caller!;
+              deps.deny(caller, `start ${def.kind}: id ${e.workflowId} held by a workflow that is not its procedure`, req);
+              throw new ApiError(409, 'Procedure id taken', e.message, {
+                detailZh: '此次启动对应的程序编号已被并非本单位程序的工作流占用，未启动任何程序；已记入拒绝日志，请联系系统管理员。',
+              });
+            }
             throw e;
           }
         },
@@ -360,7 +403,7 @@ export const procedureRoutes =
         const result = await sendEvent(
           deps.client.workflow.getHandle(id),
           event,
-          key ? `event-${idempotencyDigest(id, caller.party.id, key)}` : undefined,
+          key ? `event-${idempotencyDigest(deps.idSecret, id, caller.party.id, key)}` : undefined,
         );
         deps.applied?.(id);
         return result;

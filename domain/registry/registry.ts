@@ -1,6 +1,6 @@
 import { formatZodError } from '../errors.js';
 import { regionAtTier, tierOfRegion, TIERS, type PartyRef, type Tier } from '../parties.js';
-import { RegistrySchema, type Authority, type Contact, type Organ, type RegistryData } from './schema.js';
+import { RegistrySchema, type Authority, type Contact, type Organ, type Person, type RegistryData } from './schema.js';
 
 /** A registry whose `version` starts with `demo` is a demonstration's (demo-registry.json): production mode refuses it. */
 export const isDemoRegistryVersion = (version: string): boolean => version.startsWith('demo');
@@ -10,9 +10,11 @@ export class Registry {
   private readonly organs = new Map<string, Organ>();
   private readonly authorities = new Map<string, Authority>();
   private readonly byTierRegion = new Map<string, Authority>();
+  private readonly people = new Map<string, Person>();
 
   constructor(readonly data: RegistryData) {
     for (const o of data.organs) this.organs.set(o.id, o);
+    for (const p of data.people ?? []) this.people.set(p.sub, p);
     for (const a of data.authorities) {
       this.authorities.set(a.id, a);
       this.byTierRegion.set(`${a.tier}:${a.region}`, a);
@@ -43,6 +45,11 @@ export class Registry {
 
   party(id: string): PartyRef {
     return this.organs.has(id) ? organRef(this.organ(id)) : authorityRef(this.authority(id));
+  }
+
+  /** The person the identity provider names by this `sub`, if the registry lists them. */
+  person(sub: string): Person | undefined {
+    return this.people.get(sub);
   }
 
   contactOf(id: string): Contact {

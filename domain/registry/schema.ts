@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { matching } from '../matching.js';
-import { OrganKindSchema, PROVINCE_CODES, RegionSchema, TierSchema, NATIONAL_REGION, tierOfRegion } from '../parties.js';
+import { OrganKindSchema, PROVINCE_CODES, RegionSchema, RoleSchema, TierSchema, NATIONAL_REGION, tierOfRegion } from '../parties.js';
 
 export const ContactSchema = z.strictObject({
   name: z.string().min(1).max(50),
@@ -52,12 +52,25 @@ export const OrganSchema = z.strictObject({
   securityOrgan: z.enum(['public-security', 'state-security']).optional(),
 });
 
+/**
+ * A person who may act, by the identity provider's stable `sub`: the party they act for and their
+ * roles there, kept by the department (BM_IDENTITY_MAPPING=registry), not chosen in claims.
+ */
+export const PersonSchema = z.strictObject({
+  sub: z.string().min(1).max(255),
+  partyId: z.string().min(1),
+  roles: z.array(RoleSchema),
+  /** The name shown in the audit trail; without it, the provider's name claim (cleaned, bounded). */
+  name: z.string().min(1).max(64).optional(),
+});
+
 export const RegistrySchema = z
   .strictObject({
     /** The registry's edition; one starting with `demo` marks a demonstration registry (isDemoRegistryVersion). */
     version: z.string().min(1),
     authorities: z.array(AuthoritySchema).min(1),
     organs: z.array(OrganSchema),
+    people: z.array(PersonSchema).optional(),
   })
   .superRefine((r, ctx) => {
     const ids = new Set<string>();
@@ -100,6 +113,13 @@ export const RegistrySchema = z
       if (o.licence && !authorityIds.has(o.licence.grantedBy))
         ctx.addIssue({ code: 'custom', path: ['organs', i, 'licence', 'grantedBy'], message: `no authority "${o.licence.grantedBy}"` });
     });
+    const subs = new Set<string>();
+    r.people?.forEach((p, i) => {
+      if (subs.has(p.sub)) ctx.addIssue({ code: 'custom', path: ['people', i, 'sub'], message: `sub "${p.sub}" is listed twice` });
+      subs.add(p.sub);
+      if (!organIds.has(p.partyId) && !authorityIds.has(p.partyId))
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'partyId'], message: `no organ or authority "${p.partyId}"` });
+    });
   });
 
 export type Contact = z.infer<typeof ContactSchema>;
@@ -107,3 +127,4 @@ export type Authority = z.infer<typeof AuthoritySchema>;
 export type Organ = z.infer<typeof OrganSchema>;
 export type OrganFunction = z.infer<typeof OrganFunctionSchema>;
 export type RegistryData = z.infer<typeof RegistrySchema>;
+export type Person = z.infer<typeof PersonSchema>;

@@ -157,9 +157,9 @@ const CODE_NAMES: Array<[string, RegExp]> = [
   ['a missing value printed', /\b(?:undefined|null|NaN)\b|\[object /],
 ];
 
-/** Every code name on the procedure's page (its id, shown for reference, aside), with some context. */
+/** Every code name on the procedure's page (its id and the persons' stable ids, 身份标识, shown for reference, aside), with some context. */
 async function codeNamesOn(page: Page, id: string): Promise<string[]> {
-  const text = (await page.locator('#app').innerText()).replaceAll(id, '');
+  const text = (await page.locator('#app').innerText()).replaceAll(id, '').replace(/身份标识 \S+/g, '');
   return CODE_NAMES.flatMap(([what, re]) => {
     const m = new RegExp(re.source, 'g').exec(text);
     return m ? [`${what}: …${text.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30)}…`] : [];

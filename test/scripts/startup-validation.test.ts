@@ -12,7 +12,7 @@ const startWorker = (env: Record<string, string>) =>
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+    env: { ...process.env, BM_TEMPORAL_PORT: '1', ...env },
   });
 
 describe('start-up validation', () => {

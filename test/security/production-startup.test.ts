@@ -20,7 +20,11 @@ const RENAMED_DEMO = join(registries, 'organs-2026.json');
 copyFileSync(DEMO_REGISTRY, RENAMED_DEMO);
 /** A registry of the department's own: the same parties under a version of its own. */
 const OWN_REGISTRY = join(registries, 'registry.json');
-writeFileSync(OWN_REGISTRY, JSON.stringify({ ...JSON.parse(readFileSync(DEMO_REGISTRY, 'utf8')), version: 'gd-2026-11' }));
+const own = { ...JSON.parse(readFileSync(DEMO_REGISTRY, 'utf8')), version: 'gd-2026-11' };
+writeFileSync(OWN_REGISTRY, JSON.stringify({ ...own, people: [{ sub: 'u-zhang', partyId: 'auth-440000', roles: ['head'] }] }));
+/** The same without people: nobody could sign in mapped by the registry. */
+const NO_PEOPLE = join(registries, 'no-people.json');
+writeFileSync(NO_PEOPLE, JSON.stringify(own));
 
 /** Everything production needs, valid: each test spoils one item. */
 const complete = (): Record<string, string> => ({
@@ -28,6 +32,7 @@ const complete = (): Record<string, string> => ({
   BM_REGISTRY_FILE: OWN_REGISTRY,
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   BM_JWT_SECRET: strong(),
+  BM_ID_SECRET: strong(),
   BM_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
   BM_RECORDS_URL: 'postgres://baomi_records:secret@records.example.gov.cn:5432/baomi_records',
   BM_RECORD_KEYS: `r1:${randomBytes(32).toString('base64')}`,
@@ -75,6 +80,7 @@ describe('production mode refuses to start without its secrets, registry and clu
       'BM_REGISTRY_FILE: required in production mode (the demo registry is refused)',
       'TEMPORAL_ADDRESS: required in production mode (the embedded dev server is not started)',
       'BM_JWT_SECRET: required',
+      'BM_ID_SECRET: required',
       'BM_CODEC_KEYS: required',
       'BM_RECORDS_URL: required in production mode (the embedded record database is not started)',
       'BM_RECORD_KEYS: required in production mode',
@@ -95,17 +101,24 @@ describe('production mode refuses to start without its secrets, registry and clu
       { BM_REGISTRY_FILE: RENAMED_DEMO },
       `BM_REGISTRY_FILE: ${RENAMED_DEMO} is the demonstration registry (version "demo-2026-11"`,
     ],
+    [
+      'a registry listing no people (mapped by the registry)',
+      { BM_REGISTRY_FILE: NO_PEOPLE },
+      `BM_REGISTRY_FILE: ${NO_PEOPLE} lists no people`,
+    ],
     ['a registry file that cannot be read', { BM_REGISTRY_FILE: join(registries, 'missing.json') }, 'BM_REGISTRY_FILE: cannot read'],
     ['the embedded dev server', { TEMPORAL_ADDRESS: undefined }, 'TEMPORAL_ADDRESS: required'],
     ['a short token key', { BM_JWT_SECRET: 'x'.repeat(10) + 'abcdefghijk' }, 'BM_JWT_SECRET: too short (21 bytes); at least 32'],
     ['a repeated token key', { BM_JWT_SECRET: 'ab'.repeat(40) }, 'BM_JWT_SECRET: too weak'],
+    ['no id secret', { BM_ID_SECRET: undefined }, 'BM_ID_SECRET: required in production mode'],
     [
       'a 16-byte codec key',
       { BM_CODEC_KEYS: `k1:${randomBytes(16).toString('base64')}` },
       'BM_CODEC_KEYS: key "k1" has 16 bytes; AES-256 needs exactly 32',
     ],
     ['an all-zero codec key', { BM_CODEC_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` }, 'BM_CODEC_KEYS: key "k1" is too weak'],
-    ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: "no-colon-here" is not "id:base64key"'],
+    ['a malformed codec key list', { BM_CODEC_KEYS: 'no-colon-here' }, 'BM_CODEC_KEYS: entry 1 of 1 is not "id:base64key" (value withheld'],
+    ['mail without TLS', { BM_SMTP_URL: 'smtp://mail.example.gov.cn:25' }, 'BM_SMTP_URL: production mail requires TLS'],
     ['the embedded record database', { BM_RECORDS_URL: undefined }, 'BM_RECORDS_URL: required in production mode'],
     ['no record keys', { BM_RECORD_KEYS: undefined }, 'BM_RECORD_KEYS: required in production mode'],
     [
@@ -134,7 +147,7 @@ describe('production mode refuses to start without its secrets, registry and clu
   it('a complete production configuration has no problem; the default (no BM_MODE) stays the demo', () => {
     expect(productionProblems(complete())).toEqual([]);
     // The worker signs nobody in: it needs no identity provider.
-    const { BM_OIDC_ISSUER: _issuer, BM_OIDC_CLIENT_ID: _client, ...worker } = complete();
+    const { BM_OIDC_ISSUER: _issuer, BM_OIDC_CLIENT_ID: _client, BM_ID_SECRET: _ids, ...worker } = complete();
     expect(productionProblems(worker, 'worker')).toEqual([]);
     expect(productionProblems({})).toEqual([]);
   });

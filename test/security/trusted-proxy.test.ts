@@ -81,7 +81,7 @@ describe('the anonymous rate limit behind a reverse proxy', () => {
       cwd: tmpdir(),
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', BM_TRUST_PROXY: 'true' },
+      env: { ...process.env, BM_TEMPORAL_PORT: '1', BM_TRUST_PROXY: 'true' },
     });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain('[api] cannot start: invalid configuration:');

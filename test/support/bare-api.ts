@@ -32,6 +32,7 @@ export async function bareApi(over: Partial<ApiDeps> = {}): Promise<BareApi> {
     policy: deps.policy,
     denials: denialLog(dataDir),
     codec: new AesGcmCodec(new Map([['k', Buffer.alloc(32, 1)]]), 'k'),
+    idSecret: new TextEncoder().encode('bare-api-test-id-secret-of-sufficient-length'),
     ...over,
     jwtKey,
   });

@@ -28,6 +28,8 @@ export interface Stack {
   app: FastifyInstance;
   /** The HS256 key the API verifies tokens with (to craft tokens an attacker could not). */
   jwtKey: Uint8Array;
+  /** The API's HMAC key of the ids made from Idempotency-Key (to compute an id an attacker could not). */
+  idSecret: Uint8Array;
   /** A token of a test person acting for the party, by default with every role but admin. */
   token(partyId: string, over?: Partial<Omit<TokenSubject, 'party'>> & { ttlSeconds?: number }): Promise<string>;
   /** The case file the worker appends to and the API reads closed procedures from. */
@@ -65,6 +67,7 @@ export async function startStack(
   const running = worker.run();
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
+  const idSecret = new TextEncoder().encode('test-id-secret-of-sufficient-length');
   const base: ApiDeps = {
     client,
     taskQueue,
@@ -72,6 +75,7 @@ export async function startStack(
     calendar: deps.calendar,
     policy: deps.policy,
     jwtKey,
+    idSecret,
     denials: denialLog(dataDir),
     codec,
     records,
@@ -90,6 +94,7 @@ export async function startStack(
     app,
     jwtKey,
     records,
+    idSecret,
     token: (id, { ttlSeconds, ...over } = {}) =>
       issueToken(
         jwtKey,

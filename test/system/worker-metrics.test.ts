@@ -22,7 +22,7 @@ beforeAll(async () => {
     cwd: ROOT,
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: server.address,
+      BM_TEMPORAL_PORT: server.address.split(':').pop(),
       TEMPORAL_TASK_QUEUE: 'worker-metrics-test',
       BM_DATA_DIR: dir,
       BM_WORKER_METRICS_PORT: String(sdkPort),
