@@ -107,7 +107,8 @@ const RAW: Array<[string, RegExp]> = [
   ['a missing value printed', /\b(?:undefined|null|NaN)\b|\[object /],
 ];
 async function rawOn(page: Page, ...ids: string[]): Promise<string[]> {
-  let text = await page.locator('#app').innerText();
+  // A person's stable id is shown on purpose, labelled 身份标识 (a name is only what was claimed).
+  let text = (await page.locator('#app').innerText()).replace(/身份标识 \S+/g, '');
   for (const id of ids) text = text.replaceAll(id, '');
   return RAW.flatMap(([what, re]) => {
     const m = new RegExp(re.source, re.flags + 'g').exec(text);
