@@ -80,6 +80,7 @@ export default tseslint.config(
         Intl: 'readonly',
         AbortController: 'readonly',
         URLSearchParams: 'readonly',
+        Event: 'readonly',
       },
     },
   },

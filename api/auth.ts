@@ -25,6 +25,8 @@ export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
     message: string,
+    /** The refusal in Chinese for the pages (the sign-in page, detailZh); the English stays for programs and the log. */
+    readonly zh?: string,
   ) {
     super(message);
   }
@@ -125,7 +127,7 @@ export async function issueToken(
 
 /** A 401 naming why jose refused a token (expired, a claim, else the signature or format). */
 export function refusal(e: unknown): AuthError {
-  if (e instanceof errors.JWTExpired) return new AuthError(401, 'token expired');
+  if (e instanceof errors.JWTExpired) return new AuthError(401, 'token expired', '登录已过期，请重新登录。');
   if (e instanceof errors.JWTClaimValidationFailed)
     return new AuthError(401, `invalid token: claim ${e.claim} ${e.reason === 'missing' ? 'is missing' : `check failed (${e.message})`}`);
   if (e instanceof errors.JWKSNoMatchingKey) return new AuthError(401, "invalid token: no key of the identity provider's JWKS matches");
@@ -144,13 +146,13 @@ export function checkLifetimeAndRevocation(claims: { exp: number; iat: number; j
   if (exp - iat > rules.maxLifetimeSeconds)
     throw new AuthError(401, `invalid token: lifetime exp − iat ${exp - iat} s exceeds the maximum ${rules.maxLifetimeSeconds} s`);
   if (iat > Date.now() / 1000 + 60) throw new AuthError(401, 'invalid token: iat lies in the future');
-  if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked');
+  if (jti !== undefined && rules.denied().has(jti)) throw new AuthError(401, 'token revoked', '令牌已被吊销，请重新登录。');
 }
 
 /** Verifies a bearer token and maps its claims to a caller; every refusal is a 401 naming the claim. */
 export async function authenticate(key: Uint8Array, rules: TokenRules, registry: Registry, header: string | undefined): Promise<Caller> {
   const token = header?.match(/^Bearer (\S+)$/)?.[1];
-  if (!token) throw new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
+  if (!token) throw new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)', '尚未登录或登录已过期，请重新登录。');
   let claims;
   try {
     claims = (
@@ -235,7 +237,11 @@ export function callerFromClaims(claims: JWTPayload, registry: Registry, m: Clai
   try {
     party = registry.party(partyId);
   } catch {
-    throw new AuthError(401, `invalid token: claim ${m.party} "${partyId.slice(0, 100)}" is not in the registry`);
+    throw new AuthError(
+      401,
+      `invalid token: claim ${m.party} "${partyId.slice(0, 100)}" is not in the registry`,
+      `所代表的单位（${partyId.slice(0, 100)}）不在登记簿中，请联系系统管理员。`,
+    );
   }
   return { party, person: { sub, name }, roles: [...new Set(roles.data)] };
 }

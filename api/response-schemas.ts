@@ -17,14 +17,26 @@ export const ProblemSchema = z
     title: text,
     status: z.number().int(),
     detail: text,
-    /** The same in Chinese, for the pages (the workflow's refusals, standing to start). */
+    /** The same in Chinese, for the pages: the refusal's own words, else its status's (every problem carries one). */
     detailZh: text.optional(),
     fieldErrors: z.array(z.object({ field: text, message: text, messageZh: text.optional() })).optional(),
     /** An event refused by the workflow: the state it is in and the events it accepts there. */
     state: text.optional(),
     allowedEvents: z.array(text).optional(),
   })
-  .describe('problem details (RFC 9457)');
+  .describe('错误说明：detail 供程序读取，detailZh 为中文说明 (problem details, RFC 9457)')
+  .meta({
+    examples: [
+      {
+        type: 'about:blank',
+        title: 'Invalid request',
+        status: 400,
+        detail: 'body.title: Required',
+        detailZh: '请求有误：必填',
+        fieldErrors: [{ field: 'body.title', message: 'Required', messageZh: '必填' }],
+      },
+    ],
+  });
 
 export const PartySchema = z.object({
   id: text,
@@ -116,7 +128,7 @@ const AuditEntrySchema = z.object({
   summaryText: text,
   basis: text.optional(),
   basisText: text.optional(),
-  event: z.object({ type: text, payload: free }).optional(),
+  event: z.object({ type: text, payload: free.meta({ examples: [{ reportNumber: '天办〔2026〕7号' }] }) }).optional(),
   from: text.optional(),
   to: text.optional(),
   deadlineKey: text.optional(),
@@ -147,6 +159,12 @@ const InboxEntrySchema = z.object({
 });
 
 /** GET /api/procedures/{id}: the procedure in words beside its machine-readable fields. */
+/** What tells two cases of one kind apart (api/case-headlines.ts). */
+const HeadlineShape = {
+  reference: text.optional().describe('事项编号、事件编号、案件编号等（启动时填写）'),
+  title: text.optional().describe('事项名称或事件概况（非涉密）'),
+};
+
 export const ProcedureViewSchema = z.object({
   id: text,
   kind: text,
@@ -158,8 +176,22 @@ export const ProcedureViewSchema = z.object({
   activeStates: z.array(text),
   activeStateLabels: z.array(text),
   closed: z.boolean(),
-  context: free.describe("the machine's context: the facts recorded so far"),
-  citations: z.record(z.string(), text).describe('each article cited in the context, in words'),
+  headline: z.object(HeadlineShape).describe('what tells the case apart in a list: its reference and title'),
+  context: free.describe("the machine's context: the facts recorded so far").meta({
+    examples: [
+      {
+        matterRef: 'TH-2026-7',
+        title: '某型设备参数',
+        proposal: { level: 'secret', term: { kind: 'years', years: 10 }, scope: '项目组成员' },
+        draftedOn: '2026-12-07',
+        edition: 3,
+      },
+    ],
+  }),
+  citations: z
+    .record(z.string(), text)
+    .describe('each article cited in the context, in words')
+    .meta({ examples: [{ 'Regs 25 para 1': '《实施条例》第二十五条第一款' }] }),
   responsible: PartySchema.optional(),
   deadlines: z.array(
     DeadlineSchema.extend({
@@ -170,7 +202,10 @@ export const ProcedureViewSchema = z.object({
   allowedEvents: z.array(AllowedEventSchema),
   audit: z.array(AuditEntrySchema),
   inbox: z.array(InboxEntrySchema),
-  policy: free.optional().describe('the local policy (本地策略) fixed at the start'),
+  policy: free
+    .optional()
+    .describe('the local policy (本地策略) fixed at the start')
+    .meta({ examples: [{ dueSoonFraction: 0.8, markingsWorkingDays: 5 }] }),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
   anomaly: z
     .object({
@@ -225,22 +260,30 @@ const WorkRowSchema = z.object({
   provisional: z.boolean(),
   closed: z.boolean().optional(),
   timeLeft: TimeLeftSchema.optional(),
+  ...HeadlineShape,
 });
 
 export const WorkbenchSchema = z.object({
   todo: z.array(WorkRowSchema),
+  /** 我参与的（待他方办理）: open procedures the caller's party takes part in, the step now another's. */
+  involved: z.array(WorkRowSchema),
   started: z.array(WorkRowSchema),
   jurisdiction: z.array(WorkRowSchema).optional(),
+  /** How many open procedures the authority may see: the board's count (the list shows the first 100). */
+  jurisdictionTotal: z.number().int().optional(),
   /** The kinds the caller's party may start (domain/standing.ts), as the start route judges them. */
   startable: z.array(text),
   refreshedAt: instant,
 });
 
 export const FormsSchema = z.object({
-  procedures: z.record(z.string(), free).describe('per procedure: its start form and event forms (JSON Schema) and what-if deadlines'),
-  fieldLabels: z.record(z.string(), text),
-  optionLabels: z.record(z.string(), text),
-  roleLabels: z.record(z.string(), text),
+  procedures: z
+    .record(z.string(), free)
+    .describe('per procedure: its start form and event forms (JSON Schema) and what-if deadlines')
+    .meta({ examples: [{ leak: { kind: 'leak', label: '泄密报告', startedBy: 'organId' } }] }),
+  fieldLabels: z.record(z.string(), text).meta({ examples: [{ level: '密级', scope: '知悉范围' }] }),
+  optionLabels: z.record(z.string(), text).meta({ examples: [{ secret: '机密', confidential: '秘密' }] }),
+  roleLabels: z.record(z.string(), text).meta({ examples: [{ head: '负责人' }] }),
 });
 
 export const CalendarSchema = z.object({
@@ -250,6 +293,10 @@ export const CalendarSchema = z.object({
 });
 
 export const DeadlineAnswerSchema = z.object({ ...PeriodShape, explanation: ExplanationSchema });
+
+export const RegionsSchema = z.array(
+  z.object({ code: text.describe('行政区划代码（GB/T 2260）'), name: text.describe('地区名称，例如 广州市') }),
+);
 
 export const AuthoritiesSchema = z.array(PartySchema.extend({ head: text.optional() }));
 
@@ -280,6 +327,8 @@ const BoardItemSchema = z.object({
   deliveryFailed: z.boolean(),
   anomaly: z.literal(true).optional().describe('异常: its run was ended from outside; shown from the case file, its duties still open'),
   timeLeft: TimeLeftSchema.optional(),
+  deadlineLabel: text.optional().describe('an overdue row: the step whose deadline passed first'),
+  ...HeadlineShape,
 });
 
 export const BoardPageSchema = z.object({
@@ -303,7 +352,7 @@ export const OverviewSchema = z.object({
   byTier: z.array(TallySchema),
   deliveryFailures: z.number().int(),
   refreshedAt: instant,
-  labels: z.record(z.string(), text),
+  labels: z.record(z.string(), text).meta({ examples: [{ 'unclear-matter': '不明确事项报送', leak: '泄密报告' }] }),
 });
 
 const Box = { x: z.number(), y: z.number(), width: z.number(), height: z.number() };

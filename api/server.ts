@@ -2,6 +2,7 @@
  * The thin API: validation, identity, scope, and a call to Temporal. No procedure logic:
  * the machines decide what an event means, the workflow validates it against the state.
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -28,6 +29,8 @@ import { DeadlineBoard } from './board.js';
 import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
+import { CaseHeadlines } from './case-headlines.js';
+import { API_DESCRIPTION, API_TAGS, forIntegrators } from './openapi-docs.js';
 import { issueZh } from './field-errors.js';
 import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
@@ -146,14 +149,23 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       info: {
         title: '保密法定程序编排 API',
         version: '0.1.0',
-        description: '机关、单位启动程序并发送事件；保密行政管理部门作出决定；监督人员查看期限。',
+        description: API_DESCRIPTION,
       },
+      tags: API_TAGS,
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => forIntegrators('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own words in Chinese too (dashboard/docs-zh.js).
+    theme: {
+      title: '保密法定程序编排 API 文档',
+      js: [{ filename: 'docs-zh.js', content: readFileSync(new URL('../dashboard/docs-zh.js', import.meta.url), 'utf8') }],
+    },
+  });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
   const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours);
@@ -215,7 +227,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AuthError) {
       deny(undefined, err.message, req, err.status);
-      return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
+      return problem(reply, err.status, err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message, err.zh ? { detailZh: err.zh } : {});
     }
     if (err instanceof ApiError) return problem(reply, err.status, err.title, err.message, err.extra);
     const validation = (
@@ -236,7 +248,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
           messageZh: issueZh({ ...v.params, code: v.keyword ?? 'custom', path, message }),
         };
       });
-      return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors });
+      return problem(reply, 400, 'Invalid request', fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '), {
+        detailZh: `请求有误：${fieldErrors.map((f) => f.messageZh).join('；')}`,
+        fieldErrors,
+      });
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return problem(reply, status, 'Bad request', (err as Error).message);
@@ -289,6 +304,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => void (await new Promise((resolve) => metricsServer.close(resolve))));
   }
   const running = new RunningDeadlines(deps.client);
+  const headlines = new CaseHeadlines(deps.client);
   await app.register(
     procedureRoutes({
       client: deps.client,
@@ -309,9 +325,17 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   await app.register(registryRoutes(deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
-  await app.register(dashboardRoutes(board, auth));
+  await app.register(dashboardRoutes(board, auth, headlines, running));
   await app.register(
-    workbenchRoutes({ client: deps.client, board, running, calendar: deps.calendar, authenticate: auth, registry: deps.registry }),
+    workbenchRoutes({
+      client: deps.client,
+      board,
+      running,
+      calendar: deps.calendar,
+      authenticate: auth,
+      registry: deps.registry,
+      headlines,
+    }),
   );
   await app.register(
     loginRoutes({

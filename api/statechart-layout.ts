@@ -12,6 +12,8 @@ import { machineGraph } from '../machines/graph.js';
 import type { ProcedureDefinition } from '../machines/procedure.js';
 import { basisText } from '../domain/citation.js';
 import { RULE_LABELS } from '../domain/labels.zh.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
+import { CURRENT_EDITION } from '../machines/procedure.js';
 
 /** Font sizes the browser uses (px), and the line height. */
 const STATE_FONT = 13;
@@ -84,29 +86,36 @@ const blockSize = (lines: string[], size: number) => ({
   height: Math.ceil(lines.length * size * LINE),
 });
 
+/** A state's period in words: statutory (10工作日), local policy with its default (1小时（本地策略）), or set in the procedure. */
 function deadlineNote(d: NonNullable<ReturnType<typeof machineGraph>['states'][number]['deadline']>): string {
-  const n = typeof d.n === 'number' ? String(d.n) : 'policy' in d.n ? '（本地策略）' : '（设定）';
   const rule = RULE_LABELS[d.rule].split('（')[0];
-  return `${n}${rule} · ${basisText(d.basis)}`;
+  const period =
+    typeof d.n === 'number'
+      ? `${d.n}${rule}`
+      : 'policy' in d.n
+        ? `${String(DEFAULT_POLICY[d.n.policy])}${rule}（本地策略）`
+        : `${rule}数由决定设定`;
+  return `${period} · ${basisText(d.basis)}`;
 }
 
 // The bundle is CommonJS: its module.exports is the constructor (the typings declare it as `default`).
 const elk = new (elkBundled as unknown as new () => ElkApi)();
 const cache = new Map<string, Promise<StatechartLayout>>();
 
-/** The laid-out statechart of one procedure kind. */
-export function statechartLayout(def: ProcedureDefinition): Promise<StatechartLayout> {
-  let layout = cache.get(def.kind);
+/** The laid-out statechart of one procedure kind, as procedures of `edition` run it. */
+export function statechartLayout(def: ProcedureDefinition, edition = CURRENT_EDITION): Promise<StatechartLayout> {
+  const key = `${def.kind}:${edition}`;
+  let layout = cache.get(key);
   if (!layout) {
-    layout = computeLayout(def);
-    cache.set(def.kind, layout);
-    layout.catch(() => cache.delete(def.kind));
+    layout = computeLayout(def, edition);
+    cache.set(key, layout);
+    layout.catch(() => cache.delete(key));
   }
   return layout;
 }
 
-async function computeLayout(def: ProcedureDefinition): Promise<StatechartLayout> {
-  const graph = machineGraph(def);
+async function computeLayout(def: ProcedureDefinition, edition: number): Promise<StatechartLayout> {
+  const graph = machineGraph(def, edition);
   const info = new Map<string, { lines: string[]; noteLines: string[] }>();
   const nodes = new Map<string, ElkNode>();
   const root: ElkNode = {

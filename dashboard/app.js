@@ -1,7 +1,8 @@
 // The supervisors' dashboard: sign-in (login.js), overview, deadline board, procedure page.
 // Chinese first, in the statute's terms. Refreshes by short polling.
 import { renderStatechart } from './statechart.js';
-import { actions, initWorkbench, startPage, workbench } from './workbench.js';
+import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
+import { caseInfo } from './case.js';
 import { el, thead } from './dom.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
@@ -18,9 +19,13 @@ const STATUS = {
   lapsed: ['期满未办', 'red'],
   superseded: ['已重算', 'grey'],
   none: ['无期限', 'grey'],
+  closed: ['已办结', 'grey'],
   running: ['计时中', 'green'],
 };
 const CARDS = { overdue: '红牌', due_soon: '黄牌' };
+/** When a card turns: the due-soon share is local policy (dueSoonFraction, 0.8 by default; a day-based period at the latest its last day). */
+const LEGEND =
+  '黄牌（即将超期）：期限已用去八成起（本地策略的默认值；按日计算的期限至迟自最后一日起）；红牌（已超期）：期限已届满，提醒和逐级督办已发出。';
 const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
 const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
 const LEVELS = { 'top-secret': '绝密', secret: '机密', confidential: '秘密' };
@@ -43,6 +48,8 @@ let timer;
 const graphs = {};
 let labels = {};
 let names;
+let regions;
+let organs;
 
 // Instants in Beijing time (UTC+8 all year), as domain/labels.zh.ts beijingTime writes them.
 const beijing = (iso) => (iso ? `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} 北京时间` : '—');
@@ -60,19 +67,37 @@ const card = (status) =>
     CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0],
   );
 
+/** A refusal in Chinese: the API's own words (detailZh), else the page's by status; never the English detail. */
+const PAGE_ERRORS = {
+  401: '登录已过期，请重新登录。',
+  403: '您无权查看此内容。',
+  404: '未找到该程序，或其不在您的可见范围内。',
+};
 async function api(path) {
-  const res = await fetch(path, { headers: authHeaders() });
-  const body = await res.json();
-  if (res.status === 401) throw Object.assign(new Error(body.detailZh ?? body.detail), { signedOut: true });
-  if (!res.ok) throw new Error(body.detailZh ?? body.detail ?? res.statusText);
+  let res;
+  try {
+    res = await fetch(path, { headers: authHeaders() });
+  } catch {
+    throw new Error('无法连接服务器，请检查网络后重试。');
+  }
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) throw Object.assign(new Error(PAGE_ERRORS[401]), { signedOut: true });
+  if (!res.ok) throw new Error(body.detailZh ?? PAGE_ERRORS[res.status] ?? '服务器未能完成请求，请稍后再试。');
   return body;
 }
 
-async function graph(kind) {
-  graphs[kind] ??= await fetch(`/api/machines/${kind}`, { headers: authHeaders() }).then((r) => r.json());
-  return graphs[kind];
+/** A procedure's statechart as procedures of `edition` run it (the current rules unless given). */
+async function graph(kind, edition) {
+  const key = edition ? `${kind}:${edition}` : kind;
+  graphs[key] ??= await api(`/api/machines/${kind}${edition ? `?edition=${edition}` : ''}`);
+  return graphs[key];
 }
-const stateLabel = (kind, state) => graphs[kind]?.states.find((s) => s.path === state)?.label ?? state;
+/** A state's label, from any edition's chart of the kind loaded. */
+const stateLabel = (kind, state) =>
+  Object.entries(graphs)
+    .filter(([k]) => k === kind || k.startsWith(`${kind}:`))
+    .map(([, g]) => g.states.find((s) => s.path === state)?.label)
+    .find(Boolean) ?? state;
 
 let me;
 const ROLES = { 'secrecy-officer': '保密员', 'classification-officer': '定密责任人', head: '负责人', admin: '系统管理员' };
@@ -98,6 +123,8 @@ async function header(signedIn) {
       {
         id: 'signout',
         onclick: async () => {
+          // Signed out on purpose: no 登录已过期 notice, nothing kept.
+          me = undefined;
           if (!(await signOut())) route();
         },
       },
@@ -107,9 +134,48 @@ async function header(signedIn) {
   names ??= new Map(
     [...(await api('/api/registry/authorities')), ...(await api('/api/registry/organs?view=directory'))].map((p) => [p.id, p.name]),
   );
+  regions ??= await api('/api/registry/regions');
+  organs ??= await api('/api/registry/organs?view=directory');
 }
 
+/** A region code by name: its own (440106 广州市天河区), else the nearest enclosing one the registry names. */
+function regionName(code) {
+  if (!code) return '—';
+  const byCode = new Map(regions.map((r) => [r.code, r.name]));
+  return byCode.get(code) ?? byCode.get(`${code.slice(0, 4)}00`) ?? byCode.get(`${code.slice(0, 2)}0000`) ?? code;
+}
+
+/** A case as people tell it apart: its reference and title beside the kind. */
+const headlineText = (i) => [i.reference, i.title].filter(Boolean).join(' ');
+
 const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor: '' };
+/** What the person typed in the name filters, and why a name found nothing (the filter then not applied). */
+const typed = { region: '', organ: '' };
+let filterError;
+
+/**
+ * The code of a typed name: the name as listed, the code itself, or the one name that contains it
+ * (广州 → 广州市 when only one does); else why not, in words.
+ */
+function byName(text, options, what) {
+  const exact = options.find((o) => o.text === text || o.value === text);
+  if (exact) return { hit: exact };
+  // A region code or its prefix, as supervisors who know them type them (32: 江苏).
+  if (/^\d+$/.test(options[0]?.value ?? '') && /^\d{2}(\d{2}){0,2}$/.test(text)) return { hit: { value: text, text } };
+  const some = options.filter((o) => o.text.includes(text));
+  if (some.length === 1) return { hit: some[0] };
+  // A region and regions inside it (广州 → 广州市, which holds 天河区): the enclosing one.
+  const outer = some.find((o) => /^\d+$/.test(o.value) && some.every((x) => x.value.startsWith(o.value.replace(/(00)+$/, ''))));
+  if (outer) return { hit: outer };
+  return {
+    error: some.length
+      ? `“${text}”对应多个${what}（${some
+          .slice(0, 5)
+          .map((o) => o.text)
+          .join('、')}${some.length > 5 ? '等' : ''}），请从列表中选择一个。`
+      : `没有名为“${text}”的${what}，请从列表中选择。`,
+  };
+}
 
 /** Someone is typing in a field of the page (a refresh must not replace it under their fingers). */
 const typing = () => document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
@@ -119,8 +185,9 @@ async function board(background = false) {
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
   labels = overview.labels;
-  await Promise.all(Object.keys(labels).map(graph));
+  await Promise.all(Object.keys(labels).map((k) => graph(k)));
   if (background && typing()) return;
+  document.title = `期限看板（${page.total} 件） · 保密法定程序`;
   const overviewTable = (rows, key, name) =>
     el(
       'table',
@@ -165,24 +232,39 @@ async function board(background = false) {
         }),
       ),
     );
-  const input = (name, label) =>
+  // A name picker: type a name (the list offers the registry's), the board filters by its code.
+  const picker = (name, label, what, options) =>
     el(
       'label',
       {},
       label,
       el('input', {
         name,
-        value: filters[name],
-        size: 10,
+        list: `list-${name}`,
+        value: typed[name],
+        size: 14,
+        placeholder: '输入或选择名称',
+        autocomplete: 'off',
         onchange: (e) => {
-          filters[name] = e.target.value.trim();
+          const text = e.target.value.trim();
+          const { hit, error } = text ? byName(text, options, what) : { hit: undefined };
+          typed[name] = hit?.text ?? text;
+          filterError = error;
+          if (!error) filters[name] = hit?.value ?? '';
           filters.cursor = '';
           board();
         },
       }),
+      el(
+        'datalist',
+        { id: `list-${name}` },
+        options.map((o) => el('option', { value: o.text })),
+      ),
     );
   const left = (t) =>
     t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
+  /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
+  const step = (i) => (i.deadlineLabel && i.timeLeft?.value < 0 ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '');
   app.replaceChildren(
     el(
       'section',
@@ -206,13 +288,25 @@ async function board(background = false) {
         { class: 'filters' },
         select('kind', labels),
         select('tier', Object.fromEntries(Object.entries(TIERS).filter(([k]) => k !== 'none'))),
-        input('region', '地区代码'),
-        input('organ', '机关、单位'),
+        picker(
+          'region',
+          '地区',
+          '地区',
+          regions.map((r) => ({ value: r.code, text: r.name })),
+        ),
+        picker(
+          'organ',
+          '发起的机关、单位',
+          '机关、单位',
+          organs.map((o) => ({ value: o.id, text: o.name })),
+        ),
         select('status', { overdue: '已超期', due_soon: '即将超期', on_track: '进行中', suspended: '中止计时' }),
       ),
+      filterError ? el('p', { class: 'error', id: 'filter-error', role: 'alert' }, `未筛选：${filterError}`) : undefined,
+      el('p', { class: 'legend' }, LEGEND),
       el(
         'table',
-        { id: 'board' },
+        { id: 'board', hidden: !!filterError },
         thead(['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期']),
         el(
           'tbody',
@@ -233,13 +327,18 @@ async function board(background = false) {
                 },
               },
               el('td', {}, card(i.deadlineStatus)),
-              el('td', {}, labels[i.kind] ?? i.kind),
+              el('td', {}, labels[i.kind] ?? '', headlineText(i) ? el('div', { class: 'headline' }, headlineText(i)) : undefined),
               el('td', {}, stateLabel(i.kind, i.state)),
-              el('td', {}, names.get(i.responsible) ?? i.responsible),
-              el('td', {}, TIERS[i.tier] ?? i.tier),
-              el('td', {}, i.region),
-              el('td', {}, due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined),
-              el('td', {}, left(i.timeLeft)),
+              el('td', {}, names.get(i.responsible) ?? ''),
+              el('td', {}, TIERS[i.tier] ?? ''),
+              el('td', {}, regionName(i.region)),
+              el(
+                'td',
+                {},
+                due(i.nextDeadline),
+                i.provisional && i.deadlineRule !== 'hours' ? el('span', { class: 'policy' }, '（暂定）') : undefined,
+              ),
+              el('td', {}, step(i), left(i.timeLeft)),
             ),
           ),
         ),
@@ -279,17 +378,46 @@ async function board(background = false) {
 
 async function procedure(id) {
   const v = await api(`/api/procedures/${id}`);
-  const g = await graph(v.kind);
+  const g = await graph(v.kind, v.context.edition);
   const chart = el('div', { id: 'statechart' });
-  const running = v.deadlines.filter((d) => d.status !== 'superseded');
+  // One row a step: a step taken again (each tier of a relay) shows its latest instance, the earlier ones beside it.
+  const kept = v.deadlines.filter((d) => d.status !== 'superseded');
+  const running = kept.filter((d) => d === kept.findLast((x) => x.specId === d.specId));
+  const earlier = (d) => kept.filter((x) => x.specId === d.specId && x !== d);
   // A basis in the statute's words: the API sends the text beside each machine-readable basis.
   const cite = (basis) => (basis ? (v.citations?.[basis] ?? basis) : '');
+  const forms = await formsData();
+  const headline = headlineText(v.headline);
+  // The heading follows the state: the steps still open (a parallel state's finished regions left out); a closed case says if any step was late.
+  const late = v.deadlines.some((d) => d.status === 'met_late' || d.status === 'lapsed');
+  const open = v.activeStates.filter((p) => g.states.find((s) => s.path === p)?.type !== 'final');
+  const heading = v.closed
+    ? `已办结${late ? '（有步骤逾期）' : '（各步骤均按期）'}`
+    : open.map((p) => stateLabel(v.kind, p)).join('、') || v.stateLabel;
+  document.title = `${v.label}${headline ? ` ${headline}` : ''} · 保密法定程序`;
   app.replaceChildren(
     el('p', {}, el('a', { href: '#/work' }, '← 返回工作台'), ' · ', el('a', { href: '#/board' }, '期限看板')),
+    el('div', { id: 'flash-slot' }, takeFlash()),
+    el(
+      'h2',
+      { id: 'case-title', class: 'page-title' },
+      `${v.label}${headline ? `：${headline}` : ''}`,
+      el('span', { class: 'case-headline', id: 'case-state' }, ` —— ${heading}`),
+    ),
+    // 异常: the case file's check found the run rewound, ended from outside or its record changed.
+    el(
+      'div',
+      { id: 'case-alerts' },
+      v.anomaly ? el('p', { class: 'error', id: 'anomaly', role: 'alert' }, `异常：${v.anomaly.kindsText.join('；')}`) : undefined,
+      v.archived ? el('p', { class: 'muted', id: 'archived' }, '本程序已办结，以下内容取自案卷。') : undefined,
+    ),
+    caseInfo(v, { forms, names, beijing, due, card }),
+    // The actions before the chart: on a phone what the person must do comes first.
+    await actions(v),
     el(
       'section',
       {},
-      el('h2', {}, `${v.label}：${v.stateLabel}`),
+      el('h2', {}, `状态：${heading}`),
       el(
         'p',
         { class: 'muted' },
@@ -314,7 +442,6 @@ async function procedure(id) {
         : undefined,
       chart,
     ),
-    await actions(v),
     el(
       'section',
       {},
@@ -334,11 +461,17 @@ async function procedure(id) {
               el('td', {}, `${d.n} ${RULES[d.rule]}`),
               el('td', {}, d.basisText ?? d.basis),
               el('td', {}, d.rule === 'hours' ? beijing(d.from) : d.from),
-              el('td', {}, due(d.dueAt), d.provisional ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined),
+              el(
+                'td',
+                {},
+                due(d.dueAt),
+                d.provisional && d.rule !== 'hours' ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined,
+              ),
               el('td', {}, card(d.currentStatus)),
               el(
                 'td',
                 {},
+                earlier(d).map((x) => el('div', { class: 'muted' }, `此前一次：${x.responsible.name}（${STATUS[x.status]?.[0] ?? ''}）`)),
                 d.extensions.map((x) => el('div', {}, `延长 ${x.days} 日${x.approver ? `（${x.approver}批准）` : ''}`)),
                 d.suspensions.map((s) => el('div', {}, `中止 ${s.from} 至 ${s.to}${s.reason ? `：${s.reason}` : ''}`)),
                 d.explanation?.skipped.length
@@ -431,7 +564,7 @@ async function procedure(id) {
       ),
     ),
   );
-  renderStatechart(chart, g, v.activeStates, v.label);
+  renderStatechart(chart, g, v.activeStates, v.label, v.id);
 }
 
 /** Re-renders without closing the <details> the user opened. */
@@ -452,6 +585,9 @@ initWorkbench({
   graph,
   stateLabel,
   refresh: () => route(true),
+  signedOut: () => route(true),
+  headline: headlineText,
+  legend: LEGEND,
   get me() {
     return me;
   },
@@ -460,21 +596,51 @@ initWorkbench({
   },
 });
 
+/** Why the sign-in page shows: the session ended under a page (and whether a form was kept). */
+let signInNotice;
+/** Counts navigations: an answer that arrives after the person went elsewhere is dropped. */
+let navigation = 0;
+
+/** A load that failed: the page's content replaced by the reason in Chinese (not piled up, not carried to the next page). */
+function failed(message) {
+  document.title = '加载失败 · 保密法定程序';
+  app.replaceChildren(
+    el('p', { class: 'error', id: 'load-error', role: 'alert' }, `加载失败：${message}`),
+    el('p', {}, el('a', { href: '#/work' }, '返回工作台'), ' · ', el('a', { href: '#/board' }, '期限看板')),
+  );
+}
+
 async function route(force = false) {
   clearTimeout(timer);
+  const nav = navigation;
   let signedIn;
   try {
     signedIn = await whoAmI();
   } catch (e) {
-    app.replaceChildren(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    failed(e.message);
     timer = setTimeout(route, REFRESH_MS);
     return;
   }
-  if (!signedIn)
-    return renderSignIn(app, who, () => {
-      names = undefined;
-      route();
-    });
+  if (!signedIn) {
+    // Signed out under a page: keep what was being filled in, and say so.
+    if (me && !signInNotice)
+      signInNotice = keepDraft() ? '登录已过期，请重新登录。您填写的内容已保存，登录后将自动恢复。' : '登录已过期，请重新登录。';
+    me = undefined;
+    document.title = '登录 · 保密法定程序';
+    return renderSignIn(
+      app,
+      who,
+      () => {
+        names = undefined;
+        signInNotice = undefined;
+        // Back to the page the kept form was on, if the sign-in came back elsewhere.
+        const back = draftHash();
+        if (back && back !== location.hash) location.hash = back;
+        else route(true);
+      },
+      signInNotice,
+    );
+  }
   const h = location.hash;
   const m = h.match(/^#\/p\/(.+)$/);
   const start = h.match(/^#\/start\/([a-z-]+)$/);
@@ -490,10 +656,13 @@ async function route(force = false) {
       await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board(!force) : workbench(app)));
   } catch (e) {
     if (e.signedOut) return route();
-    app.prepend(el('p', { class: 'error' }, `加载失败：${e.message}`));
+    if (nav === navigation) failed(e.message);
   }
   timer = setTimeout(route, REFRESH_MS);
 }
 
-window.addEventListener('hashchange', () => route(true));
+window.addEventListener('hashchange', () => {
+  navigation++;
+  route(true);
+});
 route();

@@ -10,7 +10,7 @@ export function el(tag, attrs = {}, ...children) {
   }
   e.append(
     ...children
-      .flat()
+      .flat(Infinity)
       .filter((c) => c !== undefined && c !== null)
       .map((c) => (typeof c === 'string' || typeof c === 'number' ? String(c) : c)),
   );

@@ -11,7 +11,7 @@ const clean = (s) => s.replace(/\s*[（(][^）)]*[A-Za-z][^）)]*[）)]/g, '').t
 let seq = 0;
 
 /** The label and hint of a field: its own description, else the shared word for its name. */
-function words(key, schema, ctx) {
+export function words(key, schema, ctx) {
   const d = schema.description ?? '';
   const options = schema.enum ?? [];
   if (!d || GENERIC.test(d) || options.some((o) => d.includes(o)))
@@ -21,7 +21,7 @@ function words(key, schema, ctx) {
 }
 
 /** An option's words: the shared label, else the schema's "value 中文 · value 中文" description. */
-function optionLabel(value, schema, ctx) {
+export function optionLabel(value, schema, ctx) {
   if (ctx.optionLabels[value]) return ctx.optionLabels[value];
   const d = (schema.description ?? '').replace(/^[^：]*：/, '');
   const part = d.split(' · ').find((p) => p.startsWith(`${value} `));
@@ -40,6 +40,16 @@ const discriminator = (list) =>
 export function schemaForm(schema, ctx) {
   const id = `f${++seq}`;
   const getters = new Map();
+  /** Controls whose value is not their `value` (an instant and its offset), by path. */
+  const setters = new Map();
+  /** Values filled in for fields of a union's case not yet chosen, by path. */
+  const pending = new Map();
+  const set = (control, v) => {
+    if (control.disabled) return;
+    if (control.type === 'checkbox') control.checked = v === true;
+    else control.value = String(v);
+    control.dispatchEvent(new Event('change'));
+  };
 
   function field(path, key, s, required) {
     const fid = `${id}-${path.replace(/\./g, '-')}`;
@@ -123,7 +133,7 @@ export function schemaForm(schema, ctx) {
       getters.set(path, () => input.value || undefined);
       return wrap(input, el('div', {}, echo, cal));
     }
-    // An instant (e.g. 发现时刻): entered in Beijing time.
+    // An instant (e.g. 发现时刻): the time where it happened with its offset, Beijing time unless changed.
     if (/At$/.test(key)) {
       const echoId = `${fid}-zh`;
       const input = el('input', {
@@ -132,13 +142,35 @@ export function schemaForm(schema, ctx) {
         lang: 'zh-CN',
         'aria-describedby': [hintId, echoId].filter(Boolean).join(' '),
       });
+      const zone = el(
+        'select',
+        { id: `${fid}-tz`, name: `${path}@offset`, 'aria-label': `${label}的时区` },
+        OFFSETS.map(([v, t]) => el('option', { value: v }, t)),
+      );
       const echo = el('output', { class: 'date-zh', id: echoId, for: fid, 'aria-live': 'polite' });
-      input.addEventListener('change', () => {
-        echo.textContent = input.value ? `${dateZh(input.value.slice(0, 10))} ${input.value.slice(11, 16)} 北京时间` : '';
-        ctx.onDate?.(path, input.value ? `${input.value}:00+08:00` : '');
+      const instant = () => (input.value ? `${input.value.slice(0, 16)}:00${zone.value}` : undefined);
+      const shown = () => {
+        const v = instant();
+        const local = v ? `${dateZh(input.value.slice(0, 10))} ${input.value.slice(11, 16)}` : '';
+        echo.textContent = !v
+          ? ''
+          : zone.value === '+08:00'
+            ? `${local} 北京时间`
+            : `${local}（${zoneName(zone.value)}），即 ${beijingText(v)}`;
+        ctx.onDate?.(path, v ?? '');
+      };
+      input.addEventListener('change', shown);
+      zone.addEventListener('change', shown);
+      getters.set(path, instant);
+      setters.set(path, (v) => {
+        const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(String(v));
+        if (!m) return;
+        const offset = m[2] === 'Z' ? '+00:00' : m[2];
+        if (OFFSETS.some(([o]) => o === offset)) [input.value, zone.value] = [m[1], offset];
+        else [input.value, zone.value] = [beijingLocal(String(v)), '+08:00'];
+        shown();
       });
-      getters.set(path, () => (input.value ? `${input.value.length === 16 ? `${input.value}:00` : input.value}+08:00` : undefined));
-      return wrap(input, echo);
+      return wrap(el('span', { class: 'instant' }, input, zone), echo);
     }
     const input =
       (s.maxLength ?? 0) > 100
@@ -167,7 +199,11 @@ export function schemaForm(schema, ctx) {
       el('option', { value: '' }, '请选择'),
       list.map((v) => el('option', { value: v.properties[disc].const }, optionLabel(v.properties[disc].const, v.properties[disc], ctx))),
     );
+    let shown;
     const render = () => {
+      // The same case chosen again (a second change event) keeps what was entered in its fields.
+      if (sel.value === shown) return;
+      shown = sel.value;
       for (const k of [...getters.keys()]) if (k.startsWith(`${path}.`) && k !== `${path}.${disc}`) getters.delete(k);
       const v = list.find((x) => x.properties[disc].const === sel.value);
       if (!v) return body.replaceChildren();
@@ -177,6 +213,13 @@ export function schemaForm(schema, ctx) {
           .filter(([k]) => k !== disc)
           .map(([k, sub]) => field(`${path}.${k}`, k, sub, req.has(k))),
       );
+      for (const [p, x] of pending) {
+        const control = p.startsWith(`${path}.`) && body.querySelector(`[name="${CSS.escape(p)}"]`);
+        if (control) {
+          pending.delete(p);
+          set(control, x);
+        }
+      }
     };
     sel.addEventListener('change', render);
     getters.set(`${path}.${disc}`, () => sel.value || undefined);
@@ -231,6 +274,8 @@ export function schemaForm(schema, ctx) {
   function value() {
     const out = {};
     for (const [path, get] of getters) {
+      // A field hidden because another case was chosen is not sent.
+      if (element.querySelector(`[data-field="${CSS.escape(path)}"]`)?.closest('[hidden]')) continue;
       const v = get();
       if (v === undefined) continue;
       const keys = path.split('.');
@@ -287,8 +332,63 @@ export function schemaForm(schema, ctx) {
     });
   }
 
-  return { element, value, errors };
+  /**
+   * Sets the fields from a body of the shape `value()` returns (a draft kept over a sign-in, a
+   * decision proposed): each union's case before its fields, list items added as needed.
+   */
+  function fill(body) {
+    const leaves = [];
+    const walk = (v, path) => {
+      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+      else if (v !== undefined) leaves.push([path, v]);
+    };
+    walk(body, '');
+    for (const [path, v] of leaves) {
+      if (setters.has(path)) {
+        setters.get(path)(v);
+        continue;
+      }
+      const find = () => element.querySelector(`[name="${CSS.escape(path)}"]`);
+      let control = find();
+      // A list item not there yet: added, up to the one named.
+      const item = /^(.+)\.(\d+)(?:\.|$)/.exec(path);
+      const list = item && element.querySelector(`fieldset[data-field="${CSS.escape(item[1])}"]`);
+      for (let n = 0; !control && list && n <= Number(item[2]); n++) {
+        if (element.querySelector(`[data-field="${CSS.escape(`${item[1]}.${item[2]}`)}"]`)) break;
+        list.querySelector(':scope > button.add')?.click();
+        control = find();
+      }
+      // A field of a union's case not chosen yet: set when the case is chosen.
+      if (!control) pending.set(path, v);
+      else set(control, v);
+    }
+  }
+
+  return { element, value, errors, fill };
 }
+
+/** Offsets an instant may be entered in (UTC+8 first: Beijing time, all year). */
+const OFFSETS = [
+  ['+08:00', '北京时间（UTC+8）'],
+  ['+00:00', '协调世界时（UTC）'],
+  ['+09:00', 'UTC+9'],
+  ['+07:00', 'UTC+7'],
+  ['+06:00', 'UTC+6'],
+  ['+05:00', 'UTC+5'],
+  ['+04:00', 'UTC+4'],
+  ['+03:00', 'UTC+3'],
+  ['+02:00', 'UTC+2'],
+  ['+01:00', 'UTC+1'],
+  ['-05:00', 'UTC−5'],
+  ['-08:00', 'UTC−8'],
+];
+const zoneName = (offset) => OFFSETS.find(([o]) => o === offset)?.[1] ?? offset;
+/** An instant as a Beijing-time datetime-local value (YYYY-MM-DDTHH:mm). */
+const beijingLocal = (iso) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16);
+const beijingText = (iso) => {
+  const local = beijingLocal(iso);
+  return `${dateZh(local.slice(0, 10))} ${local.slice(11, 16)} 北京时间`;
+};
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 const DAY_KINDS = { workday: '工作日', weekend: '休息日', holiday: '法定节假日', 'makeup-workday': '调休上班日' };

@@ -18,8 +18,8 @@ export async function whoAmI() {
     sessionStorage.removeItem(TOKEN_KEY);
     return undefined;
   }
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.detail ?? res.statusText);
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detailZh ?? '服务器未能完成请求，请稍后再试。');
   return body;
 }
 
@@ -33,8 +33,8 @@ export async function signOut() {
   return true;
 }
 
-/** The sign-in page; `done` runs once someone is signed in. */
-export async function renderSignIn(app, who, done) {
+/** The sign-in page; `done` runs once someone is signed in. `notice`: why it shows (e.g. the session expired). */
+export async function renderSignIn(app, who, done, notice) {
   who.replaceChildren();
   let message;
   const failed = location.hash.match(/^#\/signin-failed\/(.*)$/);
@@ -76,7 +76,7 @@ export async function renderSignIn(app, who, done) {
                         body: JSON.stringify({ sub: p.sub }),
                       });
                       if (res.ok) return done();
-                      fail((await res.json()).detail);
+                      fail((await res.json().catch(() => ({}))).detailZh ?? '演示登录未成功');
                     },
                   },
                   `${p.name}（${p.roleLabel}）`,
@@ -94,6 +94,7 @@ export async function renderSignIn(app, who, done) {
       'section',
       { class: 'signin' },
       el('h2', {}, '登录'),
+      notice ? el('p', { class: 'notice', id: 'signin-notice', role: 'status' }, notice) : undefined,
       options.oidc ? el('p', {}, el('a', { id: 'oidc-login', class: 'button', href: '/auth/login' }, '使用统一身份认证登录')) : undefined,
       demo,
       el(

@@ -33,7 +33,14 @@ function lines(texts, x, y, size, line, attrs = {}) {
   return t;
 }
 
-export function renderStatechart(container, graph, activeStates, title = graph.label) {
+/** Where the person scrolled the chart of a procedure: kept over the page's refreshes. */
+let scrolled;
+
+/**
+ * Draws the chart; scrolled to centre the current state the first time a procedure's chart is
+ * shown, and kept where the person scrolled it over the refreshes that follow (`key`: the procedure).
+ */
+export function renderStatechart(container, graph, activeStates, title = graph.label, key = '') {
   const { layout } = graph;
   const { font } = layout;
   const isActive = (path) => activeStates.some((a) => a === path || a.startsWith(`${path}.`));
@@ -134,4 +141,16 @@ export function renderStatechart(container, graph, activeStates, title = graph.l
   // The picture scrolls sideways in its own region; keyboard users can focus it to scroll.
   const scroller = html('div', { class: 'chart', tabindex: 0, role: 'region', 'aria-label': `${title}状态图（可横向滚动）` }, chart);
   container.replaceChildren(scroller, text);
+  if (scrolled?.key === key) [scroller.scrollLeft, scroller.scrollTop] = [scrolled.left, scrolled.top];
+  else if (current.length) {
+    const x0 = Math.min(...current.map((s) => s.x));
+    const x1 = Math.max(...current.map((s) => s.x + s.width));
+    const y0 = Math.min(...current.map((s) => s.y));
+    const y1 = Math.max(...current.map((s) => s.y + s.height));
+    scroller.scrollLeft = (x0 + x1) / 2 + 8 - scroller.clientWidth / 2;
+    scroller.scrollTop = (y0 + y1) / 2 + 8 - scroller.clientHeight / 2;
+  }
+  scroller.addEventListener('scroll', () => {
+    scrolled = { key, left: scroller.scrollLeft, top: scroller.scrollTop };
+  });
 }

@@ -18,6 +18,12 @@ async function load() {
   parties ??= { organs: await d.api('/api/registry/organs?view=directory'), authorities: await d.api('/api/registry/authorities') };
 }
 
+/** The forms of every procedure (GET /api/forms): the case panel reads its fields from them. */
+export async function formsData() {
+  await load();
+  return forms;
+}
+
 /** POST with the form's Idempotency-Key: a repeated submit (double click, retry) applies once. */
 async function post(path, body, key) {
   const res = await fetch(path, {
@@ -25,7 +31,42 @@ async function post(path, body, key) {
     headers: { ...authHeaders(), 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await res.json().catch(() => ({})) };
+}
+
+const DRAFT_KEY = 'bm-draft';
+/** The form open on the page: its name ('start:<kind>' or 'event:<TYPE>') and its value. */
+let openForm;
+
+/**
+ * Keeps the open form's entries in this tab (sessionStorage) when the session ends, so that they
+ * are restored after the sign-in: true when there was one to keep.
+ */
+export function keepDraft() {
+  if (!openForm || !openForm.element.isConnected) return false;
+  sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ hash: location.hash, form: openForm.name, body: openForm.value() }));
+  return true;
+}
+
+/** The page a kept draft was on (to go back to after a sign-in that came back elsewhere). */
+export function draftHash() {
+  return JSON.parse(sessionStorage.getItem(DRAFT_KEY) ?? 'null')?.hash;
+}
+
+/** The kept draft of this form on this page, taken (restored once). */
+function takeDraft(name) {
+  const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) ?? 'null');
+  if (!draft || draft.hash !== location.hash || draft.form !== name) return undefined;
+  sessionStorage.removeItem(DRAFT_KEY);
+  return draft.body;
+}
+
+/** A confirmation to show once on the next page rendered (after an action or a start). */
+let flash;
+export function takeFlash() {
+  const f = flash;
+  flash = undefined;
+  return f ? el('p', { class: 'notice', id: 'flash', role: 'status' }, f) : undefined;
 }
 
 const calendars = new Map();
@@ -52,8 +93,13 @@ const rows = (id, items, empty) =>
             el(
               'tr',
               { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus },
-              el('td', {}, d.card(i.closed ? 'met' : i.deadlineStatus)),
-              el('td', {}, el('a', { href: `#/p/${encodeURIComponent(i.id)}` }, forms.procedures[i.kind]?.label ?? '')),
+              el('td', {}, d.card(i.closed ? 'closed' : i.deadlineStatus)),
+              el(
+                'td',
+                {},
+                el('a', { href: `#/p/${encodeURIComponent(i.id)}` }, forms.procedures[i.kind]?.label ?? ''),
+                d.headline(i) ? el('div', { class: 'headline' }, d.headline(i)) : undefined,
+              ),
               el(
                 'td',
                 {},
@@ -61,27 +107,49 @@ const rows = (id, items, empty) =>
                 i.deadlineLabel ? el('div', { class: 'muted' }, i.deadlineLabel) : undefined,
               ),
               el('td', {}, d.names.get(i.responsible) ?? ''),
-              el('td', {}, d.due(i.nextDeadline), i.provisional ? el('span', { class: 'policy' }, '（暂定）') : undefined),
-              el('td', {}, d.left(i.timeLeft)),
+              el(
+                'td',
+                {},
+                d.due(i.nextDeadline),
+                i.provisional && i.deadlineRule !== 'hours' ? el('span', { class: 'policy' }, '（暂定）') : undefined,
+              ),
+              // The overdue obligation by name: 逐级报送 已超期 3 小时.
+              el('td', {}, i.timeLeft?.value < 0 ? `${obligation(i)} ` : '', d.left(i.timeLeft)),
             ),
           ),
         ),
       )
     : el('p', { id, class: 'muted' }, empty);
 
-/** 我的待办 first, sorted by deadline; then what my party started and, for an authority, its jurisdiction. */
+/** The step a row's deadline belongs to, short: its label without the period in brackets, else the state. */
+const obligation = (i) => (i.deadlineLabel ?? d.stateLabel(i.kind, i.state)).replace(/（[^）]*）$/, '');
+
+/** 我的待办 first, sorted by deadline; then the cases my party is in, waiting on another; what it started; for an authority, its jurisdiction. */
 export async function workbench(app) {
   await load();
   const w = await d.api('/api/workbench');
-  await Promise.all([...new Set([...w.todo, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))].filter(Boolean).map(d.graph));
+  await Promise.all(
+    [...new Set([...w.todo, ...w.involved, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))]
+      .filter(Boolean)
+      .map((k) => d.graph(k)),
+  );
+  document.title = `工作台（待办 ${w.todo.length} 件） · 保密法定程序`;
   // A section that is not there (undefined) is left out, not printed as text.
   app.replaceChildren(
     ...[
+      takeFlash(),
       el(
         'section',
         { 'aria-labelledby': 'h-todo' },
         el('h2', { id: 'h-todo' }, `我的待办（${w.todo.length} 件，按期限排序）`),
+        el('p', { class: 'legend' }, d.legend),
         rows('todo', w.todo, '目前没有需要本单位办理的事项。'),
+      ),
+      el(
+        'section',
+        { 'aria-labelledby': 'h-involved' },
+        el('h2', { id: 'h-involved' }, `我参与的（待他方办理，${w.involved.length} 件）`),
+        rows('involved', w.involved, '没有本单位参与、正由其他单位办理的程序。'),
       ),
       el(
         'section',
@@ -108,7 +176,17 @@ export async function workbench(app) {
         ? el(
             'section',
             { 'aria-labelledby': 'h-jur' },
-            el('h2', { id: 'h-jur' }, '我辖区的（未办结）'),
+            el(
+              'h2',
+              { id: 'h-jur' },
+              `辖区内（未办结，共 ${w.jurisdictionTotal} 件${w.jurisdictionTotal > w.jurisdiction.length ? `，列出最紧迫的 ${w.jurisdiction.length} 件` : ''}）`,
+            ),
+            el(
+              'p',
+              { class: 'muted' },
+              '与期限看板一致：本部门可见的全部未办结程序，含本部门参与的。',
+              el('a', { href: '#/board' }, '在期限看板中筛选'),
+            ),
             rows('jurisdiction', w.jurisdiction, '辖区内没有进行中的程序。'),
           )
         : undefined,
@@ -154,7 +232,7 @@ function summary(box, entries, title) {
  * One submit form: the generated fields, an announced error summary, and one Idempotency-Key for
  * the form's lifetime, so a double click or a resubmit after a lost answer applies once.
  */
-function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, done }) {
+function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, variants, send, done, refused, prefill }) {
   const key = crypto.randomUUID();
   const box = el('div', { class: 'error-summary', role: 'alert', 'aria-live': 'assertive', tabindex: '-1', hidden: true });
   const preview = el('div', { class: 'what-if', 'aria-live': 'polite' });
@@ -172,17 +250,19 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
   async function showWhatIf() {
     const lines = await Promise.all(
       (whatIf ?? [])
-        .filter((w) => values[w.field])
+        .filter((w) => values[w.field] && (!applies || applies(w.id)))
         .map(async (w) => {
           const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, {
             headers: authHeaders(),
           }).then((x) => x.json());
           if (!r.dueAt) return el('li', {}, `${w.label}：${r.fieldErrors?.[0]?.messageZh ?? '无法计算'}`);
+          // A period already over: the procedure starts overdue, and its reminders and escalation go out at once.
+          const over = Date.parse(r.dueAt) < Date.now() ? '（已届满：启动后即为超期，提醒和督办随即发出）' : '';
           const fieldLabel = document.querySelector(`label[for$="-${w.field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
           return el(
             'li',
             { 'data-deadline': w.id },
-            `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional ? '（暂定）' : ''}`,
+            `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional && w.rule !== 'hours' ? '（暂定）' : ''}${over}`,
           );
         }),
     );
@@ -192,16 +272,49 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
   let inflight;
   // The form is done once: the answers to a repeated submit (the same key) come later and change nothing on the page.
   let completed = false;
+  const staleBy = el('p', { class: 'muted stale-by', hidden: true });
   const form = el(
     'form',
     { class: 'wb-form', novalidate: true, 'data-key': key },
     el('h3', {}, title),
     box,
+    staleBy,
     f.element,
     extra,
     preview,
     el('p', {}, button),
   );
+  // A variant's own fields and deadlines only while it is chosen (the leak's network operator: its receiver, 立即).
+  let applies;
+  if (variants) {
+    const choice = f.element.querySelector(`[name="${CSS.escape(variants.field)}"]`);
+    const only = (kind) => new Set(Object.values(variants.cases).flatMap((c) => c[kind] ?? []));
+    const show = () => {
+      const chosen = variants.cases[choice.value || schema.properties[variants.field]?.default] ?? {};
+      for (const key of only('fields'))
+        f.element.querySelector(`[data-field="${CSS.escape(key)}"]`)?.toggleAttribute('hidden', !chosen.fields?.includes(key));
+      applies = (id) => !only('deadlines').has(id) || !!chosen.deadlines?.includes(id);
+      void showWhatIf();
+    };
+    choice?.addEventListener('change', show);
+    show();
+  }
+  openForm = { name, element: form, value: f.value };
+  const draft = takeDraft(name);
+  f.fill(draft ?? prefill ?? {});
+  if (draft)
+    form.insertBefore(
+      el('p', { class: 'notice', id: 'draft-restored', role: 'status' }, '已恢复您在登录过期前填写的内容，请核对后提交。'),
+      box,
+    );
+  // A field put right loses its error; the summary goes when none is left.
+  form.addEventListener('change', (ev) => {
+    const control = ev.target.closest?.('[aria-invalid]');
+    if (!control) return;
+    control.removeAttribute('aria-invalid');
+    control.closest('.field, fieldset')?.querySelector('.field-error')?.remove();
+    if (!form.querySelector('[aria-invalid]')) box.hidden = true;
+  });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     // Each submit carries the same key; the server applies the first and answers the others with its result.
@@ -214,12 +327,17 @@ function submitForm({ title, schema, fixed, submitLabel, extra, whatIf, send, do
           completed = true;
           return done(r.body);
         }
+        // The session ended: the entries are kept and come back after the sign-in.
+        if (r.status === 401) {
+          keepDraft();
+          return d.signedOut();
+        }
         const entries = r.body.fieldErrors ? f.errors(form, r.body.fieldErrors) : [];
-        summary(
-          box,
-          entries,
-          entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${r.body.detailZh ?? r.body.detail ?? r.status}`,
-        );
+        const why =
+          (r.status === 409 && r.body.title === 'not-allowed-in-state' && refused ? await refused(r.body) : undefined) ??
+          r.body.detailZh ??
+          '提交失败，请稍后再试。';
+        summary(box, entries, entries.length ? `请更正以下 ${entries.length} 项：` : `未能提交：${why}`);
       } finally {
         button.removeAttribute('aria-busy');
       }
@@ -234,16 +352,20 @@ export async function startPage(app, kind) {
   const p = forms.procedures[kind];
   if (!p) throw new Error(`没有此类程序`);
   const { form } = submitForm({
+    name: `start:${kind}`,
     title: `发起${p.label}`,
     schema: p.start,
     fixed: { [p.startedBy]: { id: d.me.id, name: d.me.name } },
     submitLabel: '提交并启动',
     whatIf: p.whatIf,
+    variants: p.variants,
     send: (body, key) => post(`/api/procedures/${kind}`, body, key),
     done: (body) => {
+      flash = `已发起${p.label}。`;
       location.hash = `#/p/${encodeURIComponent(body.id)}`;
     },
   });
+  document.title = `发起${p.label} · 保密法定程序`;
   app.replaceChildren(el('p', {}, el('a', { href: '#/work' }, '← 返回工作台')), el('section', { id: 'start' }, form));
 }
 
@@ -288,25 +410,95 @@ export async function actions(view) {
       : []),
     slot,
   );
+  const form = forms.procedures[view.kind];
+  const label = (type) => form.events[type]?.label ?? '';
+  const inState = (src) => !src || view.activeStates.some((a) => a === src || a.startsWith(`${src}.`));
+  /** The parties an event is sent on to from the current state (not the sender itself). */
+  const recipients = (type) => [
+    ...new Set(
+      Object.entries(form.events[type].recipients ?? {})
+        .filter(([src]) => inState(src))
+        .flatMap(([, keys]) => keys.map((k) => view.context.parties?.[k]))
+        .filter((p) => p && p.id !== d.me.id)
+        .map((p) => p.name),
+    ),
+  ];
+  /** What the start proposed or claimed, as the decision form's starting point (the decider changes what it decides otherwise). */
+  const proposed = (spec) => {
+    // A conclusion per item applied for (鉴定): one entry for each, its item named.
+    const perItem = Object.entries(spec.schema.properties ?? {}).find(
+      ([, p]) => p.type === 'array' && (p.items?.oneOf ?? p.items?.anyOf ?? [p.items]).some((v) => v?.properties?.ref),
+    );
+    if (perItem && Array.isArray(view.context.items)) return { [perItem[0]]: view.context.items.map((i) => ({ ref: i.ref })) };
+    if (!spec.schema.properties?.determination) return undefined;
+    const at = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), view.context);
+    const v = ['proposal', 'claim'].map((k) => at(form.startFieldsInContext?.[k] ?? k)).find(Boolean);
+    if (!v) return undefined;
+    return { determination: v.outcome ? v : { outcome: 'state-secret', classification: v } };
+  };
   function open(type) {
-    const spec = forms.procedures[view.kind].events[type];
-    // A fact may be dated when it really happened (SPEC §2), in Beijing time.
+    const spec = form.events[type];
+    // A fact may be dated when it really happened (SPEC §2), in the time zone where it happened.
     const schema = spec.fact
       ? {
           ...spec.schema,
-          properties: { ...spec.schema.properties, occurredAt: { type: 'string', description: '实际发生时刻（北京时间；不填为现在）' } },
+          properties: { ...spec.schema.properties, occurredAt: { type: 'string', description: '实际发生时刻（不填为现在）' } },
         }
       : spec.schema;
-    const { form } = submitForm({
+    const to = recipients(type);
+    // My steps whose period is over: the step is recorded late, and the reminders and escalation have gone out.
+    const overdue = view.deadlines.filter((x) => x.status === 'running' && x.responsible.id === d.me.id && x.currentStatus === 'overdue');
+    const prefill = proposed(spec);
+    const since = Math.max(0, ...view.audit.map((a) => a.seq));
+    const { form: element } = submitForm({
+      name: `event:${type}`,
       title: spec.label,
       schema,
+      prefill,
       submitLabel: `确认：${spec.label}`,
-      extra: spec.role ? el('p', { class: 'muted' }, `须由${spec.roleLabel}办理。`) : undefined,
+      extra: [
+        prefill
+          ? el(
+              'p',
+              { class: 'muted', id: 'prefilled' },
+              prefill.determination ? '已按启动时拟定或主张的内容预先填写，请按实际决定修改。' : '已按申请的事项逐项列出，请逐项选择结论。',
+            )
+          : undefined,
+        spec.role ? el('p', { class: 'muted' }, `须由${spec.roleLabel}办理。`) : undefined,
+        to.length ? el('p', { class: 'recipient' }, `提交后通知：${to.join('、')}`) : undefined,
+        overdue.length
+          ? el(
+              'p',
+              { class: 'warning', id: 'overdue-warning', role: 'note' },
+              `注意：${overdue.map((x) => `「${x.label}」已于 ${d.due(x.dueAt)} 届满`).join('；')}。提交后按逾期办结记录；期限届满的提醒和逐级督办已经发出，未办结前继续督办。`,
+            )
+          : undefined,
+      ],
       send: (body, key) => post(`/api/procedures/${encodeURIComponent(view.id)}/events`, { type, ...body }, key),
-      done: () => d.refresh(),
+      refused: async () => {
+        // The step went on meanwhile: what it stands at now, who acted, and what is left for me.
+        const now = await d.api(`/api/procedures/${encodeURIComponent(view.id)}`).catch(() => undefined);
+        if (!now) return undefined;
+        const acted = now.audit.filter((a) => a.kind === 'event' && a.seq > since).at(-1);
+        const mine = now.allowedEvents.filter((e) => mayAct(now, e.type)).map((e) => `「${label(e.type)}」`);
+        return `当前步骤「${now.stateLabel}」不能办理「${spec.label}」；现在可以办理：${mine.join('') || '无（由其他参与方办理）'}。${
+          acted
+            ? `此前已由${acted.by ?? acted.actor.name}于${d.beijing(acted.occurredAt ?? acted.at)}办理「${label(acted.event.type)}」。`
+            : ''
+        }本次未作记录。`;
+      },
+      done: () => {
+        flash = `已办理「${spec.label}」${to.length ? `，已通知${to.join('、')}` : ''}。`;
+        d.refresh();
+      },
     });
-    slot.replaceChildren(form, el('button', { type: 'button', class: 'link', onclick: () => slot.replaceChildren() }, '取消'));
-    form.querySelector('input, select, textarea, button')?.focus();
+    slot.replaceChildren(element, el('button', { type: 'button', class: 'link', onclick: () => slot.replaceChildren() }, '取消'));
+    element.querySelector('input, select, textarea, button')?.focus();
+    return element;
   }
+  // A draft kept when the session ended opens its form again, filled in.
+  const kept = JSON.parse(sessionStorage.getItem(DRAFT_KEY) ?? 'null');
+  const again = kept?.hash === location.hash && allowed.find((e) => kept.form === `event:${e.type}`);
+  if (again) open(again.type);
   return section;
 }

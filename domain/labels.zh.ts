@@ -336,6 +336,13 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
       const i = a.summary.lastIndexOf('：');
       if (i >= 0 && SUBJECTS[a.summary.slice(i + 1)]) return `${a.summary.slice(0, i)}：${SUBJECTS[a.summary.slice(i + 1)]}`;
     }
+    // A step taken again (each tier of a relay): one instance met is not the step met.
+    if (a.kind === 'deadline-met' && a.deadlineKey) {
+      const i = view.deadlines.findIndex((d) => d.key === a.deadlineKey);
+      const d = view.deadlines[i];
+      if (d && view.deadlines.slice(i + 1).some((x) => x.specId === d.specId))
+        return `${textInWords(a.summary)}（仅为${d.responsible.name}这一环节）`;
+    }
     return textInWords(a.summary);
   };
   const { deadlines, allowedEvents, audit, inbox, ...rest } = view;
@@ -360,3 +367,52 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
     }),
   };
 }
+
+/**
+ * A refusal in Chinese by its HTTP status, for every problem the API answers without one of its
+ * own (`detailZh`): a page shows these, never the English `detail` meant for programs.
+ */
+export const PROBLEM_LABELS: Record<number, string> = {
+  400: '请求有误，未能处理。',
+  401: '登录已过期或尚未登录，请重新登录。',
+  403: '您无权查看或办理此事项。',
+  404: '未找到该程序，或其不在您的可见范围内。',
+  409: '程序已有变化，本次未作记录，请刷新后再办理。',
+  413: '提交的内容过长。',
+  415: '提交的内容格式不受支持。',
+  429: '请求过于频繁，请稍后再试。',
+  500: '服务器未能完成请求，请稍后再试。',
+  503: '服务暂时不可用，请稍后再试。',
+};
+
+/** A problem's Chinese text: its own, else its status's, else a general one by class. */
+export const problemZh = (status: number): string => PROBLEM_LABELS[status] ?? PROBLEM_LABELS[status >= 500 ? 500 : 400]!;
+
+/** The machines' named guards in words, for the statechart's arrows (machines/graph.ts). */
+export const GUARD_LABELS: Record<string, string> = {
+  passed: '期限届满',
+  edition1: '第一版规则',
+  edition2: '第二版起的规则',
+  beyondOwnAuthority: '属于上级机关、单位的定密权限',
+  filingRequired: '由省级保密行政管理部门确定，须备案',
+  filingAndMarkings: '须备案，且决定改变了拟定的密级、保密期限或知悉范围',
+  markingsRemoved: '决定不属于国家秘密',
+  markingsChanged: '决定变更了密级、保密期限或知悉范围',
+  withdrawnObjection: '异议已撤回',
+  decidedByProvincialAuthority: '由省级保密行政管理部门决定',
+  acceptance: '异议方尚未表示接受',
+  mayAppeal: '未放弃报国家保密行政管理部门确定',
+  hasSuperior: '有上级主管部门',
+  reachedNational: '已报至国家保密行政管理部门',
+  relayed: '接报的是保密行政管理部门（须逐级报送）',
+  networkOperator: '报告主体为网络运营者',
+  secrecyAuthorityHolds: '由保密行政管理部门接报',
+  canExtend: '尚未延长，且在期限届满前',
+  consultationInPeriod: '在鉴定期限内开始咨询',
+  consultationNotExtended: '咨询期限尚未延长',
+  concludesEveryItem: '对每一鉴定事项均作出结论',
+  rectifiedInTime: '整改在期限内完成',
+  endsAfterToday: '所定日期晚于当日',
+  resumesTo: '回到提出建议前的步骤',
+  duringSuspension: '在暂停涉密业务期间',
+};

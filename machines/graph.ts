@@ -1,4 +1,5 @@
-import type { DeadlineSpec, ProcedureDefinition, ProcedureStateNode } from './procedure.js';
+import { GUARD_LABELS } from '../domain/labels.zh.js';
+import { CURRENT_EDITION, type DeadlineSpec, type ProcedureDefinition, type ProcedureStateNode } from './procedure.js';
 
 export interface StateNodeView {
   id: string;
@@ -18,41 +19,95 @@ export interface TransitionView {
   label: string;
 }
 
-/** The statechart of a procedure, drawn from the same XState definition the workflow runs. */
-export function machineGraph(def: ProcedureDefinition): { states: StateNodeView[]; transitions: TransitionView[]; initial: string } {
+type Guard = unknown;
+/** A guard's name (`'hasSuperior'`, `{ type: 'passed', params }`), if it has one. */
+const guardName = (g: Guard): string | undefined =>
+  typeof g === 'string' ? g : g && typeof g === 'object' && 'type' in g ? String((g as { type: unknown }).type) : undefined;
+
+/**
+ * What an edition guard says for the edition drawn: `editionN` holds from edition N on, and
+ * `edition1` only in edition 1 (the machines name them so); any other guard may go either way.
+ */
+function editionSays(g: Guard, edition: number): boolean | undefined {
+  const m = /^edition(\d+)$/.exec(guardName(g) ?? '');
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n === 1 ? edition < 2 : edition >= n;
+}
+
+/** A guard in words ("有上级主管部门"); an unnamed one as 条件. */
+const guardLabel = (g: Guard) => GUARD_LABELS[guardName(g) ?? ''] ?? '条件';
+
+/**
+ * The statechart of a procedure, drawn from the same XState definition the workflow runs, as
+ * procedures of `edition` run it: states and transitions another edition's guards rule out (an
+ * earlier edition's branch) are left out; each guarded transition says its condition in words.
+ */
+export function machineGraph(
+  def: ProcedureDefinition,
+  edition = CURRENT_EDITION,
+): { states: StateNodeView[]; transitions: TransitionView[]; initial: string } {
   const machine = def.machine;
+  const all: Array<{ node: ProcedureStateNode; parent?: string }> = [];
+  const walkAll = (node: ProcedureStateNode, parent?: string) => {
+    if (node.path.length) all.push({ node, ...(parent ? { parent } : {}) });
+    Object.values(node.states).forEach((child) => walkAll(child, node.path.join('.') || undefined));
+  };
+  walkAll(machine.root);
+
+  // Each node's transitions as the edition takes them: in a list of alternatives, one whose edition guard holds ends the list.
+  const taken = (node: ProcedureStateNode) => {
+    const out: Array<{ event: string; target: ProcedureStateNode; label: string }> = [];
+    const lists: Array<[string, Array<{ guard?: Guard; target?: readonly ProcedureStateNode[] }>]> = [
+      ...[...node.transitions].map(([event, list]) => [event, list] as [string, typeof list]),
+      ['always', node.always ?? []],
+    ];
+    for (const [event, list] of lists) {
+      let guarded = false;
+      for (const t of list) {
+        const says = t.guard === undefined ? true : editionSays(t.guard, edition);
+        if (says === false) continue;
+        const words = says === undefined ? guardLabel(t.guard) : '';
+        const label = event === 'always' ? words || (guarded ? '其他情形' : '') : `${eventLabel(def, event)}${words ? `（${words}）` : ''}`;
+        for (const target of t.target ?? []) out.push({ event, target, label });
+        if (says === undefined) guarded = true;
+        else break;
+      }
+    }
+    return out;
+  };
+
+  // The states the edition can reach: from the root, each compound's initial state, every region, every target and the ancestors of each.
+  const reach = new Set<ProcedureStateNode>();
+  const visit = (node: ProcedureStateNode | undefined) => {
+    if (!node || reach.has(node)) return;
+    reach.add(node);
+    visit(node.parent);
+    if (node.type === 'parallel') Object.values(node.states).forEach(visit);
+    else for (const t of node.initial?.target ?? []) visit(t);
+    for (const t of taken(node)) visit(t.target);
+  };
+  visit(machine.root);
+
   const states: StateNodeView[] = [];
   const transitions: TransitionView[] = [];
-  const walk = (node: ProcedureStateNode, parent?: string) => {
+  for (const { node, parent } of all) {
+    if (!reach.has(node)) continue;
     const path = node.path.join('.');
-    if (path) {
-      const meta = node.meta;
-      states.push({
-        id: path,
-        path,
-        label: meta?.label ?? node.key,
-        type: node.type,
-        ...(parent ? { parent } : {}),
-        ...(meta?.responsible ? { responsible: meta.responsible } : {}),
-        ...(meta?.basis ? { basis: meta.basis } : {}),
-        ...(meta?.deadline
-          ? { deadline: { label: meta.deadline.label, rule: meta.deadline.rule, n: meta.deadline.n, basis: meta.deadline.basis } }
-          : {}),
-      });
-      for (const [event, list] of node.transitions) {
-        for (const t of list) {
-          for (const target of t.target ?? []) {
-            transitions.push({ from: path, to: target.path.join('.'), event, label: eventLabel(def, event) });
-          }
-        }
-      }
-      for (const t of node.always ?? [])
-        for (const target of t.target ?? [])
-          transitions.push({ from: path, to: target.path.join('.'), event: 'always', label: t.guard ? '条件' : '' });
-    }
-    Object.values(node.states).forEach((child) => walk(child, path || undefined));
-  };
-  walk(machine.root);
+    const meta = node.meta;
+    const d = meta?.deadline && edition >= (meta.deadline.sinceEdition ?? 1) ? meta.deadline : undefined;
+    states.push({
+      id: path,
+      path,
+      label: meta?.label ?? node.key,
+      type: node.type,
+      ...(parent ? { parent } : {}),
+      ...(meta?.responsible ? { responsible: meta.responsible } : {}),
+      ...(meta?.basis ? { basis: meta.basis } : {}),
+      ...(d ? { deadline: { label: d.label, rule: d.rule, n: d.n, basis: d.basis } } : {}),
+    });
+    for (const t of taken(node)) transitions.push({ from: path, to: t.target.path.join('.'), event: t.event, label: t.label });
+  }
   const initial = machine.root.initial?.target?.[0]?.path.join('.') ?? states[0]!.id;
   return { states, transitions, initial };
 }

@@ -564,5 +564,14 @@ export const leakProcedure = defineProcedure({
   parties: leakParties,
   startedBy: 'organId',
   startFact: 'discoveredAt',
+  startFieldsInContext: { remedialMeasures: 'measures.0.measures' },
+  // Law 34; Regs 39: only a network operator chooses its receiver and reports 立即; an organ makes the two Regs 61 reports.
+  variants: {
+    field: 'variant',
+    cases: {
+      organ: { deadlines: ['report-authority', 'report-superior'] },
+      'network-operator': { fields: ['receiverId'], deadlines: ['report-receiver'] },
+    },
+  },
   events: leakEvents,
 });

@@ -525,5 +525,6 @@ export const objectionProcedure = defineProcedure({
   parties: objectionParties,
   startedBy: 'objectorId',
   startFact: 'filedOn',
+  startFieldsInContext: { claim: 'positions.objector' },
   events: objectionEvents,
 });

@@ -178,6 +178,20 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    */
   startFact: string;
   /**
+   * Start fields the context keeps under another name, as a dotted path (e.g. the first measures
+   * recorded: `remedialMeasures` → `measures.0.measures`): the case panel finds them there. Fields
+   * kept under their own name need no entry.
+   */
+  startFieldsInContext?: Readonly<Record<string, string>>;
+  /**
+   * A start field that chooses a variant, and what belongs to each case only: the start fields it
+   * asks for and the deadlines it runs (the start form shows those of the case chosen, no others).
+   */
+  variants?: {
+    field: string;
+    cases: Readonly<Record<string, { fields?: readonly string[]; deadlines?: readonly string[] }>>;
+  };
+  /**
    * For a procedure held once per subject (the self-inspection: per enterprise and year), the
    * subject from the start input: the workflow id derives from it, so a second start returns the first.
    */

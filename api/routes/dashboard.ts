@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURE_KINDS, PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
+import { CURRENT_EDITION } from '../../machines/procedure.js';
 import { statechartLayout } from '../statechart-layout.js';
 import { TIERS, TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
@@ -13,6 +14,8 @@ import { BoardPageSchema, MeSchema, OverviewSchema, StatechartSchema } from '../
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import type { CaseHeadlines } from '../case-headlines.js';
+import type { RunningDeadlines } from './workbench.js';
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
@@ -21,6 +24,7 @@ const ASSETS: Record<string, string> = {
   'workbench.js': 'text/javascript; charset=utf-8',
   'forms.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
+  'case.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 
@@ -39,7 +43,7 @@ const BoardQuery = z.strictObject({
 
 /** The supervisors' dashboard: the page itself, and the read endpoints it draws from. */
 export const dashboardRoutes =
-  (board: DeadlineBoard, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (board: DeadlineBoard, authenticate: Authenticate, headlines: CaseHeadlines, running: RunningDeadlines): FastifyPluginAsyncZod =>
   async (app) => {
     const page = readFileSync(new URL('index.html', dir), 'utf8');
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
@@ -87,7 +91,16 @@ export const dashboardRoutes =
       async (req) => {
         const caller = await authenticate(req);
         const { pageSize, cursor, ...filters } = req.query;
-        return board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
+        const page = await board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
+        // An overdue row names the step that is overdue (逐级报至… 已超期 3 小时): its earliest running deadline.
+        const items = await Promise.all(
+          (await headlines.with(page.items)).map(async (i) => {
+            if (i.deadlineStatus !== 'overdue') return i;
+            const first = (await running.of(i).catch(() => [])).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+            return first ? { ...i, deadlineLabel: first.label } : i;
+          }),
+        );
+        return { ...page, items };
       },
     );
 
@@ -96,6 +109,15 @@ export const dashboardRoutes =
       {
         schema: {
           params: z.strictObject({ kind: z.enum(PROCEDURE_KINDS) }),
+          querystring: z.strictObject({
+            edition: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(CURRENT_EDITION)
+              .default(CURRENT_EDITION)
+              .describe('规则版本：程序启动时的版本（context.edition），不填为现行版本；只画出该版本可达的状态'),
+          }),
           response: { 200: StatechartSchema },
           summary: '程序状态图',
           tags: ['dashboard'],
@@ -103,14 +125,15 @@ export const dashboardRoutes =
       },
       async (req) => {
         const def = PROCEDURES[req.params.kind]!;
-        // The layout runs here, once per kind (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
+        const { edition } = req.query;
+        // The layout runs here, once per kind and edition (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
         return {
           kind: def.kind,
           label: def.label,
           basis: def.basis,
           basisText: basisText(def.basis),
-          ...machineGraph(def),
-          layout: await statechartLayout(def),
+          ...machineGraph(def, edition),
+          layout: await statechartLayout(def, edition),
         };
       },
     );

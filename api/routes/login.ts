@@ -276,13 +276,16 @@ export const loginRoutes =
         if ([party, roles, name].some((c) => claims[c] === undefined))
           claims = { ...(await client.fetchUserInfo(oidc.config, tokens.access_token, claims.sub!)), ...claims };
       } catch (e) {
-        return failed(e instanceof AuthError ? e.message : `身份提供方拒绝了登录：${(e as Error).message}`);
+        // The person reads the reason in Chinese; the English detail goes to the log (failed() logs it).
+        req.log.warn({ detail: (e as Error).message }, 'OIDC token refused');
+        return failed(e instanceof AuthError ? (e.zh ?? '身份提供方的令牌无效，请重新登录') : '身份提供方拒绝了登录');
       }
       let caller: Caller;
       try {
         caller = oidc.callerOf(claims, d.rules, d.registry);
       } catch (e) {
-        return failed((e as Error).message);
+        req.log.warn({ detail: (e as Error).message }, 'OIDC claims refused');
+        return failed(e instanceof AuthError ? (e.zh ?? '身份提供方的令牌无效，请重新登录') : '登录未成功');
       }
       const ttlSeconds = await startSession(
         reply,

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES, procedureOf } from '../../machines/index.js';
 import { TierSchema } from '../../domain/parties.js';
+import { basisText } from '../../domain/citation.js';
 import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
@@ -16,6 +17,9 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
+import { exampleOf } from '../openapi-docs.js';
+import { formSchema } from './workbench.js';
+import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import { withChinese, zodFieldErrorsZh } from '../field-errors.js';
 import {
@@ -48,7 +52,7 @@ const IdParams = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z][\w:.-]{7,120}$/, 'not a procedure id')
-    .describe('procedure id'),
+    .describe('程序编号，例如 leak-2550cd5d… (procedure id)'),
 });
 /**
  * One body per event of every procedure, generated from the machines' event specs (for the
@@ -65,7 +69,7 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
     const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`]
       .filter(Boolean)
       .join('；');
-    return {
+    const body = {
       ...json,
       title: `${def.kind} ${type}：${spec.label}`,
       description: `${def.label}；发送方：${spec.by.join('、')}${notes ? `；${notes}` : ''}`,
@@ -84,6 +88,7 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
       },
       required: ['type', ...(json.required ?? [])],
     };
+    return { ...body, examples: [{ type, ...(exampleOf(json as Record<string, unknown>) as object) }] };
   }),
 );
 const EventBody = z
@@ -91,10 +96,10 @@ const EventBody = z
     type: z
       .string()
       .regex(/^[A-Z_]{1,40}$/, 'an event type in CAPITALS')
-      .describe('event type; the rest of the body is its payload'),
+      .describe('事件类型，其余字段为该事件的内容 (event type; the rest of the body is its payload)'),
   })
   .catchall(z.unknown())
-  .meta({ anyOf: eventBodies });
+  .meta({ anyOf: eventBodies, examples: eventBodies.map((b) => b.examples[0]) });
 const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -102,7 +107,7 @@ const IdempotencyHeaders = z.object({
     .max(100)
     .regex(/^[\w.:-]+$/, 'letters, digits, . : _ -')
     .optional()
-    .describe('repeat-safe key: the same key returns the first result'),
+    .describe('防重复提交键：同一键只办理一次，重复请求返回第一次的结果 (repeat-safe key)'),
 });
 const ListQuery = z.strictObject({
   kind: z.enum(Object.keys(PROCEDURES) as [string, ...string[]]).optional(),
@@ -232,10 +237,11 @@ export const procedureRoutes =
         `/api/procedures/${def.kind}`,
         {
           schema: {
-            body: def.input,
+            // The same schema, with a real example body for the documentation.
+            body: def.input.meta({ examples: [exampleOf(formSchema(def.input))] }),
             headers: IdempotencyHeaders,
             response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
-            summary: `启动${def.label}（${def.basis}）`,
+            summary: `启动${def.label}（${basisText(def.basis)}）`,
             tags: ['procedures'],
           },
         },
@@ -438,8 +444,10 @@ export const procedureRoutes =
         const cal = deps.calendar();
         const now = Date.now();
         // Beside each machine-readable field its words: basisText, summaryText, subjectText (issue 13).
-        return viewInWords(procedureOf(view.kind)!, {
+        const def = procedureOf(view.kind)!;
+        return viewInWords(def, {
           ...view,
+          headline: caseHeadline(def, view.context),
           ...(anomaly ? { anomaly: { ...anomaly, kindsText: anomaly.kinds.map((k) => FINDING_LABELS[k]) } } : {}),
           deadlines: view.deadlines.map((d) => ({
             ...d,

@@ -4,7 +4,7 @@ import type { Registry } from '../../domain/registry/registry.js';
 import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { canSee } from '../scope.js';
 import type { Authenticate } from '../server.js';
-import { AuthoritiesSchema, OrgansSchema } from '../response-schemas.js';
+import { AuthoritiesSchema, OrgansSchema, RegionsSchema } from '../response-schemas.js';
 
 const OrgansQuery = z.strictObject({
   view: z
@@ -31,6 +31,20 @@ export const registryRoutes =
       async (req) => {
         await authenticate(req);
         return registry.data.authorities.map((a) => ({ ...authorityRef(a), head: a.head }));
+      },
+    );
+    app.get(
+      '/api/registry/regions',
+      {
+        schema: {
+          response: { 200: RegionsSchema },
+          summary: '地区：登记簿中各保密行政管理部门所在地区的代码与名称（供按名称筛选）',
+          tags: ['registry'],
+        },
+      },
+      async (req) => {
+        await authenticate(req);
+        return registry.regions();
       },
     );
     app.get(

@@ -20,6 +20,7 @@ import type { Authenticate } from '../server.js';
 import { CalendarSchema, FormsSchema, WorkbenchSchema } from '../response-schemas.js';
 import type { Registry } from '../../domain/registry/registry.js';
 import { startableKinds } from '../../domain/standing.js';
+import type { CaseHeadlines } from '../case-headlines.js';
 
 /** The JSON Schema of what the API validates, generated from the same zod schema (input side). */
 export function formSchema(schema: z.ZodType): Record<string, unknown> {
@@ -47,10 +48,38 @@ function startDeadlines(def: ProcedureDefinition, fields: string[]) {
   return out;
 }
 
+/**
+ * Whom each event is sent on to, by the state it is taken in: the parties (context.parties keys)
+ * its transitions notify. The form names them ("报送至广东省国家保密局").
+ */
+function recipientsOf(def: ProcedureDefinition): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  const walk = (node: AnyStateNode) => {
+    for (const [event, list] of node.transitions) {
+      for (const t of list) {
+        const to = t.actions.flatMap((a) => {
+          const params = (a as { type?: string; params?: unknown }).params;
+          return (a as { type?: string }).type === 'notify' && params && typeof params === 'object' && 'to' in params
+            ? [String(params.to)]
+            : [];
+        });
+        if (!to.length) continue;
+        const bySource = (out[event] ??= {});
+        const path = node.path.join('.');
+        bySource[path] = [...new Set([...(bySource[path] ?? []), ...to])];
+      }
+    }
+    Object.values(node.states).forEach(walk);
+  };
+  walk(def.machine.root);
+  return out;
+}
+
 /** Every procedure's start form and event forms, built once. */
 const FORMS = Object.fromEntries(
   Object.values(PROCEDURES).map((def) => {
     const start = formSchema(def.input);
+    const recipients = recipientsOf(def);
     return [
       def.kind,
       {
@@ -59,6 +88,8 @@ const FORMS = Object.fromEntries(
         basis: def.basis,
         startedBy: def.startedBy,
         startFact: def.startFact,
+        ...(def.startFieldsInContext ? { startFieldsInContext: def.startFieldsInContext } : {}),
+        ...(def.variants ? { variants: def.variants } : {}),
         start,
         whatIf: startDeadlines(def, Object.keys((start.properties as object | undefined) ?? {})),
         events: Object.fromEntries(
@@ -69,6 +100,7 @@ const FORMS = Object.fromEntries(
               basis: spec.basis,
               by: spec.by,
               fact: !!spec.fact,
+              ...(recipients[type] ? { recipients: recipients[type] } : {}),
               ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}),
               schema: formSchema(spec.schema),
             },
@@ -159,6 +191,7 @@ export const workbenchRoutes =
     calendar: () => WorkCalendar;
     authenticate: Authenticate;
     registry: Registry;
+    headlines: CaseHeadlines;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
@@ -273,20 +306,29 @@ export const workbenchRoutes =
         }
         // A workflow started outside the system (no record) is listed nowhere (SPEC §4a).
         const recorded = await deps.board.withRecord(started.map((s) => s.id));
-        // 我辖区的: for an authority, the open procedures inside its jurisdiction it is no party to.
-        const jurisdiction =
-          caller.party.type === 'authority'
-            ? open
-                .filter((i) => !i.parties.includes(me) && canSeeByAttributes(caller.party, i.parties, i.regionScope))
-                .slice(0, 100)
-                .map((i) => row(i, now))
-            : undefined;
+        // 我参与的（待他方办理）: open procedures my party takes part in, with no step of mine now, that it did not start.
+        const mineNow = new Set(todo.map((r) => r.id));
+        // Other parties' rows name their most urgent step (逐级报至… 已超期 3 小时), whoever must take it.
+        const named = (list: readonly BoardItem[]) =>
+          Promise.all(
+            list.map(async (i) => {
+              const first = (await deps.running.of(i).catch(() => [])).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+              return row(i, now, first);
+            }),
+          );
+        const involved = await named(open.filter((i) => i.parties.includes(me) && !mineNow.has(i.id) && i.organ !== me).slice(0, 100));
+        // 辖区内: for an authority, every open procedure it may see, as the board counts them (its own among them).
+        const inJurisdiction =
+          caller.party.type === 'authority' ? open.filter((i) => canSeeByAttributes(caller.party, i.parties, i.regionScope)) : undefined;
+        const jurisdiction = inJurisdiction && (await named(inJurisdiction.slice(0, 100)));
         // 发起程序: only the procedures the server would let this party start (domain/standing.ts).
         const startable = startableKinds(deps.registry, Object.keys(PROCEDURES), me);
+        const h = deps.headlines;
         return {
-          todo,
-          started: started.filter((s) => recorded.has(s.id)),
-          ...(jurisdiction ? { jurisdiction } : {}),
+          todo: await h.with(todo),
+          involved: await h.with(involved),
+          started: await h.with(started.filter((s) => recorded.has(s.id))),
+          ...(jurisdiction ? { jurisdiction: await h.with(jurisdiction), jurisdictionTotal: inJurisdiction!.length } : {}),
           startable,
           refreshedAt: new Date(now).toISOString(),
         };

@@ -56,6 +56,17 @@ export class Registry {
     return this.organs.has(id) ? this.organ(id).secrecyOfficer : this.authority(id).contact;
   }
 
+  /**
+   * The regions the registry knows, by the name of each region's secrecy authority less its
+   * 国家保密局 (广州市国家保密局 → 广州市); the national authority's region is 全国.
+   */
+  regions(): Array<{ code: string; name: string }> {
+    return this.data.authorities.map((a) => ({
+      code: a.region,
+      name: a.tier === 'national' ? '全国' : a.name.replace(/国家保密局$|保密局$|保密行政管理部门$/, ''),
+    }));
+  }
+
   national(): Authority {
     return this.data.authorities.find((a) => a.tier === 'national')!;
   }

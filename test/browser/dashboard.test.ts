@@ -118,7 +118,8 @@ describe('the supervisor dashboard in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'board-municipal.png'), fullPage: true });
     await page.goto(`${stack.url}/#/p/${ids.nanjing}`);
     await page.waitForSelector('.error');
-    expect(await page.textContent('.error')).toContain(`no procedure ${ids.nanjing}`);
+    // In Chinese, in place of the page (issue 25): never the API's English detail.
+    expect(await page.textContent('.error')).toBe('加载失败：未找到该程序，或其不在您的可见范围内。');
     await page.close();
   });
 
@@ -134,11 +135,11 @@ describe('the supervisor dashboard in a real browser', () => {
     await page.selectOption('select[name="status"]', '');
     // No refresh under the fingers of someone typing a filter; the board follows when they leave it.
     await page.locator('input[name="region"]').click();
-    await page.keyboard.type('32');
+    await page.keyboard.type('南京');
     await page.waitForTimeout(6_000); // longer than the 5-s refresh
     expect(
       await page.evaluate(() => [(document.activeElement as HTMLInputElement).name, (document.activeElement as HTMLInputElement).value]),
-    ).toEqual(['region', '32']);
+    ).toEqual(['region', '南京']);
     await page.keyboard.press('Tab');
     await expect
       .poll(async () => page.locator('#board tbody tr').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.id)), {

@@ -139,7 +139,8 @@ describe('signing in to the dashboard', () => {
     await page.click('#oidc-login');
     await page.click('#account-u-nowhere');
     await page.waitForSelector('#signin-error:not(:empty)');
-    expect(await page.textContent('#signin-error')).toContain('claim bm_party "org-nowhere" is not in the registry');
+    // In Chinese (issue 25); the English claim check stays in the log and the API's detail.
+    expect(await page.textContent('#signin-error')).toBe('登录失败：所代表的单位（org-nowhere）不在登记簿中，请联系系统管理员。');
     expect(await page.evaluate(() => fetch('/api/me').then((r) => r.status))).toBe(401);
     await page.close();
   });

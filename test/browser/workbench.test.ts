@@ -182,6 +182,16 @@ async function timelineNames(page: Page, id: string, names: string[], starter?: 
   expect(await codeNamesOn(page, id)).toEqual([]);
 }
 
+/**
+ * The closed case's 案件信息 (issue 25): every text given is on it (what was entered at the start
+ * and at each step, each decision), and its heading says whether every step was in time.
+ */
+async function caseInfoShows(page: Page, texts: Array<string | RegExp>) {
+  const panel = await page.locator('#case-info').innerText();
+  for (const t of texts) expect(panel).toMatch(t);
+  expect(await page.locator('#case-state').innerText()).toMatch(/已办结（(有步骤逾期|各步骤均按期)）/);
+}
+
 /** An instant as a person in Beijing enters it (YYYY-MM-DDTHH:mm). */
 const beijing = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).replace(' ', 'T').slice(0, 16);
 /** The stack's calendar: a date that follows from today is computed with it, provisional or not. */
@@ -224,7 +234,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await field(chen, 'draftedOn').dispatchEvent('change');
     await expect
       .poll(() => chen.locator('.what-if li[data-deadline="report"]').textContent(), { timeout: 10_000 })
-      .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16');
+      .toBe('拟定日期 2025-09-26 → 报送期限（自拟定之日起10个工作日） 2025-10-16（已届满：启动后即为超期，提醒和督办随即发出）');
     expect(await dateZh.textContent()).toBe('2025年9月26日（星期五，工作日）');
     await chen.waitForSelector('table.cal td[data-date="2025-10-01"].holiday');
     expect(await chen.locator('table.cal td[data-date="2025-09-28"]').getAttribute('class')).toContain('makeup-workday');
@@ -317,6 +327,15 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(huang, id, 'FILE_RECORD', { filingNumber: '粤保备〔2025〕3号' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     await timelineNames(huang, id, ['刘某', '张某', '何某', '黄某']);
+    await caseInfoShows(huang, [
+      /事项编号\s+TH-2025-7/,
+      /处理建议\s+密级：机密；保密期限：10年；知悉范围：项目组/,
+      '报告文号：天办〔2025〕7号',
+      /决定：属于国家秘密；.*密级：秘密；保密期限：5年；知悉范围：项目组/,
+      '书面通知文号：天办〔2025〕8号',
+      '备案文号：粤保备〔2025〕3号',
+    ]);
+    expect(await huang.locator('#case-state').innerText()).toContain('有步骤逾期');
     await huang.screenshot({ path: join(ARTIFACTS, 'workbench-unclear-matter-closed.png'), fullPage: true });
     for (const p of [chen, liu, zhang, he, huang]) await p.close();
   }, 240_000);
@@ -409,6 +428,14 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(chen, id, 'NOTIFY_HOLDERS', { noticeRef: '天办〔2025〕12号' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     await timelineNames(chen, id, ['孙某', '刘某', '周某', '张某', '何某', '王某', '陈某'], '孙某');
+    await caseInfoShows(chen, [
+      /国家秘密事项编号\s+TH-2025-9/,
+      /异议方主张\s+属于国家秘密；.*密级：秘密；保密期限：5年/,
+      '异议理由（非涉密简述）',
+      /原定密机关、单位作出决定.*\n.*密级：机密；保密期限：10年/,
+      '说明：不同意维持原密级',
+      /国家保密行政管理部门作出决定.*\n.*密级：秘密；保密期限：5年/,
+    ]);
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-objection-closed.png'), fullPage: true });
     for (const p of [sun, liu, zhou, zhang, he, wang, chen]) await p.close();
   }, 120_000);
@@ -451,6 +478,14 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(he, id, 'REPORT_RESULT', { result: '已查明原因，责任人已处理' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     await timelineNames(he, id, ['马某', '陈某', '刘某', '林某', '郭某', '黄某', '徐某', '何某'], '马某');
+    await caseInfoShows(he, [
+      /事件编号\s+TH-L-2025-1/,
+      /已采取的补救措施\s+已撤回邮件并封存终端/,
+      '报告文号：天办〔2025〕泄1号',
+      '报告文号：泄报〔2025〕3号',
+      '责令事项：立即停止使用互联网邮箱处理涉密文件',
+      '处理结果：已查明原因，责任人已处理',
+    ]);
     await he.screenshot({ path: join(ARTIFACTS, 'workbench-leak-closed.png'), fullPage: true });
     for (const p of [ma, chen, liu, ...relayPages, xu, he]) await p.close();
   }, 120_000);
@@ -494,19 +529,25 @@ describe('the workbench: each procedure carried out in the browser by its partie
       cao,
       id,
       'CONCLUDE',
+      // One entry per item applied for, its number filled in (issue 25): the conclusion is chosen for each.
       [
         ['conclusions.0.outcome', 'state-secret'],
-        ['conclusions.0.ref', 'A1'],
         ['conclusions.0.level', 'secret'],
-        ['+', '添加一项'],
         ['conclusions.1.outcome', 'not-secret'],
-        ['conclusions.1.ref', 'A2'],
       ],
       { shot: 'workbench-appraisal-conclude.png' },
     );
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     expect((await view(id)).state).toBe('concluded');
     await timelineNames(cao, id, ['钱某', '黄某', '赵某', '吴某', '郑某', '冯某', '张某（负责人）', '曹某'], '钱某');
+    await caseInfoShows(cao, [
+      /案件编号\s+穗检〔2025〕101号/,
+      '鉴定事项编号：A1；事项说明（非涉密）：笔记本电脑中的文件一份',
+      '需补正的材料：缺少送鉴材料清单',
+      '鉴定结论：',
+      /鉴定事项编号：A1[^\n]*密级：机密|密级：机密[^\n]*鉴定事项编号：A1/,
+      /鉴定事项编号：A2/,
+    ]);
     await cao.screenshot({ path: join(ARTIFACTS, 'workbench-appraisal-closed.png'), fullPage: true });
     for (const p of [qian, huang, zhao, wu, zheng, feng, zhang, cao]) await p.close();
   }, 120_000);
@@ -540,6 +581,14 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(zhang, id, 'RECTIFICATION_ACCEPTED', { note: '整改合格' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
     await timelineNames(zhang, id, ['杨某', '邓某', '黄某', '吴某', '唐某', '张某'], '杨某');
+    await caseInfoShows(zhang, [
+      new RegExp(`自检报告所属年度\\s+${year}`),
+      `报告文号：科技自检〔${year}〕1号`,
+      '措施：警告',
+      `整改期限：${daysFromToday(30)}`,
+      '整改情况：已修订保密管理制度',
+    ]);
+    expect(await zhang.locator('#case-state').innerText()).toContain('有步骤逾期');
     await zhang.screenshot({ path: join(ARTIFACTS, 'workbench-annual-closed.png'), fullPage: true });
     for (const p of [yang, huang, deng, wu, tang, zhang]) await p.close();
   }, 120_000);
