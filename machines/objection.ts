@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { interimProtection, type Interim } from '../domain/interim.js';
 import { routeObjection, type Route } from '../domain/routing.js';
 import {
+  ceilingCheck,
+  ceilingChecks,
   classificationChange,
   ClassificationSchema,
   DateSchema,
@@ -58,15 +60,34 @@ export const ObjectionStartSchema = z
 export type ObjectionStart = z.infer<typeof ObjectionStartSchema>;
 
 const decide = z.strictObject({ determination: DeterminationSchema });
+/** Law 20 para 2 on a position: its term from its own start, else the determined classification's, else the filing date (as termStart). */
+const positionCeiling = (d: Determination, termStart: string, field: string) =>
+  d.outcome === 'state-secret' ? ceilingCheck(d.classification, termStart, `${field}.classification`) : { errors: [], notes: [] };
+const decisionCeiling = (p: { determination: Determination }, c: Pick<ObjectionContext, 'termStart'>) =>
+  positionCeiling(p.determination, c.termStart, 'determination');
 const nothing = z.strictObject({ note: shortText().optional() });
 const holdersNotified = z.strictObject({ noticeRef: shortText(50).optional().describe('书面通知文号'), note: shortText().optional() });
 
 export const objectionEvents = {
-  CLASSIFIER_DECIDE: { label: '原定密机关、单位作出决定', by: ['classifier'], basis: 'Regs 26 para 1', schema: decide, fact: true },
+  CLASSIFIER_DECIDE: {
+    label: '原定密机关、单位作出决定',
+    by: ['classifier'],
+    basis: 'Regs 26 para 1',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
   // Regs 26 names no acceptance: it records the objector's choice (before a provincial decision becomes final, see provincialDecided).
   ACCEPT: { label: '异议方接受决定', by: ['objector'], schema: nothing, fact: true },
   ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
-  AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide, fact: true },
+  AUTHORITY_DECIDE: {
+    label: '保密行政管理部门作出决定',
+    by: ['authority'],
+    basis: 'Regs 26 para 2',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
   // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
   APPEAL: {
     label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定',
@@ -75,7 +96,14 @@ export const objectionEvents = {
     schema: nothing,
     fact: true,
   },
-  NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide, fact: true },
+  NATIONAL_DECIDE: {
+    label: '国家保密行政管理部门作出决定',
+    by: ['national'],
+    basis: 'Regs 26 para 2(2)',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
   // Law 23 para 2 (written notice of a change) and Regs 21 para 1 (markings changed); Law 22 para 3 forbids markings on what is not a secret.
   NOTIFY_HOLDERS: {
     label: '书面通知知悉范围，变更或者解除国家秘密标志',
@@ -526,4 +554,8 @@ export const objectionProcedure = defineProcedure({
   startedBy: 'objectorId',
   startFact: 'filedOn',
   events: objectionEvents,
+  checkStart: (input: ObjectionStart) => {
+    const termStart = input.determined.since ?? input.filedOn;
+    return ceilingChecks(ceilingCheck(input.determined, termStart, 'determined'), positionCeiling(input.claim, termStart, 'claim'));
+  },
 });

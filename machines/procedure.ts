@@ -65,6 +65,19 @@ export interface StateMeta {
   eventBasis?: Readonly<Record<string, string>>;
 }
 
+/** A field a check refuses, in English (the log, API clients) and Chinese (the pages). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  messageZh?: string;
+}
+
+/** What a check beyond the schema finds: errors refuse; notes go into the audit entry (e.g. the other provision a term rests on). */
+export interface CheckResult {
+  errors: FieldIssue[];
+  notes: string[];
+}
+
 export interface EventSpec {
   label: string;
   schema: z.ZodType;
@@ -83,6 +96,12 @@ export interface EventSpec {
    * refuses it ('limit-reached', nothing recorded), so no party can grow a procedure without bound.
    */
   max?: number;
+  /**
+   * A check that needs the procedure's context (e.g. Law 20 para 2, from the term's start): its
+   * errors refuse the event in the validator only, so events accepted before it existed replay;
+   * its notes are added to the audit entry.
+   */
+  check?(payload: Record<string, unknown>, context: Record<string, unknown>): CheckResult;
 }
 
 /** The envelope the driver adds to every event it feeds the machine. */
@@ -178,6 +197,8 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    */
   startFact: string;
   events: Record<string, EventSpec>;
+  /** A check of the start input beyond its schema (as EventSpec.check): the API refuses on its errors, the start's audit entry keeps its notes. */
+  checkStart?(input: I): CheckResult;
 }
 
 /** A procedure's definition, with its kind and start input inferred: its resolver must take that input. */

@@ -6,6 +6,7 @@ import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
 import {
+  ceilingCheck,
   classificationChange,
   ClassificationSchema,
   DateSchema,
@@ -39,6 +40,15 @@ export const UnclearMatterStartSchema = z.strictObject({
 });
 export type UnclearMatterStart = z.infer<typeof UnclearMatterStartSchema>;
 
+/**
+ * Law 20 para 2 on a determination: its term from its own start, else the proposal's, else the
+ * 拟定日期 (本地策略: the day the matter's document was drafted stands for its 制发日, Regs 19 para 2).
+ */
+const determinationCeiling = (p: { determination: Determination }, c: Pick<UnclearMatterContext, 'proposal' | 'draftedOn'>) =>
+  p.determination.outcome === 'state-secret'
+    ? ceilingCheck(p.determination.classification, c.proposal.since ?? c.draftedOn, 'determination.classification')
+    : { errors: [], notes: [] };
+
 export const unclearMatterEvents = {
   SUBMIT_REPORT: {
     label: '报送有关部门确定',
@@ -53,6 +63,7 @@ export const unclearMatterEvents = {
     basis: 'Regs 25 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
     fact: true,
+    check: determinationCeiling,
   },
   FILE_RECORD: {
     label: '报国家保密行政管理部门备案',
@@ -74,6 +85,7 @@ export const unclearMatterEvents = {
     basis: 'Law 17 para 3; Regs 17 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
     fact: true,
+    check: determinationCeiling,
   },
   NOTIFY_HOLDERS: {
     label: '书面通知知悉范围，变更或者解除国家秘密标志',
@@ -338,4 +350,6 @@ export const unclearMatterProcedure = defineProcedure({
   startedBy: 'organId',
   startFact: 'draftedOn',
   events: unclearMatterEvents,
+  // Law 20 para 2 on the proposal, its term from the 拟定日期 where it states no start (本地策略, as above).
+  checkStart: (input: UnclearMatterStart) => ceilingCheck(input.proposal, input.draftedOn, 'proposal'),
 });

@@ -122,7 +122,9 @@ export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, v
   if (roleMissing) return { ...base, code: 'not-authorized', ...roleMissing };
   const payload = spec.schema.safeParse(req.payload ?? {});
   const occurred = occurredAtOf(run, req);
-  const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...(occurred.error ? [occurred.error] : [])];
+  // A check beyond the schema (EventSpec.check) in the validator only: events accepted before it replay.
+  const checked = validating && payload.success && spec.check ? spec.check(payload.data as Record<string, unknown>, ctx(run)).errors : [];
+  const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...checked, ...(occurred.error ? [occurred.error] : [])];
   if (fieldErrors.length) {
     // The fields by their words where the forms share one (each field's own reason is in fieldErrors).
     const leaf = (field: string) => field.split('.').findLast((k) => !/^\d+$/.test(k)) ?? '';
@@ -171,6 +173,7 @@ export async function apply(
   attributes = true,
 ): Promise<void> {
   const from = activePaths(run.snapshot).join(' + ');
+  const notes = run.def.events[type]?.check?.(payload, ctx(run)).notes ?? [];
   const [next, effects] = transition(run.def.machine, run.snapshot, machineEvent(run, type, payload, actor, occurredAt));
   setSnapshot(run, next);
   run.s.eventCounts[type] = (run.s.eventCounts[type] ?? 0) + 1;
@@ -181,7 +184,7 @@ export async function apply(
     actor,
     ...(by ? { by } : {}),
     ...(occurredAt ? { occurredAt } : {}),
-    summary: `${label}：${from === to ? from : `${from} → ${to}`}`,
+    summary: `${label}：${from === to ? from : `${from} → ${to}`}${notes.map((n) => `；${n}`).join('')}`,
     basis,
     event: { type, payload },
     from,

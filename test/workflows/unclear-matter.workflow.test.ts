@@ -228,9 +228,14 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
           classification: { level: 'confidential', term: { kind: 'years', years: 15 }, scope: '项目组' },
         },
       });
-      expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term.years');
-      expect(law20.message).toContain('at most 10 years (Law 20 para 2)');
-      const v = await p.view(h);
+      expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term');
+      expect(law20.message).toContain('除另有规定外 (Law 20 para 2), a confidential term is at most 10 years from its start');
+      // An end date is held to the ceiling too, counted from the term's start (Regs 19 para 2): here the 拟定日期.
+      const until = { level: 'confidential', term: { kind: 'until', date: '2090-12-31' }, scope: '项目组' };
+      const law20Until = await reject('DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: until } });
+      expect(law20Until.details.fieldErrors?.[0]?.field).toBe('determination.classification.term');
+      expect(law20Until.message).toContain('(2025-09-26: until 2035-09-26)');
+      let v = await p.view(h);
       // Only the one valid event reached the history and the audit trail.
       expect(v.audit.filter((a) => a.kind === 'event')).toHaveLength(1);
       expect(v.audit.length).toBeGreaterThan(auditBefore);
@@ -238,6 +243,14 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event');
       expect(updates).toHaveLength(1);
       expect(events.length).toBeGreaterThan(before);
+      // 除另有规定外: with the other provision stated, the longer term is recorded and the audit entry names it.
+      await p.send(h, 'DETERMINE', provincial, {
+        determination: { outcome: 'state-secret', classification: { ...until, otherProvision: '某专门保密规定第五条' } },
+      });
+      v = await p.view(h);
+      expect(v.audit.findLast((a) => a.kind === 'event')!.summary).toContain(
+        '保密期限超过秘密级10年的上限（自 2025-09-26 起算至 2035-09-26，《保密法》第二十条第二款），依另有规定：某专门保密规定第五条',
+      );
     });
   });
 
