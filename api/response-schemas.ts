@@ -170,6 +170,22 @@ export const ProcedureViewSchema = z.object({
   allowedEvents: z.array(AllowedEventSchema),
   audit: z.array(AuditEntrySchema),
   inbox: z.array(InboxEntrySchema),
+  authorityLate: z
+    .array(
+      z.object({
+        deadlineKey: text,
+        label: text,
+        basis: text.optional(),
+        authority: PartySchema,
+        dueAt: text,
+        takenAt: text.optional(),
+        policy: z.boolean(),
+        consequences: z.array(z.object({ basis: text, basisText: text.optional(), consequence: text })),
+        reading: text,
+      }),
+    )
+    .optional()
+    .describe("the authorities' own steps taken late or still not taken once due (Regs 72; Law 61)"),
   policy: free.optional().describe('the local policy (本地策略) fixed at the start'),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
   archived: z

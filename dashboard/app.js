@@ -312,6 +312,20 @@ async function procedure(id) {
       v.context.route
         ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${cite(v.context.route.basis)}）`)
         : undefined,
+      // The authorities' own late steps (Regs 72; Law 61), judged by when each was really taken.
+      v.authorityLate?.length
+        ? el(
+            'ul',
+            { id: 'authority-late' },
+            v.authorityLate.map((f) =>
+              el(
+                'li',
+                {},
+                `${f.authority.name}逾期${f.takenAt ? `办理（${beijing(f.takenAt)}）` : '未办'}：${f.label}（届满 ${beijing(f.dueAt)}${f.policy ? '，期限为本地策略' : ''}）；${f.consequences.map((c) => `${c.basisText ?? c.basis}：${c.consequence}`).join('；')}；${f.reading}`,
+              ),
+            ),
+          )
+        : undefined,
       chart,
     ),
     await actions(v),

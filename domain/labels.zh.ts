@@ -1,6 +1,7 @@
 /** Chinese display strings, each statute term beside its article. */
 import type { ProcedureDefinition, ProcedureStateNode } from '../machines/procedure.js';
 import type { AuditKind, ProcedureView } from '../workflows/types.js';
+import { authorityLateness } from './authority-lateness.js';
 import { basisText } from './citation.js';
 import type { Rule } from './deadline/types.js';
 import type { Role } from './parties.js';
@@ -149,6 +150,16 @@ export const LEAK_CONSEQUENCES: Record<string, string> = {
   'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未按照规定时限报告：并处吊销保密资质',
   'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
 };
+
+/** What an authority's late step may lead to (Regs 72; Law 61 for its staff), in the articles' words. */
+export const AUTHORITY_LATE_CONSEQUENCES = [
+  {
+    basis: 'Regs 72',
+    consequence: '保密行政管理部门未依法履行职责：对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  },
+  { basis: 'Law 61', consequence: '保密行政管理部门的工作人员在履行保密管理职责中玩忽职守的：依法给予处分' },
+] as const;
+export const AUTHORITY_LATE_READING = '逾期办理提示可能构成“未依法履行职责”，由有权机关认定（读法：本地策略）';
 
 /** The kinds of audit and inbox entries (workflows/types.ts AuditKind). */
 export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
@@ -341,6 +352,11 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
   const { deadlines, allowedEvents, audit, inbox, ...rest } = view;
   return {
     ...rest,
+    // The authorities' own late steps (Regs 72; Law 61), flagged as an organ's late report is.
+    authorityLate: authorityLateness(deadlines, {
+      consequences: AUTHORITY_LATE_CONSEQUENCES.map((c) => ({ ...c, ...words(c.basis) })),
+      reading: AUTHORITY_LATE_READING,
+    }),
     ...words(view.basis),
     citations: citationsIn(view.context),
     activeStateLabels: view.activeStates.map((p) => state(p)!),

@@ -3,6 +3,9 @@ import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/proced
 import { loadDeps } from '../../activities/deps.js';
 import { PolicySchema } from '../../domain/policy.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { sendEvent } from '../../api/procedure-client.js';
+import { viewInWords } from '../../domain/labels.zh.js';
+import { PROCEDURES } from '../../machines/index.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ in Guangzhou, with a superior organ
 const leak = (over: Record<string, unknown> = {}) => ({
@@ -130,6 +133,42 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       },
       deps,
     );
+  });
+
+  it("an authority's relay made late is flagged with Regs 72 and Law 61, judged by when it was made: one entered late but made in time is not (Regs 61 para 2)", async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ);
+      // The county authority relays within its 24 hours but enters it two days later: not late.
+      await p.sleepUntil('2025-10-03T02:00:00Z');
+      await sendEvent(h, { type: 'RELAY', payload: {}, actor: { id: 'auth-440106' }, occurredAt: '2025-10-01T12:00:00+08:00' });
+      // The county's relay is not flagged; the municipal authority, whose end-to-end deadline has passed, is (not yet taken).
+      let late = viewInWords(PROCEDURES.leak, await p.view(h)).authorityLate;
+      expect(late.map((f) => [f.authority.id, f.takenAt])).toEqual([['auth-440100', undefined]]);
+      // The municipal authority relays two days after the end-to-end deadline.
+      const r = await p.send(h, 'RELAY', { id: 'auth-440100' });
+      const relay = r.deadlines.find((d) => d.specId === 'relay' && d.responsible.id === 'auth-440100')!;
+      expect(relay.status).toBe('met_late');
+      late = viewInWords(PROCEDURES.leak, await p.view(h)).authorityLate;
+      expect(late).toMatchObject([
+        {
+          deadlineKey: relay.key,
+          authority: { id: 'auth-440100' },
+          basis: 'Regs 61 para 2',
+          dueAt: relay.dueAt,
+          takenAt: relay.metAt,
+          policy: false,
+          consequences: [
+            { basis: 'Regs 72', basisText: '《实施条例》第七十二条', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Law 61', basisText: '《保密法》第六十一条' },
+          ],
+          reading: expect.stringContaining('本地策略'),
+        },
+        // The provincial authority now holds it, its deadline (the same end-to-end instant) passed: flagged as not taken.
+        { authority: { id: 'auth-440000' }, dueAt: relay.dueAt },
+      ]);
+      expect(late[1]!.takenAt).toBeUndefined();
+    });
   });
 
   it('a licensed enterprise reporting late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
