@@ -65,6 +65,7 @@ export const SUBJECTS: Record<string, string> = {
   'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
   'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
   'leak-referred': '保密行政管理部门将涉嫌犯罪的案件移送监察机关、司法机关处理（《实施条例》第六十条）',
+  'leak-no-action': '保密行政管理部门调查处理结束，无需追究责任（《实施条例》第六十条；本地策略）',
   'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',
   'appraisal-accepted': '鉴定申请已受理，30日内出具结论（《实施条例》第六十三条）',
@@ -150,6 +151,21 @@ export const LEAK_CONSEQUENCES: Record<string, string> = {
   'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未按照规定时限报告：并处吊销保密资质',
   'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
 };
+
+/** What remedial measures not taken 立即 lead to, by article (SPEC §3.3; edition 4). */
+export const MEASURES_CONSEQUENCES: Record<string, string> = {
+  'Regs 67 para 1(8)':
+    '发生泄密案件未及时采取补救措施：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  'Regs 71 para 1': LEAK_CONSEQUENCES['Regs 71 para 1']!,
+  'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未立即采取补救措施：并处吊销保密资质',
+  'Regs 69(1)': '网络运营者发生泄密事件，未依法采取补救措施：责令限期整改，给予警告或者通报批评；情节严重的，处以罚款',
+};
+
+/** A person who found a leak and did not report it 及时 to the organ (Law 47; the period is 本地策略). */
+export const PERSON_REPORT_CONSEQUENCE = {
+  basis: 'Law 47',
+  consequence: '发现人未及时报告有关机关、单位（“及时”的期间为本地策略）：由机关、单位依照保密法律法规和本单位规定处理',
+} as const;
 
 /** What an authority's late step may lead to (Regs 72; Law 61 for its staff), in the articles' words. */
 export const AUTHORITY_LATE_CONSEQUENCES = [

@@ -141,9 +141,11 @@ export interface ProcedureContext {
  * histories of procedures still open replay as they ran; a guard that changes an outcome on a
  * recorded path checks `context.edition`. 1: before 2026-11-30. 2: the statute off the happy
  * path (issue 11). 3: an expert consultation opened after the appraisal deadline stops no clock
- * (Regs 63 para 2). The driver records the edition with `patched` (workflows/driver.ts).
+ * (Regs 63 para 2). 4: the law's third reading (issue 26): the leak's reports from the organ's
+ * knowledge, its remedial measures judged, and its closing after the authority's handling (Law 47;
+ * Regs 60, 61). The driver records the edition with `patched` (workflows/driver.ts).
  */
-export const CURRENT_EDITION = 3;
+export const CURRENT_EDITION = 4;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {

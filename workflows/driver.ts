@@ -153,7 +153,9 @@ export async function runProcedure(
     // Procedures started before an edition of the rules keep theirs (machines/procedure.ts); a
     // prepared start is of edition 2 at least (one patch marker less: each is an upsert of TemporalChangeVersion).
     const before3 = atStart ? PREPARED_EDITION : patched('edition-2') ? 2 : 1;
-    const edition = prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
+    const edition3 = prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
+    // Edition 4 (issue 26: the law's third reading), on top of edition 3.
+    const edition = edition3 === 3 && patched('edition-4') ? 4 : edition3;
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });

@@ -101,7 +101,7 @@ describe('the API against a real dev server and worker', () => {
           remedialMeasures: '补救',
         },
         event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'],
-        next: 'open',
+        next: 'underway',
       },
       {
         kind: 'appraisal',
