@@ -24,15 +24,18 @@ const RULES: Record<string, Rule> = {
   appraisal: {
     label: '国家秘密和情报鉴定',
     field: 'applicantId',
-    // Regs 63 para 1: only a 监察机关 or 司法机关 handling a suspected leak applies; the registry records which organs are such.
+    // Regs 63 para 1: only a 监察机关 or 司法机关 handling a suspected leak applies (narrower than Law 53's 办理涉嫌泄露国家秘密案件的机关:
+    // a secrecy authority investigating under Regs 60 does not apply); 司法机关 read in the criminal-procedure sense, with
+    // 公安 and 国家安全机关 (本地策略, README "鉴定"); the registry records which organs are such.
     organ: (o) =>
       o.functions?.some((f) => f === 'supervisory' || f === 'judicial')
         ? undefined
         : {
             message:
               `applicantId: ${o.name} (${o.id}) may not apply for a 国家秘密和情报鉴定: only a 监察机关 or 司法机关 handling a suspected leak may (Regs 63 para 1); ` +
-              `the registry records its functions as ${o.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial`,
-            messageZh: `${o.name}不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。`,
+              `the registry records its functions as ${o.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial ` +
+              `(司法机关 read as courts, procuratorates, 公安 and 国家安全机关 (本地策略))`,
+            messageZh: `${o.name}不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款；司法机关含人民法院、人民检察院、公安机关和国家安全机关，本地策略）。`,
           },
   },
   'annual-inspection': {

@@ -20,6 +20,15 @@ describe('who may start which procedure: one rule for the preparation, the API a
     }
   });
 
+  it('司法机关 read in the criminal-procedure sense (本地策略): a 国家安全机关 handling a suspected leak applies, as a 公安机关 does (Law 53; Regs 63 para 1)', () => {
+    expect(startableKinds(reg, KINDS, 'org-gd-ssd')).toContain('appraisal');
+    expect(startableKinds(reg, KINDS, 'org-gz-psb')).toContain('appraisal');
+    // A refusal says that the reading is the system's, and what the registry records.
+    expect(noStandingToStart(reg, 'appraisal', 'org-th-office')?.message).toContain(
+      '司法机关 read as courts, procuratorates, 公安 and 国家安全机关 (本地策略)',
+    );
+  });
+
   it('a secrecy authority starts none: it decides within the procedures', () => {
     for (const a of reg.data.authorities) expect(startableKinds(reg, KINDS, a.id), a.id).toEqual([]);
     expect(noStandingToStart(reg, 'leak', 'auth-440000')).toEqual({
@@ -32,7 +41,7 @@ describe('who may start which procedure: one rule for the preparation, the API a
     expect(noStandingToStart(reg, 'appraisal', 'org-th-office')).toEqual({
       message: expect.stringContaining('may not apply for a 国家秘密和情报鉴定: only a 监察机关 or 司法机关'),
       messageZh:
-        '广州市天河区某办不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。',
+        '广州市天河区某办不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款；司法机关含人民法院、人民检察院、公安机关和国家安全机关，本地策略）。',
     });
     expect(noStandingToStart(reg, 'annual-inspection', 'org-th-office')?.messageZh).toBe(
       '广州市天河区某办未取得保密资质，不报送保密资质年度自检报告（《实施条例》第四十八条第三款）。',

@@ -430,7 +430,7 @@ describe('identity and scope', () => {
     expect(r.status).toBe(403);
     expect(r.body.detail).toMatch(/may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\)/);
     expect(r.body.detailZh).toBe(
-      '广州市某局不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。',
+      '广州市某局不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款；司法机关含人民法院、人民检察院、公安机关和国家安全机关，本地策略）。',
     );
     // Refused before anything started (domain/standing.ts, the rule the preparation applies too).
     expect((await call('GET', '/api/procedures?kind=appraisal&organ=org-gz-bureau', 'auth-000000')).body.items).toEqual([]);
