@@ -88,7 +88,7 @@ export const objectionEvents = {
     fact: true,
     check: decisionCeiling,
   },
-  // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
+  // Regs 26 para 2(2): the objector (edition 4, see mayAppeal); the classifier stays a sender for the procedures of editions 2–3.
   APPEAL: {
     label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定',
     by: ['objector', 'classifier'],
@@ -246,8 +246,16 @@ export const objectionMachine = setup({
     withdrawnObjection: ({ context }) => context.withdrawnOn !== undefined,
     edition1: ({ context }) => !edition2({ context }),
     acceptance: ({ context }) => edition2({ context }) && context.acceptedOn === undefined,
-    /** The objector who accepted the provincial decision has waived its appeal; the classifier keeps its own. */
-    mayAppeal: ({ context, event }) => !(context.acceptedOn && event.actor.id === context.parties.objector?.id),
+    /**
+     * Editions 2–3: the objector who accepted the provincial decision has waived its appeal; the classifier
+     * kept its own. Edition 4: only the objector appeals — para 2's subject, 机关、单位…仍有异议的, is the
+     * objecting organ, and item (二)'s second clause continues that sentence.
+     */
+    mayAppeal: ({ context, event }) =>
+      context.edition >= 4
+        ? event.actor.id === context.parties.objector?.id
+        : !(context.acceptedOn && event.actor.id === context.parties.objector?.id),
+    edition4: ({ context }) => context.edition >= 4,
   },
   actions: {
     notify: notifyEffect,
@@ -448,7 +456,7 @@ export const objectionMachine = setup({
         label: '省级保密行政管理部门已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2(2)',
-        // Either party may appeal (see APPEAL); the reminders go to the objector, whose objection it is.
+        // The objector appeals (edition 4; before, the classifier too: see mayAppeal); the reminders go to it.
         deadline: {
           id: 'appeal-choice',
           label: '对省级决定报国家保密行政管理部门确定的期限（本地策略；期满未报，省级决定即为最终决定）',
@@ -463,7 +471,9 @@ export const objectionMachine = setup({
       on: {
         // Edition 2: the objector's acceptance is recorded, and the original classifier may still
         // appeal until the window passes; then the provincial decision is final. Edition 1 closed on it.
+        // Edition 4: no one else may appeal, so the objector's acceptance makes the provincial decision final.
         ACCEPT: [
+          { guard: 'edition4', ...finalDecision('authority', 'Regs 26 para 2(2)') },
           { guard: 'acceptance', actions: 'recordAcceptance' },
           { guard: 'edition1', ...finalDecision('authority', 'Regs 26 para 2(2)') },
         ],

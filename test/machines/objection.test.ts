@@ -305,7 +305,16 @@ describe('异议处理 machine (Regs 26)', () => {
         expect(deadlineIds(run(input({ determined: cls('confidential') }, 1), path.slice(0, i)).s)).toEqual([]);
     });
 
-    it('the original classifier may also take a provincial decision to the national authority (Regs 26 para 2(2))', () => {
+    it('edition 4: only the objector appeals a provincial decision, para 2’s subject (机关、单位…仍有异议的); its acceptance makes the decision final (Regs 26 para 2(2))', () => {
+      const decided = run(input({ determined: cls('confidential') }, 4), path.slice(0, 3)).s;
+      expect(decided.value).toBe('provincialDecided');
+      expect(decided.can(ev('APPEAL', {}, classifier) as never)).toBe(false);
+      expect(transition(objectionMachine, decided, ev('APPEAL', {}, objector) as never)[0].value).toBe('underNationalReview');
+      const accepted = run(input({ determined: cls('confidential') }, 4), [...path.slice(0, 3), ev('ACCEPT', {}, objector)]);
+      expect(accepted.ctx.final).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+    });
+
+    it('editions 2–3: the original classifier may also take a provincial decision to the national authority (Regs 26 para 2(2))', () => {
       expect(objectionEvents.APPEAL.by).toEqual(['objector', 'classifier']);
       const { s, ctx, effects } = run(input({ determined: cls('confidential') }), [...path.slice(0, 3), ev('APPEAL', {}, classifier)]);
       expect(s.value).toBe('underNationalReview');
