@@ -57,6 +57,15 @@ export const unclearMatterEvents = {
     schema: z.strictObject({ reportNumber: shortText(50).optional().describe('报告文号') }),
     fact: true,
   },
+  // Edition 4: the authority records when it received the report (Regs 25 para 2 接到报告后): its 10 working days run from then.
+  RECEIVE_REPORT: {
+    label: '接到报告（登记接收日期）',
+    by: ['authority'],
+    basis: 'Regs 25 para 2',
+    schema: z.strictObject({ note: shortText().optional() }),
+    fact: true,
+    max: 1,
+  },
   DETERMINE: {
     label: '作出决定',
     by: ['authority'],
@@ -189,6 +198,7 @@ export const unclearMatterMachine = setup({
   types: { meta: {} as StateMeta, context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
   guards: {
     beyondOwnAuthority: ({ context }) => context.variant === 'beyond-authority',
+    edition4: ({ context }) => context.edition >= 4,
     /** Regs 25 para 2: a provincial authority's determination of a reported matter is filed with the national one. */
     filingRequired: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial',
     filingAndMarkings: ({ context }) =>
@@ -254,6 +264,8 @@ export const unclearMatterMachine = setup({
         label: '待确定',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
+        // Until the authority records its receipt (edition 4), the report counts as received the day it was
+        // submitted (本地策略: never a later end than the true one); the receipt then re-dates it.
         deadline: {
           id: 'determination',
           label: '确定期限（接到报告后10个工作日）',
@@ -264,7 +276,7 @@ export const unclearMatterMachine = setup({
           responsible: 'authority',
         },
       },
-      on: { DETERMINE: determined('Regs 25 para 2') },
+      on: { RECEIVE_REPORT: { guard: 'edition4', actions: 'recordReceipt' }, DETERMINE: determined('Regs 25 para 2') },
     },
     /** What follows from the determination: the provincial filing, and telling the holders where it changes the proposal. */
     applying: {

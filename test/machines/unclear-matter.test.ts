@@ -8,6 +8,8 @@ import {
   UnclearMatterStartSchema,
   type UnclearMatterInput,
 } from '../../machines/unclear-matter.js';
+import { deadlineRequests } from '../../machines/deadline-requests.js';
+import { DEFAULT_POLICY } from '../../domain/policy.js';
 import {
   activeDeadlines,
   activePaths,
@@ -146,6 +148,21 @@ describe('不明确事项报送 machine (pure)', () => {
         .filter((e) => !e!.startsWith('xstate.')),
     );
     expect([...handled].sort()).toEqual(Object.keys(unclearMatterEvents).sort());
+  });
+
+  it('edition 4: the authority records when it received the report, and its 10 working days run from that day (Regs 25 para 2 接到报告后)', () => {
+    const submitted = run(start('org-gz-bureau', 'secret', 'unclear', 4), [{ type: 'SUBMIT_REPORT', actor, at }]).s;
+    const from = (s: ProcedureSnapshot) => deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'determination')!.period.from;
+    expect(from(submitted)).toBe('2025-10-09'); // until the receipt is recorded: the day of submission (本地策略)
+    const received = transition(unclearMatterMachine, submitted, {
+      type: 'RECEIVE_REPORT',
+      actor,
+      at: '2025-10-13T01:00:00.000Z',
+    } as never)[0];
+    expect(from(received)).toBe('2025-10-13');
+    // Editions before keep the submission as the receipt.
+    const before = run(start('org-gz-bureau', 'secret', 'unclear', 3), [{ type: 'SUBMIT_REPORT', actor, at }]).s;
+    expect(before.can({ type: 'RECEIVE_REPORT', actor, at: '2025-10-13T01:00:00.000Z' } as never)).toBe(false);
   });
 
   describe("the term ceiling, counted from the term's start (Law 20 para 2; Regs 19 para 2)", () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
 import { recomputeDeadlinesUpdate } from '../../workflows/messages.js';
-import { sendOperatorUpdate } from '../../api/procedure-client.js';
+import { sendEvent, sendOperatorUpdate } from '../../api/procedure-client.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 import { SA } from '../../workflows/search-attributes.js';
 
@@ -91,6 +91,8 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
         responsible: { id: 'auth-440000' },
       });
       expect(r.deadlines.find((d) => d.specId === 'report')!.status).toBe('met');
+      // Edition 4: the authority records its receipt (the same day here): the period stays as it was.
+      await p.send(h, 'RECEIVE_REPORT', provincial);
 
       await p.sleepUntil('2025-10-20T00:00:00Z');
       let v = await p.view(h);
@@ -130,6 +132,26 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met', 'met']);
       expect((await h.describe()).typedSearchAttributes.get(SA.closed)).toBe(true);
       await maybeRecordHistory(h, 'unclear-matter-provincial');
+    });
+  });
+
+  it('the authority’s 10 working days run from its receipt of the report, recorded as a fact, not from the submission (Regs 25 para 2 接到报告后)', async () => {
+    await withProcedureEnv('2025-10-09T02:00:00Z', async (p) => {
+      const h = await p.start(WF, matter(), organ);
+      let r = await p.send(h, 'SUBMIT_REPORT', organ);
+      expect(r.deadlines.find((d) => d.specId === 'determination')).toMatchObject({ from: '2025-10-09', lastDay: '2025-10-22' });
+      await p.sleepUntil('2025-10-14T02:00:00Z');
+      await sendEvent(h, { type: 'RECEIVE_REPORT', payload: {}, actor: provincial, occurredAt: '2025-10-13T09:00:00+08:00' });
+      const v = await p.view(h);
+      // Received Monday 2025-10-13: 10 working days end Monday 2025-10-27.
+      expect(v.deadlines.find((d) => d.specId === 'determination' && d.status === 'running')).toMatchObject({
+        from: '2025-10-13',
+        lastDay: '2025-10-27',
+        basis: 'Regs 25 para 2',
+      });
+      expect(v.audit.findLast((a) => a.kind === 'event')).toMatchObject({ occurredAt: '2025-10-13T01:00:00.000Z' });
+      r = await p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: matter().proposal } });
+      expect(r.deadlines.find((d) => d.specId === 'determination' && d.status === 'met')).toBeDefined();
     });
   });
 
