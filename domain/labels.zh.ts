@@ -65,6 +65,8 @@ export const SUBJECTS: Record<string, string> = {
   'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
   'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
   'leak-referred': '保密行政管理部门将涉嫌犯罪的案件移送监察机关、司法机关处理（《实施条例》第六十条）',
+  'leak-revocation-proposed':
+    '取得保密资质的企业事业单位未按照规定时限报告或者未立即采取补救措施：请颁发资质的保密行政管理部门决定是否吊销保密资质（《实施条例》第七十一条第三款第（三）项）',
   'leak-no-action': '保密行政管理部门调查处理结束，无需追究责任（《实施条例》第六十条；本地策略）',
   'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',

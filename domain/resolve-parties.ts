@@ -118,6 +118,8 @@ export function leakParties(
     national: authorityRef(reg.national()),
   };
   if (superior) parties.superior = organRef(superior);
+  // Regs 71 para 3(3): the authority that granted a 保密资质 decides on its revocation.
+  if (organ.licence) parties.licensor = authorityRef(reg.authority(organ.licence.grantedBy));
   Object.assign(parties, relay);
   return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: !!superior, licensedEnterprise } };
 }

@@ -3,7 +3,7 @@
  * consequences of a late report (Regs 67 para 1(8), 71), and a network operator's report (Law 34;
  * Regs 39) as a variant. SPEC §3.3.
  */
-import { and, assertEvent, assign, setup } from 'xstate';
+import { and, assertEvent, assign, or, setup, stateIn } from 'xstate';
 import { z } from 'zod';
 import { LEAK_CONSEQUENCES, MEASURES_CONSEQUENCES, PERSON_REPORT_CONSEQUENCE } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
@@ -125,6 +125,22 @@ export const leakEvents = {
     schema: z.strictObject({ note: shortText() }),
     fact: true,
   },
+  // Edition 4, Regs 71 para 3(3): a licensed enterprise's late report or measures is put to the authority that granted its licence.
+  REVOKE_LICENCE: {
+    label: '吊销保密资质',
+    by: ['licensor'],
+    basis: 'Regs 71 para 3(3)',
+    schema: z.strictObject({ decision: shortText().describe('吊销决定（文号、简述）') }),
+    fact: true,
+  },
+  DECLINE_REVOCATION: {
+    label: '不予吊销保密资质（说明理由）',
+    by: ['licensor'],
+    // Regs 71 para 3 says 并处吊销 and names no alternative: declining is a reading (本地策略), as in 年度自检.
+    basis: 'Regs 71 para 3(3); 本地策略',
+    schema: z.strictObject({ reason: shortText().describe('不予吊销的理由') }),
+    fact: true,
+  },
   // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
   ORDER_STOP: {
     label: '责令停止违法行为、采取有效补救措施',
@@ -196,6 +212,8 @@ export interface LeakContext extends ProcedureContext {
   measuresTakenAt?: string;
   /** Edition 4: the day of the authority's first 处理建议; the written result's period runs from it (Regs 60). */
   handlingProposedOn?: string;
+  /** Edition 4, Regs 71 para 3(3): the licensing authority's decision on the revocation put to it. */
+  licenceDecision?: { outcome: 'revoked' | 'declined'; text: string; at: string };
   hasSuperior: boolean;
   licensedEnterprise: boolean;
   /** Authorities in the relay chain; 0 when the report went to no secrecy authority. */
@@ -456,6 +474,14 @@ export const leakMachine = setup({
     edition2: ({ context }) => context.edition >= 2,
     edition4: ({ context }) => context.edition >= 4,
     measuresTaken: ({ context }) => context.measuresTakenAt !== undefined,
+    /** A late report or late measures of a licensed enterprise carry Regs 71 para 3(3) (并处吊销保密资质). */
+    revocationGround: ({ context }) => context.lateFlags.some((f) => f.consequences.some((c) => c.basis === 'Regs 71 para 3(3)')),
+    /** Reports and first measures are all done, so no flag can still be withdrawn (a report made in time, entered late). */
+    groundSettled: and([
+      stateIn('#leak.underway.toAuthority.reported'),
+      or([stateIn('#leak.underway.toSuperior.reported'), stateIn('#leak.underway.toSuperior.notApplicable')]),
+      stateIn('#leak.underway.remedy.taken'),
+    ]),
   },
   actions: {
     notify: notifyEffect,
@@ -493,6 +519,12 @@ export const leakMachine = setup({
       }),
     })),
     recordProposal: assign(({ event }) => ({ handlingProposedOn: shanghaiDateOf(event.at) })),
+    recordLicenceDecision: assign(({ event }) => {
+      assertEvent(event, ['REVOKE_LICENCE', 'DECLINE_REVOCATION']);
+      return event.type === 'REVOKE_LICENCE'
+        ? { licenceDecision: { outcome: 'revoked' as const, text: event.decision, at: event.at } }
+        : { licenceDecision: { outcome: 'declined' as const, text: event.reason, at: event.at } };
+    }),
     /** The first local receipt starts the relay. */
     receive: assign(({ context, event }) => ({
       relayIndex: 0,
@@ -611,6 +643,37 @@ export const leakMachine = setup({
           },
         },
         handling: handlingRegion,
+        // Regs 71 para 3(3): once the reports and measures are settled, a ground for revocation goes to the licensing authority.
+        licence: {
+          meta: { label: '保密资质（《实施条例》第七十一条第三款第（三）项）' },
+          initial: 'settling',
+          states: {
+            settling: {
+              meta: { label: '待报告、补救办结后判断' },
+              always: [
+                { guard: and(['groundSettled', 'revocationGround']), target: 'proposed' },
+                { guard: 'groundSettled', target: 'notApplicable' },
+              ],
+            },
+            proposed: {
+              meta: { label: '待颁发资质的保密行政管理部门决定是否吊销保密资质', responsible: 'licensor', basis: 'Regs 71 para 3(3)' },
+              entry: { type: 'notify', params: { to: 'licensor', subject: 'leak-revocation-proposed', basis: 'Regs 71 para 3(3)' } },
+              on: {
+                REVOKE_LICENCE: {
+                  target: 'revoked',
+                  actions: [
+                    'recordLicenceDecision',
+                    { type: 'notify', params: { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' } },
+                  ],
+                },
+                DECLINE_REVOCATION: { target: 'declined', actions: 'recordLicenceDecision' },
+              },
+            },
+            revoked: { type: 'final', meta: { label: '已吊销保密资质' } },
+            declined: { type: 'final', meta: { label: '不予吊销保密资质（本地策略）' } },
+            notApplicable: { type: 'final', meta: { label: '无吊销保密资质的情形' } },
+          },
+        },
         result: {
           meta: { label: '书面告知处理结果' },
           initial: 'awaitingProposal',

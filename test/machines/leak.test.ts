@@ -59,6 +59,9 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     ev('PROPOSE_HANDLING', { proposal: 'P' }),
     ev('REFER', { to: 'judicial', note: 'N' }),
     ev('CONCLUDE_NO_ACTION', { note: 'N' }),
+    ev('REPORT_TO_AUTHORITY', {}, reports, '2025-10-01T14:00:00.000Z'), // late
+    ev('REVOKE_LICENCE', { decision: 'D' }),
+    ev('DECLINE_REVOCATION', { reason: 'R' }),
     ev('DEADLINE_PASSED', { deadlineId: 'remedy' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-superior' }, reports),
@@ -77,6 +80,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       input('org-nj-bureau', { remedialMeasures: undefined }, DEFAULT_POLICY, CURRENT_EDITION),
       input('org-central-ministry', {}, DEFAULT_POLICY, CURRENT_EDITION),
       operator('auth-440100', CURRENT_EDITION),
+      input('ent-gz-tech', {}, DEFAULT_POLICY, CURRENT_EDITION),
     ];
     // Told apart by relay position, result, late flags, measures and proposal (the lists of steps and measures grow without end).
     const key = (c: LeakContext) => [
@@ -85,6 +89,7 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       c.lateFlags.length,
       c.measuresTakenAt !== undefined,
       c.handlingProposedOn !== undefined,
+      c.licenceDecision?.outcome,
     ];
     const { states, transitions } = coverage(leakMachine, inputs, events, key as never);
     expect([...states].sort()).toEqual(restingLeaves(leakMachine));
@@ -478,5 +483,41 @@ describe('泄密报告, edition 4: the person and the organ (Law 47), remedial m
     s = send(s, ev('ORDER_STOP', { order: 'O' }), ev('DECIDE_PENALTY', { decision: 'D' }));
     expect(s.status).toBe('done');
     expect(s.context.authoritySteps.map((a) => a.step)).toEqual(['ORDER_STOP', 'DECIDE_PENALTY']);
+  });
+});
+
+describe('泄密报告, edition 4: a revocation that can be reached (Regs 71 para 3(3))', () => {
+  const late = { 'report-authority': { dueAt: due24h } };
+  const settle = (s: Snap, when: string) => send(s, ev('REPORT_TO_AUTHORITY', {}, late, when));
+
+  it('a licensed enterprise that reported late is put to the authority that granted its licence, which revokes, or declines with a reason (本地策略); both are recorded', () => {
+    const i = input('ent-gz-tech', {}, DEFAULT_POLICY, 4);
+    expect(i.parties.licensor).toMatchObject({ id: 'auth-440000', type: 'authority' });
+    let s = start(i);
+    expect(activePaths(s)).toContain('underway.licence.settling');
+    s = settle(s, '2025-10-01T14:00:00.000Z');
+    expect(activePaths(s)).toContain('underway.licence.proposed');
+    const [revoked, effects] = transition(leakMachine, s, ev('REVOKE_LICENCE', { decision: '保吊字〔2025〕1号' }) as never);
+    expect(activePaths(revoked)).toContain('underway.licence.revoked');
+    expect((revoked as Snap).context.licenceDecision).toMatchObject({ outcome: 'revoked', text: '保吊字〔2025〕1号' });
+    expect(effects.filter((a) => a.type === 'notify').map((a) => a.params)).toEqual([
+      { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' },
+    ]);
+    const declined = send(s, ev('DECLINE_REVOCATION', { reason: '情节轻微' }));
+    expect(declined.context.licenceDecision).toMatchObject({ outcome: 'declined', text: '情节轻微' });
+    // It closes only once the licensing authority has decided, besides the other duties.
+    const rest = (x: Snap) => relayAll(send(x, ev('CONCLUDE_NO_ACTION', { note: 'N' })));
+    expect(rest(s).status).toBe('active');
+    expect(rest(declined).status).toBe('done');
+  });
+
+  it('is not proposed while a flag may still be withdrawn, nor when the report was made in time', () => {
+    const s = start(input('ent-gz-tech', {}, DEFAULT_POLICY, 4));
+    const flagged = send(s, ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, late));
+    expect(activePaths(flagged)).toContain('underway.licence.settling');
+    // Entered late, made in time: the flag is withdrawn and there is nothing to propose.
+    const inTime = send(flagged, ev('REPORT_TO_AUTHORITY', {}, late, '2025-10-01T10:00:00.000Z'));
+    expect(activePaths(inTime)).toContain('underway.licence.notApplicable');
+    expect(activePaths(start(input('org-th-office', {}, DEFAULT_POLICY, 4)))).toContain('underway.licence.settling');
   });
 });

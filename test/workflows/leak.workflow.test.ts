@@ -26,6 +26,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       // Edition 4: the start's measures taken when the organ knew; the result awaits the authority's 处理建议 (Regs 60).
       expect(v.activeStates.sort()).toEqual([
         'underway.handling.investigating',
+        'underway.licence.settling',
         'underway.relay.waiting',
         'underway.remedy.taken',
         'underway.result.awaitingProposal',
@@ -103,6 +104,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       v = await p.view(h);
       expect(v.activeStates.sort()).toEqual([
         'underway.handling.investigating',
+        'underway.licence.notApplicable',
         'underway.relay.relayed',
         'underway.remedy.taken',
         'underway.result.awaitingProposal',
@@ -215,6 +217,15 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
         }),
       ]);
       expect(v.deadlines[0]!.status).toBe('met_late');
+      // Edition 4: the revocation is put to the authority that granted the licence, which decides it here (Regs 71 para 3(3)).
+      expect(v.activeStates).toContain('underway.licence.proposed');
+      expect(v.inbox.find((i) => i.subject === 'leak-revocation-proposed')!.recipients[0]!.party.id).toBe('auth-440000');
+      const refused = await p.send(h, 'REVOKE_LICENCE', { id: 'auth-440100' }, { decision: 'x' }).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(Error);
+      await p.send(h, 'DECLINE_REVOCATION', { id: 'auth-440000' }, { reason: '已及时采取补救措施，危害后果轻微' });
+      v = await p.view(h);
+      expect(v.activeStates).toContain('underway.licence.declined');
+      expect(v.audit.findLast((a) => a.kind === 'event')!.basis).toBe('Regs 71 para 3(3); 本地策略');
     });
   });
 
@@ -267,6 +278,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       let v = await p.view(h);
       expect(v.activeStates.sort()).toEqual([
         'underway.handling.handled',
+        'underway.licence.notApplicable',
         'underway.relay.relayed',
         'underway.remedy.taken',
         'underway.result.pending',
