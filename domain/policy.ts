@@ -33,6 +33,10 @@ export const PolicySchema = z.strictObject({
   leakResultMonths: z.number().int().min(1).default(3),
   /** Law 34; Regs 39 "立即": hours from discovery for a network operator's report. */
   networkOperatorReportHours: z.number().int().min(1).default(1),
+  /** Law 50; Regs 24 "及时": working days from the notice for the organ to correct (定密纠正). */
+  correctionWorkingDays: z.number().int().min(1).default(10),
+  /** Working days from the correction for the organ to report it to the notifying party (定密纠正; the statute names no report period). */
+  correctionReportWorkingDays: z.number().int().min(1).default(5),
   /** Law 47 "及时": hours from a person's finding a leak to the organ's knowing of it (edition 4). */
   leakPersonReportHours: z.number().int().min(1).default(4),
   /** Regs 61 para 1 "立即": hours from the organ's knowledge to its first remedial measures (edition 4). */

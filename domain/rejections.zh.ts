@@ -57,6 +57,7 @@ export const START_FACT_LABELS: Record<string, string> = {
   discoveredAt: '发现时刻',
   appliedOn: '申请日期',
   reportFrom: '自检年度末日',
+  notifiedOn: '通知纠正日期',
 };
 
 /** Why an `occurredAt` (实际发生时刻) is refused, in Chinese: instants in Beijing time (SPEC §2 "When it happened"). */

@@ -9,11 +9,23 @@ import { demoRegistry as reg } from '../support/demo.js';
 const KINDS = Object.keys(PROCEDURES);
 
 describe('who may start which procedure: one rule for the preparation, the API and the start page (issue 13)', () => {
-  it('an organ starts 不明确事项, 异议 and 泄密报告; 鉴定 only a 监察机关 or 司法机关 (Regs 63 para 1); 年度自检 only a licensed enterprise (Regs 48 para 3)', () => {
-    expect(startableKinds(reg, KINDS, 'org-th-office').sort()).toEqual(['leak', 'objection', 'unclear-matter']);
-    expect(startableKinds(reg, KINDS, 'org-gz-procuratorate').sort()).toEqual(['appraisal', 'leak', 'objection', 'unclear-matter']);
+  it('an organ starts 不明确事项, 异议, 泄密报告 and 定密纠正 (of its own or a subordinate’s); 鉴定 only a 监察机关 or 司法机关 (Regs 63 para 1); 年度自检 only a licensed enterprise (Regs 48 para 3)', () => {
+    expect(startableKinds(reg, KINDS, 'org-th-office').sort()).toEqual(['correction', 'leak', 'objection', 'unclear-matter']);
+    expect(startableKinds(reg, KINDS, 'org-gz-procuratorate').sort()).toEqual([
+      'appraisal',
+      'correction',
+      'leak',
+      'objection',
+      'unclear-matter',
+    ]);
     expect(startableKinds(reg, KINDS, 'org-gd-supervision')).toContain('appraisal');
-    expect(startableKinds(reg, KINDS, 'ent-gz-tech').sort()).toEqual(['annual-inspection', 'leak', 'objection', 'unclear-matter']);
+    expect(startableKinds(reg, KINDS, 'ent-gz-tech').sort()).toEqual([
+      'annual-inspection',
+      'correction',
+      'leak',
+      'objection',
+      'unclear-matter',
+    ]);
     for (const o of reg.data.organs) {
       expect(startableKinds(reg, KINDS, o.id).includes('appraisal'), o.id).toBe(!!o.functions?.length);
       expect(startableKinds(reg, KINDS, o.id).includes('annual-inspection'), o.id).toBe(!!o.licence);
@@ -29,8 +41,8 @@ describe('who may start which procedure: one rule for the preparation, the API a
     );
   });
 
-  it('a secrecy authority starts none: it decides within the procedures', () => {
-    for (const a of reg.data.authorities) expect(startableKinds(reg, KINDS, a.id), a.id).toEqual([]);
+  it('a secrecy authority starts only a 定密纠正 (Law 50): it decides within the other procedures', () => {
+    for (const a of reg.data.authorities) expect(startableKinds(reg, KINDS, a.id), a.id).toEqual(['correction']);
     expect(noStandingToStart(reg, 'leak', 'auth-440000')).toEqual({
       message: expect.stringContaining('organId: 广东省国家保密局 (auth-440000) is a secrecy authority'),
       messageZh: '广东省国家保密局是保密行政管理部门；泄密报告由机关、单位发起。',

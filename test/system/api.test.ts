@@ -117,6 +117,31 @@ describe('the API against a real dev server and worker', () => {
         event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'],
         next: 'underReview',
       },
+      {
+        // 定密纠正 (Law 50; Regs 24): the sixth procedure, started by a secrecy authority.
+        kind: 'correction',
+        as: 'auth-440106',
+        input: {
+          notifierId: 'auth-440106',
+          organId: 'org-th-office',
+          matterRef: 'C-1',
+          title: '事项',
+          improper: 'determination',
+          finding: '定密不当',
+          notifiedOn: today(),
+        },
+        event: [
+          'CORRECT',
+          {
+            correction: {
+              outcome: 'state-secret',
+              classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+            },
+          },
+          'org-th-office',
+        ],
+        next: 'notifyingHolders',
+      },
     ];
     for (const f of flows) {
       const started = await call('POST', `/api/procedures/${f.kind}`, f.as, f.input);
@@ -142,6 +167,31 @@ describe('the API against a real dev server and worker', () => {
       .toBeGreaterThanOrEqual(5);
     const list = await call('GET', '/api/procedures?kind=leak', 'auth-000000');
     expect(list.body.items.every((i: { kind: string }) => i.kind === 'leak')).toBe(true);
+  });
+
+  it('refuses a start whose end-date term passes the Law 20 para 2 ceiling from its start, quoting 除另有规定外, and takes it with the other provision stated (issue 26)', async () => {
+    const proposal = { level: 'confidential', term: { kind: 'until', date: '2080-12-31' }, scope: 'S', since: '2025-03-01' };
+    const refused = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', { ...unclear(), proposal });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fieldErrors).toMatchObject([{ field: 'body.proposal.term', messageZh: expect.stringContaining('除另有规定外') }]);
+    const taken = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', {
+      ...unclear(),
+      proposal: { ...proposal, otherProvision: '某专门保密规定第五条' },
+    });
+    expect(taken.status).toBe(201);
+    const view = await call('GET', `/api/procedures/${taken.body.id}`, 'org-gz-bureau');
+    expect(view.body.audit[0].summary).toContain('依另有规定：某专门保密规定第五条');
+    // A leak started with the organ's knowledge and no measures yet (Law 47; Regs 61 para 1; edition 4).
+    const now = Date.now();
+    const leak = await call('POST', '/api/procedures/leak', 'org-th-office', {
+      organId: 'org-th-office',
+      incidentRef: 'L-47',
+      summary: '概况',
+      discoveredAt: new Date(now - 6 * 3_600_000).toISOString(),
+      knownAt: new Date(now - 3_600_000).toISOString(),
+    });
+    expect(leak.status, JSON.stringify(leak.body)).toBe(201);
+    expect(leak.body.allowedEvents.map((e: { type: string }) => e.type)).toContain('RECORD_MEASURES');
   });
 
   it('answers the what-if deadline calculator with its explanation', async () => {
