@@ -82,6 +82,12 @@ export const DeadlineSchema = z.object({
   status: z.enum(['running', 'suspended', 'met', 'met_late', 'lapsed', 'superseded']),
   computedAt: instant.optional(),
   metAt: instant.optional(),
+  lateEntry: z
+    .object({ enteredAt: instant, confirmed: z.boolean(), confirmedAt: instant.optional(), confirmedBy: text.optional() })
+    .optional()
+    .describe(
+      '逾期录入、待确认: met by a fact dated before the deadline but entered after it fired, until another party confirms (SPEC §3.7)',
+    ),
   overdueCount: z.number().int().optional(),
   escalationRung: z.number().int().optional(),
   basisText: text.optional(),

@@ -349,7 +349,13 @@ async function procedure(id) {
               el('td', {}, d.basisText ?? d.basis),
               el('td', {}, d.rule === 'hours' ? beijing(d.from) : d.from),
               el('td', {}, due(d.dueAt), d.provisional ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined),
-              el('td', {}, card(d.currentStatus)),
+              el(
+                'td',
+                {},
+                card(d.currentStatus),
+                d.lateEntry && !d.lateEntry.confirmed ? el('div', { class: 'policy' }, '逾期录入、待确认') : undefined,
+                d.lateEntry?.confirmed ? el('div', { class: 'muted' }, `逾期录入，已由${d.lateEntry.confirmedBy}确认`) : undefined,
+              ),
               el(
                 'td',
                 {},

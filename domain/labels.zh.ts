@@ -172,6 +172,14 @@ export const PERSON_REPORT_CONSEQUENCE = {
   consequence: '发现人未及时报告有关机关、单位（“及时”的期间为本地策略）：由机关、单位依照保密法律法规和本单位规定处理',
 } as const;
 
+/** A fact dated before its deadline but entered after it fired (SPEC §3.7; edition 4). */
+export const LATE_ENTRY_ZH = {
+  pending: '逾期录入、待确认（按发送方所述的实际发生时刻为按期完成，待其他参与方确认该时刻）',
+  confirmed: (by: string) => `逾期录入的实际发生时刻已由${by}确认`,
+  /** The pseudo-event's name in the audit trail and refusals. */
+  event: '确认逾期录入的实际发生时刻',
+} as const;
+
 /** What an authority's late step may lead to (Regs 72; Law 61 for its staff), in the articles' words. */
 export const AUTHORITY_LATE_CONSEQUENCES = [
   {

@@ -196,6 +196,34 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     });
   });
 
+  it('a report entered after its deadline fired, dated before it on the sender’s word, is 逾期录入、待确认 until the authority confirms the instant (SPEC §3.7)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      // 30 hours after discovery the organ enters its report, claiming it was made an hour after discovery.
+      await p.sleepUntil('2025-10-01T19:30:00Z');
+      await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ, occurredAt: '2025-09-30T22:30:00+08:00' });
+      let v = await p.view(h);
+      let report = v.deadlines.find((d) => d.specId === 'report-authority')!;
+      expect(report).toMatchObject({ status: 'met', lateEntry: { confirmed: false } });
+      expect(v.audit.some((a) => a.deadlineKey === report.key && a.summary.includes('逾期录入、待确认'))).toBe(true);
+      // The organ cannot confirm its own word; the authority that received it can.
+      const own = await sendEvent(h, { type: 'CONFIRM_ENTRY', payload: { deadlineKey: report.key }, actor: organ }).catch((e: Error) => e);
+      expect(own).toBeInstanceOf(Error);
+      await sendEvent(h, {
+        type: 'CONFIRM_ENTRY',
+        payload: { deadlineKey: report.key },
+        actor: { id: 'auth-440106', name: '天河区国家保密局' },
+      });
+      v = await p.view(h);
+      report = v.deadlines.find((d) => d.specId === 'report-authority')!;
+      expect(report.lateEntry).toMatchObject({ confirmed: true, confirmedBy: '天河区国家保密局' });
+      expect(v.audit.at(-1)).toMatchObject({ actor: { id: 'auth-440106' }, summary: expect.stringContaining('已由天河区国家保密局确认') });
+      // The superior's report, entered in time, needs no confirmation.
+      expect(v.deadlines.find((d) => d.specId === 'report-superior')!.lateEntry).toBeUndefined();
+    });
+  });
+
   it('a licensed enterprise reporting late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const ent = { id: 'ent-gz-tech' };
