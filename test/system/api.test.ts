@@ -486,12 +486,12 @@ describe('identity and scope', () => {
     expect((await call('GET', '/api/procedures?kind=appraisal&organ=org-gz-bureau', 'auth-000000')).body.items).toEqual([]);
   });
 
-  it('the start page offers only what the server lets the party start (one rule): no 年度自检 for an unlicensed organ, nothing for an authority', async () => {
+  it('the start page offers only what the server lets the party start (one rule): no 年度自检 for an unlicensed organ, only 定密纠正 for an authority (Law 50)', async () => {
     const offered = async (party: string) => (await call('GET', '/api/workbench', party)).body.startable as string[];
-    expect((await offered('org-gz-bureau')).sort()).toEqual(['leak', 'objection', 'unclear-matter']);
+    expect((await offered('org-gz-bureau')).sort()).toEqual(['correction', 'leak', 'objection', 'unclear-matter']);
     expect(await offered('org-gz-procuratorate')).toContain('appraisal');
     expect(await offered('ent-gz-tech')).toContain('annual-inspection');
-    expect(await offered('auth-440000')).toEqual([]);
+    expect(await offered('auth-440000')).toEqual(['correction']);
     const annual = await call('POST', '/api/procedures/annual-inspection', 'org-gz-bureau', { enterpriseId: 'org-gz-bureau', year: 2025 });
     expect(annual.status).toBe(403);
     expect(annual.body.detailZh).toBe('广州市某局未取得保密资质，不报送保密资质年度自检报告（《实施条例》第四十八条第三款）。');
