@@ -142,8 +142,10 @@ export interface ProcedureContext {
  * recorded path checks `context.edition`. 1: before 2026-11-30. 2: the statute off the happy
  * path (issue 11). 3: an expert consultation opened after the appraisal deadline stops no clock
  * (Regs 63 para 2). 4: the law's third reading (issue 26): the leak's reports from the organ's
- * knowledge, its remedial measures judged, and its closing after the authority's handling (Law 47;
- * Regs 60, 61). The driver records the edition with `patched` (workflows/driver.ts).
+ * knowledge, its remedial measures judged, its closing after the authority's handling and the
+ * licensing authority's decision on a revocation (Law 47; Regs 60, 61, 71 para 3(3)); the objector
+ * alone appeals (Regs 26 para 2); the unclear matter's receipt (Regs 25 para 2); a fact entered late
+ * is to be confirmed (SPEC §3.7). The driver records the edition with `patched` (workflows/driver.ts).
  */
 export const CURRENT_EDITION = 4;
 
