@@ -94,6 +94,12 @@ export const DeadlineSchema = z.object({
   status: z.enum(['running', 'suspended', 'met', 'met_late', 'lapsed', 'superseded']),
   computedAt: instant.optional(),
   metAt: instant.optional(),
+  lateEntry: z
+    .object({ enteredAt: instant, confirmed: z.boolean(), confirmedAt: instant.optional(), confirmedBy: text.optional() })
+    .optional()
+    .describe(
+      '逾期录入、待确认: met by a fact dated before the deadline but entered after it fired, until another party confirms (SPEC §3.7)',
+    ),
   overdueCount: z.number().int().optional(),
   escalationRung: z.number().int().optional(),
   basisText: text.optional(),
@@ -202,6 +208,22 @@ export const ProcedureViewSchema = z.object({
   allowedEvents: z.array(AllowedEventSchema),
   audit: z.array(AuditEntrySchema),
   inbox: z.array(InboxEntrySchema),
+  authorityLate: z
+    .array(
+      z.object({
+        deadlineKey: text,
+        label: text,
+        basis: text.optional(),
+        authority: PartySchema,
+        dueAt: text,
+        takenAt: text.optional(),
+        policy: z.boolean(),
+        consequences: z.array(z.object({ basis: text, basisText: text.optional(), consequence: text })),
+        reading: text,
+      }),
+    )
+    .optional()
+    .describe("the authorities' own steps taken late or still not taken once due (Regs 72; Law 61)"),
   policy: free
     .optional()
     .describe('the local policy (本地策略) fixed at the start')

@@ -440,6 +440,20 @@ async function procedure(id) {
       v.context.route
         ? el('p', { id: 'route', class: 'muted' }, `报送路径：${v.context.route.reason}（${cite(v.context.route.basis)}）`)
         : undefined,
+      // The authorities' own late steps (Regs 72; Law 61), judged by when each was really taken.
+      v.authorityLate?.length
+        ? el(
+            'ul',
+            { id: 'authority-late' },
+            v.authorityLate.map((f) =>
+              el(
+                'li',
+                {},
+                `${f.authority.name}逾期${f.takenAt ? `办理（${beijing(f.takenAt)}）` : '未办'}：${f.label}（届满 ${beijing(f.dueAt)}${f.policy ? '，期限为本地策略' : ''}）；${f.consequences.map((c) => `${c.basisText ?? c.basis}：${c.consequence}`).join('；')}；${f.reading}`,
+              ),
+            ),
+          )
+        : undefined,
       chart,
     ),
     el(
@@ -467,7 +481,13 @@ async function procedure(id) {
                 due(d.dueAt),
                 d.provisional && d.rule !== 'hours' ? el('div', { class: 'policy' }, '暂定（涉及尚未公布放假安排的年份）') : undefined,
               ),
-              el('td', {}, card(d.currentStatus)),
+              el(
+                'td',
+                {},
+                card(d.currentStatus),
+                d.lateEntry && !d.lateEntry.confirmed ? el('div', { class: 'policy' }, '逾期录入、待确认') : undefined,
+                d.lateEntry?.confirmed ? el('div', { class: 'muted' }, `逾期录入，已由${d.lateEntry.confirmedBy}确认`) : undefined,
+              ),
               el(
                 'td',
                 {},

@@ -1,6 +1,7 @@
 /** Chinese display strings, each statute term beside its article. */
 import type { ProcedureDefinition, ProcedureStateNode } from '../machines/procedure.js';
 import type { AuditKind, ProcedureView } from '../workflows/types.js';
+import { authorityLateness } from './authority-lateness.js';
 import { basisText } from './citation.js';
 import type { Rule } from './deadline/types.js';
 import type { Role } from './parties.js';
@@ -64,6 +65,12 @@ export const SUBJECTS: Record<string, string> = {
   'leak-penalty': '保密行政管理部门作出行政处罚决定（《实施条例》第六十条）',
   'leak-handling-proposal': '保密行政管理部门提出处理建议（《实施条例》第六十条）',
   'leak-referred': '保密行政管理部门将涉嫌犯罪的案件移送监察机关、司法机关处理（《实施条例》第六十条）',
+  'correction-notified': '国家秘密的确定、变更或者解除不当，请及时予以纠正（《保密法》第五十条；《实施条例》第二十四条）',
+  'correction-made': '已纠正不当的定密（《实施条例》第二十四条），请书面通知知悉范围、变更国家秘密标志',
+  'correction-reported': '收到定密纠正情况的报告（《保密法》第五十条；《实施条例》第二十四条）',
+  'leak-revocation-proposed':
+    '取得保密资质的企业事业单位未按照规定时限报告或者未立即采取补救措施：请颁发资质的保密行政管理部门决定是否吊销保密资质（《实施条例》第七十一条第三款第（三）项）',
+  'leak-no-action': '保密行政管理部门调查处理结束，无需追究责任（《实施条例》第六十条；本地策略）',
   'appraisal-applied': '收到国家秘密鉴定申请（《实施条例》第六十三条）',
   'amendment-requested': '请补正鉴定申请材料',
   'appraisal-accepted': '鉴定申请已受理，30日内出具结论（《实施条例》第六十三条）',
@@ -149,6 +156,39 @@ export const LEAK_CONSEQUENCES: Record<string, string> = {
   'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未按照规定时限报告：并处吊销保密资质',
   'Law 59': '网络运营者违反本法第三十四条规定：由公安机关、国家安全机关、电信主管部门、保密行政管理部门按照各自职责分工依法予以处罚',
 };
+
+/** What remedial measures not taken 立即 lead to, by article (SPEC §3.3; edition 4). */
+export const MEASURES_CONSEQUENCES: Record<string, string> = {
+  'Regs 67 para 1(8)':
+    '发生泄密案件未及时采取补救措施：根据情节轻重，对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  'Regs 71 para 1': LEAK_CONSEQUENCES['Regs 71 para 1']!,
+  'Regs 71 para 3(3)': '取得保密资质的企业事业单位发现国家秘密已经泄露或者可能泄露，未立即采取补救措施：并处吊销保密资质',
+  'Regs 69(1)': '网络运营者发生泄密事件，未依法采取补救措施：责令限期整改，给予警告或者通报批评；情节严重的，处以罚款',
+};
+
+/** A person who found a leak and did not report it 及时 to the organ (Law 47; the period is 本地策略). */
+export const PERSON_REPORT_CONSEQUENCE = {
+  basis: 'Law 47',
+  consequence: '发现人未及时报告有关机关、单位（“及时”的期间为本地策略）：由机关、单位依照保密法律法规和本单位规定处理',
+} as const;
+
+/** A fact dated before its deadline but entered after it fired (SPEC §3.7; edition 4). */
+export const LATE_ENTRY_ZH = {
+  pending: '逾期录入、待确认（按发送方所述的实际发生时刻为按期完成，待其他参与方确认该时刻）',
+  confirmed: (by: string) => `逾期录入的实际发生时刻已由${by}确认`,
+  /** The pseudo-event's name in the audit trail and refusals. */
+  event: '确认逾期录入的实际发生时刻',
+} as const;
+
+/** What an authority's late step may lead to (Regs 72; Law 61 for its staff), in the articles' words. */
+export const AUTHORITY_LATE_CONSEQUENCES = [
+  {
+    basis: 'Regs 72',
+    consequence: '保密行政管理部门未依法履行职责：对直接负责的主管人员和其他直接责任人员依法给予处分；构成犯罪的，依法追究刑事责任',
+  },
+  { basis: 'Law 61', consequence: '保密行政管理部门的工作人员在履行保密管理职责中玩忽职守的：依法给予处分' },
+] as const;
+export const AUTHORITY_LATE_READING = '逾期办理提示可能构成“未依法履行职责”，由有权机关认定（读法：本地策略）';
 
 /** The kinds of audit and inbox entries (workflows/types.ts AuditKind). */
 export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
@@ -348,6 +388,11 @@ export function viewInWords<V extends ProcedureView>(def: ProcedureDefinition, v
   const { deadlines, allowedEvents, audit, inbox, ...rest } = view;
   return {
     ...rest,
+    // The authorities' own late steps (Regs 72; Law 61), flagged as an organ's late report is.
+    authorityLate: authorityLateness(deadlines, {
+      consequences: AUTHORITY_LATE_CONSEQUENCES.map((c) => ({ ...c, ...words(c.basis) })),
+      reading: AUTHORITY_LATE_READING,
+    }),
     ...words(view.basis),
     citations: citationsIn(view.context),
     activeStateLabels: view.activeStates.map((p) => state(p)!),

@@ -26,12 +26,21 @@ export const PolicySchema = z.strictObject({
   /** Regs 61 para 2: 24 hours end to end from the first local receipt, or per tier. */
   leakRelayReading: z.enum(['end-to-end', 'per-tier']).default('end-to-end'),
   /**
-   * Regs 60 "及时": months from discovery for the written result (国家保密局《报告泄露国家秘密事件的规定》
+   * Regs 60 "及时": months for the written result, from discovery (editions 2–3) or from the
+   * authority's 处理建议 (edition 4) (国家保密局《报告泄露国家秘密事件的规定》
    * 1999 第五条: 3个月, as reported).
    */
   leakResultMonths: z.number().int().min(1).default(3),
   /** Law 34; Regs 39 "立即": hours from discovery for a network operator's report. */
   networkOperatorReportHours: z.number().int().min(1).default(1),
+  /** Law 50; Regs 24 "及时": working days from the notice for the organ to correct (定密纠正). */
+  correctionWorkingDays: z.number().int().min(1).default(10),
+  /** Working days from the correction for the organ to report it to the notifying party (定密纠正; the statute names no report period). */
+  correctionReportWorkingDays: z.number().int().min(1).default(5),
+  /** Law 47 "及时": hours from a person's finding a leak to the organ's knowing of it (edition 4). */
+  leakPersonReportHours: z.number().int().min(1).default(4),
+  /** Regs 61 para 1 "立即": hours from the organ's knowledge to its first remedial measures (edition 4). */
+  leakRemedyHours: z.number().int().min(1).default(1),
   /**
    * 国家秘密鉴定工作规定 (secondary source): review of an appraisal application, days, counted
    * again from the day amended materials are complete.

@@ -58,6 +58,7 @@ export const START_FACT_LABELS: Record<string, string> = {
   discoveredAt: '发现时刻',
   appliedOn: '申请日期',
   reportFrom: '自检年度末日',
+  notifiedOn: '通知纠正日期',
 };
 
 /** Why an `occurredAt` (实际发生时刻) is refused, in Chinese: instants in Beijing time (SPEC §2 "When it happened"). */
@@ -80,4 +81,12 @@ export const START_FACT_ZH = {
     `${label} ${value} 晚于今天（北京时间 ${today}），不能采用：应填写已经发生的日期，即 ${today} 或以前。本次未启动程序。`,
   futureInstant: (label: string, at: string, now: string) =>
     `${label} ${beijingTime(at)} 晚于现在（${beijingTime(now)}），不能采用：应填写已经发生的时刻。本次未启动程序。`,
+} as const;
+
+/** Law 20 para 2 (保密期限的上限), counted from the term's start (Regs 19 para 2). */
+export const CEILING_ZH = {
+  refused: (level: string, years: number, from: string, lastDay: string) =>
+    `保密期限超过上限：国家秘密的保密期限，除另有规定外，${level}级不超过${years}年（《保密法》第二十条第二款），自制发日（${from}）起算至 ${lastDay}（《实施条例》第十九条第二款）。有另有规定的，请在「另有规定」中写明该规定。本次未作记录。`,
+  note: (level: string, years: number, from: string, lastDay: string, provision: string) =>
+    `保密期限超过${level}级${years}年的上限（自 ${from} 起算至 ${lastDay}，《保密法》第二十条第二款），依另有规定：${provision}`,
 } as const;

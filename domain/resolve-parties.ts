@@ -3,7 +3,7 @@ import type { PartyRef } from './parties.js';
 import { authorityRef, organRef, RegistryLookupError, type Registry } from './registry/registry.js';
 import type { Authority, Organ } from './registry/schema.js';
 import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter, type Route } from './routing.js';
-import type { Level } from './parties.js';
+import { jurisdictionPrefix, type Level } from './parties.js';
 import type { Policy } from './policy.js';
 import { dateOf, dayOf } from './time.js';
 import { noStandingToStart } from './standing.js';
@@ -118,6 +118,8 @@ export function leakParties(
     national: authorityRef(reg.national()),
   };
   if (superior) parties.superior = organRef(superior);
+  // Regs 71 para 3(3): the authority that granted a 保密资质 decides on its revocation.
+  if (organ.licence) parties.licensor = authorityRef(reg.authority(organ.licence.grantedBy));
   Object.assign(parties, relay);
   return { parties, region: organ.region, derived: { relayTiers: Object.keys(relay).length, hasSuperior: !!superior, licensedEnterprise } };
 }
@@ -166,5 +168,37 @@ export function annualInspectionParties(reg: Registry, input: { enterpriseId: st
     parties: { enterprise: organRef(enterprise), authority: authorityRef(authority), national: authorityRef(reg.national()) },
     region: enterprise.region,
     derived: { reportFrom: dateOf(from), reportDays: due - from, dueDate: dateOf(due), licence: enterprise.licence },
+  };
+}
+
+/**
+ * 定密纠正 (Law 50; Regs 24): who notifies the organ whose determination, change or removal is
+ * improper — a secrecy authority (Law 50) whose region covers the organ's (the national one any), its
+ * superior organ (Regs 24, which may also correct directly), or the organ itself (Regs 24: 本机关) —
+ * and the organ, with its same-level authority and the national one for the escalation ladder.
+ */
+export function correctionParties(reg: Registry, input: { notifierId: string; organId: string }): ResolvedParties {
+  requireStanding(reg, 'correction', input.notifierId);
+  const organ = reg.organ(input.organId);
+  const authority = reg.data.authorities.find((a) => a.id === input.notifierId);
+  if (authority) {
+    if (!organ.region.startsWith(jurisdictionPrefix(authority.region)))
+      throw new NotEntitledError(
+        `notifierId: ${authority.name} (${authority.id}) is not the secrecy authority of ${organ.name}'s region (${organ.region}); Law 50 gives the notice to the authority with jurisdiction`,
+      );
+  } else if (input.notifierId !== organ.id && reg.superiorOf(organ)?.id !== input.notifierId) {
+    throw new NotEntitledError(
+      `notifierId: ${input.notifierId} is neither ${organ.name}'s superior organ nor ${organ.name} itself nor a secrecy authority (Regs 24; Law 50)`,
+    );
+  }
+  return {
+    parties: {
+      notifier: reg.party(input.notifierId),
+      organ: organRef(organ),
+      authority: authorityRef(reg.sameLevelAuthority(organ)),
+      national: authorityRef(reg.national()),
+    },
+    region: organ.region,
+    derived: { notifierKind: authority ? 'authority' : input.notifierId === organ.id ? 'self' : 'superior' },
   };
 }

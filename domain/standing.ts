@@ -12,7 +12,7 @@ export interface NoStanding {
   messageZh: string;
 }
 
-type Rule = { label: string; field: string; organ: (o: Organ) => NoStanding | undefined };
+type Rule = { label: string; field: string; organ: (o: Organ) => NoStanding | undefined; authorities?: true };
 
 const anyOrgan = () => undefined;
 
@@ -24,17 +24,22 @@ const RULES: Record<string, Rule> = {
   appraisal: {
     label: '国家秘密和情报鉴定',
     field: 'applicantId',
-    // Regs 63 para 1: only a 监察机关 or 司法机关 handling a suspected leak applies; the registry records which organs are such.
+    // Regs 63 para 1: only a 监察机关 or 司法机关 handling a suspected leak applies (narrower than Law 53's 办理涉嫌泄露国家秘密案件的机关:
+    // a secrecy authority investigating under Regs 60 does not apply); 司法机关 read in the criminal-procedure sense, with
+    // 公安 and 国家安全机关 (本地策略, README "鉴定"); the registry records which organs are such.
     organ: (o) =>
       o.functions?.some((f) => f === 'supervisory' || f === 'judicial')
         ? undefined
         : {
             message:
               `applicantId: ${o.name} (${o.id}) may not apply for a 国家秘密和情报鉴定: only a 监察机关 or 司法机关 handling a suspected leak may (Regs 63 para 1); ` +
-              `the registry records its functions as ${o.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial`,
-            messageZh: `${o.name}不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。`,
+              `the registry records its functions as ${o.functions?.join(', ') || 'none'}, and an applicant needs supervisory or judicial ` +
+              `(司法机关 read as courts, procuratorates, 公安 and 国家安全机关 (本地策略))`,
+            messageZh: `${o.name}不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款；司法机关含人民法院、人民检察院、公安机关和国家安全机关，本地策略）。`,
           },
   },
+  // Law 50 (a secrecy authority) and Regs 24 (a superior organ, or the organ itself): the resolver checks whom it may notify.
+  correction: { label: '定密纠正', field: 'notifierId', organ: anyOrgan, authorities: true },
   'annual-inspection': {
     label: '保密资质年度自检',
     field: 'enterpriseId',
@@ -56,14 +61,14 @@ const RULES: Record<string, Rule> = {
 export function noStandingToStart(reg: Registry, kind: string, partyId: string): NoStanding | undefined {
   const rule = RULES[kind];
   if (!rule) return { message: `unknown procedure kind "${kind}"`, messageZh: '没有此类程序。' };
-  if (reg.data.authorities.some((a) => a.id === partyId)) {
+  if (!rule.authorities && reg.data.authorities.some((a) => a.id === partyId)) {
     const name = reg.authority(partyId).name;
     return {
       message: `${rule.field}: ${name} (${partyId}) is a secrecy authority; a ${rule.label} is started by an organ or unit, not by an authority`,
       messageZh: `${name}是保密行政管理部门；${rule.label}由机关、单位发起。`,
     };
   }
-  return rule.organ(reg.organ(partyId));
+  return reg.data.authorities.some((a) => a.id === partyId) ? undefined : rule.organ(reg.organ(partyId));
 }
 
 /** The kinds of procedure a party may start, in the order given. */

@@ -1,43 +1,38 @@
 import { z } from 'zod';
-import { LevelSchema, type Level } from '../domain/parties.js';
+import { LevelSchema } from '../domain/parties.js';
 import { DateSchema } from '../domain/calendar/schema.js';
+import { LEVEL_LABELS } from '../domain/labels.zh.js';
+import { CEILING_ZH } from '../domain/rejections.zh.js';
+import { beyondCeiling } from '../domain/term-ceiling.js';
+import type { FieldIssue } from './procedure.js';
 
 /** A short, non-secret description (SPEC §5: never the content of a secret). */
 export const shortText = (max = 200) => z.string().trim().min(1).max(max).describe('非涉密简要说明 (non-secret description)');
 
 export { DateSchema };
 
-/** Law 20 para 2: 绝密 ≤ 30 years, 机密 ≤ 20, 秘密 ≤ 10, unless otherwise provided. */
-export const MAX_TERM_YEARS: Record<Level, number> = { 'top-secret': 30, secret: 20, confidential: 10 };
-
 /** 保密期限: a number of years, a declassification date, or a declassification condition (Law 20). */
 export const TermSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('years'), years: z.number().int().min(1).max(30) }),
+  // 100: an input bound, not the statute's (Law 20 para 2 is checked by ceilingCheck, from the term's start).
+  z.strictObject({ kind: z.literal('years'), years: z.number().int().min(1).max(100) }),
   z.strictObject({ kind: z.literal('until'), date: DateSchema }),
   z.strictObject({ kind: z.literal('condition'), condition: shortText(100) }),
 ]);
 export type Term = z.infer<typeof TermSchema>;
 
 /**
- * 密级 + 保密期限 + 知悉范围, with the Law 20 ceiling checked; optionally the day the term runs
- * from (Regs 19 para 2: 自标明的制发日起计算) — where it is absent, each procedure says what it assumes.
+ * 密级 + 保密期限 + 知悉范围; optionally the day the term runs from (Regs 19 para 2: 自标明的制发日起计算)
+ * — where it is absent, each procedure says what it assumes — and, for a term beyond the Law 20
+ * para 2 ceiling, the other provision that allows it (除另有规定外). The ceiling needs the term's
+ * start, so it is checked by `ceilingCheck` where the procedure knows it.
  */
-export const ClassificationSchema = z
-  .strictObject({
-    level: LevelSchema,
-    term: TermSchema,
-    scope: shortText(200).describe('知悉范围 (who may know)'),
-    since: DateSchema.optional().describe('保密期限起算日：标明的制发日 (Regs 19 para 2)'),
-  })
-  .superRefine((c, ctx) => {
-    if (c.term.kind === 'years' && c.term.years > MAX_TERM_YEARS[c.level]) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['term', 'years'],
-        message: `a ${c.level} term is at most ${MAX_TERM_YEARS[c.level]} years (Law 20 para 2)`,
-      });
-    }
-  });
+export const ClassificationSchema = z.strictObject({
+  level: LevelSchema,
+  term: TermSchema,
+  scope: shortText(200).describe('知悉范围 (who may know)'),
+  since: DateSchema.optional().describe('保密期限起算日：标明的制发日 (Regs 19 para 2)'),
+  otherProvision: shortText(200).optional().describe('另有规定：保密期限超过上限的依据 (Law 20 para 2 除另有规定外)'),
+});
 export type Classification = z.infer<typeof ClassificationSchema>;
 
 /** 确定: a state secret with its classification, or not a state secret. */
@@ -58,3 +53,32 @@ export function classificationChange(before: Classification, after: Determinatio
     ? 'unchanged'
     : 'changed';
 }
+
+/**
+ * Law 20 para 2 for a classification at `field`, its term counted from its own `since`, else from
+ * `start` (the procedure's reading of the 制发日): beyond the ceiling it is refused unless it states
+ * the other provision (除另有规定外), which the audit entry then records as a note.
+ */
+export function ceilingCheck(c: Classification, start: string, field: string): { errors: FieldIssue[]; notes: string[] } {
+  const from = c.since ?? start;
+  const over = beyondCeiling(c.level, c.term, from);
+  if (!over) return { errors: [], notes: [] };
+  const level = LEVEL_LABELS[c.level];
+  if (c.otherProvision) return { errors: [], notes: [CEILING_ZH.note(level, over.maxYears, from, over.lastDay, c.otherProvision)] };
+  return {
+    errors: [
+      {
+        field: `${field}.term`,
+        message: `除另有规定外 (Law 20 para 2), a ${c.level} term is at most ${over.maxYears} years from its start (${from}: until ${over.lastDay}); a longer term needs the other provision stated in ${field}.otherProvision`,
+        messageZh: CEILING_ZH.refused(level, over.maxYears, from, over.lastDay),
+      },
+    ],
+    notes: [],
+  };
+}
+
+/** The checks of several classifications, together. */
+export const ceilingChecks = (...checks: Array<{ errors: FieldIssue[]; notes: string[] }>) => ({
+  errors: checks.flatMap((c) => c.errors),
+  notes: checks.flatMap((c) => c.notes),
+});

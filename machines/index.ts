@@ -1,5 +1,6 @@
 import { annualInspectionProcedure } from './annual-inspection.js';
 import { appraisalProcedure } from './appraisal.js';
+import { correctionProcedure } from './correction.js';
 import { leakProcedure } from './leak.js';
 import { objectionProcedure } from './objection.js';
 import { procedureRegistry, type ProcedureDefinition } from './procedure.js';
@@ -9,7 +10,14 @@ import { unclearMatterProcedure } from './unclear-matter.js';
  * Every procedure the system runs: a new one is its machine file, its workflow file (exported
  * from workflows/index.ts under its workflowType), and a line here (README "Adding a procedure").
  */
-const DEFINITIONS = [unclearMatterProcedure, objectionProcedure, leakProcedure, appraisalProcedure, annualInspectionProcedure] as const;
+const DEFINITIONS = [
+  unclearMatterProcedure,
+  objectionProcedure,
+  leakProcedure,
+  appraisalProcedure,
+  annualInspectionProcedure,
+  correctionProcedure,
+] as const;
 
 /** A procedure's kind: one of the registered ones, so a misspelt kind fails to compile. */
 export type ProcedureKind = (typeof DEFINITIONS)[number]['kind'];

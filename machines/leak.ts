@@ -3,11 +3,11 @@
  * consequences of a late report (Regs 67 para 1(8), 71), and a network operator's report (Law 34;
  * Regs 39) as a variant. SPEC §3.3.
  */
-import { assertEvent, assign, setup } from 'xstate';
+import { and, assertEvent, assign, or, setup, stateIn } from 'xstate';
 import { z } from 'zod';
-import { LEAK_CONSEQUENCES } from '../domain/labels.zh.js';
+import { LEAK_CONSEQUENCES, MEASURES_CONSEQUENCES, PERSON_REPORT_CONSEQUENCE } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
-import { parseInstant, shanghaiDateOf } from '../domain/time.js';
+import { HOUR_MS, parseInstant, shanghaiDateOf } from '../domain/time.js';
 import { shortText } from './common.js';
 import {
   defineProcedure,
@@ -37,8 +37,12 @@ export const LeakStartSchema = z
     organId: z.string().min(1).describe('发现泄密的机关、单位（网络运营者）'),
     incidentRef: shortText(50).describe('事件编号'),
     summary: shortText().describe('事件概况（非涉密简述）'),
-    discoveredAt: Instant.describe('发现时刻（含时区）'),
-    remedialMeasures: shortText().describe('已采取的补救措施'),
+    discoveredAt: Instant.describe('发现时刻：发现人发现泄露或者可能泄露的时刻（含时区）'),
+    /** Law 47: the organ knows once the person who found it reports (edition 4); absent, the organ found it itself. */
+    knownAt: Instant.optional().describe('机关、单位获知时刻：接到发现人报告的时刻（含时区；本单位自行发现的不填）'),
+    /** Optional (edition 4): a start before any measure is taken; RECORD_MEASURES records the first later. */
+    remedialMeasures: shortText().optional().describe('已采取的补救措施（尚未采取的不填）'),
+    measuresTakenAt: Instant.optional().describe('补救措施首次采取的时刻（含时区）'),
     variant: z
       .enum(['organ', 'network-operator'])
       .default('organ')
@@ -50,6 +54,22 @@ export const LeakStartSchema = z
       .describe('网络运营者选择的接报机关：登记簿中的保密行政管理部门，或公安机关、国家安全机关（Law 34；Regs 39）'),
   })
   .superRefine((s, ctx) => {
+    // Law 47: the organ learns of it from the person who found it, so not before.
+    for (const key of ['knownAt', 'measuresTakenAt'] as const) {
+      const value = s[key];
+      if (value !== undefined && Date.parse(value) < Date.parse(s.discoveredAt))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} ${value} is before discoveredAt ${s.discoveredAt}; allowed: from it on`,
+        });
+    }
+    if (s.measuresTakenAt !== undefined && s.remedialMeasures === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remedialMeasures'],
+        message: 'measuresTakenAt says when the measures stated here were first taken: state them',
+      });
     if (s.variant === 'network-operator' && !s.receiverId) {
       ctx.addIssue({
         code: 'custom',
@@ -97,6 +117,30 @@ export const leakEvents = {
     schema: z.strictObject({ result: shortText() }),
     fact: true,
   },
+  // Edition 4: the investigation ended with no one to hold responsible (Regs 60 调查工作结束后, 本地策略: the statute names no such record).
+  CONCLUDE_NO_ACTION: {
+    label: '调查处理结束，无需追究责任',
+    by: ['authority'],
+    basis: 'Regs 60; 本地策略',
+    schema: z.strictObject({ note: shortText() }),
+    fact: true,
+  },
+  // Edition 4, Regs 71 para 3(3): a licensed enterprise's late report or measures is put to the authority that granted its licence.
+  REVOKE_LICENCE: {
+    label: '吊销保密资质',
+    by: ['licensor'],
+    basis: 'Regs 71 para 3(3)',
+    schema: z.strictObject({ decision: shortText().describe('吊销决定（文号、简述）') }),
+    fact: true,
+  },
+  DECLINE_REVOCATION: {
+    label: '不予吊销保密资质（说明理由）',
+    by: ['licensor'],
+    // Regs 71 para 3 says 并处吊销 and names no alternative: declining is a reading (本地策略), as in 年度自检.
+    basis: 'Regs 71 para 3(3); 本地策略',
+    schema: z.strictObject({ reason: shortText().describe('不予吊销的理由') }),
+    fact: true,
+  },
   // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
   ORDER_STOP: {
     label: '责令停止违法行为、采取有效补救措施',
@@ -136,7 +180,7 @@ export const leakEvents = {
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof leakEvents> | DeadlinePassedEvent;
-type AuthorityStep = 'ORDER_STOP' | 'DECIDE_PENALTY' | 'PROPOSE_HANDLING' | 'REFER';
+type AuthorityStep = 'ORDER_STOP' | 'DECIDE_PENALTY' | 'PROPOSE_HANDLING' | 'REFER' | 'CONCLUDE_NO_ACTION';
 
 export interface Consequence {
   basis: string;
@@ -162,6 +206,14 @@ export interface LeakContext extends ProcedureContext {
   /** The Beijing date of discovery: the result's policy period runs from it. */
   discoveredOn: string;
   measures: Array<{ at: string; measures: string }>;
+  /** Law 47 (edition 4): when the organ knew (the person's report reached it); its 24 hours run from it. */
+  knownAt?: string;
+  /** Edition 4: when remedial measures were first taken; absent until then. */
+  measuresTakenAt?: string;
+  /** Edition 4: the day of the authority's first 处理建议; the written result's period runs from it (Regs 60). */
+  handlingProposedOn?: string;
+  /** Edition 4, Regs 71 para 3(3): the licensing authority's decision on the revocation put to it. */
+  licenceDecision?: { outcome: 'revoked' | 'declined'; text: string; at: string };
   hasSuperior: boolean;
   licensedEnterprise: boolean;
   /** Authorities in the relay chain; 0 when the report went to no secrecy authority. */
@@ -201,6 +253,46 @@ function lateConsequences(c: LeakContext): Consequence[] {
   const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67 para 1(8)'];
   const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
   return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
+}
+
+/**
+ * Remedial measures not taken 立即 (edition 4): Regs 67 para 1(8) (未及时采取补救措施); for a network
+ * operator Regs 69(1); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
+ */
+function measuresConsequences(c: Pick<LeakContext, 'variant' | 'licensedEnterprise'>): Consequence[] {
+  const own = c.variant === 'network-operator' ? ['Regs 69(1)'] : ['Regs 67 para 1(8)'];
+  const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
+  return bases.map((basis) => ({ basis, consequence: MEASURES_CONSEQUENCES[basis]! }));
+}
+const MEASURES = { deadlineId: 'remedy', obligation: '未及时采取补救措施' } as const;
+
+/**
+ * Edition 4, at the start: the person's report to the organ later than the policy period (Law 47
+ * 及时), and measures first taken later than the policy period for 立即 from the organ's knowledge
+ * (Regs 61 para 1), each flagged as a late report is.
+ */
+function startFlags(input: LeakInput, licensedEnterprise: boolean): LateFlag[] {
+  const discovered = Date.parse(input.discoveredAt);
+  const known = Date.parse(input.knownAt ?? input.discoveredAt);
+  const flags: LateFlag[] = [];
+  const personDue = discovered + input.policy.leakPersonReportHours * HOUR_MS;
+  if (known > personDue)
+    flags.push({
+      obligation: '发现人及时报告机关、单位',
+      deadlineId: 'person-report',
+      dueAt: new Date(personDue).toISOString(),
+      reportedAt: new Date(known).toISOString(),
+      consequences: [{ ...PERSON_REPORT_CONSEQUENCE }],
+    });
+  const remedyDue = known + input.policy.leakRemedyHours * HOUR_MS;
+  if (input.measuresTakenAt !== undefined && Date.parse(input.measuresTakenAt) > remedyDue)
+    flags.push({
+      ...MEASURES,
+      dueAt: new Date(remedyDue).toISOString(),
+      reportedAt: new Date(Date.parse(input.measuresTakenAt)).toISOString(),
+      consequences: measuresConsequences({ variant: input.variant, licensedEnterprise }),
+    });
+  return flags;
 }
 
 const flagFor = (
@@ -269,80 +361,101 @@ const authoritySteps = {
 } as const;
 
 /**
- * Regs 61: the two 24-hour reports (para 1) and the relay from the first local receipt (para 2),
- * the same in both editions.
+ * Regs 61: the two 24-hour reports (para 1), from discovery (editions 1–3) or from the organ's
+ * knowledge (edition 4, Law 47), and the relay from the first local receipt (para 2).
  */
-const reportRegions = {
-  toAuthority: {
-    meta: { label: '向同级保密行政管理部门报告' },
-    initial: 'pending',
-    states: {
-      pending: {
-        meta: {
-          label: '待向同级保密行政管理部门报告',
-          responsible: 'organ',
-          deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
-        },
-        on: {
-          REPORT_TO_AUTHORITY: {
-            target: 'reported',
-            actions: [
-              { type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
-              { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
-            ],
+const reportRegionsFrom = (from: 'discoveredAt' | 'knownAt') =>
+  ({
+    toAuthority: {
+      meta: { label: '向同级保密行政管理部门报告' },
+      initial: 'pending',
+      states: {
+        pending: {
+          meta: {
+            label: '待向同级保密行政管理部门报告',
+            responsible: 'organ',
+            deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', from, 'Regs 61 para 1'),
           },
-          DEADLINE_PASSED: {
-            guard: { type: 'passed', params: { id: 'report-authority' } },
-            actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
+          on: {
+            REPORT_TO_AUTHORITY: {
+              target: 'reported',
+              actions: [
+                { type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
+                { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
+              ],
+            },
+            DEADLINE_PASSED: {
+              guard: { type: 'passed', params: { id: 'report-authority' } },
+              actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
+            },
           },
         },
+        reported: { type: 'final', meta: { label: '已向同级保密行政管理部门报告' } },
       },
-      reported: { type: 'final', meta: { label: '已向同级保密行政管理部门报告' } },
     },
-  },
-  toSuperior: {
-    meta: { label: '向上级主管部门报告' },
-    initial: 'check',
-    states: {
-      check: {
-        meta: { label: '查明有无上级主管部门' },
-        always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }],
-      },
-      pending: {
-        meta: {
-          label: '待向上级主管部门报告',
-          responsible: 'organ',
-          deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', 'discoveredAt', 'Regs 61 para 1'),
+    toSuperior: {
+      meta: { label: '向上级主管部门报告' },
+      initial: 'check',
+      states: {
+        check: {
+          meta: { label: '查明有无上级主管部门' },
+          always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }],
         },
-        on: {
-          REPORT_TO_SUPERIOR: {
-            target: 'reported',
-            actions: [
-              { type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
-              { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
-            ],
+        pending: {
+          meta: {
+            label: '待向上级主管部门报告',
+            responsible: 'organ',
+            deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', from, 'Regs 61 para 1'),
           },
-          DEADLINE_PASSED: {
-            guard: { type: 'passed', params: { id: 'report-superior' } },
-            actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
+          on: {
+            REPORT_TO_SUPERIOR: {
+              target: 'reported',
+              actions: [
+                { type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
+                { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
+              ],
+            },
+            DEADLINE_PASSED: {
+              guard: { type: 'passed', params: { id: 'report-superior' } },
+              actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
+            },
           },
         },
+        reported: { type: 'final', meta: { label: '已向上级主管部门报告' } },
+        notApplicable: { type: 'final', meta: { label: '无上级主管部门' } },
       },
-      reported: { type: 'final', meta: { label: '已向上级主管部门报告' } },
-      notApplicable: { type: 'final', meta: { label: '无上级主管部门' } },
     },
-  },
-  relay: {
-    meta: { label: '逐级报送' },
-    initial: 'waiting',
-    states: {
-      waiting: {
-        meta: { label: '待首次接报' },
-        on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
+    relay: {
+      meta: { label: '逐级报送' },
+      initial: 'waiting',
+      states: {
+        waiting: {
+          meta: { label: '待首次接报' },
+          on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
+        },
+        relaying: relaying('relayed'),
+        relayed: { type: 'final', meta: { label: '已报至国家保密行政管理部门' } },
       },
-      relaying: relaying('relayed'),
-      relayed: { type: 'final', meta: { label: '已报至国家保密行政管理部门' } },
     },
+  }) as const;
+const reportRegions = reportRegionsFrom('discoveredAt');
+
+/** Edition 4, Regs 60: the authority's handling, recorded when its investigation ends (a decision, a proposal, a transfer, or none needed). */
+const concluding = (subject: string) => ({ target: 'handled' as const, ...authorityStep(subject) });
+const handlingRegion = {
+  meta: { label: '保密行政管理部门调查处理' },
+  initial: 'investigating',
+  states: {
+    investigating: {
+      meta: { label: '保密行政管理部门调查处理中', responsible: 'authority', basis: 'Regs 60' },
+      on: {
+        DECIDE_PENALTY: concluding('leak-penalty'),
+        PROPOSE_HANDLING: concluding('leak-handling-proposal'),
+        REFER: concluding('leak-referred'),
+        CONCLUDE_NO_ACTION: concluding('leak-no-action'),
+      },
+    },
+    handled: { type: 'final', meta: { label: '保密行政管理部门已作出处理' } },
   },
 } as const;
 
@@ -359,6 +472,16 @@ export const leakMachine = setup({
     /** A secrecy authority holds the case (Regs 60): always for an organ; for an operator, its receiver if one. */
     secrecyAuthorityHolds: ({ context }) => context.parties.authority !== undefined,
     edition2: ({ context }) => context.edition >= 2,
+    edition4: ({ context }) => context.edition >= 4,
+    measuresTaken: ({ context }) => context.measuresTakenAt !== undefined,
+    /** A late report or late measures of a licensed enterprise carry Regs 71 para 3(3) (并处吊销保密资质). */
+    revocationGround: ({ context }) => context.lateFlags.some((f) => f.consequences.some((c) => c.basis === 'Regs 71 para 3(3)')),
+    /** Reports and first measures are all done, so no flag can still be withdrawn (a report made in time, entered late). */
+    groundSettled: and([
+      stateIn('#leak.underway.toAuthority.reported'),
+      or([stateIn('#leak.underway.toSuperior.reported'), stateIn('#leak.underway.toSuperior.notApplicable')]),
+      stateIn('#leak.underway.remedy.taken'),
+    ]),
   },
   actions: {
     notify: notifyEffect,
@@ -375,6 +498,32 @@ export const leakMachine = setup({
     recordMeasures: assign(({ context, event }) => {
       assertEvent(event, 'RECORD_MEASURES');
       return { measures: [...context.measures, { at: event.at, measures: event.measures }] };
+    }),
+    /** Edition 4: the first measures, judged against 立即 (a policy period from the organ's knowledge) by when they were taken. */
+    takeMeasures: assign(({ context, event }) => {
+      assertEvent(event, 'RECORD_MEASURES');
+      const dueAt = dueOf(event, MEASURES.deadlineId);
+      const late = dueAt !== undefined && Date.parse(event.at) > Date.parse(dueAt);
+      const flag = late ? { ...MEASURES, dueAt, reportedAt: event.at, consequences: measuresConsequences(context) } : undefined;
+      return {
+        measures: [...context.measures, { at: event.at, measures: event.measures }],
+        measuresTakenAt: event.at,
+        lateFlags: withFlag(context.lateFlags, MEASURES.deadlineId, flag),
+      };
+    }),
+    flagNoMeasures: assign(({ context, event }) => ({
+      lateFlags: withFlag(context.lateFlags, MEASURES.deadlineId, {
+        ...MEASURES,
+        ...(dueOf(event, MEASURES.deadlineId) ? { dueAt: dueOf(event, MEASURES.deadlineId)! } : {}),
+        consequences: measuresConsequences(context),
+      }),
+    })),
+    recordProposal: assign(({ event }) => ({ handlingProposedOn: shanghaiDateOf(event.at) })),
+    recordLicenceDecision: assign(({ event }) => {
+      assertEvent(event, ['REVOKE_LICENCE', 'DECLINE_REVOCATION']);
+      return event.type === 'REVOKE_LICENCE'
+        ? { licenceDecision: { outcome: 'revoked' as const, text: event.decision, at: event.at } }
+        : { licenceDecision: { outcome: 'declined' as const, text: event.reason, at: event.at } };
     }),
     /** The first local receipt starts the relay. */
     receive: assign(({ context, event }) => ({
@@ -399,7 +548,7 @@ export const leakMachine = setup({
       return { result: event.result, resultAt: event.at };
     }),
     recordStep: assign(({ context, event }) => {
-      assertEvent(event, ['ORDER_STOP', 'DECIDE_PENALTY', 'PROPOSE_HANDLING', 'REFER']);
+      assertEvent(event, ['ORDER_STOP', 'DECIDE_PENALTY', 'PROPOSE_HANDLING', 'REFER', 'CONCLUDE_NO_ACTION']);
       const text =
         event.type === 'ORDER_STOP'
           ? event.order
@@ -423,20 +572,153 @@ export const leakMachine = setup({
     summary: input.summary,
     discoveredAt: input.discoveredAt,
     discoveredOn: shanghaiDateOf(input.discoveredAt),
-    measures: [{ at: input.discoveredAt, measures: input.remedialMeasures }],
+    // Editions 1–3 recorded the start's measures at discovery; edition 4 when they were taken (the organ's knowledge unless stated).
+    ...(input.edition >= 4
+      ? {
+          knownAt: input.knownAt ?? input.discoveredAt,
+          measures: input.remedialMeasures
+            ? [{ at: input.measuresTakenAt ?? input.knownAt ?? input.discoveredAt, measures: input.remedialMeasures }]
+            : [],
+          ...(input.remedialMeasures ? { measuresTakenAt: input.measuresTakenAt ?? input.knownAt ?? input.discoveredAt } : {}),
+        }
+      : { measures: [{ at: input.discoveredAt, measures: input.remedialMeasures ?? '' }] }),
     hasSuperior: input.derived?.hasSuperior === true,
     licensedEnterprise: input.derived?.licensedEnterprise === true,
     relayTiers: Number(input.derived?.relayTiers ?? 1),
     relayIndex: -1,
     perTier: input.policy.leakRelayReading === 'per-tier',
-    lateFlags: [],
+    lateFlags: input.edition >= 4 ? startFlags(input, input.derived?.licensedEnterprise === true) : [],
     authoritySteps: [],
   }),
   initial: 'starting',
   states: {
     starting: {
       meta: { label: '登记泄密事件' },
-      always: [{ guard: 'networkOperator', target: 'operatorReporting' }, { guard: 'edition2', target: 'open' }, { target: 'reporting' }],
+      always: [
+        { guard: 'networkOperator', target: 'operatorReporting' },
+        { guard: 'edition4', target: 'underway' },
+        { guard: 'edition2', target: 'open' },
+        { target: 'reporting' },
+      ],
+    },
+
+    // Edition 4: the 24 hours from the organ's knowledge (Law 47), the first remedial measures judged
+    // (Regs 61 para 1), and the procedure closes only once the authority has recorded its handling;
+    // the written result runs from its 处理建议 (Regs 60).
+    underway: {
+      type: 'parallel',
+      meta: { label: '办理中（报告、补救、逐级报送、调查处理）', responsible: 'organ', basis: 'Regs 61; Law 47; Regs 60' },
+      on: { RECORD_MEASURES: { actions: 'recordMeasures' }, ...authoritySteps },
+      onDone: 'closed',
+      states: {
+        ...reportRegionsFrom('knownAt'),
+        remedy: {
+          meta: { label: '采取补救措施' },
+          initial: 'check',
+          states: {
+            check: {
+              meta: { label: '查明是否已采取补救措施' },
+              always: [{ guard: 'measuresTaken', target: 'taken' }, { target: 'pending' }],
+            },
+            pending: {
+              meta: {
+                label: '待采取补救措施',
+                responsible: 'organ',
+                deadline: {
+                  id: MEASURES.deadlineId,
+                  label: '立即采取补救措施（“立即”，本地策略）',
+                  rule: 'hours',
+                  n: { policy: 'leakRemedyHours' },
+                  from: 'knownAt',
+                  basis: 'Regs 61 para 1',
+                  responsible: 'organ',
+                },
+              },
+              on: {
+                RECORD_MEASURES: { target: 'taken', actions: 'takeMeasures' },
+                DEADLINE_PASSED: { guard: { type: 'passed', params: { id: MEASURES.deadlineId } }, actions: 'flagNoMeasures' },
+              },
+            },
+            taken: { type: 'final', meta: { label: '已采取补救措施' } },
+          },
+        },
+        handling: handlingRegion,
+        // Regs 71 para 3(3): once the reports and measures are settled, a ground for revocation goes to the licensing authority.
+        licence: {
+          meta: { label: '保密资质（《实施条例》第七十一条第三款第（三）项）' },
+          initial: 'settling',
+          states: {
+            settling: {
+              meta: { label: '待报告、补救办结后判断' },
+              always: [
+                { guard: and(['groundSettled', 'revocationGround']), target: 'proposed' },
+                { guard: 'groundSettled', target: 'notApplicable' },
+              ],
+            },
+            proposed: {
+              meta: { label: '待颁发资质的保密行政管理部门决定是否吊销保密资质', responsible: 'licensor', basis: 'Regs 71 para 3(3)' },
+              entry: { type: 'notify', params: { to: 'licensor', subject: 'leak-revocation-proposed', basis: 'Regs 71 para 3(3)' } },
+              on: {
+                REVOKE_LICENCE: {
+                  target: 'revoked',
+                  actions: [
+                    'recordLicenceDecision',
+                    { type: 'notify', params: { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' } },
+                  ],
+                },
+                DECLINE_REVOCATION: { target: 'declined', actions: 'recordLicenceDecision' },
+              },
+            },
+            revoked: { type: 'final', meta: { label: '已吊销保密资质' } },
+            declined: { type: 'final', meta: { label: '不予吊销保密资质（本地策略）' } },
+            notApplicable: { type: 'final', meta: { label: '无吊销保密资质的情形' } },
+          },
+        },
+        result: {
+          meta: { label: '书面告知处理结果' },
+          initial: 'awaitingProposal',
+          states: {
+            // Regs 60: the organ tells the result of handling the authority proposed; a decision, a
+            // transfer or "none needed" leaves it nothing to report (本地策略), though it may.
+            awaitingProposal: {
+              meta: { label: '待保密行政管理部门提出处理建议' },
+              on: {
+                PROPOSE_HANDLING: { target: 'pending', actions: 'recordProposal' },
+                DECIDE_PENALTY: 'notRequired',
+                REFER: 'notRequired',
+                CONCLUDE_NO_ACTION: 'notRequired',
+                REPORT_RESULT: {
+                  target: 'reported',
+                  actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }],
+                },
+              },
+            },
+            pending: {
+              meta: {
+                label: '待书面告知处理结果',
+                responsible: 'organ',
+                deadline: {
+                  id: 'result',
+                  label: '书面告知同级保密行政管理部门处理结果（自处理建议起，“及时”，本地策略）',
+                  rule: 'months',
+                  n: { policy: 'leakResultMonths' },
+                  from: 'handlingProposedOn',
+                  basis: 'Regs 60',
+                  responsible: 'organ',
+                },
+              },
+              on: {
+                REPORT_RESULT: {
+                  target: 'reported',
+                  actions: ['recordResult', { type: 'notify', params: { to: 'authority', subject: 'leak-result', basis: 'Regs 60' } }],
+                },
+              },
+            },
+            reported: { type: 'final', meta: { label: '已书面告知处理结果' } },
+            notRequired: { type: 'final', meta: { label: '无处理建议，无需书面告知（本地策略）' } },
+          },
+        },
+      },
     },
 
     // Edition 2: every obligation runs side by side; the procedure closes when all are met (Regs 60, 61).
@@ -501,6 +783,15 @@ export const leakMachine = setup({
         ...authoritySteps,
         REPORT_TO_RECEIVER: [
           {
+            guard: and(['relayed', 'edition4']),
+            target: 'operatorFollowUp',
+            actions: [
+              { type: 'judgeReport', params: operatorReport },
+              { type: 'notify', params: { to: 'receiver', subject: 'leak-operator-reported', basis: 'Law 34; Regs 39' } },
+              'receive',
+            ],
+          },
+          {
             guard: 'relayed',
             target: 'operatorRelay',
             actions: [
@@ -528,6 +819,22 @@ export const leakMachine = setup({
       on: { RECORD_MEASURES: { actions: 'recordMeasures' }, ...authoritySteps },
       initial: 'relaying',
       states: { relaying: relaying('#leak.closed') },
+    },
+
+    // Edition 4: the relay and the receiving secrecy authority's handling (Regs 60), side by side; it closes when both are done.
+    operatorFollowUp: {
+      type: 'parallel',
+      meta: { label: '逐级报送、调查处理', responsible: 'relayHolder', basis: 'Regs 61 para 2; Regs 60' },
+      on: { RECORD_MEASURES: { actions: 'recordMeasures' }, ...authoritySteps },
+      onDone: 'closed',
+      states: {
+        relay: {
+          meta: { label: '逐级报送' },
+          initial: 'relaying',
+          states: { relaying: relaying('relayed'), relayed: { type: 'final', meta: { label: '已报至国家保密行政管理部门' } } },
+        },
+        handling: handlingRegion,
+      },
     },
 
     // Edition 1 (procedures started before 2026-11-30) keeps its path: the result only after the

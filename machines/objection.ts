@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { interimProtection, type Interim } from '../domain/interim.js';
 import { routeObjection, type Route } from '../domain/routing.js';
 import {
+  ceilingCheck,
+  ceilingChecks,
   classificationChange,
   ClassificationSchema,
   DateSchema,
@@ -58,16 +60,35 @@ export const ObjectionStartSchema = z
 export type ObjectionStart = z.infer<typeof ObjectionStartSchema>;
 
 const decide = z.strictObject({ determination: DeterminationSchema });
+/** Law 20 para 2 on a position: its term from its own start, else the determined classification's, else the filing date (as termStart). */
+const positionCeiling = (d: Determination, termStart: string, field: string) =>
+  d.outcome === 'state-secret' ? ceilingCheck(d.classification, termStart, `${field}.classification`) : { errors: [], notes: [] };
+const decisionCeiling = (p: { determination: Determination }, c: Pick<ObjectionContext, 'termStart'>) =>
+  positionCeiling(p.determination, c.termStart, 'determination');
 const nothing = z.strictObject({ note: shortText().optional() });
 const holdersNotified = z.strictObject({ noticeRef: shortText(50).optional().describe('书面通知文号'), note: shortText().optional() });
 
 export const objectionEvents = {
-  CLASSIFIER_DECIDE: { label: '原定密机关、单位作出决定', by: ['classifier'], basis: 'Regs 26 para 1', schema: decide, fact: true },
+  CLASSIFIER_DECIDE: {
+    label: '原定密机关、单位作出决定',
+    by: ['classifier'],
+    basis: 'Regs 26 para 1',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
   // Regs 26 names no acceptance: it records the objector's choice (before a provincial decision becomes final, see provincialDecided).
   ACCEPT: { label: '异议方接受决定', by: ['objector'], schema: nothing, fact: true },
   ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
-  AUTHORITY_DECIDE: { label: '保密行政管理部门作出决定', by: ['authority'], basis: 'Regs 26 para 2', schema: decide, fact: true },
-  // Regs 26 para 2(2) names no subject for the further step: any party that disagrees with the provincial decision.
+  AUTHORITY_DECIDE: {
+    label: '保密行政管理部门作出决定',
+    by: ['authority'],
+    basis: 'Regs 26 para 2',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
+  // Regs 26 para 2(2): the objector (edition 4, see mayAppeal); the classifier stays a sender for the procedures of editions 2–3.
   APPEAL: {
     label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定',
     by: ['objector', 'classifier'],
@@ -75,7 +96,14 @@ export const objectionEvents = {
     schema: nothing,
     fact: true,
   },
-  NATIONAL_DECIDE: { label: '国家保密行政管理部门作出决定', by: ['national'], basis: 'Regs 26 para 2(2)', schema: decide, fact: true },
+  NATIONAL_DECIDE: {
+    label: '国家保密行政管理部门作出决定',
+    by: ['national'],
+    basis: 'Regs 26 para 2(2)',
+    schema: decide,
+    fact: true,
+    check: decisionCeiling,
+  },
   // Law 23 para 2 (written notice of a change) and Regs 21 para 1 (markings changed); Law 22 para 3 forbids markings on what is not a secret.
   NOTIFY_HOLDERS: {
     label: '书面通知知悉范围，变更或者解除国家秘密标志',
@@ -218,8 +246,16 @@ export const objectionMachine = setup({
     withdrawnObjection: ({ context }) => context.withdrawnOn !== undefined,
     edition1: ({ context }) => !edition2({ context }),
     acceptance: ({ context }) => edition2({ context }) && context.acceptedOn === undefined,
-    /** The objector who accepted the provincial decision has waived its appeal; the classifier keeps its own. */
-    mayAppeal: ({ context, event }) => !(context.acceptedOn && event.actor.id === context.parties.objector?.id),
+    /**
+     * Editions 2–3: the objector who accepted the provincial decision has waived its appeal; the classifier
+     * kept its own. Edition 4: only the objector appeals — para 2's subject, 机关、单位…仍有异议的, is the
+     * objecting organ, and item (二)'s second clause continues that sentence.
+     */
+    mayAppeal: ({ context, event }) =>
+      context.edition >= 4
+        ? event.actor.id === context.parties.objector?.id
+        : !(context.acceptedOn && event.actor.id === context.parties.objector?.id),
+    edition4: ({ context }) => context.edition >= 4,
   },
   actions: {
     notify: notifyEffect,
@@ -420,7 +456,7 @@ export const objectionMachine = setup({
         label: '省级保密行政管理部门已作出决定',
         responsible: 'objector',
         basis: 'Regs 26 para 2(2)',
-        // Either party may appeal (see APPEAL); the reminders go to the objector, whose objection it is.
+        // The objector appeals (edition 4; before, the classifier too: see mayAppeal); the reminders go to it.
         deadline: {
           id: 'appeal-choice',
           label: '对省级决定报国家保密行政管理部门确定的期限（本地策略；期满未报，省级决定即为最终决定）',
@@ -435,7 +471,9 @@ export const objectionMachine = setup({
       on: {
         // Edition 2: the objector's acceptance is recorded, and the original classifier may still
         // appeal until the window passes; then the provincial decision is final. Edition 1 closed on it.
+        // Edition 4: no one else may appeal, so the objector's acceptance makes the provincial decision final.
         ACCEPT: [
+          { guard: 'edition4', ...finalDecision('authority', 'Regs 26 para 2(2)') },
           { guard: 'acceptance', actions: 'recordAcceptance' },
           { guard: 'edition1', ...finalDecision('authority', 'Regs 26 para 2(2)') },
         ],
@@ -527,4 +565,8 @@ export const objectionProcedure = defineProcedure({
   startFact: 'filedOn',
   startFieldsInContext: { claim: 'positions.objector' },
   events: objectionEvents,
+  checkStart: (input: ObjectionStart) => {
+    const termStart = input.determined.since ?? input.filedOn;
+    return ceilingChecks(ceilingCheck(input.determined, termStart, 'determined'), positionCeiling(input.claim, termStart, 'claim'));
+  },
 });

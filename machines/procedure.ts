@@ -65,6 +65,19 @@ export interface StateMeta {
   eventBasis?: Readonly<Record<string, string>>;
 }
 
+/** A field a check refuses, in English (the log, API clients) and Chinese (the pages). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  messageZh?: string;
+}
+
+/** What a check beyond the schema finds: errors refuse; notes go into the audit entry (e.g. the other provision a term rests on). */
+export interface CheckResult {
+  errors: FieldIssue[];
+  notes: string[];
+}
+
 export interface EventSpec {
   label: string;
   schema: z.ZodType;
@@ -83,6 +96,12 @@ export interface EventSpec {
    * refuses it ('limit-reached', nothing recorded), so no party can grow a procedure without bound.
    */
   max?: number;
+  /**
+   * A check that needs the procedure's context (e.g. Law 20 para 2, from the term's start): its
+   * errors refuse the event in the validator only, so events accepted before it existed replay;
+   * its notes are added to the audit entry.
+   */
+  check?(payload: Record<string, unknown>, context: Record<string, unknown>): CheckResult;
 }
 
 /** The envelope the driver adds to every event it feeds the machine. */
@@ -122,9 +141,13 @@ export interface ProcedureContext {
  * histories of procedures still open replay as they ran; a guard that changes an outcome on a
  * recorded path checks `context.edition`. 1: before 2026-11-30. 2: the statute off the happy
  * path (issue 11). 3: an expert consultation opened after the appraisal deadline stops no clock
- * (Regs 63 para 2). The driver records the edition with `patched` (workflows/driver.ts).
+ * (Regs 63 para 2). 4: the law's third reading (issue 26): the leak's reports from the organ's
+ * knowledge, its remedial measures judged, its closing after the authority's handling and the
+ * licensing authority's decision on a revocation (Law 47; Regs 60, 61, 71 para 3(3)); the objector
+ * alone appeals (Regs 26 para 2); the unclear matter's receipt (Regs 25 para 2); a fact entered late
+ * is to be confirmed (SPEC §3.7). The driver records the edition with `patched` (workflows/driver.ts).
  */
-export const CURRENT_EDITION = 3;
+export const CURRENT_EDITION = 4;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {
@@ -197,6 +220,8 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    */
   oneFor?(input: I): string;
   events: Record<string, EventSpec>;
+  /** A check of the start input beyond its schema (as EventSpec.check): the API refuses on its errors, the start's audit entry keeps its notes. */
+  checkStart?(input: I): CheckResult;
 }
 
 /** A procedure's definition, with its kind and start input inferred: its resolver must take that input. */

@@ -6,6 +6,7 @@ import { assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Route } from '../domain/routing.js';
 import {
+  ceilingCheck,
   classificationChange,
   ClassificationSchema,
   DateSchema,
@@ -39,6 +40,15 @@ export const UnclearMatterStartSchema = z.strictObject({
 });
 export type UnclearMatterStart = z.infer<typeof UnclearMatterStartSchema>;
 
+/**
+ * Law 20 para 2 on a determination: its term from its own start, else the proposal's, else the
+ * 拟定日期 (本地策略: the day the matter's document was drafted stands for its 制发日, Regs 19 para 2).
+ */
+const determinationCeiling = (p: { determination: Determination }, c: Pick<UnclearMatterContext, 'proposal' | 'draftedOn'>) =>
+  p.determination.outcome === 'state-secret'
+    ? ceilingCheck(p.determination.classification, c.proposal.since ?? c.draftedOn, 'determination.classification')
+    : { errors: [], notes: [] };
+
 export const unclearMatterEvents = {
   SUBMIT_REPORT: {
     label: '报送有关部门确定',
@@ -47,12 +57,22 @@ export const unclearMatterEvents = {
     schema: z.strictObject({ reportNumber: shortText(50).optional().describe('报告文号') }),
     fact: true,
   },
+  // Edition 4: the authority records when it received the report (Regs 25 para 2 接到报告后): its 10 working days run from then.
+  RECEIVE_REPORT: {
+    label: '接到报告（登记接收日期）',
+    by: ['authority'],
+    basis: 'Regs 25 para 2',
+    schema: z.strictObject({ note: shortText().optional() }),
+    fact: true,
+    max: 1,
+  },
   DETERMINE: {
     label: '作出决定',
     by: ['authority'],
     basis: 'Regs 25 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
     fact: true,
+    check: determinationCeiling,
   },
   FILE_RECORD: {
     label: '报国家保密行政管理部门备案',
@@ -74,6 +94,7 @@ export const unclearMatterEvents = {
     basis: 'Law 17 para 3; Regs 17 para 2',
     schema: z.strictObject({ determination: DeterminationSchema }),
     fact: true,
+    check: determinationCeiling,
   },
   NOTIFY_HOLDERS: {
     label: '书面通知知悉范围，变更或者解除国家秘密标志',
@@ -177,6 +198,7 @@ export const unclearMatterMachine = setup({
   types: { meta: {} as StateMeta, context: {} as UnclearMatterContext, events: {} as Events, input: {} as UnclearMatterInput },
   guards: {
     beyondOwnAuthority: ({ context }) => context.variant === 'beyond-authority',
+    edition4: ({ context }) => context.edition >= 4,
     /** Regs 25 para 2: a provincial authority's determination of a reported matter is filed with the national one. */
     filingRequired: ({ context }) => context.variant === 'unclear' && context.parties.authority?.tier === 'provincial',
     filingAndMarkings: ({ context }) =>
@@ -242,6 +264,8 @@ export const unclearMatterMachine = setup({
         label: '待确定',
         responsible: 'authority',
         basis: 'Regs 25 para 2',
+        // Until the authority records its receipt (edition 4), the report counts as received the day it was
+        // submitted (本地策略: never a later end than the true one); the receipt then re-dates it.
         deadline: {
           id: 'determination',
           label: '确定期限（接到报告后10个工作日）',
@@ -252,7 +276,7 @@ export const unclearMatterMachine = setup({
           responsible: 'authority',
         },
       },
-      on: { DETERMINE: determined('Regs 25 para 2') },
+      on: { RECEIVE_REPORT: { guard: 'edition4', actions: 'recordReceipt' }, DETERMINE: determined('Regs 25 para 2') },
     },
     /** What follows from the determination: the provincial filing, and telling the holders where it changes the proposal. */
     applying: {
@@ -338,4 +362,6 @@ export const unclearMatterProcedure = defineProcedure({
   startedBy: 'organId',
   startFact: 'draftedOn',
   events: unclearMatterEvents,
+  // Law 20 para 2 on the proposal, its term from the 拟定日期 where it states no start (本地策略, as above).
+  checkStart: (input: UnclearMatterStart) => ceilingCheck(input.proposal, input.draftedOn, 'proposal'),
 });

@@ -12,6 +12,7 @@ import { activeDeadlines } from '../machines/procedure.js';
 import { skipPastReminders } from './alarms.js';
 import { calendarOf } from './calendars.js';
 import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
+import { LATE_ENTRY_ZH } from '../domain/labels.zh.js';
 import { acts, ctx, live, nowIso, record, SYSTEM, type Run } from './state.js';
 import type { Actor } from './types.js';
 
@@ -68,10 +69,12 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
       }
       r.metAt = new Date(factMs).toISOString();
       r.status = factMs <= Date.parse(r.dueAt) ? 'met' : 'met_late';
+      // Edition 4: in time by the sender's word, entered after the deadline fired: to be confirmed (SPEC §3.7).
+      if (r.status === 'met' && r.dueFired && run.s.edition >= 4) r.lateEntry = { enteredAt: nowIso(), confirmed: false };
       record(run, {
         kind: 'deadline-met',
         actor: SYSTEM,
-        summary: `${r.label}：${r.status === 'met' ? '按期完成' : '逾期完成'}`,
+        summary: `${r.label}：${r.lateEntry ? LATE_ENTRY_ZH.pending : r.status === 'met' ? '按期完成' : '逾期完成'}`,
         basis: r.basis,
         deadlineKey: r.key,
       });

@@ -14,6 +14,7 @@ import { runEffects } from './deliveries.js';
 import { appliedInRecord } from './recorder.js';
 import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
 import { FIELD_LABELS } from '../domain/form-labels.zh.js';
+import { LATE_ENTRY_ZH } from '../domain/labels.zh.js';
 import {
   actorLabel,
   checkOccurredAt,
@@ -74,9 +75,57 @@ function occurredAtOf(run: Run, req: Omit<EventRequest, 'sealedFor'>): { at?: st
   });
 }
 
+/**
+ * A driver-level event, of every procedure (SPEC §3.7): another party confirms the instant of a fact
+ * entered after its deadline fired (`lateEntry`), payload `{ deadlineKey }`.
+ */
+export const CONFIRM_ENTRY = 'CONFIRM_ENTRY';
+
+/** Why a CONFIRM_ENTRY cannot be applied: no such entry awaiting confirmation, or the sender is the party whose step it was. */
+function confirmRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>): EventRejection | undefined {
+  const base = { state: stateName(run), allowedEvents: allowedEvents(run).map((e) => e.type) };
+  const key = (req.payload as { deadlineKey?: unknown } | undefined)?.deadlineKey;
+  const r = run.s.deadlines.find((d) => d.key === key && d.lateEntry && !d.lateEntry.confirmed);
+  if (!r)
+    return {
+      ...base,
+      code: 'invalid-payload',
+      message: `${CONFIRM_ENTRY}: no step ${String(key)} entered late awaiting confirmation`,
+      messageZh: REJECTIONS_ZH.invalidPayload(LATE_ENTRY_ZH.event, []),
+      fieldErrors: [{ field: 'deadlineKey', message: 'a deadline record whose lateEntry awaits confirmation' }],
+    };
+  const parties = Object.values(ctx(run).parties).flatMap((p) => (p ? [p.id] : []));
+  if (!parties.includes(req.actor?.id) || req.actor.id === r.responsible.id)
+    return {
+      ...base,
+      code: 'not-authorized',
+      message: `${CONFIRM_ENTRY} of ${r.key} is for another party of the procedure than ${r.responsible.id}, whose step it was`,
+      messageZh: REJECTIONS_ZH.notSender(LATE_ENTRY_ZH.event, [], req.actor && (req.actor.name ?? req.actor.id)),
+    };
+  return undefined;
+}
+
+/** Confirms a late entry's instant: recorded in the deadline and the audit trail, with who confirmed it. */
+function confirmEntry(run: Run, req: EventRequest): EventResult {
+  const r = run.s.deadlines.find((d) => d.key === (req.payload as { deadlineKey: string }).deadlineKey)!;
+  const by = actorLabel(req.actor) ?? req.actor.name ?? req.actor.id;
+  r.lateEntry = { ...r.lateEntry!, confirmed: true, confirmedAt: nowIso(), confirmedBy: by };
+  record(run, {
+    kind: 'deadline-met',
+    actor: req.actor,
+    by,
+    summary: `${r.label}：${LATE_ENTRY_ZH.confirmed(by)}`,
+    basis: r.basis,
+    deadlineKey: r.key,
+  });
+  upsertAttributes(run);
+  return result(run);
+}
+
 /** Why an event cannot be applied now, or undefined: shared by validator and handler. */
 export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, validating = false): EventRejection | undefined {
   const { def } = run;
+  if (req.type === CONFIRM_ENTRY) return confirmRejection(run, req);
   const allowedSpecs = allowedEvents(run);
   const allowed = allowedSpecs.map((e) => e.type);
   const base = { state: stateName(run), allowedEvents: allowed };
@@ -123,7 +172,9 @@ export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, v
   if (roleMissing) return { ...base, code: 'not-authorized', ...roleMissing };
   const payload = spec.schema.safeParse(req.payload ?? {});
   const occurred = occurredAtOf(run, req);
-  const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...(occurred.error ? [occurred.error] : [])];
+  // A check beyond the schema (EventSpec.check) in the validator only: events accepted before it replay.
+  const checked = validating && payload.success && spec.check ? spec.check(payload.data as Record<string, unknown>, ctx(run)).errors : [];
+  const fieldErrors = [...(payload.success ? [] : zodFieldErrors(payload.error)), ...checked, ...(occurred.error ? [occurred.error] : [])];
   if (fieldErrors.length) {
     // The fields by their words where the forms share one (each field's own reason is in fieldErrors).
     const leaf = (field: string) => field.split('.').findLast((k) => !/^\d+$/.test(k)) ?? '';
@@ -172,6 +223,7 @@ export async function apply(
   attributes = true,
 ): Promise<void> {
   const from = activePaths(run.snapshot).join(' + ');
+  const notes = run.def.events[type]?.check?.(payload, ctx(run)).notes ?? [];
   const [next, effects] = transition(run.def.machine, run.snapshot, machineEvent(run, type, payload, actor, occurredAt));
   setSnapshot(run, next);
   run.s.eventCounts[type] = (run.s.eventCounts[type] ?? 0) + 1;
@@ -182,7 +234,7 @@ export async function apply(
     actor,
     ...(by ? { by } : {}),
     ...(occurredAt ? { occurredAt } : {}),
-    summary: `${label}：${from === to ? from : `${from} → ${to}`}`,
+    summary: `${label}：${from === to ? from : `${from} → ${to}`}${notes.map((n) => `；${n}`).join('')}`,
     basis,
     event: { type, payload },
     from,
@@ -246,6 +298,11 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
   return withLock(run, async () => {
     const problem = eventRejection(run, req);
     if (problem) throw invalidEvent(problem);
+    if (req.type === CONFIRM_ENTRY) {
+      const confirmed = confirmEntry(run, req);
+      if (hash) rememberApplied(run, hash);
+      return confirmed;
+    }
     const spec = run.def.events[req.type]!;
     await apply(
       run,

@@ -58,7 +58,7 @@ export function openingState(def: ProcedureDefinition, id: string, o: StartOf): 
     kind: 'started',
     actor: o.starter,
     ...(by ? { by } : {}),
-    summary: `${def.label}启动：${stateLabel(run)}`,
+    summary: `${def.label}启动：${stateLabel(run)}${(def.checkStart?.(o.start).notes ?? []).map((n) => `；${n}`).join('')}`,
     basis: def.basis,
     to: stateName(run),
   });

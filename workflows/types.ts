@@ -98,6 +98,11 @@ export interface DeadlineRecord extends Deadline {
   overdueCount: number;
   /** The last rung of the escalation ladder reached (SPEC §1). */
   escalationRung: number;
+  /**
+   * Edition 4 (SPEC §3.7): met by a fact dated before the deadline but entered after it passed, on the
+   * sender's word: 逾期录入、待确认 until another party of the procedure confirms the instant.
+   */
+  lateEntry?: { enteredAt: string; confirmed: boolean; confirmedAt?: string; confirmedBy?: string };
 }
 
 export type AuditKind =

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES, procedureOf } from '../../machines/index.js';
+import type { ProcedureDefinition } from '../../machines/procedure.js';
 import { TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
 import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
@@ -260,10 +261,11 @@ export const procedureRoutes =
               );
             }
             // A start fact (拟定日期、发现时刻 …) records what has happened: not in the future (SPEC §2), as occurredAt.
-            const future = checkStartFacts([def.startFact], req.body as Record<string, unknown>, Date.now()).map((f) => ({
-              ...f,
-              field: `body.${f.field}`,
-            }));
+            // And what the definition checks beyond the schema (e.g. Law 20 para 2 from the term's start).
+            const future = [
+              ...checkStartFacts([def.startFact], req.body as Record<string, unknown>, Date.now()),
+              ...((def as ProcedureDefinition).checkStart?.(req.body).errors ?? []),
+            ].map((f) => ({ ...f, field: `body.${f.field}` }));
             if (future.length)
               throw new ApiError(400, 'Invalid request', future.map((f) => `${f.field}: ${f.message}`).join('; '), { fieldErrors: future });
             // The same rule as the preparation's (resolve-parties.ts) and the start page's offer (workbench.ts).

@@ -474,6 +474,8 @@ describe('the workbench: each procedure carried out in the browser by its partie
     expect(await offered(relayPages[0]!, id)).not.toContain('RELAY');
     const xu = await signIn(person('auth-440106', 'p-thb-xu', '徐某', 'head'));
     await act(xu, id, 'ORDER_STOP', { order: '立即停止使用互联网邮箱处理涉密文件' });
+    // Edition 4: the written result follows the authority's 处理建议 (Regs 60).
+    await act(xu, id, 'PROPOSE_HANDLING', { proposal: '对直接责任人员给予处分' });
     const he = await signIn(person('org-th-office', 'p-th-he', '何某', 'head'));
     await act(he, id, 'REPORT_RESULT', { result: '已查明原因，责任人已处理' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);

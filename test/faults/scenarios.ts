@@ -93,9 +93,10 @@ export const SCENARIOS: Scenario[] = [
       { day: 2.7, type: 'RELAY', by: 'auth-440106' },
       { day: 4.25, type: 'RELAY', by: 'auth-440100' },
       { day: 5.35, type: 'RELAY', by: 'auth-440000' },
-      // After the relay: the authority's Regs 60 order, measures still recorded, then the written result.
+      // After the relay: the authority's Regs 60 order, measures still recorded, its 处理建议, then the written result.
       { day: 6.3, type: 'ORDER_STOP', by: 'auth-440106', payload: { order: '停止使用涉事设备' } },
       { day: 10.3, type: 'RECORD_MEASURES', by: 'org-th-office', payload: { measures: '追回载体' } },
+      { day: 20.3, type: 'PROPOSE_HANDLING', by: 'auth-440106', payload: { proposal: '对直接责任人员给予处分' } },
       { day: 43.45, type: 'REPORT_RESULT', by: 'org-th-office', payload: { result: '已查明' } },
     ],
     final: 'closed',

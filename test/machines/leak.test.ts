@@ -26,13 +26,16 @@ const reports: Deadlines = {
   'report-authority': { dueAt: due24h },
   'report-superior': { dueAt: due24h },
   'report-receiver': { dueAt: '2025-09-30T14:30:00.000Z' },
+  remedy: { dueAt: '2025-09-30T14:30:00.000Z' },
 };
 
-const input = (organId: string, over: Record<string, unknown> = {}, policy: Policy = DEFAULT_POLICY, edition = CURRENT_EDITION) => {
+// Edition 3's rules unless a test names another: procedures started before edition 4 keep them (edition 4 below).
+const input = (organId: string, over: Record<string, unknown> = {}, policy: Policy = DEFAULT_POLICY, edition = 3) => {
   const s = LeakStartSchema.parse({ organId, incidentRef: 'I', summary: 'S', discoveredAt, remedialMeasures: 'M', ...over });
   return machineInput(s, { ...leakParties(reg, s), policy }, edition);
 };
-const operator = (receiverId: string) => input('ent-gz-net', { variant: 'network-operator', receiverId });
+const operator = (receiverId: string, edition = 3) =>
+  input('ent-gz-net', { variant: 'network-operator', receiverId }, DEFAULT_POLICY, edition);
 
 type Snap = SnapshotFrom<typeof leakMachine>;
 const start = (i: unknown) => initialTransition(leakMachine, i as never)[0] as Snap;
@@ -55,6 +58,11 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
     ev('DECIDE_PENALTY', { decision: 'D' }),
     ev('PROPOSE_HANDLING', { proposal: 'P' }),
     ev('REFER', { to: 'judicial', note: 'N' }),
+    ev('CONCLUDE_NO_ACTION', { note: 'N' }),
+    ev('REPORT_TO_AUTHORITY', {}, reports, '2025-10-01T14:00:00.000Z'), // late
+    ev('REVOKE_LICENCE', { decision: 'D' }),
+    ev('DECLINE_REVOCATION', { reason: 'R' }),
+    ev('DEADLINE_PASSED', { deadlineId: 'remedy' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-superior' }, reports),
     ev('DEADLINE_PASSED', { deadlineId: 'report-receiver' }, reports),
@@ -69,9 +77,20 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
       operator('auth-440100'),
       operator('auth-000000'),
       operator('org-gz-psb'),
+      input('org-nj-bureau', { remedialMeasures: undefined }, DEFAULT_POLICY, CURRENT_EDITION),
+      input('org-central-ministry', {}, DEFAULT_POLICY, CURRENT_EDITION),
+      operator('auth-440100', CURRENT_EDITION),
+      input('ent-gz-tech', {}, DEFAULT_POLICY, CURRENT_EDITION),
     ];
-    // Told apart by relay position, result and late flags (the lists of steps and measures grow without end).
-    const key = (c: LeakContext) => [c.relayIndex, c.result !== undefined, c.lateFlags.length];
+    // Told apart by relay position, result, late flags, measures and proposal (the lists of steps and measures grow without end).
+    const key = (c: LeakContext) => [
+      c.relayIndex,
+      c.result !== undefined,
+      c.lateFlags.length,
+      c.measuresTakenAt !== undefined,
+      c.handlingProposedOn !== undefined,
+      c.licenceDecision?.outcome,
+    ];
     const { states, transitions } = coverage(leakMachine, inputs, events, key as never);
     expect([...states].sort()).toEqual(restingLeaves(leakMachine));
     const taken = new Set([...transitions].map((t) => t.split(':')[0]));
@@ -358,5 +377,147 @@ describe('泄密报告 machine (Regs 61; Regs 60; Law 34; Regs 39)', () => {
         .filter(([, e]) => !e.fact)
         .map(([k]) => k),
     ).toEqual([]);
+  });
+});
+
+describe('泄密报告, edition 4: the person and the organ (Law 47), remedial measures judged, closing after the authority’s handling (Regs 60, 61)', () => {
+  const e4 = (organId: string, over: Record<string, unknown> = {}) => input(organId, over, DEFAULT_POLICY, 4);
+  const knownAt = '2025-10-01T10:00:00+08:00'; // 12.5 hours after the person found it
+  const requestOf = (s: Snap, id: string) => deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === id);
+
+  it("runs the organ's 24 hours from its knowledge, and flags the person's report later than the policy period (Law 47 及时, 本地策略)", () => {
+    const s = start(e4('org-th-office', { knownAt }));
+    expect(requestOf(s, 'report-authority')!.period).toMatchObject({ rule: 'hours', n: 24, from: knownAt });
+    expect(requestOf(s, 'report-superior')!.period).toMatchObject({ from: knownAt });
+    // The person's delay (12.5 h against 4 h) is flagged; the organ is not, for reporting 20 h after it knew.
+    expect(s.context.lateFlags).toEqual([
+      {
+        obligation: '发现人及时报告机关、单位',
+        deadlineId: 'person-report',
+        dueAt: '2025-09-30T17:30:00.000Z',
+        reportedAt: '2025-10-01T02:00:00.000Z',
+        consequences: [{ basis: 'Law 47', consequence: expect.stringContaining('本地策略') }],
+      },
+    ]);
+    const known24h = { 'report-authority': { dueAt: '2025-10-02T02:00:00.000Z' } };
+    const reported = send(s, ev('REPORT_TO_AUTHORITY', {}, known24h, '2025-10-01T22:00:00.000Z'));
+    expect(reported.context.lateFlags.map((f) => f.deadlineId)).toEqual(['person-report']);
+    // Found and known at once (the organ found it itself): no person's flag, the 24 hours from discovery.
+    const own = start(e4('org-th-office'));
+    expect(own.context.lateFlags).toEqual([]);
+    expect(requestOf(own, 'report-authority')!.period).toMatchObject({ from: discoveredAt });
+  });
+
+  it('refuses a knowledge or measures instant before the discovery', () => {
+    const r = LeakStartSchema.safeParse({
+      organId: 'o',
+      incidentRef: 'I',
+      summary: 'S',
+      discoveredAt,
+      knownAt: '2025-09-30T21:00:00+08:00',
+    });
+    expect(r.success).toBe(false);
+    expect(zodFieldErrors(r.error!)).toMatchObject([{ field: 'knownAt' }]);
+  });
+
+  it('starts with no measures taken; the first ones, recorded later than 立即 (policy hours from the knowledge), are flagged 未及时采取补救措施 with their articles', () => {
+    const s = start(e4('ent-gz-tech', { remedialMeasures: undefined }));
+    expect(s.context.measures).toEqual([]);
+    expect(activePaths(s)).toContain('underway.remedy.pending');
+    expect(requestOf(s, 'remedy')).toMatchObject({ fromPolicy: true, period: { rule: 'hours', n: 1, from: discoveredAt } });
+    const late = send(s, ev('RECORD_MEASURES', { measures: '封存设备' }, reports, '2025-09-30T16:30:00.000Z'));
+    expect(late.context.measuresTakenAt).toBe('2025-09-30T16:30:00.000Z');
+    expect(activePaths(late)).toContain('underway.remedy.taken');
+    expect(late.context.lateFlags).toEqual([
+      {
+        obligation: '未及时采取补救措施',
+        deadlineId: 'remedy',
+        dueAt: reports.remedy!.dueAt,
+        reportedAt: '2025-09-30T16:30:00.000Z',
+        consequences: [
+          { basis: 'Regs 67 para 1(8)', consequence: expect.stringContaining('未及时采取补救措施') },
+          { basis: 'Regs 71 para 1', consequence: expect.any(String) },
+          { basis: 'Regs 71 para 3(3)', consequence: expect.stringContaining('未立即采取补救措施：并处吊销保密资质') },
+        ],
+      },
+    ]);
+    // None taken when the period passes: flagged then, and kept once they are taken late.
+    const none = send(s, ev('DEADLINE_PASSED', { deadlineId: 'remedy' }, reports));
+    expect(none.context.lateFlags.map((f) => [f.deadlineId, f.reportedAt])).toEqual([['remedy', undefined]]);
+  });
+
+  it('judges the measures the start states by when they were first taken: in time, none; later, flagged', () => {
+    expect(start(e4('org-th-office', { measuresTakenAt: '2025-09-30T22:00:00+08:00' })).context.lateFlags).toEqual([]);
+    const late = start(e4('org-th-office', { measuresTakenAt: '2025-10-01T09:00:00+08:00' }));
+    expect(late.context.lateFlags).toMatchObject([{ deadlineId: 'remedy', reportedAt: '2025-10-01T01:00:00.000Z' }]);
+    expect(activePaths(late)).toContain('underway.remedy.taken');
+  });
+
+  const allDone = (s: Snap) => relayAll(send(s, ev('REPORT_TO_AUTHORITY', {}, reports), ev('REPORT_TO_SUPERIOR', {}, reports)));
+
+  it('does not close on the reports, the relay and a written result until the authority records its handling; a step after them is still recorded (Regs 60)', () => {
+    const s = send(allDone(start(e4('org-th-office'))), ev('REPORT_RESULT', { result: 'R' }));
+    expect(s.status).toBe('active');
+    expect(activePaths(s)).toContain('underway.handling.investigating');
+    expect(s.can(ev('PROPOSE_HANDLING', { proposal: 'P' }) as never)).toBe(true);
+    const closed = send(s, ev('PROPOSE_HANDLING', { proposal: '对责任人给予处分' }));
+    expect(closed.status).toBe('done');
+    expect(closed.context.authoritySteps.map((a) => a.step)).toEqual(['PROPOSE_HANDLING']);
+  });
+
+  it("runs the written result from the authority's 处理建议, not from discovery; a decision or 'none needed' leaves none due (本地策略)", () => {
+    const s = allDone(start(e4('org-th-office')));
+    expect(requestOf(s, 'result')).toBeUndefined();
+    const proposed = send(s, ev('PROPOSE_HANDLING', { proposal: 'P' }, {}, '2025-11-10T02:00:00.000Z'));
+    expect(requestOf(proposed, 'result')).toMatchObject({ fromPolicy: true, period: { rule: 'months', n: 3, from: '2025-11-10' } });
+    expect(proposed.status).toBe('active');
+    expect(send(proposed, ev('REPORT_RESULT', { result: 'R' })).status).toBe('done');
+    expect(send(s, ev('CONCLUDE_NO_ACTION', { note: '无需追究责任' })).status).toBe('done');
+  });
+
+  it("a network operator's case stays open after the relay reaches the national authority until the receiving authority's handling, whose steps it still takes (Regs 60)", () => {
+    let s = send(start(operator('auth-440100', 4)), ev('REPORT_TO_RECEIVER', {}, reports));
+    s = relayAll(s);
+    expect(activePaths(s)).toEqual(['operatorFollowUp.relay.relayed', 'operatorFollowUp.handling.investigating']);
+    expect(s.can(ev('ORDER_STOP', { order: 'O' }) as never)).toBe(true);
+    s = send(s, ev('ORDER_STOP', { order: 'O' }), ev('DECIDE_PENALTY', { decision: 'D' }));
+    expect(s.status).toBe('done');
+    expect(s.context.authoritySteps.map((a) => a.step)).toEqual(['ORDER_STOP', 'DECIDE_PENALTY']);
+  });
+});
+
+describe('泄密报告, edition 4: a revocation that can be reached (Regs 71 para 3(3))', () => {
+  const late = { 'report-authority': { dueAt: due24h } };
+  const settle = (s: Snap, when: string) => send(s, ev('REPORT_TO_AUTHORITY', {}, late, when));
+
+  it('a licensed enterprise that reported late is put to the authority that granted its licence, which revokes, or declines with a reason (本地策略); both are recorded', () => {
+    const i = input('ent-gz-tech', {}, DEFAULT_POLICY, 4);
+    expect(i.parties.licensor).toMatchObject({ id: 'auth-440000', type: 'authority' });
+    let s = start(i);
+    expect(activePaths(s)).toContain('underway.licence.settling');
+    s = settle(s, '2025-10-01T14:00:00.000Z');
+    expect(activePaths(s)).toContain('underway.licence.proposed');
+    const [revoked, effects] = transition(leakMachine, s, ev('REVOKE_LICENCE', { decision: '保吊字〔2025〕1号' }) as never);
+    expect(activePaths(revoked)).toContain('underway.licence.revoked');
+    expect((revoked as Snap).context.licenceDecision).toMatchObject({ outcome: 'revoked', text: '保吊字〔2025〕1号' });
+    expect(effects.filter((a) => a.type === 'notify').map((a) => a.params)).toEqual([
+      { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' },
+    ]);
+    const declined = send(s, ev('DECLINE_REVOCATION', { reason: '情节轻微' }));
+    expect(declined.context.licenceDecision).toMatchObject({ outcome: 'declined', text: '情节轻微' });
+    // It closes only once the licensing authority has decided, besides the other duties.
+    const rest = (x: Snap) => relayAll(send(x, ev('CONCLUDE_NO_ACTION', { note: 'N' })));
+    expect(rest(s).status).toBe('active');
+    expect(rest(declined).status).toBe('done');
+  });
+
+  it('is not proposed while a flag may still be withdrawn, nor when the report was made in time', () => {
+    const s = start(input('ent-gz-tech', {}, DEFAULT_POLICY, 4));
+    const flagged = send(s, ev('DEADLINE_PASSED', { deadlineId: 'report-authority' }, late));
+    expect(activePaths(flagged)).toContain('underway.licence.settling');
+    // Entered late, made in time: the flag is withdrawn and there is nothing to propose.
+    const inTime = send(flagged, ev('REPORT_TO_AUTHORITY', {}, late, '2025-10-01T10:00:00.000Z'));
+    expect(activePaths(inTime)).toContain('underway.licence.notApplicable');
+    expect(activePaths(start(input('org-th-office', {}, DEFAULT_POLICY, 4)))).toContain('underway.licence.settling');
   });
 });

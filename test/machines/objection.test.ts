@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { objectionEvents, objectionMachine, ObjectionStartSchema, type ObjectionContext } from '../../machines/objection.js';
+import {
+  objectionEvents,
+  objectionMachine,
+  objectionProcedure,
+  ObjectionStartSchema,
+  type ObjectionContext,
+} from '../../machines/objection.js';
 import { activeDeadlines, eventBasisIn, stateMetaOf } from '../../machines/procedure.js';
 import { objectionParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
@@ -299,7 +305,16 @@ describe('异议处理 machine (Regs 26)', () => {
         expect(deadlineIds(run(input({ determined: cls('confidential') }, 1), path.slice(0, i)).s)).toEqual([]);
     });
 
-    it('the original classifier may also take a provincial decision to the national authority (Regs 26 para 2(2))', () => {
+    it('edition 4: only the objector appeals a provincial decision, para 2’s subject (机关、单位…仍有异议的); its acceptance makes the decision final (Regs 26 para 2(2))', () => {
+      const decided = run(input({ determined: cls('confidential') }, 4), path.slice(0, 3)).s;
+      expect(decided.value).toBe('provincialDecided');
+      expect(decided.can(ev('APPEAL', {}, classifier) as never)).toBe(false);
+      expect(transition(objectionMachine, decided, ev('APPEAL', {}, objector) as never)[0].value).toBe('underNationalReview');
+      const accepted = run(input({ determined: cls('confidential') }, 4), [...path.slice(0, 3), ev('ACCEPT', {}, objector)]);
+      expect(accepted.ctx.final).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
+    });
+
+    it('editions 2–3: the original classifier may also take a provincial decision to the national authority (Regs 26 para 2(2))', () => {
       expect(objectionEvents.APPEAL.by).toEqual(['objector', 'classifier']);
       const { s, ctx, effects } = run(input({ determined: cls('confidential') }), [...path.slice(0, 3), ev('APPEAL', {}, classifier)]);
       expect(s.value).toBe('underNationalReview');
@@ -499,6 +514,27 @@ describe('异议处理 machine (Regs 26)', () => {
     expect(r.error!.issues[0]).toMatchObject({
       path: ['classifierId'],
       message: expect.stringContaining('must be another organ than the objector "org-gz-institute"'),
+    });
+  });
+
+  it("holds the claim, the determined term and every decision to the Law 20 para 2 ceiling from the term's start (Regs 19 para 2)", () => {
+    const claim = { outcome: 'state-secret', classification: cls('confidential', { kind: 'until', date: '2075-12-31' }) };
+    // Interim protection must not become 秘密 until 2075: the claim is refused, quoting 除另有规定外.
+    const start = ObjectionStartSchema.parse(raw({ determined: cls('secret', undefined, undefined, '2025-03-01'), claim }));
+    expect(objectionProcedure.checkStart!(start).errors).toMatchObject([
+      { field: 'claim.classification.term', messageZh: expect.stringContaining('除另有规定外') },
+    ]);
+    // Without a stated start, the filing date stands in (as for year terms).
+    const late = ObjectionStartSchema.parse(raw({ determined: cls('secret', { kind: 'until', date: '2045-09-02' }) }));
+    expect(objectionProcedure.checkStart!(late).errors).toMatchObject([
+      { field: 'determined.term', message: expect.stringContaining('(2025-09-01: until 2045-09-01)') },
+    ]);
+    const decision = (over: object = {}) =>
+      objectionEvents.AUTHORITY_DECIDE.schema.parse({ determination: { ...claim, classification: { ...claim.classification, ...over } } });
+    expect(objectionEvents.AUTHORITY_DECIDE.check(decision(), { termStart: '2025-03-01' }).errors).toHaveLength(1);
+    expect(objectionEvents.NATIONAL_DECIDE.check(decision({ otherProvision: '某专门规定' }), { termStart: '2025-03-01' })).toMatchObject({
+      errors: [],
+      notes: [expect.stringContaining('依另有规定：某专门规定')],
     });
   });
 

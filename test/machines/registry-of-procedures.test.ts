@@ -34,7 +34,9 @@ describe('the registry of procedures', () => {
   });
 
   it('makes the kinds a union: a misspelt kind, workflow type or resolver fails to compile', () => {
-    expectTypeOf<ProcedureKind>().toEqualTypeOf<'unclear-matter' | 'objection' | 'leak' | 'appraisal' | 'annual-inspection'>();
+    expectTypeOf<ProcedureKind>().toEqualTypeOf<
+      'unclear-matter' | 'objection' | 'leak' | 'appraisal' | 'annual-inspection' | 'correction'
+    >();
     // @ts-expect-error 'leek' is not a registered kind
     const misspelt: ProcedureKind = 'leek';
     expect(procedureOf(misspelt)).toBeUndefined();

@@ -4,9 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   unclearMatterMachine,
   unclearMatterEvents,
+  unclearMatterProcedure,
   UnclearMatterStartSchema,
   type UnclearMatterInput,
 } from '../../machines/unclear-matter.js';
+import { deadlineRequests } from '../../machines/deadline-requests.js';
+import { DEFAULT_POLICY } from '../../domain/policy.js';
 import {
   activeDeadlines,
   activePaths,
@@ -147,13 +150,74 @@ describe('不明确事项报送 machine (pure)', () => {
     expect([...handled].sort()).toEqual(Object.keys(unclearMatterEvents).sort());
   });
 
-  it('refuses a term beyond the Law 20 ceiling for the level', () => {
-    const r = UnclearMatterStartSchema.safeParse({
-      ...start('org-gz-bureau', 'confidential'),
-      proposal: { level: 'confidential', term: { kind: 'years', years: 11 }, scope: 'x' },
+  it('edition 4: the authority records when it received the report, and its 10 working days run from that day (Regs 25 para 2 接到报告后)', () => {
+    const submitted = run(start('org-gz-bureau', 'secret', 'unclear', 4), [{ type: 'SUBMIT_REPORT', actor, at }]).s;
+    const from = (s: ProcedureSnapshot) => deadlineRequests(s, DEFAULT_POLICY).find((r) => r.spec.id === 'determination')!.period.from;
+    expect(from(submitted)).toBe('2025-10-09'); // until the receipt is recorded: the day of submission (本地策略)
+    const received = transition(unclearMatterMachine, submitted, {
+      type: 'RECEIVE_REPORT',
+      actor,
+      at: '2025-10-13T01:00:00.000Z',
+    } as never)[0];
+    expect(from(received)).toBe('2025-10-13');
+    // Editions before keep the submission as the receipt.
+    const before = run(start('org-gz-bureau', 'secret', 'unclear', 3), [{ type: 'SUBMIT_REPORT', actor, at }]).s;
+    expect(before.can({ type: 'RECEIVE_REPORT', actor, at: '2025-10-13T01:00:00.000Z' } as never)).toBe(false);
+  });
+
+  describe("the term ceiling, counted from the term's start (Law 20 para 2; Regs 19 para 2)", () => {
+    const drafted = (proposal: Record<string, unknown>) =>
+      UnclearMatterStartSchema.parse({
+        organId: 'org-gz-bureau',
+        matterRef: 'M-1',
+        title: '某事项',
+        draftedOn: '2025-09-26',
+        protectiveMeasures: '先行保护',
+        proposal: { scope: 'x', ...proposal },
+      });
+    const errorsOf = (proposal: Record<string, unknown>) => unclearMatterProcedure.checkStart!(drafted(proposal)).errors;
+
+    it('refuses a year term beyond the ceiling for the level, quoting 除另有规定外', () => {
+      const [e] = errorsOf({ level: 'confidential', term: { kind: 'years', years: 11 } });
+      expect(e).toMatchObject({ field: 'proposal.term' });
+      expect(e!.message).toContain('除另有规定外 (Law 20 para 2)');
+      expect(e!.messageZh).toContain('除另有规定外，秘密级不超过10年');
     });
-    expect(r.success).toBe(false);
-    expect(r.error!.issues[0]!.message).toContain('Law 20');
+
+    it('refuses an end date beyond the ceiling from the 拟定日期 (秘密 until 2080, drafted 2025), and one beyond it from the stated 制发日', () => {
+      expect(errorsOf({ level: 'confidential', term: { kind: 'until', date: '2080-12-31' } })).toMatchObject([
+        { field: 'proposal.term', message: expect.stringContaining('(2025-09-26: until 2035-09-26)') },
+      ]);
+      // The last day the ceiling allows is still within it; the day after is not.
+      expect(errorsOf({ level: 'confidential', term: { kind: 'until', date: '2035-09-26' } })).toEqual([]);
+      expect(errorsOf({ level: 'confidential', term: { kind: 'until', date: '2035-09-27' } })).toHaveLength(1);
+      expect(errorsOf({ level: 'confidential', since: '2024-01-10', term: { kind: 'until', date: '2034-06-30' } })).toHaveLength(1);
+      expect(errorsOf({ level: 'top-secret', term: { kind: 'until', date: '2055-09-26' } })).toEqual([]);
+    });
+
+    it('accepts a longer term with the other provision stated, and keeps it as a note for the audit trail', () => {
+      const r = unclearMatterProcedure.checkStart!(
+        drafted({ level: 'confidential', term: { kind: 'until', date: '2080-12-31' }, otherProvision: '某专门规定第五条' }),
+      );
+      expect(r.errors).toEqual([]);
+      expect(r.notes).toEqual([expect.stringContaining('依另有规定：某专门规定第五条')]);
+    });
+
+    it("checks a determination from the proposal's start: 秘密 until 2090 refused, a condition not measured", () => {
+      const determine = unclearMatterEvents.DETERMINE.check;
+      const context = {
+        proposal: drafted({ level: 'confidential', term: { kind: 'years', years: 10 } }).proposal,
+        draftedOn: '2025-09-26',
+      };
+      const d = (term: unknown) =>
+        unclearMatterEvents.DETERMINE.schema.parse({
+          determination: { outcome: 'state-secret', classification: { level: 'confidential', term, scope: 'x' } },
+        });
+      expect(determine(d({ kind: 'until', date: '2090-01-01' }), context).errors).toMatchObject([
+        { field: 'determination.classification.term' },
+      ]);
+      expect(determine(d({ kind: 'condition', condition: '项目结束' }), context).errors).toEqual([]);
+    });
   });
 
   describe('telling the holders after the determination (Law 23 para 2; Law 22 para 3; Regs 21 para 1)', () => {

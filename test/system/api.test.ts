@@ -101,7 +101,7 @@ describe('the API against a real dev server and worker', () => {
           remedialMeasures: '补救',
         },
         event: ['REPORT_TO_AUTHORITY', {}, 'org-th-office'],
-        next: 'open',
+        next: 'underway',
       },
       {
         kind: 'appraisal',
@@ -116,6 +116,31 @@ describe('the API against a real dev server and worker', () => {
         input: { enterpriseId: 'ent-gz-tech', year: 2025 },
         event: ['SUBMIT_REPORT', {}, 'ent-gz-tech'],
         next: 'underReview',
+      },
+      {
+        // 定密纠正 (Law 50; Regs 24): the sixth procedure, started by a secrecy authority.
+        kind: 'correction',
+        as: 'auth-440106',
+        input: {
+          notifierId: 'auth-440106',
+          organId: 'org-th-office',
+          matterRef: 'C-1',
+          title: '事项',
+          improper: 'determination',
+          finding: '定密不当',
+          notifiedOn: today(),
+        },
+        event: [
+          'CORRECT',
+          {
+            correction: {
+              outcome: 'state-secret',
+              classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+            },
+          },
+          'org-th-office',
+        ],
+        next: 'notifyingHolders',
       },
     ];
     for (const f of flows) {
@@ -142,6 +167,31 @@ describe('the API against a real dev server and worker', () => {
       .toBeGreaterThanOrEqual(5);
     const list = await call('GET', '/api/procedures?kind=leak', 'auth-000000');
     expect(list.body.items.every((i: { kind: string }) => i.kind === 'leak')).toBe(true);
+  });
+
+  it('refuses a start whose end-date term passes the Law 20 para 2 ceiling from its start, quoting 除另有规定外, and takes it with the other provision stated (issue 26)', async () => {
+    const proposal = { level: 'confidential', term: { kind: 'until', date: '2080-12-31' }, scope: 'S', since: '2025-03-01' };
+    const refused = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', { ...unclear(), proposal });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fieldErrors).toMatchObject([{ field: 'body.proposal.term', messageZh: expect.stringContaining('除另有规定外') }]);
+    const taken = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', {
+      ...unclear(),
+      proposal: { ...proposal, otherProvision: '某专门保密规定第五条' },
+    });
+    expect(taken.status).toBe(201);
+    const view = await call('GET', `/api/procedures/${taken.body.id}`, 'org-gz-bureau');
+    expect(view.body.audit[0].summary).toContain('依另有规定：某专门保密规定第五条');
+    // A leak started with the organ's knowledge and no measures yet (Law 47; Regs 61 para 1; edition 4).
+    const now = Date.now();
+    const leak = await call('POST', '/api/procedures/leak', 'org-th-office', {
+      organId: 'org-th-office',
+      incidentRef: 'L-47',
+      summary: '概况',
+      discoveredAt: new Date(now - 6 * 3_600_000).toISOString(),
+      knownAt: new Date(now - 3_600_000).toISOString(),
+    });
+    expect(leak.status, JSON.stringify(leak.body)).toBe(201);
+    expect(leak.body.allowedEvents.map((e: { type: string }) => e.type)).toContain('RECORD_MEASURES');
   });
 
   it('answers the what-if deadline calculator with its explanation', async () => {
@@ -430,18 +480,18 @@ describe('identity and scope', () => {
     expect(r.status).toBe(403);
     expect(r.body.detail).toMatch(/may not apply .*监察机关 or 司法机关.*\(Regs 63 para 1\)/);
     expect(r.body.detailZh).toBe(
-      '广州市某局不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款）。',
+      '广州市某局不能申请国家秘密和情报鉴定：只有办理涉嫌泄露国家秘密案件的监察机关、司法机关可以申请（《实施条例》第六十三条第一款；司法机关含人民法院、人民检察院、公安机关和国家安全机关，本地策略）。',
     );
     // Refused before anything started (domain/standing.ts, the rule the preparation applies too).
     expect((await call('GET', '/api/procedures?kind=appraisal&organ=org-gz-bureau', 'auth-000000')).body.items).toEqual([]);
   });
 
-  it('the start page offers only what the server lets the party start (one rule): no 年度自检 for an unlicensed organ, nothing for an authority', async () => {
+  it('the start page offers only what the server lets the party start (one rule): no 年度自检 for an unlicensed organ, only 定密纠正 for an authority (Law 50)', async () => {
     const offered = async (party: string) => (await call('GET', '/api/workbench', party)).body.startable as string[];
-    expect((await offered('org-gz-bureau')).sort()).toEqual(['leak', 'objection', 'unclear-matter']);
+    expect((await offered('org-gz-bureau')).sort()).toEqual(['correction', 'leak', 'objection', 'unclear-matter']);
     expect(await offered('org-gz-procuratorate')).toContain('appraisal');
     expect(await offered('ent-gz-tech')).toContain('annual-inspection');
-    expect(await offered('auth-440000')).toEqual([]);
+    expect(await offered('auth-440000')).toEqual(['correction']);
     const annual = await call('POST', '/api/procedures/annual-inspection', 'org-gz-bureau', { enterpriseId: 'org-gz-bureau', year: 2025 });
     expect(annual.status).toBe(403);
     expect(annual.body.detailZh).toBe('广州市某局未取得保密资质，不报送保密资质年度自检报告（《实施条例》第四十八条第三款）。');

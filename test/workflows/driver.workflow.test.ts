@@ -63,7 +63,7 @@ describe('a start prepared by the API (issue 14)', () => {
       expect(events.slice(0, timer).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       // No preparation activity: the one activity is the case file's append of the start's entries (SPEC §4a).
       expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['appendRecord']);
-      // The upserts are the SDK's records of the patches (TemporalChangeVersion: prepared-at-start, edition-3, record-store), none of the procedure's attributes.
+      // The upserts are the SDK's records of the patches (TemporalChangeVersion: prepared-at-start, edition-4, record-store), none of the procedure's attributes.
       const upserted = events.flatMap((e) =>
         Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
       );

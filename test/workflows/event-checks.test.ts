@@ -91,6 +91,7 @@ describe('when it happened: occurredAt of a fact event (SPEC §2)', () => {
       leak: ['discoveredAt'],
       appraisal: ['appliedOn'],
       'annual-inspection': [], // started by the schedule for the year: no fact entered (its reportFrom is derived)
+      correction: ['notifiedOn'],
     });
   });
 

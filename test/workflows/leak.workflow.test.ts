@@ -3,6 +3,9 @@ import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/proced
 import { loadDeps } from '../../activities/deps.js';
 import { PolicySchema } from '../../domain/policy.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { sendEvent } from '../../api/procedure-client.js';
+import { viewInWords } from '../../domain/labels.zh.js';
+import { PROCEDURES } from '../../machines/index.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ in Guangzhou, with a superior organ
 const leak = (over: Record<string, unknown> = {}) => ({
@@ -19,12 +22,16 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const h = await p.start('leak', leak(), organ);
       let v = await p.view(h);
-      expect(v.state).toBe('open');
+      expect(v.state).toBe('underway');
+      // Edition 4: the start's measures taken when the organ knew; the result awaits the authority's 处理建议 (Regs 60).
       expect(v.activeStates.sort()).toEqual([
-        'open.relay.waiting',
-        'open.result.pending',
-        'open.toAuthority.pending',
-        'open.toSuperior.pending',
+        'underway.handling.investigating',
+        'underway.licence.settling',
+        'underway.relay.waiting',
+        'underway.remedy.taken',
+        'underway.result.awaitingProposal',
+        'underway.toAuthority.pending',
+        'underway.toSuperior.pending',
       ]);
       // Two separate 24-hour obligations, in hours: no roll over the holiday.
       const [toAuthority, toSuperior] = ['report-authority', 'report-superior'].map((id) => v.deadlines.find((d) => d.specId === id)!);
@@ -96,12 +103,17 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       await p.send(h, 'RELAY', { id: 'auth-440000' });
       v = await p.view(h);
       expect(v.activeStates.sort()).toEqual([
-        'open.relay.relayed',
-        'open.result.pending',
-        'open.toAuthority.reported',
-        'open.toSuperior.reported',
+        'underway.handling.investigating',
+        'underway.licence.notApplicable',
+        'underway.relay.relayed',
+        'underway.remedy.taken',
+        'underway.result.awaitingProposal',
+        'underway.toAuthority.reported',
+        'underway.toSuperior.reported',
       ]);
       expect(v.deadlines.filter((d) => d.specId === 'relay').map((d) => d.status)).toEqual(['met', 'met', 'met']);
+      // Edition 4: the organ's written result follows the authority's 处理建议, and closes the procedure (Regs 60).
+      await p.send(h, 'PROPOSE_HANDLING', { id: 'auth-440106' }, { proposal: '对直接责任人员给予处分' });
       const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因，责任人已处理' });
       expect(r.closed).toBe(true);
       const final = await h.result();
@@ -132,13 +144,93 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     );
   });
 
+  it("an authority's relay made late is flagged with Regs 72 and Law 61, judged by when it was made: one entered late but made in time is not (Regs 61 para 2)", async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ);
+      // The county authority relays within its 24 hours but enters it two days later: not late.
+      await p.sleepUntil('2025-10-03T02:00:00Z');
+      await sendEvent(h, { type: 'RELAY', payload: {}, actor: { id: 'auth-440106' }, occurredAt: '2025-10-01T12:00:00+08:00' });
+      // The county's relay is not flagged; the municipal authority, whose end-to-end deadline has passed, is (not yet taken).
+      let late = viewInWords(PROCEDURES.leak, await p.view(h)).authorityLate;
+      expect(late.map((f) => [f.authority.id, f.takenAt])).toEqual([['auth-440100', undefined]]);
+      // The municipal authority relays two days after the end-to-end deadline.
+      const r = await p.send(h, 'RELAY', { id: 'auth-440100' });
+      const relay = r.deadlines.find((d) => d.specId === 'relay' && d.responsible.id === 'auth-440100')!;
+      expect(relay.status).toBe('met_late');
+      late = viewInWords(PROCEDURES.leak, await p.view(h)).authorityLate;
+      expect(late).toMatchObject([
+        {
+          deadlineKey: relay.key,
+          authority: { id: 'auth-440100' },
+          basis: 'Regs 61 para 2',
+          dueAt: relay.dueAt,
+          takenAt: relay.metAt,
+          policy: false,
+          consequences: [
+            { basis: 'Regs 72', basisText: '《实施条例》第七十二条', consequence: expect.stringContaining('依法给予处分') },
+            { basis: 'Law 61', basisText: '《保密法》第六十一条' },
+          ],
+          reading: expect.stringContaining('本地策略'),
+        },
+        // The provincial authority now holds it, its deadline (the same end-to-end instant) passed: flagged as not taken.
+        { authority: { id: 'auth-440000' }, dueAt: relay.dueAt },
+      ]);
+      expect(late[1]!.takenAt).toBeUndefined();
+    });
+  });
+
+  it("the organ's 24 hours run from its knowledge, not from the person's finding; the person's late report is flagged (Law 47; Regs 61 para 1)", async () => {
+    await withProcedureEnv('2025-10-01T03:00:00Z', async (p) => {
+      // Found by a staff member at 21:30, told to the organ the next morning at 10:00.
+      const h = await p.start('leak', leak({ knownAt: '2025-10-01T10:00:00+08:00' }), organ);
+      let v = await p.view(h);
+      expect(v.deadlines.find((d) => d.specId === 'report-authority')).toMatchObject({ dueAt: '2025-10-02T02:00:00.000Z' });
+      expect(v.context.lateFlags).toMatchObject([{ deadlineId: 'person-report', consequences: [{ basis: 'Law 47' }] }]);
+      // Reported 26 hours after the finding, 16 after the organ knew: the organ is not late.
+      await p.sleepUntil('2025-10-01T15:30:00Z');
+      await p.send(h, 'REPORT_TO_AUTHORITY', organ);
+      v = await p.view(h);
+      expect(v.deadlines.find((d) => d.specId === 'report-authority')!.status).toBe('met');
+      expect((v.context.lateFlags as Array<{ deadlineId: string }>).map((f) => f.deadlineId)).toEqual(['person-report']);
+    });
+  });
+
+  it('a report entered after its deadline fired, dated before it on the sender’s word, is 逾期录入、待确认 until the authority confirms the instant (SPEC §3.7)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak(), organ);
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      // 30 hours after discovery the organ enters its report, claiming it was made an hour after discovery.
+      await p.sleepUntil('2025-10-01T19:30:00Z');
+      await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ, occurredAt: '2025-09-30T22:30:00+08:00' });
+      let v = await p.view(h);
+      let report = v.deadlines.find((d) => d.specId === 'report-authority')!;
+      expect(report).toMatchObject({ status: 'met', lateEntry: { confirmed: false } });
+      expect(v.audit.some((a) => a.deadlineKey === report.key && a.summary.includes('逾期录入、待确认'))).toBe(true);
+      // The organ cannot confirm its own word; the authority that received it can.
+      const own = await sendEvent(h, { type: 'CONFIRM_ENTRY', payload: { deadlineKey: report.key }, actor: organ }).catch((e: Error) => e);
+      expect(own).toBeInstanceOf(Error);
+      await sendEvent(h, {
+        type: 'CONFIRM_ENTRY',
+        payload: { deadlineKey: report.key },
+        actor: { id: 'auth-440106', name: '天河区国家保密局' },
+      });
+      v = await p.view(h);
+      report = v.deadlines.find((d) => d.specId === 'report-authority')!;
+      expect(report.lateEntry).toMatchObject({ confirmed: true, confirmedBy: '天河区国家保密局' });
+      expect(v.audit.at(-1)).toMatchObject({ actor: { id: 'auth-440106' }, summary: expect.stringContaining('已由天河区国家保密局确认') });
+      // The superior's report, entered in time, needs no confirmation.
+      expect(v.deadlines.find((d) => d.specId === 'report-superior')!.lateEntry).toBeUndefined();
+    });
+  });
+
   it('a licensed enterprise reporting late is flagged under Regs 67 para 1(8) and Regs 71 para 1 and para 3(3); with no superior only one report obligation runs', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const ent = { id: 'ent-gz-tech' };
       const h = await p.start('leak', leak({ organId: 'ent-gz-tech' }), ent);
       let v = await p.view(h);
-      expect(v.activeStates).toContain('open.toSuperior.notApplicable');
-      expect(v.deadlines.map((d) => d.specId)).toEqual(['report-authority', 'result']);
+      expect(v.activeStates).toContain('underway.toSuperior.notApplicable');
+      expect(v.deadlines.map((d) => d.specId)).toEqual(['report-authority']);
       await p.sleepUntil('2025-10-01T13:31:00Z');
       await p.send(h, 'REPORT_TO_AUTHORITY', ent);
       v = await p.view(h);
@@ -153,6 +245,15 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
         }),
       ]);
       expect(v.deadlines[0]!.status).toBe('met_late');
+      // Edition 4: the revocation is put to the authority that granted the licence, which decides it here (Regs 71 para 3(3)).
+      expect(v.activeStates).toContain('underway.licence.proposed');
+      expect(v.inbox.find((i) => i.subject === 'leak-revocation-proposed')!.recipients[0]!.party.id).toBe('auth-440000');
+      const refused = await p.send(h, 'REVOKE_LICENCE', { id: 'auth-440100' }, { decision: 'x' }).catch((e: Error) => e);
+      expect(refused).toBeInstanceOf(Error);
+      await p.send(h, 'DECLINE_REVOCATION', { id: 'auth-440000' }, { reason: '已及时采取补救措施，危害后果轻微' });
+      v = await p.view(h);
+      expect(v.activeStates).toContain('underway.licence.declined');
+      expect(v.audit.findLast((a) => a.kind === 'event')!.basis).toBe('Regs 71 para 3(3); 本地策略');
     });
   });
 
@@ -168,6 +269,7 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
         .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
       expect(refused).toContain('may be sent only by authority (auth-440106)');
       await p.send(h, 'ORDER_STOP', { id: 'auth-440106' }, { order: '立即停止使用涉事计算机' });
+      await p.send(h, 'PROPOSE_HANDLING', { id: 'auth-440106' }, { proposal: '对直接责任人员给予处分' });
       const r = await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因' });
       expect(r.closed).toBe(false);
       expect(r.deadlines.find((d) => d.specId === 'result')!.status).toBe('met');
@@ -194,29 +296,34 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
     });
   });
 
-  it('the written result is due 3 months after the day of discovery (本地策略), with reminders and an overdue escalation (Regs 60)', async () => {
+  it("the written result is due 3 months after the authority's 处理建议 (本地策略), not after discovery, with reminders and an overdue escalation (Regs 60)", async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const central = { id: 'org-central-ministry' };
       const h = await p.start('leak', leak({ organId: 'org-central-ministry' }), central);
       await p.send(h, 'REPORT_TO_AUTHORITY', central);
+      await p.sleepUntil('2025-10-20T02:00:00Z');
+      await p.send(h, 'PROPOSE_HANDLING', { id: 'auth-000000' }, { proposal: '对直接责任人员给予处分' });
       let v = await p.view(h);
       expect(v.activeStates.sort()).toEqual([
-        'open.relay.relayed',
-        'open.result.pending',
-        'open.toAuthority.reported',
-        'open.toSuperior.notApplicable',
+        'underway.handling.handled',
+        'underway.licence.notApplicable',
+        'underway.relay.relayed',
+        'underway.remedy.taken',
+        'underway.result.pending',
+        'underway.toAuthority.reported',
+        'underway.toSuperior.notApplicable',
       ]);
       const result = v.deadlines.find((d) => d.specId === 'result')!;
       expect(result).toMatchObject({
         rule: 'months',
         n: 3,
-        from: '2025-09-30',
-        lastDay: '2025-12-30',
+        from: '2025-10-20',
+        lastDay: '2026-01-20',
         policy: true,
         basis: 'Regs 60',
         responsible: { id: 'org-central-ministry' },
       });
-      await p.sleepUntil('2025-12-31T00:00:00Z');
+      await p.sleepUntil('2026-01-21T00:00:00Z');
       v = await p.view(h);
       expect(v.audit.filter((a) => a.kind === 'reminder' && a.deadlineKey === result.key).length).toBeGreaterThanOrEqual(3);
       expect(v.audit.some((a) => a.kind === 'escalation' && a.deadlineKey === result.key)).toBe(true);
@@ -258,14 +365,17 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       const h = await p.start('leak', leak({ organId: 'ent-gz-net', variant: 'network-operator', receiverId: 'auth-440000' }), net);
       await p.sleepUntil('2025-09-30T15:00:00Z');
       const r = await p.send(h, 'REPORT_TO_RECEIVER', net);
-      expect(r.state).toBe('operatorRelay');
+      expect(r.state).toBe('operatorFollowUp');
       expect(r.deadlines.find((d) => d.specId === 'report-receiver')!.status).toBe('met_late');
       const relay = r.deadlines.find((d) => d.specId === 'relay' && d.status === 'running')!;
       expect(relay).toMatchObject({ responsible: { id: 'auth-440000' }, basis: 'Regs 61 para 2' });
       expect((await p.view(h)).context.lateFlags).toEqual([
         expect.objectContaining({ deadlineId: 'report-receiver', consequences: [expect.objectContaining({ basis: 'Law 59' })] }),
       ]);
-      expect((await p.send(h, 'RELAY', { id: 'auth-440000' })).closed).toBe(true);
+      // Edition 4: the relay at the national authority does not close it; the receiving authority's handling does (Regs 60).
+      expect((await p.send(h, 'RELAY', { id: 'auth-440000' })).closed).toBe(false);
+      await p.send(h, 'ORDER_STOP', { id: 'auth-440000' }, { order: '立即删除相关信息' });
+      expect((await p.send(h, 'CONCLUDE_NO_ACTION', { id: 'auth-440000' }, { note: '已处置，无需追究责任' })).closed).toBe(true);
     });
   });
 });

@@ -173,7 +173,7 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
     });
   });
 
-  it('a top-secret matter lowered to secret by a non-central classifier goes to the provincial authority; the original classifier may take its decision to the national authority (Regs 26 para 2(2))', async () => {
+  it('a top-secret matter lowered to secret by a non-central classifier goes to the provincial authority; the objector, not the original classifier, may take its decision to the national authority (Regs 26 para 2(2))', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
       const h = await p.start(
         'objection',
@@ -190,10 +190,12 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       expect(v.context.route).toMatchObject({ tier: 'provincial', basis: 'Regs 26 para 2(2)' });
       expect(v.inbox.find((i) => i.subject === 'objection-escalated')!.recipients[0]!.party.id).toBe('auth-440000');
       await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('confidential', 5));
-      await p.send(h, 'APPEAL', classifier);
+      // Edition 4: para 2's subject is the objecting organ; the classifier's appeal is refused, nothing recorded.
+      expect(refusal(await p.send(h, 'APPEAL', classifier).catch((e: unknown) => e))).toBe('guard-refused');
+      await p.send(h, 'APPEAL', objector);
       v = await p.view(h);
       expect(v.state).toBe('underNationalReview');
-      expect(v.context.appealedBy).toBe('classifier');
+      expect(v.context.appealedBy).toBe('objector');
       expect(v.inbox.find((i) => i.subject === 'objection-appealed')!.recipients[0]!.party.id).toBe('auth-000000');
     });
   });
@@ -215,21 +217,19 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
     });
   });
 
-  it('the provincial decision is final when the appeal window passes unused, though the objector accepted it: the classifier could still appeal until then (Regs 26 para 2(2))', async () => {
+  it('the objector’s acceptance makes the provincial decision final at once: no one else appeals (Regs 26 para 2(2))', async () => {
     await withProcedureEnv('2025-09-01T02:00:00Z', async (p) => {
       const h = await p.start('objection', objection(), objector);
       await p.send(h, 'CLASSIFIER_DECIDE', classifier, decision('confidential', 5));
       await p.send(h, 'ESCALATE', objector);
       await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('confidential', 5));
+      const window = (await p.view(h)).deadlines.find((d) => d.specId === 'appeal-choice')!;
+      expect(window.status).toBe('running');
       const r = await p.send(h, 'ACCEPT', objector);
-      expect(r.state).toBe('provincialDecided');
-      expect(r.allowedEvents.map((e) => e.type)).toContain('APPEAL');
-      const window = r.deadlines.find((d) => d.specId === 'appeal-choice')!;
-      await p.sleepUntil(new Date(Date.parse(window.dueAt) + 30_000).toISOString());
+      expect(r.closed).toBe(true);
       const final = await h.result();
       expect(final.state).toBe('decided');
       expect(final.context.final).toMatchObject({ by: 'authority', basis: 'Regs 26 para 2(2)' });
-      expect(final.context.acceptedOn).toBe('2025-09-01');
     });
   });
 

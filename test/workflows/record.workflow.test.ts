@@ -21,6 +21,7 @@ describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, h
       await p.send(h, 'REPORT_TO_AUTHORITY', organ, { reportNumber: '天保〔2025〕7号' });
       await p.send(h, 'REPORT_TO_SUPERIOR', organ);
       for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await p.send(h, 'RELAY', { id: tier });
+      await p.send(h, 'PROPOSE_HANDLING', { id: 'auth-440106' }, { proposal: '对直接责任人员给予处分' });
       await p.send(h, 'REPORT_RESULT', organ, { result: '已查明原因' });
       const final = await h.result();
       expect(final.closed).toBe(true);

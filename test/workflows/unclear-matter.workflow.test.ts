@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
 import { recomputeDeadlinesUpdate } from '../../workflows/messages.js';
-import { sendOperatorUpdate } from '../../api/procedure-client.js';
+import { sendEvent, sendOperatorUpdate } from '../../api/procedure-client.js';
 import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/procedure-env.js';
 import { SA } from '../../workflows/search-attributes.js';
 
@@ -91,6 +91,8 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
         responsible: { id: 'auth-440000' },
       });
       expect(r.deadlines.find((d) => d.specId === 'report')!.status).toBe('met');
+      // Edition 4: the authority records its receipt (the same day here): the period stays as it was.
+      await p.send(h, 'RECEIVE_REPORT', provincial);
 
       await p.sleepUntil('2025-10-20T00:00:00Z');
       let v = await p.view(h);
@@ -130,6 +132,26 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(final.deadlines.map((d) => d.status)).toEqual(['met', 'met', 'met', 'met']);
       expect((await h.describe()).typedSearchAttributes.get(SA.closed)).toBe(true);
       await maybeRecordHistory(h, 'unclear-matter-provincial');
+    });
+  });
+
+  it('the authority’s 10 working days run from its receipt of the report, recorded as a fact, not from the submission (Regs 25 para 2 接到报告后)', async () => {
+    await withProcedureEnv('2025-10-09T02:00:00Z', async (p) => {
+      const h = await p.start(WF, matter(), organ);
+      let r = await p.send(h, 'SUBMIT_REPORT', organ);
+      expect(r.deadlines.find((d) => d.specId === 'determination')).toMatchObject({ from: '2025-10-09', lastDay: '2025-10-22' });
+      await p.sleepUntil('2025-10-14T02:00:00Z');
+      await sendEvent(h, { type: 'RECEIVE_REPORT', payload: {}, actor: provincial, occurredAt: '2025-10-13T09:00:00+08:00' });
+      const v = await p.view(h);
+      // Received Monday 2025-10-13: 10 working days end Monday 2025-10-27.
+      expect(v.deadlines.find((d) => d.specId === 'determination' && d.status === 'running')).toMatchObject({
+        from: '2025-10-13',
+        lastDay: '2025-10-27',
+        basis: 'Regs 25 para 2',
+      });
+      expect(v.audit.findLast((a) => a.kind === 'event')).toMatchObject({ occurredAt: '2025-10-13T01:00:00.000Z' });
+      r = await p.send(h, 'DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: matter().proposal } });
+      expect(r.deadlines.find((d) => d.specId === 'determination' && d.status === 'met')).toBeDefined();
     });
   });
 
@@ -228,9 +250,14 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
           classification: { level: 'confidential', term: { kind: 'years', years: 15 }, scope: '项目组' },
         },
       });
-      expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term.years');
-      expect(law20.message).toContain('at most 10 years (Law 20 para 2)');
-      const v = await p.view(h);
+      expect(law20.details.fieldErrors?.[0]?.field).toBe('determination.classification.term');
+      expect(law20.message).toContain('除另有规定外 (Law 20 para 2), a confidential term is at most 10 years from its start');
+      // An end date is held to the ceiling too, counted from the term's start (Regs 19 para 2): here the 拟定日期.
+      const until = { level: 'confidential', term: { kind: 'until', date: '2090-12-31' }, scope: '项目组' };
+      const law20Until = await reject('DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: until } });
+      expect(law20Until.details.fieldErrors?.[0]?.field).toBe('determination.classification.term');
+      expect(law20Until.message).toContain('(2025-09-26: until 2035-09-26)');
+      let v = await p.view(h);
       // Only the one valid event reached the history and the audit trail.
       expect(v.audit.filter((a) => a.kind === 'event')).toHaveLength(1);
       expect(v.audit.length).toBeGreaterThan(auditBefore);
@@ -238,6 +265,14 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const updates = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'event');
       expect(updates).toHaveLength(1);
       expect(events.length).toBeGreaterThan(before);
+      // 除另有规定外: with the other provision stated, the longer term is recorded and the audit entry names it.
+      await p.send(h, 'DETERMINE', provincial, {
+        determination: { outcome: 'state-secret', classification: { ...until, otherProvision: '某专门保密规定第五条' } },
+      });
+      v = await p.view(h);
+      expect(v.audit.findLast((a) => a.kind === 'event')!.summary).toContain(
+        '保密期限超过秘密级10年的上限（自 2025-09-26 起算至 2035-09-26，《保密法》第二十条第二款），依另有规定：某专门保密规定第五条',
+      );
     });
   });
 
