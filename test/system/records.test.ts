@@ -74,6 +74,7 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     await send(id, 'org-th-office', 'REPORT_TO_SUPERIOR');
     for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await send(id, tier, 'RELAY');
     await send(id, 'org-th-office', 'REPORT_RESULT', { result: '已查明原因' });
+    await send(id, 'auth-440106', 'CONCLUDE_NO_ACTION', { note: '调查结束，无需追究' });
     const handle = stack.client.workflow.getHandle(id);
     await handle.result();
     const before = await call('GET', `/api/procedures/${id}`, 'org-th-office');
@@ -106,6 +107,7 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     await send(other, 'org-th-office', 'REPORT_TO_SUPERIOR');
     for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await send(other, tier, 'RELAY');
     await send(other, 'org-th-office', 'REPORT_RESULT', { result: '已查明原因' });
+    await send(other, 'auth-440106', 'CONCLUDE_NO_ACTION', { note: '调查结束，无需追究' });
     await stack.client.workflow.getHandle(other).result();
     const list = async (as: string, query: string) => (await call('GET', `/api/procedures?closed=true&kind=leak&${query}`, as)).body;
 
