@@ -94,6 +94,10 @@ export const ConfigSchema = z.object({
   // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
   BM_TRUST_PROXY: trustProxy.optional(),
   BM_RECORDS_PORT: port.default(5433),
+  BM_RECORDS_DATABASE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a database name of lower-case letters, digits and _')
+    .default('baomi_records'),
   // The record's head MAC keys (records/keys.ts): "id:base64key,…", the current one's id.
   BM_RECORD_KEYS: optionalText,
   BM_RECORD_KEY_ID: optionalText,
@@ -173,6 +177,8 @@ export interface Config {
   /** The reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustProxy?: string[];
   recordsPort: number;
+  /** The embedded record database's name. */
+  recordsDatabase: string;
   recordKeys?: string;
   recordKeyId?: string;
   recordWatchSeconds: number;
@@ -269,6 +275,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
     trustProxy: c.BM_TRUST_PROXY,
     recordsPort: c.BM_RECORDS_PORT,
+    recordsDatabase: c.BM_RECORDS_DATABASE,
     recordKeys: c.BM_RECORD_KEYS,
     recordKeyId: c.BM_RECORD_KEY_ID,
     recordWatchSeconds: c.BM_RECORD_WATCH_SECONDS,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadDeps, secretFromFile } from '../activities/deps.js';
-import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
+import { EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import type { PrepareDeps } from '../activities/prepare.js';
 import { prepareAtApi } from '../api/prepare-start.js';
 import { startProcedure } from '../api/procedure-client.js';
@@ -207,7 +207,7 @@ export async function startBenchRecords(dir: string): Promise<{ port: number; ki
     password: secretFromFile(dir, EMBEDDED_PASSWORD_FILE),
     logFile: join(dir, 'records.log'),
   });
-  await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE);
+  await ensureDatabase(server.adminUrl, 'baomi_records');
   return { port, kill: () => server.process.kill('SIGKILL'), stop: () => server.stop() };
 }
 

@@ -326,7 +326,13 @@ async function board(background = false) {
                   if (e.key === 'Enter') location.hash = `#/p/${i.id}`;
                 },
               },
-              el('td', {}, card(i.deadlineStatus)),
+              el(
+                'td',
+                {},
+                card(i.deadlineStatus),
+                // 异常 (SPEC §4a): its run was reset or ended from outside; its duties are shown from the case file.
+                i.anomaly ? el('div', { class: 'error anomaly' }, '异常：运行被外部终止或回退') : undefined,
+              ),
               el('td', {}, labels[i.kind] ?? '', headlineText(i) ? el('div', { class: 'headline' }, headlineText(i)) : undefined),
               el('td', {}, stateLabel(i.kind, i.state)),
               el('td', {}, names.get(i.responsible) ?? ''),

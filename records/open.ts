@@ -5,10 +5,9 @@ import type { Config } from '../activities/config.js';
 import { recordKeysOf } from './keys.js';
 import { RecordStore } from './store.js';
 
-type RecordsConfig = Pick<Config, 'recordsUrl' | 'recordsPort' | 'dataDir' | 'recordKeys' | 'recordKeyId'>;
+type RecordsConfig = Pick<Config, 'recordsUrl' | 'recordsPort' | 'recordsDatabase' | 'dataDir' | 'recordKeys' | 'recordKeyId'>;
 
-/** The embedded database `npm start` runs (scripts/start.ts): its name, and where its password is kept. */
-export const EMBEDDED_DATABASE = 'baomi_records';
+/** Where the embedded database's password is kept (scripts/start.ts). */
 export const EMBEDDED_PASSWORD_FILE = 'records-password';
 
 export function recordsUrlOf(config: RecordsConfig): string {
@@ -19,7 +18,7 @@ export function recordsUrlOf(config: RecordsConfig): string {
       `BM_RECORDS_URL is not set and ${config.dataDir} holds no embedded record database: start the system with \`npm start\`, or set BM_RECORDS_URL`,
     );
   const password = encodeURIComponent(readFileSync(file, 'utf8').trim());
-  return `postgres://postgres:${password}@127.0.0.1:${config.recordsPort}/${EMBEDDED_DATABASE}`;
+  return `postgres://postgres:${password}@127.0.0.1:${config.recordsPort}/${config.recordsDatabase}`;
 }
 
 export async function openRecordStore(config: RecordsConfig, poolSize?: number): Promise<RecordStore> {

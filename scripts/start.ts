@@ -23,7 +23,7 @@ import { writeWorkflowBundle } from '../worker/worker.js';
 import { codecFromEnv, sealedDataConverter } from '../temporal/codec.js';
 import { startDevServer, type DevServer } from './dev-server.js';
 import { ensureDatabase, startRecordsServer, type RecordsServer } from './records-server.js';
-import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD_FILE } from '../records/open.js';
+import { EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { ROOT } from './temporal-binaries.js';
 
 const settings = loadConfig('start');
@@ -48,7 +48,7 @@ if (!settings.recordsUrl) {
     console.error(`[start] cannot start the record database: ${e.message}`);
     process.exit(1);
   });
-  await ensureDatabase(records.adminUrl, EMBEDDED_DATABASE);
+  await ensureDatabase(records.adminUrl, settings.recordsDatabase);
 }
 
 let server: DevServer | undefined;

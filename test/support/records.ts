@@ -1,10 +1,23 @@
 /** A record database of its own for a test (a fresh database on the run's server, records-global.ts), migrated. */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMBEDDED_PASSWORD_FILE } from '../../records/open.js';
 import { ensureDatabase } from '../../scripts/records-server.js';
 import { RecordStore } from '../../records/store.js';
 import type { RecordKeys } from '../../records/keys.js';
 
 let n = 0;
+
+/**
+ * For a real entry point (worker/main.ts) in demo mode, which refuses a BM_RECORDS_URL: a database of
+ * its own reached as `npm start`'s embedded one is (its password file in `dataDir`, the port, the name).
+ */
+export async function testRecordsEnv(dataDir: string): Promise<Record<string, string>> {
+  const url = new URL(await testRecordsUrl());
+  writeFileSync(join(dataDir, EMBEDDED_PASSWORD_FILE), decodeURIComponent(url.password));
+  return { BM_RECORDS_PORT: url.port, BM_RECORDS_DATABASE: url.pathname.slice(1), ...testRecordKeysEnv() };
+}
 
 export async function testRecordsUrl(): Promise<string> {
   const admin = process.env.BM_TEST_RECORDS_ADMIN_URL;

@@ -2,12 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from '../../scripts/temporal-binaries.js';
+import { testRecordKeysEnv, testRecordsUrl } from './records.js';
 
-/** Starts test/support/worker-process.ts with `env` and resolves once it polls its task queue. */
-export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+/**
+ * Starts test/support/worker-process.ts with `env` and resolves once it polls its task queue; with a
+ * record database of its own unless `env` names one (BM_RECORDS_URL).
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const records = env.BM_RECORDS_URL ? {} : { BM_RECORDS_URL: await testRecordsUrl(), ...testRecordKeysEnv() };
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/worker-process.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...records, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
 import { SA } from '../../workflows/search-attributes.js';
@@ -11,6 +14,7 @@ import { smtpReceiver, webhookReceiver } from '../support/receivers.js';
 import { depsWithWebhook, WEBHOOK_SECRET } from '../support/webhook-deps.js';
 
 const TASK_QUEUE = 'record-watch-test';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 let stack: Stack;
 let hook: Awaited<ReturnType<typeof webhookReceiver>>;
 let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
@@ -150,5 +154,27 @@ describe('the case file checked against Temporal all the time (SPEC §4a)', () =
     const listed = (await call('GET', '/api/procedures?pageSize=200', 'org-th-office')).body.items.map((i: { id: string }) => i.id);
     expect(listed).toContain(later);
     expect(listed).not.toContain('leak-fake-watch');
+  }, 120_000);
+
+  it('in the browser: the board flags the terminated leak 异常 in its row, and its page says why', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      await page.goto(stack.url);
+      await page.fill('#token', await stack.token('auth-000000'));
+      await page.click('#signin');
+      await page.click('#nav-board');
+      const row = page.locator(`#board tr[data-id="${ended.terminated}"]`);
+      await row.waitFor({ timeout: 20_000 });
+      expect(await row.locator('.anomaly').textContent()).toBe('异常：运行被外部终止或回退');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'board-anomaly.png'), fullPage: true });
+      await row.click();
+      await page.waitForSelector('#anomaly');
+      expect(await page.locator('#anomaly').textContent()).toContain('程序运行在办结之前被从外部终止');
+      await page.screenshot({ path: join(ARTIFACTS, 'procedure-anomaly.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

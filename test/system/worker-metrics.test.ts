@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { ROOT } from '../../scripts/temporal-binaries.js';
+import { testRecordsEnv } from '../support/records.js';
 import { freePort } from '../support/ports.js';
 
 let server: DevServer;
@@ -27,6 +28,7 @@ beforeAll(async () => {
       BM_DATA_DIR: dir,
       BM_WORKER_METRICS_PORT: String(sdkPort),
       BM_WORKER_APP_METRICS_PORT: String(appPort),
+      ...(await testRecordsEnv(dir)),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
