@@ -79,6 +79,8 @@ describe('procedures that live for years continue-as-new (issue 12)', () => {
           const runId = async () => (await h.describe()).runId;
           await sendEvent(h, { type: 'REPORT_TO_AUTHORITY', payload: {}, actor: organ });
           await sendEvent(h, { type: 'REPORT_TO_SUPERIOR', payload: {}, actor: organ });
+          // Edition 4 (Regs 60): the written result runs from the authority's 处理建议.
+          await sendEvent(h, { type: 'PROPOSE_HANDLING', payload: { proposal: '对直接责任人员给予处分' }, actor: authority });
           const measure = (i: number) =>
             sendEvent(h, { type: 'RECORD_MEASURES', payload: { measures: `措施${i}` }, actor: organ }, `org-th-office:measure-${i}`);
           let repeatedAcrossRuns: { before: string; after: string; state: string } | undefined;
