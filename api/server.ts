@@ -36,6 +36,7 @@ import { ApiMetrics, serveMetrics } from './metrics.js';
 import { HealthSchema, ProblemSchema } from './response-schemas.js';
 import type { RecordStore } from '../records/store.js';
 import { RecordedBoardSource } from '../records/board-source.js';
+import { Revocations } from '../records/revocations.js';
 
 export interface ApiDeps {
   client: Client;
@@ -168,7 +169,9 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
-  const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours);
+  const sessions =
+    deps.sessions ??
+    new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours, deps.records ? new Revocations(deps.records.pool) : undefined);
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.

@@ -23,6 +23,7 @@ import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { authenticate, AuthError, issueToken, type Caller, type TokenRules, type TokenSubject } from '../auth.js';
 import { isDemonstration } from '../demo-people.js';
 import type { Oidc } from '../oidc.js';
+import type { Revocations } from '../../records/revocations.js';
 import { ApiError } from '../problem.js';
 import { LoginOptionsSchema, SessionSchema, SignedOutSchema } from '../response-schemas.js';
 
@@ -63,6 +64,8 @@ export class Sessions {
     private readonly rules: TokenRules,
     private readonly registry: Registry,
     sessionHours?: number,
+    /** Sign-outs every API process reads, kept over a restart (the record database); without it, this process's memory. */
+    private readonly shared?: Revocations,
   ) {
     this.maxSeconds = sessionMaxSeconds(rules, sessionHours);
   }
@@ -91,7 +94,7 @@ export class Sessions {
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && site !== undefined && site !== 'same-origin')
       throw new AuthError(401, `session cookie refused on a ${site} request`);
     const { caller, jti } = await this.verify(token);
-    if (this.revoked.has(jti)) throw new AuthError(401, 'signed out');
+    if (this.revoked.has(jti) || (await this.shared?.isRevoked(jti))) throw new AuthError(401, 'signed out');
     return caller;
   }
 
@@ -99,18 +102,20 @@ export class Sessions {
    * Revokes a session cookie that verifies (see verify) until its expiry — at most the session
    * maximum from its issue; returns whether it did. A cookie that does not verify revokes nothing.
    */
-  async revoke(token: string): Promise<boolean> {
+  async revoke(token: string): Promise<{ jti: string } | undefined> {
     let session;
     try {
       session = await this.verify(token);
     } catch (e) {
-      if (e instanceof AuthError) return false;
+      if (e instanceof AuthError) return undefined;
       throw e;
     }
     const now = Date.now() / 1000;
     for (const [jti, exp] of this.revoked) if (exp < now) this.revoked.delete(jti);
     this.revoked.set(session.jti, session.exp);
-    return true;
+    const person = session.caller.person;
+    await this.shared?.revoke({ jti: session.jti, exp: session.exp, sub: person?.sub ?? '', party: session.caller.party.id });
+    return { jti: session.jti };
   }
 }
 
@@ -206,7 +211,9 @@ export const loginRoutes =
       async (req, reply) => {
         const token = req.cookies[sessionCookie];
         // Revokes only this server's own session; a forged or expired cookie is just cleared.
-        if (token) await d.sessions.revoke(token);
+        const revoked = token ? await d.sessions.revoke(token) : undefined;
+        // The revoked session's jti in the log: what an operator adds to BM_TOKEN_DENYLIST for a bearer copy of it.
+        if (revoked) req.log.warn({ jti: revoked.jti }, 'session signed out and revoked');
         reply.clearCookie(sessionCookie, { path: '/', secure: d.secureCookies });
         const idToken = req.cookies[ID_TOKEN_COOKIE];
         reply.clearCookie(ID_TOKEN_COOKIE, { path: LOGOUT_PATH });

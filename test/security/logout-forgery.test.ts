@@ -62,7 +62,7 @@ describe('signing out with a cookie that is not a session of this server', () =>
       }
     expect(sessions.revokedCount).toBe(0);
     // Straight to the session store too: nothing kept, nothing reported revoked.
-    for (const [what, token] of await forgedCookies()) expect(await sessions.revoke(token), what).toBe(false);
+    for (const [what, token] of await forgedCookies()) expect(await sessions.revoke(token), what).toBeUndefined();
     expect(sessions.revokedCount).toBe(0);
   });
 
