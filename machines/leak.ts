@@ -872,11 +872,14 @@ export const leakProcedure = defineProcedure({
   startedBy: 'organId',
   startFact: 'discoveredAt',
   startFieldsInContext: { remedialMeasures: 'measures.0.measures' },
-  // Law 34; Regs 39: only a network operator chooses its receiver and reports 立即; an organ makes the two Regs 61 reports.
+  // Edition 4's context: knownAt = input.knownAt ?? input.discoveredAt.
+  startFieldFallbacks: { knownAt: 'discoveredAt' },
+  // Law 34; Regs 39: only a network operator chooses its receiver and reports 立即; an organ makes the two Regs 61 reports
+  // and, under edition 4, takes remedial measures 立即 where none were taken yet (Regs 61 para 1).
   variants: {
     field: 'variant',
     cases: {
-      organ: { deadlines: ['report-authority', 'report-superior'] },
+      organ: { deadlines: ['report-authority', 'report-superior', MEASURES.deadlineId] },
       'network-operator': { fields: ['receiverId'], deadlines: ['report-receiver'] },
     },
   },

@@ -260,8 +260,18 @@ describe('forms show what applies', () => {
     await field(chen, 'discoveredAt').fill(`${today()}T00:30`);
     await field(chen, 'discoveredAt').dispatchEvent('change');
     const deadlines = () => chen.locator('.what-if li[data-deadline]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-deadline')));
-    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-authority', 'report-superior']);
+    // Edition 4: the two reports run from the organ's knowledge, which is the discovery while 获知时刻 is blank (found by
+    // the organ itself); with no measures entered yet, the organ must also take them 立即 (Regs 61 para 1).
+    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-authority', 'report-superior', 'remedy']);
+    const toAuthority = chen.locator('.what-if li[data-deadline="report-authority"]');
+    expect(await toAuthority.textContent()).toMatch(/^发现时刻 \d{4}-\d{2}-\d{2} 00:30 → 向同级保密行政管理部门报告（24小时）/);
+    await field(chen, 'knownAt').fill(`${today()}T01:00`);
+    await field(chen, 'knownAt').dispatchEvent('change');
+    await expect
+      .poll(() => toAuthority.textContent(), { timeout: 10_000 })
+      .toMatch(/^机关、单位获知时刻 \d{4}-\d{2}-\d{2} 01:00 → 向同级保密行政管理部门报告（24小时）/);
     expect(await form(chen).locator('[data-field="receiverId"]').isVisible()).toBe(false);
+    await chen.screenshot({ path: join(ARTIFACTS, 'case-info-leak-start-organ.png'), fullPage: true });
     await field(chen, 'variant').selectOption('network-operator');
     await field(chen, 'variant').dispatchEvent('change');
     await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-receiver']);
