@@ -144,8 +144,9 @@ describe('案件信息: every procedure page says what the case is', () => {
     await chen.waitForSelector('#flash');
     expect(await chen.locator('#flash').innerText()).toBe('已办理「报送有关部门确定」，已通知广东省国家保密局。');
     expect(await chen.locator('#case-steps li[data-event="SUBMIT_REPORT"]').innerText()).toMatch(/报告文号：天办〔2026〕21号/);
+    // Edition 4: the authority may first register the day it received the report (Regs 25 para 2), or decide at once.
     expect(await chen.locator('#case-now').innerText()).toMatch(
-      /广东省国家保密局：可办理「作出决定」\n确定期限（接到报告后10个工作日）：.*前/,
+      /广东省国家保密局：可办理「接到报告（登记接收日期）」「作出决定」\n确定期限（接到报告后10个工作日）：.*前/,
     );
     expect(await rawOn(chen, id)).toEqual([]);
 
