@@ -180,12 +180,18 @@ function byName(text, options, what) {
 /** Someone is typing in a field of the page (a refresh must not replace it under their fingers). */
 const typing = () => document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
 
+/** The number of the board's latest load: an earlier one answering later (other filters) is dropped. */
+let boardLoads = 0;
+
 /** The board; a background refresh that finds someone typing by the time its answer arrives leaves the page as it is. */
 async function board(background = false) {
+  const load = ++boardLoads;
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
   labels = overview.labels;
   await Promise.all(Object.keys(labels).map((k) => graph(k)));
+  // Filters changed while this load was under way: the later load draws the board, not this one.
+  if (load !== boardLoads) return;
   if (background && typing()) return;
   document.title = `期限看板（${page.total} 件） · 保密法定程序`;
   const overviewTable = (rows, key, name) =>

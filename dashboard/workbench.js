@@ -248,21 +248,24 @@ function submitForm({ name, title, schema, fixed, submitLabel, extra, whatIf, va
     },
   });
   async function showWhatIf() {
+    // A field left blank that the procedure takes from another (the leak's 获知时刻 from the 发现时刻): counted from that one.
+    const from = (w) => (values[w.field] ? w.field : w.orElse && values[w.orElse] ? w.orElse : undefined);
     const lines = await Promise.all(
       (whatIf ?? [])
-        .filter((w) => values[w.field] && (!applies || applies(w.id)))
+        .filter((w) => from(w) && (!applies || applies(w.id)))
         .map(async (w) => {
-          const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[w.field])}`, {
+          const field = from(w);
+          const r = await fetch(`/api/deadline?rule=${w.rule}&n=${w.n}&from=${encodeURIComponent(values[field])}`, {
             headers: authHeaders(),
           }).then((x) => x.json());
           if (!r.dueAt) return el('li', {}, `${w.label}：${r.fieldErrors?.[0]?.messageZh ?? '无法计算'}`);
           // A period already over: the procedure starts overdue, and its reminders and escalation go out at once.
           const over = Date.parse(r.dueAt) < Date.now() ? '（已届满：启动后即为超期，提醒和督办随即发出）' : '';
-          const fieldLabel = document.querySelector(`label[for$="-${w.field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
+          const fieldLabel = document.querySelector(`label[for$="-${field}"]`)?.textContent.replace(/\s*\*$/, '') ?? '';
           return el(
             'li',
             { 'data-deadline': w.id },
-            `${fieldLabel} ${values[w.field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional && w.rule !== 'hours' ? '（暂定）' : ''}${over}`,
+            `${fieldLabel} ${values[field].slice(0, w.rule === 'hours' ? 16 : 10).replace('T', ' ')} → ${w.label} ${r.lastDay ?? d.beijing(r.dueAt)}${w.policy && !w.label.includes('本地策略') ? '（本地策略）' : ''}${r.provisional && w.rule !== 'hours' ? '（暂定）' : ''}${over}`,
           );
         }),
     );

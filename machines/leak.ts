@@ -41,8 +41,8 @@ export const LeakStartSchema = z
     /** Law 47: the organ knows once the person who found it reports (edition 4); absent, the organ found it itself. */
     knownAt: Instant.optional().describe('机关、单位获知时刻：接到发现人报告的时刻（含时区；本单位自行发现的不填）'),
     /** Optional (edition 4): a start before any measure is taken; RECORD_MEASURES records the first later. */
-    remedialMeasures: shortText().optional().describe('已采取的补救措施（尚未采取的不填）'),
-    measuresTakenAt: Instant.optional().describe('补救措施首次采取的时刻（含时区）'),
+    remedialMeasures: shortText().optional().describe('已采取的补救措施：尚未采取的不填'),
+    measuresTakenAt: Instant.optional().describe('补救措施首次采取的时刻：含时区；不填为机关、单位获知时刻'),
     variant: z
       .enum(['organ', 'network-operator'])
       .default('organ')
@@ -872,11 +872,14 @@ export const leakProcedure = defineProcedure({
   startedBy: 'organId',
   startFact: 'discoveredAt',
   startFieldsInContext: { remedialMeasures: 'measures.0.measures' },
-  // Law 34; Regs 39: only a network operator chooses its receiver and reports 立即; an organ makes the two Regs 61 reports.
+  // Edition 4's context: knownAt = input.knownAt ?? input.discoveredAt.
+  startFieldFallbacks: { knownAt: 'discoveredAt' },
+  // Law 34; Regs 39: only a network operator chooses its receiver and reports 立即; an organ makes the two Regs 61 reports
+  // and, under edition 4, takes remedial measures 立即 where none were taken yet (Regs 61 para 1).
   variants: {
     field: 'variant',
     cases: {
-      organ: { deadlines: ['report-authority', 'report-superior'] },
+      organ: { deadlines: ['report-authority', 'report-superior', MEASURES.deadlineId] },
       'network-operator': { fields: ['receiverId'], deadlines: ['report-receiver'] },
     },
   },

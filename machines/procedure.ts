@@ -207,6 +207,12 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
    */
   startFieldsInContext?: Readonly<Record<string, string>>;
   /**
+   * Optional start fields the machine takes from another when left blank (the leak's 获知时刻 is the
+   * 发现时刻 when the organ found it itself): the start form's what-if counts a deadline running
+   * from such a field from the other until it is filled.
+   */
+  startFieldFallbacks?: Readonly<Record<string, string>>;
+  /**
    * A start field that chooses a variant, and what belongs to each case only: the start fields it
    * asks for and the deadlines it runs (the start form shows those of the case chosen, no others).
    */

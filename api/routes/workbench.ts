@@ -34,13 +34,33 @@ export function formSchema(schema: z.ZodType): Record<string, unknown> {
  * shows each one's date before the procedure is started. A period set by policy uses its default.
  */
 function startDeadlines(def: ProcedureDefinition, fields: string[]) {
-  const out: Array<{ id: string; field: string; label: string; rule: string; n: number; policy: boolean; basis: string }> = [];
+  const out: Array<{
+    id: string;
+    field: string;
+    orElse?: string;
+    label: string;
+    rule: string;
+    n: number;
+    policy: boolean;
+    basis: string;
+  }> = [];
   const walk = (node: AnyStateNode) => {
     const d = (node.meta as StateMeta | undefined)?.deadline;
     if (d && fields.includes(d.from) && !out.some((o) => o.id === d.id)) {
       const n = typeof d.n === 'number' ? d.n : 'policy' in d.n ? (DEFAULT_POLICY[d.n.policy] as number) : undefined;
+      // A field left blank that the machine fills from another (the leak's 获知时刻 from the 发现时刻): counted from that one meanwhile.
+      const orElse = def.startFieldFallbacks?.[d.from];
       if (n !== undefined)
-        out.push({ id: d.id, field: d.from, label: d.label, rule: d.rule, n, policy: typeof d.n !== 'number', basis: d.basis });
+        out.push({
+          id: d.id,
+          field: d.from,
+          ...(orElse ? { orElse } : {}),
+          label: d.label,
+          rule: d.rule,
+          n,
+          policy: typeof d.n !== 'number',
+          basis: d.basis,
+        });
     }
     Object.values(node.states).forEach(walk);
   };

@@ -144,8 +144,9 @@ describe('案件信息: every procedure page says what the case is', () => {
     await chen.waitForSelector('#flash');
     expect(await chen.locator('#flash').innerText()).toBe('已办理「报送有关部门确定」，已通知广东省国家保密局。');
     expect(await chen.locator('#case-steps li[data-event="SUBMIT_REPORT"]').innerText()).toMatch(/报告文号：天办〔2026〕21号/);
+    // Edition 4: the authority may first register the day it received the report (Regs 25 para 2), or decide at once.
     expect(await chen.locator('#case-now').innerText()).toMatch(
-      /广东省国家保密局：可办理「作出决定」\n确定期限（接到报告后10个工作日）：.*前/,
+      /广东省国家保密局：可办理「接到报告（登记接收日期）」「作出决定」\n确定期限（接到报告后10个工作日）：.*前/,
     );
     expect(await rawOn(chen, id)).toEqual([]);
 
@@ -260,8 +261,18 @@ describe('forms show what applies', () => {
     await field(chen, 'discoveredAt').fill(`${today()}T00:30`);
     await field(chen, 'discoveredAt').dispatchEvent('change');
     const deadlines = () => chen.locator('.what-if li[data-deadline]').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-deadline')));
-    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-authority', 'report-superior']);
+    // Edition 4: the two reports run from the organ's knowledge, which is the discovery while 获知时刻 is blank (found by
+    // the organ itself); with no measures entered yet, the organ must also take them 立即 (Regs 61 para 1).
+    await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-authority', 'report-superior', 'remedy']);
+    const toAuthority = chen.locator('.what-if li[data-deadline="report-authority"]');
+    expect(await toAuthority.textContent()).toMatch(/^发现时刻 \d{4}-\d{2}-\d{2} 00:30 → 向同级保密行政管理部门报告（24小时）/);
+    await field(chen, 'knownAt').fill(`${today()}T01:00`);
+    await field(chen, 'knownAt').dispatchEvent('change');
+    await expect
+      .poll(() => toAuthority.textContent(), { timeout: 10_000 })
+      .toMatch(/^机关、单位获知时刻 \d{4}-\d{2}-\d{2} 01:00 → 向同级保密行政管理部门报告（24小时）/);
     expect(await form(chen).locator('[data-field="receiverId"]').isVisible()).toBe(false);
+    await chen.screenshot({ path: join(ARTIFACTS, 'case-info-leak-start-organ.png'), fullPage: true });
     await field(chen, 'variant').selectOption('network-operator');
     await field(chen, 'variant').dispatchEvent('change');
     await expect.poll(deadlines, { timeout: 10_000 }).toEqual(['report-receiver']);

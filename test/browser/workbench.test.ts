@@ -208,11 +208,13 @@ const GZ = {
 describe('the workbench: each procedure carried out in the browser by its parties', () => {
   it('不明确事项: a county office reports (field errors in Chinese, the calendar and the what-if shown, a double click applies once), the province decides, the office tells the holders, the filing is recorded', async () => {
     const chen = await signIn(GZ.chen);
-    // An office may start 不明确事项, 异议 and 泄密报告, not 鉴定 (Regs 63 para 1) or 年度自检 (Regs 48 para 3).
+    // An office may start 不明确事项, 异议, 泄密报告 and 定密纠正 (its own determination, Regs 24), not 鉴定
+    // (Regs 63 para 1) or 年度自检 (Regs 48 para 3).
     expect(await chen.locator('#h-start ~ ul a[data-kind]').evaluateAll((as) => as.map((a) => a.getAttribute('data-kind')))).toEqual([
       'unclear-matter',
       'objection',
       'leak',
+      'correction',
     ]);
     await chen.click('a[data-kind="unclear-matter"]');
     await chen.waitForSelector('#start form');
@@ -250,21 +252,28 @@ describe('the workbench: each procedure carried out in the browser by its partie
     const summary = form(chen).locator('.error-summary');
     await expect.poll(() => summary.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await summary.getAttribute('aria-live')).toBe('assertive');
-    const text = await summary.textContent();
-    expect(text).toContain('事项名称（非涉密）：必填');
-    expect(text).toContain('机密级事项的保密期限最长 20 年');
+    expect(await summary.textContent()).toContain('事项名称（非涉密）：必填');
     expect(await field(chen, 'title').getAttribute('aria-invalid')).toBe('true');
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-field-errors.png'), fullPage: true });
+    // Edition 4 judges the term ceiling from the term's start (Law 20 para 2; Regs 19 para 2) once the form is
+    // otherwise complete: then the 25 years are refused, in Chinese, with the article.
     await field(chen, 'title').fill('某型设备参数');
+    await form(chen).locator('button[type="submit"]').click();
+    await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toContain('机密级不超过20年（《保密法》第二十条第二款）');
+    expect(await summary.textContent()).not.toContain('事项名称（非涉密）：必填');
     await field(chen, 'proposal.term.years').fill('10');
     // A double click starts one procedure: the form's key names it.
     await form(chen).locator('button[type="submit"]').dblclick();
     await chen.waitForURL(/#\/p\//, { timeout: 30_000 });
     const id = decodeURIComponent(chen.url().split('#/p/')[1]!);
-    const mine = await fetch(`${stack.url}/api/procedures?organ=org-th-office&kind=unclear-matter`, {
-      headers: { authorization: `Bearer ${await stack.token('org-th-office')}` },
-    }).then((r) => r.json() as Promise<{ items: unknown[] }>);
-    expect(mine.items).toHaveLength(1);
+    // The lists show a procedure once its record is written (after the start returns): one, the page's.
+    const mine = async () =>
+      (
+        await fetch(`${stack.url}/api/procedures?organ=org-th-office&kind=unclear-matter`, {
+          headers: { authorization: `Bearer ${await stack.token('org-th-office')}` },
+        }).then((r) => r.json() as Promise<{ items: Array<{ id: string }> }>)
+      ).items.map((i) => i.id);
+    await expect.poll(mine, { timeout: 20_000 }).toEqual([id]);
 
     // 我的待办: the report is overdue (drafted 2025-09-26): a red card.
     await chen.goto(`${stack.url}/#/work`);
@@ -295,9 +304,12 @@ describe('the workbench: each procedure carried out in the browser by its partie
     // The province decides (a lower level: the holders must be told), by its head.
     const zhang = await signIn(GZ.zhang);
     await expect.poll(() => zhang.locator(`#todo tr[data-id="${id}"]`).count(), { timeout: 20_000 }).toBe(1);
-    // An authority starts no procedure: it is offered none (the server would refuse each).
-    expect(await zhang.locator('a[data-kind]').count()).toBe(0);
-    expect(await zhang.locator('#no-starts').textContent()).toContain('本单位不发起程序');
+    // An authority starts only 定密纠正 (Law 50: it notifies the organ to correct an improper determination);
+    // the other procedures are the organs' to start (the server would refuse each).
+    expect(await zhang.locator('#h-start ~ ul a[data-kind]').evaluateAll((as) => as.map((a) => a.getAttribute('data-kind')))).toEqual([
+      'correction',
+    ]);
+    expect(await zhang.locator('#no-starts').count()).toBe(0);
     await act(
       zhang,
       id,
@@ -340,7 +352,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     for (const p of [chen, liu, zhang, he, huang]) await p.close();
   }, 240_000);
 
-  it('异议处理: a research institute objects to a county office’s classification (the classifier picked from the whole registry), the office maintains it, the institute escalates, the province lowers it, the office appeals, the national authority decides, the office tells the holders', async () => {
+  it('异议处理: a research institute objects to a county office’s classification (the classifier picked from the whole registry), the office maintains it, the institute escalates, the province maintains it too, the institute appeals (edition 4: the objector only, not the office), the national authority lowers it, the office tells the holders', async () => {
     const sun = await signIn(person('org-gz-institute', 'p-gi-sun', '孙某', 'secrecy-officer'));
     await sun.click('a[data-kind="objection"]');
     await sun.waitForSelector('#start form');
@@ -404,17 +416,17 @@ describe('the workbench: each procedure carried out in the browser by its partie
       'AUTHORITY_DECIDE',
       {
         'determination.outcome': 'state-secret',
-        'determination.classification.level': 'confidential',
+        'determination.classification.level': 'secret',
         'determination.classification.term.kind': 'years',
-        'determination.classification.term.years': '5',
+        'determination.classification.term.years': '10',
         'determination.classification.scope': '项目组',
       },
       { shot: 'workbench-objection-province.png' },
     );
     expect((await view(id)).state).toBe('provincialDecided');
-    // The original classifier may take the provincial decision to the national authority too.
-    const he = await signIn(person('org-th-office', 'p-th-he', '何某', 'head'));
-    await act(he, id, 'APPEAL', { note: '请国家保密行政管理部门确定' });
+    // Edition 4: only the objector may take the provincial decision to the national authority (Regs 26 para 2(2)).
+    await act(zhou, id, 'APPEAL', { note: '仍不同意省级保密行政管理部门的决定' });
+    expect((await view(id)).state).toBe('underNationalReview');
     const wang = await signIn(person('auth-000000', 'p-nat-wang', '王某', 'head'));
     await act(wang, id, 'NATIONAL_DECIDE', {
       'determination.outcome': 'state-secret',
@@ -427,17 +439,18 @@ describe('the workbench: each procedure carried out in the browser by its partie
     const chen = await signIn(person('org-th-office', 'p-th-chen', '陈某', 'secrecy-officer'));
     await act(chen, id, 'NOTIFY_HOLDERS', { noticeRef: '天办〔2025〕12号' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
-    await timelineNames(chen, id, ['孙某', '刘某', '周某', '张某', '何某', '王某', '陈某'], '孙某');
+    await timelineNames(chen, id, ['孙某', '刘某', '周某', '张某', '王某', '陈某'], '孙某');
     await caseInfoShows(chen, [
       /国家秘密事项编号\s+TH-2025-9/,
       /异议方主张\s+属于国家秘密；.*密级：秘密；保密期限：5年/,
       '异议理由（非涉密简述）',
       /原定密机关、单位作出决定.*\n.*密级：机密；保密期限：10年/,
       '说明：不同意维持原密级',
+      '说明：仍不同意省级保密行政管理部门的决定',
       /国家保密行政管理部门作出决定.*\n.*密级：秘密；保密期限：5年/,
     ]);
     await chen.screenshot({ path: join(ARTIFACTS, 'workbench-objection-closed.png'), fullPage: true });
-    for (const p of [sun, liu, zhou, zhang, he, wang, chen]) await p.close();
+    for (const p of [sun, liu, zhou, zhang, wang, chen]) await p.close();
   }, 120_000);
 
   it('泄密报告: a county office reports a leak to its authority and its superior, the report is relayed tier by tier to the national authority, the authority orders remedies, the office reports the result', async () => {

@@ -42,11 +42,15 @@ describe('security headers', () => {
     expect(responses.api.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('the page loads only its own script and style sheet: nothing inline for the policy to forbid', async () => {
-    const html = await (await get('/')).text();
+  it('the page loads only its own script and style sheet (and an empty icon, so no request for /favicon.ico): nothing inline for the policy to forbid', async () => {
+    const res = await get('/');
+    const html = await res.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
     expect(html).not.toMatch(/\sstyle=|<style|\son\w+=/); // no inline style or handler
-    expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])).toEqual(['/dashboard/style.css', '/dashboard/app.js']);
+    expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])).toEqual(['/dashboard/style.css', 'data:,', '/dashboard/app.js']);
+    // The empty data: URL is the icon only (no script, no style sheet), and the policy allows it as an image.
+    expect(html).toContain('<link rel="icon" href="data:," />');
+    expect(res.headers.get('content-security-policy')).toMatch(/img-src 'self' data:/);
   });
 
   it('the API docs page keeps the same framing and sniffing rules, with the inline styles Swagger UI needs', async () => {
