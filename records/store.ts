@@ -115,9 +115,10 @@ export class RecordStore {
     const fresh: Array<{ seq: number; entry: AuditEntry; prev: string; hash: string; update?: string }> = [];
     const divergent: AuditEntry[] = [];
     for (const entry of req.entries) {
-      const before = recorded.get(entry.seq);
-      if (before !== undefined && !anomaly) {
-        if (before !== canonical(entry)) divergent.push(entry);
+      // Under a recorded seq: the same entry again is a retry; another one, or a row gone from under
+      // the head (tampering), diverges, never over the record (and never sent again and again).
+      if (entry.seq <= seq && !anomaly) {
+        if (recorded.get(entry.seq) !== canonical(entry)) divergent.push(entry);
       } else if (anomaly || divergent.length) divergent.push(entry);
       else if (entry.seq === seq + 1) {
         const next = entryHash(id, entry.seq, hash, entry);
