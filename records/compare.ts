@@ -13,6 +13,8 @@ import { canonical } from './chain.js';
 import type { Finding } from './verify.js';
 
 const PROCEDURE_TYPES = new Set<string>(Object.values(PROCEDURES).map((d) => d.workflowType));
+/** The benches' baselines (workflows/noop.workflow.ts): on our queue without our attributes, no procedure. */
+const BASELINE_TYPES = new Set(['noopWorkflow', 'noopUpdateWorkflow', 'noopTimerWorkflow']);
 /** Ended by the procedure itself (or continuing in its next run): the others are an outsider's doing. */
 const OWN_ENDS = new Set(['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW']);
 
@@ -43,7 +45,10 @@ export async function compareWithTemporal(client: Client, pool: pg.Pool, o: Comp
   const now = o.now ?? Date.now();
   const executions: WorkflowExecutionInfo[] = [];
   for await (const e of client.workflow.list(o.query ? { query: o.query } : {})) {
-    const procedureLike = PROCEDURE_TYPES.has(e.type) || e.taskQueue === o.taskQueue || e.typedSearchAttributes.get(SA.kind) !== undefined;
+    const procedureLike =
+      PROCEDURE_TYPES.has(e.type) ||
+      (e.taskQueue === o.taskQueue && !BASELINE_TYPES.has(e.type)) ||
+      e.typedSearchAttributes.get(SA.kind) !== undefined;
     if (procedureLike && (!o.ids || o.ids.includes(e.workflowId))) executions.push(e);
   }
   const { rows } = await pool.query<RecordRow>(
