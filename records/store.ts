@@ -147,6 +147,12 @@ export class RecordStore {
           fresh.map((f) => f.update ?? null),
         ],
       );
+    // Every applied Update's hash, whichever append brings it (record_updates): a reset run refuses them.
+    if (req.updates.length && !anomaly)
+      await client.query(
+        `insert into record_updates (procedure_id, update_hash, seq) select $1, * from unnest($2::text[], $3::int[]) on conflict do nothing`,
+        [id, req.updates.map((u) => u.hash), req.updates.map((u) => u.seq)],
+      );
     if (divergent.length) {
       await client.query(
         `insert into record_divergences (procedure_id, run_id, seq, entry) select $1, $2, * from unnest($3::int[], $4::jsonb[])`,
@@ -226,7 +232,7 @@ export class RecordStore {
   /** The hashes of the event Updates whose entries the record holds. */
   async updateHashes(id: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ update_hash: string }>(
-      'select update_hash from record_entries where procedure_id = $1 and update_hash is not null',
+      'select update_hash from record_updates where procedure_id = $1 union select update_hash from record_entries where procedure_id = $1 and update_hash is not null',
       [id],
     );
     return rows.map((r) => r.update_hash);

@@ -18,8 +18,18 @@ const recording = proxyActivities<Pick<Activities, 'appendRecord' | 'recordedUpd
 const recordedSeq = (run: Run) => run.s.recordedSeq ?? 0;
 
 /** Entries not yet written, or (when the run ends) a view changed since the last append. */
+const recordedUpdateSeq = (run: Run) => run.s.recordedUpdateSeq ?? 0;
+
+/**
+ * Entries not yet written; an applied Update whose hash is not (an event remembers its Update after
+ * its application, which may have awaited an activity while its entry was written); or (when the run
+ * ends) a view changed since the last append.
+ */
 const due = (run: Run) =>
-  run.recorder !== undefined && (run.s.audit.length > recordedSeq(run) || (run.recorder.ending && run.recorder.version !== run.s.version));
+  run.recorder !== undefined &&
+  (run.s.audit.length > recordedSeq(run) ||
+    (run.s.applied.at(-1)?.seq ?? 0) > recordedUpdateSeq(run) ||
+    (run.recorder.ending && run.recorder.version !== run.s.version));
 
 /** Starts the run's recorder: a loop beside the driver's, waking on each activation that added entries. */
 export function startRecorder(run: Run): void {
@@ -38,6 +48,7 @@ async function append(run: Run): Promise<void> {
   const entries = run.s.audit.slice(from);
   const version = run.s.version;
   const { audit: _, ...recordedView } = view(run);
+  const updates = run.s.applied.filter((a) => a.seq > recordedUpdateSeq(run));
   const info = workflowInfo();
   run.recorder!.writing = true;
   let written;
@@ -47,7 +58,7 @@ async function append(run: Run): Promise<void> {
       runId: info.runId,
       startedAt: info.startTime.toISOString(),
       entries,
-      updates: run.s.applied.filter((a) => a.seq > from).map((a) => ({ seq: a.seq, hash: a.id })),
+      updates: updates.map((a) => ({ seq: a.seq, hash: a.id })),
       view: recordedView,
     });
   } finally {
@@ -56,6 +67,7 @@ async function append(run: Run): Promise<void> {
   // A record restored from an older backup ends before what was sent: sent again from where it ends.
   run.s.recordedSeq = written.behind ? Math.min(written.headSeq, from) : from + entries.length;
   run.recorder!.version = version;
+  if (updates.length) run.s.recordedUpdateSeq = Math.max(recordedUpdateSeq(run), ...updates.map((a) => a.seq));
 }
 
 /** Waits until the record holds every entry and the view as it stands (before closing or continuing as new). */

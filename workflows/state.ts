@@ -65,6 +65,8 @@ export interface DriverState {
   run: number;
   /** The audit entries the record store holds (workflows/recorder.ts); absent before it existed. */
   recordedSeq?: number;
+  /** The latest applied event Update (by its entry's seq) whose hash the record store holds. */
+  recordedUpdateSeq?: number;
 }
 
 /** A delivery queued for this activation's `deliverAll`, and what to do with its outcome (undefined: the activity failed). */
