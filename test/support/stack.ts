@@ -117,3 +117,13 @@ export async function startStack(
     },
   };
 }
+
+/** A JSON request to the stack's API as a test person of `as` (its token), answered with the status and the parsed body. */
+export async function callAs(stack: Stack, method: string, path: string, as: string, body?: unknown) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await stack.token(as)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}

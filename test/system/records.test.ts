@@ -7,7 +7,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { Finding } from '../../records/verify.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { callAs, startStack, type Stack } from '../support/stack.js';
 import { leakInput } from '../support/inputs.js';
 import { recordOnceCaughtUp, testRecordKeysEnv } from '../support/records.js';
 
@@ -20,14 +20,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function call(method: string, path: string, as: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await stack.token(as)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call = (method: string, path: string, as: string, body?: unknown) => callAs(stack, method, path, as, body);
 
 const startLeak = async (ref: string) => {
   const r = await call('POST', '/api/procedures/leak', 'org-th-office', leakInput({ incidentRef: ref }));
