@@ -31,6 +31,14 @@ export interface CompareOptions {
   taskQueue: string;
   /** A start younger than this may not have written its first entries yet (default 60 s). */
   graceMs?: number;
+  /**
+   * A running start on our own task queue may wait behind a backlog (a deadline storm) for its first
+   * task: without a record it is a finding only after this long (default 10 min), or once it ends
+   * (a fake on our queue fails its start check at once). Until then its id is kept in `waiting`.
+   */
+  ownQueueGraceMs?: number;
+  /** Starts on our queue still waiting for their first entries: looked at again by the next check, which updates the set. */
+  waiting?: Set<string>;
   /** Only these procedures. */
   ids?: string[];
   /** A visibility query narrowing the executions looked at (the continuous check: what started or closed lately). */
@@ -43,25 +51,35 @@ export interface CompareOptions {
 export async function compareWithTemporal(client: Client, pool: pg.Pool, o: CompareOptions): Promise<Finding[]> {
   const grace = o.graceMs ?? 60_000;
   const now = o.now ?? Date.now();
-  const executions: WorkflowExecutionInfo[] = [];
-  for await (const e of client.workflow.list(o.query ? { query: o.query } : {})) {
+  const ownGrace = Math.max(grace, o.ownQueueGraceMs ?? 600_000);
+  const executions = new Map<string, WorkflowExecutionInfo>();
+  const take = (e: WorkflowExecutionInfo) => {
     const procedureLike =
       PROCEDURE_TYPES.has(e.type) ||
       (e.taskQueue === o.taskQueue && !BASELINE_TYPES.has(e.type)) ||
       e.typedSearchAttributes.get(SA.kind) !== undefined;
-    if (procedureLike && (!o.ids || o.ids.includes(e.workflowId))) executions.push(e);
+    if (procedureLike && (!o.ids || o.ids.includes(e.workflowId))) executions.set(`${e.workflowId}/${e.runId}`, e);
+  };
+  for await (const e of client.workflow.list(o.query ? { query: o.query } : {})) take(e);
+  const waiting = [...(o.waiting ?? [])];
+  o.waiting?.clear();
+  for (let i = 0; i < waiting.length; i += 100) {
+    const ids = waiting.slice(i, i + 100).map((id) => `'${id.replaceAll("'", "''")}'`);
+    for await (const e of client.workflow.list({ query: `WorkflowId IN (${ids.join(', ')})` })) take(e);
   }
   const { rows } = await pool.query<RecordRow>(
     `select id, head_seq, closed_at is not null as closed, runs, updated_at from procedures where id = any($1) and mac_key_id <> ''`,
-    [[...new Set(executions.map((e) => e.workflowId))]],
+    [[...new Set([...executions.values()].map((e) => e.workflowId))]],
   );
   const records = new Map(rows.map((r) => [r.id, r]));
   const findings: Finding[] = [];
-  for (const e of executions) {
+  for (const e of executions.values()) {
     const record = records.get(e.workflowId);
     const status = e.status.name;
     if (!record) {
-      if (now - e.startTime.getTime() > grace)
+      const age = now - e.startTime.getTime();
+      if (status === 'RUNNING' && e.taskQueue === o.taskQueue && age <= ownGrace) o.waiting?.add(e.workflowId);
+      else if (age > grace)
         findings.push({
           procedureId: e.workflowId,
           runId: e.runId,

@@ -18,7 +18,7 @@ export interface StoredFinding extends Finding {
 export async function watchOnce(
   client: Client,
   pool: pg.Pool,
-  o: { taskQueue: string; since: Date; graceMs?: number },
+  o: { taskQueue: string; since: Date; graceMs?: number; waiting?: Set<string> },
 ): Promise<StoredFinding[]> {
   const since = o.since.toISOString();
   const findings = await compareWithTemporal(client, pool, {
@@ -26,6 +26,7 @@ export async function watchOnce(
     query: `StartTime > '${since}' OR CloseTime > '${since}'`,
     deep: false,
     ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+    ...(o.waiting ? { waiting: o.waiting } : {}),
   });
   const diverged = await pool.query<{ id: string; anomaly: string; run_id: string }>(
     `select p.id, p.anomaly, d.run_id from procedures p
@@ -42,8 +43,10 @@ export async function watchOnce(
       [f.procedureId, f.kind, f.runId ?? '', f.seq ?? null, f.detail],
     );
     if (!rows[0]) continue;
-    // The procedure shows 异常 with the reason (the first one found stays).
-    await pool.query('update procedures set anomaly = coalesce(anomaly, $2) where id = $1', [f.procedureId, f.detail]);
+    // The procedure shows 异常 with the reason (the first one found stays). A start without a record
+    // has no row to mark; one whose first append landed since it was looked at is not frozen by it.
+    if (f.kind !== 'no-record')
+      await pool.query('update procedures set anomaly = coalesce(anomaly, $2) where id = $1', [f.procedureId, f.detail]);
     fresh.push({ ...f, id: Number(rows[0].id), foundAt: rows[0].found_at.toISOString() });
   }
   return fresh;

@@ -34,6 +34,8 @@ export function startRecordWatch(o: RecordWatchOptions): { stop(): Promise<void>
   // At start, what happened while no worker watched (a day back; the queries are by instant).
   let since = new Date(Date.now() - 24 * 3_600_000);
   let running: Promise<void> = Promise.resolve();
+  /** Starts on our queue still waiting behind a backlog for their first entries (records/compare.ts). */
+  const waiting = new Set<string>();
 
   async function cycle(): Promise<void> {
     const client = await o.store.pool.connect();
@@ -45,6 +47,7 @@ export function startRecordWatch(o: RecordWatchOptions): { stop(): Promise<void>
           taskQueue: o.taskQueue,
           since: new Date(since.getTime() - o.everyMs - (o.graceMs ?? 30_000)),
           graceMs: o.graceMs ?? 30_000,
+          waiting,
         });
         since = started;
         for (const f of fresh) o.log(`案卷核查 ${f.procedureId}${f.seq ? ` seq ${f.seq}` : ''}: ${f.kind}: ${f.detail}`);

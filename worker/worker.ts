@@ -69,12 +69,13 @@ export async function createWorker(
 ): Promise<Worker> {
   // A prebuilt bundle (BM_WORKFLOW_BUNDLE): the worker does not run webpack.
   const prebuilt: WorkflowBundleOption | undefined = settings.workflowBundle ? { codePath: settings.workflowBundle } : undefined;
+  const activities = createActivities(deps);
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     workflowBundle: bundle ?? prebuilt ?? (await workflowBundle()),
-    activities: { ...createActivities(deps), ...createRecordActivities(records) },
+    activities: { ...activities, ...createRecordActivities(records, activities.deliverAll) },
     dataConverter,
     sinks: workerSinks,
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,

@@ -5,9 +5,10 @@
  * deliveries of one workflow activation go out together in one `deliverAll` activity (a deadline
  * storm's pass: issue 14); one that may succeed later is retried alone through `deliver`.
  */
-import { condition, patched, sleep } from '@temporalio/workflow';
+import { patched, sleep } from '@temporalio/workflow';
+import { queueDelivery } from './activation-batch.js';
 import type { DeliveryRequest } from '../activities/delivery.js';
-import { acts, batch, DELIVERY_RETRY_MS, nowIso, record, SYSTEM, type Run } from './state.js';
+import { acts, DELIVERY_RETRY_MS, nowIso, record, SYSTEM, type Run } from './state.js';
 import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
@@ -171,8 +172,7 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
  */
 function queue(run: Run, req: DeliveryRequest): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    if (!run.queued.length) void activationAtRest().then(() => flush(run));
-    run.queued.push({
+    queueDelivery(run, {
       req,
       settle: (outcome) => {
         // The activity itself failed (a worker lost mid-call): each delivery as if never batched, under the same key.
@@ -186,23 +186,4 @@ function queue(run: Run, req: DeliveryRequest): Promise<unknown> {
       },
     });
   });
-}
-
-/**
- * Resolves once the activation's microtasks are drained: the SDK (1.24) checks a condition at once,
- * where this one says no, and then only between rounds of microtasks, still in the same activation.
- */
-function activationAtRest(): Promise<void> {
-  let eager = true;
-  return condition(() => {
-    const later = !eager;
-    eager = false;
-    return later;
-  });
-}
-
-async function flush(run: Run): Promise<void> {
-  const items = run.queued.splice(0);
-  const outcomes = await batch.deliverAll(items.map((i) => i.req)).catch(() => undefined);
-  items.forEach((item, i) => item.settle(outcomes?.[i]));
 }

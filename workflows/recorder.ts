@@ -6,6 +6,8 @@
  */
 import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { AppendRequest, AppendResult } from '../records/store.js';
+import { queueRecord } from './activation-batch.js';
 import type { Run } from './state.js';
 import { view } from './state.js';
 
@@ -34,7 +36,8 @@ const due = (run: Run) =>
 /** Starts the run's recorder: a loop beside the driver's, waking on each activation that added entries. */
 export function startRecorder(run: Run): void {
   if (!patched('record-store')) return;
-  run.recorder = { version: -1, writing: false, ending: false };
+  // Decided at the run's start, so the marker costs the pass nothing (histories before it append alone).
+  run.recorder = { version: -1, writing: false, ending: false, inPass: patched('record-in-pass') };
   void (async () => {
     for (;;) {
       await condition(() => due(run));
@@ -43,31 +46,60 @@ export function startRecorder(run: Run): void {
   })();
 }
 
-async function append(run: Run): Promise<void> {
-  const from = recordedSeq(run);
-  const entries = run.s.audit.slice(from);
-  const version = run.s.version;
+interface Taken {
+  req: AppendRequest;
+  /** The entries' first index in the audit trail, and the run's state version the request carries. */
+  from: number;
+  version: number;
+}
+
+type Sent = Taken & { written: AppendResult };
+
+/** What the record lacks, taken as the run stands now. */
+function request(run: Run): Taken {
   const { audit: _, ...recordedView } = view(run);
-  const updates = run.s.applied.filter((a) => a.seq > recordedUpdateSeq(run));
   const info = workflowInfo();
-  run.recorder!.writing = true;
-  let written;
-  try {
-    written = await recording.appendRecord({
+  const from = recordedSeq(run);
+  return {
+    from,
+    version: run.s.version,
+    req: {
       procedureId: run.id,
       runId: info.runId,
       startedAt: info.startTime.toISOString(),
-      entries,
-      updates: updates.map((a) => ({ seq: a.seq, hash: a.id })),
+      entries: run.s.audit.slice(from),
+      updates: run.s.applied.filter((a) => a.seq > recordedUpdateSeq(run)).map((a) => ({ seq: a.seq, hash: a.id })),
       view: recordedView,
-    });
+    },
+  };
+}
+
+const alone = async (taken: Taken): Promise<Sent> => ({ ...taken, written: await recording.appendRecord(taken.req) });
+
+/** With the activation's deliveries in one activity (activation-batch.ts); alone if that failed. */
+const inPass = (run: Run): Promise<Sent> =>
+  new Promise((resolve) => {
+    let taken: Taken;
+    queueRecord(
+      run,
+      () => (taken = request(run)).req,
+      (written) => resolve(written ? { ...taken, written } : alone(taken)),
+    );
+  });
+
+async function append(run: Run): Promise<void> {
+  run.recorder!.writing = true;
+  let sent: Sent;
+  try {
+    sent = await (run.recorder!.inPass ? inPass(run) : alone(request(run)));
   } finally {
     run.recorder!.writing = false;
   }
+  const { req, from, version, written } = sent;
   // A record restored from an older backup ends before what was sent: sent again from where it ends.
-  run.s.recordedSeq = written.behind ? Math.min(written.headSeq, from) : from + entries.length;
+  run.s.recordedSeq = written.behind ? Math.min(written.headSeq, from) : from + req.entries.length;
   run.recorder!.version = version;
-  if (updates.length) run.s.recordedUpdateSeq = Math.max(recordedUpdateSeq(run), ...updates.map((a) => a.seq));
+  if (req.updates.length) run.s.recordedUpdateSeq = Math.max(recordedUpdateSeq(run), ...req.updates.map((u) => u.seq));
 }
 
 /** Waits until the record holds every entry and the view as it stands (before closing or continuing as new). */

@@ -12,6 +12,7 @@ import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js
 import type { ProcedureDefinition, ProcedureSnapshot } from '../machines/procedure.js';
 import type { Actor, AuditEntry, DeadlineRecord, EventRejection, InboxEntry } from './types.js';
 import type { RunLimits } from './continue-as-new.js';
+import type { AppendRequest, AppendResult } from '../records/store.js';
 
 // The state's reading and its audit trail are pure, shared with the API (run-view.ts).
 export {
@@ -87,6 +88,10 @@ export interface Run {
   redelivery?: Activities;
   /** Deliveries waiting for this activation's `deliverAll` (deliveries.ts). */
   queued: QueuedDelivery[];
+  /** The record store's append waiting for the same activity (activation-batch.ts). */
+  queuedRecord?: { build: () => AppendRequest; settle: (r: AppendResult | undefined) => void };
+  /** The activation's batch is scheduled (activation-batch.ts). */
+  flushScheduled?: boolean;
   inflight: Set<Promise<void>>;
   /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
   settling: number;
@@ -100,7 +105,7 @@ export interface Run {
   /** When this run continues-as-new (continue-as-new.ts). */
   limits: RunLimits;
   /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
-  recorder?: { version: number; writing: boolean; ending: boolean; updates?: Promise<Set<string>> };
+  recorder?: { version: number; writing: boolean; ending: boolean; inPass: boolean; updates?: Promise<Set<string>> };
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test

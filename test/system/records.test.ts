@@ -7,6 +7,7 @@ import { SA } from '../../workflows/search-attributes.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import type { Finding } from '../../records/verify.js';
+import { compareWithTemporal } from '../../records/compare.js';
 import { callAs, startStack, type Stack } from '../support/stack.js';
 import { leakInput } from '../support/inputs.js';
 import { recordOnceCaughtUp, testRecordKeysEnv } from '../support/records.js';
@@ -209,6 +210,30 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     expect(kinds('leak-fake-0001')).toEqual(['no-record']);
     // The record itself kept what it held: the rewound entries are still there.
     expect((await stack.records.read(reset))!.view.audit.length).toBeGreaterThanOrEqual(live.audit.length);
+  });
+
+  it('a start on our own queue still waiting behind a backlog for its first task is not a finding until its own grace, and is looked at again', async () => {
+    // No worker polls this queue: as a procedure waits when a storm's backlog is ahead of it.
+    const queue = 'records-test-backlog';
+    await stack.client.workflow.start('leakWorkflow', { taskQueue: queue, workflowId: 'leak-backlogged-0001', args: [{}] });
+    const waiting = new Set<string>();
+    const look = (ownQueueGraceMs?: number) =>
+      compareWithTemporal(stack.client, stack.records.pool, {
+        taskQueue: queue,
+        graceMs: 0,
+        ids: ['leak-backlogged-0001'],
+        waiting,
+        ...(ownQueueGraceMs !== undefined ? { ownQueueGraceMs } : {}),
+        // A window that no longer holds the start: only `waiting` brings it back.
+        ...(waiting.size ? { query: `StartTime > '${new Date(Date.now() + 60_000).toISOString()}'` } : {}),
+      });
+    expect(await look()).toEqual([]);
+    expect([...waiting]).toEqual(['leak-backlogged-0001']);
+    // Still waiting at the next look, from `waiting` alone; past its grace it is a finding.
+    expect(await look()).toEqual([]);
+    expect((await look(0)).map((f) => [f.procedureId, f.kind])).toEqual([['leak-backlogged-0001', 'no-record']]);
+    expect(waiting.size).toBe(0);
+    await stack.client.workflow.getHandle('leak-backlogged-0001').terminate('test over');
   });
 
   it('a record restored from an older backup is reported behind Temporal, from the first entry it lacks; nothing is rewritten', async () => {

@@ -63,7 +63,7 @@ describe.sequential('a reminder survives a worker killed between sending and rec
       expect(hook.calls).toHaveLength(1);
 
       second = await startWorker(workerEnv);
-      // After the batch activity's 15-second timeout, the delivery goes to the deliver activity on the new worker.
+      // After the batch activity's 15-second timeout (the reminder's entry and its delivery: workflows/activation-batch.ts), the delivery goes to the deliver activity on the new worker.
       await expect.poll(() => hook.calls.length, { timeout: 90_000, interval: 500 }).toBe(2);
       expect(hook.calls[1]!.key).toBe(hook.calls[0]!.key);
       expect(hook.calls.every((c) => c.validSignature)).toBe(true);
@@ -75,7 +75,7 @@ describe.sequential('a reminder survives a worker killed between sending and rec
             const events = (await handle.fetchHistory()).events ?? [];
             const scheduled = (type: string) =>
               events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type).map((e) => String(e.eventId));
-            const [batch, single] = [scheduled('deliverAll'), scheduled('deliver')];
+            const [batch, single] = [scheduled('recordAndDeliver'), scheduled('deliver')];
             const timedOut = events.some((e) => batch.includes(String(e.activityTaskTimedOutEventAttributes?.scheduledEventId)));
             const started = events.find((e) => single.includes(String(e.activityTaskStartedEventAttributes?.scheduledEventId)));
             const completed = events.some((e) => single.includes(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));

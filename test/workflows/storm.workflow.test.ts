@@ -52,9 +52,13 @@ async function checkStorm(p: ProcedureEnv, h: WorkflowHandle, startEvents: numbe
   // Each instant wrote the search attributes once (the SDK's own upserts of TemporalChangeVersion, at each first patched() call, aside).
   const ours = since.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.BmUpdatedAt);
   expect(ours).toHaveLength(3);
-  // The case file holds what each instant recorded (SPEC §4a): appended after the pass.
-  expect(scheduled).toContain('appendRecord');
-  return { recipients: alarms.map((e) => [e.id, e.recipients]), notify: scheduled.filter((t) => t !== 'deliver' && t !== 'appendRecord') };
+  // The case file holds what each instant recorded (SPEC §4a): appended with the pass's deliveries, in one activity.
+  expect(scheduled).toContain('recordAndDeliver');
+  expect(scheduled).not.toContain('appendRecord');
+  return {
+    recipients: alarms.map((e) => [e.id, e.recipients]),
+    notify: scheduled.filter((t) => t !== 'deliver' && t !== 'recordAndDeliver'),
+  };
 }
 
 describe('alarms falling due at one instant (issue 14, a deadline storm)', () => {
