@@ -11,6 +11,7 @@ import type { AuditEntry, DeadlineRecord, ProcedureView } from '../workflows/typ
 import { canonical, entryHash, headMac, viewHash } from './chain.js';
 import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';
+import { applyViewPatch, type Json, type ViewOp } from '../domain/view-patch.js';
 import type { FindingKind } from '../domain/record-findings.js';
 
 /** The view without its audit trail: the trail is the chain. */
@@ -26,7 +27,10 @@ export interface AppendRequest {
   entries: AuditEntry[];
   /** The event Updates that made some of them (their hashes): seq → hash. */
   updates: Array<{ seq: number; hash: string }>;
-  view: RecordedView;
+  /** The view now, whole (the run's first append, or after the record answered `needView`)… */
+  view?: RecordedView;
+  /** …or its changes since the view the record holds under `base` (its view hash, as the last append answered). */
+  viewPatch?: { base: string; ops: ViewOp[] };
 }
 
 export interface AppendResult {
@@ -38,6 +42,10 @@ export interface AppendResult {
    * written; the run sends again from the entry after `headSeq`.
    */
   behind?: true;
+  /** The hash of the view the record now holds: the base of the run's next patch. */
+  viewHash?: string;
+  /** The record does not hold the patch's base view (another run wrote since, or a restore): nothing was written; send the view whole. */
+  needView?: true;
 }
 
 /** A procedure as the record holds it. */
@@ -52,6 +60,16 @@ export const recordedParties = (view: RecordedView): PartyRef[] =>
   Object.values((view.context as { parties?: Record<string, PartyRef | undefined> }).parties ?? {}).filter(
     (p): p is PartyRef => !!p && typeof p.id === 'string',
   );
+
+/** The view a patch makes of the recorded one; undefined when the record does not hold the patch's base. */
+function patched(row: { view_hash: string; view: RecordedView | null }, p: AppendRequest['viewPatch']): RecordedView | undefined {
+  if (!p || !row.view || row.view_hash !== p.base) return undefined;
+  try {
+    return applyViewPatch(row.view as unknown as Json, p.ops) as unknown as RecordedView;
+  } catch {
+    return undefined; // a path the recorded view lacks: the view is asked for whole
+  }
+}
 
 /** Any step met late, lapsed, or passed while it ran. */
 export const anyLate = (deadlines: DeadlineRecord[]): boolean =>
@@ -96,20 +114,32 @@ export class RecordStore {
   }
 
   private async appendIn(client: pg.PoolClient, req: AppendRequest): Promise<AppendResult> {
-    const { procedureId: id, view } = req;
-    const parties = recordedParties(view);
+    const { procedureId: id } = req;
     const now = new Date().toISOString();
-    // The row is made (or locked) first: appends of one procedure run one after the other.
-    await client.query(
-      `insert into procedures (id, kind, started_at, party_ids, region_scope, state, state_label, view, view_hash, runs, head_seq, head_hash, head_mac, mac_key_id, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, '{}', '', '{}', 0, '', '', '', $8) on conflict (id) do nothing`,
-      [id, view.kind, req.startedAt, [], [], view.state, view.stateLabel, now],
+    // The row is made (or locked) first: appends of one procedure run one after the other. A patch
+    // comes only after a view was written: without the row, the record answers needView.
+    if (req.view)
+      await client.query(
+        `insert into procedures (id, kind, started_at, party_ids, region_scope, state, state_label, view, view_hash, runs, head_seq, head_hash, head_mac, mac_key_id, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, '{}', '', '{}', 0, '', '', '', $8) on conflict (id) do nothing`,
+        [id, req.view.kind, req.startedAt, [], [], req.view.state, req.view.stateLabel, now],
+      );
+    const { rows } = await client.query<{
+      head_seq: number;
+      head_hash: string;
+      anomaly: string | null;
+      runs: string[];
+      view_hash: string;
+      view: RecordedView | null;
+    }>(
+      'select head_seq, head_hash, anomaly, runs, view_hash, case when $2 then view end as view from procedures where id = $1 for update',
+      [id, !req.view],
     );
-    const { rows } = await client.query<{ head_seq: number; head_hash: string; anomaly: string | null; runs: string[] }>(
-      'select head_seq, head_hash, anomaly, runs from procedures where id = $1 for update',
-      [id],
-    );
-    let { head_seq: seq, head_hash: hash, anomaly } = rows[0]!;
+    const row = rows[0];
+    const view = row && (req.view ?? patched(row, req.viewPatch));
+    if (!row || !view) return { headSeq: row?.head_seq ?? 0, diverged: 0, needView: true };
+    let { head_seq: seq, head_hash: hash, anomaly } = row;
+    const parties = recordedParties(view);
     const recorded = await this.recordedEntries(client, id, req.entries, seq);
     const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
     const fresh: Array<{ seq: number; entry: AuditEntry; prev: string; hash: string; update?: string }> = [];
@@ -198,7 +228,7 @@ export class RecordStore {
         view.closed ? view.stateLabel : null,
       ],
     );
-    return { headSeq: seq, diverged: 0 };
+    return { headSeq: seq, diverged: 0, viewHash: vHash };
   }
 
   /** The canonical form of the recorded entries among those sent again (a retry, or a reset run's). */

@@ -8,6 +8,7 @@ import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/w
 import type { Activities } from '../activities/index.js';
 import type { AppendRequest, AppendResult } from '../records/store.js';
 import { queueRecord } from './activation-batch.js';
+import { diffView, jsonForm, type Json } from '../domain/view-patch.js';
 import type { Run } from './state.js';
 import { view } from './state.js';
 
@@ -51,30 +52,36 @@ interface Taken {
   /** The entries' first index in the audit trail, and the run's state version the request carries. */
   from: number;
   version: number;
+  /** The view the request carries, in its JSON form (the base of the next patch). */
+  view: Json;
 }
 
-type Sent = Taken & { written: AppendResult };
+type Sent = Taken & { result: AppendResult };
 
 /** What the record lacks, taken as the run stands now. */
 function request(run: Run): Taken {
   const { audit: _, ...recordedView } = view(run);
   const info = workflowInfo();
   const from = recordedSeq(run);
+  // The view's changes since the one the record holds (issue 23: not the whole view into each history).
+  const base = run.recorder!.written;
+  const now = jsonForm(recordedView);
   return {
     from,
     version: run.s.version,
+    view: now,
     req: {
       procedureId: run.id,
       runId: info.runId,
       startedAt: info.startTime.toISOString(),
       entries: run.s.audit.slice(from),
       updates: run.s.applied.filter((a) => a.seq > recordedUpdateSeq(run)).map((a) => ({ seq: a.seq, hash: a.id })),
-      view: recordedView,
+      ...(base ? { viewPatch: { base: base.hash, ops: diffView(base.view, now) } } : { view: recordedView }),
     },
   };
 }
 
-const alone = async (taken: Taken): Promise<Sent> => ({ ...taken, written: await recording.appendRecord(taken.req) });
+const alone = async (taken: Taken): Promise<Sent> => ({ ...taken, result: await recording.appendRecord(taken.req) });
 
 /** With the activation's deliveries in one activity (activation-batch.ts); alone if that failed. */
 const inPass = (run: Run): Promise<Sent> =>
@@ -83,7 +90,7 @@ const inPass = (run: Run): Promise<Sent> =>
     queueRecord(
       run,
       () => (taken = request(run)).req,
-      (written) => resolve(written ? { ...taken, written } : alone(taken)),
+      (result) => resolve(result ? { ...taken, result } : alone(taken)),
     );
   });
 
@@ -95,9 +102,12 @@ async function append(run: Run): Promise<void> {
   } finally {
     run.recorder!.writing = false;
   }
-  const { req, from, version, written } = sent;
+  const { req, from, version, result } = sent;
+  run.recorder!.written = result.viewHash ? { view: sent.view, hash: result.viewHash } : undefined;
+  // The record lacked the patch's base: nothing was written; the next append sends the view whole.
+  if (result.needView) return;
   // A record restored from an older backup ends before what was sent: sent again from where it ends.
-  run.s.recordedSeq = written.behind ? Math.min(written.headSeq, from) : from + req.entries.length;
+  run.s.recordedSeq = result.behind ? Math.min(result.headSeq, from) : from + req.entries.length;
   run.recorder!.version = version;
   if (req.updates.length) run.s.recordedUpdateSeq = Math.max(recordedUpdateSeq(run), ...req.updates.map((u) => u.seq));
 }

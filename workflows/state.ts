@@ -13,6 +13,7 @@ import type { ProcedureDefinition, ProcedureSnapshot } from '../machines/procedu
 import type { Actor, AuditEntry, DeadlineRecord, EventRejection, InboxEntry } from './types.js';
 import type { RunLimits } from './continue-as-new.js';
 import type { AppendRequest, AppendResult } from '../records/store.js';
+import type { Json } from '../domain/view-patch.js';
 
 // The state's reading and its audit trail are pure, shared with the API (run-view.ts).
 export {
@@ -105,7 +106,15 @@ export interface Run {
   /** When this run continues-as-new (continue-as-new.ts). */
   limits: RunLimits;
   /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
-  recorder?: { version: number; writing: boolean; ending: boolean; inPass: boolean; updates?: Promise<Set<string>> };
+  recorder?: {
+    version: number;
+    writing: boolean;
+    ending: boolean;
+    inPass: boolean;
+    updates?: Promise<Set<string>>;
+    /** The view the record holds (as this run last wrote it) and its hash there: the base of the next patch. */
+    written?: { view: Json; hash: string };
+  };
 }
 
 // Regular activities: local ones would save a task round trip each, but the time-skipping test

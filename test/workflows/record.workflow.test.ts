@@ -3,6 +3,9 @@ import { withProcedureEnv } from '../support/procedure-env.js';
 import { recordOnceCaughtUp } from '../support/records.js';
 import { verifyChains } from '../../records/verify.js';
 import { entryHash } from '../../records/chain.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { AppendRequest } from '../../records/store.js';
+import { applyViewPatch, jsonForm } from '../../domain/view-patch.js';
 
 const organ = { id: 'org-th-office' };
 const leak = {
@@ -44,6 +47,27 @@ describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, h
       const updates = await p.records.pool.query('select count(*)::int as n from record_updates where procedure_id = $1', [h.workflowId]);
       expect(updates.rows[0].n).toBe(final.audit.filter((a) => a.kind === 'event' && a.actor.id !== 'system').length);
       expect(await verifyChains(p.records.pool, p.records.keys)).toEqual([]);
+      // The first append carried the view whole; each later one only its changes (issue 23), and the record's view is the run's.
+      const appends = ((await h.fetchHistory()).events ?? []).flatMap((e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        if (a?.activityType?.name !== 'recordAndDeliver' && a?.activityType?.name !== 'appendRecord') return [];
+        const input = defaultPayloadConverter.fromPayload<{ record?: AppendRequest } & AppendRequest>(a.input!.payloads![0]!);
+        return [input.record ?? input];
+      });
+      expect(appends.length).toBeGreaterThan(2);
+      expect(appends.map((r) => (r.view ? 'view' : r.viewPatch ? 'patch' : 'none'))).toEqual([
+        'view',
+        ...appends.slice(1).map(() => 'patch'),
+      ]);
+      // Each view rebuilt from the first by its patches: the record's final view; the patches less than half their views' size.
+      let rebuilt = jsonForm(appends[0]!.view);
+      let [patched, whole] = [0, 0];
+      for (const r of appends.slice(1)) {
+        rebuilt = applyViewPatch(rebuilt, r.viewPatch!.ops);
+        [patched, whole] = [patched + JSON.stringify(r.viewPatch).length, whole + JSON.stringify(rebuilt).length];
+      }
+      expect({ ...(rebuilt as object), audit: undefined }).toEqual(jsonForm({ ...recorded.view, audit: undefined }));
+      expect(patched).toBeLessThan(whole / 2);
     });
   });
 
@@ -59,7 +83,13 @@ describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, h
       const again = { procedureId: h.workflowId, runId, startedAt: audit[0]!.at, entries: audit, updates: [], view };
 
       // A retry of the same append: nothing written twice.
-      expect(await p.records.append(again)).toEqual({ headSeq: audit.length, diverged: 0 });
+      expect(await p.records.append(again)).toEqual({ headSeq: audit.length, diverged: 0, viewHash: expect.any(String) });
+
+      // A patch of a view the record does not hold (another run wrote since, a restore): nothing written, the view asked for whole.
+      const patch = { base: 'not-the-recorded-view', ops: [{ op: 'set' as const, path: ['state'], value: 'forged' }] };
+      const { view: _, ...bare } = again;
+      expect(await p.records.append({ ...bare, viewPatch: patch })).toEqual({ headSeq: audit.length, diverged: 0, needView: true });
+      expect((await p.records.read(h.workflowId))!.view.state).toBe(live.state);
       expect((await p.records.read(h.workflowId))!.view.audit).toEqual(live.audit);
 
       // A run that was reset writes its own entry under a recorded seq.
