@@ -44,18 +44,11 @@ const BATCH_ROWS = 500;
 const MAX_HELD = 50_000;
 const DAY_MS = 86_400_000;
 
-interface Row {
+/** A row of the table: one refusal, or a window's count of anonymous ones. */
+interface Row extends Denial {
   firstAt: Date;
   lastAt: Date;
   count: number;
-  status: number;
-  caller?: string;
-  person?: string;
-  what: string;
-  method?: string;
-  url?: string;
-  route?: string;
-  ip?: string;
 }
 
 const cut = (v: string | undefined) =>
@@ -110,7 +103,7 @@ export class RecordedDenials implements DenialLog {
   }
 
   /** Writes the held rows and the closed windows (all windows at close); a failed write is retried at the next flush. */
-  flush(all = false): Promise<void> {
+  private flush(all = false): Promise<void> {
     const now = Date.now();
     for (const [start, window] of this.windows)
       if (all || start + DENIAL_WINDOW_MS <= now) {
@@ -129,7 +122,7 @@ export class RecordedDenials implements DenialLog {
   }
 
   /** Deletes the denials older than the retention (the only DELETE the database allows); returns how many. */
-  async purge(): Promise<number> {
+  private async purge(): Promise<number> {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
