@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { DENIAL_RETENTION } from '../api/denials.js';
 
 /** The repository root: every entry point's default data folder hangs from it, whatever the working directory. */
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -93,6 +94,12 @@ export const ConfigSchema = z.object({
   BM_ANON_RATE_LIMIT_PER_MINUTE: positiveInt('requests per minute').optional(),
   // The TLS front end (README "Security model"): off by default, X-Forwarded-For is then nobody's to set.
   BM_TRUST_PROXY: trustProxy.optional(),
+  // How long the denial log keeps a refusal (api/denials.ts): 本地策略, never under six months (网络安全法 第二十一条).
+  BM_DENIAL_RETENTION_DAYS: z.coerce
+    .number({ error: `a whole number of days, at least ${DENIAL_RETENTION.minDays}` })
+    .int(`a whole number of days, at least ${DENIAL_RETENTION.minDays}`)
+    .min(DENIAL_RETENTION.minDays, `a whole number of days, at least ${DENIAL_RETENTION.minDays} (six months: 网络安全法 第二十一条)`)
+    .default(DENIAL_RETENTION.defaultDays),
   BM_RECORDS_PORT: port.default(5433),
   BM_RECORDS_DATABASE: z
     .string()
@@ -176,6 +183,8 @@ export interface Config {
   anonymousRateLimitPerMinute?: number;
   /** The reverse proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; none by default. */
   trustProxy?: string[];
+  /** Days the denial log keeps a refusal. */
+  denialRetentionDays: number;
   recordsPort: number;
   /** The embedded record database's name. */
   recordsDatabase: string;
@@ -274,6 +283,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: c.BM_RATE_LIMIT_PER_MINUTE,
     anonymousRateLimitPerMinute: c.BM_ANON_RATE_LIMIT_PER_MINUTE,
     trustProxy: c.BM_TRUST_PROXY,
+    denialRetentionDays: c.BM_DENIAL_RETENTION_DAYS,
     recordsPort: c.BM_RECORDS_PORT,
     recordsDatabase: c.BM_RECORDS_DATABASE,
     recordKeys: c.BM_RECORD_KEYS,

@@ -7,7 +7,6 @@ import { refuseUnsafeStart } from '../worker/production.js';
 import { signingKey, tokenRulesOf } from './auth.js';
 import { buildServer } from './server.js';
 import { idSecretOf } from './procedure-client.js';
-import { denialLog } from './denials.js';
 import { DEMO_PEOPLE, isDemonstration } from './demo-people.js';
 import { connectOidc, oidcSettingsOf } from './oidc.js';
 import { openRecordStore } from '../records/open.js';
@@ -15,7 +14,7 @@ import { openRecordStore } from '../records/open.js';
 const settings = loadConfig('api');
 refuseUnsafeStart('api');
 const config = loadOrExit('api', () => temporalConfig());
-const { dataDir, port, publicUrl, sessionHours } = settings;
+const { port, publicUrl, sessionHours } = settings;
 const registry = loadOrExit('api', () => loadRegistry(settings.registryFile));
 const codec = loadOrExit('api', () => codecOf(settings));
 const connection = await Connection.connect(connectionOptions(config));
@@ -41,7 +40,7 @@ const app = await buildServer({
   jwtKey: signingKey(settings),
   idSecret: idSecretOf(settings),
   tokenRules: tokenRulesOf(settings),
-  denials: denialLog(dataDir),
+  denialRetentionDays: settings.denialRetentionDays,
   records,
   codec,
   ...(oidc ? { oidc } : {}),

@@ -17,7 +17,7 @@ import type { Policy } from '../domain/policy.js';
 import { AuthError, defaultTokenRules, type Caller, type TokenRules, type TokenSubject } from './auth.js';
 import { bearerAuthenticator, type Oidc } from './oidc.js';
 import { LOGIN_ROUTES, loginRoutes, sessionCookieName, Sessions } from './routes/login.js';
-import type { DenialLog } from './denials.js';
+import { RecordedDenials } from './denials.js';
 import { ApiError, problem } from './problem.js';
 import { addressBlock } from './address-block.js';
 import { StartQuota } from './start-quota.js';
@@ -52,9 +52,13 @@ export interface ApiDeps {
   idSecret: Uint8Array;
   /** Audience, maximum lifetime, deny list, production mode (defaults: demo mode, nothing revoked). */
   tokenRules?: Partial<TokenRules>;
-  denials: DenialLog;
-  /** The case file (records/store.ts): closed procedures are read from it once Temporal has forgotten them. */
-  records?: RecordStore;
+  /**
+   * The case file (records/store.ts): closed procedures are read from it once Temporal has forgotten
+   * them; it also keeps the denial log (api/denials.ts), sign-outs and the per-party start counts.
+   */
+  records: RecordStore;
+  /** Days the denial log keeps a refusal (BM_DENIAL_RETENTION_DAYS; default and minimum in api/denials.ts). */
+  denialRetentionDays?: number;
   /** The payload codec, served to the Temporal Web UI as a remote codec endpoint. */
   codec: PayloadCodec;
   /** Origin of the Temporal Web UI allowed to call the codec endpoint. */
@@ -169,9 +173,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const rules = defaultTokenRules(deps.tokenRules);
   const bearer = bearerAuthenticator(deps.jwtKey, rules, deps.registry, deps.oidc);
-  const sessions =
-    deps.sessions ??
-    new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours, deps.records ? new Revocations(deps.records.pool) : undefined);
+  const sessions = deps.sessions ?? new Sessions(deps.jwtKey, rules, deps.registry, deps.sessionHours, new Revocations(deps.records.pool));
   await app.register(cookie, { secret: Buffer.from(deps.jwtKey) });
   // Identify first (an HMAC check, or the provider's cached JWKS), so the rate limit can tell people
   // from anonymous addresses. A bearer token takes precedence over the dashboard's session cookie.
@@ -216,14 +218,17 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     return payload;
   });
 
+  const denials = new RecordedDenials(deps.records.pool, deps.denialRetentionDays);
+  app.addHook('onClose', () => denials.close());
   const deny = (caller: Caller | undefined, what: string, req?: FastifyRequest, status = 403) =>
-    deps.denials.record({
+    denials.record({
       status,
       caller: caller?.party.id,
       person: caller?.person.sub,
       what,
       method: req?.method,
       url: req?.url,
+      route: req?.routeOptions.url,
       ip: req?.ip,
     });
 
@@ -298,7 +303,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const board = new DeadlineBoard(deps.client, deps.calendar, {}, deps.records ? new RecordedBoardSource(deps.records) : undefined);
+  const board = new DeadlineBoard(deps.client, deps.calendar, {}, new RecordedBoardSource(deps.records));
   board.start();
   app.addHook('onClose', async () => board.stop());
   const metrics = new ApiMetrics(() => board.open());
@@ -316,14 +321,14 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       calendar: deps.calendar,
       prepare: { registry: deps.registry, policy: deps.policy, calendar: deps.calendar, email: !!deps.email },
       authenticate: auth,
-      deny: (c, what, req) => deny(c, what, req),
+      deny,
       applied: (id) => running.forget(id),
-      ...(deps.records ? { records: deps.records } : {}),
+      records: deps.records,
       metrics,
       scopes: new ScopeCache((id) => board.scopeOf(id)),
       idSecret: deps.idSecret,
       codec: deps.codec,
-      quota: new StartQuota(deps.policy, () => board.open()),
+      quota: new StartQuota(deps.policy, () => board.open(), deps.records.pool),
     }),
   );
   await app.register(registryRoutes(deps.registry, auth));

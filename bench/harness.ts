@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadDeps, secretFromFile } from '../activities/deps.js';
-import { EMBEDDED_PASSWORD_FILE } from '../records/open.js';
+import { EMBEDDED_PASSWORD_FILE, openRecordStore } from '../records/open.js';
 import type { PrepareDeps } from '../activities/prepare.js';
 import { prepareAtApi } from '../api/prepare-start.js';
 import { startProcedure } from '../api/procedure-client.js';
 import { procedureOf, type ProcedureKind } from '../machines/index.js';
 import { issueToken } from '../api/auth.js';
-import { denialLog } from '../api/denials.js';
+import { parseConfig } from '../activities/config.js';
 import { buildServer } from '../api/server.js';
 import { startCluster } from '../scripts/cluster-temporal.js';
 import { startDevServer } from '../scripts/dev-server.js';
@@ -101,6 +101,8 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     countWorkflowExecutions: (req: Parameters<typeof count>[0]) => (calls++, count(req)),
   });
   const deps = loadDeps({});
+  // The worker's record database (denial log, start counts).
+  const records = await openRecordStore(parseConfig({ BM_DATA_DIR: dir, BM_RECORDS_PORT: String(server.recordsPort) }), 4);
   const jwtKey = new TextEncoder().encode('bench-signing-key-of-sufficient-length');
   const app = await buildServer({
     client: new Client({ connection: apiConnection, dataConverter: sealedDataConverter(codec) }),
@@ -111,7 +113,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     // The bench starts thousands of procedures as one party: no per-party start limits.
     policy: { ...deps.policy, maxOpenProceduresPerParty: {}, startsPerPartyPerHour: 1_000_000_000 },
     jwtKey,
-    denials: denialLog(dir),
+    records,
     codec,
     rateLimitPerMinute: 1_000_000,
   });

@@ -17,7 +17,8 @@ import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { loadDeps } from '../activities/deps.js';
 import { issueToken } from '../api/auth.js';
-import { denialLog } from '../api/denials.js';
+import { parseConfig } from '../activities/config.js';
+import { openRecordStore } from '../records/open.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
 import { startBenchRecords } from './harness.js';
@@ -99,7 +100,7 @@ const app = await buildServer({
   policy: { ...deps.policy, maxOpenProceduresPerParty: {}, startsPerPartyPerHour: 1_000_000_000 },
   email: false,
   jwtKey,
-  denials: denialLog(dir),
+  records: await openRecordStore(parseConfig({ BM_DATA_DIR: dir, BM_RECORDS_PORT: String(records.port) }), 4),
   codec,
   rateLimitPerMinute: 1_000_000,
 });

@@ -66,7 +66,7 @@ export const PolicySchema = z.strictObject({
   maxOpenProceduresPerParty: z
     .record(z.string(), z.number().int().min(1))
     .default({ 'unclear-matter': 100, objection: 50, leak: 10, appraisal: 50, 'annual-inspection': 3 }),
-  /** Procedures one party may start per hour, all kinds together (per API process; the API refuses more, 429). */
+  /** Procedures one party may start per hour, all kinds together (every API process counted together, api/start-quota.ts; the API refuses more, 429). */
   startsPerPartyPerHour: z.number().int().min(1).default(120),
 });
 export type Policy = z.infer<typeof PolicySchema>;

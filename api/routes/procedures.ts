@@ -159,8 +159,8 @@ export interface ProcedureRouteDeps {
   /** What the API prepares starts with (the worker's registry, policy, calendar and channels). */
   prepare: PrepareDeps;
   authenticate: Authenticate;
-  /** Records a refusal (out-of-scope read) in the denial log. */
-  deny: (caller: Caller, what: string, req?: FastifyRequest) => void;
+  /** Records a refusal in the denial log, with the status answered (default 403). */
+  deny: (caller: Caller, what: string, req?: FastifyRequest, status?: number) => void;
   /** An event was applied to the procedure (the workbench forgets what it cached of it). */
   applied?: (id: string) => void;
   /** Starts and events counted by kind and outcome. */
@@ -219,7 +219,7 @@ export const procedureRoutes =
     async function archivedView(id: string, caller: Caller, req: FastifyRequest): Promise<ProcedureView & { archived: true }> {
       const recorded = await deps.records?.read(id);
       if (recorded && canSee(caller.party, recordedParties(recorded.view))) return { ...recorded.view, archived: true };
-      if (recorded) deps.deny(caller, `read ${id} outside its scope`, req);
+      if (recorded) deps.deny(caller, `read ${id} outside its scope`, req, 404);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 
@@ -311,8 +311,8 @@ export const procedureRoutes =
                       if (prepared) deps.scopes?.set(workflowId, scopeOfPairs(prepared.searchAttributes));
                       return s.ready;
                     },
-                    (e: unknown) => {
-                      deps.quota?.release(workflowId);
+                    async (e: unknown) => {
+                      await deps.quota?.release(workflowId).catch((r: Error) => log.warn({ err: r }, 'start reservation not released'));
                       throw e;
                     },
                   )
@@ -337,7 +337,7 @@ export const procedureRoutes =
             log.info({ outcome: outcomeOf(e) }, 'start refused');
             if (e instanceof IdTakenError) {
               const caller = req.caller!;
-              deps.deny(caller, `start ${def.kind}: id ${e.workflowId} held by a workflow that is not its procedure`, req);
+              deps.deny(caller, `start ${def.kind}: id ${e.workflowId} held by a workflow that is not its procedure`, req, 409);
               throw new ApiError(409, 'Procedure id taken', e.message, {
                 detailZh: '此次启动对应的程序编号已被并非本单位程序的工作流占用，未启动任何程序；已记入拒绝日志，请联系系统管理员。',
               });
@@ -365,7 +365,7 @@ export const procedureRoutes =
       if (scope && canSeeByAttributes(caller.party, scope.parties, scope.regionScope)) return true;
       // None in Temporal: a read may still find the procedure's record (archivedView).
       if (!scope && what === 'read') return false;
-      if (scope) deps.deny(caller, `${what} ${id} outside its scope`, req);
+      if (scope) deps.deny(caller, `${what} ${id} outside its scope`, req, 404);
       throw new ApiError(404, 'Not found', `no procedure ${id}`);
     }
 

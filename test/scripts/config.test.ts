@@ -95,6 +95,7 @@ describe('configuration: one typed module, one default per variable', () => {
     ]);
     // Empty means unset (VAR= in a shell or an .env file): the default applies.
     expect(parseConfig({ BM_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0); // no workflow cache
+    expect(parseConfig({}).denialRetentionDays).toBe(365); // 本地策略
     expect(parseConfig({ PORT: '', BM_MODE: '' })).toMatchObject({ port: 3000, mode: 'demo', production: false });
   });
 
@@ -103,12 +104,15 @@ describe('configuration: one typed module, one default per variable', () => {
       ['worker/main.ts', 'worker'],
       ['api/main.ts', 'api'],
     ] as const) {
-      const r = run(script, { BM_MAX_CACHED_WORKFLOWS: '-5', BM_RATE_LIMIT_PER_MINUTE: 'many' });
+      const r = run(script, { BM_MAX_CACHED_WORKFLOWS: '-5', BM_RATE_LIMIT_PER_MINUTE: 'many', BM_DENIAL_RETENTION_DAYS: '30' });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(`[${who}] cannot start: invalid configuration:`);
       expect(r.stderr).toContain('BM_RATE_LIMIT_PER_MINUTE: "many" is not allowed; expected a whole number (requests per minute)');
       expect(r.stderr).toContain(
         'BM_MAX_CACHED_WORKFLOWS: "-5" is not allowed; expected a whole number of workflows kept in memory, 0 or more',
+      );
+      expect(r.stderr).toContain(
+        'BM_DENIAL_RETENTION_DAYS: "30" is not allowed; expected a whole number of days, at least 180 (six months: 网络安全法 第二十一条)',
       );
     }
   });

@@ -90,6 +90,36 @@ describe('per-party limits on starts (本地策略)', () => {
   });
 });
 
+describe('the start rate is one count across API processes and restarts (issue 24)', () => {
+  /** A start on one API process (the stack's, or another on the same Temporal and record database). */
+  const startOn = async (app: FastifyInstance, party: string, matterRef: string) =>
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/api/procedures/unclear-matter',
+        headers: { authorization: `Bearer ${await stack.token(party)}` },
+        payload: unclearMatterInput({ organId: party, matterRef }),
+      })
+    ).json() as { id?: string; detail?: string; status?: number };
+
+  it('8 starts at once, 4 on each of two API processes, get 6 (startsPerPartyPerHour = 6); then both refuse, and so does a restarted process', async () => {
+    const party = 'org-nj-bureau';
+    const [one, two] = [stack.app, await stack.extraApp({})];
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => startOn(i % 2 ? two : one, party, `NJ-${i}`)));
+    expect(results.filter((r) => r.id)).toHaveLength(6);
+    const refused = results.filter((r) => !r.id);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) expect(r).toMatchObject({ status: 429, detail: expect.stringContaining('startsPerPartyPerHour = 6') });
+    for (const app of [one, two, await stack.extraApp({})])
+      expect(await startOn(app, party, 'NJ-9')).toMatchObject({
+        status: 429,
+        detail: `${party} started 6 procedures within the hour, the most one party may (本地策略 startsPerPartyPerHour = 6); retry later`,
+      });
+    // Another party has its own count.
+    expect((await startOn(two, 'org-gz-institute', 'GI-1')).id).toBeDefined();
+  });
+});
+
 describe('unauthenticated /healthz', () => {
   it('100 health checks cost Temporal one check (two calls) a second, not two calls each', async () => {
     const service = stack.client.workflowService;

@@ -5,13 +5,13 @@
  * its X-Forwarded-For believed. Without it nobody's is (anyone could write one).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../activities/config.js';
 import { bareApi } from '../support/bare-api.js';
+import { testRecordStore } from '../support/records.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const apps: FastifyInstance[] = [];
@@ -39,8 +39,8 @@ describe('the anonymous rate limit behind a reverse proxy', () => {
   it('with BM_TRUST_PROXY=127.0.0.1, two clients behind the proxy have buckets of their own, and the denial log names the client', async () => {
     const { trustProxy } = parseConfig({ BM_TRUST_PROXY: '127.0.0.1' });
     expect(trustProxy).toEqual(['127.0.0.1']);
-    const { app, dataDir } = await bareApi({ anonymousRateLimitPerMinute: 3, ...(trustProxy ? { trustProxy } : {}) });
-    apps.push(app);
+    const records = await testRecordStore();
+    const { app } = await bareApi({ records, anonymousRateLimitPerMinute: 3, ...(trustProxy ? { trustProxy } : {}) });
     const proxy = '127.0.0.1';
     const a = [];
     for (let i = 0; i < 4; i++) a.push(await anonymous(app, proxy, '203.0.113.1'));
@@ -52,10 +52,9 @@ describe('the anonymous rate limit behind a reverse proxy', () => {
     const direct = [];
     for (let i = 1; i <= 4; i++) direct.push(await anonymous(app, '10.0.0.9', `198.51.100.${i}`));
     expect(direct).toEqual([401, 401, 401, 429]);
-    const logged = readFileSync(join(dataDir, 'api-denials.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => (JSON.parse(l) as { ip?: string }).ip);
+    await app.close(); // writes the denial log's anonymous counts
+    const logged = (await records.pool.query<{ ip: string }>('select ip from denials')).rows.map((r) => r.ip);
+    await records.close();
     expect(new Set(logged)).toEqual(new Set(['203.0.113.1', '203.0.113.2', '10.0.0.9']));
   });
 

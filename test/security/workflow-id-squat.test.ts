@@ -1,11 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SA } from '../../workflows/search-attributes.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { unclearMatterInput } from '../support/inputs.js';
+import { recordedDenials } from '../support/records.js';
 
 /**
  * Issue 24: a workflow id was the unkeyed SHA-256 of the party and the caller's Idempotency-Key.
@@ -90,8 +89,9 @@ describe('workflow ids nobody can reverse or squat', () => {
     // Nothing of the insider's became the organ's: the squatted run is the only one at that id, still failing its first task.
     const description = await raw.workflow.getHandle(id).describe();
     expect(description.runId).toBe(held.firstExecutionRunId);
-    const denials = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
-    expect(denials).toContain(`start unclear-matter: id ${id} held by a workflow that is not its procedure`);
+    await expect
+      .poll(async () => (await recordedDenials(stack.records)).map((d) => d.what))
+      .toContain(`start unclear-matter: id ${id} held by a workflow that is not its procedure`);
   });
 });
 

@@ -48,3 +48,21 @@ export async function recordOnceCaughtUp(store: RecordStore, id: string, auditLe
     await new Promise((ok) => setTimeout(ok, 100));
   }
 }
+
+/** The denial log's rows (api/denials.ts), oldest first. */
+export async function recordedDenials(store: RecordStore) {
+  const { rows } = await store.pool.query<{
+    status: number;
+    caller: string | null;
+    person: string | null;
+    what: string;
+    method: string | null;
+    url: string | null;
+    route: string | null;
+    ip: string | null;
+    count: number;
+    first_at: Date;
+    last_at: Date;
+  }>('select status, caller, person, what, method, url, route, ip, count, first_at, last_at from denials order by id');
+  return rows;
+}

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { loadDeps } from '../../activities/deps.js';
 import { issueToken, type TokenSubject } from '../../api/auth.js';
 import type { Role } from '../../domain/parties.js';
-import { denialLog } from '../../api/denials.js';
 import { buildServer, type ApiDeps } from '../../api/server.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { bundleWorkflows, createWorker } from '../../worker/worker.js';
@@ -76,7 +75,6 @@ export async function startStack(
     policy: deps.policy,
     jwtKey,
     idSecret,
-    denials: denialLog(dataDir),
     codec,
     records,
     ...o.api,

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { startProcedure } from '../../api/procedure-client.js';
@@ -12,6 +10,7 @@ import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { daysFromToday, today } from '../support/clock.js';
 import { leakInput, unclearMatterInput } from '../support/inputs.js';
+import { recordedDenials } from '../support/records.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -404,8 +403,13 @@ describe('identity and scope', () => {
     expect(none.type).toContain('application/problem+json');
     const bad = await call('GET', `/api/procedures/${id}`, undefined, undefined, { authorization: 'Bearer not.a.jwt' });
     expect(bad.status).toBe(401);
-    const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
-    expect(log).toContain('"status":401');
+    // Anonymous refusals are counted a minute at a time: an API process that closes writes its counts.
+    const other = await stack.extraApp({});
+    expect((await other.inject({ method: 'GET', url: `/api/procedures/${id}`, remoteAddress: '192.0.2.44' })).statusCode).toBe(401);
+    await other.close();
+    expect(await recordedDenials(stack.records)).toContainEqual(
+      expect.objectContaining({ status: 401, ip: '192.0.2.44', route: '/api/procedures/:id', count: 1 }),
+    );
   });
 
   it('reads: the organ itself, authorities whose jurisdiction holds it, the national authority; nobody else, without revealing it exists', async () => {
@@ -460,8 +464,9 @@ describe('identity and scope', () => {
       determination: { outcome: 'not-secret' },
     });
     expect(ok.body.state).toBe('filingAndMarkings'); // filed (Regs 25 para 2) while the organ removes the markings (Law 22 para 3)
-    const log = readFileSync(join(stack.dataDir, 'api-denials.jsonl'), 'utf8');
-    expect(log).toContain('DETERMINE on');
+    await expect
+      .poll(async () => (await recordedDenials(stack.records)).filter((d) => d.caller === 'org-gz-bureau').map((d) => d.what))
+      .toContain(`DETERMINE on ${id}`);
   });
 
   it('only the organ named in the input may start for it', async () => {
