@@ -26,6 +26,13 @@ export const REJECTIONS_ZH = {
   notSender: (event: string, senders: readonly string[], actor: string | undefined) =>
     `${quoted(event)}只能由${senders.join('或') || '本程序的参与方'}办理，${actor ?? '未表明身份的请求'}不能办理。本次未作记录。`,
 
+  narrowedSender: (event: string, rule: string) => `${rule}，${quoted(event)}不能由本单位办理。本次未作记录。`,
+
+  missingSignOff: (event: string, person: { name: string; roles: readonly Role[] } | undefined) =>
+    `${quoted(event)}是保密行政管理部门具有约束力的决定，须经负责人签发，由负责人本人办理，经办人不能单独办理（本地策略，参照《实施条例》第六十三条由负责人批准的做法）；${
+      person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'
+    }。本次未作记录。`,
+
   missingRole: (event: string, role: Role, basis: string | undefined, person: { name: string; roles: readonly Role[] } | undefined) =>
     `${quoted(event)}须由办理单位的${ROLE_LABELS[role]}本人办理${cited(basis)}；${
       person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'

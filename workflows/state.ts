@@ -24,6 +24,7 @@ export {
   record,
   responsibleParty,
   result,
+  senderContext,
   stateLabel,
   stateName,
   view,
