@@ -94,6 +94,10 @@ export const START_FACT_ZH = {
 export const CEILING_ZH = {
   refused: (level: string, years: number, from: string, lastDay: string) =>
     `保密期限超过上限：国家秘密的保密期限，除另有规定外，${level}级不超过${years}年（《保密法》第二十条第二款），自制发日（${from}）起算至 ${lastDay}（《实施条例》第十九条第二款）。有另有规定的，请在「另有规定」中写明该规定。本次未作记录。`,
+  unbounded: (level: string, years: number, from: string, lastDay: string) =>
+    `以解密条件确定保密期限的，也受保密期限上限约束：国家秘密的保密期限，除另有规定外，${level}级不超过${years}年（《保密法》第二十条第二款），自制发日（${from}）起算至 ${lastDay}。请填写「最迟解密时间」（解密条件届时仍未成就的，届时解密；不晚于 ${lastDay}；本地策略），有另有规定的，请在「另有规定」中写明该规定。本次未作记录。`,
+  unboundedNote: (level: string, years: number, from: string, lastDay: string, provision: string) =>
+    `解密条件未写明最迟解密时间，可能超过${level}级${years}年的上限（自 ${from} 起算至 ${lastDay}，《保密法》第二十条第二款），依另有规定：${provision}`,
   note: (level: string, years: number, from: string, lastDay: string, provision: string) =>
     `保密期限超过${level}级${years}年的上限（自 ${from} 起算至 ${lastDay}，《保密法》第二十条第二款），依另有规定：${provision}`,
 } as const;

@@ -577,6 +577,9 @@ export const objectionProcedure = defineProcedure({
   events: objectionEvents,
   checkStart: (input: ObjectionStart) => {
     const termStart = input.determined.since ?? input.filedOn;
-    return ceilingChecks(ceilingCheck(input.determined, termStart, 'determined'), positionCeiling(input.claim, termStart, 'claim'));
+    return ceilingChecks(
+      ceilingCheck(input.determined, termStart, 'determined', { existing: true }),
+      positionCeiling(input.claim, termStart, 'claim'),
+    );
   },
 });

@@ -203,7 +203,11 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
         {
           determination: {
             outcome: 'state-secret',
-            classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' },
+            classification: {
+              level: 'secret',
+              term: { kind: 'condition', condition: '项目验收后解密', latest: '2040-12-31' },
+              scope: '项目组',
+            },
           },
         },
       );
