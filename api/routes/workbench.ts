@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PROCEDURES } from '../../machines/index.js';
 import type { ProcedureDefinition, StateMeta } from '../../machines/procedure.js';
 import { DEFAULT_POLICY } from '../../domain/policy.js';
-import { ROLE_LABELS, SIGN_OFF_NOTE } from '../../domain/labels.zh.js';
+import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { FIELD_LABELS, OPTION_LABELS } from '../../domain/form-labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { DateSchema } from '../../domain/calendar/schema.js';
@@ -122,10 +122,6 @@ const FORMS = Object.fromEntries(
               fact: !!spec.fact,
               ...(recipients[type] ? { recipients: recipients[type] } : {}),
               ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}),
-              ...(spec.signOff ? { signOff: SIGN_OFF_NOTE } : {}),
-              ...(spec.narrowed
-                ? { narrowed: { sinceEdition: spec.narrowed.sinceEdition, by: spec.narrowed.by, rule: spec.narrowed.ruleZh } }
-                : {}),
               schema: formSchema(spec.schema),
             },
           ]),
