@@ -105,7 +105,17 @@ export const DeadlineSchema = z.object({
   basisText: text.optional(),
 });
 
-const AllowedEventSchema = z.object({ type: text, label: text, by: z.array(text), basisText: text.optional() });
+const AllowedEventSchema = z.object({
+  type: text,
+  label: text,
+  /** Who may send it in this procedure (its edition's reading, e.g. Regs 26 para 2(2)). */
+  by: z.array(text),
+  basisText: text.optional(),
+  /** The role the sending person must hold here (负责人: Regs 63, or a binding decision's sign-off, 本地策略). */
+  role: text.optional(),
+  roleLabel: text.optional(),
+  roleBasis: text.optional(),
+});
 
 /** The answer to a start and to an accepted event: where the procedure now stands. */
 export const EventResultSchema = z.object({

@@ -35,7 +35,7 @@ const termText = ({ term, since, endsOn }) =>
     ? `${term.years}年${since ? `（自${since}起${endsOn ? `，至${endsOn}` : ''}）` : ''}`
     : term.kind === 'until'
       ? `至${term.date}`
-      : `至解密条件成就：${term.condition}`;
+      : `至解密条件成就：${term.condition}${term.latest ? `（最迟 ${term.latest} 解密）` : ''}`;
 const RULES = {
   'working-days': '工作日',
   'calendar-days': '日（法定休假日顺延，民法典第二百零三条）',

@@ -39,7 +39,8 @@ export function valueText(value, schema, key, ctx) {
     // 保密期限 (Law 20): years, a date, or a condition.
     if (value.kind === 'years' && value.years) return `${value.years}年`;
     if (value.kind === 'until' && value.date) return `至${value.date}`;
-    if (value.kind === 'condition' && value.condition) return `至解密条件成就：${value.condition}`;
+    if (value.kind === 'condition' && value.condition)
+      return `至解密条件成就：${value.condition}${value.latest ? `（最迟 ${value.latest} 解密）` : ''}`;
     const parts = Object.entries(value).map(([k, v]) => {
       const sub = schema?.properties?.[k] ?? {};
       const text = valueText(v, sub, k, ctx);

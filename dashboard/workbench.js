@@ -372,21 +372,22 @@ export async function startPage(app, kind) {
   app.replaceChildren(el('p', {}, el('a', { href: '#/work' }, '← 返回工作台')), el('section', { id: 'start' }, form));
 }
 
-/** Whether the signed-in person may send the event: their party is one the event names, with the role it requires. */
-function mayAct(view, type) {
-  const spec = forms.procedures[view.kind].events[type];
-  if (!spec) return false;
-  const mine = spec.by.some((k) => view.context.parties?.[k]?.id === d.me.id);
-  return mine && (!spec.role || d.me.roles.includes(spec.role));
-}
+/** Whether the event is my party's to send in this procedure (its edition's senders, from allowedEvents). */
+const ours = (view, e) => !!forms.procedures[view.kind].events[e.type] && e.by.some((k) => view.context.parties?.[k]?.id === d.me.id);
+/** Whether the signed-in person may send it: their party's, with the role it requires here (负责人: Regs 63, or a sign-off, 本地策略). */
+const mayAct = (view, e) => ours(view, e) && (!e.role || d.me.roles.includes(e.role));
+/** Why a step of my party waits for another person: the role it requires (e.g. 须经负责人签发). */
+const roleNote = (e) =>
+  `须由${e.roleLabel}本人办理${e.roleBasis === '本地策略' ? '（具有约束力的决定须经负责人签发，经办人不能单独办理：本地策略）' : ''}`;
 
 /** 办理: the events the current state allows and the person may send, each opening its form. */
 export async function actions(view) {
   await load();
   const section = el('section', { id: 'actions', 'aria-labelledby': 'h-actions' }, el('h2', { id: 'h-actions' }, '办理'));
   if (view.closed) return (section.append(el('p', { class: 'muted' }, '程序已办结。')), section);
-  const allowed = view.allowedEvents.filter((e) => mayAct(view, e.type));
-  const others = view.allowedEvents.filter((e) => !allowed.includes(e));
+  const allowed = view.allowedEvents.filter((e) => mayAct(view, e));
+  const forRole = view.allowedEvents.filter((e) => ours(view, e) && !allowed.includes(e));
+  const others = view.allowedEvents.filter((e) => !allowed.includes(e) && !forRole.includes(e));
   const slot = el('div', { class: 'form-slot' });
   section.append(
     allowed.length
@@ -402,6 +403,9 @@ export async function actions(view) {
           ),
         )
       : el('p', { class: 'muted', id: 'no-actions' }, '当前步骤不需要您办理。'),
+    ...forRole.map((e) =>
+      el('p', { class: 'notice', 'data-needs-role': e.type }, `「${forms.procedures[view.kind].events[e.type].label}」${roleNote(e)}。`),
+    ),
     ...(others.length
       ? [
           el(
@@ -441,6 +445,7 @@ export async function actions(view) {
   };
   function open(type) {
     const spec = form.events[type];
+    const here = view.allowedEvents.find((e) => e.type === type);
     // A fact may be dated when it really happened (SPEC §2), in the time zone where it happened.
     const schema = spec.fact
       ? {
@@ -467,7 +472,7 @@ export async function actions(view) {
               prefill.determination ? '已按启动时拟定或主张的内容预先填写，请按实际决定修改。' : '已按申请的事项逐项列出，请逐项选择结论。',
             )
           : undefined,
-        spec.role ? el('p', { class: 'muted' }, `须由${spec.roleLabel}办理。`) : undefined,
+        here?.role ? el('p', { class: 'muted', id: 'role-note' }, `${roleNote(here)}。`) : undefined,
         to.length ? el('p', { class: 'recipient' }, `提交后通知：${to.join('、')}`) : undefined,
         overdue.length
           ? el(
@@ -483,7 +488,7 @@ export async function actions(view) {
         const now = await d.api(`/api/procedures/${encodeURIComponent(view.id)}`).catch(() => undefined);
         if (!now) return undefined;
         const acted = now.audit.filter((a) => a.kind === 'event' && a.seq > since).at(-1);
-        const mine = now.allowedEvents.filter((e) => mayAct(now, e.type)).map((e) => `「${label(e.type)}」`);
+        const mine = now.allowedEvents.filter((e) => mayAct(now, e)).map((e) => `「${label(e.type)}」`);
         return `当前步骤「${now.stateLabel}」不能办理「${spec.label}」；现在可以办理：${mine.join('') || '无（由其他参与方办理）'}。${
           acted
             ? `此前已由${acted.by ?? acted.actor.name}于${d.beijing(acted.occurredAt ?? acted.at)}办理「${label(acted.event.type)}」。`

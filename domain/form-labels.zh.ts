@@ -37,6 +37,7 @@ export const FIELD_LABELS: Record<string, string> = {
   years: '保密年限（年）',
   date: '解密时间',
   condition: '解密条件',
+  latest: '最迟解密时间',
   scope: '知悉范围',
   since: '保密期限起算日',
   outcome: '结论',

@@ -461,3 +461,6 @@ export const GUARD_LABELS: Record<string, string> = {
   resumesTo: '回到提出建议前的步骤',
   duringSuspension: '在暂停涉密业务期间',
 };
+
+/** An event that is an authority's binding decision (EventSpec.signOff): the docs and the forms say who signs. */
+export const SIGN_OFF_NOTE = '具有约束力的决定：第5版规则起须由负责人签发，经办人不能单独办理（本地策略 headSignOff，默认开启）';

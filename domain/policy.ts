@@ -42,6 +42,11 @@ export const PolicySchema = z.strictObject({
   /** Regs 61 para 1 "立即": hours from the organ's knowledge to its first remedial measures (edition 4). */
   leakRemedyHours: z.number().int().min(1).default(1),
   /**
+   * An authority's binding decision (确定, 异议决定, 鉴定结论) is sent by its 负责人, not a 经办人 alone
+   * (edition 5; as Regs 63 has the head approve an appraisal's extension): the statute names no signer.
+   */
+  headSignOff: z.boolean().default(true),
+  /**
    * 国家秘密鉴定工作规定 (secondary source): review of an appraisal application, days, counted
    * again from the day amended materials are complete.
    */

@@ -26,6 +26,13 @@ export const REJECTIONS_ZH = {
   notSender: (event: string, senders: readonly string[], actor: string | undefined) =>
     `${quoted(event)}只能由${senders.join('或') || '本程序的参与方'}办理，${actor ?? '未表明身份的请求'}不能办理。本次未作记录。`,
 
+  narrowedSender: (event: string, rule: string) => `${rule}，${quoted(event)}不能由本单位办理。本次未作记录。`,
+
+  missingSignOff: (event: string, person: { name: string; roles: readonly Role[] } | undefined) =>
+    `${quoted(event)}是保密行政管理部门具有约束力的决定，须经负责人签发，由负责人本人办理，经办人不能单独办理（本地策略，参照《实施条例》第六十三条由负责人批准的做法）；${
+      person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'
+    }。本次未作记录。`,
+
   missingRole: (event: string, role: Role, basis: string | undefined, person: { name: string; roles: readonly Role[] } | undefined) =>
     `${quoted(event)}须由办理单位的${ROLE_LABELS[role]}本人办理${cited(basis)}；${
       person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'
@@ -87,6 +94,10 @@ export const START_FACT_ZH = {
 export const CEILING_ZH = {
   refused: (level: string, years: number, from: string, lastDay: string) =>
     `保密期限超过上限：国家秘密的保密期限，除另有规定外，${level}级不超过${years}年（《保密法》第二十条第二款），自制发日（${from}）起算至 ${lastDay}（《实施条例》第十九条第二款）。有另有规定的，请在「另有规定」中写明该规定。本次未作记录。`,
+  unbounded: (level: string, years: number, from: string, lastDay: string) =>
+    `以解密条件确定保密期限的，也受保密期限上限约束：国家秘密的保密期限，除另有规定外，${level}级不超过${years}年（《保密法》第二十条第二款），自制发日（${from}）起算至 ${lastDay}。请填写「最迟解密时间」（解密条件届时仍未成就的，届时解密；不晚于 ${lastDay}；本地策略），有另有规定的，请在「另有规定」中写明该规定。本次未作记录。`,
+  unboundedNote: (level: string, years: number, from: string, lastDay: string, provision: string) =>
+    `解密条件未写明最迟解密时间，可能超过${level}级${years}年的上限（自 ${from} 起算至 ${lastDay}，《保密法》第二十条第二款），依另有规定：${provision}`,
   note: (level: string, years: number, from: string, lastDay: string, provision: string) =>
     `保密期限超过${level}级${years}年的上限（自 ${from} 起算至 ${lastDay}，《保密法》第二十条第二款），依另有规定：${provision}`,
 } as const;

@@ -93,10 +93,12 @@ export const appraisalEvents = {
     schema: z.strictObject({ reason: shortText() }),
   },
   END_CONSULTATION: { label: '专家咨询结束（恢复计时）', by: ['authority'], basis: 'Regs 63 para 2', fact: true, max: 50, schema: note },
+  // A binding decision (鉴定结论): signed by the authority's 负责人 from edition 5 (policy headSignOff, 本地策略).
   CONCLUDE: {
     label: '出具鉴定结论',
     by: ['authority'],
     basis: 'Regs 63 para 2',
+    signOff: true,
     fact: true,
     schema: z.strictObject({ conclusions: z.array(ConclusionSchema).min(1).max(200) }),
   },

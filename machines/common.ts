@@ -16,7 +16,12 @@ export const TermSchema = z.discriminatedUnion('kind', [
   // 100: an input bound, not the statute's (Law 20 para 2 is checked by ceilingCheck, from the term's start).
   z.strictObject({ kind: z.literal('years'), years: z.number().int().min(1).max(100) }),
   z.strictObject({ kind: z.literal('until'), date: DateSchema }),
-  z.strictObject({ kind: z.literal('condition'), condition: shortText(100) }),
+  // Law 20 para 2 binds a condition too: its latest date (本地策略) is held to the ceiling by ceilingCheck.
+  z.strictObject({
+    kind: z.literal('condition'),
+    condition: shortText(100),
+    latest: DateSchema.optional().describe('最迟解密时间：解密条件届时仍未成就的，届时解密（不超过保密期限上限，本地策略）'),
+  }),
 ]);
 export type Term = z.infer<typeof TermSchema>;
 
@@ -57,24 +62,36 @@ export function classificationChange(before: Classification, after: Determinatio
 /**
  * Law 20 para 2 for a classification at `field`, its term counted from its own `since`, else from
  * `start` (the procedure's reading of the 制发日): beyond the ceiling it is refused unless it states
- * the other provision (除另有规定外), which the audit entry then records as a note.
+ * the other provision (除另有规定外), which the audit entry then records as a note. A condition must state
+ * its latest date within the ceiling (domain/term-ceiling.ts), unless `existing`: a classification recorded as in force.
  */
-export function ceilingCheck(c: Classification, start: string, field: string): { errors: FieldIssue[]; notes: string[] } {
+export function ceilingCheck(
+  c: Classification,
+  start: string,
+  field: string,
+  o: { existing?: boolean } = {},
+): { errors: FieldIssue[]; notes: string[] } {
   const from = c.since ?? start;
   const over = beyondCeiling(c.level, c.term, from);
-  if (!over) return { errors: [], notes: [] };
+  // A classification in force as another made it (the objection's `determined`): its condition is not the filer's to bound.
+  if (!over || (over.unbounded && o.existing)) return { errors: [], notes: [] };
   const level = LEVEL_LABELS[c.level];
-  if (c.otherProvision) return { errors: [], notes: [CEILING_ZH.note(level, over.maxYears, from, over.lastDay, c.otherProvision)] };
-  return {
-    errors: [
-      {
+  if (c.otherProvision) {
+    const note = over.unbounded ? CEILING_ZH.unboundedNote : CEILING_ZH.note;
+    return { errors: [], notes: [note(level, over.maxYears, from, over.lastDay, c.otherProvision)] };
+  }
+  const error = over.unbounded
+    ? {
+        field: `${field}.term.latest`,
+        message: `a term stated as a condition (解密条件) is bound by the ceiling too (Law 20 para 2, 除另有规定外: ${c.level} at most ${over.maxYears} years from ${from}, until ${over.lastDay}): state the latest declassification date (latest, 本地策略) up to ${over.lastDay}, or the other provision in ${field}.otherProvision`,
+        messageZh: CEILING_ZH.unbounded(level, over.maxYears, from, over.lastDay),
+      }
+    : {
         field: `${field}.term`,
         message: `除另有规定外 (Law 20 para 2), a ${c.level} term is at most ${over.maxYears} years from its start (${from}: until ${over.lastDay}); a longer term needs the other provision stated in ${field}.otherProvision`,
         messageZh: CEILING_ZH.refused(level, over.maxYears, from, over.lastDay),
-      },
-    ],
-    notes: [],
-  };
+      };
+  return { errors: [error], notes: [] };
 }
 
 /** The checks of several classifications, together. */

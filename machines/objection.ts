@@ -80,10 +80,13 @@ export const objectionEvents = {
   // Regs 26 names no acceptance: it records the objector's choice (before a provincial decision becomes final, see provincialDecided).
   ACCEPT: { label: '异议方接受决定', by: ['objector'], schema: nothing, fact: true },
   ESCALATE: { label: '报保密行政管理部门确定', by: ['objector'], basis: 'Regs 26 para 2', schema: nothing, fact: true },
+  // The authorities' decisions (异议决定) are binding: signed by the 负责人 from edition 5 (policy headSignOff, 本地策略).
+  // The classifier's decision is an organ's, taken under its own 定密 rules (Law 17), not an authority's: no sign-off here.
   AUTHORITY_DECIDE: {
     label: '保密行政管理部门作出决定',
     by: ['authority'],
     basis: 'Regs 26 para 2',
+    signOff: true,
     schema: decide,
     fact: true,
     check: decisionCeiling,
@@ -92,6 +95,12 @@ export const objectionEvents = {
   APPEAL: {
     label: '对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定',
     by: ['objector', 'classifier'],
+    narrowed: {
+      sinceEdition: 4,
+      by: ['objector'],
+      rule: 'only the objecting organ may take a provincial decision to the national authority (Regs 26 para 2(2), edition 4)',
+      ruleZh: '仅提出异议的机关、单位可以对省级保密行政管理部门的决定报国家保密行政管理部门确定（《实施条例》第二十六条第二款第（二）项）',
+    },
     basis: 'Regs 26 para 2(2)',
     schema: nothing,
     fact: true,
@@ -100,6 +109,7 @@ export const objectionEvents = {
     label: '国家保密行政管理部门作出决定',
     by: ['national'],
     basis: 'Regs 26 para 2(2)',
+    signOff: true,
     schema: decide,
     fact: true,
     check: decisionCeiling,
@@ -567,6 +577,9 @@ export const objectionProcedure = defineProcedure({
   events: objectionEvents,
   checkStart: (input: ObjectionStart) => {
     const termStart = input.determined.since ?? input.filedOn;
-    return ceilingChecks(ceilingCheck(input.determined, termStart, 'determined'), positionCeiling(input.claim, termStart, 'claim'));
+    return ceilingChecks(
+      ceilingCheck(input.determined, termStart, 'determined', { existing: true }),
+      positionCeiling(input.claim, termStart, 'claim'),
+    );
   },
 });

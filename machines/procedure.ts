@@ -92,6 +92,16 @@ export interface EventSpec {
   /** The role the sending person must hold in the sending party (e.g. 'head' 负责人, Regs 63). */
   role?: Role;
   /**
+   * A binding decision of an authority (确定, 异议决定, 鉴定结论): from edition 5, while the policy
+   * `headSignOff` holds (本地策略, on by default), only its 负责人 sends it (see requiredRole).
+   */
+  signOff?: true;
+  /**
+   * Who may send it from an edition of the rules on, where a reading narrows `by` (e.g. Regs 26 para 2(2),
+   * edition 4: the objector alone appeals): the allowed events, the driver's refusal and the docs take it from here.
+   */
+  narrowed?: SendersNarrowed;
+  /**
    * A repeatable event's cap per procedure (本地策略: the statute sets none): beyond it the driver
    * refuses it ('limit-reached', nothing recorded), so no party can grow a procedure without bound.
    */
@@ -102,6 +112,38 @@ export interface EventSpec {
    * its notes are added to the audit entry.
    */
   check?(payload: Record<string, unknown>, context: Record<string, unknown>): CheckResult;
+}
+
+/** The senders of an event from an edition on, and the rule that narrows them, in English and Chinese. */
+export interface SendersNarrowed {
+  sinceEdition: number;
+  by: readonly string[];
+  rule: string;
+  ruleZh: string;
+}
+
+/** The context an event's senders and role depend on: the edition and the policy fixed at start. */
+type SenderContext = { edition?: number; policy?: { headSignOff?: boolean } };
+
+/** The party keys that may send the event in a procedure of this edition. */
+export function sendersOf(spec: Pick<EventSpec, 'by' | 'narrowed'>, context: SenderContext): readonly string[] {
+  const n = spec.narrowed;
+  return n && (context.edition ?? 1) >= n.sinceEdition ? n.by : spec.by;
+}
+
+/** The edition from which a binding decision needs its authority's 负责人 (EventSpec.signOff). */
+export const SIGN_OFF_EDITION = 5;
+/** The sign-off rests on no article (the statute names no signer): 本地策略, modelled on Regs 63's 负责人 approval. */
+export const SIGN_OFF_BASIS = '本地策略';
+
+/** The role the sending person must hold in a procedure of this edition and policy, and what it rests on. */
+export function requiredRole(
+  spec: Pick<EventSpec, 'role' | 'signOff' | 'basis'>,
+  context: SenderContext,
+): { role: Role; basis: string | undefined; signOff: boolean } | undefined {
+  if (spec.role) return { role: spec.role, basis: spec.basis, signOff: false };
+  const on = spec.signOff && (context.edition ?? 1) >= SIGN_OFF_EDITION && context.policy?.headSignOff !== false;
+  return on ? { role: 'head', basis: SIGN_OFF_BASIS, signOff: true } : undefined;
 }
 
 /** The envelope the driver adds to every event it feeds the machine. */
@@ -145,9 +187,11 @@ export interface ProcedureContext {
  * knowledge, its remedial measures judged, its closing after the authority's handling and the
  * licensing authority's decision on a revocation (Law 47; Regs 60, 61, 71 para 3(3)); the objector
  * alone appeals (Regs 26 para 2); the unclear matter's receipt (Regs 25 para 2); a fact entered late
- * is to be confirmed (SPEC §3.7). The driver records the edition with `patched` (workflows/driver.ts).
+ * is to be confirmed (SPEC §3.7). 5: an authority's binding decision signed by its 负责人 (policy
+ * `headSignOff`, EventSpec.signOff); a term stated as a condition names the latest 解密时间 within the
+ * ceiling (Law 20 para 2). The driver records the edition with `patched` (workflows/driver.ts).
  */
-export const CURRENT_EDITION = 4;
+export const CURRENT_EDITION = 5;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {

@@ -66,10 +66,12 @@ export const unclearMatterEvents = {
     fact: true,
     max: 1,
   },
+  // A binding decision (确定): signed by the authority's 负责人 from edition 5 (policy headSignOff, 本地策略).
   DETERMINE: {
     label: '作出决定',
     by: ['authority'],
     basis: 'Regs 25 para 2',
+    signOff: true,
     schema: z.strictObject({ determination: DeterminationSchema }),
     fact: true,
     check: determinationCeiling,

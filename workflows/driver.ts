@@ -148,13 +148,15 @@ export async function runProcedure(
     const atStart = given !== undefined && patched('prepared-at-start');
     // Edition 4 (issue 26) implies 3, which also seals a prepared start for its id and instant (machines/procedure.ts):
     // one patch marker for all (each is an upsert of TemporalChangeVersion); earlier histories have none of it.
-    const edition4 = patched('edition-4');
+    // Edition 5 implies 4 (one marker each start, as before); a history recorded under edition 4 has only that one.
+    const edition5 = patched('edition-5');
+    const edition4 = edition5 || patched('edition-4');
     const prepared3 = atStart && (edition4 || patched('edition-3'));
     if (prepared3) refuseUnsealedStart(id, (request as StartRequest).sealedFor);
     const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
     // Procedures started before an edition of the rules keep theirs; a prepared start is of edition 2 at least.
     const before3 = atStart ? PREPARED_EDITION : edition4 || patched('edition-2') ? 2 : 1;
-    const edition = edition4 ? 4 : prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
+    const edition = edition5 ? 5 : edition4 ? 4 : prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });

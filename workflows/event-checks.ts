@@ -119,20 +119,26 @@ export interface Refusal {
   messageZh: string;
 }
 
-/** The role an event requires (e.g. 负责人, Regs 63), when the sending person lacks it. */
-export function missingRole(type: string, spec: EventSpec, actor: Actor): Refusal | undefined {
-  if (!spec.role || actor.roles?.includes(spec.role)) return undefined;
+/** The role an event requires (e.g. 负责人, Regs 63; a binding decision's sign-off, 本地策略), when the sending person lacks it. */
+export function missingRole(
+  type: string,
+  spec: EventSpec,
+  required: { role: Role; basis: string | undefined; signOff: boolean } | undefined,
+  actor: Actor,
+): Refusal | undefined {
+  if (!required || actor.roles?.includes(required.role)) return undefined;
   const who = actor.person
     ? `${actor.person.name} holds ${actor.roles?.map((r) => ROLE_LABELS[r]).join('、') || 'no role'}`
     : 'the request names no person';
+  const person = actor.person && { name: actor.person.name, roles: actor.roles ?? [] };
+  if (required.signOff)
+    return {
+      message: `${type} (${spec.label}) is a binding decision of the authority: it must be signed off by its 负责人 (head), not sent by a 经办人 alone (policy headSignOff, 本地策略; cf. Regs 63); ${who}`,
+      messageZh: REJECTIONS_ZH.missingSignOff(spec.label, person),
+    };
   return {
-    message: `${type} (${spec.label}) may be sent only by the ${ROLE_LABELS[spec.role]} (${spec.role}) of the sending party${spec.basis ? ` (${spec.basis})` : ''}; ${who}`,
-    messageZh: REJECTIONS_ZH.missingRole(
-      spec.label,
-      spec.role,
-      spec.basis,
-      actor.person && { name: actor.person.name, roles: actor.roles ?? [] },
-    ),
+    message: `${type} (${spec.label}) may be sent only by the ${ROLE_LABELS[required.role]} (${required.role}) of the sending party${required.basis ? ` (${required.basis})` : ''}; ${who}`,
+    messageZh: REJECTIONS_ZH.missingRole(spec.label, required.role, required.basis, person),
   };
 }
 

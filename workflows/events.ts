@@ -6,7 +6,7 @@
 import { currentUpdateInfo, patched, workflowInfo } from '@temporalio/workflow';
 import { transition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
-import { activePaths, eventBasisIn, type EventEnvelope } from '../machines/procedure.js';
+import { activePaths, eventBasisIn, requiredRole, sendersOf, type EventEnvelope } from '../machines/procedure.js';
 import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
@@ -34,6 +34,7 @@ import {
   nowIso,
   record,
   result,
+  senderContext,
   setSnapshot,
   stateLabel,
   stateName,
@@ -152,8 +153,20 @@ export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, v
       ),
     };
   }
-  const senderParties = spec.by.map((k) => ctx(run).parties[k]).filter((p) => !!p);
+  // Who may send it in this procedure's edition (EventSpec.narrowed): one the edition's reading leaves out is told the rule.
+  const narrowedOut = spec.by.some((k) => ctx(run).parties[k]?.id === req.actor?.id);
+  const senderParties = sendersOf(spec, senderContext(run))
+    .map((k) => ctx(run).parties[k])
+    .filter((p) => !!p);
   const senders = senderParties.map((p) => p.id);
+  if (!senders.includes(req.actor?.id) && narrowedOut && spec.narrowed) {
+    return {
+      ...base,
+      code: 'not-authorized',
+      message: `${req.type} (${spec.label}): ${spec.narrowed.rule}; ${req.actor?.id} may not send it`,
+      messageZh: REJECTIONS_ZH.narrowedSender(spec.label, spec.narrowed.ruleZh),
+    };
+  }
   if (!senders.includes(req.actor?.id)) {
     return {
       ...base,
@@ -168,7 +181,7 @@ export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, v
   }
   // The role is checked in the validator only: it cannot change while an accepted event waits for
   // the lock, and events accepted before roles were required replay unchecked.
-  const roleMissing = validating ? missingRole(req.type, spec, req.actor) : undefined;
+  const roleMissing = validating ? missingRole(req.type, spec, requiredRole(spec, senderContext(run)), req.actor) : undefined;
   if (roleMissing) return { ...base, code: 'not-authorized', ...roleMissing };
   const payload = spec.schema.safeParse(req.payload ?? {});
   const occurred = occurredAtOf(run, req);
@@ -228,7 +241,8 @@ export async function apply(
   setSnapshot(run, next);
   run.s.eventCounts[type] = (run.s.eventCounts[type] ?? 0) + 1;
   const to = activePaths(run.snapshot).join(' + ');
-  const by = actorLabel(actor, run.def.events[type]?.role);
+  const spec = run.def.events[type];
+  const by = actorLabel(actor, spec && requiredRole(spec, senderContext(run))?.role);
   record(run, {
     kind: 'event',
     actor,

@@ -4,7 +4,8 @@
  * Inside a workflow `Date.now()` is the activation's deterministic instant; in the API, the clock.
  */
 import type { PartyRef } from '../domain/parties.js';
-import { activePaths, handledEvents, stateMetaOf, stateValueOf } from '../machines/procedure.js';
+import { ROLE_LABELS } from '../domain/labels.zh.js';
+import { activePaths, handledEvents, requiredRole, sendersOf, stateMetaOf, stateValueOf } from '../machines/procedure.js';
 import type { Run } from './state.js';
 import type { Actor, AuditEntry, DeadlineRecord, EventResult, ProcedureView } from './types.js';
 
@@ -24,14 +25,23 @@ export function record(run: RunView, e: Omit<AuditEntry, 'seq' | 'at'> & { at?: 
   run.s.audit.push({ seq: run.s.audit.length + 1, at: e.at ?? nowIso(), ...e });
 }
 
+/** What an event's senders and role depend on: the procedure's edition and the policy fixed at its start. */
+export const senderContext = (run: RunView) => ({ edition: ctx(run).edition as number | undefined, policy: run.s.prepared.policy });
+
+/** The events the state handles, each with who may send it in this procedure and the role it requires (the pages offer these). */
 export const allowedEvents = (run: RunView) =>
   closed(run)
     ? []
-    : handledEvents(run.snapshot).map((type) => ({
-        type,
-        label: run.def.events[type]?.label ?? type,
-        by: [...(run.def.events[type]?.by ?? [])],
-      }));
+    : handledEvents(run.snapshot).map((type) => {
+        const spec = run.def.events[type];
+        const role = spec && requiredRole(spec, senderContext(run));
+        return {
+          type,
+          label: spec?.label ?? type,
+          by: [...(spec ? sendersOf(spec, senderContext(run)) : [])],
+          ...(role ? { role: role.role, roleLabel: ROLE_LABELS[role.role], ...(role.basis ? { roleBasis: role.basis } : {}) } : {}),
+        };
+      });
 
 export function responsibleParty(run: RunView): PartyRef | undefined {
   const key = stateMetaOf(run.snapshot)?.responsible;

@@ -26,6 +26,7 @@ export {
   record,
   responsibleParty,
   result,
+  senderContext,
   stateLabel,
   stateName,
   view,

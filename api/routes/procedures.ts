@@ -8,7 +8,7 @@ import { PROCEDURES, procedureOf } from '../../machines/index.js';
 import type { ProcedureDefinition } from '../../machines/procedure.js';
 import { TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
-import { ROLE_LABELS, viewInWords } from '../../domain/labels.zh.js';
+import { ROLE_LABELS, SIGN_OFF_NOTE, viewInWords } from '../../domain/labels.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
@@ -67,7 +67,13 @@ const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
       required?: string[];
     };
     delete (json as { $schema?: string }).$schema;
-    const notes = [spec.basis, spec.fact && '记录事实：可填 occurredAt', spec.role && `须由${ROLE_LABELS[spec.role]}发送`]
+    const notes = [
+      spec.basis,
+      spec.fact && '记录事实：可填 occurredAt',
+      spec.role && `须由${ROLE_LABELS[spec.role]}发送`,
+      spec.signOff && SIGN_OFF_NOTE,
+      spec.narrowed && `第${spec.narrowed.sinceEdition}版规则起发送方仅为${spec.narrowed.by.join('、')}：${spec.narrowed.ruleZh}`,
+    ]
       .filter(Boolean)
       .join('；');
     const body = {

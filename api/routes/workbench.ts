@@ -121,7 +121,6 @@ const FORMS = Object.fromEntries(
               by: spec.by,
               fact: !!spec.fact,
               ...(recipients[type] ? { recipients: recipients[type] } : {}),
-              ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}),
               schema: formSchema(spec.schema),
             },
           ]),

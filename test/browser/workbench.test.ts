@@ -295,11 +295,16 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await show(liu, id);
     await liu.waitForSelector('#no-actions');
 
-    // The province's officer opens the decision's form; meanwhile its head decides (below).
+    // The province's officer may not decide alone (a binding decision: its 负责人 signs, edition 5, 本地策略): no
+    // button, a note saying who must sign. The officer opens the receipt's form; meanwhile its head decides (below).
     const huang = await signIn(GZ.huang);
     await show(huang, id);
-    await huang.locator('#actions button[data-event="DETERMINE"]').click();
-    await fillIn(huang, { 'determination.outcome': 'not-secret' });
+    expect(await offered(huang, id)).not.toContain('DETERMINE');
+    expect(await huang.locator('#actions [data-needs-role="DETERMINE"]').textContent()).toBe(
+      '「作出决定」须由负责人本人办理（具有约束力的决定须经负责人签发，经办人不能单独办理：本地策略）。',
+    );
+    await huang.screenshot({ path: join(ARTIFACTS, 'workbench-determine-sign-off.png'), fullPage: true });
+    await huang.locator('#actions button[data-event="RECEIVE_REPORT"]').click();
 
     // The province decides (a lower level: the holders must be told), by its head.
     const zhang = await signIn(GZ.zhang);
@@ -329,7 +334,7 @@ describe('the workbench: each procedure carried out in the browser by its partie
     const refused = form(huang).locator('.error-summary');
     await expect.poll(() => refused.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await refused.textContent()).toMatch(
-      /^未能提交：当前步骤「[^」]+」不能办理「作出决定」；现在可以办理：「[^」]+」.*本次未作记录。$/,
+      /^未能提交：当前步骤「[^」]+」不能办理「接到报告（登记接收日期）」；现在可以办理：「[^」]+」.*本次未作记录。$/,
     );
     await huang.screenshot({ path: join(ARTIFACTS, 'workbench-refused-zh.png'), fullPage: true });
     expect((await events(id)).filter((e) => e.event?.type === 'DETERMINE')).toHaveLength(1);
@@ -424,7 +429,10 @@ describe('the workbench: each procedure carried out in the browser by its partie
       { shot: 'workbench-objection-province.png' },
     );
     expect((await view(id)).state).toBe('provincialDecided');
-    // Edition 4: only the objector may take the provincial decision to the national authority (Regs 26 para 2(2)).
+    // Edition 4: only the objector may take the provincial decision to the national authority (Regs 26 para 2(2)):
+    // the classifier is offered no APPEAL button (the procedure's own senders, as the server refuses it).
+    expect(await offered(liu, id)).not.toContain('APPEAL');
+    await liu.screenshot({ path: join(ARTIFACTS, 'workbench-objection-no-appeal.png'), fullPage: true });
     await act(zhou, id, 'APPEAL', { note: '仍不同意省级保密行政管理部门的决定' });
     expect((await view(id)).state).toBe('underNationalReview');
     const wang = await signIn(person('auth-000000', 'p-nat-wang', '王某', 'head'));
@@ -528,9 +536,15 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(zhao, id, 'AMENDED', { note: '已补送材料清单' });
     const wu = await signIn(person('auth-440000', 'p-gd-wu', '吴某', 'secrecy-officer'));
     await act(wu, id, 'ACCEPT', { note: '材料齐全' });
-    // The extension needs the authority's head in person (Regs 63 para 2): an officer is not offered it.
-    expect(await offered(wu, id)).toEqual(expect.arrayContaining(['CONCLUDE', 'START_CONSULTATION']));
+    // The extension needs the authority's head in person (Regs 63 para 2), the conclusion its head's sign-off
+    // (edition 5, 本地策略): an officer is offered neither, and told who must sign the conclusion.
+    expect(await offered(wu, id)).toContain('START_CONSULTATION');
     expect(await offered(wu, id)).not.toContain('EXTEND');
+    expect(await offered(wu, id)).not.toContain('CONCLUDE');
+    expect(await wu.locator('#actions [data-needs-role="CONCLUDE"]').textContent()).toBe(
+      '「出具鉴定结论」须由负责人本人办理（具有约束力的决定须经负责人签发，经办人不能单独办理：本地策略）。',
+    );
+    await wu.screenshot({ path: join(ARTIFACTS, 'workbench-appraisal-sign-off.png'), fullPage: true });
     const zheng = await signIn(person('auth-440000', 'p-gd-zheng', '郑某', 'classification-officer'));
     await act(zheng, id, 'START_CONSULTATION', { reason: '需专业技术意见', expert: '某研究所专家' });
     const feng = await signIn(person('auth-440000', 'p-gd-feng', '冯某', 'classification-officer'));
@@ -539,7 +553,8 @@ describe('the workbench: each procedure carried out in the browser by its partie
     await act(zhang, id, 'EXTEND', { reason: '事项复杂' }, { shot: 'workbench-appraisal-extend.png' });
     await show(zhang, id);
     await expect.poll(() => zhang.locator('#deadlines').textContent(), { timeout: 10_000 }).toContain('延长 30 日（张某批准）');
-    const cao = await signIn(person('auth-440000', 'p-gd-cao', '曹某', 'classification-officer'));
+    // A deputy head (负责人) signs the conclusion (edition 5, 本地策略).
+    const cao = await signIn(person('auth-440000', 'p-gd-cao', '曹某', 'head'));
     await act(
       cao,
       id,

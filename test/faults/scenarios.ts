@@ -28,6 +28,8 @@ export interface Scenario {
   final: string;
 }
 
+/** The provincial authority's head: its binding decisions are signed by the 负责人 (edition 5, 本地策略), as its extension (Regs 63). */
+const GD_HEAD = { sub: 'p-gd-head', name: '张某', roles: ['head' as const] };
 const secret = { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: '项目组' } };
 
 export const SCENARIOS: Scenario[] = [
@@ -45,7 +47,7 @@ export const SCENARIOS: Scenario[] = [
     },
     steps: [
       { day: 16, type: 'SUBMIT_REPORT', by: 'org-gz-bureau', payload: { reportNumber: '穗故〔2026〕1号' } },
-      { day: 20, type: 'DETERMINE', by: 'auth-440000', payload: { determination: secret } },
+      { day: 20, type: 'DETERMINE', by: 'auth-440000', person: GD_HEAD, payload: { determination: secret } },
       // The determination lowered the proposal: the organ tells the holders (Law 23 para 2), late.
       { day: 30, type: 'NOTIFY_HOLDERS', by: 'org-gz-bureau', payload: { noticeRef: '穗故〔2026〕2号' } },
       { day: 40, type: 'FILE_RECORD', by: 'auth-440000', payload: { filingNumber: '粤保备〔2026〕1号' } },
@@ -69,9 +71,15 @@ export const SCENARIOS: Scenario[] = [
     },
     steps: [
       { day: 30, type: 'ESCALATE', by: 'org-gz-institute' },
-      { day: 33, type: 'AUTHORITY_DECIDE', by: 'auth-440000', payload: { determination: secret } },
+      { day: 33, type: 'AUTHORITY_DECIDE', by: 'auth-440000', person: GD_HEAD, payload: { determination: secret } },
       { day: 35, type: 'APPEAL', by: 'org-gz-institute' },
-      { day: 42, type: 'NATIONAL_DECIDE', by: 'auth-000000', payload: { determination: secret } },
+      {
+        day: 42,
+        type: 'NATIONAL_DECIDE',
+        by: 'auth-000000',
+        person: { sub: 'p-nat-head', name: '冯某', roles: ['head'] },
+        payload: { determination: secret },
+      },
     ],
     final: 'decided',
   },
@@ -122,13 +130,14 @@ export const SCENARIOS: Scenario[] = [
         day: 28,
         type: 'EXTEND',
         by: 'auth-440000',
-        person: { sub: 'p-gd-head', name: '张某', roles: ['head'] },
+        person: GD_HEAD,
         payload: { reason: '事项复杂' },
       },
       {
         day: 45,
         type: 'CONCLUDE',
         by: 'auth-440000',
+        person: GD_HEAD,
         payload: {
           conclusions: [
             { ref: 'A1', outcome: 'state-secret', level: 'secret' },

@@ -203,7 +203,7 @@ describe('不明确事项报送 machine (pure)', () => {
       expect(r.notes).toEqual([expect.stringContaining('依另有规定：某专门规定第五条')]);
     });
 
-    it("checks a determination from the proposal's start: 秘密 until 2090 refused, a condition not measured", () => {
+    it("checks a determination from the proposal's start: 秘密 until 2090 refused; a condition needs its latest date within the ceiling (本地策略)", () => {
       const determine = unclearMatterEvents.DETERMINE.check;
       const context = {
         proposal: drafted({ level: 'confidential', term: { kind: 'years', years: 10 } }).proposal,
@@ -216,7 +216,29 @@ describe('不明确事项报送 machine (pure)', () => {
       expect(determine(d({ kind: 'until', date: '2090-01-01' }), context).errors).toMatchObject([
         { field: 'determination.classification.term' },
       ]);
-      expect(determine(d({ kind: 'condition', condition: '项目结束' }), context).errors).toEqual([]);
+      // Law 20 para 2 binds a condition too: without its latest date it is refused, naming the field and the last day allowed.
+      const unbounded = determine(d({ kind: 'condition', condition: '项目结束' }), context).errors;
+      expect(unbounded).toMatchObject([{ field: 'determination.classification.term.latest' }]);
+      expect(unbounded[0]!.messageZh).toContain('以解密条件确定保密期限的，也受保密期限上限约束');
+      expect(unbounded[0]!.messageZh).toContain('请填写「最迟解密时间」（解密条件届时仍未成就的，届时解密；不晚于 2035-09-26；本地策略）');
+      expect(determine(d({ kind: 'condition', condition: '项目结束', latest: '2035-09-26' }), context).errors).toEqual([]);
+      expect(determine(d({ kind: 'condition', condition: '项目结束', latest: '2035-09-27' }), context).errors).toMatchObject([
+        { field: 'determination.classification.term', messageZh: expect.stringContaining('除另有规定外') },
+      ]);
+      // 除另有规定外: the other provision stated, the unbounded condition is recorded with a note.
+      const other = {
+        outcome: 'state-secret',
+        classification: {
+          level: 'confidential',
+          term: { kind: 'condition', condition: '项目结束' },
+          scope: 'x',
+          otherProvision: '某专门规定',
+        },
+      };
+      expect(determine(unclearMatterEvents.DETERMINE.schema.parse({ determination: other }), context)).toEqual({
+        errors: [],
+        notes: [expect.stringContaining('解密条件未写明最迟解密时间')],
+      });
     });
   });
 

@@ -20,7 +20,7 @@ const SECRET_ORGAN = 'a'.repeat(24) + '-organ-secret-0001';
 const SECRET_AUTHORITY = 'b'.repeat(24) + '-authority-secret-02';
 const SHARED = 'c'.repeat(40);
 const organ = { id: 'org-gz-bureau' };
-const authority = { id: 'auth-440000' };
+const authority = { id: 'auth-440000', roles: ['head' as const] }; // its 负责人 signs the determination (edition 5)
 const matter = {
   organId: 'org-gz-bureau',
   matterRef: 'W-1',

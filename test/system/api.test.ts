@@ -469,6 +469,73 @@ describe('identity and scope', () => {
       .toContain(`DETERMINE on ${id}`);
   });
 
+  it('a binding decision (确定) by the authority’s 经办人 alone is refused naming the rule; the page is told a 负责人 must sign; the audit names who signed (edition 5, 本地策略)', async () => {
+    const um = (await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclear())).body.id;
+    expect((await call('POST', `/api/procedures/${um}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' })).status).toBe(200);
+    const officer = { roles: ['secrecy-officer' as const], name: '黄某' };
+    const res = await fetch(`${stack.url}/api/procedures/${um}`, {
+      headers: { authorization: `Bearer ${await stack.token('auth-440000', officer)}` },
+    });
+    const offered = ((await res.json()) as any).allowedEvents.find((e: { type: string }) => e.type === 'DETERMINE');
+    expect(offered).toMatchObject({ by: ['authority'], role: 'head', roleLabel: '负责人', roleBasis: '本地策略' });
+    const alone = await fetch(`${stack.url}/api/procedures/${um}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await stack.token('auth-440000', officer)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'DETERMINE', determination: { outcome: 'not-secret' } }),
+    });
+    const refusal = (await alone.json()) as any;
+    expect(alone.status).toBe(403);
+    expect(refusal.detail).toContain('must be signed off by its 负责人 (head), not sent by a 经办人 alone (policy headSignOff, 本地策略');
+    expect(refusal.detailZh).toContain(
+      '「作出决定」是保密行政管理部门具有约束力的决定，须经负责人签发，由负责人本人办理，经办人不能单独办理',
+    );
+    const signed = await call('POST', `/api/procedures/${um}/events`, 'auth-440000', {
+      type: 'DETERMINE',
+      determination: { outcome: 'not-secret' },
+    });
+    expect(signed.status).toBe(200);
+    const audit = (await call('GET', `/api/procedures/${um}`, 'auth-440000')).body.audit as Array<{
+      event?: { type: string };
+      by?: string;
+    }>;
+    expect(audit.find((a) => a.event?.type === 'DETERMINE')?.by).toBe('广东省国家保密局 广东省国家保密局测试人员（负责人）');
+  });
+
+  it('under edition 4 the classifier is offered no APPEAL and is refused 403 naming Regs 26 para 2(2), not guard-refused; the objector appeals', async () => {
+    const send = (who: string, type: string, body: Record<string, unknown> = {}) =>
+      call('POST', `/api/procedures/${ob}/events`, who, { type, ...body });
+    const ob = (
+      await call('POST', '/api/procedures/objection', 'org-gz-institute', {
+        objectorId: 'org-gz-institute',
+        classifierId: 'org-gz-bureau',
+        matterRef: 'O-APPEAL',
+        title: '复核异议事项',
+        grounds: '理由',
+        filedOn: new Date().toISOString().slice(0, 10),
+        determined: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' },
+        claim: { outcome: 'not-secret' },
+      })
+    ).body.id;
+    const kept = {
+      determination: { outcome: 'state-secret', classification: { level: 'confidential', term: { kind: 'years', years: 5 }, scope: 'S' } },
+    };
+    expect((await send('org-gz-bureau', 'CLASSIFIER_DECIDE', kept)).status).toBe(200);
+    expect((await send('org-gz-institute', 'ESCALATE')).status).toBe(200);
+    expect((await send('auth-440000', 'AUTHORITY_DECIDE', kept)).body.state).toBe('provincialDecided');
+    const appeal = (await call('GET', `/api/procedures/${ob}`, 'org-gz-bureau')).body.allowedEvents.find(
+      (e: { type: string }) => e.type === 'APPEAL',
+    );
+    expect(appeal.by).toEqual(['objector']); // the page offers the classifier no APPEAL button
+    const refused = await send('org-gz-bureau', 'APPEAL');
+    expect(refused.status).toBe(403);
+    expect(refused.body.title).toBe('not-authorized');
+    expect(refused.body.detail).toContain('Regs 26 para 2(2), edition 4');
+    expect(refused.body.detailZh).toBe(
+      '仅提出异议的机关、单位可以对省级保密行政管理部门的决定报国家保密行政管理部门确定（《实施条例》第二十六条第二款第（二）项），「对省级保密行政管理部门的决定有异议，报国家保密行政管理部门确定」不能由本单位办理。本次未作记录。',
+    );
+    expect((await send('org-gz-institute', 'APPEAL')).body.state).toBe('underNationalReview');
+  });
+
   it('only the organ named in the input may start for it', async () => {
     const r = await call('POST', '/api/procedures/unclear-matter', 'org-nj-bureau', unclear('org-gz-bureau'));
     expect(r.status).toBe(403);

@@ -71,10 +71,10 @@ describe('国家秘密鉴定 on the time-skipping server (Regs 63)', () => {
 
       // Every conclusion per item; an incomplete set is refused.
       const partial = await p
-        .send(h, 'CONCLUDE', authority, { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] })
+        .send(h, 'CONCLUDE', head, { conclusions: [{ ref: 'A1', outcome: 'not-secret' }] })
         .then(() => undefined, eventRejection);
       expect(partial?.code).toBe('guard-refused');
-      r = await p.send(h, 'CONCLUDE', authority, {
+      r = await p.send(h, 'CONCLUDE', head, {
         conclusions: [
           { ref: 'A1', outcome: 'state-secret', level: 'secret' },
           { ref: 'A2', outcome: 'not-secret' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actorLabel, checkOccurredAt, checkStartFacts, mayRecompute, missingRole, notAFact } from '../../workflows/event-checks.js';
 import { PROCEDURES } from '../../machines/index.js';
-import type { EventSpec } from '../../machines/procedure.js';
+import { requiredRole, sendersOf, type EventSpec } from '../../machines/procedure.js';
 import type { PartyRef } from '../../domain/parties.js';
 
 const now = Date.parse('2025-10-01T03:00:00Z'); // 11:00 Beijing time
@@ -113,14 +113,41 @@ describe('roles and senders (issue 11 item 16; issue 12)', () => {
   const party = { id: 'auth-440000', name: '广东省国家保密局' };
 
   it('an event that requires the head (负责人) refuses a sender without that role, naming the role and the article (Regs 63)', () => {
-    expect(missingRole('EXTEND', extend, { ...party, person: { sub: 'u1', name: '李某' }, roles: ['secrecy-officer'] })).toEqual({
+    expect(
+      missingRole('EXTEND', extend, requiredRole(extend, {}), {
+        ...party,
+        person: { sub: 'u1', name: '李某' },
+        roles: ['secrecy-officer'],
+      }),
+    ).toEqual({
       message: 'EXTEND (经负责人批准延长) may be sent only by the 负责人 (head) of the sending party (Regs 63); 李某 holds 保密员',
       messageZh: '「经负责人批准延长」须由办理单位的负责人本人办理（《实施条例》第六十三条）；李某的角色为保密员。本次未作记录。',
     });
-    expect(missingRole('EXTEND', extend, party)?.message).toMatch(/负责人 \(head\).*the request names no person/);
-    expect(missingRole('EXTEND', extend, party)?.messageZh).toContain('请求未表明办理人');
-    expect(missingRole('EXTEND', extend, { ...party, person: { sub: 'u2', name: '张某' }, roles: ['head'] })).toBeUndefined();
-    expect(missingRole('EXTEND', { ...extend, role: undefined }, party)).toBeUndefined();
+    expect(missingRole('EXTEND', extend, requiredRole(extend, {}), party)?.message).toMatch(/负责人 \(head\).*the request names no person/);
+    expect(missingRole('EXTEND', extend, requiredRole(extend, {}), party)?.messageZh).toContain('请求未表明办理人');
+    expect(
+      missingRole('EXTEND', extend, requiredRole(extend, {}), { ...party, person: { sub: 'u2', name: '张某' }, roles: ['head'] }),
+    ).toBeUndefined();
+    expect(missingRole('EXTEND', { ...extend, role: undefined }, requiredRole({ ...extend, role: undefined }, {}), party)).toBeUndefined();
+  });
+
+  it('a binding decision (signOff) needs the 负责人 from edition 5 while the policy headSignOff holds (本地策略), naming the rule', () => {
+    const decide: EventSpec = { label: '作出决定', by: ['authority'], basis: 'Regs 25 para 2', schema: z.strictObject({}), signOff: true };
+    const officer = { ...party, person: { sub: 'u1', name: '李某' }, roles: ['secrecy-officer' as const] };
+    expect(requiredRole(decide, { edition: 4, policy: { headSignOff: true } })).toBeUndefined();
+    expect(requiredRole(decide, { edition: 5, policy: { headSignOff: false } })).toBeUndefined();
+    const required = requiredRole(decide, { edition: 5, policy: { headSignOff: true } });
+    expect(required).toMatchObject({ role: 'head', signOff: true });
+    expect(missingRole('DETERMINE', decide, required, officer)?.messageZh).toBe(
+      '「作出决定」是保密行政管理部门具有约束力的决定，须经负责人签发，由负责人本人办理，经办人不能单独办理（本地策略，参照《实施条例》第六十三条由负责人批准的做法）；李某的角色为保密员。本次未作记录。',
+    );
+    expect(missingRole('DETERMINE', decide, required, { ...officer, roles: ['head'] })).toBeUndefined();
+  });
+
+  it('an event narrowed from an edition on (Regs 26 para 2(2), edition 4) names its senders by edition', () => {
+    const appeal = PROCEDURES.objection.events.APPEAL!;
+    expect(sendersOf(appeal, { edition: 3 })).toEqual(['objector', 'classifier']);
+    expect(sendersOf(appeal, { edition: 4 })).toEqual(['objector']);
   });
 
   it('the audit trail names the person and the party acting: 广东省国家保密局 张某（负责人）', () => {

@@ -5,8 +5,9 @@ import { SA } from '../../workflows/search-attributes.js';
 
 const objector = { id: 'org-gz-institute' };
 const classifier = { id: 'org-gz-bureau' };
-const provincial = { id: 'auth-440000' };
-const national = { id: 'auth-000000' };
+// The authorities' 负责人: their decisions are signed by the head (edition 5, policy headSignOff, 本地策略).
+const provincial = { id: 'auth-440000', roles: ['head' as const] };
+const national = { id: 'auth-000000', roles: ['head' as const] };
 const objection = (over: Record<string, unknown> = {}) => ({
   objectorId: 'org-gz-institute',
   classifierId: 'org-gz-bureau',
@@ -190,8 +191,10 @@ describe('异议处理 on the time-skipping server (Regs 26)', () => {
       expect(v.context.route).toMatchObject({ tier: 'provincial', basis: 'Regs 26 para 2(2)' });
       expect(v.inbox.find((i) => i.subject === 'objection-escalated')!.recipients[0]!.party.id).toBe('auth-440000');
       await p.send(h, 'AUTHORITY_DECIDE', provincial, decision('confidential', 5));
-      // Edition 4: para 2's subject is the objecting organ; the classifier's appeal is refused, nothing recorded.
-      expect(refusal(await p.send(h, 'APPEAL', classifier).catch((e: unknown) => e))).toBe('guard-refused');
+      // Edition 4: para 2's subject is the objecting organ; the classifier's appeal is refused as not its to send
+      // (EventSpec.narrowed: the same senders the page offers), naming the rule, nothing recorded.
+      expect(refusal(await p.send(h, 'APPEAL', classifier).catch((e: unknown) => e))).toBe('not-authorized');
+      expect((await p.view(h)).allowedEvents.find((e) => e.type === 'APPEAL')?.by).toEqual(['objector']);
       await p.send(h, 'APPEAL', objector);
       v = await p.view(h);
       expect(v.state).toBe('underNationalReview');

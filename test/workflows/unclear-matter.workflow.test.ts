@@ -12,8 +12,9 @@ import { SA } from '../../workflows/search-attributes.js';
 
 const WF = 'unclear-matter';
 const organ = { id: 'org-gz-bureau', name: '广州市某局' };
-const provincial = { id: 'auth-440000' };
-const national = { id: 'auth-000000' };
+// The authorities' 负责人: a determination is signed by the head (edition 5, policy headSignOff, 本地策略).
+const provincial = { id: 'auth-440000', roles: ['head' as const] };
+const national = { id: 'auth-000000', roles: ['head' as const] };
 
 const matter = (over: Record<string, unknown> = {}) => ({
   organId: 'org-gz-bureau',
@@ -202,7 +203,11 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
         {
           determination: {
             outcome: 'state-secret',
-            classification: { level: 'secret', term: { kind: 'condition', condition: '项目验收后解密' }, scope: '项目组' },
+            classification: {
+              level: 'secret',
+              term: { kind: 'condition', condition: '项目验收后解密', latest: '2040-12-31' },
+              scope: '项目组',
+            },
           },
         },
       );
@@ -213,7 +218,7 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
     });
   });
 
-  it('an invalid event is rejected with a clear message and leaves the history unchanged', async () => {
+  it('an invalid event is rejected with a clear message and leaves the history unchanged; a 确定 by a 经办人 alone is refused, the 负责人 signs it (edition 5, 本地策略)', async () => {
     await withProcedureEnv('2025-09-26T01:00:00Z', async (p) => {
       const h = await p.start(WF, matter(), organ);
       await p.view(h);
@@ -257,6 +262,19 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       const law20Until = await reject('DETERMINE', provincial, { determination: { outcome: 'state-secret', classification: until } });
       expect(law20Until.details.fieldErrors?.[0]?.field).toBe('determination.classification.term');
       expect(law20Until.message).toContain('(2025-09-26: until 2035-09-26)');
+      // A binding decision (确定) sent by the authority's 经办人 alone is refused: its 负责人 signs it (edition 5, headSignOff, 本地策略).
+      const officer = {
+        id: 'auth-440000',
+        name: '广东省国家保密局',
+        person: { sub: 'gd-huang', name: '黄某' },
+        roles: ['secrecy-officer' as const],
+      };
+      const alone = await reject('DETERMINE', officer, { determination: { outcome: 'not-secret' } });
+      expect(alone.details.code).toBe('not-authorized');
+      expect(alone.message).toContain(
+        'DETERMINE (作出决定) is a binding decision of the authority: it must be signed off by its 负责人 (head)',
+      );
+      expect(alone.message).toContain('黄某 holds 保密员');
       let v = await p.view(h);
       // Only the one valid event reached the history and the audit trail.
       expect(v.audit.filter((a) => a.kind === 'event')).toHaveLength(1);
@@ -266,10 +284,13 @@ describe('不明确事项报送 on the time-skipping server (Regs 25)', () => {
       expect(updates).toHaveLength(1);
       expect(events.length).toBeGreaterThan(before);
       // 除另有规定外: with the other provision stated, the longer term is recorded and the audit entry names it.
-      await p.send(h, 'DETERMINE', provincial, {
+      const head = { ...officer, person: { sub: 'gd-zhang', name: '张某' }, roles: ['head' as const] };
+      await p.send(h, 'DETERMINE', head, {
         determination: { outcome: 'state-secret', classification: { ...until, otherProvision: '某专门保密规定第五条' } },
       });
       v = await p.view(h);
+      // The audit entry names who signed it.
+      expect(v.audit.findLast((a) => a.kind === 'event')!.by).toBe('广东省国家保密局 张某（负责人）');
       expect(v.audit.findLast((a) => a.kind === 'event')!.summary).toContain(
         '保密期限超过秘密级10年的上限（自 2025-09-26 起算至 2035-09-26，《保密法》第二十条第二款），依另有规定：某专门保密规定第五条',
       );
