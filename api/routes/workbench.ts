@@ -122,6 +122,7 @@ const FORMS = Object.fromEntries(
               fact: !!spec.fact,
               ...(recipients[type] ? { recipients: recipients[type] } : {}),
               ...(spec.role ? { role: spec.role, roleLabel: ROLE_LABELS[spec.role] } : {}),
+              ...(spec.prefill ? { prefill: spec.prefill } : {}),
               schema: formSchema(spec.schema),
             },
           ]),
