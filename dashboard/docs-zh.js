@@ -30,7 +30,6 @@ const WORDS = {
   Examples: '示例',
   'Example Description': '示例说明',
   required: '必填',
-  'Default Response': '成功',
   'Server response': '服务器响应',
   'Response body': '响应体',
   'Response headers': '响应头',

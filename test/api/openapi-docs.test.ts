@@ -24,6 +24,12 @@ describe('the OpenAPI document for integrators (issue 25)', () => {
     expect(doc.c).toEqual({ type: 'integer', minimum: 1, maximum: 30 });
   });
 
+  it('describes a response @fastify/swagger leaves undescribed in Chinese, not as "Default Response"', () => {
+    expect(forIntegrators({ responses: { 200: { description: 'Default Response' } } })).toEqual({
+      responses: { 200: { description: '成功 (success)' } },
+    });
+  });
+
   it('names the examples of a body of several kinds by each kind’s title (leak RELAY：…), not example1, example2', () => {
     const media = forIntegrators({
       schema: { anyOf: [{ title: 'leak RELAY：逐级报送' }, { title: 'leak REPORT_RESULT：书面告知' }] },

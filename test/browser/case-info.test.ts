@@ -490,6 +490,7 @@ describe('/docs for a department’s integrator', () => {
       .toContain('"reportNumber": "天办〔2026〕7号"');
     expect(await op.innerText()).toContain('参数');
     expect(await op.innerText()).not.toContain('additionalProp1');
+    expect(await op.innerText()).not.toContain('Default Response');
     expect(await englishUi(page)).toEqual([]);
     // Trying it out without the procedure's id: the form's own check, in Chinese.
     await op.locator('.try-out__btn').click();
