@@ -133,7 +133,7 @@ const FORMS = Object.fromEntries(
 );
 
 const CalendarQuery = z.strictObject({
-  from: DateSchema.describe('first day YYYY-MM-DD'),
+  from: DateSchema.describe('起始日 YYYY-MM-DD (first day)'),
   days: z.coerce.number().int().min(1).max(400).default(42),
 });
 
