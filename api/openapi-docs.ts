@@ -120,7 +120,7 @@ export function exampleOf(schema: Json, key = ''): unknown {
 
 /**
  * The document as an integrator reads it: without the ±(2^53 − 1) bounds zod gives every integer
- * (they say nothing), and with the level mapping beside every level.
+ * (they say nothing), with the level mapping beside every level, and a response described in Chinese.
  */
 export function forIntegrators<T>(doc: T): T {
   const walk = (v: unknown): unknown => {
@@ -132,6 +132,8 @@ export function forIntegrators<T>(doc: T): T {
     const examples = o.examples as Record<string, Json> | undefined;
     if (kinds?.every(Boolean) && examples && Object.keys(examples).length === kinds.length)
       o.examples = Object.fromEntries(Object.values(examples).map((e, i) => [String(kinds[i]), { summary: kinds[i], ...e }]));
+    // @fastify/swagger's description of a response that has none: Swagger UI shows it as is.
+    if (o.description === 'Default Response') o.description = '成功 (success)';
     if (o.minimum === Number.MIN_SAFE_INTEGER) delete o.minimum;
     if (o.maximum === Number.MAX_SAFE_INTEGER) delete o.maximum;
     if (

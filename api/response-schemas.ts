@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 const text = z.string();
-const instant = z.string().describe('ISO 8601 instant');
+const instant = z.string().describe('时刻：ISO 8601，带时区 (ISO 8601 instant)');
 const free = z.record(z.string(), z.unknown());
 
 /** RFC 9457 problem details (api/problem.ts): which field, why, what is allowed. */
@@ -192,8 +192,8 @@ export const ProcedureViewSchema = z.object({
   activeStates: z.array(text),
   activeStateLabels: z.array(text),
   closed: z.boolean(),
-  headline: z.object(HeadlineShape).describe('what tells the case apart in a list: its reference and title'),
-  context: free.describe("the machine's context: the facts recorded so far").meta({
+  headline: z.object(HeadlineShape).describe('列表中区分案件的编号与标题 (reference and title)'),
+  context: free.describe('程序上下文：迄今记录的事实 (the machine’s context: the facts recorded so far)').meta({
     examples: [
       {
         matterRef: 'TH-2026-7',
@@ -206,13 +206,13 @@ export const ProcedureViewSchema = z.object({
   }),
   citations: z
     .record(z.string(), text)
-    .describe('each article cited in the context, in words')
+    .describe('所引条文的原文 (each article cited, in words)')
     .meta({ examples: [{ 'Regs 25 para 1': '《实施条例》第二十五条第一款' }] }),
   responsible: PartySchema.optional(),
   deadlines: z.array(
     DeadlineSchema.extend({
       explanation: ExplanationSchema,
-      currentStatus: text.describe('running deadlines: on_track, due_soon or overdue as of now'),
+      currentStatus: text.describe('进行中期限的当前状态：on_track 正常，due_soon 临近，overdue 已超期 (as of now)'),
     }),
   ),
   allowedEvents: z.array(AllowedEventSchema),
@@ -233,24 +233,23 @@ export const ProcedureViewSchema = z.object({
       }),
     )
     .optional()
-    .describe("the authorities' own steps taken late or still not taken once due (Regs 72; Law 61)"),
+    .describe(
+      '保密行政管理部门自身逾期办理或到期仍未办理的步骤（《实施条例》第七十二条；《保密法》第六十一条）(the authorities’ own late steps)',
+    ),
   policy: free
     .optional()
-    .describe('the local policy (本地策略) fixed at the start')
+    .describe('启动时确定的本地策略 (local policy fixed at the start)')
     .meta({ examples: [{ dueSoonFraction: 0.8, markingsWorkingDays: 5 }] }),
   versions: z.object({ calendar: text.optional(), registry: text.optional() }),
   anomaly: z
     .object({
       detail: text,
-      kinds: z.array(text).describe('domain/record-findings.ts: the kinds found, in order'),
-      kindsText: z.array(text).describe('each kind in words'),
+      kinds: z.array(text).describe('案卷核查发现的问题类别，按顺序 (kinds found)'),
+      kindsText: z.array(text).describe('各类别的中文说明 (each kind in words)'),
     })
     .optional()
     .describe('异常: the check of the case file found this procedure rewound, terminated from outside or its record changed'),
-  archived: z
-    .boolean()
-    .optional()
-    .describe('served from the case file (案卷): Temporal no longer holds this closed procedure; true only then'),
+  archived: z.boolean().optional().describe('取自案卷：Temporal 已不再保存这一已办结程序时为 true (served from the case file)'),
 });
 
 export const ProcedureListSchema = z.object({
@@ -271,10 +270,10 @@ export const ProcedureListSchema = z.object({
       stateLabel: text.optional(),
       startedAt: instant.optional(),
       closedAt: instant.optional(),
-      late: z.boolean().optional().describe('a step of it was met late, lapsed or passed while it ran'),
+      late: z.boolean().optional().describe('有步骤逾期办结、期限届满未办或在办理中超期 (a step was late)'),
     }),
   ),
-  nextCursor: text.optional().describe('pass as cursor for the next page; absent on the last'),
+  nextCursor: text.optional().describe('下一页的 cursor 参数；最后一页没有 (cursor of the next page)'),
 });
 
 const TimeLeftSchema = z.object({ unit: z.enum(['working-days', 'days', 'hours']), value: z.number() });
@@ -311,7 +310,7 @@ export const WorkbenchSchema = z.object({
 export const FormsSchema = z.object({
   procedures: z
     .record(z.string(), free)
-    .describe('per procedure: its start form and event forms (JSON Schema) and what-if deadlines')
+    .describe('各程序的启动表单、事件表单（JSON Schema）与期限试算 (per procedure: forms and what-if deadlines)')
     .meta({ examples: [{ leak: { kind: 'leak', label: '泄密报告', startedBy: 'organId' } }] }),
   fieldLabels: z.record(z.string(), text).meta({ examples: [{ level: '密级', scope: '知悉范围' }] }),
   optionLabels: z.record(z.string(), text).meta({ examples: [{ secret: '机密', confidential: '秘密' }] }),
@@ -359,7 +358,7 @@ const BoardItemSchema = z.object({
   deliveryFailed: z.boolean(),
   anomaly: z.literal(true).optional().describe('异常: its run was ended from outside; shown from the case file, its duties still open'),
   timeLeft: TimeLeftSchema.optional(),
-  deadlineLabel: text.optional().describe('an overdue row: the step whose deadline passed first'),
+  deadlineLabel: text.optional().describe('已超期的行：最先超期的步骤 (the step overdue first)'),
   ...HeadlineShape,
 });
 

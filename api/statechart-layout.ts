@@ -102,20 +102,20 @@ function deadlineNote(d: NonNullable<ReturnType<typeof machineGraph>['states'][n
 const elk = new (elkBundled as unknown as new () => ElkApi)();
 const cache = new Map<string, Promise<StatechartLayout>>();
 
-/** The laid-out statechart of one procedure kind, as procedures of `edition` run it. */
-export function statechartLayout(def: ProcedureDefinition, edition = CURRENT_EDITION): Promise<StatechartLayout> {
-  const key = `${def.kind}:${edition}`;
+/** The laid-out statechart of one procedure kind, as procedures of `edition` (and of `variant`, if given) run it. */
+export function statechartLayout(def: ProcedureDefinition, edition = CURRENT_EDITION, variant?: string): Promise<StatechartLayout> {
+  const key = `${def.kind}:${edition}:${variant ?? ''}`;
   let layout = cache.get(key);
   if (!layout) {
-    layout = computeLayout(def, edition);
+    layout = computeLayout(def, edition, variant);
     cache.set(key, layout);
     layout.catch(() => cache.delete(key));
   }
   return layout;
 }
 
-async function computeLayout(def: ProcedureDefinition, edition: number): Promise<StatechartLayout> {
-  const graph = machineGraph(def, edition);
+async function computeLayout(def: ProcedureDefinition, edition: number, variant: string | undefined): Promise<StatechartLayout> {
+  const graph = machineGraph(def, edition, variant);
   const info = new Map<string, { lines: string[]; noteLines: string[] }>();
   const nodes = new Map<string, ElkNode>();
   const root: ElkNode = {

@@ -86,10 +86,14 @@ async function api(path) {
   return body;
 }
 
-/** A procedure's statechart as procedures of `edition` run it (the current rules unless given). */
-async function graph(kind, edition) {
-  const key = edition ? `${kind}:${edition}` : kind;
-  graphs[key] ??= await api(`/api/machines/${kind}${edition ? `?edition=${edition}` : ''}`);
+/**
+ * A procedure's statechart as procedures of `edition` run it (the current rules unless given) and,
+ * for a procedure of variants, as `variant` (e.g. the leak's network operator) runs it.
+ */
+async function graph(kind, edition, variant) {
+  const query = new URLSearchParams({ ...(edition ? { edition } : {}), ...(variant ? { variant } : {}) }).toString();
+  const key = [kind, edition, variant].filter(Boolean).join(':');
+  graphs[key] ??= await api(`/api/machines/${kind}${query ? `?${query}` : ''}`);
   return graphs[key];
 }
 /** A state's label, from any edition's chart of the kind loaded. */
@@ -390,7 +394,10 @@ async function board(background = false) {
 
 async function procedure(id) {
   const v = await api(`/api/procedures/${id}`);
-  const g = await graph(v.kind, v.context.edition);
+  const forms = await formsData();
+  // A procedure of variants (the leak's organ or network operator): the chart of the variant chosen at the start.
+  const variants = forms.procedures[v.kind].variants;
+  const g = await graph(v.kind, v.context.edition, variants ? v.context[variants.field] : undefined);
   const chart = el('div', { id: 'statechart' });
   // One row a step: a step taken again (each tier of a relay) shows its latest instance, the earlier ones beside it.
   const kept = v.deadlines.filter((d) => d.status !== 'superseded');
@@ -398,7 +405,6 @@ async function procedure(id) {
   const earlier = (d) => kept.filter((x) => x.specId === d.specId && x !== d);
   // A basis in the statute's words: the API sends the text beside each machine-readable basis.
   const cite = (basis) => (basis ? (v.citations?.[basis] ?? basis) : '');
-  const forms = await formsData();
   const headline = headlineText(v.headline);
   // The heading follows the state: the steps still open (a parallel state's finished regions left out); a closed case says if any step was late.
   const late = v.deadlines.some((d) => d.status === 'met_late' || d.status === 'lapsed');

@@ -430,15 +430,25 @@ export async function actions(view) {
         .map((p) => p.name),
     ),
   ];
-  /** What the start proposed or claimed, as the decision form's starting point (the decider changes what it decides otherwise). */
+  /** A value in the context by a dotted path (`-1`: the last of a list). */
+  const at = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : Array.isArray(o) ? o.at(Number(k)) : o[k]), view.context);
+  /**
+   * What the start proposed or claimed, or what the procedure holds for the decision (spec.prefill:
+   * what was ordered, proposed or found), as the decision form's starting point (the decider changes what it decides otherwise).
+   */
   const proposed = (spec) => {
+    if (spec.prefill) {
+      const held = Object.entries(spec.prefill)
+        .map(([field, path]) => [field, at(path)])
+        .filter(([, v]) => v !== undefined);
+      return held.length ? Object.fromEntries(held) : undefined;
+    }
     // A conclusion per item applied for (鉴定): one entry for each, its item named.
     const perItem = Object.entries(spec.schema.properties ?? {}).find(
       ([, p]) => p.type === 'array' && (p.items?.oneOf ?? p.items?.anyOf ?? [p.items]).some((v) => v?.properties?.ref),
     );
     if (perItem && Array.isArray(view.context.items)) return { [perItem[0]]: view.context.items.map((i) => ({ ref: i.ref })) };
     if (!spec.schema.properties?.determination) return undefined;
-    const at = (path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), view.context);
     const v = ['proposal', 'claim'].map((k) => at(form.startFieldsInContext?.[k] ?? k)).find(Boolean);
     if (!v) return undefined;
     return { determination: v.outcome ? v : { outcome: 'state-secret', classification: v } };
@@ -469,7 +479,11 @@ export async function actions(view) {
           ? el(
               'p',
               { class: 'muted', id: 'prefilled' },
-              prefill.determination ? '已按启动时拟定或主张的内容预先填写，请按实际决定修改。' : '已按申请的事项逐项列出，请逐项选择结论。',
+              spec.prefill
+                ? '已按本程序此前记录的内容预先填写，请按实际情况修改。'
+                : prefill.determination
+                  ? '已按启动时拟定或主张的内容预先填写，请按实际决定修改。'
+                  : '已按申请的事项逐项列出，请逐项选择结论。',
             )
           : undefined,
         here?.role ? el('p', { class: 'muted', id: 'role-note' }, `${roleNote(here)}。`) : undefined,

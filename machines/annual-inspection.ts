@@ -49,6 +49,9 @@ export const REVOCATION_GROUNDS = [
   'Regs 71 para 3(8)',
 ] as const;
 
+/** A decision on the proposal pending (the last made): its note starts from the proposal's reason. */
+const ON_PROPOSAL = { note: 'proposals.-1.reason' };
+
 export const annualInspectionEvents = {
   SUBMIT_REPORT: {
     label: '报送上一年度自检报告',
@@ -80,6 +83,8 @@ export const annualInspectionEvents = {
     basis: 'Regs 71 para 2(2)',
     fact: true,
     schema: z.strictObject({ findings: shortText() }),
+    // The review judges the items ordered (Regs 71 para 1): the findings start from them.
+    prefill: { findings: 'rectification.items' },
   },
   WARN: {
     label: '给予警告或者通报批评',
@@ -119,7 +124,8 @@ export const annualInspectionEvents = {
     fact: true,
     schema: z.strictObject({ until: DateSchema.describe('暂停期满日'), downgrade: z.boolean().describe('并降低资质等级') }),
   },
-  DOWNGRADE: { label: '降低资质等级', by: ['authority'], basis: 'Regs 71 para 2; Law 60', fact: true, schema: note },
+  // A decision on the pending proposal: its note starts from the proposal's ground and reason.
+  DOWNGRADE: { label: '降低资质等级', by: ['authority'], basis: 'Regs 71 para 2; Law 60', fact: true, schema: note, prefill: ON_PROPOSAL },
   /**
    * A reading, not an article: Regs 71 para 2 and 3 say 并处 and Law 60 grades the measures by
    * 情节, neither provides for no measure. The deciding authority may find the ground not made out
@@ -153,7 +159,7 @@ export const annualInspectionEvents = {
     fact: true,
     schema: z.strictObject({ findings: shortText() }),
   },
-  REVOKE: { label: '吊销保密资质', by: ['authority'], basis: 'Regs 71 para 3; Law 60', fact: true, schema: note },
+  REVOKE: { label: '吊销保密资质', by: ['authority'], basis: 'Regs 71 para 3; Law 60', fact: true, schema: note, prefill: ON_PROPOSAL },
 } satisfies ProcedureDefinition['events'];
 
 type Events = MachineEvents<typeof annualInspectionEvents> | DeadlinePassedEvent;

@@ -25,11 +25,14 @@ const guardName = (g: Guard): string | undefined =>
   typeof g === 'string' ? g : g && typeof g === 'object' && 'type' in g ? String((g as { type: unknown }).type) : undefined;
 
 /**
- * What an edition guard says for the edition drawn: `editionN` holds from edition N on, and
- * `edition1` only in edition 1 (the machines name them so); any other guard may go either way.
+ * What a guard says for the edition and variant drawn: `editionN` holds from edition N on, and
+ * `edition1` only in edition 1 (the machines name them so); a guard the variant decides says what
+ * the variant's case says (ProcedureDefinition.variants); any other guard may go either way.
  */
-function editionSays(g: Guard, edition: number): boolean | undefined {
-  const m = /^edition(\d+)$/.exec(guardName(g) ?? '');
+function guardSays(g: Guard, edition: number, decided: Readonly<Record<string, boolean>>): boolean | undefined {
+  const name = guardName(g) ?? '';
+  if (name in decided) return decided[name];
+  const m = /^edition(\d+)$/.exec(name);
   if (!m) return undefined;
   const n = Number(m[1]);
   return n === 1 ? edition < 2 : edition >= n;
@@ -40,14 +43,18 @@ const guardLabel = (g: Guard) => GUARD_LABELS[guardName(g) ?? ''] ?? '条件';
 
 /**
  * The statechart of a procedure, drawn from the same XState definition the workflow runs, as
- * procedures of `edition` run it: states and transitions another edition's guards rule out (an
- * earlier edition's branch) are left out; each guarded transition says its condition in words.
+ * procedures of `edition` run it and, given a variant (the leak's organ or network operator), as
+ * that variant runs it: states and transitions another edition's or variant's guards rule out (an
+ * earlier edition's branch, the variant not chosen) are left out; without a variant every variant's
+ * branch is drawn. Each guarded transition says its condition in words.
  */
 export function machineGraph(
   def: ProcedureDefinition,
   edition = CURRENT_EDITION,
+  variant?: string,
 ): { states: StateNodeView[]; transitions: TransitionView[]; initial: string } {
   const machine = def.machine;
+  const decided = (variant !== undefined && def.variants?.cases[variant]?.guards) || {};
   const all: Array<{ node: ProcedureStateNode; parent?: string }> = [];
   const walkAll = (node: ProcedureStateNode, parent?: string) => {
     if (node.path.length) all.push({ node, ...(parent ? { parent } : {}) });
@@ -65,7 +72,7 @@ export function machineGraph(
     for (const [event, list] of lists) {
       let guarded = false;
       for (const t of list) {
-        const says = t.guard === undefined ? true : editionSays(t.guard, edition);
+        const says = t.guard === undefined ? true : guardSays(t.guard, edition, decided);
         if (says === false) continue;
         const words = says === undefined ? guardLabel(t.guard) : '';
         const label = event === 'always' ? words || (guarded ? '其他情形' : '') : `${eventLabel(def, event)}${words ? `（${words}）` : ''}`;

@@ -879,8 +879,8 @@ export const leakProcedure = defineProcedure({
   variants: {
     field: 'variant',
     cases: {
-      organ: { deadlines: ['report-authority', 'report-superior', MEASURES.deadlineId] },
-      'network-operator': { fields: ['receiverId'], deadlines: ['report-receiver'] },
+      organ: { deadlines: ['report-authority', 'report-superior', MEASURES.deadlineId], guards: { networkOperator: false } },
+      'network-operator': { fields: ['receiverId'], deadlines: ['report-receiver'], guards: { networkOperator: true } },
     },
   },
   events: leakEvents,

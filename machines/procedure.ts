@@ -102,6 +102,12 @@ export interface EventSpec {
    */
   narrowed?: SendersNarrowed;
   /**
+   * A decision's fields that start from what the procedure already holds (what was ordered,
+   * proposed or found): field → a dotted path into the context, `-1` the last of a list. The form
+   * shows them filled in, for the decider to change (issue 25).
+   */
+  prefill?: Readonly<Record<string, string>>;
+  /**
    * A repeatable event's cap per procedure (本地策略: the statute sets none): beyond it the driver
    * refuses it ('limit-reached', nothing recorded), so no party can grow a procedure without bound.
    */
@@ -258,11 +264,14 @@ export interface ProcedureDefinition<K extends string = string, I = unknown> {
   startFieldFallbacks?: Readonly<Record<string, string>>;
   /**
    * A start field that chooses a variant, and what belongs to each case only: the start fields it
-   * asks for and the deadlines it runs (the start form shows those of the case chosen, no others).
+   * asks for, the deadlines it runs (the start form shows those of the case chosen, no others) and
+   * the machine's guards it decides (the statechart of a case draws its variant's branch only).
    */
   variants?: {
     field: string;
-    cases: Readonly<Record<string, { fields?: readonly string[]; deadlines?: readonly string[] }>>;
+    cases: Readonly<
+      Record<string, { fields?: readonly string[]; deadlines?: readonly string[]; guards?: Readonly<Record<string, boolean>> }>
+    >;
   };
   /**
    * For a procedure held once per subject (the self-inspection: per enterprise and year), the

@@ -1,9 +1,10 @@
 /**
  * `npm run cluster`: the project on a real Temporal cluster on this machine — PostgreSQL 15, the
  * Temporal services as separate processes (frontend, two history, two matching, worker), two
- * workers and two API processes. Data in .data/cluster (kept between runs). Ctrl-C stops
- * everything. A local demonstration cluster: for a cluster of your own or Temporal Cloud, see
- * the README, "Running beyond one machine".
+ * workers and two API processes. Data in .data/cluster (kept between runs). Ctrl-C, or SIGINT or
+ * SIGTERM to the npm process alone (scripts/run.mjs), stops everything and exits 0. A local
+ * demonstration cluster: for a cluster of your own or Temporal Cloud, see the README, "Running
+ * beyond one machine".
  *   BM_CLUSTER_PORT   frontend gRPC port (default 17233; the other services take the ports above it)
  *   BM_CLUSTER_API_PORT  first API port (default 3101; the second API takes the next)
  */
@@ -17,6 +18,7 @@ import { registerAnnualSchedules } from '../worker/schedules.js';
 import { temporalConfig } from '../temporal/connection.js';
 import { startClusterSystem, type ClusterSystem } from './cluster-system.js';
 import { SERVICES } from './cluster-temporal.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const settings = loadConfig('cluster');
 const deps = loadOrExit('cluster', () => loadDeps({ ...settings, dataDir: undefined }));
@@ -24,18 +26,10 @@ const { clusterPort: basePort, clusterApiPort: apiPort } = settings;
 const dir = settings.clusterDir ?? join(settings.dataDir, 'cluster');
 
 let system: ClusterSystem | undefined;
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    console.error('[cluster] stopping …');
-    await system?.stop();
-    console.error('[cluster] stopped');
-  }
-  process.exit(code);
-}
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+const shutdown = stopOnSignals('cluster', async () => {
+  console.error('[cluster] stopping …');
+  await system?.stop();
+});
 
 try {
   system = await startClusterSystem({

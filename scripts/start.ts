@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole system on its embedded default — the Temporal dev server (SQLite
- * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C stops every child.
+ * file in .data/, Web UI on), the worker and the HTTP API. Ctrl-C, or SIGINT or SIGTERM to the npm
+ * process alone (scripts/run.mjs), stops every child and exits 0.
  * With TEMPORAL_ADDRESS set, it uses that cluster instead of starting a dev server. The record
  * database (案卷) is an embedded PostgreSQL with its data in .data/records, unless BM_RECORDS_URL names one.
  * BM_MODE=production: every secret, the registry and the cluster must be given (checked first,
@@ -25,6 +26,7 @@ import { startDevServer, type DevServer } from './dev-server.js';
 import { ensureDatabase, startRecordsServer, type RecordsServer } from './records-server.js';
 import { EMBEDDED_PASSWORD_FILE } from '../records/open.js';
 import { ROOT } from './temporal-binaries.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const settings = loadConfig('start');
 refuseUnsafeStart('start');
@@ -95,31 +97,23 @@ function launch(name: string, script: string): ChildProcess {
   return child;
 }
 
-/** Stops every child, then the dev server, once: a second Ctrl-C while it stops changes nothing (it must not orphan the dev server). */
-let stopped: Promise<never> | undefined;
-function shutdown(code: number): Promise<never> {
+/** Stops every child, then the dev server and the record database. */
+const shutdown = stopOnSignals('start', async () => {
   stopping = true;
-  stopped ??= (async () => {
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
-            c.once('exit', () => (clearTimeout(timer), resolve()));
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
-    await server?.stop();
-    await records?.stop();
-    console.error('[start] stopped');
-    return process.exit(code);
-  })();
-  return stopped;
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+          c.once('exit', () => (clearTimeout(timer), resolve()));
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  await server?.stop();
+  await records?.stop();
+});
 
 launch('worker', 'worker/main.ts');
 launch('api', 'api/main.ts');

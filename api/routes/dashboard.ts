@@ -117,6 +117,12 @@ export const dashboardRoutes =
               .max(CURRENT_EDITION)
               .default(CURRENT_EDITION)
               .describe('规则版本：程序启动时的版本（context.edition），不填为现行版本；只画出该版本可达的状态'),
+            variant: z
+              .string()
+              .optional()
+              .describe(
+                '程序的情形（泄密报告：organ = 机关、单位报告，network-operator = 网络运营者报告；context.variant）：只画出该情形的状态与转换，不填则画出各情形',
+              ),
           }),
           response: { 200: StatechartSchema },
           summary: '程序状态图',
@@ -125,15 +131,25 @@ export const dashboardRoutes =
       },
       async (req) => {
         const def = PROCEDURES[req.params.kind]!;
-        const { edition } = req.query;
-        // The layout runs here, once per kind and edition (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
+        const { edition, variant } = req.query;
+        const cases = Object.keys(def.variants?.cases ?? {});
+        if (variant !== undefined && !cases.includes(variant))
+          throw new ApiError(
+            400,
+            'Bad request',
+            `querystring.variant: ${def.kind} has ${cases.length ? `the variants ${cases.join(', ')}` : 'no variants'}`,
+            {
+              detailZh: `查询条件「variant」（情形）：${def.label}${cases.length ? `的情形只有 ${cases.join('、')}` : '不分情形，请不要填写'}。`,
+            },
+          );
+        // The layout runs here, once per kind, edition and variant (elkjs, cached): phones get positioned boxes, not a 1.5 MB layout engine.
         return {
           kind: def.kind,
           label: def.label,
           basis: def.basis,
           basisText: basisText(def.basis),
-          ...machineGraph(def, edition),
-          layout: await statechartLayout(def, edition),
+          ...machineGraph(def, edition, variant),
+          layout: await statechartLayout(def, edition, variant),
         };
       },
     );

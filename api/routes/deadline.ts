@@ -8,13 +8,13 @@ import { ApiError } from '../problem.js';
 import { DeadlineAnswerSchema } from '../response-schemas.js';
 
 const DeadlineQuery = z.strictObject({
-  rule: RuleSchema.describe('working-days 工作日 · calendar-days 日 · months 月 · years 年 · hours 小时'),
+  rule: RuleSchema.describe('计算规则：working-days 工作日 · calendar-days 日 · months 月 · years 年 · hours 小时'),
   n: z.coerce.number().int().min(1).max(36_500),
-  from: z.string().max(40).describe('start date YYYY-MM-DD, or an instant with offset for hours'),
+  from: z.string().max(40).describe('起算日 YYYY-MM-DD；按小时计的，为带时区的时刻 (start date, or instant for hours)'),
   extension: z
     .union([z.coerce.number().int().min(1).max(3650), z.array(z.coerce.number().int().min(1).max(3650)).max(10)])
     .optional()
-    .describe('extension days, repeatable'),
+    .describe('延长的天数，可重复 (extension days, repeatable)'),
 });
 
 /** The what-if calculator of the time engine (SPEC §2). */

@@ -247,7 +247,10 @@ export const procedureRoutes =
             // The same schema, with a real example body for the documentation.
             body: def.input.meta({ examples: [exampleOf(formSchema(def.input))] }),
             headers: IdempotencyHeaders,
-            response: { 200: StartedSchema.describe('a repeated start (same Idempotency-Key): the first procedure'), 201: StartedSchema },
+            response: {
+              200: StartedSchema.describe('重复启动（同一 Idempotency-Key）：返回第一次启动的程序 (a repeated start: the first procedure)'),
+              201: StartedSchema,
+            },
             summary: `启动${def.label}（${basisText(def.basis)}）`,
             tags: ['procedures'],
           },

@@ -11,7 +11,7 @@ const OrgansQuery = z.strictObject({
     .enum(['scope', 'directory'])
     .default('scope')
     .describe(
-      'scope: the organs inside the caller’s scope, with region and superior; directory: every organ by id, name and kind only, for pickers',
+      'scope：本人权限范围内的机关、单位，含地区和上级；directory：全部机关、单位的编号、名称和类别，供选择 (scope: within the caller’s scope; directory: every organ, for pickers)',
     ),
 });
 

@@ -121,6 +121,7 @@ const FORMS = Object.fromEntries(
               by: spec.by,
               fact: !!spec.fact,
               ...(recipients[type] ? { recipients: recipients[type] } : {}),
+              ...(spec.prefill ? { prefill: spec.prefill } : {}),
               schema: formSchema(spec.schema),
             },
           ]),
@@ -131,7 +132,7 @@ const FORMS = Object.fromEntries(
 );
 
 const CalendarQuery = z.strictObject({
-  from: DateSchema.describe('first day YYYY-MM-DD'),
+  from: DateSchema.describe('起始日 YYYY-MM-DD (first day)'),
   days: z.coerce.number().int().min(1).max(400).default(42),
 });
 

@@ -9,8 +9,8 @@ export const DateSchema = matching(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-
 export const CalendarYearSchema = z
   .strictObject({
     year: z.number().int().min(2000).max(2100),
-    notice: z.string().min(1).describe('document number, e.g. 国办发明电〔2024〕12号'),
-    published: DateSchema.describe('publication date of the notice'),
+    notice: z.string().min(1).describe('通知文号，例如 国办发明电〔2024〕12号 (document number)'),
+    published: DateSchema.describe('通知发布日期 (publication date)'),
     url: z.string().url().optional(),
     supplements: z
       .array(z.strictObject({ notice: z.string().min(1), published: DateSchema, url: z.string().url().optional(), summary: z.string() }))

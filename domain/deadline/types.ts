@@ -5,8 +5,8 @@ export const RuleSchema = z.enum(['working-days', 'calendar-days', 'months', 'ye
 export type Rule = z.infer<typeof RuleSchema>;
 
 export const SuspensionSchema = z.strictObject({
-  from: z.string().describe('suspension date (YYYY-MM-DD), or instant in exact mode'),
-  to: z.string().describe('resumption date (YYYY-MM-DD), or instant in exact mode'),
+  from: z.string().describe('中止日 YYYY-MM-DD；精确计时的，为时刻 (suspension date or instant)'),
+  to: z.string().describe('恢复日 YYYY-MM-DD；精确计时的，为时刻 (resumption date or instant)'),
   reason: z.string().max(200).optional(),
   approver: z.string().max(100).optional(),
   basis: z.string().max(100).optional(),
@@ -24,7 +24,7 @@ export type Extension = z.infer<typeof ExtensionSchema>;
 export const PeriodRequestSchema = z.strictObject({
   rule: RuleSchema,
   n: z.number().int().min(1).max(36_500),
-  from: z.string().describe('start date YYYY-MM-DD (day rules) or ISO instant with offset (hours)'),
+  from: z.string().describe('起算日 YYYY-MM-DD；按小时计的，为带时区的 ISO 时刻 (start date or instant)'),
   extensions: z.array(ExtensionSchema).default([]),
   suspensions: z.array(SuspensionSchema).default([]),
   /** How many extensions the statute allows; more are refused. */

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../domain/parties.js';
 import { launchChromium } from '../support/browser.js';
+import { daysFromToday } from '../support/clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /**
@@ -234,6 +235,10 @@ describe('案件信息: every procedure page says what the case is', () => {
     const rows = await feng.locator('#deadlines tbody tr').allInnerTexts();
     for (const r of rows.filter((t) => t.includes('24小时'))) expect(r).not.toContain('暂定');
     expect(await rawOn(feng, id!)).toEqual([]);
+    // The organ's chart: its Regs 61 reports (the parallel steps), not the network operator's 立即 report.
+    expect(await feng.locator('#statechart .state[data-path="underway.toAuthority.pending"]').count()).toBe(1);
+    expect(await feng.locator('#statechart [data-path^="operator"]').count()).toBe(0);
+    expect(await feng.locator('#statechart').innerText()).not.toContain('网络运营者');
     await feng.screenshot({ path: join(ARTIFACTS, 'case-info-leak.png'), fullPage: true });
     // The board names the overdue step too.
     await feng.goto(`${stack.url}/#/board`);
@@ -250,6 +255,70 @@ describe('案件信息: every procedure page says what the case is', () => {
     expect(await feng.locator('#timeline').innerText()).toContain('按期完成（仅为广州市天河区国家保密局这一环节）');
     expect(await rawOn(feng, id!)).toEqual([]);
     await feng.close();
+  }, 120_000);
+  it('泄密报告 of a network operator: the chart draws the operator’s 立即 report to the receiver it chose, not the organ’s Regs 61 reports', async () => {
+    const { id } = await post('ent-gz-net', '/api/procedures/leak', {
+      organId: 'ent-gz-net',
+      incidentRef: 'NET-L-2026-1',
+      summary: '用户上传的涉密文件出现在平台',
+      discoveredAt: new Date(Date.now() - 600_000).toISOString(),
+      variant: 'network-operator',
+      receiverId: 'auth-440000',
+    });
+    for (const phone of [false, true]) {
+      const zheng = await signIn(person('ent-gz-net', 'p-net-zheng', '郑某', 'secrecy-officer'), phone);
+      await show(zheng, id!);
+      const chart = zheng.locator('#statechart');
+      expect(await chart.locator('.state[data-path="operatorReporting"]').count()).toBe(1);
+      expect(await chart.locator('.state.current[data-path="operatorReporting"]').count()).toBe(1);
+      expect(await chart.locator('[data-path^="underway"], [data-path="open"], [data-path="reporting"]').count()).toBe(0);
+      expect(await chart.innerText()).not.toContain('向上级主管部门报告');
+      expect(await chart.innerText()).toContain('网络运营者待立即报告');
+      await zheng.screenshot({ path: join(ARTIFACTS, `case-info-leak-operator${phone ? '-phone' : ''}.png`), fullPage: true });
+      await zheng.close();
+    }
+  }, 120_000);
+});
+
+describe('保密资质年度自检: the authority’s decisions start from what the procedure holds', () => {
+  it('整改后仍不符合 starts from the items ordered; the decision on the proposal (降低资质等级) from the proposal’s reason', async () => {
+    const { id } = await post('ent-gz-tech', '/api/procedures/annual-inspection', { enterpriseId: 'ent-gz-tech', year: 2024 });
+    await post('ent-gz-tech', `/api/procedures/${id}/events`, { type: 'SUBMIT_REPORT', reportNumber: '科技自检〔2025〕1号' });
+    await post('auth-440000', `/api/procedures/${id}/events`, {
+      type: 'ORDER_RECTIFICATION',
+      dueDate: daysFromToday(30),
+      items: '保密管理制度不健全；涉密载体台账缺失',
+    });
+    await post('ent-gz-tech', `/api/procedures/${id}/events`, { type: 'RECTIFICATION_REPORTED', summary: '已修订保密管理制度' });
+    await expect.poll(() => state(id!), { timeout: 20_000 }).toBe('reviewingRectification');
+
+    for (const phone of [true, false]) {
+      const huang = await signIn(person('auth-440000', 'p-gd-huang', '黄某', 'secrecy-officer'), phone);
+      await show(huang, id!);
+      await huang.locator('#actions button[data-event="RECTIFICATION_FAILED"]').click();
+      expect(await huang.locator('#prefilled').innerText()).toBe('已按本程序此前记录的内容预先填写，请按实际情况修改。');
+      expect(await field(huang, 'findings').inputValue()).toBe('保密管理制度不健全；涉密载体台账缺失');
+      // A form without anything held to start from stays blank, and says nothing of prefilling.
+      await huang.locator('#actions button[data-event="RECTIFICATION_ACCEPTED"]').click();
+      expect(await huang.locator('#prefilled').count()).toBe(0);
+      await huang.locator('#actions button[data-event="RECTIFICATION_FAILED"]').click();
+      await huang.screenshot({ path: join(ARTIFACTS, `case-info-annual-findings-prefilled${phone ? '-phone' : ''}.png`), fullPage: true });
+      if (phone) {
+        await huang.close();
+        continue;
+      }
+      await field(huang, 'findings').fill('涉密载体台账仍缺失');
+      await form(huang).locator('button[type="submit"]').click();
+      await huang.waitForSelector('#flash');
+      await expect.poll(() => state(id!), { timeout: 20_000 }).toBe('sanctionProposed');
+      await show(huang, id!);
+      await huang.locator('#actions button[data-event="DOWNGRADE"]').click();
+      expect(await huang.locator('#prefilled').isVisible()).toBe(true);
+      expect(await field(huang, 'note').inputValue()).toBe('整改后仍不符合保密法律法规及国家保密规定');
+      expect(await rawOn(huang, id!)).toEqual([]);
+      await huang.screenshot({ path: join(ARTIFACTS, 'case-info-annual-decision-prefilled.png'), fullPage: true });
+      await huang.close();
+    }
   }, 120_000);
 });
 
@@ -380,14 +449,37 @@ describe('names, not codes; nothing lost', () => {
   }, 120_000);
 });
 
+/**
+ * Swagger UI's own interface words left in English on the page: visible text outside what the API
+ * itself says (its Chinese-first descriptions, field names, paths, examples, codes, tag names).
+ */
+const englishUi = (page: Page) =>
+  page.evaluate(() => {
+    const ours =
+      'pre, code, textarea, select, .microlight, .markdown, .renderedMarkdown, .opblock-summary-path, .opblock-summary-method, .parameter__name, .json-schema-2020-12__title, .json-schema-2020-12-property .json-schema-2020-12__title, .info .url, .info .title, .opblock-tag a, .response-col_status, .version-stamp';
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.nodeValue!.trim();
+      const el = n.parentElement!;
+      // Chinese text is ours or translated (an English name inside it, as Temporal, is the thing's name).
+      if (!text || /[\u4e00-\u9fff]/.test(text) || el.closest(ours) || !el.getClientRects().length) continue;
+      // An interface word is capitalised ("Execute", "Value:"), a phrase ("header.", "Any of"), or a JSON type name.
+      if (/\b[A-Z][a-z]{2,}\b|[a-z]{2,}[ .:]+[a-z]{2,}|^[a-z]+\.$|\b(?:object|string|integer|array|boolean|number)\b/.test(text))
+        out.push(text);
+    }
+    return out;
+  });
+
 describe('/docs for a department’s integrator', () => {
-  it('opens in Chinese with how to get a token and the level mapping, Swagger UI’s own words in Chinese, a real example body per event', async () => {
+  it('opens in Chinese with how to get a token and the level mapping, Swagger UI’s own words in Chinese (buttons, headings, validation, schema view, authorization, a response), a real example body per event', async () => {
     const page = await newPage(false);
     await page.goto(`${stack.url}/docs`);
     await page.waitForSelector('.information-container');
     const intro = await page.locator('.information-container').innerText();
     expect(intro).toContain('如何取得访问令牌');
     expect(intro).toContain('top-secret = 绝密，secret = 机密，confidential = 秘密');
+    expect(await englishUi(page)).toEqual([]);
     await page
       .locator('.opblock-summary-path', { hasText: /^\/api\/procedures\/\{id\}\/events$/ })
       .first()
@@ -398,7 +490,51 @@ describe('/docs for a department’s integrator', () => {
       .toContain('"reportNumber": "天办〔2026〕7号"');
     expect(await op.innerText()).toContain('参数');
     expect(await op.innerText()).not.toContain('additionalProp1');
+    expect(await op.innerText()).not.toContain('Default Response');
+    expect(await englishUi(page)).toEqual([]);
+    // Trying it out without the procedure's id: the form's own check, in Chinese.
+    await op.locator('.try-out__btn').click();
+    await op.locator('.execute').click();
+    await expect.poll(() => op.locator('.validation-errors').innerText()).toContain('请改正以下输入错误后再试。');
+    expect(await op.locator('.validation-errors').innerText()).toContain('「id」：必填，尚未填写');
+    // The schema view: keywords, types and constraints.
+    await op.locator('.tablinks[data-name="model"]').first().click();
+    await op.locator('.json-schema-2020-12-expand-deep-button').first().click();
+    expect(await op.innerText()).toContain('字符');
+    expect(await englishUi(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'case-info-docs-try.png'), fullPage: false });
+    // A request that answers: the response's headings.
+    await page
+      .locator('.opblock-summary-path', { hasText: /^\/healthz$/ })
+      .first()
+      .click();
+    const health = page.locator('.opblock.is-open', { has: page.locator('.opblock-summary-path', { hasText: /^\/healthz$/ }) });
+    await health.locator('.try-out__btn').click();
+    await health.locator('.execute').click();
+    await expect.poll(() => health.locator('.responses-inner').innerText(), { timeout: 10_000 }).toContain('服务器响应');
+    expect(await health.locator('.responses-inner').innerText()).toContain('请求地址');
+    expect(await englishUi(page)).toEqual([]);
+    // How to authorize: the token, in Chinese.
+    await page.locator('.btn.authorize').first().click();
+    const modal = page.locator('.modal-ux');
+    expect(await modal.innerText()).toContain('可用的授权方式');
+    expect(await modal.innerText()).toContain('Authorization: Bearer <令牌>');
+    expect(await englishUi(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'case-info-docs-authorize.png') });
+    await modal.locator('.close-modal').click();
     await page.screenshot({ path: join(ARTIFACTS, 'case-info-docs.png') });
     await page.close();
-  }, 60_000);
+    // On a phone too.
+    const phone = await newPage(true);
+    await phone.goto(`${stack.url}/docs`);
+    await phone.waitForSelector('.information-container');
+    await phone
+      .locator('.opblock-summary-path', { hasText: /^\/api\/procedures\/leak$/ })
+      .first()
+      .click();
+    await expect.poll(() => phone.locator('.opblock.is-open').innerText()).toContain('请求体');
+    expect(await englishUi(phone)).toEqual([]);
+    await phone.screenshot({ path: join(ARTIFACTS, 'case-info-docs-phone.png'), fullPage: false });
+    await phone.close();
+  }, 120_000);
 });

@@ -90,6 +90,24 @@ describe('the statechart laid out by ELK, in a real browser (issue 13)', () => {
     });
   }
 
+  it('leak by variant: the organ’s chart has no network operator’s branch, the operator’s none of the organ’s Regs 61 reports; without a variant both; a variant a kind lacks is refused in Chinese', async () => {
+    const paths = async (query: string) =>
+      (
+        (await (await fetch(`${url}/api/machines/leak${query}`)).json()) as { layout: { states: Array<{ path: string }> } }
+      ).layout.states.map((s) => s.path);
+    const organ = await paths('?variant=organ');
+    const operator = await paths('?variant=network-operator');
+    const both = await paths('');
+    expect(organ.filter((p) => p.startsWith('operator'))).toEqual([]);
+    expect(organ).toContain('underway.toSuperior.pending');
+    expect(operator).toContain('operatorReporting');
+    expect(operator.filter((p) => p.startsWith('underway') || p === 'open' || p === 'reporting')).toEqual([]);
+    expect(both).toEqual(expect.arrayContaining(['operatorReporting', 'underway.toSuperior.pending']));
+    const refused = await fetch(`${url}/api/machines/objection?variant=organ`);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { detailZh: string }).detailZh).toBe('查询条件「variant」（情形）：异议处理不分情形，请不要填写。');
+  });
+
   it('leak: a parallel state is a box around its regions, and on a phone the chart scrolls in its own region, reachable by keyboard', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
     await draw(page, 'leak', false);
