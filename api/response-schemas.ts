@@ -502,6 +502,6 @@ export const StatisticsSchema = z.object({
 
 /** An export file (api/export-files.ts): sent as bytes, never serialized. */
 export const ExportFileSchema = z
-  .string()
+  .instanceof(Buffer)
   .describe('CSV (text/csv, UTF-8 with BOM) or XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)')
-  .meta({ format: 'binary' });
+  .meta({ type: 'string', format: 'binary' });

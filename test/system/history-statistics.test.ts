@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callAs, startStack, type Stack } from '../support/stack.js';
 import { leakInput } from '../support/inputs.js';
+import { closeTianheLeak } from '../support/leak-steps.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -35,28 +36,6 @@ const startLeak = async (organ: string, ref: string, over: Record<string, unknow
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
 };
-const send = async (id: string, as: string, type: string, payload: Record<string, unknown> = {}) => {
-  const r = await post(`/api/procedures/${id}/events`, as, { type, ...payload });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-};
-/** A Tianhe office's leak driven to 调查结束，无需追究, every step by the organ and the relay chain. */
-async function closeLeak(id: string) {
-  await send(id, 'org-th-office', 'REPORT_TO_AUTHORITY', { reportNumber: '天保〔2026〕9号' });
-  await send(id, 'org-th-office', 'REPORT_TO_SUPERIOR');
-  for (const tier of ['auth-440106', 'auth-440100', 'auth-440000']) await send(id, tier, 'RELAY');
-  await send(id, 'org-th-office', 'REPORT_RESULT', { result: '已查明原因' });
-  await send(id, 'auth-440106', 'CONCLUDE_NO_ACTION', { note: '调查结束，无需追究' });
-  await stack.client.workflow.getHandle(id).result();
-}
-/** The worker appends behind the workflow: until the record shows the procedure closed. */
-async function recordedClosed(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await stack.records.pool.query('select closed_at from procedures where id = $1', [id]);
-    if (rows[0]?.closed_at) return;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error(`${id} not recorded closed`);
-}
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((i) => i.id).sort();
 
 describe('history, statistics and export from the case file', () => {
@@ -74,9 +53,8 @@ describe('history, statistics and export from the case file', () => {
     });
     open = await startLeak('ent-gz-tech', 'HS-OPEN', { discoveredAt: new Date(Date.now() - 3 * DAY).toISOString() });
     nanjing = await startLeak('org-nj-bureau', 'HS-NJ');
-    await closeLeak(onTime);
-    await closeLeak(late);
-    await Promise.all([recordedClosed(onTime), recordedClosed(late)]);
+    await closeTianheLeak(stack, onTime);
+    await closeTianheLeak(stack, late);
     // The closed on-time case is deleted from Temporal: history and statistics still hold it.
     await stack.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: onTime } });
     for (let i = 0; i < 600; i++) {
