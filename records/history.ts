@@ -76,17 +76,19 @@ export async function listHistory(
   pool: pg.Pool,
   caller: PartyRef,
   f: HistoryFilters,
-  page: { size: number; cursor?: string },
+  /** `order`: newest start first (the history), or newest close first (closed procedures only). */
+  page: { size: number; cursor?: string; order?: 'started_at' | 'closed_at' },
 ): Promise<{ items: HistoryItem[]; nextCursor?: string }> {
   const a = new SqlArgs();
   const where = historyWhere(caller, f, a);
+  const order = page.order ?? 'started_at';
   if (page.cursor) {
     const [at, id] = decodeCursor(page.cursor);
-    where.push(`(started_at, id) < (${a.add(at)}::timestamptz, ${a.add(id)})`);
+    where.push(`(${order}, id) < (${a.add(at)}::timestamptz, ${a.add(id)})`);
   }
   const { rows } = await pool.query<Row>(
     `select id, kind, state, state_label, reference, title, organ, region, tier, started_at, closed_at, any_late from procedures
-     where ${where.join(' and ')} order by started_at desc, id desc limit ${a.add(page.size + 1)}`,
+     where ${where.join(' and ')} order by ${order} desc, id desc limit ${a.add(page.size + 1)}`,
     a.values,
   );
   const items = rows.slice(0, page.size).map((r) => ({
@@ -106,6 +108,6 @@ export async function listHistory(
   }));
   return {
     items,
-    ...(rows.length > page.size ? { nextCursor: encodeCursor(rows[page.size - 1]!.started_at, rows[page.size - 1]!.id) } : {}),
+    ...(rows.length > page.size ? { nextCursor: encodeCursor(rows[page.size - 1]![order]!, rows[page.size - 1]!.id) } : {}),
   };
 }
