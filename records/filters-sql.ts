@@ -24,17 +24,14 @@ export interface ProcedureFilters {
 
 /**
  * A party sees the procedures it is in, an authority those with a party in its jurisdiction, the
- * national authority all (api/scope.ts canSee); only procedures with a record are shown (SPEC §4a).
- * `p` is the procedures table's alias.
+ * national authority all (api/scope.ts canSee). `p`: the procedures table or procedure_summaries.
  */
 export function scopeClauses(caller: PartyRef, a: SqlArgs, p = 'procedures'): string[] {
-  const where = [`${p}.mac_key_id <> ''`];
-  if (caller.type === 'authority' && caller.tier === 'national') return where;
+  if (caller.type === 'authority' && caller.tier === 'national') return [];
   const own = `${p}.party_ids @> array[${a.add(caller.id)}]::text[]`;
-  where.push(
+  return [
     caller.type === 'authority' ? `(${own} or ${p}.region_scope @> array[${a.add(jurisdictionPrefix(caller.region))}]::text[])` : own,
-  );
-  return where;
+  ];
 }
 
 export function filterClauses(f: ProcedureFilters, a: SqlArgs, p = 'procedures'): string[] {

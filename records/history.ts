@@ -57,7 +57,8 @@ interface Row {
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function historyWhere(caller: PartyRef, f: HistoryFilters, a: SqlArgs): string[] {
-  const where = [...scopeClauses(caller, a), ...filterClauses(f, a)];
+  // Only procedures with a record (SPEC §4a): a row is made before its first entry is written.
+  const where = [`mac_key_id <> ''`, ...scopeClauses(caller, a), ...filterClauses(f, a)];
   if (f.status) where.push(f.status === 'closed' ? 'closed_at is not null' : 'closed_at is null');
   if (f.startedFrom) where.push(`started_at >= ${a.add(f.startedFrom)}`);
   if (f.startedTo) where.push(`started_at < ${a.add(f.startedTo)}`);

@@ -80,18 +80,20 @@ function within(col: string, f: StatisticsFilters, a: SqlArgs): string {
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
 
 export async function statistics(pool: pg.Pool, caller: PartyRef, f: StatisticsFilters): Promise<Statistics> {
+  // procedure_summaries (sm): one narrow row per recorded procedure, kept by the record's writes (migration 008).
+  const where = (a: SqlArgs, ...more: string[]) =>
+    [...scopeClauses(caller, a, 'sm'), ...filterClauses(f, a, 'sm'), ...more].join(' and ') || 'true';
   const counts = new SqlArgs();
-  const base = [...scopeClauses(caller, counts), ...filterClauses(f, counts)].join(' and ');
-  const started = within('started_at', f, counts);
-  const closed = within('closed_at', f, counts);
+  const started = within('sm.started_at', f, counts);
+  const closed = within('sm.closed_at', f, counts);
   const period = (col: string) =>
     `to_char(date_trunc(${counts.add(f.unit)}, ${col} at time zone 'Asia/Shanghai'), ${counts.add(FORMATS[f.unit])})`;
   const countsSql = `
     with p as (
-      select id, kind, tier, region, organ, started_at, closed_at, any_late, (${started}) as in_start, (${closed}) as in_close,
-        closed_at is null and exists (select 1 from procedure_steps s where s.procedure_id = procedures.id
+      select sm.kind, sm.tier, sm.region, sm.organ, sm.started_at, sm.closed_at, sm.any_late, (${started}) as in_start, (${closed}) as in_close,
+        sm.closed_at is null and exists (select 1 from procedure_steps s where s.procedure_id = sm.id
           and s.status = 'running' and s.obligation and s.due_at < now()) as overdue_now
-      from procedures where ${base} and ((${started}) or (${closed}))
+      from procedure_summaries sm where ${where(counts, `((${started}) or (${closed}))`)}
     ), ev as (
       select ${period('started_at')} as period, kind, tier, region, organ, 1 as started, 0 as closed, 0 as on_time, 0 as late, overdue_now::int as overdue
         from p where in_start
@@ -105,43 +107,58 @@ export async function statistics(pool: pg.Pool, caller: PartyRef, f: StatisticsF
   const late = new SqlArgs();
   const lateSql = `
     select l.basis, count(*)::int as reports, count(distinct l.procedure_id)::int as procedures
-    from procedure_late_reports l join procedures on procedures.id = l.procedure_id
-    where ${[...scopeClauses(caller, late), ...filterClauses(f, late), within('procedures.started_at', f, late)].join(' and ')}
+    from procedure_late_reports l join procedure_summaries sm on sm.id = l.procedure_id
+    where ${where(late, within('sm.started_at', f, late))}
     group by l.basis order by reports desc, l.basis`;
 
+  // Each ordered-set aggregate sorts its group: the median and the 90th percentile share one sort.
   const steps = new SqlArgs();
   const stepsSql = `
     with t as (
-      select procedures.kind, s.spec_id, s.label, s.basis, s.rule, s.late,
+      select sm.kind, s.spec_id, s.label, s.basis, s.rule, s.late,
         greatest(extract(epoch from s.met_at - s.start_at), 0) / 3600 as taken, extract(epoch from s.due_at - s.start_at) / 3600 as period
-      from procedure_steps s join procedures on procedures.id = s.procedure_id
-      where ${[...scopeClauses(caller, steps), ...filterClauses(f, steps), within('s.met_at', f, steps)].join(' and ')}
+      from procedure_steps s join procedure_summaries sm on sm.id = s.procedure_id
+      where ${where(steps, within('s.met_at', f, steps))}
     )
     select kind, spec_id, min(label) as label, min(basis) as basis, min(rule) as rule, count(*)::int as met, (count(*) filter (where late))::int as late,
-      percentile_cont(0.5) within group (order by taken) as median, percentile_cont(0.9) within group (order by taken) as p90,
+      percentile_cont(array[0.5, 0.9]) within group (order by taken) as taken,
       percentile_cont(0.5) within group (order by period) as period_median,
-      percentile_cont(0.5) within group (order by taken / nullif(period, 0)) as share_median,
-      percentile_cont(0.9) within group (order by taken / nullif(period, 0)) as share_p90
+      percentile_cont(array[0.5, 0.9]) within group (order by taken / nullif(period, 0)) as share
     from t group by kind, spec_id order by kind, spec_id`;
 
-  const [c, l, s] = await Promise.all([
-    pool.query<Record<string, unknown>>(countsSql, counts.values),
-    pool.query<LateArticleRow>(lateSql, late.values),
-    pool.query<{
-      kind: string;
-      spec_id: string;
-      label: string;
-      basis: string | null;
-      rule: string;
-      met: number;
-      late: number;
-      median: number;
-      p90: number;
-      period_median: number;
-      share_median: number | null;
-      share_p90: number | null;
-    }>(stepsSql, steps.values),
-  ]);
+  // Sorts for the grouping sets and the percentiles kept in memory (PostgreSQL's default 4 MB spills
+  // them to disk at 100,000 procedures); for these statements only.
+  const client = await pool.connect();
+  let results;
+  try {
+    await client.query('begin read only');
+    await client.query(`set local work_mem = '64MB'`);
+    // One statement at a time: the connection runs them in turn anyway.
+    results = [
+      await client.query<Record<string, unknown>>(countsSql, counts.values),
+      await client.query<LateArticleRow>(lateSql, late.values),
+      await client.query<{
+        kind: string;
+        spec_id: string;
+        label: string;
+        basis: string | null;
+        rule: string;
+        met: number;
+        late: number;
+        taken: [number, number];
+        period_median: number;
+        /** Null when no step of the group had a period (all of length 0). */
+        share: [number, number] | null;
+      }>(stepsSql, steps.values),
+    ] as const;
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+  const [c, l, s] = results;
   const tables = Object.fromEntries(DIMENSIONS.map((d) => [TABLES[d], [] as CountRow[]])) as Record<
     (typeof TABLES)[keyof typeof TABLES],
     CountRow[]
@@ -172,11 +189,11 @@ export async function statistics(pool: pg.Pool, caller: PartyRef, f: StatisticsF
       rule: r.rule,
       met: r.met,
       late: r.late,
-      medianHours: round(r.median, 2)!,
-      p90Hours: round(r.p90, 2)!,
+      medianHours: round(r.taken[0], 2)!,
+      p90Hours: round(r.taken[1], 2)!,
       periodMedianHours: round(r.period_median, 2)!,
-      medianShare: round(r.share_median, 3),
-      p90Share: round(r.share_p90, 3),
+      medianShare: round(r.share?.[0] ?? null, 3),
+      p90Share: round(r.share?.[1] ?? null, 3),
     })),
   };
 }

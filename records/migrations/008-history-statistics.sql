@@ -14,6 +14,25 @@ create index procedures_started_list on procedures (started_at desc, id desc);
 create index procedures_organ on procedures (organ);
 create index procedures_tier on procedures (tier);
 
+-- What the statistics count by, one narrow row per recorded procedure (the procedures row carries its
+-- view: a scan of it reads a page per procedure).
+create table procedure_summaries (
+  id text primary key references procedures (id),
+  kind text not null,
+  tier text,
+  region text,
+  organ text,
+  party_ids text[] not null,
+  region_scope text[] not null,
+  started_at timestamptz not null,
+  closed_at timestamptz,
+  any_late boolean not null
+);
+create index procedure_summaries_started_at on procedure_summaries (started_at);
+create index procedure_summaries_closed_at on procedure_summaries (closed_at);
+create index procedure_summaries_party_ids on procedure_summaries using gin (party_ids);
+create index procedure_summaries_region_scope on procedure_summaries using gin (region_scope);
+
 -- Each statutory step of a procedure (its deadlines but those superseded by a recomputation): when its
 -- period started, fell due and was met, and whether it was late (met late, lapsed, or passed while it ran).
 create table procedure_steps (
@@ -69,15 +88,29 @@ begin
 end
 $$;
 
+-- The summary of a recorded procedure (a row is made before its first entry is written: not yet recorded).
+create function record_summary_keep(p procedures) returns void language plpgsql as $$
+begin
+  if p.mac_key_id = '' then
+    return;
+  end if;
+  insert into procedure_summaries values (p.id, p.kind, p.tier, p.region, p.organ, p.party_ids, p.region_scope, p.started_at, p.closed_at, p.any_late)
+  on conflict (id) do update set kind = excluded.kind, tier = excluded.tier, region = excluded.region, organ = excluded.organ,
+    party_ids = excluded.party_ids, region_scope = excluded.region_scope, started_at = excluded.started_at,
+    closed_at = excluded.closed_at, any_late = excluded.any_late;
+end
+$$;
+
 create function record_summary_refresh() returns trigger language plpgsql as $$
 begin
-  perform record_summary_fill(new.id, new.view);
+  perform record_summary_keep(new);
+  if tg_op = 'INSERT' or old.view is distinct from new.view then
+    perform record_summary_fill(new.id, new.view);
+  end if;
   return null;
 end
 $$;
-create trigger procedures_summary_insert after insert on procedures
+create trigger procedures_summary after insert or update on procedures
   for each row execute function record_summary_refresh();
-create trigger procedures_summary_update after update of view on procedures
-  for each row when (old.view is distinct from new.view) execute function record_summary_refresh();
 
-select record_summary_fill(id, view) from procedures;
+select record_summary_keep(p), record_summary_fill(p.id, p.view) from procedures p;
