@@ -47,6 +47,8 @@ async function signIn(as: string): Promise<Page> {
   await page.fill('#token', await stack.token(as));
   await page.click('#signin');
   await page.waitForSelector('#nav-history');
+  // The workbench drawn first: a navigation before it answers is overdrawn by it until the next refresh.
+  await page.waitForSelector('#h-todo');
   return page;
 }
 const rowIds = (page: Page, table: string) =>
