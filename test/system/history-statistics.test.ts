@@ -222,5 +222,8 @@ describe('history, statistics and export from the case file', () => {
     expect(article).toContain('第六十七条');
     const noTable = await download('/api/statistics/export?format=csv', 'org-th-office');
     expect(noTable.status).toBe(400);
+    // The OpenAPI document describes the files as binary.
+    const spec = (await call('/openapi.json', 'org-th-office')).body;
+    expect(spec.paths['/api/history/export'].get.responses['200'].content['application/json'].schema).toMatchObject({ format: 'binary' });
   });
 });
