@@ -449,3 +449,68 @@ export const LoginOptionsSchema = z.object({
 
 export const SessionSchema = z.object({ party: text, name: text, roles: z.array(text) });
 export const SignedOutSchema = z.object({ signedOut: z.literal(true), logoutUrl: z.url().optional() });
+
+/** The history (records/history.ts): open and closed procedures from the case file. */
+export const HistoryPageSchema = z.object({
+  items: z.array(
+    z.object({
+      id: text,
+      kind: text,
+      state: text,
+      stateLabel: text.describe('the current state, or the outcome once closed'),
+      reference: text.optional().describe('事件编号、事项编号 …'),
+      title: text.optional(),
+      organ: text.optional(),
+      region: text.optional(),
+      tier: text.optional(),
+      startedAt: instant,
+      closedAt: instant.optional(),
+      closed: z.boolean(),
+      late: z.boolean().describe('a step of it was met late, lapsed or passed while it ran'),
+    }),
+  ),
+  nextCursor: text.optional().describe('pass as cursor for the next page; absent on the last'),
+});
+
+const CountRowSchema = z.object({
+  key: text.nullable().describe('the period (2026-11, 2026-Q4, 2026), kind, tier, region code or organ id; null: not recorded'),
+  started: z.number().int(),
+  closed: z.number().int(),
+  closedOnTime: z.number().int().describe('closed with every step on time'),
+  closedLate: z.number().int().describe('closed with a step met late, lapsed or passed while it ran'),
+  openOverdue: z.number().int().describe('started in the range, open, a duty of it overdue now'),
+});
+
+/** The statistics (records/statistics.ts). */
+export const StatisticsSchema = z.object({
+  unit: z.enum(['month', 'quarter', 'year']),
+  byPeriod: z.array(CountRowSchema),
+  byKind: z.array(CountRowSchema),
+  byTier: z.array(CountRowSchema),
+  byRegion: z.array(CountRowSchema),
+  byOrgan: z.array(CountRowSchema),
+  lateByArticle: z.array(z.object({ basis: text, basisText: text, reports: z.number().int(), procedures: z.number().int() })),
+  steps: z.array(
+    z.object({
+      kind: text,
+      specId: text,
+      label: text,
+      basis: text.optional(),
+      basisText: text.optional(),
+      rule: text,
+      met: z.number().int(),
+      late: z.number().int(),
+      medianHours: z.number(),
+      p90Hours: z.number(),
+      periodMedianHours: z.number(),
+      medianShare: z.number().nullable().describe('time taken as a share of the period, median'),
+      p90Share: z.number().nullable(),
+    }),
+  ),
+});
+
+/** An export file (api/export-files.ts): sent as bytes, never serialized. */
+export const ExportFileSchema = z
+  .instanceof(Buffer)
+  .describe('CSV (text/csv, UTF-8 with BOM) or XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)')
+  .meta({ type: 'string', format: 'binary' });

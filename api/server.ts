@@ -24,6 +24,7 @@ import { StartQuota } from './start-quota.js';
 import { deadlineRoutes } from './routes/deadline.js';
 import { procedureRoutes } from './routes/procedures.js';
 import { registryRoutes } from './routes/registry.js';
+import { historyRoutes } from './routes/history.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
 import { ScopeCache } from './scope-cache.js';
@@ -332,6 +333,8 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(registryRoutes(deps.registry, auth));
+  // The history and statistics read the case file alone (SPEC §4a).
+  if (deps.records) await app.register(historyRoutes(deps.records, deps.registry, auth));
   await app.register(deadlineRoutes(deps.calendar));
   await app.register(dashboardRoutes(board, auth, headlines, running));
   await app.register(

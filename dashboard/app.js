@@ -4,6 +4,9 @@ import { renderStatechart } from './statechart.js';
 import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
 import { caseInfo } from './case.js';
 import { el, thead } from './dom.js';
+import { namePicker, regionNameIn } from './names.js';
+import { historyPage } from './history.js';
+import { statisticsPage } from './statistics.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
 const app = document.getElementById('app');
@@ -113,13 +116,15 @@ const actorText = (a) =>
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
-  const here = location.hash.startsWith('#/board') ? 'board' : 'work';
+  const here = ['board', 'history', 'statistics'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work';
   who.replaceChildren(
     el(
       'nav',
       { class: 'main-nav', 'aria-label': '主导航' },
       el('a', { href: '#/work', id: 'nav-work', ...(here === 'work' ? { 'aria-current': 'page' } : {}) }, '工作台'),
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板'),
+      el('a', { href: '#/history', id: 'nav-history', ...(here === 'history' ? { 'aria-current': 'page' } : {}) }, '历史'),
+      el('a', { href: '#/statistics', id: 'nav-statistics', ...(here === 'statistics' ? { 'aria-current': 'page' } : {}) }, '统计'),
     ),
     el('span', { id: 'me' }, me.label),
     el(
@@ -142,12 +147,7 @@ async function header(signedIn) {
   organs ??= await api('/api/registry/organs?view=directory');
 }
 
-/** A region code by name: its own (440106 广州市天河区), else the nearest enclosing one the registry names. */
-function regionName(code) {
-  if (!code) return '—';
-  const byCode = new Map(regions.map((r) => [r.code, r.name]));
-  return byCode.get(code) ?? byCode.get(`${code.slice(0, 4)}00`) ?? byCode.get(`${code.slice(0, 2)}0000`) ?? code;
-}
+const regionName = (code) => regionNameIn(regions, code);
 
 /** A case as people tell it apart: its reference and title beside the kind. */
 const headlineText = (i) => [i.reference, i.title].filter(Boolean).join(' ');
@@ -157,32 +157,27 @@ const filters = { kind: '', tier: '', region: '', organ: '', status: '', cursor:
 const typed = { region: '', organ: '' };
 let filterError;
 
-/**
- * The code of a typed name: the name as listed, the code itself, or the one name that contains it
- * (广州 → 广州市 when only one does); else why not, in words.
- */
-function byName(text, options, what) {
-  const exact = options.find((o) => o.text === text || o.value === text);
-  if (exact) return { hit: exact };
-  // A region code or its prefix, as supervisors who know them type them (32: 江苏).
-  if (/^\d+$/.test(options[0]?.value ?? '') && /^\d{2}(\d{2}){0,2}$/.test(text)) return { hit: { value: text, text } };
-  const some = options.filter((o) => o.text.includes(text));
-  if (some.length === 1) return { hit: some[0] };
-  // A region and regions inside it (广州 → 广州市, which holds 天河区): the enclosing one.
-  const outer = some.find((o) => /^\d+$/.test(o.value) && some.every((x) => x.value.startsWith(o.value.replace(/(00)+$/, ''))));
-  if (outer) return { hit: outer };
-  return {
-    error: some.length
-      ? `“${text}”对应多个${what}（${some
-          .slice(0, 5)
-          .map((o) => o.text)
-          .join('、')}${some.length > 5 ? '等' : ''}），请从列表中选择一个。`
-      : `没有名为“${text}”的${what}，请从列表中选择。`,
-  };
-}
-
 /** Someone is typing in a field of the page (a refresh must not replace it under their fingers). */
 const typing = () => document.activeElement?.tagName === 'INPUT' && app.contains(document.activeElement);
+
+/** The 已办结 pages before this one (their cursors). */
+const closedCursors = [];
+/**
+ * 已办结 on the board: closed procedures from the case file (GET /api/history), with the board's
+ * filters, as board rows: closed when, the outcome, and whether a step was late.
+ */
+async function closedPage() {
+  const { status: _, cursor, ...rest } = filters;
+  if (!cursor) closedCursors.length = 0;
+  const q = new URLSearchParams([
+    ...Object.entries(rest).filter(([, v]) => v),
+    ['status', 'closed'],
+    ...(cursor ? [['cursor', cursor]] : []),
+  ]);
+  const r = await api(`/api/history?${q}`);
+  const items = r.items.map((i) => ({ ...i, deadlineStatus: 'closed', responsible: i.organ, nextDeadline: i.closedAt }));
+  return { items, ...(r.nextCursor ? { nextCursor: r.nextCursor } : {}), refreshedAt: new Date().toISOString() };
+}
 
 /** The number of the board's latest load: an earlier one answering later (other filters) is dropped. */
 let boardLoads = 0;
@@ -191,13 +186,17 @@ let boardLoads = 0;
 async function board(background = false) {
   const load = ++boardLoads;
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
-  const [overview, page] = await Promise.all([api('/api/dashboard/overview'), api(`/api/dashboard/board?${q}`)]);
+  const closedMode = filters.status === 'closed';
+  const [overview, page] = await Promise.all([
+    api('/api/dashboard/overview'),
+    closedMode ? closedPage() : api(`/api/dashboard/board?${q}`),
+  ]);
   labels = overview.labels;
   await Promise.all(Object.keys(labels).map((k) => graph(k)));
   // Filters changed while this load was under way: the later load draws the board, not this one.
   if (load !== boardLoads) return;
   if (background && typing()) return;
-  document.title = `期限看板（${page.total} 件） · 保密法定程序`;
+  document.title = closedMode ? '期限看板：已办结 · 保密法定程序' : `期限看板（${page.total} 件） · 保密法定程序`;
   const overviewTable = (rows, key, name) =>
     el(
       'table',
@@ -244,33 +243,20 @@ async function board(background = false) {
     );
   // A name picker: type a name (the list offers the registry's), the board filters by its code.
   const picker = (name, label, what, options) =>
-    el(
-      'label',
-      {},
+    namePicker({
+      name,
       label,
-      el('input', {
-        name,
-        list: `list-${name}`,
-        value: typed[name],
-        size: 14,
-        placeholder: '输入或选择名称',
-        autocomplete: 'off',
-        onchange: (e) => {
-          const text = e.target.value.trim();
-          const { hit, error } = text ? byName(text, options, what) : { hit: undefined };
-          typed[name] = hit?.text ?? text;
-          filterError = error;
-          if (!error) filters[name] = hit?.value ?? '';
-          filters.cursor = '';
-          board();
-        },
-      }),
-      el(
-        'datalist',
-        { id: `list-${name}` },
-        options.map((o) => el('option', { value: o.text })),
-      ),
-    );
+      what,
+      options,
+      value: typed[name],
+      onPick: ({ text, code, error }) => {
+        typed[name] = text;
+        filterError = error;
+        if (!error) filters[name] = code;
+        filters.cursor = '';
+        board();
+      },
+    });
   const left = (t) =>
     t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
   /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
@@ -292,7 +278,7 @@ async function board(background = false) {
     el(
       'section',
       {},
-      el('h2', {}, `期限看板（按下一期限排序，共 ${page.total} 件）`),
+      el('h2', {}, closedMode ? '期限看板：已办结（案卷中，按启动时间倒序）' : `期限看板（按下一期限排序，共 ${page.total} 件）`),
       el(
         'div',
         { class: 'filters' },
@@ -310,14 +296,18 @@ async function board(background = false) {
           '机关、单位',
           organs.map((o) => ({ value: o.id, text: o.name })),
         ),
-        select('status', { overdue: '已超期', due_soon: '即将超期', on_track: '进行中', suspended: '中止计时' }),
+        select('status', { overdue: '已超期', due_soon: '即将超期', on_track: '进行中', suspended: '中止计时', closed: '已办结' }),
       ),
       filterError ? el('p', { class: 'error', id: 'filter-error', role: 'alert' }, `未筛选：${filterError}`) : undefined,
       el('p', { class: 'legend' }, LEGEND),
       el(
         'table',
         { id: 'board', hidden: !!filterError },
-        thead(['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期']),
+        thead(
+          closedMode
+            ? ['状态', '程序', '办结结果', '发起的机关、单位', '层级', '地区', '办结时间（北京时间）', '期限情况']
+            : ['状态', '程序', '当前步骤', '责任方', '层级', '地区', '期限届满（北京时间）', '剩余 / 超期'],
+        ),
         el(
           'tbody',
           {},
@@ -344,7 +334,7 @@ async function board(background = false) {
                 i.anomaly ? el('div', { class: 'error anomaly' }, '异常：运行被外部终止或回退') : undefined,
               ),
               el('td', {}, labels[i.kind] ?? '', headlineText(i) ? el('div', { class: 'headline' }, headlineText(i)) : undefined),
-              el('td', {}, stateLabel(i.kind, i.state)),
+              el('td', {}, closedMode ? i.stateLabel : stateLabel(i.kind, i.state)),
               el('td', {}, names.get(i.responsible) ?? ''),
               el('td', {}, TIERS[i.tier] ?? ''),
               el('td', {}, regionName(i.region)),
@@ -354,7 +344,11 @@ async function board(background = false) {
                 due(i.nextDeadline),
                 i.provisional && i.deadlineRule !== 'hours' ? el('span', { class: 'policy' }, '（暂定）') : undefined,
               ),
-              el('td', {}, step(i), left(i.timeLeft)),
+              el(
+                'td',
+                {},
+                closedMode ? (i.late ? el('span', { class: 'overdue' }, '有步骤逾期') : '各步骤均按期') : [step(i), left(i.timeLeft)],
+              ),
             ),
           ),
         ),
@@ -367,7 +361,9 @@ async function board(background = false) {
               'button',
               {
                 onclick: () => {
-                  filters.cursor = String(Math.max(0, Number(filters.cursor) - 50));
+                  filters.cursor = closedMode
+                    ? (closedCursors.pop(), closedCursors.at(-1) ?? '')
+                    : String(Math.max(0, Number(filters.cursor) - 50));
                   board();
                 },
               },
@@ -379,6 +375,7 @@ async function board(background = false) {
               'button',
               {
                 onclick: () => {
+                  if (closedMode) closedCursors.push(page.nextCursor);
                   filters.cursor = page.nextCursor;
                   board();
                 },
@@ -390,6 +387,12 @@ async function board(background = false) {
       ),
     ),
   );
+}
+
+/** What the 历史 and 统计 pages draw with: the API, kind labels, names, statecharts. */
+async function reportContext() {
+  if (!Object.keys(labels).length) labels = (await api('/api/dashboard/overview')).labels;
+  return { api, labels, names, regions, organs, graph, regionName, beijing, failed: (e) => failed(e.message) };
 }
 
 async function procedure(id) {
@@ -682,6 +685,7 @@ async function route(force = false) {
   const h = location.hash;
   const m = h.match(/^#\/p\/(.+)$/);
   const start = h.match(/^#\/start\/([a-z-]+)$/);
+  const report = h.startsWith('#/history') ? historyPage : h.startsWith('#/statistics') ? statisticsPage : undefined;
   // No refresh under the fingers of someone typing a filter or filling in a form: the page follows when they are done.
   // A navigation (force) always renders the page navigated to.
   const typingNow = !force && typing();
@@ -691,7 +695,17 @@ async function route(force = false) {
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
     } else if (!typingNow && !filling)
-      await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board(!force) : workbench(app)));
+      await keepingOpenDetails(() =>
+        m
+          ? procedure(decodeURIComponent(m[1]))
+          : h.startsWith('#/board')
+            ? board(!force)
+            : report
+              ? // 历史 and 统计 are drawn when navigated to, not under the person refining their filters.
+                (force || !app.querySelector(report === historyPage ? '#history' : '#statistics')) &&
+                reportContext().then((c) => report(app, c))
+              : workbench(app),
+      );
   } catch (e) {
     if (e.signedOut) return route();
     if (nav === navigation) failed(e.message);

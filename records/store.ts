@@ -13,6 +13,8 @@ import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';
 import { applyViewPatch, type Json, type ViewOp } from '../domain/view-patch.js';
 import type { FindingKind } from '../domain/record-findings.js';
+import { caseHeadline } from '../api/case-headlines.js';
+import { procedureOf } from '../machines/index.js';
 
 /** The view without its audit trail: the trail is the chain. */
 export type RecordedView = Omit<ProcedureView, 'audit'>;
@@ -199,11 +201,14 @@ export class RecordStore {
       return { headSeq: seq, diverged: divergent.length };
     }
     const vHash = viewHash(view);
+    // The case's reference and title, searched by the history (records/history.ts).
+    const def = procedureOf(view.kind);
+    const headline = def ? caseHeadline(def, view.context) : {};
     const mac = headMac(this.keys.keys.get(this.keys.current)!, { procedureId: id, seq, hash, viewHash: vHash });
     await client.query(
       `update procedures set kind = $2, party_ids = $3, region_scope = $4, state = $5, state_label = $6, closed_at = $7,
          any_late = $8, view = $9, view_hash = $10, runs = $11, head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16,
-         organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20
+         organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20, reference = $21, title = $22
        where id = $1`,
       [
         id,
@@ -226,6 +231,8 @@ export class RecordStore {
         (view.context as { region?: string }).region ?? null,
         view.responsible?.tier ?? null,
         view.closed ? view.stateLabel : null,
+        headline.reference ?? null,
+        headline.title ?? null,
       ],
     );
     return { headSeq: seq, diverged: 0, viewHash: vHash };

@@ -25,6 +25,10 @@ const ASSETS: Record<string, string> = {
   'forms.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'case.js': 'text/javascript; charset=utf-8',
+  'names.js': 'text/javascript; charset=utf-8',
+  'reports.js': 'text/javascript; charset=utf-8',
+  'history.js': 'text/javascript; charset=utf-8',
+  'statistics.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 
