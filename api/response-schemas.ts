@@ -440,3 +440,32 @@ export const LoginOptionsSchema = z.object({
 
 export const SessionSchema = z.object({ party: text, name: text, roles: z.array(text) });
 export const SignedOutSchema = z.object({ signedOut: z.literal(true), logoutUrl: z.url().optional() });
+
+/** One message of the 收件箱 (api/routes/inbox.ts): what it is, for which case, read or not by this person. */
+export const InboxMessageSchema = z.object({
+  id: text.describe('stable message id (its procedure and inbox entry)'),
+  procedureId: text,
+  procedureKind: text,
+  procedureLabel: text,
+  reference: text.optional(),
+  title: text.optional(),
+  type: z.enum(['notification', 'reminder', 'escalation']),
+  typeText: text,
+  subjectText: text,
+  basisText: text.optional(),
+  byText: text.optional(),
+  at: instant,
+  read: z.boolean(),
+  readAt: instant.optional(),
+});
+export const InboxPageSchema = z.object({ items: z.array(InboxMessageSchema), unread: z.number().int(), nextCursor: text.optional() });
+export const InboxUnreadSchema = z.object({ unread: z.number().int() });
+export const InboxReadSchema = z.object({ id: text, read: z.literal(true), readAt: instant });
+
+/** A person's calendar subscription: whether one is active; its URL only in the answer that issues it. */
+export const CalendarSubscriptionSchema = z.object({
+  active: z.boolean(),
+  createdAt: instant.optional(),
+  lastFetchedAt: instant.optional(),
+  url: text.optional().describe('the secret feed URL: shown once, when issued'),
+});
