@@ -13,26 +13,31 @@ import { procedureOf } from '../machines/index.js';
 import { beijingTime } from '../domain/labels.zh.js';
 import { basisText } from '../domain/citation.js';
 import type { DeadlineRecord } from '../workflows/types.js';
+import type { OpenProcedure } from '../records/calendar-subscriptions.js';
 import { caseHeadline } from './case-headlines.js';
 
-/** An open procedure as the record holds it. */
-export interface FeedProcedure {
-  id: string;
-  kind: string;
-  context: Record<string, unknown>;
-  deadlines: DeadlineRecord[];
+type FeedProcedure = OpenProcedure;
+interface Identity {
+  uid: string;
+  /** The recomputations of the step so far: RFC 5545's SEQUENCE, raised with every move. */
+  sequence: number;
 }
 
-/** A deadline's UID: its procedure and the first record of its chain (a recomputation supersedes a record, keeping the step). */
-export function deadlineUids(procedureId: string, deadlines: DeadlineRecord[]): Map<string, { uid: string; since: string }> {
-  const out = new Map<string, { uid: string; since: string }>();
-  const chains = new Map<string, { root: DeadlineRecord; last: DeadlineRecord }>();
-  for (const d of deadlines) {
+/**
+ * Each deadline record's UID: its procedure and the first record of its chain (a recomputation by
+ * an event supersedes a record with a new one for the same step; one for a calendar update changes
+ * it in place), and the recomputations along the chain so far.
+ */
+export function deadlineIdentities(p: Pick<FeedProcedure, 'id' | 'deadlines' | 'recomputed'>): Map<string, Identity> {
+  const out = new Map<string, Identity>();
+  const chains = new Map<string, { root: DeadlineRecord; last: DeadlineRecord; sequence: number }>();
+  for (const d of p.deadlines) {
     const step = `${d.slot}|${d.specId}`;
-    const chain = chains.get(step);
-    const root = chain && chain.last.status === 'superseded' ? chain.root : d;
-    chains.set(step, { root, last: d });
-    out.set(d.key, { uid: `${root.key}@${procedureId}.baomi-procedures`, since: root.computedAt });
+    const before = chains.get(step);
+    const chain = before && before.last.status === 'superseded' ? before : { root: d, sequence: 0 };
+    const sequence = chain.sequence + (p.recomputed[d.key] ?? 0);
+    chains.set(step, { root: chain.root, last: d, sequence });
+    out.set(d.key, { uid: `${chain.root.key}@${p.id}.baomi-procedures`, sequence });
   }
   return out;
 }
@@ -50,14 +55,7 @@ const UTC = { startInputType: 'utc', startOutputType: 'utc', endInputType: 'utc'
 const dateArray = (day: string): DateArray => day.split('-').map(Number) as DateArray;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-function event(
-  p: FeedProcedure,
-  d: DeadlineRecord,
-  uid: { uid: string; since: string },
-  party: string,
-  caseUrl: string,
-  now: number,
-): EventAttributes {
+function event(p: FeedProcedure, d: DeadlineRecord, id: Identity, party: string, caseUrl: string, now: number): EventAttributes {
   const article = basisText(d.basis) ?? '';
   const overdue = Date.parse(d.dueAt) <= now;
   const name = caseName(p);
@@ -79,9 +77,8 @@ function event(
     : { start: Date.parse(d.dueAt), end: Date.parse(d.dueAt), ...UTC };
   return {
     ...when,
-    uid: uid.uid,
-    // Seconds from the step's first computation to this one's: grows with every recomputation.
-    sequence: Math.max(0, Math.floor((Date.parse(d.computedAt) - Date.parse(uid.since)) / 1000)),
+    uid: id.uid,
+    sequence: id.sequence,
     lastModified: Date.parse(d.computedAt),
     title: `${overdue ? '【已超期】' : ''}${name}：${d.label}（${article}）`,
     description,
@@ -102,8 +99,8 @@ export function calendarFeed(o: {
 }): string {
   const now = o.now ?? Date.now();
   const events = o.procedures.flatMap((p) => {
-    const uids = deadlineUids(p.id, p.deadlines);
-    return p.deadlines.filter((d) => d.status === 'running').map((d) => event(p, d, uids.get(d.key)!, o.party, o.caseUrl(p.id), now));
+    const ids = deadlineIdentities(p);
+    return p.deadlines.filter((d) => d.status === 'running').map((d) => event(p, d, ids.get(d.key)!, o.party, o.caseUrl(p.id), now));
   });
   const { error, value } = createEvents(events, { productId: 'baomi-procedures/calendar-feed', method: 'PUBLISH', calName: o.calName });
   if (error || value === null) throw error ?? new Error('the calendar feed could not be written');

@@ -93,15 +93,30 @@ export class CalendarSubscriptions {
   }
 }
 
+/** An open procedure as its feed shows it: deadlines, and how often each record's deadline was recomputed. */
+export interface OpenProcedure {
+  id: string;
+  kind: string;
+  context: Record<string, unknown>;
+  deadlines: DeadlineRecord[];
+  /** Deadline record key → its 'deadline-recomputed' audit entries. */
+  recomputed: Record<string, number>;
+}
+
 /** The open procedures a party is in, with their deadlines, as last recorded: what its feed shows. */
-export async function openProceduresOf(
-  pool: pg.Pool,
-  party: string,
-): Promise<Array<{ id: string; kind: string; context: Record<string, unknown>; deadlines: DeadlineRecord[] }>> {
-  const { rows } = await pool.query<{ id: string; kind: string; context: Record<string, unknown>; deadlines: DeadlineRecord[] }>(
+export async function openProceduresOf(pool: pg.Pool, party: string): Promise<OpenProcedure[]> {
+  const { rows } = await pool.query<Omit<OpenProcedure, 'recomputed'>>(
     `select id, kind, view->'context' as context, view->'deadlines' as deadlines from procedures
      where closed_at is null and mac_key_id <> '' and $1 = any(party_ids) order by started_at, id`,
     [party],
   );
-  return rows;
+  const counts = await pool.query<{ procedure_id: string; key: string; n: number }>(
+    `select procedure_id, entry->>'deadlineKey' as key, count(*)::int as n from record_entries
+     where procedure_id = any($1) and entry->>'kind' = 'deadline-recomputed' group by 1, 2`,
+    [rows.map((r) => r.id)],
+  );
+  return rows.map((r) => ({
+    ...r,
+    recomputed: Object.fromEntries(counts.rows.filter((c) => c.procedure_id === r.id).map((c) => [c.key, c.n])),
+  }));
 }
