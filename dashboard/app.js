@@ -3,6 +3,7 @@
 import { renderStatechart } from './statechart.js';
 import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
 import { caseInfo } from './case.js';
+import { calendarPage, inboxPage } from './inbox.js';
 import { el, thead } from './dom.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
@@ -109,13 +110,15 @@ const actorText = (a) =>
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
-  const here = location.hash.startsWith('#/board') ? 'board' : 'work';
+  const here = ['board', 'inbox', 'calendar'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work';
   who.replaceChildren(
     el(
       'nav',
       { class: 'main-nav', 'aria-label': '主导航' },
       el('a', { href: '#/work', id: 'nav-work', ...(here === 'work' ? { 'aria-current': 'page' } : {}) }, '工作台'),
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板'),
+      el('a', { href: '#/inbox', id: 'nav-inbox', ...(here === 'inbox' ? { 'aria-current': 'page' } : {}) }, '收件箱'),
+      el('a', { href: '#/calendar', id: 'nav-calendar', ...(here === 'calendar' ? { 'aria-current': 'page' } : {}) }, '日历订阅'),
     ),
     el('span', { id: 'me' }, me.label),
     el(
@@ -684,6 +687,11 @@ async function route(force = false) {
     await header(signedIn);
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
+    } else if (h === '#/calendar') {
+      // The URL just issued stays on the page until the person leaves it: no refresh in the background.
+      if (!app.querySelector('#calendar-page') || force) await calendarPage(app, { api, beijing, refresh: () => route(true) });
+    } else if (h.startsWith('#/inbox')) {
+      if (!typingNow) await inboxPage(app, { api, beijing, refresh: () => route(true) });
     } else if (!typingNow && !filling)
       await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board(!force) : workbench(app)));
   } catch (e) {

@@ -4,23 +4,22 @@
  * only the entries naming it among their recipients, whatever else it may see; read/unread is kept
  * per person acting for the party (inbox_reads, migration 009).
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { InboxEntry } from '../workflows/types.js';
 
-/** A message's id: its procedure and its inbox entry's id (unique in the procedure, kept across runs). */
-export const messageId = (procedureId: string, entryId: string): string =>
-  Buffer.from(JSON.stringify([procedureId, entryId])).toString('base64url');
+/** An inbox entry's id in a message id: 16 hex digits of its SHA-256 (entry ids can be long; a URL path segment should not). */
+const entryDigest = (entryId: string) => createHash('sha256').update(entryId).digest('hex').slice(0, 16);
+/** The same in SQL, of the entry `e`. */
+const ENTRY_DIGEST = `left(encode(sha256(convert_to(e.value->>'id', 'UTF8')), 'hex'), 16)`;
 
-/** The procedure and entry a message id names; undefined for anything else. */
-export function parseMessageId(id: string): { procedureId: string; entryId: string } | undefined {
-  try {
-    const v = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
-      return { procedureId: v[0], entryId: v[1] };
-  } catch {
-    // not one of ours
-  }
-  return undefined;
+/** A message's id: its procedure and its inbox entry (unique in the procedure, kept across runs), stable for good. */
+export const messageId = (procedureId: string, entryId: string): string => `${procedureId}.${entryDigest(entryId)}`;
+
+/** The procedure and entry digest a message id names; undefined for anything else. */
+export function parseMessageId(id: string): { procedureId: string; digest: string } | undefined {
+  const m = /^(.+)\.([0-9a-f]{16})$/.exec(id);
+  return m ? { procedureId: m[1]!, digest: m[2]! } : undefined;
 }
 
 /** The reader: a person acting for a party. */
@@ -103,20 +102,22 @@ export async function unreadCount(pool: pg.Pool, who: Reader): Promise<number> {
  * Marks a message read for the person; the instant it was first read. Undefined when the message
  * is not addressed to the reader's party (or does not exist): nobody marks another party's mail.
  */
-export async function markRead(pool: pg.Pool, who: Reader, procedureId: string, entryId: string): Promise<string | undefined> {
+export async function markRead(pool: pg.Pool, who: Reader, procedureId: string, digest: string): Promise<string | undefined> {
   const { rows } = await pool.query<{ read_at: Date }>(
     `with addressed as (
-       select 1 from procedures p cross join lateral jsonb_array_elements(p.view->'inbox') e
-       where p.id = $3 and p.mac_key_id <> '' and e.value->>'id' = $4
-         and exists (select 1 from jsonb_array_elements(e.value->'recipients') x where x->'party'->>'id' = $1)),
+       select e.value->>'id' as entry_id from procedures p cross join lateral jsonb_array_elements(p.view->'inbox') e
+       where p.id = $3 and p.mac_key_id <> '' and ${ENTRY_DIGEST} = $4
+         and exists (select 1 from jsonb_array_elements(e.value->'recipients') x where x->'party'->>'id' = $1)
+       limit 1),
      added as (
        insert into inbox_reads (party_id, person_sub, procedure_id, entry_id)
-       select $1, $2, $3, $4 where exists (select 1 from addressed)
+       select $1, $2, $3, entry_id from addressed
        on conflict do nothing returning read_at)
      select read_at from added
      union all
-     select read_at from inbox_reads where party_id = $1 and person_sub = $2 and procedure_id = $3 and entry_id = $4`,
-    [who.party, who.sub, procedureId, entryId],
+     select r.read_at from inbox_reads r join addressed a on r.entry_id = a.entry_id
+     where r.party_id = $1 and r.person_sub = $2 and r.procedure_id = $3`,
+    [who.party, who.sub, procedureId, digest],
   );
   return rows[0]?.read_at.toISOString();
 }

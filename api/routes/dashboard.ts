@@ -25,6 +25,7 @@ const ASSETS: Record<string, string> = {
   'forms.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'case.js': 'text/javascript; charset=utf-8',
+  'inbox.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 

@@ -19,7 +19,7 @@ const InboxQuery = z.strictObject({
     .regex(/^[A-Za-z0-9_-]{1,400}$/, 'an opaque cursor from a previous page')
     .optional(),
 });
-const MessageParams = z.strictObject({ id: z.string().max(600) });
+const MessageParams = z.strictObject({ id: z.string().max(100) });
 
 const readerOf = (c: Caller): Reader => ({ party: c.party.id, sub: c.person.sub });
 const NOT_FOUND = (id: string) =>
@@ -96,7 +96,7 @@ export const inboxRoutes =
       async (req) => {
         const caller = await authenticate(req);
         const target = parseMessageId(req.params.id);
-        const readAt = target && (await markRead(records.pool, readerOf(caller), target.procedureId, target.entryId));
+        const readAt = target && (await markRead(records.pool, readerOf(caller), target.procedureId, target.digest));
         if (!readAt) throw NOT_FOUND(req.params.id);
         return { id: req.params.id, read: true as const, readAt };
       },
