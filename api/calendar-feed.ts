@@ -16,7 +16,6 @@ import type { DeadlineRecord } from '../workflows/types.js';
 import type { OpenProcedure } from '../records/calendar-subscriptions.js';
 import { caseHeadline } from './case-headlines.js';
 
-type FeedProcedure = OpenProcedure;
 interface Identity {
   uid: string;
   /** The recomputations of the step so far: RFC 5545's SEQUENCE, raised with every move. */
@@ -28,7 +27,7 @@ interface Identity {
  * an event supersedes a record with a new one for the same step; one for a calendar update changes
  * it in place), and the recomputations along the chain so far.
  */
-export function deadlineIdentities(p: Pick<FeedProcedure, 'id' | 'deadlines' | 'recomputed'>): Map<string, Identity> {
+export function deadlineIdentities(p: Pick<OpenProcedure, 'id' | 'deadlines' | 'recomputed'>): Map<string, Identity> {
   const out = new Map<string, Identity>();
   const chains = new Map<string, { root: DeadlineRecord; last: DeadlineRecord; sequence: number }>();
   for (const d of p.deadlines) {
@@ -42,20 +41,26 @@ export function deadlineIdentities(p: Pick<FeedProcedure, 'id' | 'deadlines' | '
   return out;
 }
 
-/** The case as an event may name it: kind, reference, and the title only where the form declares it 非涉密 (`title`). */
-function caseName(p: FeedProcedure): string {
+/**
+ * The case as an event may name it: kind; the reference only where it is a …Ref field or a number
+ * (the self-inspection's year), not another field a headline falls back to; the title only where
+ * the form declares it 事项名称（非涉密）(`title`), never the 事件概况 (`summary`).
+ */
+function caseName(p: OpenProcedure): string {
   const def = procedureOf(p.kind);
   if (!def) return p.kind;
   const { reference } = caseHeadline(def, p.context);
+  const safeReference =
+    reference !== undefined && (/^\d+$/.test(reference) || Object.entries(p.context).some(([k, v]) => /Ref$/.test(k) && v === reference));
   const title = typeof p.context.title === 'string' ? p.context.title : undefined;
-  return [def.label, reference, title && `《${title}》`].filter(Boolean).join(' ');
+  return [def.label, safeReference && reference, title && `《${title}》`].filter(Boolean).join(' ');
 }
 
 const UTC = { startInputType: 'utc', startOutputType: 'utc', endInputType: 'utc', endOutputType: 'utc' } as const;
 const dateArray = (day: string): DateArray => day.split('-').map(Number) as DateArray;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-function event(p: FeedProcedure, d: DeadlineRecord, id: Identity, party: string, caseUrl: string, now: number): EventAttributes {
+function event(p: OpenProcedure, d: DeadlineRecord, id: Identity, party: string, caseUrl: string, now: number): EventAttributes {
   const article = basisText(d.basis) ?? '';
   const overdue = Date.parse(d.dueAt) <= now;
   const name = caseName(p);
@@ -93,7 +98,7 @@ function event(p: FeedProcedure, d: DeadlineRecord, id: Identity, party: string,
 export function calendarFeed(o: {
   party: string;
   calName: string;
-  procedures: FeedProcedure[];
+  procedures: OpenProcedure[];
   caseUrl: (id: string) => string;
   now?: number;
 }): string {
