@@ -44,6 +44,8 @@ export const API_TAGS = [
   { name: 'procedures', description: '程序：启动、发送事件、详情与列表' },
   { name: 'workbench', description: '工作台：表单、工作日历、我的待办' },
   { name: 'dashboard', description: '期限看板：概览、看板、状态图、当前身份' },
+  { name: 'inbox', description: '收件箱：发给本单位的通知、提醒、督办，本人已读/未读' },
+  { name: 'calendar', description: '日历订阅：本人的期限日历（ICS）订阅地址' },
   { name: 'registry', description: '登记簿：保密行政管理部门、机关单位、地区' },
   { name: 'deadline', description: '期限计算（试算）' },
   { name: 'auth', description: '登录与退出' },

@@ -514,3 +514,31 @@ export const ExportFileSchema = z
   .instanceof(Buffer)
   .describe('CSV (text/csv, UTF-8 with BOM) or XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)')
   .meta({ type: 'string', format: 'binary' });
+/** One message of the 收件箱 (api/routes/inbox.ts): what it is, for which case, read or not by this person. */
+export const InboxMessageSchema = z.object({
+  id: text.describe('stable message id (its procedure and inbox entry)'),
+  procedureId: text,
+  procedureKind: text,
+  procedureLabel: text,
+  reference: text.optional(),
+  title: text.optional(),
+  type: z.enum(['notification', 'reminder', 'escalation']),
+  typeText: text,
+  subjectText: text,
+  basisText: text.optional(),
+  byText: text.optional(),
+  at: instant,
+  read: z.boolean(),
+  readAt: instant.optional(),
+});
+export const InboxPageSchema = z.object({ items: z.array(InboxMessageSchema), unread: z.number().int(), nextCursor: text.optional() });
+export const InboxUnreadSchema = z.object({ unread: z.number().int() });
+export const InboxReadSchema = z.object({ id: text, read: z.literal(true), readAt: instant });
+
+/** A person's calendar subscription: whether one is active; its URL only in the answer that issues it. */
+export const CalendarSubscriptionSchema = z.object({
+  active: z.boolean(),
+  createdAt: instant.optional(),
+  lastFetchedAt: instant.optional(),
+  url: text.optional().describe('the secret feed URL: shown once, when issued'),
+});

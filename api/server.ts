@@ -38,6 +38,8 @@ import { HealthSchema, ProblemSchema } from './response-schemas.js';
 import type { RecordStore } from '../records/store.js';
 import { RecordedBoardSource } from '../records/board-source.js';
 import { Revocations } from '../records/revocations.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { CALENDAR_FEED_ROUTE, calendarRoutes } from './routes/calendar.js';
 
 export interface ApiDeps {
   client: Client;
@@ -109,6 +111,7 @@ const PUBLIC_ROUTES = new Set([
   '/dashboard/:file',
   '/api/deadline',
   '/api/machines/:kind',
+  CALENDAR_FEED_ROUTE,
   ...LOGIN_ROUTES,
 ]);
 const isPublic = (req: FastifyRequest) => {
@@ -359,6 +362,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       secureCookies: deps.secureCookies ?? false,
     }),
   );
+  if (deps.records) {
+    await app.register(inboxRoutes(deps.records, auth));
+    await app.register(calendarRoutes(deps.records, deps.registry, auth));
+  }
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

@@ -3,6 +3,7 @@
 import { renderStatechart } from './statechart.js';
 import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
 import { caseInfo } from './case.js';
+import { calendarPage, inboxPage } from './inbox.js';
 import { el, thead } from './dom.js';
 import { namePicker, regionNameIn } from './names.js';
 import { historyPage } from './history.js';
@@ -116,7 +117,7 @@ const actorText = (a) =>
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
-  const here = ['board', 'history', 'statistics'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work';
+  const here = ['board', 'history', 'statistics', 'inbox', 'calendar'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work';
   who.replaceChildren(
     el(
       'nav',
@@ -125,6 +126,8 @@ async function header(signedIn) {
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板'),
       el('a', { href: '#/history', id: 'nav-history', ...(here === 'history' ? { 'aria-current': 'page' } : {}) }, '历史'),
       el('a', { href: '#/statistics', id: 'nav-statistics', ...(here === 'statistics' ? { 'aria-current': 'page' } : {}) }, '统计'),
+      el('a', { href: '#/inbox', id: 'nav-inbox', ...(here === 'inbox' ? { 'aria-current': 'page' } : {}) }, '收件箱'),
+      el('a', { href: '#/calendar', id: 'nav-calendar', ...(here === 'calendar' ? { 'aria-current': 'page' } : {}) }, '日历订阅'),
     ),
     el('span', { id: 'me' }, me.label),
     el(
@@ -694,6 +697,11 @@ async function route(force = false) {
     await header(signedIn);
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
+    } else if (h === '#/calendar') {
+      // The URL just issued stays on the page until the person leaves it: no refresh in the background.
+      if (!app.querySelector('#calendar-page') || force) await calendarPage(app, { api, beijing, refresh: () => route(true) });
+    } else if (h.startsWith('#/inbox')) {
+      if (!typingNow) await inboxPage(app, { api, beijing, refresh: () => route(true) });
     } else if (!typingNow && !filling)
       await keepingOpenDetails(() =>
         m

@@ -127,7 +127,7 @@ const obligation = (i) => (i.deadlineLabel ?? d.stateLabel(i.kind, i.state)).rep
 /** 我的待办 first, sorted by deadline; then the cases my party is in, waiting on another; what it started; for an authority, its jurisdiction. */
 export async function workbench(app) {
   await load();
-  const w = await d.api('/api/workbench');
+  const [w, { unread }] = await Promise.all([d.api('/api/workbench'), d.api('/api/inbox/unread')]);
   await Promise.all(
     [...new Set([...w.todo, ...w.involved, ...w.started, ...(w.jurisdiction ?? [])].map((i) => i.kind))]
       .filter(Boolean)
@@ -138,6 +138,11 @@ export async function workbench(app) {
   app.replaceChildren(
     ...[
       takeFlash(),
+      el(
+        'p',
+        { id: 'inbox-unread', class: unread ? 'unread-count' : 'muted' },
+        el('a', { href: unread ? '#/inbox/unread' : '#/inbox' }, unread ? `收件箱：${unread} 条未读消息` : '收件箱：没有未读消息'),
+      ),
       el(
         'section',
         { 'aria-labelledby': 'h-todo' },

@@ -29,6 +29,7 @@ const ASSETS: Record<string, string> = {
   'reports.js': 'text/javascript; charset=utf-8',
   'history.js': 'text/javascript; charset=utf-8',
   'statistics.js': 'text/javascript; charset=utf-8',
+  'inbox.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 
