@@ -13,7 +13,7 @@ import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';
 import { applyViewPatch, type Json, type ViewOp } from '../domain/view-patch.js';
 import type { FindingKind } from '../domain/record-findings.js';
-import { caseHeadline } from '../api/case-headlines.js';
+import { caseHeadline } from '../machines/case-headline.js';
 import { procedureOf } from '../machines/index.js';
 
 /** The view without its audit trail: the trail is the chain. */
