@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { DENIAL_RETENTION } from '../api/denials.js';
+
+/**
+ * How long denials are kept (BM_DENIAL_RETENTION_DAYS): 365 days by default (本地策略), never under
+ * 180 (网络安全法 第二十一条(三): network logs kept at least six months; the database's trigger refuses less).
+ */
+export const DENIAL_RETENTION = { defaultDays: 365, minDays: 180 } as const;
 
 /** The repository root: every entry point's default data folder hangs from it, whatever the working directory. */
 export const ROOT = new URL('..', import.meta.url).pathname;

@@ -6,6 +6,7 @@
  * closes — so a flood costs a bounded number of rows. Nothing waits for the database on the request
  * path: rows are written in batches every second, and all at close.
  */
+import { DENIAL_RETENTION } from '../activities/config.js';
 import type pg from 'pg';
 import { addressBlock } from './address-block.js';
 
@@ -33,11 +34,6 @@ export const DENIAL_FIELD_MAX = 200;
 export const DENIAL_WINDOW_MS = 60_000;
 /** At most this many anonymous counts a window; the rest of the window's refusals share one row ("*"). */
 export const DENIAL_WINDOW_KEYS = 200;
-/**
- * How long denials are kept (BM_DENIAL_RETENTION_DAYS): 365 days by default (本地策略), never under
- * 180 (网络安全法 第二十一条(三): network logs kept at least six months; the database's trigger refuses less).
- */
-export const DENIAL_RETENTION = { defaultDays: 365, minDays: 180 } as const;
 const FLUSH_MS = 1000;
 const BATCH_ROWS = 500;
 /** Rows held while the database does not answer; beyond, refusals are dropped and counted on stderr. */
