@@ -3,6 +3,8 @@
 import { renderStatechart } from './statechart.js';
 import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
 import { caseInfo } from './case.js';
+import { calendarPreviewPage } from './admin.js';
+import { printButton } from './printed-record.js';
 import { el, thead } from './dom.js';
 import { authHeaders, renderSignIn, signOut, whoAmI } from './login.js';
 
@@ -109,13 +111,16 @@ const actorText = (a) =>
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
-  const here = location.hash.startsWith('#/board') ? 'board' : 'work';
+  const here = location.hash.startsWith('#/board') ? 'board' : location.hash.startsWith('#/admin/') ? 'admin' : 'work';
   who.replaceChildren(
     el(
       'nav',
       { class: 'main-nav', 'aria-label': '主导航' },
       el('a', { href: '#/work', id: 'nav-work', ...(here === 'work' ? { 'aria-current': 'page' } : {}) }, '工作台'),
       el('a', { href: '#/board', id: 'nav-board', ...(here === 'board' ? { 'aria-current': 'page' } : {}) }, '期限看板'),
+      me.roles?.includes('admin')
+        ? el('a', { href: '#/admin/calendar', id: 'nav-calendar', ...(here === 'admin' ? { 'aria-current': 'page' } : {}) }, '日历更新预览')
+        : undefined,
     ),
     el('span', { id: 'me' }, me.label),
     el(
@@ -423,6 +428,7 @@ async function procedure(id) {
       v.anomaly ? el('p', { class: 'error', id: 'anomaly', role: 'alert' }, `异常：${v.anomaly.kindsText.join('；')}`) : undefined,
       v.archived ? el('p', { class: 'muted', id: 'archived' }, '本程序已办结，以下内容取自案卷。') : undefined,
     ),
+    printButton(v.id),
     caseInfo(v, { forms, names, beijing, due, card }),
     // The actions before the chart: on a phone what the person must do comes first.
     await actions(v),
@@ -685,7 +691,15 @@ async function route(force = false) {
     if (start) {
       if (!app.querySelector('#start form') || force) await startPage(app, start[1]);
     } else if (!typingNow && !filling)
-      await keepingOpenDetails(() => (m ? procedure(decodeURIComponent(m[1])) : h.startsWith('#/board') ? board(!force) : workbench(app)));
+      await keepingOpenDetails(() =>
+        m
+          ? procedure(decodeURIComponent(m[1]))
+          : h.startsWith('#/board')
+            ? board(!force)
+            : h === '#/admin/calendar'
+              ? calendarPreviewPage(app, api, due)
+              : workbench(app),
+      );
   } catch (e) {
     if (e.signedOut) return route();
     if (nav === navigation) failed(e.message);

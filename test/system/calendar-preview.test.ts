@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,10 +9,13 @@ import { ROOT } from '../../scripts/temporal-binaries.js';
 import { provisionalQuery, type CalendarMove } from '../../api/calendar-preview.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { today } from '../support/clock.js';
+import { launchChromium } from '../support/browser.js';
+import { dueText } from '../../domain/due-text.js';
 import { unclearMatterInput } from '../support/inputs.js';
 import { callAs, startStack, type Stack } from '../support/stack.js';
 
 const TASK_QUEUE = 'calendar-preview-test';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bm-calendar-'));
 const calendarFile = join(dir, 'calendar.json');
 const embedded = JSON.parse(readFileSync(join(ROOT, 'domain/calendar/data/cn-calendar.json'), 'utf8')) as {
@@ -129,6 +132,24 @@ describe('a calendar update, previewed (issue 27)', () => {
     // The admin page's answer: the same list for the national authority's operator; its own jurisdiction's for a province's.
     expect((await preview(await adminToken('auth-000000'))).body).toEqual({ calendarVersion: after.version, moves: dry });
     expect((await preview(await adminToken('auth-440000'))).body.moves).toEqual(dry.filter((m) => m.procedureId !== nj));
+    // The admin page shows the same list, by name and in Beijing time.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+      await page.goto(`${stack.url}/#/admin/calendar`);
+      await page.fill('#token', await adminToken('auth-000000'));
+      await page.click('#signin');
+      await page.waitForSelector('#calendar-moves tbody tr');
+      expect(await page.locator('#calendar-moves tbody tr').count()).toBe(dry.length);
+      const row = page.locator(`#calendar-moves tr[data-procedure="${gz}"]`);
+      await expect.poll(() => row.innerText()).toContain('CAL-1');
+      expect(await row.innerText()).toContain(dueText(gzMove.to));
+      expect(await page.locator('#nav-calendar').getAttribute('aria-current')).toBe('page');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'calendar-preview.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
     const refused = await preview(await stack.token('auth-000000'));
     expect(refused.status).toBe(403);
     expect(refused.body.detailZh).toBe('日历更新预览仅供系统管理员使用。');

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basisText } from '../../domain/citation.js';
@@ -8,6 +8,7 @@ import { recordOnceCaughtUp } from '../support/records.js';
 import { verifyRecordsOn } from '../support/verify-records.js';
 import { pdfPages, renderPdfPage } from '../support/pdf.js';
 import { demoRegistry } from '../support/demo.js';
+import { launchChromium } from '../support/browser.js';
 
 const TASK_QUEUE = 'printed-record-test';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -124,6 +125,29 @@ describe('the printed record (办理记录, issue 27)', () => {
     // The authorities above it see it, as they read it.
     expect((await pdfOf(id, 'auth-440000')).status).toBe(200);
     expect((await pdfOf(id, 'auth-000000')).status).toBe(200);
+  }, 300_000);
+});
+
+describe('the 打印 button on the procedure page', () => {
+  it('saves the printed record as a PDF with the credentials of the page', async () => {
+    const start = await call('POST', '/api/procedures/unclear-matter', 'org-gz-bureau', unclearMatterInput({ matterRef: 'PR-2026-03' }));
+    const id = start.body.id as string;
+    await recordOnceCaughtUp(stack.records, id, 1);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+      await page.goto(`${stack.url}/#/p/${id}`);
+      await page.fill('#token', await stack.token('org-gz-bureau'));
+      await page.click('#signin');
+      await page.waitForSelector('#print-record');
+      await page.screenshot({ path: join(ARTIFACTS, 'printed-record-button.png') });
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-record')]);
+      const pages = await pdfPages(readFileSync((await download.path())!));
+      expect(flat(pages.join(''))).toContain('PR-2026-03');
+      await expect.poll(() => page.locator('#print-status').innerText()).toContain('已生成办理记录');
+    } finally {
+      await browser.close();
+    }
   }, 300_000);
 });
 
