@@ -62,13 +62,20 @@ export function valueText(value: unknown, schema: JsonSchema | undefined, key?: 
     if (o.kind === 'years' && o.years) return `${String(o.years)}年`;
     if (o.kind === 'until' && o.date) return `至${String(o.date)}`;
     if (o.kind === 'condition' && o.condition) return `至解密条件成就：${String(o.condition)}`;
+    // In the schema's order (the record keeps its view as jsonb, which orders keys its own way).
+    const order = Object.keys(schema?.properties ?? {});
+    const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
     return Object.entries(o)
+      .sort(([a], [b]) => rank(a) - rank(b))
       .flatMap(([k, v]) => {
         const sub = schema?.properties?.[k] ?? {};
         const text = valueText(v, sub, k);
         if (text === undefined) return [];
         return [
-          sub.const !== undefined ? text : `${fieldLabel(k, sub)}：${typeof v === 'object' && !Array.isArray(v) ? `（${text}）` : text}`,
+          // A nested object's fields in brackets after its label (case.js).
+          sub.const !== undefined
+            ? text
+            : `${fieldLabel(k, sub)}：${typeof v === 'object' && !Array.isArray(v) && text.includes('：') ? `（${text}）` : text}`,
         ];
       })
       .join('；');

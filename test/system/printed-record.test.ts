@@ -70,6 +70,8 @@ describe('the printed record (办理记录, issue 27)', () => {
     for (const fact of ['PR-2026-01', '打印测试事项', '2026-09-28', '先行保护', '经审查不属于国家秘密', '作出决定', '报送有关部门确定'])
       expect(text, fact).toContain(flat(fact));
     expect(text).toContain(flat(`${demoRegistry.party('org-gz-bureau').name}`));
+    // Labelled and ordered as the page's 案件信息 panel shows them.
+    expect(text).toContain(flat('处理建议：密级：机密；保密期限：10年；知悉范围：项目组'));
     expect(text).toContain('标识org-gz-bureau/test:org-gz-bureau');
     expect(text).toContain('标识auth-440000/test:auth-440000');
     expect(text).toContain(flat('发生时间：2026-10-12 10:00 北京时间'));
