@@ -466,7 +466,8 @@ export const procedureRoutes =
       {
         schema: {
           params: IdParams,
-          produces: ['application/pdf'],
+          // The PDF; a refusal is a problem document (JSON).
+          produces: ['application/pdf', 'application/json'],
           response: {
             200: z
               .custom<Buffer>((v) => Buffer.isBuffer(v))

@@ -13,6 +13,7 @@ import { launchChromium } from '../support/browser.js';
 import { dueText } from '../../domain/due-text.js';
 import { unclearMatterInput } from '../support/inputs.js';
 import { callAs, startStack, type Stack } from '../support/stack.js';
+import { operatorEnv } from '../support/verify-records.js';
 
 const TASK_QUEUE = 'calendar-preview-test';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
@@ -54,15 +55,7 @@ const start = async (kind: string, as: string, input: unknown) => {
 
 /** `npm run recompute-provisional` as an operator runs it, against the stack, with the calendar file the worker reads. */
 async function recompute(...args: string[]): Promise<CalendarMove[]> {
-  const env = {
-    ...process.env,
-    BM_CALENDAR_FILE: calendarFile,
-    TEMPORAL_ADDRESS: stack.address,
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    BM_CODEC_KEYS: `test-1:${Buffer.alloc(32, 7).toString('base64')}`,
-    BM_CODEC_KEY_ID: 'test-1',
-    BM_DATA_DIR: stack.dataDir,
-  };
+  const env = { ...operatorEnv(stack, TASK_QUEUE), BM_CALENDAR_FILE: calendarFile };
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'scripts/recompute-provisional.ts'), '--json', ...args],
