@@ -29,6 +29,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { DeadlineBoard } from './board.js';
 import { ScopeCache } from './scope-cache.js';
 import { codecRoutes } from './routes/codec.js';
+import { adminRoutes } from './routes/admin.js';
 import { RunningDeadlines, workbenchRoutes } from './routes/workbench.js';
 import { CaseHeadlines } from './case-headlines.js';
 import { API_DESCRIPTION, API_TAGS, forIntegrators } from './openapi-docs.js';
@@ -366,6 +367,7 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     await app.register(inboxRoutes(deps.records, auth));
     await app.register(calendarRoutes(deps.records, deps.registry, auth));
   }
+  await app.register(adminRoutes({ client: deps.client, calendar: deps.calendar, authenticate: auth }));
   await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

@@ -4,6 +4,8 @@ import { renderStatechart } from './statechart.js';
 import { actions, draftHash, formsData, initWorkbench, keepDraft, startPage, takeFlash, workbench } from './workbench.js';
 import { caseInfo } from './case.js';
 import { calendarPage, inboxPage } from './inbox.js';
+import { calendarPreviewPage } from './admin.js';
+import { printButton } from './printed-record.js';
 import { el, thead } from './dom.js';
 import { namePicker, regionNameIn } from './names.js';
 import { historyPage } from './history.js';
@@ -117,7 +119,9 @@ const actorText = (a) =>
 /** The navigation, the person and the party signed in ("广东省国家保密局 张某（负责人）"), and 退出. */
 async function header(signedIn) {
   me = signedIn;
-  const here = ['board', 'history', 'statistics', 'inbox', 'calendar'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work';
+  const here = location.hash.startsWith('#/admin/')
+    ? 'admin'
+    : (['board', 'history', 'statistics', 'inbox', 'calendar'].find((p) => location.hash.startsWith(`#/${p}`)) ?? 'work');
   who.replaceChildren(
     el(
       'nav',
@@ -128,6 +132,13 @@ async function header(signedIn) {
       el('a', { href: '#/statistics', id: 'nav-statistics', ...(here === 'statistics' ? { 'aria-current': 'page' } : {}) }, '统计'),
       el('a', { href: '#/inbox', id: 'nav-inbox', ...(here === 'inbox' ? { 'aria-current': 'page' } : {}) }, '收件箱'),
       el('a', { href: '#/calendar', id: 'nav-calendar', ...(here === 'calendar' ? { 'aria-current': 'page' } : {}) }, '日历订阅'),
+      me.roles?.includes('admin')
+        ? el(
+            'a',
+            { href: '#/admin/calendar', id: 'nav-admin-calendar', ...(here === 'admin' ? { 'aria-current': 'page' } : {}) },
+            '日历更新预览',
+          )
+        : undefined,
     ),
     el('span', { id: 'me' }, me.label),
     el(
@@ -435,6 +446,7 @@ async function procedure(id) {
       v.anomaly ? el('p', { class: 'error', id: 'anomaly', role: 'alert' }, `异常：${v.anomaly.kindsText.join('；')}`) : undefined,
       v.archived ? el('p', { class: 'muted', id: 'archived' }, '本程序已办结，以下内容取自案卷。') : undefined,
     ),
+    printButton(v.id),
     caseInfo(v, { forms, names, beijing, due, card }),
     // The actions before the chart: on a phone what the person must do comes first.
     await actions(v),
@@ -712,7 +724,9 @@ async function route(force = false) {
               ? // 历史 and 统计 are drawn when navigated to, not under the person refining their filters.
                 (force || !app.querySelector(report === historyPage ? '#history' : '#statistics')) &&
                 reportContext().then((c) => report(app, c))
-              : workbench(app),
+              : h === '#/admin/calendar'
+                ? calendarPreviewPage(app, api, due)
+                : workbench(app),
       );
   } catch (e) {
     if (e.signedOut) return route();

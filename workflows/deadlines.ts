@@ -7,6 +7,7 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { computeDeadline, type ComputeOptions } from '../domain/deadline/compute.js';
 import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
+import { moves, periodOf, recomputable } from '../domain/deadline/recompute.js';
 import { computeOptions, deadlineRequests, MachineDefinitionError, type DeadlineRequest } from '../machines/deadline-requests.js';
 import { activeDeadlines } from '../machines/procedure.js';
 import { skipPastReminders } from './alarms.js';
@@ -112,28 +113,13 @@ export async function syncDeadlines(run: Run, precomputed: Record<string, Deadli
 export async function recomputeProvisional(run: Run, actor: Actor, reason: string): Promise<number> {
   const { policy } = run.s.prepared;
   let changed = 0;
-  for (const r of run.s.deadlines.filter((d) => d.status === 'running' && d.provisional)) {
+  for (const r of recomputable(run.s.deadlines)) {
     const spec = activeDeadlines(run.snapshot).find((a) => a.spec.id === r.specId)?.spec;
-    const computed = await compute(
-      run,
-      {
-        rule: r.rule,
-        n: r.n,
-        from: r.from,
-        extensions: r.extensions,
-        suspensions: r.suspensions,
-        basis: r.basis,
-        suspensionCounting: policy.suspensionCounting,
-        // A date the authority fixed as the end of a measure stays that date, recomputed or not: no
-        // 民法典 203 move (Regs 71 para 2 暂停涉密业务 until the date set; SPEC §3.5).
-        ...(r.fixedEnd ? { fixedEnd: true as const } : {}),
-      },
-      computeOptions(policy, spec),
-    );
+    const computed = await compute(run, periodOf(r, policy.suspensionCounting), computeOptions(policy, spec));
     const before = r.dueAt;
-    const wasProvisional = r.provisional;
+    const changes = moves(r, computed);
     Object.assign(r, { ...computed, computedAt: nowIso() });
-    if (before !== r.dueAt || wasProvisional !== r.provisional) {
+    if (changes) {
       changed++;
       r.dueFired = r.dueFired && Date.parse(r.dueAt) <= Date.now();
       skipPastReminders(r, Date.now());

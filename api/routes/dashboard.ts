@@ -30,6 +30,8 @@ const ASSETS: Record<string, string> = {
   'history.js': 'text/javascript; charset=utf-8',
   'statistics.js': 'text/javascript; charset=utf-8',
   'inbox.js': 'text/javascript; charset=utf-8',
+  'admin.js': 'text/javascript; charset=utf-8',
+  'printed-record.js': 'text/javascript; charset=utf-8',
 };
 const dir = new URL('../../dashboard/', import.meta.url);
 

@@ -13,11 +13,12 @@ import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
-import { checkStartFacts } from '../../workflows/event-checks.js';
+import { actorLabel, checkStartFacts } from '../../workflows/event-checks.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { ProcedureView } from '../../workflows/types.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
+import { recordPdf } from '../printed-record/record-pdf.js';
 import { exampleOf } from '../openapi-docs.js';
 import { formSchema } from './workbench.js';
 import { caseHeadline } from '../case-headlines.js';
@@ -466,6 +467,48 @@ export const procedureRoutes =
             currentStatus: d.status === 'running' ? stepStatus(d, now, d.metAt ? Date.parse(d.metAt) : undefined) : d.status,
           })),
         });
+      },
+    );
+
+    app.get(
+      '/api/procedures/:id/record.pdf',
+      {
+        schema: {
+          params: IdParams,
+          // The PDF; a refusal is a problem document (JSON).
+          produces: ['application/pdf', 'application/json'],
+          response: {
+            200: z
+              .custom<Buffer>((v) => Buffer.isBuffer(v))
+              .meta({ type: 'string', format: 'binary' })
+              .describe('application/pdf'),
+          },
+          summary: '办理记录（PDF）：案件信息、办理过程、期限计算说明，末页为案卷链哈希及消息认证码',
+          tags: ['procedures'],
+        },
+      },
+      async (req, reply) => {
+        const caller = await deps.authenticate(req);
+        const { id } = req.params;
+        // The same scope as reading the procedure; one Temporal no longer holds is judged by its record.
+        const live = await visible(id, caller, req, 'read');
+        if (!live) await archivedView(id, caller, req);
+        // Printed from the case file, so that its chain head checks the copy (SPEC §4a).
+        const recorded = await deps.records?.read(id);
+        if (!recorded)
+          throw new ApiError(409, 'Not recorded yet', `procedure ${id} has no record yet to print`, {
+            detailZh: '该程序的案卷尚未写入，暂不能打印办理记录，请稍后再试。',
+          });
+        const def = procedureOf(recorded.view.kind)!;
+        const pdf = await recordPdf({
+          view: { ...viewInWords(def, redactView(recorded.view, caller)), ...(live ? {} : { archived: true }) },
+          head: recorded.head,
+          headline: caseHeadline(def, recorded.view.context),
+          calendar: deps.calendar(),
+          printedBy: actorLabel(actorOf(caller)) ?? caller.party.name,
+          printedAt: new Date(),
+        });
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${id}.pdf"`).send(pdf);
       },
     );
 

@@ -96,7 +96,7 @@ function recipientsOf(def: ProcedureDefinition): Record<string, Record<string, s
 }
 
 /** Every procedure's start form and event forms, built once. */
-const FORMS = Object.fromEntries(
+export const FORMS = Object.fromEntries(
   Object.values(PROCEDURES).map((def) => {
     const start = formSchema(def.input);
     const recipients = recipientsOf(def);

@@ -62,3 +62,15 @@ function reasonOf(cal: WorkCalendar, day: number): string {
   if (info.kind === 'holiday') return `法定节假日（${info.name}）`;
   return `休息日（${WEEKDAY_LABELS[weekdayOf(day)]}）`;
 }
+
+/** The weekend days worked by the State Council's notice (调休上班) that a working-day period counted. */
+export function makeupDaysCounted(cal: WorkCalendar, d: Deadline): SkippedDay[] {
+  if (d.rule !== 'working-days' || !d.lastDay) return [];
+  const out: SkippedDay[] = [];
+  for (let day = dayOf(d.from) + 1; day <= dayOf(d.lastDay); day++) {
+    const info = cal.describe(day);
+    if (info.kind === 'makeup-workday')
+      out.push({ date: dateOf(day), reason: `调休上班日（${info.name ?? WEEKDAY_LABELS[weekdayOf(day)]}），计为工作日` });
+  }
+  return out;
+}

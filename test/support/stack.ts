@@ -42,7 +42,14 @@ const TEST_ROLES: Role[] = ['secrecy-officer', 'classification-officer', 'head']
 
 export async function startStack(
   taskQueue = 'api-test',
-  o: { registry?: unknown; api?: Partial<ApiDeps>; /** a test bundle's entry instead of workflows/index.ts */ workflowsPath?: string } = {},
+  o: {
+    registry?: unknown;
+    api?: Partial<ApiDeps>;
+    /** a test bundle's entry instead of workflows/index.ts */
+    workflowsPath?: string;
+    /** the calendar file the worker and the API read (again when it changes), as BM_CALENDAR_FILE names it */
+    calendarFile?: string;
+  } = {},
 ): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bm-stack-'));
   const registryFile = o.registry ? join(dataDir, 'registry.json') : undefined;
@@ -54,7 +61,7 @@ export async function startStack(
   });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
-  const deps = loadDeps(registryFile ? { registryFile } : {});
+  const deps = loadDeps({ ...(registryFile ? { registryFile } : {}), ...(o.calendarFile ? { calendarFile: o.calendarFile } : {}) });
   const records = await testRecordStore();
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');

@@ -1,16 +1,14 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTemporalBinaries, ROOT } from '../../scripts/temporal-binaries.js';
+import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { viewQuery } from '../../workflows/messages.js';
 import type { ProcedureView } from '../../workflows/types.js';
-import type { Finding } from '../../records/verify.js';
 import { compareWithTemporal } from '../../records/compare.js';
 import { callAs, startStack, type Stack } from '../support/stack.js';
 import { leakInput } from '../support/inputs.js';
-import { recordOnceCaughtUp, testRecordKeysEnv } from '../support/records.js';
+import { recordOnceCaughtUp } from '../support/records.js';
+import { verifyRecordsOn } from '../support/verify-records.js';
 
 const TASK_QUEUE = 'records-test';
 let stack: Stack;
@@ -33,30 +31,7 @@ const send = async (id: string, as: string, type: string, payload: Record<string
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 };
 
-/** `npm run verify-records` as an operator runs it, against this stack. */
-async function verifyRecords(...args: string[]): Promise<{ code: number; findings: Finding[]; text: string }> {
-  const env = {
-    ...process.env,
-    BM_RECORDS_URL: stack.records.url,
-    ...testRecordKeysEnv(),
-    TEMPORAL_ADDRESS: stack.address,
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    BM_CODEC_KEYS: `test-1:${Buffer.alloc(32, 7).toString('base64')}`,
-    BM_CODEC_KEY_ID: 'test-1',
-    BM_DATA_DIR: stack.dataDir,
-  };
-  const run = (extra: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/verify-records.ts'), '--grace-seconds', '0', ...extra], {
-      env,
-    }).then(
-      (r) => ({ code: 0, out: r.stdout }),
-      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-    );
-  const json = await run(['--json', ...args]);
-  const text = await run(args);
-  expect(text.code).toBe(json.code);
-  return { code: json.code, findings: (JSON.parse(json.out) as { findings: Finding[] }).findings, text: text.out };
-}
+const verifyRecords = (...args: string[]) => verifyRecordsOn(stack, TASK_QUEUE, ...args);
 
 describe('the case file on the real stack (SPEC §4a)', () => {
   let closedId: string;
