@@ -61,7 +61,7 @@ export function recordPdf(r: PrintRequest): Promise<Buffer> {
     size: 'A4',
     margins: { top: 56, bottom: 64, left: 56, right: 56 },
     bufferPages: true,
-    info: { Title: `办理记录 ${view.id}`, Subject: `${view.label} 案卷 第${head.seq}条`, Creator: '保密法定程序编排' },
+    info: { Title: `办理记录 ${view.id}`, Subject: `${view.label} 案卷 记录${head.seq}笔`, Creator: '保密法定程序编排' },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -90,7 +90,7 @@ export function recordPdf(r: PrintRequest): Promise<Buffer> {
   text(`办理记录：${view.label}${name ? ` ${name}` : ''}`, { size: 16, bold: true, gap: 0.3 });
   text(`程序编号 ${view.id} · 依据 ${cite(view.basis) ?? view.basis}`);
   text(`当前状态：${view.stateLabel}${view.closed ? '（已办结）' : '（办理中）'}${view.archived ? ' · 本程序已办结，内容取自案卷' : ''}`);
-  text(`本记录取自案卷（记录至第 ${head.seq} 条）· 打印：${r.printedBy} · ${beijingTime(r.printedAt.toISOString())}`, { gap: 0.2 });
+  text(`本记录取自案卷（共 ${head.seq} 笔记录）· 打印：${r.printedBy} · ${beijingTime(r.printedAt.toISOString())}`, { gap: 0.2 });
 
   heading('一、案件信息');
   text(`程序：${view.label}`);
@@ -118,7 +118,7 @@ export function recordPdf(r: PrintRequest): Promise<Buffer> {
     const person = a.actor.person ? ` / ${a.actor.person.sub}` : '';
     // viewInWords' summary: the event by its label and the states it moved between, subjects without codes.
     const summary = (a as { summaryText?: string }).summaryText ?? textInWords(a.summary);
-    text(`第 ${a.seq} 条\u3000${AUDIT_KIND_LABELS[a.kind]}：${summary}`, { bold: true });
+    text(`记录 ${a.seq}\u3000${AUDIT_KIND_LABELS[a.kind]}：${summary}`, { bold: true });
     text(`办理人：${a.by ?? a.actor.name ?? a.actor.id}（标识 ${a.actor.id}${person}）`, { indent: 14 });
     text(`录入时间：${beijingTime(a.at)}${a.occurredAt ? `；发生时间：${beijingTime(a.occurredAt)}` : ''}`, { indent: 14 });
     if (a.basis) text(`依据：${cite(a.basis)}`, { indent: 14 });
