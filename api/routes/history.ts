@@ -23,7 +23,7 @@ import type { Caller } from '../auth.js';
 /** At most this many rows in one history export (本地策略): more asks for narrower filters. */
 export const HISTORY_EXPORT_MAX = 10_000;
 
-const Day = z.iso.date().describe('a Beijing day, YYYY-MM-DD').optional();
+const Day = z.iso.date().describe('北京时间日期，YYYY-MM-DD / a Beijing day').optional();
 const Procedure = {
   kind: z.enum(PROCEDURE_KINDS).optional(),
   tier: TierSchema.optional(),
@@ -34,15 +34,15 @@ const HistoryFields = {
   ...Procedure,
   status: z.enum(['open', 'closed']).optional().describe('open: 办理中; closed: 已办结'),
   startedFrom: Day,
-  startedTo: Day.describe('inclusive'),
+  startedTo: Day.describe('含当日 / inclusive'),
   closedFrom: Day,
-  closedTo: Day.describe('inclusive'),
+  closedTo: Day.describe('含当日 / inclusive'),
   outcome: z
     .string()
     .regex(/^[a-zA-Z]{1,40}$/, 'a final state name')
     .optional(),
   late: z.enum(['true', 'false']).optional(),
-  text: z.string().trim().min(1).max(100).optional().describe('part of the reference or title (事件编号、事项名称 …)'),
+  text: z.string().trim().min(1).max(100).optional().describe('编号或名称中的文字（事件编号、事项名称 …）/ part of the reference or title'),
 };
 const HistoryQuery = z.strictObject({
   ...HistoryFields,
@@ -55,9 +55,9 @@ const HistoryQuery = z.strictObject({
 });
 const StatisticsFields = {
   ...Procedure,
-  unit: z.enum(PERIOD_UNITS).default('month').describe('month, quarter or year (Beijing time)'),
+  unit: z.enum(PERIOD_UNITS).default('month').describe('统计周期：按月、季度或年（北京时间）/ month, quarter or year (Beijing time)'),
   from: Day,
-  to: Day.describe('inclusive'),
+  to: Day.describe('含当日 / inclusive'),
 };
 const Format = z.enum(['csv', 'xlsx']);
 
@@ -215,7 +215,10 @@ export const historyRoutes =
           querystring: z.strictObject({
             ...StatisticsFields,
             format: Format,
-            table: z.enum(STATISTICS_TABLES).optional().describe('the table (CSV: required; XLSX: without it, every table a sheet)'),
+            table: z
+              .enum(STATISTICS_TABLES)
+              .optional()
+              .describe('统计表（CSV 必填；XLSX 不填则每表一页）/ the table (CSV: required; XLSX: without it, every table a sheet)'),
           }),
           response: { 200: ExportFileSchema },
           summary: '统计导出：每张统计表可导出为 CSV（UTF-8，带 BOM）或 XLSX',

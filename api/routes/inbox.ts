@@ -12,7 +12,7 @@ import type { Caller } from '../auth.js';
 import { InboxPageSchema, InboxReadSchema, InboxUnreadSchema } from '../response-schemas.js';
 
 const InboxQuery = z.strictObject({
-  unread: z.enum(['true', 'false']).optional().describe('true: only the messages this person has not read'),
+  unread: z.enum(['true', 'false']).optional().describe('true：只列本人未读的消息 / only the messages this person has not read'),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()

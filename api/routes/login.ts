@@ -149,7 +149,7 @@ export const loginRoutes =
       return ttlSeconds;
     }
 
-    app.get('/dashboard/login.js', { schema: { hide: true } }, async (_req, reply) =>
+    app.get('/dashboard/login.js', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) =>
       reply.type('text/javascript; charset=utf-8').send(script),
     );
 

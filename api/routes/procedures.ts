@@ -481,7 +481,7 @@ export const procedureRoutes =
             200: z
               .custom<Buffer>((v) => Buffer.isBuffer(v))
               .meta({ type: 'string', format: 'binary' })
-              .describe('application/pdf'),
+              .describe('办理记录 PDF / application/pdf'),
           },
           summary: '办理记录（PDF）：案件信息、办理过程、期限计算说明，末页为案卷链哈希及消息认证码',
           tags: ['procedures'],

@@ -48,7 +48,7 @@ const matter = () => unclearMatterInput({ matterRef: 'F-1', title: '伪造测试
 const FORGED = (id: string, updateId: string) => ({
   type: 'DETERMINE',
   payload: { determination: { outcome: 'not-secret' } },
-  actor: { id: 'auth-440000', name: '广东省国家保密局' },
+  actor: { id: 'auth-440000', name: '广东省国家保密局', roles: ['head' as const] }, // its 负责人 signs the determination (edition 5)
   sealedFor: { procedureId: id, updateId },
 });
 const view = (id: string) => stack.client.workflow.getHandle(id).query(viewQuery);

@@ -43,6 +43,27 @@ describe('the anonymous rate limit counts an IPv6 /64 as one client', () => {
     const limited = await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '2001:db8:77:1::beef' });
     expect(limited.json().detail).toContain('per client address (IPv6: per /64)');
   });
+
+  it('the page and its files are not counted: an office behind one address loads the dashboard twenty times in a minute, and its anonymous API calls are still limited', async () => {
+    const { app } = await bareApi({ anonymousRateLimitPerMinute: 120 });
+    apps.push(app);
+    const files = [
+      '/',
+      '/dashboard/app.js',
+      '/dashboard/login.js',
+      '/dashboard/style.css',
+      '/dashboard/workbench.js',
+      '/dashboard/names.js',
+    ];
+    const codes: number[] = [];
+    for (let load = 0; load < 25; load++)
+      for (const url of files) codes.push((await app.inject({ method: 'GET', url, remoteAddress: '192.0.2.9' })).statusCode);
+    expect(codes.every((c) => c === 200)).toBe(true);
+    const api: number[] = [];
+    for (let i = 0; i < 121; i++) api.push((await app.inject({ method: 'GET', url: '/api/me', remoteAddress: '192.0.2.9' })).statusCode);
+    expect(api.slice(0, 120).every((c) => c === 401)).toBe(true);
+    expect(api[120]).toBe(429);
+  });
 });
 
 async function start(party: string, kind: 'leak' | 'unclear-matter', matterRef: string) {
