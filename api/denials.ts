@@ -9,6 +9,7 @@
 import { DENIAL_RETENTION } from '../activities/config.js';
 import type pg from 'pg';
 import { addressBlock } from './address-block.js';
+import { inTransaction } from '../records/transaction.js';
 
 export interface Denial {
   status: number;
@@ -119,21 +120,13 @@ export class RecordedDenials implements DenialLog {
 
   /** Deletes the denials older than the retention (the only DELETE the database allows); returns how many. */
   private async purge(): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.pool, async (client) => {
       await client.query(`select set_config('bm.denial_retention_days', $1, true)`, [String(this.retentionDays)]);
       const { rowCount } = await client.query(`delete from denials where last_at < now() - make_interval(days => $1)`, [
         this.retentionDays,
       ]);
-      await client.query('commit');
       return rowCount ?? 0;
-    } catch (e) {
-      await client.query('rollback');
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private hold(row: Row): void {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Policy } from '../domain/policy.js';
 import type { BoardItem } from './board.js';
+import { inTransaction } from '../records/transaction.js';
 
 /** A start is counted open from here until the board's model surely holds it (its refresh, visibility's lag). */
 const UNTIL_ON_BOARD = '5 minutes';
@@ -36,9 +37,7 @@ export class StartQuota {
   async reserve(id: string, party: string, kind: string, label: string): Promise<QuotaRefusal | undefined> {
     const max = this.policy.maxOpenProceduresPerParty[kind];
     const board = max === undefined ? [] : await this.open();
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.pool, async (client) => {
       await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCK, party]);
       await client.query(`delete from start_reservations where party = $1 and at <= now() - interval '1 hour'`, [party]);
       const { rows } = await client.query<{ procedure_id: string; kind: string; recent: boolean }>(
@@ -51,14 +50,8 @@ export class StartQuota {
           'insert into start_reservations (procedure_id, party, kind) values ($1, $2, $3) on conflict (procedure_id) do nothing',
           [id, party, kind],
         );
-      await client.query('commit');
       return refusal;
-    } catch (e) {
-      await client.query('rollback');
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** A reserved start that did not happen. */

@@ -7,6 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { Reader } from './inbox.js';
+import { inTransaction } from './transaction.js';
 import type { DeadlineRecord } from '../workflows/types.js';
 
 /** What a feed URL carries: `<id>.<secret>` (the id finds the row, the secret proves the URL). */
@@ -27,9 +28,7 @@ export class CalendarSubscriptions {
   async issue(who: Reader & { name: string }): Promise<string> {
     const id = randomBytes(12).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         'update calendar_subscriptions set revoked_at = now() where party_id = $1 and person_sub = $2 and revoked_at is null',
         [who.party, who.sub],
@@ -38,13 +37,7 @@ export class CalendarSubscriptions {
         'insert into calendar_subscriptions (id, secret_sha256, party_id, person_sub, person_name) values ($1, $2, $3, $4, $5)',
         [id, sha256(secret), who.party, who.sub, who.name],
       );
-      await client.query('commit');
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
     return `${id}.${secret}`;
   }
 

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { PartyRef } from '../domain/parties.js';
 import { filterClauses, scopeClauses, SqlArgs, type ProcedureFilters } from './filters-sql.js';
+import { inTransaction } from './transaction.js';
 
 export type PeriodUnit = 'month' | 'quarter' | 'year';
 export const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
@@ -128,37 +129,31 @@ export async function statistics(pool: pg.Pool, caller: PartyRef, f: StatisticsF
 
   // Sorts for the grouping sets and the percentiles kept in memory (PostgreSQL's default 4 MB spills
   // them to disk at 100,000 procedures); for these statements only.
-  const client = await pool.connect();
-  let results;
-  try {
-    await client.query('begin read only');
-    await client.query(`set local work_mem = '64MB'`);
-    // One statement at a time: the connection runs them in turn anyway.
-    results = [
-      await client.query<Record<string, unknown>>(countsSql, counts.values),
-      await client.query<LateArticleRow>(lateSql, late.values),
-      await client.query<{
-        kind: string;
-        spec_id: string;
-        label: string;
-        basis: string | null;
-        rule: string;
-        met: number;
-        late: number;
-        taken: [number, number];
-        period_median: number;
-        /** Null when no step of the group had a period (all of length 0). */
-        share: [number, number] | null;
-      }>(stepsSql, steps.values),
-    ] as const;
-    await client.query('commit');
-  } catch (e) {
-    await client.query('rollback').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
-  const [c, l, s] = results;
+  const [c, l, s] = await inTransaction(
+    pool,
+    async (client) => {
+      await client.query(`set local work_mem = '64MB'`);
+      // One statement at a time: the connection runs them in turn anyway.
+      return [
+        await client.query<Record<string, unknown>>(countsSql, counts.values),
+        await client.query<LateArticleRow>(lateSql, late.values),
+        await client.query<{
+          kind: string;
+          spec_id: string;
+          label: string;
+          basis: string | null;
+          rule: string;
+          met: number;
+          late: number;
+          taken: [number, number];
+          period_median: number;
+          /** Null when no step of the group had a period (all of length 0). */
+          share: [number, number] | null;
+        }>(stepsSql, steps.values),
+      ] as const;
+    },
+    'begin read only',
+  );
   const tables = Object.fromEntries(DIMENSIONS.map((d) => [TABLES[d], [] as CountRow[]])) as Record<
     (typeof TABLES)[keyof typeof TABLES],
     CountRow[]

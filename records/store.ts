@@ -11,6 +11,7 @@ import type { AuditEntry, DeadlineRecord, ProcedureView } from '../workflows/typ
 import { canonical, entryHash, headMac, viewHash } from './chain.js';
 import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';
+import { inTransaction } from './transaction.js';
 import { applyViewPatch, type Json, type ViewOp } from '../domain/view-patch.js';
 import type { FindingKind } from '../domain/record-findings.js';
 import { caseHeadline } from '../machines/case-headline.js';
@@ -101,18 +102,7 @@ export class RecordStore {
   }
 
   async append(req: AppendRequest): Promise<AppendResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      const result = await this.appendIn(client, req);
-      await client.query('commit');
-      return result;
-    } catch (e) {
-      await client.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    return inTransaction(this.pool, (client) => this.appendIn(client, req));
   }
 
   private async appendIn(client: pg.PoolClient, req: AppendRequest): Promise<AppendResult> {
