@@ -27,7 +27,7 @@ function equal(a: Json | undefined, b: Json | undefined): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && equal(a[k], b[k]));
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
   }
   return false;
 }
@@ -35,9 +35,9 @@ function equal(a: Json | undefined, b: Json | undefined): boolean {
 /** The operations that make `after` of `before` (both in JSON form). */
 export function diffView(before: Json, after: Json, path: Path = [], ops: ViewOp[] = []): ViewOp[] {
   if (isObject(before) && isObject(after)) {
-    for (const k of Object.keys(before)) if (!(k in after)) ops.push({ op: 'unset', path: [...path, k] });
+    for (const k of Object.keys(before)) if (!Object.hasOwn(after, k)) ops.push({ op: 'unset', path: [...path, k] });
     for (const [k, v] of Object.entries(after))
-      if (k in before) diffView(before[k]!, v, [...path, k], ops);
+      if (Object.hasOwn(before, k)) diffView(before[k]!, v, [...path, k], ops);
       else ops.push({ op: 'set', path: [...path, k], value: v });
   } else if (Array.isArray(before) && Array.isArray(after)) {
     const common = Math.min(before.length, after.length);
@@ -47,26 +47,38 @@ export function diffView(before: Json, after: Json, path: Path = [], ops: ViewOp
   return ops;
 }
 
-/** The view the operations make of `base` (not changed); a path the base does not hold is refused. */
+/** Only a field the value itself holds: never one it inherits (`toString`, `__proto__`). */
+const own = (container: object, key: string | number): Json | undefined =>
+  Object.hasOwn(container, key) ? (container as Record<string | number, Json>)[key] : undefined;
+
+/** Sets a field as data, so a key named `__proto__` is a field and never the object's prototype. */
+const put = (container: object, key: string | number, value: Json) =>
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+
+/**
+ * The view the operations make of `base` (not changed); a path the base does not hold is refused.
+ * The store applies patches that came through a workflow's history, so a path only ever walks and
+ * writes the view's own fields (no prototype is reachable through it).
+ */
 export function applyViewPatch(base: Json, ops: readonly ViewOp[]): Json {
   const root = { v: structuredClone(base) } as { v: Json };
   for (const o of ops) {
     const full: Path = ['v', ...o.path];
-    let parent = root as unknown as Json;
+    let parent: object = root;
     for (const step of full.slice(0, -1)) {
-      const next = (parent as Record<string | number, Json | undefined>)[step];
+      const next = own(parent, step);
       if (typeof next !== 'object' || next === null) throw new RangeError(`view patch: no ${o.path.join('.')}`);
       parent = next;
     }
     const key = full.at(-1)!;
-    const container = parent as Record<string | number, Json | undefined>;
-    if (o.op === 'set') container[key] = o.value;
-    else if (o.op === 'unset') delete container[key];
+    const container = parent;
+    if (o.op === 'set') put(container, key, o.value);
+    else if (o.op === 'unset') delete (container as Record<string | number, unknown>)[key];
     else {
-      const arr = container[key];
+      const arr = own(container, key);
       if (!Array.isArray(arr) || o.from > arr.length)
         throw new RangeError(`view patch: ${o.path.join('.')} cannot be spliced at ${o.from}`);
-      container[key] = [...arr.slice(0, o.from), ...o.items];
+      put(container, key, [...arr.slice(0, o.from), ...o.items]);
     }
   }
   return root.v;

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyViewPatch, diffView, jsonForm, type Json } from '../../domain/view-patch.js';
 
-const value = fc.jsonValue({ maxDepth: 3 }).map(jsonForm);
+// Keys an object inherits or that name its prototype are fields like any other in a view.
+const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('toString', 'constructor', '__proto__', 'hasOwnProperty'));
+const { json } = fc.letrec<{ json: unknown }>((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 4 })),
+    fc.array(tie('json'), { maxLength: 4 }),
+    fc.dictionary(key, tie('json'), { maxKeys: 4 }),
+  ),
+}));
+const value = json.map(jsonForm);
 const view = fc
   .dictionary(
     fc.constantFrom('state', 'context', 'deadlines', 'inbox', 'closed', 'outcome'),
@@ -39,6 +49,25 @@ describe('a view patch (issue 23: an append carries the changes of the view, not
     expect(diffView(now, now)).toEqual([]);
     // A field that became undefined (JSON drops it) is unset.
     expect(diffView(now, jsonForm({ ...(now as object), closed: undefined }))).toEqual([{ op: 'unset', path: ['closed'] }]);
+  });
+
+  it('treats inherited names as plain fields: a key `toString` is diffed and unset, and `__proto__` never reaches a prototype', () => {
+    const withToString = JSON.parse('{"outcome":[{"toString":0}]}') as Json;
+    const plain = jsonForm({ outcome: [{}] });
+    expect(diffView(withToString, plain)).toEqual([{ op: 'unset', path: ['outcome', 0, 'toString'] }]);
+    expect(diffView(plain, withToString)).toEqual([{ op: 'set', path: ['outcome', 0, 'toString'], value: 0 }]);
+    expect(applyViewPatch(plain, diffView(plain, withToString))).toEqual(withToString);
+
+    // An insider's patch through a workflow history that aims at the store's prototypes.
+    const attack = JSON.parse(
+      '[{"op":"set","path":["__proto__","polluted"],"value":1},{"op":"set","path":["context","__proto__"],"value":{"polluted":2}}]',
+    ) as Parameters<typeof applyViewPatch>[1];
+    expect(() => applyViewPatch({ context: {} }, attack)).toThrow(RangeError);
+    const made = applyViewPatch({ context: {} }, attack.slice(1)) as { context: object };
+    expect(Object.getPrototypeOf(made.context)).toBe(Object.prototype);
+    expect(Object.hasOwn(made.context, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(() => applyViewPatch({ context: {} }, [{ op: 'set', path: ['context', 'toString', 'x'], value: 1 }])).toThrow(RangeError);
   });
 
   it('refuses a path the base does not hold, and a splice past an array end', () => {
