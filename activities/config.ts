@@ -127,6 +127,10 @@ export const ConfigSchema = z.object({
     .int('a whole number of workflows kept in memory, 0 or more')
     .min(0, 'a whole number of workflows kept in memory, 0 or more')
     .default(300),
+  // How long a cached procedure's task waits for this worker before any worker takes it with a full
+  // replay (Temporal's default 10 s is exceeded in a deadline storm's backlog, issue 28). A worker
+  // that is gone is noticed by the server sooner, whatever this value.
+  BM_STICKY_TIMEOUT_SECONDS: positiveInt('seconds a cached procedure’s task waits for its worker').default(300),
   BM_TEMPORAL_PORT: port.default(7233),
   BM_TEMPORAL_UI_PORT: port.default(8233),
   BM_CLUSTER_PORT: port.default(17233),
@@ -199,6 +203,7 @@ export interface Config {
   alarmEmails: string[];
   workflowBundle?: string;
   maxCachedWorkflows: number;
+  stickyTimeoutSeconds: number;
   devServerPort: number;
   devServerUiPort: number;
   /** `npm run cluster` (the multi-node test cluster): first port, first API port, its folder (default $BM_DATA_DIR/cluster). */
@@ -297,6 +302,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alarmEmails: c.BM_ALARM_EMAIL ?? [],
     workflowBundle: c.BM_WORKFLOW_BUNDLE,
     maxCachedWorkflows: c.BM_MAX_CACHED_WORKFLOWS,
+    stickyTimeoutSeconds: c.BM_STICKY_TIMEOUT_SECONDS,
     devServerPort: c.BM_TEMPORAL_PORT,
     devServerUiPort: c.BM_TEMPORAL_UI_PORT,
     clusterPort: c.BM_CLUSTER_PORT,
