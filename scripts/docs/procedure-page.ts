@@ -93,6 +93,7 @@ function policyKeys(def: ProcedureDefinition): Array<keyof Policy> {
 export function procedurePage(root: string, def: ProcedureDefinition): string {
   const readings = readFileSync(join(root, 'docs/readings', `${def.kind}.md`), 'utf8').trim();
   const nodes = stateNodes(def).filter((n) => n.meta?.label);
+  const deadlineNodes = nodes.filter((n) => n.meta?.deadline);
   const out: string[] = [
     `<!-- 由 \`npm run docs\`（scripts/generate-docs.ts）从 machines/${def.kind}.ts 与 docs/readings/${def.kind}.md 生成，请勿手改：改机器或解读后重新生成，test/docs/generated-docs.test.ts 核对。 -->`,
     '',
@@ -103,6 +104,8 @@ export function procedurePage(root: string, def: ProcedureDefinition): string {
     '各程序共同的规则（期限计算、逾期录入、负责人签发、保密期限上限等）见 [共同规则](../rules.md)；条文全文见 [docs/law](../law/)。',
     '',
     '## 步骤',
+    '',
+    '列出机器的全部状态，含较早版本规则的状态：程序按其启动时的版本运行（见下文“解读与范围”）。',
     '',
     '| 步骤 | 状态 | 办理方 | 依据 |',
     '| --- | --- | --- | --- |',
@@ -116,13 +119,15 @@ export function procedurePage(root: string, def: ProcedureDefinition): string {
     '',
     '| 期限 | 状态 | 计算 | 期间 | 起算 | 办理方 | 依据 | 说明 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...nodes
-      .filter((n) => n.meta?.deadline)
-      .map((n) => {
-        const d = n.meta!.deadline!;
-        const rule = RULE_LABELS[d.rule].replace(/（.*$/, '');
-        return `| ${cell(d.label)} | \`${n.path.join('.')}\` | ${rule} | ${cell(period(d))} | \`${d.from}\` | ${partyWords(d.responsible)} | ${cell(cite(d.basis))} | ${cell(deadlineNotes(d))} |`;
-      }),
+    ...deadlineNodes.map((n) => {
+      const d = n.meta!.deadline!;
+      const rule = RULE_LABELS[d.rule].replace(/（.*$/, '');
+      return `| ${cell(d.label)} | \`${n.path.join('.')}\` | ${rule} | ${cell(period(d))} | \`${d.from}\` | ${partyWords(d.responsible)} | ${cell(cite(d.basis))} | ${cell(deadlineNotes(d))} |`;
+    }),
+    '',
+    '计算方式：',
+    '',
+    ...[...new Set(deadlineNodes.map((n) => n.meta!.deadline!.rule))].map((r) => `- ${RULE_LABELS[r]}`),
     '',
     '## 事件',
     '',
