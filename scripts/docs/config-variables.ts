@@ -12,7 +12,7 @@ export interface VariableDoc {
 }
 
 export const CONFIG_VARIABLES: Record<keyof typeof ConfigSchema.shape, VariableDoc> = {
-  BM_MODE: { meaning: '`production`: the checks of "Running in production" below; no demo people or tokens' },
+  BM_MODE: { meaning: '`production`: the checks of [running in production](security.md#running-in-production); no demo people or tokens' },
   BM_DATA_DIR: {
     default: '`<repository>/.data` (a relative path is taken from the repository)',
     meaning: 'SQLite file, logs, generated secrets, delivery ledger; the same for `npm start`, `npm run worker`, `npm run api`',
@@ -37,7 +37,7 @@ export const CONFIG_VARIABLES: Record<keyof typeof ConfigSchema.shape, VariableD
   },
   BM_RECORDS_URL: {
     default: 'the embedded PostgreSQL `npm start` runs',
-    meaning: 'the record database (案卷): a `postgres://` URL of a PostgreSQL server (see "The case file")',
+    meaning: 'the record database (案卷): a `postgres://` URL of a PostgreSQL server (see [the case file](case-file.md))',
   },
   BM_SMTP_URL: {
     default: '— (e-mail off)',
@@ -88,7 +88,7 @@ export const CONFIG_VARIABLES: Record<keyof typeof ConfigSchema.shape, VariableD
   BM_IDENTITY_MAPPING: {
     default: '`registry` in production, `claims` in demo',
     meaning:
-      "who says a person's party and roles: the registry's `people` by `sub`, or the provider's claims (only where users cannot edit them; see \"Connecting an identity provider\")",
+      "who says a person's party and roles: the registry's `people` by `sub`, or the provider's claims (only where users cannot edit them; see [connecting an identity provider](security.md#connecting-an-identity-provider))",
   },
   BM_RATE_LIMIT_PER_MINUTE: { default: '`1200`', meaning: 'API requests per minute per person (valid token)' },
   BM_ANON_RATE_LIMIT_PER_MINUTE: {
