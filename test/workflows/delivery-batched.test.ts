@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryRequest } from '../../activities/delivery.js';
 import type { DeliveryOutcome } from '../../activities/delivery.js';
 import { SA } from '../../workflows/search-attributes.js';
-import { historyActivities } from '../support/history-activities.js';
+import { historyActivities } from '../../temporal/history-activities.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { smtpReceiver, webhookReceiver } from '../support/receivers.js';
 import { depsWithWebhook, WEBHOOK_SECRET } from '../support/webhook-deps.js';

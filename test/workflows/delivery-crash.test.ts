@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { startProcedure } from '../../api/procedure-client.js';
 import { codecFromEnv, sealedDataConverter } from '../../temporal/codec.js';
 import demo from '../../domain/registry/demo-registry.json' with { type: 'json' };
-import { historyActivities } from '../support/history-activities.js';
+import { historyActivities } from '../../temporal/history-activities.js';
 import { freePort } from '../support/ports.js';
 import { webhookReceiver } from '../support/receivers.js';
 import { sleepUntil, timeSkippingEnv } from '../support/temporal.js';

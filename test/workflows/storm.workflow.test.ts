@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { workerRegistry } from '../../activities/metrics.js';
-import { historyActivities } from '../support/history-activities.js';
+import { historyActivities } from '../../temporal/history-activities.js';
 import { withProcedureEnv, type ProcedureEnv } from '../support/procedure-env.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ with a superior organ: two 24-hour reports

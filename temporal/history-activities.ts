@@ -5,7 +5,7 @@
  * leaves them unread here: `input`/`result` are then undefined.
  */
 import type { temporal } from '@temporalio/proto';
-import { payloadConverter } from '../../temporal/converters.js';
+import { payloadConverter } from './converters.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
