@@ -9,6 +9,7 @@ const unit = [
   'test/worker/**/*.test.ts',
   'test/temporal/**/*.test.ts',
   'test/api/**/*.test.ts',
+  'test/records/**/*.test.ts',
 ];
 
 /** The pure test files that read the clock, themselves or through a test/support module: run again at each hard day. */
