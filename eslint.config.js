@@ -1,9 +1,11 @@
 // Lint rules modelled on the Temporal TypeScript SDK and samples: promises are awaited, type-only
-// imports say so, sandboxed and pure code stays free of Node built-ins, no package internals.
+// imports say so, sandboxed and pure code stays free of Node built-ins, no package internals; and
+// our own (lint/import-rules.js): no import cycles, and the layers point one way.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import imports from './lint/import-rules.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -24,6 +26,15 @@ export default tseslint.config(
         'error',
         { patterns: [{ regex: '^@temporalio/[^/]+/lib/', message: 'Import from the package entry point, not its internals.' }] },
       ],
+    },
+  },
+  {
+    // The pure rules (domain/) are the ground floor, the machines stand on them alone; workflows,
+    // activities, records, the API and the worker above (docs/layers-and-install.md).
+    plugins: { imports },
+    rules: {
+      'imports/no-cycle': 'error',
+      'imports/layers': ['error', { domain: ['domain'], machines: ['machines', 'domain'] }],
     },
   },
   {

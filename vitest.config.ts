@@ -10,6 +10,7 @@ const unit = [
   'test/temporal/**/*.test.ts',
   'test/api/**/*.test.ts',
   'test/docs/**/*.test.ts',
+  'test/records/**/*.test.ts',
 ];
 
 /** The pure test files that read the clock, themselves or through a test/support module: run again at each hard day. */

@@ -6,7 +6,7 @@ import { escalationTargets } from '../domain/ladder.js';
 import type { PartyRef } from '../domain/parties.js';
 import { RegistryLookupError } from '../domain/registry/registry.js';
 import type { PrepareResult } from '../workflows/prepared.js';
-import type { Recipient } from '../workflows/types.js';
+import type { Recipient } from '../domain/procedure-view.js';
 import { MachineDefinitionError } from '../machines/deadline-requests.js';
 import { procedureOf } from '../machines/index.js';
 import type { ActivityDeps } from './deps.js';

@@ -15,7 +15,7 @@ import type { Registry } from '../domain/registry/registry.js';
 import { deadlineRequests } from '../machines/deadline-requests.js';
 import { machineInput, type ProcedureDefinition } from '../machines/procedure.js';
 import { noticeKey, type PrepareResult } from '../workflows/prepared.js';
-import type { Recipient } from '../workflows/types.js';
+import type { Recipient } from '../domain/procedure-view.js';
 
 export interface PrepareDeps {
   registry: Registry;

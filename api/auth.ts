@@ -5,7 +5,7 @@ import { secretFromFile } from '../activities/deps.js';
 import type { Config } from '../activities/config.js';
 import { isDemoRegistryVersion, type Registry } from '../domain/registry/registry.js';
 import { RoleSchema, type PartyRef, type Role } from '../domain/parties.js';
-import type { Actor } from '../workflows/types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 /**
  * Who calls: a person (the token's `sub` and `name`) acting for a party of the registry
@@ -29,6 +29,16 @@ export class AuthError extends Error {
     readonly zh?: string,
   ) {
     super(message);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller of a valid bearer token or session cookie, set before anything else runs (api/server.ts). */
+    caller?: Caller;
+    authError?: AuthError;
+    /** The caller, or the refusal (401) saying why there is none: a request decorator (api/server.ts) every route calls. */
+    authenticate(): Promise<Caller>;
   }
 }
 

@@ -12,7 +12,7 @@ import { createEvents, type DateArray, type EventAttributes } from 'ics';
 import { procedureOf } from '../machines/index.js';
 import { beijingTime } from '../domain/labels.zh.js';
 import { basisText } from '../domain/citation.js';
-import type { DeadlineRecord } from '../workflows/types.js';
+import type { DeadlineRecord } from '../domain/procedure-view.js';
 import type { OpenProcedure } from '../records/calendar-subscriptions.js';
 import { caseHeadline } from './case-headlines.js';
 

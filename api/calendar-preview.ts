@@ -13,7 +13,7 @@ import type { Deadline } from '../domain/deadline/types.js';
 import { dueText } from '../domain/due-text.js';
 import { procedureOf } from '../machines/index.js';
 import { viewQuery } from '../workflows/messages.js';
-import type { ProcedureView } from '../workflows/types.js';
+import type { ProcedureView } from '../domain/procedure-view.js';
 import { caseHeadline } from './case-headlines.js';
 
 export interface CalendarMove {

@@ -12,7 +12,8 @@ import { attributePairs } from '../workflows/attribute-pairs.js';
 import { preparedFirstState } from '../workflows/first-state.js';
 import type { PrepareResult } from '../workflows/prepared.js';
 import { view } from '../workflows/run-view.js';
-import type { Actor, ProcedureView, StartSealedFor } from '../workflows/types.js';
+import type { StartSealedFor } from '../workflows/types.js';
+import type { Actor, ProcedureView } from '../domain/procedure-view.js';
 
 export interface PreparedStart {
   prepared: PrepareResult;

@@ -12,16 +12,15 @@ import type { Config } from '../activities/config.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventUpdate, readyUpdate, viewQuery } from '../workflows/messages.js';
 import type {
-  Actor,
   EventRejection,
   EventRequest,
   EventResult,
   ProcedureInput,
-  ProcedureView,
   ProcedureWorkflow,
   RecomputeRequest,
   StartRequest,
 } from '../workflows/types.js';
+import type { Actor, ProcedureView } from '../domain/procedure-view.js';
 import { PROCEDURES, type ProcedureKind } from '../machines/index.js';
 import { SA } from '../workflows/search-attributes.js';
 import type { PreparedStart } from './prepare-start.js';

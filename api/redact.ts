@@ -1,4 +1,4 @@
-import type { ProcedureView } from '../workflows/types.js';
+import type { ProcedureView } from '../domain/procedure-view.js';
 import type { Caller } from './auth.js';
 
 /** Shown instead of another receiver's delivery error. */

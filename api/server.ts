@@ -93,14 +93,6 @@ export interface ApiDeps {
   metricsPort?: number;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The caller of a valid bearer token or session cookie, set before anything else runs. */
-    caller?: Caller;
-    authError?: AuthError;
-  }
-}
-
 /**
  * The routes anyone may call; every other route needs a valid token, checked before the body
  * is read or validated (an unauthenticated request gets 401, never a schema error).
@@ -126,8 +118,6 @@ const CSP =
 /** Swagger UI sets inline styles. */
 const DOCS_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-export type Authenticate = (req: FastifyRequest) => Promise<Caller>;
 
 /**
  * Every route answers through a declared shape: its errors as problem details, and a documented
@@ -273,10 +263,11 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => problem(reply, 404, 'Not found', `no route ${req.method} ${req.url.split('?')[0]}`));
 
-  const auth: Authenticate = async (req) => {
-    if (req.caller) return req.caller;
-    throw req.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
-  };
+  // Routes take the caller from the request (api/auth.ts declares it), never from the server's scope.
+  app.decorateRequest('authenticate', async function (this: FastifyRequest) {
+    if (this.caller) return this.caller;
+    throw this.authError ?? new AuthError(401, 'missing bearer token (Authorization: Bearer <token>)');
+  });
 
   // Public, so its answer is kept a second: a flood of /healthz costs Temporal two calls a second, not two a request.
   let healthCached: { at: number; answer: ReturnType<typeof checkHealth> } | undefined;
@@ -325,7 +316,6 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       registry: deps.registry,
       calendar: deps.calendar,
       prepare: { registry: deps.registry, policy: deps.policy, calendar: deps.calendar, email: !!deps.email },
-      authenticate: auth,
       deny,
       applied: (id) => running.forget(id),
       records: deps.records,
@@ -336,18 +326,17 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
       quota: new StartQuota(deps.policy, () => board.open(), deps.records.pool),
     }),
   );
-  await app.register(registryRoutes(deps.registry, auth));
+  await app.register(registryRoutes(deps.registry));
   // The history and statistics read the case file alone (SPEC §4a).
-  if (deps.records) await app.register(historyRoutes(deps.records, deps.registry, auth));
+  if (deps.records) await app.register(historyRoutes(deps.records, deps.registry));
   await app.register(deadlineRoutes(deps.calendar));
-  await app.register(dashboardRoutes(board, auth, headlines, running));
+  await app.register(dashboardRoutes(board, headlines, running));
   await app.register(
     workbenchRoutes({
       client: deps.client,
       board,
       running,
       calendar: deps.calendar,
-      authenticate: auth,
       registry: deps.registry,
       headlines,
     }),
@@ -364,10 +353,10 @@ export async function buildServer(deps: ApiDeps): Promise<FastifyInstance> {
     }),
   );
   if (deps.records) {
-    await app.register(inboxRoutes(deps.records, auth));
-    await app.register(calendarRoutes(deps.records, deps.registry, auth));
+    await app.register(inboxRoutes(deps.records));
+    await app.register(calendarRoutes(deps.records, deps.registry));
   }
-  await app.register(adminRoutes({ client: deps.client, calendar: deps.calendar, authenticate: auth }));
-  await app.register(codecRoutes(deps.codec, auth, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
+  await app.register(adminRoutes({ client: deps.client, calendar: deps.calendar }));
+  await app.register(codecRoutes(deps.codec, deps.uiOrigin ?? 'http://127.0.0.1:8233'));
   return app;
 }

@@ -87,13 +87,12 @@ let who = 0;
 const app = Fastify();
 app.setValidatorCompiler(validatorCompiler);
 app.setSerializerCompiler(serializerCompiler);
-await app.register(
-  historyRoutes(store, registry, async () => ({
-    party: callers[who++ % callers.length]!,
-    person: { sub: 'bench', name: '压测' },
-    roles: [],
-  })),
-);
+app.decorateRequest('authenticate', async () => ({
+  party: callers[who++ % callers.length]!,
+  person: { sub: 'bench', name: '压测' },
+  roles: [],
+}));
+await app.register(historyRoutes(store, registry));
 const get = async (url: string) => {
   const r = await app.inject({ method: 'GET', url });
   if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);

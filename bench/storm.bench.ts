@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import demo from '../domain/registry/demo-registry.json' with { type: 'json' };
 import { verifyWebhook } from '../activities/webhook-verify.js';
 import { SA } from '../workflows/search-attributes.js';
-import type { ProcedureView } from '../workflows/types.js';
+import type { ProcedureView } from '../domain/procedure-view.js';
 import { historyActivities } from '../temporal/history-activities.js';
 import { benchStack, logger, mergeResults, round, seed, sleep, TASK_QUEUE, waitCount } from './harness.js';
 import { percentile, runConcurrent } from './stats.js';

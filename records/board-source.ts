@@ -5,7 +5,7 @@
  * the run, so they stay on the board from the record, flagged 异常.
  */
 import type { RecordStore } from './store.js';
-import type { DeadlineRecord, ProcedureView } from '../workflows/types.js';
+import type { DeadlineRecord, ProcedureView } from '../domain/procedure-view.js';
 
 export interface OrphanedProcedure {
   id: string;

@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { Reader } from './inbox.js';
 import { inTransaction } from './transaction.js';
-import type { DeadlineRecord } from '../workflows/types.js';
+import type { DeadlineRecord } from '../domain/procedure-view.js';
 
 /** What a feed URL carries: `<id>.<secret>` (the id finds the row, the secret proves the URL). */
 const TOKEN = /^([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/;

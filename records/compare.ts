@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { PROCEDURES } from '../machines/index.js';
 import { viewQuery } from '../workflows/messages.js';
 import { SA } from '../workflows/search-attributes.js';
-import type { AuditEntry } from '../workflows/types.js';
+import type { AuditEntry } from '../domain/procedure-view.js';
 import { canonical } from './chain.js';
 import type { Finding } from './verify.js';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { InboxEntry } from '../workflows/types.js';
+import type { InboxEntry } from '../domain/procedure-view.js';
 
 /** An inbox entry's id in a message id: 16 hex digits of its SHA-256 (entry ids can be long; a URL path segment should not). */
 const entryDigest = (entryId: string) => createHash('sha256').update(entryId).digest('hex').slice(0, 16);

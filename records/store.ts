@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { regionPrefixes, type PartyRef } from '../domain/parties.js';
-import type { AuditEntry, DeadlineRecord, ProcedureView } from '../workflows/types.js';
+import type { AuditEntry, DeadlineRecord, ProcedureView } from '../domain/procedure-view.js';
 import { canonical, entryHash, headMac, viewHash } from './chain.js';
 import type { RecordKeys } from './keys.js';
 import { migrate } from './migrate.js';

@@ -1,5 +1,5 @@
 import { HOUR_MS } from '../domain/time.js';
-import type { DeadlineRecord } from './types.js';
+import type { DeadlineRecord } from '../domain/procedure-view.js';
 
 /**
  * The timers of one deadline (SPEC §4): reminders at the policy's points of the period, a

@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { jurisdictionPrefix, regionPrefixes, type PartyRef } from '../domain/parties.js';
 import { stateMetaOf, stateValueOf } from '../machines/procedure.js';
 import { SA } from './search-attributes.js';
-import type { DeadlineRecord } from './types.js';
+import type { DeadlineRecord } from '../domain/procedure-view.js';
 
 type DeadlineFacts = Pick<DeadlineRecord, 'status' | 'dueAt' | 'rule' | 'provisional' | 'dueFired' | 'dueSoonDone'>;
 

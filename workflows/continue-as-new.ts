@@ -14,21 +14,9 @@
  *   51,200 events / 50 MB.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { result, type AppliedUpdate, type Run } from './state.js';
+import type { AppliedUpdate } from './driver-state.js';
+import { result, type Run, type RunLimits } from './state.js';
 import type { EventResult } from './types.js';
-
-export interface RunLimits {
-  maxUpdates: number;
-  maxHistoryEvents: number;
-  maxHistoryBytes: number;
-  minEvents: number;
-  /**
-   * Applied event Updates remembered across runs (Temporal dedupes an Update id within a run
-   * only): more than a run's worth, so a client retrying with the same id after a
-   * continue-as-new gets the first answer.
-   */
-  appliedKept: number;
-}
 
 /** The limits every procedure runs under; a test bundle may pass smaller ones to the driver. */
 export const RUN_LIMITS: RunLimits = {

@@ -7,7 +7,7 @@ import type { PartyRef } from '../domain/parties.js';
 import type { Deadline } from '../domain/deadline/types.js';
 import type { DeadlineRequest } from '../machines/deadline-requests.js';
 import { record, stateName, SYSTEM, type RunView } from './run-view.js';
-import type { DeadlineRecord } from './types.js';
+import type { DeadlineRecord } from '../domain/procedure-view.js';
 
 /** The record of a step's deadline as computed (at `nowMs`): counted in the run's current state, no alarm done yet. */
 export function newDeadlineRecord(

@@ -15,7 +15,7 @@ import { calendarOf } from './calendars.js';
 import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
 import { LATE_ENTRY_ZH } from '../domain/labels.zh.js';
 import { acts, ctx, live, nowIso, record, SYSTEM, type Run } from './state.js';
-import type { Actor } from './types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 /** The deadline engine, through its activity unless the deadline is already computed (the preparation's, the start's calendar's). */
 async function compute(run: Run, period: PeriodRequest, options: ComputeOptions, precomputed?: Deadline) {

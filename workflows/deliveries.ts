@@ -13,7 +13,7 @@ import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
 import type { PartyRef } from '../domain/parties.js';
-import type { Delivery, InboxEntry, Recipient } from './types.js';
+import type { Delivery, InboxEntry, Recipient } from '../domain/procedure-view.js';
 
 /**
  * The machine's notifications: `by` names who acted so that they go out (“广东省国家保密局

@@ -8,7 +8,7 @@ import { OCCURRED_AT_ZH, REJECTIONS_ZH, START_FACT_LABELS, START_FACT_ZH } from 
 import type { PartyRef, Role } from '../domain/parties.js';
 import { dayOf, isDate, parseInstant, shanghaiDateOf, shanghaiDayOfMs } from '../domain/time.js';
 import type { EventSpec } from '../machines/procedure.js';
-import type { Actor } from './types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 export interface FieldError {
   field: string;

@@ -42,7 +42,8 @@ import {
   withLock,
   type Run,
 } from './state.js';
-import type { Actor, EventRejection, EventRequest, EventResult, SealedFor } from './types.js';
+import type { EventRejection, EventRequest, EventResult, SealedFor } from './types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 /** The event as the machine sees it: payload plus actor, instants (the fact's, the entry's) and running deadlines. */
 export function machineEvent(

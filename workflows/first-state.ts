@@ -14,7 +14,7 @@ import { actorLabel } from './event-checks.js';
 import { notices, postNotice, type Effect } from './notices.js';
 import { noticeKey, type PrepareResult } from './prepared.js';
 import { ctx, record, stateLabel, stateName, type RunView } from './run-view.js';
-import type { Actor } from './types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 /** The edition of the rules of a start the API prepared before edition 3 (machines/procedure.ts CURRENT_EDITION; workflows/driver.ts). */
 export const PREPARED_EDITION = 2;

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, EventRequest, EventResult, ProcedureView, RecomputeRequest } from './types.js';
+import type { EventRequest, EventResult, RecomputeRequest } from './types.js';
+import type { Actor, ProcedureView } from '../domain/procedure-view.js';
 
 /** An event of the procedure, validated against the current state before it is accepted. */
 export const eventUpdate = defineUpdate<EventResult, [EventRequest]>('event');

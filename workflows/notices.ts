@@ -5,7 +5,7 @@
  */
 import type { PartyRef } from '../domain/parties.js';
 import { ctx, record, SYSTEM, type RunView } from './run-view.js';
-import type { InboxEntry, Recipient } from './types.js';
+import type { InboxEntry, Recipient } from '../domain/procedure-view.js';
 
 export type Effect = { type: string; params?: unknown };
 export interface Notice {

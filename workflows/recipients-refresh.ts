@@ -8,7 +8,7 @@
 import type { PartyRef } from '../domain/parties.js';
 import { ctx, record } from './run-view.js';
 import { acts, type Run } from './state.js';
-import type { Actor } from './types.js';
+import type { Actor } from '../domain/procedure-view.js';
 
 /** Every party the procedure names: those resolved at the start and those its machine added since. */
 function partiesOf(run: Run): PartyRef[] {

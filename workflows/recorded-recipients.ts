@@ -8,7 +8,7 @@ import { proxySinks, type Sinks } from '@temporalio/workflow';
 import type { NotifyRequest } from '../activities/index.js';
 import { recordedContact } from './deliveries.js';
 import type { Run } from './state.js';
-import type { Recipient } from './types.js';
+import type { Recipient } from '../domain/procedure-view.js';
 
 export interface AlarmSinks extends Sinks {
   alarms: {

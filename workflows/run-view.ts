@@ -5,12 +5,29 @@
  */
 import type { PartyRef } from '../domain/parties.js';
 import { ROLE_LABELS } from '../domain/labels.zh.js';
-import { activePaths, handledEvents, requiredRole, sendersOf, stateMetaOf, stateValueOf } from '../machines/procedure.js';
-import type { Run } from './state.js';
-import type { Actor, AuditEntry, DeadlineRecord, EventResult, ProcedureView } from './types.js';
+import type { Actor, AuditEntry, DeadlineRecord, ProcedureView } from '../domain/procedure-view.js';
+import {
+  activePaths,
+  handledEvents,
+  requiredRole,
+  sendersOf,
+  stateMetaOf,
+  stateValueOf,
+  type ProcedureDefinition,
+  type ProcedureSnapshot,
+} from '../machines/procedure.js';
+import type { DriverState } from './driver-state.js';
+import type { EventResult } from './types.js';
 
-/** What a run's state is made of, without what only a running workflow has (activities, lock …). */
-export type RunView = Pick<Run, 'def' | 'id' | 's' | 'snapshot'>;
+/** What a run's state is made of, without what only a running workflow has (activities, lock …: state.ts Run). */
+export interface RunView {
+  def: ProcedureDefinition;
+  /** The workflow id: the procedure's id in every run. */
+  id: string;
+  s: DriverState;
+  /** The live form of `s.machine`; replaced together with it (setSnapshot). */
+  snapshot: ProcedureSnapshot;
+}
 
 export const SYSTEM: Actor = { id: 'system', name: '系统' };
 

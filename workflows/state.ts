@@ -1,17 +1,17 @@
 /**
- * The driver's state as one plain value (STYLE.md "Long-lived workflows — state as one value"):
- * everything a procedure needs to go on is in `DriverState`, which continue-as-new carries to
- * the next run unchanged. `Run` adds what lives only as long as one run: the live machine
- * snapshot (derived from the persisted one), the activity proxies, deliveries in flight, the lock.
+ * A run over the driver's state: everything a procedure needs to go on is in `DriverState`
+ * (driver-state.ts), which continue-as-new carries to the next run unchanged. `Run` adds what lives
+ * only as long as one run: the live machine snapshot (derived from the persisted one), the
+ * activity proxies, deliveries in flight, the lock.
  */
 import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { createActor, type Snapshot } from 'xstate';
-import type { PartyRef } from '../domain/parties.js';
-import type { Activities, PrepareResult } from '../activities/index.js';
+import { createActor } from 'xstate';
+import type { Activities } from '../activities/index.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js';
 import type { ProcedureDefinition, ProcedureSnapshot } from '../machines/procedure.js';
-import type { Actor, AuditEntry, DeadlineRecord, EventRejection, InboxEntry } from './types.js';
-import type { RunLimits } from './continue-as-new.js';
+import type { DriverState } from './driver-state.js';
+import type { RunView } from './run-view.js';
+import type { EventRejection } from './types.js';
 import type { AppendRequest, AppendResult } from '../records/store.js';
 import type { Json } from '../domain/view-patch.js';
 
@@ -30,47 +30,7 @@ export {
   stateLabel,
   stateName,
   view,
-  type RunView,
 } from './run-view.js';
-
-/** An event Update applied, by its hashed id: a repeat in a later run is answered with this, not applied again. */
-export interface AppliedUpdate {
-  id: string;
-  /** The audit entry the event made. */
-  seq: number;
-}
-
-export interface DriverState {
-  /** The machine's persisted snapshot (XState `getPersistedSnapshot`). */
-  machine: Snapshot<unknown>;
-  /** The party that started the procedure: the only one the ready Update answers. */
-  starter: Actor;
-  /** What the preparation resolved at the start (parties, route, local policy, channels, registry version). */
-  prepared: Omit<PrepareResult, 'initialDeadlines' | 'initialRecipients'>;
-  /** The edition of the rules the procedure started under (machines/procedure.ts CURRENT_EDITION). */
-  edition: number;
-  deadlines: DeadlineRecord[];
-  audit: AuditEntry[];
-  inbox: InboxEntry[];
-  calendarVersion?: string;
-  /** Bumped on every change; wakes the timer loop. */
-  version: number;
-  deliveryFailures: number;
-  /** Who was last responsible: a closed procedure counts under that tier. */
-  lastResponsible?: PartyRef;
-  /** The deadline whose passing is being told to the machine: if its step ends now, it lapsed. */
-  lapsing?: string;
-  /** Events applied per type, for the caps (EventSpec.max). */
-  eventCounts: Record<string, number>;
-  /** The most recent event Updates applied, oldest first (continue-as-new.ts APPLIED_KEPT). */
-  applied: AppliedUpdate[];
-  /** The run of this procedure: 1 for the first, +1 at each continue-as-new. */
-  run: number;
-  /** The audit entries the record store holds (workflows/recorder.ts); absent before it existed. */
-  recordedSeq?: number;
-  /** The latest applied event Update (by its entry's seq) whose hash the record store holds. */
-  recordedUpdateSeq?: number;
-}
 
 /** A delivery queued for this activation's `deliverAll`, and what to do with its outcome (undefined: the activity failed). */
 export interface QueuedDelivery {
@@ -78,13 +38,7 @@ export interface QueuedDelivery {
   settle: (outcome: DeliveryOutcome | undefined) => void;
 }
 
-export interface Run {
-  def: ProcedureDefinition;
-  /** The workflow id: the procedure's id in every run. */
-  id: string;
-  s: DriverState;
-  /** The live form of `s.machine`; replaced together with it (setSnapshot). */
-  snapshot: ProcedureSnapshot;
+export interface Run extends RunView {
   delivery: Activities;
   /** After a batched attempt worth retrying: the policy's attempts less the one made (none when the policy allows one). */
   redelivery?: Activities;
@@ -108,7 +62,7 @@ export interface Run {
   continuing: boolean;
   /** The history size when this run began (its first event holds the carried state). */
   startSize: number;
-  /** When this run continues-as-new (continue-as-new.ts). */
+  /** When this run continues-as-new (continue-as-new.ts RUN_LIMITS). */
   limits: RunLimits;
   /**
    * Patch `lean-pass`, taken once at the run's start (issue 28): every earlier technical patch holds
@@ -172,6 +126,19 @@ export const localBatch = proxyLocalActivities<Activities>({
 
 export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
+
+export interface RunLimits {
+  maxUpdates: number;
+  maxHistoryEvents: number;
+  maxHistoryBytes: number;
+  minEvents: number;
+  /**
+   * Applied event Updates remembered across runs (Temporal dedupes an Update id within a run
+   * only): more than a run's worth, so a client retrying with the same id after a
+   * continue-as-new gets the first answer.
+   */
+  appliedKept: number;
+}
 
 /** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
 export function openRun(

@@ -12,7 +12,7 @@ import { post } from './deliveries.js';
 import { noteLateness, recordedRecipients } from './recorded-recipients.js';
 import { apply, machineEvent } from './events.js';
 import { acts, closed, ctx, nowIso, record, SYSTEM, withLock, type Run } from './state.js';
-import type { DeadlineRecord, Recipient } from './types.js';
+import type { DeadlineRecord, Recipient } from '../domain/procedure-view.js';
 
 /**
  * The machine may react to a deadline passing (e.g. 未予处理, a sanction proposal). In a storm pass

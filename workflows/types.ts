@@ -1,16 +1,6 @@
-/** What the driver exchanges with clients: start request, events, the procedure view. */
-import type { Deadline } from '../domain/deadline/types.js';
-import type { PartyRef, Role } from '../domain/parties.js';
-import type { Policy } from '../domain/policy.js';
-import type { DriverState } from './state.js';
-
-/** Who sends an event: the party (organ or authority) and, where known, the person acting for it. */
-export interface Actor {
-  id: string;
-  name?: string;
-  person?: { sub: string; name: string };
-  roles?: Role[];
-}
+/** What the driver exchanges with clients: start request, events and their answers (the view: domain/procedure-view.ts). */
+import type { Actor, DeadlineRecord, ProcedureView } from '../domain/procedure-view.js';
+import type { DriverState } from './driver-state.js';
 
 export interface StartRequest {
   input: unknown;
@@ -37,7 +27,7 @@ export interface StartSealedFor {
   at: string;
 }
 
-/** A run continued-as-new: the state the previous run carried (workflows/state.ts). */
+/** A run continued-as-new: the state the previous run carried (workflows/driver-state.ts). */
 export interface ContinuedRequest {
   continued: DriverState;
 }
@@ -69,121 +59,6 @@ export interface RecomputeRequest {
   actor: Actor;
   reason: string;
   sealedFor: SealedFor;
-}
-
-/** 'lapsed': the step ended because its period ran out (e.g. 未予处理), not because it was done. */
-export type DeadlineRecordStatus = 'running' | 'suspended' | 'met' | 'met_late' | 'lapsed' | 'superseded';
-
-export interface DeadlineRecord extends Deadline {
-  key: string;
-  specId: string;
-  /** The declaring state node (and instance): a parallel region's step is matched by it. */
-  slot: string;
-  label: string;
-  state: string;
-  responsible: PartyRef;
-  /** The period comes from local policy (本地策略), not the statute. */
-  policy: boolean;
-  /** A duty (reminded and escalated when it passes), or a date that ends a period. */
-  obligation: boolean;
-  status: DeadlineRecordStatus;
-  computedAt: string;
-  metAt?: string;
-  /** Fingerprint of the inputs it was computed from. */
-  inputs: string;
-  /** Reminder keys already fired or skipped as past. */
-  remindersDone: string[];
-  dueSoonDone: boolean;
-  dueFired: boolean;
-  overdueCount: number;
-  /** The last rung of the escalation ladder reached (SPEC §1). */
-  escalationRung: number;
-  /**
-   * Edition 4 (SPEC §3.7): met by a fact dated before the deadline but entered after it passed, on the
-   * sender's word: 逾期录入、待确认 until another party of the procedure confirms the instant.
-   */
-  lateEntry?: { enteredAt: string; confirmed: boolean; confirmedAt?: string; confirmedBy?: string };
-}
-
-export type AuditKind =
-  | 'started'
-  | 'event'
-  | 'deadline-set'
-  | 'deadline-met'
-  | 'deadline-recomputed'
-  | 'recipients-refreshed'
-  | 'reminder'
-  | 'escalation'
-  | 'notification'
-  | 'delivery-failed'
-  | 'closed';
-
-export interface AuditEntry {
-  seq: number;
-  /** The entry instant: when the system recorded it. */
-  at: string;
-  /** When the fact really happened, if the sender said so (SPEC §2). */
-  occurredAt?: string;
-  kind: AuditKind;
-  actor: Actor;
-  /** The person and the party acting: "广东省国家保密局 张某（负责人）". */
-  by?: string;
-  summary: string;
-  basis?: string;
-  event?: { type: string; payload: Record<string, unknown> };
-  from?: string;
-  to?: string;
-  deadlineKey?: string;
-}
-
-export interface Recipient {
-  party: PartyRef;
-  contact: { name: string; email?: string; webhook?: string };
-  role: string;
-}
-
-/** One message on one channel to one recipient (SPEC §4). */
-export interface Delivery {
-  channel: 'webhook' | 'email';
-  to: string;
-  status: 'pending' | 'delivered' | 'failed';
-  at?: string;
-  error?: string;
-}
-
-/** The dashboard inbox: every notification, reminder and escalation, with its deliveries. */
-export interface InboxEntry {
-  id: string;
-  at: string;
-  kind: 'notification' | 'reminder' | 'escalation';
-  subject: string;
-  recipients: Recipient[];
-  basis?: string;
-  deadlineKey?: string;
-  /** Who acted so that a notification went out (“广东省国家保密局 张某（负责人）”); none for the system's reminders. */
-  by?: string;
-  deliveries: Delivery[];
-}
-
-export interface ProcedureView {
-  id: string;
-  kind: string;
-  label: string;
-  basis: string;
-  state: string;
-  stateLabel: string;
-  /** Every active leaf state (several in a parallel state). */
-  activeStates: string[];
-  closed: boolean;
-  context: Record<string, unknown>;
-  responsible?: PartyRef;
-  deadlines: DeadlineRecord[];
-  allowedEvents: Array<{ type: string; label: string; by: string[] }>;
-  audit: AuditEntry[];
-  inbox: InboxEntry[];
-  /** The local policy fixed for this procedure at its start (absent while preparing). */
-  policy?: Policy;
-  versions: { calendar?: string; registry?: string };
 }
 
 export interface EventResult {

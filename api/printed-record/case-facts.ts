@@ -5,7 +5,7 @@
  */
 import { FIELD_LABELS, OPTION_LABELS } from '../../domain/form-labels.zh.js';
 import { beijingTime } from '../../domain/labels.zh.js';
-import type { AuditEntry, ProcedureView } from '../../workflows/types.js';
+import type { AuditEntry, ProcedureView } from '../../domain/procedure-view.js';
 import { FORMS } from '../routes/workbench.js';
 
 interface JsonSchema {

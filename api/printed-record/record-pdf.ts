@@ -14,7 +14,7 @@ import { basisText } from '../../domain/citation.js';
 import { explainDeadline, makeupDaysCounted } from '../../domain/deadline/explain.js';
 import { AUDIT_KIND_LABELS, beijingTime, LOCAL_POLICY_LABEL, textInWords } from '../../domain/labels.zh.js';
 import type { RecordedProcedure } from '../../records/store.js';
-import type { DeadlineRecord, ProcedureView } from '../../workflows/types.js';
+import type { DeadlineRecord, ProcedureView } from '../../domain/procedure-view.js';
 import { dueText } from '../../domain/due-text.js';
 import type { CaseHeadline } from '../case-headlines.js';
 import { caseFacts } from './case-facts.js';

@@ -6,7 +6,6 @@ import { ROLE_LABELS } from '../../domain/labels.zh.js';
 import { previewCalendarMoves } from '../calendar-preview.js';
 import { ApiError } from '../problem.js';
 import { scopeQuery } from '../scope.js';
-import type { Authenticate } from '../server.js';
 
 const MoveSchema = z.object({
   procedureId: z.string(),
@@ -30,7 +29,7 @@ const PreviewSchema = z.object({ calendarVersion: z.string(), moves: z.array(Mov
  * its jurisdiction's cases, the national authority's every case.
  */
 export const adminRoutes =
-  (deps: { client: Client; calendar: () => WorkCalendar; authenticate: Authenticate }): FastifyPluginAsyncZod =>
+  (deps: { client: Client; calendar: () => WorkCalendar }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/admin/calendar-preview',
@@ -42,7 +41,7 @@ export const adminRoutes =
         },
       },
       async (req) => {
-        const caller = await deps.authenticate(req);
+        const caller = await req.authenticate();
         if (!caller.roles.includes('admin'))
           throw new ApiError(403, 'Forbidden', 'missing right: the calendar preview is for the admin role', {
             detailZh: `日历更新预览仅供${ROLE_LABELS.admin}使用。`,

@@ -5,7 +5,6 @@ import { CalendarSubscriptions, openProceduresOf } from '../../records/calendar-
 import type { RecordStore } from '../../records/store.js';
 import { calendarFeed } from '../calendar-feed.js';
 import { ApiError } from '../problem.js';
-import type { Authenticate } from '../server.js';
 import type { Caller } from '../auth.js';
 import { CalendarSubscriptionSchema } from '../response-schemas.js';
 
@@ -19,7 +18,7 @@ const readerOf = (c: Caller) => ({ party: c.party.id, sub: c.person.sub, name: c
  * feed itself, the person's party's open deadlines, built afresh from the record at each fetch.
  */
 export const calendarRoutes =
-  (records: RecordStore, registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (records: RecordStore, registry: Registry): FastifyPluginAsyncZod =>
   async (app) => {
     const subscriptions = new CalendarSubscriptions(records.pool);
     const tags = ['calendar'];
@@ -27,7 +26,7 @@ export const calendarRoutes =
       '/api/calendar/subscription',
       { schema: { response: { 200: CalendarSubscriptionSchema }, summary: '本人的日历订阅：是否有效、何时生成、最近一次被拉取', tags } },
       async (req) => {
-        const current = await subscriptions.current(readerOf(await authenticate(req)));
+        const current = await subscriptions.current(readerOf(await req.authenticate()));
         return current ? { active: true, ...current } : { active: false };
       },
     );
@@ -41,7 +40,7 @@ export const calendarRoutes =
         },
       },
       async (req, reply) => {
-        const token = await subscriptions.issue(readerOf(await authenticate(req)));
+        const token = await subscriptions.issue(readerOf(await req.authenticate()));
         const url = `${req.protocol}://${req.host}${CALENDAR_FEED_ROUTE.replace(':file', `${token}.ics`)}`;
         return reply.status(201).send({ active: true, createdAt: new Date().toISOString(), url });
       },
@@ -50,7 +49,7 @@ export const calendarRoutes =
       '/api/calendar/subscription',
       { schema: { response: { 200: CalendarSubscriptionSchema }, summary: '作废本人的日历订阅地址', tags } },
       async (req) => {
-        await subscriptions.revoke(readerOf(await authenticate(req)));
+        await subscriptions.revoke(readerOf(await req.authenticate()));
         return { active: false };
       },
     );

@@ -2,7 +2,6 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../problem.js';
-import type { Authenticate } from '../server.js';
 import { PayloadsSchema } from '../response-schemas.js';
 
 const JsonPayload = z.strictObject({
@@ -29,7 +28,7 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
  * workflow, and only the API and the worker may do it. CORS is open to `uiOrigin` only.
  */
 export const codecRoutes =
-  (codec: PayloadCodec, authenticate: Authenticate, uiOrigin: string): FastifyPluginAsyncZod =>
+  (codec: PayloadCodec, uiOrigin: string): FastifyPluginAsyncZod =>
   async (app) => {
     app.addHook('onRequest', async (req, reply) => {
       if (!req.url.startsWith('/codec/')) return;
@@ -50,7 +49,7 @@ export const codecRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         if (caller.party.type !== 'authority' || caller.party.tier !== 'national') {
           throw new ApiError(
             403,

@@ -9,7 +9,6 @@ import { TIERS, TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
 import type { DeadlineBoard } from '../board.js';
 import { ApiError } from '../problem.js';
-import type { Authenticate } from '../server.js';
 import { BoardPageSchema, MeSchema, OverviewSchema, StatechartSchema } from '../response-schemas.js';
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
@@ -50,7 +49,7 @@ const BoardQuery = z.strictObject({
 
 /** The supervisors' dashboard: the page itself, and the read endpoints it draws from. */
 export const dashboardRoutes =
-  (board: DeadlineBoard, authenticate: Authenticate, headlines: CaseHeadlines, running: RunningDeadlines): FastifyPluginAsyncZod =>
+  (board: DeadlineBoard, headlines: CaseHeadlines, running: RunningDeadlines): FastifyPluginAsyncZod =>
   async (app) => {
     const page = readFileSync(new URL('index.html', dir), 'utf8');
     const assets = new Map(Object.keys(ASSETS).map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]));
@@ -73,7 +72,7 @@ export const dashboardRoutes =
       '/api/me',
       { schema: { response: { 200: MeSchema }, summary: '当前身份：所代表的机关或部门、本人及其角色', tags: ['dashboard'] } },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         return { ...caller.party, person: caller.person, roles: caller.roles, label: actorLabel(actorOf(caller))! };
       },
     );
@@ -88,7 +87,7 @@ export const dashboardRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const overview = await board.overview(caller.party, Object.keys(PROCEDURES), TIERS);
         return { ...overview, labels: Object.fromEntries(Object.values(PROCEDURES).map((p) => [p.kind, p.label])) };
       },
@@ -105,7 +104,7 @@ export const dashboardRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const { pageSize, cursor, ...filters } = req.query;
         const page = await board.page(caller.party, filters, cursor ? Number(cursor) : 0, pageSize);
         // An overdue row names the step that is overdue (逐级报至… 已超期 3 小时): its earliest running deadline.

@@ -17,7 +17,6 @@ import { ApiError } from '../problem.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import { beijingText, filtersText, historyTable, ReportNames, STATISTICS_TABLES, statisticsTables } from '../report-tables.js';
 import { ExportFileSchema, HistoryPageSchema, StatisticsSchema } from '../response-schemas.js';
-import type { Authenticate } from '../server.js';
 import type { Caller } from '../auth.js';
 
 /** At most this many rows in one history export (本地策略): more asks for narrower filters. */
@@ -127,7 +126,7 @@ const disposition = (zh: string, ascii: string, format: 'csv' | 'xlsx') =>
 const outcomeText = (i: HistoryItem) => (i.closed ? i.stateLabel : `办理中：${i.stateLabel}`);
 
 export const historyRoutes =
-  (records: RecordStore, registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (records: RecordStore, registry: Registry): FastifyPluginAsyncZod =>
   async (app) => {
     const names = new ReportNames(registry);
 
@@ -142,7 +141,7 @@ export const historyRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const { pageSize, cursor, ...q } = req.query;
         return listHistory(records.pool, caller.party, historyFilters(q), { size: pageSize, ...(cursor ? { cursor } : {}) }).catch(
           badCursor,
@@ -161,7 +160,7 @@ export const historyRoutes =
         },
       },
       async (req, reply) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const { format, ...q } = req.query;
         const filters = historyFilters(q);
         const items: HistoryItem[] = [];
@@ -197,7 +196,7 @@ export const historyRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const s = await statistics(records.pool, caller.party, statisticsFilters(req.query));
         // Each article in the statute's words beside its citation.
         return {
@@ -226,7 +225,7 @@ export const historyRoutes =
         },
       },
       async (req, reply) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const { format, table, ...q } = req.query;
         if (format === 'csv' && !table)
           throw new ApiError(400, 'Bad request', `querystring.table: required for csv, one of ${STATISTICS_TABLES.join(', ')}`, {

@@ -7,7 +7,6 @@ import { listInbox, markRead, messageId, parseMessageId, unreadCount, type Inbox
 import type { RecordStore } from '../../records/store.js';
 import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
-import type { Authenticate } from '../server.js';
 import type { Caller } from '../auth.js';
 import { InboxPageSchema, InboxReadSchema, InboxUnreadSchema } from '../response-schemas.js';
 
@@ -52,7 +51,7 @@ function messageOut(m: InboxMessage) {
  * mail of the parties in it.
  */
 export const inboxRoutes =
-  (records: RecordStore, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (records: RecordStore): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/inbox',
@@ -65,7 +64,7 @@ export const inboxRoutes =
         },
       },
       async (req) => {
-        const who = readerOf(await authenticate(req));
+        const who = readerOf(await req.authenticate());
         let page;
         try {
           page = await listInbox(records.pool, who, {
@@ -86,7 +85,7 @@ export const inboxRoutes =
     app.get(
       '/api/inbox/unread',
       { schema: { response: { 200: InboxUnreadSchema }, summary: '收件箱中本人未读的消息数（工作台显示）', tags: ['inbox'] } },
-      async (req) => ({ unread: await unreadCount(records.pool, readerOf(await authenticate(req))) }),
+      async (req) => ({ unread: await unreadCount(records.pool, readerOf(await req.authenticate())) }),
     );
     app.post(
       '/api/inbox/:id/read',
@@ -94,7 +93,7 @@ export const inboxRoutes =
         schema: { params: MessageParams, response: { 200: InboxReadSchema }, summary: '将一条消息标为本人已读', tags: ['inbox'] },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         const target = parseMessageId(req.params.id);
         const readAt = target && (await markRead(records.pool, readerOf(caller), target.procedureId, target.digest));
         if (!readAt) throw NOT_FOUND(req.params.id);

@@ -8,14 +8,15 @@ import { PROCEDURES, procedureOf } from '../../machines/index.js';
 import type { ProcedureDefinition } from '../../machines/procedure.js';
 import { TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
-import { ROLE_LABELS, SIGN_OFF_NOTE, viewInWords } from '../../domain/labels.zh.js';
+import { ROLE_LABELS, SIGN_OFF_NOTE } from '../../domain/labels.zh.js';
+import { viewInWords } from '../../machines/in-words.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
 import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { actorLabel, checkStartFacts } from '../../workflows/event-checks.js';
 import { SA } from '../../workflows/search-attributes.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { actorOf, type Caller } from '../auth.js';
 import { redactView } from '../redact.js';
 import { recordPdf } from '../printed-record/record-pdf.js';
@@ -39,7 +40,6 @@ import { recordedParties, type RecordStore } from '../../records/store.js';
 import { listClosed } from '../../records/search.js';
 import { FINDING_LABELS } from '../../domain/record-findings.js';
 import { scopeOfAttributes, scopeOfPairs, type Scope, type ScopeCache } from '../scope-cache.js';
-import type { Authenticate } from '../server.js';
 import type { StartQuota } from '../start-quota.js';
 import type { PrepareDeps } from '../../activities/prepare.js';
 import { prepareAtApi } from '../prepare-start.js';
@@ -165,7 +165,6 @@ export interface ProcedureRouteDeps {
   registry: Registry;
   /** What the API prepares starts with (the worker's registry, policy, calendar and channels). */
   prepare: PrepareDeps;
-  authenticate: Authenticate;
   /** Records a refusal in the denial log, with the status answered (default 403). */
   deny: (caller: Caller, what: string, req?: FastifyRequest, status?: number) => void;
   /** An event was applied to the procedure (the workbench forgets what it cached of it). */
@@ -259,7 +258,7 @@ export const procedureRoutes =
         async (req, reply) => {
           let log = req.log.child({ kind: def.kind });
           try {
-            const caller = await deps.authenticate(req);
+            const caller = await req.authenticate();
             const starter = (req.body as Record<string, unknown>)[def.startedBy];
             if (starter !== caller.party.id) {
               deps.deny(caller, `start ${def.kind} for ${String(starter)}`, req);
@@ -407,7 +406,7 @@ export const procedureRoutes =
     );
 
     async function applyEvent(req: FastifyRequest, id: string, body: z.infer<typeof EventBody>, key: string | undefined) {
-      const caller = await deps.authenticate(req);
+      const caller = await req.authenticate();
       await visible(id, caller, req, 'event');
       const { type, occurredAt, ...payload } = body;
       try {
@@ -448,7 +447,7 @@ export const procedureRoutes =
         },
       },
       async (req) => {
-        const caller = await deps.authenticate(req);
+        const caller = await req.authenticate();
         const view = redactView(await visibleView(req.params.id, caller, req), caller);
         // 异常: what the check of the case file found (records/watch.ts), shown with the procedure.
         const anomaly = deps.records ? await deps.records.anomalyOf(view.id) : undefined;
@@ -488,7 +487,7 @@ export const procedureRoutes =
         },
       },
       async (req, reply) => {
-        const caller = await deps.authenticate(req);
+        const caller = await req.authenticate();
         const { id } = req.params;
         // The same scope as reading the procedure; one Temporal no longer holds is judged by its record.
         const live = await visible(id, caller, req, 'read');
@@ -523,7 +522,7 @@ export const procedureRoutes =
         },
       },
       async (req) => {
-        const caller = await deps.authenticate(req);
+        const caller = await req.authenticate();
         const q = req.query;
         const closedOnly = [
           q.closedAfter && 'closedAfter',

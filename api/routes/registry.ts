@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Registry } from '../../domain/registry/registry.js';
 import { authorityRef, organRef } from '../../domain/registry/registry.js';
 import { canSee } from '../scope.js';
-import type { Authenticate } from '../server.js';
 import { AuthoritiesSchema, OrgansSchema, RegionsSchema } from '../response-schemas.js';
 
 const OrgansQuery = z.strictObject({
@@ -23,13 +22,13 @@ const OrgansQuery = z.strictObject({
  * network operator the 公安机关 or 国家安全机关 it reports to (Law 34; Regs 39).
  */
 export const registryRoutes =
-  (registry: Registry, authenticate: Authenticate): FastifyPluginAsyncZod =>
+  (registry: Registry): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/registry/authorities',
       { schema: { response: { 200: AuthoritiesSchema }, summary: '保密行政管理部门', tags: ['registry'] } },
       async (req) => {
-        await authenticate(req);
+        await req.authenticate();
         return registry.data.authorities.map((a) => ({ ...authorityRef(a), head: a.head }));
       },
     );
@@ -43,7 +42,7 @@ export const registryRoutes =
         },
       },
       async (req) => {
-        await authenticate(req);
+        await req.authenticate();
         return registry.regions();
       },
     );
@@ -58,7 +57,7 @@ export const registryRoutes =
         },
       },
       async (req) => {
-        const caller = await authenticate(req);
+        const caller = await req.authenticate();
         if (req.query.view === 'directory')
           return registry.data.organs.map((o) => ({ id: o.id, name: o.name, type: 'organ' as const, organKind: o.kind }));
         const own = caller.party.type === 'organ' ? registry.organ(caller.party.id) : undefined;

@@ -16,7 +16,6 @@ import { SA } from '../../workflows/search-attributes.js';
 import type { DeadlineBoard, BoardItem, TimeLeft } from '../board.js';
 import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
-import type { Authenticate } from '../server.js';
 import { CalendarSchema, FormsSchema, WorkbenchSchema } from '../response-schemas.js';
 import type { Registry } from '../../domain/registry/registry.js';
 import { startableKinds } from '../../domain/standing.js';
@@ -209,7 +208,6 @@ export const workbenchRoutes =
     board: DeadlineBoard;
     running: RunningDeadlines;
     calendar: () => WorkCalendar;
-    authenticate: Authenticate;
     registry: Registry;
     headlines: CaseHeadlines;
   }): FastifyPluginAsyncZod =>
@@ -224,7 +222,7 @@ export const workbenchRoutes =
         },
       },
       async (req) => {
-        await deps.authenticate(req);
+        await req.authenticate();
         return { procedures: FORMS, fieldLabels: FIELD_LABELS, optionLabels: OPTION_LABELS, roleLabels: ROLE_LABELS };
       },
     );
@@ -240,7 +238,7 @@ export const workbenchRoutes =
         },
       },
       async (req) => {
-        await deps.authenticate(req);
+        await req.authenticate();
         const cal = deps.calendar();
         const first = dayOf(req.query.from);
         try {
@@ -280,7 +278,7 @@ export const workbenchRoutes =
         schema: { response: { 200: WorkbenchSchema }, summary: '工作台：我的待办（按期限排序）、我发起的、我辖区的', tags: ['workbench'] },
       },
       async (req) => {
-        const caller = await deps.authenticate(req);
+        const caller = await req.authenticate();
         const me = caller.party.id;
         const now = Date.now();
         const open = await deps.board.open();

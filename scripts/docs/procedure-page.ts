@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basisText } from '../../domain/citation.js';
-import { RULE_LABELS, ROLE_LABELS, stateNodes } from '../../domain/labels.zh.js';
+import { RULE_LABELS, ROLE_LABELS } from '../../domain/labels.zh.js';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy.js';
-import { machineBases } from '../../domain/labels.zh.js';
+import { machineBases, stateNodes } from '../../machines/in-words.zh.js';
 import { SIGN_OFF_EDITION, type DeadlineSpec, type EventSpec, type ProcedureDefinition } from '../../machines/procedure.js';
 import { articleText, citedArticles, STATUTE_TITLES, type Statute } from './law-articles.js';
 

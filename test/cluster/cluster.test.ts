@@ -17,7 +17,7 @@ import { startClusterSystem, type ClusterSystem } from '../../scripts/cluster-sy
 import { ROOT } from '../../scripts/temporal-binaries.js';
 import { codecFromEnv, sealedDataConverter } from '../../temporal/codec.js';
 import { temporalConfig } from '../../temporal/connection.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { freePort } from '../support/ports.js';
 import { clusterScenarios, LEAK_DUE_S } from './scenarios.js';
 import { openRecordStore } from '../../records/open.js';

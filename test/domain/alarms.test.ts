@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markAlarm, nextAlarm, skipPastReminders } from '../../workflows/alarms.js';
-import type { DeadlineRecord } from '../../workflows/types.js';
+import type { DeadlineRecord } from '../../domain/procedure-view.js';
 
 const H = 3_600_000;
 const record = (over: Partial<DeadlineRecord> = {}): DeadlineRecord =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { basisText, chineseNumeral, formatCitation } from '../../domain/citation.js';
-import { LEAK_CONSEQUENCES, LICENCE_GROUND_LABELS, machineBases } from '../../domain/labels.zh.js';
+import { LEAK_CONSEQUENCES, LICENCE_GROUND_LABELS } from '../../domain/labels.zh.js';
+import { machineBases } from '../../machines/in-words.zh.js';
 import { routeAppraisal, routeObjection, routeReferral, routeUnclearMatter } from '../../domain/routing.js';
 import { PROCEDURES } from '../../machines/index.js';
 

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AUDIT_KIND_LABELS,
-  beijingTime,
-  eventLabel,
-  notifyParams,
-  stateLabel,
-  stateNodes,
-  SUBJECTS,
-  subjectText,
-  textInWords,
-  viewInWords,
-} from '../../domain/labels.zh.js';
+import { AUDIT_KIND_LABELS, beijingTime, SUBJECTS, subjectText, textInWords } from '../../domain/labels.zh.js';
+import { eventLabel, notifyParams, stateLabel, stateNodes, viewInWords } from '../../machines/in-words.zh.js';
 import { PROCEDURES } from '../../machines/index.js';
 import { machineGraph } from '../../machines/graph.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 
 const HAN = /\p{Script=Han}/u;
 const CODE = /[A-Za-z]{2,}/;

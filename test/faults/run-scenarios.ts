@@ -1,7 +1,7 @@
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { sleepUntil } from '../support/temporal.js';
 import { SCENARIOS, START } from './scenarios.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { initialTransition } from 'xstate';
 import { loadDeps } from '../../activities/deps.js';
 import { prepareStart } from '../../activities/prepare.js';
-import { eventLabel, notifyParams, stateLabel } from '../../domain/labels.zh.js';
+import { eventLabel, notifyParams, stateLabel } from '../../machines/in-words.zh.js';
 import { appraisalParties } from '../../domain/resolve-parties.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
 import { machineGraph } from '../../machines/graph.js';

@@ -5,7 +5,7 @@ import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
 import { AesGcmCodec, sealedDataConverter } from '../../temporal/codec.js';
 import { failureConverter, payloadConverter } from '../../temporal/converters.js';
 import { eventUpdate, viewQuery } from '../../workflows/messages.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { leakInput, unclearMatterInput } from '../support/inputs.js';
 import proto from '@temporalio/proto'; // CommonJS: no named exports under Node's ESM loader

@@ -5,7 +5,7 @@ import { prepareAtApi } from '../../api/prepare-start.js';
 import { Registry } from '../../domain/registry/registry.js';
 import { PROCEDURES, type ProcedureKind } from '../../machines/index.js';
 import { viewQuery } from '../../workflows/messages.js';
-import type { Actor, DeadlineRecord, ProcedureView } from '../../workflows/types.js';
+import type { Actor, DeadlineRecord, ProcedureView } from '../../domain/procedure-view.js';
 import { demoRegistry } from '../support/demo.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { daysFromToday, today } from '../support/clock.js';

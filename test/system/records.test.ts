@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { viewQuery } from '../../workflows/messages.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { compareWithTemporal } from '../../records/compare.js';
 import { callAs, startStack, type Stack } from '../support/stack.js';
 import { leakInput } from '../support/inputs.js';

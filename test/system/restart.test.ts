@@ -9,7 +9,7 @@ import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { createWorker } from '../../worker/worker.js';
 import { viewQuery } from '../../workflows/messages.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import type { ProcedureKind } from '../../machines/index.js';
 import { freePort } from '../support/ports.js';
 import { recordOnceCaughtUp, testRecordStore } from '../support/records.js';

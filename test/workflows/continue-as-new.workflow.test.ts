@@ -4,10 +4,11 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { sendEvent, startProcedure } from '../../api/procedure-client.js';
 import { viewQuery } from '../../workflows/messages.js';
-import type { Actor } from '../../workflows/types.js';
+import type { Actor } from '../../domain/procedure-view.js';
 import { sleepUntil, timeSkippingEnv } from '../support/temporal.js';
 import { withTestBundle } from '../support/test-bundle.js';
-import { RUN_LIMITS, type RunLimits } from '../../workflows/continue-as-new.js';
+import { RUN_LIMITS } from '../../workflows/continue-as-new.js';
+import type { RunLimits } from '../../workflows/state.js';
 import { TEST_RUN_LIMITS } from '../support/uncapped-workflows.js';
 
 const organ = { id: 'org-th-office', name: '天河区某办公室' };

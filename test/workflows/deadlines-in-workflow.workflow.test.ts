@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calendarSource, loadDeps } from '../../activities/deps.js';
 import { workflowBundle } from '../../worker/worker.js';
-import type { ProcedureView } from '../../workflows/types.js';
+import type { ProcedureView } from '../../domain/procedure-view.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 
 const organ = { id: 'org-gz-bureau', name: '广州市某局' };

@@ -6,7 +6,8 @@ import { leakProcedure, LeakStartSchema } from '../../machines/leak.js';
 import { CURRENT_EDITION, machineInput } from '../../machines/procedure.js';
 import { RUN_LIMITS, appliedBefore, rememberApplied, updateHash } from '../../workflows/continue-as-new.js';
 import { continuingRejection, eventRejection } from '../../workflows/events.js';
-import { openRun, setSnapshot, view, type DriverState } from '../../workflows/state.js';
+import { openRun, setSnapshot, view } from '../../workflows/state.js';
+import type { DriverState } from '../../workflows/driver-state.js';
 import { demoRegistry as reg } from '../support/demo.js';
 
 const organ = { id: 'org-th-office', name: '天河区某办公室' };

@@ -4,7 +4,7 @@ import { loadDeps } from '../../activities/deps.js';
 import { describe, expect, it } from 'vitest';
 import { eventRejection, sendEvent, sendOperatorUpdate, startProcedure, waitReady } from '../../api/procedure-client.js';
 import { readyUpdate, recomputeDeadlinesUpdate, viewQuery } from '../../workflows/messages.js';
-import type { Actor, ProcedureView } from '../../workflows/types.js';
+import type { Actor, ProcedureView } from '../../domain/procedure-view.js';
 import { preparedLikeApi, TASK_QUEUE, withProcedureEnv } from '../support/procedure-env.js';
 import { serverNow, timeSkippingEnv } from '../support/temporal.js';
 import { withTestBundle } from '../support/test-bundle.js';

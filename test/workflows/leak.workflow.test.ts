@@ -4,7 +4,7 @@ import { loadDeps } from '../../activities/deps.js';
 import { PolicySchema } from '../../domain/policy.js';
 import { SA } from '../../workflows/search-attributes.js';
 import { sendEvent } from '../../api/procedure-client.js';
-import { viewInWords } from '../../domain/labels.zh.js';
+import { viewInWords } from '../../machines/in-words.zh.js';
 import { PROCEDURES } from '../../machines/index.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ in Guangzhou, with a superior organ

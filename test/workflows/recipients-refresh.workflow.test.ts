@@ -5,7 +5,8 @@ import demo from '../../domain/registry/demo-registry.json' with { type: 'json' 
 import { Registry } from '../../domain/registry/registry.js';
 import { refreshRecipientsUpdate } from '../../workflows/messages.js';
 import { sendOperatorUpdate } from '../../api/procedure-client.js';
-import type { Actor, EventRejection } from '../../workflows/types.js';
+import type { EventRejection } from '../../workflows/types.js';
+import type { Actor } from '../../domain/procedure-view.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 
 const organ = { id: 'org-th-office' };
