@@ -61,7 +61,10 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundlePath);
   const server = await startTemporal(temporal, dir, log);
-  const worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {
+  // BENCH_CPU_PROF=1, as in system.bench.ts: the worker's CPU profile, written into the bench's folder when it stops.
+  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`] : [];
+  if (profile.length) log(`worker CPU profiles in ${join(dir, 'cpu-prof')} (written when the worker stops)`);
+  const worker = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
     env: {
       ...process.env,
       BM_DATA_DIR: dir,
