@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import {
-  annualInspectionEvents,
-  annualInspectionMachine,
-  REVOCATION_GROUNDS,
-  type AnnualInspectionContext,
-} from '../../machines/annual-inspection.js';
+import { annualInspectionEvents, annualInspectionMachine, type AnnualInspectionContext } from '../../machines/annual-inspection.js';
+import { REVOCATION_GROUNDS } from '../../machines/annual-inspection-sanctions.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
 import { annualInspectionParties } from '../../domain/resolve-parties.js';
 import { escalationTargets } from '../../domain/ladder.js';
