@@ -27,6 +27,8 @@ export const REVOCATION_GROUNDS = [
 
 /** A decision on the proposal pending (the last made): its note starts from the proposal's reason. */
 const ON_PROPOSAL = { note: 'proposals.-1.reason' };
+/** The measures and the decisions on proposals are binding: signed by the authority's 负责人 from edition 6 (policy headSignOff, 本地策略). */
+const SIGNED = { sinceEdition: 6 } as const;
 
 export const sanctionEvents = {
   WARN: {
@@ -34,6 +36,7 @@ export const sanctionEvents = {
     by: ['authority'],
     basis: 'Regs 71 para 1; Law 60',
     fact: true,
+    signOff: SIGNED,
     schema: z.strictObject({
       measure: z.enum(['warning', 'criticism']).describe('warning 警告 · criticism 通报批评'),
       reason: shortText(),
@@ -65,10 +68,19 @@ export const sanctionEvents = {
     by: ['authority'],
     basis: 'Regs 71 para 2; Law 60',
     fact: true,
+    signOff: SIGNED,
     schema: z.strictObject({ until: DateSchema.describe('暂停期满日'), downgrade: z.boolean().describe('并降低资质等级') }),
   },
   // A decision on the pending proposal: its note starts from the proposal's ground and reason.
-  DOWNGRADE: { label: '降低资质等级', by: ['authority'], basis: 'Regs 71 para 2; Law 60', fact: true, schema: note, prefill: ON_PROPOSAL },
+  DOWNGRADE: {
+    label: '降低资质等级',
+    by: ['authority'],
+    basis: 'Regs 71 para 2; Law 60',
+    fact: true,
+    signOff: SIGNED,
+    schema: note,
+    prefill: ON_PROPOSAL,
+  },
   /**
    * A reading, not an article: Regs 71 para 2 and 3 say 并处 and Law 60 grades the measures by
    * 情节, neither provides for no measure. The deciding authority may find the ground not made out
@@ -79,6 +91,7 @@ export const sanctionEvents = {
     by: ['authority'],
     basis: '本地策略',
     fact: true,
+    signOff: SIGNED,
     schema: z.strictObject({
       disposition: z.enum(['no-penalty', 'otherwise']).describe('no-penalty 不予处罚 · otherwise 另作处理'),
       reason: shortText(),
@@ -102,7 +115,33 @@ export const sanctionEvents = {
     fact: true,
     schema: z.strictObject({ findings: shortText() }),
   },
-  REVOKE: { label: '吊销保密资质', by: ['authority'], basis: 'Regs 71 para 3; Law 60', fact: true, schema: note, prefill: ON_PROPOSAL },
+  REVOKE: {
+    label: '吊销保密资质',
+    by: ['authority'],
+    basis: 'Regs 71 para 3; Law 60',
+    fact: true,
+    signOff: SIGNED,
+    schema: note,
+    prefill: ON_PROPOSAL,
+  },
+  /**
+   * Regs 71 para 3(3) is the leak procedure's ground (a late report or late measures): the
+   * licensing authority decides it there, and its decision is recorded here too. No party sends
+   * it: the leak procedure's activity does (EventSpec.linkedFrom; workflows/linked.ts).
+   */
+  LEAK_LICENCE_DECISION: {
+    label: '泄密事件：颁发资质的保密行政管理部门就是否吊销保密资质作出决定',
+    by: [],
+    linkedFrom: 'leak',
+    basis: 'Regs 71 para 3(3)',
+    fact: true,
+    schema: z.strictObject({
+      licenceDecision: z.enum(['revoked', 'declined']).describe('决定：revoked 吊销保密资质 · declined 不予吊销保密资质（本地策略）'),
+      text: shortText().describe('吊销决定（文号、简述）或者不予吊销的理由'),
+      incidentRef: shortText(50).describe('泄密事件编号'),
+      decidedBy: shortText(100).describe('作出决定的保密行政管理部门'),
+    }),
+  },
 } satisfies ProcedureDefinition['events'];
 
 /** The states a ground the authority finds can be raised in, and where a declined proposal resumes. */
@@ -155,6 +194,8 @@ export interface SanctionContext {
   suspensionDays: number;
   proposals: Proposal[];
   sanctions: Sanction[];
+  /** Regs 71 para 3(3) (edition 6): revocations the licensing authority declined in a leak procedure (本地策略), with the leak procedure's id. */
+  declinedInLeak?: Array<{ procedure: string; incidentRef: string; on: string; by: string; reason: string }>;
 }
 
 export const decidedBy = (e: EventEnvelope): DecidedBy => ({ id: e.actor.id, ...(e.actor.name ? { name: e.actor.name } : {}) });
@@ -298,6 +339,31 @@ export const sanctionUpdates = {
       suspensionDays: dayOf(event.until) - dayOf(on),
       sanctions: [...context.sanctions, ...sanctions],
     };
+  },
+  /** Regs 71 para 3(3): the licence revoked in the leak procedure, with the leak as its ground. */
+  revokedInLeak: (context: SanctionContext, event: Events) => {
+    assertEvent(event, 'LEAK_LICENCE_DECISION');
+    const revocation: Sanction = {
+      measure: 'revocation',
+      label: SANCTION_LABELS.revocation,
+      basis: 'Regs 71 para 3(3)',
+      on: eventDate(event),
+      by: { id: event.actor.id, name: event.decidedBy },
+      reason: `泄密事件${event.incidentRef}（${LICENCE_GROUND_LABELS['Regs 71 para 3(3)']}）：${event.text}`,
+    };
+    return { sanctions: [...context.sanctions, revocation] };
+  },
+  /** Regs 71 para 3(3): a revocation the licensing authority declined in the leak procedure (本地策略), recorded; nothing else changes. */
+  declinedInLeak: (context: SanctionContext, event: Events) => {
+    assertEvent(event, 'LEAK_LICENCE_DECISION');
+    const declined = {
+      procedure: event.actor.id,
+      incidentRef: event.incidentRef,
+      on: eventDate(event),
+      by: event.decidedBy,
+      reason: event.text,
+    };
+    return { declinedInLeak: [...(context.declinedInLeak ?? []), declined] };
   },
   sanction: (context: SanctionContext, event: Events, params: { measure: 'downgrade' | 'revocation' }) => ({
     sanctions: [

@@ -147,6 +147,7 @@ export const annualInspectionMachine = setup({
       assertEvent(event, ['ORDER_RECTIFICATION', 'SUSPEND_BUSINESS']);
       return (event.type === 'ORDER_RECTIFICATION' ? event.dueDate : event.until) > eventDate(event);
     },
+    revokedInLeak: ({ event }) => event.type === 'LEAK_LICENCE_DECISION' && event.licenceDecision === 'revoked',
     resumesTo: ({ context }, params: { state: Resumable }) => pending(context)?.resumeTo === params.state,
     duringSuspension,
   },
@@ -182,6 +183,8 @@ export const annualInspectionMachine = setup({
     decide: assign(({ context, event }) => sanctionUpdates.decide(context, event)),
     warn: assign(({ context, event }) => sanctionUpdates.warn(context, event)),
     suspend: assign(({ context, event }) => sanctionUpdates.suspend(context, event)),
+    revokedInLeak: assign(({ context, event }) => sanctionUpdates.revokedInLeak(context, event)),
+    declinedInLeak: assign(({ context, event }) => sanctionUpdates.declinedInLeak(context, event)),
     sanction: assign(({ context, event }, params: { measure: 'downgrade' | 'revocation' }) =>
       sanctionUpdates.sanction(context, event, params),
     ),
@@ -226,6 +229,20 @@ export const annualInspectionMachine = setup({
   }),
   initial: 'awaitingReport',
   on: {
+    // Regs 71 para 3(3), decided in the leak procedure (LEAK_LICENCE_DECISION): a revocation ends the
+    // self-inspection from any state with the licence revoked; a decline is recorded, the procedure goes on.
+    LEAK_LICENCE_DECISION: [
+      {
+        guard: 'revokedInLeak',
+        target: '.closed',
+        actions: [
+          'revokedInLeak',
+          { type: 'close', params: { result: 'revoked' } },
+          { type: 'notify', params: { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' } },
+        ],
+      },
+      { actions: 'declinedInLeak' },
+    ],
     // 警告、通报批评 (Regs 71 para 1; Law 60): recorded in any state, the procedure goes on.
     WARN: {
       actions: [
