@@ -59,9 +59,14 @@ export function machineEvent(
   return { ...payload, type, actor, at: occurredAt ?? enteredAt, enteredAt, deadlines: running };
 }
 
-/** The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it. */
+/**
+ * The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it.
+ * One another procedure recorded (EventSpec.linkedFrom) is that procedure's fact, not a step of this one's parties.
+ */
 function previousFact(run: Run): { type: string; at: string; label: string } | undefined {
-  const last = run.s.audit.findLast((a) => a.kind === 'event' && a.actor.id !== SYSTEM.id);
+  const last = run.s.audit.findLast(
+    (a) => a.kind === 'event' && a.actor.id !== SYSTEM.id && !run.def.events[a.event?.type ?? '']?.linkedFrom,
+  );
   const type = last?.event?.type ?? '';
   return last && { type, at: last.occurredAt ?? last.at, label: run.def.events[type]?.label ?? type };
 }

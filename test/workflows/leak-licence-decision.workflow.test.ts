@@ -97,6 +97,14 @@ describe('the licensing authority’s decision on a leak’s Regs 71 para 3(3) g
     expect(a.context.declinedInLeak).toEqual([
       expect.objectContaining({ procedure: leak, incidentRef: 'GZ-LEAK-1', by: '广东省国家保密局' }),
     ]);
+    // The enterprise's report, made before the decision was recorded here, is its own fact: not ordered after the leak's.
+    const madeAt = new Date(Date.now() - 3_600_000).toISOString();
+    await ok('POST', `/api/procedures/${annual}/events`, ENTERPRISE, {
+      type: 'SUBMIT_REPORT',
+      reportNumber: '科技自检〔2025〕1号',
+      occurredAt: madeAt,
+    });
+    expect((await view(annual)).state).toBe('underReview');
   });
 
   it('a revocation ends the 年度自检 with the licence revoked on the leak’s ground (Regs 71 para 3(3))', async () => {
