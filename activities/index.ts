@@ -11,6 +11,7 @@ import { MachineDefinitionError } from '../machines/deadline-requests.js';
 import { procedureOf } from '../machines/index.js';
 import type { ActivityDeps } from './deps.js';
 import { createDelivery } from './delivery.js';
+import { sendLinkedEvent } from './linked-events.js';
 import type { RecordActivities } from './record.js';
 import { procedureLog } from './log.js';
 import { alarmLateness } from './metrics.js';
@@ -74,6 +75,9 @@ export function createActivities(deps: ActivityDeps) {
         throw final(e);
       }
     },
+
+    /** An event for the open procedures of another kind about a party (EventSpec.linkedFrom): the worker's client sends it. */
+    sendLinkedEvent,
 
     /** Resolves the recipients of a notification, reminder or escalation (delivered to the inbox). */
     async notify(req: NotifyRequest): Promise<Recipient[]> {

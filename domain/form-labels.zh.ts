@@ -69,4 +69,5 @@ export const FIELD_LABELS: Record<string, string> = {
   until: '暂停期满日',
   variant: '情形',
   occurredAt: '实际发生时刻（北京时间）',
+  licenceDecision: '颁发资质的保密行政管理部门的决定',
 };

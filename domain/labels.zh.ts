@@ -106,6 +106,7 @@ export const LICENCE_GROUND_LABELS: Record<string, string> = {
   'Regs 71 para 2(3)': '其他违反保密法律法规及国家保密规定，存在重大泄密隐患',
   'Regs 71 para 3(1)': '变造、出卖、出租、出借保密资质证书',
   'Regs 71 para 3(2)': '将涉密业务转包给其他单位或者分包给无相应保密资质单位',
+  'Regs 71 para 3(3)': '发现国家秘密已经泄露或者可能泄露，未立即采取补救措施或者未按照规定时限报告',
   'Regs 71 para 3(4)': '拒绝、逃避、妨碍保密检查',
   'Regs 71 para 3(5)': '暂停涉密业务期间承接新的涉密业务',
   'Regs 71 para 3(6)': '暂停涉密业务期满仍不符合保密法律法规及国家保密规定',
@@ -200,6 +201,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   escalation: '督办',
   notification: '通知',
   'delivery-failed': '送达失败',
+  linked: '记入关联程序',
   closed: '办结',
 };
 
@@ -295,4 +297,15 @@ export const GUARD_LABELS: Record<string, string> = {
 };
 
 /** An event that is an authority's binding decision (EventSpec.signOff): the docs and the forms say who signs. */
-export const SIGN_OFF_NOTE = '具有约束力的决定：第5版规则起须由负责人签发，经办人不能单独办理（本地策略 headSignOff，默认开启）';
+export const signOffNote = (edition: number) =>
+  `具有约束力的决定：第${edition}版规则起须由负责人签发，经办人不能单独办理（本地策略 headSignOff，默认开启）`;
+
+/** A decision recorded in another procedure (EventSpec.linkedFrom; the sender's audit trail says where it went). */
+export const LINKED_ZH = {
+  // By name and year, not by id: one 年度自检 per enterprise and year (its oneFor).
+  recorded: (party: string, label: string, year: unknown) => `已记入${party}${year ? `${String(year)}年度` : ''}的${label}程序`,
+  refused: (party: string, label: string, year: unknown, why: string) =>
+    `未能记入${party}${year ? `${String(year)}年度` : ''}的${label}程序：${why}`,
+  failed: (party: string, label: string, why: string) => `未能查找或记入${party}的${label}程序：${why}`,
+  none: (party: string, label: string) => `${party}没有办理中的${label}程序：该决定只记入本程序（本地策略）`,
+};

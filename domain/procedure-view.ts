@@ -60,6 +60,7 @@ export type AuditKind =
   | 'escalation'
   | 'notification'
   | 'delivery-failed'
+  | 'linked'
   | 'closed';
 
 export interface AuditEntry {

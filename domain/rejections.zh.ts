@@ -28,6 +28,11 @@ export const REJECTIONS_ZH = {
 
   narrowedSender: (event: string, rule: string) => `${rule}，${quoted(event)}不能由本单位办理。本次未作记录。`,
 
+  linkedOnly: (event: string, from: string) =>
+    `${quoted(event)}由${from}程序在颁发资质的保密行政管理部门作出决定后自动记入，任何参与方都不能办理。本次未作记录。`,
+
+  notLinkedFrom: (event: string) => `${quoted(event)}不是可由该程序记入本程序的事项。本次未作记录。`,
+
   missingSignOff: (event: string, person: { name: string; roles: readonly Role[] } | undefined) =>
     `${quoted(event)}是保密行政管理部门具有约束力的决定，须经负责人签发，由负责人本人办理，经办人不能单独办理（本地策略，参照《实施条例》第六十三条由负责人批准的做法）；${
       person ? `${person.name}的角色为${person.roles.map((r) => ROLE_LABELS[r]).join('、') || '无'}` : '请求未表明办理人'

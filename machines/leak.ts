@@ -12,8 +12,10 @@ import { shortText } from './common.js';
 import {
   defineProcedure,
   deadlinePassed,
+  linkEffect,
   notifyEffect,
   type DeadlinePassedEvent,
+  type LinkParams,
   type DriverInput,
   type EventEnvelope,
   type MachineEvents,
@@ -126,10 +128,12 @@ export const leakEvents = {
     fact: true,
   },
   // Edition 4, Regs 71 para 3(3): a licensed enterprise's late report or measures is put to the authority that granted its licence.
+  // Edition 6: a binding decision, signed by the licensing authority's 负责人 (policy headSignOff, 本地策略).
   REVOKE_LICENCE: {
     label: '吊销保密资质',
     by: ['licensor'],
     basis: 'Regs 71 para 3(3)',
+    signOff: { sinceEdition: 6 },
     schema: z.strictObject({ decision: shortText().describe('吊销决定（文号、简述）') }),
     fact: true,
   },
@@ -138,6 +142,7 @@ export const leakEvents = {
     by: ['licensor'],
     // Regs 71 para 3 says 并处吊销 and names no alternative: declining is a reading (本地策略), as in 年度自检.
     basis: 'Regs 71 para 3(3); 本地策略',
+    signOff: { sinceEdition: 6 },
     schema: z.strictObject({ reason: shortText().describe('不予吊销的理由') }),
     fact: true,
   },
@@ -459,6 +464,29 @@ const handlingRegion = {
   },
 } as const;
 
+const revokedActions = [
+  'recordLicenceDecision',
+  { type: 'notify', params: { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' } },
+] as const;
+
+/** The licensing authority's decision, for the enterprise's open 年度自检 (its LEAK_LICENCE_DECISION). */
+const licenceDecisionLink = ({ context, event }: { context: LeakContext; event: Events }): LinkParams => {
+  assertEvent(event, ['REVOKE_LICENCE', 'DECLINE_REVOCATION']);
+  const licensor = context.parties.licensor!;
+  return {
+    kind: 'annual-inspection',
+    party: 'organ',
+    event: 'LEAK_LICENCE_DECISION',
+    payload: {
+      licenceDecision: event.type === 'REVOKE_LICENCE' ? 'revoked' : 'declined',
+      text: event.type === 'REVOKE_LICENCE' ? event.decision : event.reason,
+      incidentRef: context.incidentRef,
+      decidedBy: licensor.name,
+    },
+    at: event.at,
+  };
+};
+
 export const leakMachine = setup({
   types: { meta: {} as StateMeta, context: {} as LeakContext, events: {} as Events, input: {} as LeakInput },
   guards: {
@@ -473,6 +501,7 @@ export const leakMachine = setup({
     secrecyAuthorityHolds: ({ context }) => context.parties.authority !== undefined,
     edition2: ({ context }) => context.edition >= 2,
     edition4: ({ context }) => context.edition >= 4,
+    edition6: ({ context }) => context.edition >= 6,
     measuresTaken: ({ context }) => context.measuresTakenAt !== undefined,
     /** A late report or late measures of a licensed enterprise carry Regs 71 para 3(3) (并处吊销保密资质). */
     revocationGround: ({ context }) => context.lateFlags.some((f) => f.consequences.some((c) => c.basis === 'Regs 71 para 3(3)')),
@@ -485,6 +514,7 @@ export const leakMachine = setup({
   },
   actions: {
     notify: notifyEffect,
+    link: linkEffect,
     /** The deadline passed with no report: flagged now, withdrawn if the report turns out to have been made in time. */
     flagUnreported: assign(({ context, event }, p: LateParams) => ({
       lateFlags: withFlag(context.lateFlags, p.deadlineId, flagFor(context, p, dueOf(event, p.deadlineId))),
@@ -659,14 +689,19 @@ export const leakMachine = setup({
               meta: { label: '待颁发资质的保密行政管理部门决定是否吊销保密资质', responsible: 'licensor', basis: 'Regs 71 para 3(3)' },
               entry: { type: 'notify', params: { to: 'licensor', subject: 'leak-revocation-proposed', basis: 'Regs 71 para 3(3)' } },
               on: {
-                REVOKE_LICENCE: {
-                  target: 'revoked',
-                  actions: [
-                    'recordLicenceDecision',
-                    { type: 'notify', params: { to: 'organ', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' } },
-                  ],
-                },
-                DECLINE_REVOCATION: { target: 'declined', actions: 'recordLicenceDecision' },
+                // Edition 6: the decision is recorded in the enterprise's open 年度自检 too (Regs 71 para 3(3); workflows/linked.ts).
+                REVOKE_LICENCE: [
+                  { guard: 'edition6', target: 'revoked', actions: [...revokedActions, { type: 'link', params: licenceDecisionLink }] },
+                  { target: 'revoked', actions: revokedActions },
+                ],
+                DECLINE_REVOCATION: [
+                  {
+                    guard: 'edition6',
+                    target: 'declined',
+                    actions: ['recordLicenceDecision', { type: 'link', params: licenceDecisionLink }],
+                  },
+                  { target: 'declined', actions: 'recordLicenceDecision' },
+                ],
               },
             },
             revoked: { type: 'final', meta: { label: '已吊销保密资质' } },

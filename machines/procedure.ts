@@ -92,10 +92,17 @@ export interface EventSpec {
   /** The role the sending person must hold in the sending party (e.g. 'head' 负责人, Regs 63). */
   role?: Role;
   /**
-   * A binding decision of an authority (确定, 异议决定, 鉴定结论): from edition 5, while the policy
-   * `headSignOff` holds (本地策略, on by default), only its 负责人 sends it (see requiredRole).
+   * A binding decision of an authority (确定, 异议决定, 鉴定结论): from edition 5 (`true`) or the
+   * edition given, while the policy `headSignOff` holds (本地策略, on by default), only its 负责人
+   * sends it (see requiredRole).
    */
-  signOff?: true;
+  signOff?: true | { sinceEdition: number };
+  /**
+   * An event no party sends: another procedure of this kind records it here (e.g. the licensing
+   * authority's decision in a leak procedure reaching the enterprise's 年度自检, Regs 71 para 3(3)).
+   * The driver takes it only through the linked-event Update its activity sends (workflows/linked.ts), never from the API.
+   */
+  linkedFrom?: string;
   /**
    * Who may send it from an edition of the rules on, where a reading narrows `by` (e.g. Regs 26 para 2(2),
    * edition 4: the objector alone appeals): the allowed events, the driver's refusal and the docs take it from here.
@@ -137,8 +144,11 @@ export function sendersOf(spec: Pick<EventSpec, 'by' | 'narrowed'>, context: Sen
   return n && (context.edition ?? 1) >= n.sinceEdition ? n.by : spec.by;
 }
 
-/** The edition from which a binding decision needs its authority's 负责人 (EventSpec.signOff). */
+/** The edition from which a binding decision needs its authority's 负责人 (EventSpec.signOff `true`). */
 export const SIGN_OFF_EDITION = 5;
+/** The edition from which this binding decision needs its authority's 负责人, if it is one. */
+export const signOffEdition = (spec: Pick<EventSpec, 'signOff'>): number | undefined =>
+  spec.signOff === true ? SIGN_OFF_EDITION : spec.signOff?.sinceEdition;
 /** The sign-off rests on no article (the statute names no signer): 本地策略, modelled on Regs 63's 负责人 approval. */
 export const SIGN_OFF_BASIS = '本地策略';
 
@@ -148,7 +158,8 @@ export function requiredRole(
   context: SenderContext,
 ): { role: Role; basis: string | undefined; signOff: boolean } | undefined {
   if (spec.role) return { role: spec.role, basis: spec.basis, signOff: false };
-  const on = spec.signOff && (context.edition ?? 1) >= SIGN_OFF_EDITION && context.policy?.headSignOff !== false;
+  const since = signOffEdition(spec);
+  const on = since !== undefined && (context.edition ?? 1) >= since && context.policy?.headSignOff !== false;
   return on ? { role: 'head', basis: SIGN_OFF_BASIS, signOff: true } : undefined;
 }
 
@@ -195,9 +206,11 @@ export interface ProcedureContext {
  * alone appeals (Regs 26 para 2); the unclear matter's receipt (Regs 25 para 2); a fact entered late
  * is to be confirmed (SPEC §3.7). 5: an authority's binding decision signed by its 负责人 (policy
  * `headSignOff`, EventSpec.signOff); a term stated as a condition names the latest 解密时间 within the
- * ceiling (Law 20 para 2). The driver records the edition with `patched` (workflows/driver.ts).
+ * ceiling (Law 20 para 2). 6: the licensing authority's decision on a leak's Regs 71 para 3(3)
+ * ground reaches the enterprise's 年度自检 (EventSpec.linkedFrom), and that decision and the
+ * 年度自检's sanctions are signed by the 负责人 too. The driver records the edition with `patched` (workflows/driver.ts).
  */
-export const CURRENT_EDITION = 5;
+export const CURRENT_EDITION = 6;
 
 /** What the driver adds to a procedure's start input: resolved parties, route, local policy. */
 export interface DriverInput {
@@ -387,6 +400,21 @@ export const machineInput = (
 
 /** The notify effect every machine declares: a no-op in the machine, carried out by the driver. */
 export const notifyEffect = (_: unknown, _params: { to: string; subject: string; basis: string }) => {};
+
+/**
+ * An event for the open procedures of another kind about a party of this one (EventSpec.linkedFrom
+ * there): a no-op in the machine; the driver's activity finds them and sends it (workflows/linked.ts).
+ */
+export interface LinkParams {
+  kind: string;
+  /** Key in context.parties of the party whose procedures of `kind` receive it. */
+  party: string;
+  event: string;
+  payload: Record<string, unknown>;
+  /** When it happened (the sending event's instant). */
+  at: string;
+}
+export const linkEffect = (_: unknown, _params: LinkParams) => {};
 
 /** Guard: the driver reports that the declared deadline `id` has passed. */
 export const deadlinePassed = ({ event }: { event: { type: string; deadlineId?: string } }, params: { id: string }) =>

@@ -28,7 +28,8 @@ import { deliverEntry, reissuePending, runEffects } from './deliveries.js';
 import { addPreparedFirsts, openingState, PREPARED_EDITION } from './first-state.js';
 import { handleEvent, recomputeRejection, refreshRejection, validateEvent } from './events.js';
 import { actorLabel } from './event-checks.js';
-import { eventUpdate, readyUpdate, recomputeDeadlinesUpdate, refreshRecipientsUpdate, viewQuery } from './messages.js';
+import { eventUpdate, linkedEventUpdate, readyUpdate, recomputeDeadlinesUpdate, refreshRecipientsUpdate, viewQuery } from './messages.js';
+import { handleLinked, validateLinked } from './linked-receive.js';
 import { refreshRecipients } from './recipients-refresh.js';
 import { acts, closed, invalidEvent, openRun, result, view, withLock, type Run } from './state.js';
 import { alarmLoop } from './timers.js';
@@ -106,6 +107,13 @@ export async function runProcedure(
       validateEvent(run, req);
     },
   });
+  // An event another procedure records here (EventSpec.linkedFrom): from that procedure's activity only.
+  setHandler(linkedEventUpdate, (req) => (run ? handleLinked(run, req) : Promise.reject(invalidEvent(notReady))), {
+    validator: (req) => {
+      if (!run) throw invalidEvent(notReady);
+      validateLinked(run, req);
+    },
+  });
   setHandler(
     recomputeDeadlinesUpdate,
     (req) => {
@@ -153,14 +161,24 @@ export async function runProcedure(
     // Edition 4 (issue 26) implies 3, which also seals a prepared start for its id and instant (machines/procedure.ts):
     // one patch marker for all (each is an upsert of TemporalChangeVersion); earlier histories have none of it.
     // Edition 5 implies 4 (one marker each start, as before); a history recorded under edition 4 has only that one.
-    const edition5 = patched('edition-5');
+    // Edition 6 (issue 26, Regs 71 para 3(3) in both procedures) implies 5 the same way.
+    const edition6 = patched('edition-6');
+    const edition5 = edition6 || patched('edition-5');
     const edition4 = edition5 || patched('edition-4');
     const prepared3 = atStart && (edition4 || patched('edition-3'));
     if (prepared3) refuseUnsealedStart(id, (request as StartRequest).sealedFor);
     const prepared = atStart ? parsePrepared(given) : await acts.prepareProcedure({ kind: def.kind, input: start! });
     // Procedures started before an edition of the rules keep theirs; a prepared start is of edition 2 at least.
     const before3 = atStart ? PREPARED_EDITION : edition4 || patched('edition-2') ? 2 : 1;
-    const edition = edition5 ? 5 : edition4 ? 4 : prepared3 || (!atStart && before3 === 2 && patched('edition-3')) ? 3 : before3;
+    const edition = edition6
+      ? 6
+      : edition5
+        ? 5
+        : edition4
+          ? 4
+          : prepared3 || (!atStart && before3 === 2 && patched('edition-3'))
+            ? 3
+            : before3;
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });

@@ -11,6 +11,8 @@ import { upsertAttributes } from './attributes.js';
 import { appliedBefore, rememberApplied, repeatedAnswer, updateHash } from './continue-as-new.js';
 import { syncDeadlines } from './deadlines.js';
 import { runEffects } from './deliveries.js';
+import { runLinks } from './linked-send.js';
+import { procedureOf } from '../machines/index.js';
 import { appliedInRecord } from './recorder.js';
 import { REJECTIONS_ZH } from '../domain/rejections.zh.js';
 import { FIELD_LABELS } from '../domain/form-labels.zh.js';
@@ -58,9 +60,14 @@ export function machineEvent(
   return { ...payload, type, actor, at: occurredAt ?? enteredAt, enteredAt, deadlines: running };
 }
 
-/** The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it. */
+/**
+ * The fact instant of the last event a party sent (its occurredAt, else its entry): a later fact may not predate it.
+ * One another procedure recorded (EventSpec.linkedFrom) is that procedure's fact, not a step of this one's parties.
+ */
 function previousFact(run: Run): { type: string; at: string; label: string } | undefined {
-  const last = run.s.audit.findLast((a) => a.kind === 'event' && a.actor.id !== SYSTEM.id);
+  const last = run.s.audit.findLast(
+    (a) => a.kind === 'event' && a.actor.id !== SYSTEM.id && !run.def.events[a.event?.type ?? '']?.linkedFrom,
+  );
   const type = last?.event?.type ?? '';
   return last && { type, at: last.occurredAt ?? last.at, label: run.def.events[type]?.label ?? type };
 }
@@ -141,6 +148,14 @@ export function eventRejection(run: Run, req: Omit<EventRequest, 'sealedFor'>, v
         def.label,
         Object.values(def.events).map((e) => e.label),
       ),
+    };
+  // Recorded only by the procedure it comes from (linked-receive.ts), never sent by a party.
+  if (spec.linkedFrom)
+    return {
+      ...base,
+      code: 'not-authorized',
+      message: `${req.type} (${spec.label}) is recorded only by the ${spec.linkedFrom} procedure's activity, not sent by a party (${spec.basis ?? def.basis})`,
+      messageZh: REJECTIONS_ZH.linkedOnly(spec.label, procedureOf(spec.linkedFrom)?.label ?? spec.linkedFrom),
     };
   if (!allowed.includes(req.type)) {
     return {
@@ -265,6 +280,8 @@ export async function apply(
     await syncDeadlines(run, {}, factMs);
     await runEffects(run, effects, `${type}-${run.s.audit.length}`, by ? { by } : {});
   }
+  // Edition 6: an event for another procedure (a leak's licence decision to the 年度自检, Regs 71 para 3(3)).
+  runLinks(run, effects, type, by);
   if (closed(run)) record(run, { kind: 'closed', actor: SYSTEM, summary: `${run.def.label}办结`, basis: run.def.basis });
   if (attributes) upsertAttributes(run);
 }
@@ -293,31 +310,46 @@ export function sealedForRejection(run: Run, sealedFor: SealedFor | undefined): 
   };
 }
 
-/** The event Update's validator: an Update applied in an earlier run is let through, to be answered, not applied. */
-export function validateEvent(run: Run, req: EventRequest): void {
-  const unsealed = sealedForRejection(run, req?.sealedFor);
+/**
+ * An Update's validator (an event's, a linked event's): sealed for this procedure and Update; one
+ * applied in an earlier run is let through, to be answered, not applied; else `rejection` judges it.
+ */
+export function validateSealed(run: Run, sealedFor: SealedFor | undefined, rejection: () => EventRejection | undefined): void {
+  const unsealed = sealedForRejection(run, sealedFor);
   if (unsealed) throw invalidEvent(unsealed);
   const hash = currentUpdate();
   if (hash && appliedBefore(run, hash)) return;
-  const problem = run.continuing ? continuingRejection(run) : eventRejection(run, req, true);
+  const problem = run.continuing ? continuingRejection(run) : rejection();
   if (problem) throw invalidEvent(problem);
 }
 
-/** The event Update's handler. */
-export async function handleEvent(run: Run, req: EventRequest): Promise<EventResult> {
+/** The event Update's validator. */
+export const validateEvent = (run: Run, req: EventRequest): void =>
+  validateSealed(run, req?.sealedFor, () => eventRejection(run, req, true));
+
+/**
+ * An Update applied once: a repeat of one applied in an earlier run is answered as it was, one the
+ * record holds (a run made by a reset) refused; the rest applied under the lock and remembered.
+ */
+export async function applyOnce(run: Run, applyIt: () => Promise<EventResult>): Promise<EventResult> {
   run.updates++;
   const hash = currentUpdate();
   const earlier = hash ? appliedBefore(run, hash) : undefined;
   if (earlier) return repeatedAnswer(run, earlier);
   if (hash && (await appliedInRecord(run, hash))) throw invalidEvent(replayedRejection(run));
   return withLock(run, async () => {
+    const answer = await applyIt();
+    if (hash) rememberApplied(run, hash);
+    return answer;
+  });
+}
+
+/** The event Update's handler. */
+export const handleEvent = (run: Run, req: EventRequest): Promise<EventResult> =>
+  applyOnce(run, async () => {
     const problem = eventRejection(run, req);
     if (problem) throw invalidEvent(problem);
-    if (req.type === CONFIRM_ENTRY) {
-      const confirmed = confirmEntry(run, req);
-      if (hash) rememberApplied(run, hash);
-      return confirmed;
-    }
+    if (req.type === CONFIRM_ENTRY) return confirmEntry(run, req);
     const spec = run.def.events[req.type]!;
     await apply(
       run,
@@ -328,10 +360,8 @@ export async function handleEvent(run: Run, req: EventRequest): Promise<EventRes
       eventBasisIn(run.snapshot, req.type, spec),
       occurredAtOf(run, req).at,
     );
-    if (hash) rememberApplied(run, hash);
     return result(run);
   });
-}
 
 /** An Update the record holds as applied, sent again to a run made by a reset: nothing recorded. */
 const replayedRejection = (run: Run): EventRejection => ({

@@ -49,16 +49,19 @@ export const senderContext = (run: RunView) => ({ edition: ctx(run).edition as n
 export const allowedEvents = (run: RunView) =>
   closed(run)
     ? []
-    : handledEvents(run.snapshot).map((type) => {
-        const spec = run.def.events[type];
-        const role = spec && requiredRole(spec, senderContext(run));
-        return {
-          type,
-          label: spec?.label ?? type,
-          by: [...(spec ? sendersOf(spec, senderContext(run)) : [])],
-          ...(role ? { role: role.role, roleLabel: ROLE_LABELS[role.role], ...(role.basis ? { roleBasis: role.basis } : {}) } : {}),
-        };
-      });
+    : handledEvents(run.snapshot)
+        // An event another procedure records (EventSpec.linkedFrom) is no party's to send.
+        .filter((type) => !run.def.events[type]?.linkedFrom)
+        .map((type) => {
+          const spec = run.def.events[type];
+          const role = spec && requiredRole(spec, senderContext(run));
+          return {
+            type,
+            label: spec?.label ?? type,
+            by: [...(spec ? sendersOf(spec, senderContext(run)) : [])],
+            ...(role ? { role: role.role, roleLabel: ROLE_LABELS[role.role], ...(role.basis ? { roleBasis: role.basis } : {}) } : {}),
+          };
+        });
 
 export function responsibleParty(run: RunView): PartyRef | undefined {
   const key = stateMetaOf(run.snapshot)?.responsible;

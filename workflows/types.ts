@@ -54,6 +54,22 @@ export interface EventRequest {
   sealedFor: SealedFor;
 }
 
+/**
+ * An event one procedure records in another (EventSpec.linkedFrom): sent only by the sending
+ * procedure's activity (activities/linked-events.ts) through the linkedEvent Update, which the API never sends.
+ */
+export interface LinkedEventRequest {
+  type: string;
+  payload: Record<string, unknown>;
+  /** The sending procedure. */
+  from: { procedureId: string; kind: string; label: string };
+  /** Who decided there: "广东省国家保密局 张某（负责人）". */
+  by?: string;
+  /** When it was decided (the sending event's instant). */
+  occurredAt: string;
+  sealedFor: SealedFor;
+}
+
 /** An operator's Update (recomputeDeadlines, refreshRecipients): who sends it, and why (recorded in the audit trail). */
 export interface RecomputeRequest {
   actor: Actor;

@@ -5,10 +5,10 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROCEDURES, procedureOf } from '../../machines/index.js';
-import type { ProcedureDefinition } from '../../machines/procedure.js';
+import { signOffEdition, type ProcedureDefinition } from '../../machines/procedure.js';
 import { TierSchema } from '../../domain/parties.js';
 import { basisText } from '../../domain/citation.js';
-import { ROLE_LABELS, SIGN_OFF_NOTE } from '../../domain/labels.zh.js';
+import { ROLE_LABELS, signOffNote } from '../../domain/labels.zh.js';
 import { viewInWords } from '../../machines/in-words.zh.js';
 import type { WorkCalendar } from '../../domain/calendar/work-calendar.js';
 import { explainDeadline } from '../../domain/deadline/explain.js';
@@ -62,42 +62,45 @@ const IdParams = z.strictObject({
  * The workflow validates the payload against the procedure's current state (one source of truth).
  */
 const eventBodies = Object.values(PROCEDURES).flatMap((def) =>
-  Object.entries(def.events).map(([type, spec]) => {
-    const json = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as {
-      properties?: Record<string, unknown>;
-      required?: string[];
-    };
-    delete (json as { $schema?: string }).$schema;
-    const notes = [
-      spec.basis,
-      spec.fact && '记录事实：可填 occurredAt',
-      spec.role && `须由${ROLE_LABELS[spec.role]}发送`,
-      spec.signOff && SIGN_OFF_NOTE,
-      spec.narrowed && `第${spec.narrowed.sinceEdition}版规则起发送方仅为${spec.narrowed.by.join('、')}：${spec.narrowed.ruleZh}`,
-    ]
-      .filter(Boolean)
-      .join('；');
-    const body = {
-      ...json,
-      title: `${def.kind} ${type}：${spec.label}`,
-      description: `${def.label}；发送方：${spec.by.join('、')}${notes ? `；${notes}` : ''}`,
-      properties: {
-        type: { const: type },
-        ...json.properties,
-        ...(spec.fact
-          ? {
-              occurredAt: {
-                type: 'string',
-                format: 'date-time',
-                description: '事实实际发生的时刻（ISO 8601，含时区）：不晚于现在，不早于上一事件及程序的起始事实',
-              },
-            }
-          : {}),
-      },
-      required: ['type', ...(json.required ?? [])],
-    };
-    return { ...body, examples: [{ type, ...(exampleOf(json as Record<string, unknown>) as object) }] };
-  }),
+  Object.entries(def.events)
+    // An event another procedure records (EventSpec.linkedFrom) is not sent through the API.
+    .filter(([, spec]) => !spec.linkedFrom)
+    .map(([type, spec]) => {
+      const json = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      delete (json as { $schema?: string }).$schema;
+      const notes = [
+        spec.basis,
+        spec.fact && '记录事实：可填 occurredAt',
+        spec.role && `须由${ROLE_LABELS[spec.role]}发送`,
+        spec.signOff && signOffNote(signOffEdition(spec)!),
+        spec.narrowed && `第${spec.narrowed.sinceEdition}版规则起发送方仅为${spec.narrowed.by.join('、')}：${spec.narrowed.ruleZh}`,
+      ]
+        .filter(Boolean)
+        .join('；');
+      const body = {
+        ...json,
+        title: `${def.kind} ${type}：${spec.label}`,
+        description: `${def.label}；发送方：${spec.by.join('、')}${notes ? `；${notes}` : ''}`,
+        properties: {
+          type: { const: type },
+          ...json.properties,
+          ...(spec.fact
+            ? {
+                occurredAt: {
+                  type: 'string',
+                  format: 'date-time',
+                  description: '事实实际发生的时刻（ISO 8601，含时区）：不晚于现在，不早于上一事件及程序的起始事实',
+                },
+              }
+            : {}),
+        },
+        required: ['type', ...(json.required ?? [])],
+      };
+      return { ...body, examples: [{ type, ...(exampleOf(json as Record<string, unknown>) as object) }] };
+    }),
 );
 const EventBody = z
   .object({

@@ -10,7 +10,8 @@ import { basisText } from '../../domain/citation.js';
 import { RULE_LABELS, ROLE_LABELS } from '../../domain/labels.zh.js';
 import { DEFAULT_POLICY, type Policy } from '../../domain/policy.js';
 import { machineBases, stateNodes } from '../../machines/in-words.zh.js';
-import { SIGN_OFF_EDITION, type DeadlineSpec, type EventSpec, type ProcedureDefinition } from '../../machines/procedure.js';
+import { procedureOf } from '../../machines/index.js';
+import { signOffEdition, type DeadlineSpec, type EventSpec, type ProcedureDefinition } from '../../machines/procedure.js';
 import { articleText, citedArticles, STATUTE_TITLES, type Statute } from './law-articles.js';
 
 /** The parties the machines name (keys of context.parties), in words. */
@@ -60,6 +61,8 @@ function deadlineNotes(d: DeadlineSpec): string {
 }
 
 function senders(e: EventSpec): string {
+  // An event another procedure records here (EventSpec.linkedFrom): no party sends it through the API.
+  if (e.linkedFrom) return `由${procedureOf(e.linkedFrom)?.label ?? e.linkedFrom}程序记入（不经接口发送）`;
   const by = e.by.map(partyWords).join('、');
   const narrowed = e.narrowed
     ? `；第${e.narrowed.sinceEdition}版起仅${e.narrowed.by.map(partyWords).join('、')}（${e.narrowed.ruleZh}）`
@@ -71,7 +74,7 @@ function eventNotes(e: EventSpec): string {
   const notes = [
     e.fact ? '记录事实，可填实际发生时刻 `occurredAt`' : '',
     e.role ? `须${ROLE_LABELS[e.role]}本人办理` : '',
-    e.signOff ? `第${SIGN_OFF_EDITION}版起须负责人签发（本地策略 \`headSignOff\`）` : '',
+    e.signOff ? `第${signOffEdition(e)}版起须负责人签发（本地策略 \`headSignOff\`）` : '',
     e.max !== undefined ? `每件程序至多 ${e.max} 次（本地策略）` : '',
   ];
   return notes.filter(Boolean).join('；') || '—';

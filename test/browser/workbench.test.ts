@@ -596,7 +596,9 @@ describe('the workbench: each procedure carried out in the browser by its partie
     const deng = await signIn(person('ent-gz-tech', 'p-et-deng', '邓某', 'head'));
     await act(deng, id, 'SUBMIT_REPORT', { reportNumber: `科技自检〔${year}〕1号` });
     expect((await view(id)).state).toBe('underReview');
-    await act(huang, id, 'WARN', { measure: 'warning', reason: '逾期报送年度自检报告' });
+    // A measure (警告) is the authority's binding decision: its 负责人 signs it (edition 6, headSignOff, 本地策略).
+    const zhang = await signIn(GZ.zhang);
+    await act(zhang, id, 'WARN', { measure: 'warning', reason: '逾期报送年度自检报告' });
     const wu = await signIn(person('auth-440000', 'p-gd-wu', '吴某', 'secrecy-officer'));
     await act(
       wu,
@@ -607,10 +609,9 @@ describe('the workbench: each procedure carried out in the browser by its partie
     );
     const tang = await signIn(person('ent-gz-tech', 'p-et-tang', '唐某', 'secrecy-officer'));
     await act(tang, id, 'RECTIFICATION_REPORTED', { summary: '已修订保密管理制度' });
-    const zhang = await signIn(GZ.zhang);
     await act(zhang, id, 'RECTIFICATION_ACCEPTED', { note: '整改合格' });
     await expect.poll(async () => (await view(id)).closed, { timeout: 20_000 }).toBe(true);
-    await timelineNames(zhang, id, ['杨某', '邓某', '黄某', '吴某', '唐某', '张某'], '杨某');
+    await timelineNames(zhang, id, ['杨某', '邓某', '吴某', '唐某', '张某'], '杨某');
     await caseInfoShows(zhang, [
       new RegExp(`自检报告所属年度\\s+${year}`),
       `报告文号：科技自检〔${year}〕1号`,

@@ -157,7 +157,7 @@ export const SCENARIOS: Scenario[] = [
     steps: [
       { day: 0, type: 'SUBMIT_REPORT', by: 'ent-gz-tech' },
       { day: 1, type: 'ORDER_RECTIFICATION', by: 'auth-440000', payload: { dueDate: '2026-03-20', items: '台账不全' } },
-      { day: 20, type: 'SUSPEND_BUSINESS', by: 'auth-440000', payload: { until: '2026-04-10', downgrade: false } },
+      { day: 20, type: 'SUSPEND_BUSINESS', by: 'auth-440000', person: GD_HEAD, payload: { until: '2026-04-10', downgrade: false } },
       { day: 41, type: 'SUSPENSION_REVIEW_PASSED', by: 'auth-440000' },
     ],
     final: 'closed',

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import {
-  annualInspectionEvents,
-  annualInspectionMachine,
-  REVOCATION_GROUNDS,
-  type AnnualInspectionContext,
-} from '../../machines/annual-inspection.js';
+import { annualInspectionMachine, type AnnualInspectionContext } from '../../machines/annual-inspection.js';
+import { annualInspectionEvents, REVOCATION_GROUNDS } from '../../machines/annual-inspection-events.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
+import { requiredRole, type EventSpec } from '../../machines/procedure.js';
 import { annualInspectionParties } from '../../domain/resolve-parties.js';
 import { escalationTargets } from '../../domain/ladder.js';
 import { authorityRef, organRef } from '../../domain/registry/registry.js';
@@ -66,6 +63,8 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
     ev('DEADLINE_PASSED', { deadlineId: 'annual-report' }),
     ev('DEADLINE_PASSED', { deadlineId: 'rectification' }),
     ev('DEADLINE_PASSED', { deadlineId: 'suspension-end' }),
+    ev('LEAK_LICENCE_DECISION', { licenceDecision: 'declined', text: 'T', incidentRef: 'I', decidedBy: 'D' }),
+    ev('LEAK_LICENCE_DECISION', { licenceDecision: 'revoked', text: 'T', incidentRef: 'I', decidedBy: 'D' }),
   ];
 
   it('reaches every state and takes every event', () => {
@@ -455,5 +454,88 @@ describe('保密资质年度自检 machine (Regs 48 para 3, Regs 71, Law 60)', (
         expect(annualInspectionEvents.PROPOSE_REVOCATION.schema.safeParse({ ground, findings: 'F' }).success, ground).toBe(false);
       }
     });
+  });
+});
+
+describe('edition 6: the licensing authority’s decision in a leak procedure is recorded here (Regs 71 para 3(3))', () => {
+  const leakActor = { id: 'leak-1', name: '广东省国家保密局 张某（负责人）（泄密报告）' };
+  const fromLeak = (licenceDecision: 'revoked' | 'declined', text: string, when = '2025-09-20T02:00:00.000Z') => ({
+    type: 'LEAK_LICENCE_DECISION',
+    actor: leakActor,
+    at: when,
+    deadlines: {},
+    licenceDecision,
+    text,
+    incidentRef: 'GZ-LEAK-7',
+    decidedBy: '广东省国家保密局',
+  });
+  const step = (s: AnyMachineSnapshot, e: Record<string, unknown>) => transition(annualInspectionMachine, s, e as never);
+
+  it('a revocation ends the self-inspection with the licence revoked, the leak as its ground, from any state not final', () => {
+    const states = {
+      awaitingReport: [],
+      underReview: [ev('SUBMIT_REPORT')],
+      rectifying: [ev('SUBMIT_REPORT'), ev('ORDER_RECTIFICATION', { dueDate: '2025-10-31', items: 'I' })],
+      sanctionProposed: toSanctionProposed,
+      suspended: [...toSanctionProposed, ev('SUSPEND_BUSINESS', { until: '2025-12-31', downgrade: false })],
+      revocationProposed: [ev('PROPOSE_REVOCATION', { ground: 'Regs 71 para 3(4)', findings: 'F' })],
+    };
+    for (const [state, events] of Object.entries(states)) {
+      const s = run(events, 6);
+      expect(s.value, state).toBe(state);
+      expect(s.can(fromLeak('revoked', '保吊字〔2025〕1号') as never)).toBe(true);
+      const [revoked, effects] = step(s, fromLeak('revoked', '保吊字〔2025〕1号'));
+      expect(revoked.value, state).toBe('closed');
+      expect(revoked.status).toBe('done');
+      expect(ctx(revoked).outcome).toMatchObject({ result: 'revoked', on: '2025-09-20' });
+      expect(ctx(revoked).sanctions.at(-1)).toEqual({
+        measure: 'revocation',
+        label: '吊销保密资质',
+        basis: 'Regs 71 para 3(3)',
+        on: '2025-09-20',
+        by: { id: 'leak-1', name: '广东省国家保密局' },
+        reason: '泄密事件GZ-LEAK-7（发现国家秘密已经泄露或者可能泄露，未立即采取补救措施或者未按照规定时限报告）：保吊字〔2025〕1号',
+      });
+      expect(effects.filter((a) => a.type === 'notify').map((a) => a.params)).toEqual([
+        { to: 'enterprise', subject: 'licence-revoked', basis: 'Regs 71 para 3(3)' },
+      ]);
+    }
+  });
+
+  it('a decline is recorded and the self-inspection goes on where it was; the states it was in still take their events', () => {
+    const s = run([ev('SUBMIT_REPORT')], 6);
+    const [declined] = step(s, fromLeak('declined', '已及时采取补救措施，危害后果轻微'));
+    expect(declined.value).toBe('underReview');
+    expect(ctx(declined).declinedInLeak).toEqual([
+      {
+        procedure: 'leak-1',
+        incidentRef: 'GZ-LEAK-7',
+        on: '2025-09-20',
+        by: '广东省国家保密局',
+        reason: '已及时采取补救措施，危害后果轻微',
+      },
+    ]);
+    expect(ctx(declined).sanctions).toEqual([]);
+    expect(declined.can(ev('ACCEPT') as never)).toBe(true);
+  });
+
+  it('no party sends it (it comes from the leak procedure), and 3(3) stays no ground the authority may raise here', () => {
+    const spec = annualInspectionEvents.LEAK_LICENCE_DECISION;
+    expect(spec.by).toEqual([]);
+    expect(spec.linkedFrom).toBe('leak');
+    expect(annualInspectionEvents.PROPOSE_REVOCATION.schema.safeParse({ ground: 'Regs 71 para 3(3)', findings: 'F' }).success).toBe(false);
+  });
+
+  it('the measures and the decisions on proposals are signed by the authority’s 负责人 from edition 6 (headSignOff, 本地策略); proposals and reviews are not', () => {
+    for (const type of ['WARN', 'SUSPEND_BUSINESS', 'DOWNGRADE', 'DECLINE_PROPOSAL', 'REVOKE'] as const) {
+      expect(requiredRole(annualInspectionEvents[type], { edition: 5, policy: { headSignOff: true } }), type).toBeUndefined();
+      expect(requiredRole(annualInspectionEvents[type], { edition: 6, policy: { headSignOff: true } }), type).toMatchObject({
+        role: 'head',
+      });
+    }
+    for (const type of ['PROPOSE_REVOCATION', 'ACCEPT', 'ORDER_RECTIFICATION'] as const) {
+      const spec: EventSpec = annualInspectionEvents[type];
+      expect(requiredRole(spec, { edition: 6, policy: { headSignOff: true } }), type).toBeUndefined();
+    }
   });
 });

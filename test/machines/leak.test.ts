@@ -5,7 +5,7 @@ import { leakParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY, PolicySchema, type Policy } from '../../domain/policy.js';
 import { RegistryLookupError } from '../../domain/registry/registry.js';
 import { deadlineRequests } from '../../machines/deadline-requests.js';
-import { activePaths, CURRENT_EDITION, machineInput } from '../../machines/procedure.js';
+import { activePaths, CURRENT_EDITION, machineInput, requiredRole } from '../../machines/procedure.js';
 import { zodFieldErrors } from '../../domain/errors.js';
 import { coverage, declaredTransitions, restingLeaves } from '../support/paths.js';
 import { demoRegistry as reg } from '../support/demo.js';
@@ -519,5 +519,50 @@ describe('泄密报告, edition 4: a revocation that can be reached (Regs 71 par
     const inTime = send(flagged, ev('REPORT_TO_AUTHORITY', {}, late, '2025-10-01T10:00:00.000Z'));
     expect(activePaths(inTime)).toContain('underway.licence.notApplicable');
     expect(activePaths(start(input('org-th-office', {}, DEFAULT_POLICY, 4)))).toContain('underway.licence.settling');
+  });
+});
+
+describe('泄密报告, edition 6: the licensing authority’s decision reaches the enterprise’s 年度自检 (Regs 71 para 3(3))', () => {
+  const late = { 'report-authority': { dueAt: due24h } };
+  const proposed = (edition: number) =>
+    send(start(input('ent-gz-tech', {}, DEFAULT_POLICY, edition)), ev('REPORT_TO_AUTHORITY', {}, late, '2025-10-01T14:00:00.000Z'));
+  const links = (effects: Array<{ type: string; params?: unknown }>) => effects.filter((a) => a.type === 'link').map((a) => a.params);
+
+  it('a revocation or a decline is sent on, with the decision, the incident and the authority by name, to the 年度自检 of the organ', () => {
+    const s = proposed(6);
+    expect(activePaths(s)).toContain('underway.licence.proposed');
+    const [, revoked] = transition(
+      leakMachine,
+      s,
+      ev('REVOKE_LICENCE', { decision: '保吊字〔2025〕1号' }, {}, '2025-10-03T02:00:00.000Z') as never,
+    );
+    expect(links(revoked)).toEqual([
+      {
+        kind: 'annual-inspection',
+        party: 'organ',
+        event: 'LEAK_LICENCE_DECISION',
+        payload: { licenceDecision: 'revoked', text: '保吊字〔2025〕1号', incidentRef: 'I', decidedBy: '广东省国家保密局' },
+        at: '2025-10-03T02:00:00.000Z',
+      },
+    ]);
+    const [declined, declinedEffects] = transition(leakMachine, s, ev('DECLINE_REVOCATION', { reason: '情节轻微' }) as never);
+    expect(activePaths(declined)).toContain('underway.licence.declined');
+    expect(links(declinedEffects)).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ licenceDecision: 'declined', text: '情节轻微' }) }),
+    ]);
+  });
+
+  it('edition 5 and earlier decide in the leak procedure only (their histories replay as they ran)', () => {
+    const [, effects] = transition(leakMachine, proposed(5), ev('REVOKE_LICENCE', { decision: 'D' }) as never);
+    expect(links(effects)).toEqual([]);
+  });
+
+  it('the decision is the licensing authority’s binding decision: its 负责人 signs it from edition 6 (headSignOff, 本地策略)', () => {
+    for (const type of ['REVOKE_LICENCE', 'DECLINE_REVOCATION']) {
+      const spec = leakEvents[type as keyof typeof leakEvents];
+      expect(requiredRole(spec, { edition: 5, policy: { headSignOff: true } })).toBeUndefined();
+      expect(requiredRole(spec, { edition: 6, policy: { headSignOff: true } })).toMatchObject({ role: 'head', signOff: true });
+      expect(requiredRole(spec, { edition: 6, policy: { headSignOff: false } })).toBeUndefined();
+    }
   });
 });

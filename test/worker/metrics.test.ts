@@ -22,7 +22,7 @@ const request = (key: string): DeliveryRequest => ({
 describe('the worker metrics', () => {
   it('counts deliveries by channel and result: already sent, and a receiver unreachable (retried)', async () => {
     const ledger = new DeliveryLedger();
-    ledger.record('k-sent');
+    await ledger.record('k-sent');
     const delivery = createDelivery({ webhookSecret: 'x'.repeat(32), mailFrom: 'a@b', ledger });
     expect(await delivery.deliver(request('k-sent'))).toBe('already-sent');
     await expect(delivery.deliver(request('k-new'))).rejects.toThrow(/unreachable/);
@@ -34,7 +34,7 @@ describe('the worker metrics', () => {
     const counted = (result: string) => value('bm_deliveries_total', { channel: 'webhook', result }).then((v) => v ?? 0);
     const before = { already: await counted('already-sent'), retrying: await counted('retrying'), failed: await counted('failed') };
     const ledger = new DeliveryLedger();
-    ledger.record('b-sent');
+    await ledger.record('b-sent');
     // One receiver with its own secret; another without, and no shared secret: its delivery cannot be signed.
     const delivery = createDelivery({ webhookSecrets: new Map([['org-gz-bureau', 'x'.repeat(32)]]), mailFrom: 'a@b', ledger });
     const unsigned = { ...request('b-unsigned'), recipient: { id: 'org-th-office', name: '天河区某办', contact: '保密办' } };

@@ -4,7 +4,8 @@ import { firedAt, maybeRecordHistory, withProcedureEnv } from '../support/proced
 import { SA } from '../../workflows/search-attributes.js';
 
 const ent = { id: 'ent-gz-tech' };
-const authority = { id: 'auth-440000' }; // granted the licence
+// Granted the licence; its measures are signed by its 负责人 (edition 6, headSignOff, 本地策略).
+const authority = { id: 'auth-440000', roles: ['head' as const] };
 type Proposals = Array<{ measure: string; basis: string }>;
 
 describe('保密资质年度自检 on the time-skipping server (Regs 48 para 3, Regs 71)', () => {

@@ -250,7 +250,8 @@ describe('泄密报告 on the time-skipping server (Regs 61)', () => {
       expect(v.inbox.find((i) => i.subject === 'leak-revocation-proposed')!.recipients[0]!.party.id).toBe('auth-440000');
       const refused = await p.send(h, 'REVOKE_LICENCE', { id: 'auth-440100' }, { decision: 'x' }).catch((e: Error) => e);
       expect(refused).toBeInstanceOf(Error);
-      await p.send(h, 'DECLINE_REVOCATION', { id: 'auth-440000' }, { reason: '已及时采取补救措施，危害后果轻微' });
+      // Edition 6: the licensing authority's decision is signed by its 负责人 (headSignOff, 本地策略).
+      await p.send(h, 'DECLINE_REVOCATION', { id: 'auth-440000', roles: ['head'] }, { reason: '已及时采取补救措施，危害后果轻微' });
       v = await p.view(h);
       expect(v.activeStates).toContain('underway.licence.declined');
       expect(v.audit.findLast((a) => a.kind === 'event')!.basis).toBe('Regs 71 para 3(3); 本地策略');

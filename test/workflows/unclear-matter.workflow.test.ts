@@ -360,7 +360,8 @@ describe('provisional deadlines and calendar updates (SPEC §2)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bm-cal-')), 'calendar.json');
     const calendar = JSON.parse(readFileSync(new URL('../../domain/calendar/data/cn-calendar.json', import.meta.url), 'utf8'));
     writeFileSync(file, JSON.stringify(calendar));
-    const authority = { id: 'auth-440000' };
+    // A suspension is the authority's binding decision: signed by its 负责人 (edition 6, headSignOff, 本地策略).
+    const authority = { id: 'auth-440000', roles: ['head' as const] };
     await withProcedureEnv(
       '2026-12-01T02:00:00Z',
       async (p) => {
