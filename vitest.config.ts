@@ -9,6 +9,7 @@ const unit = [
   'test/worker/**/*.test.ts',
   'test/temporal/**/*.test.ts',
   'test/api/**/*.test.ts',
+  'test/docs/**/*.test.ts',
   'test/records/**/*.test.ts',
 ];
 

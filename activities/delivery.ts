@@ -122,7 +122,7 @@ export function createDelivery(config: DeliveryConfig) {
       log.warn({ key: req.key, result, err: (e as Error).message }, 'delivery failed');
       throw e;
     }
-    config.ledger.record(req.key);
+    await config.ledger.record(req.key);
     deliveries.inc({ channel: req.channel, result: 'sent' });
     log.info({ key: req.key }, 'delivered');
     return 'sent';

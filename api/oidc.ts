@@ -1,7 +1,7 @@
 /**
  * OpenID Connect: tokens of the department's identity provider, verified by its JWKS (jose), and
  * the browser login (authorization code + PKCE, openid-client). The provider's metadata comes from
- * discovery (`<issuer>/.well-known/openid-configuration`). See README "Connecting an identity provider".
+ * discovery (`<issuer>/.well-known/openid-configuration`). See docs/security.md, "Connecting an identity provider".
  */
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';

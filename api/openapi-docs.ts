@@ -18,7 +18,7 @@ export const API_DESCRIPTION = `机关、单位启动程序并发送事件；保
 
 1. **统一身份认证（生产环境）**：向本单位统一身份认证（OIDC）申请本系统的客户端，以客户端凭证或授权码流程取得
    access token；令牌须带 \`aud\`（BM_OIDC_AUDIENCE）及所代表的单位（登记簿中的编号）和角色。
-2. **本系统签发的令牌**：由系统管理员按 README“Security model”签发（HS256，\`bm_party\`、\`bm_roles\`，最长 12 小时），
+2. **本系统签发的令牌**：由系统管理员按 docs/security.md 签发（HS256，\`bm_party\`、\`bm_roles\`，最长 12 小时），
    吊销时将其 \`jti\` 加入 BM_TOKEN_DENYLIST。
 3. **演示模式**：\`npm start\` 在终端打印一个可用 8 小时的演示令牌；页面上点击演示人员即可登录。
 

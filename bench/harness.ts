@@ -44,6 +44,8 @@ export interface BenchStack {
   temporal: 'dev-server' | 'cluster';
   /** CPU seconds (user + system) the Temporal server (the cluster: its services and PostgreSQL) and the worker process have used so far. */
   cpuSeconds(): { server: number; worker: number };
+  /** The worker process's resident memory now (MiB). */
+  workerRssMiB(): number;
   token(party: string): Promise<string>;
   get(path: string, party: string): Promise<unknown>;
   post(path: string, party: string, body: unknown): Promise<unknown>;
@@ -150,6 +152,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       // Every process this bench started, but the worker: the Temporal server's.
       return { server: cpuOf(descendantsOf(table, process.pid)) - workerCpu, worker: workerCpu };
     },
+    workerRssMiB: () => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024),
     token,
     get: (path, party) => call('GET', path, party),
     post: (path, party, body) => call('POST', path, party, body),

@@ -26,7 +26,7 @@ const RULES: Record<string, Rule> = {
     field: 'applicantId',
     // Regs 63 para 1: only a 监察机关 or 司法机关 handling a suspected leak applies (narrower than Law 53's 办理涉嫌泄露国家秘密案件的机关:
     // a secrecy authority investigating under Regs 60 does not apply); 司法机关 read in the criminal-procedure sense, with
-    // 公安 and 国家安全机关 (本地策略, README "鉴定"); the registry records which organs are such.
+    // 公安 and 国家安全机关 (本地策略, docs/procedures/appraisal.md); the registry records which organs are such.
     organ: (o) =>
       o.functions?.some((f) => f === 'supervisory' || f === 'judicial')
         ? undefined

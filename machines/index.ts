@@ -8,7 +8,7 @@ import { unclearMatterProcedure } from './unclear-matter.js';
 
 /**
  * Every procedure the system runs: a new one is its machine file, its workflow file (exported
- * from workflows/index.ts under its workflowType), and a line here (README "Adding a procedure").
+ * from workflows/index.ts under its workflowType), and a line here (docs/adding-a-procedure.md).
  */
 const DEFINITIONS = [
   unclearMatterProcedure,

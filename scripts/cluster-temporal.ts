@@ -4,7 +4,7 @@
  * a process of its own (frontend, two history, two matching, worker), each with a config file
  * rendered from deploy/temporal-service.yaml.tmpl. Used by `npm run cluster` (scripts/cluster.ts)
  * and `npm run test:cluster` (test/cluster/). A local demonstration cluster: one machine, no
- * TLS, passwords fixed; production clusters are configured by their operators (README
+ * TLS, passwords fixed; production clusters are configured by their operators (docs/operations.md,
  * "Running beyond one machine").
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';

@@ -3,7 +3,7 @@
  * Temporal services as separate processes (frontend, two history, two matching, worker), two
  * workers and two API processes. Data in .data/cluster (kept between runs). Ctrl-C, or SIGINT or
  * SIGTERM to the npm process alone (scripts/run.mjs), stops everything and exits 0. A local
- * demonstration cluster: for a cluster of your own or Temporal Cloud, see the README, "Running
+ * demonstration cluster: for a cluster of your own or Temporal Cloud, see docs/operations.md, "Running
  * beyond one machine".
  *   BM_CLUSTER_PORT   frontend gRPC port (default 17233; the other services take the ports above it)
  *   BM_CLUSTER_API_PORT  first API port (default 3101; the second API takes the next)

@@ -10,6 +10,9 @@ import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeArgs, indexedValueTypes } from '../workflows/search-attributes.js';
 import { ensureTemporalBinaries } from './temporal-binaries.js';
 
+/** 64 MiB of events cache (Temporal's default is 512 KiB a shard). */
+export const EVENTS_CACHE_BYTES = 64 * 1024 * 1024;
+
 export interface DevServerOptions {
   dbFile: string;
   port: number;
@@ -40,6 +43,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     // queries) no longer block the writer, and a deadline storm's raw timers end 1.5× sooner (issue 14).
     '--sqlite-pragma',
     'journal_mode=WAL',
+    // The events cache is per shard, 512 KiB by default, and the dev server has one shard: a deadline
+    // storm's procedures then read their events back from SQLite at each pass (issue 28).
+    '--dynamic-config-value',
+    `history.eventsCacheMaxSizeBytes=${EVENTS_CACHE_BYTES}`,
     '--ip',
     '127.0.0.1',
     '--port',

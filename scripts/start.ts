@@ -127,7 +127,7 @@ const curlPerson = DEMO_PEOPLE.find((p) => p.party === 'org-gz-bureau')!;
 const demonstration = isDemonstration(deps.registry, production);
 const curlToken = demonstration ? await issueToken(key, curlPerson, { ttlSeconds: DEMO_TOKEN_HOURS * 3600 }) : '';
 const credentials = !demonstration
-  ? 'Production mode: no demo people. Sign in through your identity provider (BM_OIDC_ISSUER; README "Connecting an identity provider"); bearer tokens come from it.'
+  ? 'Production mode: no demo people. Sign in through your identity provider (BM_OIDC_ISSUER; docs/security.md); bearer tokens come from it.'
   : `Demo people (演示; absent in production mode) — sign in with one click at http://127.0.0.1:${API_PORT}/ :
 ${DEMO_PEOPLE.map((p) => `  ${p.party.padEnd(22)} ${actorLabel({ id: p.party, name: deps.registry.party(p.party).name, person: { sub: p.sub, name: p.name }, roles: p.roles })}`).join('\n')}
 A token of ${curlPerson.name} (${curlPerson.party}) for curl, valid ${DEMO_TOKEN_HOURS} hours:

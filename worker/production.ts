@@ -67,7 +67,7 @@ function registryProblem(file: string | undefined, people: boolean): string | un
   if (typeof data.version === 'string' && isDemoRegistryVersion(data.version))
     return `BM_REGISTRY_FILE: ${file} is the demonstration registry (version "${data.version}"; a version starting with "demo" marks it), refused in production mode; ${how}`;
   return people && !(Array.isArray(data.people) && data.people.length)
-    ? `BM_REGISTRY_FILE: ${file} lists no people, and BM_IDENTITY_MAPPING is registry (the default in production): nobody could sign in; add "people" (sub, partyId, roles), or set BM_IDENTITY_MAPPING=claims (README: the provider's users must not edit those claims)`
+    ? `BM_REGISTRY_FILE: ${file} lists no people, and BM_IDENTITY_MAPPING is registry (the default in production): nobody could sign in; add "people" (sub, partyId, roles), or set BM_IDENTITY_MAPPING=claims (docs/security.md: the provider's users must not edit those claims)`
     : undefined;
 }
 

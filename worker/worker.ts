@@ -46,8 +46,8 @@ export async function writeWorkflowBundle(path: string): Promise<void> {
   writeFileSync(path, code);
 }
 
-/** Worker settings from the configuration (BM_WORKFLOW_BUNDLE, BM_MAX_CACHED_WORKFLOWS). */
-export type WorkerSettings = Partial<Pick<Config, 'workflowBundle' | 'maxCachedWorkflows'>>;
+/** Worker settings from the configuration (BM_WORKFLOW_BUNDLE, BM_MAX_CACHED_WORKFLOWS, BM_STICKY_TIMEOUT_SECONDS). */
+export type WorkerSettings = Partial<Pick<Config, 'workflowBundle' | 'maxCachedWorkflows' | 'stickyTimeoutSeconds'>>;
 
 /** How a worker converts payloads, and which workflows it runs. */
 export interface WorkerSetup {
@@ -81,6 +81,7 @@ export async function createWorker(
     // Open procedures mostly sleep for days: keep a bounded cache and replay the rest on demand,
     // so memory does not grow with the number of open procedures.
     maxCachedWorkflows: settings.maxCachedWorkflows ?? 300,
+    stickyQueueScheduleToStartTimeout: `${settings.stickyTimeoutSeconds ?? 300} seconds`,
   });
 }
 

@@ -5,7 +5,8 @@ import type { Run } from './state.js';
 
 /**
  * Upserts the attributes; `onlyChanged` leaves out those that already hold their value (a start
- * that set them, issue 14) and upserts nothing when none changed.
+ * that set them, issue 14) and upserts nothing when none changed: always so since patch
+ * `lean-pass` (issue 28: a pass upserted all 15 where two had changed).
  */
 export function upsertAttributes(run: Run, onlyChanged = false): void {
   const { s } = run;
@@ -18,6 +19,6 @@ export function upsertAttributes(run: Run, onlyChanged = false): void {
     ...(s.lastResponsible ? { lastResponsible: s.lastResponsible } : {}),
   });
   if (responsible) s.lastResponsible = responsible;
-  const upsert = onlyChanged ? changedPairs(pairs, workflowInfo().typedSearchAttributes) : pairs;
+  const upsert = onlyChanged || run.lean ? changedPairs(pairs, workflowInfo().typedSearchAttributes) : pairs;
   if (upsert.length) upsertSearchAttributes(upsert);
 }

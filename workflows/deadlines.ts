@@ -43,7 +43,7 @@ function fromStartCalendar(run: Run, period: PeriodRequest, options: ComputeOpti
   } catch {
     return undefined;
   }
-  return !computed.provisional && patched('deadlines-in-workflow') ? computed : undefined;
+  return !computed.provisional && (run.lean || patched('deadlines-in-workflow')) ? computed : undefined;
 }
 
 /** The active states' deadline requests; a machine whose meta does not fit its context fails the procedure. */

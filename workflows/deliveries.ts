@@ -113,7 +113,7 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
     },
   };
   // Procedures recorded before keep one activity per delivery.
-  const p: Promise<void> = (patched('deliveries-batched') ? queue(run, req) : run.delivery.deliver(req))
+  const p: Promise<void> = (run.lean || patched('deliveries-batched') ? queue(run, req) : run.delivery.deliver(req))
     .then(
       () => {
         d.status = 'delivered';

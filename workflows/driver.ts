@@ -138,16 +138,18 @@ export async function runProcedure(
   );
 
   let r: Run;
+  // One marker at the run's start for the technical patches before it (issue 28: each marker is an upsert too).
+  const lean = patched('lean-pass');
   if (continued) {
     // A new run of the same procedure: no preparation, no new deadlines; timers re-armed from the records.
-    r = openRun(def, id, { ...continued, run: continued.run + 1 }, limits);
+    r = openRun(def, id, { ...continued, run: continued.run + 1 }, limits, lean);
     upsertAttributes(r);
     reissuePending(r);
   } else {
     // Prepared by the API (issue 14): one workflow task, no activity. Histories started before,
     // or by a worker without this patch, keep the activity.
     const given = (request as StartRequest).prepared;
-    const atStart = given !== undefined && patched('prepared-at-start');
+    const atStart = given !== undefined && (lean || patched('prepared-at-start'));
     // Edition 4 (issue 26) implies 3, which also seals a prepared start for its id and instant (machines/procedure.ts):
     // one patch marker for all (each is an upsert of TemporalChangeVersion); earlier histories have none of it.
     // Edition 5 implies 4 (one marker each start, as before); a history recorded under edition 4 has only that one.
@@ -162,7 +164,7 @@ export async function runProcedure(
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });
-    r = openRun(def, id, first.s, limits, first.snapshot);
+    r = openRun(def, id, first.s, limits, lean, first.snapshot);
     if (addPreparedFirsts(r, effects, prepared, now)) for (const entry of r.s.inbox) deliverEntry(r, entry);
     else {
       // Prepared before the preparation brought the first deadlines and recipients: through their activities.

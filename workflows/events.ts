@@ -259,7 +259,7 @@ export async function apply(
   // The new deadlines and the notifications need each other's results in no way: their activities
   // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
   // (The cause is read after syncDeadlines has begun, as it always was: it names the inbox entry.)
-  if (patched('effects-beside-deadlines'))
+  if (run.lean || patched('effects-beside-deadlines'))
     await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`, by ? { by } : {})]);
   else {
     await syncDeadlines(run, {}, factMs);

@@ -36,9 +36,9 @@ const due = (run: Run) =>
 
 /** Starts the run's recorder: a loop beside the driver's, waking on each activation that added entries. */
 export function startRecorder(run: Run): void {
-  if (!patched('record-store')) return;
+  if (!run.lean && !patched('record-store')) return;
   // Decided at the run's start, so the marker costs the pass nothing (histories before it append alone).
-  run.recorder = { version: -1, writing: false, ending: false, inPass: patched('record-in-pass') };
+  run.recorder = { version: -1, writing: false, ending: false, inPass: run.lean || patched('record-in-pass') };
   void (async () => {
     for (;;) {
       await condition(() => due(run));

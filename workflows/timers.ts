@@ -164,7 +164,7 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
   const plans = due.map((d) => ({ ...d, p: silent(d.r, d.alarm) ? undefined : plan(run, d.r, d.alarm) }));
   const requests = plans.flatMap(({ p }) => (p ? requestsOf(p) : []));
   // The recipients the start recorded (issue 14); a start without them asks the notify activity.
-  const recorded = requests.length && patched('recipients-recorded') ? recordedRecipients(run, requests) : undefined;
+  const recorded = requests.length && (run.lean || patched('recipients-recorded')) ? recordedRecipients(run, requests) : undefined;
   const recipients = requests.length ? (recorded ?? (await acts.notifyAll(requests))) : [];
   let next = 0;
   let fired = 0;
@@ -241,9 +241,10 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
     // Fired, or due already: a timer still armed for this instant is left to fire (cancelling a due timer races its firing).
     armed = undefined;
     await withLock(run, async () => {
+      run.passed = true;
       // A storm of alarms at one instant: one workflow task and one upsert (issue 14), and one
       // notify activity for a start that recorded no recipients.
-      if (patched('storm-one-pass')) {
+      if (run.lean || patched('storm-one-pass')) {
         let fired = 0;
         for (let due = dueNow(run); due.length; due = dueNow(run)) {
           const n = await fireTogether(run, due);

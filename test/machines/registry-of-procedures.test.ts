@@ -1,7 +1,7 @@
 /**
  * A procedure is registered in one place (issue 15): its definition carries its machine, its
  * events, its party resolver and its workflow type; the list in machines/index.ts makes the kinds
- * a union. A sixth definition (the README's example, test/support/sixth-procedure) shows what
+ * a union. A sixth definition (docs/adding-a-procedure.md's example, test/support/sixth-procedure) shows what
  * derives from a definition with no edit elsewhere.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';

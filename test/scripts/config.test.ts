@@ -58,9 +58,9 @@ describe('configuration: one typed module, one default per variable', () => {
       expect(readFileSync(join(root, entry), 'utf8'), entry).toMatch(/loadConfig\('\w+'\)/);
   });
 
-  it(".env.example and the README's Configuration table list every variable of the configuration", () => {
+  it('.env.example and the configuration table (docs/configuration.md) list every variable of the configuration', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const readme = readFileSync(join(root, 'docs/configuration.md'), 'utf8');
     for (const name of [
       ...Object.keys(ConfigSchema.shape),
       'TEMPORAL_ADDRESS',

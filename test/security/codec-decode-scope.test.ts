@@ -6,7 +6,7 @@ import { startStack, type Stack } from '../support/stack.js';
 /**
  * The Temporal Web UI's remote codec requests (POST /codec/decode) carry the namespace, never the
  * workflow: the endpoint cannot tell whose payload it opens, so it opens them for the national
- * authority only (README "Security model → Payloads and webhooks").
+ * authority only (docs/security.md, "Payloads and webhooks").
  */
 let stack: Stack;
 beforeAll(async () => {

@@ -101,7 +101,7 @@ describe('the name claim is bounded and cleaned', () => {
 
 describe("party and roles from the registry's people (production's default), not from claims a user may edit", () => {
   it('claims naming the national head and administrator give the registry person’s own party and role', async () => {
-    // Mapped by claims (an option the README warns about), the self-chosen party and roles are believed.
+    // Mapped by claims (an option docs/security.md warns about), the self-chosen party and roles are believed.
     expect((await me(byClaims, 'u-self')).body).toMatchObject({ id: 'auth-000000', roles: ['head', 'admin'] });
     const res = await me(byRegistry, 'u-self');
     expect(res.status).toBe(200);

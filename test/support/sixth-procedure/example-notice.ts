@@ -1,5 +1,5 @@
 /**
- * 示例：书面告知 — the worked example of README "Adding a procedure", not a statutory procedure:
+ * 示例：书面告知 — the worked example of docs/adding-a-procedure.md, not a statutory procedure:
  * an organ tells its same-level secrecy authority of a matter in writing, and the authority
  * acknowledges it within 5 working days. Its workflow is ./example-notice.workflow.ts;
  * test/machines/registry-of-procedures.test.ts checks what derives from it.
