@@ -7,7 +7,7 @@
  */
 import type { PartyRef } from './parties.js';
 
-/** What a deadline record says of itself (workflows/types.ts DeadlineRecord). */
+/** What a deadline record says of itself (procedure-view.ts DeadlineRecord). */
 interface Step {
   key: string;
   label: string;

@@ -150,7 +150,7 @@ const withdraw = [
   { target: '#appraisal.withdrawn' },
 ] as const;
 
-/** The person who sent the event, where the driver knows it (workflows/types.ts Actor). */
+/** The person who sent the event, where the driver knows it (domain/procedure-view.ts Actor). */
 const personOf = (actor: EventEnvelope['actor']) => (actor as { person?: { name: string } }).person;
 
 export const appraisalMachine = setup({

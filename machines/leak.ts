@@ -1,14 +1,12 @@
 /**
  * 泄密报告 — leak reporting within 24 hours (Regs 61; Law 47), its follow-up (Regs 60), the
  * consequences of a late report (Regs 67 para 1(8), 71), and a network operator's report (Law 34;
- * Regs 39) as a variant. SPEC §3.3.
+ * Regs 39) as a variant. SPEC §3.3. Its start and events: leak-start.ts; the late reports'
+ * flags: leak-late-flags.ts; the report and handling regions the editions share: leak-regions.ts.
  */
 import { and, assertEvent, assign, or, setup, stateIn } from 'xstate';
-import { z } from 'zod';
-import { LEAK_CONSEQUENCES, MEASURES_CONSEQUENCES, PERSON_REPORT_CONSEQUENCE } from '../domain/labels.zh.js';
 import type { PartyRef } from '../domain/parties.js';
-import { HOUR_MS, parseInstant, shanghaiDateOf } from '../domain/time.js';
-import { shortText } from './common.js';
+import { shanghaiDateOf } from '../domain/time.js';
 import {
   defineProcedure,
   deadlinePassed,
@@ -16,192 +14,27 @@ import {
   notifyEffect,
   type DeadlinePassedEvent,
   type LinkParams,
-  type DriverInput,
-  type EventEnvelope,
   type MachineEvents,
   type ProcedureContext,
-  type ProcedureDefinition,
   type StateMeta,
 } from './procedure.js';
 import { leakParties } from '../domain/resolve-parties.js';
-
-const Instant = z.string().refine((s) => {
-  try {
-    parseInstant(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an ISO 8601 instant with its offset, e.g. 2025-09-30T21:30:00+08:00');
-
-export const LeakStartSchema = z
-  .strictObject({
-    organId: z.string().min(1).describe('发现泄密的机关、单位（网络运营者）'),
-    incidentRef: shortText(50).describe('事件编号'),
-    summary: shortText().describe('事件概况（非涉密简述）'),
-    discoveredAt: Instant.describe('发现时刻：发现人发现泄露或者可能泄露的时刻（含时区）'),
-    /** Law 47: the organ knows once the person who found it reports (edition 4); absent, the organ found it itself. */
-    knownAt: Instant.optional().describe('机关、单位获知时刻：接到发现人报告的时刻（含时区；本单位自行发现的不填）'),
-    /** Optional (edition 4): a start before any measure is taken; RECORD_MEASURES records the first later. */
-    remedialMeasures: shortText().optional().describe('已采取的补救措施：尚未采取的不填'),
-    measuresTakenAt: Instant.optional().describe('补救措施首次采取的时刻：含时区；不填为机关、单位获知时刻'),
-    variant: z
-      .enum(['organ', 'network-operator'])
-      .default('organ')
-      .describe('报告主体：机关、单位（Regs 61）或网络运营者（Law 34；Regs 39）'),
-    receiverId: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('网络运营者选择的接报机关：登记簿中的保密行政管理部门，或公安机关、国家安全机关（Law 34；Regs 39）'),
-  })
-  .superRefine((s, ctx) => {
-    // Law 47: the organ learns of it from the person who found it, so not before.
-    for (const key of ['knownAt', 'measuresTakenAt'] as const) {
-      const value = s[key];
-      if (value !== undefined && Date.parse(value) < Date.parse(s.discoveredAt))
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `${key} ${value} is before discoveredAt ${s.discoveredAt}; allowed: from it on`,
-        });
-    }
-    if (s.measuresTakenAt !== undefined && s.remedialMeasures === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['remedialMeasures'],
-        message: 'measuresTakenAt says when the measures stated here were first taken: state them',
-      });
-    if (s.variant === 'network-operator' && !s.receiverId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['receiverId'],
-        message:
-          'a network operator names whom it reports to: a secrecy authority, or a 公安机关 or 国家安全机关, from the registry (Law 34; Regs 39)',
-      });
-    }
-    if (s.variant === 'organ' && s.receiverId !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['receiverId'],
-        message:
-          'only a network operator chooses whom it reports to (variant "network-operator"); an organ reports to its same-level authority and its superior (Regs 61 para 1)',
-      });
-    }
-  });
-export type LeakStart = z.infer<typeof LeakStartSchema>;
-
-const report = z.strictObject({ reportNumber: shortText(50).optional() });
-
-export const leakEvents = {
-  REPORT_TO_AUTHORITY: { label: '向同级保密行政管理部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
-  REPORT_TO_SUPERIOR: { label: '向上级主管部门报告', by: ['organ'], basis: 'Regs 61 para 1', schema: report, fact: true },
-  REPORT_TO_RECEIVER: {
-    label: '网络运营者向保密行政管理部门或公安机关、国家安全机关报告',
-    by: ['organ'],
-    basis: 'Law 34; Regs 39',
-    schema: report,
-    fact: true,
-  },
-  RECORD_MEASURES: {
-    label: '记录补救措施',
-    by: ['organ'],
-    basis: 'Regs 61 para 1; Regs 39',
-    schema: z.strictObject({ measures: shortText() }),
-    fact: true,
-    max: 500,
-  },
-  RELAY: { label: '逐级报至上一级保密行政管理部门', by: ['relayHolder'], basis: 'Regs 61 para 2', schema: report, fact: true },
-  REPORT_RESULT: {
-    label: '书面告知同级保密行政管理部门处理结果',
-    by: ['organ'],
-    basis: 'Regs 60',
-    schema: z.strictObject({ result: shortText() }),
-    fact: true,
-  },
-  // Edition 4: the investigation ended with no one to hold responsible (Regs 60 调查工作结束后, 本地策略: the statute names no such record).
-  CONCLUDE_NO_ACTION: {
-    label: '调查处理结束，无需追究责任',
-    by: ['authority'],
-    basis: 'Regs 60; 本地策略',
-    schema: z.strictObject({ note: shortText() }),
-    fact: true,
-  },
-  // Edition 4, Regs 71 para 3(3): a licensed enterprise's late report or measures is put to the authority that granted its licence.
-  // Edition 6: a binding decision, signed by the licensing authority's 负责人 (policy headSignOff, 本地策略).
-  REVOKE_LICENCE: {
-    label: '吊销保密资质',
-    by: ['licensor'],
-    basis: 'Regs 71 para 3(3)',
-    signOff: { sinceEdition: 6 },
-    schema: z.strictObject({ decision: shortText().describe('吊销决定（文号、简述）') }),
-    fact: true,
-  },
-  DECLINE_REVOCATION: {
-    label: '不予吊销保密资质（说明理由）',
-    by: ['licensor'],
-    // Regs 71 para 3 says 并处吊销 and names no alternative: declining is a reading (本地策略), as in 年度自检.
-    basis: 'Regs 71 para 3(3); 本地策略',
-    signOff: { sinceEdition: 6 },
-    schema: z.strictObject({ reason: shortText().describe('不予吊销的理由') }),
-    fact: true,
-  },
-  // The authority's own steps (Regs 60): 责令停止、行政处罚决定或处理建议、移送.
-  ORDER_STOP: {
-    label: '责令停止违法行为、采取有效补救措施',
-    by: ['authority'],
-    basis: 'Regs 60',
-    schema: z.strictObject({ order: shortText() }),
-    fact: true,
-    max: 50,
-  },
-  DECIDE_PENALTY: {
-    label: '作出行政处罚决定',
-    by: ['authority'],
-    basis: 'Regs 60',
-    schema: z.strictObject({ decision: shortText() }),
-    fact: true,
-    max: 50,
-  },
-  PROPOSE_HANDLING: {
-    label: '提出处理建议',
-    by: ['authority'],
-    basis: 'Regs 60',
-    schema: z.strictObject({ proposal: shortText() }),
-    fact: true,
-    max: 50,
-  },
-  REFER: {
-    label: '涉嫌犯罪，移送监察机关、司法机关处理',
-    by: ['authority'],
-    basis: 'Regs 60',
-    schema: z.strictObject({
-      to: z.enum(['supervisory', 'judicial']).describe('监察机关 (supervisory) 或司法机关 (judicial)'),
-      note: shortText(),
-    }),
-    fact: true,
-    max: 50,
-  },
-} satisfies ProcedureDefinition['events'];
+import { leakEvents, LeakStartSchema, type LeakInput, type LeakStart } from './leak-start.js';
+import {
+  dueOf,
+  flagFor,
+  MEASURES,
+  measuresConsequences,
+  operatorReport,
+  startFlags,
+  withFlag,
+  type LateFlag,
+  type LateParams,
+} from './leak-late-flags.js';
+import { authoritySteps, handlingRegion, relaying, reportRegions, reportRegionsFrom } from './leak-regions.js';
 
 type Events = MachineEvents<typeof leakEvents> | DeadlinePassedEvent;
 type AuthorityStep = 'ORDER_STOP' | 'DECIDE_PENALTY' | 'PROPOSE_HANDLING' | 'REFER' | 'CONCLUDE_NO_ACTION';
-
-export interface Consequence {
-  basis: string;
-  consequence: string;
-}
-
-/** A report obligation missed: judged by when the report was made (event.at, the fact's instant). */
-export interface LateFlag {
-  obligation: string;
-  deadlineId: string;
-  dueAt?: string;
-  /** When the report was made; absent while it still has not been. */
-  reportedAt?: string;
-  /** Every consequence the articles attach, each with its article. */
-  consequences: Consequence[];
-}
 
 export interface LeakContext extends ProcedureContext {
   variant: LeakStart['variant'];
@@ -236,233 +69,6 @@ export interface LeakContext extends ProcedureContext {
   result?: string;
   resultAt?: string;
 }
-
-export type LeakInput = LeakStart & DriverInput;
-
-const within24h = (id: string, label: string, responsible: string, from: string, basis: string, extra: object = {}) => ({
-  id,
-  label,
-  rule: 'hours' as const,
-  n: 24,
-  from,
-  basis,
-  responsible,
-  ...extra,
-});
-
-/**
- * A late report's consequences: Regs 67 para 1(8) for an organ or unit; for a network operator Law 59
- * (its Law 34 duty); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
- */
-function lateConsequences(c: LeakContext): Consequence[] {
-  const own = c.variant === 'network-operator' ? ['Law 59'] : ['Regs 67 para 1(8)'];
-  const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
-  return bases.map((basis) => ({ basis, consequence: LEAK_CONSEQUENCES[basis]! }));
-}
-
-/**
- * Remedial measures not taken 立即 (edition 4): Regs 67 para 1(8) (未及时采取补救措施); for a network
- * operator Regs 69(1); for an enterprise holding a 保密资质, Regs 71 para 1 and para 3(3) as well.
- */
-function measuresConsequences(c: Pick<LeakContext, 'variant' | 'licensedEnterprise'>): Consequence[] {
-  const own = c.variant === 'network-operator' ? ['Regs 69(1)'] : ['Regs 67 para 1(8)'];
-  const bases = c.licensedEnterprise ? [...own, 'Regs 71 para 1', 'Regs 71 para 3(3)'] : own;
-  return bases.map((basis) => ({ basis, consequence: MEASURES_CONSEQUENCES[basis]! }));
-}
-const MEASURES = { deadlineId: 'remedy', obligation: '未及时采取补救措施' } as const;
-
-/**
- * Edition 4, at the start: the person's report to the organ later than the policy period (Law 47
- * 及时), and measures first taken later than the policy period for 立即 from the organ's knowledge
- * (Regs 61 para 1), each flagged as a late report is.
- */
-function startFlags(input: LeakInput, licensedEnterprise: boolean): LateFlag[] {
-  const discovered = Date.parse(input.discoveredAt);
-  const known = Date.parse(input.knownAt ?? input.discoveredAt);
-  const flags: LateFlag[] = [];
-  const personDue = discovered + input.policy.leakPersonReportHours * HOUR_MS;
-  if (known > personDue)
-    flags.push({
-      obligation: '发现人及时报告机关、单位',
-      deadlineId: 'person-report',
-      dueAt: new Date(personDue).toISOString(),
-      reportedAt: new Date(known).toISOString(),
-      consequences: [{ ...PERSON_REPORT_CONSEQUENCE }],
-    });
-  const remedyDue = known + input.policy.leakRemedyHours * HOUR_MS;
-  if (input.measuresTakenAt !== undefined && Date.parse(input.measuresTakenAt) > remedyDue)
-    flags.push({
-      ...MEASURES,
-      dueAt: new Date(remedyDue).toISOString(),
-      reportedAt: new Date(Date.parse(input.measuresTakenAt)).toISOString(),
-      consequences: measuresConsequences({ variant: input.variant, licensedEnterprise }),
-    });
-  return flags;
-}
-
-const flagFor = (
-  c: LeakContext,
-  p: { deadlineId: string; obligation: string },
-  dueAt: string | undefined,
-  reportedAt?: string,
-): LateFlag => ({
-  obligation: p.obligation,
-  deadlineId: p.deadlineId,
-  ...(dueAt ? { dueAt } : {}),
-  ...(reportedAt ? { reportedAt } : {}),
-  consequences: lateConsequences(c),
-});
-
-/** Sets or withdraws the flag of one obligation, keeping its place. */
-const withFlag = (flags: LateFlag[], deadlineId: string, flag: LateFlag | undefined): LateFlag[] =>
-  flags.some((f) => f.deadlineId === deadlineId)
-    ? flags.flatMap((f) => (f.deadlineId !== deadlineId ? [f] : flag ? [flag] : []))
-    : flag
-      ? [...flags, flag]
-      : flags;
-
-type LateParams = { deadlineId: string; obligation: string };
-const operatorReport = { deadlineId: 'report-receiver', obligation: '立即报告' } as const;
-const dueOf = (e: EventEnvelope, id: string) => e.deadlines[id]?.dueAt;
-
-/**
- * Regs 61 para 2: the holder relays it one tier up within 24 hours; once the national
- * authority holds it, on to `done`.
- */
-const relaying = <T extends string>(done: T) =>
-  ({
-    always: { guard: 'reachedNational', target: done },
-    meta: {
-      label: '逐级报送中',
-      responsible: 'relayHolder',
-      deadline: within24h('relay', '逐级报至国家保密行政管理部门（24小时）', 'relayHolder', 'relayClockFrom', 'Regs 61 para 2', {
-        instanceFrom: 'relayIndex',
-      }),
-    },
-    on: {
-      RELAY: {
-        target: 'relaying',
-        reenter: true,
-        actions: ['relayUp', { type: 'notify', params: { to: 'relayHolder', subject: 'leak-relayed', basis: 'Regs 61 para 2' } }],
-      },
-    },
-  }) as const;
-
-/**
- * Regs 60: the secrecy authority's own steps, each told to the organ or network operator
- * concerned, wherever the procedure is open. A network operator's case has such an authority only
- * when it reported to one (Law 34; Regs 39): a 公安机关 or 国家安全机关 acts under its own law.
- */
-const authorityStep = (subject: string) =>
-  ({
-    guard: 'secrecyAuthorityHolds',
-    actions: ['recordStep', { type: 'notify', params: { to: 'organ', subject, basis: 'Regs 60' } }],
-  }) as const;
-const authoritySteps = {
-  ORDER_STOP: authorityStep('leak-order-stop'),
-  DECIDE_PENALTY: authorityStep('leak-penalty'),
-  PROPOSE_HANDLING: authorityStep('leak-handling-proposal'),
-  REFER: authorityStep('leak-referred'),
-} as const;
-
-/**
- * Regs 61: the two 24-hour reports (para 1), from discovery (editions 1–3) or from the organ's
- * knowledge (edition 4, Law 47), and the relay from the first local receipt (para 2).
- */
-const reportRegionsFrom = (from: 'discoveredAt' | 'knownAt') =>
-  ({
-    toAuthority: {
-      meta: { label: '向同级保密行政管理部门报告' },
-      initial: 'pending',
-      states: {
-        pending: {
-          meta: {
-            label: '待向同级保密行政管理部门报告',
-            responsible: 'organ',
-            deadline: within24h('report-authority', '向同级保密行政管理部门报告（24小时）', 'organ', from, 'Regs 61 para 1'),
-          },
-          on: {
-            REPORT_TO_AUTHORITY: {
-              target: 'reported',
-              actions: [
-                { type: 'judgeReport', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
-                { type: 'notify', params: { to: 'authority', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
-              ],
-            },
-            DEADLINE_PASSED: {
-              guard: { type: 'passed', params: { id: 'report-authority' } },
-              actions: { type: 'flagUnreported', params: { deadlineId: 'report-authority', obligation: '向同级保密行政管理部门报告' } },
-            },
-          },
-        },
-        reported: { type: 'final', meta: { label: '已向同级保密行政管理部门报告' } },
-      },
-    },
-    toSuperior: {
-      meta: { label: '向上级主管部门报告' },
-      initial: 'check',
-      states: {
-        check: {
-          meta: { label: '查明有无上级主管部门' },
-          always: [{ guard: 'hasSuperior', target: 'pending' }, { target: 'notApplicable' }],
-        },
-        pending: {
-          meta: {
-            label: '待向上级主管部门报告',
-            responsible: 'organ',
-            deadline: within24h('report-superior', '向上级主管部门报告（24小时）', 'organ', from, 'Regs 61 para 1'),
-          },
-          on: {
-            REPORT_TO_SUPERIOR: {
-              target: 'reported',
-              actions: [
-                { type: 'judgeReport', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
-                { type: 'notify', params: { to: 'superior', subject: 'leak-reported', basis: 'Regs 61 para 1' } },
-              ],
-            },
-            DEADLINE_PASSED: {
-              guard: { type: 'passed', params: { id: 'report-superior' } },
-              actions: { type: 'flagUnreported', params: { deadlineId: 'report-superior', obligation: '向上级主管部门报告' } },
-            },
-          },
-        },
-        reported: { type: 'final', meta: { label: '已向上级主管部门报告' } },
-        notApplicable: { type: 'final', meta: { label: '无上级主管部门' } },
-      },
-    },
-    relay: {
-      meta: { label: '逐级报送' },
-      initial: 'waiting',
-      states: {
-        waiting: {
-          meta: { label: '待首次接报' },
-          on: { REPORT_TO_AUTHORITY: { target: 'relaying', actions: 'receive' } },
-        },
-        relaying: relaying('relayed'),
-        relayed: { type: 'final', meta: { label: '已报至国家保密行政管理部门' } },
-      },
-    },
-  }) as const;
-const reportRegions = reportRegionsFrom('discoveredAt');
-
-/** Edition 4, Regs 60: the authority's handling, recorded when its investigation ends (a decision, a proposal, a transfer, or none needed). */
-const concluding = (subject: string) => ({ target: 'handled' as const, ...authorityStep(subject) });
-const handlingRegion = {
-  meta: { label: '保密行政管理部门调查处理' },
-  initial: 'investigating',
-  states: {
-    investigating: {
-      meta: { label: '保密行政管理部门调查处理中', responsible: 'authority', basis: 'Regs 60' },
-      on: {
-        DECIDE_PENALTY: concluding('leak-penalty'),
-        PROPOSE_HANDLING: concluding('leak-handling-proposal'),
-        REFER: concluding('leak-referred'),
-        CONCLUDE_NO_ACTION: concluding('leak-no-action'),
-      },
-    },
-    handled: { type: 'final', meta: { label: '保密行政管理部门已作出处理' } },
-  },
-} as const;
 
 const revokedActions = [
   'recordLicenceDecision',

@@ -6,7 +6,7 @@ import type { RecordStore } from '../../records/store.js';
 import { calendarFeed } from '../calendar-feed.js';
 import { ApiError } from '../problem.js';
 import type { Caller } from '../auth.js';
-import { CalendarSubscriptionSchema } from '../response-schemas.js';
+import { CalendarSubscriptionSchema } from '../case-file-schemas.js';
 
 /** The feed's route: public (calendar clients send no bearer token), so the anonymous rate limit applies. */
 export const CALENDAR_FEED_ROUTE = '/api/calendar/feeds/:file';

@@ -16,7 +16,7 @@ import { csvOf, xlsxOf } from '../export-files.js';
 import { ApiError } from '../problem.js';
 import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import { beijingText, filtersText, historyTable, ReportNames, STATISTICS_TABLES, statisticsTables } from '../report-tables.js';
-import { ExportFileSchema, HistoryPageSchema, StatisticsSchema } from '../response-schemas.js';
+import { ExportFileSchema, HistoryPageSchema, StatisticsSchema } from '../case-file-schemas.js';
 import type { Caller } from '../auth.js';
 
 /** At most this many rows in one history export (本地策略): more asks for narrower filters. */

@@ -8,7 +8,7 @@ import type { RecordStore } from '../../records/store.js';
 import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
 import type { Caller } from '../auth.js';
-import { InboxPageSchema, InboxReadSchema, InboxUnreadSchema } from '../response-schemas.js';
+import { InboxPageSchema, InboxReadSchema, InboxUnreadSchema } from '../case-file-schemas.js';
 
 const InboxQuery = z.strictObject({
   unread: z.enum(['true', 'false']).optional().describe('true：只列本人未读的消息 / only the messages this person has not read'),

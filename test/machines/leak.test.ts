@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { leakEvents, leakMachine, leakProcedure, LeakStartSchema, type LeakContext } from '../../machines/leak.js';
+import { leakMachine, leakProcedure, type LeakContext } from '../../machines/leak.js';
+import { leakEvents, LeakStartSchema } from '../../machines/leak-start.js';
 import { leakParties } from '../../domain/resolve-parties.js';
 import { DEFAULT_POLICY, PolicySchema, type Policy } from '../../domain/policy.js';
 import { RegistryLookupError } from '../../domain/registry/registry.js';
