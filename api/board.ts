@@ -4,7 +4,8 @@ import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
 import type { PartyRef, Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
-import { canSeeByAttributes, scopeQuery } from './scope.js';
+import { scopeKeys, scopeQuery } from './scope.js';
+import { BoardIndex, partyKey, type Counts } from './board-index.js';
 import type { Scope } from './scope-cache.js';
 import { deadlineStatus } from '../workflows/attribute-pairs.js';
 import type { OrphanedProcedure, RecordedBoardSource } from '../records/board-source.js';
@@ -20,7 +21,16 @@ export interface BoardItem {
   parties: string[];
   regionScope: string[];
   nextDeadline?: string;
+  /** When the next deadline is due soon (the policy's share of its period), from the case file. */
+  dueSoonAt?: string;
+  /** The next deadline's name, from the case file. */
+  nextLabel?: string;
+  /** The status shown: the recorded one, or the clock's where more severe (api/board-index.ts). */
   deadlineStatus: string;
+  /** The status the workflow recorded (BmDeadlineStatus). */
+  recordedStatus: string;
+  /** 提醒发送中: the clock has passed an instant whose pass the workflow has not yet recorded. */
+  pending?: true;
   deadlineRule: string;
   provisional: boolean;
   deliveryFailed: boolean;
@@ -61,15 +71,22 @@ interface Entry {
   startedAt: number;
   /** Server time of the last change this record shows: BmUpdatedAt, start or close. */
   changedAt: number;
+  /** The next deadline as the case file holds it (its due-soon instant and name), once read. */
+  next?: { dueAt: string; dueSoonAt: string; label: string };
 }
+
+/** How many procedures' next deadlines one query of the case file reads. */
+const NEXT_BATCH = 5000;
 
 /** Open procedures (the initial load and the sweep). */
 const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
 
 /**
- * The supervisors' read model: every open procedure's search attributes, kept sorted by next
- * deadline, so that the board pages fast at 10,000 open procedures without a sorted query (SQL
- * visibility cannot sort on them).
+ * The supervisors' read model: every open procedure's search attributes, in an index by scope
+ * kept in order of next deadline (api/board-index.ts, docs/board-index.md), so that the board
+ * pages fast at 100,000 open procedures without a sorted query (SQL visibility cannot sort on
+ * them), and shows each procedure's status at the instant (issue 28): the next deadline's due-soon
+ * instant is read from the case file.
  *
  * Its cost follows the rate of change, not the open count: one full listing when the API starts,
  * then every `intervalMs` only what changed since the watermark (the latest change seen, in the
@@ -81,9 +98,12 @@ const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
  */
 export class DeadlineBoard {
   private readonly entries = new Map<string, Entry>();
-  /** The model as served, re-sorted at the end of a refresh that changed it. */
-  private sorted: BoardItem[] = [];
-  private changed = false;
+  /** The model as served: what has a record, and the orphans. */
+  private readonly index = new BoardIndex<BoardItem>();
+  /** Ids changed since the index last took them in. */
+  private readonly dirty = new Set<string>();
+  /** Entries whose next deadline the case file has not yet been read for. */
+  private readonly needNext = new Set<string>();
   private loaded = false;
   /** The latest change seen (server clock, ms). */
   private watermark = 0;
@@ -137,13 +157,8 @@ export class DeadlineBoard {
         if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
       }
       if (this.records) await this.followRecord();
-      if (this.changed)
-        this.sorted = [...this.entries.values()]
-          .filter((e) => !this.records || this.recordedIds.has(e.item.id))
-          .map((e) => (this.anomalous.has(e.item.id) ? { ...e.item, anomaly: true as const } : e.item))
-          .concat(this.orphans.filter((o) => !this.entries.has(o.id)))
-          .sort(byNextDeadline);
-      this.changed = false;
+      for (const id of this.dirty) this.sync(id);
+      this.dirty.clear();
       this.refreshedAt = Date.now();
     })().finally(() => (this.inflight = undefined));
     return this.inflight;
@@ -155,15 +170,50 @@ export class DeadlineBoard {
     if (unknown.length)
       for (const id of await this.records!.recorded(unknown)) {
         this.recordedIds.add(id);
-        this.changed = true;
+        this.dirty.add(id);
       }
+    await this.readNext();
     const orphans = (await this.records!.orphans()).map(orphanItem);
-    const key = (items: BoardItem[]) => items.map((o) => `${o.id}|${o.nextDeadline}|${o.deadlineStatus}`).join();
+    const key = (items: BoardItem[]) => items.map((o) => `${o.id}|${o.nextDeadline}|${o.recordedStatus}`).join();
     if (key(orphans) !== key(this.orphans)) {
+      for (const o of [...this.orphans, ...orphans]) this.dirty.add(o.id);
       this.orphans = orphans;
       this.anomalous = new Set(orphans.map((o) => o.id));
-      this.changed = true;
     }
+  }
+
+  /** The due-soon instant and name of each next deadline not yet read, from the case file (it may lag a moment behind). */
+  private async readNext(): Promise<void> {
+    const ids = [...this.needNext].filter((id) => this.recordedIds.has(id));
+    for (let k = 0; k < ids.length; k += NEXT_BATCH) {
+      const running = await this.records!.runningDeadlines(ids.slice(k, k + NEXT_BATCH));
+      for (const [id, deadlines] of running) {
+        const e = this.entries.get(id);
+        const due = e?.item.nextDeadline && Date.parse(e.item.nextDeadline);
+        const d = deadlines.find((x) => Date.parse(x.dueAt) === due);
+        if (!e || !d) continue;
+        e.next = { dueAt: e.item.nextDeadline!, dueSoonAt: d.dueSoonAt, label: d.label };
+        this.needNext.delete(id);
+        this.dirty.add(id);
+      }
+    }
+  }
+
+  /** Takes the procedure's current form into the index, or out of it. */
+  private sync(id: string): void {
+    const e = this.entries.get(id);
+    if (e && (!this.records || this.recordedIds.has(id))) {
+      const next = e.next?.dueAt === e.item.nextDeadline ? e.next : undefined;
+      this.index.upsert({
+        ...e.item,
+        ...(next ? { dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
+        ...(this.anomalous.has(id) ? { anomaly: true as const } : {}),
+      });
+      return;
+    }
+    const orphan = e ? undefined : this.orphans.find((o) => o.id === id);
+    if (orphan) this.index.upsert({ ...orphan });
+    else this.index.remove(id);
   }
 
   private list(query: string) {
@@ -181,10 +231,12 @@ export class DeadlineBoard {
     seen?.add(row.workflowId);
     const held = this.entries.get(row.workflowId);
     if (held && (startedAt < held.startedAt || (row.runId === held.runId && changedAt < held.changedAt))) return;
-    if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false)
-      this.entries.set(row.workflowId, { item: toItem(row.workflowId, sa), runId: row.runId, startedAt, changedAt });
-    else if (!this.entries.delete(row.workflowId)) return;
-    this.changed = true;
+    if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false) {
+      const item = toItem(row.workflowId, sa);
+      this.entries.set(row.workflowId, { item, runId: row.runId, startedAt, changedAt, ...(held?.next ? { next: held.next } : {}) });
+      if (item.nextDeadline && held?.next?.dueAt !== item.nextDeadline) this.needNext.add(row.workflowId);
+    } else if (!this.entries.delete(row.workflowId)) return;
+    this.dirty.add(row.workflowId);
   }
 
   /** One page of the open listing; at the end of a pass, drops what it did not find and did not change since. */
@@ -200,7 +252,7 @@ export class DeadlineBoard {
           for (const [id, e] of this.entries)
             if (!s.seen.has(id) && e.changedAt < s.from) {
               this.entries.delete(id);
-              this.changed = true;
+              this.dirty.add(id);
             }
           return;
         }
@@ -225,32 +277,46 @@ export class DeadlineBoard {
     return this.entries.get(id)?.item;
   }
 
-  /** Every open procedure, sorted by next deadline (the workbench filters it per person). */
+  /** Every open procedure, sorted by next deadline (live: read it before the next await). */
   async open(): Promise<readonly BoardItem[]> {
-    return this.fresh();
+    await this.fresh();
+    return this.index.all();
   }
 
-  private async fresh(): Promise<BoardItem[]> {
+  /** An open procedure as the board shows it. */
+  async find(id: string): Promise<BoardItem | undefined> {
+    await this.fresh();
+    return this.index.get(id);
+  }
+
+  /** The first `limit` open procedures `party` takes part in that `pred` accepts, most urgent first. */
+  async ofParty(party: string, pred: (i: BoardItem) => boolean, limit: number): Promise<BoardItem[]> {
+    await this.fresh();
+    return this.index.page([partyKey(party)], pred, 0, limit).items;
+  }
+
+  private async fresh(): Promise<void> {
     if (Date.now() - this.refreshedAt > this.o.intervalMs * 3) await this.refresh();
-    return this.sorted;
   }
 
   /** Open steps the caller may see, sorted by next deadline, filtered, one page. */
   async page(caller: PartyRef, filters: BoardFilters, offset: number, size: number) {
+    await this.fresh();
     const nowMs = Date.now();
-    const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope) && matches(i, filters));
-    const page = visible.slice(offset, offset + size).map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) }));
+    const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
+    const visible = this.index.page(scopeKeys(caller), filtered ? (i) => matches(i, filters) : undefined, offset, size);
     return {
-      items: page,
-      total: visible.length,
-      ...(offset + size < visible.length ? { nextCursor: String(offset + size) } : {}),
+      items: visible.items.map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) })),
+      total: visible.total,
+      ...(offset + size < visible.total ? { nextCursor: String(offset + size) } : {}),
       refreshedAt: new Date(this.refreshedAt).toISOString(),
     };
   }
 
   /** Counts per procedure and per tier: 进行中 / 即将超期 / 已超期 from the model, 已办结 from visibility. */
   async overview(caller: PartyRef, kinds: string[], tiers: readonly Tier[]) {
-    const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope));
+    await this.fresh();
+    const tallies = this.index.tallies(scopeKeys(caller));
     const scope = scopeQuery(caller);
     const closedCount = (clause: string) => {
       const query = [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ');
@@ -263,20 +329,16 @@ export class DeadlineBoard {
       count.catch(() => this.closedCounts.delete(query));
       return count;
     };
-    const tally = async (key: 'kind' | 'tier', value: string) => {
-      const rows = visible.filter((i) => i[key] === value);
-      return {
-        [key]: value,
-        open: rows.length,
-        dueSoon: rows.filter((i) => i.deadlineStatus === 'due_soon').length,
-        overdue: rows.filter((i) => i.deadlineStatus === 'overdue').length,
-        closed: await closedCount(key === 'kind' ? `BmKind = '${value}'` : `BmTier = '${value}'`),
-      };
-    };
+    const none: Counts = { open: 0, dueSoon: 0, overdue: 0 };
+    const tally = async (key: 'kind' | 'tier', value: string) => ({
+      [key]: value,
+      ...((key === 'kind' ? tallies.byKind : tallies.byTier).get(value) ?? none),
+      closed: await closedCount(key === 'kind' ? `BmKind = '${value}'` : `BmTier = '${value}'`),
+    });
     return {
       byKind: await Promise.all(kinds.map((k) => tally('kind', k))),
       byTier: await Promise.all(tiers.map((t) => tally('tier', t))),
-      deliveryFailures: visible.filter((i) => i.deliveryFailed).length,
+      deliveryFailures: tallies.deliveryFailed,
       refreshedAt: new Date(this.refreshedAt).toISOString(),
     };
   }
@@ -293,13 +355,6 @@ export class DeadlineBoard {
     }
     return { unit: 'days', value: last - today };
   }
-}
-
-/** ISO instants order as strings; no deadline last. */
-function byNextDeadline(a: BoardItem, b: BoardItem): number {
-  const x = a.nextDeadline ?? '9999';
-  const y = b.nextDeadline ?? '9999';
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function matches(i: BoardItem, f: BoardFilters): boolean {
@@ -324,6 +379,7 @@ function toItem(id: string, sa: TypedSearchAttributes): BoardItem {
     regionScope: sa.get(SA.regionScope) ?? [],
     ...(sa.get(SA.nextDeadline) ? { nextDeadline: sa.get(SA.nextDeadline)!.toISOString() } : {}),
     deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
+    recordedStatus: sa.get(SA.deadlineStatus) ?? 'none',
     deadlineRule: sa.get(SA.deadlineRule) ?? 'none',
     provisional: sa.get(SA.provisional) ?? false,
     deliveryFailed: sa.get(SA.deliveryFailed) ?? false,
@@ -343,8 +399,9 @@ function orphanItem(o: OrphanedProcedure): BoardItem {
     organ: o.organ ?? 'none',
     parties: o.parties,
     regionScope: o.regionScope,
-    ...(next ? { nextDeadline: next.dueAt } : {}),
+    ...(next ? { nextDeadline: next.dueAt, dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
     deadlineStatus: deadlineStatus(o.deadlines),
+    recordedStatus: deadlineStatus(o.deadlines),
     deadlineRule: next?.rule ?? 'none',
     provisional: o.deadlines.some((d) => d.status === 'running' && d.provisional),
     deliveryFailed: false,

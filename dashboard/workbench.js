@@ -93,7 +93,7 @@ const rows = (id, items, empty) =>
             el(
               'tr',
               { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus },
-              el('td', {}, d.card(i.closed ? 'closed' : i.deadlineStatus)),
+              el('td', {}, d.card(i.closed ? 'closed' : i.deadlineStatus), d.pendingMark(i)),
               el(
                 'td',
                 {},

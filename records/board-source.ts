@@ -28,6 +28,20 @@ export class RecordedBoardSource {
     return this.store.recordedIds(ids);
   }
 
+  /** Each procedure's running deadlines as recorded: the board's status at the instant needs the due-soon one (issue 28). */
+  async runningDeadlines(ids: string[]): Promise<Map<string, Array<{ dueAt: string; dueSoonAt: string; label: string }>>> {
+    const { rows } = await this.store.pool.query<{ id: string; due_at: string; due_soon_at: string; label: string }>(
+      `select p.id, d->>'dueAt' as due_at, d->>'dueSoonAt' as due_soon_at, d->>'label' as label
+         from procedures p cross join lateral jsonb_array_elements(p.view->'deadlines') d
+        where p.id = any($1) and d->>'status' = 'running'`,
+      [ids],
+    );
+    const out = new Map<string, Array<{ dueAt: string; dueSoonAt: string; label: string }>>();
+    for (const r of rows)
+      (out.get(r.id) ?? out.set(r.id, []).get(r.id)!).push({ dueAt: r.due_at, dueSoonAt: r.due_soon_at, label: r.label });
+    return out;
+  }
+
   /** Open in the record, 异常: flagged on the board, and shown from the record when Temporal no longer runs it. */
   async orphans(): Promise<OrphanedProcedure[]> {
     const { rows } = await this.store.pool.query<{

@@ -1,0 +1,276 @@
+/**
+ * The board's index of open procedures (issue 28, docs/board-index.md): one list per scope (all;
+ * each party; each jurisdiction prefix), each kept in order of next deadline by sorted insert and
+ * remove, never re-sorted whole; per scope the counts the overview shows; and a heap of the
+ * upcoming instants at which a procedure's shown status changes by the clock alone
+ * (domain/deadline/shown-status.ts), so the status moves at the instant without a scan.
+ *
+ * Pure: no I/O. The clock is read at every call (a test gives its own).
+ */
+import { nextTransition, shownStatus } from '../domain/deadline/shown-status.js';
+
+/** What the index needs of an item. It sets `deadlineStatus` and `pending` itself, from `recordedStatus` and the clock. */
+export interface IndexItem {
+  id: string;
+  kind: string;
+  tier: string;
+  parties: readonly string[];
+  regionScope: readonly string[];
+  nextDeadline?: string;
+  dueSoonAt?: string;
+  /** The status the workflow recorded (BmDeadlineStatus). */
+  recordedStatus: string;
+  /** The status shown now: the recorded one, or the clock's where more severe. */
+  deadlineStatus: string;
+  /** 提醒发送中: shown more severe than recorded until the workflow records its pass. */
+  pending?: true;
+  deliveryFailed: boolean;
+}
+
+export interface Counts {
+  open: number;
+  dueSoon: number;
+  overdue: number;
+}
+
+export interface Tallies {
+  byKind: Map<string, Counts>;
+  byTier: Map<string, Counts>;
+  deliveryFailed: number;
+}
+
+/** Scope keys: every item is under ALL, under each of its parties and each of its jurisdiction prefixes. */
+export const ALL = '*';
+export const partyKey = (id: string) => `p:${id}`;
+export const regionKey = (prefix: string) => `r:${prefix}`;
+
+export function inScope(item: IndexItem, key: string): boolean {
+  if (key === ALL) return true;
+  const v = key.slice(2);
+  return key.startsWith('p:') ? item.parties.includes(v) : item.regionScope.includes(v);
+}
+
+const keysOf = (i: IndexItem) => [...new Set([ALL, ...i.parties.map(partyKey), ...i.regionScope.map(regionKey)])];
+
+/** Order of the board: next deadline (ISO instants order as strings), none last; then id. */
+export function byDeadline(a: IndexItem, b: IndexItem): number {
+  const x = a.nextDeadline ?? '9999';
+  const y = b.nextDeadline ?? '9999';
+  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** First position whose item does not sort before `item`. */
+function lowerBound<T extends IndexItem>(list: readonly T[], item: IndexItem): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byDeadline(list[mid]!, item) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+class Bucket<T extends IndexItem> {
+  readonly list: T[] = [];
+  readonly tallies: Tallies = { byKind: new Map(), byTier: new Map(), deliveryFailed: 0 };
+}
+
+function count(t: Tallies, i: IndexItem, sign: 1 | -1): void {
+  for (const [map, key] of [
+    [t.byKind, i.kind],
+    [t.byTier, i.tier],
+  ] as const) {
+    const c = map.get(key) ?? { open: 0, dueSoon: 0, overdue: 0 };
+    c.open += sign;
+    if (i.deadlineStatus === 'due_soon') c.dueSoon += sign;
+    if (i.deadlineStatus === 'overdue') c.overdue += sign;
+    if (c.open) map.set(key, c);
+    else map.delete(key);
+  }
+  if (i.deliveryFailed) t.deliveryFailed += sign;
+}
+
+/** A binary min-heap of (instant, id). */
+class InstantHeap {
+  private readonly h: Array<{ at: number; id: string }> = [];
+  get size() {
+    return this.h.length;
+  }
+  peek() {
+    return this.h[0];
+  }
+  push(e: { at: number; id: string }): void {
+    const h = this.h;
+    h.push(e);
+    for (let i = h.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (h[p]!.at <= h[i]!.at) break;
+      [h[p], h[i]] = [h[i]!, h[p]!];
+      i = p;
+    }
+  }
+  pop(): { at: number; id: string } | undefined {
+    const h = this.h;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length && last) {
+      h[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l]!.at < h[m]!.at) m = l;
+        if (r < h.length && h[r]!.at < h[m]!.at) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i]!, h[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export class BoardIndex<T extends IndexItem> {
+  private readonly items = new Map<string, T>();
+  private readonly buckets = new Map<string, Bucket<T>>();
+  /** Each item's pending clock transition: a heap entry is live only while it matches. */
+  private readonly scheduled = new Map<string, number>();
+  private heap = new InstantHeap();
+
+  constructor(private readonly clock: () => number = Date.now) {
+    this.buckets.set(ALL, new Bucket());
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  get(id: string): T | undefined {
+    this.advance();
+    return this.items.get(id);
+  }
+
+  /** Every item in board order (live: read it before the next change). */
+  all(): readonly T[] {
+    this.advance();
+    return this.buckets.get(ALL)!.list;
+  }
+
+  /** Puts an item in (or replaces the one with its id): O(log n) to find its places, a move of the lists' tails to take them. */
+  upsert(item: T): void {
+    this.advance();
+    this.remove(item.id);
+    const now = this.clock();
+    this.judge(item, now);
+    this.items.set(item.id, item);
+    for (const key of keysOf(item)) {
+      let b = this.buckets.get(key);
+      if (!b) this.buckets.set(key, (b = new Bucket()));
+      b.list.splice(lowerBound(b.list, item), 0, item);
+      count(b.tallies, item, 1);
+    }
+    this.schedule(item, now);
+  }
+
+  remove(id: string): boolean {
+    const item = this.items.get(id);
+    if (!item) return false;
+    this.items.delete(id);
+    this.scheduled.delete(id);
+    for (const key of keysOf(item)) {
+      const b = this.buckets.get(key)!;
+      b.list.splice(lowerBound(b.list, item), 1);
+      count(b.tallies, item, -1);
+      if (key !== ALL && !b.list.length) this.buckets.delete(key);
+    }
+    return true;
+  }
+
+  /** The items under any of `keys` that `pred` accepts, in board order: `size` of them from `offset`, and how many in all. */
+  page(keys: readonly string[], pred: ((i: T) => boolean) | undefined, offset: number, size: number): { items: T[]; total: number } {
+    this.advance();
+    if (!pred && keys.length === 1) {
+      const list = this.buckets.get(keys[0]!)?.list ?? [];
+      return { items: list.slice(offset, offset + size), total: list.length };
+    }
+    const items: T[] = [];
+    let total = 0;
+    this.each(keys, (i) => {
+      if (pred && !pred(i)) return;
+      if (total >= offset && total < offset + size) items.push(i);
+      total++;
+    });
+    return { items, total };
+  }
+
+  /** The counts under any of `keys`, by kind and by tier, as shown now. */
+  tallies(keys: readonly string[]): Tallies {
+    this.advance();
+    const first = this.buckets.get(keys[0]!)?.tallies;
+    const t: Tallies = {
+      byKind: new Map([...(first?.byKind ?? [])].map(([k, c]) => [k, { ...c }])),
+      byTier: new Map([...(first?.byTier ?? [])].map(([k, c]) => [k, { ...c }])),
+      deliveryFailed: first?.deliveryFailed ?? 0,
+    };
+    // Further keys (an authority's own procedures beside its jurisdiction): those not already counted.
+    for (let k = 1; k < keys.length; k++)
+      for (const i of this.buckets.get(keys[k]!)?.list ?? []) if (!keys.slice(0, k).some((key) => inScope(i, key))) count(t, i, 1);
+    return t;
+  }
+
+  /** Calls `fn` on each item under any of `keys`, once, in board order (a merge of the keys' lists). */
+  private each(keys: readonly string[], fn: (i: T) => void): void {
+    const lists = keys.map((k) => this.buckets.get(k)?.list ?? []);
+    if (lists.length === 1) {
+      for (const i of lists[0]!) fn(i);
+      return;
+    }
+    const at = lists.map(() => 0);
+    for (;;) {
+      let min: T | undefined;
+      for (let l = 0; l < lists.length; l++) {
+        const i = lists[l]![at[l]!];
+        if (i && (!min || byDeadline(i, min) < 0)) min = i;
+      }
+      if (!min) return;
+      for (let l = 0; l < lists.length; l++) if (lists[l]![at[l]!] === min) at[l]!++;
+      fn(min);
+    }
+  }
+
+  /** Applies every clock transition due by now: the items' shown status and their scopes' counts. */
+  private advance(): void {
+    const now = this.clock();
+    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      const item = this.items.get(top.id);
+      if (!item || this.scheduled.get(top.id) !== top.at) continue;
+      this.scheduled.delete(top.id);
+      const keys = keysOf(item);
+      for (const key of keys) count(this.buckets.get(key)!.tallies, item, -1);
+      this.judge(item, now);
+      for (const key of keys) count(this.buckets.get(key)!.tallies, item, 1);
+      this.schedule(item, now);
+    }
+  }
+
+  private judge(item: T, now: number): void {
+    const s = shownStatus(item.recordedStatus, { dueAt: item.nextDeadline, dueSoonAt: item.dueSoonAt }, now);
+    item.deadlineStatus = s.status;
+    if (s.pending) item.pending = true;
+    else delete item.pending;
+  }
+
+  private schedule(item: T, now: number): void {
+    const at = nextTransition(item.recordedStatus, { dueAt: item.nextDeadline, dueSoonAt: item.dueSoonAt }, now);
+    if (at === undefined) return;
+    this.scheduled.set(item.id, at);
+    this.heap.push({ at, id: item.id });
+    // Entries left by replaced items wait for their instant: rebuilt once they outnumber the live ones.
+    if (this.heap.size > 2 * this.scheduled.size + 1024) {
+      this.heap = new InstantHeap();
+      for (const [id, t] of this.scheduled) this.heap.push({ at: t, id });
+    }
+  }
+}
