@@ -278,10 +278,9 @@ async function board(background = false) {
         board();
       },
     });
-  const left = (t) =>
-    t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
   /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
-  const step = (i) => (i.deadlineLabel && i.timeLeft?.value < 0 ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '');
+  const step = (i) =>
+    i.deadlineLabel && (i.timeLeft?.value < 0 || i.deadlineStatus === 'overdue') ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '';
   app.replaceChildren(
     el(
       'section',
@@ -369,7 +368,11 @@ async function board(background = false) {
               el(
                 'td',
                 {},
-                closedMode ? (i.late ? el('span', { class: 'overdue' }, '有步骤逾期') : '各步骤均按期') : [step(i), left(i.timeLeft)],
+                closedMode
+                  ? i.late
+                    ? el('span', { class: 'overdue' }, '有步骤逾期')
+                    : '各步骤均按期'
+                  : [step(i), left(i.timeLeft, i.deadlineStatus)],
               ),
             ),
           ),
@@ -638,8 +641,12 @@ async function keepingOpenDetails(render) {
   for (const d of app.querySelectorAll('details[data-key]')) d.open = open.has(d.dataset.key);
 }
 
-const left = (t) =>
-  t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
+/** Time left, or how long overdue; a row red at its deadline's very instant says 已届满 rather than 剩余 0 (issue 28). */
+const left = (t, status) => {
+  if (!t) return '—';
+  if (t.value < 0) return el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`);
+  return status === 'overdue' ? el('span', { class: 'overdue' }, '已届满') : `剩余 ${t.value} ${UNITS[t.unit]}`;
+};
 initWorkbench({
   api,
   card,
