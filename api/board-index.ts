@@ -23,8 +23,10 @@ export interface IndexItem {
   /** The status shown now: the recorded one, or the clock's where more severe. */
   deadlineStatus: string;
   /** 提醒发送中: shown more severe than recorded until the workflow records its pass. */
-  pending?: true;
+  pending?: true | undefined;
   deliveryFailed: boolean;
+  /** Set by the index: the next deadline in ms (none: Infinity), its order. */
+  sortAt?: number;
 }
 
 export interface Counts {
@@ -50,13 +52,17 @@ export function inScope(item: IndexItem, key: string): boolean {
   return key.startsWith('p:') ? item.parties.includes(v) : item.regionScope.includes(v);
 }
 
-const keysOf = (i: IndexItem) => [...new Set([ALL, ...i.parties.map(partyKey), ...i.regionScope.map(regionKey)])];
+function keysOf(i: IndexItem): string[] {
+  const keys = [ALL];
+  for (const p of i.parties) if (!keys.includes(partyKey(p))) keys.push(partyKey(p));
+  for (const r of i.regionScope) if (!keys.includes(regionKey(r))) keys.push(regionKey(r));
+  return keys;
+}
 
-/** Order of the board: next deadline (ISO instants order as strings), none last; then id. */
-export function byDeadline(a: IndexItem, b: IndexItem): number {
-  const x = a.nextDeadline ?? '9999';
-  const y = b.nextDeadline ?? '9999';
-  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** Order of the board: next deadline, none last; then id. */
+function byDeadline(a: IndexItem, b: IndexItem): number {
+  const d = a.sortAt! - b.sortAt!;
+  return d < 0 ? -1 : d > 0 ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** First position whose item does not sort before `item`. */
@@ -76,18 +82,18 @@ class Bucket<T extends IndexItem> {
   readonly tallies: Tallies = { byKind: new Map(), byTier: new Map(), deliveryFailed: 0 };
 }
 
+function countIn(map: Map<string, Counts>, key: string, status: string, sign: 1 | -1): void {
+  const c = map.get(key) ?? { open: 0, dueSoon: 0, overdue: 0 };
+  c.open += sign;
+  if (status === 'due_soon') c.dueSoon += sign;
+  if (status === 'overdue') c.overdue += sign;
+  if (c.open) map.set(key, c);
+  else map.delete(key);
+}
+
 function count(t: Tallies, i: IndexItem, sign: 1 | -1): void {
-  for (const [map, key] of [
-    [t.byKind, i.kind],
-    [t.byTier, i.tier],
-  ] as const) {
-    const c = map.get(key) ?? { open: 0, dueSoon: 0, overdue: 0 };
-    c.open += sign;
-    if (i.deadlineStatus === 'due_soon') c.dueSoon += sign;
-    if (i.deadlineStatus === 'overdue') c.overdue += sign;
-    if (c.open) map.set(key, c);
-    else map.delete(key);
-  }
+  countIn(t.byKind, i.kind, i.deadlineStatus, sign);
+  countIn(t.byTier, i.tier, i.deadlineStatus, sign);
   if (i.deliveryFailed) t.deliveryFailed += sign;
 }
 
@@ -157,6 +163,28 @@ export class BoardIndex<T extends IndexItem> {
     return this.buckets.get(ALL)!.list;
   }
 
+  /** Replaces the whole content at once (a load, a restart): each scope's list sorted once, O(n log n). */
+  load(items: readonly T[]): void {
+    const now = this.clock();
+    this.items.clear();
+    this.scheduled.clear();
+    this.buckets.clear();
+    this.buckets.set(ALL, new Bucket());
+    this.heap = new InstantHeap();
+    for (const item of items) {
+      this.judge(item, now);
+      this.items.set(item.id, item);
+      for (const key of keysOf(item)) {
+        let b = this.buckets.get(key);
+        if (!b) this.buckets.set(key, (b = new Bucket()));
+        b.list.push(item);
+        count(b.tallies, item, 1);
+      }
+      this.schedule(item, now);
+    }
+    for (const b of this.buckets.values()) b.list.sort(byDeadline);
+  }
+
   /** Puts an item in (or replaces the one with its id): O(log n) to find its places, a move of the lists' tails to take them. */
   upsert(item: T): void {
     this.advance();
@@ -197,9 +225,27 @@ export class BoardIndex<T extends IndexItem> {
     const items: T[] = [];
     let total = 0;
     this.each(keys, (i) => {
-      if (pred && !pred(i)) return;
+      if (pred && !pred(i)) return true;
       if (total >= offset && total < offset + size) items.push(i);
       total++;
+      return true;
+    });
+    return { items, total };
+  }
+
+  /**
+   * The overdue or due-soon items under any of `keys`, a page of them: their count from the
+   * scopes' tallies, the page by a scan that stops once it is full (the overdue come first).
+   */
+  pageOfStatus(keys: readonly string[], status: 'overdue' | 'due_soon', offset: number, size: number): { items: T[]; total: number } {
+    let total = 0;
+    for (const c of this.tallies(keys).byKind.values()) total += status === 'overdue' ? c.overdue : c.dueSoon;
+    const items: T[] = [];
+    let seen = 0;
+    this.each(keys, (i) => {
+      if (i.deadlineStatus !== status) return true;
+      if (seen++ >= offset) items.push(i);
+      return items.length < size;
     });
     return { items, total };
   }
@@ -214,16 +260,18 @@ export class BoardIndex<T extends IndexItem> {
       deliveryFailed: first?.deliveryFailed ?? 0,
     };
     // Further keys (an authority's own procedures beside its jurisdiction): those not already counted.
-    for (let k = 1; k < keys.length; k++)
-      for (const i of this.buckets.get(keys[k]!)?.list ?? []) if (!keys.slice(0, k).some((key) => inScope(i, key))) count(t, i, 1);
+    for (let k = 1; k < keys.length; k++) {
+      const earlier = keys.slice(0, k);
+      for (const i of this.buckets.get(keys[k]!)?.list ?? []) if (!earlier.some((key) => inScope(i, key))) count(t, i, 1);
+    }
     return t;
   }
 
-  /** Calls `fn` on each item under any of `keys`, once, in board order (a merge of the keys' lists). */
-  private each(keys: readonly string[], fn: (i: T) => void): void {
+  /** Calls `fn` on each item under any of `keys`, once, in board order (a merge of the keys' lists), until it answers false. */
+  private each(keys: readonly string[], fn: (i: T) => boolean): void {
     const lists = keys.map((k) => this.buckets.get(k)?.list ?? []);
     if (lists.length === 1) {
-      for (const i of lists[0]!) fn(i);
+      for (const i of lists[0]!) if (!fn(i)) return;
       return;
     }
     const at = lists.map(() => 0);
@@ -235,7 +283,7 @@ export class BoardIndex<T extends IndexItem> {
       }
       if (!min) return;
       for (let l = 0; l < lists.length; l++) if (lists[l]![at[l]!] === min) at[l]!++;
-      fn(min);
+      if (!fn(min)) return;
     }
   }
 
@@ -256,10 +304,11 @@ export class BoardIndex<T extends IndexItem> {
   }
 
   private judge(item: T, now: number): void {
+    item.sortAt ??= item.nextDeadline === undefined ? Infinity : Date.parse(item.nextDeadline);
     const s = shownStatus(item.recordedStatus, { dueAt: item.nextDeadline, dueSoonAt: item.dueSoonAt }, now);
     item.deadlineStatus = s.status;
-    if (s.pending) item.pending = true;
-    else delete item.pending;
+    // Assigned, never deleted: a delete would turn every item into a slow dictionary object.
+    item.pending = s.pending ? true : undefined;
   }
 
   private schedule(item: T, now: number): void {

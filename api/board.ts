@@ -30,7 +30,7 @@ export interface BoardItem {
   /** The status the workflow recorded (BmDeadlineStatus). */
   recordedStatus: string;
   /** 提醒发送中: the clock has passed an instant whose pass the workflow has not yet recorded. */
-  pending?: true;
+  pending?: true | undefined;
   deadlineRule: string;
   provisional: boolean;
   deliveryFailed: boolean;
@@ -157,7 +157,10 @@ export class DeadlineBoard {
         if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
       }
       if (this.records) await this.followRecord();
-      for (const id of this.dirty) this.sync(id);
+      // The first load, or a change of most of it: built at once rather than item by item.
+      if (this.dirty.size > this.index.size / 4 + 100)
+        this.index.load([...new Set([...this.entries.keys(), ...this.orphans.map((o) => o.id)])].flatMap((id) => this.itemOf(id) ?? []));
+      else for (const id of this.dirty) this.sync(id);
       this.dirty.clear();
       this.refreshedAt = Date.now();
     })().finally(() => (this.inflight = undefined));
@@ -201,19 +204,24 @@ export class DeadlineBoard {
 
   /** Takes the procedure's current form into the index, or out of it. */
   private sync(id: string): void {
+    const item = this.itemOf(id);
+    if (item) this.index.upsert(item);
+    else this.index.remove(id);
+  }
+
+  /** The procedure as the board shows it (a new object: the index owns it), if it is shown. */
+  private itemOf(id: string): BoardItem | undefined {
     const e = this.entries.get(id);
     if (e && (!this.records || this.recordedIds.has(id))) {
       const next = e.next?.dueAt === e.item.nextDeadline ? e.next : undefined;
-      this.index.upsert({
+      return {
         ...e.item,
         ...(next ? { dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
         ...(this.anomalous.has(id) ? { anomaly: true as const } : {}),
-      });
-      return;
+      };
     }
     const orphan = e ? undefined : this.orphans.find((o) => o.id === id);
-    if (orphan) this.index.upsert({ ...orphan });
-    else this.index.remove(id);
+    return orphan && { ...orphan };
   }
 
   private list(query: string) {
@@ -303,8 +311,12 @@ export class DeadlineBoard {
   async page(caller: PartyRef, filters: BoardFilters, offset: number, size: number) {
     await this.fresh();
     const nowMs = Date.now();
-    const filtered = Object.values(filters).some((v) => v !== undefined && v !== '');
-    const visible = this.index.page(scopeKeys(caller), filtered ? (i) => matches(i, filters) : undefined, offset, size);
+    const set = Object.entries(filters).filter(([, v]) => v !== undefined && v !== '');
+    const keys = scopeKeys(caller);
+    const byStatus = set.length === 1 && (filters.status === 'overdue' || filters.status === 'due_soon') ? filters.status : undefined;
+    const visible = byStatus
+      ? this.index.pageOfStatus(keys, byStatus, offset, size)
+      : this.index.page(keys, set.length ? (i) => matches(i, filters) : undefined, offset, size);
     return {
       items: visible.items.map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) })),
       total: visible.total,

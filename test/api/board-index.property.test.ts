@@ -41,18 +41,20 @@ type Op =
   | { op: 'upsert'; item: IndexItem }
   | { op: 'remove'; id: string }
   | { op: 'tick'; minutes: number }
-  | { op: 'page'; caller: number; status?: string; kind?: string; offset: number; size: number }
+  | { op: 'load' }
+  | { op: 'page'; caller: number; status?: 'on_track' | 'due_soon' | 'overdue'; kind?: string; offset: number; size: number }
   | { op: 'tallies'; caller: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: itemArb.map((item) => ({ op: 'upsert' as const, item })), weight: 4 },
   { arbitrary: fc.constantFrom('p1', 'p2', 'p3', 'p4').map((id) => ({ op: 'remove' as const, id })), weight: 1 },
   { arbitrary: fc.integer({ min: 0, max: 40 }).map((minutes) => ({ op: 'tick' as const, minutes })), weight: 2 },
+  { arbitrary: fc.constant({ op: 'load' as const }), weight: 1 },
   {
     arbitrary: fc.record({
       op: fc.constant('page' as const),
       caller: fc.nat({ max: CALLERS.length - 1 }),
-      status: fc.option(fc.constantFrom('on_track', 'due_soon', 'overdue'), { nil: undefined }),
+      status: fc.option(fc.constantFrom('on_track' as const, 'due_soon' as const, 'overdue' as const), { nil: undefined }),
       kind: fc.option(fc.constantFrom('leak', 'objection'), { nil: undefined }),
       offset: fc.nat({ max: 4 }),
       size: fc.integer({ min: 1, max: 5 }),
@@ -94,7 +96,7 @@ function naiveTallies(rows: ReturnType<typeof naive>, key: 'kind' | 'tier') {
 }
 
 describe('the board’s index answers as a naive filter and sort would (issue 28)', () => {
-  it('over any run of upserts, removals, clock ticks, pages and counts', () => {
+  it('over any run of upserts, removals, loads, clock ticks, pages and counts', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
         let now = T0;
@@ -107,13 +109,17 @@ describe('the board’s index answers as a naive filter and sort would (issue 28
           } else if (o.op === 'remove') {
             expect(index.remove(o.id)).toBe(model.delete(o.id));
           } else if (o.op === 'tick') now += o.minutes * 60_000;
+          else if (o.op === 'load') index.load([...model.values()].map((i) => ({ ...i })));
           else if (o.op === 'page') {
             const caller = CALLERS[o.caller]!;
             const pred =
               o.status || o.kind
                 ? (i: IndexItem) => (!o.status || i.deadlineStatus === o.status) && (!o.kind || i.kind === o.kind)
                 : undefined;
-            const got = index.page(scopeKeys(caller), pred, o.offset, o.size);
+            const got =
+              o.status && o.status !== 'on_track' && !o.kind
+                ? index.pageOfStatus(scopeKeys(caller), o.status, o.offset, o.size)
+                : index.page(scopeKeys(caller), pred, o.offset, o.size);
             const want = naive(model, caller, now).filter((r) => (!o.status || r.status === o.status) && (!o.kind || r.kind === o.kind));
             expect(got.total).toBe(want.length);
             expect(got.items.map((i) => [i.id, i.deadlineStatus, !!i.pending])).toEqual(
