@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
-import type { PartyRef, Tier } from '../domain/parties.js';
+import { jurisdictionPrefix, type PartyRef, type Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
 import { scopeKeys, scopeQuery } from './scope.js';
@@ -105,6 +105,8 @@ export class DeadlineBoard {
   /** Entries whose next deadline the case file has not yet been read for. */
   private readonly needNext = new Set<string>();
   private loaded = false;
+  /** After a load from the case file: visibility's open listing, page after page, until its pass ends. */
+  private catchingUp: Promise<unknown> | undefined;
   /** The latest change seen (server clock, ms). */
   private watermark = 0;
   private refreshes = 0;
@@ -147,14 +149,25 @@ export class DeadlineBoard {
     this.inflight ??= (async () => {
       if (!this.loaded) {
         const at = Date.now();
-        for await (const row of this.list(OPEN_QUERY)) this.apply(row);
+        if (this.records) {
+          // The case file's open procedures, one query, and visibility's open listing behind them (issue 28:
+          // a restart serves the board in seconds, not after a hundred pages of listing at 100,000 open).
+          for (const o of await this.records.openProcedures()) this.takeRecorded(o);
+          this.watermark = at;
+          this.catchingUp = (async () => {
+            do await this.sweepPage();
+            while (this.sweep);
+          })()
+            .catch(() => undefined)
+            .finally(() => (this.catchingUp = undefined));
+        } else for await (const row of this.list(OPEN_QUERY)) this.apply(row);
         // Nothing open: start from this clock rather than from every procedure ever closed.
         this.watermark ||= at;
         this.loaded = true;
       } else {
         const since = new Date(this.watermark - this.o.overlapMs).toISOString();
         for await (const row of this.list(`BmKind IS NOT NULL AND (BmUpdatedAt >= '${since}' OR CloseTime >= '${since}')`)) this.apply(row);
-        if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
+        if (!this.catchingUp && ++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
       }
       if (this.records) await this.followRecord();
       // The first load, or a change of most of it: built at once rather than item by item.
@@ -200,6 +213,21 @@ export class DeadlineBoard {
         this.dirty.add(id);
       }
     }
+  }
+
+  /**
+   * An open procedure as the case file holds it: shown until visibility says otherwise (any row of
+   * it is newer; the catch-up's pass drops it if visibility no longer has it open).
+   */
+  private takeRecorded(o: OrphanedProcedure): void {
+    const item = recordItem(o);
+    const next =
+      item.nextDeadline && item.dueSoonAt
+        ? { dueAt: item.nextDeadline, dueSoonAt: item.dueSoonAt, label: item.nextLabel ?? '' }
+        : undefined;
+    this.entries.set(o.id, { item, runId: '', startedAt: 0, changedAt: 0, ...(next ? { next } : {}) });
+    this.recordedIds.add(o.id);
+    this.dirty.add(o.id);
   }
 
   /** Takes the procedure's current form into the index, or out of it. */
@@ -398,8 +426,16 @@ function toItem(id: string, sa: TypedSearchAttributes): BoardItem {
   };
 }
 
-/** An orphaned procedure as a board row: its next running deadline and status from its recorded deadlines. */
-function orphanItem(o: OrphanedProcedure): BoardItem {
+/** An orphaned procedure as a board row, flagged 异常. */
+const orphanItem = (o: OrphanedProcedure): BoardItem => ({ ...recordItem(o), anomaly: true });
+
+/**
+ * A procedure as the case file holds it, as a board row: its next running deadline and status from
+ * its recorded deadlines; its scope as its search attributes have it (workflows/attribute-pairs.ts),
+ * the jurisdiction of its region among it. Its delivery failures are not in the record (shown once
+ * visibility's row of it is read).
+ */
+function recordItem(o: OrphanedProcedure): BoardItem {
   const next = o.deadlines.filter((d) => d.status === 'running').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
   return {
     id: o.id,
@@ -410,13 +446,12 @@ function orphanItem(o: OrphanedProcedure): BoardItem {
     region: o.region ?? '',
     organ: o.organ ?? 'none',
     parties: o.parties,
-    regionScope: o.regionScope,
+    regionScope: [...new Set([...o.regionScope, (o.region && jurisdictionPrefix(o.region)) || 'national'])],
     ...(next ? { nextDeadline: next.dueAt, dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
     deadlineStatus: deadlineStatus(o.deadlines),
     recordedStatus: deadlineStatus(o.deadlines),
     deadlineRule: next?.rule ?? 'none',
     provisional: o.deadlines.some((d) => d.status === 'running' && d.provisional),
     deliveryFailed: false,
-    anomaly: true,
   };
 }

@@ -43,7 +43,16 @@ export class RecordedBoardSource {
   }
 
   /** Open in the record, 异常: flagged on the board, and shown from the record when Temporal no longer runs it. */
-  async orphans(): Promise<OrphanedProcedure[]> {
+  orphans(): Promise<OrphanedProcedure[]> {
+    return this.open('anomaly is not null');
+  }
+
+  /** Every open procedure with a record and no anomaly: the board's first load after a restart (issue 28). */
+  openProcedures(): Promise<OrphanedProcedure[]> {
+    return this.open('anomaly is null');
+  }
+
+  private async open(condition: 'anomaly is null' | 'anomaly is not null'): Promise<OrphanedProcedure[]> {
     const { rows } = await this.store.pool.query<{
       id: string;
       kind: string;
@@ -53,22 +62,23 @@ export class RecordedBoardSource {
       organ: string | null;
       party_ids: string[];
       region_scope: string[];
-      view: Omit<ProcedureView, 'audit'>;
+      responsible: ProcedureView['responsible'] | null;
+      deadlines: DeadlineRecord[];
     }>(
-      `select id, kind, state, tier, region, organ, party_ids, region_scope, view from procedures
-       where closed_at is null and anomaly is not null and mac_key_id <> ''`,
+      `select id, kind, state, tier, region, organ, party_ids, region_scope, view->'responsible' as responsible, view->'deadlines' as deadlines
+         from procedures where closed_at is null and ${condition} and mac_key_id <> ''`,
     );
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,
       state: r.state,
-      ...(r.view.responsible ? { responsible: r.view.responsible.id } : {}),
+      ...(r.responsible ? { responsible: r.responsible.id } : {}),
       ...(r.tier ? { tier: r.tier } : {}),
       ...(r.region ? { region: r.region } : {}),
       ...(r.organ ? { organ: r.organ } : {}),
       parties: r.party_ids,
       regionScope: r.region_scope,
-      deadlines: r.view.deadlines,
+      deadlines: r.deadlines,
     }));
   }
 }
