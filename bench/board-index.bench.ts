@@ -305,14 +305,19 @@ async function restartFromRecord(url: string) {
         ],
       );
     }
-    const t = performance.now();
+    let t = performance.now();
+    await new RecordedBoardSource(store).openProcedures();
+    const readMs = performance.now() - t;
+    t = performance.now();
     const board = new DeadlineBoard(new Client(), loadDeps({}).calendar, {}, new RecordedBoardSource(store));
     await board.refresh();
     const page = await board.page(callers.national!, {}, 0, 50);
     const ms = performance.now() - t;
     board.stop();
-    log(`  an API restart serves the board of ${page.total} open from the case file in ${round(ms)} ms`);
-    return round(ms);
+    log(
+      `  an API restart serves the board of ${page.total} open from the case file in ${round(ms)} ms (its query alone: ${round(readMs)} ms)`,
+    );
+    return { ms: round(ms), queryMs: round(readMs) };
   } finally {
     await store.close();
   }
