@@ -78,6 +78,8 @@ interface Entry {
 
 /** How many procedures' next deadlines one query of the case file reads. */
 const NEXT_BATCH = 5000;
+/** How many refreshes a procedure's next deadline is looked for in the case file after a change. */
+const NEXT_READS = 10;
 
 /** Open procedures (the initial load and the sweep). */
 const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
@@ -104,7 +106,7 @@ export class DeadlineBoard {
   /** Ids changed since the index last took them in. */
   private readonly dirty = new Set<string>();
   /** Entries whose next deadline the case file has not yet been read for. */
-  private readonly needNext = new Set<string>();
+  private readonly needNext = new Map<string, number>();
   private loaded = false;
   /** After a load from the case file: visibility's open listing, page after page, until its pass ends. */
   private catchingUp: Promise<unknown> | undefined;
@@ -201,7 +203,7 @@ export class DeadlineBoard {
 
   /** The due-soon instant and name of each next deadline not yet read, from the case file (it may lag a moment behind). */
   private async readNext(): Promise<void> {
-    const ids = [...this.needNext].filter((id) => this.recordedIds.has(id));
+    const ids = [...this.needNext.keys()].filter((id) => this.recordedIds.has(id));
     for (let k = 0; k < ids.length; k += NEXT_BATCH) {
       const running = await this.records!.runningDeadlines(ids.slice(k, k + NEXT_BATCH));
       for (const [id, deadlines] of running) {
@@ -212,6 +214,14 @@ export class DeadlineBoard {
         e.next = { dueAt: e.item.nextDeadline!, dueSoonAt: d.dueSoonAt, label: d.label };
         this.needNext.delete(id);
         this.dirty.add(id);
+      }
+      // A record behind visibility is read again a few refreshes, then with the procedure's next change
+      // (meanwhile its row turns red by the clock, yellow only as recorded).
+      for (const id of ids.slice(k, k + NEXT_BATCH)) {
+        const left = this.needNext.get(id);
+        if (left === undefined) continue;
+        if (left > 1) this.needNext.set(id, left - 1);
+        else this.needNext.delete(id);
       }
     }
   }
@@ -271,7 +281,7 @@ export class DeadlineBoard {
     if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false) {
       const item = toItem(row.workflowId, sa);
       this.entries.set(row.workflowId, { item, runId: row.runId, startedAt, changedAt, ...(held?.next ? { next: held.next } : {}) });
-      if (item.nextDeadline && held?.next?.dueAt !== item.nextDeadline) this.needNext.add(row.workflowId);
+      if (item.nextDeadline && held?.next?.dueAt !== item.nextDeadline) this.needNext.set(row.workflowId, NEXT_READS);
     } else if (!this.entries.delete(row.workflowId)) return;
     this.dirty.add(row.workflowId);
   }

@@ -31,9 +31,14 @@ const UPDATES = 10_000;
 const DAY = 86_400_000;
 const log = logger('board-index');
 
-// A fixed pseudo-random sequence: the same procedures every run.
+// A fixed pseudo-random sequence (mulberry32): the same procedures every run.
 let seed = 28;
-const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+}
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 
 const provinces = Array.from({ length: 31 }, (_, p) => String(11 + p * 2));
