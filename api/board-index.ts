@@ -143,6 +143,9 @@ export class BoardIndex<T extends IndexItem> {
   /** Each item's pending clock transition: a heap entry is live only while it matches. */
   private readonly scheduled = new Map<string, number>();
   private heap = new InstantHeap();
+  /** Per key, how many times its list changed (kept when the list goes): what the extras' cache is checked by. */
+  private readonly changes = new Map<string, number>();
+  private readonly extrasCache = new Map<string, { stamp: string; items: T[] }>();
 
   constructor(private readonly clock: () => number = Date.now) {
     this.buckets.set(ALL, new Bucket());
@@ -169,6 +172,7 @@ export class BoardIndex<T extends IndexItem> {
     this.items.clear();
     this.scheduled.clear();
     this.buckets.clear();
+    this.extrasCache.clear();
     this.buckets.set(ALL, new Bucket());
     this.heap = new InstantHeap();
     for (const item of items) {
@@ -197,6 +201,7 @@ export class BoardIndex<T extends IndexItem> {
       if (!b) this.buckets.set(key, (b = new Bucket()));
       b.list.splice(lowerBound(b.list, item), 0, item);
       count(b.tallies, item, 1);
+      this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
     }
     this.schedule(item, now);
   }
@@ -210,6 +215,7 @@ export class BoardIndex<T extends IndexItem> {
       const b = this.buckets.get(key)!;
       b.list.splice(lowerBound(b.list, item), 1);
       count(b.tallies, item, -1);
+      this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
       if (key !== ALL && !b.list.length) this.buckets.delete(key);
     }
     return true;
@@ -218,7 +224,7 @@ export class BoardIndex<T extends IndexItem> {
   /** The items under any of `keys` that `pred` accepts, in board order: `size` of them from `offset`, and how many in all. */
   page(keys: readonly string[], pred: ((i: T) => boolean) | undefined, offset: number, size: number): { items: T[]; total: number } {
     this.advance();
-    if (!pred && keys.length === 1) {
+    if (!pred && !this.extras(keys).length) {
       const list = this.buckets.get(keys[0]!)?.list ?? [];
       return { items: list.slice(offset, offset + size), total: list.length };
     }
@@ -259,19 +265,36 @@ export class BoardIndex<T extends IndexItem> {
       byTier: new Map([...(first?.byTier ?? [])].map(([k, c]) => [k, { ...c }])),
       deliveryFailed: first?.deliveryFailed ?? 0,
     };
-    // Further keys (an authority's own procedures beside its jurisdiction): those not already counted.
-    for (let k = 1; k < keys.length; k++) {
-      const earlier = keys.slice(0, k);
-      for (const i of this.buckets.get(keys[k]!)?.list ?? []) if (!earlier.some((key) => inScope(i, key))) count(t, i, 1);
-    }
+    for (const i of this.extras(keys)) count(t, i, 1);
     return t;
   }
 
-  /** Calls `fn` on each item under any of `keys`, once, in board order (a merge of the keys' lists), until it answers false. */
+  /**
+   * The items under `keys` after the first that are under no key before them, in board order: an
+   * authority's own procedures outside its jurisdiction, usually none. Kept until one of those keys' lists changes.
+   */
+  private extras(keys: readonly string[]): T[] {
+    if (keys.length < 2) return [];
+    const id = keys.join('|');
+    const stamp = keys.map((k) => this.changes.get(k) ?? 0).join();
+    const held = this.extrasCache.get(id);
+    if (held?.stamp === stamp) return held.items;
+    const items: T[] = [];
+    for (let k = 1; k < keys.length; k++) {
+      const earlier = keys.slice(0, k);
+      for (const i of this.buckets.get(keys[k]!)?.list ?? []) if (!earlier.some((key) => inScope(i, key))) items.push(i);
+    }
+    items.sort(byDeadline);
+    if (this.extrasCache.size >= 1000) this.extrasCache.clear();
+    this.extrasCache.set(id, { stamp, items });
+    return items;
+  }
+
+  /** Calls `fn` on each item under any of `keys`, once, in board order (the first key's list merged with the extras), until it answers false. */
   private each(keys: readonly string[], fn: (i: T) => boolean): void {
-    const lists = keys.map((k) => this.buckets.get(k)?.list ?? []);
-    if (lists.length === 1) {
-      for (const i of lists[0]!) if (!fn(i)) return;
+    const lists = [this.buckets.get(keys[0]!)?.list ?? [], this.extras(keys)].filter((l) => l.length);
+    if (lists.length <= 1) {
+      for (const i of lists[0] ?? []) if (!fn(i)) return;
       return;
     }
     const at = lists.map(() => 0);
@@ -282,7 +305,7 @@ export class BoardIndex<T extends IndexItem> {
         if (i && (!min || byDeadline(i, min) < 0)) min = i;
       }
       if (!min) return;
-      for (let l = 0; l < lists.length; l++) if (lists[l]![at[l]!] === min) at[l]!++;
+      for (let l = 0; l < lists.length; l++) if (lists[l]![at[l]!] === min) at[l]!++; // disjoint: one list moves
       if (!fn(min)) return;
     }
   }
