@@ -1,10 +1,11 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkCalendar } from '../domain/calendar/work-calendar.js';
-import type { PartyRef, Tier } from '../domain/parties.js';
+import { jurisdictionPrefix, type PartyRef, type Tier } from '../domain/parties.js';
 import { HOUR_MS, shanghaiDayOfMs } from '../domain/time.js';
 import { SA } from '../workflows/search-attributes.js';
-import { canSeeByAttributes, scopeQuery } from './scope.js';
+import { scopeKeys, scopeQuery } from './scope.js';
+import { BoardIndex, partyKey, type Counts } from './board-index.js';
 import type { Scope } from './scope-cache.js';
 import { deadlineStatus } from '../workflows/attribute-pairs.js';
 import type { OrphanedProcedure, RecordedBoardSource } from '../records/board-source.js';
@@ -20,7 +21,16 @@ export interface BoardItem {
   parties: string[];
   regionScope: string[];
   nextDeadline?: string;
+  /** When the next deadline is due soon (the policy's share of its period), from the case file. */
+  dueSoonAt?: string;
+  /** The next deadline's name, from the case file. */
+  nextLabel?: string;
+  /** The status shown: the recorded one, or the clock's where more severe (api/board-index.ts). */
   deadlineStatus: string;
+  /** The status the workflow recorded (BmDeadlineStatus). */
+  recordedStatus: string;
+  /** 提醒发送中: the clock has passed an instant whose pass the workflow has not yet recorded. */
+  pending?: true | undefined;
   deadlineRule: string;
   provisional: boolean;
   deliveryFailed: boolean;
@@ -53,7 +63,8 @@ export interface BoardOptions {
   pageSize: number;
 }
 
-export const DEFAULT_BOARD_OPTIONS: BoardOptions = { intervalMs: 2000, overlapMs: 30_000, sweepEvery: 15, pageSize: 1000 };
+/** A change reaches the board within a second and visibility's lag (issue 28: freshness p95 ≤ 2 s); a sweep page every 30 s. */
+export const DEFAULT_BOARD_OPTIONS: BoardOptions = { intervalMs: 1000, overlapMs: 30_000, sweepEvery: 30, pageSize: 1000 };
 
 interface Entry {
   item: BoardItem;
@@ -61,15 +72,24 @@ interface Entry {
   startedAt: number;
   /** Server time of the last change this record shows: BmUpdatedAt, start or close. */
   changedAt: number;
+  /** The next deadline as the case file holds it (its due-soon instant and name), once read. */
+  next?: { dueAt: string; dueSoonAt: string; label: string };
 }
+
+/** How many procedures' next deadlines one query of the case file reads. */
+const NEXT_BATCH = 5000;
+/** How many refreshes a procedure's next deadline is looked for in the case file after a change. */
+const NEXT_READS = 10;
 
 /** Open procedures (the initial load and the sweep). */
 const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
 
 /**
- * The supervisors' read model: every open procedure's search attributes, kept sorted by next
- * deadline, so that the board pages fast at 10,000 open procedures without a sorted query (SQL
- * visibility cannot sort on them).
+ * The supervisors' read model: every open procedure's search attributes, in an index by scope
+ * kept in order of next deadline (api/board-index.ts, docs/board-index.md), so that the board
+ * pages fast at 100,000 open procedures without a sorted query (SQL visibility cannot sort on
+ * them), and shows each procedure's status at the instant (issue 28): the next deadline's due-soon
+ * instant is read from the case file.
  *
  * Its cost follows the rate of change, not the open count: one full listing when the API starts,
  * then every `intervalMs` only what changed since the watermark (the latest change seen, in the
@@ -81,10 +101,15 @@ const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
  */
 export class DeadlineBoard {
   private readonly entries = new Map<string, Entry>();
-  /** The model as served, re-sorted at the end of a refresh that changed it. */
-  private sorted: BoardItem[] = [];
-  private changed = false;
+  /** The model as served: what has a record, and the orphans. */
+  private readonly index = new BoardIndex<BoardItem>();
+  /** Ids changed since the index last took them in. */
+  private readonly dirty = new Set<string>();
+  /** Entries whose next deadline the case file has not yet been read for. */
+  private readonly needNext = new Map<string, number>();
   private loaded = false;
+  /** After a load from the case file: visibility's open listing, page after page, until its pass ends. */
+  private catchingUp: Promise<unknown> | undefined;
   /** The latest change seen (server clock, ms). */
   private watermark = 0;
   private refreshes = 0;
@@ -127,23 +152,32 @@ export class DeadlineBoard {
     this.inflight ??= (async () => {
       if (!this.loaded) {
         const at = Date.now();
-        for await (const row of this.list(OPEN_QUERY)) this.apply(row);
+        if (this.records) {
+          // The case file's open procedures, one query, and visibility's open listing behind them (issue 28:
+          // a restart serves the board in seconds, not after a hundred pages of listing at 100,000 open).
+          for (const o of await this.records.openProcedures()) this.takeRecorded(o);
+          this.watermark = at;
+          this.catchingUp = (async () => {
+            do await this.sweepPage();
+            while (this.sweep);
+          })()
+            .catch(() => undefined)
+            .finally(() => (this.catchingUp = undefined));
+        } else for await (const row of this.list(OPEN_QUERY)) this.apply(row);
         // Nothing open: start from this clock rather than from every procedure ever closed.
         this.watermark ||= at;
         this.loaded = true;
       } else {
         const since = new Date(this.watermark - this.o.overlapMs).toISOString();
         for await (const row of this.list(`BmKind IS NOT NULL AND (BmUpdatedAt >= '${since}' OR CloseTime >= '${since}')`)) this.apply(row);
-        if (++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
+        if (!this.catchingUp && ++this.refreshes % this.o.sweepEvery === 0) await this.sweepPage();
       }
       if (this.records) await this.followRecord();
-      if (this.changed)
-        this.sorted = [...this.entries.values()]
-          .filter((e) => !this.records || this.recordedIds.has(e.item.id))
-          .map((e) => (this.anomalous.has(e.item.id) ? { ...e.item, anomaly: true as const } : e.item))
-          .concat(this.orphans.filter((o) => !this.entries.has(o.id)))
-          .sort(byNextDeadline);
-      this.changed = false;
+      // The first load, or a change of most of it: built at once rather than item by item.
+      if (this.dirty.size > this.index.size / 4 + 100)
+        this.index.load([...new Set([...this.entries.keys(), ...this.orphans.map((o) => o.id)])].flatMap((id) => this.itemOf(id) ?? []));
+      else for (const id of this.dirty) this.sync(id);
+      this.dirty.clear();
       this.refreshedAt = Date.now();
     })().finally(() => (this.inflight = undefined));
     return this.inflight;
@@ -155,15 +189,78 @@ export class DeadlineBoard {
     if (unknown.length)
       for (const id of await this.records!.recorded(unknown)) {
         this.recordedIds.add(id);
-        this.changed = true;
+        this.dirty.add(id);
       }
+    await this.readNext();
     const orphans = (await this.records!.orphans()).map(orphanItem);
-    const key = (items: BoardItem[]) => items.map((o) => `${o.id}|${o.nextDeadline}|${o.deadlineStatus}`).join();
+    const key = (items: BoardItem[]) => items.map((o) => `${o.id}|${o.nextDeadline}|${o.recordedStatus}`).join();
     if (key(orphans) !== key(this.orphans)) {
+      for (const o of [...this.orphans, ...orphans]) this.dirty.add(o.id);
       this.orphans = orphans;
       this.anomalous = new Set(orphans.map((o) => o.id));
-      this.changed = true;
     }
+  }
+
+  /** The due-soon instant and name of each next deadline not yet read, from the case file (it may lag a moment behind). */
+  private async readNext(): Promise<void> {
+    const ids = [...this.needNext.keys()].filter((id) => this.recordedIds.has(id));
+    for (let k = 0; k < ids.length; k += NEXT_BATCH) {
+      const running = await this.records!.runningDeadlines(ids.slice(k, k + NEXT_BATCH));
+      for (const [id, deadlines] of running) {
+        const e = this.entries.get(id);
+        const due = e?.item.nextDeadline && Date.parse(e.item.nextDeadline);
+        const d = deadlines.find((x) => Date.parse(x.dueAt) === due);
+        if (!e || !d) continue;
+        e.next = { dueAt: e.item.nextDeadline!, dueSoonAt: d.dueSoonAt, label: d.label };
+        this.needNext.delete(id);
+        this.dirty.add(id);
+      }
+      // A record behind visibility is read again a few refreshes, then with the procedure's next change
+      // (meanwhile its row turns red by the clock, yellow only as recorded).
+      for (const id of ids.slice(k, k + NEXT_BATCH)) {
+        const left = this.needNext.get(id);
+        if (left === undefined) continue;
+        if (left > 1) this.needNext.set(id, left - 1);
+        else this.needNext.delete(id);
+      }
+    }
+  }
+
+  /**
+   * An open procedure as the case file holds it: shown until visibility says otherwise (any row of
+   * it is newer; the catch-up's pass drops it if visibility no longer has it open).
+   */
+  private takeRecorded(o: OrphanedProcedure): void {
+    const item = recordItem(o);
+    const next =
+      item.nextDeadline && item.dueSoonAt
+        ? { dueAt: item.nextDeadline, dueSoonAt: item.dueSoonAt, label: item.nextLabel ?? '' }
+        : undefined;
+    this.entries.set(o.id, { item, runId: '', startedAt: 0, changedAt: 0, ...(next ? { next } : {}) });
+    this.recordedIds.add(o.id);
+    this.dirty.add(o.id);
+  }
+
+  /** Takes the procedure's current form into the index, or out of it. */
+  private sync(id: string): void {
+    const item = this.itemOf(id);
+    if (item) this.index.upsert(item);
+    else this.index.remove(id);
+  }
+
+  /** The procedure as the board shows it (a new object: the index owns it), if it is shown. */
+  private itemOf(id: string): BoardItem | undefined {
+    const e = this.entries.get(id);
+    if (e && (!this.records || this.recordedIds.has(id))) {
+      const next = e.next?.dueAt === e.item.nextDeadline ? e.next : undefined;
+      return {
+        ...e.item,
+        ...(next ? { dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
+        ...(this.anomalous.has(id) ? { anomaly: true as const } : {}),
+      };
+    }
+    const orphan = e ? undefined : this.orphans.find((o) => o.id === id);
+    return orphan && { ...orphan };
   }
 
   private list(query: string) {
@@ -181,10 +278,12 @@ export class DeadlineBoard {
     seen?.add(row.workflowId);
     const held = this.entries.get(row.workflowId);
     if (held && (startedAt < held.startedAt || (row.runId === held.runId && changedAt < held.changedAt))) return;
-    if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false)
-      this.entries.set(row.workflowId, { item: toItem(row.workflowId, sa), runId: row.runId, startedAt, changedAt });
-    else if (!this.entries.delete(row.workflowId)) return;
-    this.changed = true;
+    if (row.status.name === 'RUNNING' && sa.get(SA.closed) === false) {
+      const item = toItem(row.workflowId, sa);
+      this.entries.set(row.workflowId, { item, runId: row.runId, startedAt, changedAt, ...(held?.next ? { next: held.next } : {}) });
+      if (item.nextDeadline && held?.next?.dueAt !== item.nextDeadline) this.needNext.set(row.workflowId, NEXT_READS);
+    } else if (!this.entries.delete(row.workflowId)) return;
+    this.dirty.add(row.workflowId);
   }
 
   /** One page of the open listing; at the end of a pass, drops what it did not find and did not change since. */
@@ -200,7 +299,7 @@ export class DeadlineBoard {
           for (const [id, e] of this.entries)
             if (!s.seen.has(id) && e.changedAt < s.from) {
               this.entries.delete(id);
-              this.changed = true;
+              this.dirty.add(id);
             }
           return;
         }
@@ -225,32 +324,50 @@ export class DeadlineBoard {
     return this.entries.get(id)?.item;
   }
 
-  /** Every open procedure, sorted by next deadline (the workbench filters it per person). */
+  /** Every open procedure, sorted by next deadline (live: read it before the next await). */
   async open(): Promise<readonly BoardItem[]> {
-    return this.fresh();
+    await this.fresh();
+    return this.index.all();
   }
 
-  private async fresh(): Promise<BoardItem[]> {
+  /** An open procedure as the board shows it. */
+  async find(id: string): Promise<BoardItem | undefined> {
+    await this.fresh();
+    return this.index.get(id);
+  }
+
+  /** The first `limit` open procedures `party` takes part in that `pred` accepts, most urgent first. */
+  async ofParty(party: string, pred: (i: BoardItem) => boolean, limit: number): Promise<BoardItem[]> {
+    await this.fresh();
+    return this.index.page([partyKey(party)], pred, 0, limit).items;
+  }
+
+  private async fresh(): Promise<void> {
     if (Date.now() - this.refreshedAt > this.o.intervalMs * 3) await this.refresh();
-    return this.sorted;
   }
 
   /** Open steps the caller may see, sorted by next deadline, filtered, one page. */
   async page(caller: PartyRef, filters: BoardFilters, offset: number, size: number) {
+    await this.fresh();
     const nowMs = Date.now();
-    const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope) && matches(i, filters));
-    const page = visible.slice(offset, offset + size).map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) }));
+    const set = Object.entries(filters).filter(([, v]) => v !== undefined && v !== '');
+    const keys = scopeKeys(caller);
+    const byStatus = set.length === 1 && (filters.status === 'overdue' || filters.status === 'due_soon') ? filters.status : undefined;
+    const visible = byStatus
+      ? this.index.pageOfStatus(keys, byStatus, offset, size)
+      : this.index.page(keys, set.length ? (i) => matches(i, filters) : undefined, offset, size);
     return {
-      items: page,
-      total: visible.length,
-      ...(offset + size < visible.length ? { nextCursor: String(offset + size) } : {}),
+      items: visible.items.map((i) => ({ ...i, timeLeft: this.timeLeft(i, nowMs) })),
+      total: visible.total,
+      ...(offset + size < visible.total ? { nextCursor: String(offset + size) } : {}),
       refreshedAt: new Date(this.refreshedAt).toISOString(),
     };
   }
 
   /** Counts per procedure and per tier: 进行中 / 即将超期 / 已超期 from the model, 已办结 from visibility. */
   async overview(caller: PartyRef, kinds: string[], tiers: readonly Tier[]) {
-    const visible = (await this.fresh()).filter((i) => canSeeByAttributes(caller, i.parties, i.regionScope));
+    await this.fresh();
+    const tallies = this.index.tallies(scopeKeys(caller));
     const scope = scopeQuery(caller);
     const closedCount = (clause: string) => {
       const query = [scope, 'BmClosed = true', clause].filter(Boolean).join(' AND ');
@@ -263,20 +380,16 @@ export class DeadlineBoard {
       count.catch(() => this.closedCounts.delete(query));
       return count;
     };
-    const tally = async (key: 'kind' | 'tier', value: string) => {
-      const rows = visible.filter((i) => i[key] === value);
-      return {
-        [key]: value,
-        open: rows.length,
-        dueSoon: rows.filter((i) => i.deadlineStatus === 'due_soon').length,
-        overdue: rows.filter((i) => i.deadlineStatus === 'overdue').length,
-        closed: await closedCount(key === 'kind' ? `BmKind = '${value}'` : `BmTier = '${value}'`),
-      };
-    };
+    const none: Counts = { open: 0, dueSoon: 0, overdue: 0 };
+    const tally = async (key: 'kind' | 'tier', value: string) => ({
+      [key]: value,
+      ...((key === 'kind' ? tallies.byKind : tallies.byTier).get(value) ?? none),
+      closed: await closedCount(key === 'kind' ? `BmKind = '${value}'` : `BmTier = '${value}'`),
+    });
     return {
       byKind: await Promise.all(kinds.map((k) => tally('kind', k))),
       byTier: await Promise.all(tiers.map((t) => tally('tier', t))),
-      deliveryFailures: visible.filter((i) => i.deliveryFailed).length,
+      deliveryFailures: tallies.deliveryFailed,
       refreshedAt: new Date(this.refreshedAt).toISOString(),
     };
   }
@@ -293,13 +406,6 @@ export class DeadlineBoard {
     }
     return { unit: 'days', value: last - today };
   }
-}
-
-/** ISO instants order as strings; no deadline last. */
-function byNextDeadline(a: BoardItem, b: BoardItem): number {
-  const x = a.nextDeadline ?? '9999';
-  const y = b.nextDeadline ?? '9999';
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function matches(i: BoardItem, f: BoardFilters): boolean {
@@ -324,14 +430,23 @@ function toItem(id: string, sa: TypedSearchAttributes): BoardItem {
     regionScope: sa.get(SA.regionScope) ?? [],
     ...(sa.get(SA.nextDeadline) ? { nextDeadline: sa.get(SA.nextDeadline)!.toISOString() } : {}),
     deadlineStatus: sa.get(SA.deadlineStatus) ?? 'none',
+    recordedStatus: sa.get(SA.deadlineStatus) ?? 'none',
     deadlineRule: sa.get(SA.deadlineRule) ?? 'none',
     provisional: sa.get(SA.provisional) ?? false,
     deliveryFailed: sa.get(SA.deliveryFailed) ?? false,
   };
 }
 
-/** An orphaned procedure as a board row: its next running deadline and status from its recorded deadlines. */
-function orphanItem(o: OrphanedProcedure): BoardItem {
+/** An orphaned procedure as a board row, flagged 异常. */
+const orphanItem = (o: OrphanedProcedure): BoardItem => ({ ...recordItem(o), anomaly: true });
+
+/**
+ * A procedure as the case file holds it, as a board row: its next running deadline and status from
+ * its recorded deadlines; its scope as its search attributes have it (workflows/attribute-pairs.ts),
+ * the jurisdiction of its region among it. Its delivery failures are not in the record (shown once
+ * visibility's row of it is read).
+ */
+function recordItem(o: OrphanedProcedure): BoardItem {
   const next = o.deadlines.filter((d) => d.status === 'running').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
   return {
     id: o.id,
@@ -342,12 +457,12 @@ function orphanItem(o: OrphanedProcedure): BoardItem {
     region: o.region ?? '',
     organ: o.organ ?? 'none',
     parties: o.parties,
-    regionScope: o.regionScope,
-    ...(next ? { nextDeadline: next.dueAt } : {}),
+    regionScope: [...new Set([...o.regionScope, (o.region && jurisdictionPrefix(o.region)) || 'national'])],
+    ...(next ? { nextDeadline: next.dueAt, dueSoonAt: next.dueSoonAt, nextLabel: next.label } : {}),
     deadlineStatus: deadlineStatus(o.deadlines),
+    recordedStatus: deadlineStatus(o.deadlines),
     deadlineRule: next?.rule ?? 'none',
     provisional: o.deadlines.some((d) => d.status === 'running' && d.provisional),
     deliveryFailed: false,
-    anomaly: true,
   };
 }

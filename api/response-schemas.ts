@@ -279,6 +279,12 @@ export const ProcedureListSchema = z.object({
 
 const TimeLeftSchema = z.object({ unit: z.enum(['working-days', 'days', 'hours']), value: z.number() });
 
+/** The status shown is the clock's, ahead of the workflow's record of its pass (issue 28). */
+const Pending = z
+  .literal(true)
+  .optional()
+  .describe('提醒发送中：期限已到（或即将超期），程序的提醒、督办尚在记录中 (shown by the clock before the workflow recorded the pass)');
+
 /** One row of the workbench's lists. */
 const WorkRowSchema = z.object({
   id: text,
@@ -289,6 +295,7 @@ const WorkRowSchema = z.object({
   deadlineStatus: text,
   deadlineRule: text,
   deadlineLabel: text.optional(),
+  pending: Pending,
   provisional: z.boolean(),
   closed: z.boolean().optional(),
   timeLeft: TimeLeftSchema.optional(),
@@ -358,6 +365,7 @@ const BoardItemSchema = z.object({
   provisional: z.boolean(),
   deliveryFailed: z.boolean(),
   anomaly: z.literal(true).optional().describe('异常: its run was ended from outside; shown from the case file, its duties still open'),
+  pending: Pending,
   timeLeft: TimeLeftSchema.optional(),
   deadlineLabel: text.optional().describe('已超期的行：最先超期的步骤 (the step overdue first)'),
   ...HeadlineShape,

@@ -1,5 +1,6 @@
 import { jurisdictionPrefix, regionPrefixes } from '../domain/parties.js';
 import type { PartyRef } from '../domain/parties.js';
+import { ALL, partyKey, regionKey } from './board-index.js';
 
 /**
  * Who may see a procedure: a party of it; an authority whose jurisdiction contains the
@@ -26,4 +27,11 @@ export function canSeeByAttributes(caller: PartyRef, parties: readonly string[],
   if (parties.includes(caller.id)) return true;
   if (caller.type !== 'authority') return false;
   return caller.tier === 'national' || regionScope.includes(jurisdictionPrefix(caller.region));
+}
+
+/** The board index's scope keys (board-index.ts) of what canSeeByAttributes lets the caller see. */
+export function scopeKeys(caller: PartyRef): string[] {
+  if (caller.type === 'authority' && caller.tier === 'national') return [ALL];
+  if (caller.type !== 'authority') return [partyKey(caller.id)];
+  return [regionKey(jurisdictionPrefix(caller.region)), partyKey(caller.id)];
 }

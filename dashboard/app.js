@@ -31,7 +31,7 @@ const STATUS = {
 const CARDS = { overdue: '红牌', due_soon: '黄牌' };
 /** When a card turns: the due-soon share is local policy (dueSoonFraction, 0.8 by default; a day-based period at the latest its last day). */
 const LEGEND =
-  '黄牌（即将超期）：期限已用去八成起（本地策略的默认值；按日计算的期限至迟自最后一日起）；红牌（已超期）：期限已届满，提醒和逐级督办已发出。';
+  '黄牌（即将超期）：期限已用去八成起（本地策略的默认值；按日计算的期限至迟自最后一日起）；红牌（已超期）：期限已届满，提醒和逐级督办随即发出（尚未记录完毕的标“提醒发送中”）。';
 const TIERS = { national: '国家', provincial: '省级', municipal: '设区的市级', county: '县级', none: '—' };
 const UNITS = { 'working-days': '个工作日', days: '日', hours: '小时' };
 const LEVELS = { 'top-secret': '绝密', secret: '机密', confidential: '秘密' };
@@ -72,6 +72,13 @@ const card = (status) =>
     { class: `card ${(STATUS[status] ?? ['', 'grey'])[1]}`, 'data-status': status },
     CARDS[status] ? `${CARDS[status]} ${STATUS[status][0]}` : (STATUS[status] ?? [status])[0],
   );
+
+/**
+ * The card is the clock's (issue 28): red at the deadline's instant, yellow at the policy's share.
+ * Until the procedure has recorded that pass (its reminders and escalation), the row says so.
+ */
+const pendingMark = (i) =>
+  i.pending ? el('div', { class: 'pending', title: '期限已到，提醒和督办正在发出，程序尚未记录' }, '提醒发送中') : undefined;
 
 /** A refusal in Chinese: the API's own words (detailZh), else the page's by status; never the English detail. */
 const PAGE_ERRORS = {
@@ -271,10 +278,9 @@ async function board(background = false) {
         board();
       },
     });
-  const left = (t) =>
-    t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
   /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
-  const step = (i) => (i.deadlineLabel && i.timeLeft?.value < 0 ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '');
+  const step = (i) =>
+    i.deadlineLabel && (i.timeLeft?.value < 0 || i.deadlineStatus === 'overdue') ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '';
   app.replaceChildren(
     el(
       'section',
@@ -344,6 +350,7 @@ async function board(background = false) {
                 'td',
                 {},
                 card(i.deadlineStatus),
+                pendingMark(i),
                 // 异常 (SPEC §4a): its run was reset or ended from outside; its duties are shown from the case file.
                 i.anomaly ? el('div', { class: 'error anomaly' }, '异常：运行被外部终止或回退') : undefined,
               ),
@@ -361,7 +368,11 @@ async function board(background = false) {
               el(
                 'td',
                 {},
-                closedMode ? (i.late ? el('span', { class: 'overdue' }, '有步骤逾期') : '各步骤均按期') : [step(i), left(i.timeLeft)],
+                closedMode
+                  ? i.late
+                    ? el('span', { class: 'overdue' }, '有步骤逾期')
+                    : '各步骤均按期'
+                  : [step(i), left(i.timeLeft, i.deadlineStatus)],
               ),
             ),
           ),
@@ -630,11 +641,16 @@ async function keepingOpenDetails(render) {
   for (const d of app.querySelectorAll('details[data-key]')) d.open = open.has(d.dataset.key);
 }
 
-const left = (t) =>
-  t ? (t.value < 0 ? el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`) : `剩余 ${t.value} ${UNITS[t.unit]}`) : '—';
+/** Time left, or how long overdue; a row red at its deadline's very instant says 已届满 rather than 剩余 0 (issue 28). */
+const left = (t, status) => {
+  if (!t) return '—';
+  if (t.value < 0) return el('span', { class: 'overdue' }, `已超期 ${-t.value} ${UNITS[t.unit]}`);
+  return status === 'overdue' ? el('span', { class: 'overdue' }, '已届满') : `剩余 ${t.value} ${UNITS[t.unit]}`;
+};
 initWorkbench({
   api,
   card,
+  pendingMark,
   due,
   beijing,
   left,

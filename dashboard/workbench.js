@@ -93,7 +93,7 @@ const rows = (id, items, empty) =>
             el(
               'tr',
               { class: 'row', 'data-id': i.id, 'data-status': i.deadlineStatus },
-              el('td', {}, d.card(i.closed ? 'closed' : i.deadlineStatus)),
+              el('td', {}, d.card(i.closed ? 'closed' : i.deadlineStatus), d.pendingMark(i)),
               el(
                 'td',
                 {},
@@ -114,7 +114,12 @@ const rows = (id, items, empty) =>
                 i.provisional && i.deadlineRule !== 'hours' ? el('span', { class: 'policy' }, '（暂定）') : undefined,
               ),
               // The overdue obligation by name: 逐级报送 已超期 3 小时.
-              el('td', {}, i.timeLeft?.value < 0 ? `${obligation(i)} ` : '', d.left(i.timeLeft)),
+              el(
+                'td',
+                {},
+                i.timeLeft?.value < 0 || i.deadlineStatus === 'overdue' ? `${obligation(i)} ` : '',
+                d.left(i.timeLeft, i.deadlineStatus),
+              ),
             ),
           ),
         ),

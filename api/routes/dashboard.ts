@@ -111,6 +111,8 @@ export const dashboardRoutes =
         const items = await Promise.all(
           (await headlines.with(page.items)).map(async (i) => {
             if (i.deadlineStatus !== 'overdue') return i;
+            // The case file names it (no query to a workflow its worker may not yet have reached); the view otherwise.
+            if (i.nextLabel) return { ...i, deadlineLabel: i.nextLabel };
             const first = (await running.of(i).catch(() => [])).sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
             return first ? { ...i, deadlineLabel: first.label } : i;
           }),

@@ -14,7 +14,6 @@ import { stepStatus } from '../../domain/deadline/status.js';
 import { viewQuery } from '../../workflows/messages.js';
 import { SA } from '../../workflows/search-attributes.js';
 import type { DeadlineBoard, BoardItem, TimeLeft } from '../board.js';
-import { canSeeByAttributes } from '../scope.js';
 import { ApiError } from '../problem.js';
 import { CalendarSchema, FormsSchema, WorkbenchSchema } from '../response-schemas.js';
 import type { Registry } from '../../domain/registry/registry.js';
@@ -145,6 +144,8 @@ interface WorkRow {
   deadlineStatus: string;
   deadlineRule: string;
   deadlineLabel?: string;
+  /** 提醒发送中: shown overdue or due soon by the clock before the workflow has recorded it (issue 28). */
+  pending?: true;
   provisional: boolean;
   closed?: boolean;
   timeLeft?: TimeLeft;
@@ -268,8 +269,10 @@ export const workbenchRoutes =
             provisional: !!mine.provisional,
           }
         : { ...(i.nextDeadline ? { nextDeadline: i.nextDeadline } : {}), deadlineStatus: i.deadlineStatus, deadlineRule: i.deadlineRule };
+      // The board's flag holds for the step it judged: the procedure's next deadline.
+      const pending = i.pending && (!mine || Date.parse(mine.dueAt) === Date.parse(i.nextDeadline ?? ''));
       const left = deps.board.timeLeft(d, now);
-      return { ...base, ...d, ...(left ? { timeLeft: left } : {}) };
+      return { ...base, ...d, ...(pending ? { pending } : {}), ...(left ? { timeLeft: left } : {}) };
     };
 
     app.get(
@@ -281,10 +284,9 @@ export const workbenchRoutes =
         const caller = await req.authenticate();
         const me = caller.party.id;
         const now = Date.now();
-        const open = await deps.board.open();
         // 我的待办: where my party is responsible for the current state or for a running deadline
         // (a region of a parallel state, a step beside the current one). At most 200, most urgent first.
-        const candidates = open.filter((i) => i.parties.includes(me)).slice(0, 200);
+        const candidates = await deps.board.ofParty(me, () => true, 200);
         const todo = (
           await Promise.all(
             candidates.map(async (i) => {
@@ -304,7 +306,7 @@ export const workbenchRoutes =
           query: `BmOrgan = '${me}' AND ExecutionStatus != 'ContinuedAsNew'`,
           pageSize: 50,
         })) {
-          const item = open.find((o) => o.id === e.workflowId);
+          const item = await deps.board.find(e.workflowId);
           const sa = e.typedSearchAttributes;
           started.push(
             item
@@ -334,11 +336,10 @@ export const workbenchRoutes =
               return row(i, now, first);
             }),
           );
-        const involved = await named(open.filter((i) => i.parties.includes(me) && !mineNow.has(i.id) && i.organ !== me).slice(0, 100));
+        const involved = await named(await deps.board.ofParty(me, (i) => !mineNow.has(i.id) && i.organ !== me, 100));
         // 辖区内: for an authority, every open procedure it may see, as the board counts them (its own among them).
-        const inJurisdiction =
-          caller.party.type === 'authority' ? open.filter((i) => canSeeByAttributes(caller.party, i.parties, i.regionScope)) : undefined;
-        const jurisdiction = inJurisdiction && (await named(inJurisdiction.slice(0, 100)));
+        const inJurisdiction = caller.party.type === 'authority' ? await deps.board.page(caller.party, {}, 0, 100) : undefined;
+        const jurisdiction = inJurisdiction && (await named(inJurisdiction.items));
         // 发起程序: only the procedures the server would let this party start (domain/standing.ts).
         const startable = startableKinds(deps.registry, Object.keys(PROCEDURES), me);
         const h = deps.headlines;
@@ -346,7 +347,7 @@ export const workbenchRoutes =
           todo: await h.with(todo),
           involved: await h.with(involved),
           started: await h.with(started.filter((s) => recorded.has(s.id))),
-          ...(jurisdiction ? { jurisdiction: await h.with(jurisdiction), jurisdictionTotal: inJurisdiction!.length } : {}),
+          ...(jurisdiction ? { jurisdiction: await h.with(jurisdiction), jurisdictionTotal: inJurisdiction!.total } : {}),
           startable,
           refreshedAt: new Date(now).toISOString(),
         };

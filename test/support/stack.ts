@@ -35,6 +35,10 @@ export interface Stack {
   records: RecordStore;
   /** Another API instance on the same Temporal, with other options. */
   extraApp(over: Partial<ApiDeps>): Promise<FastifyInstance>;
+  /** Shuts the worker down (a worker held back: nothing of the procedures runs until `startWorker`). */
+  stopWorker(): Promise<void>;
+  /** A new worker on the same task queue, as the first. */
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,12 +69,22 @@ export async function startStack(
   const records = await testRecordStore();
   // Everything encrypted, as in production (SPEC §5).
   const codec = new AesGcmCodec(new Map([['test-1', Buffer.alloc(32, 7)]]), 'test-1');
-  const worker = await createWorker(native, { namespace: 'default', taskQueue }, deps, {
-    dataConverter: sealedDataConverter(codec),
-    records,
-    ...(o.workflowsPath ? { bundle: await bundleWorkflows(o.workflowsPath) } : {}),
-  });
-  const running = worker.run();
+  const bundle = o.workflowsPath ? { bundle: await bundleWorkflows(o.workflowsPath) } : {};
+  const launch = async () => {
+    const worker = await createWorker(native, { namespace: 'default', taskQueue }, deps, {
+      dataConverter: sealedDataConverter(codec),
+      records,
+      ...bundle,
+    });
+    return { worker, running: worker.run() };
+  };
+  let current: Awaited<ReturnType<typeof launch>> | undefined = await launch();
+  const stopWorker = async () => {
+    const w = current;
+    current = undefined;
+    w?.worker.shutdown();
+    await w?.running;
+  };
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   const jwtKey = new TextEncoder().encode('test-signing-key-of-sufficient-length');
   const idSecret = new TextEncoder().encode('test-id-secret-of-sufficient-length');
@@ -111,10 +125,13 @@ export async function startStack(
       extra.push(a);
       return a;
     },
+    stopWorker,
+    async startWorker() {
+      current ??= await launch();
+    },
     async stop() {
       await Promise.all([app, ...extra].map((a) => a.close()));
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await connection.close();
       await native.close();
       await server.stop();

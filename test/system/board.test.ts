@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeps } from '../../activities/deps.js';
 import { DeadlineBoard } from '../../api/board.js';
+import { RecordedBoardSource } from '../../records/board-source.js';
 import { sealedDataConverter } from '../../temporal/codec.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { unclearMatterInput } from '../support/inputs.js';
@@ -117,5 +118,40 @@ describe('the board follows what changed, not everything open', () => {
     await expect
       .poll(async () => (await board.refresh(), (await board.open()).some((i) => i.id === gone)), { timeout: 60_000 })
       .toBe(false);
+  });
+
+  it('after a restart it serves the open procedures from the case file at once, while visibility’s open listing is held back (issue 28)', async () => {
+    const id = await start('BOARD-RESTART');
+    await expect.poll(async () => (await stack.records.recordedIds([id])).has(id), { timeout: 30_000 }).toBe(true);
+    const { client, queries } = await watchedClient();
+    // Visibility answers the open listing only once released: a slow listing at 100,000 open.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const service = client.connection.workflowService;
+    const list = service.listWorkflowExecutions.bind(service);
+    Object.assign(service, {
+      listWorkflowExecutions: async (req: Parameters<typeof list>[0]) => {
+        if (req.query?.startsWith('BmClosed = false')) await held;
+        return list(req);
+      },
+    });
+    const board = new DeadlineBoard(client, calendar, { pageSize: 2 }, new RecordedBoardSource(stack.records));
+    await board.refresh();
+    const served = (await board.open()).find((i) => i.id === id);
+    expect(served).toMatchObject({ kind: 'unclear-matter', state: 'awaitingReport', organ: 'org-gz-bureau', recordedStatus: 'on_track' });
+    expect(served!.nextDeadline).toBeDefined();
+    expect(Date.parse(served!.dueSoonAt!)).toBeLessThan(Date.parse(served!.nextDeadline!));
+    // As the procedure's search attributes scope it: a party's region and the jurisdiction of its own.
+    expect(served!.regionScope).toEqual(expect.arrayContaining(['44', '4401']));
+    // Visibility comes back: its open listing catches up behind, page by page, and the procedure stays.
+    const before = queries.length;
+    const open = (await stack.client.workflow.count(`BmClosed = false AND ExecutionStatus = 'Running'`)).count;
+    release();
+    // Its pass ends once every page of pageSize 2 is read; what it did not find open it would drop.
+    await expect
+      .poll(() => queries.slice(before).filter((q) => q.startsWith('BmClosed = false')).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(Math.ceil(open / 2));
+    await board.refresh();
+    expect((await board.open()).some((i) => i.id === id)).toBe(true);
   });
 });
