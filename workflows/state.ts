@@ -4,7 +4,7 @@
  * only as long as one run: the live machine snapshot (derived from the persisted one), the
  * activity proxies, deliveries in flight, the lock.
  */
-import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
 import { createActor } from 'xstate';
 import type { Activities } from '../activities/index.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js';
@@ -48,10 +48,6 @@ export interface Run extends RunView {
   queuedRecord?: { build: () => AppendRequest; settle: (r: AppendResult | undefined) => void };
   /** The activation's batch is scheduled (activation-batch.ts). */
   flushScheduled?: boolean;
-  /** A deadline pass ran since the last batch went out (timers.ts): its batch may go as a local activity. */
-  passed?: boolean;
-  /** `updates` when the last batch went out: an Update since then keeps its batch a regular activity. */
-  updatesAtBatch?: number;
   inflight: Set<Promise<void>>;
   /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
   settling: number;
@@ -66,8 +62,8 @@ export interface Run extends RunView {
   limits: RunLimits;
   /**
    * Patch `lean-pass`, taken once at the run's start (issue 28): every earlier technical patch holds
-   * without its own marker, a pass's writes go out in one local activity, and only the search
-   * attributes that changed are upserted. Runs recorded before keep their markers where they were.
+   * without its own marker, and only the search attributes that changed are upserted. Runs recorded
+   * before keep their markers where they were.
    */
   lean: boolean;
   /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
@@ -111,15 +107,6 @@ const deliveryActivities = (attempts: number, firstInterval = DELIVERY_RETRY_MS)
  */
 export const batch = proxyActivities<Activities>({
   // Concurrent webhook calls, each timing out after 10 s (activities/delivery.ts), as `deliver` is timed.
-  startToCloseTimeout: '15 seconds',
-  retry: { maximumAttempts: 1 },
-});
-
-/**
- * A deadline pass's batch in the pass's own workflow task (issue 28: one task a pass, not two), since
- * patch `lean-pass`. Attempted once like `batch`: what fails goes to the retrying activities.
- */
-export const localBatch = proxyLocalActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { maximumAttempts: 1 },
 });
