@@ -311,13 +311,16 @@ describe('保密资质年度自检: the authority’s decisions start from what 
       await form(huang).locator('button[type="submit"]').click();
       await huang.waitForSelector('#flash');
       await expect.poll(() => state(id!), { timeout: 20_000 }).toBe('sanctionProposed');
-      await show(huang, id!);
-      await huang.locator('#actions button[data-event="DOWNGRADE"]').click();
-      expect(await huang.locator('#prefilled').isVisible()).toBe(true);
-      expect(await field(huang, 'note').inputValue()).toBe('整改后仍不符合保密法律法规及国家保密规定');
-      expect(await rawOn(huang, id!)).toEqual([]);
-      await huang.screenshot({ path: join(ARTIFACTS, 'case-info-annual-decision-prefilled.png'), fullPage: true });
       await huang.close();
+      // A decision on the proposal is signed by the authority's 负责人 (edition 6, policy headSignOff).
+      const zhang = await signIn(ZHANG);
+      await show(zhang, id!);
+      await zhang.locator('#actions button[data-event="DOWNGRADE"]').click();
+      expect(await zhang.locator('#prefilled').isVisible()).toBe(true);
+      expect(await field(zhang, 'note').inputValue()).toBe('整改后仍不符合保密法律法规及国家保密规定');
+      expect(await rawOn(zhang, id!)).toEqual([]);
+      await zhang.screenshot({ path: join(ARTIFACTS, 'case-info-annual-decision-prefilled.png'), fullPage: true });
+      await zhang.close();
     }
   }, 120_000);
 });
