@@ -4,7 +4,7 @@
  * deadline activity (the calendar in force; a calendar or policy update never breaks replay),
  * recomputed only by an explicit event.
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import { computeDeadline, type ComputeOptions } from '../domain/deadline/compute.js';
 import type { Deadline, PeriodRequest } from '../domain/deadline/types.js';
 import { moves, periodOf, recomputable } from '../domain/deadline/recompute.js';
@@ -14,7 +14,7 @@ import { skipPastReminders } from './alarms.js';
 import { calendarOf } from './calendars.js';
 import { newDeadlineRecord, recordDeadlineSet } from './deadline-record.js';
 import { LATE_ENTRY_ZH } from '../domain/labels.zh.js';
-import { acts, ctx, live, nowIso, record, SYSTEM, type Run } from './state.js';
+import { acts, ctx, live, nowIso, patchedBefore, record, SYSTEM, type Run } from './state.js';
 import type { Actor } from '../domain/procedure-view.js';
 
 /** The deadline engine, through its activity unless the deadline is already computed (the preparation's, the start's calendar's). */
@@ -43,7 +43,7 @@ function fromStartCalendar(run: Run, period: PeriodRequest, options: ComputeOpti
   } catch {
     return undefined;
   }
-  return !computed.provisional && (run.lean || patched('deadlines-in-workflow')) ? computed : undefined;
+  return !computed.provisional && patchedBefore(run, 'deadlines-in-workflow') ? computed : undefined;
 }
 
 /** The active states' deadline requests; a machine whose meta does not fit its context fails the procedure. */

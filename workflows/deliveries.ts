@@ -5,10 +5,10 @@
  * deliveries of one workflow activation go out together in one `deliverAll` activity (a deadline
  * storm's pass: issue 14); one that may succeed later is retried alone through `deliver`.
  */
-import { patched, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { queueDelivery } from './activation-batch.js';
 import type { DeliveryRequest } from '../activities/delivery.js';
-import { acts, DELIVERY_RETRY_MS, nowIso, record, SYSTEM, type Run } from './state.js';
+import { acts, DELIVERY_RETRY_MS, nowIso, patchedBefore, record, SYSTEM, type Run } from './state.js';
 import { notices, noticeId, postNotice, type Effect } from './notices.js';
 import { upsertAttributes } from './attributes.js';
 import { noticeKey } from './prepared.js';
@@ -113,7 +113,7 @@ function deliver(run: Run, entry: InboxEntry, r: Recipient, d: Delivery, address
     },
   };
   // Procedures recorded before keep one activity per delivery.
-  const p: Promise<void> = (run.lean || patched('deliveries-batched') ? queue(run, req) : run.delivery.deliver(req))
+  const p: Promise<void> = (patchedBefore(run, 'deliveries-batched') ? queue(run, req) : run.delivery.deliver(req))
     .then(
       () => {
         d.status = 'delivered';

@@ -3,7 +3,7 @@
  * checks; a refusal records nothing), then fed to the machine's pure `transition`; the driver
  * records it and brings deadlines, notifications and search attributes in line.
  */
-import { currentUpdateInfo, patched, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, workflowInfo } from '@temporalio/workflow';
 import { transition } from 'xstate';
 import { zodFieldErrors } from '../domain/errors.js';
 import { activePaths, eventBasisIn, requiredRole, sendersOf, type EventEnvelope } from '../machines/procedure.js';
@@ -34,6 +34,7 @@ import {
   invalidEvent,
   live,
   nowIso,
+  patchedBefore,
   record,
   result,
   senderContext,
@@ -274,7 +275,7 @@ export async function apply(
   // The new deadlines and the notifications need each other's results in no way: their activities
   // run side by side, one workflow task fewer per event. Histories from before replay as they ran.
   // (The cause is read after syncDeadlines has begun, as it always was: it names the inbox entry.)
-  if (run.lean || patched('effects-beside-deadlines'))
+  if (patchedBefore(run, 'effects-beside-deadlines'))
     await Promise.all([syncDeadlines(run, {}, factMs), runEffects(run, effects, `${type}-${run.s.audit.length}`, by ? { by } : {})]);
   else {
     await syncDeadlines(run, {}, factMs);

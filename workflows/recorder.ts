@@ -4,13 +4,13 @@
  * it is written. Before the procedure closes or continues as new, everything is written, with the
  * final view. Runs started before the record store keep their histories (patch `record-store`).
  */
-import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AppendRequest, AppendResult } from '../records/store.js';
 import { queueRecord } from './activation-batch.js';
 import { diffView, jsonForm, type Json } from '../domain/view-patch.js';
 import type { Run } from './state.js';
-import { view } from './state.js';
+import { patchedBefore, view } from './state.js';
 
 // No maximum of attempts: an entry is never dropped; a database that is down is waited for.
 const recording = proxyActivities<Pick<Activities, 'appendRecord' | 'recordedUpdates'>>({
@@ -36,9 +36,9 @@ const due = (run: Run) =>
 
 /** Starts the run's recorder: a loop beside the driver's, waking on each activation that added entries. */
 export function startRecorder(run: Run): void {
-  if (!run.lean && !patched('record-store')) return;
+  if (!patchedBefore(run, 'record-store')) return;
   // Decided at the run's start, so the marker costs the pass nothing (histories before it append alone).
-  run.recorder = { version: -1, writing: false, ending: false, inPass: run.lean || patched('record-in-pass') };
+  run.recorder = { version: -1, writing: false, ending: false, inPass: patchedBefore(run, 'record-in-pass') };
   void (async () => {
     for (;;) {
       await condition(() => due(run));

@@ -4,7 +4,7 @@
  * only as long as one run: the live machine snapshot (derived from the persisted one), the
  * activity proxies, deliveries in flight, the lock.
  */
-import { ApplicationFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities } from '@temporalio/workflow';
 import { createActor } from 'xstate';
 import type { Activities } from '../activities/index.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js';
@@ -126,6 +126,12 @@ export interface RunLimits {
    */
   appliedKept: number;
 }
+
+/**
+ * A technical patch from before `lean-pass` (storm-one-pass, deliveries-batched …): held without its
+ * own marker in a run that took `lean-pass` at its start, else asked where the run first needs it.
+ */
+export const patchedBefore = (run: Pick<Run, 'lean'>, id: string): boolean => run.lean || patched(id);
 
 /** A run over a state: a fresh one at the start, the carried one after continue-as-new. */
 export function openRun(

@@ -3,7 +3,7 @@
  * the loop sleeps until the earliest alarm or until something changes, and fires it under the
  * lock. Timers are derived from the records only, so a new run re-arms them from the carried state.
  */
-import { CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import type { NotifyRequest } from '../activities/index.js';
 import { activeDeadlines, DEADLINE_PASSED } from '../machines/procedure.js';
 import { markAlarm, nextAlarm, type Alarm } from './alarms.js';
@@ -11,7 +11,7 @@ import { upsertAttributes } from './attributes.js';
 import { post } from './deliveries.js';
 import { noteLateness, recordedRecipients } from './recorded-recipients.js';
 import { apply, machineEvent } from './events.js';
-import { acts, closed, ctx, nowIso, record, SYSTEM, withLock, type Run } from './state.js';
+import { acts, closed, ctx, nowIso, patchedBefore, record, SYSTEM, withLock, type Run } from './state.js';
 import type { DeadlineRecord, Recipient } from '../domain/procedure-view.js';
 
 /**
@@ -164,7 +164,7 @@ async function fireTogether(run: Run, due: Due[]): Promise<number> {
   const plans = due.map((d) => ({ ...d, p: silent(d.r, d.alarm) ? undefined : plan(run, d.r, d.alarm) }));
   const requests = plans.flatMap(({ p }) => (p ? requestsOf(p) : []));
   // The recipients the start recorded (issue 14); a start without them asks the notify activity.
-  const recorded = requests.length && (run.lean || patched('recipients-recorded')) ? recordedRecipients(run, requests) : undefined;
+  const recorded = requests.length && patchedBefore(run, 'recipients-recorded') ? recordedRecipients(run, requests) : undefined;
   const recipients = requests.length ? (recorded ?? (await acts.notifyAll(requests))) : [];
   let next = 0;
   let fired = 0;
@@ -243,7 +243,7 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
     await withLock(run, async () => {
       // A storm of alarms at one instant: one workflow task and one upsert (issue 14), and one
       // notify activity for a start that recorded no recipients.
-      if (run.lean || patched('storm-one-pass')) {
+      if (patchedBefore(run, 'storm-one-pass')) {
         let fired = 0;
         for (let due = dueNow(run); due.length; due = dueNow(run)) {
           const n = await fireTogether(run, due);

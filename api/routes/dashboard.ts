@@ -12,7 +12,7 @@ import { ApiError } from '../problem.js';
 import { BoardPageSchema, MeSchema, OverviewSchema, StatechartSchema } from '../response-schemas.js';
 import { actorOf } from '../auth.js';
 import { actorLabel } from '../../workflows/event-checks.js';
-import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import { PageSizeParam, RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import type { CaseHeadlines } from '../case-headlines.js';
 import type { RunningDeadlines } from './workbench.js';
 
@@ -40,7 +40,7 @@ const BoardQuery = z.strictObject({
   region: RegionPrefixParam,
   organ: RegistryIdParam,
   status: z.enum(['on_track', 'due_soon', 'overdue', 'suspended', 'none']).optional(),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageSize: PageSizeParam,
   cursor: z
     .string()
     .regex(/^\d{1,7}$/, 'an opaque cursor from a previous page')

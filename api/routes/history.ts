@@ -14,7 +14,7 @@ import { PERIOD_UNITS, statistics, type StatisticsFilters } from '../../records/
 import type { RecordStore } from '../../records/store.js';
 import { csvOf, xlsxOf } from '../export-files.js';
 import { ApiError } from '../problem.js';
-import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import { PageCursorParam, PageSizeParam, RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import { beijingText, filtersText, historyTable, ReportNames, STATISTICS_TABLES, statisticsTables } from '../report-tables.js';
 import { ExportFileSchema, HistoryPageSchema, StatisticsSchema } from '../case-file-schemas.js';
 import type { Caller } from '../auth.js';
@@ -45,12 +45,8 @@ const HistoryFields = {
 };
 const HistoryQuery = z.strictObject({
   ...HistoryFields,
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .max(2000)
-    .regex(/^[\w-]*$/, 'an opaque cursor from a previous page')
-    .optional(),
+  pageSize: PageSizeParam,
+  cursor: PageCursorParam,
 });
 const StatisticsFields = {
   ...Procedure,

@@ -7,12 +7,13 @@ import { listInbox, markRead, messageId, parseMessageId, unreadCount, type Inbox
 import type { RecordStore } from '../../records/store.js';
 import { caseHeadline } from '../case-headlines.js';
 import { ApiError } from '../problem.js';
+import { PageSizeParam } from '../query-params.js';
 import type { Caller } from '../auth.js';
 import { InboxPageSchema, InboxReadSchema, InboxUnreadSchema } from '../case-file-schemas.js';
 
 const InboxQuery = z.strictObject({
   unread: z.enum(['true', 'false']).optional().describe('true：只列本人未读的消息 / only the messages this person has not read'),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageSize: PageSizeParam,
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,400}$/, 'an opaque cursor from a previous page')

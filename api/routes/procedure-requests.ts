@@ -10,7 +10,7 @@ import { TierSchema } from '../../domain/parties.js';
 import { ROLE_LABELS, signOffNote } from '../../domain/labels.zh.js';
 import type { Caller } from '../auth.js';
 import { exampleOf } from '../openapi-docs.js';
-import { RegionPrefixParam, RegistryIdParam } from '../query-params.js';
+import { PageCursorParam, PageSizeParam, RegionPrefixParam, RegistryIdParam } from '../query-params.js';
 import { scopeQuery } from '../scope.js';
 
 export const IdParams = z.strictObject({
@@ -103,12 +103,8 @@ export const ListQuery = z.strictObject({
     .regex(/^[a-zA-Z]{1,40}$/, 'a final state name')
     .optional(),
   late: z.enum(['true', 'false']).optional(),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .max(2000)
-    .regex(/^[\w-]*$/, 'an opaque cursor from a previous page')
-    .optional(),
+  pageSize: PageSizeParam,
+  cursor: PageCursorParam,
 });
 
 /** Visibility query from validated filters and the caller's scope; values are pattern-checked above. */
