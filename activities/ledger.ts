@@ -17,6 +17,8 @@ export class DeliveryLedger {
   /** The batch taking keys: its write starts once the one before has ended. */
   private open?: { keys: string[]; written: Promise<void> };
   private last: Promise<void> = Promise.resolve();
+  /** The ledger's folder, made once. */
+  private folder?: Promise<unknown>;
   /** Writes so far (each one append and one fsync): what the group commit saves is visible. */
   writes = 0;
 
@@ -46,7 +48,11 @@ export class DeliveryLedger {
   }
 
   private async write(keys: string[]): Promise<void> {
-    await mkdir(dirname(this.file!), { recursive: true });
+    // A failed attempt is tried again with the next write.
+    await (this.folder ??= mkdir(dirname(this.file!), { recursive: true }).catch((e: unknown) => {
+      this.folder = undefined;
+      throw e;
+    }));
     const fd = await open(this.file!, 'a');
     try {
       await fd.appendFile(keys.map((k) => `${k}\n`).join(''));

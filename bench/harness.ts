@@ -52,6 +52,13 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** BENCH_CPU_PROF=1: the worker's node flags for its CPU profiles, written into the bench's folder when it stops. */
+export function workerProfileArgs(dir: string, log: (l: string) => void): string[] {
+  if (process.env.BENCH_CPU_PROF !== '1') return [];
+  log(`worker CPU profiles in ${join(dir, 'cpu-prof')} (written when the worker stops)`);
+  return ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`];
+}
+
 /** Dev server, worker process (with `workerEnv`, e.g. a registry file), the API in process. */
 export async function benchStack(log: (l: string) => void, workerEnv: Record<string, string> = {}): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
@@ -61,10 +68,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundlePath);
   const server = await startTemporal(temporal, dir, log);
-  // BENCH_CPU_PROF=1, as in system.bench.ts: the worker's CPU profile, written into the bench's folder when it stops.
-  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`] : [];
-  if (profile.length) log(`worker CPU profiles in ${join(dir, 'cpu-prof')} (written when the worker stops)`);
-  const worker = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
+  const worker = spawn(process.execPath, [...workerProfileArgs(dir, log), '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
     env: {
       ...process.env,
       BM_DATA_DIR: dir,

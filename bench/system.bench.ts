@@ -21,7 +21,7 @@ import { parseConfig } from '../activities/config.js';
 import { openRecordStore } from '../records/open.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
-import { startBenchRecords } from './harness.js';
+import { startBenchRecords, workerProfileArgs } from './harness.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
@@ -37,7 +37,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
 const RATE = 10;
 const CONCURRENCY = 50;
-const PROFILE = process.env.BENCH_CPU_PROF === '1';
 const EVENTS_ONLY = process.env.BENCH_ONLY === 'events';
 const TASK_QUEUE = 'bench';
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -68,8 +67,7 @@ const server = await startDevServer({
   uiPort: 18233 + Math.floor(Math.random() * 1000),
 });
 const records = await startBenchRecords(dir);
-const profileArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`] : [];
-const worker = spawn(process.execPath, [...profileArgs, '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
+const worker = spawn(process.execPath, [...workerProfileArgs(dir, log), '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
   env: { ...env, BM_TEMPORAL_PORT: server.address.split(':').pop(), BM_WORKFLOW_BUNDLE: bundlePath, BM_RECORDS_PORT: String(records.port) },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
@@ -383,6 +381,5 @@ const targets = {
 };
 writeFileSync(resultsUrl, JSON.stringify({ ...previous, ...mine, targets }, null, 2) + '\n');
 console.log(JSON.stringify({ ...mine, targets }, null, 2));
-if (PROFILE) log(`worker CPU profiles in ${join(dir, 'cpu-prof')} (written when the worker stops)`);
 
 await stop();
