@@ -20,6 +20,7 @@ import demo from '../domain/registry/demo-registry.json' with { type: 'json' };
 import { verifyWebhook } from '../activities/webhook-verify.js';
 import { SA } from '../workflows/search-attributes.js';
 import type { ProcedureView } from '../domain/procedure-view.js';
+import { historyActivities } from '../temporal/history-activities.js';
 import { benchStack, logger, mergeResults, round, seed, sleep, TASK_QUEUE, waitCount } from './harness.js';
 import { percentile, runConcurrent } from './stats.js';
 
@@ -175,7 +176,7 @@ for await (const w of client.workflow.list({ query: `BmKind = 'leak' AND BmDeadl
 // A sample of views: what was recorded at T (audit) and which webhooks it owes.
 const owed = new Map<string, number>();
 const auditLateness: number[] = [];
-/** The activities the sample scheduled from T on, by type (a pass's notify and delivery activities). */
+/** The activities the sample scheduled from T on, by type (a pass's notify and delivery activities; local ones marked so). */
 const activitiesSinceT: Record<string, number> = {};
 /** The history events the sample's procedures added from T on: what a pass costs Temporal. */
 let eventsSinceT = 0;
@@ -191,8 +192,10 @@ for (let s = 0; s < SAMPLE; s++) {
     (e) => Number(e.eventTime!.seconds) * 1000 >= T - 1000,
   );
   eventsSinceT += since.length / SAMPLE;
-  for (const type of since.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []))
+  for (const a of historyActivities(since)) {
+    const type = a.local ? `${a.type} (local)` : a.type;
     activitiesSinceT[type] = (activitiesSinceT[type] ?? 0) + 1 / SAMPLE;
+  }
 }
 log(`activities per procedure since T (a sample of ${SAMPLE}): ${JSON.stringify(activitiesSinceT)}`);
 const expected = [...Array(N).keys()].reduce((sum, i) => sum + owed.get(organ(i))!, 0);

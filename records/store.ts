@@ -34,6 +34,14 @@ export interface AppendRequest {
   view?: RecordedView;
   /** …or its changes since the view the record holds under `base` (its view hash, as the last append answered). */
   viewPatch?: { base: string; ops: ViewOp[] };
+  /** The history length of the workflow task that built the request (absent in requests recorded before issue 28). */
+  task?: number;
+  /**
+   * Sent by a local activity in a deadline pass's own workflow task (issue 28): Temporal commits that
+   * task only after the write. A worker lost before it did leaves rows a retry of the task (same run,
+   * longer history) may write again; a regular activity's rows (its input is in the history) never are.
+   */
+  uncommitted?: true;
 }
 
 export interface AppendResult {
@@ -132,7 +140,9 @@ export class RecordStore {
     if (!row || !view) return { headSeq: row?.head_seq ?? 0, diverged: 0, needView: true };
     let { head_seq: seq, head_hash: hash, anomaly } = row;
     const parties = recordedParties(view);
-    const recorded = await this.recordedEntries(client, id, req.entries, seq);
+    let recorded = await this.recordedEntries(client, id, req.entries, seq);
+    const rewritten = anomaly ? undefined : await this.uncommittedPass(client, req, recorded, seq);
+    if (rewritten) ({ seq, hash, recorded } = rewritten);
     const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
     const fresh: Array<{ seq: number; entry: AuditEntry; prev: string; hash: string; update?: string }> = [];
     const divergent: AuditEntry[] = [];
@@ -157,8 +167,8 @@ export class RecordStore {
     }
     if (fresh.length)
       await client.query(
-        `insert into record_entries (procedure_id, seq, entry, prev_hash, hash, run_id, update_hash)
-         select $1, * from unnest($2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        `insert into record_entries (procedure_id, seq, entry, prev_hash, hash, run_id, update_hash, task)
+         select $1, * from unnest($2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])`,
         [
           id,
           fresh.map((f) => f.seq),
@@ -167,6 +177,7 @@ export class RecordStore {
           fresh.map((f) => f.hash),
           fresh.map(() => req.runId),
           fresh.map((f) => f.update ?? null),
+          fresh.map(() => (req.uncommitted ? req.task! : null)),
         ],
       );
     // Every applied Update's hash, whichever append brings it (record_updates): a reset run refuses them.
@@ -226,6 +237,31 @@ export class RecordStore {
       ],
     );
     return { headSeq: seq, diverged: 0, viewHash: vHash };
+  }
+
+  /**
+   * A pass's task retried after a worker was lost mid-pass (issue 28): the first attempt's local
+   * activity wrote its entries, Temporal never committed that task, and the retry records the pass
+   * again (at its own instant). When every recorded row from the first differing entry on was written
+   * by an earlier task of this same run, they are replaced: the head goes back before them. Anything
+   * else unlike the record (another run: a reset) stays a divergence.
+   */
+  private async uncommittedPass(
+    client: pg.PoolClient,
+    req: AppendRequest,
+    recorded: Map<number, string>,
+    headSeq: number,
+  ): Promise<{ seq: number; hash: string; recorded: Map<number, string> } | undefined> {
+    if (req.task === undefined) return undefined;
+    const first = req.entries.find((e) => e.seq <= headSeq && recorded.get(e.seq) !== canonical(e));
+    if (!first) return undefined;
+    const { rows } = await client.query<{ run_id: string; task: number | null; prev_hash: string }>(
+      'select run_id, task, prev_hash from record_entries where procedure_id = $1 and seq >= $2 order by seq',
+      [req.procedureId, first.seq],
+    );
+    if (!rows.length || rows.some((r) => r.run_id !== req.runId || r.task === null || r.task >= req.task!)) return undefined;
+    await client.query('delete from record_entries where procedure_id = $1 and seq >= $2', [req.procedureId, first.seq]);
+    return { seq: first.seq - 1, hash: rows[0]!.prev_hash, recorded: new Map([...recorded].filter(([k]) => k < first.seq)) };
   }
 
   /** The canonical form of the recorded entries among those sent again (a retry, or a reset run's). */

@@ -147,10 +147,13 @@ export async function runProcedure(
 
   let r: Run;
   // One marker at the run's start for the technical patches before it (issue 28: each marker is an upsert too).
-  const lean = patched('lean-pass');
+  // `local-pass` (issue 28) implies lean-pass: one technical marker at a start, as before.
+  const localPass = patched('local-pass');
+  const lean = localPass || patched('lean-pass');
+  const patches = { lean, localPass };
   if (continued) {
     // A new run of the same procedure: no preparation, no new deadlines; timers re-armed from the records.
-    r = openRun(def, id, { ...continued, run: continued.run + 1 }, limits, lean);
+    r = openRun(def, id, { ...continued, run: continued.run + 1 }, limits, patches);
     upsertAttributes(r);
     reissuePending(r);
   } else {
@@ -182,7 +185,7 @@ export async function runProcedure(
     // The same first state the API answered the start with (first-state.ts).
     const now = Date.now();
     const { effects, ...first } = openingState(def, id, { start: start!, prepared, starter, edition, now });
-    r = openRun(def, id, first.s, limits, lean, first.snapshot);
+    r = openRun(def, id, first.s, limits, patches, first.snapshot);
     if (addPreparedFirsts(r, effects, prepared, now)) for (const entry of r.s.inbox) deliverEntry(r, entry);
     else {
       // Prepared before the preparation brought the first deadlines and recipients: through their activities.

@@ -58,8 +58,8 @@ interface Taken {
 
 type Sent = Taken & { result: AppendResult };
 
-/** What the record lacks, taken as the run stands now. */
-function request(run: Run): Taken {
+/** What the record lacks, taken as the run stands now; `uncommitted` in a pass's own task (a local activity). */
+function request(run: Run, uncommitted = false): Taken {
   const { audit: _, ...recordedView } = view(run);
   const info = workflowInfo();
   const from = recordedSeq(run);
@@ -74,6 +74,8 @@ function request(run: Run): Taken {
       procedureId: run.id,
       runId: info.runId,
       startedAt: info.startTime.toISOString(),
+      task: info.historyLength,
+      ...(uncommitted ? { uncommitted: true as const } : {}),
       entries: run.s.audit.slice(from),
       updates: run.s.applied.filter((a) => a.seq > recordedUpdateSeq(run)).map((a) => ({ seq: a.seq, hash: a.id })),
       ...(base ? { viewPatch: { base: base.hash, ops: diffView(base.view, now) } } : { view: recordedView }),
@@ -89,7 +91,7 @@ const inPass = (run: Run): Promise<Sent> =>
     let taken: Taken;
     queueRecord(
       run,
-      () => (taken = request(run)).req,
+      (uncommitted) => (taken = request(run, uncommitted)).req,
       (result) => resolve(result ? { ...taken, result } : alone(taken)),
     );
   });

@@ -8,6 +8,8 @@
  * error class, on first use; so every schema is used here once, before the freeze, on valid and
  * invalid input alike. test/workflows and the API fuzz test run on this bundle.
  */
+// First: no promise of the modules below pays for a stack trace (stack-traces.ts).
+import './stack-traces.js';
 import { PROCEDURES } from '../machines/index.js';
 import { PeriodRequestSchema } from '../domain/deadline/types.js';
 import { PreparedSchema } from './prepared.js';

@@ -4,7 +4,7 @@
  * only as long as one run: the live machine snapshot (derived from the persisted one), the
  * activity proxies, deliveries in flight, the lock.
  */
-import { ApplicationFailure, condition, patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { createActor } from 'xstate';
 import type { Activities } from '../activities/index.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../activities/delivery.js';
@@ -45,9 +45,13 @@ export interface Run extends RunView {
   /** Deliveries waiting for this activation's `deliverAll` (deliveries.ts). */
   queued: QueuedDelivery[];
   /** The record store's append waiting for the same activity (activation-batch.ts). */
-  queuedRecord?: { build: () => AppendRequest; settle: (r: AppendResult | undefined) => void };
+  queuedRecord?: { build: (uncommitted: boolean) => AppendRequest; settle: (r: AppendResult | undefined) => void };
   /** The activation's batch is scheduled (activation-batch.ts). */
   flushScheduled?: boolean;
+  /** A deadline pass ran since the last batch went out (timers.ts): its batch may go as a local activity. */
+  passed?: boolean;
+  /** `updates` when the last batch went out: an Update since then keeps its batch a regular activity. */
+  updatesAtBatch?: number;
   inflight: Set<Promise<void>>;
   /** Failed deliveries whose escalation is still being sent: continue-as-new waits for them. */
   settling: number;
@@ -66,6 +70,12 @@ export interface Run extends RunView {
    * before keep their markers where they were.
    */
   lean: boolean;
+  /**
+   * Patch `local-pass`, taken at the run's start in place of `lean-pass` and implying it (issue 28): a
+   * deadline pass's writes go out in one local activity in the pass's own task (activation-batch.ts).
+   * Lean runs recorded before keep the regular activity.
+   */
+  localPass: boolean;
   /** The record store's writer (recorder.ts): the state version last written, an append under way, the run ending. */
   recorder?: {
     version: number;
@@ -111,6 +121,15 @@ export const batch = proxyActivities<Activities>({
   retry: { maximumAttempts: 1 },
 });
 
+/**
+ * A deadline pass's batch in the pass's own workflow task (issue 28: one task a pass, not two), since
+ * patch `local-pass`. Attempted once like `batch`: what fails goes to the retrying activities.
+ */
+export const localBatch = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
 export const invalidEvent = (problem: EventRejection) =>
   ApplicationFailure.create({ type: 'InvalidEvent', message: problem.message, details: [problem], nonRetryable: true });
 
@@ -139,7 +158,7 @@ export function openRun(
   id: string,
   s: DriverState,
   limits: RunLimits,
-  lean: boolean,
+  patches: Pick<Run, 'lean' | 'localPass'>,
   snapshot?: ProcedureSnapshot,
 ): Run {
   // The persisted snapshot is restored through XState's public API (an actor that is never started).
@@ -160,7 +179,7 @@ export function openRun(
     continuing: false,
     startSize: 0,
     limits,
-    lean,
+    ...patches,
   };
 }
 

@@ -241,6 +241,7 @@ export async function alarmLoop(run: Run, stop: () => boolean): Promise<void> {
     // Fired, or due already: a timer still armed for this instant is left to fire (cancelling a due timer races its firing).
     armed = undefined;
     await withLock(run, async () => {
+      run.passed = true;
       // A storm of alarms at one instant: one workflow task and one upsert (issue 14), and one
       // notify activity for a start that recorded no recipients.
       if (patchedBefore(run, 'storm-one-pass')) {

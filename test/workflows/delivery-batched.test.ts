@@ -1,8 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryRequest } from '../../activities/delivery.js';
-import { payloadConverter } from '../../temporal/converters.js';
+import type { DeliveryOutcome } from '../../activities/delivery.js';
 import { SA } from '../../workflows/search-attributes.js';
+import { historyActivities } from '../../temporal/history-activities.js';
 import { withProcedureEnv } from '../support/procedure-env.js';
 import { smtpReceiver, webhookReceiver } from '../support/receivers.js';
 import { depsWithWebhook, WEBHOOK_SECRET } from '../support/webhook-deps.js';
@@ -25,23 +26,30 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-/** The activities the procedure scheduled, in order, each with the delivery keys it carried (none for others). */
-async function scheduled(h: WorkflowHandle, since = 0): Promise<Array<{ type: string; keys: string[] }>> {
-  return ((await h.fetchHistory()).events ?? []).slice(since).flatMap((e) => {
-    const a = e.activityTaskScheduledEventAttributes;
-    if (!a) return [];
-    const type = a.activityType!.name!;
-    const input = payloadConverter.fromPayload(a.input!.payloads![0]!) as
-      DeliveryRequest | DeliveryRequest[] | { deliveries: DeliveryRequest[] };
+interface Scheduled {
+  type: string;
+  /** A regular activity's delivery keys (none for others). */
+  keys: string[];
+  /** A local activity (a deadline pass's batch, patch `local-pass`): its marker holds the outcomes, not the keys. */
+  local?: { outcomes: DeliveryOutcome['status'][]; recorded: boolean };
+}
+
+/** The activities the procedure scheduled, in order. */
+async function scheduled(h: WorkflowHandle, since = 0): Promise<Scheduled[]> {
+  return historyActivities(((await h.fetchHistory()).events ?? []).slice(since)).map((a): Scheduled => {
+    if (a.local) {
+      const out = a.result as { record?: unknown; deliveries: DeliveryOutcome[] };
+      return { type: a.type, keys: [], local: { outcomes: out.deliveries.map((d) => d.status), recorded: out.record !== undefined } };
+    }
+    const input = a.input as DeliveryRequest | DeliveryRequest[] | { deliveries: DeliveryRequest[] };
     // recordAndDeliver: the activation's deliveries beside the case file's append (workflows/activation-batch.ts).
     const batched =
-      type === 'deliverAll'
+      a.type === 'deliverAll'
         ? (input as DeliveryRequest[])
-        : type === 'recordAndDeliver'
+        : a.type === 'recordAndDeliver'
           ? (input as { deliveries: DeliveryRequest[] }).deliveries
           : [];
-    const keys = type === 'deliver' ? [(input as DeliveryRequest).key] : batched.map((r) => r.key);
-    return [{ type, keys }];
+    return { type: a.type, keys: a.type === 'deliver' ? [(input as DeliveryRequest).key] : batched.map((r) => r.key) };
   });
 }
 
@@ -65,9 +73,9 @@ describe('the deliveries of one activation go out in one activity (issue 14, a d
           ]);
         const acts = await scheduled(h);
         expect(acts.filter((a) => a.type === 'deliver')).toEqual([]);
-        const batches = acts.filter((a) => a.keys.includes(REMINDER_KEY(h.workflowId, 'webhook')));
-        expect(batches).toEqual([
-          { type: 'recordAndDeliver', keys: [REMINDER_KEY(h.workflowId, 'webhook'), REMINDER_KEY(h.workflowId, 'email')] },
+        // The reminder's pass: one local activity in the pass's own task (patch local-pass), its two deliveries and its entry.
+        expect(acts.filter((a) => a.local)).toEqual([
+          { type: 'recordAndDeliver', keys: [], local: { outcomes: ['delivered', 'delivered'], recorded: true } },
         ]);
         // No append of its own: the reminder's entry went with its deliveries (workflows/activation-batch.ts).
         expect(acts.filter((a) => a.type === 'appendRecord')).toEqual([]);
@@ -98,10 +106,11 @@ describe('the deliveries of one activation go out in one activity (issue 14, a d
         const key = REMINDER_KEY(h.workflowId, 'webhook');
         expect(hook.calls.map((c) => c.key)).toEqual([key, key]);
         expect(hook.unique()).toHaveLength(1);
-        expect((await scheduled(h)).filter((a) => a.keys.includes(key))).toEqual([
-          { type: 'recordAndDeliver', keys: [key] },
-          { type: 'deliver', keys: [key] },
+        const acts = await scheduled(h);
+        expect(acts.filter((a) => a.local)).toEqual([
+          { type: 'recordAndDeliver', keys: [], local: { outcomes: ['retrying'], recorded: true } },
         ]);
+        expect(acts.filter((a) => a.keys.includes(key))).toEqual([{ type: 'deliver', keys: [key] }]);
         // The policy's backoff goes on after the batched attempt and its 2 s: 4 s before the third attempt.
         const retry = (await h.fetchHistory()).events!.find(
           (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliver',
@@ -166,16 +175,23 @@ describe('the deliveries of one activation go out in one activity (issue 14, a d
           })
           .toBe(0);
         const all = await scheduled(h, startEvents);
-        // At 50%, at 80% and at the deadline: one activity each, with the instant's entries for the case
-        // file (SPEC §4a) and its deliveries (the recipients from the start's record); no append of its own.
-        const acts = all.filter((a) => a.keys.length);
-        expect(all.filter((a) => a.type === 'appendRecord')).toEqual([]);
-        expect(acts.map((a) => a.type)).toEqual(['recordAndDeliver', 'recordAndDeliver', 'recordAndDeliver']);
+        // At 50%, at 80% and at the deadline: one local activity each in the pass's own task (patch
+        // local-pass), with the instant's entries for the case file (SPEC §4a) and its deliveries (the
+        // recipients from the start's record), every one delivered; no append or delivery of its own.
+        expect(all.filter((a) => !a.local)).toEqual([]);
+        expect(all.map((a) => [a.type, a.local!.recorded])).toEqual([
+          ['recordAndDeliver', true],
+          ['recordAndDeliver', true],
+          ['recordAndDeliver', true],
+        ]);
         const due = reports.flatMap((d) => [`${d.key}:due`, `${d.key}:escalation-1`]);
-        expect(acts.at(-1)!.keys).toEqual(expect.arrayContaining(due.map((entry) => `${h.workflowId}:${entry}:webhook:${office.id}`)));
         const keys = hook.calls.map((c) => c.key);
+        expect(keys).toEqual(expect.arrayContaining(due.map((entry) => `${h.workflowId}:${entry}:webhook:${office.id}`)));
         expect(new Set(keys).size).toBe(keys.length);
-        expect(keys.sort()).toEqual(acts.flatMap((a) => a.keys).sort());
+        // Each webhook the receiver got once is one delivered outcome of the three passes.
+        const outcomes = all.flatMap((a) => a.local!.outcomes);
+        expect(outcomes.every((o) => o === 'delivered')).toBe(true);
+        expect(outcomes).toHaveLength(keys.length);
       },
       depsWithWebhook(hook.url, [office.id, 'org-gz-bureau']),
     );

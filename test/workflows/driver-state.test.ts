@@ -23,6 +23,8 @@ const start = LeakStartSchema.parse({
 const resolved = leakParties(reg, start as never);
 const prepared = { ...resolved, policy: DEFAULT_POLICY, registryVersion: 'test', channels: ['webhook' as const] };
 const at = '2025-09-30T15:00:00.000Z';
+/** A run of the earliest histories: no technical patch taken at its start. */
+const EARLIEST = { lean: false, localPass: false };
 
 /** A state as a run of the driver leaves it: the machine moved by a few events, an audit trail, an inbox, a deadline. */
 function stateAfterEvents(): { state: DriverState; snapshot: ReturnType<typeof initialTransition>[0] } {
@@ -65,10 +67,10 @@ function stateAfterEvents(): { state: DriverState; snapshot: ReturnType<typeof i
 describe('the driver state is one plain value that continue-as-new carries (issue 12)', () => {
   it('round-trips through JSON: the restored run has the same machine state, context, allowed events and view', () => {
     const { state, snapshot } = stateAfterEvents();
-    const before = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, false, snapshot);
+    const before = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, EARLIEST, snapshot);
     const carried = JSON.parse(JSON.stringify(state)) as DriverState;
     expect(carried).toEqual(state);
-    const after = openRun(leakProcedure, 'leak-1', carried, RUN_LIMITS, false);
+    const after = openRun(leakProcedure, 'leak-1', carried, RUN_LIMITS, EARLIEST);
     expect(after.snapshot.value).toEqual(snapshot.value);
     expect(after.snapshot.context).toEqual(snapshot.context);
     expect(view(after)).toEqual(view(before));
@@ -84,7 +86,7 @@ describe('the driver state is one plain value that continue-as-new carries (issu
 
   it('a repeatable event beyond its per-procedure cap is refused as limit-reached, naming the cap and the article; below the cap it is accepted (本地策略; Regs 61 para 1)', () => {
     const { state, snapshot } = stateAfterEvents();
-    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, false, snapshot);
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, EARLIEST, snapshot);
     const req = { type: 'RECORD_MEASURES', payload: { measures: '再次封存' }, actor: organ };
     expect(eventRejection(run, req, true)).toBeUndefined();
     run.s.eventCounts.RECORD_MEASURES = leakProcedure.events.RECORD_MEASURES!.max!;
@@ -99,7 +101,7 @@ describe('the driver state is one plain value that continue-as-new carries (issu
 
   it('every refusal has its words in Chinese for the pages beside the stable code and the English message: the state, the event, the parties by name, the article in the statute’s words (issue 13)', () => {
     const { state, snapshot } = stateAfterEvents();
-    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, false, snapshot);
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, EARLIEST, snapshot);
     const zh = (req: Parameters<typeof eventRejection>[1]) => {
       const r = eventRejection(run, req, true);
       return r && { code: r.code, messageZh: r.messageZh };
@@ -162,7 +164,7 @@ describe('the driver state is one plain value that continue-as-new carries (issu
 
   it('applied Update ids are kept hashed, the latest RUN_LIMITS.appliedKept, and found again', () => {
     const { state, snapshot } = stateAfterEvents();
-    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, false, snapshot);
+    const run = openRun(leakProcedure, 'leak-1', state, RUN_LIMITS, EARLIEST, snapshot);
     expect(updateHash('org-th-office:key-1')).toMatch(/^[0-9a-f]{16}$/);
     expect(updateHash('org-th-office:key-1')).not.toBe(updateHash('org-th-office:key-2'));
     for (let i = 0; i < RUN_LIMITS.appliedKept + 5; i++) rememberApplied(run, updateHash(`k-${i}`));

@@ -63,8 +63,8 @@ describe('a start prepared by the API (issue 14)', () => {
       expect(events.slice(0, timer).filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
       // No preparation activity: the one activity is the case file's append of the start's entries (SPEC §4a), in the activation's batch.
       expect(events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['recordAndDeliver']);
-      // The upserts are the SDK's records of the patches (TemporalChangeVersion: lean-pass, which holds
-      // every technical patch before it, and edition-5), none of the procedure's attributes.
+      // The upserts are the SDK's records of the patches (TemporalChangeVersion: local-pass, which holds
+      // every technical patch before it, and edition-6), none of the procedure's attributes.
       const upserted = events.flatMap((e) =>
         Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
       );

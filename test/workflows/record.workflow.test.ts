@@ -106,6 +106,57 @@ describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, h
     });
   });
 
+  it('a pass written by its own task that Temporal never committed (a worker lost mid-pass) is written again by the retried task of the same run; an earlier task, another run or a committed row are not replaced (issue 28)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const [a, b] = [await p.start('leak', leak, organ), await p.start('leak', { ...leak, incidentRef: 'XL-2025-08' }, organ)];
+      const setup = async (h: typeof a) => {
+        const live = await p.view(h);
+        await recordOnceCaughtUp(p.records, h.workflowId, live.audit.length);
+        const { audit, ...view } = live;
+        const base = { procedureId: h.workflowId, runId: (await h.describe()).runId, startedAt: audit[0]!.at, updates: [], view };
+        const head = audit.length;
+        // The pass as the task's local activity wrote it: two entries at the instant of that attempt.
+        const pass = (at: string, n = 2) =>
+          [...Array(n).keys()].map((i) => ({ ...audit.at(-1)!, seq: head + 1 + i, at, kind: 'reminder' as const, summary: `提醒 ${i}` }));
+        return { audit, base, head, pass };
+      };
+
+      const { audit, base, head, pass } = await setup(a);
+      expect(await p.records.append({ ...base, entries: pass('2025-09-30T14:00:00.000Z'), task: 40, uncommitted: true })).toMatchObject({
+        headSeq: head + 2,
+        diverged: 0,
+      });
+      // The retried task (the same run, a longer history) records the pass at its own instant, with one entry fewer.
+      const retried = pass('2025-09-30T14:00:12.000Z', 1);
+      expect(await p.records.append({ ...base, entries: retried, task: 43, uncommitted: true })).toMatchObject({
+        headSeq: head + 1,
+        diverged: 0,
+      });
+      const after = (await p.records.read(a.workflowId))!;
+      expect(after.view.audit).toEqual([...audit, ...retried]);
+      expect(after.anomaly).toBeUndefined();
+      expect(await verifyChains(p.records.pool, p.records.keys)).toEqual([]);
+      // A committed row (a regular activity's, its input in the history) is never replaced: the run wrote it unlike the record.
+      const committed = { ...retried[0]!, seq: head + 2, summary: '已提交' };
+      expect(await p.records.append({ ...base, entries: [committed], task: 45 })).toMatchObject({ headSeq: head + 2, diverged: 0 });
+      await expect(
+        p.records.pool.query('delete from record_entries where procedure_id = $1 and seq = $2', [a.workflowId, head + 2]),
+      ).rejects.toThrow(/append-only/);
+      expect(await p.records.append({ ...base, entries: [{ ...committed, summary: '改写' }], task: 50, uncommitted: true })).toEqual({
+        headSeq: head + 2,
+        diverged: 1,
+      });
+
+      // An earlier task cannot replace what a later one wrote, nor another run (a reset) what this one did.
+      const other = await setup(b);
+      await p.records.append({ ...other.base, entries: other.pass('2025-09-30T14:00:00.000Z'), task: 40, uncommitted: true });
+      const earlier = { ...other.base, entries: other.pass('2025-09-30T13:59:00.000Z'), task: 39, uncommitted: true as const };
+      expect(await p.records.append({ ...earlier, runId: 'reset-run', task: 60 })).toEqual({ headSeq: other.head + 2, diverged: 2 });
+      expect(await p.records.append(earlier)).toEqual({ headSeq: other.head + 2, diverged: 2 });
+      expect((await p.records.read(b.workflowId))!.view.audit.slice(-2)).toEqual(other.pass('2025-09-30T14:00:00.000Z'));
+    });
+  });
+
   it('the database itself refuses to change or delete a recorded entry; a chain rewritten around an edit fails its MAC', async () => {
     await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
       const h = await p.start('leak', leak, organ);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { workerRegistry } from '../../activities/metrics.js';
+import { historyActivities } from '../../temporal/history-activities.js';
 import { withProcedureEnv, type ProcedureEnv } from '../support/procedure-env.js';
 
 const organ = { id: 'org-th-office' }; // a county-level organ with a superior organ: two 24-hour reports
@@ -48,7 +49,7 @@ async function checkStorm(p: ProcedureEnv, h: WorkflowHandle, startEvents: numbe
   expect(v.deadlines.filter((d) => d.dueFired).map((d) => [d.key, d.escalationRung])).toEqual(keys.map((d) => [d.key, 1]));
 
   const since = (await h.fetchHistory()).events!.slice(startEvents);
-  const scheduled = since.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  const scheduled = historyActivities(since).map((a) => a.type);
   // An instant writes only the search attributes that changed, once, and no patch marker's
   // TemporalChangeVersion (patch lean-pass, taken at the start): the 50% reminder changes none, the
   // 80% mark and the deadline the status (due soon, overdue) with the watermark.
