@@ -42,8 +42,12 @@ export interface BenchStack {
   visibilityCalls(): number;
   /** Which Temporal server the bench runs on. */
   temporal: 'dev-server' | 'cluster';
-  /** CPU seconds (user + system) the Temporal server (the cluster: its services and PostgreSQL) and the worker process have used so far. */
-  cpuSeconds(): { server: number; worker: number };
+  /**
+   * CPU seconds (user + system) the Temporal server (the cluster: its services and PostgreSQL) and the
+   * worker process have used so far; on the dev server, `server` includes the record's PostgreSQL,
+   * also given alone as `recordDb` (on the cluster one PostgreSQL serves both: not told apart).
+   */
+  cpuSeconds(): { server: number; worker: number; recordDb?: number };
   /** The worker process's resident memory now (MiB). */
   workerRssMiB(): number;
   token(party: string): Promise<string>;
@@ -157,7 +161,9 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
       const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + table.get(pid)!.cpu, 0);
       const workerCpu = cpuOf([worker.pid!, ...descendantsOf(table, worker.pid!)]);
       // Every process this bench started, but the worker: the Temporal server's.
-      return { server: cpuOf(descendantsOf(table, process.pid)) - workerCpu, worker: workerCpu };
+      const started = descendantsOf(table, process.pid);
+      const recordDb = temporal === 'dev-server' ? cpuOf(started.filter((pid) => table.get(pid)!.name === 'postgres')) : undefined;
+      return { server: cpuOf(started) - workerCpu, worker: workerCpu, ...(recordDb !== undefined ? { recordDb } : {}) };
     },
     workerRssMiB: () => round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024),
     token,

@@ -71,6 +71,15 @@ const leak = (discoveredAt: string) => (i: number) => ({
   remedialMeasures: '已封存',
 });
 const organ = (i: number) => organs[i % organs.length]!;
+
+/** CPU figures by process, as `stack.cpuSeconds` gives them (seconds) or per procedure (milliseconds). */
+type Cpu = ReturnType<typeof stack.cpuSeconds>;
+/** CPU milliseconds per procedure (or timer) between two readings: the server's (with the record's PostgreSQL on the dev server), the worker's, the record's PostgreSQL alone. */
+const cpuMsEach = (from: Cpu, to: Cpu): Cpu => ({
+  server: round(((to.server - from.server) * 1000) / N),
+  worker: round(((to.worker - from.worker) * 1000) / N),
+  ...(to.recordDb !== undefined ? { recordDb: round(((to.recordDb - from.recordDb!) * 1000) / N) } : {}),
+});
 const armed = (n: number) => waitCount(client, log, `BmKind = 'leak' AND BmClosed = false`, n);
 
 /**
@@ -83,7 +92,7 @@ async function rawTimerStorm(): Promise<{
   allDoneS: number;
   p50S: number;
   p95S: number;
-  cpuMsPerTimer: { server: number; worker: number };
+  cpuMsPerTimer: Cpu;
 }> {
   const start = (at: number, prefix: string) => (i: number) =>
     client.workflow.start('noopTimerWorkflow', { taskQueue: TASK_QUEUE, workflowId: `${prefix}-${i}`, args: [at] }).then(() => undefined);
@@ -108,7 +117,7 @@ async function rawTimerStorm(): Promise<{
     allDoneS: round(Math.max(...lateness) / 1000),
     p50S: round(percentile(lateness, 50) / 1000),
     p95S: round(percentile(lateness, 95) / 1000),
-    cpuMsPerTimer: { server: round(((cpu.server - cpuAtT0.server) * 1000) / N), worker: round(((cpu.worker - cpuAtT0.worker) * 1000) / N) },
+    cpuMsPerTimer: cpuMsEach(cpuAtT0, cpu),
   };
 }
 const raw = process.env.BENCH_STORM_RAW === '0' ? undefined : await rawTimerStorm();
@@ -151,7 +160,7 @@ const boardOverdue = async () =>
 await sleep(Math.max(0, T - Date.now()));
 log('T: the deadlines fall due …');
 const cpuAtT = stack.cpuSeconds();
-let cpuUntilRecorded: { server: number; worker: number } | undefined;
+let cpuUntilRecorded: Cpu | undefined;
 let recordedAt: number | undefined;
 let boardAt: number | undefined;
 while (recordedAt === undefined || boardAt === undefined) {
@@ -161,7 +170,7 @@ while (recordedAt === undefined || boardAt === undefined) {
   if (recordedAt === undefined && count >= N) {
     recordedAt = Date.now();
     const cpu = stack.cpuSeconds();
-    cpuUntilRecorded = { server: cpu.server - cpuAtT.server, worker: cpu.worker - cpuAtT.worker };
+    cpuUntilRecorded = cpuMsEach(cpuAtT, cpu);
   }
   boardAt ??= onBoard >= N ? Date.now() : undefined;
   const due = [...received.values()].filter((r) => Date.parse(r.body.at) >= T).length;
@@ -230,7 +239,7 @@ const figures = {
   sampleAuditLatenessS: { entries: auditLateness.length, p50: s(percentile(auditLateness, 50)), max: s(Math.max(...auditLateness)) },
   allOverdueInVisibilityS: s(recordedAt - T),
   // From T until all were recorded overdue: what a procedure's pass cost the Temporal server and the worker.
-  cpuMsPerProcedure: { server: round((cpuUntilRecorded!.server * 1000) / N), worker: round((cpuUntilRecorded!.worker * 1000) / N) },
+  cpuMsPerProcedure: cpuUntilRecorded,
   webhooks: {
     expected,
     received: deliveries.length,

@@ -32,7 +32,7 @@ import { percentile, runConcurrent, runOpenLoop } from './stats.js';
 
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 const STARTS = Number(process.env.BENCH_STARTS ?? 1000);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 /** Seconds of each open-loop run at RATE starts per second. */
 const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
 const RATE = 10;
@@ -298,6 +298,8 @@ log(`  an event's workflow side (median ms, from its history): ${JSON.stringify(
 log(`  CPU ms per raw Update ${JSON.stringify(rawUpdateCpuMs)}, per API event ${JSON.stringify(eventCpuMs)}`);
 const eventFigures = {
   eventRatio: ratioOf(percentile(events.latencies, 95), percentile(rawUpdates.latencies, 95)),
+  eventRatioP50: ratioOf(percentile(events.latencies, 50), percentile(rawUpdates.latencies, 50)),
+  baselineUpdateP50Ms: round(percentile(rawUpdates.latencies, 50)),
   baselineUpdateP95Ms: p95(rawUpdates.latencies),
   eventP50Ms: round(percentile(events.latencies, 50)),
   eventP95Ms: p95(events.latencies),

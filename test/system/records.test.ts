@@ -211,6 +211,30 @@ describe('the case file on the real stack (SPEC §4a)', () => {
     await stack.client.workflow.getHandle('leak-backlogged-0001').terminate('test over');
   });
 
+  it('a record ahead of its run by the rows of a pass whose task Temporal has not committed (a worker lost mid-pass, issue 28) is no rewind within the grace; rows that stay, or rows no such pass wrote, are', async () => {
+    const id = await startLeak('REC-6');
+    const handle = stack.client.workflow.getHandle(id);
+    const live = await handle.query(viewQuery);
+    await recordOnceCaughtUp(stack.records, id, live.audit.length);
+    const { audit, ...view } = live;
+    const runId = (await handle.describe()).runId;
+    // The pass's local activity wrote two entries; the task that ran it never completed.
+    const pass = [1, 2].map((i) => ({ ...audit.at(-1)!, seq: audit.length + i, kind: 'reminder' as const, summary: `提醒 ${i}` }));
+    const base = { procedureId: id, runId, startedAt: audit[0]!.at, updates: [], view };
+    await stack.records.append({ ...base, entries: pass, task: 1000, uncommitted: true });
+    const deep = (graceMs: number) =>
+      compareWithTemporal(stack.client, stack.records.pool, { taskQueue: TASK_QUEUE, graceMs, ids: [id] }).then((fs) =>
+        fs.map((f) => [f.kind, f.seq]),
+      );
+    expect(await deep(60_000)).toEqual([]);
+    // Past the grace the record is still ahead: the trail was rewound.
+    expect(await deep(0)).toEqual([['run-rewound', audit.length + 1]]);
+    // A committed row ahead of the trail is a rewind at once.
+    await stack.records.append({ ...base, entries: [{ ...pass[1]!, seq: audit.length + 3 }], task: 1001 });
+    expect(await deep(60_000)).toEqual([['run-rewound', audit.length + 1]]);
+    await handle.terminate('test over');
+  });
+
   it('a record restored from an older backup is reported behind Temporal, from the first entry it lacks; nothing is rewritten', async () => {
     const id = await startLeak('REC-4');
     const handle = stack.client.workflow.getHandle(id);
