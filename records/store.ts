@@ -82,6 +82,44 @@ function patched(row: { view_hash: string; view: RecordedView | null }, p: Appen
   }
 }
 
+/** What this process last wrote for a procedure: its chain head and its view (JSON). */
+interface Head {
+  seq: number;
+  hash: string;
+  viewHash: string;
+  view: string;
+  closed: boolean;
+}
+
+/** An entry about to be written, chained. */
+interface Fresh {
+  seq: number;
+  entry: AuditEntry;
+  prev: string;
+  hash: string;
+  update?: string;
+}
+
+/** The procedure row as an append leaves it ($1 the id; the values from `written`). A run not yet recorded is added to `runs`. */
+const PROCEDURE_SET = `kind = $2, party_ids = $3, region_scope = $4, state = $5, state_label = $6, closed_at = $7,
+  any_late = $8, view = $9, view_hash = $10, runs = case when $11 = any(runs) then runs else array_append(runs, $11) end,
+  head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16,
+  organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20, reference = $21, title = $22`;
+
+const INSERT_ENTRIES = `insert into record_entries (procedure_id, seq, entry, prev_hash, hash, run_id, update_hash, task) select $1, *`;
+/** The entries' columns ($2–$8: from `entryColumns`). */
+const ENTRY_ROWS = `unnest($2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])`;
+
+const entryColumns = (fresh: Fresh[], req: AppendRequest): unknown[] => [
+  fresh.map((f) => f.seq),
+  fresh.map((f) => JSON.stringify(f.entry)),
+  fresh.map((f) => f.prev),
+  fresh.map((f) => f.hash),
+  fresh.map(() => req.runId),
+  fresh.map((f) => f.update ?? null),
+  fresh.map(() => (req.uncommitted ? req.task! : null)),
+];
+
 /** Any step met late, lapsed, or passed while it ran. */
 export const anyLate = (deadlines: DeadlineRecord[]): boolean =>
   deadlines.some((d) => d.status === 'met_late' || d.status === 'lapsed' || (d.obligation && d.dueFired));
@@ -89,11 +127,16 @@ export const anyLate = (deadlines: DeadlineRecord[]): boolean =>
 export class RecordStore {
   readonly pool: pg.Pool;
 
+  /** The head and view this process last wrote, per open procedure (its oldest dropped past `headCache`). */
+  private readonly heads = new Map<string, Head>();
+
   constructor(
     /** The database's URL (with its password: never logged). */
     readonly url: string,
     readonly keys: RecordKeys,
     poolSize = 10,
+    /** How many procedures' heads are kept for one-statement appends (each holds its view's JSON, some 10–20 KB). */
+    private readonly headCache = 2000,
   ) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     // An idle connection the server dropped (a restart) is not fatal: the next query reconnects.
@@ -110,7 +153,115 @@ export class RecordStore {
   }
 
   async append(req: AppendRequest): Promise<AppendResult> {
+    const head = this.heads.get(req.procedureId);
+    const after = head && (await this.appendAfter(head, req));
+    if (after) return after;
+    this.heads.delete(req.procedureId);
     return inTransaction(this.pool, (client) => this.appendIn(client, req));
+  }
+
+  /**
+   * An append that continues the head this process last wrote for the procedure (a deadline pass, an
+   * event): its entries follow that head and its patch is of that view. One statement, no lock taken
+   * before: the row is updated only while it still holds that head and no anomaly, and the entries
+   * and Update hashes are inserted only with it (issue 23: five round trips a pass were one). When the
+   * row moved on (another writer, a restore, an anomaly), nothing is written: the locked path takes it.
+   */
+  private async appendAfter(head: Head, req: AppendRequest): Promise<AppendResult | undefined> {
+    if (req.entries.some((e, i) => e.seq !== head.seq + 1 + i)) return undefined;
+    if (!req.view && req.viewPatch?.base !== head.viewHash) return undefined;
+    const view = req.view ?? patched({ view_hash: head.viewHash, view: JSON.parse(head.view) as RecordedView }, req.viewPatch);
+    if (!view) return undefined;
+    const fresh = this.chained(req, head.seq, head.hash);
+    const last = fresh.at(-1);
+    const written = this.written(req, view, last?.seq ?? head.seq, last?.hash ?? head.hash);
+    const n = written.values.length;
+    const { rows } = await this.pool.query<{ n: number }>(
+      `with p as (
+         update procedures set ${PROCEDURE_SET}
+          where id = $1 and head_seq = $${n + 1} and head_hash = $${n + 2} and view_hash = $${n + 3} and anomaly is null and mac_key_id <> ''
+         returning 1
+       ), e as (${INSERT_ENTRIES} from ${ENTRY_ROWS.replace(/\$(\d+)/g, (_, k: string) => `$${Number(k) + n + 2}`)} where exists (select 1 from p)),
+       u as (insert into record_updates (procedure_id, update_hash, seq)
+         select $1, * from unnest($${n + 11}::text[], $${n + 12}::int[]) where exists (select 1 from p) on conflict do nothing)
+       select count(*)::int as n from p`,
+      [
+        ...written.values,
+        head.seq,
+        head.hash,
+        head.viewHash,
+        ...entryColumns(fresh, req),
+        req.updates.map((u) => u.hash),
+        req.updates.map((u) => u.seq),
+      ],
+    );
+    if (rows[0]!.n !== 1) return undefined;
+    this.remember(req.procedureId, written.head);
+    return { headSeq: written.head.seq, diverged: 0, viewHash: written.head.viewHash };
+  }
+
+  /** The entries chained after (seq, hash), each with the Update that made it. */
+  private chained(req: AppendRequest, seq: number, hash: string): Fresh[] {
+    const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
+    return req.entries.map((entry) => {
+      const next = entryHash(req.procedureId, entry.seq, hash, entry);
+      const f: Fresh = {
+        seq: entry.seq,
+        entry,
+        prev: hash,
+        hash: next,
+        ...(updates.has(entry.seq) ? { update: updates.get(entry.seq)! } : {}),
+      };
+      hash = next;
+      return f;
+    });
+  }
+
+  /** The procedure row's values for PROCEDURE_SET ($1 the id), and the head they make. */
+  private written(req: AppendRequest, view: RecordedView, seq: number, hash: string): { values: unknown[]; head: Head } {
+    const parties = recordedParties(view);
+    const vHash = viewHash(view);
+    // The case's reference and title, searched by the history (records/history.ts).
+    const def = procedureOf(view.kind);
+    const headline = def ? caseHeadline(def, view.context) : {};
+    const mac = headMac(this.keys.keys.get(this.keys.current)!, { procedureId: req.procedureId, seq, hash, viewHash: vHash });
+    const json = JSON.stringify(view);
+    const now = new Date().toISOString();
+    return {
+      head: { seq, hash, viewHash: vHash, view: json, closed: view.closed },
+      values: [
+        req.procedureId,
+        view.kind,
+        [...new Set(parties.map((p) => p.id))],
+        [...new Set(parties.flatMap((p) => regionPrefixes(p.region)))],
+        view.state,
+        view.stateLabel,
+        view.closed ? (req.entries.findLast((e) => e.kind === 'closed')?.at ?? now) : null,
+        anyLate(view.deadlines),
+        json,
+        vHash,
+        req.runId,
+        seq,
+        hash,
+        mac,
+        this.keys.current,
+        now,
+        parties[0]?.id ?? null,
+        (view.context as { region?: string }).region ?? null,
+        view.responsible?.tier ?? null,
+        view.closed ? view.stateLabel : null,
+        headline.reference ?? null,
+        headline.title ?? null,
+      ],
+    };
+  }
+
+  /** Keeps the head just written (a closed procedure's is not needed again); the oldest goes past `headCache`. */
+  private remember(id: string, head: Head): void {
+    this.heads.delete(id);
+    if (head.closed) return;
+    this.heads.set(id, head);
+    if (this.heads.size > this.headCache) this.heads.delete(this.heads.keys().next().value!);
   }
 
   private async appendIn(client: pg.PoolClient, req: AppendRequest): Promise<AppendResult> {
@@ -139,12 +290,11 @@ export class RecordStore {
     const view = row && (req.view ?? patched(row, req.viewPatch));
     if (!row || !view) return { headSeq: row?.head_seq ?? 0, diverged: 0, needView: true };
     let { head_seq: seq, head_hash: hash, anomaly } = row;
-    const parties = recordedParties(view);
     let recorded = await this.recordedEntries(client, id, req.entries, seq);
     const rewritten = anomaly ? undefined : await this.uncommittedPass(client, req, recorded, seq);
     if (rewritten) ({ seq, hash, recorded } = rewritten);
     const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
-    const fresh: Array<{ seq: number; entry: AuditEntry; prev: string; hash: string; update?: string }> = [];
+    const fresh: Fresh[] = [];
     const divergent: AuditEntry[] = [];
     for (const entry of req.entries) {
       // Under a recorded seq: the same entry again is a retry; another one, or a row gone from under
@@ -165,21 +315,7 @@ export class RecordStore {
         hash = next;
       } else return { headSeq: seq, diverged: 0, behind: true };
     }
-    if (fresh.length)
-      await client.query(
-        `insert into record_entries (procedure_id, seq, entry, prev_hash, hash, run_id, update_hash, task)
-         select $1, * from unnest($2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])`,
-        [
-          id,
-          fresh.map((f) => f.seq),
-          fresh.map((f) => JSON.stringify(f.entry)),
-          fresh.map((f) => f.prev),
-          fresh.map((f) => f.hash),
-          fresh.map(() => req.runId),
-          fresh.map((f) => f.update ?? null),
-          fresh.map(() => (req.uncommitted ? req.task! : null)),
-        ],
-      );
+    if (fresh.length) await client.query(`${INSERT_ENTRIES} from ${ENTRY_ROWS}`, [id, ...entryColumns(fresh, req)]);
     // Every applied Update's hash, whichever append brings it (record_updates): a reset run refuses them.
     if (req.updates.length && !anomaly)
       await client.query(
@@ -201,42 +337,10 @@ export class RecordStore {
       ]);
       return { headSeq: seq, diverged: divergent.length };
     }
-    const vHash = viewHash(view);
-    // The case's reference and title, searched by the history (records/history.ts).
-    const def = procedureOf(view.kind);
-    const headline = def ? caseHeadline(def, view.context) : {};
-    const mac = headMac(this.keys.keys.get(this.keys.current)!, { procedureId: id, seq, hash, viewHash: vHash });
-    await client.query(
-      `update procedures set kind = $2, party_ids = $3, region_scope = $4, state = $5, state_label = $6, closed_at = $7,
-         any_late = $8, view = $9, view_hash = $10, runs = $11, head_seq = $12, head_hash = $13, head_mac = $14, mac_key_id = $15, updated_at = $16,
-         organ = $17, region = $18, tier = coalesce($19, tier), outcome = $20, reference = $21, title = $22
-       where id = $1`,
-      [
-        id,
-        view.kind,
-        [...new Set(parties.map((p) => p.id))],
-        [...new Set(parties.flatMap((p) => regionPrefixes(p.region)))],
-        view.state,
-        view.stateLabel,
-        view.closed ? (req.entries.findLast((e) => e.kind === 'closed')?.at ?? now) : null,
-        anyLate(view.deadlines),
-        JSON.stringify(view),
-        vHash,
-        withRun(rows[0]!.runs, req.runId),
-        seq,
-        hash,
-        mac,
-        this.keys.current,
-        now,
-        parties[0]?.id ?? null,
-        (view.context as { region?: string }).region ?? null,
-        view.responsible?.tier ?? null,
-        view.closed ? view.stateLabel : null,
-        headline.reference ?? null,
-        headline.title ?? null,
-      ],
-    );
-    return { headSeq: seq, diverged: 0, viewHash: vHash };
+    const written = this.written(req, view, seq, hash);
+    await client.query(`update procedures set ${PROCEDURE_SET} where id = $1`, written.values);
+    this.remember(req.procedureId, written.head);
+    return { headSeq: seq, diverged: 0, viewHash: written.head.viewHash };
   }
 
   /**
