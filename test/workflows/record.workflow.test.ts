@@ -4,7 +4,7 @@ import { recordOnceCaughtUp } from '../support/records.js';
 import { verifyChains } from '../../records/verify.js';
 import { entryHash } from '../../records/chain.js';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { AppendRequest } from '../../records/store.js';
+import { RecordStore, type AppendRequest } from '../../records/store.js';
 import { applyViewPatch, jsonForm } from '../../domain/view-patch.js';
 
 const organ = { id: 'org-th-office' };
@@ -154,6 +154,50 @@ describe('the case file (SPEC §4a): every audit entry appended to PostgreSQL, h
       expect(await p.records.append({ ...earlier, runId: 'reset-run', task: 60 })).toEqual({ headSeq: other.head + 2, diverged: 2 });
       expect(await p.records.append(earlier)).toEqual({ headSeq: other.head + 2, diverged: 2 });
       expect((await p.records.read(b.workflowId))!.view.audit.slice(-2)).toEqual(other.pass('2025-09-30T14:00:00.000Z'));
+    });
+  });
+
+  it('an append that follows the head this process wrote goes in one statement; a head moved by another writer is never written over, the locked path answers (issue 23)', async () => {
+    await withProcedureEnv('2025-09-30T13:31:00Z', async (p) => {
+      const h = await p.start('leak', leak, organ);
+      await p.send(h, 'REPORT_TO_SUPERIOR', organ);
+      const live = await p.view(h);
+      await recordOnceCaughtUp(p.records, h.workflowId, live.audit.length);
+      const { audit, ...view } = live;
+      const base = { procedureId: h.workflowId, runId: (await h.describe()).runId, startedAt: audit[0]!.at, updates: [] };
+      const entry = (seq: number) => ({ ...audit.at(-1)!, seq, kind: 'reminder' as const, summary: `提醒 ${seq}` });
+      const label = (viewHash: string, value: string) => ({ base: viewHash, ops: [{ op: 'set' as const, path: ['stateLabel'], value }] });
+      // Two writers as two worker processes would be, each with its own pool; this one's calls counted.
+      const [mine, other] = [new RecordStore(p.records.url, p.records.keys), new RecordStore(p.records.url, p.records.keys)];
+      // Statements on the pool, and connections taken (the pool takes one for each statement too): a transaction is the difference.
+      const calls = { query: 0, connect: 0 };
+      const counted = () => ({ statements: calls.query, transactions: calls.connect - calls.query });
+      const [query, connect] = [mine.pool.query.bind(mine.pool), mine.pool.connect.bind(mine.pool)];
+      mine.pool.query = ((...a: Parameters<typeof query>) => (calls.query++, query(...a))) as typeof query;
+      mine.pool.connect = ((...a: Parameters<typeof connect>) => (calls.connect++, connect(...a))) as typeof connect;
+      try {
+        // Its first append knows no head: the locked transaction (a connection of its own).
+        const first = await mine.append({ ...base, entries: [entry(audit.length + 1)], view });
+        expect(first).toMatchObject({ headSeq: audit.length + 1, diverged: 0 });
+        expect(counted()).toEqual({ statements: 0, transactions: 1 });
+        // The next follows the head it wrote: one statement.
+        const next = await mine.append({ ...base, entries: [entry(audit.length + 2)], viewPatch: label(first.viewHash!, '下一步') });
+        expect(next).toMatchObject({ headSeq: audit.length + 2, diverged: 0 });
+        expect(counted()).toEqual({ statements: 1, transactions: 1 });
+
+        // The other writer changes the view: this one's head is stale, its statement writes nothing,
+        // the locked path finds the patch's base gone and asks for the view whole.
+        expect(await other.append({ ...base, entries: [], viewPatch: label(next.viewHash!, '另一进程') })).toMatchObject({ diverged: 0 });
+        const stale = await mine.append({ ...base, entries: [entry(audit.length + 3)], viewPatch: label(next.viewHash!, '过时') });
+        expect(stale).toEqual({ headSeq: audit.length + 2, diverged: 0, needView: true });
+        expect(counted()).toEqual({ statements: 2, transactions: 2 });
+        const after = (await p.records.read(h.workflowId))!;
+        expect(after.view.stateLabel).toBe('另一进程');
+        expect(after.view.audit).toHaveLength(audit.length + 2);
+        expect(await verifyChains(p.records.pool, p.records.keys)).toEqual([]);
+      } finally {
+        await Promise.all([mine.close(), other.close()]);
+      }
     });
   });
 
