@@ -73,13 +73,17 @@ export interface WebhookCall {
  * A webhook receiver on loopback: verifies the HMAC signature and the timestamp, and keeps
  * every call; `unique()` is what it processed, deduplicated by Idempotency-Key.
  */
-export async function webhookReceiver(secret: string, onCall?: (call: WebhookCall, req: IncomingMessage) => number | void) {
+export async function webhookReceiver(
+  secret: string,
+  /** Sees each call; its answer (a status, or a promise of one: the response waits) replaces the default. */
+  onCall?: (call: WebhookCall, req: IncomingMessage) => number | void | Promise<number | void>,
+) {
   const calls: WebhookCall[] = [];
   let status = 200;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const timestamp = String(req.headers['x-bm-timestamp'] ?? '');
       const call = {
@@ -90,7 +94,7 @@ export async function webhookReceiver(secret: string, onCall?: (call: WebhookCal
         body: JSON.parse(body) as Record<string, unknown>,
       };
       calls.push(call);
-      const code = onCall?.(call, req) ?? status;
+      const code = (await onCall?.(call, req)) ?? status;
       res.writeHead(code).end();
     });
   });
