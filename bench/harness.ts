@@ -63,6 +63,13 @@ export function workerProfileArgs(dir: string, log: (l: string) => void): string
   return ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'cpu-prof')}`];
 }
 
+/** BENCH_STORM_RECORD=0: a deadline pass's record append answered without writing (bench/without-pass-record-patch.ts, an ablation). */
+function ablationArgs(log: (l: string) => void): string[] {
+  if (process.env.BENCH_STORM_RECORD !== '0') return [];
+  log("ablation: a pass's record append is not written (bench/without-pass-record-patch.ts)");
+  return ['--import', join(ROOT, 'bench/without-pass-record.mjs')];
+}
+
 /** Dev server, worker process (with `workerEnv`, e.g. a registry file), the API in process. */
 export async function benchStack(log: (l: string) => void, workerEnv: Record<string, string> = {}): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
@@ -72,23 +79,27 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   const bundlePath = join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundlePath);
   const server = await startTemporal(temporal, dir, log);
-  const worker = spawn(process.execPath, [...workerProfileArgs(dir, log), '--import', 'tsx', join(ROOT, 'worker/main.ts')], {
-    env: {
-      ...process.env,
-      BM_DATA_DIR: dir,
-      BM_CODEC_KEYS: `bench:${keyB64}`,
-      BM_CODEC_KEY_ID: 'bench',
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      LOG_LEVEL: 'error',
-      BM_TEMPORAL_PORT: server.address.split(':').pop(),
-      BM_RECORDS_PORT: String(server.recordsPort),
-      BM_WORKFLOW_BUNDLE: bundlePath,
-      BM_WORKER_METRICS_PORT: 'off',
-      BM_WORKER_APP_METRICS_PORT: 'off',
-      ...workerEnv,
+  const worker = spawn(
+    process.execPath,
+    [...workerProfileArgs(dir, log), '--import', 'tsx', ...ablationArgs(log), join(ROOT, 'worker/main.ts')],
+    {
+      env: {
+        ...process.env,
+        BM_DATA_DIR: dir,
+        BM_CODEC_KEYS: `bench:${keyB64}`,
+        BM_CODEC_KEY_ID: 'bench',
+        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+        LOG_LEVEL: 'error',
+        BM_TEMPORAL_PORT: server.address.split(':').pop(),
+        BM_RECORDS_PORT: String(server.recordsPort),
+        BM_WORKFLOW_BUNDLE: bundlePath,
+        BM_WORKER_METRICS_PORT: 'off',
+        BM_WORKER_APP_METRICS_PORT: 'off',
+        ...workerEnv,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   // Whatever happens, the bench leaves no server or worker behind.
   process.on('exit', () => {
     worker.kill('SIGKILL');

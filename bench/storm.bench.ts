@@ -6,7 +6,8 @@
  * workflow time of that change, and each webhook message's `at`), that every webhook delivery
  * reaches a local receiver once with a valid signature, and when the board shows all overdue.
  * Beside it, the raw baseline: as many no-op workflows whose one timer fires at one instant
- * (BENCH_STORM_RAW=0 skips it). Targets (issue 28): `stormRatio`, the procedures' all-recorded time
+ * (BENCH_STORM_RAW=0 skips it). BENCH_STORM_RECORD=0 measures the same storm with each pass's record
+ * append answered unwritten (bench/without-pass-record-patch.ts, issue 23's ablation: key `stormWithoutPassRecord`). Targets (issue 28): `stormRatio`, the procedures' all-recorded time
  * over the raw timers' all-done time, ≤ 1.2; `stormBoardOverdueS`, from T until the board shows all
  * overdue, ≤ 5 s. The worker caches every procedure of the storm (BENCH_STORM_CACHE, default N + 500:
  * a worker meant to meet a storm holds its procedures; its memory is reported). Merges its figures into
@@ -262,16 +263,19 @@ const figures = {
   stormBoardOverdueS: s(boardAt - T),
   targets: { stormRatio: 1.2, stormBoardOverdueS: 5 },
 };
-// The cluster's figures beside the dev server's (the headline figures stay the embedded default's).
+// The cluster's figures beside the dev server's (the headline figures stay the embedded default's);
+// the ablation's (BENCH_STORM_RECORD=0, issue 23) beside the real run's.
 const results =
-  stack.temporal === 'cluster'
-    ? { stormCluster: figures }
-    : {
-        stormAllRecordedS: s(Math.max(...lateness)),
-        ...(figures.stormRatio !== undefined ? { stormRatio: figures.stormRatio } : {}),
-        stormBoardOverdueS: figures.stormBoardOverdueS,
-        storm: figures,
-      };
+  process.env.BENCH_STORM_RECORD === '0'
+    ? { stormWithoutPassRecord: figures }
+    : stack.temporal === 'cluster'
+      ? { stormCluster: figures }
+      : {
+          stormAllRecordedS: s(Math.max(...lateness)),
+          ...(figures.stormRatio !== undefined ? { stormRatio: figures.stormRatio } : {}),
+          stormBoardOverdueS: figures.stormBoardOverdueS,
+          storm: figures,
+        };
 mergeResults(results);
 console.log(JSON.stringify(results, null, 2));
 await stack.stop();
