@@ -51,7 +51,7 @@ function activationAtRest(): Promise<void> {
 }
 
 /** The pass's own task (a local activity) when a deadline pass and no Update came since the last batch (patch `local-pass`). */
-function activitiesFor(run: Run): boolean {
+function inPassOwnTask(run: Run): boolean {
   const local = run.localPass && run.passed === true && run.updates === (run.updatesAtBatch ?? 0);
   run.passed = false;
   run.updatesAtBatch = run.updates;
@@ -63,7 +63,7 @@ async function flush(run: Run): Promise<void> {
   const items = run.queued.splice(0);
   const record = run.queuedRecord;
   run.queuedRecord = undefined;
-  const local = activitiesFor(run);
+  const local = inPassOwnTask(run);
   const acts = local ? localBatch : batch;
   if (!record) {
     const outcomes = await acts.deliverAll(items.map((i) => i.req)).catch(() => undefined);

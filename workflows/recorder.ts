@@ -85,6 +85,9 @@ function request(run: Run, uncommitted = false): Taken {
 
 const alone = async (taken: Taken): Promise<Sent> => ({ ...taken, result: await recording.appendRecord(taken.req) });
 
+/** The same append by the regular activity after the pass's local one failed: its input is in the history, its rows committed. */
+const committed = ({ req: { uncommitted: _, ...req }, ...taken }: Taken): Taken => ({ ...taken, req });
+
 /** With the activation's deliveries in one activity (activation-batch.ts); alone if that failed. */
 const inPass = (run: Run): Promise<Sent> =>
   new Promise((resolve) => {
@@ -92,7 +95,7 @@ const inPass = (run: Run): Promise<Sent> =>
     queueRecord(
       run,
       (uncommitted) => (taken = request(run, uncommitted)).req,
-      (result) => resolve(result ? { ...taken, result } : alone(taken)),
+      (result) => resolve(result ? { ...taken, result } : alone(committed(taken))),
     );
   });
 
