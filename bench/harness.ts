@@ -70,10 +70,23 @@ function ablationArgs(log: (l: string) => void): string[] {
   return ['--import', join(ROOT, 'bench/without-pass-record.mjs')];
 }
 
+/** The benches' codec key: their worker and their clients seal with it. */
+const CODEC_KEY = Buffer.alloc(32, 3);
+export const benchCodec = () => new AesGcmCodec(new Map([['bench', CODEC_KEY]]), 'bench');
+
+/** A bench worker's environment: its data folder, the codec key, the task queue, errors only in the log. */
+export const benchWorkerEnv = (dir: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  BM_DATA_DIR: dir,
+  BM_CODEC_KEYS: `bench:${CODEC_KEY.toString('base64')}`,
+  BM_CODEC_KEY_ID: 'bench',
+  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+  LOG_LEVEL: 'error',
+});
+
 /** Dev server, worker process (with `workerEnv`, e.g. a registry file), the API in process. */
 export async function benchStack(log: (l: string) => void, workerEnv: Record<string, string> = {}): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
-  const keyB64 = Buffer.alloc(32, 3).toString('base64');
   const temporal = process.env.BENCH_TEMPORAL === 'cluster' ? 'cluster' : 'dev-server';
   log(`bundling the workflows, starting the ${temporal} …`);
   const bundlePath = join(dir, 'workflow-bundle.js');
@@ -84,12 +97,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     [...workerProfileArgs(dir, log), '--import', 'tsx', ...ablationArgs(log), join(ROOT, 'worker/main.ts')],
     {
       env: {
-        ...process.env,
-        BM_DATA_DIR: dir,
-        BM_CODEC_KEYS: `bench:${keyB64}`,
-        BM_CODEC_KEY_ID: 'bench',
-        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-        LOG_LEVEL: 'error',
+        ...benchWorkerEnv(dir),
         BM_TEMPORAL_PORT: server.address.split(':').pop(),
         BM_RECORDS_PORT: String(server.recordsPort),
         BM_WORKFLOW_BUNDLE: bundlePath,
@@ -111,7 +119,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
   });
 
-  const codec = new AesGcmCodec(new Map([['bench', Buffer.from(keyB64, 'base64')]]), 'bench');
+  const codec = benchCodec();
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
   // The API's own connection, its visibility calls counted.

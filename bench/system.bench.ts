@@ -21,10 +21,10 @@ import { parseConfig } from '../activities/config.js';
 import { openRecordStore } from '../records/open.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
-import { startBenchRecords, workerProfileArgs } from './harness.js';
+import { benchCodec, benchWorkerEnv, startBenchRecords, TASK_QUEUE, workerProfileArgs } from './harness.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
-import { AesGcmCodec, sealedDataConverter } from '../temporal/codec.js';
+import { sealedDataConverter } from '../temporal/codec.js';
 import { writeWorkflowBundle } from '../worker/worker.js';
 import { viewQuery } from '../workflows/messages.js';
 import { noopUpdate } from '../workflows/noop.workflow.js';
@@ -38,7 +38,6 @@ const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
 const RATE = 10;
 const CONCURRENCY = 50;
 const EVENTS_ONLY = process.env.BENCH_ONLY === 'events';
-const TASK_QUEUE = 'bench';
 const log = (line: string) => console.log(`[bench] ${line}`);
 const round = (x: number) => Math.round(x * 10) / 10;
 const ratioOf = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -48,15 +47,7 @@ const load = () => loadavg().map(round);
 const loadAtStart = load();
 
 const dir = mkdtempSync(join(tmpdir(), 'bm-bench-'));
-const keyB64 = Buffer.alloc(32, 3).toString('base64');
-const env = {
-  ...process.env,
-  BM_DATA_DIR: dir,
-  BM_CODEC_KEYS: `bench:${keyB64}`,
-  BM_CODEC_KEY_ID: 'bench',
-  TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-  LOG_LEVEL: 'error',
-};
+const env = benchWorkerEnv(dir);
 
 log('bundling the workflows, starting the dev server …');
 const bundlePath = join(dir, 'workflow-bundle.js');
@@ -83,7 +74,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))![1]) / 1024;
 
-const codec = new AesGcmCodec(new Map([['bench', Buffer.from(keyB64, 'base64')]]), 'bench');
+const codec = benchCodec();
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection, dataConverter: sealedDataConverter(codec) });
 const deps = loadDeps({});
