@@ -172,7 +172,7 @@ export class RecordStore {
     if (!req.view && req.viewPatch?.base !== head.viewHash) return undefined;
     const view = req.view ?? patched({ view_hash: head.viewHash, view: JSON.parse(head.view) as RecordedView }, req.viewPatch);
     if (!view) return undefined;
-    const fresh = this.chained(req, head.seq, head.hash);
+    const fresh = this.chained(req, req.entries, head.seq, head.hash);
     const last = fresh.at(-1);
     const written = this.written(req, view, last?.seq ?? head.seq, last?.hash ?? head.hash);
     const n = written.values.length;
@@ -200,10 +200,10 @@ export class RecordStore {
     return { headSeq: written.head.seq, diverged: 0, viewHash: written.head.viewHash };
   }
 
-  /** The entries chained after (seq, hash), each with the Update that made it. */
-  private chained(req: AppendRequest, seq: number, hash: string): Fresh[] {
+  /** `entries` chained after (seq, hash), each with the Update that made it. */
+  private chained(req: AppendRequest, entries: AuditEntry[], seq: number, hash: string): Fresh[] {
     const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
-    return req.entries.map((entry) => {
+    return entries.map((entry) => {
       const next = entryHash(req.procedureId, entry.seq, hash, entry);
       const f: Fresh = {
         seq: entry.seq,
@@ -293,28 +293,20 @@ export class RecordStore {
     let recorded = await this.recordedEntries(client, id, req.entries, seq);
     const rewritten = anomaly ? undefined : await this.uncommittedPass(client, req, recorded, seq);
     if (rewritten) ({ seq, hash, recorded } = rewritten);
-    const updates = new Map(req.updates.map((u) => [u.seq, u.hash]));
-    const fresh: Fresh[] = [];
+    const after: AuditEntry[] = [];
     const divergent: AuditEntry[] = [];
     for (const entry of req.entries) {
+      const top = seq + after.length;
       // Under a recorded seq: the same entry again is a retry; another one, or a row gone from under
       // the head (tampering), diverges, never over the record (and never sent again and again).
-      if (entry.seq <= seq && !anomaly) {
+      if (entry.seq <= top && !anomaly) {
         if (recorded.get(entry.seq) !== canonical(entry)) divergent.push(entry);
       } else if (anomaly || divergent.length) divergent.push(entry);
-      else if (entry.seq === seq + 1) {
-        const next = entryHash(id, entry.seq, hash, entry);
-        fresh.push({
-          seq: entry.seq,
-          entry,
-          prev: hash,
-          hash: next,
-          ...(updates.has(entry.seq) ? { update: updates.get(entry.seq)! } : {}),
-        });
-        seq = entry.seq;
-        hash = next;
-      } else return { headSeq: seq, diverged: 0, behind: true };
+      else if (entry.seq === top + 1) after.push(entry);
+      else return { headSeq: top, diverged: 0, behind: true };
     }
+    const fresh = this.chained(req, after, seq, hash);
+    if (fresh.length) ({ seq, hash } = fresh.at(-1)!);
     if (fresh.length) await client.query(`${INSERT_ENTRIES} from ${ENTRY_ROWS}`, [id, ...entryColumns(fresh, req)]);
     // Every applied Update's hash, whichever append brings it (record_updates): a reset run refuses them.
     if (req.updates.length && !anomaly)
