@@ -378,6 +378,9 @@ describe('names, not codes; nothing lost', () => {
     // The organ by name, the region cleared.
     await region.fill('');
     await region.dispatchEvent('change');
+    // The board unfiltered again (南京 back) before the organ is typed: that load redraws the filters,
+    // and text typed into the organ's field before it lands would be drawn over (a flake seen in CI).
+    await expect.poll(() => tang.locator(`#board tr[data-id="${nj}"]`).count(), { timeout: 10_000 }).toBe(1);
     const organ = tang.locator('input[name="organ"]');
     await organ.fill('南京市某局');
     await organ.dispatchEvent('change');
