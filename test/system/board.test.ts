@@ -23,12 +23,19 @@ async function watchedClient() {
   const connection = await Connection.connect({ address: stack.address });
   connections.push(connection);
   const queries: string[] = [];
+  /** How many executions each list call answered, in call order. */
+  const rows: number[] = [];
   const service = connection.workflowService;
   const list = service.listWorkflowExecutions.bind(service);
   Object.assign(service, {
-    listWorkflowExecutions: (req: Parameters<typeof list>[0]) => (queries.push(req.query ?? ''), list(req)),
+    listWorkflowExecutions: async (req: Parameters<typeof list>[0]) => {
+      queries.push(req.query ?? '');
+      const res = await list(req);
+      rows.push(res.executions.length);
+      return res;
+    },
   });
-  return { client: new Client({ connection, dataConverter: sealedDataConverter(stack.codec) }), queries };
+  return { client: new Client({ connection, dataConverter: sealedDataConverter(stack.codec) }), queries, rows };
 }
 
 async function post(path: string, as: string, body: unknown): Promise<{ id: string }> {
@@ -81,7 +88,7 @@ describe('the board follows what changed, not everything open', () => {
     // Pages of 2: the first load of n open procedures takes ceil(n/2) calls (and one for the empty end, if any).
     const perRefresh = async () => {
       const { client, queries } = await watchedClient();
-      const board = new DeadlineBoard(client, calendar, { pageSize: 2, sweepEvery: 1, overlapMs: 0 });
+      const board = new DeadlineBoard(client, calendar, { pageSize: 2, sweepEvery: 1, lagMs: 0, overlapMs: 0 });
       await board.refresh();
       const load = queries.length;
       // The first refresh may also catch up with closes since the newest open procedure's change.
@@ -113,11 +120,27 @@ describe('the board follows what changed, not everything open', () => {
     const gone = (await board.open())[0]!.id;
     await stack.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: gone } });
     await expect.poll(async () => (await stack.client.workflow.count(`WorkflowId = '${gone}'`)).count, { timeout: 30_000 }).toBe(0);
-    // A later change moves the watermark past the deleted procedure's last change.
-    await start('BOARD-LATER');
+    // The sweep's next pass begins after the deleted procedure's last change: not finding it drops it.
     await expect
       .poll(async () => (await board.refresh(), (await board.open()).some((i) => i.id === gone)), { timeout: 60_000 })
       .toBe(false);
+  });
+
+  it('a system gone quiet is listed for nothing; the next change is (the bounds are the clock’s, not the rows’)', async () => {
+    const id = await start('BOARD-QUIET');
+    const { client, rows } = await watchedClient();
+    const board = new DeadlineBoard(client, calendar, { lagMs: 500, overlapMs: 1500, overlapEvery: 3, sweepEvery: 1000 });
+    await expect.poll(async () => (await board.refresh(), await stateOn(board, id)), { timeout: 30_000 }).toBe('awaitingReport');
+    // Past the wide lookback with no change, and one wide query since (it looks back to the one before):
+    // every query, narrow and wide, answers nothing.
+    await new Promise((r) => setTimeout(r, 2000));
+    for (let k = 0; k < 3; k++) await board.refresh();
+    const from = rows.length;
+    for (let k = 0; k < 6; k++) await board.refresh();
+    expect(rows.slice(from)).toEqual([0, 0, 0, 0, 0, 0]);
+    await post(`/api/procedures/${id}/events`, 'org-gz-bureau', { type: 'SUBMIT_REPORT' });
+    await expect.poll(async () => (await board.refresh(), await stateOn(board, id)), { timeout: 30_000 }).not.toBe('awaitingReport');
+    expect(Math.max(...rows.slice(from + 6))).toBeGreaterThan(0);
   });
 
   it('after a restart it serves the open procedures from the case file at once, while visibility’s open listing is held back (issue 28)', async () => {

@@ -132,7 +132,7 @@ describe('the case file checked against Temporal all the time (SPEC §4a)', () =
     expect((await board('auth-000000')).some((i) => i.id === 'leak-fake-watch')).toBe(false);
     expect((await board('org-th-office')).some((i) => i.id === 'leak-fake-watch')).toBe(false);
 
-    // A leak started after the fake's BmUpdatedAt of 2099 still reaches the board: the watermark stayed at now.
+    // A leak started after the fake's BmUpdatedAt of 2099 still reaches the board: the board's query bounds come from its own clock.
     const later = await recordedLeak('W-3');
     await expect.poll(async () => (await board('org-th-office')).some((i) => i.id === later), { timeout: 20_000 }).toBe(true);
 
