@@ -5,6 +5,7 @@ import { basisText } from '../domain/citation.js';
 import { beijingTime, subjectText } from '../domain/labels.zh.js';
 import type { DeliveryLedger } from './ledger.js';
 import { procedureLog } from './log.js';
+import { postWebhook } from './webhook-post.js';
 import { deliveries } from './metrics.js';
 
 export interface DeliveryConfig {
@@ -14,6 +15,8 @@ export interface DeliveryConfig {
   webhookSecrets?: ReadonlyMap<string, string>;
   smtpUrl?: string;
   mailFrom: string;
+  /** How long a webhook receiver has to answer, ms (10 s). */
+  webhookDeadlineMs?: number;
   ledger: DeliveryLedger;
 }
 
@@ -53,32 +56,31 @@ export function createDelivery(config: DeliveryConfig) {
     };
     const body = JSON.stringify({ id: req.key, ...req.message, ...words, recipient: req.recipient });
     const timestamp = new Date().toISOString();
-    let res: Response;
+    let status: number;
     try {
-      res = await fetch(req.address, {
-        method: 'POST',
-        headers: {
+      status = await postWebhook(
+        req.address,
+        {
           'content-type': 'application/json',
           'idempotency-key': req.key,
           'x-bm-timestamp': timestamp,
           'x-bm-signature': `sha256=${webhookSignature(secret, timestamp, body)}`,
         },
         body,
-        // A redirect is not followed: the signed message goes to the registered address or nowhere.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
-      });
+        config.webhookDeadlineMs ?? 10_000,
+      );
     } catch (e) {
       throw new Error(`webhook ${req.address} unreachable: ${(e as Error).message}`, { cause: e }); // retried with backoff
     }
-    if (res.ok) return;
-    if (res.status >= 300 && res.status < 400)
+    if (status >= 200 && status < 300) return;
+    // A redirect is not followed: the signed message goes to the registered address or nowhere.
+    if (status >= 300 && status < 400)
       throw ApplicationFailure.nonRetryable(
-        `webhook ${req.address} answered ${res.status}, a redirect, which is not followed: register the final address`,
+        `webhook ${req.address} answered ${status}, a redirect, which is not followed: register the final address`,
         'WebhookRedirected',
       );
-    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-    const message = `webhook ${req.address} answered ${res.status}`;
+    const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+    const message = `webhook ${req.address} answered ${status}`;
     if (permanent) throw ApplicationFailure.nonRetryable(message, 'WebhookRejected');
     throw new Error(message);
   }
