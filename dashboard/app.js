@@ -6,7 +6,7 @@ import { caseInfo } from './case.js';
 import { calendarPage, inboxPage } from './inbox.js';
 import { calendarPreviewPage } from './admin.js';
 import { printButton } from './printed-record.js';
-import { el, thead } from './dom.js';
+import { el, fieldInFocus, replaceKeepingTyping, thead } from './dom.js';
 import { namePicker, regionNameIn } from './names.js';
 import { historyPage } from './history.js';
 import { statisticsPage } from './statistics.js';
@@ -206,6 +206,7 @@ let boardLoads = 0;
 /** The board; a background refresh that finds someone typing by the time its answer arrives leaves the page as it is. */
 async function board(background = false) {
   const load = ++boardLoads;
+  const typedBefore = fieldInFocus(app);
   const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const closedMode = filters.status === 'closed';
   const [overview, page] = await Promise.all([
@@ -281,7 +282,9 @@ async function board(background = false) {
   /** The overdue step by name: 逐级报至国家保密行政管理部门 已超期 3 小时. */
   const step = (i) =>
     i.deadlineLabel && (i.timeLeft?.value < 0 || i.deadlineStatus === 'overdue') ? `${i.deadlineLabel.replace(/（[^）]*）$/, '')} ` : '';
-  app.replaceChildren(
+  replaceKeepingTyping(
+    app,
+    typedBefore,
     el(
       'section',
       {},

@@ -28,3 +28,31 @@ export const thead = (labels) =>
       labels.map((h) => el('th', { scope: 'col' }, h)),
     ),
   );
+
+/** The field being typed in (focused, named), and its text: taken when a load begins. */
+export function fieldInFocus(container) {
+  const active = document.activeElement;
+  return active?.tagName === 'INPUT' && active.name && container.contains(active)
+    ? { name: active.name, value: active.value, start: active.selectionStart, end: active.selectionEnd }
+    : undefined;
+}
+
+/**
+ * Replaces `container`'s children, keeping what the person typed while the load that draws them was
+ * under way (`before`: the field in focus when it began): that field keeps its text, its caret and
+ * the focus. A load that landed while someone typed in another filter field redrew the fields, and
+ * that text was lost. A field unchanged since the load began shows what is drawn (a name picked: as
+ * the registry writes it).
+ */
+export function replaceKeepingTyping(container, before, ...children) {
+  const held = fieldInFocus(container);
+  // Chromium fires change on a focused field it removes: a half-typed name would be picked with it.
+  if (held) document.activeElement.addEventListener('change', (e) => e.stopImmediatePropagation(), { capture: true });
+  container.replaceChildren(...children);
+  const field = held && container.querySelector(`input[name="${CSS.escape(held.name)}"]`);
+  if (!field) return;
+  const typedSince = held.name !== before?.name || held.value !== before.value;
+  if (typedSince) field.value = held.value;
+  field.focus();
+  if (typedSince && held.start !== null) field.setSelectionRange(held.start, held.end);
+}
