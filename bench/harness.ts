@@ -40,6 +40,8 @@ export interface BenchStack {
   url: string;
   /** The API's visibility calls (list and count) since it started: the board's, as the benches call only the dashboard. */
   visibilityCalls(): number;
+  /** The executions those list calls answered: what visibility's listing cost the server grows with. */
+  visibilityRows(): number;
   /** Which Temporal server the bench runs on. */
   temporal: 'dev-server' | 'cluster';
   /**
@@ -125,11 +127,17 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
   // The API's own connection, its visibility calls counted.
   const apiConnection = await Connection.connect({ address: server.address });
   let calls = 0;
+  let rows = 0;
   const service = apiConnection.workflowService;
   const list = service.listWorkflowExecutions.bind(service);
   const count = service.countWorkflowExecutions.bind(service);
   Object.assign(service, {
-    listWorkflowExecutions: (req: Parameters<typeof list>[0]) => (calls++, list(req)),
+    listWorkflowExecutions: async (req: Parameters<typeof list>[0]) => {
+      calls++;
+      const res = await list(req);
+      rows += res.executions.length;
+      return res;
+    },
     countWorkflowExecutions: (req: Parameters<typeof count>[0]) => (calls++, count(req)),
   });
   const deps = loadDeps({});
@@ -174,6 +182,7 @@ export async function benchStack(log: (l: string) => void, workerEnv: Record<str
     client,
     url,
     visibilityCalls: () => calls,
+    visibilityRows: () => rows,
     temporal,
     cpuSeconds: () => {
       const table = processTable();

@@ -161,6 +161,8 @@ const boardOverdue = async () =>
 await sleep(Math.max(0, T - Date.now()));
 log('T: the deadlines fall due …');
 const cpuAtT = stack.cpuSeconds();
+const rowsAtT = stack.visibilityRows();
+let boardRowsUntilRecorded = 0;
 let cpuUntilRecorded: Cpu | undefined;
 let recordedAt: number | undefined;
 let boardAt: number | undefined;
@@ -172,6 +174,7 @@ while (recordedAt === undefined || boardAt === undefined) {
     recordedAt = Date.now();
     const cpu = stack.cpuSeconds();
     cpuUntilRecorded = cpuMsEach(cpuAtT, cpu);
+    boardRowsUntilRecorded = stack.visibilityRows() - rowsAtT;
   }
   boardAt ??= onBoard >= N ? Date.now() : undefined;
   const due = [...received.values()].filter((r) => Date.parse(r.body.at) >= T).length;
@@ -241,6 +244,8 @@ const figures = {
   allOverdueInVisibilityS: s(recordedAt - T),
   // From T until all were recorded overdue: what a procedure's pass cost the Temporal server and the worker.
   cpuMsPerProcedure: cpuUntilRecorded,
+  // How many times the API's board listed each procedure from visibility meanwhile (its changes; in the server's CPU above).
+  boardListingsPerProcedure: round(boardRowsUntilRecorded / N),
   webhooks: {
     expected,
     received: deliveries.length,
