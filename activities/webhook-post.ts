@@ -29,12 +29,14 @@ export function postWebhook(address: string, headers: Record<string, string>, bo
       (res) => {
         resolve(res.statusCode ?? 0);
         res.resume();
+        // The status is all that counts: a body cut short (the receiver gone) changes nothing.
+        res.on('error', () => undefined);
         res.once('close', () => clearTimeout(timer));
       },
     );
     // Until the answer is read to its end: a receiver that never finishes loses its connection.
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${deadlineMs / 1000} s`)), deadlineMs);
-    req.once('error', (e) => {
+    req.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
     });

@@ -75,6 +75,15 @@ describe('a webhook POST (node:http, issue 28)', () => {
     }
   });
 
+  it('takes the status of an answer whose body the receiver cuts short', async () => {
+    const hook = await receiver((_, res) => {
+      res.writeHead(200, { 'content-length': '1000' }).write('partial');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    expect(await delivery().deliver(request('cut', `http://127.0.0.1:${hook.port}/hook`))).toBe('sent');
+    await new Promise((r) => setTimeout(r, 200));
+  });
+
   it('drops a receiver that does not answer within the deadline (retried later)', async () => {
     let gone = false;
     const hook = await receiver((req) => req.socket.once('close', () => (gone = true)));
