@@ -42,7 +42,8 @@ export function fieldInFocus(container) {
  * under way (`before`: the field in focus when it began): that field keeps its text, its caret and
  * the focus. A load that landed while someone typed in another filter field redrew the fields, and
  * that text was lost. A field unchanged since the load began shows what is drawn (a name picked: as
- * the registry writes it).
+ * the registry writes it), and a field with nothing to lose does not keep the focus (the board's
+ * background refresh waits while a field has it).
  */
 export function replaceKeepingTyping(container, before, ...children) {
   const held = fieldInFocus(container);
@@ -52,7 +53,8 @@ export function replaceKeepingTyping(container, before, ...children) {
   const field = held && container.querySelector(`input[name="${CSS.escape(held.name)}"]`);
   if (!field) return;
   const typedSince = held.name !== before?.name || held.value !== before.value;
-  if (typedSince) field.value = held.value;
+  if (!typedSince || held.value === field.value) return;
+  field.value = held.value;
   field.focus();
-  if (typedSince && held.start !== null) field.setSelectionRange(held.start, held.end);
+  if (held.start !== null) field.setSelectionRange(held.start, held.end);
 }
