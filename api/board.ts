@@ -110,10 +110,10 @@ const OPEN_QUERY = `BmClosed = false AND ExecutionStatus = 'Running'`;
  * every `overlapEvery` refreshes since the previous such query less a wide overlap (`overlapMs`)
  * for a longer lag and clock skew. The bounds come from this host's clock, never from the rows: a
  * quiet system lists nothing (it used to relist the last 30 s of changes every second, for ever),
- * and an attribute written from outside (BmUpdatedAt in 2099) moves no bound. A safety-net sweep relists the open procedures one page
- * every `sweepEvery` refreshes and drops what it no longer finds (e.g. a deleted execution), so
- * the queries per minute stay fixed and a pass takes longer as the count grows. Each API replica
- * keeps its own model; they share nothing but visibility.
+ * and an attribute written from outside (BmUpdatedAt in 2099) moves no bound. A safety-net sweep
+ * relists the open procedures one page every `sweepEvery` refreshes and drops what it no longer
+ * finds (e.g. a deleted execution), so the queries per minute stay fixed and a pass takes longer as
+ * the count grows. Each API replica keeps its own model; they share nothing but visibility.
  */
 export class DeadlineBoard {
   private readonly entries = new Map<string, Entry>();
