@@ -306,8 +306,10 @@ export class RecordStore {
       else return { headSeq: top, diverged: 0, behind: true };
     }
     const fresh = this.chained(req, after, seq, hash);
-    if (fresh.length) ({ seq, hash } = fresh.at(-1)!);
-    if (fresh.length) await client.query(`${INSERT_ENTRIES} from ${ENTRY_ROWS}`, [id, ...entryColumns(fresh, req)]);
+    if (fresh.length) {
+      ({ seq, hash } = fresh.at(-1)!);
+      await client.query(`${INSERT_ENTRIES} from ${ENTRY_ROWS}`, [id, ...entryColumns(fresh, req)]);
+    }
     // Every applied Update's hash, whichever append brings it (record_updates): a reset run refuses them.
     if (req.updates.length && !anomaly)
       await client.query(
