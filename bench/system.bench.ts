@@ -21,7 +21,7 @@ import { parseConfig } from '../activities/config.js';
 import { openRecordStore } from '../records/open.js';
 import { buildServer } from '../api/server.js';
 import { startDevServer } from '../scripts/dev-server.js';
-import { benchCodec, benchWorkerEnv, startBenchRecords, TASK_QUEUE, workerProfileArgs } from './harness.js';
+import { benchCodec, benchWorkerEnv, sleep, startBenchRecords, TASK_QUEUE, workerProfileArgs } from './harness.js';
 import { ROOT } from '../scripts/temporal-binaries.js';
 import { shanghaiDateOf } from '../domain/time.js';
 import { sealedDataConverter } from '../temporal/codec.js';
@@ -126,7 +126,7 @@ async function waitOpen(n: number): Promise<void> {
     const { count } = await client.workflow.count(`BmKind = 'unclear-matter' AND BmState != 'preparing'`);
     log(`  ${count} procedures prepared and visible`);
     if (count >= n) return;
-    await new Promise((r) => setTimeout(r, 5000));
+    await sleep(5000);
   }
 }
 
@@ -158,7 +158,7 @@ async function drained(workflowType: string): Promise<void> {
       query: `WorkflowType = '${workflowType}' AND ExecutionStatus = 'Running'`,
     });
     if (Number(count) === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
 }
 /** CPU seconds used so far by the dev server, the worker and this process (the API, the client and the load). */
@@ -272,7 +272,7 @@ async function settled(): Promise<void> {
   let busy = 0;
   while (quiet < 2 && Date.now() - from < 120_000) {
     const before = cpuSeconds();
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const after = cpuSeconds();
     busy = after.server - before.server + after.worker - before.worker;
     quiet = busy < 0.05 ? quiet + 1 : 0;
