@@ -19,7 +19,6 @@ async function receiver(answer: (req: IncomingMessage, res: ServerResponse) => v
   const bodies: string[] = [];
   let connections = 0;
   server.on('connection', () => connections++);
-  server.on('secureConnection', () => connections++);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c));
